@@ -1,0 +1,41 @@
+# Top-level build: `make` builds everything, `make run` boots the demo, `make check` runs every
+# test tier, `make bench` prints benchmark figures. Each part owns a fragment (*.mk) included below;
+# fragments add their outputs to ALL and their test targets to CHECK.
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+B := build
+CC ?= gcc
+NASM ?= nasm
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wundef
+ALL :=
+CHECK :=
+BENCH :=
+
+include hypervisor/hypervisor.mk
+-include pv-abi/pv-abi.mk
+-include guest-kit/guest-kit.mk
+-include tests/abi/abi.mk
+-include tests/unit/unit.mk
+-include tests/boot/boot.mk
+-include bench/bench.mk
+
+.PHONY: all deps run check bench iso clean
+all: $(ALL)
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	scripts/hvboot --timeout 60 build/guests/hello.elf='hello from domain 1' build/guests/hello.elf='hello from domain 2'
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -k $(CHECK)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(BENCH)
+
+clean:
+	rm -rf $(B)
