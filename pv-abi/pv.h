@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pv-abi/pv.h - the whole x86-64 PV ABI in one include.
+ */
+#ifndef PV_ABI_PV_H
+#define PV_ABI_PV_H
+
+#include "errno.h"
+#include "hypercall.h"
+#include "arch_x86.h"
+#include "start_info.h"
+#include "shared_info.h"
+#include "callback_op.h"
+#include "console_io.h"
+#include "elfnote.h"
+#include "memory_op.h"
+#include "physdev_op.h"
+#include "sched_op.h"
+#include "vm_assist.h"
+#include "xen_version.h"
+
+#endif /* PV_ABI_PV_H */
