@@ -72,7 +72,7 @@ struct pv_build_id {
 #define PV_XENFEAT_hvm_safe_pvclock 9           /* HVM only */
 #define PV_XENFEAT_hvm_pirqs 10                 /* HVM only */
 #define PV_XENFEAT_dom0 11                      /* domain may run as dom0 */
-#define PV_XENFEAT_grant_map_identity 12        /* ARM only */
+/* 12: reserved (a deprecated ARM grant-mapping flag) */
 #define PV_XENFEAT_memory_op_vnode_supported 13 /* XENMEMF_vnode is understood */
 #define PV_XENFEAT_ARM_SMCCC_supported 14       /* ARM only */
 #define PV_XENFEAT_linux_rsdp_unrestricted 15   /* PVH dom0 only */

@@ -1,0 +1,626 @@
+/*
+ * tests/abi/abi_check.c - conformance of pv-abi/ against Debian's Xen 4.17 public headers.
+ *
+ * Compiles our headers and Xen's into one translation unit and compares, at run time so that
+ * every mismatch is reported: the size of every structure, the offset and size of every field,
+ * and the value of every constant. Prints one line per mismatch and a summary; exits 1 on any.
+ * A few items are newer than Xen 4.17 or hypervisor-internal there; those are compared with
+ * the value Xen documents, and say so.
+ */
+/* Xen's headers default to their latest interface (0x00040e00 in Debian's 4.17); __XEN_TOOLS__
+ * exposes the toolstack-only sub-op numbers we define too. */
+#define __XEN_TOOLS__ 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <xen/xen.h>
+#include <xen/arch-x86/hvm/start_info.h>
+#include <xen/callback.h>
+#include <xen/elfnote.h>
+#include <xen/errno.h>
+#include <xen/features.h>
+#include <xen/io/console.h>
+#include <xen/memory.h>
+#include <xen/physdev.h>
+#include <xen/sched.h>
+#include <xen/version.h>
+
+#include "pv-abi/pv.h"
+
+static unsigned int nr_checks;
+static unsigned int nr_failures;
+
+static void check_value(const char *what, unsigned long long ours, unsigned long long xen)
+{
+    nr_checks++;
+    if (ours == xen)
+        return;
+    nr_failures++;
+    printf("MISMATCH %s: ours %llu (0x%llx), xen %llu (0x%llx)\n", what, ours, ours, xen, xen);
+}
+
+static void check_string(const char *what, const char *ours, const char *xen)
+{
+    nr_checks++;
+    if (strcmp(ours, xen) == 0)
+        return;
+    nr_failures++;
+    printf("MISMATCH %s: ours \"%s\", xen \"%s\"\n", what, ours, xen);
+}
+
+#define VAL(what, ours, xen) check_value(what, (unsigned long long)(ours), (unsigned long long)(xen))
+
+/* PV_<n> against Xen's <n>. */
+#define SAME(n) VAL("PV_" #n, PV_##n, n)
+/* PV_<n> against Xen's XEN_<n>. */
+#define XSAME(n) VAL("PV_" #n, PV_##n, XEN_##n)
+/* A constant absent from the Xen 4.17 headers, against the value upstream Xen documents. */
+#define LITERAL(n, v) VAL(#n " (newer or internal in Xen)", n, v)
+
+/* Whole structures, and fields spelled the same in both. */
+#define SIZE(ps, xs) VAL("sizeof(struct " #ps ")", sizeof(struct ps), sizeof(struct xs))
+#define MEMBER_SIZE(s, f) sizeof(((struct s *)0)->f)
+#define FIELD(ps, xs, f)                                                                   \
+    do {                                                                                   \
+        VAL("offsetof(" #ps ", " #f ")", offsetof(struct ps, f), offsetof(struct xs, f));  \
+        VAL("sizeof(" #ps "." #f ")", MEMBER_SIZE(ps, f), MEMBER_SIZE(xs, f));             \
+    } while (0)
+/* A field we name differently (explicit padding, or a renamed Xen field). */
+#define FIELD_AS(ps, pf, xs, xf)                                                           \
+    do {                                                                                   \
+        VAL("offsetof(" #ps ", " #pf ")", offsetof(struct ps, pf), offsetof(struct xs, xf)); \
+        VAL("sizeof(" #ps "." #pf ")", MEMBER_SIZE(ps, pf), MEMBER_SIZE(xs, xf));          \
+    } while (0)
+/* A field at a fixed offset (explicit padding Xen leaves implicit, or newer than 4.17). */
+#define FIELD_AT(ps, f, off, size)                                                         \
+    do {                                                                                   \
+        VAL("offsetof(" #ps ", " #f ")", offsetof(struct ps, f), off);                     \
+        VAL("sizeof(" #ps "." #f ")", MEMBER_SIZE(ps, f), size);                           \
+    } while (0)
+
+static void check_errno(void)
+{
+    XSAME(EPERM); XSAME(ENOENT); XSAME(ESRCH); XSAME(EIO); XSAME(ENXIO); XSAME(E2BIG);
+    XSAME(ENOEXEC); XSAME(EBADF); XSAME(ECHILD); XSAME(EAGAIN); XSAME(EWOULDBLOCK);
+    XSAME(ENOMEM); XSAME(EACCES); XSAME(EFAULT); XSAME(EBUSY); XSAME(EEXIST); XSAME(EXDEV);
+    XSAME(ENODEV); XSAME(ENOTDIR); XSAME(EISDIR); XSAME(EINVAL); XSAME(ENFILE); XSAME(EMFILE);
+    XSAME(ENOSPC); XSAME(EROFS); XSAME(EMLINK); XSAME(EDOM); XSAME(ERANGE); XSAME(EDEADLK);
+    XSAME(EDEADLOCK); XSAME(ENAMETOOLONG); XSAME(ENOLCK); XSAME(ENOSYS); XSAME(ENOTEMPTY);
+    XSAME(ENODATA); XSAME(ETIME); XSAME(EBADMSG); XSAME(EOVERFLOW); XSAME(EILSEQ);
+    XSAME(ENOTSOCK); XSAME(EMSGSIZE); XSAME(EOPNOTSUPP); XSAME(EADDRINUSE);
+    XSAME(EADDRNOTAVAIL); XSAME(ENOBUFS); XSAME(EISCONN); XSAME(ENOTCONN); XSAME(ETIMEDOUT);
+    XSAME(ECONNREFUSED);
+    /* Defined by Xen only for the hypervisor build (__XEN__). */
+    LITERAL(PV_EINTR, 4);
+    LITERAL(PV_ERESTART, 85);
+}
+
+#define HC(n) VAL("PV_HYPERCALL_" #n, PV_HYPERCALL_##n, __HYPERVISOR_##n)
+
+static void check_hypercall(void)
+{
+    HC(set_trap_table); HC(mmu_update); HC(set_gdt); HC(stack_switch); HC(set_callbacks);
+    HC(fpu_taskswitch); HC(sched_op_compat); HC(platform_op); HC(set_debugreg);
+    HC(get_debugreg); HC(update_descriptor); HC(memory_op); HC(multicall);
+    HC(update_va_mapping); HC(set_timer_op); HC(event_channel_op_compat); HC(xen_version);
+    HC(console_io); HC(physdev_op_compat); HC(grant_table_op); HC(vm_assist);
+    HC(update_va_mapping_otherdomain); HC(iret); HC(vcpu_op); HC(set_segment_base);
+    HC(mmuext_op); HC(xsm_op); HC(nmi_op); HC(sched_op); HC(callback_op); HC(xenoprof_op);
+    HC(event_channel_op); HC(physdev_op); HC(hvm_op); HC(sysctl); HC(domctl); HC(kexec_op);
+    HC(tmem_op); HC(argo_op); HC(xenpmu_op); HC(dm_op); HC(hypfs_op);
+    HC(arch_0); HC(arch_1); HC(arch_2); HC(arch_3); HC(arch_4); HC(arch_5); HC(arch_6);
+    HC(arch_7);
+
+    SAME(DOMID_FIRST_RESERVED); SAME(DOMID_SELF); SAME(DOMID_IO); SAME(DOMID_XEN);
+    SAME(DOMID_COW); SAME(DOMID_INVALID); SAME(DOMID_IDLE); SAME(DOMID_MASK);
+    VAL("sizeof(pv_domid_t)", sizeof(pv_domid_t), sizeof(domid_t));
+    VAL("sizeof(pv_guest_ptr_t)", sizeof(pv_guest_ptr_t), sizeof(XEN_GUEST_HANDLE(void)));
+    VAL("PV_GUEST_PTR", PV_GUEST_PTR((void *)0x1234), 0x1234);
+
+    /* Hypercall page geometry (xen/arch/x86/pv/hypercall.c: 128 stubs of 32 bytes). */
+    LITERAL(PV_HYPERCALL_PAGE_SIZE, 4096);
+    LITERAL(PV_HYPERCALL_PAGE_STUB_SIZE, 32);
+    LITERAL(PV_HYPERCALL_PAGE_NR_STUBS, 128);
+}
+
+static void check_trap_info_macros(void)
+{
+    struct pv_trap_info pv = {0};
+    struct trap_info xen = {0};
+
+    PV_TI_SET_DPL(&pv, 3);
+    TI_SET_DPL(&xen, 3);
+    PV_TI_SET_IF(&pv, 1);
+    TI_SET_IF(&xen, 1);
+    VAL("PV_TI_SET_DPL/PV_TI_SET_IF", pv.flags, xen.flags);
+    VAL("PV_TI_GET_DPL", PV_TI_GET_DPL(&pv), TI_GET_DPL(&xen));
+    VAL("PV_TI_GET_IF", PV_TI_GET_IF(&pv), TI_GET_IF(&xen));
+    VAL("PV_TI_DPL_MASK", PV_TI_DPL_MASK, 3);
+    VAL("PV_TI_IF_BIT", PV_TI_IF_BIT, TI_GET_IF(&xen));
+}
+
+static void check_arch_x86_constants(void)
+{
+    SAME(FLAT_RING3_CS32); SAME(FLAT_RING3_CS64); SAME(FLAT_RING3_DS32);
+    SAME(FLAT_RING3_DS64); SAME(FLAT_RING3_SS32); SAME(FLAT_RING3_SS64);
+    SAME(FLAT_KERNEL_DS64); SAME(FLAT_KERNEL_DS32); SAME(FLAT_KERNEL_DS);
+    SAME(FLAT_KERNEL_CS64); SAME(FLAT_KERNEL_CS32); SAME(FLAT_KERNEL_CS);
+    SAME(FLAT_KERNEL_SS64); SAME(FLAT_KERNEL_SS32); SAME(FLAT_KERNEL_SS);
+    SAME(FLAT_USER_DS64); SAME(FLAT_USER_DS32); SAME(FLAT_USER_DS);
+    SAME(FLAT_USER_CS64); SAME(FLAT_USER_CS32); SAME(FLAT_USER_CS);
+    SAME(FLAT_USER_SS64); SAME(FLAT_USER_SS32); SAME(FLAT_USER_SS);
+    SAME(FIRST_RESERVED_GDT_PAGE); SAME(FIRST_RESERVED_GDT_BYTE);
+    SAME(FIRST_RESERVED_GDT_ENTRY);
+    SAME(HYPERVISOR_VIRT_START); SAME(HYPERVISOR_VIRT_END);
+    SAME(MACH2PHYS_VIRT_START); SAME(MACH2PHYS_VIRT_END); SAME(MACH2PHYS_NR_ENTRIES);
+    VAL("PV_PFN_TO_CR3", PV_PFN_TO_CR3(0x12345), xen_pfn_to_cr3(0x12345));
+    VAL("PV_CR3_TO_PFN", PV_CR3_TO_PFN(0x12345000), xen_cr3_to_pfn(0x12345000));
+    SAME(SEGBASE_FS); SAME(SEGBASE_GS_USER); SAME(SEGBASE_GS_KERNEL);
+    SAME(SEGBASE_GS_USER_SEL);
+    check_string("PV_EMULATE_PREFIX", PV_EMULATE_PREFIX, XEN_EMULATE_PREFIX);
+    check_string("PV_XEN_EMULATE_PREFIX", PV_XEN_EMULATE_PREFIX, XEN_EMULATE_PREFIX);
+    check_string("PV_CPUID", PV_CPUID, XEN_CPUID);
+    /* Xen 4.17 has no TRAP_INSTR for x86-64 any more; older headers spelled it "syscall". */
+    check_string("PV_TRAP_INSTR", PV_TRAP_INSTR, "syscall");
+
+    SAME(VGCF_I387_VALID); SAME(VGCF_IN_KERNEL); SAME(VGCF_i387_valid); SAME(VGCF_in_kernel);
+    SAME(VGCF_failsafe_disables_events); SAME(VGCF_syscall_disables_events);
+    SAME(VGCF_online); SAME(VGCF_in_syscall); SAME(VGCF_IN_SYSCALL);
+    VAL("PV_VGCF_i387_valid_BIT", PV_VGCF_i387_valid_BIT, _VGCF_i387_valid);
+    VAL("PV_VGCF_in_kernel_BIT", PV_VGCF_in_kernel_BIT, _VGCF_in_kernel);
+    VAL("PV_VGCF_failsafe_disables_events_BIT", PV_VGCF_failsafe_disables_events_BIT,
+        _VGCF_failsafe_disables_events);
+    VAL("PV_VGCF_syscall_disables_events_BIT", PV_VGCF_syscall_disables_events_BIT,
+        _VGCF_syscall_disables_events);
+    VAL("PV_VGCF_online_BIT", PV_VGCF_online_BIT, _VGCF_online);
+    VAL("PV_VGCF_in_syscall_BIT", PV_VGCF_in_syscall_BIT, _VGCF_in_syscall);
+    check_trap_info_macros();
+}
+
+static void check_arch_x86_structs(void)
+{
+    SIZE(pv_trap_info, trap_info);
+    FIELD(pv_trap_info, trap_info, vector);
+    FIELD(pv_trap_info, trap_info, flags);
+    FIELD(pv_trap_info, trap_info, cs);
+    FIELD_AT(pv_trap_info, pad, 4, 4);
+    FIELD(pv_trap_info, trap_info, address);
+
+    SIZE(pv_iret_context, iret_context);
+    FIELD(pv_iret_context, iret_context, rax);
+    FIELD(pv_iret_context, iret_context, r11);
+    FIELD(pv_iret_context, iret_context, rcx);
+    FIELD(pv_iret_context, iret_context, flags);
+    FIELD(pv_iret_context, iret_context, rip);
+    FIELD(pv_iret_context, iret_context, cs);
+    FIELD(pv_iret_context, iret_context, rflags);
+    FIELD(pv_iret_context, iret_context, rsp);
+    FIELD(pv_iret_context, iret_context, ss);
+
+    SIZE(pv_cpu_user_regs, cpu_user_regs);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r15);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r14);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r13);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r12);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rbp);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rbx);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r11);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r10);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r9);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, r8);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rax);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rcx);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rdx);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rsi);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rdi);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, error_code);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, entry_vector);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rip);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, cs);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad0);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, saved_upcall_mask);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad1);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rflags);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, rsp);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, ss);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad2);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, es);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad3);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, ds);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad4);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, fs);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad5);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, gs);
+    FIELD(pv_cpu_user_regs, cpu_user_regs, _pad6);
+
+    SIZE(pv_vcpu_guest_context, vcpu_guest_context);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, fpu_ctxt);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, flags);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, user_regs);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, trap_ctxt);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, ldt_base);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, ldt_ents);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, gdt_frames);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, gdt_ents);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, kernel_ss);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, kernel_sp);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, ctrlreg);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, debugreg);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, event_callback_eip);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, failsafe_callback_eip);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, syscall_callback_eip);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, vm_assist);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, fs_base);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, gs_base_kernel);
+    FIELD(pv_vcpu_guest_context, vcpu_guest_context, gs_base_user);
+}
+
+static void check_start_info(void)
+{
+    check_string("PV_START_INFO_MAGIC", PV_START_INFO_MAGIC, "xen-3.0-x86_64");
+    SAME(MAX_GUEST_CMDLINE);
+    SAME(SIF_PRIVILEGED); SAME(SIF_INITDOMAIN); SAME(SIF_MULTIBOOT_MOD);
+    SAME(SIF_MOD_START_PFN); SAME(SIF_VIRT_P2M_4TOOLS); SAME(SIF_PM_MASK);
+
+    SIZE(pv_start_info, start_info);
+    FIELD(pv_start_info, start_info, magic);
+    FIELD(pv_start_info, start_info, nr_pages);
+    FIELD(pv_start_info, start_info, shared_info);
+    FIELD(pv_start_info, start_info, flags);
+    FIELD_AT(pv_start_info, pad0, 52, 4);
+    FIELD(pv_start_info, start_info, store_mfn);
+    FIELD(pv_start_info, start_info, store_evtchn);
+    FIELD_AT(pv_start_info, pad1, 68, 4);
+    FIELD(pv_start_info, start_info, console);
+    FIELD(pv_start_info, start_info, console.domU);
+    FIELD(pv_start_info, start_info, console.domU.mfn);
+    FIELD(pv_start_info, start_info, console.domU.evtchn);
+    FIELD_AT(pv_start_info, console.domU.pad, 84, 4);
+    FIELD(pv_start_info, start_info, console.dom0);
+    FIELD(pv_start_info, start_info, console.dom0.info_off);
+    FIELD(pv_start_info, start_info, console.dom0.info_size);
+    FIELD(pv_start_info, start_info, pt_base);
+    FIELD(pv_start_info, start_info, nr_pt_frames);
+    FIELD(pv_start_info, start_info, mfn_list);
+    FIELD(pv_start_info, start_info, mod_start);
+    FIELD(pv_start_info, start_info, mod_len);
+    FIELD(pv_start_info, start_info, cmd_line);
+    FIELD(pv_start_info, start_info, first_p2m_pfn);
+    FIELD(pv_start_info, start_info, nr_p2m_frames);
+}
+
+static void check_shared_info(void)
+{
+    XSAME(LEGACY_MAX_VCPUS);
+    VAL("PV_MAX_VIRT_CPUS", PV_MAX_VIRT_CPUS, XEN_LEGACY_MAX_VCPUS);
+    XSAME(PVCLOCK_TSC_STABLE_BIT); XSAME(PVCLOCK_GUEST_STOPPED);
+    SAME(XEN_PVCLOCK_TSC_STABLE_BIT); SAME(XEN_PVCLOCK_GUEST_STOPPED);
+
+    SIZE(pv_vcpu_time_info, vcpu_time_info);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, version);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, pad0);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, tsc_timestamp);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, system_time);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, tsc_to_system_mul);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, tsc_shift);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, flags);
+    FIELD(pv_vcpu_time_info, vcpu_time_info, pad1);
+
+    SIZE(pv_arch_vcpu_info, arch_vcpu_info);
+    FIELD(pv_arch_vcpu_info, arch_vcpu_info, cr2);
+    FIELD(pv_arch_vcpu_info, arch_vcpu_info, pad);
+
+    SIZE(pv_vcpu_info, vcpu_info);
+    FIELD(pv_vcpu_info, vcpu_info, evtchn_upcall_pending);
+    FIELD(pv_vcpu_info, vcpu_info, evtchn_upcall_mask);
+    FIELD_AT(pv_vcpu_info, pad0, 2, 6);
+    FIELD(pv_vcpu_info, vcpu_info, evtchn_pending_sel);
+    FIELD(pv_vcpu_info, vcpu_info, arch);
+    FIELD(pv_vcpu_info, vcpu_info, arch.cr2);
+    FIELD(pv_vcpu_info, vcpu_info, time);
+
+    SIZE(pv_arch_shared_info, arch_shared_info);
+    FIELD(pv_arch_shared_info, arch_shared_info, max_pfn);
+    FIELD(pv_arch_shared_info, arch_shared_info, pfn_to_mfn_frame_list_list);
+    FIELD(pv_arch_shared_info, arch_shared_info, nmi_reason);
+    FIELD(pv_arch_shared_info, arch_shared_info, p2m_cr3);
+    FIELD(pv_arch_shared_info, arch_shared_info, p2m_vaddr);
+    FIELD(pv_arch_shared_info, arch_shared_info, p2m_generation);
+
+    SIZE(pv_shared_info, shared_info);
+    FIELD(pv_shared_info, shared_info, vcpu_info);
+    FIELD(pv_shared_info, shared_info, vcpu_info[31]);
+    FIELD(pv_shared_info, shared_info, evtchn_pending);
+    FIELD(pv_shared_info, shared_info, evtchn_mask);
+    FIELD(pv_shared_info, shared_info, wc_version);
+    FIELD(pv_shared_info, shared_info, wc_sec);
+    FIELD(pv_shared_info, shared_info, wc_nsec);
+    FIELD(pv_shared_info, shared_info, wc_sec_hi);
+    FIELD(pv_shared_info, shared_info, arch);
+}
+
+static void check_callback_op(void)
+{
+    SAME(CALLBACKTYPE_event); SAME(CALLBACKTYPE_failsafe); SAME(CALLBACKTYPE_syscall);
+    SAME(CALLBACKTYPE_sysenter_deprecated); SAME(CALLBACKTYPE_nmi);
+    SAME(CALLBACKTYPE_sysenter); SAME(CALLBACKTYPE_syscall32);
+    SAME(CALLBACKF_mask_events);
+    VAL("PV_CALLBACKF_mask_events_BIT", PV_CALLBACKF_mask_events_BIT, _CALLBACKF_mask_events);
+    SAME(CALLBACKOP_register); SAME(CALLBACKOP_unregister);
+
+    SIZE(pv_callback_register, callback_register);
+    FIELD(pv_callback_register, callback_register, type);
+    FIELD(pv_callback_register, callback_register, flags);
+    FIELD_AT(pv_callback_register, pad, 4, 4);
+    FIELD(pv_callback_register, callback_register, address);
+
+    SIZE(pv_callback_unregister, callback_unregister);
+    FIELD(pv_callback_unregister, callback_unregister, type);
+    FIELD(pv_callback_unregister, callback_unregister, _unused);
+}
+
+static void check_console_io(void)
+{
+    SAME(CONSOLEIO_write); SAME(CONSOLEIO_read);
+    VAL("sizeof(pv_xencons_ring_idx_t)", sizeof(pv_xencons_ring_idx_t), sizeof(XENCONS_RING_IDX));
+    {
+        struct pv_xencons_interface pv;
+        struct xencons_interface xen;
+        VAL("PV_MASK_XENCONS_IDX(in)", PV_MASK_XENCONS_IDX(1500u, pv.in),
+            MASK_XENCONS_IDX(1500u, xen.in));
+        VAL("PV_MASK_XENCONS_IDX(out)", PV_MASK_XENCONS_IDX(5000u, pv.out),
+            MASK_XENCONS_IDX(5000u, xen.out));
+    }
+    FIELD(pv_xencons_interface, xencons_interface, in);
+    FIELD(pv_xencons_interface, xencons_interface, out);
+    FIELD(pv_xencons_interface, xencons_interface, in_cons);
+    FIELD(pv_xencons_interface, xencons_interface, in_prod);
+    FIELD(pv_xencons_interface, xencons_interface, out_cons);
+    FIELD(pv_xencons_interface, xencons_interface, out_prod);
+    /* The connection flag follows out_prod in Xen >= 4.19 (io/console.h). */
+    FIELD_AT(pv_xencons_interface, connection, sizeof(struct xencons_interface), 1);
+    LITERAL(sizeof(struct pv_xencons_interface), sizeof(struct xencons_interface) + 4);
+    LITERAL(PV_XENCONSOLE_CONNECTED, 0);
+    LITERAL(PV_XENCONSOLE_DISCONNECTED, 1);
+    LITERAL(PV_XENCONS_CONNECTED, 0);
+    LITERAL(PV_XENCONS_DISCONNECTED, 1);
+}
+
+#define ELFNOTE(n) VAL("PV_ELFNOTE_" #n, PV_ELFNOTE_##n, XEN_ELFNOTE_##n)
+
+static void check_elfnote(void)
+{
+    check_string("PV_ELFNOTE_NAME", PV_ELFNOTE_NAME, "Xen");
+    ELFNOTE(INFO); ELFNOTE(ENTRY); ELFNOTE(HYPERCALL_PAGE); ELFNOTE(VIRT_BASE);
+    ELFNOTE(PADDR_OFFSET); ELFNOTE(XEN_VERSION); ELFNOTE(GUEST_OS); ELFNOTE(GUEST_VERSION);
+    ELFNOTE(LOADER); ELFNOTE(PAE_MODE); ELFNOTE(FEATURES); ELFNOTE(BSD_SYMTAB);
+    ELFNOTE(HV_START_LOW); ELFNOTE(L1_MFN_VALID); ELFNOTE(SUSPEND_CANCEL); ELFNOTE(INIT_P2M);
+    ELFNOTE(MOD_START_PFN); ELFNOTE(SUPPORTED_FEATURES); ELFNOTE(PHYS32_ENTRY);
+    /* Added in Xen 4.20 (xen/include/public/elfnote.h). */
+    LITERAL(PV_ELFNOTE_PHYS32_RELOC, 19);
+}
+
+static void check_memory_op(void)
+{
+    SAME(XENMEM_increase_reservation); SAME(XENMEM_decrease_reservation);
+    SAME(XENMEM_maximum_ram_page); SAME(XENMEM_current_reservation);
+    SAME(XENMEM_maximum_reservation); SAME(XENMEM_machphys_mfn_list);
+    SAME(XENMEM_populate_physmap); SAME(XENMEM_add_to_physmap); SAME(XENMEM_memory_map);
+    SAME(XENMEM_machine_memory_map); SAME(XENMEM_exchange); SAME(XENMEM_machphys_mapping);
+    SAME(XENMEM_set_memory_map); SAME(XENMEM_maximum_gpfn); SAME(XENMEM_remove_from_physmap);
+    SAME(XENMEM_set_pod_target); SAME(XENMEM_get_pod_target);
+    SAME(XENMEM_get_sharing_freed_pages); SAME(XENMEM_get_sharing_shared_pages);
+    SAME(XENMEM_paging_op); SAME(XENMEM_access_op); SAME(XENMEM_sharing_op);
+    SAME(XENMEM_add_to_physmap_batch); SAME(XENMEM_claim_pages);
+    SAME(XENMEM_machphys_compat_mfn_list); SAME(XENMEM_get_vnumainfo);
+    SAME(XENMEM_reserved_device_memory_map); SAME(XENMEM_acquire_resource);
+
+    VAL("PV_XENMEMF_address_bits", PV_XENMEMF_address_bits(39), XENMEMF_address_bits(39));
+    VAL("PV_XENMEMF_get_address_bits", PV_XENMEMF_get_address_bits(0x1227u),
+        XENMEMF_get_address_bits(0x1227u));
+    VAL("PV_XENMEMF_node", PV_XENMEMF_node(3), XENMEMF_node(3));
+    VAL("PV_XENMEMF_get_node", PV_XENMEMF_get_node(0x400u), XENMEMF_get_node(0x400u));
+    VAL("PV_XENMEMF_exact_node", PV_XENMEMF_exact_node(2), XENMEMF_exact_node(2));
+    SAME(XENMEMF_populate_on_demand); SAME(XENMEMF_exact_node_request); SAME(XENMEMF_vnode);
+
+    SAME(XENMAPSPACE_shared_info); SAME(XENMAPSPACE_grant_table); SAME(XENMAPSPACE_gmfn);
+    SAME(XENMAPSPACE_gmfn_range); SAME(XENMAPSPACE_gmfn_foreign); SAME(XENMAPSPACE_dev_mmio);
+    SAME(XENMAPIDX_grant_table_status);
+
+    /* The e820 types Xen uses in memory maps (named XEN_HVM_MEMMAP_TYPE_* there). */
+    VAL("PV_E820_RAM", PV_E820_RAM, XEN_HVM_MEMMAP_TYPE_RAM);
+    VAL("PV_E820_RESERVED", PV_E820_RESERVED, XEN_HVM_MEMMAP_TYPE_RESERVED);
+    VAL("PV_E820_ACPI", PV_E820_ACPI, XEN_HVM_MEMMAP_TYPE_ACPI);
+    VAL("PV_E820_NVS", PV_E820_NVS, XEN_HVM_MEMMAP_TYPE_NVS);
+    VAL("PV_E820_UNUSABLE", PV_E820_UNUSABLE, XEN_HVM_MEMMAP_TYPE_UNUSABLE);
+    VAL("PV_E820_DISABLED", PV_E820_DISABLED, XEN_HVM_MEMMAP_TYPE_DISABLED);
+    VAL("PV_E820_PMEM", PV_E820_PMEM, XEN_HVM_MEMMAP_TYPE_PMEM);
+    /* BIOS E820 entry: packed {u64 addr, u64 size, u32 type}. */
+    LITERAL(sizeof(struct pv_e820_entry), 20);
+    FIELD_AT(pv_e820_entry, addr, 0, 8);
+    FIELD_AT(pv_e820_entry, size, 8, 8);
+    FIELD_AT(pv_e820_entry, type, 16, 4);
+}
+
+static void check_memory_op_structs(void)
+{
+    SIZE(pv_memory_reservation, xen_memory_reservation);
+    FIELD(pv_memory_reservation, xen_memory_reservation, extent_start);
+    FIELD(pv_memory_reservation, xen_memory_reservation, nr_extents);
+    FIELD(pv_memory_reservation, xen_memory_reservation, extent_order);
+    FIELD(pv_memory_reservation, xen_memory_reservation, mem_flags);
+    FIELD(pv_memory_reservation, xen_memory_reservation, domid);
+    FIELD_AT(pv_memory_reservation, pad, 26, 6);
+
+    SIZE(pv_memory_exchange, xen_memory_exchange);
+    FIELD(pv_memory_exchange, xen_memory_exchange, in);
+    FIELD(pv_memory_exchange, xen_memory_exchange, out);
+    FIELD(pv_memory_exchange, xen_memory_exchange, nr_exchanged);
+
+    SIZE(pv_memory_domain, xen_memory_domain);
+    FIELD(pv_memory_domain, xen_memory_domain, domid);
+
+    SIZE(pv_machphys_mfn_list, xen_machphys_mfn_list);
+    FIELD(pv_machphys_mfn_list, xen_machphys_mfn_list, max_extents);
+    FIELD_AT(pv_machphys_mfn_list, pad0, 4, 4);
+    FIELD(pv_machphys_mfn_list, xen_machphys_mfn_list, extent_start);
+    FIELD(pv_machphys_mfn_list, xen_machphys_mfn_list, nr_extents);
+    FIELD_AT(pv_machphys_mfn_list, pad1, 20, 4);
+
+    SIZE(pv_machphys_mapping, xen_machphys_mapping);
+    FIELD(pv_machphys_mapping, xen_machphys_mapping, v_start);
+    FIELD(pv_machphys_mapping, xen_machphys_mapping, v_end);
+    FIELD(pv_machphys_mapping, xen_machphys_mapping, max_mfn);
+
+    SIZE(pv_memory_map, xen_memory_map);
+    FIELD(pv_memory_map, xen_memory_map, nr_entries);
+    FIELD_AT(pv_memory_map, pad, 4, 4);
+    FIELD(pv_memory_map, xen_memory_map, buffer);
+
+    SIZE(pv_foreign_memory_map, xen_foreign_memory_map);
+    FIELD(pv_foreign_memory_map, xen_foreign_memory_map, domid);
+    FIELD_AT(pv_foreign_memory_map, pad, 2, 6);
+    FIELD(pv_foreign_memory_map, xen_foreign_memory_map, map);
+
+    SIZE(pv_add_to_physmap, xen_add_to_physmap);
+    FIELD(pv_add_to_physmap, xen_add_to_physmap, domid);
+    FIELD(pv_add_to_physmap, xen_add_to_physmap, size);
+    FIELD(pv_add_to_physmap, xen_add_to_physmap, space);
+    FIELD(pv_add_to_physmap, xen_add_to_physmap, idx);
+    FIELD(pv_add_to_physmap, xen_add_to_physmap, gpfn);
+
+    SIZE(pv_remove_from_physmap, xen_remove_from_physmap);
+    FIELD(pv_remove_from_physmap, xen_remove_from_physmap, domid);
+    FIELD_AT(pv_remove_from_physmap, pad, 2, 6);
+    FIELD(pv_remove_from_physmap, xen_remove_from_physmap, gpfn);
+}
+
+static void check_physdev_op(void)
+{
+    SAME(PHYSDEVOP_irq_status_query); SAME(PHYSDEVOP_set_iopl); SAME(PHYSDEVOP_set_iobitmap);
+    SAME(PHYSDEVOP_apic_read); SAME(PHYSDEVOP_apic_write); SAME(PHYSDEVOP_alloc_irq_vector);
+    SAME(PHYSDEVOP_free_irq_vector); SAME(PHYSDEVOP_eoi); SAME(PHYSDEVOP_map_pirq);
+    SAME(PHYSDEVOP_unmap_pirq); SAME(PHYSDEVOP_manage_pci_add);
+    SAME(PHYSDEVOP_manage_pci_remove); SAME(PHYSDEVOP_pirq_eoi_gmfn_v1);
+    SAME(PHYSDEVOP_restore_msi); SAME(PHYSDEVOP_manage_pci_add_ext); SAME(PHYSDEVOP_setup_gsi);
+    SAME(PHYSDEVOP_get_free_pirq); SAME(PHYSDEVOP_pci_mmcfg_reserved);
+    SAME(PHYSDEVOP_pci_device_add); SAME(PHYSDEVOP_pci_device_remove);
+    SAME(PHYSDEVOP_restore_msi_ext); SAME(PHYSDEVOP_pirq_eoi_gmfn_v2); SAME(PHYSDEVOP_dbgp_op);
+    SAME(PHYSDEVOP_prepare_msix); SAME(PHYSDEVOP_release_msix);
+    SAME(XENIRQSTAT_needs_eoi); SAME(XENIRQSTAT_shared);
+
+    SIZE(pv_physdev_set_iopl, physdev_set_iopl);
+    FIELD(pv_physdev_set_iopl, physdev_set_iopl, iopl);
+    SIZE(pv_physdev_set_iobitmap, physdev_set_iobitmap);
+    FIELD(pv_physdev_set_iobitmap, physdev_set_iobitmap, bitmap);
+    FIELD(pv_physdev_set_iobitmap, physdev_set_iobitmap, nr_ports);
+    FIELD_AT(pv_physdev_set_iobitmap, pad, 12, 4);
+    SIZE(pv_physdev_eoi, physdev_eoi);
+    FIELD(pv_physdev_eoi, physdev_eoi, irq);
+    SIZE(pv_physdev_irq_status_query, physdev_irq_status_query);
+    FIELD(pv_physdev_irq_status_query, physdev_irq_status_query, irq);
+    FIELD(pv_physdev_irq_status_query, physdev_irq_status_query, flags);
+}
+
+static void check_sched_op(void)
+{
+    SAME(SCHEDOP_yield); SAME(SCHEDOP_block); SAME(SCHEDOP_shutdown); SAME(SCHEDOP_poll);
+    SAME(SCHEDOP_remote_shutdown); SAME(SCHEDOP_shutdown_code); SAME(SCHEDOP_watchdog);
+    SAME(SCHEDOP_pin_override);
+    SAME(SHUTDOWN_poweroff); SAME(SHUTDOWN_reboot); SAME(SHUTDOWN_suspend);
+    SAME(SHUTDOWN_crash); SAME(SHUTDOWN_watchdog); SAME(SHUTDOWN_soft_reset);
+    SAME(SHUTDOWN_MAX);
+
+    SIZE(pv_sched_shutdown, sched_shutdown);
+    FIELD(pv_sched_shutdown, sched_shutdown, reason);
+    SIZE(pv_sched_poll, sched_poll);
+    FIELD(pv_sched_poll, sched_poll, ports);
+    FIELD(pv_sched_poll, sched_poll, nr_ports);
+    FIELD_AT(pv_sched_poll, pad, 12, 4);
+    FIELD(pv_sched_poll, sched_poll, timeout);
+    SIZE(pv_sched_remote_shutdown, sched_remote_shutdown);
+    FIELD(pv_sched_remote_shutdown, sched_remote_shutdown, domain_id);
+    FIELD_AT(pv_sched_remote_shutdown, pad, 2, 2);
+    FIELD(pv_sched_remote_shutdown, sched_remote_shutdown, reason);
+    SIZE(pv_sched_watchdog, sched_watchdog);
+    FIELD(pv_sched_watchdog, sched_watchdog, id);
+    FIELD(pv_sched_watchdog, sched_watchdog, timeout);
+    SIZE(pv_sched_pin_override, sched_pin_override);
+    FIELD(pv_sched_pin_override, sched_pin_override, pcpu);
+}
+
+static void check_vm_assist(void)
+{
+    SAME(VMASST_CMD_enable); SAME(VMASST_CMD_disable);
+    SAME(VMASST_TYPE_4gb_segments); SAME(VMASST_TYPE_4gb_segments_notify);
+    SAME(VMASST_TYPE_writable_pagetables); SAME(VMASST_TYPE_pae_extended_cr3);
+    SAME(VMASST_TYPE_architectural_iopl); SAME(VMASST_TYPE_runstate_update_flag);
+    SAME(VMASST_TYPE_m2p_strict);
+}
+
+static void check_xen_version(void)
+{
+    SAME(XENVER_version); SAME(XENVER_extraversion); SAME(XENVER_compile_info);
+    SAME(XENVER_capabilities); SAME(XENVER_changeset); SAME(XENVER_platform_parameters);
+    SAME(XENVER_get_features); SAME(XENVER_pagesize); SAME(XENVER_guest_handle);
+    SAME(XENVER_commandline); SAME(XENVER_build_id);
+    XSAME(EXTRAVERSION_LEN); XSAME(CAPABILITIES_INFO_LEN); XSAME(CHANGESET_INFO_LEN);
+    VAL("PV_COMMANDLINE_LEN", PV_COMMANDLINE_LEN, sizeof(xen_commandline_t));
+    VAL("sizeof(pv_extraversion_t)", sizeof(pv_extraversion_t), sizeof(xen_extraversion_t));
+    VAL("sizeof(pv_capabilities_info_t)", sizeof(pv_capabilities_info_t),
+        sizeof(xen_capabilities_info_t));
+    VAL("sizeof(pv_changeset_info_t)", sizeof(pv_changeset_info_t), sizeof(xen_changeset_info_t));
+    VAL("sizeof(pv_commandline_t)", sizeof(pv_commandline_t), sizeof(xen_commandline_t));
+    VAL("sizeof(pv_domain_handle_t)", sizeof(pv_domain_handle_t), sizeof(xen_domain_handle_t));
+
+    SAME(XENFEAT_writable_page_tables); SAME(XENFEAT_writable_descriptor_tables);
+    SAME(XENFEAT_auto_translated_physmap); SAME(XENFEAT_supervisor_mode_kernel);
+    SAME(XENFEAT_pae_pgdir_above_4gb); SAME(XENFEAT_mmu_pt_update_preserve_ad);
+    SAME(XENFEAT_highmem_assist); SAME(XENFEAT_gnttab_map_avail_bits);
+    SAME(XENFEAT_hvm_callback_vector); SAME(XENFEAT_hvm_safe_pvclock); SAME(XENFEAT_hvm_pirqs);
+    SAME(XENFEAT_dom0);
+    SAME(XENFEAT_memory_op_vnode_supported); SAME(XENFEAT_ARM_SMCCC_supported);
+    SAME(XENFEAT_linux_rsdp_unrestricted); SAME(XENFEAT_not_direct_mapped);
+    SAME(XENFEAT_direct_mapped); SAME(XENFEAT_NR_SUBMAPS);
+
+    SIZE(pv_compile_info, xen_compile_info);
+    FIELD(pv_compile_info, xen_compile_info, compiler);
+    FIELD(pv_compile_info, xen_compile_info, compile_by);
+    FIELD(pv_compile_info, xen_compile_info, compile_domain);
+    FIELD(pv_compile_info, xen_compile_info, compile_date);
+    SIZE(pv_platform_parameters, xen_platform_parameters);
+    FIELD(pv_platform_parameters, xen_platform_parameters, virt_start);
+    SIZE(pv_feature_info, xen_feature_info);
+    FIELD(pv_feature_info, xen_feature_info, submap_idx);
+    FIELD(pv_feature_info, xen_feature_info, submap);
+    SIZE(pv_build_id, xen_build_id);
+    FIELD(pv_build_id, xen_build_id, len);
+    VAL("offsetof(pv_build_id, buf)", offsetof(struct pv_build_id, buf),
+        offsetof(struct xen_build_id, buf));
+}
+
+int main(void)
+{
+    check_errno();
+    check_hypercall();
+    check_arch_x86_constants();
+    check_arch_x86_structs();
+    check_start_info();
+    check_shared_info();
+    check_callback_op();
+    check_console_io();
+    check_elfnote();
+    check_memory_op();
+    check_memory_op_structs();
+    check_physdev_op();
+    check_sched_op();
+    check_vm_assist();
+    check_xen_version();
+
+    printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "
+           "0x%08x)\n", nr_checks, nr_failures, (unsigned int)__XEN_INTERFACE_VERSION__);
+    return nr_failures ? 1 : 0;
+}
