@@ -13,6 +13,7 @@
 #define PV_LAYOUT_NO_PFN (~0ULL)
 #define PV_LAYOUT_PAD_PAGES 128U /* at least 512 KiB of mapped padding after the boot stack */
 #define PV_LAYOUT_ALIGN (4ULL << 20) /* the initial mapping ends on a 4 MiB boundary */
+#define PV_LAYOUT_MAX_PAGES (1ULL << 40) /* 4 PiB: keeps every pfn * 4096 far from overflow */
 
 /* True if every address in [first, last] is a guest-usable VA (first <= last). */
 static inline bool pv_layout_va_ok(uint64_t first, uint64_t last)
@@ -39,9 +40,11 @@ struct pv_layout_level {
     uint64_t va_from, va_last, pfn, count;
 };
 
-/* One contiguous mapping: VAs [va_from, va_last] map pfns from `pfn`; lvl[0] = L1s .. lvl[3] = L4. */
+/* One contiguous mapping: VAs [va_from, va_last] map pfns from `pfn`. Its own page tables are the
+ * nr_tables frames from tables_pfn: lvl[3] (the L4, first mapping only), then lvl[2] (L3s),
+ * lvl[1] (L2s), lvl[0] (L1s). A level whose count is 0 reuses the first mapping's tables. */
 struct pv_layout_map {
-    uint64_t va_from, va_last, pfn, nr_tables;
+    uint64_t va_from, va_last, pfn, tables_pfn, nr_tables;
     struct pv_layout_level lvl[4];
 };
 
