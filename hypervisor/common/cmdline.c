@@ -76,10 +76,17 @@ static bool parse_decimal(struct word w, uint64_t *v)
 static unsigned suffix_shift(char c)
 {
     switch (c) {
-    case 'k': case 'K': return 10;
-    case 'm': case 'M': return 20;
-    case 'g': case 'G': return 30;
-    default: return 0;
+    case 'k':
+    case 'K':
+        return 10;
+    case 'm':
+    case 'M':
+        return 20;
+    case 'g':
+    case 'G':
+        return 30;
+    default:
+        return 0;
     }
 }
 
@@ -100,7 +107,7 @@ static int parse_size_word(struct word w, uint64_t *bytes)
 
 int cmdline_parse_size(const char *s, uint64_t *bytes)
 {
-    struct word w = { s, s ? strlen(s) : 0 };
+    struct word w = {s, s ? strlen(s) : 0};
 
     return parse_size_word(w, bytes);
 }
@@ -115,7 +122,7 @@ static int fail(const char **why, const char *reason)
 
 static struct word value_of(struct word w, size_t key_len)
 {
-    struct word v = { w.p + key_len, w.len - key_len };
+    struct word v = {w.p + key_len, w.len - key_len};
 
     return v;
 }
@@ -146,8 +153,8 @@ static int opt_vcpus(struct dom_opts *o, struct word v, const char **why)
 
 static bool name_char_ok(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
 }
 
 static int opt_name(struct dom_opts *o, struct word v, const char **why)
@@ -254,14 +261,27 @@ void cmdline_default_name(struct dom_opts *o, unsigned domid)
 
 /* ---- hypervisor command line ---- */
 
+/* A key is a non-empty word without '='. */
+static bool key_ok(const char *key)
+{
+    const char *k = key;
+
+    if (!key || !*key)
+        return false;
+    while (*k && *k != '=' && !is_blank(*k))
+        k++;
+    return *k == '\0';
+}
+
 bool cmdline_get(const char *cmdline, const char *key, char *val, unsigned vlen)
 {
-    size_t klen = key ? strlen(key) : 0;
+    size_t klen;
     bool found = false;
     const char *s = cmdline;
 
-    if (!cmdline || klen == 0)
+    if (!cmdline || !key_ok(key))
         return false;
+    klen = strlen(key);
     for (struct word w = next_word(&s); w.len; w = next_word(&s)) {
         if (!word_has_prefix(w, key) || (w.len > klen && w.p[klen] != '='))
             continue;
