@@ -21,6 +21,7 @@
 #include <xen/callback.h>
 #include <xen/elfnote.h>
 #include <xen/errno.h>
+#include <xen/event_channel.h>
 #include <xen/features.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
@@ -602,6 +603,124 @@ static void check_xen_version(void)
         offsetof(struct xen_build_id, buf));
 }
 
+static void check_event_channel(void)
+{
+    SAME(EVTCHNOP_bind_interdomain); SAME(EVTCHNOP_bind_virq); SAME(EVTCHNOP_bind_pirq);
+    SAME(EVTCHNOP_close); SAME(EVTCHNOP_send); SAME(EVTCHNOP_status);
+    SAME(EVTCHNOP_alloc_unbound); SAME(EVTCHNOP_bind_ipi); SAME(EVTCHNOP_bind_vcpu);
+    SAME(EVTCHNOP_unmask); SAME(EVTCHNOP_reset); SAME(EVTCHNOP_init_control);
+    SAME(EVTCHNOP_expand_array); SAME(EVTCHNOP_set_priority);
+    /* Defined by Xen only for the hypervisor build (__XEN__). */
+    LITERAL(PV_EVTCHNOP_reset_cont, 14);
+    SAME(VIRQ_TIMER); SAME(VIRQ_DEBUG); SAME(VIRQ_CONSOLE); SAME(VIRQ_DOM_EXC);
+    SAME(VIRQ_TBUF); SAME(VIRQ_DEBUGGER); SAME(VIRQ_XENOPROF); SAME(VIRQ_CON_RING);
+    SAME(VIRQ_PCPU_STATE); SAME(VIRQ_MEM_EVENT); SAME(VIRQ_ARGO); SAME(VIRQ_ENOMEM);
+    SAME(VIRQ_XENPMU); SAME(VIRQ_ARCH_0); SAME(VIRQ_ARCH_1); SAME(VIRQ_ARCH_2);
+    SAME(VIRQ_ARCH_3); SAME(VIRQ_ARCH_4); SAME(VIRQ_ARCH_5); SAME(VIRQ_ARCH_6);
+    SAME(VIRQ_ARCH_7); SAME(NR_VIRQS);
+    SAME(EVTCHN_2L_NR_CHANNELS); SAME(BIND_PIRQ__WILL_SHARE);
+    SAME(EVTCHNSTAT_closed); SAME(EVTCHNSTAT_unbound); SAME(EVTCHNSTAT_interdomain);
+    SAME(EVTCHNSTAT_pirq); SAME(EVTCHNSTAT_virq); SAME(EVTCHNSTAT_ipi);
+    SAME(EVTCHN_FIFO_PRIORITY_MAX); SAME(EVTCHN_FIFO_PRIORITY_DEFAULT);
+    SAME(EVTCHN_FIFO_PRIORITY_MIN); SAME(EVTCHN_FIFO_MAX_QUEUES); SAME(EVTCHN_FIFO_PENDING);
+    SAME(EVTCHN_FIFO_MASKED); SAME(EVTCHN_FIFO_LINKED); SAME(EVTCHN_FIFO_BUSY);
+    SAME(EVTCHN_FIFO_LINK_BITS); SAME(EVTCHN_FIFO_LINK_MASK); SAME(EVTCHN_FIFO_NR_CHANNELS);
+    VAL("sizeof(pv_evtchn_port_t)", sizeof(pv_evtchn_port_t), sizeof(evtchn_port_t));
+}
+
+static void check_event_channel_structs(void)
+{
+    SIZE(pv_evtchn_alloc_unbound, evtchn_alloc_unbound);
+    FIELD(pv_evtchn_alloc_unbound, evtchn_alloc_unbound, dom);
+    FIELD(pv_evtchn_alloc_unbound, evtchn_alloc_unbound, remote_dom);
+    FIELD(pv_evtchn_alloc_unbound, evtchn_alloc_unbound, port);
+    SIZE(pv_evtchn_bind_interdomain, evtchn_bind_interdomain);
+    FIELD(pv_evtchn_bind_interdomain, evtchn_bind_interdomain, remote_dom);
+    FIELD_AT(pv_evtchn_bind_interdomain, pad, 2, 2);
+    FIELD(pv_evtchn_bind_interdomain, evtchn_bind_interdomain, remote_port);
+    FIELD(pv_evtchn_bind_interdomain, evtchn_bind_interdomain, local_port);
+    SIZE(pv_evtchn_bind_virq, evtchn_bind_virq);
+    FIELD(pv_evtchn_bind_virq, evtchn_bind_virq, virq);
+    FIELD(pv_evtchn_bind_virq, evtchn_bind_virq, vcpu);
+    FIELD(pv_evtchn_bind_virq, evtchn_bind_virq, port);
+    SIZE(pv_evtchn_bind_pirq, evtchn_bind_pirq);
+    FIELD(pv_evtchn_bind_pirq, evtchn_bind_pirq, pirq);
+    FIELD(pv_evtchn_bind_pirq, evtchn_bind_pirq, flags);
+    FIELD(pv_evtchn_bind_pirq, evtchn_bind_pirq, port);
+    SIZE(pv_evtchn_bind_ipi, evtchn_bind_ipi);
+    FIELD(pv_evtchn_bind_ipi, evtchn_bind_ipi, vcpu);
+    FIELD(pv_evtchn_bind_ipi, evtchn_bind_ipi, port);
+    SIZE(pv_evtchn_close, evtchn_close);
+    FIELD(pv_evtchn_close, evtchn_close, port);
+    SIZE(pv_evtchn_send, evtchn_send);
+    FIELD(pv_evtchn_send, evtchn_send, port);
+    SIZE(pv_evtchn_status, evtchn_status);
+    FIELD(pv_evtchn_status, evtchn_status, dom);
+    FIELD_AT(pv_evtchn_status, pad, 2, 2);
+    FIELD(pv_evtchn_status, evtchn_status, port);
+    FIELD(pv_evtchn_status, evtchn_status, status);
+    FIELD(pv_evtchn_status, evtchn_status, vcpu);
+    FIELD(pv_evtchn_status, evtchn_status, u);
+    FIELD(pv_evtchn_status, evtchn_status, u.unbound.dom);
+    FIELD(pv_evtchn_status, evtchn_status, u.interdomain.dom);
+    FIELD_AT(pv_evtchn_status, u.interdomain.pad, 18, 2);
+    FIELD(pv_evtchn_status, evtchn_status, u.interdomain.port);
+    FIELD(pv_evtchn_status, evtchn_status, u.pirq);
+    FIELD(pv_evtchn_status, evtchn_status, u.virq);
+    SIZE(pv_evtchn_bind_vcpu, evtchn_bind_vcpu);
+    FIELD(pv_evtchn_bind_vcpu, evtchn_bind_vcpu, port);
+    FIELD(pv_evtchn_bind_vcpu, evtchn_bind_vcpu, vcpu);
+    SIZE(pv_evtchn_unmask, evtchn_unmask);
+    FIELD(pv_evtchn_unmask, evtchn_unmask, port);
+    SIZE(pv_evtchn_reset, evtchn_reset);
+    FIELD(pv_evtchn_reset, evtchn_reset, dom);
+    SIZE(pv_evtchn_init_control, evtchn_init_control);
+    FIELD(pv_evtchn_init_control, evtchn_init_control, control_gfn);
+    FIELD(pv_evtchn_init_control, evtchn_init_control, offset);
+    FIELD(pv_evtchn_init_control, evtchn_init_control, vcpu);
+    FIELD(pv_evtchn_init_control, evtchn_init_control, link_bits);
+    FIELD(pv_evtchn_init_control, evtchn_init_control, _pad);
+    SIZE(pv_evtchn_expand_array, evtchn_expand_array);
+    FIELD(pv_evtchn_expand_array, evtchn_expand_array, array_gfn);
+    SIZE(pv_evtchn_set_priority, evtchn_set_priority);
+    FIELD(pv_evtchn_set_priority, evtchn_set_priority, port);
+    FIELD(pv_evtchn_set_priority, evtchn_set_priority, priority);
+}
+
+static void check_mmu(void)
+{
+    SAME(MMU_NORMAL_PT_UPDATE); SAME(MMU_MACHPHYS_UPDATE); SAME(MMU_PT_UPDATE_PRESERVE_AD);
+    SAME(MMU_PT_UPDATE_NO_TRANSLATE);
+    SAME(MMUEXT_PIN_L1_TABLE); SAME(MMUEXT_PIN_L2_TABLE); SAME(MMUEXT_PIN_L3_TABLE);
+    SAME(MMUEXT_PIN_L4_TABLE); SAME(MMUEXT_UNPIN_TABLE); SAME(MMUEXT_NEW_BASEPTR);
+    SAME(MMUEXT_TLB_FLUSH_LOCAL); SAME(MMUEXT_INVLPG_LOCAL); SAME(MMUEXT_TLB_FLUSH_MULTI);
+    SAME(MMUEXT_INVLPG_MULTI); SAME(MMUEXT_TLB_FLUSH_ALL); SAME(MMUEXT_INVLPG_ALL);
+    SAME(MMUEXT_FLUSH_CACHE); SAME(MMUEXT_SET_LDT); SAME(MMUEXT_NEW_USER_BASEPTR);
+    SAME(MMUEXT_CLEAR_PAGE); SAME(MMUEXT_COPY_PAGE); SAME(MMUEXT_FLUSH_CACHE_GLOBAL);
+    SAME(MMUEXT_MARK_SUPER); SAME(MMUEXT_UNMARK_SUPER);
+    SAME(UVMF_NONE); SAME(UVMF_TLB_FLUSH); SAME(UVMF_INVLPG); SAME(UVMF_FLUSHTYPE_MASK);
+    SAME(UVMF_MULTI); SAME(UVMF_LOCAL); SAME(UVMF_ALL);
+
+    SIZE(pv_mmu_update, mmu_update);
+    FIELD(pv_mmu_update, mmu_update, ptr);
+    FIELD(pv_mmu_update, mmu_update, val);
+    SIZE(pv_mmuext_op, mmuext_op);
+    FIELD(pv_mmuext_op, mmuext_op, cmd);
+    FIELD_AT(pv_mmuext_op, pad, 4, 4);
+    FIELD(pv_mmuext_op, mmuext_op, arg1);
+    FIELD(pv_mmuext_op, mmuext_op, arg1.mfn);
+    FIELD(pv_mmuext_op, mmuext_op, arg1.linear_addr);
+    FIELD(pv_mmuext_op, mmuext_op, arg2);
+    FIELD(pv_mmuext_op, mmuext_op, arg2.nr_ents);
+    FIELD(pv_mmuext_op, mmuext_op, arg2.vcpumask);
+    FIELD(pv_mmuext_op, mmuext_op, arg2.src_mfn);
+
+    SIZE(pv_multicall_entry, multicall_entry);
+    FIELD(pv_multicall_entry, multicall_entry, op);
+    FIELD(pv_multicall_entry, multicall_entry, result);
+    FIELD(pv_multicall_entry, multicall_entry, args);
+}
+
 int main(void)
 {
     check_errno();
@@ -613,6 +732,9 @@ int main(void)
     check_callback_op();
     check_console_io();
     check_elfnote();
+    check_event_channel();
+    check_event_channel_structs();
+    check_mmu();
     check_memory_op();
     check_memory_op_structs();
     check_physdev_op();
