@@ -1,8 +1,10 @@
 /* ELF64 parser and Xen ELF-note reader for PV guest kernels: every offset and size is hostile. */
 #include "elf_xen.h"
+#include "elfnote.h"
 #include "errno.h"
 #include "lib.h"
 #include "pv_layout.h"
+#include "xen_version.h"
 
 /* ELF64 layout facts (System V gABI, x86-64 psABI). */
 #define EHDR_SIZE 64U
@@ -22,14 +24,6 @@
 #define SHT_NOTE 7
 #define XPAGE 4096ULL
 #define MAX_NOTES 1024U /* like Xen, bound the work a crafted note table can cause */
-
-/* Xen ELF note types (public/elfnote.h). */
-enum {
-    NOTE_ENTRY = 1, NOTE_HYPERCALL_PAGE = 2, NOTE_VIRT_BASE = 3, NOTE_PADDR_OFFSET = 4,
-    NOTE_XEN_VERSION = 5, NOTE_GUEST_OS = 6, NOTE_GUEST_VERSION = 7, NOTE_LOADER = 8,
-    NOTE_FEATURES = 10, NOTE_SUSPEND_CANCEL = 14, NOTE_INIT_P2M = 15, NOTE_MOD_START_PFN = 16,
-    NOTE_SUPPORTED_FEATURES = 17,
-};
 
 /* Parse state: the image, the header fields we need, and which optional values were seen. */
 struct parse {
@@ -89,7 +83,8 @@ static int check_ident(struct parse *ps)
     return 0;
 }
 
-/* True if a table of n entries of entsize bytes at off lies in the file (n * entsize cannot overflow). */
+/* True if a table of n entries of entsize bytes at off lies in the file (n * entsize cannot
+ * overflow). */
 static bool table_ok(const struct parse *ps, uint64_t off, unsigned n, unsigned entsize)
 {
     return n == 0 || in_file(ps, off, (uint64_t)n * entsize);
@@ -151,7 +146,7 @@ static int check_overlaps(struct parse *ps, const struct elf_xen_seg *s)
 /* Record one PT_LOAD header; seg.load_va holds p_paddr until the virtual offset is known. */
 static int add_segment(struct parse *ps, const uint8_t *ph)
 {
-    struct elf_xen_seg s = { rd(ph + 8, 8), rd(ph + 32, 8), rd(ph + 40, 8), rd(ph + 24, 8) };
+    struct elf_xen_seg s = {rd(ph + 8, 8), rd(ph + 32, 8), rd(ph + 40, 8), rd(ph + 24, 8)};
     int rc;
 
     if (s.memsz == 0)
@@ -217,19 +212,27 @@ static bool word_is(const uint8_t *w, uint64_t len, const char *lit)
 
 /* ---- FEATURES strings: "name|!name|..." ---- */
 
-#define FEAT(bit, name) [bit] = { #name, "required feature " #name " not supported" }
+#define FEAT(name) [PV_XENFEAT_##name] = {#name, "required feature " #name " not supported"}
 static const struct {
     const char *name, *refusal;
 } feature_names[] = {
-    FEAT(0, writable_page_tables),     FEAT(1, writable_descriptor_tables),
-    FEAT(2, auto_translated_physmap),  FEAT(3, supervisor_mode_kernel),
-    FEAT(4, pae_pgdir_above_4gb),      FEAT(5, mmu_pt_update_preserve_ad),
-    FEAT(6, highmem_assist),           FEAT(7, gnttab_map_avail_bits),
-    FEAT(8, hvm_callback_vector),      FEAT(9, hvm_safe_pvclock),
-    FEAT(10, hvm_pirqs),               FEAT(11, dom0),
-    FEAT(12, grant_map_identity),      FEAT(13, memory_op_vnode_supported),
-    FEAT(14, ARM_SMCCC_supported),     FEAT(15, linux_rsdp_unrestricted),
-    FEAT(16, not_direct_mapped),       FEAT(17, direct_mapped),
+    FEAT(writable_page_tables),
+    FEAT(writable_descriptor_tables),
+    FEAT(auto_translated_physmap),
+    FEAT(supervisor_mode_kernel),
+    FEAT(pae_pgdir_above_4gb),
+    FEAT(mmu_pt_update_preserve_ad),
+    FEAT(highmem_assist),
+    FEAT(gnttab_map_avail_bits),
+    FEAT(hvm_callback_vector),
+    FEAT(hvm_safe_pvclock),
+    FEAT(hvm_pirqs),
+    FEAT(dom0),
+    FEAT(memory_op_vnode_supported),
+    FEAT(ARM_SMCCC_supported),
+    FEAT(linux_rsdp_unrestricted),
+    FEAT(not_direct_mapped),
+    FEAT(direct_mapped),
 };
 #undef FEAT
 #define NR_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
@@ -237,7 +240,7 @@ static const struct {
 static int feature_bit(const uint8_t *w, uint64_t len)
 {
     for (unsigned i = 0; i < NR_FEATURES; i++)
-        if (word_is(w, len, feature_names[i].name))
+        if (feature_names[i].name && word_is(w, len, feature_names[i].name))
             return (int)i;
     return -1;
 }
@@ -295,34 +298,53 @@ static int note_supported_features(struct parse *ps, struct span d)
 
 static void note_string(struct elf_xen_info *in, unsigned type, struct span d)
 {
-    if (type == NOTE_XEN_VERSION)
+    if (type == PV_ELFNOTE_XEN_VERSION)
         copy_str(in->xen_version, d.p, d.len);
-    else if (type == NOTE_GUEST_OS)
+    else if (type == PV_ELFNOTE_GUEST_OS)
         copy_str(in->guest_os, d.p, d.len);
-    else if (type == NOTE_GUEST_VERSION)
+    else if (type == PV_ELFNOTE_GUEST_VERSION)
         copy_str(in->guest_version, d.p, d.len);
     else
         copy_str(in->loader, d.p, d.len);
 }
 
 /* The numeric notes we use. */
-#define NUMERIC_NOTES                                                                        \
-    ((1U << NOTE_ENTRY) | (1U << NOTE_HYPERCALL_PAGE) | (1U << NOTE_VIRT_BASE) |             \
-     (1U << NOTE_PADDR_OFFSET) | (1U << NOTE_INIT_P2M) | (1U << NOTE_MOD_START_PFN) |        \
-     (1U << NOTE_SUSPEND_CANCEL))
+#define NUMERIC_NOTES                                                                              \
+    ((1U << PV_ELFNOTE_ENTRY) | (1U << PV_ELFNOTE_HYPERCALL_PAGE) | (1U << PV_ELFNOTE_VIRT_BASE) | \
+     (1U << PV_ELFNOTE_PADDR_OFFSET) | (1U << PV_ELFNOTE_INIT_P2M) |                               \
+     (1U << PV_ELFNOTE_MOD_START_PFN) | (1U << PV_ELFNOTE_SUSPEND_CANCEL))
 
 static void note_store_number(struct parse *ps, unsigned type, uint64_t v)
 {
     struct elf_xen_info *in = ps->info;
 
     switch (type) {
-    case NOTE_ENTRY: ps->note_entry = v; ps->has_entry = true; break;
-    case NOTE_HYPERCALL_PAGE: in->hypercall_page = v; in->has_hypercall_page = true; break;
-    case NOTE_VIRT_BASE: ps->virt_base = v; ps->has_virt_base = true; break;
-    case NOTE_PADDR_OFFSET: ps->paddr_offset = v; ps->has_paddr_offset = true; break;
-    case NOTE_INIT_P2M: in->init_p2m = v; in->has_init_p2m = true; break;
-    case NOTE_MOD_START_PFN: in->mod_start_pfn = v != 0; break;
-    default: in->suspend_cancel = true; break;
+    case PV_ELFNOTE_ENTRY:
+        ps->note_entry = v;
+        ps->has_entry = true;
+        break;
+    case PV_ELFNOTE_HYPERCALL_PAGE:
+        in->hypercall_page = v;
+        in->has_hypercall_page = true;
+        break;
+    case PV_ELFNOTE_VIRT_BASE:
+        ps->virt_base = v;
+        ps->has_virt_base = true;
+        break;
+    case PV_ELFNOTE_PADDR_OFFSET:
+        ps->paddr_offset = v;
+        ps->has_paddr_offset = true;
+        break;
+    case PV_ELFNOTE_INIT_P2M:
+        in->init_p2m = v;
+        in->has_init_p2m = true;
+        break;
+    case PV_ELFNOTE_MOD_START_PFN:
+        in->mod_start_pfn = v != 0;
+        break;
+    default:
+        in->suspend_cancel = true;
+        break;
     }
 }
 
@@ -333,11 +355,11 @@ static int xen_note(struct parse *ps, unsigned type, struct span d)
     uint64_t v;
     int rc;
 
-    if (type == NOTE_FEATURES)
+    if (type == PV_ELFNOTE_FEATURES)
         return parse_features(ps, d.p, d.len);
-    if (type == NOTE_SUPPORTED_FEATURES)
+    if (type == PV_ELFNOTE_SUPPORTED_FEATURES)
         return note_supported_features(ps, d);
-    if (type >= NOTE_XEN_VERSION && type <= NOTE_LOADER) {
+    if (type >= PV_ELFNOTE_XEN_VERSION && type <= PV_ELFNOTE_LOADER) {
         note_string(ps->info, type, d);
         return 0;
     }
@@ -363,14 +385,14 @@ static int walk_notes(struct parse *ps, struct span s)
     while (s.len - off >= NOTE_HDR_SIZE) {
         const uint8_t *n = s.p + off;
         uint64_t namesz = rd(n, 4), descsz = rd(n + 4, 4), left = s.len - off - NOTE_HDR_SIZE;
-        struct span d = { n + NOTE_HDR_SIZE + align4(namesz), descsz };
+        struct span d = {n + NOTE_HDR_SIZE + align4(namesz), descsz};
         int rc;
 
         if (align4(namesz) > left || descsz > left - align4(namesz))
             return fail(ps, -PV_ENOEXEC, "note size overflows its section");
         if (++ps->nr_notes > MAX_NOTES)
             return fail(ps, -PV_ENOEXEC, "too many ELF notes");
-        if (namesz == 4 && memcmp(n + NOTE_HDR_SIZE, "Xen", 4) == 0) {
+        if (namesz == 4 && memcmp(n + NOTE_HDR_SIZE, PV_ELFNOTE_NAME, 4) == 0) {
             ps->xen_notes++;
             rc = xen_note(ps, (unsigned)rd(n + 8, 4), d);
             if (rc)
@@ -547,7 +569,7 @@ static int legacy_pair(struct parse *ps, const uint8_t *k, uint64_t klen, struct
 static int legacy_item(struct parse *ps, const uint8_t *p, uint64_t len)
 {
     uint64_t eq = 0;
-    struct span v = { p + len, 0 };
+    struct span v = {p + len, 0};
 
     while (eq < len && p[eq] != '=')
         eq++;
@@ -715,7 +737,8 @@ int elf_xen_parse(const void *image, uint64_t size, uint32_t hv_features_support
     return rc;
 }
 
-void elf_xen_load(const void *image, const struct elf_xen_info *info, const struct elf_xen_sink *sink)
+void elf_xen_load(const void *image, const struct elf_xen_info *info,
+                  const struct elf_xen_sink *sink)
 {
     const uint8_t *img = image;
 

@@ -117,7 +117,8 @@ static int trial_last(struct alloc *a, uint64_t va, uint64_t pages, uint64_t *la
 }
 
 /* Find the smallest 4 MiB-aligned mapping that holds everything so far, its own page tables, the
- * boot stack and the padding: tables depend on the size and the size on the tables (fixed point). */
+ * boot stack and the padding: tables depend on the size and the size on the tables (fixed point).
+ */
 static int size_initial_map(struct pv_layout *o, struct alloc *a, uint64_t *last)
 {
     uint64_t extra = 1 + PV_LAYOUT_PAD_PAGES, pages = extra, va;
@@ -206,7 +207,8 @@ static int layout_front(const struct pv_layout_in *in, struct pv_layout *o, stru
 }
 
 /* MOD_START_PFN: the initrd follows the mapping, unmapped; start_info gets its pfn and pages. */
-static int layout_unmapped_initrd(const struct pv_layout_in *in, struct pv_layout *o, struct alloc *a)
+static int layout_unmapped_initrd(const struct pv_layout_in *in, struct pv_layout *o,
+                                  struct alloc *a)
 {
     int rc;
 
@@ -260,7 +262,7 @@ static int check_input(const struct pv_layout_in *in, struct alloc *a)
 
 int pv_layout_compute(const struct pv_layout_in *in, struct pv_layout *out, const char **why)
 {
-    struct alloc a = { 0, in->nr_pages, "ok" };
+    struct alloc a = {0, in->nr_pages, "ok"};
     int rc = check_input(in, &a);
 
     memset(out, 0, sizeof(*out));

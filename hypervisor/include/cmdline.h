@@ -14,10 +14,10 @@
 
 /* Options of one boot-time domain, from its module command line. */
 struct dom_opts {
-    uint64_t mem_bytes;  /* mem=, default 32 MiB, at least 1 MiB, a multiple of 4 KiB */
-    unsigned vcpus;      /* vcpus=, 1..32, default 1 */
+    uint64_t mem_bytes;          /* mem=, default 32 MiB, at least 1 MiB, a multiple of 4 KiB */
+    unsigned vcpus;              /* vcpus=, 1..32, default 1 */
     char name[CMDLINE_NAME_MAX]; /* name=, 1..31 of [A-Za-z0-9_.-]; "" if not given */
-    bool console_focus;  /* console: this domain gets serial input first */
+    bool console_focus;          /* console: this domain gets serial input first */
     char guest_cmdline[CMDLINE_GUEST_MAX];
     char path[CMDLINE_PATH_MAX]; /* the module's first word, for messages (truncated) */
 };
@@ -27,7 +27,8 @@ struct dom_opts {
  * exactly "--", the words between the path and the first such word are options and the text after
  * it (leading blanks removed) is the guest command line; otherwise all the text after the path is.
  * Options: mem=<size> (see cmdline_parse_size), vcpus=<n>, name=<str>, console.
- * Returns 0, or -PV_EINVAL with *why naming the bad option or value. Later options override earlier.
+ * Returns 0, or -PV_EINVAL with *why naming the bad option or value. Later options override
+ * earlier.
  */
 int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why);
 

@@ -1,4 +1,5 @@
-/* ELF64 parser and Xen ELF-note reader for PV guest kernels (validate a hostile image, then load it). */
+/* ELF64 parser and Xen ELF-note reader for PV guest kernels (validate a hostile image, then load
+ * it). */
 #ifndef HV_ELF_XEN_H
 #define HV_ELF_XEN_H
 #include <stdbool.h>
@@ -8,7 +9,8 @@
 #define ELF_XEN_MAX_SEGS 16
 #define ELF_XEN_STR_LEN 32
 
-/* One loadable segment: file bytes [file_off, file_off+filesz) go to load_va, then zeros up to memsz. */
+/* One loadable segment: file bytes [file_off, file_off+filesz) go to load_va, then zeros up to
+ * memsz. */
 struct elf_xen_seg {
     uint64_t file_off, filesz, memsz;
     uint64_t load_va; /* p_paddr + virt_offset */
@@ -20,13 +22,14 @@ struct elf_xen_info {
     uint64_t virt_offset; /* virt_base - paddr_offset: added to p_paddr to get a load VA */
     uint64_t virt_entry;  /* ENTRY note, default e_entry */
     uint64_t virt_kstart, virt_kend; /* [kstart, kend): image range, rounded out to pages */
-    uint64_t hypercall_page;         /* VA, valid if has_hypercall_page (page aligned, in the image) */
-    uint64_t init_p2m;               /* VA, valid if has_init_p2m */
+    uint64_t hypercall_page; /* VA, valid if has_hypercall_page (page aligned, in the image) */
+    uint64_t init_p2m;       /* VA, valid if has_init_p2m */
     bool has_hypercall_page, has_init_p2m;
-    bool mod_start_pfn;  /* MOD_START_PFN note non-zero: initrd may be left unmapped */
-    bool suspend_cancel; /* SUSPEND_CANCEL note present */
+    bool mod_start_pfn;     /* MOD_START_PFN note non-zero: initrd may be left unmapped */
+    bool suspend_cancel;    /* SUSPEND_CANCEL note present */
     bool legacy_guest_info; /* information came from the __xen_guest section, not notes */
-    uint32_t feat_supported[1], feat_required[1]; /* XENFEAT bitmaps (FEATURES + SUPPORTED_FEATURES) */
+    uint32_t feat_supported[1],
+        feat_required[1]; /* XENFEAT bitmaps (FEATURES + SUPPORTED_FEATURES) */
     char guest_os[ELF_XEN_STR_LEN], loader[ELF_XEN_STR_LEN]; /* NUL-terminated, truncated */
     char xen_version[ELF_XEN_STR_LEN], guest_version[ELF_XEN_STR_LEN];
     unsigned nr_segs;
@@ -55,6 +58,7 @@ struct elf_xen_sink {
 
 /* Copy each segment's file bytes to its load VA and zero the rest of its memory size.
  * info must come from a successful elf_xen_parse of the same image. Empty ranges are not passed. */
-void elf_xen_load(const void *image, const struct elf_xen_info *info, const struct elf_xen_sink *sink);
+void elf_xen_load(const void *image, const struct elf_xen_info *info,
+                  const struct elf_xen_sink *sink);
 
 #endif

@@ -1,4 +1,5 @@
-/* Start-of-day layout of a PV guest (Xen's order and page-table sizing): pure arithmetic, no memory touched. */
+/* Start-of-day layout of a PV guest (Xen's order and page-table sizing): pure arithmetic, no memory
+ * touched. */
 #ifndef HV_PV_LAYOUT_H
 #define HV_PV_LAYOUT_H
 #include <stdbool.h>
@@ -11,7 +12,7 @@
 #define PV_LAYOUT_HOLE_START 0xFFFF800000000000ULL
 #define PV_LAYOUT_HOLE_END 0xFFFF880000000000ULL
 #define PV_LAYOUT_NO_PFN (~0ULL)
-#define PV_LAYOUT_PAD_PAGES 128U /* at least 512 KiB of mapped padding after the boot stack */
+#define PV_LAYOUT_PAD_PAGES 128U     /* at least 512 KiB of mapped padding after the boot stack */
 #define PV_LAYOUT_ALIGN (4ULL << 20) /* the initial mapping ends on a 4 MiB boundary */
 #define PV_LAYOUT_MAX_PAGES (1ULL << 40) /* 4 PiB: keeps every pfn * 4096 far from overflow */
 
@@ -26,12 +27,12 @@ static inline bool pv_layout_va_ok(uint64_t first, uint64_t last)
 }
 
 struct pv_layout_in {
-    uint64_t virt_base;               /* VA of pfn 0 (page aligned) */
-    uint64_t virt_kstart, virt_kend;  /* kernel image, page aligned, virt_base <= kstart <= kend */
-    uint64_t nr_pages;                /* guest memory in pages (pfn 0 .. nr_pages-1) */
-    uint64_t initrd_len;              /* bytes; 0 = no initrd */
-    bool mod_start_pfn;               /* image has MOD_START_PFN: initrd goes unmapped */
-    bool has_init_p2m;                /* image has INIT_P2M at init_p2m_va */
+    uint64_t virt_base;              /* VA of pfn 0 (page aligned) */
+    uint64_t virt_kstart, virt_kend; /* kernel image, page aligned, virt_base <= kstart <= kend */
+    uint64_t nr_pages;               /* guest memory in pages (pfn 0 .. nr_pages-1) */
+    uint64_t initrd_len;             /* bytes; 0 = no initrd */
+    bool mod_start_pfn;              /* image has MOD_START_PFN: initrd goes unmapped */
+    bool has_init_p2m;               /* image has INIT_P2M at init_p2m_va */
     uint64_t init_p2m_va;
 };
 
@@ -51,22 +52,23 @@ struct pv_layout_map {
 struct pv_layout {
     uint64_t virt_base;
     uint64_t kernel_pfn, kernel_pages;
-    uint64_t initrd_pfn, initrd_pages;   /* initrd_pages == 0: no initrd */
-    bool initrd_mapped;                  /* false with MOD_START_PFN: it lies after the mapping */
-    uint64_t mod_start, mod_len;         /* start_info values: VA and length, or PFN and page-rounded
-                                            length when !initrd_mapped (SIF_MOD_START_PFN) */
+    uint64_t initrd_pfn, initrd_pages; /* initrd_pages == 0: no initrd */
+    bool initrd_mapped;                /* false with MOD_START_PFN: it lies after the mapping */
+    uint64_t mod_start, mod_len;       /* start_info values: VA and length, or PFN and page-rounded
+                                          length when !initrd_mapped (SIF_MOD_START_PFN) */
     uint64_t p2m_pfn, p2m_pages, p2m_va; /* p2m: 8 bytes per pfn of nr_pages */
     bool p2m_relocated;                  /* INIT_P2M honoured: p2m mapped at p2m_va by map[1] */
     uint64_t start_info_pfn, xenstore_pfn, console_pfn;
     uint64_t pt_pfn, pt_pages, nr_l4, nr_l3, nr_l2, nr_l1; /* bootstrap tables: L4, L3s, L2s, L1s */
     uint64_t stack_pfn;
-    uint64_t map_start_va, map_end_va; /* the initial mapping [virt_base, map_end_va), 4 MiB aligned end */
-    uint64_t p2m_pt_pages;             /* extra tables mapping a relocated p2m (after its pages) */
-    uint64_t nr_p2m_frames;            /* start_info.nr_p2m_frames: p2m_pages + p2m_pt_pages, or 0 */
-    uint64_t rsp;                      /* top of the boot stack page */
-    uint64_t start_info_va;            /* rsi at entry */
-    uint64_t pages_used;               /* pfns [0, pages_used) are populated by the layout */
-    unsigned nr_maps;                  /* 1, or 2 with a relocated p2m */
+    uint64_t map_start_va,
+        map_end_va;         /* the initial mapping [virt_base, map_end_va), 4 MiB aligned end */
+    uint64_t p2m_pt_pages;  /* extra tables mapping a relocated p2m (after its pages) */
+    uint64_t nr_p2m_frames; /* start_info.nr_p2m_frames: p2m_pages + p2m_pt_pages, or 0 */
+    uint64_t rsp;           /* top of the boot stack page */
+    uint64_t start_info_va; /* rsi at entry */
+    uint64_t pages_used;    /* pfns [0, pages_used) are populated by the layout */
+    unsigned nr_maps;       /* 1, or 2 with a relocated p2m */
     struct pv_layout_map map[2];
 };
 

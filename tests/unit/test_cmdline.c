@@ -1,11 +1,13 @@
 /* Unit tests of hypervisor/common/cmdline.c: module options and the hypervisor command line. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* cmocka.h needs the headers above first. */
+#include <cmocka.h>
 
 #include "cmdline.h"
 #include "errno.h"
