@@ -1,0 +1,81 @@
+/* The real hardware behind hw_access.h: one instruction per function. */
+#include "hw_access.h"
+#include "x86/cpu.h"
+
+uint64_t hw_rdmsr(uint32_t msr)
+{
+    return rdmsr(msr);
+}
+
+void hw_wrmsr(uint32_t msr, uint64_t val)
+{
+    wrmsr(msr, val);
+}
+
+void hw_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    cpuid_count(leaf, sub, out);
+}
+
+uint64_t hw_read_cr0(void)
+{
+    return read_cr0();
+}
+
+uint64_t hw_read_cr4(void)
+{
+    return read_cr4();
+}
+
+void hw_write_cr4(uint64_t val)
+{
+    write_cr4(val);
+}
+
+uint64_t hw_rdtsc(void)
+{
+    return rdtsc();
+}
+
+uint32_t hw_port_in(uint16_t port, unsigned size)
+{
+    if (size == 1)
+        return inb(port);
+    if (size == 2)
+        return inw(port);
+    return inl(port);
+}
+
+void hw_port_out(uint16_t port, unsigned size, uint32_t val)
+{
+    if (size == 1)
+        outb(port, (uint8_t)val);
+    else if (size == 2)
+        outw(port, (uint16_t)val);
+    else
+        outl(port, val);
+}
+
+void hw_write_dr(unsigned reg, uint64_t val)
+{
+    switch (reg) {
+    case 0:
+        __asm__ volatile("mov %0, %%db0" ::"r"(val));
+        break;
+    case 1:
+        __asm__ volatile("mov %0, %%db1" ::"r"(val));
+        break;
+    case 2:
+        __asm__ volatile("mov %0, %%db2" ::"r"(val));
+        break;
+    case 3:
+        __asm__ volatile("mov %0, %%db3" ::"r"(val));
+        break;
+    case 6:
+        __asm__ volatile("mov %0, %%db6" ::"r"(val));
+        break;
+    case 7:
+        __asm__ volatile("mov %0, %%db7" ::"r"(val));
+        break;
+    }
+}
