@@ -54,17 +54,17 @@ static void level_cover(struct pv_layout_level *lv, unsigned l, uint64_t from, u
     lv->count = ((lv->va_last - lv->va_from) >> level_shift(l)) + 1;
 }
 
-/* Drop from lv the blocks the first mapping already has tables for at the same level. */
+/* Drop from lv the blocks the first mapping already has tables for at the same level. The
+ * relocated p2m lies below the initial mapping, so only its top end can share a block. */
 static void level_trim(struct pv_layout_level *lv, unsigned l, const struct pv_layout_level *base)
 {
-    if (lv->va_from >= base->va_from && lv->va_last <= base->va_last) {
+    if (lv->va_last < base->va_from)
+        return;
+    if (lv->va_from >= base->va_from) {
         lv->count = 0;
         return;
     }
-    if (lv->va_from >= base->va_from && lv->va_from <= base->va_last)
-        lv->va_from = base->va_last + 1;
-    if (lv->va_last >= base->va_from && lv->va_last <= base->va_last)
-        lv->va_last = base->va_from - 1;
+    lv->va_last = base->va_from - 1;
     lv->count = ((lv->va_last - lv->va_from) >> level_shift(l)) + 1;
 }
 

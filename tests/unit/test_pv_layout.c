@@ -241,6 +241,9 @@ static void test_linux_relocated_p2m(void **state)
     assert_true(pv_layout_is_table(&l, l.p2m_pfn + 130));
     assert_false(pv_layout_is_table(&l, l.p2m_pfn + 127));
     assert_int_equal(pv_layout_va_to_pfn(&l, 0x8000000000ULL + 128 * PG), PV_LAYOUT_NO_PFN);
+    assert_int_equal(pv_layout_table_pfn(&l, 1, 0x9000000000ULL), PV_LAYOUT_NO_PFN);
+    assert_int_equal(pv_layout_table_pfn(&l, 0, LINUX_BASE), PV_LAYOUT_NO_PFN);
+    assert_int_equal(pv_layout_table_pfn(&l, 5, LINUX_BASE), PV_LAYOUT_NO_PFN);
 }
 
 /* A relocated p2m inside the same L3 (and L2) as the mapping reuses those tables. */
@@ -325,6 +328,18 @@ static void test_refusals(void **state)
          -PV_EINVAL,
          "INIT_P2M area outside the guest address space"},
         {minios(PG, 1ULL << 41), -PV_EINVAL, "guest memory size out of range"},
+        {{0xfffffffffff00000ULL, 0xfffffffffff00000ULL, 0xffffffffffff0000ULL, 1024, 0, false,
+          false, 0},
+         -PV_EINVAL,
+         "does not fit in the address space"},
+        {{0xfffffffffff00000ULL, 0xfffffffffff00000ULL, 0xfffffffffffff000ULL, 300000, 0, false,
+          false, 0},
+         -PV_EINVAL,
+         "does not fit in the address space"},
+        {{0xffffffffff000000ULL, 0xffffffffff000000ULL, 0xffffffffff001000ULL, 1ULL << 30, 0, false,
+          true, 0xfffffffffe000000ULL},
+         -PV_EINVAL,
+         "INIT_P2M area does not fit in the address space"},
     };
 
     (void)state;
