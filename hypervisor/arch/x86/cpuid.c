@@ -10,7 +10,7 @@
 #define MAX_ENTRIES 32
 #define MAX_CACHE_SUBLEAVES 8
 #define XEN_LEAF_BASE 0x40000000u
-#define XEN_LEAF_LIMIT 5 /* Xen's XEN_CPUID_MAX_NUM_LEAVES */
+#define XEN_LEAF_LIMIT 5                    /* Xen's XEN_CPUID_MAX_NUM_LEAVES */
 #define XEN_VERSION_LEAF ((4u << 16) | 17u) /* we report Xen 4.17 */
 #define MSR_PLATFORM_INFO_CPUID_FAULTING (1ULL << 31)
 
@@ -31,7 +31,7 @@
 #define L1_ECX_HYPERVISOR BIT(31)
 /* leaf 7.0 ebx: BMI1 FDP_EXCP_ONLY BMI2 ERMS RTM NO_FPU_SEL RDSEED ADX CLFLUSHOPT CLWB SHA */
 #define L7_EBX                                                                                     \
-    (BIT(3) | BIT(6) | BIT(8) | BIT(9) | BIT(11) | BIT(13) | BIT(18) | BIT(19) | BIT(23) |        \
+    (BIT(3) | BIT(6) | BIT(8) | BIT(9) | BIT(11) | BIT(13) | BIT(18) | BIT(19) | BIT(23) |         \
      BIT(24) | BIT(29))
 /* leaf 7.0 ecx: PREFETCHWT1 GFNI RDPID CLDEMOTE */
 #define L7_ECX (BIT(0) | BIT(8) | BIT(22) | BIT(25))
@@ -39,8 +39,7 @@
 #define L7_EDX BIT(10)
 #define L7_EDX_IBRSB BIT(26)
 /* 0x80000001 edx: SYSCALL NX MMXEXT FFXSR RDTSCP LM 3DNOWEXT 3DNOW */
-#define E1_EDX                                                                                     \
-    (BIT(11) | BIT(20) | BIT(22) | BIT(25) | BIT(27) | BIT(29) | BIT(30) | BIT(31))
+#define E1_EDX (BIT(11) | BIT(20) | BIT(22) | BIT(25) | BIT(27) | BIT(29) | BIT(30) | BIT(31))
 /* 0x80000001 ecx: LAHF_LM CMP_LEGACY ABM SSE4A MISALIGNSSE 3DNOWPREFETCH TBM */
 #define E1_ECX (BIT(0) | BIT(1) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(21))
 /* AMD repeats these leaf 1 edx bits in 0x80000001 edx (Xen's CPUID_COMMON_1D_FEATURES). */
@@ -253,7 +252,7 @@ static void xen_time_leaf(uint32_t sub, uint32_t out[4])
     if (sub == 0) {
         if (host_ext_max >= 0x80000007u && host_ext_max < 0x80010000u)
             hw_cpuid(0x80000007u, 0, host_ext7);
-        out[0] = (((host_ext7[3] >> 8) & 1) << 1) | /* host TSC invariant: safe */
+        out[0] = (((host_ext7[3] >> 8) & 1) << 1) |                /* host TSC invariant: safe */
                  ((uint32_t)cpuid_guest_has(CPUID_F_RDTSCP) << 2); /* bit 0 vtsc: never */
         out[2] = khz; /* ebx tsc_mode 0 (default), edx incarnation 0 */
     } else if (sub == 1) {

@@ -5,17 +5,17 @@
 #include "hw_access.h"
 #include "layout.h"
 
-#define DR7_ACTIVE 0xffu         /* L0-L3 / G0-G3 enable bits */
-#define DR7_GD (1u << 13)        /* general detect: never for guests */
-#define DR7_RTM (1u << 11)       /* RTM debugging, only with RTM */
-#define DR7_ZEROS 0x0000d000u    /* reserved bits forced to 0 */
-#define DR7_ONES 0x00000400u     /* reserved bit forced to 1 */
-#define DR7_TYPE_IO 2u           /* R/W field 10b: I/O breakpoint (needs CR4.DE) */
-#define DR6_ONES 0xffff0ff0u     /* reserved bits that read as 1 */
-#define DR6_ZEROS 0x00001000u    /* reserved bit that reads as 0 */
-#define DR6_RTM (1u << 16)       /* inverted polarity, only with RTM */
-#define DR6_BLD (1u << 11)       /* inverted polarity, only with bus-lock detection */
-#define DR6_HITS 0xfu            /* B0-B3 */
+#define DR7_ACTIVE 0xffu      /* L0-L3 / G0-G3 enable bits */
+#define DR7_GD (1u << 13)     /* general detect: never for guests */
+#define DR7_RTM (1u << 11)    /* RTM debugging, only with RTM */
+#define DR7_ZEROS 0x0000d000u /* reserved bits forced to 0 */
+#define DR7_ONES 0x00000400u  /* reserved bit forced to 1 */
+#define DR7_TYPE_IO 2u        /* R/W field 10b: I/O breakpoint (needs CR4.DE) */
+#define DR6_ONES 0xffff0ff0u  /* reserved bits that read as 1 */
+#define DR6_ZEROS 0x00001000u /* reserved bit that reads as 0 */
+#define DR6_RTM (1u << 16)    /* inverted polarity, only with RTM */
+#define DR6_BLD (1u << 11)    /* inverted polarity, only with bus-lock detection */
+#define DR6_HITS 0xfu         /* B0-B3 */
 
 static bool is_current(const struct vcpu *v)
 {

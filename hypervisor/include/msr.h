@@ -1,0 +1,18 @@
+/* The MSRs a PV guest kernel may read and write through the emulated RDMSR/WRMSR: Xen's PV
+ * view (guest_rdmsr/guest_wrmsr and the PV read_msr/write_msr), anything else raises #GP. */
+#ifndef HV_MSR_H
+#define HV_MSR_H
+#include "domain.h"
+
+#define MSR_HYPERCALL_PAGE 0x40000000u /* write (mfn << 12) to fill that frame with stubs */
+
+/* Read MSR idx as v sees it. 0, or -1: the guest gets #GP(0). */
+int msr_guest_read(struct vcpu *v, uint32_t idx, uint64_t *val);
+/* Write MSR idx for v. 0, or -1: the guest gets #GP(0). v must be the running vCPU: some writes
+ * go straight to hardware (FS/GS bases, TSC_AUX, PRED_CMD). */
+int msr_guest_write(struct vcpu *v, uint32_t idx, uint64_t val);
+
+/* Hooks the core provides, declared in its headers: vcpu_set_segbase() (segbase.h) and
+ * domain_hypercall_page_write() (hypercall_table.h). */
+
+#endif
