@@ -1,1 +1,34 @@
-# placeholder, replaced by the hypervisor build
+# Build of the hypervisor image: every .c and .asm under hypervisor/ goes into build/hypervisor/hypervisor.elf.
+HV_OUT := $(B)/hypervisor
+HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mno-red-zone -fpie -mcmodel=small \
+	-mno-sse -mno-mmx -mno-sse2 -mno-80387 -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fno-common -O2 -g $(WARN) -Ihypervisor/include -Ipv-abi -MMD -MP
+HV_C := $(shell find hypervisor -name '*.c' -not -name 'asm-offsets.c')
+HV_ASM := $(shell find hypervisor -name '*.asm')
+HV_OBJ := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_C)) $(patsubst %.asm,$(HV_OUT)/%.o,$(HV_ASM))
+HV_OFFSETS := $(HV_OUT)/asm-offsets.inc
+
+$(HV_OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(HV_OUT)/%.o: %.asm $(HV_OFFSETS)
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -I$(HV_OUT)/ -o $@ $<
+
+# Structure offsets for the nasm stubs, generated from C (see asm-offsets.c).
+$(HV_OFFSETS): hypervisor/arch/x86/asm-offsets.c $(wildcard hypervisor/include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -S $< -o $(HV_OUT)/asm-offsets.s
+	{ echo "; generated from hypervisor/arch/x86/asm-offsets.c -- do not edit"; \
+	  sed -n 's/.*@@OFFSET \([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/%define \1 \2/p' $(HV_OUT)/asm-offsets.s; } > $@
+
+$(HV_OUT)/hypervisor.elf: $(HV_OBJ) hypervisor/arch/x86/hypervisor.ld
+	@echo "  LD      $@"
+	@ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -T hypervisor/arch/x86/hypervisor.ld \
+		-o $@ $(HV_OBJ)
+
+ALL += $(HV_OUT)/hypervisor.elf
+-include $(HV_OBJ:.o=.d)

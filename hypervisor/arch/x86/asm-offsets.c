@@ -1,0 +1,32 @@
+/* Emits structure offsets and constants for the nasm stubs; the build turns them into
+ * build/hypervisor/asm-offsets.inc. Not linked into the image. */
+#include "layout.h"
+#include "percpu.h"
+#include "regs.h"
+
+#define OFFSET(sym, val) __asm__ volatile("\n@@OFFSET " #sym " %0" ::"i"(val))
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+    OFFSET(REGS_R15, offsetof(struct cpu_regs, r15));
+    OFFSET(REGS_RAX, offsetof(struct cpu_regs, rax));
+    OFFSET(REGS_RCX, offsetof(struct cpu_regs, rcx));
+    OFFSET(REGS_R11, offsetof(struct cpu_regs, r11));
+    OFFSET(REGS_ERROR_CODE, offsetof(struct cpu_regs, error_code));
+    OFFSET(REGS_ENTRY_VECTOR, offsetof(struct cpu_regs, entry_vector));
+    OFFSET(REGS_RIP, offsetof(struct cpu_regs, rip));
+    OFFSET(REGS_CS, offsetof(struct cpu_regs, cs));
+    OFFSET(REGS_RFLAGS, offsetof(struct cpu_regs, rflags));
+    OFFSET(REGS_RSP, offsetof(struct cpu_regs, rsp));
+    OFFSET(REGS_SS, offsetof(struct cpu_regs, ss));
+    OFFSET(REGS_SIZE, sizeof(struct cpu_regs));
+    OFFSET(PCPU_SELF, offsetof(struct percpu, self));
+    OFFSET(PCPU_STACK_TOP, offsetof(struct percpu, stack_top));
+    OFFSET(PCPU_SCRATCH, offsetof(struct percpu, scratch));
+    OFFSET(ENTRY_SYSCALL_VEC, ENTRY_SYSCALL);
+    OFFSET(HV_IMAGE_BASE, HV_IMAGE_BASE);
+    OFFSET(HV_LOAD_PHYS, HV_LOAD_PHYS);
+    OFFSET(SEL_USER_CS64, 0xe033);
+    OFFSET(SEL_USER_SS, 0xe02b);
+}

@@ -1,0 +1,147 @@
+; Entry and exit stubs: SYSCALL from guests, exceptions and interrupts, and the return to a guest.
+; C prototypes implemented/called:
+;   void entry_syscall(void);                 (MSR_LSTAR)      -> long hv_syscall(struct cpu_regs *)
+;   void entry_vector_N(void);                (IDT, N = 0..255) -> void hv_trap(struct cpu_regs *)
+;   void entry_exit_to_guest(void);           resumes the frame at percpu()->stack_top - sizeof(regs)
+;   int hv_exit_prepare(struct cpu_regs *);   C: events, scheduling; returns 1 if SYSRET may be used
+%include "asm-offsets.inc"
+
+extern hv_syscall, hv_trap, hv_exit_prepare
+
+%macro SAVE_GPRS 0
+    push rdi
+    push rsi
+    push rdx
+    push rcx
+    push rax
+    push r8
+    push r9
+    push r10
+    push r11
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+
+%macro RESTORE_GPRS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rax
+    pop rcx
+    pop rdx
+    pop rsi
+    pop rdi
+%endmacro
+
+section .text
+bits 64
+
+; SYSCALL from guest (kernel: hypercall, user: bounced to the guest's syscall callback).
+global entry_syscall
+entry_syscall:
+    swapgs
+    mov [gs:PCPU_SCRATCH], rsp
+    mov rsp, [gs:PCPU_STACK_TOP]
+    push SEL_USER_SS                    ; ss
+    push qword [gs:PCPU_SCRATCH]        ; rsp
+    push r11                            ; rflags
+    push SEL_USER_CS64                  ; cs
+    push rcx                            ; rip
+    push 0
+    mov dword [rsp + 4], ENTRY_SYSCALL_VEC
+    SAVE_GPRS
+    cld
+    mov rdi, rsp
+    call hv_syscall
+    jmp exit_path
+
+; Exceptions and interrupts. Vectors with a hardware error code skip the dummy push.
+%macro VECTOR 1
+align 16
+entry_vector_%1:
+%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
+%else
+    push 0
+%endif
+    mov dword [rsp + 4], %1
+    jmp exception_common
+%endmacro
+
+%assign i 0
+%rep 256
+VECTOR i
+%assign i i+1
+%endrep
+
+section .rodata
+global entry_vector_table
+entry_vector_table:
+%assign i 0
+%rep 256
+    dq entry_vector_ %+ i
+%assign i i+1
+%endrep
+
+section .text
+exception_common:
+    test byte [rsp + 16], 3             ; saved CS: from ring 3?
+    jnz .from_guest
+    ; A fault on the final iretq (a bad guest frame) arrives in ring 0 with the guest's GS loaded.
+    push rax
+    lea rax, [rel exit_iret_insn]
+    cmp [rsp + 16], rax
+    pop rax
+    jne .save
+.from_guest:
+    swapgs
+.save:
+    SAVE_GPRS
+    cld
+    mov rdi, rsp
+    call hv_trap
+    ; fall through
+
+; Leave the hypervisor through the frame at rsp (the one the C code prepared).
+global exit_path
+exit_path:
+    mov rdi, rsp
+    call hv_exit_prepare
+    test byte [rsp + REGS_CS], 3
+    jz exit_to_ring0
+    test eax, eax
+    jnz exit_sysret
+    RESTORE_GPRS
+    add rsp, 8
+    swapgs
+global exit_iret_insn
+exit_iret_insn:
+    iretq
+exit_to_ring0:
+    RESTORE_GPRS
+    add rsp, 8
+    iretq
+exit_sysret:
+    RESTORE_GPRS
+    mov rcx, [rsp + REGS_RIP - REGS_ERROR_CODE]
+    mov r11, [rsp + REGS_RFLAGS - REGS_ERROR_CODE]
+    mov rsp, [rsp + REGS_RSP - REGS_ERROR_CODE]
+    swapgs
+    o64 sysret
+
+; Start running the vCPU whose frame is at the top of this CPU's stack (used once per CPU).
+global entry_exit_to_guest
+entry_exit_to_guest:
+    mov rsp, [gs:PCPU_STACK_TOP]
+    sub rsp, REGS_SIZE
+    jmp exit_path

@@ -1,0 +1,138 @@
+/* Exceptions and interrupts: guest faults are emulated or bounced, hypervisor faults are fatal. */
+#include "bounce.h"
+#include "console.h"
+#include "emulate.h"
+#include "fpu.h"
+#include "irq.h"
+#include "percpu.h"
+#include "sched.h"
+#include "x86/cpu.h"
+
+void hv_trap(struct cpu_regs *r);
+void entry_exit_to_guest(void) NORETURN;
+
+static const char *const exc_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound",
+    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
+    "#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
+    "#PF page fault", "reserved", "#MF x87 error", "#AC alignment check", "#MC machine check",
+    "#XM SIMD error", "#VE virtualization", "#CP control protection"};
+
+static NORETURN void fatal(const struct cpu_regs *r)
+{
+    unsigned v = r->entry_vector;
+
+    printk("\n(hv) FATAL: hypervisor exception %u (%s), error code %x\n", v,
+           v < 32 && exc_names[v] ? exc_names[v] : "interrupt", r->error_code);
+    printk("(hv) rip %016lx  cs %04lx  rflags %016lx  rsp %016lx  ss %04lx  cr2 %016lx\n", r->rip,
+           r->cs, r->rflags, r->rsp, r->ss, read_cr2());
+    printk("(hv) rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
+    printk("(hv) rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+    printk("(hv) r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", r->r9, r->r10, r->r11, r->r12);
+    printk("(hv) r13 %016lx  r14 %016lx  r15 %016lx  cr3 %016lx\n", r->r13, r->r14, r->r15,
+           read_cr3());
+    panic("halted after a fault in the hypervisor");
+}
+
+static void deliver_fault(struct vcpu *v, struct cpu_regs *r, const struct emul_fault *f)
+{
+    if (f->vector == X86_EXC_PF)
+        v->guest_cr2 = f->cr2;
+    bounce_trap(v, r, f->vector, f->has_ec, f->ec);
+}
+
+/* #GP: a software interrupt blocked by its IDT gate, a privileged instruction, or a real #GP. */
+static void guest_gp(struct vcpu *v, struct cpu_regs *r)
+{
+    struct emul_fault f;
+    unsigned len;
+    /* Decode the instruction rather than trust the error code (QEMU < 8.0 reports vec*16+2). */
+    int n = (r->error_code & 2) ? emul_soft_int(r, &len) : -1;
+
+    if (n >= 0) {
+        unsigned dpl = v->trap[n].flags & 3, cpl = v->kernel_mode ? 1 : 3;
+
+        if (v->trap[n].address && dpl >= cpl) {
+            r->rip += len;
+            bounce_soft_int(v, r, (unsigned)n);
+        } else {
+            bounce_trap(v, r, X86_EXC_GP, true, ((unsigned)n << 3) | 2);
+        }
+        return;
+    }
+    switch (emul_priv_op(v, r, &f)) {
+    case EMUL_OK:
+        return;
+    case EMUL_FAULT:
+        deliver_fault(v, r, &f);
+        return;
+    case EMUL_NOT_HANDLED:
+        bounce_trap(v, r, X86_EXC_GP, true, r->error_code);
+    }
+}
+
+static void guest_ud(struct vcpu *v, struct cpu_regs *r)
+{
+    struct emul_fault f;
+
+    switch (emul_invalid_op(v, r, &f)) {
+    case EMUL_OK:
+        return;
+    case EMUL_FAULT:
+        deliver_fault(v, r, &f);
+        return;
+    case EMUL_NOT_HANDLED:
+        bounce_trap(v, r, X86_EXC_UD, false, 0);
+    }
+}
+
+static void guest_exception(struct vcpu *v, struct cpu_regs *r)
+{
+    switch (r->entry_vector) {
+    case X86_EXC_GP:
+        guest_gp(v, r);
+        break;
+    case X86_EXC_UD:
+        guest_ud(v, r);
+        break;
+    case X86_EXC_PF:
+        v->guest_cr2 = read_cr2();
+        bounce_trap(v, r, X86_EXC_PF, true, r->error_code);
+        break;
+    case X86_EXC_NM:
+        fpu_device_not_available(v, r);
+        break;
+    case 0x80: /* int $0x80 through its DPL-3 gate: the guest's own DPL still applies */
+        if (v->trap[0x80].address && (v->trap[0x80].flags & 3) >= (v->kernel_mode ? 1 : 3))
+            bounce_soft_int(v, r, 0x80);
+        else
+            bounce_trap(v, r, X86_EXC_GP, true, (0x80 << 3) | 2);
+        break;
+    default:
+        bounce_trap(v, r, r->entry_vector, true, r->error_code);
+    }
+}
+
+void hv_trap(struct cpu_regs *r)
+{
+    struct vcpu *v = percpu()->current;
+
+    if (r->entry_vector >= IRQ_FIRST_VECTOR && r->entry_vector != 0x80) {
+        irq_handle(r->entry_vector);
+        return;
+    }
+    if (r->entry_vector == X86_EXC_NMI) {
+        printk("(hv) NMI received\n");
+        return;
+    }
+    if (regs_from_guest(r) && v) {
+        guest_exception(v, r);
+        return;
+    }
+    if (sched_is_return_fault(r)) {
+        /* iretq to the guest faulted: the frame at the stack top was unusable. */
+        domain_crash(v->domain, "iretq to the guest's return frame faulted");
+        entry_exit_to_guest();
+    }
+    fatal(r);
+}

@@ -1,0 +1,286 @@
+/* Builds a PV domain from a Xen-ELF module: memory, start-of-day layout, bootstrap page
+ * tables, start_info, p2m, console/xenstore pages, hypercall page and the first vCPU. */
+#include "builder.h"
+#include "cmdline.h"
+#include "conring.h"
+#include "console_io.h"
+#include "console.h"
+#include "domain.h"
+#include "elf_xen.h"
+#include "errno.h"
+#include "fpu.h"
+#include "frame.h"
+#include "hypercall_table.h"
+#include "lib.h"
+#include "paging.h"
+#include "pv_layout.h"
+#include "sched.h"
+#include "shared_info.h"
+#include "start_info.h"
+#include "x86/cpu.h"
+#include "x86/desc.h"
+
+struct build {
+    struct domain *d;
+    uint64_t *p2m; /* pfn -> mfn, in the guest's own p2m pages once they exist */
+    uint64_t nr_pages;
+    struct elf_xen_info elf;
+    struct pv_layout lay;
+    struct dom_opts opts;
+};
+
+static void *pfn_ptr(const struct build *b, uint64_t pfn)
+{
+    return mfn_to_virt(b->p2m[pfn]);
+}
+
+/* ELF sink: guest VA in the initial mapping -> pfn -> frame. */
+static void *va_ptr(const struct build *b, uint64_t va)
+{
+    uint64_t pfn = pv_layout_va_to_pfn(&b->lay, va);
+
+    return pfn == PV_LAYOUT_NO_PFN ? NULL : (uint8_t *)pfn_ptr(b, pfn) + (va & (PAGE_SIZE - 1));
+}
+
+static void sink_copy(void *ctx, uint64_t va, const void *src, uint64_t len)
+{
+    for (uint64_t off = 0; off < len;) {
+        uint64_t n = MIN(len - off, PAGE_SIZE - ((va + off) & (PAGE_SIZE - 1)));
+        void *dst = va_ptr(ctx, va + off);
+
+        if (dst)
+            memcpy(dst, (const uint8_t *)src + off, n);
+        off += n;
+    }
+}
+
+static void sink_zero(void *ctx, uint64_t va, uint64_t len)
+{
+    for (uint64_t off = 0; off < len;) {
+        uint64_t n = MIN(len - off, PAGE_SIZE - ((va + off) & (PAGE_SIZE - 1)));
+        void *dst = va_ptr(ctx, va + off);
+
+        if (dst)
+            memset(dst, 0, n);
+        off += n;
+    }
+}
+
+/* Give the domain its memory: nr_pages zeroed frames, recorded in p2m and M2P. */
+static int populate(struct build *b, uint64_t *scratch_p2m)
+{
+    b->p2m = scratch_p2m;
+    if (!scratch_p2m)
+        return -PV_ENOMEM;
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++) {
+        uint64_t mfn = frame_alloc();
+
+        if (mfn == FRAME_NONE)
+            return -PV_ENOMEM;
+        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+        frame_assign(b->d, mfn);
+        b->p2m[pfn] = mfn;
+        m2p_set(mfn, pfn);
+    }
+    return 0;
+}
+
+static uint64_t table_mfn(const struct build *b, unsigned level, uint64_t va)
+{
+    return b->p2m[pv_layout_table_pfn(&b->lay, level, va)];
+}
+
+/* Fill the bootstrap tables for one mapped range; page-table pages are mapped read-only. */
+static void map_range(struct build *b, const struct pv_layout_map *m)
+{
+    const uint64_t upper = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
+
+    for (uint64_t va = m->va_from; va <= m->va_last && va >= m->va_from; va += PAGE_SIZE) {
+        uint64_t pfn = pv_layout_va_to_pfn(&b->lay, va), l1e;
+
+        for (unsigned level = 4; level > 1; level--) {
+            uint64_t *t = mfn_to_virt(table_mfn(b, level, va));
+            t[pt_index(va, level)] = (table_mfn(b, level - 1, va) << PAGE_SHIFT) | upper;
+        }
+        l1e = (b->p2m[pfn] << PAGE_SHIFT) | PTE_P | PTE_US | PTE_A | PTE_D;
+        if (!pv_layout_is_table(&b->lay, pfn))
+            l1e |= PTE_RW;
+        ((uint64_t *)mfn_to_virt(table_mfn(b, 1, va)))[pt_index(va, 1)] = l1e;
+    }
+}
+
+/* Type the bootstrap tables (L4 pinned) the way the MMU will find them. */
+static void type_tables(struct build *b)
+{
+    static const uint32_t types[4] = {PGT_l4, PGT_l3, PGT_l2, PGT_l1};
+    uint64_t counts[4] = {b->lay.nr_l4, b->lay.nr_l3, b->lay.nr_l2, b->lay.nr_l1};
+    uint64_t pfn = b->lay.pt_pfn;
+
+    for (unsigned t = 0; t < 4; t++)
+        for (uint64_t i = 0; i < counts[t]; i++, pfn++)
+            frame_info(b->p2m[pfn])->type_info = types[t] | 1;
+    frame_info(b->p2m[b->lay.pt_pfn])->type_info |= PGT_pinned;
+}
+
+static void build_page_tables(struct build *b)
+{
+    for (unsigned i = 0; i < b->lay.nr_maps; i++)
+        map_range(b, &b->lay.map[i]);
+    paging_fill_hv_slots(pfn_ptr(b, b->lay.pt_pfn));
+    type_tables(b);
+}
+
+static void fill_start_info(struct build *b)
+{
+    struct pv_start_info *si = pfn_ptr(b, b->lay.start_info_pfn);
+    struct domain *d = b->d;
+
+    lib_strlcpy(si->magic, PV_START_INFO_MAGIC, sizeof(si->magic));
+    si->nr_pages = b->nr_pages;
+    si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
+    si->flags = 0;
+    si->store_mfn = d->store_mfn;
+    si->console.domU.mfn = d->console_mfn;
+    si->pt_base = b->lay.virt_base + (b->lay.pt_pfn << PAGE_SHIFT);
+    si->nr_pt_frames = b->lay.pt_pages;
+    si->mfn_list = b->lay.p2m_va;
+    si->mod_start = b->lay.mod_start;
+    si->mod_len = b->lay.mod_len;
+    lib_strlcpy(si->cmd_line, b->opts.guest_cmdline, sizeof(si->cmd_line));
+    if (b->lay.p2m_relocated) {
+        si->first_p2m_pfn = b->lay.p2m_pfn;
+        si->nr_p2m_frames = b->lay.nr_p2m_frames;
+    }
+}
+
+static void setup_vcpu0(struct build *b)
+{
+    struct vcpu *v = b->d->vcpu[0];
+
+    v->regs = (struct cpu_regs){
+        .rip = b->elf.virt_entry, .rsp = b->lay.rsp, .rsi = b->lay.start_info_va,
+        .cs = SEL_RING3_CS64, .ss = SEL_RING3_DS, .rflags = X86_EFLAGS_IF | 2};
+    v->kernel_mode = true;
+    v->kernel_ss = SEL_RING3_DS;
+    v->kernel_sp = b->lay.rsp;
+    v->kernel_l4_mfn = b->p2m[b->lay.pt_pfn];
+    v->debugreg[6] = 0xffff0ff0;
+    v->debugreg[7] = 0x400;
+    for (unsigned i = 0; i < b->d->nr_vcpus; i++)
+        fpu_init_vcpu(b->d->vcpu[i]);
+    v->run_state = VCPU_RUNNABLE;
+    for (unsigned i = 0; i < b->d->nr_vcpus; i++)
+        sched_add_vcpu(b->d->vcpu[i]);
+}
+
+static void init_special_pages(struct build *b)
+{
+    struct domain *d = b->d;
+    struct pv_xencons_interface *con;
+
+    d->start_info_mfn = b->p2m[b->lay.start_info_pfn];
+    d->store_mfn = b->p2m[b->lay.xenstore_pfn];
+    d->console_mfn = b->p2m[b->lay.console_pfn];
+    con = mfn_to_virt(d->console_mfn);
+    con->connection = PV_XENCONS_CONNECTED;
+    /* The guest's p2m list: the builder's scratch copy moves into the guest's own pages. */
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
+        sink_copy(b, b->lay.p2m_va + pfn * 8, &b->p2m[pfn], 8);
+}
+
+static int check_image(struct build *b, const struct boot_module *m, const char **why)
+{
+    int rc = cmdline_parse_module(m->cmdline, &b->opts, why);
+
+    if (rc)
+        return rc;
+    rc = elf_xen_parse(mfn_to_virt(m->start >> PAGE_SHIFT) + (m->start & (PAGE_SIZE - 1)),
+                       m->end - m->start, BUILDER_FEATURES_SUPPORTED, &b->elf, why);
+    if (rc)
+        return rc;
+    b->nr_pages = b->opts.mem_bytes >> PAGE_SHIFT;
+    if (b->nr_pages + 16 > frame_free_count()) {
+        *why = "not enough free memory for the domain";
+        return -PV_ENOMEM;
+    }
+    return 0;
+}
+
+static int compute_layout(struct build *b, const char **why)
+{
+    struct pv_layout_in in = {
+        .virt_base = b->elf.virt_base, .virt_kstart = b->elf.virt_kstart,
+        .virt_kend = b->elf.virt_kend, .nr_pages = b->nr_pages,
+        .mod_start_pfn = b->elf.mod_start_pfn, .has_init_p2m = b->elf.has_init_p2m,
+        .init_p2m_va = b->elf.init_p2m};
+
+    return pv_layout_compute(&in, &b->lay, why);
+}
+
+static void load_image(struct build *b, const struct boot_module *m)
+{
+    struct elf_xen_sink sink = {b, sink_copy, sink_zero};
+
+    elf_xen_load(mfn_to_virt(m->start >> PAGE_SHIFT) + (m->start & (PAGE_SIZE - 1)), &b->elf,
+                 &sink);
+    if (b->elf.has_hypercall_page)
+        hypercall_page_fill(va_ptr(b, b->elf.hypercall_page));
+}
+
+/* Scratch p2m while building: hypervisor frames mapped contiguously at BUILD_SCRATCH_VA. */
+static uint64_t scratch_frames;
+
+static uint64_t *scratch_map(uint64_t nr_pages)
+{
+    uint64_t n = ALIGN_UP(nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
+
+    for (scratch_frames = 0; scratch_frames < n; scratch_frames++) {
+        uint64_t mfn = frame_alloc();
+
+        if (mfn == FRAME_NONE)
+            return NULL;
+        paging_map_hv(BUILD_SCRATCH_VA + scratch_frames * PAGE_SIZE, mfn, PTE_P | PTE_RW | PTE_NX);
+    }
+    return (uint64_t *)BUILD_SCRATCH_VA;
+}
+
+static void scratch_unmap(void)
+{
+    for (uint64_t i = 0; i < scratch_frames; i++)
+        frame_free(paging_unmap_hv(BUILD_SCRATCH_VA + i * PAGE_SIZE));
+    scratch_frames = 0;
+}
+
+int builder_boot_module(unsigned domid, const struct boot_module *m)
+{
+    static struct build b;
+    const char *why = "";
+    int rc;
+
+    memset(&b, 0, sizeof(b));
+    if ((rc = check_image(&b, m, &why)) || (rc = compute_layout(&b, &why))) {
+        printk("(hv) module %u (%s) refused: %s\n", domid, m->cmdline, why);
+        return rc;
+    }
+    cmdline_default_name(&b.opts, domid);
+    if (!(b.d = domain_create(domid, b.opts.name, b.opts.vcpus)))
+        return -PV_ENOMEM;
+    b.d->max_pages = b.nr_pages;
+    b.d->ram_bytes = b.nr_pages << PAGE_SHIFT;
+    rc = populate(&b, scratch_map(b.nr_pages));
+    if (rc) {
+        scratch_unmap();
+        domain_crash(b.d, "out of memory while building");
+        return rc;
+    }
+    build_page_tables(&b);
+    load_image(&b, m);
+    init_special_pages(&b);
+    fill_start_info(&b);
+    setup_vcpu0(&b);
+    scratch_unmap();
+    conring_attach(b.d, b.opts.console_focus);
+    printk("(hv) domain %u (%s): %lu MiB, %u vCPU(s), entry %lx, guest \"%s\"\n", domid, b.d->name,
+           b.nr_pages >> 8, b.d->nr_vcpus, b.elf.virt_entry, b.elf.guest_os);
+    return 0;
+}

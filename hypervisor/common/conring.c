@@ -1,0 +1,125 @@
+/* Boot-time domain consoles multiplexed on the serial port. */
+#include "conring.h"
+#include "console.h"
+#include "console_io.h"
+#include "lib.h"
+#include "paging.h"
+
+#define SWITCH_CHAR 0x01 /* Ctrl-A, three times in a row */
+
+static unsigned focus_domid;
+static unsigned switch_presses;
+
+static void flush_line(struct domain *d)
+{
+    d->con_line[d->con_len] = '\0';
+    printk("(d%u) %s\n", d->domid, d->con_line);
+    d->con_len = 0;
+}
+
+void conring_guest_write(struct domain *d, const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+
+        if (c == '\n') {
+            flush_line(d);
+            continue;
+        }
+        if (c == '\r')
+            continue;
+        if ((unsigned char)c < 0x20 && c != '\t')
+            c = '?'; /* never pass a guest's control sequences to the operator's terminal */
+        d->con_line[d->con_len++] = c;
+        if (d->con_len == sizeof(d->con_line) - 1)
+            flush_line(d);
+    }
+}
+
+static struct pv_xencons_interface *ring_of(struct domain *d)
+{
+    return d->console_mfn ? mfn_to_virt(d->console_mfn) : NULL;
+}
+
+static void drain(struct domain *d)
+{
+    struct pv_xencons_interface *ring = ring_of(d);
+    uint32_t cons, prod;
+    char buf[64];
+
+    if (!ring)
+        return;
+    cons = ring->out_cons;
+    prod = __atomic_load_n(&ring->out_prod, __ATOMIC_ACQUIRE);
+    if (prod - cons > sizeof(ring->out))
+        cons = prod - sizeof(ring->out); /* a guest that lies about its indices loses output */
+    while (cons != prod) {
+        size_t n = 0;
+
+        while (cons != prod && n < sizeof(buf))
+            buf[n++] = ring->out[cons++ & (sizeof(ring->out) - 1)];
+        conring_guest_write(d, buf, n);
+    }
+    __atomic_store_n(&ring->out_cons, cons, __ATOMIC_RELEASE);
+}
+
+void conring_drain_all(void)
+{
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_by_id(i);
+
+        if (d && d->state == DOM_RUNNING)
+            drain(d);
+    }
+}
+
+static void switch_focus(void)
+{
+    for (unsigned i = 1; i <= MAX_DOMAINS; i++) {
+        unsigned id = (focus_domid + i) % MAX_DOMAINS;
+        struct domain *d = domain_by_id(id);
+
+        if (d && d->state == DOM_RUNNING && ring_of(d)) {
+            focus_domid = id;
+            printk("(hv) serial input now goes to domain %u (%s)\n", id, d->name);
+            return;
+        }
+    }
+}
+
+static void deliver_input(char c)
+{
+    struct domain *d = domain_by_id(focus_domid);
+    struct pv_xencons_interface *ring = d && d->state == DOM_RUNNING ? ring_of(d) : NULL;
+    uint32_t prod;
+
+    if (!ring)
+        return;
+    prod = ring->in_prod;
+    if (prod - ring->in_cons >= sizeof(ring->in))
+        return; /* ring full: the byte is dropped */
+    ring->in[prod & (sizeof(ring->in) - 1)] = c;
+    __atomic_store_n(&ring->in_prod, prod + 1, __ATOMIC_RELEASE);
+}
+
+void conring_poll_input(void)
+{
+    int c;
+
+    while ((c = console_getc()) >= 0) {
+        if (c == SWITCH_CHAR && ++switch_presses == 3) {
+            switch_presses = 0;
+            switch_focus();
+            continue;
+        }
+        if (c != SWITCH_CHAR)
+            switch_presses = 0;
+        deliver_input((char)c);
+    }
+}
+
+void conring_attach(struct domain *d, bool focus)
+{
+    if (focus || !domain_by_id(focus_domid))
+        focus_domid = d->domid;
+}

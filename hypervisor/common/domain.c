@@ -1,0 +1,148 @@
+/* Domain lifecycle: creation of the structures, shutdown and crash, reaping, and the end of
+ * the machine once every boot-time domain has ended. */
+#include "domain.h"
+#include "console.h"
+#include "frame.h"
+#include "lib.h"
+#include "paging.h"
+#include "percpu.h"
+#include "power.h"
+#include "sched_op.h"
+#include "shared_info.h"
+
+static struct domain *domains[MAX_DOMAINS];
+
+static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog",
+                                           "soft_reset"};
+
+struct vcpu *current_vcpu(void)
+{
+    return percpu()->current;
+}
+
+struct domain *domain_by_id(unsigned domid)
+{
+    return domid < MAX_DOMAINS ? domains[domid] : NULL;
+}
+
+static void *alloc_zeroed_page(void)
+{
+    uint64_t mfn = frame_alloc();
+
+    if (mfn == FRAME_NONE)
+        return NULL;
+    memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    return mfn_to_virt(mfn);
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned id)
+{
+    struct vcpu *v = alloc_zeroed_page();
+
+    _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu must fit a page");
+    _Static_assert(sizeof(struct vtrap) * NR_TRAPS <= PAGE_SIZE, "trap table must fit a page");
+    if (!v || !(v->trap = alloc_zeroed_page()))
+        return NULL;
+    v->domain = d;
+    v->id = id;
+    v->run_state = VCPU_OFFLINE;
+    v->vcpu_info = &d->shared_info->vcpu_info[id];
+    v->vcpu_info->evtchn_upcall_mask = 1; /* events masked until the guest enables them */
+    return v;
+}
+
+struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus)
+{
+    struct domain *d;
+
+    if (domid >= MAX_DOMAINS || domains[domid] || !nr_vcpus || nr_vcpus > PV_MAX_VIRT_CPUS)
+        return NULL;
+    if (!(d = alloc_zeroed_page()))
+        return NULL;
+    d->domid = (uint16_t)domid;
+    lib_strlcpy(d->name, name, sizeof(d->name));
+    d->first_page = FRAME_NONE;
+    d->shared_info = alloc_zeroed_page();
+    if (!d->shared_info)
+        return NULL;
+    d->shared_info_mfn = virt_to_mfn(d->shared_info);
+    d->nr_vcpus = nr_vcpus;
+    for (unsigned i = 0; i < nr_vcpus; i++)
+        if (!(d->vcpu[i] = vcpu_create(d, i)))
+            return NULL;
+    domains[domid] = d;
+    return d;
+}
+
+static const char *reason_name(unsigned reason)
+{
+    return reason < ARRAY_SIZE(reason_names) ? reason_names[reason] : "unknown";
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+    if (d->state != DOM_RUNNING)
+        return;
+    d->shutdown_reason = d->shutdown_code_set ? d->shutdown_code : reason;
+    d->state = d->shutdown_reason == PV_SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
+    printk("(hv) domain %u (%s) shut down: %s\n", d->domid, d->name, reason_name(d->shutdown_reason));
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    if (d->state != DOM_RUNNING)
+        return;
+    printk("(hv) domain %u (%s) crashed: %s\n", d->domid, d->name, why);
+    domain_shutdown(d, PV_SHUTDOWN_crash);
+}
+
+/* Free everything a domain that has ended still holds (never the running address space). */
+static void domain_reap(struct domain *d)
+{
+    uint64_t before = frame_free_count();
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        frame_free(virt_to_mfn(d->vcpu[i]->trap));
+        frame_free(virt_to_mfn(d->vcpu[i]));
+        d->vcpu[i] = NULL;
+    }
+    frame_release_all(d);
+    frame_free(d->shared_info_mfn);
+    d->shared_info = NULL;
+    d->nr_vcpus = 0;
+    printk("(hv) domain %u (%s) destroyed: %lu frames returned, %lu free\n", d->domid, d->name,
+           frame_free_count() - before, frame_free_count());
+    d->state = d->state == DOM_CRASHED ? DOM_DEAD_CRASHED : DOM_DEAD;
+}
+
+void domains_reap_ended(void)
+{
+    struct vcpu *cur = percpu()->current;
+
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+
+        if (d && (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) && (!cur || cur->domain != d))
+            domain_reap(d);
+    }
+}
+
+void domains_check_all_ended(void)
+{
+    bool any = false, all_poweroff = true;
+
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+
+        if (!d)
+            continue;
+        any = true;
+        if (d->state != DOM_DEAD && d->state != DOM_DEAD_CRASHED)
+            return;
+        all_poweroff &= d->shutdown_reason == PV_SHUTDOWN_poweroff;
+    }
+    printk("(hv) %s; %u frames free of %lu; powering off\n",
+           !any ? "no domains to run" : all_poweroff ? "all domains powered off" : "all domains ended, not all with poweroff",
+           (unsigned)frame_free_count(), frame_total());
+    power_off(any && all_poweroff ? POWER_EXIT_OK : POWER_EXIT_DOMAIN);
+}

@@ -1,0 +1,136 @@
+/* x86 trap and context hypercalls: set_trap_table, stack_switch, fpu_taskswitch, iret and
+ * set_segment_base (pv-abi/arch_x86.h). */
+#include "arch_x86.h"
+#include "bounce.h"
+#include "errno.h"
+#include "fpu.h"
+#include "guest_access.h"
+#include "hypercall_table.h"
+#include "layout.h"
+#include "percpu.h"
+#include "segbase.h"
+#include "shared_info.h"
+#include "x86/cpu.h"
+#include "vm_assist.h"
+#include "x86/desc.h"
+
+/* A guest code address: canonical and outside the hypervisor's slots. */
+static bool guest_code_addr_ok(uint64_t va)
+{
+    return is_canonical(va) && !(va >= HV_VIRT_START && va < HV_VIRT_END);
+}
+
+long hc_set_trap_table(struct vcpu *v, const uint64_t arg[5])
+{
+    struct pv_trap_info ti;
+
+    if (!arg[0]) {
+        for (unsigned i = 0; i < NR_TRAPS; i++)
+            v->trap[i] = (struct vtrap){0};
+        return 0;
+    }
+    for (uint64_t p = arg[0];; p += sizeof(ti)) {
+        if (guest_copy_from(&ti, p, sizeof(ti)))
+            return -PV_EFAULT;
+        if (!ti.address)
+            return 0;
+        if (!guest_code_addr_ok(ti.address))
+            return -PV_EINVAL;
+        v->trap[ti.vector] = (struct vtrap){ti.address, (uint16_t)(ti.cs | 3), ti.flags};
+    }
+}
+
+long hc_stack_switch(struct vcpu *v, const uint64_t arg[5])
+{
+    v->kernel_ss = arg[0] | 3; /* the 64-bit PV kernel runs in ring 3 */
+    v->kernel_sp = arg[1];
+    return 0;
+}
+
+long hc_fpu_taskswitch(struct vcpu *v, const uint64_t arg[5])
+{
+    vcpu_fpu_taskswitch(v, arg[0] != 0);
+    return 0;
+}
+
+/* Return from a bounce frame: the guest pushed SS RSP RFLAGS CS RIP and flags, the iret stub
+ * pushed RCX R11 RAX (struct pv_iret_context at rsp). */
+long hc_iret(struct vcpu *v, const uint64_t arg[5])
+{
+    struct cpu_regs *r = percpu_guest_regs();
+    struct pv_iret_context ic;
+
+    (void)arg;
+    if (guest_copy_from(&ic, r->rsp, sizeof(ic))) {
+        domain_crash(v->domain, "iret hypercall: unreadable iret frame");
+        return -PV_EFAULT;
+    }
+    if ((ic.cs & 3) == 3) {
+        if (!v->user_l4_mfn) {
+            domain_crash(v->domain, "iret to user mode without a user page table");
+            return -PV_EFAULT;
+        }
+        vcpu_toggle_mode(v);
+    }
+    if (v->domain->vm_assist & (1UL << PV_VMASST_TYPE_architectural_iopl))
+        v->iopl = (ic.rflags >> 12) & 3;
+    r->rip = ic.rip;
+    r->cs = ic.cs | 3;
+    r->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+    r->rsp = ic.rsp;
+    r->ss = ic.ss | 3;
+    /* With VGCF_in_syscall the guest asked for SYSRET semantics: rcx/r11 = rip/rflags. */
+    r->rcx = (ic.flags & PV_VGCF_in_syscall) ? ic.rip : ic.rcx;
+    r->r11 = (ic.flags & PV_VGCF_in_syscall) ? r->rflags : ic.r11;
+    r->entry_vector = ENTRY_REWRITTEN;
+    v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    return (long)ic.rax;
+}
+
+/* Loads a user %gs selector (GS_USER_SEL): an unusable selector loads null, as in Xen. */
+static void load_user_gs_sel(struct vcpu *v, uint16_t sel)
+{
+    uint64_t d = gdt_read(sel);
+    bool ok = (sel & ~3) == 0 || ((d & (1UL << 47)) && ((d >> 45) & 3) == 3 && (d & (1UL << 44)));
+
+    if (!ok)
+        sel = 0;
+    __asm__ volatile("mov %0, %%gs" ::"r"((uint32_t)sel));
+    wrmsr(MSR_GS_BASE, (uint64_t)percpu()); /* the load cleared the hypervisor's GS base */
+    v->gs = sel;
+    if (v->kernel_mode)
+        v->gs_base_user = 0;
+    else
+        wrmsr(MSR_SHADOW_GS_BASE, 0);
+}
+
+int vcpu_set_segbase(struct vcpu *v, unsigned which, uint64_t base)
+{
+    if (which != PV_SEGBASE_GS_USER_SEL && !is_canonical(base))
+        return -PV_EINVAL;
+    switch (which) {
+    case PV_SEGBASE_FS:
+        v->fs_base = base;
+        wrmsr(MSR_FS_BASE, base);
+        return 0;
+    case PV_SEGBASE_GS_USER:
+        v->gs_base_user = base;
+        if (!v->kernel_mode)
+            wrmsr(MSR_SHADOW_GS_BASE, base);
+        return 0;
+    case PV_SEGBASE_GS_KERNEL:
+        v->gs_base_kernel = base;
+        if (v->kernel_mode)
+            wrmsr(MSR_SHADOW_GS_BASE, base);
+        return 0;
+    case PV_SEGBASE_GS_USER_SEL:
+        load_user_gs_sel(v, (uint16_t)base);
+        return 0;
+    }
+    return -PV_EINVAL;
+}
+
+long hc_set_segment_base(struct vcpu *v, const uint64_t arg[5])
+{
+    return vcpu_set_segbase(v, (unsigned)arg[0], arg[1]);
+}

@@ -1,0 +1,76 @@
+/* Callback registration: callback_op and the legacy set_callbacks (pv-abi/callback_op.h). */
+#include "callback_op.h"
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall_table.h"
+#include "layout.h"
+
+static int register_callback(struct vcpu *v, const struct pv_callback_register *cb)
+{
+    bool mask = cb->flags & PV_CALLBACKF_mask_events;
+
+    if (!is_canonical(cb->address) || (cb->address >= HV_VIRT_START && cb->address < HV_VIRT_END))
+        return -PV_EINVAL;
+    switch (cb->type) {
+    case PV_CALLBACKTYPE_event:
+        v->event_callback = cb->address;
+        return 0;
+    case PV_CALLBACKTYPE_failsafe:
+        v->failsafe_callback = cb->address;
+        v->failsafe_disables_events = mask;
+        return 0;
+    case PV_CALLBACKTYPE_syscall:
+        v->syscall_callback = cb->address;
+        v->syscall_disables_events = mask;
+        return 0;
+    case PV_CALLBACKTYPE_syscall32:
+        v->syscall32_callback = cb->address;
+        return 0;
+    case PV_CALLBACKTYPE_sysenter:
+        v->sysenter_callback = cb->address;
+        return 0;
+    case PV_CALLBACKTYPE_nmi:
+        v->nmi_callback = cb->address;
+        return 0;
+    }
+    return -PV_EINVAL;
+}
+
+long hc_callback_op(struct vcpu *v, const uint64_t arg[5])
+{
+    struct pv_callback_register reg;
+    struct pv_callback_unregister unreg;
+
+    switch (arg[0]) {
+    case PV_CALLBACKOP_register:
+        if (guest_copy_from(&reg, arg[1], sizeof(reg)))
+            return -PV_EFAULT;
+        return register_callback(v, &reg);
+    case PV_CALLBACKOP_unregister:
+        if (guest_copy_from(&unreg, arg[1], sizeof(unreg)))
+            return -PV_EFAULT;
+        if (unreg.type != PV_CALLBACKTYPE_nmi)
+            return -PV_EINVAL; /* only the NMI callback can be withdrawn */
+        v->nmi_callback = 0;
+        return 0;
+    }
+    return -PV_ENOSYS;
+}
+
+/* set_callbacks(event, failsafe, syscall): the syscall entry masks events, as in Xen. */
+long hc_set_callbacks(struct vcpu *v, const uint64_t arg[5])
+{
+    struct pv_callback_register cbs[3] = {
+        {.type = PV_CALLBACKTYPE_event, .address = arg[0]},
+        {.type = PV_CALLBACKTYPE_failsafe, .address = arg[1]},
+        {.type = PV_CALLBACKTYPE_syscall, .flags = PV_CALLBACKF_mask_events, .address = arg[2]},
+    };
+
+    for (unsigned i = 0; i < 3; i++)
+        if (!is_canonical(cbs[i].address) ||
+            (cbs[i].address >= HV_VIRT_START && cbs[i].address < HV_VIRT_END))
+            return -PV_EINVAL;
+    for (unsigned i = 0; i < 3; i++)
+        register_callback(v, &cbs[i]);
+    return 0;
+}

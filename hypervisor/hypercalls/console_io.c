@@ -1,0 +1,32 @@
+/* console_io: guest output to the hypervisor console (pv-abi/console_io.h). */
+#include "conring.h"
+#include "console_io.h"
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall_table.h"
+
+long hc_console_io(struct vcpu *v, const uint64_t arg[5])
+{
+    uint32_t count = (uint32_t)arg[1]; /* unsigned int in Xen's prototype */
+    uint64_t buf = arg[2];
+    char chunk[128];
+
+    switch (arg[0]) {
+    case PV_CONSOLEIO_write:
+        while (count) {
+            size_t n = count < sizeof(chunk) ? count : sizeof(chunk);
+
+            if (guest_copy_from(chunk, buf, n))
+                return -PV_EFAULT;
+            conring_guest_write(v->domain, chunk, n);
+            buf += n;
+            count -= n;
+        }
+        return 0;
+    case PV_CONSOLEIO_read:
+        /* Reading the hypervisor console is for the console domain (dom0), which does not
+         * exist yet: boot-time domains get their input on their console ring. */
+        return -PV_EPERM;
+    }
+    return -PV_ENOSYS;
+}

@@ -1,0 +1,80 @@
+/* The hypercall table, the SYSCALL entry point, and the hypercall page. */
+#include "bounce.h"
+#include "errno.h"
+#include "frame.h"
+#include "hypercall.h"
+#include "hypercall_table.h"
+#include "lib.h"
+#include "paging.h"
+#include "percpu.h"
+
+static hypercall_fn *const table[] = {
+    [PV_HYPERCALL_set_trap_table] = hc_set_trap_table,
+    [PV_HYPERCALL_stack_switch] = hc_stack_switch,
+    [PV_HYPERCALL_set_callbacks] = hc_set_callbacks,
+    [PV_HYPERCALL_fpu_taskswitch] = hc_fpu_taskswitch,
+    [PV_HYPERCALL_set_debugreg] = hc_set_debugreg,
+    [PV_HYPERCALL_get_debugreg] = hc_get_debugreg,
+    [PV_HYPERCALL_memory_op] = hc_memory_op,
+    [PV_HYPERCALL_xen_version] = hc_xen_version,
+    [PV_HYPERCALL_console_io] = hc_console_io,
+    [PV_HYPERCALL_vm_assist] = hc_vm_assist,
+    [PV_HYPERCALL_iret] = hc_iret,
+    [PV_HYPERCALL_set_segment_base] = hc_set_segment_base,
+    [PV_HYPERCALL_sched_op] = hc_sched_op,
+    [PV_HYPERCALL_callback_op] = hc_callback_op,
+    [PV_HYPERCALL_physdev_op] = hc_physdev_op,
+};
+
+void hv_syscall(struct cpu_regs *r)
+{
+    struct vcpu *v = percpu()->current;
+    uint64_t arg[5] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8};
+    uint64_t nr = r->rax;
+
+    if (!v->kernel_mode) {
+        bounce_syscall(v, r);
+        return;
+    }
+    if (nr >= ARRAY_SIZE(table) || !table[nr]) {
+        r->rax = (uint64_t)-PV_ENOSYS;
+        return;
+    }
+    r->rax = (uint64_t)table[nr](v, arg);
+}
+
+/* Stub i: push %rcx; push %r11; mov $i,%eax; syscall; pop %r11; pop %rcx; ret.
+ * Stub 23 (iret): push %rcx; push %r11; push %rax; mov $23,%eax; syscall. */
+void hypercall_page_fill(void *page)
+{
+    uint8_t *p = page;
+
+    memset(page, 0xcc, PAGE_SIZE); /* int3 padding */
+    for (unsigned i = 0; i < PV_HYPERCALL_PAGE_NR_STUBS; i++) {
+        uint8_t *s = p + i * PV_HYPERCALL_PAGE_STUB_SIZE;
+        static const uint8_t normal[] = {0x51, 0x41, 0x53, 0xb8, 0, 0, 0, 0,
+                                         0x0f, 0x05, 0x41, 0x5b, 0x59, 0xc3};
+        static const uint8_t iret[] = {0x51, 0x41, 0x53, 0x50, 0xb8, 0, 0, 0, 0, 0x0f, 0x05};
+
+        if (i == PV_HYPERCALL_iret) {
+            memcpy(s, iret, sizeof(iret));
+            s[5] = (uint8_t)i;
+        } else {
+            memcpy(s, normal, sizeof(normal));
+            s[4] = (uint8_t)i;
+        }
+    }
+}
+
+int domain_hypercall_page_write(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (!frame_owned_by(d, mfn))
+        return -PV_EINVAL;
+    if ((pg->type_info & PGT_type_mask) != PGT_none &&
+        (pg->type_info & PGT_type_mask) != PGT_writable)
+        return -PV_EPERM; /* never write stubs into a page table or descriptor page */
+    hypercall_page_fill(mfn_to_virt(mfn));
+    return 0;
+}

@@ -1,0 +1,95 @@
+/* memory_op: the reservation and M2P queries of a PV guest (pv-abi/memory_op.h). */
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "hypercall_table.h"
+#include "frame.h"
+#include "layout.h"
+#include "memory_op.h"
+#include "paging.h"
+#include "shared_info.h"
+
+/* The domain a query names: DOMID_SELF or its own id; others need privilege. */
+static struct domain *target_domain(struct vcpu *v, uint64_t gva, long *err)
+{
+    uint16_t domid;
+    struct domain *d;
+
+    if (guest_copy_from(&domid, gva, sizeof(domid))) {
+        *err = -PV_EFAULT;
+        return NULL;
+    }
+    if (domid == PV_DOMID_SELF || domid == v->domain->domid)
+        return v->domain;
+    d = domain_by_id(domid);
+    *err = !d ? -PV_ESRCH : -PV_EPERM;
+    return d && v->domain->privileged ? d : NULL;
+}
+
+static long machphys_mfn_list(uint64_t gva)
+{
+    struct pv_machphys_mfn_list l;
+    uint64_t chunks = ALIGN_UP(m2p_nr_entries() * 8, 1UL << 21) >> 21;
+
+    if (guest_copy_from(&l, gva, sizeof(l)))
+        return -PV_EFAULT;
+    for (l.nr_extents = 0; l.nr_extents < l.max_extents && l.nr_extents < chunks; l.nr_extents++) {
+        uint64_t mfn = m2p_chunk_mfn(l.nr_extents);
+
+        if (guest_copy_to(l.extent_start + l.nr_extents * 8, &mfn, 8))
+            return -PV_EFAULT;
+    }
+    return guest_copy_to(gva, &l, sizeof(l)) ? -PV_EFAULT : 0;
+}
+
+static long memory_map(struct domain *d, uint64_t gva)
+{
+    struct pv_memory_map map;
+    struct pv_e820_entry ram = {.addr = 0, .size = d->ram_bytes, .type = PV_E820_RAM};
+
+    if (guest_copy_from(&map, gva, sizeof(map)))
+        return -PV_EFAULT;
+    if (!d->ram_bytes)
+        return -PV_ENOSYS; /* as Xen, for a domain whose builder set no map */
+    map.nr_entries = map.nr_entries ? 1 : 0;
+    if (map.nr_entries && guest_copy_to(map.buffer, &ram, sizeof(ram)))
+        return -PV_EFAULT;
+    return guest_copy_to(gva, &map, sizeof(map)) ? -PV_EFAULT : 0;
+}
+
+static long machphys_mapping(uint64_t gva)
+{
+    struct pv_machphys_mapping m = {.v_start = M2P_VIRT_START, .v_end = M2P_VIRT_END,
+                                    .max_mfn = (M2P_VIRT_END - M2P_VIRT_START) / 8 - 1};
+
+    return guest_copy_to(gva, &m, sizeof(m)) ? -PV_EFAULT : 0;
+}
+
+long hc_memory_op(struct vcpu *v, const uint64_t arg[5])
+{
+    struct domain *d;
+    long err = 0;
+
+    /* The low 6 bits are the sub-op; the rest is continuation state (unused here). */
+    switch (arg[0] & 0x3f) {
+    case PV_XENMEM_maximum_ram_page:
+        return (long)frame_total();
+    case PV_XENMEM_current_reservation:
+    case PV_XENMEM_maximum_reservation:
+    case PV_XENMEM_maximum_gpfn:
+        if (!(d = target_domain(v, arg[1], &err)))
+            return err;
+        if ((arg[0] & 0x3f) == PV_XENMEM_current_reservation)
+            return (long)d->tot_pages;
+        if ((arg[0] & 0x3f) == PV_XENMEM_maximum_reservation)
+            return (long)d->max_pages;
+        return (long)(d->shared_info->arch.max_pfn ? d->shared_info->arch.max_pfn : 1) - 1;
+    case PV_XENMEM_machphys_mfn_list:
+        return machphys_mfn_list(arg[1]);
+    case PV_XENMEM_machphys_mapping:
+        return machphys_mapping(arg[1]);
+    case PV_XENMEM_memory_map:
+        return memory_map(v->domain, arg[1]);
+    }
+    return -PV_ENOSYS;
+}

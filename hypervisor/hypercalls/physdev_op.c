@@ -1,0 +1,21 @@
+/* physdev_op: the sub-ops for an unprivileged PV guest (pv-abi/physdev_op.h). */
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall_table.h"
+#include "physdev_op.h"
+
+long hc_physdev_op(struct vcpu *v, const uint64_t arg[5])
+{
+    struct pv_physdev_set_iopl iopl;
+
+    switch (arg[0]) {
+    case PV_PHYSDEVOP_set_iopl:
+        if (guest_copy_from(&iopl, arg[1], sizeof(iopl)))
+            return -PV_EFAULT;
+        if (iopl.iopl > 3)
+            return -PV_EINVAL;
+        v->iopl = iopl.iopl;
+        return 0;
+    }
+    return -PV_ENOSYS;
+}

@@ -1,0 +1,52 @@
+/* sched_op: yield, block, shutdown and friends (pv-abi/sched_op.h). */
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "hypercall_table.h"
+#include "sched.h"
+#include "sched_op.h"
+
+static long remote_shutdown(struct vcpu *v, uint64_t gva)
+{
+    struct pv_sched_remote_shutdown rs;
+    struct domain *target;
+
+    if (guest_copy_from(&rs, gva, sizeof(rs)))
+        return -PV_EFAULT;
+    target = domain_by_id(rs.domain_id);
+    if (!target || target->state != DOM_RUNNING)
+        return -PV_ESRCH;
+    if (!v->domain->privileged)
+        return -PV_EPERM;
+    domain_shutdown(target, rs.reason);
+    return 0;
+}
+
+long hc_sched_op(struct vcpu *v, const uint64_t arg[5])
+{
+    struct pv_sched_shutdown sd;
+    struct domain *d = v->domain;
+
+    switch (arg[0]) {
+    case PV_SCHEDOP_yield:
+        sched_yield();
+        return 0;
+    case PV_SCHEDOP_block:
+        sched_block(v);
+        return 0;
+    case PV_SCHEDOP_shutdown:
+    case PV_SCHEDOP_shutdown_code:
+        if (guest_copy_from(&sd, arg[1], sizeof(sd)))
+            return -PV_EFAULT;
+        if (arg[0] == PV_SCHEDOP_shutdown) {
+            domain_shutdown(d, (uint8_t)sd.reason);
+        } else if (!d->shutdown_code_set) {
+            d->shutdown_code = (uint8_t)sd.reason; /* the first code recorded wins */
+            d->shutdown_code_set = true;
+        }
+        return 0;
+    case PV_SCHEDOP_remote_shutdown:
+        return remote_shutdown(v, arg[1]);
+    }
+    return -PV_ENOSYS;
+}

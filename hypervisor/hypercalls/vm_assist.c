@@ -1,0 +1,27 @@
+/* vm_assist: optional hypervisor assists a 64-bit PV guest can turn on (pv-abi/vm_assist.h). */
+#include "errno.h"
+#include "hypercall_table.h"
+#include "vm_assist.h"
+
+/* The assists Xen accepts from a 64-bit PV guest. */
+#define VMASST_VALID                                                                               \
+    ((1UL << PV_VMASST_TYPE_writable_pagetables) | (1UL << PV_VMASST_TYPE_pae_extended_cr3) |     \
+     (1UL << PV_VMASST_TYPE_architectural_iopl) | (1UL << PV_VMASST_TYPE_runstate_update_flag) |  \
+     (1UL << PV_VMASST_TYPE_m2p_strict))
+
+long hc_vm_assist(struct vcpu *v, const uint64_t arg[5])
+{
+    uint64_t cmd = arg[0], type = arg[1];
+
+    if (type >= 64 || !(VMASST_VALID & (1UL << type)))
+        return -PV_EINVAL;
+    switch (cmd) {
+    case PV_VMASST_CMD_enable:
+        v->domain->vm_assist |= 1UL << type;
+        return 0;
+    case PV_VMASST_CMD_disable:
+        v->domain->vm_assist &= ~(1UL << type);
+        return 0;
+    }
+    return -PV_ENOSYS;
+}

@@ -1,0 +1,16 @@
+/* Consoles of boot-time domains: console_io output, the console rings the hypervisor drains,
+ * and serial input routed to one chosen domain (Ctrl-A three times switches it). */
+#ifndef HV_CONRING_H
+#define HV_CONRING_H
+#include "domain.h"
+
+/* Emit guest console bytes, prefixed per line with the domain id. */
+void conring_guest_write(struct domain *d, const char *buf, size_t len);
+/* Copy pending output from every running domain's console ring to serial. */
+void conring_drain_all(void);
+/* Poll the serial port and feed input to the domain that has the focus. */
+void conring_poll_input(void);
+/* A boot-time domain registers its ring (mapped by the hypervisor); focus if asked. */
+void conring_attach(struct domain *d, bool focus);
+
+#endif

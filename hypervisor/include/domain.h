@@ -1,0 +1,106 @@
+/* Domains and virtual CPUs: the objects every hypercall acts on.
+ * Locking: there is one CPU running guests in this version; fields marked [boot] are set by the
+ * builder before the domain first runs and read-only after, [self] fields change only on the
+ * vCPU's own hypercalls/traps while it runs, [sched] fields belong to the scheduler. */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+#include "regs.h"
+#include "types.h"
+
+#define DOMID_FIRST_BOOT 1
+#define MAX_DOMAINS 64
+#define MAX_VCPUS 32
+#define NR_TRAPS 256
+
+struct pv_shared_info;
+struct pv_vcpu_info;
+
+/* One entry of the virtual IDT (from set_trap_table). */
+struct vtrap {
+    uint64_t address; /* 0 = no handler */
+    uint16_t cs;
+    uint8_t flags; /* bits 0-1 DPL, bit 2 mask events on entry (Xen trap_info flags) */
+};
+
+enum vcpu_run_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
+
+struct vcpu {
+    struct domain *domain; /* [boot] */
+    unsigned id;           /* [boot] */
+    enum vcpu_run_state run_state; /* [sched] */
+    struct cpu_regs regs;  /* [sched] guest registers while descheduled */
+
+    bool kernel_mode;             /* [self] guest kernel (true) or guest user mode */
+    uint64_t kernel_ss, kernel_sp; /* [self] stack_switch */
+    struct vtrap *trap;           /* [boot] NR_TRAPS entries (one page), set by set_trap_table */
+    uint64_t event_callback, failsafe_callback, syscall_callback, nmi_callback; /* [self] */
+    uint64_t syscall32_callback, sysenter_callback; /* [self] 32-bit user processes */
+    bool failsafe_disables_events, syscall_disables_events; /* [self] CALLBACKF_mask_events */
+
+    /* Segment state of the guest, switched with the vCPU. */
+    uint64_t fs_base, gs_base_kernel, gs_base_user; /* [self] */
+    uint16_t ds, es, fs, gs;                        /* [sched] selectors */
+
+    uint64_t guest_cr2;   /* [self] virtual %cr2 (also written to vcpu_info.arch.cr2) */
+    bool guest_ts;        /* [self] virtual CR0.TS (fpu_taskswitch / CLTS / mov cr0) */
+    bool guest_tsd;       /* [self] virtual CR4.TSD */
+    bool cpuid_faulting;  /* [self] guest enabled CPUID faulting for its user mode */
+    unsigned iopl;        /* [self] virtual IOPL 0-3 (physdev set_iopl) */
+    uint64_t debugreg[8]; /* [self] DR0-DR7 as the guest set them (DR4/5 unused) */
+    uint64_t tsc_aux;     /* [self] value returned by RDTSCP in ecx */
+
+    uint64_t kernel_l4_mfn; /* [self] guest_table: kernel page table root */
+    uint64_t user_l4_mfn;   /* [self] guest_table_user: 0 if none */
+
+    struct pv_vcpu_info *vcpu_info; /* [boot] hypervisor pointer into shared_info */
+    uint8_t fpu_state[512] ALIGNED(16); /* [sched] FXSAVE image */
+    bool fpu_dirty;                     /* [sched] guest used the FPU since last save */
+};
+
+/* RUNNING -> SHUTDOWN|CRASHED (ended, resources held) -> DEAD|DEAD_CRASHED (resources freed) */
+enum domain_state { DOM_RUNNING, DOM_SHUTDOWN, DOM_CRASHED, DOM_DEAD, DOM_DEAD_CRASHED };
+
+struct domain {
+    uint16_t domid; /* [boot] */
+    char name[32];  /* [boot] */
+    enum domain_state state;
+    unsigned shutdown_reason; /* valid once state is DOM_SHUTDOWN (SHUTDOWN_* codes) */
+    bool shutdown_code_set;   /* SCHEDOP_shutdown_code recorded a reason ahead of time */
+    unsigned shutdown_code;
+    bool privileged; /* [boot] dom0 / SIF_PRIVILEGED */
+
+    unsigned nr_vcpus; /* [boot] */
+    struct vcpu *vcpu[MAX_VCPUS];
+
+    uint64_t tot_pages;      /* frames the domain owns */
+    uint64_t max_pages;      /* [boot] reservation limit */
+    uint64_t first_page;     /* list head of owned frames (mfn, or ~0) */
+    uint64_t shared_info_mfn; /* [boot] */
+    struct pv_shared_info *shared_info; /* [boot] hypervisor mapping */
+    uint64_t start_info_mfn, console_mfn, store_mfn; /* [boot] */
+    uint64_t vm_assist; /* [self] VMASST_TYPE_* bits */
+    uint64_t ram_bytes; /* [boot] size of the single RAM entry of the domain's memory map */
+
+    /* Boot-time console: the ring the hypervisor drains, and a line buffer for output. */
+    char con_line[160];
+    unsigned con_len;
+};
+
+/* The vCPU running on this CPU. */
+struct vcpu *current_vcpu(void);
+
+/* Power the machine off once every domain has ended (prints each domain's end). */
+void domains_check_all_ended(void);
+struct domain *domain_by_id(unsigned domid);
+/* Allocate a domain with nr_vcpus offline vCPUs and its shared_info page; NULL on failure. */
+struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus);
+/* Free the resources of ended domains other than the one whose frame is loaded. */
+void domains_reap_ended(void);
+
+/* End the domain: SCHEDOP_shutdown reasons (PV SHUTDOWN_* codes). */
+void domain_shutdown(struct domain *d, unsigned reason);
+
+/* Stop the domain because of a fault it caused; prints why. Never returns to the guest. */
+void domain_crash(struct domain *d, const char *why);
+
+#endif

@@ -1,0 +1,49 @@
+/* Machine frames: the frame table (owner, type, counts per frame) and the free pool. */
+#ifndef HV_FRAME_H
+#define HV_FRAME_H
+#include "types.h"
+
+#define FRAME_NONE (~0UL)
+#define DOMID_FREE 0x7ff0  /* frame is in the free pool */
+#define DOMID_HV 0x7ff2    /* frame belongs to the hypervisor (DOMID_XEN) */
+
+struct domain;
+
+/* Page types (type_info bits 31-28) and the type count (bits 27-0), as in Xen's PGT_*. */
+#define PGT_none (0U << 28)
+#define PGT_l1 (1U << 28)
+#define PGT_l2 (2U << 28)
+#define PGT_l3 (3U << 28)
+#define PGT_l4 (4U << 28)
+#define PGT_seg_desc (5U << 28)
+#define PGT_writable (7U << 28)
+#define PGT_type_mask (7U << 28)
+#define PGT_pinned (1U << 31)
+#define PGT_count_mask ((1U << 28) - 1)
+
+/* One entry per machine frame. [frame] fields change only under the frame allocator. */
+struct page_info {
+    uint64_t next;      /* [frame] next mfn in the free list or the owner's list, FRAME_NONE ends */
+    uint64_t prev;      /* [frame] previous mfn in the owner's list, FRAME_NONE at the head */
+    uint32_t count;     /* general reference count (mappings, pins) */
+    uint32_t type_info; /* page type and type count (used by the PV MMU) */
+    uint16_t owner;     /* domid, DOMID_FREE or DOMID_HV */
+};
+
+/* Take over a frame table of nr_frames entries; every frame starts owned by the hypervisor. */
+void frame_init(struct page_info *table, uint64_t nr_frames);
+/* Give [first, first+count) to the free pool. */
+void frame_add_free(uint64_t first, uint64_t count);
+uint64_t frame_alloc(void);          /* an mfn owned by the hypervisor, or FRAME_NONE */
+void frame_free(uint64_t mfn);       /* back to the pool (must not be owned by a domain) */
+uint64_t frame_free_count(void);
+uint64_t frame_total(void);
+struct page_info *frame_info(uint64_t mfn); /* NULL if mfn is beyond the table */
+
+/* Ownership: give a hypervisor frame to d (counts against d->tot_pages), and take all back. */
+void frame_assign(struct domain *d, uint64_t mfn);
+void frame_release_all(struct domain *d);
+/* Is mfn a frame owned by d? */
+bool frame_owned_by(const struct domain *d, uint64_t mfn);
+
+#endif

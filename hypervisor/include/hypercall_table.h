@@ -1,0 +1,20 @@
+/* Hypercall dispatch: every handler takes the calling vCPU and the five argument registers
+ * (rdi, rsi, rdx, r10, r8) and returns the value for rax. */
+#ifndef HV_HYPERCALL_TABLE_H
+#define HV_HYPERCALL_TABLE_H
+#include "domain.h"
+
+typedef long hypercall_fn(struct vcpu *v, const uint64_t arg[5]);
+
+hypercall_fn hc_set_trap_table, hc_stack_switch, hc_set_callbacks, hc_fpu_taskswitch,
+    hc_set_debugreg, hc_get_debugreg, hc_memory_op, hc_xen_version, hc_console_io, hc_vm_assist,
+    hc_iret, hc_set_segment_base, hc_sched_op, hc_callback_op, hc_physdev_op;
+
+/* Write the 128 Xen-layout hypercall stubs into a page. */
+void hypercall_page_fill(void *page);
+/* The hypercall-page MSR: fill frame mfn of d with stubs (0, or -PV_EINVAL/-PV_EPERM). */
+int domain_hypercall_page_write(struct domain *d, uint64_t mfn);
+/* Entry from the SYSCALL stub: a hypercall from guest kernel mode, or a guest user syscall. */
+void hv_syscall(struct cpu_regs *r);
+
+#endif

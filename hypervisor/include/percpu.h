@@ -1,0 +1,32 @@
+/* Per-CPU data, reached through %gs in the hypervisor (the entry stubs swapgs on guest entry). */
+#ifndef HV_PERCPU_H
+#define HV_PERCPU_H
+#include "regs.h"
+#include "types.h"
+
+struct vcpu;
+
+struct percpu {
+    struct percpu *self;  /* %gs:0, for percpu() */
+    uint64_t stack_top;   /* top of this CPU's hypervisor stack; the guest frame sits below it */
+    uint64_t scratch;     /* the SYSCALL entry parks the guest rsp here */
+    unsigned cpu_id;
+    struct vcpu *current; /* the vCPU whose frame is on this stack, or NULL when idle */
+    bool need_resched;    /* set by the timer tick: pick another vCPU on the way out */
+    uint64_t ticks;
+};
+
+static inline struct percpu *percpu(void)
+{
+    struct percpu *p;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+
+/* The guest register frame of the vCPU running on this CPU (top of the per-CPU stack). */
+static inline struct cpu_regs *percpu_guest_regs(void)
+{
+    return (struct cpu_regs *)(percpu()->stack_top) - 1;
+}
+
+#endif

@@ -1,0 +1,63 @@
+/* The hypervisor's boot sequence, in order. */
+#include "bootinfo.h"
+#include "builder.h"
+#include "console.h"
+#include "cpuid.h"
+#include "frame.h"
+#include "irq.h"
+#include "layout.h"
+#include "paging.h"
+#include "sched.h"
+#include "time.h"
+#include "x86/cpu.h"
+#include "x86/desc.h"
+
+void hv_main(uint32_t magic, uint32_t mbi);
+
+static struct boot_info boot_info;
+uint8_t boot_stack[HV_STACK_SIZE] ALIGNED(4096);
+uint8_t *const boot_stack_top = boot_stack + HV_STACK_SIZE;
+
+/* RAM not used by the hypervisor image, its boot allocations or the modules becomes free. */
+static void free_boot_memory(uint64_t reserved_end)
+{
+    for (unsigned i = 0; i < boot_info.nr_ram; i++) {
+        uint64_t s = MAX(boot_info.ram[i].start, reserved_end), e = boot_info.ram[i].end;
+
+        for (unsigned m = 0; m < boot_info.nr_mods; m++)
+            if (boot_info.mods[m].end > s && boot_info.mods[m].start < e && boot_info.mods[m].start >= s)
+                e = MIN(e, boot_info.mods[m].start & PAGE_MASK);
+        if (e > s)
+            frame_add_free(s >> PAGE_SHIFT, (e - s) >> PAGE_SHIFT);
+    }
+}
+
+static void boot_domains(void)
+{
+    unsigned started = 0;
+
+    for (unsigned i = 0; i < boot_info.nr_mods; i++)
+        started += builder_boot_module(DOMID_FIRST_BOOT + i, &boot_info.mods[i]) == 0;
+    printk("(hv) %u of %u boot-time domains started\n", started, boot_info.nr_mods);
+}
+
+void hv_main(uint32_t magic, uint32_t mbi)
+{
+    uint64_t reserved_end, t0 = rdtsc();
+
+    console_init();                          /* serial first: everything after can report */
+    printk("(hv) hypervisor starting\n");
+    bootinfo_parse(magic, mbi, &boot_info);  /* memory map, modules, command line */
+    paging_init(&boot_info, &reserved_end);  /* own page tables, direct map, M2P */
+    frame_init(paging_frame_table(), boot_info.max_phys >> PAGE_SHIFT);
+    free_boot_memory(reserved_end);          /* the free pool */
+    cpu_init(0, (uint64_t)boot_stack_top);   /* GDT, IDT, TSS, SYSCALL, per-CPU data */
+    cpuid_faulting_enable();                 /* guest CPUID traps into the policy */
+    time_init();                             /* TSC calibrated against the PIT */
+    irq_init();                              /* PIC + PIT tick */
+    printk("(hv) %lu MiB RAM, %lu frames free, %u modules\n", boot_info.max_phys >> 20,
+           frame_free_count(), boot_info.nr_mods);
+    boot_domains();                          /* one domain per module, domids from 1 */
+    printk("(hv) boot took %lu TSC cycles\n", rdtsc() - t0);
+    sched_start();                           /* run guests; never returns */
+}

@@ -1,0 +1,95 @@
+/* The frame table and the free pool of machine frames, with per-domain ownership lists. */
+#include "frame.h"
+#include "domain.h"
+
+static struct page_info *table;
+static uint64_t nr_frames, free_head = FRAME_NONE, free_count;
+
+void frame_init(struct page_info *t, uint64_t n)
+{
+    table = t;
+    nr_frames = n;
+    free_head = FRAME_NONE;
+    free_count = 0;
+    for (uint64_t i = 0; i < n; i++)
+        table[i] = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
+}
+
+struct page_info *frame_info(uint64_t mfn)
+{
+    return mfn < nr_frames ? &table[mfn] : NULL;
+}
+
+void frame_free(uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (!pg || pg->owner != DOMID_HV)
+        return; /* never free a frame twice or one a domain still owns */
+    *pg = (struct page_info){.next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE};
+    free_head = mfn;
+    free_count++;
+}
+
+void frame_add_free(uint64_t first, uint64_t count)
+{
+    /* Added from the top down so that allocation hands out low frames first. */
+    for (uint64_t i = count; i-- > 0;)
+        if (first + i < nr_frames)
+            frame_free(first + i);
+}
+
+uint64_t frame_alloc(void)
+{
+    uint64_t mfn = free_head;
+
+    if (mfn == FRAME_NONE)
+        return FRAME_NONE;
+    free_head = table[mfn].next;
+    free_count--;
+    table[mfn] = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
+    return mfn;
+}
+
+uint64_t frame_free_count(void)
+{
+    return free_count;
+}
+
+uint64_t frame_total(void)
+{
+    return nr_frames;
+}
+
+void frame_assign(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = &table[mfn];
+
+    pg->owner = d->domid;
+    pg->prev = FRAME_NONE;
+    pg->next = d->first_page;
+    if (d->first_page != FRAME_NONE)
+        table[d->first_page].prev = mfn;
+    d->first_page = mfn;
+    d->tot_pages++;
+}
+
+void frame_release_all(struct domain *d)
+{
+    uint64_t mfn = d->first_page;
+
+    while (mfn != FRAME_NONE) {
+        uint64_t next = table[mfn].next;
+
+        table[mfn].owner = DOMID_HV;
+        frame_free(mfn);
+        mfn = next;
+    }
+    d->first_page = FRAME_NONE;
+    d->tot_pages = 0;
+}
+
+bool frame_owned_by(const struct domain *d, uint64_t mfn)
+{
+    return mfn < nr_frames && table[mfn].owner == d->domid;
+}
