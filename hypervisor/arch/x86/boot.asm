@@ -69,7 +69,7 @@ start64:
     mov ss, ax
     mov fs, ax
     mov gs, ax
-    mov rsp, boot_stack_top
+    mov rsp, [rel boot_stack_top]      ; a pointer variable in main.c
     ; rdi = magic, rsi = multiboot info (already in place for the SysV ABI)
     call hv_main
 .halt:
