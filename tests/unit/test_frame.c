@@ -1,0 +1,140 @@
+/* Unit tests of the frame allocator and per-domain ownership (hypervisor/mm/frame.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "domain.h"
+#include "frame.h"
+
+#define NR 4096
+static struct page_info table[NR];
+
+static void fresh(uint64_t first_free, uint64_t count)
+{
+    frame_init(table, NR);
+    frame_add_free(first_free, count);
+}
+
+static void test_init_all_reserved(void **state)
+{
+    (void)state;
+    frame_init(table, NR);
+    assert_int_equal(frame_free_count(), 0);
+    assert_int_equal(frame_alloc(), FRAME_NONE);
+    assert_int_equal(frame_total(), NR);
+    for (unsigned i = 0; i < NR; i++)
+        assert_int_equal(table[i].owner, DOMID_HV);
+}
+
+static void test_alloc_low_first_and_exhaust(void **state)
+{
+    (void)state;
+    fresh(100, 50);
+    assert_int_equal(frame_free_count(), 50);
+    for (uint64_t i = 0; i < 50; i++) {
+        uint64_t mfn = frame_alloc();
+        assert_int_equal(mfn, 100 + i);
+        assert_int_equal(frame_info(mfn)->owner, DOMID_HV);
+    }
+    assert_int_equal(frame_alloc(), FRAME_NONE);
+    assert_int_equal(frame_free_count(), 0);
+}
+
+static void test_free_returns_and_no_double_free(void **state)
+{
+    uint64_t a, b;
+
+    (void)state;
+    fresh(10, 2);
+    a = frame_alloc();
+    b = frame_alloc();
+    frame_free(a);
+    assert_int_equal(frame_free_count(), 1);
+    frame_free(a); /* already free: ignored */
+    assert_int_equal(frame_free_count(), 1);
+    assert_int_equal(frame_alloc(), a);
+    frame_free(b);
+    frame_free(NR + 5); /* beyond the table: ignored */
+    assert_int_equal(frame_free_count(), 1);
+}
+
+static void test_free_range_clipped_to_table(void **state)
+{
+    (void)state;
+    fresh(NR - 4, 10);
+    assert_int_equal(frame_free_count(), 4);
+    assert_null(frame_info(NR));
+}
+
+static void test_domain_ownership_and_release(void **state)
+{
+    struct domain d = {.domid = 7, .first_page = FRAME_NONE};
+    struct domain other = {.domid = 8, .first_page = FRAME_NONE};
+    uint64_t mfns[20];
+
+    (void)state;
+    fresh(0, 64);
+    for (int i = 0; i < 20; i++) {
+        mfns[i] = frame_alloc();
+        frame_assign(&d, mfns[i]);
+    }
+    assert_int_equal(d.tot_pages, 20);
+    assert_int_equal(frame_free_count(), 44);
+    for (int i = 0; i < 20; i++) {
+        assert_true(frame_owned_by(&d, mfns[i]));
+        assert_false(frame_owned_by(&other, mfns[i]));
+    }
+    frame_free(mfns[3]); /* owned by a domain: refused */
+    assert_int_equal(frame_free_count(), 44);
+    frame_release_all(&d);
+    assert_int_equal(d.tot_pages, 0);
+    assert_int_equal(d.first_page, FRAME_NONE);
+    assert_int_equal(frame_free_count(), 64);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(frame_info(mfns[i])->owner, DOMID_FREE);
+}
+
+static void test_two_domains_interleaved(void **state)
+{
+    struct domain a = {.domid = 1, .first_page = FRAME_NONE};
+    struct domain b = {.domid = 2, .first_page = FRAME_NONE};
+
+    (void)state;
+    fresh(0, 100);
+    for (int i = 0; i < 40; i++)
+        frame_assign(i & 1 ? &a : &b, frame_alloc());
+    frame_release_all(&a);
+    assert_int_equal(frame_free_count(), 80);
+    assert_int_equal(b.tot_pages, 20);
+    for (uint64_t m = b.first_page; m != FRAME_NONE; m = table[m].next)
+        assert_true(frame_owned_by(&b, m));
+    frame_release_all(&b);
+    assert_int_equal(frame_free_count(), 100);
+}
+
+static void test_owned_by_beyond_table(void **state)
+{
+    struct domain d = {.domid = 1, .first_page = FRAME_NONE};
+
+    (void)state;
+    fresh(0, 1);
+    assert_false(frame_owned_by(&d, NR));
+    assert_false(frame_owned_by(&d, ~0ULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_all_reserved),
+        cmocka_unit_test(test_alloc_low_first_and_exhaust),
+        cmocka_unit_test(test_free_returns_and_no_double_free),
+        cmocka_unit_test(test_free_range_clipped_to_table),
+        cmocka_unit_test(test_domain_ownership_and_release),
+        cmocka_unit_test(test_two_domains_interleaved),
+        cmocka_unit_test(test_owned_by_beyond_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
