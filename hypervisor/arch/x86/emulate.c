@@ -1,0 +1,255 @@
+/* Decoder and dispatch of the privileged instructions PV guests execute (#GP and #UD paths),
+ * and the software-interrupt decoder. Handlers live in emulate_sys.c and emulate_io.c. */
+#include "emulate.h"
+#include "arch_x86.h"
+#include "debugreg.h"
+#include "emulate_insn.h"
+#include "guest_access.h"
+#include "lib.h"
+#include "vm_assist.h"
+#include "x86/cpu.h"
+
+#define PF_WRITE (1u << 1)
+#define PF_USER (1u << 2)
+
+/* Read instruction bytes up to index need - 1, a page at a time, never more than 15. */
+static bool fetch_upto(struct insn_fetch *f, unsigned need)
+{
+    while (f->avail < need) {
+        uint64_t at = f->rip + f->avail;
+        unsigned chunk = MIN(INSN_MAX_LEN - f->avail, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+
+        if (guest_copy_from(f->bytes + f->avail, at, chunk)) {
+            f->bad = at;
+            return false;
+        }
+        f->avail += chunk;
+    }
+    return true;
+}
+
+enum emul_rc emul_raise(struct insn *in, uint8_t vector, bool has_ec, uint32_t ec, uint64_t cr2)
+{
+    in->fault->vector = vector;
+    in->fault->has_ec = has_ec;
+    in->fault->ec = ec;
+    in->fault->cr2 = cr2;
+    return EMUL_FAULT;
+}
+
+/* Like Xen, the error code says write or read and the guest's mode, not present or fetch. */
+enum emul_rc emul_raise_pf(struct insn *in, uint64_t bad, bool write)
+{
+    uint32_t ec = (write ? PF_WRITE : 0) | (in->user ? PF_USER : 0);
+
+    return emul_raise(in, X86_EXC_PF, true, ec, bad);
+}
+
+enum emul_rc emul_next_byte(struct insn *in, uint8_t *b)
+{
+    if (in->len >= INSN_MAX_LEN)
+        return EMUL_NOT_HANDLED; /* hardware raised #GP for the length already */
+    if (!fetch_upto(&in->f, in->len + 1))
+        return emul_raise_pf(in, in->f.bad, false);
+    *b = in->f.bytes[in->len++];
+    return EMUL_OK;
+}
+
+uint64_t *emul_gpr(struct cpu_regs *r, unsigned n)
+{
+    uint64_t *const map[16] = {&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+                               &r->rsi, &r->rdi, &r->r8,  &r->r9,  &r->r10, &r->r11,
+                               &r->r12, &r->r13, &r->r14, &r->r15};
+
+    return map[n & 15];
+}
+
+/* Xen's iopl_ok: guest kernel code runs at virtual CPL 1 (0 with architectural IOPL). */
+bool emul_iopl_ok(const struct insn *in)
+{
+    bool arch_iopl = (in->v->domain->vm_assist >> PV_VMASST_TYPE_architectural_iopl) & 1;
+    unsigned cpl = in->user ? 3 : arch_iopl ? 0 : 1;
+
+    return cpl <= in->v->iopl;
+}
+
+static void insn_init(struct insn *in, struct vcpu *v, struct cpu_regs *regs, struct emul_fault *f)
+{
+    memset(in, 0, sizeof(*in));
+    memset(f, 0, sizeof(*f));
+    in->v = v;
+    in->regs = regs;
+    in->fault = f;
+    in->f.rip = regs->rip;
+    in->user = v && !v->kernel_mode;
+    /* The flat 32-bit user code segment runs in compatibility mode; all others are 64-bit. */
+    in->mode64 = (regs->cs & 0xffff) != PV_FLAT_RING3_CS32;
+    in->seg = SEG_DEFAULT;
+}
+
+/* Record one legacy prefix; false if b is not one. */
+static bool take_legacy_prefix(struct insn *in, uint8_t b)
+{
+    switch (b) {
+    case 0x66:
+        in->opsize16 = true;
+        return true;
+    case 0x67:
+        in->addrsize = true;
+        return true;
+    case 0xf0:
+        in->lock = true;
+        return true;
+    case 0xf2:
+    case 0xf3:
+        in->rep = true;
+        return true;
+    case 0x26:
+    case 0x2e:
+    case 0x36:
+    case 0x3e:
+        in->seg = (enum insn_seg)((b >> 3) & 3); /* ES, CS, SS, DS */
+        return true;
+    case 0x64:
+    case 0x65:
+        in->seg = b == 0x64 ? SEG_FS : SEG_GS;
+        return true;
+    }
+    return false;
+}
+
+/* Prefixes, then the opcode (0F xx or one byte). A REX prefix counts only right before it. */
+static enum emul_rc decode_opcode(struct insn *in)
+{
+    enum emul_rc rc;
+    uint8_t b;
+
+    for (;;) {
+        if ((rc = emul_next_byte(in, &b)) != EMUL_OK)
+            return rc;
+        if (in->mode64 && (b & 0xf0) == 0x40) {
+            in->rex = b;
+            continue;
+        }
+        if (!take_legacy_prefix(in, b))
+            break;
+        in->rex = 0;
+    }
+    if (b != 0x0f) {
+        in->op = b;
+        return EMUL_OK;
+    }
+    in->twobyte = true;
+    return emul_next_byte(in, &in->op);
+}
+
+struct op_entry {
+    bool twobyte;
+    uint8_t first, last;
+    bool kernel_only; /* guest user mode gets the original #GP */
+    enum emul_rc (*handler)(struct insn *in);
+};
+
+/* Xen's emul-priv-op `validate` list. Everything else (HLT, LGDT, INVLPG, SWAPGS, INVD, ...)
+ * is reflected to the guest as the #GP it raised. */
+static const struct op_entry ops[] = {
+    {false, 0x6c, 0x6f, false, emul_op_ins_outs}, {false, 0xe4, 0xe7, false, emul_op_in_out},
+    {false, 0xec, 0xef, false, emul_op_in_out},   {false, 0xfa, 0xfb, false, emul_op_cli_sti},
+    {true, 0x01, 0x01, false, emul_op_group7},    {true, 0x06, 0x06, true, emul_op_clts},
+    {true, 0x09, 0x09, true, emul_op_wbinvd},     {true, 0x20, 0x23, true, emul_op_mov_cr_dr},
+    {true, 0x30, 0x30, true, emul_op_msr},        {true, 0x31, 0x31, false, emul_op_rdtsc},
+    {true, 0x32, 0x32, true, emul_op_msr},        {true, 0xa2, 0xa2, false, emul_op_cpuid},
+};
+
+static const struct op_entry *find_op(const struct insn *in)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(ops); i++)
+        if (ops[i].twobyte == in->twobyte && in->op >= ops[i].first && in->op <= ops[i].last)
+            return &ops[i];
+    return NULL;
+}
+
+/* Retire the instruction: advance rip (unless it must run again), clear RF, and raise the
+ * #DB a single step or an I/O breakpoint calls for, with rip already past the instruction. */
+static enum emul_rc finish(struct insn *in)
+{
+    struct cpu_regs *r = in->regs;
+    uint32_t hits = in->dbg_hits;
+
+    if (in->no_progress)
+        return EMUL_OK;
+    if (!in->stay)
+        r->rip = in->mode64 ? r->rip + in->len : (uint32_t)(r->rip + in->len);
+    r->rflags &= ~X86_EFLAGS_RF;
+    if (r->rflags & X86_EFLAGS_TF)
+        hits |= DR6_BS;
+    if (!hits)
+        return EMUL_OK;
+    debugreg_merge_dr6(in->v, hits);
+    return emul_raise(in, X86_EXC_DB, false, 0, 0);
+}
+
+enum emul_rc emul_priv_op(struct vcpu *v, struct cpu_regs *regs, struct emul_fault *f)
+{
+    const struct op_entry *op;
+    struct insn in;
+    enum emul_rc rc;
+
+    insn_init(&in, v, regs, f);
+    if ((rc = decode_opcode(&in)) != EMUL_OK)
+        return rc;
+    if (!(op = find_op(&in)))
+        return EMUL_NOT_HANDLED;
+    if (in.lock)
+        return emul_raise(&in, X86_EXC_UD, false, 0, 0);
+    if (op->kernel_only && in.user)
+        return EMUL_NOT_HANDLED;
+    if ((rc = op->handler(&in)) != EMUL_OK)
+        return rc;
+    return finish(&in);
+}
+
+/* Xen's forced emulation: `ud2; .ascii "xen"; cpuid` runs the guest's CPUID. As in Xen, bytes
+ * that match the signature so far but cannot all be read raise #PF. */
+enum emul_rc emul_invalid_op(struct vcpu *v, struct cpu_regs *regs, struct emul_fault *f)
+{
+    static const uint8_t forced_cpuid[] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2};
+    struct insn in;
+    enum emul_rc rc;
+    uint8_t b;
+
+    insn_init(&in, v, regs, f);
+    for (unsigned i = 0; i < sizeof(forced_cpuid); i++) {
+        if ((rc = emul_next_byte(&in, &b)) != EMUL_OK)
+            return rc;
+        if (b != forced_cpuid[i])
+            return EMUL_NOT_HANDLED;
+    }
+    if (in.user && v->cpuid_faulting) {
+        regs->rip = in.mode64 ? regs->rip + 5 : (uint32_t)(regs->rip + 5); /* at the CPUID */
+        return emul_raise(&in, X86_EXC_GP, true, 0, 0);
+    }
+    if ((rc = emul_op_cpuid(&in)) != EMUL_OK)
+        return rc;
+    return finish(&in);
+}
+
+int emul_soft_int(const struct cpu_regs *regs, unsigned *len)
+{
+    struct cpu_regs copy = *regs;
+    struct emul_fault f;
+    struct insn in;
+    uint8_t imm;
+
+    insn_init(&in, NULL, &copy, &f);
+    if (decode_opcode(&in) != EMUL_OK || in.twobyte)
+        return -1;
+    if (in.op == 0xcc || in.op == 0xce) {
+        *len = in.len;
+        return in.op == 0xcc ? X86_EXC_BP : X86_EXC_OF;
+    }
+    if (in.op != 0xcd || emul_next_byte(&in, &imm) != EMUL_OK)
+        return -1;
+    *len = in.len;
+    return imm;
+}
