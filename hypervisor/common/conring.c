@@ -1,4 +1,5 @@
 /* Boot-time domain consoles multiplexed on the serial port. */
+#include "bench.h"
 #include "conring.h"
 #include "console.h"
 #include "console_io.h"
@@ -13,6 +14,7 @@ static unsigned switch_presses;
 static void flush_line(struct domain *d)
 {
     d->con_line[d->con_len] = '\0';
+    bench_guest_line();
     printk("(d%u) %s\n", d->domid, d->con_line);
     d->con_len = 0;
 }

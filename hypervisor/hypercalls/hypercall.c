@@ -24,6 +24,7 @@ static hypercall_fn *const table[] = {
     [PV_HYPERCALL_sched_op] = hc_sched_op,
     [PV_HYPERCALL_callback_op] = hc_callback_op,
     [PV_HYPERCALL_physdev_op] = hc_physdev_op,
+    [PV_HYPERCALL_mmuext_op] = hc_mmuext_op,
 };
 
 void hv_syscall(struct cpu_regs *r)

@@ -8,5 +8,7 @@
  * runs in kernel mode). Returns 0, -PV_ERESTART to have the instruction retried, or another
  * negative errno, which the emulator turns into #GP(0). */
 int mm_new_baseptr(struct vcpu *v, uint64_t mfn);
+/* The same for the user page-table root (MMUEXT_NEW_USER_BASEPTR); mfn 0 removes it. */
+int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn);
 
 #endif

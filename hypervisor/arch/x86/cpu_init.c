@@ -95,6 +95,15 @@ static void gdt_init(unsigned cpu)
     fill_reserved_page(mfn_to_virt(rsv), &tsses[cpu]);
 }
 
+uint64_t cpu_set_rsp0(uint64_t top)
+{
+    struct tss *t = &tsses[percpu()->cpu_id];
+    uint64_t old = t->rsp[0];
+
+    t->rsp[0] = top;
+    return old;
+}
+
 uint64_t gdt_read(uint16_t sel)
 {
     unsigned idx = sel >> 3;

@@ -1,4 +1,5 @@
 /* Exceptions and interrupts: guest faults are emulated or bounced, hypervisor faults are fatal. */
+#include "bench.h"
 #include "bounce.h"
 #include "console.h"
 #include "emulate.h"
@@ -129,6 +130,8 @@ void hv_trap(struct cpu_regs *r)
         guest_exception(v, r);
         return;
     }
+    if (!v && bench_trap(r))
+        return;
     if (sched_is_return_fault(r)) {
         /* iretq to the guest faulted: the frame at the stack top was unusable. */
         domain_crash(v->domain, "iretq to the guest's return frame faulted");

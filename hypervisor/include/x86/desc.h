@@ -14,6 +14,8 @@
 
 /* Bring up this CPU's descriptor tables, TSS stack, SYSCALL MSRs and per-CPU area. */
 void cpu_init(unsigned cpu, uint64_t stack_top);
+/* Point this CPU's ring-0 stack for interrupts from ring 3 elsewhere; returns the old one. */
+uint64_t cpu_set_rsp0(uint64_t top);
 /* Read the descriptor for a selector from this CPU's GDT (0 if outside the table). */
 uint64_t gdt_read(uint16_t sel);
 

@@ -1,0 +1,63 @@
+/* The bare SYSCALL/SYSRET reference: ring-3 code in a scratch page of the idle address space. */
+#include "bench.h"
+#include "console.h"
+#include "frame.h"
+#include "lib.h"
+#include "paging.h"
+#include "time.h"
+#include "x86/cpu.h"
+#include "x86/desc.h"
+
+#define BENCH_CODE_VA 0x400000UL
+#define BENCH_STACK_VA 0x401000UL
+#define BENCH_ROUNDS 10000
+
+uint64_t bench_ring3_run(uint64_t user_rip, uint64_t user_rsp);
+NORETURN void bench_resume(uint64_t result);
+extern char bench_lstar[], entry_syscall[];
+extern const char bench_user_code[], bench_user_code_end[];
+
+bool bench_enabled;
+uint64_t bench_entry_tsc;
+static bool active, first_line_seen;
+static uint8_t trap_stack[4096] ALIGNED(16);
+
+void bench_guest_line(void)
+{
+    uint64_t us;
+
+    if (!bench_enabled || first_line_seen)
+        return;
+    first_line_seen = true;
+    us = (rdtsc() - bench_entry_tsc) * 1000 / time_tsc_khz();
+    printk("(hv) bench: first guest console line %lu us after hypervisor entry\n", us);
+}
+
+bool bench_trap(const struct cpu_regs *r)
+{
+    if (!active || r->entry_vector != X86_EXC_UD)
+        return false;
+    active = false;
+    bench_resume(r->rax);
+}
+
+void bench_syscall_reference(void)
+{
+    uint64_t code = frame_alloc(), stack = frame_alloc(), cycles, old_rsp0;
+
+    if (code == FRAME_NONE || stack == FRAME_NONE)
+        panic("bench: no memory");
+    memcpy(mfn_to_virt(code), bench_user_code, (size_t)(bench_user_code_end - bench_user_code));
+    paging_map_hv(BENCH_CODE_VA, code, PTE_P | PTE_US);
+    paging_map_hv(BENCH_STACK_VA, stack, PTE_P | PTE_RW | PTE_US | PTE_NX);
+    old_rsp0 = cpu_set_rsp0((uint64_t)trap_stack + sizeof(trap_stack));
+    wrmsr(MSR_LSTAR, (uint64_t)bench_lstar);
+    active = true;
+    cycles = bench_ring3_run(BENCH_CODE_VA, BENCH_STACK_VA + PAGE_SIZE);
+    wrmsr(MSR_LSTAR, (uint64_t)entry_syscall);
+    cpu_set_rsp0(old_rsp0);
+    frame_free(paging_unmap_hv(BENCH_CODE_VA));
+    frame_free(paging_unmap_hv(BENCH_STACK_VA));
+    printk("(hv) bench: bare syscall+sysret round trip from ring 3: %lu cycles\n",
+           cycles / BENCH_ROUNDS);
+}

@@ -1,0 +1,17 @@
+/* Hypervisor-side reference figures for `make bench` (hypervisor command line: bench). */
+#ifndef HV_BENCH_H
+#define HV_BENCH_H
+#include "regs.h"
+
+/* Set by main when the hypervisor command line has `bench`; TSC at hypervisor entry. */
+extern bool bench_enabled;
+extern uint64_t bench_entry_tsc;
+/* Called for each guest console line: reports the first one's delay from hypervisor entry. */
+void bench_guest_line(void);
+
+/* Time a bare SYSCALL/SYSRET round trip from ring 3 and print it. */
+void bench_syscall_reference(void);
+/* A #UD from ring 3 while no vCPU runs: the end of the measurement loop. */
+bool bench_trap(const struct cpu_regs *r);
+
+#endif
