@@ -37,5 +37,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(BENCH)
 
+iso: deps
+	@$(MAKE) --no-print-directory $(B)/hypervisor.iso
+
+$(B)/hypervisor.iso: $(B)/hypervisor/hypervisor.elf $(B)/guests/hello.elf scripts/mkiso
+	scripts/mkiso $@ $(B)/guests/hello.elf='hello from an ISO'
+
 clean:
 	rm -rf $(B)
