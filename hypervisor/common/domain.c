@@ -1,6 +1,7 @@
 /* Domain lifecycle: creation of the structures, shutdown and crash, reaping, and the end of
  * the machine once every boot-time domain has ended. */
 #include "domain.h"
+#include "conring.h"
 #include "console.h"
 #include "frame.h"
 #include "lib.h"
@@ -83,6 +84,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
 {
     if (d->state != DOM_RUNNING)
         return;
+    conring_drain_all(); /* the domain's last console output comes before its end */
     d->shutdown_reason = d->shutdown_code_set ? d->shutdown_code : reason;
     d->state = d->shutdown_reason == PV_SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
     printk("(hv) domain %u (%s) shut down: %s\n", d->domid, d->name, reason_name(d->shutdown_reason));

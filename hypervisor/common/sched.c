@@ -175,18 +175,29 @@ static void schedule(struct cpu_regs *r)
     domains_reap_ended();
 }
 
+/* Nothing to do on the way out of a hypercall: same vCPU, no event to deliver. */
+static bool fast_return(const struct percpu *pc, const struct cpu_regs *r)
+{
+    const struct vcpu *v = pc->current;
+
+    return r->entry_vector == ENTRY_SYSCALL && !pc->need_resched && v && can_run(v) &&
+           !(v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
+}
+
 int hv_exit_prepare(struct cpu_regs *r)
 {
     struct percpu *pc = percpu();
 
     if (!regs_from_guest(r))
         return 0; /* an interrupt that arrived while the hypervisor idled */
+    if (fast_return(pc, r))
+        return 1; /* the SYSCALL frame is untouched: SYSRET returns to it */
     for (;;) {
         struct vcpu *v = pc->current;
         const char *bad;
 
-        conring_drain_all();
         if (!v || !can_run(v) || pc->need_resched) {
+            conring_drain_all();
             schedule(r);
             v = pc->current;
         }
