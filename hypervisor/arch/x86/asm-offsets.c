@@ -29,4 +29,5 @@ void asm_offsets(void)
     OFFSET(HV_LOAD_PHYS, HV_LOAD_PHYS);
     OFFSET(SEL_USER_CS64, 0xe033);
     OFFSET(SEL_USER_SS, 0xe02b);
+    OFFSET(SEL_USER_CS32, 0xe023);
 }

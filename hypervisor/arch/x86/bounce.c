@@ -107,12 +107,14 @@ void bounce_soft_int(struct vcpu *v, struct cpu_regs *r, unsigned vector)
 
 void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
 {
-    if (!v->syscall_callback) {
+    uint64_t cb = r->cs == SEL_RING3_CS32 ? v->syscall32_callback : v->syscall_callback;
+
+    if (!cb) {
         bounce_trap(v, r, X86_EXC_UD, false, 0);
         return;
     }
     r->rflags &= ~X86_EFLAGS_DF;
-    if (!bounce_to(v, r, v->syscall_callback, NULL, 0, v->syscall_disables_events))
+    if (!bounce_to(v, r, cb, NULL, 0, v->syscall_disables_events))
         domain_crash(v->domain, "guest kernel stack cannot take a syscall frame");
 }
 

@@ -31,7 +31,7 @@ struct desc_ptr {
 } PACKED;
 
 extern const uint64_t entry_vector_table[256];
-extern char entry_syscall[];
+extern char entry_syscall[], entry_syscall32[];
 
 static struct idt_gate idt[256] ALIGNED(16);
 static struct percpu percpus[MAX_CPUS];
@@ -132,6 +132,7 @@ static void syscall_init(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
     wrmsr(MSR_STAR, ((uint64_t)(SEL_RING3_CS32 & ~3) << 48) | ((uint64_t)SEL_HV_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)entry_syscall);
+    wrmsr(MSR_CSTAR, (uint64_t)entry_syscall32);
     wrmsr(MSR_SFMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
                           X86_EFLAGS_AC | X86_EFLAGS_IOPL);
 }

@@ -1,6 +1,7 @@
 ; Entry and exit stubs: SYSCALL from guests, exceptions and interrupts, and the return to a guest.
 ; C prototypes implemented/called:
-;   void entry_syscall(void);                 (MSR_LSTAR)      -> long hv_syscall(struct cpu_regs *)
+;   void entry_syscall(void);                 (MSR_LSTAR)      -> void hv_syscall(struct cpu_regs *)
+;   void entry_syscall32(void);               (MSR_CSTAR)      -> void hv_syscall(struct cpu_regs *)
 ;   void entry_vector_N(void);                (IDT, N = 0..255) -> void hv_trap(struct cpu_regs *)
 ;   void entry_exit_to_guest(void);           resumes the frame at percpu()->stack_top - sizeof(regs)
 ;   int hv_exit_prepare(struct cpu_regs *);   C: events, scheduling; returns 1 if SYSRET may be used
@@ -48,16 +49,27 @@ section .text
 bits 64
 
 ; SYSCALL from guest (kernel: hypercall, user: bounced to the guest's syscall callback).
-global entry_syscall
-entry_syscall:
+%macro SYSCALL_ENTRY 1
     swapgs
     mov [gs:PCPU_SCRATCH], rsp
     mov rsp, [gs:PCPU_STACK_TOP]
     push SEL_USER_SS                    ; ss
     push qword [gs:PCPU_SCRATCH]        ; rsp
     push r11                            ; rflags
-    push SEL_USER_CS64                  ; cs
+    push %1                             ; cs
     push rcx                            ; rip
+%endmacro
+
+; SYSCALL from 32-bit guest user code (compat mode): same path, a 32-bit code selector.
+global entry_syscall32
+entry_syscall32:
+    SYSCALL_ENTRY SEL_USER_CS32
+    jmp syscall_common
+
+global entry_syscall
+entry_syscall:
+    SYSCALL_ENTRY SEL_USER_CS64
+syscall_common:
     push 0
     mov dword [rsp + 4], ENTRY_SYSCALL_VEC
     SAVE_GPRS

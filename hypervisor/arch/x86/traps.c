@@ -2,6 +2,7 @@
 #include "bench.h"
 #include "bounce.h"
 #include "console.h"
+#include "debugreg.h"
 #include "emulate.h"
 #include "fpu.h"
 #include "irq.h"
@@ -33,6 +34,16 @@ static NORETURN void fatal(const struct cpu_regs *r)
     printk("(hv) r13 %016lx  r14 %016lx  r15 %016lx  cr3 %016lx\n", r->r13, r->r14, r->r15,
            read_cr3());
     panic("halted after a fault in the hypervisor");
+}
+
+/* The hardware DR6 status of this #DB (B0-B3, BD, BS, BT), reset for the next one. */
+static uint32_t take_dr6(void)
+{
+    uint64_t dr6;
+
+    __asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+    __asm__ volatile("mov %0, %%dr6" ::"r"(0xffff0ff0UL));
+    return (uint32_t)dr6 & 0xe00f;
 }
 
 static void deliver_fault(struct vcpu *v, struct cpu_regs *r, const struct emul_fault *f)
@@ -102,6 +113,10 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
         break;
     case X86_EXC_NM:
         fpu_device_not_available(v, r);
+        break;
+    case X86_EXC_DB:
+        debugreg_merge_dr6(v, take_dr6());
+        bounce_trap(v, r, X86_EXC_DB, false, 0);
         break;
     case 0x80: /* int $0x80 through its DPL-3 gate: the guest's own DPL still applies */
         if (v->trap[0x80].address && (v->trap[0x80].flags & 3) >= (v->kernel_mode ? 1 : 3))
