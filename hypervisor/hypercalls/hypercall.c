@@ -6,7 +6,11 @@
 #include "hypercall_table.h"
 #include "lib.h"
 #include "paging.h"
+#include "irq.h"
 #include "percpu.h"
+#include "sched.h"
+#include "time.h"
+#include "x86/cpu.h"
 
 static hypercall_fn *const table[] = {
     [PV_HYPERCALL_set_trap_table] = hc_set_trap_table,
@@ -25,23 +29,47 @@ static hypercall_fn *const table[] = {
     [PV_HYPERCALL_callback_op] = hc_callback_op,
     [PV_HYPERCALL_physdev_op] = hc_physdev_op,
     [PV_HYPERCALL_mmuext_op] = hc_mmuext_op,
+    [PV_HYPERCALL_multicall] = hc_multicall,
 };
+
+long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
+{
+    if (nr >= ARRAY_SIZE(table) || !table[nr])
+        return -PV_ENOSYS;
+    return table[nr](v, arg);
+}
 
 void hv_syscall(struct cpu_regs *r)
 {
     struct vcpu *v = percpu()->current;
     uint64_t arg[5] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8};
-    uint64_t nr = r->rax;
 
     if (!v->kernel_mode) {
         bounce_syscall(v, r);
         return;
     }
-    if (nr >= ARRAY_SIZE(table) || !table[nr]) {
-        r->rax = (uint64_t)-PV_ENOSYS;
-        return;
-    }
-    r->rax = (uint64_t)table[nr](v, arg);
+    percpu()->hypercall_tsc = rdtsc();
+    r->rax = (uint64_t)hypercall_dispatch(v, r->rax, arg);
+}
+
+bool hypercall_preempt_check(void)
+{
+    /* IRQs are off in the hypervisor: a hypercall that has run for a tick's worth yields. */
+    return rdtsc() - percpu()->hypercall_tsc > time_tsc_khz() * (1000 / TICK_HZ);
+}
+
+long hypercall_continue(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    struct cpu_regs *r = percpu_guest_regs();
+
+    /* Re-execute the 2-byte SYSCALL with the remaining work in the argument registers. */
+    r->rip -= 2;
+    r->rdi = a1;
+    r->rsi = a2;
+    r->rdx = a3;
+    r->r10 = a4;
+    sched_yield();
+    return (long)nr;
 }
 
 /* Stub i: push %rcx; push %r11; mov $i,%eax; syscall; pop %r11; pop %rcx; ret.

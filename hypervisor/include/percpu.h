@@ -14,6 +14,7 @@ struct percpu {
     struct vcpu *current; /* the vCPU whose frame is on this stack, or NULL when idle */
     bool need_resched;    /* set by the timer tick: pick another vCPU on the way out */
     uint64_t ticks;
+    uint64_t hypercall_tsc; /* TSC when the current hypercall started (preemption checks) */
 };
 
 static inline struct percpu *percpu(void)
