@@ -9,14 +9,13 @@ enum cpu_vendor { CPU_VENDOR_OTHER, CPU_VENDOR_INTEL, CPU_VENDOR_AMD };
 /* Feature bits as (leaf, subleaf, register 0-3 = eax..edx, bit) for cpuid_guest_has(). */
 #define CPUID_F_DE 0x00000001u, 0, 3, 2
 #define CPUID_F_MCE 0x00000001u, 0, 3, 7
-#define CPUID_F_RTM 0x00000007u, 0, 1, 11
 #define CPUID_F_RDPID 0x00000007u, 0, 2, 22
-#define CPUID_F_BLD 0x00000007u, 0, 2, 24
 #define CPUID_F_RDTSCP 0x80000001u, 0, 3, 27
 #define CPUID_F_IBPB 0x80000008u, 0, 1, 12
 
-/* Compute the PV policy from the host CPUID. The core calls it once at boot, before the first
- * guest runs; calling it again recomputes (unit tests). cpuid_guest() calls it if nobody did. */
+/* Compute the PV policy from the host CPUID. The core may call it once at boot, before
+ * cpuid_faulting_enable() and the first guest; cpuid_guest() calls it if nobody did. Calling it
+ * again recomputes everything and forgets cpuid_faulting_enable() (unit tests). */
 void cpuid_policy_init(void);
 /* The guest's view of CPUID leaf/subleaf: out = {eax, ebx, ecx, edx}. */
 void cpuid_guest(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);

@@ -18,8 +18,9 @@
  * Feature bits a PV guest may see (Xen's 'A' features), less what this hypervisor cannot back:
  * it context-switches only FXSAVE state (no XSAVE, AVX, FMA, F16C, XOP, FMA4, AVX-512, VAES),
  * has no SYSENTER callback (SEP), no x2APIC, no per-vCPU MSR_SPEC_CTRL (IBRS, STIBP, SSBD,
- * PSFD), no AMD DR address masks (DBEXT), and keeps FSGSBASE, PCID, PKU, MONITOR, VMX/SVM,
- * DS, ACPI and thermal control to itself.
+ * PSFD), no AMD DR address masks (DBEXT), offers no TSX (RTM, HLE: their DR6/DR7 bits keep
+ * their legacy values), and keeps FSGSBASE, PCID, PKU, MONITOR, VMX/SVM, DS, ACPI and thermal
+ * control to itself.
  */
 /* leaf 1 edx: FPU DE TSC MSR PAE MCE CX8 APIC MCA CMOV PAT CLFLUSH MMX FXSR SSE SSE2 SS HTT */
 #define L1_EDX                                                                                     \
@@ -29,10 +30,9 @@
 #define L1_ECX                                                                                     \
     (BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(19) | BIT(20) | BIT(22) | BIT(23) | BIT(25) | BIT(30))
 #define L1_ECX_HYPERVISOR BIT(31)
-/* leaf 7.0 ebx: BMI1 FDP_EXCP_ONLY BMI2 ERMS RTM NO_FPU_SEL RDSEED ADX CLFLUSHOPT CLWB SHA */
+/* leaf 7.0 ebx: BMI1 FDP_EXCP_ONLY BMI2 ERMS NO_FPU_SEL RDSEED ADX CLFLUSHOPT CLWB SHA */
 #define L7_EBX                                                                                     \
-    (BIT(3) | BIT(6) | BIT(8) | BIT(9) | BIT(11) | BIT(13) | BIT(18) | BIT(19) | BIT(23) |         \
-     BIT(24) | BIT(29))
+    (BIT(3) | BIT(6) | BIT(8) | BIT(9) | BIT(13) | BIT(18) | BIT(19) | BIT(23) | BIT(24) | BIT(29))
 /* leaf 7.0 ecx: PREFETCHWT1 GFNI RDPID CLDEMOTE */
 #define L7_ECX (BIT(0) | BIT(8) | BIT(22) | BIT(25))
 /* leaf 7.0 edx: MD_CLEAR */
@@ -195,6 +195,7 @@ void cpuid_policy_init(void)
     hw_cpuid(0x80000000u, 0, ext0);
     host_vendor = vendor_of(leaf0);
     host_ext_max = ext0[0];
+    faulting_on = false; /* cpuid_faulting_enable() comes after */
     if (leaf0[0] >= 7)
         hw_cpuid(7, 0, leaf7);
     policy_nr = 0;

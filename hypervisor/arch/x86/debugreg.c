@@ -1,51 +1,45 @@
 /* Guest DR0-DR7: validation as Xen's set_debugreg, hardware loading, emulated I/O breakpoints. */
 #include "debugreg.h"
-#include "cpuid.h"
 #include "errno.h"
 #include "hw_access.h"
 #include "layout.h"
 
 #define DR7_ACTIVE 0xffu      /* L0-L3 / G0-G3 enable bits */
 #define DR7_GD (1u << 13)     /* general detect: never for guests */
-#define DR7_RTM (1u << 11)    /* RTM debugging, only with RTM */
-#define DR7_ZEROS 0x0000d000u /* reserved bits forced to 0 */
+#define DR7_ZEROS 0x0000d800u /* forced to 0: reserved, and RTM (bit 11: no TSX for guests) */
 #define DR7_ONES 0x00000400u  /* reserved bit forced to 1 */
 #define DR7_TYPE_IO 2u        /* R/W field 10b: I/O breakpoint (needs CR4.DE) */
-#define DR6_ONES 0xffff0ff0u  /* reserved bits that read as 1 */
+#define DR6_ONES 0xffff0ff0u  /* read as 1: reserved, RTM and bus-lock (guests have neither) */
 #define DR6_ZEROS 0x00001000u /* reserved bit that reads as 0 */
-#define DR6_RTM (1u << 16)    /* inverted polarity, only with RTM */
-#define DR6_BLD (1u << 11)    /* inverted polarity, only with bus-lock detection */
 #define DR6_HITS 0xfu         /* B0-B3 */
+
+/* Bits 63-47 all equal, computed unsigned (types.h's is_canonical shifts a signed value left,
+ * which is undefined for non-canonical and negative inputs). */
+static bool canonical(uint64_t va)
+{
+    return (va >> 47) == 0 || (va >> 47) == 0x1ffff;
+}
 
 static bool is_current(const struct vcpu *v)
 {
     return v == current_vcpu();
 }
 
+/* Reserved bits read as the hardware has them; so a zeroed register reads as its reset value. */
 static uint32_t dr6_adjust(uint32_t dr6)
 {
-    uint32_t ones = DR6_ONES;
-
-    if (cpuid_guest_has(CPUID_F_RTM))
-        ones &= ~DR6_RTM;
-    if (cpuid_guest_has(CPUID_F_BLD))
-        ones &= ~DR6_BLD;
-    return (dr6 | ones) & ~DR6_ZEROS;
+    return (dr6 | DR6_ONES) & ~DR6_ZEROS;
 }
 
 static uint32_t dr7_adjust(uint32_t dr7)
 {
-    uint32_t zeros = DR7_ZEROS;
-
-    if (!cpuid_guest_has(CPUID_F_RTM))
-        zeros |= DR7_RTM;
-    return (dr7 & ~zeros) | DR7_ONES;
+    return (dr7 & ~DR7_ZEROS) | DR7_ONES;
 }
 
 /* DR0-DR3 may point anywhere canonical outside the hypervisor's range (Xen's __addr_ok). */
 static long set_addr(struct vcpu *v, unsigned reg, uint64_t value)
 {
-    if (!is_canonical(value) || (value >= HV_VIRT_START && value < HV_VIRT_END))
+    if (!canonical(value) || (value >= HV_VIRT_START && value < HV_VIRT_END))
         return -PV_EPERM;
     v->debugreg[reg] = value;
     if (is_current(v))
