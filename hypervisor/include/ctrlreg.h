@@ -12,5 +12,8 @@ int ctrlreg_read(struct vcpu *v, unsigned cr, uint64_t *val);
  * possibly -PV_ERESTART) or CR4 (bits the guest does not own are ignored, never an error).
  * -PV_EINVAL for any other register. */
 int ctrlreg_write(struct vcpu *v, unsigned cr, uint64_t val);
+/* Load the hardware part of v's virtual control registers when v is switched in (the core
+ * calls it): CR4.TSD follows the guest's TSD, so that its user-mode RDTSC faults. */
+void ctrlreg_load(struct vcpu *v);
 
 #endif

@@ -11,6 +11,9 @@ int msr_guest_read(struct vcpu *v, uint32_t idx, uint64_t *val);
 /* Write MSR idx for v. 0, or -1: the guest gets #GP(0). v must be the running vCPU: some writes
  * go straight to hardware (FS/GS bases, TSC_AUX, PRED_CMD). */
 int msr_guest_write(struct vcpu *v, uint32_t idx, uint64_t val);
+/* Load v's MSRs that guests use natively when v is switched in (the core calls it): TSC_AUX,
+ * read by RDTSCP and RDPID, where guests have those instructions. */
+void msr_load(struct vcpu *v);
 
 /* Hooks the core provides, declared in its headers: vcpu_set_segbase() (segbase.h) and
  * domain_hypercall_page_write() (hypercall_table.h). */

@@ -452,6 +452,9 @@ static void test_msr_writes(void **state)
     assert_int_equal(msr_guest_write(&vc, MSR_TSC_AUX, 9), 0);
     assert_int_equal(vc.tsc_aux, 9);
     assert_int_equal(fake_get_msr(MSR_TSC_AUX), 9);
+    vc.tsc_aux = 11;
+    msr_load(&vc);
+    assert_int_equal(fake_get_msr(MSR_TSC_AUX), 11);
 
     /* Read-only and faulting writes; ignored ones. */
     assert_int_equal(msr_guest_write(&vc, 0x10, 0), -1);
@@ -566,6 +569,9 @@ static void test_cr4(void **state)
     assert_int_equal(regs.rbx, cr4 | X86_CR4_TSD | X86_CR4_DE);
     assert_int_equal(ctrlreg_write(&vc, 4, 0), 0);
     assert_false(fake.cr4 & X86_CR4_TSD);
+    vc.guest_tsd = true;
+    ctrlreg_load(&vc); /* switching in a vCPU with TSD set */
+    assert_true(fake.cr4 & X86_CR4_TSD);
     assert_int_equal(ctrlreg_write(&vc, 8, 0), -PV_EINVAL);
     assert_int_equal(ctrlreg_read(&vc, 5, &cr4), -PV_EINVAL);
 }

@@ -39,14 +39,22 @@ int ctrlreg_read(struct vcpu *v, unsigned cr, uint64_t *val)
     return -PV_EINVAL;
 }
 
-/* The guest owns TSD and DE (FSGSBASE and OSXSAVE too in Xen, but they are hidden here). The
- * hardware TSD follows the guest's, so that its user-mode RDTSC faults. */
+void ctrlreg_load(struct vcpu *v)
+{
+    uint64_t cr4 = hw_read_cr4();
+    uint64_t want = (cr4 & ~X86_CR4_TSD) | (v->guest_tsd ? X86_CR4_TSD : 0);
+
+    if (want != cr4)
+        hw_write_cr4(want);
+}
+
+/* The guest owns TSD and DE (FSGSBASE and OSXSAVE too in Xen, but they are hidden here). */
 static void set_guest_cr4(struct vcpu *v, uint64_t val)
 {
     v->guest_tsd = (val & X86_CR4_TSD) != 0;
     debugreg_set_cr4_de(v, (val & X86_CR4_DE) && cpuid_guest_has(CPUID_F_DE));
     if (v == current_vcpu())
-        hw_write_cr4((hw_read_cr4() & ~X86_CR4_TSD) | (v->guest_tsd ? X86_CR4_TSD : 0));
+        ctrlreg_load(v);
 }
 
 int ctrlreg_write(struct vcpu *v, unsigned cr, uint64_t val)

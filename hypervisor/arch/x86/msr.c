@@ -256,6 +256,12 @@ static int wr_tsc_aux(struct vcpu *v, uint32_t idx, uint64_t val)
     return 0;
 }
 
+void msr_load(struct vcpu *v)
+{
+    if (has_tsc_aux())
+        hw_wrmsr(MSR_TSC_AUX, (uint32_t)v->tsc_aux);
+}
+
 /* Write (mfn << 12) | page index; only index 0 exists. Reads as zero. */
 static int wr_hypercall_page(struct vcpu *v, uint32_t idx, uint64_t val)
 {
