@@ -1031,6 +1031,45 @@ static void test_cpuid_amd(void **state)
     assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
 }
 
+/* Random bytes from random places (some near the unmapped page) never crash or overrun; the
+ * result is one of the three outcomes with rip left or advanced by at most 15. */
+static void test_random_bytes(void **state)
+{
+    static const uint8_t interesting[] = {0x0f, 0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x48, 0x41, 0x44,
+                                          0x64, 0x65, 0x36, 0xe4, 0xec, 0x6c, 0x6f, 0x20, 0x22,
+                                          0x21, 0x23, 0x01, 0xa2, 0x30, 0x32, 0xcd, 0xfa};
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+    for (unsigned i = 0; i < 20000; i++) {
+        uint8_t code[16];
+        uint64_t rip;
+        unsigned len;
+        enum emul_rc rc;
+
+        setup(state);
+        for (unsigned j = 0; j < sizeof(code); j++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            code[j] = (seed >> 60) & 1 ? interesting[(seed >> 32) % sizeof(interesting)]
+                                       : (uint8_t)(seed >> 24);
+        }
+        vc.kernel_mode = (seed >> 20) & 1;
+        vc.iopl = (seed >> 21) & 3;
+        regs.rflags |= (seed >> 23) & 1 ? X86_EFLAGS_TF : 0;
+        regs.rcx = (seed >> 24) & 7;
+        len = 1 + (unsigned)((seed >> 8) % sizeof(code));
+        rip = (seed >> 30) & 1 ? UNMAPPED - len : RIP0;
+        rc = run_at(rip, code, len);
+        assert_true(rc == EMUL_OK || rc == EMUL_FAULT || rc == EMUL_NOT_HANDLED);
+        assert_true(regs.rip >= rip && regs.rip <= rip + 15);
+        if (rc == EMUL_FAULT)
+            assert_true(flt.vector < 32);
+        regs.rip = rip;
+        rc = emul_invalid_op(&vc, &regs, &flt);
+        assert_true(regs.rip >= rip && regs.rip <= rip + 15);
+        assert_true(emul_soft_int(&regs, &len) < 256);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1058,6 +1097,7 @@ int main(void)
         cmocka_unit_test_setup(test_cpuid_policy, setup),
         cmocka_unit_test_setup(test_cpuid_xen_leaves, setup),
         cmocka_unit_test_setup(test_cpuid_amd, setup),
+        cmocka_unit_test_setup(test_random_bytes, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
