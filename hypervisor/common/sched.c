@@ -3,7 +3,9 @@
 #include "bounce.h"
 #include "conring.h"
 #include "console.h"
+#include "ctrlreg.h"
 #include "debugreg.h"
+#include "msr.h"
 #include "fpu.h"
 #include "paging.h"
 #include "percpu.h"
@@ -123,6 +125,8 @@ static void context_switch(struct vcpu *prev, struct vcpu *next, struct cpu_regs
     vcpu_load_cr3(next);
     fpu_restore(next);
     debugreg_load(next);
+    ctrlreg_load(next);
+    msr_load(next);
     if (!load_segments(next))
         bounce_failsafe(next, r, "saved data segment selectors are no longer valid");
 }

@@ -21,7 +21,7 @@
 /* A canonical x86-64 virtual address has bits 63..47 all equal. */
 static inline bool is_canonical(uint64_t va)
 {
-    return (uint64_t)(((int64_t)va << 16) >> 16) == va;
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
 #endif

@@ -127,12 +127,17 @@ static void load_tables(unsigned cpu)
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 }
 
+/* The PAT layout Xen gives PV guests (they build PTE cache attributes against it). */
+#define XEN_PV_PAT 0x0000050100070406UL
+#define MSR_PAT 0x277
+
 static void syscall_init(void)
 {
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
     wrmsr(MSR_STAR, ((uint64_t)(SEL_RING3_CS32 & ~3) << 48) | ((uint64_t)SEL_HV_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)entry_syscall);
     wrmsr(MSR_CSTAR, (uint64_t)entry_syscall32);
+    wrmsr(MSR_PAT, XEN_PV_PAT);
     wrmsr(MSR_SFMASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_NT |
                           X86_EFLAGS_AC | X86_EFLAGS_IOPL);
 }

@@ -13,13 +13,6 @@
 #define DR6_ZEROS 0x00001000u /* reserved bit that reads as 0 */
 #define DR6_HITS 0xfu         /* B0-B3 */
 
-/* Bits 63-47 all equal, computed unsigned (types.h's is_canonical shifts a signed value left,
- * which is undefined for non-canonical and negative inputs). */
-static bool canonical(uint64_t va)
-{
-    return (va >> 47) == 0 || (va >> 47) == 0x1ffff;
-}
-
 static bool is_current(const struct vcpu *v)
 {
     return v == current_vcpu();
@@ -39,7 +32,7 @@ static uint32_t dr7_adjust(uint32_t dr7)
 /* DR0-DR3 may point anywhere canonical outside the hypervisor's range (Xen's __addr_ok). */
 static long set_addr(struct vcpu *v, unsigned reg, uint64_t value)
 {
-    if (!canonical(value) || (value >= HV_VIRT_START && value < HV_VIRT_END))
+    if (!is_canonical(value) || (value >= HV_VIRT_START && value < HV_VIRT_END))
         return -PV_EPERM;
     v->debugreg[reg] = value;
     if (is_current(v))

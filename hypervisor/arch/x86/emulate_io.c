@@ -9,13 +9,6 @@
 
 #define REP_BATCH 256 /* REP iterations per trap; the guest re-executes for the rest */
 
-/* Bits 63-47 all equal, computed unsigned (types.h's is_canonical shifts a signed value left,
- * which is undefined for non-canonical and negative inputs). */
-static bool canonical(uint64_t va)
-{
-    return (va >> 47) == 0 || (va >> 47) == 0x1ffff;
-}
-
 static unsigned io_size(const struct insn *in)
 {
     if (!(in->op & 1))
@@ -106,7 +99,7 @@ static bool addr_ok(uint64_t la, unsigned size)
 {
     uint64_t last = la + size - 1;
 
-    return canonical(la) && canonical(last) && (last < HV_VIRT_START || la >= HV_VIRT_END);
+    return is_canonical(la) && is_canonical(last) && (last < HV_VIRT_START || la >= HV_VIRT_END);
 }
 
 /* Copy one element page by page; on failure *bad is the first address not accessible. */

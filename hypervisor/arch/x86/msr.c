@@ -48,13 +48,6 @@ struct msr_rule {
     msr_write_fn *write; /* NULL: #GP */
 };
 
-/* Bits 63-47 all equal, computed unsigned (types.h's is_canonical shifts a signed value left,
- * which is undefined for non-canonical and negative inputs). */
-static bool canonical(uint64_t va)
-{
-    return (va >> 47) == 0 || (va >> 47) == 0x1ffff;
-}
-
 static int rd_zero(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
     (void)v, (void)idx;
@@ -223,7 +216,7 @@ static int wr_segbase(struct vcpu *v, uint32_t idx, uint64_t val)
 {
     unsigned which = PV_SEGBASE_FS;
 
-    if (!canonical(val))
+    if (!is_canonical(val))
         return -1;
     if (idx == MSR_GS_BASE)
         which = PV_SEGBASE_GS_KERNEL;
