@@ -1,5 +1,43 @@
-# Boot tests: guests under QEMU, see tests/boot/run and tests/boot/cases.
+# Boot tests: guests under QEMU, see tests/boot/run, tests/boot/cases and tests/boot/README.md.
+#
+# Each tests/boot/guests/<name>.c (except the helper bt.c) is one test guest, linked with bt.c
+# and the guest kit into build/tests/boot/guests/<name>.elf. The refused-module cases also need
+# a few images that are not Xen PV kernels, made here.
+BT_OUT := $(B)/tests/boot
+BT_GUEST_SRCS := $(filter-out tests/boot/guests/bt.c,$(wildcard tests/boot/guests/*.c))
+BT_GUESTS := $(patsubst tests/boot/guests/%.c,$(BT_OUT)/guests/%.elf,$(BT_GUEST_SRCS))
+BT_CFLAGS := $(GK_CFLAGS) -Itests/boot/guests
+BT_BAD_IMAGES := $(BT_OUT)/images/notxen.elf $(BT_OUT)/images/truncated.elf \
+    $(BT_OUT)/images/text.elf
+
+$(BT_OUT)/obj/%.o: tests/boot/guests/%.c tests/boot/guests/bt.h
+	@mkdir -p $(@D)
+	$(CC) $(BT_CFLAGS) -c -o $@ $<
+
+$(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_OUT)/obj/bt.o $(GK_LIB) guest-kit/guest.lds
+	@mkdir -p $(@D)
+	$(LD) $(GK_LDFLAGS) -o $@ $< $(BT_OUT)/obj/bt.o $(GK_LIB)
+
+# An ordinary Linux executable: an x86-64 ELF without Xen notes.
+$(BT_OUT)/images/notxen.elf:
+	@mkdir -p $(@D)
+	cp /bin/true $@
+
+# A Xen PV kernel cut short: the headers are there, the segments are not.
+$(BT_OUT)/images/truncated.elf: $(B)/guests/hello.elf
+	@mkdir -p $(@D)
+	head -c 2000 $< > $@
+
+# Not an ELF at all.
+$(BT_OUT)/images/text.elf:
+	@mkdir -p $(@D)
+	printf 'This is a text file, not a kernel.\n' > $@
+
+ALL += $(BT_GUESTS) $(BT_BAD_IMAGES)
+
 .PHONY: boot-tests
-boot-tests: all
+boot-tests: all $(B)/hypervisor.iso
 	tests/boot/run
 CHECK += boot-tests
+
+-include $(wildcard $(BT_OUT)/obj/*.d)
