@@ -12,6 +12,8 @@
 #include "frame.h"
 #include "hypercall_table.h"
 #include "lib.h"
+#include "mm.h"
+#include "mm_baseptr.h"
 #include "paging.h"
 #include "pv_layout.h"
 #include "sched.h"
@@ -109,25 +111,17 @@ static void map_range(struct build *b, const struct pv_layout_map *m)
     }
 }
 
-/* Type the bootstrap tables (L4 pinned) the way the MMU will find them. */
-static void type_tables(struct build *b)
+/* The bootstrap tables go through the same validation as any guest's: pinning the L4 types the
+ * whole tree, and it becomes vCPU 0's kernel root. */
+static int build_page_tables(struct build *b)
 {
-    static const uint32_t types[4] = {PGT_l4, PGT_l3, PGT_l2, PGT_l1};
-    uint64_t counts[4] = {b->lay.nr_l4, b->lay.nr_l3, b->lay.nr_l2, b->lay.nr_l1};
-    uint64_t pfn = b->lay.pt_pfn;
+    uint64_t l4 = b->p2m[b->lay.pt_pfn];
+    int rc;
 
-    for (unsigned t = 0; t < 4; t++)
-        for (uint64_t i = 0; i < counts[t]; i++, pfn++)
-            frame_info(b->p2m[pfn])->type_info = types[t] | 1;
-    frame_info(b->p2m[b->lay.pt_pfn])->type_info |= PGT_pinned;
-}
-
-static void build_page_tables(struct build *b)
-{
     for (unsigned i = 0; i < b->lay.nr_maps; i++)
         map_range(b, &b->lay.map[i]);
-    paging_fill_hv_slots(pfn_ptr(b, b->lay.pt_pfn));
-    type_tables(b);
+    rc = mm_pin(b->d, l4, 4);
+    return rc ? rc : mm_new_baseptr(b->d->vcpu[0], l4);
 }
 
 static void fill_start_info(struct build *b)
@@ -163,7 +157,6 @@ static void setup_vcpu0(struct build *b)
     v->kernel_mode = true;
     v->kernel_ss = SEL_RING3_DS;
     v->kernel_sp = b->lay.rsp;
-    v->kernel_l4_mfn = b->p2m[b->lay.pt_pfn];
     v->debugreg[6] = 0xffff0ff0;
     v->debugreg[7] = 0x400;
     for (unsigned i = 0; i < b->d->nr_vcpus; i++)
@@ -273,7 +266,11 @@ int builder_boot_module(unsigned domid, const struct boot_module *m)
         domain_crash(b.d, "out of memory while building");
         return rc;
     }
-    build_page_tables(&b);
+    if ((rc = build_page_tables(&b))) {
+        scratch_unmap();
+        domain_crash(b.d, "bootstrap page tables refused");
+        return rc;
+    }
     load_image(&b, m);
     init_special_pages(&b);
     fill_start_info(&b);

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "frame.h"
 #include "lib.h"
+#include "mm.h"
 #include "paging.h"
 #include "percpu.h"
 #include "power.h"
@@ -103,6 +104,7 @@ static void domain_reap(struct domain *d)
 {
     uint64_t before = frame_free_count();
 
+    mm_domain_teardown(d);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         frame_free(virt_to_mfn(d->vcpu[i]->trap));
         frame_free(virt_to_mfn(d->vcpu[i]));

@@ -1,5 +1,5 @@
-/* mmuext_op: page-table roots and TLB maintenance (pv-abi/mmu.h). The PV MMU issue adds
- * pinning, validation and the remaining commands; today the validated L4s are the builder's. */
+/* mmuext_op: page-table roots and TLB maintenance (pv-abi/mmu.h). A new root is validated as an
+ * L4 by the page-table core (mm.h); pinning and the remaining commands are not wired up yet. */
 #include "bounce.h"
 #include "errno.h"
 #include "frame.h"
@@ -9,18 +9,6 @@
 #include "mm_baseptr.h"
 #include "mmu.h"
 #include "x86/cpu.h"
-
-int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn)
-{
-    struct page_info *pg = frame_info(mfn);
-
-    if (mfn && (!frame_owned_by(v->domain, mfn) || (pg->type_info & PGT_type_mask) != PGT_l4))
-        return -PV_EINVAL;
-    v->user_l4_mfn = mfn;
-    if (!v->kernel_mode)
-        vcpu_load_cr3(v);
-    return 0;
-}
 
 static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
 {

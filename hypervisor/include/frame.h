@@ -9,7 +9,8 @@
 
 struct domain;
 
-/* Page types (type_info bits 31-28) and the type count (bits 27-0), as in Xen's PGT_*. */
+/* type_info, after Xen's PGT_*: the page type (bits 30-28), pinned (bit 31), validated (bit 27:
+ * the contents were checked for the current type) and the type count (bits 26-0). */
 #define PGT_none (0U << 28)
 #define PGT_l1 (1U << 28)
 #define PGT_l2 (2U << 28)
@@ -19,7 +20,8 @@ struct domain;
 #define PGT_writable (7U << 28)
 #define PGT_type_mask (7U << 28)
 #define PGT_pinned (1U << 31)
-#define PGT_count_mask ((1U << 28) - 1)
+#define PGT_validated (1U << 27)
+#define PGT_count_mask ((1U << 27) - 1)
 
 /* One entry per machine frame. [frame] fields change only under the frame allocator. */
 struct page_info {
@@ -28,6 +30,7 @@ struct page_info {
     uint32_t count;     /* general reference count (mappings, pins) */
     uint32_t type_info; /* page type and type count (used by the PV MMU) */
     uint16_t owner;     /* domid, DOMID_FREE or DOMID_HV */
+    int16_t linear;     /* [mm] page tables: > 0 linear entries it holds, < 0 its linear uses */
 };
 
 /* Take over a frame table of nr_frames entries; every frame starts owned by the hypervisor. */

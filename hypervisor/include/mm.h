@@ -1,0 +1,86 @@
+/* The validated page-table core of the PV MMU: general and type references on machine frames,
+ * validation of guest page tables and descriptor pages, pinning, checked entry updates, and the
+ * release of everything a dead domain still holds. Xen's model (xen/arch/x86/mm.c) for 64-bit PV
+ * guests only, without preemption.
+ *
+ * Every frame has a general count (who may still use it at all) and a type with a type count
+ * (frame.h). A frame holds one type at a time: writable (mapped RW somewhere), L1..L4 page table,
+ * or segment descriptors. The type can change only while the type count is 0; the first reference
+ * of a page-table or descriptor type validates the frame, the last page-table reference releases
+ * what its entries hold. Results are 0 or a negative errno from pv-abi/errno.h. */
+#ifndef HV_MM_H
+#define HV_MM_H
+#include "domain.h"
+#include "frame.h"
+
+/* General reference on a frame owned by d (-PV_EINVAL if it is not, or the count is full). */
+int mm_get_page(uint64_t mfn, const struct domain *d);
+void mm_put_page(uint64_t mfn);
+
+/* Type reference: type is PGT_writable, PGT_l1..PGT_l4 or PGT_seg_desc. -PV_EINVAL if the frame
+ * holds another type with a non-zero count; a validation failure returns the offending entry's
+ * error after undoing every reference taken. The caller holds a general reference. */
+int mm_get_page_type(uint64_t mfn, uint32_t type);
+void mm_put_page_type(uint64_t mfn);
+/* Both at once (-PV_EINVAL if mfn is not d's), and their release. */
+int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type);
+void mm_put_page_and_type(uint64_t mfn);
+
+/* MMUEXT_PIN_L<level>_TABLE: validate and hold the frame as a page table of that level until
+ * unpinned. -PV_EINVAL: bad level, not d's frame, wrong type, or already pinned. */
+int mm_pin(struct domain *d, uint64_t mfn, unsigned level);
+/* MMUEXT_UNPIN_TABLE. -PV_EINVAL: not d's frame or not pinned. */
+int mm_unpin(struct domain *d, uint64_t mfn);
+
+/* MMU_NORMAL_PT_UPDATE (MMU_PT_UPDATE_PRESERVE_AD with preserve_ad): write val to the 8-byte
+ * entry at machine address pte_maddr, which must be 8-byte aligned in a frame of d. In a frame in
+ * use as a page table the new entry is validated and its references taken before the old one's
+ * are dropped; a frame with no page-table or descriptor use is written as plain memory, as Xen
+ * does. -PV_EINVAL: unaligned, not d's frame, descriptor page, hypervisor L4 slot, bad flags;
+ * other errors as for validation. */
+int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad);
+
+/* Drop the vCPUs' page-table roots and every pin of a domain that will not run again, so that
+ * every count of its frames is 0 (checked) before its frames go back to the free pool. */
+void mm_domain_teardown(struct domain *d);
+
+/* Xen's 64-bit PV audit of one GDT/LDT descriptor: not-present ones and code/data segments are
+ * accepted (DPL raised to 3), 64-bit call gates only to a guest or the flat kernel code selector
+ * (their DPL moves to the selector's RPL and becomes 0, so using one traps for emulation); every
+ * other system descriptor is refused. Rewrites *desc; 0 or -PV_EINVAL. */
+int mm_check_descriptor(uint64_t *desc);
+/* update_descriptor: write one audited descriptor at machine address maddr (8-byte aligned) of
+ * d's frame, which must be a descriptor page or usable as writable memory. */
+int mm_update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc);
+
+/* Hooks the hypervisor implements (mm_hooks.c) and host unit tests replace. */
+void *mm_frame_ptr(uint64_t mfn); /* the hypervisor's mapping of a frame */
+/* Drop stale translations of owner's frames before one of them changes type. */
+void mm_flush_tlb(uint16_t owner);
+
+/* Page-table entry bits beyond paging.h's, as Xen names them for 64-bit PV guests. */
+#define PTE_AVAIL (7UL << 9)           /* bits 9-11: the guest's own */
+#define PTE_AVAIL_HIGH (0x7ffUL << 52) /* bits 52-62: the guest's own, except as below */
+#define PTE_GUEST_KERNEL (1UL << 52)   /* set on L1 entries the guest made without _PAGE_USER */
+#define PTE_GNTTAB (1UL << 62)         /* L1: reserved for grant mappings */
+
+/* Inside mm/: the page-table rules of one level (pt_entry.c) and descriptor pages. */
+bool mm_ref_get(uint64_t mfn, uint16_t owner);       /* mm_get_page by domid */
+int mm_validate_table(uint64_t mfn, unsigned level); /* take every entry's references */
+void mm_release_table(uint64_t mfn, unsigned level); /* and drop them */
+int mm_validate_seg_desc(uint64_t mfn);              /* audit all 512 descriptors */
+/* The references one present entry of a level-`level` table holds, taken or dropped. */
+int mm_get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
+void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
+uint64_t mm_adjust_entry(unsigned level, uint64_t e); /* flags forced on a stored entry */
+uint64_t mm_disallowed_flags(unsigned level);         /* flags refused in a present entry */
+bool mm_is_guest_slot(unsigned level, unsigned slot); /* not a hypervisor L4 slot */
+/* Drop a type reference held by an entry of table_mfn (a linear one if both are the same type). */
+void mm_put_page_type_from(uint64_t mfn, uint64_t table_mfn);
+
+static inline uint32_t mm_level_type(unsigned level)
+{
+    return level << 28; /* PGT_l1..PGT_l4 */
+}
+
+#endif
