@@ -97,7 +97,10 @@
 
 /*
  * Virtual IDT entry for set_trap_table (16 bytes). IN. The table is an array terminated by
- * an entry whose address is 0. cs should be PV_FLAT_KERNEL_CS.
+ * an entry whose address is 0; each entry sets (or replaces) the one for its vector, the
+ * others stay as they were. A NULL table clears every entry. cs should be PV_FLAT_KERNEL_CS.
+ * Software `int $N` reaches entry N only if its DPL allows the current guest mode (kernel:
+ * DPL >= 1, user: DPL 3); otherwise the guest gets #GP with error code (N << 3) | 2.
  */
 struct pv_trap_info {
     uint8_t vector;   /* exception or interrupt vector, 0-255 */

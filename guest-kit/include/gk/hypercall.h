@@ -45,14 +45,6 @@ static inline long gk_hypercall_stub(uint64_t stub, uint64_t a1, uint64_t a2, ui
     return ret;
 }
 
-/* Issue hypercall nr chosen at run time (e.g. probing unknown numbers in a test). */
-static inline long gk_hypercall_nr(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
-                                   uint64_t a4, uint64_t a5)
-{
-    return gk_hypercall_stub((uint64_t)(uintptr_t)hypercall_page + nr * PV_HYPERCALL_PAGE_STUB_SIZE,
-                             a1, a2, a3, a4, a5);
-}
-
 /* Issue hypercall nr with a raw SYSCALL, bypassing the hypercall page (as Linux >= 6.12 does). */
 static inline long gk_hypercall_direct(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
                                        uint64_t a4, uint64_t a5)
@@ -66,6 +58,17 @@ static inline long gk_hypercall_direct(uint64_t nr, uint64_t a1, uint64_t a2, ui
                      : "a"(nr)
                      : "rcx", "r11", "r9", "memory");
     return ret;
+}
+
+/* Issue hypercall nr chosen at run time (e.g. probing unknown numbers in a test). Numbers
+ * beyond the page's 128 stubs are issued with a raw SYSCALL. */
+static inline long gk_hypercall_nr(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+                                   uint64_t a4, uint64_t a5)
+{
+    if (nr >= PV_HYPERCALL_PAGE_NR_STUBS)
+        return gk_hypercall_direct(nr, a1, a2, a3, a4, a5);
+    return gk_hypercall_stub((uint64_t)(uintptr_t)hypercall_page + nr * PV_HYPERCALL_PAGE_STUB_SIZE,
+                             a1, a2, a3, a4, a5);
 }
 
 /* Typed wrappers, one per hypercall the kit uses. Arguments as in pv-abi. */
