@@ -111,8 +111,8 @@ struct pv_trap_info {
 };
 
 /* Fields of pv_trap_info.flags. */
-#define PV_TI_DPL_MASK 3U          /* DPL: 0 nobody, 1-2 kernel only, 3 user too */
-#define PV_TI_IF_BIT (1U << 2)     /* set: deliver with events masked (interrupt gate) */
+#define PV_TI_DPL_MASK 3U      /* DPL: 0 nobody, 1-2 kernel only, 3 user too */
+#define PV_TI_IF_BIT (1U << 2) /* set: deliver with events masked (interrupt gate) */
 #define PV_TI_GET_DPL(ti) ((ti)->flags & 3)
 #define PV_TI_GET_IF(ti) ((ti)->flags & 4)
 #define PV_TI_SET_DPL(ti, dpl) ((ti)->flags |= (dpl))
@@ -159,13 +159,13 @@ struct pv_iret_context {
 struct pv_cpu_user_regs {
     uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
     uint64_t rax, rcx, rdx, rsi, rdi;
-    uint32_t error_code;        /* private to the hypervisor */
-    uint32_t entry_vector;      /* private to the hypervisor */
+    uint32_t error_code;   /* private to the hypervisor */
+    uint32_t entry_vector; /* private to the hypervisor */
     uint64_t rip;
     uint16_t cs, _pad0[1];
-    uint8_t saved_upcall_mask;  /* evtchn_upcall_mask saved at the last bounce */
+    uint8_t saved_upcall_mask; /* evtchn_upcall_mask saved at the last bounce */
     uint8_t _pad1[3];
-    uint64_t rflags;            /* rflags.IF == !saved_upcall_mask */
+    uint64_t rflags; /* rflags.IF == !saved_upcall_mask */
     uint64_t rsp;
     uint16_t ss, _pad2[3];
     uint16_t es, _pad3[3];
@@ -181,22 +181,22 @@ struct pv_cpu_user_regs {
 struct pv_vcpu_guest_context {
     struct {
         char x[512];
-    } fpu_ctxt;                          /* FXSAVE image */
-    uint64_t flags;                      /* PV_VGCF_* */
-    struct pv_cpu_user_regs user_regs;   /* general-purpose registers */
-    struct pv_trap_info trap_ctxt[256];  /* virtual IDT */
-    uint64_t ldt_base, ldt_ents;         /* LDT: linear address, number of entries */
-    uint64_t gdt_frames[16], gdt_ents;   /* GDT: machine frames, number of entries */
-    uint64_t kernel_ss, kernel_sp;       /* stack for user->kernel bounces (stack_switch) */
-    uint64_t ctrlreg[8];                 /* cr0-cr7; ctrlreg[1] is the user page table cr3 */
-    uint64_t debugreg[8];                /* dr0-dr7 */
-    uint64_t event_callback_eip;         /* event callback address */
-    uint64_t failsafe_callback_eip;      /* failsafe callback address */
-    uint64_t syscall_callback_eip;       /* 64-bit user SYSCALL callback address */
-    uint64_t vm_assist;                  /* bitmap of enabled PV_VMASST_TYPE_* */
-    uint64_t fs_base;                    /* %fs base */
-    uint64_t gs_base_kernel;             /* %gs base in kernel mode */
-    uint64_t gs_base_user;               /* %gs base in user mode */
+    } fpu_ctxt;                         /* FXSAVE image */
+    uint64_t flags;                     /* PV_VGCF_* */
+    struct pv_cpu_user_regs user_regs;  /* general-purpose registers */
+    struct pv_trap_info trap_ctxt[256]; /* virtual IDT */
+    uint64_t ldt_base, ldt_ents;        /* LDT: linear address, number of entries */
+    uint64_t gdt_frames[16], gdt_ents;  /* GDT: machine frames, number of entries */
+    uint64_t kernel_ss, kernel_sp;      /* stack for user->kernel bounces (stack_switch) */
+    uint64_t ctrlreg[8];                /* cr0-cr7; ctrlreg[1] is the user page table cr3 */
+    uint64_t debugreg[8];               /* dr0-dr7 */
+    uint64_t event_callback_eip;        /* event callback address */
+    uint64_t failsafe_callback_eip;     /* failsafe callback address */
+    uint64_t syscall_callback_eip;      /* 64-bit user SYSCALL callback address */
+    uint64_t vm_assist;                 /* bitmap of enabled PV_VMASST_TYPE_* */
+    uint64_t fs_base;                   /* %fs base */
+    uint64_t gs_base_kernel;            /* %gs base in kernel mode */
+    uint64_t gs_base_user;              /* %gs base in user mode */
 };
 
 #endif /* PV_ABI_ARCH_X86_H */

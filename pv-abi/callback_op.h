@@ -22,7 +22,8 @@
 
 /* Bits of pv_callback_register.flags. */
 #define PV_CALLBACKF_mask_events_BIT 0
-#define PV_CALLBACKF_mask_events (1U << PV_CALLBACKF_mask_events_BIT) /* enter with events masked */
+#define PV_CALLBACKF_mask_events (1U << PV_CALLBACKF_mask_events_BIT) /* enter with events masked  \
+                                                                       */
 
 /* Sub-operations (cmd). */
 #define PV_CALLBACKOP_register 0   /* arg: struct pv_callback_register */

@@ -34,7 +34,7 @@
 #define PV_ELFNOTE_INIT_P2M 15       /* numeric: virtual address for the p2m list */
 #define PV_ELFNOTE_MOD_START_PFN 16  /* numeric: module may be passed by pfn, unmapped */
 #define PV_ELFNOTE_SUPPORTED_FEATURES 17 /* numeric: bitmap of supported XENFEAT bits */
-#define PV_ELFNOTE_PHYS32_ENTRY 18   /* numeric: 32-bit physical entry (PVH, ignored for PV) */
-#define PV_ELFNOTE_PHYS32_RELOC 19   /* numeric: PVH relocation range (ignored for PV) */
+#define PV_ELFNOTE_PHYS32_ENTRY 18       /* numeric: 32-bit physical entry (PVH, ignored for PV) */
+#define PV_ELFNOTE_PHYS32_RELOC 19       /* numeric: PVH relocation range (ignored for PV) */
 
 #endif /* PV_ABI_ELFNOTE_H */

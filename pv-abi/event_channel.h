@@ -34,20 +34,20 @@ typedef uint32_t pv_evtchn_port_t;
 #define PV_EVTCHNOP_reset_cont 14      /* continuation of reset; hypervisor-internal */
 
 /* Virtual IRQs (bind with PV_EVTCHNOP_bind_virq). V: per vCPU; G: global, dom0 only. */
-#define PV_VIRQ_TIMER 0       /* V: the vCPU's timer fired */
-#define PV_VIRQ_DEBUG 1       /* V: dump debug state */
-#define PV_VIRQ_CONSOLE 2     /* G: input on the hypervisor console */
-#define PV_VIRQ_DOM_EXC 3     /* G: a domain changed state (shutdown, crash) */
-#define PV_VIRQ_TBUF 4        /* G: trace buffer records available */
-#define PV_VIRQ_DEBUGGER 6    /* G: a domain paused for debugging */
-#define PV_VIRQ_XENOPROF 7    /* V: profiling sample available */
-#define PV_VIRQ_CON_RING 8    /* G: hypervisor console ring has data */
-#define PV_VIRQ_PCPU_STATE 9  /* G: physical CPU state changed */
-#define PV_VIRQ_MEM_EVENT 10  /* G: memory event */
-#define PV_VIRQ_ARGO 11       /* G: argo message */
-#define PV_VIRQ_ENOMEM 12     /* G: hypervisor low on memory */
-#define PV_VIRQ_XENPMU 13     /* V: PMU interrupt */
-#define PV_VIRQ_ARCH_0 16     /* architecture-specific (x86: machine check) */
+#define PV_VIRQ_TIMER 0      /* V: the vCPU's timer fired */
+#define PV_VIRQ_DEBUG 1      /* V: dump debug state */
+#define PV_VIRQ_CONSOLE 2    /* G: input on the hypervisor console */
+#define PV_VIRQ_DOM_EXC 3    /* G: a domain changed state (shutdown, crash) */
+#define PV_VIRQ_TBUF 4       /* G: trace buffer records available */
+#define PV_VIRQ_DEBUGGER 6   /* G: a domain paused for debugging */
+#define PV_VIRQ_XENOPROF 7   /* V: profiling sample available */
+#define PV_VIRQ_CON_RING 8   /* G: hypervisor console ring has data */
+#define PV_VIRQ_PCPU_STATE 9 /* G: physical CPU state changed */
+#define PV_VIRQ_MEM_EVENT 10 /* G: memory event */
+#define PV_VIRQ_ARGO 11      /* G: argo message */
+#define PV_VIRQ_ENOMEM 12    /* G: hypervisor low on memory */
+#define PV_VIRQ_XENPMU 13    /* V: PMU interrupt */
+#define PV_VIRQ_ARCH_0 16    /* architecture-specific (x86: machine check) */
 #define PV_VIRQ_ARCH_1 17
 #define PV_VIRQ_ARCH_2 18
 #define PV_VIRQ_ARCH_3 19
@@ -123,8 +123,8 @@ struct pv_evtchn_status {
     uint32_t vcpu;         /* OUT: vCPU notified */
     union {
         struct {
-            pv_domid_t dom;        /* domain allowed to bind */
-        } unbound;                 /* PV_EVTCHNSTAT_unbound */
+            pv_domid_t dom; /* domain allowed to bind */
+        } unbound;          /* PV_EVTCHNSTAT_unbound */
         struct {
             pv_domid_t dom;        /* peer domain */
             uint16_t pad;          /* padding */

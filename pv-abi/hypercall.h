@@ -47,9 +47,9 @@ typedef uint16_t pv_domid_t;
 #define PV_DOMID_MASK 0x7FFFU           /* mask of valid domain id bits */
 
 /* Hypercall page geometry. */
-#define PV_HYPERCALL_PAGE_SIZE 4096U     /* one page */
-#define PV_HYPERCALL_PAGE_STUB_SIZE 32U  /* bytes per stub: stub N is at offset N * 32 */
-#define PV_HYPERCALL_PAGE_NR_STUBS 128U  /* stubs in the page */
+#define PV_HYPERCALL_PAGE_SIZE 4096U    /* one page */
+#define PV_HYPERCALL_PAGE_STUB_SIZE 32U /* bytes per stub: stub N is at offset N * 32 */
+#define PV_HYPERCALL_PAGE_NR_STUBS 128U /* stubs in the page */
 
 /* Hypercall numbers (rax). Comments give the arguments in register order. */
 #define PV_HYPERCALL_set_trap_table 0     /* (const struct pv_trap_info table[]) */
@@ -67,33 +67,33 @@ typedef uint16_t pv_domid_t;
 #define PV_HYPERCALL_multicall 13         /* (entries[], count) */
 #define PV_HYPERCALL_update_va_mapping 14 /* (va, new pte, flags) */
 #define PV_HYPERCALL_set_timer_op 15      /* (absolute system time in ns; 0 cancels) */
-#define PV_HYPERCALL_event_channel_op_compat 16 /* legacy form of event_channel_op */
-#define PV_HYPERCALL_xen_version 17       /* (cmd, arg): PV_XENVER_*, xen_version.h */
-#define PV_HYPERCALL_console_io 18        /* (cmd, count, buf): console_io.h */
-#define PV_HYPERCALL_physdev_op_compat 19 /* legacy form of physdev_op */
-#define PV_HYPERCALL_grant_table_op 20    /* (cmd, args, count) */
-#define PV_HYPERCALL_vm_assist 21         /* (cmd, type): vm_assist.h */
+#define PV_HYPERCALL_event_channel_op_compat 16       /* legacy form of event_channel_op */
+#define PV_HYPERCALL_xen_version 17                   /* (cmd, arg): PV_XENVER_*, xen_version.h */
+#define PV_HYPERCALL_console_io 18                    /* (cmd, count, buf): console_io.h */
+#define PV_HYPERCALL_physdev_op_compat 19             /* legacy form of physdev_op */
+#define PV_HYPERCALL_grant_table_op 20                /* (cmd, args, count) */
+#define PV_HYPERCALL_vm_assist 21                     /* (cmd, type): vm_assist.h */
 #define PV_HYPERCALL_update_va_mapping_otherdomain 22 /* (va, pte, flags, domid) */
-#define PV_HYPERCALL_iret 23              /* return from a bounce: jmp to the stub, never returns */
-#define PV_HYPERCALL_vcpu_op 24           /* (cmd, vcpuid, arg) */
-#define PV_HYPERCALL_set_segment_base 25  /* (PV_SEGBASE_*, base): arch_x86.h */
-#define PV_HYPERCALL_mmuext_op 26         /* (ops[], count, *done, foreigndom) */
-#define PV_HYPERCALL_xsm_op 27            /* security module operations */
-#define PV_HYPERCALL_nmi_op 28            /* (cmd, arg) NMI callback registration */
-#define PV_HYPERCALL_sched_op 29          /* (cmd, arg): PV_SCHEDOP_*, sched_op.h */
-#define PV_HYPERCALL_callback_op 30       /* (cmd, arg): PV_CALLBACKOP_*, callback_op.h */
-#define PV_HYPERCALL_xenoprof_op 31       /* profiling (dropped by newer Xen) */
-#define PV_HYPERCALL_event_channel_op 32  /* (cmd, arg) */
-#define PV_HYPERCALL_physdev_op 33        /* (cmd, arg): PV_PHYSDEVOP_*, physdev_op.h */
-#define PV_HYPERCALL_hvm_op 34            /* HVM parameters (not used by PV guests) */
-#define PV_HYPERCALL_sysctl 35            /* (struct sysctl *) privileged */
-#define PV_HYPERCALL_domctl 36            /* (struct domctl *) privileged */
-#define PV_HYPERCALL_kexec_op 37          /* kexec (dom0) */
-#define PV_HYPERCALL_tmem_op 38           /* transcendent memory (removed from Xen) */
-#define PV_HYPERCALL_argo_op 39           /* argo inter-domain messaging */
-#define PV_HYPERCALL_xenpmu_op 40         /* virtual PMU */
-#define PV_HYPERCALL_dm_op 41             /* device model operations (HVM) */
-#define PV_HYPERCALL_hypfs_op 42          /* hypervisor file system */
+#define PV_HYPERCALL_iret 23             /* return from a bounce: jmp to the stub, never returns */
+#define PV_HYPERCALL_vcpu_op 24          /* (cmd, vcpuid, arg) */
+#define PV_HYPERCALL_set_segment_base 25 /* (PV_SEGBASE_*, base): arch_x86.h */
+#define PV_HYPERCALL_mmuext_op 26        /* (ops[], count, *done, foreigndom) */
+#define PV_HYPERCALL_xsm_op 27           /* security module operations */
+#define PV_HYPERCALL_nmi_op 28           /* (cmd, arg) NMI callback registration */
+#define PV_HYPERCALL_sched_op 29         /* (cmd, arg): PV_SCHEDOP_*, sched_op.h */
+#define PV_HYPERCALL_callback_op 30      /* (cmd, arg): PV_CALLBACKOP_*, callback_op.h */
+#define PV_HYPERCALL_xenoprof_op 31      /* profiling (dropped by newer Xen) */
+#define PV_HYPERCALL_event_channel_op 32 /* (cmd, arg) */
+#define PV_HYPERCALL_physdev_op 33       /* (cmd, arg): PV_PHYSDEVOP_*, physdev_op.h */
+#define PV_HYPERCALL_hvm_op 34           /* HVM parameters (not used by PV guests) */
+#define PV_HYPERCALL_sysctl 35           /* (struct sysctl *) privileged */
+#define PV_HYPERCALL_domctl 36           /* (struct domctl *) privileged */
+#define PV_HYPERCALL_kexec_op 37         /* kexec (dom0) */
+#define PV_HYPERCALL_tmem_op 38          /* transcendent memory (removed from Xen) */
+#define PV_HYPERCALL_argo_op 39          /* argo inter-domain messaging */
+#define PV_HYPERCALL_xenpmu_op 40        /* virtual PMU */
+#define PV_HYPERCALL_dm_op 41            /* device model operations (HVM) */
+#define PV_HYPERCALL_hypfs_op 42         /* hypervisor file system */
 
 /* Architecture-specific hypercalls. On x86, arch_0 is the machine-check interface and arch_1
  * the continuation of the paging domctl; the rest are reserved. */

@@ -13,44 +13,44 @@
 #include "hypercall.h"
 
 /* Sub-operations (cmd) and their argument. */
-#define PV_XENMEM_increase_reservation 0 /* struct pv_memory_reservation; rc = extents done */
-#define PV_XENMEM_decrease_reservation 1 /* struct pv_memory_reservation; rc = extents done */
-#define PV_XENMEM_maximum_ram_page 2     /* NULL; rc = highest machine frame */
-#define PV_XENMEM_current_reservation 3  /* pv_domid_t *; rc = pages allocated */
-#define PV_XENMEM_maximum_reservation 4  /* pv_domid_t *; rc = page limit */
-#define PV_XENMEM_machphys_mfn_list 5    /* struct pv_machphys_mfn_list */
-#define PV_XENMEM_populate_physmap 6     /* struct pv_memory_reservation; rc = extents done */
-#define PV_XENMEM_add_to_physmap 7       /* struct pv_add_to_physmap (translated guests) */
-#define PV_XENMEM_memory_map 9           /* struct pv_memory_map: the domain's e820 */
-#define PV_XENMEM_machine_memory_map 10  /* struct pv_memory_map: the host e820 (privileged) */
-#define PV_XENMEM_exchange 11            /* struct pv_memory_exchange */
-#define PV_XENMEM_machphys_mapping 12    /* struct pv_machphys_mapping */
-#define PV_XENMEM_set_memory_map 13      /* struct pv_foreign_memory_map (toolstack) */
-#define PV_XENMEM_maximum_gpfn 14        /* pv_domid_t *; rc = highest pfn */
-#define PV_XENMEM_remove_from_physmap 15 /* struct pv_remove_from_physmap (translated guests) */
-#define PV_XENMEM_set_pod_target 16      /* populate-on-demand (HVM) */
-#define PV_XENMEM_get_pod_target 17      /* populate-on-demand (HVM) */
-#define PV_XENMEM_get_sharing_freed_pages 18  /* memory sharing statistics */
-#define PV_XENMEM_get_sharing_shared_pages 19 /* memory sharing statistics */
-#define PV_XENMEM_paging_op 20           /* memory paging (toolstack) */
-#define PV_XENMEM_access_op 21           /* memory access control (toolstack) */
-#define PV_XENMEM_sharing_op 22          /* memory sharing (toolstack) */
-#define PV_XENMEM_add_to_physmap_batch 23 /* batched add_to_physmap */
-#define PV_XENMEM_claim_pages 24         /* struct pv_memory_reservation (toolstack) */
-#define PV_XENMEM_machphys_compat_mfn_list 25 /* M2P frames of the 32-bit compat table */
-#define PV_XENMEM_get_vnumainfo 26       /* virtual NUMA topology */
+#define PV_XENMEM_increase_reservation 0     /* struct pv_memory_reservation; rc = extents done */
+#define PV_XENMEM_decrease_reservation 1     /* struct pv_memory_reservation; rc = extents done */
+#define PV_XENMEM_maximum_ram_page 2         /* NULL; rc = highest machine frame */
+#define PV_XENMEM_current_reservation 3      /* pv_domid_t *; rc = pages allocated */
+#define PV_XENMEM_maximum_reservation 4      /* pv_domid_t *; rc = page limit */
+#define PV_XENMEM_machphys_mfn_list 5        /* struct pv_machphys_mfn_list */
+#define PV_XENMEM_populate_physmap 6         /* struct pv_memory_reservation; rc = extents done */
+#define PV_XENMEM_add_to_physmap 7           /* struct pv_add_to_physmap (translated guests) */
+#define PV_XENMEM_memory_map 9               /* struct pv_memory_map: the domain's e820 */
+#define PV_XENMEM_machine_memory_map 10      /* struct pv_memory_map: the host e820 (privileged) */
+#define PV_XENMEM_exchange 11                /* struct pv_memory_exchange */
+#define PV_XENMEM_machphys_mapping 12        /* struct pv_machphys_mapping */
+#define PV_XENMEM_set_memory_map 13          /* struct pv_foreign_memory_map (toolstack) */
+#define PV_XENMEM_maximum_gpfn 14            /* pv_domid_t *; rc = highest pfn */
+#define PV_XENMEM_remove_from_physmap 15     /* struct pv_remove_from_physmap (translated guests) */
+#define PV_XENMEM_set_pod_target 16          /* populate-on-demand (HVM) */
+#define PV_XENMEM_get_pod_target 17          /* populate-on-demand (HVM) */
+#define PV_XENMEM_get_sharing_freed_pages 18 /* memory sharing statistics */
+#define PV_XENMEM_get_sharing_shared_pages 19   /* memory sharing statistics */
+#define PV_XENMEM_paging_op 20                  /* memory paging (toolstack) */
+#define PV_XENMEM_access_op 21                  /* memory access control (toolstack) */
+#define PV_XENMEM_sharing_op 22                 /* memory sharing (toolstack) */
+#define PV_XENMEM_add_to_physmap_batch 23       /* batched add_to_physmap */
+#define PV_XENMEM_claim_pages 24                /* struct pv_memory_reservation (toolstack) */
+#define PV_XENMEM_machphys_compat_mfn_list 25   /* M2P frames of the 32-bit compat table */
+#define PV_XENMEM_get_vnumainfo 26              /* virtual NUMA topology */
 #define PV_XENMEM_reserved_device_memory_map 27 /* reserved device regions */
-#define PV_XENMEM_acquire_resource 28    /* map a resource's frames (toolstack) */
+#define PV_XENMEM_acquire_resource 28           /* map a resource's frames (toolstack) */
 
 /* pv_memory_reservation.mem_flags: bits 0-7 address bits, bits 8-15 node + 1, flags above. */
-#define PV_XENMEMF_address_bits(x) (x)                  /* restrict to addresses < 2^x (0: none) */
-#define PV_XENMEMF_get_address_bits(x) ((x) & 0xffu)
-#define PV_XENMEMF_node(x) (((x) + 1) << 8)             /* preferred NUMA node */
+#define PV_XENMEMF_address_bits(x) (x) /* restrict to addresses < 2^x (0: none) */
+#define PV_XENMEMF_get_address_bits(x) ((x)&0xffu)
+#define PV_XENMEMF_node(x) (((x) + 1) << 8) /* preferred NUMA node */
 #define PV_XENMEMF_get_node(x) ((((x) >> 8) - 1) & 0xffu)
-#define PV_XENMEMF_populate_on_demand (1 << 16)         /* populate with PoD entries (HVM) */
-#define PV_XENMEMF_exact_node_request (1 << 17)         /* only from the given node */
+#define PV_XENMEMF_populate_on_demand (1 << 16) /* populate with PoD entries (HVM) */
+#define PV_XENMEMF_exact_node_request (1 << 17) /* only from the given node */
 #define PV_XENMEMF_exact_node(n) (PV_XENMEMF_node(n) | PV_XENMEMF_exact_node_request)
-#define PV_XENMEMF_vnode (1 << 18)                      /* node number is a virtual node */
+#define PV_XENMEMF_vnode (1 << 18) /* node number is a virtual node */
 
 /* PV_XENMEM_{increase,decrease}_reservation, populate_physmap, claim_pages (32 bytes). */
 struct pv_memory_reservation {
@@ -112,21 +112,21 @@ struct pv_e820_entry {
     uint32_t type; /* PV_E820_* */
 } __attribute__((packed));
 
-#define PV_E820_RAM 1       /* usable RAM */
-#define PV_E820_RESERVED 2  /* reserved */
-#define PV_E820_ACPI 3      /* ACPI tables, reclaimable */
-#define PV_E820_NVS 4       /* ACPI non-volatile storage */
-#define PV_E820_UNUSABLE 5  /* bad memory */
-#define PV_E820_DISABLED 6  /* disabled */
-#define PV_E820_PMEM 7      /* persistent memory */
+#define PV_E820_RAM 1      /* usable RAM */
+#define PV_E820_RESERVED 2 /* reserved */
+#define PV_E820_ACPI 3     /* ACPI tables, reclaimable */
+#define PV_E820_NVS 4      /* ACPI non-volatile storage */
+#define PV_E820_UNUSABLE 5 /* bad memory */
+#define PV_E820_DISABLED 6 /* disabled */
+#define PV_E820_PMEM 7     /* persistent memory */
 
 /* Spaces of PV_XENMEM_add_to_physmap. */
-#define PV_XENMAPSPACE_shared_info 0  /* the shared_info page */
-#define PV_XENMAPSPACE_grant_table 1  /* a grant table frame */
-#define PV_XENMAPSPACE_gmfn 2         /* a guest frame */
-#define PV_XENMAPSPACE_gmfn_range 3   /* a range of guest frames */
-#define PV_XENMAPSPACE_gmfn_foreign 4 /* a frame of another domain (batch only) */
-#define PV_XENMAPSPACE_dev_mmio 5     /* device MMIO (ARM only) */
+#define PV_XENMAPSPACE_shared_info 0                /* the shared_info page */
+#define PV_XENMAPSPACE_grant_table 1                /* a grant table frame */
+#define PV_XENMAPSPACE_gmfn 2                       /* a guest frame */
+#define PV_XENMAPSPACE_gmfn_range 3                 /* a range of guest frames */
+#define PV_XENMAPSPACE_gmfn_foreign 4               /* a frame of another domain (batch only) */
+#define PV_XENMAPSPACE_dev_mmio 5                   /* device MMIO (ARM only) */
 #define PV_XENMAPIDX_grant_table_status 0x80000000U /* idx flag: grant status frame */
 
 /* PV_XENMEM_add_to_physmap (24 bytes). All IN. */

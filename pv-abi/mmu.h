@@ -31,26 +31,26 @@ struct pv_mmu_update {
 };
 
 /* mmuext_op commands (pv_mmuext_op.cmd) and the argument they use. */
-#define PV_MMUEXT_PIN_L1_TABLE 0      /* arg1.mfn: validate and pin as L1 table */
-#define PV_MMUEXT_PIN_L2_TABLE 1      /* arg1.mfn: ... as L2 */
-#define PV_MMUEXT_PIN_L3_TABLE 2      /* arg1.mfn: ... as L3 */
-#define PV_MMUEXT_PIN_L4_TABLE 3      /* arg1.mfn: ... as L4 */
-#define PV_MMUEXT_UNPIN_TABLE 4       /* arg1.mfn: drop the pin */
-#define PV_MMUEXT_NEW_BASEPTR 5       /* arg1.mfn: load as kernel page table (cr3) */
-#define PV_MMUEXT_TLB_FLUSH_LOCAL 6   /* flush this vCPU's TLB */
-#define PV_MMUEXT_INVLPG_LOCAL 7      /* arg1.linear_addr: flush one address locally */
-#define PV_MMUEXT_TLB_FLUSH_MULTI 8   /* arg2.vcpumask: flush those vCPUs' TLBs */
-#define PV_MMUEXT_INVLPG_MULTI 9      /* arg1.linear_addr, arg2.vcpumask */
-#define PV_MMUEXT_TLB_FLUSH_ALL 10    /* flush every vCPU's TLB */
-#define PV_MMUEXT_INVLPG_ALL 11       /* arg1.linear_addr: flush on every vCPU */
-#define PV_MMUEXT_FLUSH_CACHE 12      /* write back and invalidate caches (privileged) */
-#define PV_MMUEXT_SET_LDT 13          /* arg1.linear_addr, arg2.nr_ents */
-#define PV_MMUEXT_NEW_USER_BASEPTR 15 /* arg1.mfn: load as user page table (0: none) */
-#define PV_MMUEXT_CLEAR_PAGE 16       /* arg1.mfn: zero the frame */
-#define PV_MMUEXT_COPY_PAGE 17        /* arg1.mfn destination, arg2.src_mfn source */
+#define PV_MMUEXT_PIN_L1_TABLE 0        /* arg1.mfn: validate and pin as L1 table */
+#define PV_MMUEXT_PIN_L2_TABLE 1        /* arg1.mfn: ... as L2 */
+#define PV_MMUEXT_PIN_L3_TABLE 2        /* arg1.mfn: ... as L3 */
+#define PV_MMUEXT_PIN_L4_TABLE 3        /* arg1.mfn: ... as L4 */
+#define PV_MMUEXT_UNPIN_TABLE 4         /* arg1.mfn: drop the pin */
+#define PV_MMUEXT_NEW_BASEPTR 5         /* arg1.mfn: load as kernel page table (cr3) */
+#define PV_MMUEXT_TLB_FLUSH_LOCAL 6     /* flush this vCPU's TLB */
+#define PV_MMUEXT_INVLPG_LOCAL 7        /* arg1.linear_addr: flush one address locally */
+#define PV_MMUEXT_TLB_FLUSH_MULTI 8     /* arg2.vcpumask: flush those vCPUs' TLBs */
+#define PV_MMUEXT_INVLPG_MULTI 9        /* arg1.linear_addr, arg2.vcpumask */
+#define PV_MMUEXT_TLB_FLUSH_ALL 10      /* flush every vCPU's TLB */
+#define PV_MMUEXT_INVLPG_ALL 11         /* arg1.linear_addr: flush on every vCPU */
+#define PV_MMUEXT_FLUSH_CACHE 12        /* write back and invalidate caches (privileged) */
+#define PV_MMUEXT_SET_LDT 13            /* arg1.linear_addr, arg2.nr_ents */
+#define PV_MMUEXT_NEW_USER_BASEPTR 15   /* arg1.mfn: load as user page table (0: none) */
+#define PV_MMUEXT_CLEAR_PAGE 16         /* arg1.mfn: zero the frame */
+#define PV_MMUEXT_COPY_PAGE 17          /* arg1.mfn destination, arg2.src_mfn source */
 #define PV_MMUEXT_FLUSH_CACHE_GLOBAL 18 /* write back caches on every CPU (privileged) */
-#define PV_MMUEXT_MARK_SUPER 19       /* arg1.mfn: mark a 2 MiB superpage (if enabled) */
-#define PV_MMUEXT_UNMARK_SUPER 20     /* arg1.mfn: unmark it */
+#define PV_MMUEXT_MARK_SUPER 19         /* arg1.mfn: mark a 2 MiB superpage (if enabled) */
+#define PV_MMUEXT_UNMARK_SUPER 20       /* arg1.mfn: unmark it */
 
 /* One mmuext_op (24 bytes). IN. */
 struct pv_mmuext_op {

@@ -13,31 +13,31 @@
 #include "hypercall.h"
 
 /* Sub-operations (cmd). */
-#define PV_PHYSDEVOP_irq_status_query 5   /* struct pv_physdev_irq_status_query */
-#define PV_PHYSDEVOP_set_iopl 6           /* struct pv_physdev_set_iopl */
-#define PV_PHYSDEVOP_set_iobitmap 7       /* struct pv_physdev_set_iobitmap */
-#define PV_PHYSDEVOP_apic_read 8          /* dom0: read an IO-APIC register */
-#define PV_PHYSDEVOP_apic_write 9         /* dom0: write an IO-APIC register */
-#define PV_PHYSDEVOP_alloc_irq_vector 10  /* dom0: allocate a vector for an IRQ */
-#define PV_PHYSDEVOP_free_irq_vector 11   /* dom0: free it */
-#define PV_PHYSDEVOP_eoi 12               /* struct pv_physdev_eoi */
-#define PV_PHYSDEVOP_map_pirq 13          /* dom0: map a GSI/MSI to a pirq */
-#define PV_PHYSDEVOP_unmap_pirq 14        /* dom0: unmap a pirq */
-#define PV_PHYSDEVOP_manage_pci_add 15    /* dom0: report a PCI device */
-#define PV_PHYSDEVOP_manage_pci_remove 16 /* dom0: report a PCI device gone */
-#define PV_PHYSDEVOP_pirq_eoi_gmfn_v1 17  /* register the pirq EOI bitmap page (v1) */
-#define PV_PHYSDEVOP_restore_msi 19       /* dom0: restore MSI state after resume */
+#define PV_PHYSDEVOP_irq_status_query 5    /* struct pv_physdev_irq_status_query */
+#define PV_PHYSDEVOP_set_iopl 6            /* struct pv_physdev_set_iopl */
+#define PV_PHYSDEVOP_set_iobitmap 7        /* struct pv_physdev_set_iobitmap */
+#define PV_PHYSDEVOP_apic_read 8           /* dom0: read an IO-APIC register */
+#define PV_PHYSDEVOP_apic_write 9          /* dom0: write an IO-APIC register */
+#define PV_PHYSDEVOP_alloc_irq_vector 10   /* dom0: allocate a vector for an IRQ */
+#define PV_PHYSDEVOP_free_irq_vector 11    /* dom0: free it */
+#define PV_PHYSDEVOP_eoi 12                /* struct pv_physdev_eoi */
+#define PV_PHYSDEVOP_map_pirq 13           /* dom0: map a GSI/MSI to a pirq */
+#define PV_PHYSDEVOP_unmap_pirq 14         /* dom0: unmap a pirq */
+#define PV_PHYSDEVOP_manage_pci_add 15     /* dom0: report a PCI device */
+#define PV_PHYSDEVOP_manage_pci_remove 16  /* dom0: report a PCI device gone */
+#define PV_PHYSDEVOP_pirq_eoi_gmfn_v1 17   /* register the pirq EOI bitmap page (v1) */
+#define PV_PHYSDEVOP_restore_msi 19        /* dom0: restore MSI state after resume */
 #define PV_PHYSDEVOP_manage_pci_add_ext 20 /* dom0: report a PCI device (extended) */
-#define PV_PHYSDEVOP_setup_gsi 21         /* dom0: configure a GSI */
-#define PV_PHYSDEVOP_get_free_pirq 23     /* dom0: allocate a free pirq */
+#define PV_PHYSDEVOP_setup_gsi 21          /* dom0: configure a GSI */
+#define PV_PHYSDEVOP_get_free_pirq 23      /* dom0: allocate a free pirq */
 #define PV_PHYSDEVOP_pci_mmcfg_reserved 24 /* dom0: report an MMCFG region */
-#define PV_PHYSDEVOP_pci_device_add 25    /* dom0: report a PCI device (segment-aware) */
-#define PV_PHYSDEVOP_pci_device_remove 26 /* dom0: report a PCI device gone */
-#define PV_PHYSDEVOP_restore_msi_ext 27   /* dom0: restore MSI state (segment-aware) */
-#define PV_PHYSDEVOP_pirq_eoi_gmfn_v2 28  /* register the pirq EOI bitmap page (v2) */
-#define PV_PHYSDEVOP_dbgp_op 29           /* dom0: USB debug port operations */
-#define PV_PHYSDEVOP_prepare_msix 30      /* dom0: prepare a device for MSI-X */
-#define PV_PHYSDEVOP_release_msix 31      /* dom0: release MSI-X preparation */
+#define PV_PHYSDEVOP_pci_device_add 25     /* dom0: report a PCI device (segment-aware) */
+#define PV_PHYSDEVOP_pci_device_remove 26  /* dom0: report a PCI device gone */
+#define PV_PHYSDEVOP_restore_msi_ext 27    /* dom0: restore MSI state (segment-aware) */
+#define PV_PHYSDEVOP_pirq_eoi_gmfn_v2 28   /* register the pirq EOI bitmap page (v2) */
+#define PV_PHYSDEVOP_dbgp_op 29            /* dom0: USB debug port operations */
+#define PV_PHYSDEVOP_prepare_msix 30       /* dom0: prepare a device for MSI-X */
+#define PV_PHYSDEVOP_release_msix 31       /* dom0: release MSI-X preparation */
 
 /* PV_PHYSDEVOP_set_iopl (4 bytes). IN. */
 struct pv_physdev_set_iopl {

@@ -5,20 +5,20 @@
 #ifndef PV_ABI_PV_H
 #define PV_ABI_PV_H
 
-#include "errno.h"
-#include "hypercall.h"
 #include "arch_x86.h"
-#include "start_info.h"
-#include "shared_info.h"
 #include "callback_op.h"
 #include "console_io.h"
 #include "elfnote.h"
+#include "errno.h"
 #include "event_channel.h"
+#include "hypercall.h"
 #include "memory_op.h"
 #include "mmu.h"
 #include "multicall.h"
 #include "physdev_op.h"
 #include "sched_op.h"
+#include "shared_info.h"
+#include "start_info.h"
 #include "vm_assist.h"
 #include "xen_version.h"
 

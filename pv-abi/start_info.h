@@ -28,12 +28,12 @@
 #define PV_MAX_GUEST_CMDLINE 1024
 
 /* Bits of .flags. */
-#define PV_SIF_PRIVILEGED (1U << 0)     /* the domain is privileged (may use domctl etc.) */
-#define PV_SIF_INITDOMAIN (1U << 1)     /* the domain is the initial control domain (dom0) */
-#define PV_SIF_MULTIBOOT_MOD (1U << 2)  /* the module is a multiboot-style module list */
-#define PV_SIF_MOD_START_PFN (1U << 3)  /* .mod_start is a pfn, not a virtual address */
+#define PV_SIF_PRIVILEGED (1U << 0)      /* the domain is privileged (may use domctl etc.) */
+#define PV_SIF_INITDOMAIN (1U << 1)      /* the domain is the initial control domain (dom0) */
+#define PV_SIF_MULTIBOOT_MOD (1U << 2)   /* the module is a multiboot-style module list */
+#define PV_SIF_MOD_START_PFN (1U << 3)   /* .mod_start is a pfn, not a virtual address */
 #define PV_SIF_VIRT_P2M_4TOOLS (1U << 4) /* tools understand a virtually mapped p2m */
-#define PV_SIF_PM_MASK (0xFFU << 8)     /* reserved for power-management options */
+#define PV_SIF_PM_MASK (0xFFU << 8)      /* reserved for power-management options */
 
 /*
  * The start_info page (1168 bytes used). Fields marked "boot and resume" are rewritten when
@@ -42,14 +42,14 @@
  */
 struct pv_start_info {
     /* boot and resume */
-    char magic[32];          /* "xen-<version>-<platform>", NUL-terminated */
-    uint64_t nr_pages;       /* total pages allocated to the domain */
-    uint64_t shared_info;    /* MACHINE address of the shared_info page (not mapped) */
-    uint32_t flags;          /* PV_SIF_* */
-    uint32_t pad0;           /* padding */
-    uint64_t store_mfn;      /* machine frame of the xenstore ring page */
-    uint32_t store_evtchn;   /* event channel of the xenstore ring */
-    uint32_t pad1;           /* padding */
+    char magic[32];        /* "xen-<version>-<platform>", NUL-terminated */
+    uint64_t nr_pages;     /* total pages allocated to the domain */
+    uint64_t shared_info;  /* MACHINE address of the shared_info page (not mapped) */
+    uint32_t flags;        /* PV_SIF_* */
+    uint32_t pad0;         /* padding */
+    uint64_t store_mfn;    /* machine frame of the xenstore ring page */
+    uint32_t store_evtchn; /* event channel of the xenstore ring */
+    uint32_t pad1;         /* padding */
     union {
         struct {
             uint64_t mfn;    /* machine frame of the console ring page */
@@ -59,17 +59,17 @@ struct pv_start_info {
         struct {
             uint32_t info_off;  /* offset of the dom0 console info in this page */
             uint32_t info_size; /* its size */
-        } dom0;              /* dom0 (PV_SIF_INITDOMAIN) */
+        } dom0;                 /* dom0 (PV_SIF_INITDOMAIN) */
     } console;
     /* boot only */
-    uint64_t pt_base;        /* VIRTUAL address of the bootstrap L4 page table */
-    uint64_t nr_pt_frames;   /* number of bootstrap page-table frames */
-    uint64_t mfn_list;       /* VIRTUAL address of the p2m list (uint64_t per pfn) */
-    uint64_t mod_start;      /* VIRTUAL address of the module, or its pfn if MOD_START_PFN */
-    uint64_t mod_len;        /* size of the module in bytes (0: none) */
+    uint64_t pt_base;      /* VIRTUAL address of the bootstrap L4 page table */
+    uint64_t nr_pt_frames; /* number of bootstrap page-table frames */
+    uint64_t mfn_list;     /* VIRTUAL address of the p2m list (uint64_t per pfn) */
+    uint64_t mod_start;    /* VIRTUAL address of the module, or its pfn if MOD_START_PFN */
+    uint64_t mod_len;      /* size of the module in bytes (0: none) */
     char cmd_line[PV_MAX_GUEST_CMDLINE]; /* domain command line, NUL-terminated */
-    uint64_t first_p2m_pfn;  /* first pfn of a relocated p2m (PV_ELFNOTE_INIT_P2M only) */
-    uint64_t nr_p2m_frames;  /* number of frames of the relocated p2m (INIT_P2M only) */
+    uint64_t first_p2m_pfn; /* first pfn of a relocated p2m (PV_ELFNOTE_INIT_P2M only) */
+    uint64_t nr_p2m_frames; /* number of frames of the relocated p2m (INIT_P2M only) */
 };
 
 #endif /* PV_ABI_START_INFO_H */

@@ -55,8 +55,8 @@ struct pv_feature_info {
 
 /* PV_XENVER_build_id (4 bytes + buffer). */
 struct pv_build_id {
-    uint32_t len;   /* IN: size of buf[]; OUT: length of the build id */
-    uint8_t buf[];  /* OUT: the build id bytes */
+    uint32_t len;  /* IN: size of buf[]; OUT: length of the build id */
+    uint8_t buf[]; /* OUT: the build id bytes */
 };
 
 /* Feature bits reported by PV_XENVER_get_features (word 0). */

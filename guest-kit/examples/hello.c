@@ -10,8 +10,8 @@ void gk_main(void)
     gk_printf("Hello from guest-kit! Command line: \"%s\"\n", si->cmd_line);
     gk_printf("guest-kit: %.32s, %lu pages, %s\n", si->magic, si->nr_pages,
               gk_is_initdomain() ? "initial domain" : "domU");
-    gk_printf("guest-kit: pt_base %#lx (%lu frames), mfn_list %#lx, start_info %p\n",
-              si->pt_base, si->nr_pt_frames, si->mfn_list, (const void *)si);
+    gk_printf("guest-kit: pt_base %#lx (%lu frames), mfn_list %#lx, start_info %p\n", si->pt_base,
+              si->nr_pt_frames, si->mfn_list, (const void *)si);
     gk_printf("guest-kit: console %s, free pages %lu (pfn %lu..%lu)\n",
               gk_console_mode() == GK_CONSOLE_IO ? "console_io" : "ring", gk_pages_free(), first,
               end - 1);

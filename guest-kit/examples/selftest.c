@@ -7,8 +7,8 @@ static void check_printf(void)
 {
     char buf[64];
 
-    gk_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%04lx|%llx|%s|%c|%%|%#x", -42, 7U, 0xabU,
-                0x1fUL, 0x123456789abULL, "str", 'z', 255U);
+    gk_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%04lx|%llx|%s|%c|%%|%#x", -42, 7U, 0xabU, 0x1fUL,
+                0x123456789abULL, "str", 'z', 255U);
     GK_EXPECT(gk_strcmp(buf, "-42|    7|ab  |001f|123456789ab|str|z|%|0xff") == 0);
     GK_EXPECT_EQ(gk_snprintf(buf, 4, "%s", "truncated"), 9);
     GK_EXPECT(gk_strcmp(buf, "tru") == 0);
@@ -50,7 +50,8 @@ static void check_traps(void)
     GK_EXPECT_TRAP(GK_VEC_UD, &rec, __asm__ volatile("ud2"));
     GK_EXPECT_TRAP(GK_VEC_BP, &rec, __asm__ volatile("int3"));
     GK_EXPECT_TRAP(GK_VEC_DE, &rec,
-                   __asm__ volatile("xor %%ecx, %%ecx; div %%ecx" ::: "rax", "rcx", "rdx"));
+                   __asm__ volatile("xor %%ecx, %%ecx; div %%ecx" ::
+                                        : "rax", "rcx", "rdx"));
     /* No entry for 0x81: the software interrupt becomes #GP, error code (0x81 << 3) | 2.
      * (Xen passes the hardware code through; QEMU < 8.0 TCG gives (0x81 << 4) | 2.) */
     GK_EXPECT_TRAP(GK_VEC_GP, &rec, __asm__ volatile("int $0x81"));

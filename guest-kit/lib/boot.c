@@ -9,12 +9,12 @@ void gk_start(struct pv_start_info *si, uint64_t boot_rsp);
 /* Called by _start (arch/head.asm) on the kit's stack, with events masked. */
 void gk_start(struct pv_start_info *si, uint64_t boot_rsp)
 {
-    gk_start_info = si;     /* everything else is found from start_info */
-    gk_console_init();      /* output first: console ring or console_io */
-    gk_traps_init();        /* virtual IDT: vectors 0-31 and int $0x80 */
-    gk_callbacks_init();    /* event, failsafe and syscall entry points */
-    gk_mm_init(boot_rsp);   /* page allocator over the free pages after the boot stack */
-    gk_main();              /* the guest */
+    gk_start_info = si;   /* everything else is found from start_info */
+    gk_console_init();    /* output first: console ring or console_io */
+    gk_traps_init();      /* virtual IDT: vectors 0-31 and int $0x80 */
+    gk_callbacks_init();  /* event, failsafe and syscall entry points */
+    gk_mm_init(boot_rsp); /* page allocator over the free pages after the boot stack */
+    gk_main();            /* the guest */
     gk_poweroff();
 }
 

@@ -1,7 +1,7 @@
 /* guest-kit: mapping shared_info, and 2-level event channel delivery. */
 #include "internal.h"
 
-#define MAX_PORTS 1024 /* ports with a handler slot; events on higher ports are dropped */
+#define MAX_PORTS 1024    /* ports with a handler slot; events on higher ports are dropped */
 #define PTE_FLAGS 0x63ULL /* present, writable, accessed, dirty */
 
 /* The page whose mapping is replaced by the shared_info frame. */

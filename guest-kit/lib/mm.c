@@ -7,7 +7,7 @@
 #define MAP_ALIGN (4ULL << 20)
 
 static uint64_t first_pfn, next_pfn, end_pfn; /* bump range [next_pfn, end_pfn) */
-static void *free_list;                        /* freed pages, linked through their first word */
+static void *free_list;                       /* freed pages, linked through their first word */
 static uint64_t nr_free_listed;
 
 uint64_t gk_virt_to_pfn(const void *va)

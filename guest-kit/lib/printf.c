@@ -126,8 +126,11 @@ static void convert(struct out *o, char c, int size, const struct spec *sp, va_l
     case 'X':
     case 'o':
         uv = size == 8 ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned int);
-        put_num(o, uv, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X',
-                sp->alt && (c == 'x' || c == 'X') ? "0x" : "", sp);
+        put_num(o, uv, false,
+                c == 'u'   ? 10
+                : c == 'o' ? 8
+                           : 16,
+                c == 'X', sp->alt && (c == 'x' || c == 'X') ? "0x" : "", sp);
         return;
     case 'p':
         put_num(o, (uint64_t)(uintptr_t)va_arg(*ap, void *), false, 16, false, "0x", sp);

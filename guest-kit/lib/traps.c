@@ -163,14 +163,14 @@ static void unexpected(const struct gk_regs *r)
 
     gk_printf("guest-kit: unexpected %s (vector %lu) error %#lx at %016lx cs %04lx rflags %lx "
               "rsp %016lx\n",
-              vector_name(r->vector), r->vector, r->error_code, r->rip, r->cs & 0xffff,
-              r->rflags, r->rsp);
+              vector_name(r->vector), r->vector, r->error_code, r->rip, r->cs & 0xffff, r->rflags,
+              r->rsp);
     gk_printf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
     gk_printf("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
     if (vcpu && r->vector == GK_VEC_PF)
         gk_printf("  cr2 %016lx\n", vcpu->arch.cr2);
-    gk_panic("unexpected %s (vector %lu) error %#lx at %#lx", vector_name(r->vector),
-             r->vector, r->error_code, r->rip);
+    gk_panic("unexpected %s (vector %lu) error %#lx at %#lx", vector_name(r->vector), r->vector,
+             r->error_code, r->rip);
 }
 
 __attribute__((weak)) bool gk_trap_hook(struct gk_regs *regs)

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/callback.h>
 #include <xen/elfnote.h>
@@ -28,6 +27,7 @@
 #include <xen/physdev.h>
 #include <xen/sched.h>
 #include <xen/version.h>
+#include <xen/xen.h>
 
 #include "pv-abi/pv.h"
 
@@ -52,7 +52,8 @@ static void check_string(const char *what, const char *ours, const char *xen)
     printf("MISMATCH %s: ours \"%s\", xen \"%s\"\n", what, ours, xen);
 }
 
-#define VAL(what, ours, xen) check_value(what, (unsigned long long)(ours), (unsigned long long)(xen))
+#define VAL(what, ours, xen)                                                                       \
+    check_value(what, (unsigned long long)(ours), (unsigned long long)(xen))
 
 /* PV_<n> against Xen's <n>. */
 #define SAME(n) VAL("PV_" #n, PV_##n, n)
@@ -64,26 +65,27 @@ static void check_string(const char *what, const char *ours, const char *xen)
 /* Whole structures, and fields spelled the same in both. */
 #define SIZE(ps, xs) VAL("sizeof(struct " #ps ")", sizeof(struct ps), sizeof(struct xs))
 #define MEMBER_SIZE(s, f) sizeof(((struct s *)0)->f)
-#define FIELD(ps, xs, f)                                                                   \
-    do {                                                                                   \
-        VAL("offsetof(" #ps ", " #f ")", offsetof(struct ps, f), offsetof(struct xs, f));  \
-        VAL("sizeof(" #ps "." #f ")", MEMBER_SIZE(ps, f), MEMBER_SIZE(xs, f));             \
+#define FIELD(ps, xs, f)                                                                           \
+    do {                                                                                           \
+        VAL("offsetof(" #ps ", " #f ")", offsetof(struct ps, f), offsetof(struct xs, f));          \
+        VAL("sizeof(" #ps "." #f ")", MEMBER_SIZE(ps, f), MEMBER_SIZE(xs, f));                     \
     } while (0)
 /* A field we name differently (explicit padding, or a renamed Xen field). */
-#define FIELD_AS(ps, pf, xs, xf)                                                           \
-    do {                                                                                   \
-        VAL("offsetof(" #ps ", " #pf ")", offsetof(struct ps, pf), offsetof(struct xs, xf)); \
-        VAL("sizeof(" #ps "." #pf ")", MEMBER_SIZE(ps, pf), MEMBER_SIZE(xs, xf));          \
+#define FIELD_AS(ps, pf, xs, xf)                                                                   \
+    do {                                                                                           \
+        VAL("offsetof(" #ps ", " #pf ")", offsetof(struct ps, pf), offsetof(struct xs, xf));       \
+        VAL("sizeof(" #ps "." #pf ")", MEMBER_SIZE(ps, pf), MEMBER_SIZE(xs, xf));                  \
     } while (0)
 /* A field at a fixed offset (explicit padding Xen leaves implicit, or newer than 4.17). */
-#define FIELD_AT(ps, f, off, size)                                                         \
-    do {                                                                                   \
-        VAL("offsetof(" #ps ", " #f ")", offsetof(struct ps, f), off);                     \
-        VAL("sizeof(" #ps "." #f ")", MEMBER_SIZE(ps, f), size);                           \
+#define FIELD_AT(ps, f, off, size)                                                                 \
+    do {                                                                                           \
+        VAL("offsetof(" #ps ", " #f ")", offsetof(struct ps, f), off);                             \
+        VAL("sizeof(" #ps "." #f ")", MEMBER_SIZE(ps, f), size);                                   \
     } while (0)
 
 static void check_errno(void)
 {
+    /* clang-format off */
     XSAME(EPERM); XSAME(ENOENT); XSAME(ESRCH); XSAME(EIO); XSAME(ENXIO); XSAME(E2BIG);
     XSAME(ENOEXEC); XSAME(EBADF); XSAME(ECHILD); XSAME(EAGAIN); XSAME(EWOULDBLOCK);
     XSAME(ENOMEM); XSAME(EACCES); XSAME(EFAULT); XSAME(EBUSY); XSAME(EEXIST); XSAME(EXDEV);
@@ -94,6 +96,7 @@ static void check_errno(void)
     XSAME(ENOTSOCK); XSAME(EMSGSIZE); XSAME(EOPNOTSUPP); XSAME(EADDRINUSE);
     XSAME(EADDRNOTAVAIL); XSAME(ENOBUFS); XSAME(EISCONN); XSAME(ENOTCONN); XSAME(ETIMEDOUT);
     XSAME(ECONNREFUSED);
+    /* clang-format on */
     /* Defined by Xen only for the hypervisor build (__XEN__). */
     LITERAL(PV_EINTR, 4);
     LITERAL(PV_ERESTART, 85);
@@ -103,6 +106,7 @@ static void check_errno(void)
 
 static void check_hypercall(void)
 {
+    /* clang-format off */
     HC(set_trap_table); HC(mmu_update); HC(set_gdt); HC(stack_switch); HC(set_callbacks);
     HC(fpu_taskswitch); HC(sched_op_compat); HC(platform_op); HC(set_debugreg);
     HC(get_debugreg); HC(update_descriptor); HC(memory_op); HC(multicall);
@@ -114,9 +118,12 @@ static void check_hypercall(void)
     HC(tmem_op); HC(argo_op); HC(xenpmu_op); HC(dm_op); HC(hypfs_op);
     HC(arch_0); HC(arch_1); HC(arch_2); HC(arch_3); HC(arch_4); HC(arch_5); HC(arch_6);
     HC(arch_7);
+    /* clang-format on */
 
+    /* clang-format off */
     SAME(DOMID_FIRST_RESERVED); SAME(DOMID_SELF); SAME(DOMID_IO); SAME(DOMID_XEN);
     SAME(DOMID_COW); SAME(DOMID_INVALID); SAME(DOMID_IDLE); SAME(DOMID_MASK);
+    /* clang-format on */
     VAL("sizeof(pv_domid_t)", sizeof(pv_domid_t), sizeof(domid_t));
     VAL("sizeof(pv_guest_ptr_t)", sizeof(pv_guest_ptr_t), sizeof(XEN_GUEST_HANDLE(void)));
     VAL("PV_GUEST_PTR", PV_GUEST_PTR((void *)0x1234), 0x1234);
@@ -145,6 +152,7 @@ static void check_trap_info_macros(void)
 
 static void check_arch_x86_constants(void)
 {
+    /* clang-format off */
     SAME(FLAT_RING3_CS32); SAME(FLAT_RING3_CS64); SAME(FLAT_RING3_DS32);
     SAME(FLAT_RING3_DS64); SAME(FLAT_RING3_SS32); SAME(FLAT_RING3_SS64);
     SAME(FLAT_KERNEL_DS64); SAME(FLAT_KERNEL_DS32); SAME(FLAT_KERNEL_DS);
@@ -157,19 +165,24 @@ static void check_arch_x86_constants(void)
     SAME(FIRST_RESERVED_GDT_ENTRY);
     SAME(HYPERVISOR_VIRT_START); SAME(HYPERVISOR_VIRT_END);
     SAME(MACH2PHYS_VIRT_START); SAME(MACH2PHYS_VIRT_END); SAME(MACH2PHYS_NR_ENTRIES);
+    /* clang-format on */
     VAL("PV_PFN_TO_CR3", PV_PFN_TO_CR3(0x12345), xen_pfn_to_cr3(0x12345));
     VAL("PV_CR3_TO_PFN", PV_CR3_TO_PFN(0x12345000), xen_cr3_to_pfn(0x12345000));
+    /* clang-format off */
     SAME(SEGBASE_FS); SAME(SEGBASE_GS_USER); SAME(SEGBASE_GS_KERNEL);
     SAME(SEGBASE_GS_USER_SEL);
+    /* clang-format on */
     check_string("PV_EMULATE_PREFIX", PV_EMULATE_PREFIX, XEN_EMULATE_PREFIX);
     check_string("PV_XEN_EMULATE_PREFIX", PV_XEN_EMULATE_PREFIX, XEN_EMULATE_PREFIX);
     check_string("PV_CPUID", PV_CPUID, XEN_CPUID);
     /* Xen 4.17 has no TRAP_INSTR for x86-64 any more; older headers spelled it "syscall". */
     check_string("PV_TRAP_INSTR", PV_TRAP_INSTR, "syscall");
 
+    /* clang-format off */
     SAME(VGCF_I387_VALID); SAME(VGCF_IN_KERNEL); SAME(VGCF_i387_valid); SAME(VGCF_in_kernel);
     SAME(VGCF_failsafe_disables_events); SAME(VGCF_syscall_disables_events);
     SAME(VGCF_online); SAME(VGCF_in_syscall); SAME(VGCF_IN_SYSCALL);
+    /* clang-format on */
     VAL("PV_VGCF_i387_valid_BIT", PV_VGCF_i387_valid_BIT, _VGCF_i387_valid);
     VAL("PV_VGCF_in_kernel_BIT", PV_VGCF_in_kernel_BIT, _VGCF_in_kernel);
     VAL("PV_VGCF_failsafe_disables_events_BIT", PV_VGCF_failsafe_disables_events_BIT,
@@ -263,8 +276,10 @@ static void check_start_info(void)
 {
     check_string("PV_START_INFO_MAGIC", PV_START_INFO_MAGIC, "xen-3.0-x86_64");
     SAME(MAX_GUEST_CMDLINE);
+    /* clang-format off */
     SAME(SIF_PRIVILEGED); SAME(SIF_INITDOMAIN); SAME(SIF_MULTIBOOT_MOD);
     SAME(SIF_MOD_START_PFN); SAME(SIF_VIRT_P2M_4TOOLS); SAME(SIF_PM_MASK);
+    /* clang-format on */
 
     SIZE(pv_start_info, start_info);
     FIELD(pv_start_info, start_info, magic);
@@ -297,8 +312,10 @@ static void check_shared_info(void)
 {
     XSAME(LEGACY_MAX_VCPUS);
     VAL("PV_MAX_VIRT_CPUS", PV_MAX_VIRT_CPUS, XEN_LEGACY_MAX_VCPUS);
+    /* clang-format off */
     XSAME(PVCLOCK_TSC_STABLE_BIT); XSAME(PVCLOCK_GUEST_STOPPED);
     SAME(XEN_PVCLOCK_TSC_STABLE_BIT); SAME(XEN_PVCLOCK_GUEST_STOPPED);
+    /* clang-format on */
 
     SIZE(pv_vcpu_time_info, vcpu_time_info);
     FIELD(pv_vcpu_time_info, vcpu_time_info, version);
@@ -345,12 +362,16 @@ static void check_shared_info(void)
 
 static void check_callback_op(void)
 {
+    /* clang-format off */
     SAME(CALLBACKTYPE_event); SAME(CALLBACKTYPE_failsafe); SAME(CALLBACKTYPE_syscall);
     SAME(CALLBACKTYPE_sysenter_deprecated); SAME(CALLBACKTYPE_nmi);
     SAME(CALLBACKTYPE_sysenter); SAME(CALLBACKTYPE_syscall32);
     SAME(CALLBACKF_mask_events);
+    /* clang-format on */
     VAL("PV_CALLBACKF_mask_events_BIT", PV_CALLBACKF_mask_events_BIT, _CALLBACKF_mask_events);
+    /* clang-format off */
     SAME(CALLBACKOP_register); SAME(CALLBACKOP_unregister);
+    /* clang-format on */
 
     SIZE(pv_callback_register, callback_register);
     FIELD(pv_callback_register, callback_register, type);
@@ -365,7 +386,9 @@ static void check_callback_op(void)
 
 static void check_console_io(void)
 {
+    /* clang-format off */
     SAME(CONSOLEIO_write); SAME(CONSOLEIO_read);
+    /* clang-format on */
     VAL("sizeof(pv_xencons_ring_idx_t)", sizeof(pv_xencons_ring_idx_t), sizeof(XENCONS_RING_IDX));
     {
         struct pv_xencons_interface pv;
@@ -395,17 +418,20 @@ static void check_console_io(void)
 static void check_elfnote(void)
 {
     check_string("PV_ELFNOTE_NAME", PV_ELFNOTE_NAME, "Xen");
+    /* clang-format off */
     ELFNOTE(INFO); ELFNOTE(ENTRY); ELFNOTE(HYPERCALL_PAGE); ELFNOTE(VIRT_BASE);
     ELFNOTE(PADDR_OFFSET); ELFNOTE(XEN_VERSION); ELFNOTE(GUEST_OS); ELFNOTE(GUEST_VERSION);
     ELFNOTE(LOADER); ELFNOTE(PAE_MODE); ELFNOTE(FEATURES); ELFNOTE(BSD_SYMTAB);
     ELFNOTE(HV_START_LOW); ELFNOTE(L1_MFN_VALID); ELFNOTE(SUSPEND_CANCEL); ELFNOTE(INIT_P2M);
     ELFNOTE(MOD_START_PFN); ELFNOTE(SUPPORTED_FEATURES); ELFNOTE(PHYS32_ENTRY);
+    /* clang-format on */
     /* Added in Xen 4.20 (xen/include/public/elfnote.h). */
     LITERAL(PV_ELFNOTE_PHYS32_RELOC, 19);
 }
 
 static void check_memory_op(void)
 {
+    /* clang-format off */
     SAME(XENMEM_increase_reservation); SAME(XENMEM_decrease_reservation);
     SAME(XENMEM_maximum_ram_page); SAME(XENMEM_current_reservation);
     SAME(XENMEM_maximum_reservation); SAME(XENMEM_machphys_mfn_list);
@@ -418,6 +444,7 @@ static void check_memory_op(void)
     SAME(XENMEM_add_to_physmap_batch); SAME(XENMEM_claim_pages);
     SAME(XENMEM_machphys_compat_mfn_list); SAME(XENMEM_get_vnumainfo);
     SAME(XENMEM_reserved_device_memory_map); SAME(XENMEM_acquire_resource);
+    /* clang-format on */
 
     VAL("PV_XENMEMF_address_bits", PV_XENMEMF_address_bits(39), XENMEMF_address_bits(39));
     VAL("PV_XENMEMF_get_address_bits", PV_XENMEMF_get_address_bits(0x1227u),
@@ -425,11 +452,15 @@ static void check_memory_op(void)
     VAL("PV_XENMEMF_node", PV_XENMEMF_node(3), XENMEMF_node(3));
     VAL("PV_XENMEMF_get_node", PV_XENMEMF_get_node(0x400u), XENMEMF_get_node(0x400u));
     VAL("PV_XENMEMF_exact_node", PV_XENMEMF_exact_node(2), XENMEMF_exact_node(2));
+    /* clang-format off */
     SAME(XENMEMF_populate_on_demand); SAME(XENMEMF_exact_node_request); SAME(XENMEMF_vnode);
+    /* clang-format on */
 
+    /* clang-format off */
     SAME(XENMAPSPACE_shared_info); SAME(XENMAPSPACE_grant_table); SAME(XENMAPSPACE_gmfn);
     SAME(XENMAPSPACE_gmfn_range); SAME(XENMAPSPACE_gmfn_foreign); SAME(XENMAPSPACE_dev_mmio);
     SAME(XENMAPIDX_grant_table_status);
+    /* clang-format on */
 
     /* The e820 types Xen uses in memory maps (named XEN_HVM_MEMMAP_TYPE_* there). */
     VAL("PV_E820_RAM", PV_E820_RAM, XEN_HVM_MEMMAP_TYPE_RAM);
@@ -501,6 +532,7 @@ static void check_memory_op_structs(void)
 
 static void check_physdev_op(void)
 {
+    /* clang-format off */
     SAME(PHYSDEVOP_irq_status_query); SAME(PHYSDEVOP_set_iopl); SAME(PHYSDEVOP_set_iobitmap);
     SAME(PHYSDEVOP_apic_read); SAME(PHYSDEVOP_apic_write); SAME(PHYSDEVOP_alloc_irq_vector);
     SAME(PHYSDEVOP_free_irq_vector); SAME(PHYSDEVOP_eoi); SAME(PHYSDEVOP_map_pirq);
@@ -512,6 +544,7 @@ static void check_physdev_op(void)
     SAME(PHYSDEVOP_restore_msi_ext); SAME(PHYSDEVOP_pirq_eoi_gmfn_v2); SAME(PHYSDEVOP_dbgp_op);
     SAME(PHYSDEVOP_prepare_msix); SAME(PHYSDEVOP_release_msix);
     SAME(XENIRQSTAT_needs_eoi); SAME(XENIRQSTAT_shared);
+    /* clang-format on */
 
     SIZE(pv_physdev_set_iopl, physdev_set_iopl);
     FIELD(pv_physdev_set_iopl, physdev_set_iopl, iopl);
@@ -528,12 +561,14 @@ static void check_physdev_op(void)
 
 static void check_sched_op(void)
 {
+    /* clang-format off */
     SAME(SCHEDOP_yield); SAME(SCHEDOP_block); SAME(SCHEDOP_shutdown); SAME(SCHEDOP_poll);
     SAME(SCHEDOP_remote_shutdown); SAME(SCHEDOP_shutdown_code); SAME(SCHEDOP_watchdog);
     SAME(SCHEDOP_pin_override);
     SAME(SHUTDOWN_poweroff); SAME(SHUTDOWN_reboot); SAME(SHUTDOWN_suspend);
     SAME(SHUTDOWN_crash); SAME(SHUTDOWN_watchdog); SAME(SHUTDOWN_soft_reset);
     SAME(SHUTDOWN_MAX);
+    /* clang-format on */
 
     SIZE(pv_sched_shutdown, sched_shutdown);
     FIELD(pv_sched_shutdown, sched_shutdown, reason);
@@ -555,20 +590,24 @@ static void check_sched_op(void)
 
 static void check_vm_assist(void)
 {
+    /* clang-format off */
     SAME(VMASST_CMD_enable); SAME(VMASST_CMD_disable);
     SAME(VMASST_TYPE_4gb_segments); SAME(VMASST_TYPE_4gb_segments_notify);
     SAME(VMASST_TYPE_writable_pagetables); SAME(VMASST_TYPE_pae_extended_cr3);
     SAME(VMASST_TYPE_architectural_iopl); SAME(VMASST_TYPE_runstate_update_flag);
     SAME(VMASST_TYPE_m2p_strict);
+    /* clang-format on */
 }
 
 static void check_xen_version(void)
 {
+    /* clang-format off */
     SAME(XENVER_version); SAME(XENVER_extraversion); SAME(XENVER_compile_info);
     SAME(XENVER_capabilities); SAME(XENVER_changeset); SAME(XENVER_platform_parameters);
     SAME(XENVER_get_features); SAME(XENVER_pagesize); SAME(XENVER_guest_handle);
     SAME(XENVER_commandline); SAME(XENVER_build_id);
     XSAME(EXTRAVERSION_LEN); XSAME(CAPABILITIES_INFO_LEN); XSAME(CHANGESET_INFO_LEN);
+    /* clang-format on */
     VAL("PV_COMMANDLINE_LEN", PV_COMMANDLINE_LEN, sizeof(xen_commandline_t));
     VAL("sizeof(pv_extraversion_t)", sizeof(pv_extraversion_t), sizeof(xen_extraversion_t));
     VAL("sizeof(pv_capabilities_info_t)", sizeof(pv_capabilities_info_t),
@@ -577,6 +616,7 @@ static void check_xen_version(void)
     VAL("sizeof(pv_commandline_t)", sizeof(pv_commandline_t), sizeof(xen_commandline_t));
     VAL("sizeof(pv_domain_handle_t)", sizeof(pv_domain_handle_t), sizeof(xen_domain_handle_t));
 
+    /* clang-format off */
     SAME(XENFEAT_writable_page_tables); SAME(XENFEAT_writable_descriptor_tables);
     SAME(XENFEAT_auto_translated_physmap); SAME(XENFEAT_supervisor_mode_kernel);
     SAME(XENFEAT_pae_pgdir_above_4gb); SAME(XENFEAT_mmu_pt_update_preserve_ad);
@@ -586,6 +626,7 @@ static void check_xen_version(void)
     SAME(XENFEAT_memory_op_vnode_supported); SAME(XENFEAT_ARM_SMCCC_supported);
     SAME(XENFEAT_linux_rsdp_unrestricted); SAME(XENFEAT_not_direct_mapped);
     SAME(XENFEAT_direct_mapped); SAME(XENFEAT_NR_SUBMAPS);
+    /* clang-format on */
 
     SIZE(pv_compile_info, xen_compile_info);
     FIELD(pv_compile_info, xen_compile_info, compiler);
@@ -605,13 +646,16 @@ static void check_xen_version(void)
 
 static void check_event_channel(void)
 {
+    /* clang-format off */
     SAME(EVTCHNOP_bind_interdomain); SAME(EVTCHNOP_bind_virq); SAME(EVTCHNOP_bind_pirq);
     SAME(EVTCHNOP_close); SAME(EVTCHNOP_send); SAME(EVTCHNOP_status);
     SAME(EVTCHNOP_alloc_unbound); SAME(EVTCHNOP_bind_ipi); SAME(EVTCHNOP_bind_vcpu);
     SAME(EVTCHNOP_unmask); SAME(EVTCHNOP_reset); SAME(EVTCHNOP_init_control);
     SAME(EVTCHNOP_expand_array); SAME(EVTCHNOP_set_priority);
+    /* clang-format on */
     /* Defined by Xen only for the hypervisor build (__XEN__). */
     LITERAL(PV_EVTCHNOP_reset_cont, 14);
+    /* clang-format off */
     SAME(VIRQ_TIMER); SAME(VIRQ_DEBUG); SAME(VIRQ_CONSOLE); SAME(VIRQ_DOM_EXC);
     SAME(VIRQ_TBUF); SAME(VIRQ_DEBUGGER); SAME(VIRQ_XENOPROF); SAME(VIRQ_CON_RING);
     SAME(VIRQ_PCPU_STATE); SAME(VIRQ_MEM_EVENT); SAME(VIRQ_ARGO); SAME(VIRQ_ENOMEM);
@@ -625,6 +669,7 @@ static void check_event_channel(void)
     SAME(EVTCHN_FIFO_PRIORITY_MIN); SAME(EVTCHN_FIFO_MAX_QUEUES); SAME(EVTCHN_FIFO_PENDING);
     SAME(EVTCHN_FIFO_MASKED); SAME(EVTCHN_FIFO_LINKED); SAME(EVTCHN_FIFO_BUSY);
     SAME(EVTCHN_FIFO_LINK_BITS); SAME(EVTCHN_FIFO_LINK_MASK); SAME(EVTCHN_FIFO_NR_CHANNELS);
+    /* clang-format on */
     VAL("sizeof(pv_evtchn_port_t)", sizeof(pv_evtchn_port_t), sizeof(evtchn_port_t));
 }
 
@@ -689,6 +734,7 @@ static void check_event_channel_structs(void)
 
 static void check_mmu(void)
 {
+    /* clang-format off */
     SAME(MMU_NORMAL_PT_UPDATE); SAME(MMU_MACHPHYS_UPDATE); SAME(MMU_PT_UPDATE_PRESERVE_AD);
     SAME(MMU_PT_UPDATE_NO_TRANSLATE);
     SAME(MMUEXT_PIN_L1_TABLE); SAME(MMUEXT_PIN_L2_TABLE); SAME(MMUEXT_PIN_L3_TABLE);
@@ -700,6 +746,7 @@ static void check_mmu(void)
     SAME(MMUEXT_MARK_SUPER); SAME(MMUEXT_UNMARK_SUPER);
     SAME(UVMF_NONE); SAME(UVMF_TLB_FLUSH); SAME(UVMF_INVLPG); SAME(UVMF_FLUSHTYPE_MASK);
     SAME(UVMF_MULTI); SAME(UVMF_LOCAL); SAME(UVMF_ALL);
+    /* clang-format on */
 
     SIZE(pv_mmu_update, mmu_update);
     FIELD(pv_mmu_update, mmu_update, ptr);
@@ -743,6 +790,7 @@ int main(void)
     check_xen_version();
 
     printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "
-           "0x%08x)\n", nr_checks, nr_failures, (unsigned int)__XEN_INTERFACE_VERSION__);
+           "0x%08x)\n",
+           nr_checks, nr_failures, (unsigned int)__XEN_INTERFACE_VERSION__);
     return nr_failures ? 1 : 0;
 }

@@ -24,8 +24,7 @@ void *gk_console_ring(void);
  * or '*'), a precision for %s, and the length modifiers hh h l ll z t j. */
 int gk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int gk_vprintf(const char *fmt, va_list ap);
-int gk_snprintf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int gk_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int gk_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #endif /* GK_CONSOLE_H */

@@ -15,20 +15,20 @@ extern uint8_t hypercall_page[4096];
  * `call hypercall_page + nr * 32`. rdi, rsi, rdx, r10, r8 carry the arguments and may come
  * back clobbered; the stub saves rcx and r11 around its SYSCALL.
  */
-#define gk_hypercall(nr, a1, a2, a3, a4, a5)                                                      \
-    ({                                                                                            \
-        register uint64_t gk_rdi_ __asm__("rdi") = (uint64_t)(a1);                               \
-        register uint64_t gk_rsi_ __asm__("rsi") = (uint64_t)(a2);                               \
-        register uint64_t gk_rdx_ __asm__("rdx") = (uint64_t)(a3);                               \
-        register uint64_t gk_r10_ __asm__("r10") = (uint64_t)(a4);                               \
-        register uint64_t gk_r8_ __asm__("r8") = (uint64_t)(a5);                                 \
-        long gk_ret_;                                                                             \
-        __asm__ volatile("call hypercall_page + %c[off]"                                          \
-                         : "=a"(gk_ret_), "+r"(gk_rdi_), "+r"(gk_rsi_), "+r"(gk_rdx_),            \
-                           "+r"(gk_r10_), "+r"(gk_r8_)                                            \
-                         : [off] "i"((nr) * PV_HYPERCALL_PAGE_STUB_SIZE)                          \
-                         : "rcx", "r11", "r9", "memory");                                         \
-        gk_ret_;                                                                                  \
+#define gk_hypercall(nr, a1, a2, a3, a4, a5)                                                       \
+    ({                                                                                             \
+        register uint64_t gk_rdi_ __asm__("rdi") = (uint64_t)(a1);                                 \
+        register uint64_t gk_rsi_ __asm__("rsi") = (uint64_t)(a2);                                 \
+        register uint64_t gk_rdx_ __asm__("rdx") = (uint64_t)(a3);                                 \
+        register uint64_t gk_r10_ __asm__("r10") = (uint64_t)(a4);                                 \
+        register uint64_t gk_r8_ __asm__("r8") = (uint64_t)(a5);                                   \
+        long gk_ret_;                                                                              \
+        __asm__ volatile("call hypercall_page + %c[off]"                                           \
+                         : "=a"(gk_ret_), "+r"(gk_rdi_), "+r"(gk_rsi_), "+r"(gk_rdx_),             \
+                           "+r"(gk_r10_), "+r"(gk_r8_)                                             \
+                         : [off] "i"((nr)*PV_HYPERCALL_PAGE_STUB_SIZE)                             \
+                         : "rcx", "r11", "r9", "memory");                                          \
+        gk_ret_;                                                                                   \
     })
 
 static inline long gk_hypercall_stub(uint64_t stub, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -62,8 +62,8 @@ static inline long gk_hypercall_direct(uint64_t nr, uint64_t a1, uint64_t a2, ui
 
 /* Issue hypercall nr chosen at run time (e.g. probing unknown numbers in a test). Numbers
  * beyond the page's 128 stubs are issued with a raw SYSCALL. */
-static inline long gk_hypercall_nr(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
-                                   uint64_t a4, uint64_t a5)
+static inline long gk_hypercall_nr(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                   uint64_t a5)
 {
     if (nr >= PV_HYPERCALL_PAGE_NR_STUBS)
         return gk_hypercall_direct(nr, a1, a2, a3, a4, a5);

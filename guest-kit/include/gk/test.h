@@ -22,12 +22,12 @@
 #include "gk/kit.h"
 
 /* Define a test: its name (an identifier) and body. Provides gk_main(). */
-#define GK_TEST(name)                                                                             \
-    static void gk_test_body_(void);                                                              \
-    void gk_main(void)                                                                            \
-    {                                                                                             \
-        gk_test_run(#name, gk_test_body_);                                                        \
-    }                                                                                             \
+#define GK_TEST(name)                                                                              \
+    static void gk_test_body_(void);                                                               \
+    void gk_main(void)                                                                             \
+    {                                                                                              \
+        gk_test_run(#name, gk_test_body_);                                                         \
+    }                                                                                              \
     static void gk_test_body_(void)
 
 /* Run body as test name, print the result line, power off. */
@@ -48,19 +48,19 @@ void gk_test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define GK_FAIL(...) gk_test_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 
-#define GK_EXPECT(cond)                                                                           \
-    do {                                                                                          \
-        if (!(cond))                                                                              \
-            GK_FAIL("expected %s", #cond);                                                        \
+#define GK_EXPECT(cond)                                                                            \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            GK_FAIL("expected %s", #cond);                                                         \
     } while (0)
 
 /* Compare as 64-bit integers; reports both values in decimal and hex. */
-#define GK_EXPECT_CMP_(a, op, b)                                                                  \
-    do {                                                                                          \
-        int64_t gk_a_ = (int64_t)(a), gk_b_ = (int64_t)(b);                                       \
-        if (!(gk_a_ op gk_b_))                                                                    \
-            GK_FAIL("expected %s %s %s, got %ld (%#lx) vs %ld (%#lx)", #a, #op, #b, gk_a_,        \
-                    (uint64_t)gk_a_, gk_b_, (uint64_t)gk_b_);                                     \
+#define GK_EXPECT_CMP_(a, op, b)                                                                   \
+    do {                                                                                           \
+        int64_t gk_a_ = (int64_t)(a), gk_b_ = (int64_t)(b);                                        \
+        if (!(gk_a_ op gk_b_))                                                                     \
+            GK_FAIL("expected %s %s %s, got %ld (%#lx) vs %ld (%#lx)", #a, #op, #b, gk_a_,         \
+                    (uint64_t)gk_a_, gk_b_, (uint64_t)gk_b_);                                      \
     } while (0)
 
 #define GK_EXPECT_EQ(a, b) GK_EXPECT_CMP_(a, ==, b)
@@ -71,19 +71,19 @@ void gk_test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define GK_EXPECT_GE(a, b) GK_EXPECT_CMP_(a, >=, b)
 
 /* Like GK_EXPECT, but a failure ends the test at once. */
-#define GK_ASSERT(cond)                                                                           \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            GK_FAIL("assertion %s failed", #cond);                                                \
-            gk_test_finish();                                                                     \
-        }                                                                                         \
+#define GK_ASSERT(cond)                                                                            \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            GK_FAIL("assertion %s failed", #cond);                                                 \
+            gk_test_finish();                                                                      \
+        }                                                                                          \
     } while (0)
 
-#define GK_ASSERT_EQ(a, b)                                                                        \
-    do {                                                                                          \
-        GK_EXPECT_EQ(a, b);                                                                       \
-        if (gk_test_failed())                                                                     \
-            gk_test_finish();                                                                     \
+#define GK_ASSERT_EQ(a, b)                                                                         \
+    do {                                                                                           \
+        GK_EXPECT_EQ(a, b);                                                                        \
+        if (gk_test_failed())                                                                      \
+            gk_test_finish();                                                                      \
     } while (0)
 
 /*
@@ -92,16 +92,16 @@ void gk_test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * rip, cr2 for #PF when shared_info is mapped). Use in a function that stays live, and mark
  * locals changed inside stmt volatile.
  */
-#define GK_EXPECT_TRAP(vec, rec, stmt)                                                            \
-    do {                                                                                          \
-        if (gk_trap_catch(rec) == 0) {                                                            \
-            stmt;                                                                                 \
-            gk_trap_uncatch();                                                                    \
-            GK_FAIL("expected trap %u from %s, none came", (unsigned int)(vec), #stmt);           \
-        } else if ((rec)->vector != (uint64_t)(vec)) {                                            \
-            GK_FAIL("expected trap %u from %s, got %lu (error %#lx at %#lx)",                     \
-                    (unsigned int)(vec), #stmt, (rec)->vector, (rec)->error_code, (rec)->rip);    \
-        }                                                                                         \
+#define GK_EXPECT_TRAP(vec, rec, stmt)                                                             \
+    do {                                                                                           \
+        if (gk_trap_catch(rec) == 0) {                                                             \
+            stmt;                                                                                  \
+            gk_trap_uncatch();                                                                     \
+            GK_FAIL("expected trap %u from %s, none came", (unsigned int)(vec), #stmt);            \
+        } else if ((rec)->vector != (uint64_t)(vec)) {                                             \
+            GK_FAIL("expected trap %u from %s, got %lu (error %#lx at %#lx)", (unsigned int)(vec), \
+                    #stmt, (rec)->vector, (rec)->error_code, (rec)->rip);                          \
+        }                                                                                          \
     } while (0)
 
 #endif /* GK_TEST_H */

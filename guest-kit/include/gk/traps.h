@@ -7,24 +7,24 @@
 
 /* Exception vectors. */
 enum {
-    GK_VEC_DE = 0,  /* divide error */
-    GK_VEC_DB = 1,  /* debug */
-    GK_VEC_NMI = 2, /* NMI (also the NMI callback) */
-    GK_VEC_BP = 3,  /* int3 */
-    GK_VEC_OF = 4,  /* into */
-    GK_VEC_BR = 5,  /* bound */
-    GK_VEC_UD = 6,  /* invalid opcode */
-    GK_VEC_NM = 7,  /* device not available */
-    GK_VEC_DF = 8,  /* double fault */
-    GK_VEC_TS = 10, /* invalid TSS */
-    GK_VEC_NP = 11, /* segment not present */
-    GK_VEC_SS = 12, /* stack fault */
-    GK_VEC_GP = 13, /* general protection */
-    GK_VEC_PF = 14, /* page fault */
-    GK_VEC_MF = 16, /* x87 error */
-    GK_VEC_AC = 17, /* alignment check */
-    GK_VEC_MC = 18, /* machine check */
-    GK_VEC_XM = 19, /* SIMD error */
+    GK_VEC_DE = 0,             /* divide error */
+    GK_VEC_DB = 1,             /* debug */
+    GK_VEC_NMI = 2,            /* NMI (also the NMI callback) */
+    GK_VEC_BP = 3,             /* int3 */
+    GK_VEC_OF = 4,             /* into */
+    GK_VEC_BR = 5,             /* bound */
+    GK_VEC_UD = 6,             /* invalid opcode */
+    GK_VEC_NM = 7,             /* device not available */
+    GK_VEC_DF = 8,             /* double fault */
+    GK_VEC_TS = 10,            /* invalid TSS */
+    GK_VEC_NP = 11,            /* segment not present */
+    GK_VEC_SS = 12,            /* stack fault */
+    GK_VEC_GP = 13,            /* general protection */
+    GK_VEC_PF = 14,            /* page fault */
+    GK_VEC_MF = 16,            /* x87 error */
+    GK_VEC_AC = 17,            /* alignment check */
+    GK_VEC_MC = 18,            /* machine check */
+    GK_VEC_XM = 19,            /* SIMD error */
     GK_VEC_SYSCALL_INT = 0x80, /* int $0x80, installed with DPL 3 */
     /* Not IDT vectors: entries through the callbacks, reported with these numbers. */
     GK_VEC_EVENT = 256,    /* event channel upcall */
@@ -41,7 +41,7 @@ struct gk_regs {
     uint64_t vector;     /* GK_VEC_* or the IDT vector */
     uint64_t error_code; /* the hardware error code, or 0 for vectors without one */
     uint64_t rip;
-    uint64_t cs;         /* bits 0-15 selector (RPL 0: kernel, 3: user); 32-39 saved upcall mask */
+    uint64_t cs; /* bits 0-15 selector (RPL 0: kernel, 3: user); 32-39 saved upcall mask */
     uint64_t rflags;
     uint64_t rsp;
     uint64_t ss;
@@ -57,8 +57,8 @@ static inline bool gk_regs_from_user(const struct gk_regs *r)
 struct gk_trap_record {
     uint64_t vector;
     uint64_t error_code;
-    uint64_t cr2;    /* from vcpu_info.arch.cr2 for #PF; ~0 if shared_info is not mapped */
-    uint64_t rip;    /* where the trap happened */
+    uint64_t cr2; /* from vcpu_info.arch.cr2 for #PF; ~0 if shared_info is not mapped */
+    uint64_t rip; /* where the trap happened */
     uint64_t cs;
     uint64_t rflags;
     uint64_t rsp;

@@ -10,8 +10,8 @@
 
 /* User code calls the kernel with SYSCALL: rax = number, rdi/rsi/rdx = arguments; the result
  * comes back in rax. Numbers below GK_SYSCALL_HOOK_BASE are the kit's own. */
-#define GK_SYSCALL_EXIT 0 /* leave user mode: gk_user_run returns rdi */
-#define GK_SYSCALL_WRITE 1 /* rdi = buffer, rsi = length: console output; returns length */
+#define GK_SYSCALL_EXIT 0       /* leave user mode: gk_user_run returns rdi */
+#define GK_SYSCALL_WRITE 1      /* rdi = buffer, rsi = length: console output; returns length */
 #define GK_SYSCALL_HOOK_BASE 16 /* from here: passed to gk_syscall_hook() */
 
 /* Set the kernel stack for user->kernel entries (stack_switch) and the user page table.
