@@ -203,3 +203,29 @@ bool bt_map_shared_info(void)
                     rc);
     return rc == 0;
 }
+
+bool bt_cmdline_uint(const char *key, uint64_t *out)
+{
+    char buf[24];
+    const char *p = buf;
+    unsigned base = 10;
+    uint64_t v = 0;
+
+    if (!gk_cmdline_get(key, buf, sizeof(buf)) || !*buf)
+        return false;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    for (; *p; p++) {
+        unsigned d = (*p >= '0' && *p <= '9')   ? (unsigned)(*p - '0')
+                     : (*p >= 'a' && *p <= 'f') ? (unsigned)(*p - 'a' + 10)
+                     : (*p >= 'A' && *p <= 'F') ? (unsigned)(*p - 'A' + 10)
+                                                : 99;
+        if (d >= base)
+            return false;
+        v = v * base + d;
+    }
+    *out = v;
+    return true;
+}

@@ -129,6 +129,9 @@ bool bt_is_unmapped(uint64_t va);
 /* The first virtual address past the start-of-day mapping (a 4 MiB boundary). */
 uint64_t bt_mapping_end(void);
 
+/* Read "key=N" (decimal, or hex with 0x) from the domain command line. */
+bool bt_cmdline_uint(const char *key, uint64_t *out);
+
 /* Try to map shared_info (update_va_mapping); log once if that is not possible. */
 bool bt_map_shared_info(void);
 
