@@ -1,5 +1,6 @@
-/* The emulator's decoded instruction, shared by the decoder (emulate.c) and the instruction
- * handlers (emulate_sys.c: CPUID, TSC, MSR, CR, DR; emulate_io.c: port I/O, CLI/STI). */
+/* The emulator's decoded instruction, shared by the decoder (emulate.c), the instruction
+ * handlers (emulate_sys.c: CPUID, TSC, MSR, CR, DR; emulate_io.c: port I/O, CLI/STI) and the
+ * page-table write emulation (ptwr.c). */
 #ifndef HV_EMULATE_INSN_H
 #define HV_EMULATE_INSN_H
 #include "emulate.h"
@@ -38,7 +39,9 @@ struct insn {
 };
 
 #define REX_B 0x1
+#define REX_X 0x2
 #define REX_R 0x4
+#define REX_W 0x8
 
 /* Next instruction byte: EMUL_OK, EMUL_FAULT (#PF: it cannot be read) or EMUL_NOT_HANDLED
  * (the instruction would be longer than 15 bytes). */
@@ -49,6 +52,20 @@ uint64_t *emul_gpr(struct cpu_regs *r, unsigned n);
 enum emul_rc emul_raise(struct insn *in, uint8_t vector, bool has_ec, uint32_t ec, uint64_t cr2);
 /* #PF for a guest memory access that failed at address `bad`, with the guest-mode U bit. */
 enum emul_rc emul_raise_pf(struct insn *in, uint64_t bad, bool write);
+/* Start decoding the instruction at regs->rip: the prefixes and the opcode, for decoders other
+ * than emul_priv_op (ptwr.c). EMUL_FAULT (#PF) if its bytes cannot be read. */
+enum emul_rc emul_decode_start(struct insn *in, struct vcpu *v, struct cpu_regs *regs,
+                               struct emul_fault *f);
+/* The next `size` bytes (0, 1, 2 or 4) as a little-endian immediate, sign-extended to 64 bits. */
+enum emul_rc emul_next_imm(struct insn *in, unsigned size, uint64_t *val);
+/* A memory operand: ModRM (into in->modrm), SIB and displacement; *la is its linear address
+ * (FS/GS base added, 32-bit wrap in compat mode or with 67h). imm_len immediate bytes follow it,
+ * for RIP-relative addressing. EMUL_NOT_HANDLED for a register operand (mod 3) or 16-bit
+ * addressing (67h in compat mode). */
+enum emul_rc emul_decode_mem(struct insn *in, unsigned imm_len, uint64_t *la);
+/* Retire the instruction: advance rip (unless it must run again), clear RF, and raise the
+ * #DB a single step or an I/O breakpoint calls for, with rip already past the instruction. */
+enum emul_rc emul_retire(struct insn *in);
 /* The guest's view of its I/O privilege (Xen iopl_ok). */
 bool emul_iopl_ok(const struct insn *in);
 

@@ -5,6 +5,7 @@
 #include "debugreg.h"
 #include "emulate_insn.h"
 #include "guest_access.h"
+#include "hw_access.h"
 #include "lib.h"
 #include "vm_assist.h"
 #include "x86/cpu.h"
@@ -143,6 +144,95 @@ static enum emul_rc decode_opcode(struct insn *in)
     return emul_next_byte(in, &in->op);
 }
 
+enum emul_rc emul_decode_start(struct insn *in, struct vcpu *v, struct cpu_regs *regs,
+                               struct emul_fault *f)
+{
+    insn_init(in, v, regs, f);
+    return decode_opcode(in);
+}
+
+enum emul_rc emul_next_imm(struct insn *in, unsigned size, uint64_t *val)
+{
+    uint64_t u = 0;
+    enum emul_rc rc;
+    uint8_t b;
+
+    for (unsigned i = 0; i < size; i++) {
+        if ((rc = emul_next_byte(in, &b)) != EMUL_OK)
+            return rc;
+        u |= (uint64_t)b << (8 * i);
+    }
+    if (size && size < 8 && (u >> (8 * size - 1)))
+        u |= ~0ULL << (8 * size);
+    *val = u;
+    return EMUL_OK;
+}
+
+/* Address size of a memory operand: 64 (32 with 67h) in 64-bit code, 32 (16) in compat mode. */
+static unsigned mem_addr_bits(const struct insn *in)
+{
+    if (in->mode64)
+        return in->addrsize ? 32 : 64;
+    return in->addrsize ? 16 : 32;
+}
+
+/* Base plus scaled index of a SIB byte. With mod 0 and base 101b there is no base register but
+ * a 32-bit displacement (*disp32 set). Index 100b without REX.X means no index. */
+static uint64_t sib_address(const struct insn *in, uint8_t sib, unsigned mod, bool *disp32)
+{
+    unsigned index = ((sib >> 3) & 7) | (in->rex & REX_X ? 8 : 0);
+    unsigned base = (sib & 7) | (in->rex & REX_B ? 8 : 0);
+    uint64_t a = index == 4 ? 0 : *emul_gpr(in->regs, index) << (sib >> 6);
+
+    *disp32 = mod == 0 && (base & 7) == 5;
+    return *disp32 ? a : a + *emul_gpr(in->regs, base);
+}
+
+/* Only FS and GS have a base; the guest's active GS base sits in SHADOW_GS_BASE while the
+ * hypervisor runs. */
+static uint64_t mem_seg_base(const struct insn *in)
+{
+    if (in->seg != SEG_FS && in->seg != SEG_GS)
+        return 0;
+    return hw_rdmsr(in->seg == SEG_FS ? MSR_FS_BASE : MSR_SHADOW_GS_BASE);
+}
+
+enum emul_rc emul_decode_mem(struct insn *in, unsigned imm_len, uint64_t *la)
+{
+    unsigned mod, rm, bits = mem_addr_bits(in);
+    bool disp32 = false, rip_rel = false;
+    uint64_t ea = 0, disp = 0;
+    enum emul_rc rc;
+    uint8_t sib;
+
+    if ((rc = emul_next_byte(in, &in->modrm)) != EMUL_OK)
+        return rc;
+    mod = in->modrm >> 6;
+    rm = in->modrm & 7;
+    if (mod == 3 || bits == 16)
+        return EMUL_NOT_HANDLED;
+    if (rm == 4) {
+        if ((rc = emul_next_byte(in, &sib)) != EMUL_OK)
+            return rc;
+        ea = sib_address(in, sib, mod, &disp32);
+    } else if (mod == 0 && rm == 5) {
+        disp32 = true;
+        rip_rel = in->mode64; /* compat mode: an absolute disp32 */
+    } else {
+        ea = *emul_gpr(in->regs, rm | (in->rex & REX_B ? 8 : 0));
+    }
+    if ((rc = emul_next_imm(in, mod == 1 ? 1 : mod == 2 || disp32 ? 4 : 0, &disp)) != EMUL_OK)
+        return rc;
+    if (rip_rel)
+        ea = in->f.rip + in->len + imm_len;
+    ea += disp;
+    if (bits == 32)
+        ea = (uint32_t)ea;
+    ea += mem_seg_base(in);
+    *la = in->mode64 ? ea : (uint32_t)ea;
+    return EMUL_OK;
+}
+
 struct op_entry {
     bool twobyte;
     uint8_t first, last;
@@ -169,9 +259,7 @@ static const struct op_entry *find_op(const struct insn *in)
     return NULL;
 }
 
-/* Retire the instruction: advance rip (unless it must run again), clear RF, and raise the
- * #DB a single step or an I/O breakpoint calls for, with rip already past the instruction. */
-static enum emul_rc finish(struct insn *in)
+enum emul_rc emul_retire(struct insn *in)
 {
     struct cpu_regs *r = in->regs;
     uint32_t hits = in->dbg_hits;
@@ -206,7 +294,7 @@ enum emul_rc emul_priv_op(struct vcpu *v, struct cpu_regs *regs, struct emul_fau
         return EMUL_NOT_HANDLED;
     if ((rc = op->handler(&in)) != EMUL_OK)
         return rc;
-    return finish(&in);
+    return emul_retire(&in);
 }
 
 /* Xen's forced emulation: `ud2; .ascii "xen"; cpuid` runs the guest's CPUID. As in Xen, bytes
@@ -231,7 +319,7 @@ enum emul_rc emul_invalid_op(struct vcpu *v, struct cpu_regs *regs, struct emul_
     }
     if ((rc = emul_op_cpuid(&in)) != EMUL_OK)
         return rc;
-    return finish(&in);
+    return emul_retire(&in);
 }
 
 int emul_soft_int(const struct cpu_regs *regs, unsigned *len)
