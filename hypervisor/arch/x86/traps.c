@@ -7,6 +7,7 @@
 #include "fpu.h"
 #include "irq.h"
 #include "percpu.h"
+#include "ptwr.h"
 #include "sched.h"
 #include "x86/cpu.h"
 
@@ -108,6 +109,9 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
         guest_ud(v, r);
         break;
     case X86_EXC_PF:
+        /* A write to one of its L1 tables is emulated; %cr2 only changes for a delivered #PF. */
+        if (ptwr_emulate(v, r, read_cr2(), r->error_code))
+            break;
         v->guest_cr2 = read_cr2();
         bounce_trap(v, r, X86_EXC_PF, true, r->error_code);
         break;
