@@ -192,7 +192,7 @@ static bool decode(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p)
     if (fm->src != SRC_REG)
         return emul_next_imm(&p->in, ilen, &p->src) == EMUL_OK;
     p->src = reg_get(r, &p->in, p->reg, p->size);
-    if (p->kind >= K_BTS)
+    if (p->kind == K_BTS || p->kind == K_BTR || p->kind == K_BTC)
         bit_string_address(p);
     return true;
 }
