@@ -29,7 +29,7 @@ int mm_check_descriptor(uint64_t *desc)
 
     if (!(b & DESC_P))
         return 0; /* using it faults */
-    if (dpl < 3) /* the guest kernel runs in ring 3: nothing of it may be more privileged */
+    if (dpl < 3)  /* the guest kernel runs in ring 3: nothing of it may be more privileged */
         dpl = 3;
     b = (b & ~DESC_DPL) | (dpl << 13);
     if (!(b & DESC_S)) {

@@ -87,7 +87,8 @@ static int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
     pg = frame_info(mfn);
     if (table->linear < 0 || table->linear == INT16_MAX || pg->linear > 0 ||
         pg->linear == INT16_MIN ||
-        (pg->type_info & (PGT_type_mask | PGT_validated)) != (mm_level_type(level) | PGT_validated) ||
+        (pg->type_info & (PGT_type_mask | PGT_validated)) !=
+            (mm_level_type(level) | PGT_validated) ||
         mm_get_page_type(mfn, mm_level_type(level))) {
         mm_put_page(mfn);
         return -PV_EINVAL;

@@ -8,9 +8,9 @@
 #include "frame.h"
 #include "mm.h"
 
-#define MMF_FRAMES 1024     /* machine frames in the fake frame table */
-#define MMF_FIRST_RAM 16    /* frames below stay the hypervisor's */
-#define MMF_HV_FRAME 5      /* a frame the hypervisor owns */
+#define MMF_FRAMES 1024  /* machine frames in the fake frame table */
+#define MMF_FIRST_RAM 16 /* frames below stay the hypervisor's */
+#define MMF_HV_FRAME 5   /* a frame the hypervisor owns */
 #define MMF_BEYOND (MMF_FRAMES + 100)
 #define MMF_ALL_ONES 0xffffffffffULL /* the 40-bit frame field all ones */
 #define MMF_HV_SLOT_MARK(s) (((0x8000000ULL + (s)) << 12) | 0x63) /* beyond the machine */

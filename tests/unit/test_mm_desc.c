@@ -46,14 +46,14 @@ static void test_descriptor_matrix(void **state)
                         if (p && s) {
                             want |= 3ULL << 45; /* DPL raised to 3 */
                         } else if (p && type == 0xc) {
-                            want_rc = low ? -PV_EINVAL : 0; /* no parameter count */
+                            want_rc = low ? -PV_EINVAL : 0;             /* no parameter count */
                             want = (want & ~(3ULL << 45)) | 3ULL << 16; /* DPL 0, RPL 3 */
                         } else if (p && type != 0) {
                             want_rc = -PV_EINVAL; /* TSS, LDT, interrupt/trap gates... */
                         }
                         if (mm_check_descriptor(&d) != want_rc)
-                            fail_msg("type %#x s %u dpl %u p %u low %#x: expected %d", type, s,
-                                     dpl, p, low, want_rc);
+                            fail_msg("type %#x s %u dpl %u p %u low %#x: expected %d", type, s, dpl,
+                                     p, low, want_rc);
                         if (!want_rc)
                             assert_int_equal(d, want);
                         else
@@ -199,12 +199,12 @@ static void test_preserve_ad(void **state)
     for (unsigned path = 0; path < 2; path++) { /* same references, then new ones */
         uint64_t flags = path ? PTE_P : PTE_P | PTE_RW | PTE_US;
 
-        assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l1, 6), mmf_pte(data, PTE_P | PTE_RW | PTE_US),
-                                      false),
-                         0);
+        assert_int_equal(
+            mm_mod_entry(&dom_a, mmf_maddr(l1, 6), mmf_pte(data, PTE_P | PTE_RW | PTE_US), false),
+            0);
         *e |= PTE_A | PTE_D; /* the CPU used the mapping */
-        assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l1, 6), mmf_pte(data, flags | PTE_NX), true),
-                         0);
+        assert_int_equal(
+            mm_mod_entry(&dom_a, mmf_maddr(l1, 6), mmf_pte(data, flags | PTE_NX), true), 0);
         assert_int_equal(*e & (PTE_A | PTE_D), PTE_A | PTE_D);
         assert_int_equal(*e & PTE_NX, PTE_NX);
         *e |= PTE_A | PTE_D;
@@ -240,7 +240,8 @@ static void test_count_limits(void **state)
     pg->type_info -= PGT_count_mask - 1;
     pg->count = UINT32_MAX;
     assert_int_equal(mm_get_page(data, &dom_a), -PV_EINVAL);
-    assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l1, 2), mmf_pte(data, PTE_P), false), -PV_EBUSY);
+    assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l1, 2), mmf_pte(data, PTE_P), false),
+                     -PV_EBUSY);
     pg->count = 2;
     assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l2, 0), mmf_pte(child, PTE_P), false), 0);
     frame_info(child)->type_info += PGT_count_mask - 1;
@@ -254,9 +255,9 @@ static void test_count_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_descriptor_matrix),  cmocka_unit_test(test_call_gate_selectors),
-        cmocka_unit_test(test_descriptor_pages),   cmocka_unit_test(test_mod_entry_plain_memory),
-        cmocka_unit_test(test_preserve_ad),        cmocka_unit_test(test_count_limits),
+        cmocka_unit_test(test_descriptor_matrix), cmocka_unit_test(test_call_gate_selectors),
+        cmocka_unit_test(test_descriptor_pages),  cmocka_unit_test(test_mod_entry_plain_memory),
+        cmocka_unit_test(test_preserve_ad),       cmocka_unit_test(test_count_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,20 +60,13 @@ static const struct flag_rule {
     uint64_t bit;
     bool l1_ok, ln_ok;
 } flags[] = {
-    {"no extra flag", 0, true, true},
-    {"PWT", 1UL << 3, false, false},
-    {"PCD", 1UL << 4, false, false},
-    {"A", 1UL << 5, true, true},
-    {"D", 1UL << 6, true, true},
-    {"PAT/PSE", 1UL << 7, false, false},
-    {"G", 1UL << 8, true, false},
-    {"avail 9", 1UL << 9, true, true},
-    {"avail 10", 1UL << 10, true, true},
-    {"avail 11", 1UL << 11, true, true},
-    {"bit 52", 1UL << 52, true, true},
-    {"bit 58", 1UL << 58, true, true},
-    {"bit 61", 1UL << 61, true, true},
-    {"bit 62 (grant)", 1UL << 62, false, true},
+    {"no extra flag", 0, true, true},    {"PWT", 1UL << 3, false, false},
+    {"PCD", 1UL << 4, false, false},     {"A", 1UL << 5, true, true},
+    {"D", 1UL << 6, true, true},         {"PAT/PSE", 1UL << 7, false, false},
+    {"G", 1UL << 8, true, false},        {"avail 9", 1UL << 9, true, true},
+    {"avail 10", 1UL << 10, true, true}, {"avail 11", 1UL << 11, true, true},
+    {"bit 52", 1UL << 52, true, true},   {"bit 58", 1UL << 58, true, true},
+    {"bit 61", 1UL << 61, true, true},   {"bit 62 (grant)", 1UL << 62, false, true},
     {"NX", 1UL << 63, true, true},
 };
 #define NR_FLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -133,9 +126,8 @@ static uint64_t make_target(enum target kind, unsigned level, uint64_t table)
         return pinned(level == 1 ? 1 : level - 1);
     case WRITABLE:
         m = mmf_frame(&dom_a);
-        assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(pinned(1), 0), mmf_pte(m, PTE_P | PTE_RW),
-                                      false),
-                         0);
+        assert_int_equal(
+            mm_mod_entry(&dom_a, mmf_maddr(pinned(1), 0), mmf_pte(m, PTE_P | PTE_RW), false), 0);
         return m;
     case WRONG_LEVEL:
         return pinned(wrong_level(level));
@@ -267,9 +259,13 @@ static void run_level(unsigned level, bool via_mod)
     for (unsigned t = 0; t < NR_TARGETS; t++)
         for (unsigned f = 0; f < NR_FLAGS; f++)
             for (unsigned bits = 0; bits < 8; bits++, n++) {
-                struct pte_case c = {.level = level, .target = t, .flag = f,
+                struct pte_case c = {.level = level,
+                                     .target = t,
+                                     .flag = f,
                                      .slot = slots[n % (sizeof(slots) / sizeof(slots[0]))],
-                                     .present = bits & 1, .rw = bits & 2, .us = bits & 4,
+                                     .present = bits & 1,
+                                     .rw = bits & 2,
+                                     .us = bits & 4,
                                      .via_mod = via_mod};
                 run_case(&c);
             }
@@ -332,10 +328,10 @@ static void test_l4_hypervisor_slots(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_l1_validate), cmocka_unit_test(test_l1_mod_entry),
-        cmocka_unit_test(test_l2_validate), cmocka_unit_test(test_l2_mod_entry),
-        cmocka_unit_test(test_l3_validate), cmocka_unit_test(test_l3_mod_entry),
-        cmocka_unit_test(test_l4_validate), cmocka_unit_test(test_l4_mod_entry),
+        cmocka_unit_test(test_l1_validate),         cmocka_unit_test(test_l1_mod_entry),
+        cmocka_unit_test(test_l2_validate),         cmocka_unit_test(test_l2_mod_entry),
+        cmocka_unit_test(test_l3_validate),         cmocka_unit_test(test_l3_mod_entry),
+        cmocka_unit_test(test_l4_validate),         cmocka_unit_test(test_l4_mod_entry),
         cmocka_unit_test(test_l4_hypervisor_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

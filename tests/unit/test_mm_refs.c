@@ -33,14 +33,25 @@ static const struct pin_step {
     unsigned level;
     int rc;
 } pin_script[] = {
-    {PIN, 0, 1, 0},           {PIN, 0, 1, -PV_EINVAL},  /* pinned once only */
-    {PIN, 0, 2, -PV_EINVAL},  /* typed L1 */
+    {PIN, 0, 1, 0},
+    {PIN, 0, 1, -PV_EINVAL},   /* pinned once only */
+    {PIN, 0, 2, -PV_EINVAL},   /* typed L1 */
     {UNPIN, 1, 0, -PV_EINVAL}, /* not pinned */
-    {UNPIN, 0, 0, 0},         {UNPIN, 0, 0, -PV_EINVAL}, {PIN, 0, 2, 0}, /* type free again */
-    {PIN, 1, 3, 0},           {PIN, 2, 4, 0},           {PIN, 0, 0, -PV_EINVAL},
-    {PIN, 1, 5, -PV_EINVAL},  {PIN, 3, 1, -PV_EINVAL},  {UNPIN, 3, 0, -PV_EINVAL},
-    {PIN, 4, 1, -PV_EINVAL},  {UNPIN, 4, 0, -PV_EINVAL}, {PIN, 5, 1, -PV_EINVAL},
-    {UNPIN, 5, 0, -PV_EINVAL}, {UNPIN, 0, 0, 0},        {UNPIN, 1, 0, 0},
+    {UNPIN, 0, 0, 0},
+    {UNPIN, 0, 0, -PV_EINVAL},
+    {PIN, 0, 2, 0}, /* type free again */
+    {PIN, 1, 3, 0},
+    {PIN, 2, 4, 0},
+    {PIN, 0, 0, -PV_EINVAL}, /* no level 0 */
+    {PIN, 1, 5, -PV_EINVAL}, /* nor 5 */
+    {PIN, 3, 1, -PV_EINVAL}, /* not the caller's frame */
+    {UNPIN, 3, 0, -PV_EINVAL},
+    {PIN, 4, 1, -PV_EINVAL}, /* nobody's */
+    {UNPIN, 4, 0, -PV_EINVAL},
+    {PIN, 5, 1, -PV_EINVAL}, /* no frame at all */
+    {UNPIN, 5, 0, -PV_EINVAL},
+    {UNPIN, 0, 0, 0},
+    {UNPIN, 1, 0, 0},
     {UNPIN, 2, 0, 0},
 };
 
@@ -54,8 +65,8 @@ static void test_pin_unpin_script(void **state)
     f[3] = mmf_frame(&dom_b), f[4] = mmf_free_frame(), f[5] = MMF_BEYOND;
     for (unsigned i = 0; i < sizeof(pin_script) / sizeof(pin_script[0]); i++) {
         const struct pin_step *s = &pin_script[i];
-        int rc = s->op == PIN ? mm_pin(&dom_a, f[s->frame], s->level)
-                              : mm_unpin(&dom_a, f[s->frame]);
+        int rc =
+            s->op == PIN ? mm_pin(&dom_a, f[s->frame], s->level) : mm_unpin(&dom_a, f[s->frame]);
 
         if (rc != s->rc)
             fail_msg("step %u: got %d, expected %d", i, rc, s->rc);

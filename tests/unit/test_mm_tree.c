@@ -129,8 +129,8 @@ static const struct poison {
 
 static uint64_t table_mfn(const struct tree *t, enum table which)
 {
-    const uint64_t mfns[] = {t->l4,    t->l3[0], t->l3[1], t->l2[0], t->l2[1],
-                             t->l2[2], t->l2[3], t->l1[0], t->l1[2], t->l1[3],
+    const uint64_t mfns[] = {t->l4,    t->l3[0], t->l3[1], t->l2[0],  t->l2[1],
+                             t->l2[2], t->l2[3], t->l1[0], t->l1[2],  t->l1[3],
                              t->l1[5], t->l1[6], t->l1[7], t->data[3]};
 
     return mfns[which];
@@ -318,8 +318,10 @@ static void test_teardown_everything(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tree_pin_and_teardown), cmocka_unit_test(test_tree_rollback),
-        cmocka_unit_test(test_linear_l4),             cmocka_unit_test(test_roots),
+        cmocka_unit_test(test_tree_pin_and_teardown),
+        cmocka_unit_test(test_tree_rollback),
+        cmocka_unit_test(test_linear_l4),
+        cmocka_unit_test(test_roots),
         cmocka_unit_test(test_teardown_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
