@@ -54,7 +54,7 @@ static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, cons
     f[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) | (*mask ? 0 : X86_EFLAGS_IF) |
              ((uint64_t)v->iopl << 12 & X86_EFLAGS_IOPL);
     f[n++] = r->rsp;
-    f[n++] = was_kernel ? r->ss & ~3UL : r->ss;
+    f[n++] = r->ss; /* only CS tells kernel from user context, as in Xen */
     sp -= n * 8;
     if (!is_canonical(sp) || guest_copy_to(sp, f, n * 8))
         return false;
