@@ -3,12 +3,13 @@
  * one. It keeps a set of pages filled with a pattern, checksums them round after round and
  * yields in between; with "wait=N" on its command line it keeps going until domain N has
  * ended (an unprivileged remote_shutdown of N answers -EPERM while N runs, -ESRCH after), then
- * does a few more rounds. PASS means its memory and its results stayed intact throughout.
+ * does "rounds=" more rounds (default 20). PASS means its memory and its results stayed
+ * intact throughout.
  */
 #include "bt.h"
 
 #define NR_PAGES 32
-#define ROUNDS_AFTER 20
+#define ROUNDS_AFTER 20 /* default for "rounds=" */
 #define MAX_WAIT_ROUNDS 200000
 
 static uint64_t *pages[NR_PAGES];
@@ -80,13 +81,14 @@ static void wait_for(unsigned domid, uint64_t want)
 
 GK_TEST(isolation_peer)
 {
-    uint64_t want, domid;
+    uint64_t want, domid, rounds = ROUNDS_AFTER;
 
     fill();
     want = round_sum();
     if (bt_cmdline_uint("wait", &domid))
         wait_for((unsigned)domid, want);
-    for (unsigned i = 0; i < ROUNDS_AFTER && !gk_test_failed(); i++)
+    bt_cmdline_uint("rounds", &rounds);
+    for (uint64_t i = 0; i < rounds && !gk_test_failed(); i++)
         one_round(want);
     for (unsigned p = 0; p < NR_PAGES; p++)
         for (unsigned w = 0; w < 512; w++)
