@@ -29,10 +29,10 @@ static long c_console_write(uint64_t p)
     return gk_hypercall(PV_HYPERCALL_console_io, PV_CONSOLEIO_write, 16, p, 0, 0);
 }
 
-#define XENVER_CALL(fn, cmd)                                                                      \
-    static long fn(uint64_t p)                                                                    \
-    {                                                                                             \
-        return gk_hypercall(PV_HYPERCALL_xen_version, cmd, p, 0, 0, 0);                           \
+#define XENVER_CALL(fn, cmd)                                                                       \
+    static long fn(uint64_t p)                                                                     \
+    {                                                                                              \
+        return gk_hypercall(PV_HYPERCALL_xen_version, cmd, p, 0, 0, 0);                            \
     }
 XENVER_CALL(c_extraversion, PV_XENVER_extraversion)
 XENVER_CALL(c_compile_info, PV_XENVER_compile_info)
@@ -42,10 +42,10 @@ XENVER_CALL(c_platform_parameters, PV_XENVER_platform_parameters)
 XENVER_CALL(c_get_features, PV_XENVER_get_features)
 XENVER_CALL(c_guest_handle, PV_XENVER_guest_handle)
 
-#define SUBOP_CALL(fn, nr, cmd)                                                                   \
-    static long fn(uint64_t p)                                                                    \
-    {                                                                                             \
-        return gk_hypercall(nr, cmd, p, 0, 0, 0);                                                 \
+#define SUBOP_CALL(fn, nr, cmd)                                                                    \
+    static long fn(uint64_t p)                                                                     \
+    {                                                                                              \
+        return gk_hypercall(nr, cmd, p, 0, 0, 0);                                                  \
     }
 SUBOP_CALL(c_shutdown, PV_HYPERCALL_sched_op, PV_SCHEDOP_shutdown)
 SUBOP_CALL(c_shutdown_code, PV_HYPERCALL_sched_op, PV_SCHEDOP_shutdown_code)
@@ -154,7 +154,9 @@ static void check_nested_pointers(void)
 }
 
 extern const uint64_t gk_trap_stubs[256]; /* the kit's per-vector entry stubs (entry.asm) */
+/* clang-format off */
 BT_TRIGGER(trig_int_0x88, "", "int $0x88", "");
+/* clang-format on */
 
 /* A trap table whose first entry is mapped and whose second runs off the mapping: Xen takes
  * entries one at a time, so the first is installed before -EFAULT. */
@@ -163,8 +165,8 @@ static void check_trap_table_crossing(void)
     struct pv_trap_info *t = (struct pv_trap_info *)(uintptr_t)(map_end - 24);
     struct gk_regs f;
 
-    *t = (struct pv_trap_info){.vector = 0x88, .flags = 3, .cs = PV_FLAT_KERNEL_CS,
-                               .address = gk_trap_stubs[0x88]};
+    *t = (struct pv_trap_info){
+        .vector = 0x88, .flags = 3, .cs = PV_FLAT_KERNEL_CS, .address = gk_trap_stubs[0x88]};
     *(volatile uint64_t *)(uintptr_t)(map_end - 8) = 0x89; /* vector 0x89, flags, cs */
     GK_EXPECT_EQ(gk_hypercall_set_trap_table(t), -PV_EFAULT);
     GK_EXPECT(bt_trap(trig_int_0x88, &f, NULL) && f.vector == 0x88);
@@ -175,8 +177,8 @@ static void check_trap_table_crossing(void)
 static void check_unknown_numbers(void)
 {
     static const uint64_t via_page[] = {11, 31, 38, 40, 43, 47, 56, 127};
-    static const uint64_t raw[] = {128, 129, 1000, 0xffffffff, (1ULL << 32) | 17,
-                                   (1ULL << 63) | 17, ~0ULL};
+    static const uint64_t raw[] = {
+        128, 129, 1000, 0xffffffff, (1ULL << 32) | 17, (1ULL << 63) | 17, ~0ULL};
 
     for (unsigned i = 0; i < sizeof(via_page) / sizeof(via_page[0]); i++)
         if (gk_hypercall_nr(via_page[i], 0, 0, 0, 0, 0) != -PV_ENOSYS)

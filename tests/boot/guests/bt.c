@@ -130,8 +130,7 @@ uint64_t bt_rdmsr(uint32_t msr)
 
 void bt_wrmsr(uint32_t msr, uint64_t val)
 {
-    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-                     : "memory");
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)) : "memory");
 }
 
 long bt_fpu_taskswitch(int set)
@@ -175,7 +174,9 @@ uint64_t bt_l4_mfn(void)
     return gk_virt_to_mfn((const void *)(uintptr_t)gk_start_info->pt_base);
 }
 
+/* clang-format off */
 BT_TRIGGER(bt_probe_read, "movq bt_arg(%rip), %rax", "movb (%rax), %dl", "");
+/* clang-format on */
 
 bool bt_is_unmapped(uint64_t va)
 {

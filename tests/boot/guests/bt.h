@@ -45,6 +45,7 @@ extern volatile uint64_t bt_arg;
  * after may use rax, rdx, rsi, rdi, r8-r10 freely and must keep the stack balanced around
  * the recorded rsp.
  */
+/* clang-format off */
 #define BT_TRIGGER(name, setup, insn, after)                                                      \
     void name(void);                                                                              \
     extern const char name##_insn[], name##_end[];                                                \
@@ -59,6 +60,7 @@ extern volatile uint64_t bt_arg;
             ".globl " #name "_insn\n" #name "_insn:\n\t" insn "\n"                                \
             ".globl " #name "_end\n" #name "_end:\n\t" after "\n\tret\n"                          \
             ".popsection")
+/* clang-format on */
 
 /*
  * Run fn. If it traps into one of the kit's trap stubs (an exception, a software interrupt,
@@ -92,8 +94,8 @@ extern uint64_t bt_frame_iopl;
 /* Compare one value and report "what: field = got, expected want" on mismatch. */
 bool bt_eq_at(const char *file, int line, const char *what, const char *field, uint64_t got,
               uint64_t want);
-#define BT_EQ(what, got, want) bt_eq_at(__FILE__, __LINE__, what, #got, (uint64_t)(got), \
-                                        (uint64_t)(want))
+#define BT_EQ(what, got, want)                                                                     \
+    bt_eq_at(__FILE__, __LINE__, what, #got, (uint64_t)(got), (uint64_t)(want))
 
 /* The virtual event mask (vcpu_info.evtchn_upcall_mask): read from shared_info when it is
  * mapped, else 1 (the start-of-day value, which the kit never clears without shared_info). */

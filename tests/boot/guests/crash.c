@@ -15,6 +15,7 @@
 /* void iret_to(uint64_t cs): iret hypercall to its own return path with selector cs (kernel
  * rsp, rflags with events masked); it returns only if the hypervisor accepts the frame. */
 void iret_to(uint64_t cs);
+/* clang-format off */
 __asm__(".pushsection .text.iret_to,\"ax\",@progbits\n"
         ".globl iret_to\niret_to:\n\t"
         "movq %rsp, %rax\n\t"
@@ -28,14 +29,17 @@ __asm__(".pushsection .text.iret_to,\"ax\",@progbits\n"
         "jmp hypercall_page + " BT_STR(PV_HYPERCALL_iret) " * 32\n"
         "1:\tret\n"
         ".popsection");
+/* clang-format on */
 
 /* void iret_on_stack(uint64_t rsp): switch to rsp and take the iret stub from there. */
 void iret_on_stack(uint64_t rsp);
+/* clang-format off */
 __asm__(".pushsection .text.iret_on_stack,\"ax\",@progbits\n"
         ".globl iret_on_stack\niret_on_stack:\n\t"
         "movq %rdi, %rsp\n\t"
         "jmp hypercall_page + " BT_STR(PV_HYPERCALL_iret) " * 32\n"
         ".popsection");
+/* clang-format on */
 
 static void user_spin(void)
 {
@@ -60,8 +64,7 @@ static void crash(const char *mode)
     } else if (gk_strcmp(mode, "user") == 0) {
         static uint8_t stack[4096] __attribute__((aligned(16)));
 
-        gk_user_enter((uint64_t)(uintptr_t)user_spin, (uint64_t)(uintptr_t)(stack + 4096),
-                      0x2);
+        gk_user_enter((uint64_t)(uintptr_t)user_spin, (uint64_t)(uintptr_t)(stack + 4096), 0x2);
     } else {
         GK_FAIL("unknown mode \"%s\"", mode);
         return;

@@ -28,6 +28,7 @@ static uint8_t kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 
 /* Copy the frame, then resume fs_ctx with rax = 1 (a longjmp in guest kernel mode). */
 void failsafe_entry(void);
+/* clang-format off */
 __asm__(".pushsection .text.failsafe_entry,\"ax\",@progbits\n"
         ".globl failsafe_entry\nfailsafe_entry:\n\t"
         "movq %rax, fs_rax(%rip)\n\t"
@@ -43,6 +44,7 @@ __asm__(".pushsection .text.failsafe_entry,\"ax\",@progbits\n"
         "movq 24(%rdi), %r13\n\tmovq 32(%rdi), %r14\n\tmovq 40(%rdi), %r15\n\t"
         "movq 48(%rdi), %rsp\n\tmovl $1, %eax\n\tjmp *56(%rdi)\n"
         ".popsection");
+/* clang-format on */
 
 /*
  * void bad_iret(uint64_t cs, uint64_t ss): iret hypercall to bad_iret_target with the given
@@ -51,6 +53,7 @@ __asm__(".pushsection .text.failsafe_entry,\"ax\",@progbits\n"
  */
 void bad_iret(uint64_t cs, uint64_t ss);
 extern const char bad_iret_target[];
+/* clang-format off */
 __asm__(".pushsection .text.bad_iret,\"ax\",@progbits\n"
         ".globl bad_iret\nbad_iret:\n\t"
         "movq %rsp, %rax\n\t"
@@ -70,6 +73,7 @@ __asm__(".pushsection .text.bad_iret,\"ax\",@progbits\n"
         "incq fs_reached(%rip)\n\t"
         "ret\n"
         ".popsection");
+/* clang-format on */
 
 struct variant {
     const char *what;
@@ -130,15 +134,17 @@ static void run_variant(const struct variant *v)
     check_frame(v, bt_pre_rsp);
 }
 
+/* clang-format off */
 BT_TRIGGER(trig_ud2, "", "ud2", "");
+/* clang-format on */
 
 GK_TEST(failsafe)
 {
     struct pv_callback_register cb = {.type = PV_CALLBACKTYPE_failsafe,
                                       .flags = PV_CALLBACKF_mask_events,
                                       .address = (uint64_t)(uintptr_t)failsafe_entry};
-    struct bt_expect e = {.what = "#UD after the failsafe entries", .vector = GK_VEC_UD,
-                          .rip = trig_ud2_insn};
+    struct bt_expect e = {
+        .what = "#UD after the failsafe entries", .vector = GK_VEC_UD, .rip = trig_ud2_insn};
     struct gk_regs f;
 
     GK_ASSERT_EQ(gk_user_init(), 0); /* the RPL 3 variant needs a user page table */

@@ -13,7 +13,9 @@
 
 static uint64_t kernel_word = 0x6b6b;
 
+/* clang-format off */
 BT_TRIGGER(u_read_gs_sel, "", "movl %gs, %eax", "");
+/* clang-format on */
 
 static uint64_t user_gs_selector(void)
 {

@@ -76,7 +76,7 @@ static void check_features(void)
 
     GK_EXPECT_EQ(gk_hypercall_xen_version(PV_XENVER_get_features, &fi), 0);
     GK_EXPECT_EQ(fi.submap_idx, 0);
-    GK_EXPECT_EQ(fi.submap & (1u << PV_XENFEAT_dom0), 0); /* a domU */
+    GK_EXPECT_EQ(fi.submap & (1u << PV_XENFEAT_dom0), 0);                    /* a domU */
     GK_EXPECT_EQ(fi.submap & (1u << PV_XENFEAT_auto_translated_physmap), 0); /* PV */
     gk_test_log("features word 0: %#x", fi.submap);
     fi.submap_idx = 1;
@@ -140,8 +140,10 @@ static void check_sched_op(void)
 
 extern const uint64_t gk_trap_stubs[256]; /* the kit's per-vector entry stubs (entry.asm) */
 
+/* clang-format off */
 BT_TRIGGER(trig_int_0x86, "", "int $0x86", "");
 BT_TRIGGER(trig_int_0x87, "", "int $0x87", "");
+/* clang-format on */
 
 static unsigned soft_int_vector(void (*fn)(void))
 {
@@ -152,8 +154,8 @@ static unsigned soft_int_vector(void (*fn)(void))
 
 static struct pv_trap_info entry(unsigned vector, uint64_t address)
 {
-    return (struct pv_trap_info){.vector = (uint8_t)vector, .flags = 3,
-                                 .cs = PV_FLAT_KERNEL_CS, .address = address};
+    return (struct pv_trap_info){
+        .vector = (uint8_t)vector, .flags = 3, .cs = PV_FLAT_KERNEL_CS, .address = address};
 }
 
 static void check_trap_table(void)
@@ -188,9 +190,10 @@ void gk_event_entry(void), gk_failsafe_entry(void), gk_syscall_entry(void); /* t
 
 static long cb_register(unsigned type, uint64_t address)
 {
-    struct pv_callback_register r = {.type = (uint16_t)type, .address = address,
-                                     .flags = type == PV_CALLBACKTYPE_event
-                                                  ? 0 : PV_CALLBACKF_mask_events};
+    struct pv_callback_register r = {
+        .type = (uint16_t)type,
+        .address = address,
+        .flags = type == PV_CALLBACKTYPE_event ? 0 : PV_CALLBACKF_mask_events};
 
     return gk_hypercall_callback_op(PV_CALLBACKOP_register, &r);
 }
@@ -252,8 +255,9 @@ static void check_stack_fpu(void)
 {
     static uint8_t stack[4096] __attribute__((aligned(16)));
 
-    GK_EXPECT_EQ(gk_hypercall_stack_switch(PV_FLAT_KERNEL_SS,
-                                           (uint64_t)(uintptr_t)(stack + sizeof(stack))), 0);
+    GK_EXPECT_EQ(
+        gk_hypercall_stack_switch(PV_FLAT_KERNEL_SS, (uint64_t)(uintptr_t)(stack + sizeof(stack))),
+        0);
     GK_EXPECT_EQ(bt_fpu_taskswitch(1), 0);
     GK_EXPECT_EQ(bt_read_cr0() & BT_CR0_TS, BT_CR0_TS);
     GK_EXPECT_EQ(bt_fpu_taskswitch(0), 0);
@@ -287,14 +291,17 @@ static uint64_t read_gs0(void)
     return v;
 }
 
+/* clang-format off */
 BT_TRIGGER(trig_wrmsr_fs_noncanon,
            "movl $" BT_STR(MSR_FS_BASE) ", %ecx; xorl %eax, %eax; movl $0x80000000, %edx",
            "wrmsr", "");
+/* clang-format on */
 
 static void check_segment_base(void)
 {
     const uint64_t fsb = (uint64_t)(uintptr_t)&fs_word, gsb = (uint64_t)(uintptr_t)&gs_word;
-    struct bt_expect e = {.what = "wrmsr FS_BASE non-canonical", .vector = GK_VEC_GP,
+    struct bt_expect e = {.what = "wrmsr FS_BASE non-canonical",
+                          .vector = GK_VEC_GP,
                           .rip = trig_wrmsr_fs_noncanon_insn};
     struct gk_regs f;
 
@@ -334,9 +341,8 @@ static void check_vm_assist(void)
         PV_VMASST_TYPE_writable_pagetables, PV_VMASST_TYPE_pae_extended_cr3,
         PV_VMASST_TYPE_architectural_iopl, PV_VMASST_TYPE_runstate_update_flag,
         PV_VMASST_TYPE_m2p_strict};
-    static const unsigned invalid[] = {PV_VMASST_TYPE_4gb_segments,
-                                       PV_VMASST_TYPE_4gb_segments_notify, 6, 31, 33, 63, 64,
-                                       1000};
+    static const unsigned invalid[] = {
+        PV_VMASST_TYPE_4gb_segments, PV_VMASST_TYPE_4gb_segments_notify, 6, 31, 33, 63, 64, 1000};
 
     for (unsigned i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
         GK_EXPECT_EQ(gk_hypercall_vm_assist(PV_VMASST_CMD_enable, valid[i]), 0);
@@ -356,12 +362,14 @@ static void check_vm_assist(void)
 #define DR7_L0 0x1ULL
 #define DR7_GD 0x2000ULL
 
+/* clang-format off */
 BT_TRIGGER(trig_breakpoint, "", "nop", "");
+/* clang-format on */
 
 static void check_debugreg(void)
 {
-    struct bt_expect e = {.what = "DR0 instruction breakpoint", .vector = GK_VEC_DB,
-                          .rip = trig_breakpoint_insn};
+    struct bt_expect e = {
+        .what = "DR0 instruction breakpoint", .vector = GK_VEC_DB, .rip = trig_breakpoint_insn};
     struct gk_regs f;
 
     for (int r = 0; r < 4; r++) {
@@ -416,8 +424,8 @@ static long max_gpfn(void)
 static void check_reservations(void)
 {
     const long nr = (long)gk_start_info->nr_pages;
-    static const unsigned cmds[] = {PV_XENMEM_current_reservation,
-                                    PV_XENMEM_maximum_reservation, PV_XENMEM_maximum_gpfn};
+    static const unsigned cmds[] = {PV_XENMEM_current_reservation, PV_XENMEM_maximum_reservation,
+                                    PV_XENMEM_maximum_gpfn};
 
     GK_EXPECT_EQ(memop_domid(PV_XENMEM_current_reservation, PV_DOMID_SELF), nr);
     GK_EXPECT_EQ(memop_domid(PV_XENMEM_maximum_reservation, PV_DOMID_SELF), nr);
@@ -429,8 +437,7 @@ static void check_reservations(void)
         GK_EXPECT_EQ(memop_domid(cmds[i], peer_id), -PV_EPERM);
         GK_EXPECT_EQ(memop_domid(cmds[i], UNKNOWN_DOMID), -PV_ESRCH);
         /* These sub-ops take no continuation: extra command bits are -EINVAL. */
-        GK_EXPECT_EQ(memop_domid(cmds[i] | (1u << MEMOP_EXTENT_SHIFT), PV_DOMID_SELF),
-                     -PV_EINVAL);
+        GK_EXPECT_EQ(memop_domid(cmds[i] | (1u << MEMOP_EXTENT_SHIFT), PV_DOMID_SELF), -PV_EINVAL);
     }
 }
 
@@ -492,8 +499,9 @@ static void check_memory_op(void)
     for (uint64_t pfn = 0; pfn < gk_start_info->nr_pages; pfn++)
         top = gk_pfn_to_mfn(pfn) > top ? gk_pfn_to_mfn(pfn) : top;
     GK_EXPECT_GT(max_page, (long)top); /* every frame we own is below it */
-    GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_maximum_ram_page | (1u << MEMOP_EXTENT_SHIFT),
-                                        NULL), -PV_EINVAL);
+    GK_EXPECT_EQ(
+        gk_hypercall_memory_op(PV_XENMEM_maximum_ram_page | (1u << MEMOP_EXTENT_SHIFT), NULL),
+        -PV_EINVAL);
     check_reservations();
     check_m2p(max_page);
     check_memory_map();

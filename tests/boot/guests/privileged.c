@@ -29,6 +29,7 @@
 static BT_ASM_USED uint8_t descriptor[16];
 static BT_ASM_USED uint8_t io_buf[16];
 
+/* clang-format off */
 BT_TRIGGER(trig_hlt, "", "hlt", "");
 BT_TRIGGER(trig_lgdt, "", "lgdt descriptor(%rip)", "");
 BT_TRIGGER(trig_lidt, "", "lidt descriptor(%rip)", "");
@@ -51,6 +52,7 @@ BT_TRIGGER(trig_sti, "", "sti", "");
 BT_TRIGGER(trig_ud2, "", "ud2", "");
 BT_TRIGGER(trig_wbinvd, "", "wbinvd", "");
 BT_TRIGGER(trig_fnop, "", "fnop", "");
+/* clang-format on */
 
 static void expect_gp(const char *what, void (*fn)(void), const void *rip)
 {
@@ -147,8 +149,8 @@ static void check_cpuid(void)
         check_xen_leaves("plain", bt_cpuid);
     } else {
         gk_test_log("no CPUID faulting on this %.4s%.4s%.4s CPU: plain CPUID runs natively, "
-                    "not checked", (const char *)&r[1], (const char *)&r[3],
-                    (const char *)&r[2]);
+                    "not checked",
+                    (const char *)&r[1], (const char *)&r[3], (const char *)&r[2]);
     }
 }
 
@@ -182,12 +184,24 @@ static uint64_t read_dr(int n)
     uint64_t v = 0;
 
     switch (n) {
-    case 0: __asm__ volatile("movq %%dr0, %0" : "=r"(v)); break;
-    case 1: __asm__ volatile("movq %%dr1, %0" : "=r"(v)); break;
-    case 2: __asm__ volatile("movq %%dr2, %0" : "=r"(v)); break;
-    case 3: __asm__ volatile("movq %%dr3, %0" : "=r"(v)); break;
-    case 6: __asm__ volatile("movq %%dr6, %0" : "=r"(v)); break;
-    case 7: __asm__ volatile("movq %%dr7, %0" : "=r"(v)); break;
+    case 0:
+        __asm__ volatile("movq %%dr0, %0" : "=r"(v));
+        break;
+    case 1:
+        __asm__ volatile("movq %%dr1, %0" : "=r"(v));
+        break;
+    case 2:
+        __asm__ volatile("movq %%dr2, %0" : "=r"(v));
+        break;
+    case 3:
+        __asm__ volatile("movq %%dr3, %0" : "=r"(v));
+        break;
+    case 6:
+        __asm__ volatile("movq %%dr6, %0" : "=r"(v));
+        break;
+    case 7:
+        __asm__ volatile("movq %%dr7, %0" : "=r"(v));
+        break;
     }
     return v;
 }
@@ -195,12 +209,24 @@ static uint64_t read_dr(int n)
 static void write_dr(int n, uint64_t v)
 {
     switch (n) {
-    case 0: __asm__ volatile("movq %0, %%dr0" ::"r"(v)); break;
-    case 1: __asm__ volatile("movq %0, %%dr1" ::"r"(v)); break;
-    case 2: __asm__ volatile("movq %0, %%dr2" ::"r"(v)); break;
-    case 3: __asm__ volatile("movq %0, %%dr3" ::"r"(v)); break;
-    case 6: __asm__ volatile("movq %0, %%dr6" ::"r"(v)); break;
-    case 7: __asm__ volatile("movq %0, %%dr7" ::"r"(v)); break;
+    case 0:
+        __asm__ volatile("movq %0, %%dr0" ::"r"(v));
+        break;
+    case 1:
+        __asm__ volatile("movq %0, %%dr1" ::"r"(v));
+        break;
+    case 2:
+        __asm__ volatile("movq %0, %%dr2" ::"r"(v));
+        break;
+    case 3:
+        __asm__ volatile("movq %0, %%dr3" ::"r"(v));
+        break;
+    case 6:
+        __asm__ volatile("movq %0, %%dr6" ::"r"(v));
+        break;
+    case 7:
+        __asm__ volatile("movq %0, %%dr7" ::"r"(v));
+        break;
     }
 }
 
@@ -225,9 +251,15 @@ static void check_debug_registers(void)
 static uint64_t port_in(uint64_t rax, int size)
 {
     switch (size) {
-    case 1: __asm__ volatile("inb $0x80, %%al" : "+a"(rax)); break;
-    case 2: __asm__ volatile("inw $0x80, %%ax" : "+a"(rax)); break;
-    default: __asm__ volatile("inl $0x80, %%eax" : "+a"(rax)); break;
+    case 1:
+        __asm__ volatile("inb $0x80, %%al" : "+a"(rax));
+        break;
+    case 2:
+        __asm__ volatile("inw $0x80, %%ax" : "+a"(rax));
+        break;
+    default:
+        __asm__ volatile("inl $0x80, %%eax" : "+a"(rax));
+        break;
     }
     return rax;
 }

@@ -10,6 +10,7 @@
 #include "bt.h"
 
 #define INT_TRIGGER(n) BT_TRIGGER(trig_int_##n, "", "int $" #n, "")
+/* clang-format off */
 INT_TRIGGER(0x02);
 INT_TRIGGER(0x20);
 INT_TRIGGER(0x80);
@@ -20,6 +21,7 @@ BT_TRIGGER(trig_int3, "", "int3", "");
 BT_TRIGGER(trig_int_3, "", "int $3", "");
 BT_TRIGGER(trig_int_4, "", "int $4", "");
 BT_TRIGGER(trig_into, "", ".byte 0xce", "");
+/* clang-format on */
 
 struct soft_int {
     unsigned vector;
@@ -39,8 +41,8 @@ static const struct soft_int ints[] = {
 static void expect_gp(const struct soft_int *s, const char *why)
 {
     char what[64];
-    struct bt_expect e = {.what = what, .vector = GK_VEC_GP,
-                          .error_code = (s->vector << 3) | 2, .rip = s->insn};
+    struct bt_expect e = {
+        .what = what, .vector = GK_VEC_GP, .error_code = (s->vector << 3) | 2, .rip = s->insn};
     struct gk_regs f;
 
     gk_snprintf(what, sizeof(what), "int $%#x %s", s->vector, why);
@@ -91,11 +93,9 @@ static void check_exception_gates(void)
     GK_EXPECT_EQ(gk_trap_install(GK_VEC_BP, 0, false), 0);
     GK_EXPECT_EQ(gk_trap_install(GK_VEC_OF, 0, false), 0);
     bt_expect_trap(&e, trig_int3, &f);
-    e = (struct bt_expect){.what = "int $3 with DPL 0", .vector = GK_VEC_BP,
-                           .rip = trig_int_3_end};
+    e = (struct bt_expect){.what = "int $3 with DPL 0", .vector = GK_VEC_BP, .rip = trig_int_3_end};
     bt_expect_trap(&e, trig_int_3, &f);
-    e = (struct bt_expect){.what = "int $4 with DPL 0", .vector = GK_VEC_OF,
-                           .rip = trig_int_4_end};
+    e = (struct bt_expect){.what = "int $4 with DPL 0", .vector = GK_VEC_OF, .rip = trig_int_4_end};
     bt_expect_trap(&e, trig_int_4, &f);
     e = (struct bt_expect){.what = "into", .vector = GK_VEC_UD, .rip = trig_into_insn};
     bt_expect_trap(&e, trig_into, &f);

@@ -9,8 +9,8 @@
  */
 #include "bt.h"
 
-#define PROBE_EVERY 4096          /* loop iterations between two probes */
-#define GAP_CYCLES 200000ULL      /* a TSC jump this large (~0.1 ms) means another domain ran */
+#define PROBE_EVERY 4096     /* loop iterations between two probes */
+#define GAP_CYCLES 200000ULL /* a TSC jump this large (~0.1 ms) means another domain ran */
 #define GIVE_UP_CYCLES (60ULL * 1000 * 1000 * 1000) /* ~20 s at 3 GHz: the worker is stuck */
 
 static uint64_t rdtsc(void)

@@ -18,8 +18,8 @@
 #define FCW_UNMASK_ZE 0x037b   /* x87 control word: defaults with zero-divide unmasked */
 #define MXCSR_UNMASK_ZE 0x1d80 /* MXCSR: defaults with zero-divide unmasked */
 #define MXCSR_DEFAULT 0x1f80
-#define MXCSR_ZE 0x4                      /* zero-divide flag */
-#define CR4_OSFXSR_OSXMMEXCPT 0x600ULL    /* FXSAVE/SSE enabled, #XM instead of #UD */
+#define MXCSR_ZE 0x4                   /* zero-divide flag */
+#define CR4_OSFXSR_OSXMMEXCPT 0x600ULL /* FXSAVE/SSE enabled, #XM instead of #UD */
 
 /* Operands of the trigger functions (referenced from their assembler text only). */
 static BT_ASM_USED const float one = 1.0f, zero = 0.0f;
@@ -27,6 +27,7 @@ static BT_ASM_USED const uint16_t fcw_unmask_ze = FCW_UNMASK_ZE;
 static BT_ASM_USED const uint32_t mxcsr_unmask_ze = MXCSR_UNMASK_ZE;
 static BT_ASM_USED uint8_t scratch[64] __attribute__((aligned(64)));
 
+/* clang-format off */
 BT_TRIGGER(trig_de, "xorl %esi, %esi; movl $1, %eax; xorl %edx, %edx", "divl %esi", "");
 BT_TRIGGER(trig_db_step, "", "pushfq; orq $0x100, (%rsp); popfq; nop", "");
 BT_TRIGGER(trig_bp, "", "int3", "");
@@ -53,9 +54,9 @@ BT_TRIGGER(trig_xm,
 BT_TRIGGER(trig_ac,
            "pushfq; orl $0x40000, (%rsp); popfq; leaq scratch+1(%rip), %rax",
            "movl (%rax), %edx", "pushfq; andl $~0x40000, (%rsp); popfq");
+/* clang-format on */
 
-static void expect(const char *what, void (*fn)(void), unsigned vec, uint64_t ec,
-                   const void *rip)
+static void expect(const char *what, void (*fn)(void), unsigned vec, uint64_t ec, const void *rip)
 {
     struct bt_expect e = {.what = what, .vector = vec, .error_code = ec, .rip = rip};
     struct gk_regs f;
@@ -81,7 +82,9 @@ static void check_simple_faults(void)
 
 static void check_single_step(void)
 {
-    struct bt_expect e = {.what = "#DB single step", .vector = GK_VEC_DB, .rip = trig_db_step_end,
+    struct bt_expect e = {.what = "#DB single step",
+                          .vector = GK_VEC_DB,
+                          .rip = trig_db_step_end,
                           .rflags_set = BT_RFLAGS_TF};
     struct gk_regs f;
 

@@ -14,8 +14,8 @@
  */
 #include "bt.h"
 
-#define SYS_PROBE 0x40   /* handled by probe_entry below */
-#define SYS_HOOK 0x41    /* handled by gk_syscall_hook (the kit's entry) */
+#define SYS_PROBE 0x40 /* handled by probe_entry below */
+#define SYS_HOOK 0x41  /* handled by gk_syscall_hook (the kit's entry) */
 #define PROBE_RESULT 0x5a5a
 #define HOOK_RESULT 0x8080
 #define HOOK_RCX 0xc0ffee
@@ -40,6 +40,7 @@ static BT_ASM_USED uint64_t user_gs_word = 0x05e4, kernel_gs_word = 0x4e4e;
  * uses the iret hypercall with VGCF_in_syscall.
  */
 void probe_entry(void);
+/* clang-format off */
 __asm__(".pushsection .text.probe_entry,\"ax\",@progbits\n"
         ".globl probe_entry\nprobe_entry:\n\t"
         "cmpq $" BT_STR(GK_SYSCALL_HOOK_BASE) ", %rax\n\t"
@@ -61,8 +62,10 @@ __asm__(".pushsection .text.probe_entry,\"ax\",@progbits\n"
         "pushq $" BT_STR(PV_VGCF_in_syscall) "\n\t"
         "jmp hypercall_page + " BT_STR(PV_HYPERCALL_iret) " * 32\n"
         ".popsection");
+/* clang-format on */
 
 /* User-mode programs: BT_TRIGGER functions run by gk_user_run; their result is rax. */
+/* clang-format off */
 #define AFTER_SAVE "movq %rcx, u_rcx(%rip); movq %r11, u_r11(%rip); movq %rax, u_rax(%rip); " \
                    "pushfq; popq u_rflags_after(%rip)"
 BT_TRIGGER(u_syscall, "stc; movq $" BT_STR(SYS_PROBE) ", %rax; movq $0x1234, %rdi", "syscall",
@@ -85,6 +88,7 @@ BT_TRIGGER(u_ud2, "", "ud2", "");
 BT_TRIGGER(u_pf_read, "movl $" BT_STR(UNMAPPED_VA) ", %eax", "movq (%rax), %rdx", "");
 BT_TRIGGER(u_pf_write, "movl $" BT_STR(UNMAPPED_VA) ", %eax", "movq %rdx, (%rax)", "");
 BT_TRIGGER(u_read_gs, "", "movq %gs:0, %rax", "");
+/* clang-format on */
 
 static BT_ASM_USED const struct pv_sched_shutdown poweroff_arg = {.reason = PV_SHUTDOWN_poweroff};
 
@@ -253,10 +257,11 @@ static long read_gs_word(void)
 /* The kernel and user GS bases are swapped on every mode change. */
 static void check_gs_swap(void)
 {
-    GK_ASSERT_EQ(gk_hypercall_set_segment_base(PV_SEGBASE_GS_USER,
-                                               (uint64_t)(uintptr_t)&user_gs_word), 0);
-    GK_ASSERT_EQ(gk_hypercall_set_segment_base(PV_SEGBASE_GS_KERNEL,
-                                               (uint64_t)(uintptr_t)&kernel_gs_word), 0);
+    GK_ASSERT_EQ(
+        gk_hypercall_set_segment_base(PV_SEGBASE_GS_USER, (uint64_t)(uintptr_t)&user_gs_word), 0);
+    GK_ASSERT_EQ(
+        gk_hypercall_set_segment_base(PV_SEGBASE_GS_KERNEL, (uint64_t)(uintptr_t)&kernel_gs_word),
+        0);
     GK_EXPECT_EQ(read_gs_word(), (long)kernel_gs_word);
     GK_EXPECT_EQ(run_user(u_read_gs), (long)user_gs_word);
     GK_EXPECT_EQ(read_gs_word(), (long)kernel_gs_word);
