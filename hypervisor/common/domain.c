@@ -68,6 +68,7 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     if (!d->shared_info)
         return NULL;
     d->shared_info_mfn = virt_to_mfn(d->shared_info);
+    mm_share_frame(d, d->shared_info_mfn);
     d->nr_vcpus = nr_vcpus;
     for (unsigned i = 0; i < nr_vcpus; i++)
         if (!(d->vcpu[i] = vcpu_create(d, i)))
@@ -111,6 +112,7 @@ static void domain_reap(struct domain *d)
         d->vcpu[i] = NULL;
     }
     frame_release_all(d);
+    mm_unshare_frame(d, d->shared_info_mfn);
     frame_free(d->shared_info_mfn);
     d->shared_info = NULL;
     d->nr_vcpus = 0;

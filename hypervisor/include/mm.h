@@ -41,8 +41,16 @@ int mm_unpin(struct domain *d, uint64_t mfn);
 int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad);
 
 /* Drop the vCPUs' page-table roots and every pin of a domain that will not run again, so that
- * every count of its frames is 0 (checked) before its frames go back to the free pool. */
+ * every count of its frames is 0 (checked) before its frames go back to the free pool. Other
+ * holders of references (descriptor tables, grants) must have let go first. */
 void mm_domain_teardown(struct domain *d);
+
+/* A hypervisor frame the domain may map like its own memory (shared_info), as Xen's
+ * share_xen_page_with_guest: owned by d, outside its memory list, and holding a general and a
+ * writable type reference of the hypervisor's (so it never becomes a page table). Unshared
+ * after mm_domain_teardown, when nothing else may hold a reference. */
+void mm_share_frame(struct domain *d, uint64_t mfn);
+void mm_unshare_frame(struct domain *d, uint64_t mfn);
 
 /* Xen's 64-bit PV audit of one GDT/LDT descriptor: not-present ones and code/data segments are
  * accepted (DPL raised to 3), 64-bit call gates only to a guest or the flat kernel code selector

@@ -145,3 +145,25 @@ void mm_put_page_and_type(uint64_t mfn)
     mm_put_page_type(mfn);
     mm_put_page(mfn);
 }
+
+void mm_share_frame(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    BUG_ON(!pg || pg->owner != DOMID_HV || pg->count || (pg->type_info & PGT_count_mask));
+    pg->owner = d->domid;
+    pg->count = 1;
+    pg->type_info = PGT_writable | PGT_validated | 1;
+}
+
+void mm_unshare_frame(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    /* Only the hypervisor's own references may be left once the page tables are gone. */
+    BUG_ON(!pg || pg->owner != d->domid || pg->count != 1 ||
+           pg->type_info != (PGT_writable | PGT_validated | 1));
+    pg->owner = DOMID_HV;
+    pg->count = 0;
+    pg->type_info = PGT_none;
+}

@@ -205,6 +205,32 @@ static void test_mod_entry_l1_moves(void **state)
     mmf_assert_all_zero(&dom_a);
 }
 
+/* A hypervisor frame shared with the domain (shared_info) is mapped like its own memory, by it
+ * alone, and can never become a page table. */
+static void test_shared_frame(void **state)
+{
+    uint64_t l1, shared = MMF_HV_FRAME;
+
+    (void)state;
+    mmf_reset();
+    l1 = frame();
+    assert_int_equal(mm_pin(&dom_a, l1, 1), 0);
+    assert_int_equal(mod(l1, 0, mmf_pte(shared, PTE_P | PTE_RW)), -PV_EBUSY);
+    mm_share_frame(&dom_a, shared);
+    assert_int_equal(mod(l1, 0, mmf_pte(shared, PTE_P | PTE_RW)), 0);
+    assert_int_equal(frame_info(shared)->type_info, PGT_writable | PGT_validated | 2);
+    assert_int_equal(mm_pin(&dom_a, shared, 1), -PV_EINVAL);
+    assert_int_equal(mm_get_page_and_type(shared, &dom_a, PGT_seg_desc), -PV_EINVAL);
+    assert_int_equal(mm_mod_entry(&dom_b, mmf_maddr(shared, 0), 0, false), -PV_EINVAL);
+    mm_domain_teardown(&dom_a);
+    mmf_assert_all_zero(&dom_a);
+    assert_int_equal(frame_info(shared)->count, 1);
+    mm_unshare_frame(&dom_a, shared);
+    assert_int_equal(frame_info(shared)->owner, DOMID_HV);
+    assert_int_equal(frame_info(shared)->count, 0);
+    assert_int_equal(frame_info(shared)->type_info, PGT_none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_frame_at_two_levels),
         cmocka_unit_test(test_mod_entry_takes_before_it_drops),
         cmocka_unit_test(test_mod_entry_l1_moves),
+        cmocka_unit_test(test_shared_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
