@@ -199,7 +199,7 @@ static void check_fpu_errors(void)
     __asm__ volatile("ldmxcsr %0" ::"m"(mxcsr));
 }
 
-/* #AC needs CR0.AM, which Xen leaves clear for PV guests: reported, not counted. */
+/* #AC needs CR0.AM in the hypervisor's CR0: if it is clear, reported and not counted. */
 static void check_alignment(void)
 {
     struct gk_regs f;
