@@ -7,7 +7,8 @@
  * (frame.h). A frame holds one type at a time: writable (mapped RW somewhere), L1..L4 page table,
  * or segment descriptors. The type can change only while the type count is 0; the first reference
  * of a page-table or descriptor type validates the frame, the last page-table reference releases
- * what its entries hold. Results are 0 or a negative errno from pv-abi/errno.h. */
+ * what its entries hold. Results are 0 or a negative errno from pv-abi/errno.h. One CPU runs
+ * guests and hypercalls in this version: nothing here takes a lock. */
 #ifndef HV_MM_H
 #define HV_MM_H
 #include "domain.h"
@@ -22,7 +23,8 @@ void mm_put_page(uint64_t mfn);
  * error after undoing every reference taken. The caller holds a general reference. */
 int mm_get_page_type(uint64_t mfn, uint32_t type);
 void mm_put_page_type(uint64_t mfn);
-/* Both at once (-PV_EINVAL if mfn is not d's), and their release. */
+/* Both at once (-PV_EINVAL if mfn is not d's), and their release. set_gdt and the LDT take
+ * PGT_seg_desc this way for each frame they use. */
 int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type);
 void mm_put_page_and_type(uint64_t mfn);
 
