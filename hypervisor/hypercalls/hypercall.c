@@ -5,6 +5,7 @@
 #include "hypercall.h"
 #include "hypercall_table.h"
 #include "lib.h"
+#include "mm.h"
 #include "paging.h"
 #include "irq.h"
 #include "percpu.h"
@@ -30,6 +31,7 @@ static hypercall_fn *const table[] = {
     [PV_HYPERCALL_physdev_op] = hc_physdev_op,
     [PV_HYPERCALL_mmuext_op] = hc_mmuext_op,
     [PV_HYPERCALL_multicall] = hc_multicall,
+    [PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
@@ -97,13 +99,12 @@ void hypercall_page_fill(void *page)
 
 int domain_hypercall_page_write(struct domain *d, uint64_t mfn)
 {
-    struct page_info *pg = frame_info(mfn);
+    /* A writable type reference for the duration: never stubs into a page table. */
+    int rc = mm_get_page_and_type(mfn, d, PGT_writable);
 
-    if (!frame_owned_by(d, mfn))
-        return -PV_EINVAL;
-    if ((pg->type_info & PGT_type_mask) != PGT_none &&
-        (pg->type_info & PGT_type_mask) != PGT_writable)
-        return -PV_EPERM; /* never write stubs into a page table or descriptor page */
-    hypercall_page_fill(mfn_to_virt(mfn));
+    if (rc)
+        return rc == -PV_EPERM ? -PV_EINVAL : rc;
+    hypercall_page_fill(mm_frame_ptr(mfn));
+    mm_put_page_and_type(mfn);
     return 0;
 }

@@ -125,6 +125,7 @@ static void load_tables(unsigned cpu)
                      : "rax", "memory");
     __asm__ volatile("mov %0, %%ss; mov %1, %%ds; mov %1, %%es" ::"r"(SEL_HV_DS), "r"(0));
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
+    __asm__ volatile("lldt %w0" ::"r"(0)); /* no LDT until a guest sets one */
 }
 
 /* The PAT layout Xen gives PV guests (they build PTE cache attributes against it). */
