@@ -96,6 +96,7 @@ void domain_crash(struct domain *d, const char *why)
 {
     if (d->state != DOM_RUNNING)
         return;
+    conring_drain_all(); /* its last console output first */
     printk("(hv) domain %u (%s) crashed: %s\n", d->domid, d->name, why);
     domain_shutdown(d, PV_SHUTDOWN_crash);
 }

@@ -2,27 +2,24 @@
  * through the direct map, so a bad guest pointer yields -EFAULT and never a hypervisor fault. */
 #include "guest_access.h"
 #include "errno.h"
-#include "layout.h"
 #include "lib.h"
+#include "mm.h"
 #include "paging.h"
 #include "x86/cpu.h"
 
-/* Translate one guest virtual address; returns the hypervisor address or NULL. */
+/* Translate one guest virtual address through the loaded page tables with the guest's own
+ * permissions (user-accessible at every level, writable for a write); NULL if it may not. */
 static uint8_t *guest_translate(uint64_t gva, bool write)
 {
-    uint64_t e = read_cr3() & PTE_ADDR;
+    uint64_t upper, e, *l1e = mm_walk_l1e(read_cr3() >> PAGE_SHIFT, gva, NULL, &upper);
+    uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0);
 
-    if (!is_canonical(gva) || (gva >= HV_VIRT_START && gva < HV_VIRT_END))
+    if (!l1e)
         return NULL;
-    for (unsigned level = 4; level >= 1; level--) {
-        e = ((const uint64_t *)mfn_to_virt(e >> PAGE_SHIFT))[pt_index(gva, level)];
-        if (!(e & PTE_P) || !(e & PTE_US) || (write && !(e & PTE_RW)))
-            return NULL;
-        if (level > 1 && (e & PTE_PSE))
-            return NULL; /* PV guests have no superpages */
-        e &= PTE_ADDR;
-    }
-    return (uint8_t *)mfn_to_virt(e >> PAGE_SHIFT) + (gva & (PAGE_SIZE - 1));
+    e = *l1e;
+    if ((e & need) != need || (upper & need) != need || !frame_info((e & PTE_ADDR) >> PAGE_SHIFT))
+        return NULL;
+    return (uint8_t *)mm_frame_ptr((e & PTE_ADDR) >> PAGE_SHIFT) + (gva & (PAGE_SIZE - 1));
 }
 
 static int guest_copy(uint64_t gva, void *buf, size_t len, bool write)

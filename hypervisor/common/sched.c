@@ -127,8 +127,12 @@ static void context_switch(struct vcpu *prev, struct vcpu *next, struct cpu_regs
     debugreg_load(next);
     ctrlreg_load(next);
     msr_load(next);
-    if (!load_segments(next))
-        bounce_failsafe(next, r, "saved data segment selectors are no longer valid");
+    if (!load_segments(next)) {
+        uint16_t sel[4] = {next->ds, next->es, next->fs, next->gs};
+
+        next->ds = next->es = next->fs = next->gs = 0;
+        bounce_failsafe(next, r, "saved data segment selectors are no longer valid", sel);
+    }
 }
 
 static struct vcpu *pick_next(void)
@@ -210,7 +214,7 @@ int hv_exit_prepare(struct cpu_regs *r)
             continue;
         if (!(bad = bounce_check_frame(r)))
             return r->entry_vector == ENTRY_SYSCALL;
-        bounce_failsafe(v, r, bad);
+        bounce_failsafe(v, r, bad, NULL);
     }
 }
 

@@ -90,13 +90,13 @@ long hc_iret(struct vcpu *v, const uint64_t arg[5])
 /* Loads a user %gs selector (GS_USER_SEL): an unusable selector loads null, as in Xen. */
 static void load_user_gs_sel(struct vcpu *v, uint16_t sel)
 {
-    uint64_t d = gdt_read(sel);
+    uint64_t d = gdt_read(sel), self = (uint64_t)percpu(); /* before %gs is reloaded */
     bool ok = (sel & ~3) == 0 || ((d & (1UL << 47)) && ((d >> 45) & 3) == 3 && (d & (1UL << 44)));
 
     if (!ok)
         sel = 0;
     __asm__ volatile("mov %0, %%gs" ::"r"((uint32_t)sel));
-    wrmsr(MSR_GS_BASE, (uint64_t)percpu()); /* the load cleared the hypervisor's GS base */
+    wrmsr(MSR_GS_BASE, self); /* the load cleared the hypervisor's GS base */
     v->gs = sel;
     if (v->kernel_mode)
         v->gs_base_user = 0;
@@ -124,7 +124,8 @@ int vcpu_set_segbase(struct vcpu *v, unsigned which, uint64_t base)
             wrmsr(MSR_SHADOW_GS_BASE, base);
         return 0;
     case PV_SEGBASE_GS_USER_SEL:
-        load_user_gs_sel(v, (uint16_t)base);
+        /* A non-null selector gets RPL 3, as Xen fixes it up. */
+        load_user_gs_sel(v, (uint16_t)base > 3 ? (uint16_t)base | 3 : 0);
         return 0;
     }
     return -PV_EINVAL;

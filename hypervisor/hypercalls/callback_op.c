@@ -33,7 +33,7 @@ static int register_callback(struct vcpu *v, const struct pv_callback_register *
         v->nmi_callback = cb->address;
         return 0;
     }
-    return -PV_EINVAL;
+    return -PV_ENOSYS;
 }
 
 long hc_callback_op(struct vcpu *v, const uint64_t arg[5])
@@ -49,6 +49,8 @@ long hc_callback_op(struct vcpu *v, const uint64_t arg[5])
     case PV_CALLBACKOP_unregister:
         if (guest_copy_from(&unreg, arg[1], sizeof(unreg)))
             return -PV_EFAULT;
+        if (unreg.type > PV_CALLBACKTYPE_syscall32 || unreg.type == 6)
+            return -PV_ENOSYS;
         if (unreg.type != PV_CALLBACKTYPE_nmi)
             return -PV_EINVAL; /* only the NMI callback can be withdrawn */
         v->nmi_callback = 0;
@@ -57,7 +59,8 @@ long hc_callback_op(struct vcpu *v, const uint64_t arg[5])
     return -PV_ENOSYS;
 }
 
-/* set_callbacks(event, failsafe, syscall): the syscall entry masks events, as in Xen. */
+/* set_callbacks(event, failsafe, syscall): the syscall entry masks events; as in Xen, an
+ * address that cannot be registered is skipped and the call still returns 0. */
 long hc_set_callbacks(struct vcpu *v, const uint64_t arg[5])
 {
     struct pv_callback_register cbs[3] = {
@@ -66,10 +69,6 @@ long hc_set_callbacks(struct vcpu *v, const uint64_t arg[5])
         {.type = PV_CALLBACKTYPE_syscall, .flags = PV_CALLBACKF_mask_events, .address = arg[2]},
     };
 
-    for (unsigned i = 0; i < 3; i++)
-        if (!is_canonical(cbs[i].address) ||
-            (cbs[i].address >= HV_VIRT_START && cbs[i].address < HV_VIRT_END))
-            return -PV_EINVAL;
     for (unsigned i = 0; i < 3; i++)
         register_callback(v, &cbs[i]);
     return 0;

@@ -65,12 +65,23 @@ static long machphys_mapping(uint64_t gva)
     return guest_copy_to(gva, &m, sizeof(m)) ? -PV_EFAULT : 0;
 }
 
+static bool implemented(uint64_t op)
+{
+    return op == PV_XENMEM_maximum_ram_page || op == PV_XENMEM_current_reservation ||
+           op == PV_XENMEM_maximum_reservation || op == PV_XENMEM_maximum_gpfn ||
+           op == PV_XENMEM_machphys_mfn_list || op == PV_XENMEM_machphys_mapping ||
+           op == PV_XENMEM_memory_map;
+}
+
 long hc_memory_op(struct vcpu *v, const uint64_t arg[5])
 {
     struct domain *d;
     long err = 0;
 
-    /* The low 6 bits are the sub-op; the rest is continuation state (unused here). */
+    /* The low 6 bits are the sub-op, the rest a continuation's start extent, which none of the
+     * queries takes (Xen: -EINVAL). */
+    if ((arg[0] >> 6) && implemented(arg[0] & 0x3f))
+        return -PV_EINVAL;
     switch (arg[0] & 0x3f) {
     case PV_XENMEM_maximum_ram_page:
         return (long)frame_total();

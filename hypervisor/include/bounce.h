@@ -17,8 +17,10 @@ void bounce_soft_int(struct vcpu *v, struct cpu_regs *r, unsigned vector);
 void bounce_syscall(struct vcpu *v, struct cpu_regs *r);
 /* Pending events and not masked: enter the event callback. */
 void bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r);
-/* The frame the guest is about to return to cannot be loaded: failsafe callback or crash. */
-void bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why);
+/* The guest cannot be resumed as it is (return frame or data selectors unusable): enter its
+ * failsafe callback with the selectors sel[] = {DS, ES, FS, GS} in the frame (NULL: the live
+ * ones), or crash the domain if it has none. */
+void bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel);
 
 /* Would iretq to this frame succeed? Checks CS/SS descriptors and canonical rip/rsp. */
 const char *bounce_check_frame(const struct cpu_regs *r);

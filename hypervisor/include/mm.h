@@ -65,6 +65,11 @@ int mm_update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc);
 
 /* Hooks the hypervisor implements (mm_hooks.c) and host unit tests replace. */
 void *mm_frame_ptr(uint64_t mfn); /* the hypervisor's mapping of a frame */
+
+/* Walk the page tables under l4_mfn for va: a pointer to the L1 entry that maps it (and the L1
+ * table's mfn, and the AND of the upper levels' flags), or NULL if va is outside the guest part,
+ * an upper level is not present, or is a superpage. */
+uint64_t *mm_walk_l1e(uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn, uint64_t *upper_and);
 /* Drop stale translations of owner's frames before one of them changes type. */
 void mm_flush_tlb(uint16_t owner);
 

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "guest_access.h"
 #include "shared_info.h"
+#include "vm_assist.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
 
@@ -29,6 +30,12 @@ void vcpu_toggle_mode(struct vcpu *v)
     vcpu_load_cr3(v);
 }
 
+/* The virtual IOPL shows in frames only with VMASST_TYPE_architectural_iopl, as in Xen. */
+static bool arch_iopl(const struct vcpu *v)
+{
+    return v->domain->vm_assist & (1UL << PV_VMASST_TYPE_architectural_iopl);
+}
+
 /* Push the frame (extra words between RIP and R11: error code, or the failsafe selectors) on
  * the guest kernel stack and point the register frame at handler. */
 static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, const uint64_t *extra,
@@ -52,7 +59,7 @@ static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, cons
     f[n++] = r->rip;
     f[n++] = (was_kernel ? r->cs & ~3UL : r->cs) | ((uint64_t)*mask << 32);
     f[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) | (*mask ? 0 : X86_EFLAGS_IF) |
-             ((uint64_t)v->iopl << 12 & X86_EFLAGS_IOPL);
+             (arch_iopl(v) ? (uint64_t)v->iopl << 12 & X86_EFLAGS_IOPL : 0);
     f[n++] = r->rsp;
     f[n++] = r->ss; /* only CS tells kernel from user context, as in Xen */
     sp -= n * 8;
@@ -128,17 +135,24 @@ void bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
         domain_crash(v->domain, "guest kernel stack cannot take an event frame");
 }
 
-void bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why)
+void bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel)
 {
-    uint64_t sel[4] = {v->gs, v->fs, v->es, v->ds}; /* pushed GS first (highest) */
+    uint16_t live[4];
+    uint64_t frame_sel[4];
 
     if (!v->failsafe_callback) {
         printk("(hv) d%u: cannot return to guest: %s\n", v->domain->domid, why);
         domain_crash(v->domain, "bad return frame and no failsafe callback");
         return;
     }
-    v->ds = v->es = v->fs = v->gs = 0;
-    if (!bounce_to(v, r, v->failsafe_callback, sel, 4, v->failsafe_disables_events))
+    if (!sel) { /* the selectors the guest has loaded right now */
+        __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+                         : "=r"(live[0]), "=r"(live[1]), "=r"(live[2]), "=r"(live[3]));
+        sel = live;
+    }
+    for (unsigned i = 0; i < 4; i++)
+        frame_sel[i] = sel[3 - i]; /* pushed GS first (highest), DS last */
+    if (!bounce_to(v, r, v->failsafe_callback, frame_sel, 4, v->failsafe_disables_events))
         domain_crash(v->domain, "guest kernel stack cannot take a failsafe frame");
 }
 

@@ -328,20 +328,11 @@ static bool fault_qualifies(const struct vcpu *v, uint32_t ec)
  * superpages); their permissions do not matter. */
 static uint64_t ro_mapped_frame(const struct vcpu *v, uint64_t la)
 {
-    uint64_t e = v->kernel_l4_mfn << PAGE_SHIFT;
+    const uint64_t *l1e = mm_walk_l1e(v->kernel_l4_mfn, la, NULL, NULL);
 
-    if (!is_canonical(la) || (la >= HV_VIRT_START && la < HV_VIRT_END))
+    if (!l1e || !(*l1e & PTE_P) || (*l1e & PTE_RW))
         return FRAME_NONE;
-    for (unsigned level = 4; level >= 1; level--) {
-        uint64_t mfn = (e & PTE_ADDR) >> PAGE_SHIFT;
-
-        if (!frame_info(mfn))
-            return FRAME_NONE;
-        e = ((const uint64_t *)mm_frame_ptr(mfn))[pt_index(la, level)];
-        if (!(e & PTE_P) || (level > 1 && (e & PTE_PSE)))
-            return FRAME_NONE;
-    }
-    return (e & PTE_RW) ? FRAME_NONE : (e & PTE_ADDR) >> PAGE_SHIFT;
+    return (*l1e & PTE_ADDR) >> PAGE_SHIFT;
 }
 
 /* Xen's ptwr_do_page_fault (and page_lock): a frame of the domain, validated and in use as an

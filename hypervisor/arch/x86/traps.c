@@ -125,8 +125,10 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
     case 0x80: /* int $0x80 through its DPL-3 gate: the guest's own DPL still applies */
         if (v->trap[0x80].address && (v->trap[0x80].flags & 3) >= (v->kernel_mode ? 1 : 3))
             bounce_soft_int(v, r, 0x80);
-        else
+        else { /* as a #GP raised by the gate: rip back on the int instruction */
+            r->rip -= 2;
             bounce_trap(v, r, X86_EXC_GP, true, (0x80 << 3) | 2);
+        }
         break;
     default:
         bounce_trap(v, r, r->entry_vector, true, r->error_code);

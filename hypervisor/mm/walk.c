@@ -1,0 +1,31 @@
+/* Software walk of a guest's 4-level page tables, shared by the checked guest accessor, the
+ * writable-pagetable emulation and update_va_mapping. */
+#include "layout.h"
+#include "mm.h"
+#include "paging.h"
+
+uint64_t *mm_walk_l1e(uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn, uint64_t *upper_and)
+{
+    uint64_t mfn = l4_mfn, and = ~0UL;
+
+    if (!is_canonical(va) || (va >= HV_VIRT_START && va < HV_VIRT_END))
+        return NULL;
+    for (unsigned level = 4; level > 1; level--) {
+        uint64_t e;
+
+        if (!frame_info(mfn))
+            return NULL;
+        e = ((const uint64_t *)mm_frame_ptr(mfn))[pt_index(va, level)];
+        if (!(e & PTE_P) || (e & PTE_PSE))
+            return NULL; /* not present, or a superpage (PV guests have none) */
+        and &= e;
+        mfn = (e & PTE_ADDR) >> PAGE_SHIFT;
+    }
+    if (!frame_info(mfn))
+        return NULL;
+    if (l1_mfn)
+        *l1_mfn = mfn;
+    if (upper_and)
+        *upper_and = and;
+    return &((uint64_t *)mm_frame_ptr(mfn))[pt_index(va, 1)];
+}
