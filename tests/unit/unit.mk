@@ -33,7 +33,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_RULE,$(t))))
 unit-tests: $(UNIT_BINS)
 	@pass=0; fail=0; cases=0; \
 	for t in $(UNIT_BINS); do \
-	    if $$t > $$t.log 2>&1; then pass=$$((pass + 1)); r=PASS; else fail=$$((fail + 1)); r=FAIL; fi; \
+	    if timeout 300 $$t > $$t.log 2>&1; then pass=$$((pass + 1)); r=PASS; else fail=$$((fail + 1)); r=FAIL; fi; \
 	    n=$$(sed -n 's/^\[==========\] \([0-9]*\) test(s) run\./\1/p' $$t.log | awk '{s+=$$1} END {print s+0}'); \
 	    cases=$$((cases + n)); echo "$$r $$(basename $$t) ($$n cases)"; \
 	    [ $$r = PASS ] || cat $$t.log; \
