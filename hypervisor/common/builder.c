@@ -8,6 +8,7 @@
 #include "domain.h"
 #include "elf_xen.h"
 #include "errno.h"
+#include "evtchn.h"
 #include "fpu.h"
 #include "frame.h"
 #include "hypercall_table.h"
@@ -134,7 +135,9 @@ static void fill_start_info(struct build *b)
     si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
     si->flags = 0;
     si->store_mfn = d->store_mfn;
+    si->store_evtchn = d->store_evtchn;
     si->console.domU.mfn = d->console_mfn;
+    si->console.domU.evtchn = d->console_evtchn;
     si->pt_base = b->lay.virt_base + (b->lay.pt_pfn << PAGE_SHIFT);
     si->nr_pt_frames = b->lay.pt_pages;
     si->mfn_list = b->lay.p2m_va;
@@ -179,6 +182,34 @@ static void init_special_pages(struct build *b)
     /* The guest's p2m list: the builder's scratch copy moves into the guest's own pages. */
     for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
         sink_copy(b, b->lay.p2m_va + pfn * 8, &b->p2m[pfn], 8);
+}
+
+/* Nobody serves xenstore yet: a send on the store port is dropped until a xenstored exists. */
+static void store_notify(struct domain *d, unsigned port)
+{
+    (void)d;
+    (void)port;
+}
+
+/* A guest send on the console port: drain its ring. (A local function: the -fpie image cannot
+ * take the address of another file's function in code, only through data relocations.) */
+static void console_notify(struct domain *d, unsigned port)
+{
+    conring_notify(d, port);
+}
+
+/* The ports of the xenstore and console rings, in libxl's order (store first). Their other end
+ * is the hypervisor. */
+static int bind_special_ports(struct domain *d)
+{
+    int store = evtchn_alloc_hv_port(d, store_notify);
+    int console = store < 0 ? store : evtchn_alloc_hv_port(d, console_notify);
+
+    if (console < 0)
+        return console;
+    d->store_evtchn = (unsigned)store;
+    d->console_evtchn = (unsigned)console;
+    return 0;
 }
 
 static int check_image(struct build *b, const struct boot_module *m, const char **why)
@@ -269,6 +300,11 @@ int builder_boot_module(unsigned domid, const struct boot_module *m)
     if ((rc = build_page_tables(&b))) {
         scratch_unmap();
         domain_crash(b.d, "bootstrap page tables refused");
+        return rc;
+    }
+    if ((rc = bind_special_ports(b.d))) {
+        scratch_unmap();
+        domain_crash(b.d, "no event channels for the console and xenstore");
         return rc;
     }
     load_image(&b, m);

@@ -3,6 +3,7 @@
 #include "conring.h"
 #include "console.h"
 #include "console_io.h"
+#include "evtchn.h"
 #include "lib.h"
 #include "paging.h"
 
@@ -65,6 +66,13 @@ static void drain(struct domain *d)
     __atomic_store_n(&ring->out_cons, cons, __ATOMIC_RELEASE);
 }
 
+void conring_notify(struct domain *d, unsigned port)
+{
+    (void)port;
+    if (d->state == DOM_RUNNING)
+        drain(d); /* the ring has room again when the guest's send returns */
+}
+
 void conring_drain_all(void)
 {
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
@@ -102,6 +110,7 @@ static void deliver_input(char c)
         return; /* ring full: the byte is dropped */
     ring->in[prod & (sizeof(ring->in) - 1)] = c;
     __atomic_store_n(&ring->in_prod, prod + 1, __ATOMIC_RELEASE);
+    evtchn_notify_hv_port(d, d->console_evtchn);
 }
 
 void conring_poll_input(void)

@@ -3,6 +3,8 @@
 #include "domain.h"
 #include "conring.h"
 #include "console.h"
+#include "desc_tables.h"
+#include "evtchn.h"
 #include "frame.h"
 #include "lib.h"
 #include "mm.h"
@@ -64,6 +66,7 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     d->domid = (uint16_t)domid;
     lib_strlcpy(d->name, name, sizeof(d->name));
     d->first_page = FRAME_NONE;
+    evtchn_init(d);
     d->shared_info = alloc_zeroed_page();
     if (!d->shared_info)
         return NULL;
@@ -106,6 +109,9 @@ static void domain_reap(struct domain *d)
 {
     uint64_t before = frame_free_count();
 
+    evtchn_destroy(d); /* first: peers see their ends unbound, nothing targets d any more */
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        desc_release(d->vcpu[i]);
     mm_domain_teardown(d);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         frame_free(virt_to_mfn(d->vcpu[i]->trap));

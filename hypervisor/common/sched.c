@@ -5,11 +5,14 @@
 #include "console.h"
 #include "ctrlreg.h"
 #include "debugreg.h"
+#include "desc_tables.h"
+#include "evtchn.h"
 #include "msr.h"
 #include "fpu.h"
 #include "paging.h"
 #include "percpu.h"
 #include "shared_info.h"
+#include "time.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
 
@@ -40,6 +43,11 @@ void sched_block(struct vcpu *v)
     v->vcpu_info->evtchn_upcall_mask = 0; /* blocking re-enables event delivery, as in Xen */
     if (!v->vcpu_info->evtchn_upcall_pending)
         v->run_state = VCPU_BLOCKED;
+}
+
+void sched_sleep(struct vcpu *v)
+{
+    v->run_state = VCPU_BLOCKED;
 }
 
 void sched_yield(void)
@@ -125,6 +133,7 @@ static void context_switch(struct vcpu *prev, struct vcpu *next, struct cpu_regs
     vcpu_load_cr3(next);
     fpu_restore(next);
     debugreg_load(next);
+    desc_load(next);
     ctrlreg_load(next);
     msr_load(next);
     if (!load_segments(next)) {
@@ -137,6 +146,7 @@ static void context_switch(struct vcpu *prev, struct vcpu *next, struct cpu_regs
 
 static struct vcpu *pick_next(void)
 {
+    evtchn_poll_expire(time_now_ns()); /* SCHEDOP_poll timeouts, at tick granularity */
     for (unsigned i = 0; i < nr_runq; i++) {
         struct vcpu *v = runq[(next_slot + i) % nr_runq];
 

@@ -2,6 +2,8 @@
  * set_segment_base (pv-abi/arch_x86.h). */
 #include "arch_x86.h"
 #include "bounce.h"
+#include "desc_tables.h"
+#include "mm.h"
 #include "errno.h"
 #include "fpu.h"
 #include "guest_access.h"
@@ -134,4 +136,23 @@ int vcpu_set_segbase(struct vcpu *v, unsigned which, uint64_t base)
 long hc_set_segment_base(struct vcpu *v, const uint64_t arg[5])
 {
     return vcpu_set_segbase(v, (unsigned)arg[0], arg[1]);
+}
+
+/* set_gdt(frame_list, entries): the frames (ceil(entries / 512) of them) become the GDT. */
+long hc_set_gdt(struct vcpu *v, const uint64_t arg[5])
+{
+    uint64_t frames[14];
+    unsigned entries = (unsigned)arg[1], n = (entries + 511) / 512;
+
+    if (arg[1] > 7168)
+        return -PV_EINVAL;
+    if (n && guest_copy_from(frames, arg[0], n * sizeof(frames[0])))
+        return -PV_EFAULT;
+    return desc_set_gdt(v, frames, entries);
+}
+
+/* update_descriptor(maddr, desc): one audited descriptor write. */
+long hc_update_descriptor(struct vcpu *v, const uint64_t arg[5])
+{
+    return mm_update_descriptor(v->domain, arg[0], arg[1]);
 }

@@ -31,6 +31,11 @@ static hypercall_fn *const table[] = {
     [PV_HYPERCALL_physdev_op] = hc_physdev_op,
     [PV_HYPERCALL_mmuext_op] = hc_mmuext_op,
     [PV_HYPERCALL_multicall] = hc_multicall,
+    [PV_HYPERCALL_mmu_update] = hc_mmu_update,
+    [PV_HYPERCALL_update_va_mapping] = hc_update_va_mapping,
+    [PV_HYPERCALL_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
+    [PV_HYPERCALL_set_gdt] = hc_set_gdt,
+    [PV_HYPERCALL_update_descriptor] = hc_update_descriptor,
     [PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
 };
 

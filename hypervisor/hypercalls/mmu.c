@@ -1,53 +1,232 @@
-/* mmuext_op: page-table roots and TLB maintenance (pv-abi/mmu.h). A new root is validated as an
- * L4 by the page-table core (mm.h); pinning and the remaining commands are not wired up yet. */
+/* The PV MMU hypercalls (pv-abi/mmu.h): mmu_update, mmuext_op, update_va_mapping. Every
+ * page-table change goes through the validating core in mm/ (mm.h). */
 #include "bounce.h"
+#include "desc_tables.h"
 #include "errno.h"
 #include "frame.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "hypercall_table.h"
+#include "lib.h"
+#include "mm.h"
 #include "mm_baseptr.h"
 #include "mmu.h"
+#include "paging.h"
 #include "x86/cpu.h"
+
+#define PREEMPTED 0x80000000u /* MMU_UPDATE_PREEMPTED: set in count by a continuation */
+
+/* The domain whose frames the batch may use: only the caller's own until foreign mappings. */
+static long check_foreigndom(const struct vcpu *v, uint16_t fd)
+{
+    if (fd == PV_DOMID_SELF || fd == v->domain->domid)
+        return 0;
+    return v->domain->privileged ? -PV_ESRCH : -PV_EPERM;
+}
+
+static long machphys_update(struct domain *d, uint64_t mfn, uint64_t pfn)
+{
+    if (mm_get_page(mfn, d))
+        return -PV_EINVAL;
+    m2p_set(mfn, pfn);
+    mm_put_page(mfn);
+    return 0;
+}
+
+static long one_update(struct domain *d, const struct pv_mmu_update *u)
+{
+    switch (u->ptr & 3) {
+    case PV_MMU_NORMAL_PT_UPDATE:
+    case PV_MMU_PT_UPDATE_PRESERVE_AD:
+        return mm_mod_entry(d, u->ptr & ~3UL, u->val, (u->ptr & 3) == PV_MMU_PT_UPDATE_PRESERVE_AD);
+    case PV_MMU_MACHPHYS_UPDATE:
+        return machphys_update(d, u->ptr >> PAGE_SHIFT, u->val);
+    }
+    return -PV_ENOSYS; /* MMU_PT_UPDATE_NO_TRANSLATE: translated guests only */
+}
+
+/* Resuming a preempted batch: the guest's *done already counts the entries finished. */
+static long resume_count(uint64_t pdone, uint32_t *count, uint32_t *done)
+{
+    *done = 0;
+    if (!(*count & PREEMPTED))
+        return 0;
+    *count &= ~PREEMPTED;
+    if (pdone && guest_copy_from(done, pdone, sizeof(*done)))
+        return -PV_EFAULT;
+    return 0;
+}
+
+long hc_mmu_update(struct vcpu *v, const uint64_t arg[5])
+{
+    uint64_t reqs = arg[0], pdone = arg[2];
+    uint32_t count = (uint32_t)arg[1], done, i;
+    long rc = check_foreigndom(v, (uint16_t)arg[3]);
+
+    if (rc || (rc = resume_count(pdone, &count, &done)))
+        return rc;
+    for (i = 0; i < count; i++) {
+        struct pv_mmu_update u;
+
+        if (i && hypercall_preempt_check()) {
+            if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
+                return -PV_EFAULT;
+            return hypercall_continue(PV_HYPERCALL_mmu_update, reqs + i * sizeof(u),
+                                      (count - i) | PREEMPTED, pdone, arg[3]);
+        }
+        if (guest_copy_from(&u, reqs + i * sizeof(u), sizeof(u))) {
+            rc = -PV_EFAULT;
+            break;
+        }
+        if ((rc = one_update(v->domain, &u)))
+            break;
+        done++;
+    }
+    if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
+        return -PV_EFAULT;
+    return rc;
+}
+
+/* TLB maintenance for the domain: one CPU runs guests, and every vCPU switch reloads cr3, so
+ * the vCPUs that are not running hold no stale translations. */
+static void flush_tlb(uint64_t va, bool one)
+{
+    if (one)
+        invlpg(va);
+    else
+        write_cr3(read_cr3());
+}
+
+static long vcpumask_ok(uint64_t mask_ptr)
+{
+    uint64_t mask;
+
+    return guest_copy_from(&mask, mask_ptr, sizeof(mask)) ? -PV_EFAULT : 0;
+}
+
+static long page_op(struct vcpu *v, const struct pv_mmuext_op *op)
+{
+    uint64_t dst = op->arg1.mfn;
+    long rc = mm_get_page_and_type(dst, v->domain, PGT_writable);
+
+    if (rc)
+        return -PV_EINVAL;
+    if (op->cmd == PV_MMUEXT_CLEAR_PAGE) {
+        memset(mm_frame_ptr(dst), 0, PAGE_SIZE);
+    } else if (!mm_get_page(op->arg2.src_mfn, v->domain)) {
+        memcpy(mm_frame_ptr(dst), mm_frame_ptr(op->arg2.src_mfn), PAGE_SIZE);
+        mm_put_page(op->arg2.src_mfn);
+    } else {
+        rc = -PV_EINVAL;
+    }
+    mm_put_page_and_type(dst);
+    return rc;
+}
+
+static long flush_op(const struct pv_mmuext_op *op)
+{
+    bool one = op->cmd == PV_MMUEXT_INVLPG_LOCAL || op->cmd == PV_MMUEXT_INVLPG_MULTI ||
+               op->cmd == PV_MMUEXT_INVLPG_ALL;
+    long rc = 0;
+
+    if (op->cmd == PV_MMUEXT_TLB_FLUSH_MULTI || op->cmd == PV_MMUEXT_INVLPG_MULTI)
+        rc = vcpumask_ok(op->arg2.vcpumask);
+    if (!rc && (!one || is_canonical(op->arg1.linear_addr)))
+        flush_tlb(op->arg1.linear_addr, one);
+    return rc;
+}
 
 static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
 {
     switch (op->cmd) {
+    case PV_MMUEXT_PIN_L1_TABLE:
+    case PV_MMUEXT_PIN_L2_TABLE:
+    case PV_MMUEXT_PIN_L3_TABLE:
+    case PV_MMUEXT_PIN_L4_TABLE:
+        return mm_pin(v->domain, op->arg1.mfn, op->cmd - PV_MMUEXT_PIN_L1_TABLE + 1);
+    case PV_MMUEXT_UNPIN_TABLE:
+        return mm_unpin(v->domain, op->arg1.mfn);
     case PV_MMUEXT_NEW_BASEPTR:
         return mm_new_baseptr(v, op->arg1.mfn);
     case PV_MMUEXT_NEW_USER_BASEPTR:
         return mm_new_user_baseptr(v, op->arg1.mfn);
-    case PV_MMUEXT_TLB_FLUSH_LOCAL:
-        vcpu_load_cr3(v);
-        return 0;
-    case PV_MMUEXT_INVLPG_LOCAL:
-        if (is_canonical(op->arg1.linear_addr))
-            invlpg(op->arg1.linear_addr);
-        return 0;
+    case PV_MMUEXT_TLB_FLUSH_LOCAL ... PV_MMUEXT_INVLPG_ALL:
+        return flush_op(op);
+    case PV_MMUEXT_FLUSH_CACHE:
+    case PV_MMUEXT_FLUSH_CACHE_GLOBAL:
+        return -PV_EACCES; /* only domains with device access may flush caches */
+    case PV_MMUEXT_SET_LDT:
+        return desc_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
+    case PV_MMUEXT_CLEAR_PAGE:
+    case PV_MMUEXT_COPY_PAGE:
+        return page_op(v, op);
+    case PV_MMUEXT_MARK_SUPER:
+    case PV_MMUEXT_UNMARK_SUPER:
+        return -PV_EOPNOTSUPP; /* PV superpages are not supported, as in current Xen */
     }
     return -PV_ENOSYS;
 }
 
 long hc_mmuext_op(struct vcpu *v, const uint64_t arg[5])
 {
-    uint64_t ops = arg[0], count = (uint32_t)arg[1], pdone = arg[2];
-    uint16_t fd = (uint16_t)arg[3];
-    uint32_t done = 0;
-    long rc = 0;
+    uint64_t ops = arg[0], pdone = arg[2];
+    uint32_t count = (uint32_t)arg[1], done, i;
+    long rc = check_foreigndom(v, (uint16_t)arg[3]);
 
-    if (fd != PV_DOMID_SELF && fd != v->domain->domid)
-        return v->domain->privileged ? -PV_ESRCH : -PV_EPERM;
-    for (; done < count; done++) {
+    if (rc || (rc = resume_count(pdone, &count, &done)))
+        return rc;
+    for (i = 0; i < count; i++) {
         struct pv_mmuext_op op;
 
-        if (guest_copy_from(&op, ops + done * sizeof(op), sizeof(op))) {
+        if (i && hypercall_preempt_check()) {
+            if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
+                return -PV_EFAULT;
+            return hypercall_continue(PV_HYPERCALL_mmuext_op, ops + i * sizeof(op),
+                                      (count - i) | PREEMPTED, pdone, arg[3]);
+        }
+        if (guest_copy_from(&op, ops + i * sizeof(op), sizeof(op))) {
             rc = -PV_EFAULT;
             break;
         }
         if ((rc = do_one(v, &op)))
             break;
+        done++;
     }
     if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
         return -PV_EFAULT;
     return rc;
+}
+
+/* update_va_mapping: set the L1 entry that maps va in the current page tables, then flush. */
+static long update_va(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
+{
+    uint64_t l1_mfn, *l1e = mm_walk_l1e(read_cr3() >> PAGE_SHIFT, va, &l1_mfn, NULL);
+    uint64_t type = flags & PV_UVMF_FLUSHTYPE_MASK;
+    long rc;
+
+    if (!l1e)
+        return -PV_EINVAL;
+    rc = mm_mod_entry(v->domain, (l1_mfn << PAGE_SHIFT) | ((uint64_t)l1e & (PAGE_SIZE - 1)), val,
+                      false);
+    if (rc)
+        return rc;
+    if (!(flags & PV_UVMF_ALL) && (flags & ~7UL) && vcpumask_ok(flags & ~7UL))
+        return -PV_EFAULT;
+    if (type == PV_UVMF_TLB_FLUSH)
+        flush_tlb(0, false);
+    else if (type == PV_UVMF_INVLPG)
+        flush_tlb(va, true);
+    return 0;
+}
+
+long hc_update_va_mapping(struct vcpu *v, const uint64_t arg[5])
+{
+    return update_va(v, arg[0], arg[1], arg[2]);
+}
+
+long hc_update_va_mapping_otherdomain(struct vcpu *v, const uint64_t arg[5])
+{
+    long rc = check_foreigndom(v, (uint16_t)arg[3]);
+
+    return rc ? rc : update_va(v, arg[0], arg[1], arg[2]);
 }

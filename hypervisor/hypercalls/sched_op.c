@@ -1,10 +1,29 @@
 /* sched_op: yield, block, shutdown and friends (pv-abi/sched_op.h). */
 #include "errno.h"
+#include "evtchn.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "hypercall_table.h"
 #include "sched.h"
 #include "sched_op.h"
+#include "time.h"
+
+#define POLL_MAX_PORTS 128 /* Xen's "fairly arbitrary limit" */
+
+/* SCHEDOP_poll: decode here, wait in the event channel core (evtchn_poll). */
+static long poll(struct vcpu *v, uint64_t gva)
+{
+    struct pv_sched_poll sp;
+    uint32_t ports[POLL_MAX_PORTS];
+
+    if (guest_copy_from(&sp, gva, sizeof(sp)))
+        return -PV_EFAULT;
+    if (sp.nr_ports > POLL_MAX_PORTS)
+        return -PV_EINVAL;
+    if (guest_copy_from(ports, sp.ports, sp.nr_ports * sizeof(ports[0])))
+        return -PV_EFAULT;
+    return evtchn_poll(v, ports, sp.nr_ports, sp.timeout, time_now_ns());
+}
 
 static long remote_shutdown(struct vcpu *v, uint64_t gva)
 {
@@ -47,6 +66,8 @@ long hc_sched_op(struct vcpu *v, const uint64_t arg[5])
         return 0;
     case PV_SCHEDOP_remote_shutdown:
         return remote_shutdown(v, arg[1]);
+    case PV_SCHEDOP_poll:
+        return poll(v, arg[1]);
     }
     return -PV_ENOSYS;
 }

@@ -10,6 +10,8 @@ void conring_guest_write(struct domain *d, const char *buf, size_t len);
 void conring_drain_all(void);
 /* Poll the serial port and feed input to the domain that has the focus. */
 void conring_poll_input(void);
+/* The guest sent on its console port (the hypervisor end of it): copy its output now. */
+void conring_notify(struct domain *d, unsigned port);
 /* A boot-time domain registers its ring (mapped by the hypervisor); focus if asked. */
 void conring_attach(struct domain *d, bool focus);
 

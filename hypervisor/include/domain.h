@@ -5,12 +5,17 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 #include "regs.h"
+#include "spinlock.h"
 #include "types.h"
 
 #define DOMID_FIRST_BOOT 1
 #define MAX_DOMAINS 64
 #define MAX_VCPUS 32
 #define NR_TRAPS 256
+#define EVTCHN_NR_VIRQS 24   /* PV_NR_VIRQS */
+#define EVTCHN_NR_BUCKETS 16 /* pages of 256 ports: the 4096 ports of the 2-level ABI */
+
+struct evtchn;
 
 struct pv_shared_info;
 struct pv_vcpu_info;
@@ -52,9 +57,20 @@ struct vcpu {
     uint64_t kernel_l4_mfn; /* [self] guest_table: kernel page table root */
     uint64_t user_l4_mfn;   /* [self] guest_table_user: 0 if none */
 
+    /* Descriptor tables (arch/x86/desc_tables.c): frames held as PGT_seg_desc. [self] */
+    uint64_t gdt_frames[14];
+    unsigned gdt_ents, nr_gdt_frames;
+    uint64_t ldt_base, ldt_frames[16];
+    unsigned ldt_ents, nr_ldt_frames;
+
     struct pv_vcpu_info *vcpu_info; /* [boot] hypervisor pointer into shared_info */
     uint8_t fpu_state[512] ALIGNED(16); /* [sched] FXSAVE image */
     bool fpu_dirty;                     /* [sched] guest used the FPU since last save */
+
+    /* Event channels (common/event_channel.c); [evtchn] fields change under domain->evtchn_lock. */
+    uint16_t virq_to_evtchn[EVTCHN_NR_VIRQS]; /* [evtchn] port bound to each VIRQ here, 0 none */
+    int poll_evtchn;        /* [evtchn] SCHEDOP_poll: 0 not polling, -1 any port, else the port */
+    uint64_t poll_deadline; /* [evtchn] system time (ns) the poll ends at; 0 never */
 };
 
 /* RUNNING -> SHUTDOWN|CRASHED (ended, resources held) -> DEAD|DEAD_CRASHED (resources freed) */
@@ -84,6 +100,14 @@ struct domain {
     /* Boot-time console: the ring the hypervisor drains, and a line buffer for output. */
     char con_line[160];
     unsigned con_len;
+
+    /* Event channels (common/event_channel.c); [evtchn] fields change under evtchn_lock. */
+    spinlock_t evtchn_lock;
+    unsigned max_evtchns;  /* [boot] highest port the domain may use (xl max_event_channels) */
+    unsigned evtchn_valid; /* [evtchn] ports below this have storage; grows until destroyed */
+    bool evtchn_dying;     /* [evtchn] evtchn_destroy ran: no port is allocated again */
+    struct evtchn *evtchn_bucket[EVTCHN_NR_BUCKETS]; /* [evtchn] */
+    unsigned console_evtchn, store_evtchn; /* [boot] hypervisor-served ports in start_info */
 };
 
 /* The vCPU running on this CPU. */

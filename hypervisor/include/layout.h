@@ -12,9 +12,12 @@
 #define M2P_VIRT_START 0xffff800000000000UL
 #define M2P_VIRT_END 0xffff804000000000UL
 
-/* Per-CPU GDT windows: 16 pages each (14 guest pages + the reserved page + spare), slot 257. */
+/* Per-CPU descriptor-table windows, slot 257: pages 0-13 show the running vCPU's GDT frames,
+ * page 14 is the reserved page (the hypervisor's and Xen's flat selectors), pages 16-31 show
+ * its LDT frames. */
 #define GDT_VIRT_START 0xffff808000000000UL
-#define GDT_WINDOW_SIZE (16 * 4096UL)
+#define GDT_WINDOW_SIZE (32 * 4096UL)
+#define LDT_WINDOW_OFFSET (16 * 4096UL)
 
 /* Scratch window for the domain builder (its temporary p2m), slot 258. */
 #define BUILD_SCRATCH_VA 0xffff810000000000UL

@@ -44,6 +44,10 @@ uint64_t paging_idle_l4(void); /* mfn of the hypervisor's own L4 */
 void paging_fill_hv_slots(uint64_t *l4);
 /* Map one 4 KiB page at a hypervisor virtual address (slots 256-271). */
 void paging_map_hv(uint64_t va, uint64_t mfn, uint64_t flags);
+/* The L1 entry of a hypervisor virtual address (tables allocated as needed). */
+uint64_t *paging_hv_pte(uint64_t va);
+/* A frame of zeros, mapped read-only wherever an empty page is to be shown. */
+uint64_t paging_zero_page(void);
 /* Remove a 4 KiB hypervisor mapping; returns the mfn it mapped. */
 uint64_t paging_unmap_hv(uint64_t va);
 void m2p_set(uint64_t mfn, uint64_t pfn);

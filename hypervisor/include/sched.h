@@ -8,6 +8,8 @@ void sched_add_vcpu(struct vcpu *v);
 void sched_wake(struct vcpu *v);
 /* Block the current vCPU until an event is pending for it. */
 void sched_block(struct vcpu *v);
+/* Block v without touching its event mask (SCHEDOP_poll); sched_wake ends it. */
+void sched_sleep(struct vcpu *v);
 /* Give up the CPU on the way out of this hypercall. */
 void sched_yield(void);
 /* Start running guests on this CPU. */

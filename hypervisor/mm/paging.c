@@ -56,6 +56,23 @@ void paging_map_hv(uint64_t va, uint64_t mfn, uint64_t flags)
     invlpg(va);
 }
 
+uint64_t *paging_hv_pte(uint64_t va)
+{
+    return hv_entry(va, 1, PTE_P | PTE_RW);
+}
+
+uint64_t paging_zero_page(void)
+{
+    static uint64_t mfn = FRAME_NONE;
+
+    if (mfn == FRAME_NONE) {
+        if ((mfn = frame_alloc()) == FRAME_NONE)
+            panic("no memory for the zero page");
+        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    }
+    return mfn;
+}
+
 uint64_t paging_unmap_hv(uint64_t va)
 {
     uint64_t *e = hv_entry(va, 1, PTE_P | PTE_RW), mfn = (*e & PTE_ADDR) >> PAGE_SHIFT;

@@ -6,6 +6,7 @@
 #include "percpu.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
+#include "domain.h"
 
 #define MAX_CPUS 8
 
@@ -36,7 +37,6 @@ extern char entry_syscall[], entry_syscall32[];
 static struct idt_gate idt[256] ALIGNED(16);
 static struct percpu percpus[MAX_CPUS];
 static struct tss tsses[MAX_CPUS] ALIGNED(64);
-static uint64_t zero_page_mfn = FRAME_NONE;
 
 static uint64_t gdt_base(unsigned cpu)
 {
@@ -82,15 +82,11 @@ static void gdt_init(unsigned cpu)
     uint64_t rsv = frame_alloc();
     uint64_t base = gdt_base(cpu);
 
-    if (zero_page_mfn == FRAME_NONE) {
-        zero_page_mfn = frame_alloc();
-        memset(mfn_to_virt(zero_page_mfn), 0, PAGE_SIZE);
-    }
     if (rsv == FRAME_NONE)
         panic("no memory for the GDT");
     memset(mfn_to_virt(rsv), 0, PAGE_SIZE);
     for (unsigned p = 0; p < 14; p++)
-        paging_map_hv(base + p * PAGE_SIZE, zero_page_mfn, PTE_P | PTE_G | PTE_NX);
+        paging_map_hv(base + p * PAGE_SIZE, paging_zero_page(), PTE_P | PTE_G | PTE_NX);
     paging_map_hv(base + 14 * PAGE_SIZE, rsv, PTE_P | PTE_RW | PTE_G | PTE_NX);
     fill_reserved_page(mfn_to_virt(rsv), &tsses[cpu]);
 }
@@ -107,17 +103,19 @@ uint64_t cpu_set_rsp0(uint64_t top)
 uint64_t gdt_read(uint16_t sel)
 {
     unsigned idx = sel >> 3;
+    const struct vcpu *v = percpu()->current;
+    uint64_t base = gdt_base(percpu()->cpu_id);
 
-    if (sel & 4) /* LDT selectors: guests have no LDT in this version */
+    if (sel & 4) /* the running vCPU's LDT, shown in the window's LDT pages */
+        return v && idx < v->ldt_ents ? ((const uint64_t *)(base + LDT_WINDOW_OFFSET))[idx] : 0;
+    if (idx >= GDT_FIRST_RESERVED + GDT_RESERVED_ENTS)
         return 0;
-    if (idx >= GDT_FIRST_RESERVED + 10)
-        return 0;
-    return ((const uint64_t *)gdt_base(percpu()->cpu_id))[idx];
+    return ((const uint64_t *)base)[idx];
 }
 
 static void load_tables(unsigned cpu)
 {
-    struct desc_ptr gdtr = {(GDT_FIRST_RESERVED + 10) * 8 - 1, gdt_base(cpu)};
+    struct desc_ptr gdtr = {(GDT_FIRST_RESERVED + GDT_RESERVED_ENTS) * 8 - 1, gdt_base(cpu)};
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint64_t)idt};
 
     __asm__ volatile("lgdt %0; lidt %1" ::"m"(gdtr), "m"(idtr));

@@ -11,6 +11,7 @@
 #define SEL_RING3_CS64 0xe033
 #define SEL_TSS 0xe040
 #define GDT_FIRST_RESERVED 7168
+#define GDT_RESERVED_ENTS 12 /* used entries of the reserved page (the LDT descriptor ends at 11) */
 
 /* Bring up this CPU's descriptor tables, TSS stack, SYSCALL MSRs and per-CPU area. */
 void cpu_init(unsigned cpu, uint64_t stack_top);
