@@ -5,6 +5,7 @@
 #include "builder.h"
 #include "console.h"
 #include "cpuid.h"
+#include "domain.h"
 #include "frame.h"
 #include "irq.h"
 #include "layout.h"
@@ -64,6 +65,7 @@ void hv_main(uint32_t magic, uint32_t mbi)
     bench_enabled = cmdline_get(boot_info.cmdline, "bench", NULL, 0);
     if (bench_enabled)
         bench_syscall_reference();           /* reference figure for make bench */
+    domains_mark_start();                    /* frame accounting for the end */
     boot_domains();                          /* one domain per module, domids from 1 */
     sched_start();                           /* run guests; never returns */
 }

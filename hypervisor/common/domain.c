@@ -15,6 +15,28 @@
 #include "shared_info.h"
 
 static struct domain *domains[MAX_DOMAINS];
+static uint64_t free_before, tables_before; /* frame accounting from domains_mark_start() */
+
+void domains_mark_start(void)
+{
+    free_before = frame_free_count();
+    tables_before = paging_tables_allocated();
+}
+
+/* Every frame a domain had must be back in the pool once all have ended: the only frames not
+ * free since the mark are hypervisor page tables and the small records of ended domains. */
+static void report_frames(unsigned nr_domains)
+{
+    uint64_t tables = paging_tables_allocated() - tables_before, now = frame_free_count();
+    int64_t lost = (int64_t)free_before - (int64_t)now - (int64_t)tables - nr_domains;
+
+    if (lost)
+        printk("(hv) frames: LEAK of %ld frames (%lu free before the domains, %lu now)\n", lost,
+               free_before, now);
+    else
+        printk("(hv) frames: all returned (%lu free before the domains, %lu now, %lu in new "
+               "hypervisor page tables, %u domain records)\n", free_before, now, tables, nr_domains);
+}
 
 static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog",
                                            "soft_reset"};
@@ -142,18 +164,20 @@ void domains_reap_ended(void)
 
 void domains_check_all_ended(void)
 {
-    bool any = false, all_poweroff = true;
+    bool all_poweroff = true;
+    unsigned any = 0;
 
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 
         if (!d)
             continue;
-        any = true;
+        any++;
         if (d->state != DOM_DEAD && d->state != DOM_DEAD_CRASHED)
             return;
         all_poweroff &= d->shutdown_reason == PV_SHUTDOWN_poweroff;
     }
+    report_frames(any);
     printk("(hv) %s; %u frames free of %lu; powering off\n",
            !any ? "no domains to run" : all_poweroff ? "all domains powered off" : "all domains ended, not all with poweroff",
            (unsigned)frame_free_count(), frame_total());

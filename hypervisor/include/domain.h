@@ -115,6 +115,8 @@ struct vcpu *current_vcpu(void);
 
 /* Power the machine off once every domain has ended (prints each domain's end). */
 void domains_check_all_ended(void);
+/* Note the free frames before boot-time domains are built (checked when all have ended). */
+void domains_mark_start(void);
 struct domain *domain_by_id(unsigned domid);
 /* Allocate a domain with nr_vcpus offline vCPUs and its shared_info page; NULL on failure. */
 struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus);

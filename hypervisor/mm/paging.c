@@ -12,6 +12,7 @@ static uint64_t bump_next, bump_limit; /* early allocator, before the frame tabl
 static bool early = true;
 static struct page_info *frame_table;
 static uint64_t m2p_entries;
+static uint64_t tables_allocated; /* page-table frames taken from the pool after boot */
 
 /* Before paging_init switches cr3, physical memory below 1 GiB is identity-mapped. */
 static void *early_phys(uint64_t pa)
@@ -30,6 +31,8 @@ static uint64_t alloc_table(void)
         bump_next += PAGE_SIZE;
     } else if ((mfn = frame_alloc()) == FRAME_NONE) {
         panic("out of memory for the hypervisor page tables");
+    } else {
+        tables_allocated++;
     }
     memset(early_phys(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
     return mfn;
@@ -160,6 +163,11 @@ void paging_init(const struct boot_info *bi, uint64_t *reserved_end)
 struct page_info *paging_frame_table(void)
 {
     return frame_table;
+}
+
+uint64_t paging_tables_allocated(void)
+{
+    return tables_allocated;
 }
 
 uint64_t paging_idle_l4(void)
