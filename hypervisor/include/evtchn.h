@@ -28,8 +28,8 @@ void evtchn_destroy(struct domain *d);
 void *evtchn_page_alloc(void);
 void evtchn_page_free(void *page);
 
-/* EVTCHNOP_* as issued by domain `caller` (its vCPU for bind_* and friends is irrelevant: the
- * ops act on the caller's domain). `dom` arguments accept PV_DOMID_SELF. */
+/* EVTCHNOP_* issued by a vCPU of domain `caller`; they act on the caller's ports unless a `dom`
+ * argument names another domain (PV_DOMID_SELF accepted; another domain needs privilege). */
 int evtchn_alloc_unbound(struct domain *caller, unsigned dom, unsigned remote_dom, unsigned *port);
 int evtchn_bind_interdomain(struct domain *caller, unsigned remote_dom, unsigned remote_port,
                             unsigned *port);
@@ -46,8 +46,8 @@ int evtchn_reset(struct domain *caller, unsigned dom, bool cont);
 /* FIFO ABI: unsupported, as in Xen without CONFIG_EVTCHN_FIFO (guests fall back to 2-level). */
 int evtchn_set_priority(struct domain *caller, unsigned port, unsigned priority);
 
-/* Raise port on v (the vCPU the port notifies): §3.6 step 1-2, and wake v if it polls on the
- * port (even a masked one). The caller holds v->domain->evtchn_lock. */
+/* Raise port on v (the vCPU the port notifies): §3.6 steps 1-2, then wake every vCPU of the
+ * domain polling on the port (even a masked one). The caller holds v->domain->evtchn_lock. */
 void evtchn_set_pending(struct vcpu *v, unsigned port);
 
 /* Hypervisor-internal senders. send_virq: a per-vCPU VIRQ on v, a global or per-domain one on
