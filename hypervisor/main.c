@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "paging.h"
 #include "sched.h"
+#include "smp.h"
 #include "time.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
@@ -59,13 +60,15 @@ void hv_main(uint32_t magic, uint32_t mbi)
     cpu_init(0, (uint64_t)boot_stack_top);   /* GDT, IDT, TSS, SYSCALL, per-CPU data */
     cpuid_faulting_enable();                 /* guest CPUID traps into the policy */
     time_init();                             /* TSC calibrated against the PIT */
-    irq_init();                              /* PIC + PIT tick */
+    irq_init();                              /* PIC masked, local APIC and its timer */
     printk("(hv) %lu MiB RAM, %lu frames free, %u modules\n", boot_info.max_phys >> 20,
            frame_free_count(), boot_info.nr_mods);
     bench_enabled = cmdline_get(boot_info.cmdline, "bench", NULL, 0);
     if (bench_enabled)
         bench_syscall_reference();           /* reference figure for make bench */
+    smp_boot_aps();                          /* the other CPUs wait in the scheduler */
     domains_mark_start();                    /* frame accounting for the end */
     boot_domains();                          /* one domain per module, domids from 1 */
+    irq_start_tick();                        /* this CPU's timer */
     sched_start();                           /* run guests; never returns */
 }

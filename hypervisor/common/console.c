@@ -2,6 +2,7 @@
 #include "console.h"
 #include "lib.h"
 #include "power.h"
+#include "spinlock.h"
 #include "x86/cpu.h"
 
 #define COM1 0x3f8
@@ -48,12 +49,16 @@ static void vprintk(const char *fmt, va_list ap)
     console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
+static spinlock_t print_lock = SPINLOCK_INIT; /* whole messages, never interleaved */
+
 void printk(const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
+    spin_lock(&print_lock);
     vprintk(fmt, ap);
+    spin_unlock(&print_lock);
     va_end(ap);
 }
 

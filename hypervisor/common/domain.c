@@ -12,6 +12,7 @@
 #include "percpu.h"
 #include "power.h"
 #include "sched_op.h"
+#include "sched.h"
 #include "shared_info.h"
 
 static struct domain *domains[MAX_DOMAINS];
@@ -88,6 +89,7 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     d->domid = (uint16_t)domid;
     lib_strlcpy(d->name, name, sizeof(d->name));
     d->first_page = FRAME_NONE;
+    d->weight = SCHED_DEFAULT_WEIGHT;
     evtchn_init(d);
     d->shared_info = alloc_zeroed_page();
     if (!d->shared_info)
@@ -109,12 +111,18 @@ static const char *reason_name(unsigned reason)
 
 void domain_shutdown(struct domain *d, unsigned reason)
 {
-    if (d->state != DOM_RUNNING)
+    spin_lock(&d->lock);
+    if (d->state != DOM_RUNNING) {
+        spin_unlock(&d->lock);
         return;
-    conring_drain_all(); /* the domain's last console output comes before its end */
+    }
     d->shutdown_reason = d->shutdown_code_set ? d->shutdown_code : reason;
     d->state = d->shutdown_reason == PV_SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
+    spin_unlock(&d->lock);
+    conring_drain_all(); /* the domain's last console output comes before its end */
     printk("(hv) domain %u (%s) shut down: %s\n", d->domid, d->name, reason_name(d->shutdown_reason));
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        sched_kick(d->vcpu[i]); /* vCPUs running elsewhere leave the CPU */
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -152,14 +160,20 @@ static void domain_reap(struct domain *d)
 
 void domains_reap_ended(void)
 {
-    struct vcpu *cur = percpu()->current;
+    static spinlock_t reap_lock = SPINLOCK_INIT;
 
+    if (!spin_trylock(&reap_lock))
+        return; /* another CPU is at it */
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 
-        if (d && (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) && (!cur || cur->domain != d))
+        /* Only once no CPU has any of its vCPUs (or page tables) loaded. */
+        if (d && (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) && !sched_domain_running(d)) {
+            sched_remove_domain(d);
             domain_reap(d);
+        }
     }
+    spin_unlock(&reap_lock);
 }
 
 void domains_check_all_ended(void)

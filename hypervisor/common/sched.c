@@ -1,56 +1,166 @@
-/* A round-robin scheduler of vCPUs on one CPU, and the checks made on every exit to a guest. */
+/* The scheduler: per-CPU run queues, weighted fair share with caps, blocking and waking, idle
+ * CPUs pulling work, and the checks made on every exit to a guest. */
 #include "sched.h"
 #include "bounce.h"
 #include "conring.h"
-#include "console.h"
-#include "ctrlreg.h"
-#include "debugreg.h"
-#include "desc_tables.h"
+#include "context.h"
 #include "evtchn.h"
-#include "msr.h"
-#include "fpu.h"
+#include "ipi.h"
 #include "paging.h"
 #include "percpu.h"
 #include "shared_info.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "time.h"
-#include "x86/cpu.h"
 #include "x86/desc.h"
 
-extern char exit_iret_insn[];
+#define MAX_RUNQ (MAX_DOMAINS * 2)
 
-static struct vcpu *runq[MAX_DOMAINS * 2];
-static unsigned nr_runq, next_slot;
+struct runq {
+    spinlock_t lock;
+    unsigned n;
+    struct vcpu *v[MAX_RUNQ];
+};
+
+extern char exit_iret_insn[];
+static struct runq runqs[MAX_CPUS];
+
+static bool eligible(const struct vcpu *v, uint64_t now)
+{
+    const struct domain *d = v->domain;
+
+    if (v->run_state != VCPU_RUNNABLE || d->state != DOM_RUNNING || d->paused)
+        return false;
+    /* A capped domain that used its share of this period waits for the next one. */
+    return !d->cap || now - d->cap_period >= SCHED_CAP_PERIOD_NS ||
+           d->cap_used < SCHED_CAP_PERIOD_NS / 100 * d->cap;
+}
+
+static unsigned least_loaded_cpu(void)
+{
+    unsigned best = 0;
+
+    for (unsigned c = 1; c < smp_nr_cpus(); c++)
+        if (runqs[c].n < runqs[best].n)
+            best = c;
+    return best;
+}
+
+void sched_init_cpu(unsigned cpu)
+{
+    runqs[cpu] = (struct runq){.lock = SPINLOCK_INIT};
+}
 
 void sched_add_vcpu(struct vcpu *v)
 {
-    if (nr_runq < ARRAY_SIZE(runq))
-        runq[nr_runq++] = v;
+    unsigned cpu = least_loaded_cpu();
+    struct runq *q = &runqs[cpu];
+
+    spin_lock(&q->lock);
+    if (q->n < MAX_RUNQ) {
+        v->processor = cpu;
+        v->queued = true;
+        q->v[q->n++] = v;
+    }
+    spin_unlock(&q->lock);
 }
 
-static bool can_run(const struct vcpu *v)
+static void dequeue(struct runq *q, struct vcpu *v)
 {
-    return v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING;
+    for (unsigned i = 0; i < q->n; i++)
+        if (q->v[i] == v) {
+            q->v[i] = q->v[--q->n];
+            v->queued = false;
+            return;
+        }
+}
+
+void sched_remove_domain(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        struct runq *q = &runqs[v->processor];
+
+        spin_lock(&q->lock);
+        if (v->queued)
+            dequeue(q, v);
+        spin_unlock(&q->lock);
+    }
+}
+
+bool sched_domain_running(const struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (__atomic_load_n(&d->vcpu[i]->running, __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
+void sched_kick(struct vcpu *v)
+{
+    unsigned cpu = v->processor;
+
+    if (cpu == percpu()->cpu_id)
+        percpu()->need_resched = true;
+    else if (v->running || percpu_of(cpu)->idle)
+        ipi_resched(cpu);
+}
+
+static uint64_t queue_min_vruntime(const struct runq *q, const struct vcpu *except)
+{
+    uint64_t min = ~0UL;
+
+    for (unsigned i = 0; i < q->n; i++)
+        if (q->v[i] != except && q->v[i]->run_state == VCPU_RUNNABLE && q->v[i]->vruntime < min)
+            min = q->v[i]->vruntime;
+    return min;
 }
 
 void sched_wake(struct vcpu *v)
 {
-    if (v->run_state == VCPU_BLOCKED)
+    struct runq *q = &runqs[v->processor];
+
+    spin_lock(&q->lock);
+    if (v->run_state == VCPU_BLOCKED) {
+        uint64_t min = queue_min_vruntime(q, v);
+
         v->run_state = VCPU_RUNNABLE;
+        /* A long sleeper does not get to monopolise the CPU with its old, small vruntime. */
+        if (min != ~0UL && v->vruntime < min)
+            v->vruntime = min;
+    }
+    spin_unlock(&q->lock);
+    sched_kick(v);
+}
+
+static void set_blocked(struct vcpu *v, bool unmask)
+{
+    struct runq *q = &runqs[v->processor];
+
+    spin_lock(&q->lock);
+    if (unmask)
+        v->vcpu_info->evtchn_upcall_mask = 0; /* blocking re-enables event delivery, as in Xen */
+    if (!unmask || !v->vcpu_info->evtchn_upcall_pending)
+        v->run_state = VCPU_BLOCKED;
+    spin_unlock(&q->lock);
 }
 
 void sched_block(struct vcpu *v)
 {
-    v->vcpu_info->evtchn_upcall_mask = 0; /* blocking re-enables event delivery, as in Xen */
-    if (!v->vcpu_info->evtchn_upcall_pending)
-        v->run_state = VCPU_BLOCKED;
+    set_blocked(v, true);
 }
 
 void sched_sleep(struct vcpu *v)
 {
-    v->run_state = VCPU_BLOCKED;
+    set_blocked(v, false);
 }
 
 void sched_yield(void)
+{
+    percpu()->need_resched = true;
+}
+
+void sched_tick(void)
 {
     percpu()->need_resched = true;
 }
@@ -60,113 +170,107 @@ bool sched_is_return_fault(const struct cpu_regs *r)
     return r->rip == (uint64_t)exit_iret_insn;
 }
 
-static uint16_t read_sel(int which)
+/* Charge the CPU time prev used since it was switched in. */
+static void account(struct vcpu *prev, uint64_t now)
 {
-    uint16_t s = 0;
+    struct domain *d = prev->domain;
+    uint64_t ran = now - prev->run_start;
 
-    switch (which) {
-    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(s)); break;
-    case 1: __asm__ volatile("mov %%es, %0" : "=r"(s)); break;
-    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(s)); break;
-    default: __asm__ volatile("mov %%gs, %0" : "=r"(s)); break;
+    prev->vruntime += ran * SCHED_DEFAULT_WEIGHT / (d->weight ? d->weight : 1);
+    if (now - d->cap_period >= SCHED_CAP_PERIOD_NS) {
+        d->cap_period = now;
+        d->cap_used = 0;
     }
-    return s;
+    __atomic_add_fetch(&d->cap_used, ran, __ATOMIC_RELAXED);
 }
 
-static void save_segments(struct vcpu *v)
+/* The eligible vCPU of q with the least weighted CPU time (prev competes too). */
+static struct vcpu *best_in(struct runq *q, struct vcpu *prev, uint64_t now)
 {
-    v->ds = read_sel(0);
-    v->es = read_sel(1);
-    v->fs = read_sel(2);
-    v->gs = read_sel(3);
-    v->fs_base = rdmsr(MSR_FS_BASE);
-    if (v->kernel_mode)
-        v->gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);
-    else
-        v->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
-}
+    struct vcpu *best = NULL;
 
-/* A selector the guest may hold in a data segment register: null or a DPL-3 data/readable code. */
-static bool data_sel_ok(uint16_t sel)
-{
-    uint64_t d = gdt_read(sel);
+    for (unsigned i = 0; i < q->n; i++) {
+        struct vcpu *v = q->v[i];
 
-    if ((sel & ~3) == 0)
-        return true;
-    return (d & (1UL << 47)) && ((d >> 45) & 3) == 3 && (d & (1UL << 44)) &&
-           (!(d & (1UL << 43)) || (d & (1UL << 41)));
-}
-
-/* Loads the data selectors; a selector that is no longer valid is left null and reported. */
-static bool load_segments(struct vcpu *v)
-{
-    bool ok = data_sel_ok(v->ds) && data_sel_ok(v->es) && data_sel_ok(v->fs) && data_sel_ok(v->gs);
-    uint64_t self = (uint64_t)percpu();
-
-    if (ok) {
-        __asm__ volatile("mov %0, %%ds; mov %1, %%es; mov %2, %%fs; mov %3, %%gs" ::"r"(v->ds),
-                         "r"(v->es), "r"(v->fs), "r"(v->gs));
-    } else {
-        __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" ::"r"(0));
+        if ((v->running && v != prev) || !eligible(v, now))
+            continue;
+        if (!best || v->vruntime < best->vruntime)
+            best = v;
     }
-    wrmsr(MSR_GS_BASE, self); /* loading %gs cleared the hypervisor's own base */
-    wrmsr(MSR_FS_BASE, v->fs_base);
-    wrmsr(MSR_SHADOW_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
-    return ok;
+    return best;
 }
 
-static void deschedule(struct vcpu *prev, struct cpu_regs *r)
+/* An idle CPU takes a waiting vCPU from another CPU's queue. */
+static struct vcpu *steal(unsigned me, uint64_t now)
 {
-    prev->regs = *r;
-    save_segments(prev);
-    fpu_save(prev);
-}
+    for (unsigned c = 0; c < smp_nr_cpus(); c++) {
+        struct runq *from = &runqs[c], *to = &runqs[me];
+        struct vcpu *v;
 
-static void context_switch(struct vcpu *prev, struct vcpu *next, struct cpu_regs *r)
-{
-    if (prev == next)
-        return;
-    if (prev)
-        deschedule(prev, r);
-    *r = next->regs;
-    percpu()->current = next;
-    vcpu_load_cr3(next);
-    fpu_restore(next);
-    debugreg_load(next);
-    desc_load(next);
-    ctrlreg_load(next);
-    msr_load(next);
-    if (!load_segments(next)) {
-        uint16_t sel[4] = {next->ds, next->es, next->fs, next->gs};
-
-        next->ds = next->es = next->fs = next->gs = 0;
-        bounce_failsafe(next, r, "saved data segment selectors are no longer valid", sel);
-    }
-}
-
-static struct vcpu *pick_next(void)
-{
-    evtchn_poll_expire(time_now_ns()); /* SCHEDOP_poll timeouts, at tick granularity */
-    for (unsigned i = 0; i < nr_runq; i++) {
-        struct vcpu *v = runq[(next_slot + i) % nr_runq];
-
-        if (can_run(v)) {
-            next_slot = (next_slot + i + 1) % nr_runq;
-            return v;
+        if (c == me || !spin_trylock(&from->lock))
+            continue;
+        v = best_in(from, NULL, now);
+        if (v && spin_trylock(&to->lock)) {
+            dequeue(from, v);
+            v->processor = me;
+            v->queued = true;
+            to->v[to->n++] = v;
+            spin_unlock(&to->lock);
+        } else {
+            v = NULL;
         }
+        spin_unlock(&from->lock);
+        if (v)
+            return v;
     }
     return NULL;
 }
 
-/* Wait for a runnable vCPU; power off once every domain has ended. */
+/* Choose what runs next on this CPU and mark it running (prev is still marked running). */
+static struct vcpu *pick_next(struct vcpu *prev, uint64_t now)
+{
+    unsigned me = percpu()->cpu_id;
+    struct runq *q = &runqs[me];
+    struct vcpu *next;
+
+    spin_lock(&q->lock);
+    next = best_in(q, prev, now);
+    if (next)
+        next->running = true;
+    spin_unlock(&q->lock);
+    if (!next && (next = steal(me, now))) {
+        spin_lock(&q->lock);
+        if (eligible(next, now) && !next->running)
+            next->running = true;
+        else
+            next = NULL;
+        spin_unlock(&q->lock);
+    }
+    return next;
+}
+
+static void mark_stopped(struct vcpu *v)
+{
+    __atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
+}
+
+/* Nothing to run: idle with interrupts on until something becomes runnable. */
 static struct vcpu *idle_until_runnable(void)
 {
+    struct percpu *pc = percpu();
     struct vcpu *v;
 
-    while (!(v = pick_next())) {
-        domains_check_all_ended();
-        conring_poll_input();
+    while (!(v = pick_next(NULL, time_now_ns()))) {
+        if (pc->cpu_id == 0) {
+            evtchn_poll_expire(time_now_ns());
+            conring_poll_input();
+            domains_reap_ended();
+            domains_check_all_ended();
+        }
+        pc->idle = true;
         __asm__ volatile("sti; hlt; cli" ::: "memory");
+        pc->idle = false;
+        ipi_serve();
     }
     return v;
 }
@@ -175,22 +279,28 @@ static void schedule(struct cpu_regs *r)
 {
     struct percpu *pc = percpu();
     struct vcpu *prev = pc->current, *next;
+    uint64_t now = time_now_ns();
 
     pc->need_resched = false;
-    next = pick_next();
-    if (!next && prev && can_run(prev))
+    if (prev)
+        account(prev, now);
+    next = pick_next(prev, now);
+    if (next == prev && next) {
+        prev->run_start = now;
         return;
-    if (!next) {
-        /* Nothing to run: leave every guest address space before freeing ended domains. */
-        if (prev)
-            deschedule(prev, r);
-        pc->current = prev = NULL;
-        paging_load_cr3(paging_idle_l4());
-        domains_reap_ended();
-        next = idle_until_runnable();
     }
-    context_switch(prev, next, r);
-    domains_reap_ended();
+    if (prev) {
+        context_save(prev, r);
+        pc->current = NULL;
+        paging_load_cr3(paging_idle_l4());
+        mark_stopped(prev);
+    }
+    if (!next)
+        next = idle_until_runnable();
+    next->run_start = time_now_ns();
+    pc->current = next;
+    context_load(next, r);
+    domains_reap_ended(); /* prev's domain may have ended: free it once nothing runs it */
 }
 
 /* Nothing to do on the way out of a hypercall: same vCPU, no event to deliver. */
@@ -198,7 +308,9 @@ static bool fast_return(const struct percpu *pc, const struct cpu_regs *r)
 {
     const struct vcpu *v = pc->current;
 
-    return r->entry_vector == ENTRY_SYSCALL && !pc->need_resched && v && can_run(v) &&
+    return r->entry_vector == ENTRY_SYSCALL && !pc->need_resched && v &&
+           v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING &&
+           !v->domain->paused &&
            !(v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
 }
 
@@ -214,14 +326,16 @@ int hv_exit_prepare(struct cpu_regs *r)
         struct vcpu *v = pc->current;
         const char *bad;
 
-        if (!v || !can_run(v) || pc->need_resched) {
+        if (!v || !eligible(v, time_now_ns()) || pc->need_resched) {
             conring_drain_all();
             schedule(r);
             v = pc->current;
         }
         bounce_events_if_pending(v, r);
-        if (!can_run(v))
+        if (!eligible(v, time_now_ns())) {
+            pc->need_resched = true;
             continue;
+        }
         if (!(bad = bounce_check_frame(r)))
             return r->entry_vector == ENTRY_SYSCALL;
         bounce_failsafe(v, r, bad, NULL);

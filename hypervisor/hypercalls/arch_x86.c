@@ -146,13 +146,23 @@ long hc_set_gdt(struct vcpu *v, const uint64_t arg[5])
 
     if (arg[1] > 7168)
         return -PV_EINVAL;
+    long rc;
+
     if (n && guest_copy_from(frames, arg[0], n * sizeof(frames[0])))
         return -PV_EFAULT;
-    return desc_set_gdt(v, frames, entries);
+    spin_lock(&v->domain->mm_lock);
+    rc = desc_set_gdt(v, frames, entries);
+    spin_unlock(&v->domain->mm_lock);
+    return rc;
 }
 
 /* update_descriptor(maddr, desc): one audited descriptor write. */
 long hc_update_descriptor(struct vcpu *v, const uint64_t arg[5])
 {
-    return mm_update_descriptor(v->domain, arg[0], arg[1]);
+    long rc;
+
+    spin_lock(&v->domain->mm_lock);
+    rc = mm_update_descriptor(v->domain, arg[0], arg[1]);
+    spin_unlock(&v->domain->mm_lock);
+    return rc;
 }

@@ -12,6 +12,8 @@
 #include "mm_baseptr.h"
 #include "mmu.h"
 #include "paging.h"
+#include "spinlock.h"
+#include "ipi.h"
 #include "x86/cpu.h"
 
 #define PREEMPTED 0x80000000u /* MMU_UPDATE_PREEMPTED: set in count by a continuation */
@@ -57,7 +59,7 @@ static long resume_count(uint64_t pdone, uint32_t *count, uint32_t *done)
     return 0;
 }
 
-long hc_mmu_update(struct vcpu *v, const uint64_t arg[5])
+static long hc_mmu_update_locked(struct vcpu *v, const uint64_t arg[5])
 {
     uint64_t reqs = arg[0], pdone = arg[2];
     uint32_t count = (uint32_t)arg[1], done, i;
@@ -87,11 +89,13 @@ long hc_mmu_update(struct vcpu *v, const uint64_t arg[5])
     return rc;
 }
 
-/* TLB maintenance for the domain: one CPU runs guests, and every vCPU switch reloads cr3, so
- * the vCPUs that are not running hold no stale translations. */
-static void flush_tlb(uint64_t va, bool one)
+/* TLB maintenance: every vCPU switch reloads cr3, so only CPUs running one of the domain's vCPUs
+ * can hold stale translations; MULTI and ALL flush all of those (a superset of the mask). */
+static void flush_tlb(const struct domain *d, uint64_t va, bool one, bool all)
 {
-    if (one)
+    if (all)
+        ipi_flush_domain(d->domid);
+    else if (one)
         invlpg(va);
     else
         write_cr3(read_cr3());
@@ -123,8 +127,9 @@ static long page_op(struct vcpu *v, const struct pv_mmuext_op *op)
     return rc;
 }
 
-static long flush_op(const struct pv_mmuext_op *op)
+static long flush_op(const struct vcpu *v, const struct pv_mmuext_op *op)
 {
+    bool all = op->cmd != PV_MMUEXT_TLB_FLUSH_LOCAL && op->cmd != PV_MMUEXT_INVLPG_LOCAL;
     bool one = op->cmd == PV_MMUEXT_INVLPG_LOCAL || op->cmd == PV_MMUEXT_INVLPG_MULTI ||
                op->cmd == PV_MMUEXT_INVLPG_ALL;
     long rc = 0;
@@ -132,7 +137,7 @@ static long flush_op(const struct pv_mmuext_op *op)
     if (op->cmd == PV_MMUEXT_TLB_FLUSH_MULTI || op->cmd == PV_MMUEXT_INVLPG_MULTI)
         rc = vcpumask_ok(op->arg2.vcpumask);
     if (!rc && (!one || is_canonical(op->arg1.linear_addr)))
-        flush_tlb(op->arg1.linear_addr, one);
+        flush_tlb(v->domain, op->arg1.linear_addr, one, all);
     return rc;
 }
 
@@ -151,7 +156,7 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
     case PV_MMUEXT_NEW_USER_BASEPTR:
         return mm_new_user_baseptr(v, op->arg1.mfn);
     case PV_MMUEXT_TLB_FLUSH_LOCAL ... PV_MMUEXT_INVLPG_ALL:
-        return flush_op(op);
+        return flush_op(v, op);
     case PV_MMUEXT_FLUSH_CACHE:
     case PV_MMUEXT_FLUSH_CACHE_GLOBAL:
         return -PV_EACCES; /* only domains with device access may flush caches */
@@ -167,7 +172,7 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
     return -PV_ENOSYS;
 }
 
-long hc_mmuext_op(struct vcpu *v, const uint64_t arg[5])
+static long hc_mmuext_op_locked(struct vcpu *v, const uint64_t arg[5])
 {
     uint64_t ops = arg[0], pdone = arg[2];
     uint32_t count = (uint32_t)arg[1], done, i;
@@ -212,21 +217,36 @@ static long update_va(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
         return rc;
     if (!(flags & PV_UVMF_ALL) && (flags & ~7UL) && vcpumask_ok(flags & ~7UL))
         return -PV_EFAULT;
-    if (type == PV_UVMF_TLB_FLUSH)
-        flush_tlb(0, false);
-    else if (type == PV_UVMF_INVLPG)
-        flush_tlb(va, true);
+    if (type == PV_UVMF_TLB_FLUSH || type == PV_UVMF_INVLPG)
+        flush_tlb(v->domain, va, type == PV_UVMF_INVLPG, (flags & ~3UL) != 0);
     return 0;
 }
 
-long hc_update_va_mapping(struct vcpu *v, const uint64_t arg[5])
+static long hc_update_va_mapping_locked(struct vcpu *v, const uint64_t arg[5])
 {
     return update_va(v, arg[0], arg[1], arg[2]);
 }
 
-long hc_update_va_mapping_otherdomain(struct vcpu *v, const uint64_t arg[5])
+static long hc_update_va_mapping_otherdomain_locked(struct vcpu *v, const uint64_t arg[5])
 {
     long rc = check_foreigndom(v, (uint16_t)arg[3]);
 
     return rc ? rc : update_va(v, arg[0], arg[1], arg[2]);
 }
+
+/* Page-table changes of a domain are serialised by its mm_lock (its vCPUs may run on several
+ * CPUs); TLB shootdowns wait with the lock held, which is safe because waiting CPUs serve them. */
+#define LOCKED(name)                                                                               \
+    long name(struct vcpu *v, const uint64_t arg[5])                                              \
+    {                                                                                              \
+        long rc;                                                                                   \
+                                                                                                   \
+        spin_lock(&v->domain->mm_lock);                                                            \
+        rc = name##_locked(v, arg);                                                                \
+        spin_unlock(&v->domain->mm_lock);                                                          \
+        return rc;                                                                                 \
+    }
+LOCKED(hc_mmu_update)
+LOCKED(hc_mmuext_op)
+LOCKED(hc_update_va_mapping)
+LOCKED(hc_update_va_mapping_otherdomain)

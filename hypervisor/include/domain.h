@@ -32,7 +32,12 @@ enum vcpu_run_state { VCPU_OFFLINE, VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
 struct vcpu {
     struct domain *domain; /* [boot] */
     unsigned id;           /* [boot] */
-    enum vcpu_run_state run_state; /* [sched] */
+    enum vcpu_run_state run_state; /* [sched] under the run-queue lock of `processor` */
+    unsigned processor;            /* [sched] CPU whose run queue holds the vCPU */
+    bool running;                  /* [sched] its frame is loaded on `processor` right now */
+    bool queued;                   /* [sched] in a run queue */
+    uint64_t vruntime;             /* [sched] weighted CPU time received (ns scaled by weight) */
+    uint64_t run_start;            /* [sched] time it was last switched in */
     struct cpu_regs regs;  /* [sched] guest registers while descheduled */
 
     bool kernel_mode;             /* [self] guest kernel (true) or guest user mode */
@@ -84,6 +89,13 @@ struct domain {
     bool shutdown_code_set;   /* SCHEDOP_shutdown_code recorded a reason ahead of time */
     unsigned shutdown_code;
     bool privileged; /* [boot] dom0 / SIF_PRIVILEGED */
+    unsigned weight;       /* [sched] proportional share (Xen credit default 256) */
+    unsigned cap;          /* [sched] at most cap% of one CPU per period, 0 = no cap */
+    uint64_t cap_used;     /* [sched] ns consumed in the current cap period */
+    uint64_t cap_period;   /* [sched] start of the current cap period (ns) */
+    spinlock_t mm_lock;    /* serialises page-table changes of this domain */
+    spinlock_t lock;       /* state transitions and the console line buffer */
+    bool paused;           /* [lock] not scheduled while set (domain_pause) */
 
     unsigned nr_vcpus; /* [boot] */
     struct vcpu *vcpu[MAX_VCPUS];

@@ -22,6 +22,9 @@
 /* Scratch window for the domain builder (its temporary p2m), slot 258. */
 #define BUILD_SCRATCH_VA 0xffff810000000000UL
 
+/* Device MMIO (local APIC), uncached, slot 259. */
+#define MMIO_VIRT_START 0xffff818000000000UL
+
 /* The hypervisor image: VA = physical address + HV_IMAGE_BASE for the first GiB, slot 261. */
 #define HV_IMAGE_BASE 0xffff82d040000000UL
 #define HV_LOAD_PHYS 0x100000UL

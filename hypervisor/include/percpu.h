@@ -15,6 +15,8 @@ struct percpu {
     bool need_resched;    /* set by the timer tick: pick another vCPU on the way out */
     uint64_t ticks;
     uint64_t hypercall_tsc; /* TSC when the current hypercall started (preemption checks) */
+    bool idle;                       /* halted in the idle loop */
+    volatile uint32_t flush_pending; /* another CPU asked for a TLB flush (ipi.c) */
 };
 
 static inline struct percpu *percpu(void)
@@ -23,6 +25,9 @@ static inline struct percpu *percpu(void)
     __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
     return p;
 }
+
+/* The per-CPU area of CPU cpu. */
+struct percpu *percpu_of(unsigned cpu);
 
 /* The guest register frame of the vCPU running on this CPU (top of the per-CPU stack). */
 static inline struct cpu_regs *percpu_guest_regs(void)

@@ -1,22 +1,40 @@
-/* Scheduling vCPUs on this CPU and leaving the hypervisor towards a guest. */
+/* Scheduling vCPUs on the CPUs and leaving the hypervisor towards a guest.
+ * Each CPU has a run queue with a lock; a vCPU's run_state, running and processor fields change
+ * only under the lock of the queue that holds it. Policy: weighted fair share (the runnable vCPU
+ * with the least weighted CPU time runs next, 10 ms slices), per-domain caps, idle CPUs pull work
+ * from busy ones. */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 #include "domain.h"
 
+#define SCHED_DEFAULT_WEIGHT 256
+#define SCHED_SLICE_NS 10000000UL
+#define SCHED_CAP_PERIOD_NS 100000000UL
+
+void sched_init_cpu(unsigned cpu);
 void sched_add_vcpu(struct vcpu *v);
-/* Make a blocked vCPU runnable again (an event arrived). */
+/* Take a domain's vCPUs off the run queues (none may be running). */
+void sched_remove_domain(struct domain *d);
+/* Make a blocked vCPU runnable, and make sure the CPU that should notice (to run it, or to
+ * deliver an event to it while it runs) does. */
 void sched_wake(struct vcpu *v);
-/* Block the current vCPU until an event is pending for it. */
+/* Force v through the hypervisor soon (events, shutdown of its domain, a flush). */
+void sched_kick(struct vcpu *v);
+/* Block the current vCPU until an event is pending for it (SCHEDOP_block: unmasks events). */
 void sched_block(struct vcpu *v);
 /* Block v without touching its event mask (SCHEDOP_poll); sched_wake ends it. */
 void sched_sleep(struct vcpu *v);
 /* Give up the CPU on the way out of this hypercall. */
 void sched_yield(void);
+/* A timer tick on this CPU: account and maybe preempt. */
+void sched_tick(void);
 /* Start running guests on this CPU. */
 NORETURN void sched_start(void);
 /* Did the hypervisor fault on its final iretq to a guest? */
 bool sched_is_return_fault(const struct cpu_regs *r);
 /* Called from the exit path: events, rescheduling, frame checks. Returns 1 if SYSRET is safe. */
 int hv_exit_prepare(struct cpu_regs *r);
+/* Is any vCPU of d loaded on some CPU? */
+bool sched_domain_running(const struct domain *d);
 
 #endif

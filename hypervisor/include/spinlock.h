@@ -12,11 +12,17 @@ typedef struct {
 
 #define SPINLOCK_INIT {0}
 
+/* Called while spinning, if linked in: the hypervisor serves other CPUs' requests there. */
+void spin_wait_hook(void) __attribute__((weak));
+
 static inline void spin_lock(spinlock_t *l)
 {
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
             __asm__ volatile("pause");
+            if (spin_wait_hook)
+                spin_wait_hook();
+        }
 }
 
 static inline bool spin_trylock(spinlock_t *l)

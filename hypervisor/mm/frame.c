@@ -1,7 +1,9 @@
 /* The frame table and the free pool of machine frames, with per-domain ownership lists. */
 #include "frame.h"
 #include "domain.h"
+#include "spinlock.h"
 
+static spinlock_t lock = SPINLOCK_INIT; /* the free list and ownership lists */
 static struct page_info *table;
 static uint64_t nr_frames, free_head = FRAME_NONE, free_count;
 
@@ -20,7 +22,7 @@ struct page_info *frame_info(uint64_t mfn)
     return mfn < nr_frames ? &table[mfn] : NULL;
 }
 
-void frame_free(uint64_t mfn)
+static void frame_free_locked(uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);
 
@@ -36,10 +38,10 @@ void frame_add_free(uint64_t first, uint64_t count)
     /* Added from the top down so that allocation hands out low frames first. */
     for (uint64_t i = count; i-- > 0;)
         if (first + i < nr_frames)
-            frame_free(first + i);
+            frame_free_locked(first + i);
 }
 
-uint64_t frame_alloc(void)
+static uint64_t frame_alloc_locked(void)
 {
     uint64_t mfn = free_head;
 
@@ -61,7 +63,7 @@ uint64_t frame_total(void)
     return nr_frames;
 }
 
-void frame_assign(struct domain *d, uint64_t mfn)
+static void frame_assign_locked(struct domain *d, uint64_t mfn)
 {
     struct page_info *pg = &table[mfn];
 
@@ -74,7 +76,7 @@ void frame_assign(struct domain *d, uint64_t mfn)
     d->tot_pages++;
 }
 
-void frame_release_all(struct domain *d)
+static void frame_release_all_locked(struct domain *d)
 {
     uint64_t mfn = d->first_page;
 
@@ -82,7 +84,7 @@ void frame_release_all(struct domain *d)
         uint64_t next = table[mfn].next;
 
         table[mfn].owner = DOMID_HV;
-        frame_free(mfn);
+        frame_free_locked(mfn);
         mfn = next;
     }
     d->first_page = FRAME_NONE;
@@ -92,4 +94,36 @@ void frame_release_all(struct domain *d)
 bool frame_owned_by(const struct domain *d, uint64_t mfn)
 {
     return mfn < nr_frames && table[mfn].owner == d->domid;
+}
+
+/* The exported operations take the allocator's lock. */
+void frame_free(uint64_t mfn)
+{
+    spin_lock(&lock);
+    frame_free_locked(mfn);
+    spin_unlock(&lock);
+}
+
+uint64_t frame_alloc(void)
+{
+    uint64_t mfn;
+
+    spin_lock(&lock);
+    mfn = frame_alloc_locked();
+    spin_unlock(&lock);
+    return mfn;
+}
+
+void frame_assign(struct domain *d, uint64_t mfn)
+{
+    spin_lock(&lock);
+    frame_assign_locked(d, mfn);
+    spin_unlock(&lock);
+}
+
+void frame_release_all(struct domain *d)
+{
+    spin_lock(&lock);
+    frame_release_all_locked(d);
+    spin_unlock(&lock);
 }

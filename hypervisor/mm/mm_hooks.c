@@ -1,5 +1,6 @@
 /* How the page-table core reaches the machine: frame contents through the direct map, and TLB
  * flushes. Host unit tests link their own versions of these two functions instead. */
+#include "ipi.h"
 #include "mm.h"
 #include "paging.h"
 #include "x86/cpu.h"
@@ -9,10 +10,9 @@ void *mm_frame_ptr(uint64_t mfn)
     return mfn_to_virt(mfn);
 }
 
-/* One CPU runs guests: reloading its %cr3 drops every translation that is not global, and no
- * guest translation is (mm_adjust_entry). */
+/* Reloading %cr3 drops every translation that is not global, and no guest translation is
+ * (mm_adjust_entry): every CPU running a vCPU of the owner does that before we go on. */
 void mm_flush_tlb(uint16_t owner)
 {
-    (void)owner;
-    write_cr3(read_cr3());
+    ipi_flush_domain(owner);
 }

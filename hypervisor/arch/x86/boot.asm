@@ -70,6 +70,7 @@ start64:
     mov fs, ax
     mov gs, ax
     mov rsp, [rel boot_stack_top]      ; a pointer variable in main.c
+    sub rsp, 256                        ; the top keeps the guest register frame
     ; rdi = magic, rsi = multiboot info (already in place for the SysV ABI)
     call hv_main
 .halt:

@@ -4,11 +4,11 @@
 #include "lib.h"
 #include "paging.h"
 #include "percpu.h"
+#include "smp.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
 #include "domain.h"
 
-#define MAX_CPUS 8
 
 struct tss {
     uint32_t rsvd0;
@@ -89,6 +89,11 @@ static void gdt_init(unsigned cpu)
         paging_map_hv(base + p * PAGE_SIZE, paging_zero_page(), PTE_P | PTE_G | PTE_NX);
     paging_map_hv(base + 14 * PAGE_SIZE, rsv, PTE_P | PTE_RW | PTE_G | PTE_NX);
     fill_reserved_page(mfn_to_virt(rsv), &tsses[cpu]);
+}
+
+struct percpu *percpu_of(unsigned cpu)
+{
+    return &percpus[cpu];
 }
 
 uint64_t cpu_set_rsp0(uint64_t top)

@@ -1,58 +1,76 @@
-/* Legacy 8259 PIC remapped to vectors 0x20-0x2f, and the 8254 PIT as the scheduler tick. */
+/* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), and the
+ * local APIC's timer and IPI vectors on every CPU. */
 #include "irq.h"
 #include "conring.h"
+#include "ipi.h"
 #include "percpu.h"
+#include "sched.h"
+#include "timer.h"
+#include "x86/apic.h"
 #include "x86/cpu.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
-#define PIT_HZ 1193182
 
-static uint64_t ticks;
-
-static void pic_init(void)
+static void pic_init_masked(void)
 {
-    outb(PIC1, 0x11);                /* ICW1: init, ICW4 follows */
+    outb(PIC1, 0x11); /* ICW1: init, ICW4 follows */
     outb(PIC2, 0x11);
-    outb(PIC1 + 1, IRQ_FIRST_VECTOR); /* ICW2: vector base */
+    outb(PIC1 + 1, IRQ_FIRST_VECTOR); /* ICW2: vector base, away from exceptions */
     outb(PIC2 + 1, IRQ_FIRST_VECTOR + 8);
-    outb(PIC1 + 1, 4);               /* ICW3: slave on IRQ2 */
+    outb(PIC1 + 1, 4); /* ICW3 */
     outb(PIC2 + 1, 2);
-    outb(PIC1 + 1, 1);               /* ICW4: 8086 mode */
+    outb(PIC1 + 1, 1); /* ICW4: 8086 mode */
     outb(PIC2 + 1, 1);
-    outb(PIC1 + 1, 0xfe);            /* only IRQ0 (the PIT) */
+    outb(PIC1 + 1, 0xff); /* everything masked: the local APIC timer drives scheduling */
     outb(PIC2 + 1, 0xff);
-}
-
-static void pit_init(void)
-{
-    unsigned div = PIT_HZ / TICK_HZ;
-
-    outb(0x43, 0x34); /* channel 0, lo/hi byte, rate generator */
-    outb(0x40, (uint8_t)div);
-    outb(0x40, (uint8_t)(div >> 8));
 }
 
 void irq_init(void)
 {
-    pic_init();
-    pit_init();
+    pic_init_masked();
+    apic_init();
+    apic_timer_calibrate();
+}
+
+void irq_start_tick(void)
+{
+    apic_timer_oneshot(timer_next_wait());
 }
 
 void irq_handle(unsigned vector)
 {
-    if (vector == IRQ_TIMER_VECTOR) {
-        ticks++;
-        percpu()->need_resched = true;
-        conring_poll_input();
+    struct percpu *pc = percpu();
+
+    switch (vector) {
+    case APIC_TIMER_VECTOR:
+        pc->ticks++;
+        if (timer_run_expired())
+            sched_tick();
+        if (pc->cpu_id == 0)
+            conring_poll_input();
+        apic_timer_oneshot(timer_next_wait());
+        break;
+    case APIC_RESCHED_VECTOR:
+        pc->need_resched = true;
+        break;
+    case APIC_FLUSH_VECTOR:
+        ipi_serve();
+        break;
+    case APIC_SPURIOUS_VECTOR:
+        return; /* no EOI for a spurious interrupt */
+    default:
+        if (vector < IRQ_FIRST_VECTOR + 16) {
+            if (vector >= IRQ_FIRST_VECTOR + 8)
+                outb(PIC2, 0x20);
+            outb(PIC1, 0x20);
+        }
+        return;
     }
-    if (vector >= IRQ_FIRST_VECTOR + 8 && vector < IRQ_FIRST_VECTOR + 16)
-        outb(PIC2, 0x20);
-    if (vector >= IRQ_FIRST_VECTOR && vector < IRQ_FIRST_VECTOR + 16)
-        outb(PIC1, 0x20); /* end of interrupt */
+    apic_eoi();
 }
 
 uint64_t irq_ticks(void)
 {
-    return ticks;
+    return percpu()->ticks;
 }

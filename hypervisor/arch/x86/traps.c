@@ -9,6 +9,7 @@
 #include "percpu.h"
 #include "ptwr.h"
 #include "sched.h"
+#include "spinlock.h"
 #include "x86/cpu.h"
 
 void hv_trap(struct cpu_regs *r);
@@ -73,7 +74,12 @@ static void guest_gp(struct vcpu *v, struct cpu_regs *r)
         }
         return;
     }
-    switch (emul_priv_op(v, r, &f)) {
+    enum emul_rc rc;
+
+    spin_lock(&v->domain->mm_lock); /* MOV to %cr3 and the hypercall-page MSR touch page types */
+    rc = emul_priv_op(v, r, &f);
+    spin_unlock(&v->domain->mm_lock);
+    switch (rc) {
     case EMUL_OK:
         return;
     case EMUL_FAULT:
@@ -82,6 +88,17 @@ static void guest_gp(struct vcpu *v, struct cpu_regs *r)
     case EMUL_NOT_HANDLED:
         bounce_trap(v, r, X86_EXC_GP, true, r->error_code);
     }
+}
+
+static bool ptwr_locked(struct vcpu *v, struct cpu_regs *r)
+{
+    uint64_t cr2 = read_cr2();
+    bool done;
+
+    spin_lock(&v->domain->mm_lock);
+    done = ptwr_emulate(v, r, cr2, r->error_code);
+    spin_unlock(&v->domain->mm_lock);
+    return done;
 }
 
 static void guest_ud(struct vcpu *v, struct cpu_regs *r)
@@ -110,7 +127,7 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
         break;
     case X86_EXC_PF:
         /* A write to one of its L1 tables is emulated; %cr2 only changes for a delivered #PF. */
-        if (ptwr_emulate(v, r, read_cr2(), r->error_code))
+        if (ptwr_locked(v, r))
             break;
         v->guest_cr2 = read_cr2();
         bounce_trap(v, r, X86_EXC_PF, true, r->error_code);

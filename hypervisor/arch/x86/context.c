@@ -1,0 +1,86 @@
+/* vCPU context switch on one CPU: the frame, data segments and their bases, FPU state, page
+ * tables, descriptor tables, debug/control registers and MSRs. */
+#include "context.h"
+#include "bounce.h"
+#include "ctrlreg.h"
+#include "debugreg.h"
+#include "desc_tables.h"
+#include "fpu.h"
+#include "msr.h"
+#include "percpu.h"
+#include "x86/cpu.h"
+#include "x86/desc.h"
+
+static uint16_t read_sel(int which)
+{
+    uint16_t s = 0;
+
+    switch (which) {
+    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(s)); break;
+    case 1: __asm__ volatile("mov %%es, %0" : "=r"(s)); break;
+    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(s)); break;
+    default: __asm__ volatile("mov %%gs, %0" : "=r"(s)); break;
+    }
+    return s;
+}
+
+void context_save(struct vcpu *v, struct cpu_regs *r)
+{
+    v->regs = *r;
+    v->ds = read_sel(0);
+    v->es = read_sel(1);
+    v->fs = read_sel(2);
+    v->gs = read_sel(3);
+    v->fs_base = rdmsr(MSR_FS_BASE);
+    if (v->kernel_mode)
+        v->gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);
+    else
+        v->gs_base_user = rdmsr(MSR_SHADOW_GS_BASE);
+    fpu_save(v);
+}
+
+/* A selector the guest may hold in a data segment register: null or a DPL-3 data/readable code. */
+static bool data_sel_ok(uint16_t sel)
+{
+    uint64_t d = gdt_read(sel);
+
+    if ((sel & ~3) == 0)
+        return true;
+    return (d & (1UL << 47)) && ((d >> 45) & 3) == 3 && (d & (1UL << 44)) &&
+           (!(d & (1UL << 43)) || (d & (1UL << 41)));
+}
+
+/* Loads the data selectors; a selector that is no longer valid is left null and reported. */
+static bool load_segments(struct vcpu *v)
+{
+    bool ok = data_sel_ok(v->ds) && data_sel_ok(v->es) && data_sel_ok(v->fs) && data_sel_ok(v->gs);
+    uint64_t self = (uint64_t)percpu();
+
+    if (ok) {
+        __asm__ volatile("mov %0, %%ds; mov %1, %%es; mov %2, %%fs; mov %3, %%gs" ::"r"(v->ds),
+                         "r"(v->es), "r"(v->fs), "r"(v->gs));
+    } else {
+        __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" ::"r"(0));
+    }
+    wrmsr(MSR_GS_BASE, self); /* loading %gs cleared the hypervisor's own base */
+    wrmsr(MSR_FS_BASE, v->fs_base);
+    wrmsr(MSR_SHADOW_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+    return ok;
+}
+
+void context_load(struct vcpu *next, struct cpu_regs *r)
+{
+    *r = next->regs;
+    vcpu_load_cr3(next);
+    fpu_restore(next);
+    debugreg_load(next);
+    desc_load(next);
+    ctrlreg_load(next);
+    msr_load(next);
+    if (!load_segments(next)) {
+        uint16_t sel[4] = {next->ds, next->es, next->fs, next->gs};
+
+        next->ds = next->es = next->fs = next->gs = 0;
+        bounce_failsafe(next, r, "saved data segment selectors are no longer valid", sel);
+    }
+}

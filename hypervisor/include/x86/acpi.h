@@ -1,0 +1,11 @@
+/* The CPUs the firmware lists in the ACPI MADT. */
+#ifndef HV_X86_ACPI_H
+#define HV_X86_ACPI_H
+#include "../types.h"
+
+#define ACPI_MAX_CPUS 8
+
+/* Fill apic_ids[] with the enabled processors' local APIC ids; returns how many (0: no MADT). */
+unsigned acpi_cpus(uint32_t *apic_ids, unsigned max);
+
+#endif
