@@ -290,6 +290,9 @@ int builder_boot_module(unsigned domid, const struct boot_module *m)
     if (!(b.d = domain_create(domid, b.opts.name, b.opts.vcpus)))
         return -PV_ENOMEM;
     b.d->max_pages = b.nr_pages;
+    if (b.opts.weight)
+        b.d->weight = b.opts.weight;
+    b.d->cap = b.opts.cap;
     b.d->ram_bytes = b.nr_pages << PAGE_SHIFT;
     rc = populate(&b, scratch_map(b.nr_pages));
     if (rc) {

@@ -151,6 +151,18 @@ static int opt_vcpus(struct dom_opts *o, struct word v, const char **why)
     return 0;
 }
 
+/* A decimal option value in [lo, hi]. */
+static int opt_range(unsigned *out, struct word v, uint64_t lo, uint64_t hi, const char **why,
+                     const char *msg)
+{
+    uint64_t n;
+
+    if (!parse_decimal(v, &n) || n < lo || n > hi)
+        return fail(why, msg);
+    *out = (unsigned)n;
+    return 0;
+}
+
 static bool name_char_ok(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -180,7 +192,11 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
         return opt_vcpus(o, value_of(w, 6), why);
     if (word_has_prefix(w, "name="))
         return opt_name(o, value_of(w, 5), why);
-    return fail(why, "unknown option before \"--\" (mem= vcpus= name= console)");
+    if (word_has_prefix(w, "weight="))
+        return opt_range(&o->weight, value_of(w, 7), 1, 65535, why, "bad weight= value (1..65535)");
+    if (word_has_prefix(w, "cap="))
+        return opt_range(&o->cap, value_of(w, 4), 0, 6400, why, "bad cap= value (0..6400 percent)");
+    return fail(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= console)");
 }
 
 /* Start of the first standalone "--" word in s, or NULL. */

@@ -18,6 +18,8 @@ struct dom_opts {
     unsigned vcpus;              /* vcpus=, 1..32, default 1 */
     char name[CMDLINE_NAME_MAX]; /* name=, 1..31 of [A-Za-z0-9_.-]; "" if not given */
     bool console_focus;          /* console: this domain gets serial input first */
+    unsigned weight;             /* weight=, 1..65535 (0 here: the scheduler's default 256) */
+    unsigned cap;                /* cap=, percent of one CPU, 0 = no cap */
     char guest_cmdline[CMDLINE_GUEST_MAX];
     char path[CMDLINE_PATH_MAX]; /* the module's first word, for messages (truncated) */
 };
