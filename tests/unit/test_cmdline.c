@@ -117,7 +117,7 @@ static void test_guest_cmdline_length(void **state)
     strcpy(in, "k.elf opts -- ");
     memset(in + strlen(in), 'x', 1023);
     assert_int_equal(cmdline_parse_module(in, &o, &why), -PV_EINVAL);
-    assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= console)");
+    assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= console)");
     strcpy(in, "k.elf ");
     memset(in + 6, 'x', 1023);
     in[6 + 1023] = '\0';
@@ -256,12 +256,47 @@ static void test_get_edges(void **state)
     assert_string_equal(small, "");
 }
 
+static void test_weight_cap(void **state)
+{
+    static const struct {
+        const char *line;
+        int rc;
+        unsigned weight, cap;
+    } cases[] = {
+        {"k weight=512 cap=50 -- x", 0, 512, 50},
+        {"k weight=1 -- x", 0, 1, 0},
+        {"k weight=65535 cap=6400 -- x", 0, 65535, 6400},
+        {"k cap=0 -- x", 0, 0, 0},
+        {"k weight=0 -- x", -22, 0, 0},
+        {"k weight=65536 -- x", -22, 0, 0},
+        {"k weight= -- x", -22, 0, 0},
+        {"k weight=12a -- x", -22, 0, 0},
+        {"k cap=6401 -- x", -22, 0, 0},
+        {"k cap=-1 -- x", -22, 0, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dom_opts o;
+        const char *why = NULL;
+        int rc = cmdline_parse_module(cases[i].line, &o, &why);
+
+        assert_int_equal(rc, cases[i].rc);
+        if (!rc) {
+            assert_int_equal(o.weight, cases[i].weight);
+            assert_int_equal(o.cap, cases[i].cap);
+        } else {
+            assert_non_null(why);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_table),
         cmocka_unit_test(test_module_null),
         cmocka_unit_test(test_guest_cmdline_length),
+        cmocka_unit_test(test_weight_cap),
         cmocka_unit_test(test_long_path_truncated),
         cmocka_unit_test(test_default_name),
         cmocka_unit_test(test_parse_size_table),
