@@ -12,7 +12,9 @@
 #include "percpu.h"
 #include "power.h"
 #include "sched_op.h"
+#include "ipi.h"
 #include "sched.h"
+#include "x86/cpu.h"
 #include "shared_info.h"
 
 static struct domain *domains[MAX_DOMAINS];
@@ -106,7 +108,37 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
 
 static const char *reason_name(unsigned reason)
 {
+    if (reason == DOMAIN_DESTROYED)
+        return "destroyed by the hypervisor";
     return reason < ARRAY_SIZE(reason_names) ? reason_names[reason] : "unknown";
+}
+
+void domain_pause(struct domain *d)
+{
+    BUG_ON(current_vcpu() && current_vcpu()->domain == d);
+    spin_lock(&d->lock);
+    d->paused = true;
+    spin_unlock(&d->lock);
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        sched_kick(d->vcpu[i]);
+    while (sched_domain_running(d)) { /* synchronous, as Xen's domain_pause */
+        ipi_serve();
+        cpu_relax();
+    }
+}
+
+void domain_unpause(struct domain *d)
+{
+    spin_lock(&d->lock);
+    d->paused = false;
+    spin_unlock(&d->lock);
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        sched_kick(d->vcpu[i]);
+}
+
+void domain_destroy(struct domain *d)
+{
+    domain_shutdown(d, DOMAIN_DESTROYED);
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)

@@ -135,6 +135,14 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
 /* Free the resources of ended domains other than the one whose frame is loaded. */
 void domains_reap_ended(void);
 
+/* Run-time control (the toolstack's domctl will call these). Pause returns once no CPU runs any
+ * of d's vCPUs; destroy ends d at once (reason DOMAIN_DESTROYED) and the scheduler reaps it:
+ * its event channels are closed, its page tables torn down and every frame freed. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+void domain_destroy(struct domain *d);
+#define DOMAIN_DESTROYED 0x100 /* shutdown reason of a domain the hypervisor ended */
+
 /* End the domain: SCHEDOP_shutdown reasons (PV SHUTDOWN_* codes). */
 void domain_shutdown(struct domain *d, unsigned reason);
 
