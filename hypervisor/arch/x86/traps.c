@@ -55,39 +55,46 @@ static void deliver_fault(struct vcpu *v, struct cpu_regs *r, const struct emul_
     bounce_trap(v, r, f->vector, f->has_ec, f->ec);
 }
 
+/* Act on an emulator verdict: done, a fault it raised, or the original fault (vector, ec). */
+static void emul_outcome(struct vcpu *v, struct cpu_regs *r, enum emul_rc rc,
+                         const struct emul_fault *f, unsigned vector, bool has_ec)
+{
+    if (rc == EMUL_FAULT)
+        deliver_fault(v, r, f);
+    else if (rc == EMUL_NOT_HANDLED)
+        bounce_trap(v, r, vector, has_ec, r->error_code);
+}
+
+/* A software interrupt `int N` refused by its DPL-0 IDT gate: check the guest's own DPL. */
+static void soft_int(struct vcpu *v, struct cpu_regs *r, unsigned n, unsigned len)
+{
+    unsigned dpl = v->trap[n].flags & 3, cpl = v->kernel_mode ? 1 : 3;
+
+    if (v->trap[n].address && dpl >= cpl) {
+        r->rip += len;
+        bounce_soft_int(v, r, n);
+    } else {
+        bounce_trap(v, r, X86_EXC_GP, true, (n << 3) | 2);
+    }
+}
+
 /* #GP: a software interrupt blocked by its IDT gate, a privileged instruction, or a real #GP. */
 static void guest_gp(struct vcpu *v, struct cpu_regs *r)
 {
     struct emul_fault f;
+    enum emul_rc rc;
     unsigned len;
     /* Decode the instruction rather than trust the error code (QEMU < 8.0 reports vec*16+2). */
     int n = (r->error_code & 2) ? emul_soft_int(r, &len) : -1;
 
     if (n >= 0) {
-        unsigned dpl = v->trap[n].flags & 3, cpl = v->kernel_mode ? 1 : 3;
-
-        if (v->trap[n].address && dpl >= cpl) {
-            r->rip += len;
-            bounce_soft_int(v, r, (unsigned)n);
-        } else {
-            bounce_trap(v, r, X86_EXC_GP, true, ((unsigned)n << 3) | 2);
-        }
+        soft_int(v, r, (unsigned)n, len);
         return;
     }
-    enum emul_rc rc;
-
     spin_lock(&v->domain->mm_lock); /* MOV to %cr3 and the hypercall-page MSR touch page types */
     rc = emul_priv_op(v, r, &f);
     spin_unlock(&v->domain->mm_lock);
-    switch (rc) {
-    case EMUL_OK:
-        return;
-    case EMUL_FAULT:
-        deliver_fault(v, r, &f);
-        return;
-    case EMUL_NOT_HANDLED:
-        bounce_trap(v, r, X86_EXC_GP, true, r->error_code);
-    }
+    emul_outcome(v, r, rc, &f, X86_EXC_GP, true);
 }
 
 static bool ptwr_locked(struct vcpu *v, struct cpu_regs *r)
@@ -105,15 +112,7 @@ static void guest_ud(struct vcpu *v, struct cpu_regs *r)
 {
     struct emul_fault f;
 
-    switch (emul_invalid_op(v, r, &f)) {
-    case EMUL_OK:
-        return;
-    case EMUL_FAULT:
-        deliver_fault(v, r, &f);
-        return;
-    case EMUL_NOT_HANDLED:
-        bounce_trap(v, r, X86_EXC_UD, false, 0);
-    }
+    emul_outcome(v, r, emul_invalid_op(v, r, &f), &f, X86_EXC_UD, false);
 }
 
 static void guest_exception(struct vcpu *v, struct cpu_regs *r)
