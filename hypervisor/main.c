@@ -67,6 +67,8 @@ void hv_main(uint32_t magic, uint32_t mbi)
     if (bench_enabled)
         bench_syscall_reference();           /* reference figure for make bench */
     smp_boot_aps();                          /* the other CPUs wait in the scheduler */
+    if (bench_enabled)
+        bench_ipi_reference();               /* reference figure for make bench */
     domains_mark_start();                    /* frame accounting for the end */
     boot_domains();                          /* one domain per module, domids from 1 */
     irq_start_tick();                        /* this CPU's timer */

@@ -5,6 +5,9 @@
 #include "lib.h"
 #include "paging.h"
 #include "time.h"
+#include "ipi.h"
+#include "smp.h"
+#include "x86/apic.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
 
@@ -78,4 +81,37 @@ void bench_syscall_reference(void)
     frame_free(paging_unmap_hv(BENCH_STACK_VA));
     printk("(hv) bench: bare syscall+sysret round trip from ring 3: %lu cycles\n",
            cycles / BENCH_ROUNDS);
+}
+
+static volatile uint64_t ping, pong;
+
+void bench_ipi_pong(void)
+{
+    pong = ping;
+}
+
+void bench_ipi_reference(void)
+{
+    uint64_t t0, worst = 0;
+
+    if (smp_nr_cpus() < 2) {
+        printk("(hv) bench: IPI round trip: needs 2 CPUs (--smp 2)\n");
+        return;
+    }
+    t0 = rdtsc();
+    for (unsigned i = 1; i <= 1000; i++) {
+        uint64_t s = rdtsc(), deadline = s + time_tsc_khz() * 100; /* 100 ms */
+
+        ping = i;
+        apic_send_ipi(smp_apic_id(1), APIC_BENCH_VECTOR);
+        while (pong != i && rdtsc() < deadline)
+            ipi_serve();
+        if (pong != i) {
+            printk("(hv) bench: IPI round trip: CPU 1 did not answer\n");
+            return;
+        }
+        worst = MAX(worst, rdtsc() - s);
+    }
+    printk("(hv) bench: IPI round trip CPU 0 -> CPU 1 -> CPU 0: %lu ns (worst %lu ns)\n",
+           (rdtsc() - t0) / 1000 * 1000000 / time_tsc_khz(), worst * 1000000 / time_tsc_khz());
 }

@@ -11,6 +11,11 @@ void bench_guest_line(void);
 
 /* Time a bare SYSCALL/SYSRET round trip from ring 3 and print it. */
 void bench_syscall_reference(void);
+/* IPI round trip between CPU 0 and CPU 1 (reference for event-channel figures). */
+void bench_ipi_reference(void);
+/* The benchmark vector's handler on the answering CPU. */
+void bench_ipi_pong(void);
+
 /* A #UD from ring 3 while no vCPU runs: the end of the measurement loop. */
 bool bench_trap(const struct cpu_regs *r);
 

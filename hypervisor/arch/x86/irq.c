@@ -1,6 +1,7 @@
 /* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), and the
  * local APIC's timer and IPI vectors on every CPU. */
 #include "irq.h"
+#include "bench.h"
 #include "conring.h"
 #include "ipi.h"
 #include "percpu.h"
@@ -56,6 +57,9 @@ void irq_handle(unsigned vector)
         break;
     case APIC_FLUSH_VECTOR:
         ipi_serve();
+        break;
+    case APIC_BENCH_VECTOR:
+        bench_ipi_pong();
         break;
     case APIC_SPURIOUS_VECTOR:
         return; /* no EOI for a spurious interrupt */
