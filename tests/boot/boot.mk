@@ -1,22 +1,24 @@
 # Boot tests: guests under QEMU, see tests/boot/run, tests/boot/cases and tests/boot/README.md.
 #
-# Each tests/boot/guests/<name>.c (except the helper bt.c) is one test guest, linked with bt.c
-# and the guest kit into build/tests/boot/guests/<name>.elf. The refused-module cases also need
-# a few images that are not Xen PV kernels, made here.
+# Each tests/boot/guests/<name>.c (except the helpers bt.c and bt_mmu.c) is one test guest,
+# linked with the helpers and the guest kit into build/tests/boot/guests/<name>.elf. The
+# refused-module cases also need a few images that are not Xen PV kernels, made here.
 BT_OUT := $(B)/tests/boot
-BT_GUEST_SRCS := $(filter-out tests/boot/guests/bt.c,$(wildcard tests/boot/guests/*.c))
+BT_HELPERS := tests/boot/guests/bt.c tests/boot/guests/bt_mmu.c
+BT_HELPER_OBJS := $(patsubst tests/boot/guests/%.c,$(BT_OUT)/obj/%.o,$(BT_HELPERS))
+BT_GUEST_SRCS := $(filter-out $(BT_HELPERS),$(wildcard tests/boot/guests/*.c))
 BT_GUESTS := $(patsubst tests/boot/guests/%.c,$(BT_OUT)/guests/%.elf,$(BT_GUEST_SRCS))
 BT_CFLAGS := $(GK_CFLAGS) -Itests/boot/guests
 BT_BAD_IMAGES := $(BT_OUT)/images/notxen.elf $(BT_OUT)/images/truncated.elf \
     $(BT_OUT)/images/text.elf
 
-$(BT_OUT)/obj/%.o: tests/boot/guests/%.c tests/boot/guests/bt.h
+$(BT_OUT)/obj/%.o: tests/boot/guests/%.c tests/boot/guests/bt.h tests/boot/guests/bt_mmu.h
 	@mkdir -p $(@D)
 	$(CC) $(BT_CFLAGS) -c -o $@ $<
 
-$(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_OUT)/obj/bt.o $(GK_LIB) guest-kit/guest.lds
+$(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_HELPER_OBJS) $(GK_LIB) guest-kit/guest.lds
 	@mkdir -p $(@D)
-	$(LD) $(GK_LDFLAGS) -o $@ $< $(BT_OUT)/obj/bt.o $(GK_LIB)
+	$(LD) $(GK_LDFLAGS) -o $@ $< $(BT_HELPER_OBJS) $(GK_LIB)
 
 # An ordinary Linux executable: an x86-64 ELF without Xen notes.
 $(BT_OUT)/images/notxen.elf:
