@@ -30,6 +30,18 @@
 #define BT_HV_SLOT_FIRST 256
 #define BT_HV_SLOT_LAST 271
 
+/* Like GK_ASSERT_EQ, but only this comparison ends the test (GK_ASSERT_EQ also stops on any
+ * earlier failure, which would hide the checks after it). */
+#define BT_REQUIRE_EQ(a, b)                                                                        \
+    do {                                                                                           \
+        int64_t bt_a_ = (int64_t)(a), bt_b_ = (int64_t)(b);                                        \
+        if (bt_a_ != bt_b_) {                                                                      \
+            GK_FAIL("required %s == %s, got %ld (%#lx) vs %ld (%#lx)", #a, #b, bt_a_,             \
+                    (uint64_t)bt_a_, bt_b_, (uint64_t)bt_b_);                                      \
+            gk_test_finish();                                                                      \
+        }                                                                                          \
+    } while (0)
+
 static inline unsigned bt_pt_index(uint64_t va, unsigned level)
 {
     return (unsigned)(va >> (12 + 9 * (level - 1))) & 511;

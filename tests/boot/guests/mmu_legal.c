@@ -68,7 +68,7 @@ static void check_new_l1(void)
         p[i] = 0x6b6b6b6b6b6b6b6bULL;
     l1.va = p;
     l1.mfn = mfn_of(p);
-    GK_ASSERT_EQ(bt_protect(p, false), 0);
+    BT_REQUIRE_EQ(bt_protect(p, false), 0);
     GK_EXPECT_EQ(bt_ext(PV_MMUEXT_CLEAR_PAGE, l1.mfn, 0), 0);
     for (unsigned i = 0; i < 512; i++)
         if (p[i]) {
@@ -77,14 +77,14 @@ static void check_new_l1(void)
         }
     region = bt_free_2m_va(0);
     GK_ASSERT(region != 0);
-    GK_ASSERT_EQ(bt_mmu(bt_entry_maddr(region, 2), (l1.mfn << 12) | BT_PTE_TABLE), 0);
+    BT_REQUIRE_EQ(bt_mmu(bt_entry_maddr(region, 2), (l1.mfn << 12) | BT_PTE_TABLE), 0);
     GK_EXPECT_EQ(bt_table_of(region, 1), l1.mfn);
 }
 
 static void check_map_through_l1(void)
 {
     GK_EXPECT(bt_is_unmapped(region));
-    GK_ASSERT_EQ(bt_mmu(l1e_maddr(0), (mfn_of(pages[0]) << 12) | BT_PTE_RWD), 0);
+    BT_REQUIRE_EQ(bt_mmu(l1e_maddr(0), (mfn_of(pages[0]) << 12) | BT_PTE_RWD), 0);
     GK_EXPECT_EQ(l1.va[0] & BT_PTE_ADDR, mfn_of(pages[0]) << 12);
     GK_EXPECT_EQ(rd(region), PATTERN(0));
     wr(region + 8, 0x1234567);
@@ -248,9 +248,9 @@ static void check_private_tree(void)
     e[0] = (mfn_of(pages[3]) << 12) | BT_PTE_RO;
     GK_ASSERT(bt_table_new(&marker_l1, e));
     GK_ASSERT(bt_tree_build(&tree, marker_l1.mfn, bt_l2_slot(marker)));
-    GK_ASSERT_EQ(bt_pin(4, tree.l4.mfn), 0);
+    BT_REQUIRE_EQ(bt_pin(4, tree.l4.mfn), 0);
     GK_EXPECT(bt_is_unmapped(marker));
-    GK_ASSERT_EQ(bt_ext(PV_MMUEXT_NEW_BASEPTR, tree.l4.mfn, 0), 0);
+    BT_REQUIRE_EQ(bt_ext(PV_MMUEXT_NEW_BASEPTR, tree.l4.mfn, 0), 0);
     GK_EXPECT_EQ(bt_cur_l4(), tree.l4.mfn);
     GK_EXPECT(!bt_is_unmapped(marker));
     GK_EXPECT_EQ(rd(marker), PATTERN(3));
@@ -438,8 +438,8 @@ static void check_gdt(void)
     g[3] = seg(0x3456, TYPE_DATA_RW, 3, false);   /* accessed bit clear */
     frame = mfn_of(g);
     maddr = frame << 12;
-    GK_ASSERT_EQ(bt_protect(g, false), 0);
-    GK_ASSERT_EQ(gk_hypercall(PV_HYPERCALL_set_gdt, &frame, 512, 0, 0, 0), 0);
+    BT_REQUIRE_EQ(bt_protect(g, false), 0);
+    BT_REQUIRE_EQ(gk_hypercall(PV_HYPERCALL_set_gdt, &frame, 512, 0, 0, 0), 0);
     GK_EXPECT_EQ(DESC_DPL(g[2]), 3);
     GK_EXPECT_EQ(seg_limit(0x0b), 0x12345);
     GK_EXPECT_EQ(seg_limit(0x13), 0xfffff);
@@ -487,8 +487,8 @@ static void check_ldt(void)
     GK_ASSERT(ldt != NULL);
     ldt[0] = seg(0x777, TYPE_DATA_RW_A, 3, false);
     ldt[1] = seg(0x888, TYPE_DATA_RW_A, 0, false); /* DPL raised to 3 */
-    GK_ASSERT_EQ(bt_protect(ldt, false), 0);
-    GK_ASSERT_EQ(bt_ext(PV_MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt, 16), 0);
+    BT_REQUIRE_EQ(bt_protect(ldt, false), 0);
+    BT_REQUIRE_EQ(bt_ext(PV_MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt, 16), 0);
     GK_EXPECT_EQ(seg_limit(0x07), 0x777);
     GK_EXPECT_EQ(seg_limit(0x0f), 0x888);
     GK_EXPECT_EQ(DESC_DPL(ldt[1]), 3);
