@@ -106,8 +106,20 @@ gk_trap_common:
     pop rcx
     pop rbx
     pop rax
-    add rsp, 16                     ; vector, error code
+    ; A SYSCALL going back to user mode returns SYSRET-style (VGCF_in_syscall: rcx and r11
+    ; become rip and rflags); everything else with a plain iret. The flags this clobbers are
+    ; not the guest's: those come from the frame.
+    cmp qword [rsp], GK_VEC_SYSCALL
+    jne .plain
+    test byte [rsp + GK_REGS_cs - GK_REGS_vector], 3 ; cs of the frame: RPL 3 = to user mode
+    jz .plain
+    lea rsp, [rsp + 16]             ; vector, error code
     mov dword [rsp + 12], 0         ; drop the saved upcall mask from the cs slot
+    push PV_VGCF_in_syscall
+    jmp hypercall_page + PV_HYPERCALL_iret * PV_HYPERCALL_PAGE_STUB_SIZE
+.plain:
+    lea rsp, [rsp + 16]
+    mov dword [rsp + 12], 0
     push 0                          ; iret flags: not a SYSRET-style return
     jmp hypercall_page + PV_HYPERCALL_iret * PV_HYPERCALL_PAGE_STUB_SIZE
 

@@ -14,6 +14,7 @@ void gk_start(struct pv_start_info *si, uint64_t boot_rsp)
     gk_traps_init();      /* virtual IDT: vectors 0-31 and int $0x80 */
     gk_callbacks_init();  /* event, failsafe and syscall entry points */
     gk_mm_init(boot_rsp); /* page allocator over the free pages after the boot stack */
+    gk_pt_init();         /* the rest of memory mapped 1:1, for the allocator */
     gk_main();            /* the guest */
     gk_poweroff();
 }

@@ -8,6 +8,32 @@
 void gk_console_init(void);
 void gk_callbacks_init(void);
 void gk_mm_init(uint64_t boot_rsp);
+void gk_pt_init(void);
+
+/* The page allocator (mm.c): a page without zeroing it, the 1:1 mapping grown to
+ * new_direct_pages (its new pages join the allocator), and whether pfn came from it. */
+void *gk_page_take(void);
+void gk_mm_grow(uint64_t new_direct_pages);
+bool gk_page_in_pool(uint64_t pfn);
+
+/* Page-table frames (pt.c): a page of the allocator, read-only in the 1:1 mapping and cleared
+ * with MMUEXT_CLEAR_PAGE; and back (writable again, freed). */
+long gk_table_alloc(uint64_t *mfn);
+long gk_table_free(uint64_t mfn);
+/* One mmuext_op. */
+long gk_mmuext1(unsigned int cmd, uint64_t arg1, uint64_t arg2);
+/* The kernel space from now on (space.c, after MMUEXT_NEW_BASEPTR). */
+void gk_set_kernel_space(struct gk_space *s);
+
+/* User mode (user.c): the installed user page table (0: none) and installing another; entering
+ * user mode until an exit or a fault ends it; the task in user mode (task.c). */
+uint64_t gk_user_root(void);
+long gk_user_set_root(uint64_t l4_mfn);
+long gk_user_enter_wait(uint64_t rip, uint64_t rsp);
+void gk_user_exit(struct gk_regs *regs, long value);
+extern struct gk_task *gk_running_task;
+long gk_task_write(struct gk_task *t, uint64_t buf, uint64_t len);
+bool gk_task_fault(struct gk_regs *regs);
 
 /* Entry points in arch/entry.asm. */
 extern const uint64_t gk_trap_stubs[256];

@@ -198,6 +198,6 @@ void gk_trap_dispatch(struct gk_regs *regs)
     gk_nr_traps++;
     if (catch_record)
         deliver_to_catch(regs);
-    else if (!gk_trap_hook(regs))
+    else if (!gk_trap_hook(regs) && !gk_task_fault(regs))
         unexpected(regs);
 }

@@ -2,28 +2,55 @@
 #include "internal.h"
 
 static bool user_ready;
-static struct gk_context user_return; /* kernel context gk_user_run resumes on exit */
+static struct gk_context user_return; /* kernel context the entry to user mode resumes */
 static long (*user_fn)(void);
 static long user_exit_value;
+static uint64_t user_root; /* the installed user page table (MMUEXT_NEW_USER_BASEPTR) */
+
+uint64_t gk_user_root(void)
+{
+    return user_root;
+}
+
+long gk_user_set_root(uint64_t l4_mfn)
+{
+    long rc = gk_mmuext1(PV_MMUEXT_NEW_USER_BASEPTR, l4_mfn, 0);
+
+    if (!rc)
+        user_root = l4_mfn;
+    return rc;
+}
 
 long gk_user_init(void)
 {
-    struct pv_mmuext_op op = {
-        .cmd = PV_MMUEXT_NEW_USER_BASEPTR,
-        .arg1.mfn = gk_virt_to_mfn((const void *)(uintptr_t)gk_start_info->pt_base),
-    };
     long rc;
 
     /* User->kernel entries need a kernel stack of their own. */
     rc = gk_hypercall_stack_switch(PV_FLAT_KERNEL_SS, (uint64_t)(uintptr_t)gk_entry_stack_top);
     if (rc)
         return rc;
-    /* Same page table for user mode: the hypervisor makes every guest mapping user-visible. */
-    rc = gk_hypercall_mmuext_op(&op, 1, NULL, PV_DOMID_SELF);
+    /* The kernel's table for user mode too: the hypervisor makes every mapping user-visible. */
+    rc = gk_user_set_root(gk_virt_to_mfn((const void *)(uintptr_t)gk_start_info->pt_base));
     if (rc)
         return rc;
     user_ready = true;
     return 0;
+}
+
+/* Enter user mode at rip with stack rsp; returns when an exit or a fault ends it. */
+long gk_user_enter_wait(uint64_t rip, uint64_t rsp)
+{
+    user_return.rflags = gk_events_rflags();
+    if (gk_context_save(&user_return) == 0)
+        gk_user_enter(rip, rsp, gk_events_rflags());
+    return user_exit_value;
+}
+
+/* Leave user mode for good: the entry's iret resumes gk_user_enter_wait instead. */
+void gk_user_exit(struct gk_regs *regs, long value)
+{
+    user_exit_value = value;
+    gk_context_resume(regs, &user_return, 1);
 }
 
 /* First code run in user mode. */
@@ -39,11 +66,8 @@ long gk_user_run(long (*fn)(void))
     if (!user_ready)
         return -PV_EOPNOTSUPP;
     user_fn = fn;
-    user_return.rflags = gk_events_rflags();
-    if (gk_context_save(&user_return) == 0)
-        gk_user_enter((uint64_t)(uintptr_t)user_start, (uint64_t)(uintptr_t)gk_user_stack_top,
-                      gk_events_rflags());
-    return user_exit_value;
+    return gk_user_enter_wait((uint64_t)(uintptr_t)user_start,
+                              (uint64_t)(uintptr_t)gk_user_stack_top);
 }
 
 __attribute__((weak)) bool gk_syscall_hook(struct gk_regs *regs)
@@ -54,12 +78,17 @@ __attribute__((weak)) bool gk_syscall_hook(struct gk_regs *regs)
 
 void gk_user_syscall_dispatch(struct gk_regs *regs)
 {
+    if (gk_running_task)
+        gk_running_task->nr_syscalls++;
     switch (regs->rax) {
     case GK_SYSCALL_EXIT:
-        user_exit_value = (long)regs->rdi;
-        gk_context_resume(regs, &user_return, 1);
+        gk_user_exit(regs, (long)regs->rdi);
         return;
     case GK_SYSCALL_WRITE:
+        if (gk_running_task) {
+            regs->rax = (uint64_t)gk_task_write(gk_running_task, regs->rdi, regs->rsi);
+            return;
+        }
         gk_console_write((const char *)(uintptr_t)regs->rdi, regs->rsi);
         regs->rax = regs->rsi;
         return;

@@ -83,6 +83,11 @@ static inline long gk_hypercall_mmu_update(const struct pv_mmu_update *reqs, uns
     return gk_hypercall(PV_HYPERCALL_mmu_update, reqs, count, done, foreigndom, 0);
 }
 
+static inline long gk_hypercall_set_gdt(const uint64_t *frames, unsigned int entries)
+{
+    return gk_hypercall(PV_HYPERCALL_set_gdt, frames, entries, 0, 0, 0);
+}
+
 static inline long gk_hypercall_stack_switch(uint64_t ss, uint64_t rsp)
 {
     return gk_hypercall(PV_HYPERCALL_stack_switch, ss, rsp, 0, 0, 0);
@@ -93,9 +98,19 @@ static inline long gk_hypercall_set_callbacks(uint64_t event, uint64_t failsafe,
     return gk_hypercall(PV_HYPERCALL_set_callbacks, event, failsafe, syscall, 0, 0);
 }
 
+static inline long gk_hypercall_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    return gk_hypercall(PV_HYPERCALL_update_descriptor, maddr, desc, 0, 0, 0);
+}
+
 static inline long gk_hypercall_memory_op(unsigned int cmd, void *arg)
 {
     return gk_hypercall(PV_HYPERCALL_memory_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long gk_hypercall_multicall(struct pv_multicall_entry *calls, unsigned int count)
+{
+    return gk_hypercall(PV_HYPERCALL_multicall, calls, count, 0, 0, 0);
 }
 
 static inline long gk_hypercall_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags)

@@ -10,9 +10,11 @@
 #include "pv-abi/pv.h"
 
 #include "gk/console.h"
+#include "gk/desc.h"
 #include "gk/events.h"
 #include "gk/hypercall.h"
 #include "gk/mm.h"
+#include "gk/pt.h"
 #include "gk/string.h"
 #include "gk/traps.h"
 #include "gk/user.h"
