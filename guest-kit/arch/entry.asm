@@ -140,7 +140,8 @@ gk_context_save:
     xor eax, eax
     ret
 
-; void gk_user_enter(uint64_t rip, uint64_t rsp, uint64_t rflags): iret to user mode.
+; void gk_user_enter(uint64_t rip, uint64_t rsp, uint64_t rflags): iret to user mode, with no
+; kernel value left in a register.
 global gk_user_enter
 gk_user_enter:
     push PV_FLAT_USER_SS
@@ -149,6 +150,21 @@ gk_user_enter:
     push PV_FLAT_USER_CS            ; RPL 3: the hypervisor switches to user mode
     push rdi
     push 0                          ; iret flags
+    xor eax, eax
+    xor ebx, ebx
+    xor ecx, ecx
+    xor edx, edx
+    xor esi, esi
+    xor edi, edi
+    xor ebp, ebp
+    xor r8d, r8d
+    xor r9d, r9d
+    xor r10d, r10d
+    xor r11d, r11d
+    xor r12d, r12d
+    xor r13d, r13d
+    xor r14d, r14d
+    xor r15d, r15d
     jmp hypercall_page + PV_HYPERCALL_iret * PV_HYPERCALL_PAGE_STUB_SIZE
 
 section .rodata

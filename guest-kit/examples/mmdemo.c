@@ -97,9 +97,8 @@ static void step_frames(void)
     GK_ASSERT_EQ(gk_p2m_publish(), 0);
     GK_EXPECT_EQ(gk_shared_info()->arch.max_pfn, n);
     GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_maximum_gpfn, &self), (long)n - 1);
-    gk_test_log("   pfn %lu = mfn %#lx (p2m), and back (M2P); max_pfn %lu published, "
-                "XENMEM_maximum_gpfn says %lu",
-                n - 1, gk_pfn_to_mfn(n - 1), n, n - 1);
+    gk_test_log("   pfn %lu = mfn %#lx (p2m) and back (M2P)", n - 1, gk_pfn_to_mfn(n - 1));
+    gk_test_log("   max_pfn %lu published; XENMEM_maximum_gpfn says %lu", n, n - 1);
 }
 
 /* Entries the hypervisor refuses, next to the tables of DEMO_VA. */
@@ -115,9 +114,15 @@ static void refusals(struct gk_space *k, uint64_t data_mfn)
     GK_EXPECT_EQ(mmu_update1((l4 << 12) + SELF_SLOT * 8, gk_pte(l4, GK_PTE_P | GK_PTE_RW)),
                  -PV_EINVAL);
     GK_EXPECT_EQ(gk_map(k, DEMO_VA + 4096, data_mfn, GK_PAGE_KERNEL | GK_PTE_PCD), -PV_EINVAL);
-    gk_test_log("   refused: a page table mapped writable (-EBUSY, also making its 1:1 page "
-                "writable), the hypervisor's L4 slot 256, a writable data frame as a table, "
-                "a writable linear L4 entry, a PCD mapping (all -EINVAL)");
+    gk_test_log("   refused: mapping a page table writable, or its 1:1 page (-EBUSY);");
+    gk_test_log("   L4 slot 256, a writable frame as a table, a writable self-map, PCD (-EINVAL)");
+    GK_EXPECT_EQ(gk_pin(l1, 1), 0); /* already an L1: the pin only keeps it one */
+    GK_EXPECT_EQ(gk_pin(l1, 1), -PV_EINVAL);
+    GK_EXPECT_EQ(gk_pin(l1, 2), -PV_EINVAL);
+    GK_EXPECT_EQ(gk_unpin(l1), 0);
+    GK_EXPECT_EQ(gk_unpin(l1), -PV_EINVAL);
+    gk_test_log(
+        "   PIN_L1_TABLE on the L1: 0; again, or as an L2: -EINVAL; UNPIN twice: 0, -EINVAL");
 }
 
 /* A read-only linear page table: the L4 maps itself, and every L1 entry becomes readable. */
@@ -147,8 +152,8 @@ static void step_map(void)
     GK_ASSERT_EQ(gk_map(k, DEMO_VA, gk_virt_to_mfn(a), GK_PAGE_KERNEL | nx), 0);
     GK_EXPECT_EQ(*at(DEMO_VA), PATTERN | 1);
     GK_EXPECT_EQ(gk_pages_free(), before - 5); /* two pages, an L3, an L2 and an L1 */
-    say("2. mapped a page at 0x100000000000 (L4 slot 32): an L3, an L2 and an L1 were made "
-        "read-only, cleared with MMUEXT_CLEAR_PAGE and linked with mmu_update");
+    say("2. mapped a page at 0x100000000000 (L4 slot 32), which needed an L3, an L2 and an L1");
+    gk_test_log("   each new table: read-only in the 1:1 map, MMUEXT_CLEAR_PAGE, mmu_update link");
     refusals(k, gk_virt_to_mfn(b));
     linear_table(k);
     GK_EXPECT_EQ(gk_map(k, DEMO_VA, gk_virt_to_mfn(b), GK_PAGE_KERNEL | nx), 0);
@@ -159,7 +164,7 @@ static void step_map(void)
     gk_page_free(a);
     gk_page_free(b);
     GK_EXPECT_EQ(gk_pages_free(), before);
-    say("   unmapped: the empty L1, L2 and L3 were unlinked, made writable and freed");
+    say("   unmapped: the empty L1, L2, L3 unlinked, made writable, freed");
 }
 
 /* 3. Many entries at once: batched mmu_update, then the lazy MMU mode (multicall). */
@@ -236,8 +241,8 @@ static void step_flushes(void)
                      va, e, PV_UVMF_TLB_FLUSH | PV_UVMF_MULTI | (uint64_t)(uintptr_t)&mask),
                  0);
     gk_page_free(page);
-    gk_test_log("4. flushes: TLB_FLUSH_ALL, INVLPG_ALL, TLB_FLUSH_MULTI, INVLPG_MULTI in one "
-                "mmuext_op; update_va_mapping with UVMF_INVLPG|UVMF_ALL and a MULTI bitmap");
+    gk_test_log("4. flushes: TLB_FLUSH_ALL, INVLPG_ALL, TLB_FLUSH_MULTI, INVLPG_MULTI (mmuext_op)");
+    gk_test_log("   update_va_mapping with UVMF_INVLPG|UVMF_ALL, UVMF_TLB_FLUSH|UVMF_MULTI|mask");
 }
 
 /* 5. Changing flags while keeping the bits the CPU set: MMU_PT_UPDATE_PRESERVE_AD. */
@@ -258,9 +263,8 @@ static void step_preserve_ad(void)
     GK_EXPECT_EQ(rec.error_code, 3); /* present, write, kernel mode */
     GK_EXPECT_EQ(gk_unmap(k, DEMO_VA), 0);
     gk_page_free(page);
-    gk_test_log("5. PRESERVE_AD: 0x100000000000 (page %#lx) made read-only keeping A|D (entry "
-                "%#lx); a write is now #PF error 3",
-                va, e);
+    gk_test_log("5. MMU_PT_UPDATE_PRESERVE_AD: 0x100000000000 (page %#lx) made read-only", va);
+    gk_test_log("   entry %#lx keeps A and D; a write is now #PF error 3", e);
 }
 
 /* 6. Direct writes to an L1 table, emulated with VMASST_TYPE_writable_pagetables. */
@@ -288,8 +292,8 @@ static void step_writable_pagetables(void)
     GK_EXPECT_EQ(gk_writable_pagetables(false), 0);
     GK_EXPECT_EQ(gk_pt_trim(k, DEMO_VA), 0);
     gk_page_free(page);
-    gk_test_log("6. writable page tables: a plain store to the read-only L1 faults; with the "
-                "assist it is emulated as a checked update (a PAT entry still faults)");
+    gk_test_log("6. a plain store to a (read-only) L1 entry: #PF; with VMASST_TYPE_writable_");
+    gk_test_log("   pagetables it is emulated as a checked update (a refused PAT entry: #PF)");
 }
 
 /* 7. A pfn changes frame: p2m, M2P (MMU_MACHPHYS_UPDATE) and the 1:1 entry together. */
@@ -333,8 +337,8 @@ static void step_new_tree(void)
     GK_EXPECT_EQ(gk_pin(tree.l4_mfn, 4), -PV_EINVAL); /* pinned once already */
     GK_EXPECT_EQ(gk_space_borrow(&tree, boot, 0, 511), 0);
     GK_ASSERT_EQ(gk_space_activate(&tree), 0);
-    say("8. a new L4, pinned (PIN_L4_TABLE) and sharing the kernel's L3s, installed with "
-        "NEW_BASEPTR: the kernel runs on it");
+    say("8. a new L4, pinned (PIN_L4_TABLE), sharing the kernel's L3s");
+    gk_test_log("   installed with NEW_BASEPTR: the kernel runs on it");
     GK_EXPECT_EQ(gk_map(&tree, TREE_VA, gk_virt_to_mfn(page), GK_PAGE_KERNEL | nx), 0);
     GK_EXPECT_EQ(*at(TREE_VA), PATTERN | 8);
     GK_EXPECT_EQ(gk_space_destroy(&tree), -PV_EBUSY);
@@ -346,7 +350,7 @@ static void step_new_tree(void)
     GK_EXPECT_EQ(gk_unpin(tree.l4_mfn), -PV_EINVAL); /* gone: no pin to drop */
     gk_page_free(page);
     GK_EXPECT_EQ(gk_pages_free(), before);
-    say("   destroyed: unpinning dropped the tree; its own tables freed, the shared ones kept");
+    say("   destroyed: UNPIN dropped the tree; its own tables freed, shared ones kept");
 }
 
 /* 9. A GDT and an LDT of the guest's own. */
@@ -374,8 +378,8 @@ static void step_descriptors(void)
     gk_load_es(0);
     GK_EXPECT_EQ(gk_gdt_update(&g, 1, 0x0000890000000067ULL), -PV_EINVAL); /* a TSS */
     GK_EXPECT_EQ(gk_gdt_unload(&g), 0);
-    say("9. set_gdt with a read-only frame (a writable one: -EINVAL), %es loaded from it; "
-        "update_descriptor made entry 2 not present (#NP) and back; a TSS refused");
+    say("9. set_gdt with a read-only frame (a writable one: -EINVAL); %es loaded from it");
+    gk_test_log("   update_descriptor: entry 2 not present (#NP), present again; a TSS: -EINVAL");
     GK_ASSERT_EQ(gk_ldt_load(&l, ldt, 1), 0);
     gk_load_es(GK_SEL_LDT(0));
     GK_EXPECT_EQ(gk_read_es(), GK_SEL_LDT(0));
@@ -383,7 +387,7 @@ static void step_descriptors(void)
     GK_EXPECT_EQ(gk_ldt_unload(&l), 0);
     GK_EXPECT_TRAP(GK_VEC_GP, &rec, gk_load_es(GK_SEL_LDT(0)));
     GK_EXPECT_EQ(gk_pages_free(), before);
-    say("   MMUEXT_SET_LDT: %es loaded from the LDT; after SET_LDT 0 the selector is #GP");
+    say("   MMUEXT_SET_LDT: %es loaded from the LDT; after SET_LDT 0, #GP");
 }
 
 /* 10. A user task in an address space of its own. */
@@ -395,12 +399,12 @@ static void step_task(void)
     GK_ASSERT_EQ(gk_task_create(&t), 0);
     GK_ASSERT_EQ(gk_task_map(&t, USER_CODE, user_prog, GK_PAGE_USER_RX), 0);
     GK_ASSERT_EQ(gk_task_map(&t, USER_STACK, NULL, GK_PAGE_USER_RW | nx), 0);
-    say("10. a task: its own pinned L4 mapping one code page (MMUEXT_COPY_PAGE) and one stack "
-        "page (MMUEXT_CLEAR_PAGE), nothing of the kernel");
+    say("10. a task: its own pinned L4, nothing of the kernel in it");
+    gk_test_log("    a code page (MMUEXT_COPY_PAGE), a stack page (MMUEXT_CLEAR_PAGE)");
     GK_EXPECT_EQ(gk_task_run(&t, USER_CODE + (user_main - user_prog), USER_STACK + 4096), 42);
     GK_EXPECT_EQ(t.nr_syscalls, 3);
     GK_EXPECT(!t.faulted);
-    gk_test_log("    it ran with NEW_USER_BASEPTR and the iret hypercall, wrote twice, exited 42");
+    gk_test_log("    ran with NEW_USER_BASEPTR and the iret hypercall; wrote twice, exited 42");
     GK_EXPECT_EQ(gk_task_run(&t, USER_CODE + (user_peek - user_prog), USER_STACK + 4096),
                  -PV_EFAULT);
     GK_EXPECT(t.faulted && t.fault.vector == GK_VEC_PF);
@@ -410,9 +414,8 @@ static void step_task(void)
                  -PV_EFAULT);
     GK_EXPECT_EQ(t.fault.error_code, 7); /* user, write, present */
     GK_EXPECT_EQ(t.fault.cr2, USER_CODE);
-    gk_test_log("    reading the kernel image from it: #PF error 4 at %#llx; writing its code: "
-                "#PF error 7",
-                GK_VIRT_BASE);
+    gk_test_log("    reading the kernel image: #PF error 4 at %#llx", GK_VIRT_BASE);
+    gk_test_log("    writing its own code: #PF error 7");
     GK_EXPECT_EQ(gk_task_destroy(&t), 0);
     GK_EXPECT_EQ(gk_pages_free(), before);
     say("    destroyed: L4 unpinned, its tables and pages freed");

@@ -20,6 +20,8 @@ bool gk_page_in_pool(uint64_t pfn);
  * with MMUEXT_CLEAR_PAGE; and back (writable again, freed). */
 long gk_table_alloc(uint64_t *mfn);
 long gk_table_free(uint64_t mfn);
+/* An L4 slot the guest may use (not 256-271, the hypervisor's). */
+bool gk_pt_guest_slot(unsigned int slot);
 /* One mmuext_op. */
 long gk_mmuext1(unsigned int cmd, uint64_t arg1, uint64_t arg2);
 /* The kernel space from now on (space.c, after MMUEXT_NEW_BASEPTR). */

@@ -11,16 +11,16 @@ static const volatile uint64_t *table(uint64_t mfn)
     return gk_mfn_to_virt(mfn);
 }
 
-static bool guest_slot(unsigned int level, unsigned int slot)
+bool gk_pt_guest_slot(unsigned int slot)
 {
-    return level != 4 || slot < HV_FIRST_SLOT || slot > HV_LAST_SLOT;
+    return slot < HV_FIRST_SLOT || slot > HV_LAST_SLOT;
 }
 
 /* A page-aligned, canonical address outside the hypervisor's range. */
 static bool va_ok(uint64_t va)
 {
     return !(va & (GK_PAGE_SIZE - 1)) && (uint64_t)((int64_t)(va << 16) >> 16) == va &&
-           guest_slot(4, gk_pt_index(va, 4));
+           gk_pt_guest_slot(gk_pt_index(va, 4));
 }
 
 long gk_mmuext1(unsigned int cmd, uint64_t arg1, uint64_t arg2)

@@ -45,7 +45,7 @@ long gk_space_borrow(struct gk_space *s, const struct gk_space *from, unsigned i
         return -PV_EINVAL;
     gk_mmu_batch_init(&b);
     for (unsigned int slot = first; slot <= last; slot++) {
-        if ((slot >= 256 && slot <= 271) || !(src[slot] & GK_PTE_P))
+        if (!gk_pt_guest_slot(slot) || !(src[slot] & GK_PTE_P))
             continue; /* the hypervisor's slots are filled in every L4 already */
         s->borrowed[slot / 64] |= 1ULL << (slot % 64);
         gk_mmu_batch_add(&b, (s->l4_mfn << 12) + slot * 8, src[slot]);
@@ -91,7 +91,7 @@ long gk_space_destroy(struct gk_space *s)
     for (unsigned int slot = 0; slot < 512; slot++) {
         bool borrowed = (s->borrowed[slot / 64] >> (slot % 64)) & 1;
 
-        if ((slot >= 256 && slot <= 271) || borrowed || !(l4[slot] & GK_PTE_P))
+        if (!gk_pt_guest_slot(slot) || borrowed || !(l4[slot] & GK_PTE_P))
             continue;
         if ((r = free_subtree(gk_pte_mfn(l4[slot]), 3)) && !rc)
             rc = r;
