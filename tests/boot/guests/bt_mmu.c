@@ -150,6 +150,52 @@ uint64_t bt_free_2m_va(unsigned nth)
     return 0;
 }
 
+bool bt_region_init(struct bt_region *r)
+{
+    long rc;
+
+    r->va = bt_free_2m_va(0);
+    if (!r->va || !bt_table_new(&r->l1, NULL))
+        return false;
+    rc = bt_mmu(bt_entry_maddr(r->va, 2), (r->l1.mfn << 12) | BT_PTE_TABLE);
+    if (rc)
+        GK_FAIL("cannot hook a new L1 at %#lx: %ld", r->va, rc);
+    return rc == 0;
+}
+
+long bt_region_fini(struct bt_region *r)
+{
+    long rc = 0;
+
+    for (unsigned i = 0; i < 512 && !rc; i++)
+        if (r->l1.va[i])
+            rc = bt_mmu(bt_region_pte(r, i), 0);
+    if (!rc)
+        rc = bt_mmu(bt_entry_maddr(r->va, 2), 0);
+    if (!rc)
+        rc = bt_table_free(&r->l1);
+    if (rc)
+        GK_FAIL("cannot take the test region at %#lx down: %ld", r->va, rc);
+    return rc;
+}
+
+void bt_run_rule(const char *prefix, const struct bt_rule *rules, unsigned n)
+{
+    static char name[48];
+    char rule[32];
+
+    if (!gk_cmdline_get("rule", rule, sizeof(rule)))
+        rule[0] = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (gk_strcmp(rules[i].name, rule))
+            continue;
+        gk_snprintf(name, sizeof(name), "%s%s", prefix, rule);
+        gk_test_run(name, rules[i].fn);
+    }
+    gk_printf("TEST %s FAIL no rule \"%s\" (rule=NAME on the command line)\n", prefix, rule);
+    gk_poweroff();
+}
+
 /* Pages of a tree being built: writable until bt_tree_build maps them read-only. */
 static struct bt_table *tree_tables(struct bt_tree *t, unsigned i)
 {
@@ -195,8 +241,10 @@ bool bt_tree_build(struct bt_tree *t, uint64_t extra_l1, unsigned extra_slot)
     if (!cur_l2)
         return false;
     bt_read_frame(cur_l2, l2e);
+    if (extra_l1)
+        l2e[extra_slot] = 0; /* the region only this tree maps */
     for (unsigned s = 0; s < 512; s++)
-        n += (l2e[s] & BT_PTE_P) && s != extra_slot;
+        n += (l2e[s] & BT_PTE_P) != 0;
     if (n > BT_TREE_MAX_L1) {
         GK_FAIL("the kernel's 1 GiB uses %u L1 tables, more than %u", n, BT_TREE_MAX_L1);
         return false;
@@ -205,7 +253,7 @@ bool bt_tree_build(struct bt_tree *t, uint64_t extra_l1, unsigned extra_slot)
     if (!tree_alloc(t, 3 + n))
         return false;
     for (unsigned s = 0; s < 512; s++) {
-        if (!(l2e[s] & BT_PTE_P) || s == extra_slot)
+        if (!(l2e[s] & BT_PTE_P))
             continue;
         copy_l1(t, bt_pte_mfn(l2e[s]), s, t->l1[k].va);
         t->l2.va[s] = (t->l1[k++].mfn << 12) | (l2e[s] & ~BT_PTE_ADDR);

@@ -89,10 +89,33 @@ long bt_table_free(struct bt_table *t);
 /* An unused L2 slot in the L2 that maps the kernel image: a 2 MiB region of free VA. */
 uint64_t bt_free_2m_va(unsigned nth);
 
+/* A 2 MiB region of free kernel VA mapped by a new, empty L1 (hooked with mmu_update). */
+struct bt_region {
+    struct bt_table l1;
+    uint64_t va;
+};
+bool bt_region_init(struct bt_region *r);
+static inline uint64_t bt_region_pte(const struct bt_region *r, unsigned i)
+{
+    return (r->l1.mfn << 12) + i * 8;
+}
+/* Clear every entry, unhook the L1 and free it: 0 or the first error. */
+long bt_region_fini(struct bt_region *r);
+
+/* A guest with several test rules: "rule=NAME" on the command line picks one, which runs as
+ * test "<prefix>NAME" (one result line, as every test guest). */
+struct bt_rule {
+    const char *name;
+    void (*fn)(void);
+};
+__attribute__((noreturn)) void bt_run_rule(const char *prefix, const struct bt_rule *rules,
+                                           unsigned n);
+
 /*
  * A private address space: a new L4, L3, L2 and copies of every L1 the current tables use for
  * the kernel image's 1 GiB, with the new tables themselves read-only everywhere. `extra_l1`
- * (if not 0) is hooked at L2 slot `extra_slot`, a region only this tree maps. The caller
+ * (if not 0) is hooked at L2 slot `extra_slot` (ignored otherwise), a region only this tree
+ * maps. The caller
  * pins the L4 (which validates the whole tree) and may switch to it.
  */
 #define BT_TREE_MAX_L1 64
