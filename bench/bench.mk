@@ -1,5 +1,7 @@
 # Benchmarks (`make bench`): figures, not pass/fail. See bench/run and docs/benchmarks.md.
+# The MMU guest reuses the boot tests' page-table helpers (raw hypercalls, no kit memory manager).
 $(eval $(call gk_guest,bench-hcall,bench/guests/hcall.c))
+$(eval $(call gk_guest,bench-mmu,bench/guests/mmu.c tests/boot/guests/bt_mmu.c tests/boot/guests/bt.c))
 
 .PHONY: bench-run
 bench-run: all
