@@ -42,6 +42,14 @@
         }                                                                                          \
     } while (0)
 
+/* A hypercall result against Xen's, reported by what was tried (shorter than the expression). */
+#define BT_EXPECT_RC(what, got, want)                                                              \
+    do {                                                                                           \
+        long bt_got_ = (long)(got), bt_want_ = (long)(want);                                       \
+        if (bt_got_ != bt_want_)                                                                   \
+            GK_FAIL("%s: %ld, expected %ld", what, bt_got_, bt_want_);                             \
+    } while (0)
+
 static inline unsigned bt_pt_index(uint64_t va, unsigned level)
 {
     return (unsigned)(va >> (12 + 9 * (level - 1))) & 511;

@@ -66,7 +66,8 @@ static void check_bad_arrays(uint64_t unmapped, uint64_t data)
     GK_EXPECT(reg.l1.va[1] & BT_PTE_P);
     GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, 1), 0), 0);
     /* An unwritable done: Xen ignores the failed copy and reports the batch's result. */
-    GK_EXPECT_EQ(gk_hypercall_mmu_update(&good, 1, (unsigned *)(uintptr_t)unmapped, PV_DOMID_SELF),
+    BT_EXPECT_RC("mmu_update with an unwritable done",
+                 gk_hypercall_mmu_update(&good, 1, (unsigned *)(uintptr_t)unmapped, PV_DOMID_SELF),
                  0);
     GK_EXPECT(reg.l1.va[1] & BT_PTE_P);
     done = 77;
@@ -75,7 +76,8 @@ static void check_bad_arrays(uint64_t unmapped, uint64_t data)
     {
         struct pv_mmuext_op op = {.cmd = PV_MMUEXT_TLB_FLUSH_LOCAL};
 
-        GK_EXPECT_EQ(gk_hypercall_mmuext_op(&op, 1, (unsigned *)(uintptr_t)unmapped,
+        BT_EXPECT_RC("mmuext_op with an unwritable done",
+                     gk_hypercall_mmuext_op(&op, 1, (unsigned *)(uintptr_t)unmapped,
                                             PV_DOMID_SELF),
                      0);
     }
@@ -95,14 +97,17 @@ static void check_vcpumask(uint64_t unmapped, uint64_t data)
 
         op.arg1.linear_addr = va;
         op.arg2.vcpumask = unmapped;
-        GK_EXPECT_EQ(gk_hypercall_mmuext_op(&op, 1, NULL, PV_DOMID_SELF), -PV_EINVAL);
+        BT_EXPECT_RC(i ? "INVLPG_MULTI, unmapped vcpumask" : "TLB_FLUSH_MULTI, unmapped vcpumask",
+                     gk_hypercall_mmuext_op(&op, 1, NULL, PV_DOMID_SELF), -PV_EINVAL);
         op.arg2.vcpumask = 0;
-        GK_EXPECT_EQ(gk_hypercall_mmuext_op(&op, 1, NULL, PV_DOMID_SELF), -PV_EINVAL);
+        BT_EXPECT_RC(i ? "INVLPG_MULTI, NULL vcpumask" : "TLB_FLUSH_MULTI, NULL vcpumask",
+                     gk_hypercall_mmuext_op(&op, 1, NULL, PV_DOMID_SELF), -PV_EINVAL);
     }
     /* update_va_mapping writes the entry first; the unreadable mask then fails the flush. */
     GK_EXPECT_EQ(bt_uvm(va, (data << 12) | BT_PTE_RO, PV_UVMF_INVLPG | unmapped), -PV_EFAULT);
     GK_EXPECT(reg.l1.va[4] & BT_PTE_P);
-    GK_EXPECT_EQ(bt_uvm(va, 0, PV_UVMF_NONE | unmapped), 0); /* no flush: the mask is not read */
+    BT_EXPECT_RC("update_va_mapping, UVMF_NONE with an unmapped vcpumask (not read)",
+                 bt_uvm(va, 0, PV_UVMF_NONE | unmapped), 0);
     GK_EXPECT_EQ(reg.l1.va[4], 0);
     GK_EXPECT_EQ(bt_invlpg(va), 0);
 }
@@ -111,13 +116,19 @@ static void check_commands(uint64_t data)
 {
     static const unsigned unknown[] = {14, 21, 0xffff};
 
-    for (unsigned bits = 4; bits < 8; bits++)
-        GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, 5) | bits, (data << 12) | BT_PTE_RO), -PV_ENOSYS);
+    for (unsigned bits = 4; bits < 8; bits++) {
+        char what[48];
+
+        gk_snprintf(what, sizeof(what), "mmu_update command %u (ptr & 7)", bits);
+        BT_EXPECT_RC(what, bt_mmu(bt_region_pte(&reg, 5) | bits, (data << 12) | BT_PTE_RO),
+                     -PV_ENOSYS);
+    }
     GK_EXPECT_EQ(reg.l1.va[5], 0);
     for (unsigned i = 0; i < 3; i++)
         GK_EXPECT_EQ(bt_ext(unknown[i], 0, 0), -PV_ENOSYS);
     GK_EXPECT_EQ(bt_ext(PV_MMUEXT_FLUSH_CACHE, 0, 0), -PV_EACCES);
-    GK_EXPECT_EQ(bt_ext(PV_MMUEXT_FLUSH_CACHE_GLOBAL, 0, 0), -PV_EINVAL);
+    BT_EXPECT_RC("FLUSH_CACHE_GLOBAL without I/O privilege",
+                 bt_ext(PV_MMUEXT_FLUSH_CACHE_GLOBAL, 0, 0), -PV_EINVAL);
     GK_EXPECT_EQ(bt_ext(PV_MMUEXT_MARK_SUPER, data, 0), -PV_EOPNOTSUPP);
 }
 
@@ -127,18 +138,27 @@ static void check_foreigndom(uint64_t data)
     struct pv_mmuext_op op = {.cmd = PV_MMUEXT_TLB_FLUSH_LOCAL};
     uint64_t self, peer;
 
-    GK_EXPECT_EQ(gk_hypercall_mmu_update(&u, 1, NULL, 0x1234), -PV_ESRCH); /* no such domain */
-    GK_EXPECT_EQ(gk_hypercall_mmuext_op(&op, 1, NULL, 0x1234), -PV_ESRCH);
+    BT_EXPECT_RC("mmu_update, foreigndom of no domain",
+                 gk_hypercall_mmu_update(&u, 1, NULL, 0x1234), -PV_ESRCH);
+    BT_EXPECT_RC("mmuext_op, foreigndom of no domain",
+                 gk_hypercall_mmuext_op(&op, 1, NULL, 0x1234), -PV_ESRCH);
     if (bt_cmdline_uint("self", &self)) {
         /* Xen's get_pg_owner: "Cannot specify itself as foreign domain". */
-        GK_EXPECT_EQ(gk_hypercall_mmu_update(&u, 1, NULL, (unsigned)self), -PV_ESRCH);
-        GK_EXPECT_EQ(gk_hypercall_mmuext_op(&op, 1, NULL, (unsigned)self), -PV_ESRCH);
+        BT_EXPECT_RC("mmu_update, foreigndom = the caller's own id",
+                     gk_hypercall_mmu_update(&u, 1, NULL, (unsigned)self), -PV_ESRCH);
+        BT_EXPECT_RC("mmuext_op, foreigndom = the caller's own id",
+                     gk_hypercall_mmuext_op(&op, 1, NULL, (unsigned)self), -PV_ESRCH);
     }
     if (bt_cmdline_uint("peer", &peer)) {
-        GK_EXPECT_EQ(gk_hypercall_mmu_update(&u, 1, NULL, (unsigned)peer), -PV_EPERM);
-        GK_EXPECT_EQ(gk_hypercall_mmuext_op(&op, 1, NULL, (unsigned)peer), -PV_EPERM);
+        BT_EXPECT_RC("mmu_update, foreigndom of another domain",
+                     gk_hypercall_mmu_update(&u, 1, NULL, (unsigned)peer), -PV_EPERM);
+        BT_EXPECT_RC("mmuext_op, foreigndom of another domain",
+                     gk_hypercall_mmuext_op(&op, 1, NULL, (unsigned)peer), -PV_EPERM);
     }
-    GK_EXPECT_EQ(reg.l1.va[6], 0);
+    if (reg.l1.va[6]) {
+        GK_FAIL("a refused foreigndom still wrote the entry: %#lx", reg.l1.va[6]);
+        GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, 6), 0), 0);
+    }
 }
 
 static void check_multicall_bad(void)

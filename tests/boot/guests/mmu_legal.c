@@ -97,7 +97,8 @@ static void check_map_through_l1(void)
     GK_EXPECT_EQ(bt_invlpg(region), 0);
     GK_EXPECT(bt_is_unmapped(region));
     /* For a PV guest MMU_PT_UPDATE_NO_TRANSLATE is a normal update (Xen's mod_l1_entry). */
-    GK_EXPECT_EQ(bt_mmu(l1e_maddr(0) | PV_MMU_PT_UPDATE_NO_TRANSLATE,
+    BT_EXPECT_RC("MMU_PT_UPDATE_NO_TRANSLATE of an L1 entry (a normal update for PV)",
+                 bt_mmu(l1e_maddr(0) | PV_MMU_PT_UPDATE_NO_TRANSLATE,
                         (mfn_of(pages[1]) << 12) | BT_PTE_RWD),
                  0);
     GK_EXPECT_EQ(bt_invlpg(region), 0);
