@@ -6,8 +6,8 @@
 #include "tests/boot/guests/bt_mmu.h"
 
 #define RUNS 5
-#define PASSES 8          /* passes over the 512 entries of the L1 per run */
-#define TREE_ROUNDS 64    /* pin+unpin pairs per run */
+#define PASSES 8       /* passes over the 512 entries of the L1 per run */
+#define TREE_ROUNDS 64 /* pin+unpin pairs per run */
 #define NR_UPDATES (PASSES * 512)
 
 static struct bt_region reg;

@@ -7,8 +7,8 @@ static volatile uint64_t window[512] __attribute__((aligned(4096)));
 
 uint64_t bt_va_of(unsigned l4, unsigned l3, unsigned l2, unsigned l1)
 {
-    uint64_t va = ((uint64_t)l4 << 39) | ((uint64_t)l3 << 30) | ((uint64_t)l2 << 21) |
-                  ((uint64_t)l1 << 12);
+    uint64_t va =
+        ((uint64_t)l4 << 39) | ((uint64_t)l3 << 30) | ((uint64_t)l2 << 21) | ((uint64_t)l1 << 12);
 
     return l4 >= 256 ? va | 0xffff000000000000ULL : va;
 }

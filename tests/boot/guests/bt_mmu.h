@@ -36,7 +36,7 @@
     do {                                                                                           \
         int64_t bt_a_ = (int64_t)(a), bt_b_ = (int64_t)(b);                                        \
         if (bt_a_ != bt_b_) {                                                                      \
-            GK_FAIL("required %s == %s, got %ld (%#lx) vs %ld (%#lx)", #a, #b, bt_a_,             \
+            GK_FAIL("required %s == %s, got %ld (%#lx) vs %ld (%#lx)", #a, #b, bt_a_,              \
                     (uint64_t)bt_a_, bt_b_, (uint64_t)bt_b_);                                      \
             gk_test_finish();                                                                      \
         }                                                                                          \

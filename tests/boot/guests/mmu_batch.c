@@ -77,8 +77,7 @@ static void check_bad_arrays(uint64_t unmapped, uint64_t data)
         struct pv_mmuext_op op = {.cmd = PV_MMUEXT_TLB_FLUSH_LOCAL};
 
         BT_EXPECT_RC("mmuext_op with an unwritable done",
-                     gk_hypercall_mmuext_op(&op, 1, (unsigned *)(uintptr_t)unmapped,
-                                            PV_DOMID_SELF),
+                     gk_hypercall_mmuext_op(&op, 1, (unsigned *)(uintptr_t)unmapped, PV_DOMID_SELF),
                      0);
     }
     GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, 1), 0), 0);
@@ -140,8 +139,8 @@ static void check_foreigndom(uint64_t data)
 
     BT_EXPECT_RC("mmu_update, foreigndom of no domain",
                  gk_hypercall_mmu_update(&u, 1, NULL, 0x1234), -PV_ESRCH);
-    BT_EXPECT_RC("mmuext_op, foreigndom of no domain",
-                 gk_hypercall_mmuext_op(&op, 1, NULL, 0x1234), -PV_ESRCH);
+    BT_EXPECT_RC("mmuext_op, foreigndom of no domain", gk_hypercall_mmuext_op(&op, 1, NULL, 0x1234),
+                 -PV_ESRCH);
     if (bt_cmdline_uint("self", &self)) {
         /* Xen's get_pg_owner: "Cannot specify itself as foreign domain". */
         BT_EXPECT_RC("mmu_update, foreigndom = the caller's own id",
@@ -164,9 +163,8 @@ static void check_foreigndom(uint64_t data)
 static void check_multicall_bad(void)
 {
     struct pv_multicall_entry inner = {.op = PV_HYPERCALL_xen_version, .result = 0xdead};
-    struct pv_multicall_entry outer = {.op = PV_HYPERCALL_multicall,
-                                       .result = 0xdead,
-                                       .args = {(uint64_t)(uintptr_t)&inner, 1}};
+    struct pv_multicall_entry outer = {
+        .op = PV_HYPERCALL_multicall, .result = 0xdead, .args = {(uint64_t)(uintptr_t)&inner, 1}};
 
     GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_multicall, NULL, 1, 0, 0, 0), -PV_EFAULT);
     GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_multicall, &outer, 1, 0, 0, 0), 0);
@@ -249,8 +247,8 @@ static void rule_preempt(void)
         GK_FAIL("a batch of %u L1 validations (%lu cycles) was never preempted", BIG, t1 - t0);
     /* The same through mmuext_op: pin and unpin the heavy L1, BIG / 2 times. */
     for (unsigned i = 0; i < BIG; i++) {
-        big_ops[i] = (struct pv_mmuext_op){.cmd = i % 2 ? PV_MMUEXT_UNPIN_TABLE
-                                                          : PV_MMUEXT_PIN_L1_TABLE};
+        big_ops[i] =
+            (struct pv_mmuext_op){.cmd = i % 2 ? PV_MMUEXT_UNPIN_TABLE : PV_MMUEXT_PIN_L1_TABLE};
         big_ops[i].arg1.mfn = x.mfn;
     }
     done = 0;

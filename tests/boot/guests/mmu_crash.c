@@ -41,8 +41,7 @@ static void hold_state(void)
     BT_REQUIRE_EQ(gk_hypercall(PV_HYPERCALL_set_gdt, &frame, 512, 0, 0, 0), 0);
     BT_REQUIRE_EQ(bt_ext(PV_MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt, 1), 0);
     __asm__ volatile("movw %w0, %%es" ::"r"(0x07)); /* the LDT in use */
-    BT_REQUIRE_EQ(gk_hypercall_vm_assist(PV_VMASST_CMD_enable,
-                                         PV_VMASST_TYPE_writable_pagetables),
+    BT_REQUIRE_EQ(gk_hypercall_vm_assist(PV_VMASST_CMD_enable, PV_VMASST_TYPE_writable_pagetables),
                   0);
 }
 

@@ -19,8 +19,8 @@
 
 #define DESC_P (1ULL << 47)
 #define SYS(type) (((uint64_t)(type) << 40) | DESC_P) /* a system descriptor, DPL 0 */
-#define DATA_DPL3 0x00cff3000000ffffULL              /* flat data, accessed, DPL 3 */
-#define HV_DATA_SEL 0xe010                           /* the hypervisor's ring-0 data */
+#define DATA_DPL3 0x00cff3000000ffffULL               /* flat data, accessed, DPL 3 */
+#define HV_DATA_SEL 0xe010                            /* the hypervisor's ring-0 data */
 
 static struct bt_region reg;
 

@@ -233,8 +233,8 @@ static void rule_hv_slots(void)
     GK_EXPECT_EQ(bt_uvm(0x0000800000000000ULL, 0, PV_UVMF_INVLPG), -PV_EINVAL); /* not canonical */
     /* A new L4 with writable entries in the hypervisor's slots: ignored, then overwritten. */
     for (unsigned s = 0; s < 512; s++)
-        e[s] = s >= BT_HV_SLOT_FIRST && s <= BT_HV_SLOT_LAST ? (mfn_of(junk) << 12) | BT_PTE_RWD
-                                                             : 0;
+        e[s] =
+            s >= BT_HV_SLOT_FIRST && s <= BT_HV_SLOT_LAST ? (mfn_of(junk) << 12) | BT_PTE_RWD : 0;
     BT_REQUIRE_EQ(bt_table_new(&t, e), true);
     GK_EXPECT_EQ(bt_pin(4, t.mfn), 0);
     /* The M2P slot, as in every L4 (the CPU may have set A and D in the current one). */
@@ -321,8 +321,7 @@ static void rule_unpin_in_use(void)
     BT_REQUIRE_EQ(bt_ext(PV_MMUEXT_NEW_BASEPTR, tree.l4.mfn, 0), 0);
     GK_EXPECT_EQ(bt_unpin(tree.l4.mfn), 0);
     try_map("the kernel root after its unpin", 0, (tree.l4.mfn << 12) | BT_PTE_RWD, -PV_EBUSY);
-    try_map("an L1 of the unpinned kernel root", 0, (tree.l1[0].mfn << 12) | BT_PTE_RWD,
-            -PV_EBUSY);
+    try_map("an L1 of the unpinned kernel root", 0, (tree.l1[0].mfn << 12) | BT_PTE_RWD, -PV_EBUSY);
     GK_EXPECT_EQ(bt_ext(PV_MMUEXT_NEW_BASEPTR, boot, 0), 0);
     GK_EXPECT_EQ(bt_pin(4, tree.l4.mfn), 0);
     GK_EXPECT_EQ(bt_ext(PV_MMUEXT_NEW_USER_BASEPTR, tree.l4.mfn, 0), 0);
@@ -348,8 +347,7 @@ static void rule_two_levels(void)
     GK_EXPECT_EQ(bt_pin(3, z.mfn), -PV_EINVAL); /* its entry needs an L2, x is an L1 */
     frame = x.mfn;
     GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_set_gdt, &frame, 1, 0, 0, 0), -PV_EINVAL);
-    GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_update_descriptor, x.mfn << 12, d, 0, 0, 0),
-                 -PV_EINVAL);
+    GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_update_descriptor, x.mfn << 12, d, 0, 0, 0), -PV_EINVAL);
     GK_EXPECT_EQ(bt_unpin(x.mfn), 0);
     GK_EXPECT_EQ(bt_pin(2, x.mfn), 0); /* free of its L1 use, it may become an L2 */
     GK_EXPECT_EQ(bt_pin(3, z.mfn), 0);
@@ -376,7 +374,8 @@ static void rule_bad_flags(void)
         uint64_t va = level == 2 ? bt_free_2m_va(0) : 0, ptr;
 
         if (level == 3)
-            ptr = (bt_table_of(GK_VIRT_BASE, 3) << 12) + 8 * free_slot(bt_table_of(GK_VIRT_BASE, 3));
+            ptr =
+                (bt_table_of(GK_VIRT_BASE, 3) << 12) + 8 * free_slot(bt_table_of(GK_VIRT_BASE, 3));
         else if (level == 4)
             ptr = (bt_cur_l4() << 12) + 8 * free_slot(bt_cur_l4());
         else
@@ -396,9 +395,9 @@ static void rule_bad_flags(void)
         GK_EXPECT_EQ(bt_table_free(&lower), 0);
     }
     /* A superpage entry mapping data directly. */
-    GK_EXPECT_EQ(bt_mmu(bt_entry_maddr(bt_free_2m_va(0), 2),
-                        (mfn_of(data) << 12) | BT_PTE_RWD | BT_PTE_PSE),
-                 -PV_EINVAL);
+    GK_EXPECT_EQ(
+        bt_mmu(bt_entry_maddr(bt_free_2m_va(0), 2), (mfn_of(data) << 12) | BT_PTE_RWD | BT_PTE_PSE),
+        -PV_EINVAL);
     for (unsigned i = 0; i < 3; i++) {
         try_map("L1 cache attributes", 0, (mfn_of(data) << 12) | BT_PTE_RWD | l1_bad[i],
                 -PV_EINVAL);
@@ -436,7 +435,8 @@ static void rule_ptwr_nonl1(void)
     struct gk_trap_record rec;
 
     for (unsigned level = 1; level <= 4; level++) {
-        e[3] = level == 1 ? (mfn_of(data) << 12) | BT_PTE_RO : (t[level - 2].mfn << 12) | BT_PTE_TABLE;
+        e[3] =
+            level == 1 ? (mfn_of(data) << 12) | BT_PTE_RO : (t[level - 2].mfn << 12) | BT_PTE_TABLE;
         BT_REQUIRE_EQ(bt_table_new(&t[level - 1], e), true);
     }
     BT_REQUIRE_EQ(bt_pin(4, t[3].mfn), 0);
@@ -462,10 +462,10 @@ static void rule_ptwr_nonl1(void)
 }
 
 static const struct bt_rule rules[] = {
-    {"pt_writable", rule_pt_writable}, {"foreign", rule_foreign},
-    {"hv_slots", rule_hv_slots},       {"linear", rule_linear},
+    {"pt_writable", rule_pt_writable},   {"foreign", rule_foreign},
+    {"hv_slots", rule_hv_slots},         {"linear", rule_linear},
     {"unpin_in_use", rule_unpin_in_use}, {"two_levels", rule_two_levels},
-    {"bad_flags", rule_bad_flags},     {"ptwr_nonl1", rule_ptwr_nonl1},
+    {"bad_flags", rule_bad_flags},       {"ptwr_nonl1", rule_ptwr_nonl1},
 };
 
 void gk_main(void)

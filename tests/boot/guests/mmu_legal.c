@@ -24,9 +24,9 @@
 #define PATTERN(n) ((uint64_t)0x5a5a000000000000UL | ((uint64_t)(n) << 32))
 #define MC_IRET_RAX 0x1badcafe
 
-static struct bt_table l1;   /* hooked at region */
-static uint64_t region;      /* the 2 MiB the new L1 maps */
-static uint64_t *pages[4];   /* data pages, word 0 = PATTERN(i) */
+static struct bt_table l1; /* hooked at region */
+static uint64_t region;    /* the 2 MiB the new L1 maps */
+static uint64_t *pages[4]; /* data pages, word 0 = PATTERN(i) */
 static uint64_t vcpu0_mask = 1;
 
 static uint64_t mfn_of(const void *p)
@@ -97,10 +97,10 @@ static void check_map_through_l1(void)
     GK_EXPECT_EQ(bt_invlpg(region), 0);
     GK_EXPECT(bt_is_unmapped(region));
     /* For a PV guest MMU_PT_UPDATE_NO_TRANSLATE is a normal update (Xen's mod_l1_entry). */
-    BT_EXPECT_RC("MMU_PT_UPDATE_NO_TRANSLATE of an L1 entry (a normal update for PV)",
-                 bt_mmu(l1e_maddr(0) | PV_MMU_PT_UPDATE_NO_TRANSLATE,
-                        (mfn_of(pages[1]) << 12) | BT_PTE_RWD),
-                 0);
+    BT_EXPECT_RC(
+        "MMU_PT_UPDATE_NO_TRANSLATE of an L1 entry (a normal update for PV)",
+        bt_mmu(l1e_maddr(0) | PV_MMU_PT_UPDATE_NO_TRANSLATE, (mfn_of(pages[1]) << 12) | BT_PTE_RWD),
+        0);
     GK_EXPECT_EQ(bt_invlpg(region), 0);
     if (!bt_is_unmapped(region))
         GK_EXPECT_EQ(rd(region), PATTERN(1));
@@ -274,9 +274,8 @@ static void check_batches(void)
 {
     uint64_t beyond = (uint64_t)gk_hypercall_memory_op(PV_XENMEM_maximum_ram_page, NULL) + 16;
     struct pv_mmu_update u[3];
-    struct pv_mmuext_op ops[3] = {{.cmd = PV_MMUEXT_INVLPG_LOCAL},
-                                  {.cmd = PV_MMUEXT_TLB_FLUSH_LOCAL},
-                                  {.cmd = 99}};
+    struct pv_mmuext_op ops[3] = {
+        {.cmd = PV_MMUEXT_INVLPG_LOCAL}, {.cmd = PV_MMUEXT_TLB_FLUSH_LOCAL}, {.cmd = 99}};
     unsigned done = 77;
 
     for (unsigned i = 0; i < 3; i++)
@@ -331,9 +330,8 @@ __asm__(".pushsection .text.mc_iret,\"ax\",@progbits\n"
 
 static struct pv_multicall_entry uvm_entry(uint64_t va, uint64_t pte)
 {
-    return (struct pv_multicall_entry){.op = PV_HYPERCALL_update_va_mapping,
-                                       .result = 0xdead,
-                                       .args = {va, pte, PV_UVMF_INVLPG}};
+    return (struct pv_multicall_entry){
+        .op = PV_HYPERCALL_update_va_mapping, .result = 0xdead, .args = {va, pte, PV_UVMF_INVLPG}};
 }
 
 static void check_multicall(void)
@@ -458,9 +456,8 @@ static void check_gdt(void)
     GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_update_descriptor, maddr + 6 * 8,
                               gate_low(PV_FLAT_KERNEL_CS, 0xffffffff80001000ULL, 3), 0, 0, 0),
                  0);
-    GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_update_descriptor, maddr + 7 * 8, 0xffffffffULL, 0, 0,
-                              0),
-                 0);
+    GK_EXPECT_EQ(
+        gk_hypercall(PV_HYPERCALL_update_descriptor, maddr + 7 * 8, 0xffffffffULL, 0, 0, 0), 0);
     GK_EXPECT_EQ(DESC_DPL(g[6]), 0);
     GK_EXPECT_EQ((g[6] >> 16) & 0xffff, PV_FLAT_KERNEL_CS);
     /* A data descriptor without the accessed bit: loading it makes the CPU set the bit in the
