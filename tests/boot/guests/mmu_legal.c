@@ -16,7 +16,8 @@
  *     multicall of update_va_mapping entries (a result per entry) and an iret ending a batch;
  *   - set_gdt with a data descriptor loaded into %ds (lsl sees its limit), the audit raising a
  *     ring-0 code descriptor to DPL 3, update_descriptor (limit change seen by lsl, a call gate
- *     to the flat kernel selector), SET_LDT and an LDT selector in %es;
+ *     to the flat kernel selector), SET_LDT and an LDT selector in %es; GDT and LDT data
+ *     descriptors with the accessed bit clear, which the CPU sets when it loads them;
  *   - a direct L1 write with writable page tables (the ptwr case covers the details).
  */
 #include "bt_mmu.h"
@@ -426,10 +427,28 @@ static uint16_t load_es(uint16_t sel)
     return got;
 }
 
+/* Load sel (its descriptor has the accessed bit clear) into %es: no fault, and the CPU has set
+ * the bit in the table. */
+static void check_accessed_bit(const char *table, uint16_t sel, const volatile uint64_t *desc)
+{
+    struct gk_trap_record rec;
+
+    if (gk_trap_catch(&rec) == 0) {
+        GK_EXPECT_EQ(load_es(sel), sel);
+        gk_trap_uncatch();
+        if (!(*desc & (1ULL << 40)))
+            GK_FAIL("%s descriptor %#x: accessed bit still clear after the load", table, sel);
+    } else {
+        GK_FAIL("loading %s data descriptor %#x with the accessed bit clear: trap %lu (error "
+                "%#lx at %#lx, cr2 %#lx)",
+                table, sel, rec.vector, rec.error_code, rec.rip, bt_read_cr2());
+    }
+    load_es(0);
+}
+
 static void check_gdt(void)
 {
     uint64_t *g = gk_page_alloc(), frame, maddr;
-    struct gk_trap_record rec;
 
     GK_ASSERT(g != NULL);
     g[1] = seg(0x12345, TYPE_DATA_RW_A, 3, false);
@@ -461,16 +480,9 @@ static void check_gdt(void)
     GK_EXPECT_EQ(DESC_DPL(g[6]), 0);
     GK_EXPECT_EQ((g[6] >> 16) & 0xffff, PV_FLAT_KERNEL_CS);
     /* A data descriptor without the accessed bit: loading it makes the CPU set the bit in the
-     * GDT, which the hypervisor maps for it (Xen maps guest GDT frames writable for Xen). */
-    if (gk_trap_catch(&rec) == 0) {
-        GK_EXPECT_EQ(load_es(0x1b), 0x1b);
-        gk_trap_uncatch();
-        GK_EXPECT(g[3] & (1ULL << 40));
-    } else {
-        GK_FAIL("loading a GDT data descriptor with the accessed bit clear: trap %lu (error "
-                "%#lx at %#lx, cr2 %#lx)",
-                rec.vector, rec.error_code, rec.rip, bt_read_cr2());
-    }
+     * GDT, which the hypervisor must map writable for it (Xen's pv_set_gdt maps guest GDT frames
+     * __PAGE_HYPERVISOR_RW). */
+    check_accessed_bit("GDT", 0x1b, &g[3]);
     load_es(0);
     load_ds(0);
     GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_set_gdt, NULL, 0, 0, 0, 0), 0);
@@ -485,6 +497,7 @@ static void check_ldt(void)
     GK_ASSERT(ldt != NULL);
     ldt[0] = seg(0x777, TYPE_DATA_RW_A, 3, false);
     ldt[1] = seg(0x888, TYPE_DATA_RW_A, 0, false); /* DPL raised to 3 */
+    ldt[2] = seg(0x999, TYPE_DATA_RW, 3, false);   /* accessed bit clear */
     BT_REQUIRE_EQ(bt_protect(ldt, false), 0);
     BT_REQUIRE_EQ(bt_ext(PV_MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt, 16), 0);
     GK_EXPECT_EQ(seg_limit(0x07), 0x777);
@@ -492,6 +505,7 @@ static void check_ldt(void)
     GK_EXPECT_EQ(DESC_DPL(ldt[1]), 3);
     GK_EXPECT_EQ(load_es(0x07), 0x07);
     load_es(0);
+    check_accessed_bit("LDT", 0x17, &ldt[2]); /* Xen maps LDT frames writable for it too */
     GK_EXPECT_EQ(bt_ext(PV_MMUEXT_SET_LDT, 0, 0), 0);
     GK_EXPECT_EQ(seg_limit(0x07), ~0U);
     GK_EXPECT_EQ(bt_protect(ldt, true), 0);
