@@ -37,6 +37,7 @@ static hypercall_fn *const table[] = {
     [PV_HYPERCALL_set_gdt] = hc_set_gdt,
     [PV_HYPERCALL_update_descriptor] = hc_update_descriptor,
     [PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
+    [PV_HYPERCALL_grant_table_op] = hc_grant_table_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
@@ -68,7 +69,17 @@ bool hypercall_preempt_check(void)
 long hypercall_continue(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     struct cpu_regs *r = percpu_guest_regs();
+    struct percpu *pc = percpu();
 
+    if (pc->in_multicall) {
+        /* Inside a multicall the entry itself is rewritten and the batch continues from it. */
+        pc->mc_preempted = true;
+        pc->mc_args[0] = a1;
+        pc->mc_args[1] = a2;
+        pc->mc_args[2] = a3;
+        pc->mc_args[3] = a4;
+        return (long)nr;
+    }
     /* Re-execute the 2-byte SYSCALL with the remaining work in the argument registers. */
     r->rip -= 2;
     r->rdi = a1;

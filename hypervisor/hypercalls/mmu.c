@@ -37,14 +37,15 @@ static long machphys_update(struct domain *d, uint64_t mfn, uint64_t pfn)
 
 static long one_update(struct domain *d, const struct pv_mmu_update *u)
 {
-    switch (u->ptr & 3) {
+    switch (u->ptr & 7) { /* the command lives in the low 3 bits, as in Xen */
     case PV_MMU_NORMAL_PT_UPDATE:
     case PV_MMU_PT_UPDATE_PRESERVE_AD:
-        return mm_mod_entry(d, u->ptr & ~3UL, u->val, (u->ptr & 3) == PV_MMU_PT_UPDATE_PRESERVE_AD);
+    case PV_MMU_PT_UPDATE_NO_TRANSLATE: /* the same as a normal update for a PV guest (Xen) */
+        return mm_mod_entry(d, u->ptr & ~7UL, u->val, (u->ptr & 7) == PV_MMU_PT_UPDATE_PRESERVE_AD);
     case PV_MMU_MACHPHYS_UPDATE:
         return machphys_update(d, u->ptr >> PAGE_SHIFT, u->val);
     }
-    return -PV_ENOSYS; /* MMU_PT_UPDATE_NO_TRANSLATE: translated guests only */
+    return -PV_ENOSYS;
 }
 
 /* Resuming a preempted batch: the guest's *done already counts the entries finished. */
@@ -71,8 +72,8 @@ static long hc_mmu_update_locked(struct vcpu *v, const uint64_t arg[5])
         struct pv_mmu_update u;
 
         if (i && hypercall_preempt_check()) {
-            if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
-                return -PV_EFAULT;
+            if (pdone)
+                guest_copy_to(pdone, &done, sizeof(done)); /* the resumed call reads it back */
             return hypercall_continue(PV_HYPERCALL_mmu_update, reqs + i * sizeof(u),
                                       (count - i) | PREEMPTED, pdone, arg[3]);
         }
@@ -84,8 +85,8 @@ static long hc_mmu_update_locked(struct vcpu *v, const uint64_t arg[5])
             break;
         done++;
     }
-    if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
-        return -PV_EFAULT;
+    if (pdone)
+        guest_copy_to(pdone, &done, sizeof(done)); /* Xen ignores a failure to report it */
     return rc;
 }
 
@@ -135,7 +136,7 @@ static long flush_op(const struct vcpu *v, const struct pv_mmuext_op *op)
     long rc = 0;
 
     if (op->cmd == PV_MMUEXT_TLB_FLUSH_MULTI || op->cmd == PV_MMUEXT_INVLPG_MULTI)
-        rc = vcpumask_ok(op->arg2.vcpumask);
+        rc = vcpumask_ok(op->arg2.vcpumask) ? -PV_EINVAL : 0; /* Xen: -EINVAL, not -EFAULT */
     if (!rc && (!one || is_canonical(op->arg1.linear_addr)))
         flush_tlb(v->domain, op->arg1.linear_addr, one, all);
     return rc;
@@ -184,8 +185,8 @@ static long hc_mmuext_op_locked(struct vcpu *v, const uint64_t arg[5])
         struct pv_mmuext_op op;
 
         if (i && hypercall_preempt_check()) {
-            if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
-                return -PV_EFAULT;
+            if (pdone)
+                guest_copy_to(pdone, &done, sizeof(done)); /* the resumed call reads it back */
             return hypercall_continue(PV_HYPERCALL_mmuext_op, ops + i * sizeof(op),
                                       (count - i) | PREEMPTED, pdone, arg[3]);
         }
@@ -197,8 +198,8 @@ static long hc_mmuext_op_locked(struct vcpu *v, const uint64_t arg[5])
             break;
         done++;
     }
-    if (pdone && guest_copy_to(pdone, &done, sizeof(done)))
-        return -PV_EFAULT;
+    if (pdone)
+        guest_copy_to(pdone, &done, sizeof(done)); /* Xen ignores a failure to report it */
     return rc;
 }
 
@@ -215,8 +216,8 @@ static long update_va(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
                       false);
     if (rc)
         return rc;
-    if (!(flags & PV_UVMF_ALL) && (flags & ~7UL) && vcpumask_ok(flags & ~7UL))
-        return -PV_EFAULT;
+    if (type != PV_UVMF_NONE && !(flags & PV_UVMF_ALL) && (flags & ~7UL) && vcpumask_ok(flags & ~7UL))
+        return -PV_EFAULT; /* the mask is read only when there is a flush to do */
     if (type == PV_UVMF_TLB_FLUSH || type == PV_UVMF_INVLPG)
         flush_tlb(v->domain, va, type == PV_UVMF_INVLPG, (flags & ~3UL) != 0);
     return 0;

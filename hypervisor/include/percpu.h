@@ -16,6 +16,9 @@ struct percpu {
     uint64_t ticks;
     uint64_t hypercall_tsc; /* TSC when the current hypercall started (preemption checks) */
     bool idle;                       /* halted in the idle loop */
+    bool in_multicall;               /* a multicall is dispatching its entries */
+    bool mc_preempted;               /* an entry asked for a continuation (args in mc_args) */
+    uint64_t mc_args[4];
     volatile uint32_t flush_pending; /* another CPU asked for a TLB flush (ipi.c) */
 };
 

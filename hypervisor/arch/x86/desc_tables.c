@@ -98,8 +98,11 @@ static void map_window(uint64_t va, const uint64_t *mfns, unsigned n, unsigned p
         uint64_t want = i < n ? mfns[i] : paging_zero_page();
         uint64_t *e = paging_hv_pte(va + i * PAGE_SIZE);
 
-        if ((*e & PTE_ADDR) >> PAGE_SHIFT != want || !(*e & PTE_P))
-            paging_map_hv(va + i * PAGE_SIZE, want, PTE_P | PTE_G | PTE_NX);
+        if ((*e & PTE_ADDR) >> PAGE_SHIFT != want || !(*e & PTE_P) || !(*e & PTE_RW) != !(i < n))
+            /* Writable for the CPU, which sets descriptors' accessed bits; guests never see
+             * this supervisor mapping. The zero page stays read-only. */
+            paging_map_hv(va + i * PAGE_SIZE, want,
+                          PTE_P | PTE_G | PTE_NX | (i < n ? PTE_RW : 0));
     }
 }
 
