@@ -158,9 +158,10 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
         return mm_new_user_baseptr(v, op->arg1.mfn);
     case PV_MMUEXT_TLB_FLUSH_LOCAL ... PV_MMUEXT_INVLPG_ALL:
         return flush_op(v, op);
-    case PV_MMUEXT_FLUSH_CACHE:
+    case PV_MMUEXT_FLUSH_CACHE: /* only domains with device access may flush caches */
+        return -PV_EACCES;
     case PV_MMUEXT_FLUSH_CACHE_GLOBAL:
-        return -PV_EACCES; /* only domains with device access may flush caches */
+        return -PV_EINVAL; /* Xen's answer for the global flush without that access */
     case PV_MMUEXT_SET_LDT:
         return desc_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     case PV_MMUEXT_CLEAR_PAGE:
