@@ -18,12 +18,18 @@
 
 #define PREEMPTED 0x80000000u /* MMU_UPDATE_PREEMPTED: set in count by a continuation */
 
-/* The domain whose frames the batch may use: only the caller's own until foreign mappings. */
+/* The domain whose frames the batch may use (Xen's get_pg_owner): DOMID_SELF; naming oneself
+ * explicitly or a domain that does not exist is -ESRCH; anything else needs privilege, and
+ * foreign mappings come with the control domain: -EPERM. */
 static long check_foreigndom(const struct vcpu *v, uint16_t fd)
 {
-    if (fd == PV_DOMID_SELF || fd == v->domain->domid)
+    if (fd == PV_DOMID_SELF)
         return 0;
-    return v->domain->privileged ? -PV_ESRCH : -PV_EPERM;
+    if (fd == v->domain->domid)
+        return -PV_ESRCH;
+    if (fd != PV_DOMID_IO && fd != PV_DOMID_XEN && !domain_by_id(fd))
+        return -PV_ESRCH;
+    return -PV_EPERM;
 }
 
 static long machphys_update(struct domain *d, uint64_t mfn, uint64_t pfn)
