@@ -22,7 +22,7 @@
 #define PV_MMU_NORMAL_PT_UPDATE 0       /* checked *ptr = val; ptr is the PTE's machine address */
 #define PV_MMU_MACHPHYS_UPDATE 1        /* M2P[ptr >> 12] = val (a pfn) */
 #define PV_MMU_PT_UPDATE_PRESERVE_AD 2  /* as NORMAL, keeping the old Accessed/Dirty bits */
-#define PV_MMU_PT_UPDATE_NO_TRANSLATE 3 /* as NORMAL, no gfn translation (translated guests) */
+#define PV_MMU_PT_UPDATE_NO_TRANSLATE 3 /* as NORMAL, no gfn translation (same as NORMAL for PV) */
 
 /* One mmu_update request (16 bytes). IN. */
 struct pv_mmu_update {
