@@ -31,6 +31,8 @@ struct page_info {
     uint32_t type_info; /* page type and type count (used by the PV MMU) */
     uint16_t owner;     /* domid, DOMID_FREE or DOMID_HV */
     int16_t linear;     /* [mm] page tables: > 0 linear entries it holds, < 0 its linear uses */
+    uint16_t grant_refs; /* [mm] general references held by grant mappings (in count) */
+    uint16_t grant_rw;   /* [mm] writable type references held by them (in the type count) */
 };
 
 /* Take over a frame table of nr_frames entries; every frame starts owned by the hypervisor. */
@@ -43,10 +45,17 @@ uint64_t frame_free_count(void);
 uint64_t frame_total(void);
 struct page_info *frame_info(uint64_t mfn); /* NULL if mfn is beyond the table */
 
-/* Ownership: give a hypervisor frame to d (counts against d->tot_pages), and take all back. */
+/* Ownership: give a hypervisor frame to d (counts against d->tot_pages), and take all back.
+ * frame_release_all frees every frame of d that nothing references any more; frames still
+ * referenced (other domains' grant mappings of a dead domain's memory) stay d's until their last
+ * reference goes, when the holder calls frame_release_one (which does nothing for a frame
+ * still referenced or not on d's list). */
 void frame_assign(struct domain *d, uint64_t mfn);
 void frame_release_all(struct domain *d);
-/* Is mfn a frame owned by d? */
+void frame_release_one(struct domain *d, uint64_t mfn);
+/* Is mfn a frame owned by d? Is it one of d's memory list (not a hypervisor frame shared with
+ * d, such as shared_info)? */
 bool frame_owned_by(const struct domain *d, uint64_t mfn);
+bool frame_in_memory_of(const struct domain *d, uint64_t mfn);
 
 #endif

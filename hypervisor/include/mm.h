@@ -43,9 +43,39 @@ int mm_unpin(struct domain *d, uint64_t mfn);
 int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad);
 
 /* Drop the vCPUs' page-table roots and every pin of a domain that will not run again, so that
- * every count of its frames is 0 (checked) before its frames go back to the free pool. Other
- * holders of references (descriptor tables, grants) must have let go first. */
+ * every count of its frames is 0 before its frames go back to the free pool, except for the
+ * references other domains' grant mappings hold (checked). Its descriptor tables and its own
+ * grant mappings must have let go first. */
 void mm_domain_teardown(struct domain *d);
+
+/* The references a grant mapping holds on a frame of d (common/grant_*.c): a general one, and
+ * for a writable mapping the writable type, which a page table or descriptor page in use cannot
+ * take. They are counted apart (grant_refs, grant_rw) so that teardown can tell them from the
+ * domain's own. -PV_EINVAL if mfn is not d's or a count is full, -PV_EBUSY if it cannot be
+ * writable. */
+int mm_get_grant_ref(uint64_t mfn, const struct domain *d, bool writable);
+void mm_put_grant_ref(uint64_t mfn, bool writable);
+
+/* L1 entries of grant mappings carry PTE_GNTTAB and hold no references of their own (the grant
+ * does). mm_mod_entry neither creates nor changes them, validation refuses them, and releasing
+ * an L1 table skips them; they change only through these (grant_pte.c).
+ * mm_grant_pte_of_va: the machine address of the L1 entry that maps va in v's kernel page
+ * tables, or 0 if none of v's validated L1 tables holds it.
+ * mm_grant_pte_ok: is pte_maddr an 8-byte aligned entry of one of d's validated L1 tables? */
+uint64_t mm_grant_pte_of_va(const struct vcpu *v, uint64_t va);
+bool mm_grant_pte_ok(const struct domain *d, uint64_t pte_maddr);
+/* Write grant entry val at a location mm_grant_pte_ok accepted; the entry it replaces loses its
+ * references. -PV_EBUSY (nothing changed) if that entry is itself a grant entry. */
+int mm_grant_pte_set(struct domain *d, uint64_t pte_maddr, uint64_t val);
+/* Does pte_maddr still hold grant entry val (same frame, presence, RW; in a frame of d still
+ * typed as an L1 table)? mm_grant_pte_clear then writes repl there (0, or an entry moved by
+ * mm_grant_pte_take). */
+bool mm_grant_pte_holds(const struct domain *d, uint64_t pte_maddr, uint64_t val);
+void mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl);
+/* unmap_and_replace: remove the ordinary entry at a checked location and return it, with the
+ * references it holds, for mm_grant_pte_clear to put elsewhere. -PV_EBUSY (nothing changed) if
+ * it is a grant entry. */
+int mm_grant_pte_take(uint64_t pte_maddr, uint64_t *entry);
 
 /* A hypervisor frame the domain may map like its own memory (shared_info), as Xen's
  * share_xen_page_with_guest: owned by d, outside its memory list, and holding a general and a
@@ -77,7 +107,7 @@ void mm_flush_tlb(uint16_t owner);
 #define PTE_AVAIL (7UL << 9)           /* bits 9-11: the guest's own */
 #define PTE_AVAIL_HIGH (0x7ffUL << 52) /* bits 52-62: the guest's own, except as below */
 #define PTE_GUEST_KERNEL (1UL << 52)   /* set on L1 entries the guest made without _PAGE_USER */
-#define PTE_GNTTAB (1UL << 62)         /* L1: reserved for grant mappings */
+#define PTE_GNTTAB (1UL << 62)         /* L1: a grant mapping (grant_pte.c) */
 
 /* Inside mm/: the page-table rules of one level (pt_entry.c) and descriptor pages. */
 bool mm_ref_get(uint64_t mfn, uint16_t owner);       /* mm_get_page by domid */

@@ -76,6 +76,28 @@ static void frame_assign_locked(struct domain *d, uint64_t mfn)
     d->tot_pages++;
 }
 
+static bool on_list_locked(const struct domain *d, uint64_t mfn)
+{
+    return table[mfn].owner == d->domid && (table[mfn].prev != FRAME_NONE || d->first_page == mfn);
+}
+
+/* Take a frame off its owner's list and give it back to the pool. */
+static void release_locked(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = &table[mfn];
+
+    if (pg->prev != FRAME_NONE)
+        table[pg->prev].next = pg->next;
+    else
+        d->first_page = pg->next;
+    if (pg->next != FRAME_NONE)
+        table[pg->next].prev = pg->prev;
+    d->tot_pages--;
+    pg->owner = DOMID_HV;
+    frame_free_locked(mfn);
+}
+
+/* A frame something still references stays on the list (grant mappings by other domains). */
 static void frame_release_all_locked(struct domain *d)
 {
     uint64_t mfn = d->first_page;
@@ -83,17 +105,33 @@ static void frame_release_all_locked(struct domain *d)
     while (mfn != FRAME_NONE) {
         uint64_t next = table[mfn].next;
 
-        table[mfn].owner = DOMID_HV;
-        frame_free_locked(mfn);
+        if (!table[mfn].count)
+            release_locked(d, mfn);
         mfn = next;
     }
-    d->first_page = FRAME_NONE;
-    d->tot_pages = 0;
+}
+
+static void frame_release_one_locked(struct domain *d, uint64_t mfn)
+{
+    if (mfn < nr_frames && on_list_locked(d, mfn) && !table[mfn].count)
+        release_locked(d, mfn);
 }
 
 bool frame_owned_by(const struct domain *d, uint64_t mfn)
 {
     return mfn < nr_frames && table[mfn].owner == d->domid;
+}
+
+bool frame_in_memory_of(const struct domain *d, uint64_t mfn)
+{
+    bool in;
+
+    if (mfn >= nr_frames)
+        return false;
+    spin_lock(&lock);
+    in = on_list_locked(d, mfn);
+    spin_unlock(&lock);
+    return in;
 }
 
 /* The exported operations take the allocator's lock. */
@@ -125,5 +163,12 @@ void frame_release_all(struct domain *d)
 {
     spin_lock(&lock);
     frame_release_all_locked(d);
+    spin_unlock(&lock);
+}
+
+void frame_release_one(struct domain *d, uint64_t mfn)
+{
+    spin_lock(&lock);
+    frame_release_one_locked(d, mfn);
     spin_unlock(&lock);
 }

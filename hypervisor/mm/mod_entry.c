@@ -34,6 +34,8 @@ static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t
 
     if (!mm_is_guest_slot(level, slot))
         return -PV_EINVAL;
+    if (level == 1 && (old & PTE_P) && (old & PTE_GNTTAB))
+        return -PV_EINVAL; /* a grant mapping changes through the grant table only */
     if (val & PTE_P) {
         if (val & mm_disallowed_flags(level))
             return -PV_EINVAL;

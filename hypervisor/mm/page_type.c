@@ -146,6 +146,34 @@ void mm_put_page_and_type(uint64_t mfn)
     mm_put_page(mfn);
 }
 
+int mm_get_grant_ref(uint64_t mfn, const struct domain *d, bool writable)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (!pg || pg->grant_refs == UINT16_MAX || !mm_ref_get(mfn, d->domid))
+        return -PV_EINVAL;
+    if (writable && mm_get_page_type(mfn, PGT_writable)) {
+        mm_put_page(mfn);
+        return -PV_EBUSY;
+    }
+    pg->grant_refs++;
+    pg->grant_rw += writable;
+    return 0;
+}
+
+void mm_put_grant_ref(uint64_t mfn, bool writable)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    BUG_ON(!pg || !pg->grant_refs || (writable && !pg->grant_rw));
+    pg->grant_refs--;
+    if (writable) {
+        pg->grant_rw--;
+        mm_put_page_type(mfn);
+    }
+    mm_put_page(mfn);
+}
+
 void mm_share_frame(struct domain *d, uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);

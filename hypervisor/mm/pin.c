@@ -66,10 +66,12 @@ void mm_domain_teardown(struct domain *d)
         }
     }
     /* Roots and pins are where every chain of references starts (linear entries cannot form
-     * cycles): with them gone, nothing of the domain may hold a reference any more. */
+     * cycles): with them gone, nothing of the domain may hold a reference any more but other
+     * domains' grant mappings. */
     for (uint64_t mfn = d->first_page; mfn != FRAME_NONE; mfn = frame_info(mfn)->next) {
         const struct page_info *pg = frame_info(mfn);
 
-        BUG_ON(pg->count || (pg->type_info & PGT_count_mask) || pg->linear);
+        BUG_ON(pg->count != pg->grant_refs || (pg->type_info & PGT_count_mask) != pg->grant_rw ||
+               pg->linear);
     }
 }

@@ -9,8 +9,10 @@
 #define PTE_FLAGS (~PTE_ADDR)
 
 /* What a guest may set at every level (Xen's base_disallow_mask, inverted). PWT, PCD, PSE/PAT and
- * G are refused; L1 entries may use G but not the grant bit. Cache attributes in L1 entries
- * (PWT, PCD, PAT) stay refused until domains can be given I/O memory (Xen's l1_disallow_mask). */
+ * G are refused; L1 entries may use G but not the grant bit, which only grant mappings carry
+ * (grant_pte.c): a table holding one is not valid again until that entry is gone. Cache
+ * attributes in L1 entries (PWT, PCD, PAT) stay refused until domains can be given I/O memory
+ * (Xen's l1_disallow_mask). */
 #define PTE_GUEST_OK (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D | PTE_AVAIL | PTE_AVAIL_HIGH | PTE_NX)
 #define L1_DISALLOWED ((PTE_FLAGS & ~(PTE_GUEST_OK | PTE_G)) | PTE_GNTTAB)
 #define LN_DISALLOWED (PTE_FLAGS & ~PTE_GUEST_OK)
@@ -59,7 +61,8 @@ static int get_l1_refs(uint16_t owner, uint64_t e)
         return -PV_EINVAL;
     if (!frame_info(mfn)) /* not RAM the hypervisor manages: MMIO, which no domain may map yet */
         return mfn == MFN_FIELD_ALL_ONES ? -PV_EINVAL : -PV_EPERM;
-    /* Foreign mappings (mmu_update's page owner) will pass the granting domain here. */
+    /* Only the table owner's frames: another domain's frame is mapped with a grant (grant_pte.c)
+     * and foreign mappings (mmu_update's page owner) would pass that domain here. */
     if (!mm_ref_get(mfn, owner))
         return -PV_EBUSY;
     if ((e & PTE_RW) && mm_get_page_type(mfn, PGT_writable)) {
@@ -126,6 +129,8 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 
     if (!(e & PTE_P))
         return;
+    if (level == 1 && (e & PTE_GNTTAB))
+        return; /* the grant mapping holds the references (grant_pte.c) */
     if (level == 1) {
         if (e & PTE_RW)
             mm_put_page_type(mfn);

@@ -115,6 +115,69 @@ static void test_two_domains_interleaved(void **state)
     assert_int_equal(frame_free_count(), 100);
 }
 
+/* Frames something still references (other domains' grant mappings) survive the release of
+ * their dead owner's memory, on its list, until frame_release_one finds them unreferenced. */
+static void test_release_keeps_referenced_frames(void **state)
+{
+    struct domain d = {.domid = 3, .first_page = FRAME_NONE};
+    uint64_t mfns[6];
+
+    (void)state;
+    fresh(0, 16);
+    for (int i = 0; i < 6; i++) {
+        mfns[i] = frame_alloc();
+        frame_assign(&d, mfns[i]);
+        assert_true(frame_in_memory_of(&d, mfns[i]));
+    }
+    table[mfns[0]].count = 1; /* the first assigned: the list's tail */
+    table[mfns[3]].count = 2; /* in the middle */
+    table[mfns[5]].count = 1; /* the last assigned: its head */
+    frame_release_all(&d);
+    assert_int_equal(d.tot_pages, 3);
+    assert_int_equal(frame_free_count(), 13);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(frame_info(mfns[i])->owner, i == 0 || i == 3 || i == 5 ? 3 : DOMID_FREE);
+    frame_release_one(&d, mfns[3]); /* still referenced: kept */
+    assert_int_equal(d.tot_pages, 3);
+    table[mfns[3]].count = 0;
+    frame_release_one(&d, mfns[3]);
+    assert_int_equal(frame_info(mfns[3])->owner, DOMID_FREE);
+    assert_int_equal(d.tot_pages, 2);
+    frame_release_one(&d, mfns[3]); /* no longer d's: nothing */
+    frame_release_one(&d, mfns[1]);
+    frame_release_one(&d, NR + 1);
+    assert_int_equal(frame_free_count(), 14);
+    table[mfns[5]].count = 0;
+    frame_release_one(&d, mfns[5]);
+    table[mfns[0]].count = 0;
+    frame_release_one(&d, mfns[0]);
+    assert_int_equal(d.tot_pages, 0);
+    assert_int_equal(d.first_page, FRAME_NONE);
+    assert_int_equal(frame_free_count(), 16);
+}
+
+/* A frame owned by d but not in its memory list (shared by the hypervisor, like shared_info). */
+static void test_in_memory_of(void **state)
+{
+    struct domain d = {.domid = 3, .first_page = FRAME_NONE};
+    struct domain other = {.domid = 4, .first_page = FRAME_NONE};
+    uint64_t listed, shared;
+
+    (void)state;
+    fresh(0, 8);
+    listed = frame_alloc();
+    frame_assign(&d, listed);
+    shared = frame_alloc();
+    table[shared].owner = d.domid;
+    assert_true(frame_in_memory_of(&d, listed));
+    assert_false(frame_in_memory_of(&other, listed));
+    assert_true(frame_owned_by(&d, shared));
+    assert_false(frame_in_memory_of(&d, shared));
+    assert_false(frame_in_memory_of(&d, NR));
+    frame_release_one(&d, shared); /* not on the list: left alone */
+    assert_int_equal(table[shared].owner, d.domid);
+}
+
 static void test_owned_by_beyond_table(void **state)
 {
     struct domain d = {.domid = 1, .first_page = FRAME_NONE};
@@ -134,6 +197,8 @@ int main(void)
         cmocka_unit_test(test_free_range_clipped_to_table),
         cmocka_unit_test(test_domain_ownership_and_release),
         cmocka_unit_test(test_two_domains_interleaved),
+        cmocka_unit_test(test_release_keeps_referenced_frames),
+        cmocka_unit_test(test_in_memory_of),
         cmocka_unit_test(test_owned_by_beyond_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
