@@ -11,6 +11,7 @@
 #include "elfnote.h"
 #include "errno.h"
 #include "event_channel.h"
+#include "grant_table.h"
 #include "hypercall.h"
 #include "memory_op.h"
 #include "mmu.h"

@@ -6,6 +6,7 @@
 #include "desc_tables.h"
 #include "evtchn.h"
 #include "frame.h"
+#include "gnttab.h"
 #include "lib.h"
 #include "mm.h"
 #include "paging.h"
@@ -93,6 +94,9 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     d->first_page = FRAME_NONE;
     d->weight = SCHED_DEFAULT_WEIGHT;
     evtchn_init(d);
+    d->max_grant_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+    if (gnttab_init(d))
+        return NULL;
     d->shared_info = alloc_zeroed_page();
     if (!d->shared_info)
         return NULL;
@@ -166,24 +170,35 @@ void domain_crash(struct domain *d, const char *why)
     domain_shutdown(d, PV_SHUTDOWN_crash);
 }
 
+/* The memory of a reaped domain, under its mm_lock: other domains may still drop grant
+ * references on its frames. Frames they map stay allocated until their last unmap. */
+static void release_memory(struct domain *d)
+{
+    spin_lock(&d->mm_lock);
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        desc_release(d->vcpu[i]);
+    mm_domain_teardown(d);
+    frame_release_all(d);
+    gnttab_destroy(d); /* with frame_release_all under one lock: see gnttab_put_frame */
+    mm_unshare_frame(d, d->shared_info_mfn);
+    frame_free(d->shared_info_mfn);
+    d->shared_info = NULL;
+    spin_unlock(&d->mm_lock);
+}
+
 /* Free everything a domain that has ended still holds (never the running address space). */
 static void domain_reap(struct domain *d)
 {
     uint64_t before = frame_free_count();
 
     evtchn_destroy(d); /* first: peers see their ends unbound, nothing targets d any more */
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        desc_release(d->vcpu[i]);
-    mm_domain_teardown(d);
+    gnttab_release_mappings(d); /* the grants d mapped: their frames and granters' flags */
+    release_memory(d);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         frame_free(virt_to_mfn(d->vcpu[i]->trap));
         frame_free(virt_to_mfn(d->vcpu[i]));
         d->vcpu[i] = NULL;
     }
-    frame_release_all(d);
-    mm_unshare_frame(d, d->shared_info_mfn);
-    frame_free(d->shared_info_mfn);
-    d->shared_info = NULL;
     d->nr_vcpus = 0;
     printk("(hv) domain %u (%s) destroyed: %lu frames returned, %lu free\n", d->domid, d->name,
            frame_free_count() - before, frame_free_count());

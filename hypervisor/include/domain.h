@@ -16,6 +16,7 @@
 #define EVTCHN_NR_BUCKETS 16 /* pages of 256 ports: the 4096 ports of the 2-level ABI */
 
 struct evtchn;
+struct gnttab;
 
 struct pv_shared_info;
 struct pv_vcpu_info;
@@ -93,7 +94,8 @@ struct domain {
     unsigned cap;          /* [sched] at most cap% of one CPU per period, 0 = no cap */
     uint64_t cap_used;     /* [sched] ns consumed in the current cap period */
     uint64_t cap_period;   /* [sched] start of the current cap period (ns) */
-    spinlock_t mm_lock;    /* serialises page-table changes of this domain */
+    spinlock_t mm_lock;    /* serialises page-table changes of this domain, the reference
+                              counts of its frames and its grant table (gnttab.h) */
     spinlock_t lock;       /* state transitions and the console line buffer */
     bool paused;           /* [lock] not scheduled while set (domain_pause) */
 
@@ -120,6 +122,10 @@ struct domain {
     bool evtchn_dying;     /* [evtchn] evtchn_destroy ran: no port is allocated again */
     struct evtchn *evtchn_bucket[EVTCHN_NR_BUCKETS]; /* [evtchn] */
     unsigned console_evtchn, store_evtchn; /* [boot] hypervisor-served ports in start_info */
+
+    /* Grant table (common/grant_table.c). */
+    unsigned max_grant_frames; /* [boot] frames the table may grow to (xl max_grant_frames) */
+    struct gnttab *gnttab;     /* [mm_lock] NULL once freed, after the domain is reaped */
 };
 
 /* The vCPU running on this CPU. */

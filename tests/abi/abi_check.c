@@ -22,6 +22,7 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/features.h>
+#include <xen/grant_table.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/physdev.h>
@@ -768,6 +769,136 @@ static void check_mmu(void)
     FIELD(pv_multicall_entry, multicall_entry, args);
 }
 
+static void check_grant_table(void)
+{
+    /* clang-format off */
+    SAME(GNTTABOP_map_grant_ref); SAME(GNTTABOP_unmap_grant_ref); SAME(GNTTABOP_setup_table);
+    SAME(GNTTABOP_dump_table); SAME(GNTTABOP_transfer); SAME(GNTTABOP_copy);
+    SAME(GNTTABOP_query_size); SAME(GNTTABOP_unmap_and_replace); SAME(GNTTABOP_set_version);
+    SAME(GNTTABOP_get_status_frames); SAME(GNTTABOP_get_version); SAME(GNTTABOP_swap_grant_ref);
+    SAME(GNTTABOP_cache_flush);
+    SAME(GNTTAB_NR_RESERVED_ENTRIES); SAME(GNTTAB_RESERVED_CONSOLE);
+    SAME(GNTTAB_RESERVED_XENSTORE);
+    SAME(GTF_invalid); SAME(GTF_permit_access); SAME(GTF_accept_transfer); SAME(GTF_transitive);
+    SAME(GTF_type_mask); SAME(GTF_readonly); SAME(GTF_reading); SAME(GTF_writing);
+    SAME(GTF_PWT); SAME(GTF_PCD); SAME(GTF_PAT); SAME(GTF_sub_page);
+    SAME(GTF_transfer_committed); SAME(GTF_transfer_completed);
+    SAME(GNTMAP_device_map); SAME(GNTMAP_host_map); SAME(GNTMAP_readonly);
+    SAME(GNTMAP_application_map); SAME(GNTMAP_contains_pte); SAME(GNTMAP_guest_avail_mask);
+    SAME(GNTCOPY_source_gref); SAME(GNTCOPY_dest_gref);
+    SAME(GNTST_okay); SAME(GNTST_general_error); SAME(GNTST_bad_domain); SAME(GNTST_bad_gntref);
+    SAME(GNTST_bad_handle); SAME(GNTST_bad_virt_addr); SAME(GNTST_bad_dev_addr);
+    SAME(GNTST_no_device_space); SAME(GNTST_permission_denied); SAME(GNTST_bad_page);
+    SAME(GNTST_bad_copy_arg); SAME(GNTST_address_too_big); SAME(GNTST_eagain);
+    SAME(GNTST_no_space);
+    /* clang-format on */
+    /* Xen's _FOO bit numbers, spelled PV_FOO_BIT. */
+    VAL("PV_GTF_readonly_BIT", PV_GTF_readonly_BIT, _GTF_readonly);
+    VAL("PV_GTF_reading_BIT", PV_GTF_reading_BIT, _GTF_reading);
+    VAL("PV_GTF_writing_BIT", PV_GTF_writing_BIT, _GTF_writing);
+    VAL("PV_GTF_PWT_BIT", PV_GTF_PWT_BIT, _GTF_PWT);
+    VAL("PV_GTF_PCD_BIT", PV_GTF_PCD_BIT, _GTF_PCD);
+    VAL("PV_GTF_PAT_BIT", PV_GTF_PAT_BIT, _GTF_PAT);
+    VAL("PV_GTF_sub_page_BIT", PV_GTF_sub_page_BIT, _GTF_sub_page);
+    VAL("PV_GTF_transfer_committed_BIT", PV_GTF_transfer_committed_BIT, _GTF_transfer_committed);
+    VAL("PV_GTF_transfer_completed_BIT", PV_GTF_transfer_completed_BIT, _GTF_transfer_completed);
+    VAL("PV_GNTMAP_device_map_BIT", PV_GNTMAP_device_map_BIT, _GNTMAP_device_map);
+    VAL("PV_GNTMAP_host_map_BIT", PV_GNTMAP_host_map_BIT, _GNTMAP_host_map);
+    VAL("PV_GNTMAP_readonly_BIT", PV_GNTMAP_readonly_BIT, _GNTMAP_readonly);
+    VAL("PV_GNTMAP_application_map_BIT", PV_GNTMAP_application_map_BIT, _GNTMAP_application_map);
+    VAL("PV_GNTMAP_contains_pte_BIT", PV_GNTMAP_contains_pte_BIT, _GNTMAP_contains_pte);
+    VAL("PV_GNTMAP_guest_avail0_BIT", PV_GNTMAP_guest_avail0_BIT, _GNTMAP_guest_avail0);
+    VAL("PV_GNTCOPY_source_gref_BIT", PV_GNTCOPY_source_gref_BIT, _GNTCOPY_source_gref);
+    VAL("PV_GNTCOPY_dest_gref_BIT", PV_GNTCOPY_dest_gref_BIT, _GNTCOPY_dest_gref);
+    VAL("sizeof(pv_grant_ref_t)", sizeof(pv_grant_ref_t), sizeof(grant_ref_t));
+    VAL("sizeof(pv_grant_handle_t)", sizeof(pv_grant_handle_t), sizeof(grant_handle_t));
+}
+
+static void check_grant_table_structs(void)
+{
+    SIZE(pv_grant_entry_v1, grant_entry_v1);
+    FIELD(pv_grant_entry_v1, grant_entry_v1, flags);
+    FIELD(pv_grant_entry_v1, grant_entry_v1, domid);
+    FIELD(pv_grant_entry_v1, grant_entry_v1, frame);
+
+    SIZE(pv_gnttab_map_grant_ref, gnttab_map_grant_ref);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, host_addr);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, flags);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, ref);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, dom);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, status);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, handle);
+    FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, dev_bus_addr);
+
+    SIZE(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref);
+    FIELD(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref, host_addr);
+    FIELD(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref, dev_bus_addr);
+    FIELD(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref, handle);
+    FIELD(pv_gnttab_unmap_grant_ref, gnttab_unmap_grant_ref, status);
+    FIELD_AT(pv_gnttab_unmap_grant_ref, pad, 22, 2);
+
+    SIZE(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace);
+    FIELD(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace, host_addr);
+    FIELD(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace, new_addr);
+    FIELD(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace, handle);
+    FIELD(pv_gnttab_unmap_and_replace, gnttab_unmap_and_replace, status);
+    FIELD_AT(pv_gnttab_unmap_and_replace, pad, 22, 2);
+
+    SIZE(pv_gnttab_setup_table, gnttab_setup_table);
+    FIELD(pv_gnttab_setup_table, gnttab_setup_table, dom);
+    FIELD_AT(pv_gnttab_setup_table, pad0, 2, 2);
+    FIELD(pv_gnttab_setup_table, gnttab_setup_table, nr_frames);
+    FIELD(pv_gnttab_setup_table, gnttab_setup_table, status);
+    FIELD_AT(pv_gnttab_setup_table, pad1, 10, 6);
+    FIELD(pv_gnttab_setup_table, gnttab_setup_table, frame_list);
+
+    SIZE(pv_gnttab_dump_table, gnttab_dump_table);
+    FIELD(pv_gnttab_dump_table, gnttab_dump_table, dom);
+    FIELD(pv_gnttab_dump_table, gnttab_dump_table, status);
+
+    SIZE(pv_gnttab_copy_ptr, gnttab_copy_ptr);
+    FIELD(pv_gnttab_copy_ptr, gnttab_copy_ptr, u.ref);
+    FIELD(pv_gnttab_copy_ptr, gnttab_copy_ptr, u.gmfn);
+    FIELD(pv_gnttab_copy_ptr, gnttab_copy_ptr, domid);
+    FIELD(pv_gnttab_copy_ptr, gnttab_copy_ptr, offset);
+    FIELD_AT(pv_gnttab_copy_ptr, pad, 12, 4);
+    SIZE(pv_gnttab_copy, gnttab_copy);
+    FIELD(pv_gnttab_copy, gnttab_copy, source);
+    FIELD(pv_gnttab_copy, gnttab_copy, dest);
+    FIELD(pv_gnttab_copy, gnttab_copy, len);
+    FIELD(pv_gnttab_copy, gnttab_copy, flags);
+    FIELD(pv_gnttab_copy, gnttab_copy, status);
+    FIELD_AT(pv_gnttab_copy, pad, 38, 2);
+
+    SIZE(pv_gnttab_query_size, gnttab_query_size);
+    FIELD(pv_gnttab_query_size, gnttab_query_size, dom);
+    FIELD_AT(pv_gnttab_query_size, pad0, 2, 2);
+    FIELD(pv_gnttab_query_size, gnttab_query_size, nr_frames);
+    FIELD(pv_gnttab_query_size, gnttab_query_size, max_nr_frames);
+    FIELD(pv_gnttab_query_size, gnttab_query_size, status);
+    FIELD_AT(pv_gnttab_query_size, pad1, 14, 2);
+
+    SIZE(pv_gnttab_set_version, gnttab_set_version);
+    FIELD(pv_gnttab_set_version, gnttab_set_version, version);
+
+    SIZE(pv_gnttab_get_status_frames, gnttab_get_status_frames);
+    FIELD(pv_gnttab_get_status_frames, gnttab_get_status_frames, nr_frames);
+    FIELD(pv_gnttab_get_status_frames, gnttab_get_status_frames, dom);
+    FIELD(pv_gnttab_get_status_frames, gnttab_get_status_frames, status);
+    FIELD(pv_gnttab_get_status_frames, gnttab_get_status_frames, frame_list);
+
+    SIZE(pv_gnttab_get_version, gnttab_get_version);
+    FIELD(pv_gnttab_get_version, gnttab_get_version, dom);
+    FIELD(pv_gnttab_get_version, gnttab_get_version, pad);
+    FIELD(pv_gnttab_get_version, gnttab_get_version, version);
+
+    SIZE(pv_gnttab_swap_grant_ref, gnttab_swap_grant_ref);
+    FIELD(pv_gnttab_swap_grant_ref, gnttab_swap_grant_ref, ref_a);
+    FIELD(pv_gnttab_swap_grant_ref, gnttab_swap_grant_ref, ref_b);
+    FIELD(pv_gnttab_swap_grant_ref, gnttab_swap_grant_ref, status);
+    FIELD_AT(pv_gnttab_swap_grant_ref, pad, 10, 2);
+}
+
 int main(void)
 {
     check_errno();
@@ -781,6 +912,8 @@ int main(void)
     check_elfnote();
     check_event_channel();
     check_event_channel_structs();
+    check_grant_table();
+    check_grant_table_structs();
     check_mmu();
     check_memory_op();
     check_memory_op_structs();

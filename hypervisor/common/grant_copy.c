@@ -1,0 +1,97 @@
+/* GNTTABOP_copy (gnttab.h): copy bytes between a granted frame and another granted frame or a
+ * frame of the caller, without mapping either (Xen's gnttab_copy_one and its helpers; each op
+ * takes and releases its own pins, so the entries show GTF_reading/GTF_writing for the time of
+ * the copy). */
+#include "frame.h"
+#include "gnttab.h"
+#include "lib.h"
+#include "mm.h"
+
+/* One side of a copy while it runs. */
+struct copy_side {
+    struct domain *d; /* the domain of the grant or frame */
+    bool gref;        /* a grant reference of d, not a frame of the caller */
+    bool dest;        /* written to: a writable pin and the writable type */
+    uint32_t ref;
+    uint64_t mfn;
+    bool pinned, have_page, have_type;
+};
+
+/* A frame may be named only by the caller (PV_DOMID_SELF); a grant of any existing domain. */
+static int16_t side_domain(struct domain *caller, const struct pv_gnttab_copy_ptr *p,
+                           struct copy_side *s)
+{
+    if (!s->gref && p->domid != PV_DOMID_SELF)
+        return PV_GNTST_permission_denied;
+    s->d = p->domid == PV_DOMID_SELF ? caller : domain_by_id(p->domid);
+    return s->d ? PV_GNTST_okay : PV_GNTST_bad_domain;
+}
+
+/* Pin the grant or check the frame, and hold the frame (writable, for the destination). */
+static int16_t claim(struct domain *caller, const struct pv_gnttab_copy_ptr *p, struct copy_side *s)
+{
+    int16_t rc;
+
+    if (s->gref) {
+        s->ref = p->u.ref;
+        rc = gnttab_pin(s->d, s->ref, caller->domid, s->dest ? GNTPIN_HOST_W : GNTPIN_HOST_R, false,
+                        &s->mfn);
+        if (rc)
+            return rc;
+        s->pinned = true;
+        if (mm_get_page(s->mfn, s->d))
+            return PV_GNTST_bad_domain; /* no longer the granter's (Xen's answer too) */
+    } else {
+        s->mfn = p->u.gmfn;
+        if (mm_get_page(s->mfn, caller))
+            return PV_GNTST_bad_page;
+    }
+    s->have_page = true;
+    if (s->dest && mm_get_page_type(s->mfn, PGT_writable))
+        return PV_GNTST_general_error; /* a page table or descriptor page */
+    s->have_type = s->dest;
+    return PV_GNTST_okay;
+}
+
+static void release(struct copy_side *s)
+{
+    if (s->have_type)
+        mm_put_page_type(s->mfn);
+    if (s->have_page)
+        mm_put_page(s->mfn);
+    if (s->pinned)
+        gnttab_unpin(s->d, s->ref, s->dest ? GNTPIN_HOST_W : GNTPIN_HOST_R);
+}
+
+static int16_t copy_locked(struct domain *caller, const struct pv_gnttab_copy *op,
+                           struct copy_side *src, struct copy_side *dst)
+{
+    int16_t rc;
+
+    if ((src->gref && !gnttab_live(src->d)) || (dst->gref && !gnttab_live(dst->d)))
+        return PV_GNTST_bad_domain;
+    if ((rc = claim(caller, &op->source, src)) || (rc = claim(caller, &op->dest, dst)))
+        return rc;
+    if (op->source.offset + op->len > PAGE_SIZE || op->dest.offset + op->len > PAGE_SIZE)
+        return PV_GNTST_bad_copy_arg;
+    memmove((uint8_t *)mm_frame_ptr(dst->mfn) + op->dest.offset,
+            (const uint8_t *)mm_frame_ptr(src->mfn) + op->source.offset, op->len);
+    return PV_GNTST_okay;
+}
+
+int16_t gnttab_copy(struct domain *caller, const struct pv_gnttab_copy *op)
+{
+    struct copy_side src = {.gref = op->flags & PV_GNTCOPY_source_gref};
+    struct copy_side dst = {.gref = op->flags & PV_GNTCOPY_dest_gref, .dest = true};
+    int16_t rc;
+
+    if ((rc = side_domain(caller, &op->source, &src)) ||
+        (rc = side_domain(caller, &op->dest, &dst)))
+        return rc;
+    gnttab_lock_pair(src.d, dst.d);
+    rc = copy_locked(caller, op, &src, &dst);
+    release(&dst);
+    release(&src);
+    gnttab_unlock_pair(src.d, dst.d);
+    return rc;
+}

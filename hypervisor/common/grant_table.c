@@ -1,0 +1,318 @@
+/* Grant tables (gnttab.h): a domain's table and its lifetime, setup_table, query_size, the
+ * version sub-ops, swap_grant_ref and dump_table (Xen's grant_table_init, gnttab_grow_table,
+ * grant_table_destroy and the small GNTTABOP_* handlers of xen/common/grant_table.c). */
+#include "console.h"
+#include "errno.h"
+#include "frame.h"
+#include "gnttab.h"
+#include "lib.h"
+#include "mm.h"
+
+_Static_assert(sizeof(struct gnttab) <= PAGE_SIZE, "struct gnttab must fit a page");
+_Static_assert(sizeof(struct pv_grant_entry_v1) * GNTTAB_ENTRIES_PER_FRAME == PAGE_SIZE,
+               "v1 entries fill a table frame");
+_Static_assert(GNTTAB_ENTRIES_PER_FRAME == 2 * GNTTAB_ACTIVE_PER_PAGE,
+               "two pages of active entries per table frame");
+
+uint64_t gnttab_page_alloc(void)
+{
+    uint64_t mfn = frame_alloc();
+
+    if (mfn != FRAME_NONE)
+        memset(mm_frame_ptr(mfn), 0, PAGE_SIZE);
+    return mfn;
+}
+
+struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref)
+{
+    return (struct pv_grant_entry_v1 *)mm_frame_ptr(gt->shared[ref / GNTTAB_ENTRIES_PER_FRAME]) +
+           ref % GNTTAB_ENTRIES_PER_FRAME;
+}
+
+struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref)
+{
+    return (struct gnttab_active *)mm_frame_ptr(gt->active[ref / GNTTAB_ACTIVE_PER_PAGE]) +
+           ref % GNTTAB_ACTIVE_PER_PAGE;
+}
+
+void gnttab_lock_pair(struct domain *a, struct domain *b)
+{
+    if (a->domid > b->domid) {
+        struct domain *t = a;
+
+        a = b;
+        b = t;
+    }
+    spin_lock(&a->mm_lock);
+    if (a != b)
+        spin_lock(&b->mm_lock);
+}
+
+void gnttab_unlock_pair(struct domain *a, struct domain *b)
+{
+    spin_unlock(&a->mm_lock);
+    if (a != b)
+        spin_unlock(&b->mm_lock);
+}
+
+struct gnttab *gnttab_live(const struct domain *d)
+{
+    return d->gnttab && !d->gnttab->dead ? d->gnttab : NULL;
+}
+
+/* ---- the table's frames ---- */
+
+/* Append a table frame, shared with d, and its two pages of active entries. */
+static bool add_frame(struct domain *d, struct gnttab *gt)
+{
+    uint64_t s = gnttab_page_alloc(), a0 = gnttab_page_alloc(), a1 = gnttab_page_alloc();
+    unsigned i = gt->nr_frames;
+
+    if (s == FRAME_NONE || a0 == FRAME_NONE || a1 == FRAME_NONE) {
+        frame_free(s); /* frame_free ignores FRAME_NONE */
+        frame_free(a0);
+        frame_free(a1);
+        return false;
+    }
+    mm_share_frame(d, s);
+    gt->shared[i] = s;
+    gt->active[2 * i] = a0;
+    gt->active[2 * i + 1] = a1;
+    gt->nr_frames = i + 1;
+    return true;
+}
+
+/* The last table frame goes: nothing may reference it but the hypervisor (never granted). */
+static void drop_frame(struct domain *d, struct gnttab *gt)
+{
+    unsigned i = --gt->nr_frames;
+
+    mm_unshare_frame(d, gt->shared[i]);
+    frame_free(gt->shared[i]);
+    frame_free(gt->active[2 * i]);
+    frame_free(gt->active[2 * i + 1]);
+}
+
+/* Grow to nr frames, all or nothing (Xen's gnttab_grow_table). */
+static bool grow(struct domain *d, struct gnttab *gt, unsigned nr)
+{
+    unsigned had = gt->nr_frames;
+
+    while (gt->nr_frames < nr)
+        if (!add_frame(d, gt)) {
+            while (gt->nr_frames > had)
+                drop_frame(d, gt);
+            return false;
+        }
+    return true;
+}
+
+int gnttab_init(struct domain *d)
+{
+    uint64_t mfn = gnttab_page_alloc();
+    struct gnttab *gt;
+
+    if (mfn == FRAME_NONE)
+        return -PV_ENOMEM;
+    gt = mm_frame_ptr(mfn);
+    gt->self_mfn = mfn;
+    gt->maptrack_free = GNTTAB_NO_HANDLE;
+    if (!add_frame(d, gt)) {
+        frame_free(mfn);
+        return -PV_ENOMEM;
+    }
+    d->gnttab = gt;
+    return 0;
+}
+
+void gnttab_free(struct domain *d)
+{
+    struct gnttab *gt = d->gnttab;
+    uint64_t self = gt->self_mfn;
+
+    BUG_ON(!gt->dead || gt->nr_pinned);
+    while (gt->nr_frames)
+        drop_frame(d, gt);
+    for (unsigned i = 0; i < gt->maptrack_limit / GNTTAB_MAPS_PER_PAGE; i++)
+        frame_free(gt->maptrack[i]);
+    d->gnttab = NULL;
+    frame_free(self);
+}
+
+void gnttab_destroy(struct domain *d)
+{
+    d->gnttab->dead = true;
+    if (!d->gnttab->nr_pinned)
+        gnttab_free(d);
+}
+
+/* ---- sub-ops on one domain's table ---- */
+
+/* The domain a sub-op names (Xen's rcu_lock_domain_by_any_id), or NULL. */
+static struct domain *by_any_id(struct domain *caller, unsigned dom)
+{
+    return dom == PV_DOMID_SELF ? caller : domain_by_id(dom);
+}
+
+/* Xen's XSM_TARGET default: the domain itself, or a privileged one. */
+static bool may_act_on(const struct domain *caller, const struct domain *d)
+{
+    return caller == d || caller->privileged;
+}
+
+int16_t gnttab_setup_table(struct domain *caller, unsigned dom, unsigned nr_frames,
+                           uint64_t mfns[GNTTAB_MAX_FRAMES])
+{
+    struct domain *d = by_any_id(caller, dom);
+    struct gnttab *gt;
+    int16_t rc = PV_GNTST_okay;
+
+    if (!d)
+        return PV_GNTST_bad_domain;
+    if (!may_act_on(caller, d))
+        return PV_GNTST_permission_denied;
+    spin_lock(&d->mm_lock);
+    if (!(gt = gnttab_live(d)))
+        rc = PV_GNTST_bad_domain;
+    else if (nr_frames > MIN(d->max_grant_frames, GNTTAB_MAX_FRAMES) || !grow(d, gt, nr_frames))
+        rc = PV_GNTST_general_error;
+    else
+        for (unsigned i = 0; i < nr_frames; i++)
+            mfns[i] = gt->shared[i];
+    spin_unlock(&d->mm_lock);
+    return rc;
+}
+
+int16_t gnttab_query_size(struct domain *caller, unsigned dom, uint32_t *nr, uint32_t *max)
+{
+    struct domain *d = by_any_id(caller, dom);
+    int16_t rc = PV_GNTST_okay;
+
+    if (!d)
+        return PV_GNTST_bad_domain;
+    if (!may_act_on(caller, d))
+        return PV_GNTST_permission_denied;
+    spin_lock(&d->mm_lock);
+    if (gnttab_live(d)) {
+        *nr = d->gnttab->nr_frames;
+        *max = d->max_grant_frames;
+    } else {
+        rc = PV_GNTST_bad_domain;
+    }
+    spin_unlock(&d->mm_lock);
+    return rc;
+}
+
+int gnttab_set_version(uint32_t *version)
+{
+    uint32_t want = *version;
+
+    *version = 1; /* the table's version, reported whatever the outcome */
+    if (want != 1 && want != 2)
+        return -PV_EINVAL;
+    return want == 2 ? -PV_ENOSYS : 0; /* Xen built without version 2 */
+}
+
+/* Does d still have its table (until it is reaped)? */
+static bool has_table(struct domain *d)
+{
+    bool live;
+
+    spin_lock(&d->mm_lock);
+    live = gnttab_live(d) != NULL;
+    spin_unlock(&d->mm_lock);
+    return live;
+}
+
+int gnttab_get_version(struct domain *caller, unsigned dom, uint32_t *version)
+{
+    struct domain *d = by_any_id(caller, dom);
+
+    if (!d || !has_table(d))
+        return -PV_ESRCH;
+    if (!may_act_on(caller, d))
+        return -PV_EPERM;
+    *version = 1;
+    return 0;
+}
+
+/* A version 1 table has no status frames: only a request for none succeeds. */
+int16_t gnttab_get_status_frames(struct domain *caller, unsigned dom, unsigned nr_frames)
+{
+    struct domain *d = by_any_id(caller, dom);
+
+    if (!d || !has_table(d))
+        return PV_GNTST_bad_domain;
+    if (!may_act_on(caller, d))
+        return PV_GNTST_permission_denied;
+    return nr_frames ? PV_GNTST_general_error : PV_GNTST_okay;
+}
+
+static int16_t swap_locked(struct gnttab *gt, uint32_t ref_a, uint32_t ref_b)
+{
+    unsigned nr = gt->nr_frames * GNTTAB_ENTRIES_PER_FRAME;
+    struct pv_grant_entry_v1 *a, *b, t;
+
+    if (ref_a >= nr || ref_b >= nr)
+        return PV_GNTST_bad_gntref;
+    if (ref_a == ref_b)
+        return PV_GNTST_okay;
+    if (gnttab_act(gt, ref_a)->pin || gnttab_act(gt, ref_b)->pin)
+        return PV_GNTST_eagain;
+    a = gnttab_entry(gt, ref_a);
+    b = gnttab_entry(gt, ref_b);
+    t = *a;
+    *a = *b;
+    *b = t;
+    return PV_GNTST_okay;
+}
+
+int16_t gnttab_swap_grant_ref(struct domain *caller, uint32_t ref_a, uint32_t ref_b)
+{
+    int16_t rc;
+
+    spin_lock(&caller->mm_lock);
+    rc = swap_locked(caller->gnttab, ref_a, ref_b);
+    spin_unlock(&caller->mm_lock);
+    return rc;
+}
+
+/* ---- dump_table ---- */
+
+static void dump_locked(const struct domain *d, const struct gnttab *gt)
+{
+    unsigned nr = gt->nr_frames * GNTTAB_ENTRIES_PER_FRAME, valid = 0;
+
+    printk("(hv) grant table of domain %u: version 1, %u frames (%u max), %u pinned, %u handles\n",
+           d->domid, gt->nr_frames, d->max_grant_frames, gt->nr_pinned, gt->maptrack_limit);
+    for (uint32_t ref = 0; ref < nr; ref++) {
+        const struct pv_grant_entry_v1 *e = gnttab_entry(gt, ref);
+        const struct gnttab_active *act = gnttab_act(gt, ref);
+
+        valid += (e->flags & PV_GTF_type_mask) != PV_GTF_invalid;
+        if (act->pin)
+            printk("(hv)   ref %#x: d%u mfn %#lx pin %08x; entry flags %#x domid %u frame %#x\n",
+                   ref, act->domid, act->mfn, act->pin, e->flags, e->domid, e->frame);
+    }
+    printk("(hv)   %u entries not invalid\n", valid);
+}
+
+/* Our addition to the ABI: Xen no longer implements dump_table (its 'g' debug key prints the
+ * same pinned-entry report). */
+int16_t gnttab_dump_table(struct domain *caller, unsigned dom)
+{
+    struct domain *d = by_any_id(caller, dom);
+    int16_t rc = PV_GNTST_okay;
+
+    if (!d)
+        return PV_GNTST_bad_domain;
+    if (!may_act_on(caller, d))
+        return PV_GNTST_permission_denied;
+    spin_lock(&d->mm_lock);
+    if (gnttab_live(d))
+        dump_locked(d, d->gnttab);
+    else
+        rc = PV_GNTST_bad_domain;
+    spin_unlock(&d->mm_lock);
+    return rc;
+}
