@@ -11,6 +11,7 @@
 #include "evtchn.h"
 #include "fpu.h"
 #include "frame.h"
+#include "gnttab.h"
 #include "hypercall_table.h"
 #include "lib.h"
 #include "mm.h"
@@ -275,6 +276,8 @@ static void scratch_unmap(void)
     scratch_frames = 0;
 }
 
+_Static_assert(CMDLINE_MAX_GRANT_FRAMES == GNTTAB_MAX_FRAMES, "grant_frames= limit");
+
 int builder_boot_module(unsigned domid, const struct boot_module *m)
 {
     static struct build b;
@@ -293,6 +296,8 @@ int builder_boot_module(unsigned domid, const struct boot_module *m)
     if (b.opts.weight)
         b.d->weight = b.opts.weight;
     b.d->cap = b.opts.cap;
+    if (b.opts.grant_frames)
+        b.d->max_grant_frames = b.opts.grant_frames;
     b.d->ram_bytes = b.nr_pages << PAGE_SHIFT;
     rc = populate(&b, scratch_map(b.nr_pages));
     if (rc) {

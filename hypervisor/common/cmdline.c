@@ -196,7 +196,11 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
         return opt_range(&o->weight, value_of(w, 7), 1, 65535, why, "bad weight= value (1..65535)");
     if (word_has_prefix(w, "cap="))
         return opt_range(&o->cap, value_of(w, 4), 0, 6400, why, "bad cap= value (0..6400 percent)");
-    return fail(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= console)");
+    if (word_has_prefix(w, "grant_frames="))
+        return opt_range(&o->grant_frames, value_of(w, 13), 1, CMDLINE_MAX_GRANT_FRAMES, why,
+                         "bad grant_frames= value (1..64)");
+    return fail(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
+                     "grant_frames= console)");
 }
 
 /* Start of the first standalone "--" word in s, or NULL. */

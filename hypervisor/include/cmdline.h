@@ -11,6 +11,7 @@
 #define CMDLINE_MAX_VCPUS 32
 #define CMDLINE_DEFAULT_MEM (32ULL << 20)
 #define CMDLINE_MIN_MEM (1ULL << 20)
+#define CMDLINE_MAX_GRANT_FRAMES 64 /* GNTTAB_MAX_FRAMES */
 
 /* Options of one boot-time domain, from its module command line. */
 struct dom_opts {
@@ -20,6 +21,7 @@ struct dom_opts {
     bool console_focus;          /* console: this domain gets serial input first */
     unsigned weight;             /* weight=, 1..65535 (0 here: the scheduler's default 256) */
     unsigned cap;                /* cap=, percent of one CPU, 0 = no cap */
+    unsigned grant_frames;       /* grant_frames=, 1..64 (0 here: the default 32) */
     char guest_cmdline[CMDLINE_GUEST_MAX];
     char path[CMDLINE_PATH_MAX]; /* the module's first word, for messages (truncated) */
 };
@@ -28,7 +30,8 @@ struct dom_opts {
  * Parse "<path> [OPTIONS --] GUEST-CMDLINE". Words are separated by spaces or tabs. If a word is
  * exactly "--", the words between the path and the first such word are options and the text after
  * it (leading blanks removed) is the guest command line; otherwise all the text after the path is.
- * Options: mem=<size> (see cmdline_parse_size), vcpus=<n>, name=<str>, console.
+ * Options: mem=<size> (see cmdline_parse_size), vcpus=<n>, name=<str>, weight=<n>, cap=<pct>,
+ * grant_frames=<n> (the most grant-table frames the domain may set up), console.
  * Returns 0, or -PV_EINVAL with *why naming the bad option or value. Later options override
  * earlier.
  */

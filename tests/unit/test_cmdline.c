@@ -117,7 +117,8 @@ static void test_guest_cmdline_length(void **state)
     strcpy(in, "k.elf opts -- ");
     memset(in + strlen(in), 'x', 1023);
     assert_int_equal(cmdline_parse_module(in, &o, &why), -PV_EINVAL);
-    assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= console)");
+    assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
+                             "grant_frames= console)");
     strcpy(in, "k.elf ");
     memset(in + 6, 'x', 1023);
     in[6 + 1023] = '\0';
@@ -290,6 +291,38 @@ static void test_weight_cap(void **state)
     }
 }
 
+static void test_grant_frames(void **state)
+{
+    static const struct {
+        const char *line;
+        int rc;
+        unsigned grant_frames;
+    } cases[] = {
+        {"k -- x", 0, 0}, /* not given: the builder keeps the default (32) */
+        {"k grant_frames=1 -- x", 0, 1},
+        {"k grant_frames=32 -- x", 0, 32},
+        {"k grant_frames=64 -- x", 0, 64},
+        {"k grant_frames=4 grant_frames=8 -- x", 0, 8},
+        {"k grant_frames=0 -- x", -22, 0},
+        {"k grant_frames=65 -- x", -22, 0},
+        {"k grant_frames= -- x", -22, 0},
+        {"k grant_frames=4k -- x", -22, 0},
+        {"k grant_frames -- x", -22, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dom_opts o;
+        const char *why = NULL;
+        int rc = cmdline_parse_module(cases[i].line, &o, &why);
+
+        assert_int_equal(rc, cases[i].rc);
+        if (!rc)
+            assert_int_equal(o.grant_frames, cases[i].grant_frames);
+        else
+            assert_non_null(why);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_module_null),
         cmocka_unit_test(test_guest_cmdline_length),
         cmocka_unit_test(test_weight_cap),
+        cmocka_unit_test(test_grant_frames),
         cmocka_unit_test(test_long_path_truncated),
         cmocka_unit_test(test_default_name),
         cmocka_unit_test(test_parse_size_table),
