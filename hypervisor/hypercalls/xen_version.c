@@ -9,8 +9,9 @@
 #define HV_VERSION_MAJOR 4 /* we implement the Xen 4.17 interface */
 #define HV_VERSION_MINOR 17
 
-/* Feature bits a 64-bit PV domU sees in word 0. */
-#define HV_FEATURES (1u << PV_XENFEAT_direct_mapped)
+/* Feature bits a 64-bit PV domU sees in word 0 (grant maps carry flags bits 16-18 into the
+ * entry's available bits: common/grant_map.c). */
+#define HV_FEATURES ((1u << PV_XENFEAT_direct_mapped) | (1u << PV_XENFEAT_gnttab_map_avail_bits))
 
 /* Copy a string into a fixed-size guest buffer, zero-padded after the NUL as Xen does. */
 static long put_string(uint64_t gva, const char *s, size_t size)
