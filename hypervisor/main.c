@@ -22,6 +22,23 @@ static struct boot_info boot_info;
 uint8_t boot_stack[HV_STACK_SIZE] ALIGNED(4096);
 uint8_t *const boot_stack_top = boot_stack + HV_STACK_SIZE;
 
+/* As in Xen, the first MiB and every frame outside the RAM map belong to DOMID_IO. */
+static void mark_io_frames(void)
+{
+    uint64_t prev_end = 0;
+
+    for (unsigned i = 0; i <= boot_info.nr_ram; i++) {
+        uint64_t start = i < boot_info.nr_ram ? boot_info.ram[i].start : boot_info.max_phys;
+
+        for (uint64_t pa = prev_end; pa < start; pa += PAGE_SIZE)
+            frame_info(pa >> PAGE_SHIFT)->owner = DOMID_IO;
+        if (i < boot_info.nr_ram)
+            prev_end = MAX(prev_end, boot_info.ram[i].end);
+    }
+    for (uint64_t pfn = 0; pfn < 256 && pfn < frame_total(); pfn++)
+        frame_info(pfn)->owner = DOMID_IO;
+}
+
 /* RAM not used by the hypervisor image, its boot allocations or the modules becomes free. */
 static void free_boot_memory(uint64_t reserved_end)
 {
@@ -57,6 +74,7 @@ void hv_main(uint32_t magic, uint32_t mbi)
     paging_init(&boot_info, &reserved_end);  /* own page tables, direct map, M2P */
     frame_init(paging_frame_table(), boot_info.max_phys >> PAGE_SHIFT);
     free_boot_memory(reserved_end);          /* the free pool */
+    mark_io_frames();                        /* firmware and holes: DOMID_IO */
     cpu_init(0, (uint64_t)boot_stack_top);   /* GDT, IDT, TSS, SYSCALL, per-CPU data */
     cpuid_faulting_enable();                 /* guest CPUID traps into the policy */
     time_init();                             /* TSC calibrated against the PIT */

@@ -6,6 +6,7 @@
 #define FRAME_NONE (~0UL)
 #define DOMID_FREE 0x7ff0  /* frame is in the free pool */
 #define DOMID_HV 0x7ff2    /* frame belongs to the hypervisor (DOMID_XEN) */
+#define DOMID_IO 0x7ff1    /* firmware and device space: the first MiB and non-RAM (DOMID_IO) */
 
 struct domain;
 

@@ -64,7 +64,7 @@ static int get_l1_refs(uint16_t owner, uint64_t e)
     /* Only the table owner's frames: another domain's frame is mapped with a grant (grant_pte.c)
      * and foreign mappings (mmu_update's page owner) would pass that domain here. */
     if (!mm_ref_get(mfn, owner))
-        return -PV_EBUSY;
+        return frame_info(mfn)->owner == DOMID_IO ? -PV_EPERM : -PV_EBUSY; /* I/O space: Xen */
     if ((e & PTE_RW) && mm_get_page_type(mfn, PGT_writable)) {
         mm_put_page(mfn);
         return -PV_EBUSY;
