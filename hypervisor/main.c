@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "paging.h"
 #include "sched.h"
+#include "selftest.h"
 #include "smp.h"
 #include "time.h"
 #include "x86/cpu.h"
@@ -89,6 +90,7 @@ void hv_main(uint32_t magic, uint32_t mbi)
         bench_ipi_reference();               /* reference figure for make bench */
     domains_mark_start();                    /* frame accounting for the end */
     boot_domains();                          /* one domain per module, domids from 1 */
+    selftest_init(&boot_info);               /* selftest=lifecycle */
     irq_start_tick();                        /* this CPU's timer */
     sched_start();                           /* run guests; never returns */
 }

@@ -15,6 +15,7 @@
 #include "sched_op.h"
 #include "ipi.h"
 #include "sched.h"
+#include "selftest.h"
 #include "x86/cpu.h"
 #include "shared_info.h"
 
@@ -228,6 +229,8 @@ void domains_check_all_ended(void)
     bool all_poweroff = true;
     unsigned any = 0;
 
+    if (selftest_pending())
+        return;
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 

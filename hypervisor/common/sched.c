@@ -1,6 +1,7 @@
 /* The scheduler: per-CPU run queues, weighted fair share with caps, blocking and waking, idle
  * CPUs pulling work, and the checks made on every exit to a guest. */
 #include "sched.h"
+#include "selftest.h"
 #include "bounce.h"
 #include "conring.h"
 #include "context.h"
@@ -176,6 +177,8 @@ static void account(struct vcpu *prev, uint64_t now)
     struct domain *d = prev->domain;
     uint64_t ran = now - prev->run_start;
 
+    prev->runtime += ran;
+
     prev->vruntime += ran * SCHED_DEFAULT_WEIGHT / (d->weight ? d->weight : 1);
     if (now - d->cap_period >= SCHED_CAP_PERIOD_NS) {
         d->cap_period = now;
@@ -262,6 +265,7 @@ static struct vcpu *idle_until_runnable(void)
 
     while (!(v = pick_next(NULL, time_now_ns()))) {
         if (pc->cpu_id == 0) {
+            selftest_poll();
             evtchn_poll_expire(time_now_ns());
             conring_poll_input();
             domains_reap_ended();
@@ -275,6 +279,15 @@ static struct vcpu *idle_until_runnable(void)
     return v;
 }
 
+/* prev leaves this CPU: its state saved, the idle page tables loaded, no longer running. */
+static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
+{
+    context_save(prev, r);
+    pc->current = NULL;
+    paging_load_cr3(paging_idle_l4());
+    mark_stopped(prev);
+}
+
 static void schedule(struct cpu_regs *r)
 {
     struct percpu *pc = percpu();
@@ -284,17 +297,20 @@ static void schedule(struct cpu_regs *r)
     pc->need_resched = false;
     if (prev)
         account(prev, now);
+    if (pc->cpu_id == 0 && selftest_due(now)) {
+        /* Run-time domain control needs a CPU that holds no vCPU. */
+        if (prev)
+            put_prev(pc, prev, r);
+        prev = NULL;
+        selftest_poll();
+    }
     next = pick_next(prev, now);
     if (next == prev && next) {
         prev->run_start = now;
         return;
     }
-    if (prev) {
-        context_save(prev, r);
-        pc->current = NULL;
-        paging_load_cr3(paging_idle_l4());
-        mark_stopped(prev);
-    }
+    if (prev)
+        put_prev(pc, prev, r);
     if (!next)
         next = idle_until_runnable();
     next->run_start = time_now_ns();

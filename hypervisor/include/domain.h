@@ -39,6 +39,7 @@ struct vcpu {
     bool queued;                   /* [sched] in a run queue */
     uint64_t vruntime;             /* [sched] weighted CPU time received (ns scaled by weight) */
     uint64_t run_start;            /* [sched] time it was last switched in */
+    uint64_t runtime;              /* [sched] ns it has run in total */
     struct cpu_regs regs;  /* [sched] guest registers while descheduled */
 
     bool kernel_mode;             /* [self] guest kernel (true) or guest user mode */
