@@ -1,14 +1,26 @@
-/* TSC calibration against PIT channel 2 and conversion of TSC ticks to nanoseconds. */
+/* System time from the TSC (calibrated against PIT channel 2), its publication to vCPUs as Xen's
+ * vcpu_time_info, and the wallclock read from the CMOS RTC (time.h). */
 #include "time.h"
 #include "console.h"
-#include "x86/cpu.h"
+#include "domain.h"
+#include "hw_access.h"
+#include "lib.h"
+#include "shared_info.h"
 
 #define PIT_HZ 1193182
-#define CAL_MS 20
+#define CAL_MS 10
+#define CAL_RUNS 5 /* the median of several: an emulator's stall skews a single run */
+#define NS_PER_SEC 1000000000UL
+#define CPUID_INVARIANT_TSC (1u << 8) /* leaf 0x80000007 EDX */
+#define RTC_UIP 0x80                  /* status A: update in progress */
+#define RTC_BINARY 0x04               /* status B: binary, not BCD */
+#define RTC_24H 0x02                  /* status B: 24-hour clock */
 
 static uint64_t tsc_khz, tsc_boot;
-static uint32_t scale_mul;
-static int8_t scale_shift;
+static struct time_scale scale;
+static unsigned grid_bits;  /* stamps are tsc_boot + multiples of 2^grid_bits */
+static bool tsc_invariant;  /* the TSC_STABLE flag guests see */
+static uint64_t wc_boot_ns; /* time of day (ns since the epoch) at system time 0 */
 
 /* Count TSC ticks over CAL_MS milliseconds of PIT channel 2 (gate via port 0x61). */
 static uint64_t calibrate(void)
@@ -16,43 +28,71 @@ static uint64_t calibrate(void)
     unsigned count = PIT_HZ * CAL_MS / 1000;
     uint64_t t0, t1;
 
-    outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(0x43, 0xb0);                                    /* channel 2, lo/hi, mode 0 */
-    outb(0x42, (uint8_t)count);
-    outb(0x42, (uint8_t)(count >> 8));
-    t0 = rdtsc();
-    while (!(inb(0x61) & 0x20))
-        cpu_relax();
-    t1 = rdtsc();
+    hw_port_out(0x61, 1, (hw_port_in(0x61, 1) & ~0x02u) | 0x01); /* gate on, speaker off */
+    hw_port_out(0x43, 1, 0xb0);                                  /* channel 2, lo/hi, mode 0 */
+    hw_port_out(0x42, 1, count & 0xff);
+    hw_port_out(0x42, 1, count >> 8);
+    t0 = hw_rdtsc();
+    while (!(hw_port_in(0x61, 1) & 0x20))
+        ;
+    t1 = hw_rdtsc();
     return (t1 - t0) / CAL_MS;
 }
 
-/* Find shift and mul with ns = ((ticks << shift) * mul) >> 32, mul < 2^32, as in Xen. */
-static void compute_scale(uint64_t khz)
+/* The median of CAL_RUNS calibrations. */
+static uint64_t calibrate_median(void)
 {
-    uint64_t tps = khz * 1000, ns = 1000000000ULL;
+    uint64_t khz[CAL_RUNS];
+
+    for (unsigned i = 0; i < CAL_RUNS; i++) {
+        uint64_t k = calibrate();
+        unsigned j = i;
+
+        for (; j && khz[j - 1] > k; j--)
+            khz[j] = khz[j - 1];
+        khz[j] = k;
+    }
+    return khz[CAL_RUNS / 2];
+}
+
+void time_scale_for(uint64_t tps, struct time_scale *s)
+{
     int shift = 0;
 
-    while (tps > 2 * ns) {
+    /* Bring the rate into (1e9, 2e9] ticks per second, so that mul_frac < 2^32. */
+    while (tps > 2 * NS_PER_SEC) {
         tps >>= 1;
         shift--;
     }
-    while (tps <= ns) {
+    while (tps <= NS_PER_SEC) {
         tps <<= 1;
         shift++;
     }
-    scale_mul = (uint32_t)((ns << 32) / tps);
-    scale_shift = (int8_t)shift;
+    s->mul_frac = (uint32_t)((NS_PER_SEC << 32) / tps);
+    s->shift = (int8_t)shift;
 }
 
-void time_init(void)
+uint64_t time_scale_delta(uint64_t delta, const struct time_scale *s)
 {
-    tsc_khz = calibrate();
-    if (!tsc_khz)
-        panic("TSC calibration failed");
-    compute_scale(tsc_khz);
-    tsc_boot = rdtsc();
-    printk("(hv) TSC runs at %lu kHz\n", tsc_khz);
+    delta = s->shift >= 0 ? delta << s->shift : delta >> -s->shift;
+    return (uint64_t)(((unsigned __int128)delta * s->mul_frac) >> 32);
+}
+
+/* F(tsc0 + a + b) = F(tsc0 + a) + scale(b) exactly when the shifted a times mul_frac is a
+ * multiple of 2^32 (and, shifting right, a loses no bits): a multiple of 2^grid. The spacing
+ * is (mul_frac without its trailing zeros) ns, below 2^32 ns. */
+unsigned time_stamp_grid_bits(const struct time_scale *s)
+{
+    unsigned frac = s->mul_frac ? 32 - (unsigned)__builtin_ctz(s->mul_frac) : 0;
+
+    if (s->shift < 0)
+        return (unsigned)-s->shift + frac;
+    return frac > (unsigned)s->shift ? frac - (unsigned)s->shift : 0;
+}
+
+uint64_t time_now_ns(void)
+{
+    return time_scale_delta(hw_rdtsc() - tsc_boot, &scale);
 }
 
 uint64_t time_tsc_khz(void)
@@ -60,17 +100,193 @@ uint64_t time_tsc_khz(void)
     return tsc_khz;
 }
 
-uint64_t time_now_ns(void)
-{
-    uint64_t d = rdtsc() - tsc_boot;
-
-    d = scale_shift >= 0 ? d << scale_shift : d >> -scale_shift;
-    return (uint64_t)(((unsigned __int128)d * scale_mul) >> 32);
-}
-
 void time_tsc_params(uint32_t *khz, uint32_t *mul_frac, int8_t *shift)
 {
     *khz = (uint32_t)tsc_khz;
-    *mul_frac = scale_mul;
-    *shift = scale_shift;
+    *mul_frac = scale.mul_frac;
+    *shift = scale.shift;
+}
+
+/* Xen's seqlock versions: odd while the record changes. */
+static uint32_t version_begin(uint32_t v)
+{
+    return (v + 1) | 1;
+}
+
+static uint32_t version_end(uint32_t v)
+{
+    return v + 1;
+}
+
+/* The latest grid point at or before tsc. */
+static uint64_t stamp_tsc(uint64_t tsc)
+{
+    return tsc_boot + ((tsc - tsc_boot) & ~((1ULL << grid_bits) - 1));
+}
+
+void time_publish(struct vcpu *v)
+{
+    struct pv_vcpu_time_info *u = &v->vcpu_info->time;
+    uint64_t stamp = stamp_tsc(hw_rdtsc());
+    uint32_t ver = version_begin(u->version);
+
+    __atomic_store_n(&u->version, ver, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* the odd version first */
+    u->tsc_timestamp = stamp;
+    u->system_time = time_scale_delta(stamp - tsc_boot, &scale);
+    u->tsc_to_system_mul = scale.mul_frac;
+    u->tsc_shift = scale.shift;
+    u->flags = tsc_invariant ? PV_PVCLOCK_TSC_STABLE_BIT : 0;
+    u->pad0 = 0;
+    u->pad1[0] = u->pad1[1] = 0;
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* every field before the even version */
+    __atomic_store_n(&u->version, version_end(ver), __ATOMIC_RELAXED);
+}
+
+void time_refresh(struct vcpu *v)
+{
+    const struct pv_vcpu_time_info *u;
+
+    if (!v)
+        return;
+    u = &v->vcpu_info->time;
+    if (u->tsc_timestamp != stamp_tsc(hw_rdtsc()) || (u->version & 1))
+        time_publish(v);
+}
+
+void time_publish_wallclock(struct domain *d)
+{
+    struct pv_shared_info *s = d->shared_info;
+    uint64_t sec = wc_boot_ns / NS_PER_SEC;
+    uint32_t ver = version_begin(s->wc_version);
+
+    __atomic_store_n(&s->wc_version, ver, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    s->wc_sec = (uint32_t)sec;
+    s->wc_nsec = (uint32_t)(wc_boot_ns % NS_PER_SEC);
+    s->wc_sec_hi = (uint32_t)(sec >> 32);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&s->wc_version, version_end(ver), __ATOMIC_RELAXED);
+}
+
+static bool leap(unsigned y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned month_days(unsigned year, unsigned mon)
+{
+    static const uint8_t days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return days[mon - 1] + (mon == 2 && leap(year));
+}
+
+/* Leap years in [1, y]. */
+static uint64_t leaps_through(unsigned y)
+{
+    return y / 4 - y / 100 + y / 400;
+}
+
+uint64_t time_mktime(unsigned year, unsigned mon, unsigned day, unsigned hour, unsigned min,
+                     unsigned sec)
+{
+    uint64_t days = 365ULL * (year - 1970) + leaps_through(year - 1) - leaps_through(1969);
+
+    for (unsigned m = 1; m < mon; m++)
+        days += month_days(year, m);
+    days += day - 1;
+    return ((days * 24 + hour) * 60 + min) * 60 + sec;
+}
+
+/* One RTC field: BCD unless the clock runs in binary; false for a digit above 9. */
+static bool rtc_field(uint8_t raw, bool binary, unsigned *out)
+{
+    if (binary) {
+        *out = raw;
+        return true;
+    }
+    *out = (raw >> 4) * 10 + (raw & 0xf);
+    return (raw >> 4) <= 9 && (raw & 0xf) <= 9;
+}
+
+bool time_rtc_to_epoch(const struct time_rtc *r, uint64_t *secs)
+{
+    bool bin = r->status_b & RTC_BINARY, pm = !(r->status_b & RTC_24H) && (r->hour & 0x80);
+    unsigned sec, min, hour, day, mon, year;
+
+    if (!rtc_field(r->sec, bin, &sec) || !rtc_field(r->min, bin, &min) ||
+        !rtc_field(r->hour & (r->status_b & RTC_24H ? 0xff : 0x7f), bin, &hour) ||
+        !rtc_field(r->day, bin, &day) || !rtc_field(r->mon, bin, &mon) ||
+        !rtc_field(r->year, bin, &year) || year > 99)
+        return false;
+    if (!(r->status_b & RTC_24H)) {
+        if (hour < 1 || hour > 12)
+            return false;
+        hour = hour % 12 + (pm ? 12 : 0);
+    }
+    year += year < 70 ? 2000 : 1900;
+    if (sec > 59 || min > 59 || hour > 23 || mon < 1 || mon > 12 || day < 1 ||
+        day > month_days(year, mon))
+        return false;
+    *secs = time_mktime(year, mon, day, hour, min, sec);
+    return true;
+}
+
+static uint8_t cmos_read(uint8_t reg)
+{
+    hw_port_out(0x70, 1, reg);
+    return (uint8_t)hw_port_in(0x71, 1);
+}
+
+/* Registers read outside an update (the update-in-progress flag lasts under 2 ms). */
+static void rtc_sample(struct time_rtc *r)
+{
+    for (unsigned i = 0; i < 1000000 && (cmos_read(0x0a) & RTC_UIP); i++)
+        ;
+    *r = (struct time_rtc){cmos_read(0), cmos_read(2), cmos_read(4),   cmos_read(7),
+                           cmos_read(8), cmos_read(9), cmos_read(0x0b)};
+}
+
+/* The RTC's time in seconds since the epoch: two equal readings in a row. */
+static bool rtc_read(uint64_t *secs)
+{
+    struct time_rtc a, b;
+
+    rtc_sample(&b);
+    for (unsigned i = 0; i < 8; i++) {
+        a = b;
+        rtc_sample(&b);
+        if (!memcmp(&a, &b, sizeof(a)))
+            return time_rtc_to_epoch(&b, secs);
+    }
+    return false;
+}
+
+static bool cpu_has_invariant_tsc(void)
+{
+    uint32_t r[4];
+
+    hw_cpuid(0x80000000, 0, r);
+    if (r[0] < 0x80000007)
+        return false;
+    hw_cpuid(0x80000007, 0, r);
+    return r[3] & CPUID_INVARIANT_TSC;
+}
+
+void time_init(void)
+{
+    uint64_t rtc, now;
+
+    tsc_khz = calibrate_median();
+    if (!tsc_khz)
+        panic("TSC calibration failed");
+    time_scale_for(tsc_khz * 1000, &scale);
+    grid_bits = time_stamp_grid_bits(&scale);
+    tsc_boot = hw_rdtsc();
+    tsc_invariant = cpu_has_invariant_tsc();
+    now = time_now_ns();
+    wc_boot_ns = rtc_read(&rtc) && rtc * NS_PER_SEC > now ? rtc * NS_PER_SEC - now : 0;
+    printk("(hv) TSC runs at %lu kHz (%s), wallclock %lu s since the epoch%s\n", tsc_khz,
+           tsc_invariant ? "invariant" : "not invariant", wc_boot_ns / NS_PER_SEC,
+           wc_boot_ns ? "" : " (RTC unreadable)");
 }

@@ -8,6 +8,7 @@
 #include "fpu.h"
 #include "msr.h"
 #include "percpu.h"
+#include "time.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
 
@@ -71,6 +72,7 @@ static bool load_segments(struct vcpu *v)
 void context_load(struct vcpu *next, struct cpu_regs *r)
 {
     *r = next->regs;
+    time_publish(next); /* a fresh time stamp on every switch-in */
     vcpu_load_cr3(next);
     fpu_restore(next);
     debugreg_load(next);
