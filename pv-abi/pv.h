@@ -20,6 +20,7 @@
 #include "sched_op.h"
 #include "shared_info.h"
 #include "start_info.h"
+#include "vcpu_op.h"
 #include "vm_assist.h"
 #include "xen_version.h"
 

@@ -13,6 +13,7 @@
 #include "smp.h"
 #include "spinlock.h"
 #include "time.h"
+#include "vcpu_op_hv.h"
 #include "x86/desc.h"
 
 #define MAX_RUNQ (MAX_DOMAINS * 2)
@@ -117,18 +118,77 @@ static uint64_t queue_min_vruntime(const struct runq *q, const struct vcpu *exce
     return min;
 }
 
-void sched_wake(struct vcpu *v)
+/* Lock the run queue that holds v (v->processor changes only under it). */
+static struct runq *lock_vcpu_runq(const struct vcpu *v)
 {
-    struct runq *q = &runqs[v->processor];
+    for (;;) {
+        unsigned cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
 
-    spin_lock(&q->lock);
-    if (v->run_state == VCPU_BLOCKED) {
+        spin_lock(&runqs[cpu].lock);
+        if (v->processor == cpu)
+            return &runqs[cpu];
+        spin_unlock(&runqs[cpu].lock);
+    }
+}
+
+/* Would v, just made runnable, deserve its CPU more than the vCPU running there (counting that
+ * one's time in its current slice)? Then the CPU should reschedule now, not at its slice end. */
+static bool preempts(const struct vcpu *v, uint64_t now)
+{
+    const struct vcpu *cur = __atomic_load_n(&percpu_of(v->processor)->current, __ATOMIC_ACQUIRE);
+    uint64_t start, ran;
+
+    if (!cur || cur == v)
+        return false;
+    start = __atomic_load_n(&cur->run_start, __ATOMIC_RELAXED);
+    ran = now > start ? now - start : 0;
+    return v->vruntime < cur->vruntime + ran * SCHED_DEFAULT_WEIGHT /
+                                             (cur->domain->weight ? cur->domain->weight : 1);
+}
+
+/* v leaves state `from` (blocked: a wake-up; offline: VCPUOP_up) and becomes runnable. */
+static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
+{
+    uint64_t now = time_now_ns();
+    struct runq *q = lock_vcpu_runq(v);
+    bool woke = v->run_state == from, preempt = false;
+
+    if (woke) {
         uint64_t min = queue_min_vruntime(q, v);
 
         v->run_state = VCPU_RUNNABLE;
         /* A long sleeper does not get to monopolise the CPU with its old, small vruntime. */
         if (min != ~0UL && v->vruntime < min)
             v->vruntime = min;
+        if (!v->running)
+            vcpu_runstate_change(v, PV_RUNSTATE_runnable, now);
+        preempt = !v->running && preempts(v, now);
+    }
+    spin_unlock(&q->lock);
+    if (preempt && v->processor != percpu()->cpu_id)
+        ipi_resched(v->processor);
+    else
+        sched_kick(v);
+}
+
+void sched_wake(struct vcpu *v)
+{
+    make_runnable(v, VCPU_BLOCKED);
+}
+
+void sched_vcpu_up(struct vcpu *v)
+{
+    make_runnable(v, VCPU_OFFLINE);
+}
+
+void sched_vcpu_down(struct vcpu *v)
+{
+    struct runq *q = lock_vcpu_runq(v);
+
+    if (v->run_state != VCPU_OFFLINE) {
+        v->run_state = VCPU_OFFLINE;
+        if (!v->running)
+            vcpu_runstate_change(v, PV_RUNSTATE_offline, time_now_ns());
     }
     spin_unlock(&q->lock);
     sched_kick(v);
@@ -141,8 +201,8 @@ static void set_blocked(struct vcpu *v, bool unmask)
     spin_lock(&q->lock);
     if (unmask)
         v->vcpu_info->evtchn_upcall_mask = 0; /* blocking re-enables event delivery, as in Xen */
-    if (!unmask || !v->vcpu_info->evtchn_upcall_pending)
-        v->run_state = VCPU_BLOCKED;
+    if (v->run_state == VCPU_RUNNABLE && (!unmask || !v->vcpu_info->evtchn_upcall_pending))
+        v->run_state = VCPU_BLOCKED; /* (not if another vCPU just took it down) */
     spin_unlock(&q->lock);
 }
 
@@ -266,7 +326,6 @@ static struct vcpu *idle_until_runnable(void)
     while (!(v = pick_next(NULL, time_now_ns()))) {
         if (pc->cpu_id == 0) {
             selftest_poll();
-            evtchn_poll_expire(time_now_ns());
             conring_poll_input();
             domains_reap_ended();
             domains_check_all_ended();
@@ -279,10 +338,31 @@ static struct vcpu *idle_until_runnable(void)
     return v;
 }
 
+/* The run state a vCPU leaving its CPU enters (Xen: blocked, runnable, else offline). */
+static int stopped_runstate(const struct vcpu *v)
+{
+    if (v->run_state == VCPU_BLOCKED)
+        return PV_RUNSTATE_blocked;
+    if (v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING && !v->domain->paused)
+        return PV_RUNSTATE_runnable;
+    return PV_RUNSTATE_offline;
+}
+
+/* Run-state accounting at a switch (vcpu_op_hv.h), under v's run-queue lock. */
+static void runstate_switch(struct vcpu *v, bool in, uint64_t now)
+{
+    struct runq *q = lock_vcpu_runq(v);
+
+    vcpu_runstate_change(v, in ? PV_RUNSTATE_running : stopped_runstate(v), now);
+    spin_unlock(&q->lock);
+}
+
 /* prev leaves this CPU: its state saved, the idle page tables loaded, no longer running. */
 static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
 {
     context_save(prev, r);
+    runstate_switch(prev, false, time_now_ns());
+    vcpu_switch_out(prev); /* while its page tables are loaded */
     pc->current = NULL;
     paging_load_cr3(paging_idle_l4());
     mark_stopped(prev);
@@ -316,6 +396,8 @@ static void schedule(struct cpu_regs *r)
     next->run_start = time_now_ns();
     pc->current = next;
     context_load(next, r);
+    runstate_switch(next, true, next->run_start);
+    vcpu_switch_in(next, next->run_start);
     domains_reap_ended(); /* prev's domain may have ended: free it once nothing runs it */
 }
 

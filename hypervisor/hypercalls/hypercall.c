@@ -38,6 +38,8 @@ static hypercall_fn *const table[] = {
     [PV_HYPERCALL_update_descriptor] = hc_update_descriptor,
     [PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
     [PV_HYPERCALL_grant_table_op] = hc_grant_table_op,
+    [PV_HYPERCALL_vcpu_op] = hc_vcpu_op,
+    [PV_HYPERCALL_set_timer_op] = hc_set_timer_op,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])

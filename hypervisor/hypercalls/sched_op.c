@@ -7,14 +7,17 @@
 #include "sched.h"
 #include "sched_op.h"
 #include "time.h"
+#include "timer.h"
 
 #define POLL_MAX_PORTS 128 /* Xen's "fairly arbitrary limit" */
 
-/* SCHEDOP_poll: decode here, wait in the event channel core (evtchn_poll). */
+/* SCHEDOP_poll: decode here, wait in the event channel core (evtchn_poll), time out by the
+ * vCPU's poll timer (vcpu_op.c). */
 static long poll(struct vcpu *v, uint64_t gva)
 {
     struct pv_sched_poll sp;
     uint32_t ports[POLL_MAX_PORTS];
+    long rc;
 
     if (guest_copy_from(&sp, gva, sizeof(sp)))
         return -PV_EFAULT;
@@ -22,7 +25,12 @@ static long poll(struct vcpu *v, uint64_t gva)
         return -PV_EINVAL;
     if (guest_copy_from(ports, sp.ports, sp.nr_ports * sizeof(ports[0])))
         return -PV_EFAULT;
-    return evtchn_poll(v, ports, sp.nr_ports, sp.timeout, time_now_ns());
+    rc = evtchn_poll(v, ports, sp.nr_ports, sp.timeout, time_now_ns());
+    /* It sleeps: the timeout is a timer on this CPU (a late one after an earlier wake-up
+     * finds no expired poll and does nothing). */
+    if (!rc && sp.timeout && __atomic_load_n(&v->poll_evtchn, __ATOMIC_RELAXED))
+        timer_set(&v->poll_timer, sp.timeout);
+    return rc;
 }
 
 static long remote_shutdown(struct vcpu *v, uint64_t gva)

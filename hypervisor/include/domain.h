@@ -6,7 +6,9 @@
 #define HV_DOMAIN_H
 #include "regs.h"
 #include "spinlock.h"
+#include "timer.h"
 #include "types.h"
+#include "vcpu_op.h"
 
 #define DOMID_FIRST_BOOT 1
 #define MAX_DOMAINS 64
@@ -78,6 +80,18 @@ struct vcpu {
     uint16_t virq_to_evtchn[EVTCHN_NR_VIRQS]; /* [evtchn] port bound to each VIRQ here, 0 none */
     int poll_evtchn;        /* [evtchn] SCHEDOP_poll: 0 not polling, -1 any port, else the port */
     uint64_t poll_deadline; /* [evtchn] system time (ns) the poll ends at; 0 never */
+
+    /* vcpu_op, time and timers (hypercalls/vcpu_op.c, common/time.c, common/timer.c). */
+    bool initialised;              /* [mm_lock] VCPUOP_initialise done (vCPU 0: the builder) */
+    uint64_t vcpu_info_mfn;        /* [evtchn] frame of a registered vcpu_info, 0 none */
+    struct timer singleshot_timer; /* set_timer_op, VCPUOP_set_singleshot_timer */
+    struct timer periodic_timer;   /* queued only while the vCPU runs, on its CPU */
+    struct timer poll_timer;       /* SCHEDOP_poll timeout */
+    uint64_t periodic_period;      /* [self] ns between periodic ticks, 0 stopped */
+    uint64_t periodic_last;        /* [self] system time of the last periodic tick */
+    struct pv_vcpu_runstate_info runstate; /* [sched] written under the run-queue lock */
+    uint32_t runstate_seq;  /* [sched] odd while runstate changes (lock-free readers) */
+    uint64_t runstate_area; /* [self] guest address registered for runstate, 0 none */
 };
 
 /* RUNNING -> SHUTDOWN|CRASHED (ended, resources held) -> DEAD|DEAD_CRASHED (resources freed) */

@@ -10,7 +10,7 @@ hypercall_fn hc_set_trap_table, hc_stack_switch, hc_set_callbacks, hc_fpu_tasksw
     hc_set_debugreg, hc_get_debugreg, hc_memory_op, hc_xen_version, hc_console_io, hc_vm_assist,
     hc_iret, hc_set_segment_base, hc_sched_op, hc_callback_op, hc_physdev_op, hc_mmuext_op, hc_multicall,
     hc_event_channel_op, hc_mmu_update, hc_update_va_mapping, hc_update_va_mapping_otherdomain,
-    hc_set_gdt, hc_update_descriptor, hc_grant_table_op;
+    hc_set_gdt, hc_update_descriptor, hc_grant_table_op, hc_vcpu_op, hc_set_timer_op;
 
 /* Write the 128 Xen-layout hypercall stubs into a page. */
 void hypercall_page_fill(void *page);

@@ -18,6 +18,10 @@ void sched_remove_domain(struct domain *d);
 /* Make a blocked vCPU runnable, and make sure the CPU that should notice (to run it, or to
  * deliver an event to it while it runs) does. */
 void sched_wake(struct vcpu *v);
+/* VCPUOP_up / VCPUOP_down: an offline vCPU becomes runnable (as a wake-up); an up one goes
+ * offline, leaving its CPU at its next exit if it runs. */
+void sched_vcpu_up(struct vcpu *v);
+void sched_vcpu_down(struct vcpu *v);
 /* Force v through the hypervisor soon (events, shutdown of its domain, a flush). */
 void sched_kick(struct vcpu *v);
 /* Block the current vCPU until an event is pending for it (SCHEDOP_block: unmasks events). */

@@ -27,6 +27,7 @@
 #include <xen/memory.h>
 #include <xen/physdev.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/xen.h>
 
@@ -589,6 +590,46 @@ static void check_sched_op(void)
     FIELD(pv_sched_pin_override, sched_pin_override, pcpu);
 }
 
+static void check_vcpu_op(void)
+{
+    /* clang-format off */
+    SAME(VCPUOP_initialise); SAME(VCPUOP_up); SAME(VCPUOP_down); SAME(VCPUOP_is_up);
+    SAME(VCPUOP_get_runstate_info); SAME(VCPUOP_register_runstate_memory_area);
+    SAME(VCPUOP_set_periodic_timer); SAME(VCPUOP_stop_periodic_timer);
+    SAME(VCPUOP_set_singleshot_timer); SAME(VCPUOP_stop_singleshot_timer);
+    SAME(VCPUOP_register_vcpu_info); SAME(VCPUOP_send_nmi); SAME(VCPUOP_get_physid);
+    SAME(VCPUOP_register_vcpu_time_memory_area);
+    SAME(RUNSTATE_running); SAME(RUNSTATE_runnable); SAME(RUNSTATE_blocked);
+    SAME(RUNSTATE_offline); XSAME(RUNSTATE_UPDATE); SAME(VCPU_SSHOTTMR_future);
+    /* clang-format on */
+    VAL("PV_VCPU_SSHOTTMR_future_BIT", PV_VCPU_SSHOTTMR_future_BIT, _VCPU_SSHOTTMR_future);
+    /* Newer than Xen 4.17 (xen/include/public/vcpu.h upstream). */
+    LITERAL(PV_VCPUOP_register_runstate_phys_area, 14);
+    LITERAL(PV_VCPUOP_register_vcpu_time_phys_area, 15);
+
+    SIZE(pv_vcpu_runstate_info, vcpu_runstate_info);
+    FIELD(pv_vcpu_runstate_info, vcpu_runstate_info, state);
+    FIELD_AT(pv_vcpu_runstate_info, pad, 4, 4);
+    FIELD(pv_vcpu_runstate_info, vcpu_runstate_info, state_entry_time);
+    FIELD(pv_vcpu_runstate_info, vcpu_runstate_info, time);
+    SIZE(pv_vcpu_register_runstate_memory_area, vcpu_register_runstate_memory_area);
+    FIELD(pv_vcpu_register_runstate_memory_area, vcpu_register_runstate_memory_area, addr);
+    SIZE(pv_vcpu_set_periodic_timer, vcpu_set_periodic_timer);
+    FIELD(pv_vcpu_set_periodic_timer, vcpu_set_periodic_timer, period_ns);
+    SIZE(pv_vcpu_set_singleshot_timer, vcpu_set_singleshot_timer);
+    FIELD(pv_vcpu_set_singleshot_timer, vcpu_set_singleshot_timer, timeout_abs_ns);
+    FIELD(pv_vcpu_set_singleshot_timer, vcpu_set_singleshot_timer, flags);
+    FIELD_AT(pv_vcpu_set_singleshot_timer, pad, 12, 4);
+    SIZE(pv_vcpu_register_vcpu_info, vcpu_register_vcpu_info);
+    FIELD(pv_vcpu_register_vcpu_info, vcpu_register_vcpu_info, mfn);
+    FIELD(pv_vcpu_register_vcpu_info, vcpu_register_vcpu_info, offset);
+    FIELD(pv_vcpu_register_vcpu_info, vcpu_register_vcpu_info, rsvd);
+    SIZE(pv_vcpu_get_physid, vcpu_get_physid);
+    FIELD(pv_vcpu_get_physid, vcpu_get_physid, phys_id);
+    SIZE(pv_vcpu_register_time_memory_area, vcpu_register_time_memory_area);
+    FIELD(pv_vcpu_register_time_memory_area, vcpu_register_time_memory_area, addr);
+}
+
 static void check_vm_assist(void)
 {
     /* clang-format off */
@@ -919,6 +960,7 @@ int main(void)
     check_memory_op_structs();
     check_physdev_op();
     check_sched_op();
+    check_vcpu_op();
     check_vm_assist();
     check_xen_version();
 

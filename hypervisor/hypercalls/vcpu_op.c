@@ -1,0 +1,535 @@
+/* vcpu_op: secondary vCPU bring-up, run states, per-vCPU timers and vcpu_info placement
+ * (pv-abi/vcpu_op.h), set_timer_op, and their hooks for the scheduler (vcpu_op_hv.h). After
+ * Xen's common/domain.c do_vcpu_op, arch_set_info_guest and sched/core.c timers (4.17). */
+#include "arch_x86.h"
+#include "bounce.h"
+#include "ctrlreg.h"
+#include "debugreg.h"
+#include "desc_tables.h"
+#include "errno.h"
+#include "evtchn.h"
+#include "fpu.h"
+#include "guest_access.h"
+#include "hypercall_table.h"
+#include "layout.h"
+#include "lib.h"
+#include "mm.h"
+#include "mm_baseptr.h"
+#include "sched.h"
+#include "sched_op.h"
+#include "shared_info.h"
+#include "time.h"
+#include "vcpu_op_hv.h"
+#include "vm_assist.h"
+#include "x86/cpu.h"
+#include "x86/desc.h"
+
+#define PERIOD_MIN_NS 1000000ULL          /* Xen refuses periods under 1 ms */
+#define PERIOD_MAX_NS (~0ULL >> 2)        /* Xen's STIME_DELTA_MAX */
+#define PERIOD_DEFAULT_NS 10000000ULL     /* Xen's 100 Hz tick for PV vCPUs */
+#define HUGE_TIMEOUT_NS (1ULL << 50)      /* set_timer_op: ~13 days, Xen's "wrapped" limit */
+#define HUGE_TIMEOUT_FIRE_NS 100000000ULL /* ... and when such a timer fires instead */
+#define MAX_LDT_ENTS 8192
+#define MXCSR_MASK 0xffbfu /* reserved MXCSR bits (and DAZ) never reach FXRSTOR */
+
+/* Timers: their functions run on the CPU that armed them (timer.h). */
+
+static void send_timer_event(struct vcpu *v)
+{
+    evtchn_send_virq(v, PV_VIRQ_TIMER); /* -ENOENT if the guest bound no port: nothing to do */
+}
+
+static void singleshot_fn(struct timer *t)
+{
+    send_timer_event(t->data);
+}
+
+/* Xen's vcpu_periodic_timer_work: tick if a period has passed, then arm the next one. */
+static void periodic_work(struct vcpu *v, uint64_t now)
+{
+    uint64_t next = v->periodic_last + v->periodic_period;
+
+    if (!v->periodic_period)
+        return;
+    if (now >= next) {
+        send_timer_event(v);
+        v->periodic_last = now;
+        next = now + v->periodic_period;
+    }
+    timer_set(&v->periodic_timer, next);
+}
+
+static void periodic_fn(struct timer *t)
+{
+    periodic_work(t->data, time_now_ns());
+}
+
+/* A poll whose deadline passed ends (evtchn_poll_expire checks every poller's deadline). */
+static void poll_fn(struct timer *t)
+{
+    (void)t;
+    evtchn_poll_expire(time_now_ns());
+}
+
+void vcpu_op_init(struct vcpu *v, uint64_t now)
+{
+    timer_init(&v->singleshot_timer, singleshot_fn, v);
+    timer_init(&v->periodic_timer, periodic_fn, v);
+    timer_init(&v->poll_timer, poll_fn, v);
+    v->periodic_period = PERIOD_DEFAULT_NS;
+    v->periodic_last = now;
+    v->runstate =
+        (struct pv_vcpu_runstate_info){.state = PV_RUNSTATE_offline, .state_entry_time = now};
+}
+
+void vcpu_op_domain_teardown(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        timer_kill(&v->singleshot_timer);
+        timer_kill(&v->periodic_timer);
+        timer_kill(&v->poll_timer);
+        if (v->vcpu_info_mfn) {
+            v->vcpu_info = &d->shared_info->vcpu_info[v->id];
+            mm_put_page_and_type(v->vcpu_info_mfn);
+            v->vcpu_info_mfn = 0;
+        }
+    }
+}
+
+/* Run states. Writers hold the run-queue lock; readers elsewhere retry on runstate_seq. */
+
+void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now)
+{
+    __atomic_store_n(&v->runstate_seq, v->runstate_seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    if (now > v->runstate.state_entry_time) {
+        v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
+        v->runstate.state_entry_time = now;
+    }
+    v->runstate.state = state;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&v->runstate_seq, v->runstate_seq + 1, __ATOMIC_RELAXED);
+}
+
+/* v's run state as recorded; with `to_now`, the current state's time counted up to now. */
+static void runstate_get(const struct vcpu *v, struct pv_vcpu_runstate_info *rs, bool to_now)
+{
+    uint32_t seq;
+    uint64_t now = time_now_ns();
+
+    do {
+        seq = __atomic_load_n(&v->runstate_seq, __ATOMIC_ACQUIRE);
+        *rs = v->runstate;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((seq & 1) || seq != __atomic_load_n(&v->runstate_seq, __ATOMIC_RELAXED));
+    if (to_now && now > rs->state_entry_time)
+        rs->time[rs->state] += now - rs->state_entry_time;
+}
+
+/* Copy rs to the registered area through the loaded page tables, marking the update in
+ * state_entry_time first if the domain asked for it (VMASST_TYPE_runstate_update_flag). */
+static void runstate_area_copy(const struct vcpu *v, uint64_t gva, struct pv_vcpu_runstate_info rs)
+{
+    uint64_t entry = gva + offsetof(struct pv_vcpu_runstate_info, state_entry_time);
+
+    if (!(v->domain->vm_assist & (1UL << PV_VMASST_TYPE_runstate_update_flag))) {
+        guest_copy_to(gva, &rs, sizeof(rs)); /* a failed write is skipped, as in Xen */
+        return;
+    }
+    rs.state_entry_time |= PV_RUNSTATE_UPDATE;
+    guest_copy_to(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    guest_copy_to(gva, &rs, sizeof(rs));
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    rs.state_entry_time &= ~PV_RUNSTATE_UPDATE;
+    guest_copy_to(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
+}
+
+/* At a switch, through v's kernel page tables even if it was in user mode (as Xen's
+ * update_guest_memory_policy): the area is a kernel address. */
+static void runstate_area_update(const struct vcpu *v)
+{
+    struct pv_vcpu_runstate_info rs;
+    uint64_t cr3 = read_cr3(), gva = v->runstate_area;
+
+    if (!gva)
+        return;
+    runstate_get(v, &rs, false);
+    if (!v->kernel_mode && v->kernel_l4_mfn)
+        write_cr3(v->kernel_l4_mfn << PAGE_SHIFT);
+    runstate_area_copy(v, gva, rs);
+    if (read_cr3() != cr3)
+        write_cr3(cr3);
+}
+
+void vcpu_switch_out(struct vcpu *prev)
+{
+    timer_stop(&prev->periodic_timer);
+    runstate_area_update(prev);
+}
+
+void vcpu_switch_in(struct vcpu *next, uint64_t now)
+{
+    runstate_area_update(next);
+    periodic_work(next, now);
+}
+
+/* VCPUOP_initialise: the context is checked whole, then the frames it names are taken (all or
+ * none), then the registers are loaded (Xen's arch_set_info_guest for a 64-bit PV vCPU). */
+
+/* Xen's __addr_ok: a guest address, not one in the hypervisor's range. */
+static bool guest_addr_ok(uint64_t va)
+{
+    return is_canonical(va) && !(va >= HV_VIRT_START && va < HV_VIRT_END);
+}
+
+static uint16_t rpl3(uint64_t sel)
+{
+    return (uint16_t)(sel | 3);
+}
+
+static long check_context(const struct pv_vcpu_guest_context *c)
+{
+    const uint64_t canonical[] = {c->user_regs.rip, c->user_regs.rsp,  c->kernel_sp,
+                                  c->fs_base,       c->gs_base_kernel, c->gs_base_user};
+    const uint64_t code[] = {c->event_callback_eip, c->syscall_callback_eip,
+                             c->failsafe_callback_eip};
+
+    for (unsigned i = 0; i < ARRAY_SIZE(canonical); i++)
+        if (!is_canonical(canonical[i]))
+            return -PV_EINVAL;
+    for (unsigned i = 0; i < ARRAY_SIZE(code); i++)
+        if (!guest_addr_ok(code[i]))
+            return -PV_EINVAL;
+    for (unsigned i = 0; i < NR_TRAPS; i++)
+        if (!guest_addr_ok(c->trap_ctxt[i].address))
+            return -PV_EINVAL;
+    if (!guest_addr_ok(c->ldt_base) || (c->ldt_base & (PAGE_SIZE - 1)) ||
+        c->ldt_ents > MAX_LDT_ENTS || c->gdt_ents > GDT_FIRST_RESERVED)
+        return -PV_EINVAL;
+    if (!(c->flags & PV_VGCF_in_kernel) && !c->ctrlreg[1])
+        return -PV_EINVAL; /* user mode needs a user page table */
+    return 0;
+}
+
+/* The GDT frames, the kernel and user roots and the LDT frames, or none of them. */
+static long take_frames(struct vcpu *v, const struct pv_vcpu_guest_context *c)
+{
+    uint64_t user = c->ctrlreg[1] >> PAGE_SHIFT;
+    long rc = desc_set_gdt(v, c->gdt_frames, (unsigned)c->gdt_ents);
+
+    if (rc)
+        return rc;
+    if ((rc = mm_new_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT)))
+        goto no_root;
+    if (user && (rc = mm_new_user_baseptr(v, user)))
+        goto no_user;
+    if (c->ldt_ents && (rc = desc_set_ldt(v, c->ldt_base, (unsigned)c->ldt_ents)))
+        goto no_ldt;
+    return 0;
+no_ldt:
+    mm_new_user_baseptr(v, 0);
+no_user:
+    mm_put_page_and_type(v->kernel_l4_mfn); /* v never ran: nothing else uses the root */
+    v->kernel_l4_mfn = 0;
+no_root:
+    desc_release(v);
+    return rc;
+}
+
+static void load_registers(struct vcpu *v, const struct pv_vcpu_guest_context *c)
+{
+    const struct pv_cpu_user_regs *u = &c->user_regs;
+
+    _Static_assert(offsetof(struct cpu_regs, rdi) == offsetof(struct pv_cpu_user_regs, rdi),
+                   "general registers in Xen's order");
+    memset(&v->regs, 0, sizeof(v->regs));
+    memcpy(&v->regs, u, offsetof(struct cpu_regs, rdi) + sizeof(u->rdi));
+    v->regs.rip = u->rip;
+    v->regs.cs = rpl3(u->cs);
+    v->regs.rflags = (u->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+    v->regs.rsp = u->rsp;
+    v->regs.ss = rpl3(u->ss);
+    v->regs.entry_vector = ENTRY_REWRITTEN; /* leaves by IRET */
+    v->iopl = (u->rflags & X86_EFLAGS_IOPL) >> 12;
+    v->kernel_mode = c->flags & PV_VGCF_in_kernel;
+    v->ds = u->ds;
+    v->es = u->es;
+    v->fs = u->fs;
+    v->gs = u->gs;
+}
+
+static void load_traps_and_callbacks(struct vcpu *v, const struct pv_vcpu_guest_context *c)
+{
+    for (unsigned i = 0; i < NR_TRAPS; i++)
+        v->trap[i] = (struct vtrap){c->trap_ctxt[i].address, rpl3(c->trap_ctxt[i].cs),
+                                    c->trap_ctxt[i].flags};
+    v->event_callback = c->event_callback_eip;
+    v->failsafe_callback = c->failsafe_callback_eip;
+    v->syscall_callback = c->syscall_callback_eip;
+    v->failsafe_disables_events = c->flags & PV_VGCF_failsafe_disables_events;
+    v->syscall_disables_events = c->flags & PV_VGCF_syscall_disables_events;
+    v->kernel_ss = rpl3(c->kernel_ss);
+    v->kernel_sp = c->kernel_sp;
+}
+
+static void load_bases_and_fpu(struct vcpu *v, const struct pv_vcpu_guest_context *c)
+{
+    /* A non-null selector's descriptor gives the base, as in Xen. */
+    v->fs_base = (c->user_regs.fs & ~3) ? 0 : c->fs_base;
+    v->gs_base_kernel = c->gs_base_kernel;
+    v->gs_base_user = (c->user_regs.gs & ~3) ? 0 : c->gs_base_user;
+    if (c->flags & PV_VGCF_i387_valid) {
+        memcpy(v->fpu_state, c->fpu_ctxt.x, sizeof(v->fpu_state));
+        *(uint32_t *)&v->fpu_state[24] &= MXCSR_MASK;
+    } else {
+        fpu_init_vcpu(v);
+    }
+}
+
+/* CR0.TS, CR2, the guest's CR4 bits, then the debug registers from their defaults (values the
+ * guest may not set are left out, as Xen ignores set_debugreg's refusals here). */
+static void load_control_and_debug(struct vcpu *v, const struct pv_vcpu_guest_context *c)
+{
+    static const unsigned dr[] = {0, 1, 2, 3, 6, 7};
+
+    v->guest_ts = c->ctrlreg[0] & X86_CR0_TS;
+    v->guest_cr2 = c->ctrlreg[2];
+    memset(v->debugreg, 0, sizeof(v->debugreg));
+    v->debugreg[6] = 0xffff0ff0;
+    v->debugreg[7] = 0x400;
+    ctrlreg_write(v, 4, c->ctrlreg[4]);
+    for (unsigned i = 0; i < ARRAY_SIZE(dr); i++)
+        debugreg_set(v, dr[i], c->debugreg[dr[i]]);
+}
+
+static long op_initialise(struct vcpu *v, uint64_t gva)
+{
+    struct pv_vcpu_guest_context ctxt, *c = &ctxt; /* 5 KiB of the 64 KiB stack */
+    struct domain *d = v->domain;
+    long rc;
+
+    if (guest_copy_from(c, gva, sizeof(*c)))
+        return -PV_EFAULT;
+    spin_lock(&d->mm_lock);
+    rc = v->initialised ? -PV_EEXIST : check_context(c);
+    if (!rc)
+        rc = take_frames(v, c);
+    if (!rc) {
+        load_registers(v, c);
+        load_traps_and_callbacks(v, c);
+        load_bases_and_fpu(v, c);
+        load_control_and_debug(v, c);
+        __atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&d->mm_lock);
+    if (!rc && (c->flags & PV_VGCF_online))
+        sched_vcpu_up(v);
+    return rc;
+}
+
+/* Up, down, is_up. */
+
+static long op_up(struct vcpu *v)
+{
+    if (!__atomic_load_n(&v->initialised, __ATOMIC_ACQUIRE))
+        return -PV_EINVAL;
+    sched_vcpu_up(v);
+    return 0;
+}
+
+/* Taking the last vCPU that is up down powers the domain off, as in Xen. */
+static long op_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (i != v->id && d->vcpu[i]->run_state != VCPU_OFFLINE) {
+            sched_vcpu_down(v);
+            return 0;
+        }
+    domain_shutdown(d, PV_SHUTDOWN_poweroff);
+    return 0;
+}
+
+/* Run-state queries and the registered area. */
+
+static long op_get_runstate_info(const struct vcpu *v, uint64_t gva)
+{
+    struct pv_vcpu_runstate_info rs;
+
+    runstate_get(v, &rs, true);
+    return guest_copy_to(gva, &rs, sizeof(rs)) ? -PV_EFAULT : 0;
+}
+
+/* Xen's guest_handle_okay: the whole range in the guest's part of the address space. */
+static bool guest_range_ok(uint64_t va, uint64_t len)
+{
+    uint64_t last = va + len - 1;
+
+    return last >= va && guest_addr_ok(va) && guest_addr_ok(last) &&
+           !(va < HV_VIRT_END && last >= HV_VIRT_START);
+}
+
+static long op_register_runstate(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+{
+    struct pv_vcpu_register_runstate_memory_area area;
+    struct pv_vcpu_runstate_info rs;
+
+    if (guest_copy_from(&area, gva, sizeof(area)) || !guest_range_ok(area.addr, sizeof(rs)))
+        return -PV_EFAULT;
+    v->runstate_area = area.addr;
+    if (!area.addr)
+        return 0;
+    runstate_get(v, &rs, v != cur); /* Xen: the raw record for itself, up to now for others */
+    guest_copy_to(area.addr, &rs, sizeof(rs)); /* through the caller's tables; failure ignored */
+    return 0;
+}
+
+/* Timers. */
+
+/* Another vCPU's new period applies from its next tick (or its next switch-in). */
+static void set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t period)
+{
+    v->periodic_period = period;
+    if (v == cur || !period)
+        timer_stop(&v->periodic_timer);
+    if (v == cur)
+        periodic_work(v, time_now_ns());
+}
+
+static long op_set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+{
+    struct pv_vcpu_set_periodic_timer p;
+
+    if (guest_copy_from(&p, gva, sizeof(p)))
+        return -PV_EFAULT;
+    if (p.period_ns < PERIOD_MIN_NS || p.period_ns > PERIOD_MAX_NS)
+        return -PV_EINVAL;
+    set_periodic(cur, v, p.period_ns);
+    return 0;
+}
+
+/* Times are signed in Xen (s_time_t): one at or beyond 2^63 is in the past. */
+static long op_set_singleshot(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+{
+    struct pv_vcpu_set_singleshot_timer s;
+    int64_t timeout;
+
+    if (v != cur)
+        return -PV_EINVAL;
+    if (guest_copy_from(&s, gva, sizeof(s)))
+        return -PV_EFAULT;
+    timeout = (int64_t)s.timeout_abs_ns;
+    if ((s.flags & PV_VCPU_SSHOTTMR_future) && timeout < (int64_t)time_now_ns())
+        return -PV_ETIME;
+    timer_set(&v->singleshot_timer, timeout < 0 ? 0 : (uint64_t)timeout);
+    return 0;
+}
+
+/* VCPUOP_register_vcpu_info (Xen 4.17's map_vcpu_info rules). */
+
+static long op_register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+{
+    struct pv_vcpu_register_vcpu_info r;
+    struct domain *d = v->domain;
+    struct pv_vcpu_info *info;
+
+    if (guest_copy_from(&r, gva, sizeof(r)))
+        return -PV_EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(*info) || v->vcpu_info_mfn ||
+        (v != cur && v->run_state != VCPU_OFFLINE))
+        return -PV_EINVAL;
+    if (mm_get_page_and_type(r.mfn, d, PGT_writable))
+        return -PV_EINVAL; /* not the domain's, or a page table or descriptor page */
+    info = (struct pv_vcpu_info *)((uint8_t *)mm_frame_ptr(r.mfn) + r.offset);
+    spin_lock(&d->evtchn_lock); /* no event lands in the old copy after it was copied */
+    if (v->vcpu_info_mfn) {
+        spin_unlock(&d->evtchn_lock);
+        mm_put_page_and_type(r.mfn);
+        return -PV_EINVAL; /* another vCPU registered it meanwhile */
+    }
+    memcpy(info, v->vcpu_info, sizeof(*info));
+    __atomic_store_n(&v->vcpu_info, info, __ATOMIC_RELEASE);
+    v->vcpu_info_mfn = r.mfn;
+    spin_unlock(&d->evtchn_lock);
+    /* Everything pending, as Xen: a spurious upcall rather than a lost one. */
+    __atomic_store_n(&info->evtchn_pending_sel, ~0UL, __ATOMIC_SEQ_CST);
+    if (!__atomic_exchange_n(&info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+        sched_kick(v);
+    time_publish(v);
+    return 0;
+}
+
+/* Decoding. */
+
+static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, uint64_t gva)
+{
+    switch (cmd) {
+    case PV_VCPUOP_set_periodic_timer:
+        return op_set_periodic(cur, v, gva);
+    case PV_VCPUOP_stop_periodic_timer:
+        set_periodic(cur, v, 0);
+        return 0;
+    case PV_VCPUOP_set_singleshot_timer:
+        return op_set_singleshot(cur, v, gva);
+    case PV_VCPUOP_stop_singleshot_timer:
+        if (v != cur)
+            return -PV_EINVAL;
+        timer_stop(&v->singleshot_timer);
+        return 0;
+    }
+    return -PV_ENOSYS;
+}
+
+/* vcpu_op(cmd, vcpuid, arg). send_nmi: NMI delivery to the guest is not implemented, and the
+ * call says so (-ENOSYS, Xen's answer where it has none). register_vcpu_time_memory_area and
+ * the *_phys_area variants: not implemented (-ENOSYS; Linux then does without). */
+long hc_vcpu_op(struct vcpu *cur, const uint64_t arg[5])
+{
+    struct domain *d = cur->domain;
+    uint32_t id = (uint32_t)arg[1];
+    unsigned cmd = (unsigned)arg[0];
+    struct vcpu *v;
+
+    if (id >= d->nr_vcpus || !(v = d->vcpu[id]))
+        return -PV_ENOENT;
+    switch (cmd) {
+    case PV_VCPUOP_initialise:
+        return op_initialise(v, arg[2]);
+    case PV_VCPUOP_up:
+        return op_up(v);
+    case PV_VCPUOP_down:
+        return op_down(v);
+    case PV_VCPUOP_is_up:
+        return v->run_state != VCPU_OFFLINE;
+    case PV_VCPUOP_get_runstate_info:
+        return op_get_runstate_info(v, arg[2]);
+    case PV_VCPUOP_register_runstate_memory_area:
+        return op_register_runstate(cur, v, arg[2]);
+    case PV_VCPUOP_register_vcpu_info:
+        return op_register_vcpu_info(cur, v, arg[2]);
+    case PV_VCPUOP_get_physid:
+        return -PV_EINVAL; /* only for the hardware domain's pinned vCPUs */
+    }
+    return vcpu_timer_op(cmd, cur, v, arg[2]);
+}
+
+/* set_timer_op(timeout): the vCPU's single-shot timer (Xen's do_set_timer_op): 0 stops it; a
+ * negative or "wrapped" time (over 2^50 ns ahead) fires in 100 ms instead. Returns 0. */
+long hc_set_timer_op(struct vcpu *v, const uint64_t arg[5])
+{
+    int64_t timeout = (int64_t)arg[0], now = (int64_t)time_now_ns(), offset = timeout - now;
+
+    if (!timeout)
+        timer_stop(&v->singleshot_timer);
+    else if (timeout < 0 || (offset > 0 && (uint64_t)offset >= HUGE_TIMEOUT_NS))
+        timer_set(&v->singleshot_timer, (uint64_t)now + HUGE_TIMEOUT_FIRE_NS);
+    else
+        timer_set(&v->singleshot_timer, (uint64_t)timeout);
+    return 0;
+}
