@@ -2,6 +2,7 @@
 #include "bench.h"
 #include "conring.h"
 #include "console.h"
+#include "spinlock.h"
 #include "console_io.h"
 #include "evtchn.h"
 #include "lib.h"
@@ -20,7 +21,7 @@ static void flush_line(struct domain *d)
     d->con_len = 0;
 }
 
-void conring_guest_write(struct domain *d, const char *buf, size_t len)
+static void write_locked(struct domain *d, const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         char c = buf[i];
@@ -39,18 +40,26 @@ void conring_guest_write(struct domain *d, const char *buf, size_t len)
     }
 }
 
+/* The domain's lock keeps its line buffer and ring indices to one CPU at a time. */
+void conring_guest_write(struct domain *d, const char *buf, size_t len)
+{
+    spin_lock(&d->lock);
+    write_locked(d, buf, len);
+    spin_unlock(&d->lock);
+}
+
 static struct pv_xencons_interface *ring_of(struct domain *d)
 {
     return d->console_mfn ? mfn_to_virt(d->console_mfn) : NULL;
 }
 
-static void drain(struct domain *d)
+static void drain_locked(struct domain *d)
 {
     struct pv_xencons_interface *ring = ring_of(d);
     uint32_t cons, prod;
     char buf[64];
 
-    if (!ring)
+    if (!ring || d->state != DOM_RUNNING)
         return;
     cons = ring->out_cons;
     prod = __atomic_load_n(&ring->out_prod, __ATOMIC_ACQUIRE);
@@ -61,9 +70,16 @@ static void drain(struct domain *d)
 
         while (cons != prod && n < sizeof(buf))
             buf[n++] = ring->out[cons++ & (sizeof(ring->out) - 1)];
-        conring_guest_write(d, buf, n);
+        write_locked(d, buf, n);
     }
     __atomic_store_n(&ring->out_cons, cons, __ATOMIC_RELEASE);
+}
+
+static void drain(struct domain *d)
+{
+    spin_lock(&d->lock);
+    drain_locked(d);
+    spin_unlock(&d->lock);
 }
 
 void conring_notify(struct domain *d, unsigned port)

@@ -66,8 +66,7 @@ void evtchn_notify_hv_port(struct domain *d, unsigned port);
  * is raised, an upcall is marked, or the deadline passes, and the guest later sees 0. */
 int evtchn_poll(struct vcpu *v, const uint32_t *ports, unsigned nr, uint64_t deadline,
                 uint64_t now);
-/* Called by the scheduler before it picks a vCPU: end every poll whose deadline has passed
- * (tick granularity until timers exist). */
+/* End every poll whose deadline has passed (called by the poll timer a poller arms). */
 void evtchn_poll_expire(uint64_t now);
 
 #endif
