@@ -81,9 +81,12 @@ void gk_test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define GK_ASSERT_EQ(a, b)                                                                         \
     do {                                                                                           \
-        GK_EXPECT_EQ(a, b);                                                                        \
-        if (gk_test_failed())                                                                      \
+        int64_t gk_x_ = (int64_t)(a), gk_y_ = (int64_t)(b);                                        \
+        if (gk_x_ != gk_y_) {                                                                      \
+            GK_FAIL("expected %s == %s, got %ld (%#lx) vs %ld (%#lx)", #a, #b, gk_x_,              \
+                    (uint64_t)gk_x_, gk_y_, (uint64_t)gk_y_);                                      \
             gk_test_finish();                                                                      \
+        }                                                                                          \
     } while (0)
 
 /*
