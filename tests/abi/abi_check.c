@@ -24,6 +24,8 @@
 #include <xen/features.h>
 #include <xen/grant_table.h>
 #include <xen/io/console.h>
+#include <xen/io/xenbus.h>
+#include <xen/io/xs_wire.h>
 #include <xen/memory.h>
 #include <xen/physdev.h>
 #include <xen/sched.h>
@@ -940,6 +942,63 @@ static void check_grant_table_structs(void)
     FIELD_AT(pv_gnttab_swap_grant_ref, pad, 10, 2);
 }
 
+static void check_xs_wire(void)
+{
+    /* clang-format off */
+    SAME(XS_CONTROL); SAME(XS_DEBUG); SAME(XS_DIRECTORY); SAME(XS_READ); SAME(XS_GET_PERMS);
+    SAME(XS_WATCH); SAME(XS_UNWATCH); SAME(XS_TRANSACTION_START); SAME(XS_TRANSACTION_END);
+    SAME(XS_INTRODUCE); SAME(XS_RELEASE); SAME(XS_GET_DOMAIN_PATH); SAME(XS_WRITE);
+    SAME(XS_MKDIR); SAME(XS_RM); SAME(XS_SET_PERMS); SAME(XS_WATCH_EVENT); SAME(XS_ERROR);
+    SAME(XS_IS_DOMAIN_INTRODUCED); SAME(XS_RESUME); SAME(XS_SET_TARGET);
+    SAME(XS_RESET_WATCHES); SAME(XS_DIRECTORY_PART); SAME(XS_TYPE_COUNT); SAME(XS_INVALID);
+    SAME(XS_WATCH_PATH); SAME(XS_WATCH_TOKEN);
+    SAME(XENSTORE_PAYLOAD_MAX); SAME(XENSTORE_ABS_PATH_MAX); SAME(XENSTORE_REL_PATH_MAX);
+    /* clang-format on */
+    check_string("PV_XS_WRITE_NONE", PV_XS_WRITE_NONE, XS_WRITE_NONE);
+    check_string("PV_XS_WRITE_CREATE", PV_XS_WRITE_CREATE, XS_WRITE_CREATE);
+    check_string("PV_XS_WRITE_CREATE_EXCL", PV_XS_WRITE_CREATE_EXCL, XS_WRITE_CREATE_EXCL);
+
+    SIZE(pv_xsd_sockmsg, xsd_sockmsg);
+    FIELD(pv_xsd_sockmsg, xsd_sockmsg, type);
+    FIELD(pv_xsd_sockmsg, xsd_sockmsg, req_id);
+    FIELD(pv_xsd_sockmsg, xsd_sockmsg, tx_id);
+    FIELD(pv_xsd_sockmsg, xsd_sockmsg, len);
+}
+
+static void check_io_xenstore(void)
+{
+    /* clang-format off */
+    SAME(XENSTORE_RING_SIZE);
+    SAME(XENSTORE_SERVER_FEATURE_RECONNECTION); SAME(XENSTORE_SERVER_FEATURE_ERROR);
+    SAME(XENSTORE_CONNECTED); SAME(XENSTORE_RECONNECT);
+    SAME(XENSTORE_ERROR_NONE); SAME(XENSTORE_ERROR_COMM); SAME(XENSTORE_ERROR_RINGIDX);
+    SAME(XENSTORE_ERROR_PROTO);
+    SAME(XenbusStateUnknown); SAME(XenbusStateInitialising); SAME(XenbusStateInitWait);
+    SAME(XenbusStateInitialised); SAME(XenbusStateConnected); SAME(XenbusStateClosing);
+    SAME(XenbusStateClosed); SAME(XenbusStateReconfiguring); SAME(XenbusStateReconfigured);
+    /* clang-format on */
+    VAL("sizeof(pv_xenstore_ring_idx_t)", sizeof(pv_xenstore_ring_idx_t),
+        sizeof(XENSTORE_RING_IDX));
+    VAL("PV_MASK_XENSTORE_IDX", PV_MASK_XENSTORE_IDX(0xfffff7ffu), MASK_XENSTORE_IDX(0xfffff7ffu));
+    VAL("PV_MASK_XENSTORE_IDX(1024)", PV_MASK_XENSTORE_IDX(1024u), MASK_XENSTORE_IDX(1024u));
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, req);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, rsp);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, req_cons);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, req_prod);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, rsp_cons);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, rsp_prod);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, server_features);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, connection);
+    FIELD(pv_xenstore_domain_interface, xenstore_domain_interface, error);
+    /* evtchn_port follows error in Xen >= 4.19 (io/xs_wire.h); so do the newer feature bits. */
+    FIELD_AT(pv_xenstore_domain_interface, evtchn_port,
+             sizeof(struct xenstore_domain_interface), 4);
+    LITERAL(sizeof(struct pv_xenstore_domain_interface),
+            sizeof(struct xenstore_domain_interface) + 4);
+    LITERAL(PV_XENSTORE_SERVER_FEATURE_WATCHDEPTH, 4);
+    LITERAL(PV_XENSTORE_SERVER_FEATURE_DOMID_ANY, 8);
+}
+
 int main(void)
 {
     check_errno();
@@ -963,6 +1022,8 @@ int main(void)
     check_vcpu_op();
     check_vm_assist();
     check_xen_version();
+    check_xs_wire();
+    check_io_xenstore();
 
     printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "
            "0x%08x)\n",
