@@ -13,6 +13,7 @@
 #include "event_channel.h"
 #include "grant_table.h"
 #include "hypercall.h"
+#include "io_xenstore.h"
 #include "memory_op.h"
 #include "mmu.h"
 #include "multicall.h"
@@ -23,5 +24,6 @@
 #include "vcpu_op.h"
 #include "vm_assist.h"
 #include "xen_version.h"
+#include "xs_wire.h"
 
 #endif /* PV_ABI_PV_H */
