@@ -169,6 +169,8 @@ long gk_pt_prepare(struct gk_space *s, uint64_t va)
     if (!va_ok(va))
         return -PV_EINVAL;
     rc = walk(s, va, 1, true, path);
+    if (rc < 0)
+        gk_pt_trim(s, va); /* the levels made before the failure, if empty */
     return rc < 0 ? rc : 0;
 }
 
@@ -196,7 +198,11 @@ long gk_map(struct gk_space *s, uint64_t va, uint64_t mfn, uint64_t flags)
     if (!va_ok(va))
         return -PV_EINVAL;
     rc = walk(s, va, 1, true, path);
-    return rc < 0 ? rc : write_l1e(s, va, path[1], gk_pte(mfn, flags));
+    if (rc >= 0)
+        rc = write_l1e(s, va, path[1], gk_pte(mfn, flags));
+    if (rc < 0)
+        gk_pt_trim(s, va); /* levels made for a mapping that did not happen, if empty */
+    return rc;
 }
 
 long gk_protect(struct gk_space *s, uint64_t va, uint64_t flags)
