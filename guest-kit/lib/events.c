@@ -1,7 +1,7 @@
 /* guest-kit: mapping shared_info, and 2-level event channel delivery. */
 #include "internal.h"
 
-#define MAX_PORTS 1024    /* ports with a handler slot; events on higher ports are dropped */
+#define MAX_PORTS GK_MAX_PORTS /* ports with a handler slot; events on higher ports are dropped */
 #define PTE_FLAGS 0x63ULL /* present, writable, accessed, dirty */
 
 /* The page whose mapping is replaced by the shared_info frame. */
@@ -12,6 +12,8 @@ static struct {
     gk_event_handler_t fn;
     void *arg;
 } handlers[MAX_PORTS];
+static uint8_t port_cpu[MAX_PORTS]; /* the vCPU a port notifies (0 unless bound otherwise) */
+volatile uint32_t gk_event_counts[MAX_PORTS];
 
 long gk_shared_info_map(void)
 {
@@ -34,12 +36,18 @@ struct pv_shared_info *gk_shared_info(void)
 
 struct pv_vcpu_info *gk_vcpu_info(void)
 {
-    return shared ? &shared->vcpu_info[0] : NULL;
+    return shared ? &shared->vcpu_info[gk_smp_cpu()] : NULL;
+}
+
+struct pv_vcpu_info *gk_vcpu_info_of(unsigned int cpu)
+{
+    return shared && cpu < GK_MAX_CPUS ? &shared->vcpu_info[cpu] : NULL;
 }
 
 uint64_t gk_events_rflags(void)
 {
-    bool enabled = shared && !shared->vcpu_info[0].evtchn_upcall_mask;
+    struct pv_vcpu_info *vcpu = gk_vcpu_info();
+    bool enabled = vcpu && !vcpu->evtchn_upcall_mask;
 
     return 0x2 | (enabled ? 0x200 : 0);
 }
@@ -55,9 +63,18 @@ int gk_event_set_handler(pv_evtchn_port_t port, gk_event_handler_t handler, void
 
 void gk_events_mask(void)
 {
-    if (shared)
-        shared->vcpu_info[0].evtchn_upcall_mask = 1;
+    struct pv_vcpu_info *vcpu = gk_vcpu_info();
+
+    if (vcpu)
+        vcpu->evtchn_upcall_mask = 1; /* only this vCPU's pCPU reads it: no lock needed */
     __asm__ volatile("" ::: "memory");
+}
+
+bool gk_events_masked(void)
+{
+    struct pv_vcpu_info *vcpu = gk_vcpu_info();
+
+    return !vcpu || vcpu->evtchn_upcall_mask;
 }
 
 void gk_events_unmask(void)
@@ -94,24 +111,118 @@ long gk_event_send(pv_evtchn_port_t port)
     return gk_hypercall_event_channel_op(PV_EVTCHNOP_send, &arg);
 }
 
-/* Handle the pending, unmasked ports of one 64-port word. */
-static void dispatch_word(unsigned int word)
+bool gk_event_pending(pv_evtchn_port_t port)
 {
-    uint64_t ready;
+    return shared && port < PV_EVTCHN_2L_NR_CHANNELS &&
+           (__atomic_load_n(&shared->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) &
+            (1ULL << (port % 64)));
+}
 
-    while ((ready = shared->evtchn_pending[word] & ~shared->evtchn_mask[word]) != 0) {
+void gk_event_clear(pv_evtchn_port_t port)
+{
+    if (shared && port < PV_EVTCHN_2L_NR_CHANNELS)
+        __atomic_fetch_and(&shared->evtchn_pending[port / 64], ~(1ULL << (port % 64)),
+                           __ATOMIC_SEQ_CST);
+}
+
+/* ---- binding ports (EVTCHNOP_*) ---- */
+
+static void note_cpu(pv_evtchn_port_t port, unsigned int cpu)
+{
+    if (port < MAX_PORTS)
+        port_cpu[port] = (uint8_t)cpu;
+}
+
+long gk_evtchn_alloc_unbound(pv_domid_t remote_dom, pv_evtchn_port_t *port)
+{
+    struct pv_evtchn_alloc_unbound a = {.dom = PV_DOMID_SELF, .remote_dom = remote_dom};
+    long rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &a);
+
+    if (rc == 0) {
+        note_cpu(a.port, 0); /* Xen binds new channels to vCPU 0 */
+        *port = a.port;
+    }
+    return rc;
+}
+
+long gk_evtchn_bind_interdomain(pv_domid_t remote_dom, pv_evtchn_port_t remote_port,
+                                pv_evtchn_port_t *local_port)
+{
+    struct pv_evtchn_bind_interdomain b = {.remote_dom = remote_dom, .remote_port = remote_port};
+    long rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_bind_interdomain, &b);
+
+    if (rc == 0) {
+        note_cpu(b.local_port, 0);
+        *local_port = b.local_port;
+    }
+    return rc;
+}
+
+long gk_evtchn_bind_virq(uint32_t virq, unsigned int vcpu, pv_evtchn_port_t *port)
+{
+    struct pv_evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu};
+    long rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_bind_virq, &b);
+
+    if (rc == 0) {
+        note_cpu(b.port, vcpu);
+        *port = b.port;
+    }
+    return rc;
+}
+
+long gk_evtchn_bind_ipi(unsigned int vcpu, pv_evtchn_port_t *port)
+{
+    struct pv_evtchn_bind_ipi b = {.vcpu = vcpu};
+    long rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_bind_ipi, &b);
+
+    if (rc == 0) {
+        note_cpu(b.port, vcpu);
+        *port = b.port;
+    }
+    return rc;
+}
+
+long gk_evtchn_close(pv_evtchn_port_t port)
+{
+    struct pv_evtchn_close c = {.port = port};
+    long rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_close, &c);
+
+    if (rc == 0 && port < MAX_PORTS) {
+        handlers[port].fn = NULL;
+        port_cpu[port] = 0;
+    }
+    return rc;
+}
+
+/* ---- the upcall (ABI reference §3.6) ---- */
+
+/* Handle the pending, unmasked ports of one 64-port word that notify vCPU cpu (the pending
+ * bits are shared by all vCPUs: another vCPU's ports in the same word are left alone). */
+static void dispatch_word(unsigned int word, unsigned int cpu)
+{
+    uint64_t ready, skip = 0;
+
+    while ((ready = shared->evtchn_pending[word] & ~shared->evtchn_mask[word] & ~skip) != 0) {
         unsigned int bit = (unsigned int)__builtin_ctzll(ready);
         pv_evtchn_port_t port = word * 64 + bit;
 
+        if ((port < MAX_PORTS ? port_cpu[port] : 0) != cpu) {
+            skip |= 1ULL << bit;
+            continue;
+        }
         __atomic_fetch_and(&shared->evtchn_pending[word], ~(1ULL << bit), __ATOMIC_SEQ_CST);
-        if (port < MAX_PORTS && handlers[port].fn)
+        if (port >= MAX_PORTS)
+            continue;
+        __atomic_fetch_add(&gk_event_counts[port], 1, __ATOMIC_SEQ_CST);
+        if (handlers[port].fn)
             handlers[port].fn(port, handlers[port].arg);
     }
 }
 
 void gk_events_dispatch(void)
 {
-    struct pv_vcpu_info *vcpu = gk_vcpu_info();
+    unsigned int cpu = gk_smp_cpu();
+    struct pv_vcpu_info *vcpu = gk_vcpu_info_of(cpu);
 
     if (!vcpu)
         return;
@@ -124,7 +235,7 @@ void gk_events_dispatch(void)
             unsigned int word = (unsigned int)__builtin_ctzll(sel);
 
             sel &= sel - 1;
-            dispatch_word(word);
+            dispatch_word(word, cpu);
         }
     } while (__atomic_load_n(&vcpu->evtchn_upcall_pending, __ATOMIC_SEQ_CST));
 }

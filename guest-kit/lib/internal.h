@@ -37,6 +37,9 @@ extern struct gk_task *gk_running_task;
 long gk_task_write(struct gk_task *t, uint64_t buf, uint64_t len);
 bool gk_task_fault(struct gk_regs *regs);
 
+/* The installed trap entries, indexed by vector, for a vcpu_guest_context (traps.c). */
+void gk_trap_fill_context(struct pv_trap_info trap_ctxt[256]);
+
 /* Entry points in arch/entry.asm. */
 extern const uint64_t gk_trap_stubs[256];
 void gk_event_entry(void);

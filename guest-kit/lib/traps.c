@@ -201,3 +201,15 @@ void gk_trap_dispatch(struct gk_regs *regs)
     else if (!gk_trap_hook(regs) && !gk_task_fault(regs))
         unexpected(regs);
 }
+
+void gk_trap_fill_context(struct pv_trap_info trap_ctxt[256])
+{
+    for (unsigned int v = 0; v < 256; v++)
+        trap_ctxt[v] = installed[v] ? (struct pv_trap_info){
+                                          .vector = (uint8_t)v,
+                                          .flags = entry_flags[v],
+                                          .cs = PV_FLAT_KERNEL_CS,
+                                          .address = gk_trap_stubs[v],
+                                      }
+                                    : (struct pv_trap_info){0};
+}

@@ -15,7 +15,10 @@
 #include "gk/hypercall.h"
 #include "gk/mm.h"
 #include "gk/pt.h"
+#include "gk/smp.h"
 #include "gk/string.h"
+#include "gk/thread.h"
+#include "gk/time.h"
 #include "gk/traps.h"
 #include "gk/user.h"
 

@@ -1,0 +1,33 @@
+/* guest-kit: system time and sleeping (vcpu_time_info, single-shot timer, SCHEDOP_block). */
+#ifndef GK_TIME_H
+#define GK_TIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GK_NS_PER_MS 1000000ULL
+#define GK_NS_PER_US 1000ULL
+
+/* Nanoseconds since the hypervisor booted, from the running vCPU's vcpu_time_info read under
+ * its version protocol (odd or changed version: read again). Needs shared_info. */
+uint64_t gk_time_now(void);
+
+/* The running vCPU's timer port (VIRQ_TIMER), bound on first use; the periodic timer is
+ * stopped then. 0 if binding failed. */
+uint32_t gk_timer_port(void);
+
+/* Arm the running vCPU's single-shot timer for absolute system time `deadline`
+ * (VCPUOP_set_singleshot_timer; set_timer_op if vcpu_op lacks it). 0 cancels. */
+long gk_timer_set(uint64_t deadline);
+
+/* Block (SCHEDOP_block, which unmasks events) until `deadline`; events are delivered
+ * meanwhile, and the vCPU's event mask is as before on return. Returns 0, or a hypercall's
+ * error. */
+long gk_sleep_until(uint64_t deadline);
+long gk_sleep_ns(uint64_t ns);
+
+/* Block until an event arrives on `port` (counted by the dispatcher) or `deadline` passes
+ * (0: none); true if the event came. `seen` is gk_event_counts[port] when the wait began. */
+bool gk_wait_event_until(uint32_t port, uint32_t seen, uint64_t deadline);
+
+#endif /* GK_TIME_H */
