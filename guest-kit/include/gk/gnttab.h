@@ -25,8 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gk/hypercall.h"
 #include "pv-abi/pv.h"
-#include "pv-abi/grant_table.h"
+
+static inline long gk_hypercall_grant_table_op(unsigned int cmd, void *args, unsigned int count)
+{
+    return gk_hypercall(PV_HYPERCALL_grant_table_op, cmd, args, count, 0, 0);
+}
 
 /* Where the table frames are mapped (L4 slot 48 of the kernel tables). */
 #define GK_GNTTAB_VA 0x0000180000000000ULL
@@ -89,8 +94,7 @@ long gk_gnttab_copy(struct pv_gnttab_copy *ops, unsigned int count);
 
 /* Fill a copy side: a grant (dom, ref) or the caller's own memory at a kernel virtual address
  * of the 1:1 mapping (its frame and offset). */
-struct pv_gnttab_copy_ptr gk_gnttab_copy_gref(pv_domid_t dom, pv_grant_ref_t ref,
-                                              uint16_t offset);
+struct pv_gnttab_copy_ptr gk_gnttab_copy_gref(pv_domid_t dom, pv_grant_ref_t ref, uint16_t offset);
 struct pv_gnttab_copy_ptr gk_gnttab_copy_local(const void *va);
 
 /* Batched copies: operations queue up and go in one hypercall when the batch is full or
@@ -98,12 +102,12 @@ struct pv_gnttab_copy_ptr gk_gnttab_copy_local(const void *va);
 #define GK_GNTTAB_COPY_BATCH 32
 struct gk_gnttab_copy_batch {
     struct pv_gnttab_copy op[GK_GNTTAB_COPY_BATCH];
-    unsigned int n;         /* queued */
-    unsigned int flushed;   /* operations of the last flush, statuses in op[0..flushed) */
-    unsigned long done;     /* operations that ended PV_GNTST_okay since init */
-    unsigned long failed;   /* operations that ended otherwise since init */
-    int16_t first_status;   /* the first status other than okay since init, else okay */
-    long rc;                /* first hypercall error, 0 if none */
+    unsigned int n;       /* queued */
+    unsigned int flushed; /* operations of the last flush, statuses in op[0..flushed) */
+    unsigned long done;   /* operations that ended PV_GNTST_okay since init */
+    unsigned long failed; /* operations that ended otherwise since init */
+    int16_t first_status; /* the first status other than okay since init, else okay */
+    long rc;              /* first hypercall error, 0 if none */
 };
 void gk_gnttab_copy_batch_init(struct gk_gnttab_copy_batch *b);
 /* Queue copies of len bytes from src to dst. A local side (not PV_GNTCOPY_*_gref) given by
