@@ -1,0 +1,48 @@
+# dom0-tools: xenstored (build/bin/xenstored, its Linux build) and libxenstore
+# (build/lib/libxenstore.so.4). See dom0-tools/README.md; tests in tests/xenstore/.
+XSD_DIR := dom0-tools/xenstored
+XSL_DIR := dom0-tools/libxenstore
+D0_OUT := $(B)/dom0-tools
+# The core must build freestanding (it will run in dom0 on guest-kit); pv-abi comes in with
+# -iquote so that its errno.h never shadows the C library's.
+XSD_CORE_SRCS := $(wildcard $(XSD_DIR)/*.c)
+XSD_LINUX_SRCS := $(wildcard $(XSD_DIR)/linux/*.c)
+XSD_CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -iquote pv-abi -MMD -MP
+XSD_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -iquote pv-abi -MMD -MP
+XSL_SRCS := $(wildcard $(XSL_DIR)/*.c)
+XSL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=default -iquote pv-abi -MMD -MP
+XSD_CORE_OBJS := $(patsubst $(XSD_DIR)/%.c,$(D0_OUT)/xenstored/%.o,$(XSD_CORE_SRCS))
+XSD_LINUX_OBJS := $(patsubst $(XSD_DIR)/linux/%.c,$(D0_OUT)/xenstored/linux/%.o,$(XSD_LINUX_SRCS))
+XSL_OBJS := $(patsubst $(XSL_DIR)/%.c,$(D0_OUT)/libxenstore/%.o,$(XSL_SRCS))
+
+$(D0_OUT)/xenstored/%.o: $(XSD_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(XSD_CORE_CFLAGS) -c $< -o $@
+
+$(D0_OUT)/xenstored/linux/%.o: $(XSD_DIR)/linux/%.c
+	@mkdir -p $(@D)
+	$(CC) $(XSD_LINUX_CFLAGS) -c $< -o $@
+
+$(D0_OUT)/libxenstore/%.o: $(XSL_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(XSL_CFLAGS) -c $< -o $@
+
+# The core linked alone: it may need nothing but the platform calls and four mem* functions.
+$(D0_OUT)/xenstored-core.o: $(XSD_CORE_OBJS)
+	$(LD) -r -o $@ $^
+	@bad=$$(nm -u $@ | awk '{print $$2}' | grep -vxE 'mem(cpy|move|set|cmp)|xsd_plat_(alloc|free|log)'); \
+	if [ -n "$$bad" ]; then echo "xenstored core needs symbols it may not use: $$bad"; rm -f $@; exit 1; fi
+
+$(B)/bin/xenstored: $(D0_OUT)/xenstored-core.o $(XSD_LINUX_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^
+
+$(B)/lib/libxenstore.so.4: $(XSL_OBJS) $(XSL_DIR)/libxenstore.map
+	@mkdir -p $(@D)
+	$(CC) -shared -o $@ $(XSL_OBJS) -Wl,-soname,libxenstore.so.4 \
+	    -Wl,--version-script=$(XSL_DIR)/libxenstore.map -Wl,-z,defs -lpthread
+	ln -sf libxenstore.so.4 $(B)/lib/libxenstore.so
+
+-include $(XSD_CORE_OBJS:.o=.d) $(XSD_LINUX_OBJS:.o=.d) $(XSL_OBJS:.o=.d)
+
+ALL += $(B)/bin/xenstored $(B)/lib/libxenstore.so.4
