@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GK_NS_PER_MS 1000000ULL
-#define GK_NS_PER_US 1000ULL
+#define GK_NS_PER_MS 1000000UL
+#define GK_NS_PER_US 1000UL
 
 /* Nanoseconds since the hypervisor booted, from the running vCPU's vcpu_time_info read under
  * its version protocol (odd or changed version: read again). Needs shared_info. */

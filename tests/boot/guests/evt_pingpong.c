@@ -1,0 +1,108 @@
+/*
+ * Boot test "evt_pingpong": two domains ("self=1 peer=2" and "self=2 peer=1", "rounds=N")
+ * exchange exactly N events each way over an interdomain channel, through the guest kit's
+ * bind helpers, its upcall dispatcher and handlers, sleeping in SCHEDOP_block in between.
+ * There is no xenstore: the lower id allocates an unbound port for the other
+ * (EVTCHNOP_alloc_unbound), and the higher id tries EVTCHNOP_bind_interdomain on the peer's
+ * ports 1, 2, ... until one is accepted (every other port answers -EINVAL). The higher id
+ * sends first; each side answers every event once. Both check, round by round, that exactly
+ * one event arrived, and at the end that nothing more comes.
+ */
+#include "bt.h"
+
+#define ROUND_TIMEOUT_NS (2000 * GK_NS_PER_MS)
+#define QUIET_NS (100 * GK_NS_PER_MS)
+#define MAX_PROBE_PORT 64
+
+static uint64_t self_id, peer_id, rounds = 1000;
+static volatile uint32_t received;
+
+static void on_event(pv_evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    received++;
+}
+
+/* The lower id: reserve a port for the peer. */
+static uint32_t offer(void)
+{
+    uint32_t port;
+
+    GK_ASSERT_EQ(gk_evtchn_alloc_unbound((pv_domid_t)peer_id, &port), 0);
+    return port;
+}
+
+/* The higher id: find the port reserved for us, bind it (the bind raises our end once). */
+static uint32_t connect(void)
+{
+    uint64_t limit = gk_time_now() + 5000 * GK_NS_PER_MS;
+    uint32_t local;
+
+    for (uint32_t p = 1;; p = p % MAX_PROBE_PORT + 1) {
+        long rc = gk_evtchn_bind_interdomain((pv_domid_t)peer_id, p, &local);
+
+        if (rc == 0) {
+            gk_test_log("bound peer port %u as local port %u", p, local);
+            break;
+        }
+        GK_ASSERT_EQ(rc, -PV_EINVAL);
+        GK_ASSERT(gk_time_now() < limit);
+        if (p == MAX_PROBE_PORT)
+            gk_hypercall_sched_op(PV_SCHEDOP_yield, NULL);
+    }
+    GK_EXPECT(gk_event_pending(local));
+    gk_event_clear(local);
+    return local;
+}
+
+/* Wait until `received` reaches want; false after the round timeout. */
+static bool wait_for(uint32_t port, uint32_t want)
+{
+    uint64_t limit = gk_time_now() + ROUND_TIMEOUT_NS;
+
+    while (received < want) {
+        if (!gk_wait_event_until(port, gk_event_counts[port], limit) && gk_time_now() >= limit)
+            break;
+    }
+    return received >= want;
+}
+
+GK_TEST(evt_pingpong)
+{
+    bool first;
+    uint32_t port, sent = 0;
+
+    GK_ASSERT(bt_cmdline_uint("self", &self_id) && bt_cmdline_uint("peer", &peer_id));
+    bt_cmdline_uint("rounds", &rounds);
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    GK_ASSERT(gk_timer_port() != 0);
+    first = self_id > peer_id; /* the binder sends first */
+    gk_events_mask();
+    port = first ? connect() : offer();
+    GK_ASSERT_EQ(gk_event_set_handler(port, on_event, NULL), 0);
+    gk_events_unmask();
+    for (uint32_t i = 0; i < rounds; i++) {
+        if (first) {
+            GK_ASSERT_EQ(gk_event_send(port), 0);
+            sent++;
+        }
+        if (!wait_for(port, i + 1)) {
+            GK_FAIL("round %u: no event from the peer within 2 s (%u received)", i, received);
+            return;
+        }
+        if (received != i + 1) {
+            GK_FAIL("round %u: %u events received, expected %u", i, received, i + 1);
+            return;
+        }
+        if (!first) {
+            GK_ASSERT_EQ(gk_event_send(port), 0);
+            sent++;
+        }
+    }
+    gk_sleep_ns(QUIET_NS); /* nothing more may come */
+    GK_EXPECT_EQ(received, rounds);
+    GK_EXPECT_EQ(sent, rounds);
+    GK_EXPECT_EQ(gk_event_counts[port], rounds);
+    gk_test_log("port %u: %u events sent, %u received", port, sent, received);
+}
