@@ -2,6 +2,8 @@
 # The MMU guest reuses the boot tests' page-table helpers (raw hypercalls, no kit memory manager).
 $(eval $(call gk_guest,bench-hcall,bench/guests/hcall.c))
 $(eval $(call gk_guest,bench-mmu,bench/guests/mmu.c tests/boot/guests/bt_mmu.c tests/boot/guests/bt.c))
+# Two domains sharing pages through grant tables (the kit's client, gk/gnttab.h).
+$(eval $(call gk_guest,bench-grant,bench/guests/grant.c))
 
 .PHONY: bench-run
 bench-run: all
