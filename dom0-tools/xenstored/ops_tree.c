@@ -113,8 +113,10 @@ static int build_chain(struct xsd_view *v, const struct xsd_node *top, const cha
             n->perms[0].id = v->c->domid; /* unprivileged domains own what they create */
         if (last && datalen)
             memcpy(n->data, data, datalen);
-        if (!last)
+        if (!last) {
             memcpy(n->children, path + next + 1, n->childlen - 1);
+            n->children[n->childlen - 1] = 0;
+        }
         *link = n;
         link = &n->hnext;
         if (last)
