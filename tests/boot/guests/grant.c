@@ -17,6 +17,8 @@
  *   maps a live grant while the third domain C is refused the same ref and copy.
  * role=mapper, mode=die: B maps A's page writable, writes, then crashes holding the mapping; A
  *   sees the flags clear when B is destroyed, ends the grant and reuses the page.
+ * role=granter/mapper, mode=granter_dies: A crashes while B maps its page; B keeps using the
+ *   page until it unmaps it (new maps of A's refs: bad_domain), and every frame comes back.
  * role=third (C): tries to use A's grant to B (map and copy): general_error.
  */
 #include "bt.h"
@@ -172,6 +174,15 @@ static void granter(uint64_t mapper, uint64_t third)
     GK_ASSERT_EQ(
         gk_gnttab_grant_ref(CTRL_REF(mapper), (pv_domid_t)mapper, gk_virt_to_mfn(ctrl_b), false),
         0);
+
+    if (gk_strcmp(mode, "granter_dies") == 0) {
+        post(&mb->a_step, 1);
+        wait_step(&mb->d_step, 1, "B mapped");
+        gk_test_log("crashing while B maps our pages");
+        gk_shutdown(PV_SHUTDOWN_crash);
+        GK_FAIL("still running after SHUTDOWN_crash");
+        return;
+    }
 
     d2[0] = PAT_A | 2;
     GK_ASSERT_EQ(gk_gnttab_grant_ref(REF_RO, (pv_domid_t)mapper, gk_virt_to_mfn(d2), true), 0);
@@ -421,6 +432,34 @@ static void mapper(uint64_t a)
     mb = ctrl_map(a, &mctrl);
     wait_step(&mb->a_step, 1, "A granted");
     n = mb->nr_entries;
+
+    if (gk_strcmp(mode, "granter_dies") == 0) {
+        /* A crashes while we map its page: the frame stays ours to use until we unmap. */
+        GK_ASSERT_EQ(map(a, REF_RW, VA1, 0, &m1), PV_GNTST_okay);
+        GK_EXPECT_EQ(((volatile uint64_t *)VA1)[0], PAT_A | 1);
+        post(&mb->d_step, 1);
+        for (unsigned long i = 0;
+             map(a, REF_RW, VA2, GK_GNTMAP_READONLY, &mx) != PV_GNTST_bad_domain; i++) {
+            GK_ASSERT_EQ(mx.status, PV_GNTST_okay); /* A still there: undo and look again */
+            GK_ASSERT_EQ(unmap(&mx), PV_GNTST_okay);
+            if (i == MAX_WAIT) {
+                GK_FAIL("the granter never went away");
+                gk_test_finish();
+            }
+            yield();
+        }
+        gk_test_log("the granter is gone; its page is still mapped");
+        GK_EXPECT_EQ(((volatile uint64_t *)VA1)[0], PAT_A | 1);
+        ((volatile uint64_t *)VA1)[1] = PAT_B | 9;
+        GK_EXPECT_EQ(((volatile uint64_t *)VA1)[1], PAT_B | 9);
+        GK_EXPECT_EQ(mb->a_step, 1);
+        GK_EXPECT_EQ(map(a, CTRL_REF(self_id), VA2, 0, &mx), PV_GNTST_bad_domain);
+        GK_EXPECT_EQ(unmap(&m1), PV_GNTST_okay);
+        GK_EXPECT_EQ(unmap(&mctrl), PV_GNTST_okay);
+        GK_EXPECT_EQ(gk_pt_lookup(gk_kernel_space(), VA1), 0);
+        gk_pt_trim(gk_kernel_space(), TEST_VA);
+        return;
+    }
 
     /* 1: a writable map by address and a read-only one by PTE address, of the same frame. */
     GK_ASSERT_EQ(map(a, REF_RW, VA1, 0, &m1), PV_GNTST_okay);
