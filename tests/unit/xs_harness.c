@@ -199,9 +199,13 @@ void xs_h_write(struct xsd_conn *c, uint32_t tx, const char *path, const char *v
 char *xs_h_read(struct xsd_conn *c, uint32_t tx, const char *path)
 {
     static struct xs_reply r;
+    static char err[40];
 
     xs_h_req(c, PV_XS_READ, tx, path, -1, &r);
-    return r.type == PV_XS_ERROR ? NULL : r.body;
+    if (r.type != PV_XS_ERROR)
+        return r.body;
+    snprintf(err, sizeof(err), "!%.30s", r.body);
+    return err;
 }
 
 uint32_t xs_h_txn_start(struct xsd_conn *c)

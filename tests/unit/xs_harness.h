@@ -43,7 +43,8 @@ void xs_h_expect_err(struct xsd_conn *c, uint32_t type, uint32_t tx, const char 
                      long len, const char *err);
 /* Common requests, asserting success. */
 void xs_h_write(struct xsd_conn *c, uint32_t tx, const char *path, const char *value);
-char *xs_h_read(struct xsd_conn *c, uint32_t tx, const char *path); /* static buffer; NULL: error */
+/* The value (a static buffer), or "!" and the error name. */
+char *xs_h_read(struct xsd_conn *c, uint32_t tx, const char *path);
 const char *xs_h_last_error(void);
 uint32_t xs_h_txn_start(struct xsd_conn *c);
 void xs_h_introduce(struct xsd_conn *dom0, uint32_t domid);
