@@ -9,3 +9,4 @@ $(eval $(call gk_guest,bench-grant,bench/guests/grant.c))
 bench-run: all
 	bench/run
 BENCH += bench-run
+$(eval $(call gk_guest,bench-evt,bench/guests/evt.c))
