@@ -95,11 +95,10 @@ const char *xsd_path_base(const char *path)
 
 bool xsd_path_is_child(const char *child, const char *parent)
 {
-    size_t n = xsd_strlen(parent);
-
     if (xsd_streq(parent, "/"))
         return child[0] == '/';
-    if (memcmp(child, parent, n) != 0)
+    if (!xsd_strstarts(child, parent))
         return false;
-    return child[n] == '/' || child[n] == 0;
+    child += xsd_strlen(parent);
+    return *child == '/' || *child == 0;
 }

@@ -101,7 +101,7 @@ int xsd_op_watch(struct xsd_conn *c, const char *payload, uint32_t len)
     char path[XSD_PATH_BUF];
     const char *token;
     size_t plen, tlen;
-    struct xsd_watch *w;
+    struct xsd_watch *w, **pp;
     int rc = watch_args(c, payload, len, path, &token);
 
     if (rc)
@@ -124,8 +124,10 @@ int xsd_op_watch(struct xsd_conn *c, const char *payload, uint32_t len)
         xsd_plat_free(w);
         return -PV_ENOMEM;
     }
-    w->next = c->watches;
-    c->watches = w;
+    for (pp = &c->watches; *pp; pp = &(*pp)->next) /* in order of registration, as Xen */
+        ;
+    w->next = NULL;
+    *pp = w;
     c->nwatches++;
     xsd_conn_event(c, w->path + w->rel_off, w->token);
     return 0;
