@@ -4,9 +4,9 @@ $(eval $(call gk_guest,bench-hcall,bench/guests/hcall.c))
 $(eval $(call gk_guest,bench-mmu,bench/guests/mmu.c tests/boot/guests/bt_mmu.c tests/boot/guests/bt.c))
 # Two domains sharing pages through grant tables (the kit's client, gk/gnttab.h).
 $(eval $(call gk_guest,bench-grant,bench/guests/grant.c))
+$(eval $(call gk_guest,bench-evt,bench/guests/evt.c))
 
 .PHONY: bench-run
 bench-run: all
 	bench/run
 BENCH += bench-run
-$(eval $(call gk_guest,bench-evt,bench/guests/evt.c))
