@@ -9,7 +9,10 @@
  *   - vCPU masked (evtchn_upcall_mask): a send sets pending, the selector bit and
  *     evtchn_upcall_pending, but no upcall comes; unmasking delivers it exactly once;
  *   - a port masked with the vCPU masked, then the vCPU unmasked: still nothing until the port
- *     is unmasked.
+ *     is unmasked;
+ *   - waiting for a masked port in SCHEDOP_poll (20 ms timeout, nothing sent) and in
+ *     SCHEDOP_block (20 ms timer) leaves the vCPU blocked, not running, for that time
+ *     (VCPUOP_get_runstate_info).
  */
 #include "bt.h"
 
@@ -25,6 +28,44 @@ static void count(pv_evtchn_port_t port, void *arg)
 static bool sel_bit(uint32_t port)
 {
     return gk_vcpu_info()->evtchn_pending_sel & (1ULL << (port / 64));
+}
+
+static struct pv_vcpu_runstate_info runstate(void)
+{
+    struct pv_vcpu_runstate_info rs;
+
+    GK_EXPECT_EQ(gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_get_runstate_info, 0, &rs, 0, 0), 0);
+    return rs;
+}
+
+/* 20 ms in SCHEDOP_poll on a quiet port, then 20 ms in SCHEDOP_block: blocked, not running. */
+static void check_waits_block(uint32_t quiet)
+{
+    struct pv_sched_poll sp = {.ports = (uint64_t)(uintptr_t)&quiet, .nr_ports = 1};
+    struct pv_vcpu_runstate_info a, b;
+    uint64_t t0;
+
+    gk_events_mask();
+    a = runstate();
+    t0 = gk_time_now();
+    sp.timeout = t0 + 20 * GK_NS_PER_MS;
+    GK_EXPECT_EQ(gk_hypercall_sched_op(PV_SCHEDOP_poll, &sp), 0);
+    b = runstate();
+    GK_EXPECT_GE(gk_time_now() - t0, 20 * GK_NS_PER_MS);
+    GK_EXPECT_GE(b.time[PV_RUNSTATE_blocked] - a.time[PV_RUNSTATE_blocked], 19 * GK_NS_PER_MS);
+    GK_EXPECT_LT(b.time[PV_RUNSTATE_running] - a.time[PV_RUNSTATE_running], 5 * GK_NS_PER_MS);
+    gk_test_log("20 ms SCHEDOP_poll: %lu us blocked, %lu us running",
+                (b.time[PV_RUNSTATE_blocked] - a.time[PV_RUNSTATE_blocked]) / 1000,
+                (b.time[PV_RUNSTATE_running] - a.time[PV_RUNSTATE_running]) / 1000);
+    a = b;
+    GK_EXPECT_EQ(gk_sleep_ns(20 * GK_NS_PER_MS), 0);
+    b = runstate();
+    GK_EXPECT_GE(b.time[PV_RUNSTATE_blocked] - a.time[PV_RUNSTATE_blocked], 19 * GK_NS_PER_MS);
+    GK_EXPECT_LT(b.time[PV_RUNSTATE_running] - a.time[PV_RUNSTATE_running], 5 * GK_NS_PER_MS);
+    gk_test_log("20 ms sleep in SCHEDOP_block: %lu us blocked, %lu us running",
+                (b.time[PV_RUNSTATE_blocked] - a.time[PV_RUNSTATE_blocked]) / 1000,
+                (b.time[PV_RUNSTATE_running] - a.time[PV_RUNSTATE_running]) / 1000);
+    gk_events_unmask();
 }
 
 GK_TEST(evt_mask)
@@ -107,4 +148,5 @@ GK_TEST(evt_mask)
     GK_EXPECT_EQ(gk_event_send(a), 0); /* unbound now: dropped */
     GK_EXPECT_EQ(hits, 6);
     gk_test_log("%u events handled in %lu upcalls", hits, gk_nr_events);
+    check_waits_block(a); /* a: unbound now, nothing arrives on it */
 }
