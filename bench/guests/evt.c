@@ -21,6 +21,7 @@
 
 static uint64_t peer, yields = 20000, sleeps = 200;
 static uint32_t port;
+static uint64_t waits, sleeps_in_wait; /* wait_port calls, and the poll/block calls they made */
 static bool use_block; /* "wait=block": SCHEDOP_block with events unmasked instead of poll */
 
 static bool uint_arg(const char *key, uint64_t *out)
@@ -45,16 +46,21 @@ static void wait_port(void)
 
     static uint32_t consumed;
 
+    waits++;
+
     if (use_block) { /* the kit's upcall takes the event and counts it */
         while (gk_event_counts[port] == consumed) {
             gk_hypercall_sched_op(PV_SCHEDOP_block, NULL); /* unmasks events */
+            sleeps_in_wait++;
             gk_events_mask();
         }
         consumed = gk_event_counts[port];
         return;
     } else {
-        while (!gk_event_pending(port))
+        while (!gk_event_pending(port)) {
             gk_hypercall_sched_op(PV_SCHEDOP_poll, &sp);
+            sleeps_in_wait++;
+        }
     }
     gk_event_clear(port);
 }
@@ -109,8 +115,9 @@ static void round_trips(bool ping)
         if (run && (gk_time_now() - t0) / n < best)
             best = (gk_time_now() - t0) / n;
     }
-    gk_printf("bench: round trips: this domain ran %lu%% of the time\n",
-              (running_ns() - r0) * 100 / (gk_time_now() - t_all));
+    gk_printf("bench: round trips: this domain ran %lu%% of the time; %lu waits, %lu %s calls\n",
+              (running_ns() - r0) * 100 / (gk_time_now() - t_all), waits, sleeps_in_wait,
+              use_block ? "SCHEDOP_block" : "SCHEDOP_poll");
     if (ping)
         gk_printf("bench: event channel round trip between domains: %lu ns\n", best);
 }
