@@ -46,3 +46,27 @@ $(B)/lib/libxenstore.so.4: $(XSL_OBJS) $(XSL_DIR)/libxenstore.map
 -include $(XSD_CORE_OBJS:.o=.d) $(XSD_LINUX_OBJS:.o=.d) $(XSL_OBJS:.o=.d)
 
 ALL += $(B)/bin/xenstored $(B)/lib/libxenstore.so.4
+
+# make xenstore-check: tests/xenstore/run.sh against the daemon and library built above.
+XST_OUT := $(B)/tests/xenstore
+XST_CFLAGS := -std=gnu11 -O1 -g $(WARN)
+
+$(XST_OUT)/api_client_deb: tests/xenstore/api_client.c
+	@mkdir -p $(@D)
+	$(CC) $(XST_CFLAGS) -o $@ $< -lxenstore -lpthread
+
+$(XST_OUT)/api_client_ours: tests/xenstore/api_client.c $(XSL_DIR)/include/xenstore.h \
+    $(XSL_DIR)/include/xenstore_lib.h $(B)/lib/libxenstore.so.4
+	@mkdir -p $(@D)
+	$(CC) $(XST_CFLAGS) -I$(XSL_DIR)/include -o $@ $< -L$(B)/lib -lxenstore -lpthread
+
+$(XST_OUT)/hostile: tests/xenstore/hostile.c
+	@mkdir -p $(@D)
+	$(CC) $(XST_CFLAGS) -o $@ $<
+
+.PHONY: xenstore-check
+xenstore-check: $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 $(XST_OUT)/api_client_deb \
+    $(XST_OUT)/api_client_ours $(XST_OUT)/hostile
+	tests/xenstore/run.sh $(B)
+
+CHECK += xenstore-check
