@@ -27,16 +27,16 @@ typedef uint32_t pv_xenstore_ring_idx_t;
 
 /* The ring page (offsets in brackets). */
 struct pv_xenstore_domain_interface {
-    char req[PV_XENSTORE_RING_SIZE];  /* [0] guest -> xenstored */
-    char rsp[PV_XENSTORE_RING_SIZE];  /* [1024] xenstored -> guest (replies, watch events) */
-    pv_xenstore_ring_idx_t req_cons;  /* [2048] xenstored: consumed up to here */
-    pv_xenstore_ring_idx_t req_prod;  /* [2052] guest: produced up to here */
-    pv_xenstore_ring_idx_t rsp_cons;  /* [2056] guest: consumed up to here */
-    pv_xenstore_ring_idx_t rsp_prod;  /* [2060] xenstored: produced up to here */
-    uint32_t server_features;         /* [2064] PV_XENSTORE_SERVER_FEATURE_*, set by xenstored */
-    uint32_t connection;              /* [2068] PV_XENSTORE_CONNECTED / _RECONNECT */
-    uint32_t error;                   /* [2072] PV_XENSTORE_ERROR_*, set by xenstored */
-    uint32_t evtchn_port;             /* [2076] newer Xen: the guest's port (dom0less) */
+    char req[PV_XENSTORE_RING_SIZE]; /* [0] guest -> xenstored */
+    char rsp[PV_XENSTORE_RING_SIZE]; /* [1024] xenstored -> guest (replies, watch events) */
+    pv_xenstore_ring_idx_t req_cons; /* [2048] xenstored: consumed up to here */
+    pv_xenstore_ring_idx_t req_prod; /* [2052] guest: produced up to here */
+    pv_xenstore_ring_idx_t rsp_cons; /* [2056] guest: consumed up to here */
+    pv_xenstore_ring_idx_t rsp_prod; /* [2060] xenstored: produced up to here */
+    uint32_t server_features;        /* [2064] PV_XENSTORE_SERVER_FEATURE_*, set by xenstored */
+    uint32_t connection;             /* [2068] PV_XENSTORE_CONNECTED / _RECONNECT */
+    uint32_t error;                  /* [2072] PV_XENSTORE_ERROR_*, set by xenstored */
+    uint32_t evtchn_port;            /* [2076] newer Xen: the guest's port (dom0less) */
 };
 
 /* server_features bits. Bits are only ever added. */
@@ -59,10 +59,10 @@ struct pv_xenstore_domain_interface {
 /* Xenbus device states, kept by frontends and backends in their "state" nodes. */
 #define PV_XenbusStateUnknown 0
 #define PV_XenbusStateInitialising 1
-#define PV_XenbusStateInitWait 2     /* early setup done; waiting for the peer or hotplug */
-#define PV_XenbusStateInitialised 3  /* waiting for a connection from the peer */
+#define PV_XenbusStateInitWait 2    /* early setup done; waiting for the peer or hotplug */
+#define PV_XenbusStateInitialised 3 /* waiting for a connection from the peer */
 #define PV_XenbusStateConnected 4
-#define PV_XenbusStateClosing 5      /* going away after an error or an unplug */
+#define PV_XenbusStateClosing 5 /* going away after an error or an unplug */
 #define PV_XenbusStateClosed 6
 #define PV_XenbusStateReconfiguring 7
 #define PV_XenbusStateReconfigured 8

@@ -41,10 +41,10 @@
 #define PV_XS_RESUME 18               /* domid\0 -> OK (privileged) */
 #define PV_XS_SET_TARGET 19           /* domid\0target\0 -> OK (privileged) */
 /* 20 was XS_RESTRICT; it is gone and gets ENOSYS. */
-#define PV_XS_RESET_WATCHES 21        /* \0 -> OK: drop the caller's watches and transactions */
-#define PV_XS_DIRECTORY_PART 22       /* path\0offset\0 -> generation\0child\0...[\0] */
-#define PV_XS_TYPE_COUNT 23           /* number of types Xen 4.17 defines */
-#define PV_XS_INVALID 0xffff          /* never a valid type */
+#define PV_XS_RESET_WATCHES 21  /* \0 -> OK: drop the caller's watches and transactions */
+#define PV_XS_DIRECTORY_PART 22 /* path\0offset\0 -> generation\0child\0...[\0] */
+#define PV_XS_TYPE_COUNT 23     /* number of types Xen 4.17 defines */
+#define PV_XS_INVALID 0xffff    /* never a valid type */
 
 /* Optional WRITE flavours of the original protocol, still defined by Xen. */
 #define PV_XS_WRITE_NONE "NONE"

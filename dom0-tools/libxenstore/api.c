@@ -81,8 +81,7 @@ static char **directory_part(struct xs_handle *h, xs_transaction_t t, const char
     return split_strings(list, off > 1 ? off - 1 : 0, num);
 }
 
-char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
-                    unsigned int *num)
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *num)
 {
     unsigned int len;
     char *reply = xs_talk1(h, t, PV_XS_DIRECTORY, path, &len);
@@ -122,8 +121,8 @@ bool xs_restrict(struct xs_handle *h, unsigned domid)
     return false;
 }
 
-struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t,
-                                          const char *path, unsigned int *num)
+struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
+                                          unsigned int *num)
 {
     unsigned int len, n;
     char *reply = xs_talk1(h, t, PV_XS_GET_PERMS, path, &len);
@@ -160,7 +159,8 @@ bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t, const char *pat
     }
     for (i = 0; i < num_perms; i++)
         iov[1].iov_len += (size_t)snprintf(buf + iov[1].iov_len, 13, "%c%u",
-                                           letters[perms[i].perms & 3], perms[i].id) + 1;
+                                           letters[perms[i].perms & 3], perms[i].id) +
+                          1;
     res = ok(xs_talk(h, t, PV_XS_SET_PERMS, iov, 2, NULL));
     free(buf);
     return res;

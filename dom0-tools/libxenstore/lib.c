@@ -60,11 +60,21 @@ bool xs_strings_to_perms(struct xs_permissions *perms, unsigned int num, const c
 
     for (i = 0; i < num; i++, p += strlen(p) + 1) {
         switch (*p) {
-        case 'r': perms[i].perms = XS_PERM_READ; break;
-        case 'w': perms[i].perms = XS_PERM_WRITE; break;
-        case 'b': perms[i].perms = XS_PERM_READ | XS_PERM_WRITE; break;
-        case 'n': perms[i].perms = XS_PERM_NONE; break;
-        default: errno = EINVAL; return false;
+        case 'r':
+            perms[i].perms = XS_PERM_READ;
+            break;
+        case 'w':
+            perms[i].perms = XS_PERM_WRITE;
+            break;
+        case 'b':
+            perms[i].perms = XS_PERM_READ | XS_PERM_WRITE;
+            break;
+        case 'n':
+            perms[i].perms = XS_PERM_NONE;
+            break;
+        default:
+            errno = EINVAL;
+            return false;
         }
         perms[i].id = (unsigned int)strtol(p + 1, NULL, 0);
     }

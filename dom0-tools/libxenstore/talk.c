@@ -18,10 +18,10 @@ static int errno_from_name(const char *name)
         const char *name;
         int err;
     } names[] = {
-        {"EINVAL", EINVAL}, {"EACCES", EACCES}, {"EEXIST", EEXIST},       {"EISDIR", EISDIR},
-        {"ENOENT", ENOENT}, {"ENOMEM", ENOMEM}, {"ENOSPC", ENOSPC},       {"EIO", EIO},
-        {"ENOTEMPTY", ENOTEMPTY}, {"ENOSYS", ENOSYS}, {"EROFS", EROFS},   {"EBUSY", EBUSY},
-        {"EAGAIN", EAGAIN}, {"EISCONN", EISCONN}, {"E2BIG", E2BIG},       {"EPERM", EPERM},
+        {"EINVAL", EINVAL},       {"EACCES", EACCES},   {"EEXIST", EEXIST}, {"EISDIR", EISDIR},
+        {"ENOENT", ENOENT},       {"ENOMEM", ENOMEM},   {"ENOSPC", ENOSPC}, {"EIO", EIO},
+        {"ENOTEMPTY", ENOTEMPTY}, {"ENOSYS", ENOSYS},   {"EROFS", EROFS},   {"EBUSY", EBUSY},
+        {"EAGAIN", EAGAIN},       {"EISCONN", EISCONN}, {"E2BIG", E2BIG},   {"EPERM", EPERM},
     };
     size_t i;
 
@@ -38,8 +38,8 @@ static bool send_all(struct xs_handle *h, struct iovec *iov, unsigned int n)
     ssize_t done;
 
     while (mh.msg_iovlen) {
-        done = h->is_socket ? sendmsg(h->fd, &mh, MSG_NOSIGNAL) : writev(h->fd, mh.msg_iov,
-                                                                         (int)mh.msg_iovlen);
+        done = h->is_socket ? sendmsg(h->fd, &mh, MSG_NOSIGNAL)
+                            : writev(h->fd, mh.msg_iov, (int)mh.msg_iovlen);
         if (done < 0 && errno == EINTR)
             continue;
         if (done <= 0)

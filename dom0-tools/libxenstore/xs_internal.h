@@ -21,15 +21,15 @@ struct xs_msg {
 struct xs_handle {
     int fd;
     bool is_socket;
-    bool broken; /* the connection failed: every request gets EBADF */
+    bool broken;                  /* the connection failed: every request gets EBADF */
     pthread_mutex_t request_lock; /* one request at a time; guards writes to fd */
     pthread_mutex_t lock;         /* guards everything below */
     pthread_cond_t reply_cond, watch_cond;
-    struct xs_msg *reply;                      /* at most one: requests are serialised */
-    struct xs_msg *watch_head, *watch_tail;    /* events not yet read */
-    int watch_pipe[2];                         /* readable while events wait (xs_fileno) */
+    struct xs_msg *reply;                   /* at most one: requests are serialised */
+    struct xs_msg *watch_head, *watch_tail; /* events not yet read */
+    int watch_pipe[2];                      /* readable while events wait (xs_fileno) */
     bool unwatch_filter;
-    bool reader_running;                       /* then only the reader thread reads fd */
+    bool reader_running; /* then only the reader thread reads fd */
     pthread_t reader;
     uint32_t next_req_id;
     /* The reader's receive buffer (a cancelled read leaves nothing to free). */

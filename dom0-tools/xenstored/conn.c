@@ -109,8 +109,8 @@ static void trace(const struct xsd_conn *c, const char *dir, uint32_t type, cons
     for (i = 0; i < len && i + 1 < sizeof(text); i++)
         text[i] = data[i] ? data[i] : ' ';
     text[i] = 0;
-    xsd_log("d%u %s type %u req %u tx %u: %s", c->domid, dir, type, c->cur.req_id,
-            c->cur.tx_id, text);
+    xsd_log("d%u %s type %u req %u tx %u: %s", c->domid, dir, type, c->cur.req_id, c->cur.tx_id,
+            text);
 }
 
 static void serve(struct xsd_conn *c)

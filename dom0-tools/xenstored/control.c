@@ -31,8 +31,7 @@ static void check_node(struct xsd_node *n, void *arg)
         }
     }
     for (off = 0; off < n->childlen; off += (uint32_t)xsd_strlen(n->children + off) + 1) {
-        xsd_fmt(child, sizeof(child), "%s/%s", n->pathlen == 1 ? "" : n->path,
-                n->children + off);
+        xsd_fmt(child, sizeof(child), "%s/%s", n->pathlen == 1 ? "" : n->path, n->children + off);
         if (!xsd_table_get(&st->d->store, child)) {
             xsd_log("check: child %s of %s does not exist", child, n->path);
             st->problems++;

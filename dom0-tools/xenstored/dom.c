@@ -198,8 +198,8 @@ int xsd_op_is_introduced(struct xsd_conn *c, const char *payload, uint32_t len)
 
     if (rc)
         return rc;
-    return xsd_reply(c, PV_XS_IS_DOMAIN_INTRODUCED,
-                     !domid || xsd_dom_find(c->d, domid) ? "T" : "F", 2);
+    return xsd_reply(c, PV_XS_IS_DOMAIN_INTRODUCED, !domid || xsd_dom_find(c->d, domid) ? "T" : "F",
+                     2);
 }
 
 int xsd_op_resume(struct xsd_conn *c, const char *payload, uint32_t len)

@@ -51,8 +51,7 @@ int xsd_node_lookup(struct xsd_view *v, const char *path, unsigned int want,
 }
 
 /* The one-path request of READ, MKDIR, RM, DIRECTORY, GET_PERMS, made canonical. */
-static int path_arg(struct xsd_view *v, const char *payload, uint32_t len, bool special,
-                    char *path)
+static int path_arg(struct xsd_view *v, const char *payload, uint32_t len, bool special, char *path)
 {
     const char *arg = xsd_onearg(payload, len);
 

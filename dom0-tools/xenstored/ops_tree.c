@@ -177,8 +177,7 @@ static void free_events(struct xsd_event *ev)
 }
 
 /* Appends an event for every existing child of ev's node; *tail moves along. */
-static int collect_children(struct xsd_view *v, const struct xsd_event *ev,
-                            struct xsd_event **tail)
+static int collect_children(struct xsd_view *v, const struct xsd_event *ev, struct xsd_event **tail)
 {
     char sub[XSD_PATH_BUF];
     const struct xsd_node *n, *child;

@@ -36,8 +36,7 @@ void xsd_ring_init(struct xsd_ring *r, struct pv_xenstore_domain_interface *intf
 
 static int ring_fail(struct xsd_ring *r, uint32_t error)
 {
-    xsd_log("domain %u: xenstore ring error %u, no more service", xsd_conn_domid(r->conn),
-            error);
+    xsd_log("domain %u: xenstore ring error %u, no more service", xsd_conn_domid(r->conn), error);
     r->broken = true;
     store_idx(&r->intf->error, error);
     r->notify(r->ctx);

@@ -48,8 +48,8 @@ struct xsd_node *xsd_node_new(const char *path, const struct xsd_perm *perms, ui
 
 struct xsd_node *xsd_node_copy(const struct xsd_node *n)
 {
-    struct xsd_node *c = xsd_node_new(n->path, n->perms, n->nperms, n->data, n->datalen,
-                                      n->children, n->childlen);
+    struct xsd_node *c =
+        xsd_node_new(n->path, n->perms, n->nperms, n->data, n->datalen, n->children, n->childlen);
 
     if (c)
         c->gen = n->gen;
@@ -177,8 +177,7 @@ struct xsd_node *xsd_table_take(struct xsd_table *t, const char *path)
     return NULL;
 }
 
-void xsd_table_each(const struct xsd_table *t, void (*fn)(struct xsd_node *n, void *arg),
-                    void *arg)
+void xsd_table_each(const struct xsd_table *t, void (*fn)(struct xsd_node *n, void *arg), void *arg)
 {
     uint32_t i;
     struct xsd_node *n, *next;

@@ -150,11 +150,18 @@ static void test_privileged_requests(void **state)
 {
     struct fixture *f = *state;
 
-    xs_h_expect_err(f->d5, PV_XS_INTRODUCE, 0, "9\0" "1\0" "1", 6, "EACCES");
+    xs_h_expect_err(f->d5, PV_XS_INTRODUCE, 0,
+                    "9\0"
+                    "1\0"
+                    "1",
+                    6, "EACCES");
     xs_h_expect_err(f->d5, PV_XS_RELEASE, 0, "6", -1, "EACCES");
     xs_h_expect_err(f->d5, PV_XS_IS_DOMAIN_INTRODUCED, 0, "6", -1, "EACCES");
     xs_h_expect_err(f->d5, PV_XS_RESUME, 0, "6", -1, "EACCES");
-    xs_h_expect_err(f->d5, PV_XS_SET_TARGET, 0, "5\0" "6", 4, "EACCES");
+    xs_h_expect_err(f->d5, PV_XS_SET_TARGET, 0,
+                    "5\0"
+                    "6",
+                    4, "EACCES");
     xs_h_expect_err(f->d5, PV_XS_CONTROL, 0, "check", -1, "EACCES");
     xs_h_expect(f->d5, PV_XS_GET_DOMAIN_PATH, 0, "6", -1, "/local/domain/6");
 }
@@ -164,10 +171,16 @@ static void test_set_target(void **state)
     struct fixture *f = *state;
 
     xs_h_expect_err(f->d5, PV_XS_READ, 0, "/local/domain/6/name", -1, "EACCES");
-    xs_h_expect(f->dom0, PV_XS_SET_TARGET, 0, "5\0" "6", 4, "OK");
+    xs_h_expect(f->dom0, PV_XS_SET_TARGET, 0,
+                "5\0"
+                "6",
+                4, "OK");
     assert_string_equal(xs_h_read(f->d5, 0, "/local/domain/6/name"), "six");
     xs_h_write(f->d5, 0, "/local/domain/6/name", "by my device model");
-    xs_h_expect_err(f->dom0, PV_XS_SET_TARGET, 0, "5\0" "9", 4, "ENOENT");
+    xs_h_expect_err(f->dom0, PV_XS_SET_TARGET, 0,
+                    "5\0"
+                    "9",
+                    4, "ENOENT");
     xs_h_expect_err(f->dom0, PV_XS_SET_TARGET, 0, "5", -1, "EINVAL");
 }
 
@@ -178,11 +191,30 @@ static void test_domain_requests(void **state)
     xs_h_expect(f->dom0, PV_XS_IS_DOMAIN_INTRODUCED, 0, "5", -1, "T");
     xs_h_expect(f->dom0, PV_XS_IS_DOMAIN_INTRODUCED, 0, "9", -1, "F");
     xs_h_expect(f->dom0, PV_XS_IS_DOMAIN_INTRODUCED, 0, "0", -1, "T");
-    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0, "9\0" "1", 4, "EINVAL");
-    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0, "0\0" "1\0" "1", 6, "EINVAL");
-    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0, "9\0" "1\0" "0", 6, "EINVAL");
-    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0, "x\0" "1\0" "1", 6, "EINVAL");
-    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0, "32752\0" "1\0" "1", 10, "EINVAL");
+    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0,
+                    "9\0"
+                    "1",
+                    4, "EINVAL");
+    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0,
+                    "0\0"
+                    "1\0"
+                    "1",
+                    6, "EINVAL");
+    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0,
+                    "9\0"
+                    "1\0"
+                    "0",
+                    6, "EINVAL");
+    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0,
+                    "x\0"
+                    "1\0"
+                    "1",
+                    6, "EINVAL");
+    xs_h_expect_err(f->dom0, PV_XS_INTRODUCE, 0,
+                    "32752\0"
+                    "1\0"
+                    "1",
+                    10, "EINVAL");
     xs_h_expect(f->dom0, PV_XS_RESUME, 0, "5", -1, "OK");
     xs_h_expect_err(f->dom0, PV_XS_RESUME, 0, "9", -1, "ENOENT");
     xs_h_expect_err(f->dom0, PV_XS_RELEASE, 0, "9", -1, "ENOENT");
@@ -202,12 +234,24 @@ static void test_as_domain(void **state)
     struct fixture *f = *state;
     struct xsd_conn *c = xs_h_conn(f->d, 0, true);
 
-    xs_h_expect_err(c, PV_XS_CONTROL, 0, "as-domain\0" "9", 12, "ENOENT");
-    xs_h_expect_err(c, PV_XS_CONTROL, 0, "as-domain\0" "x", 12, "EINVAL");
-    xs_h_expect(c, PV_XS_CONTROL, 0, "as-domain\0" "5", 12, "OK");
+    xs_h_expect_err(c, PV_XS_CONTROL, 0,
+                    "as-domain\0"
+                    "9",
+                    12, "ENOENT");
+    xs_h_expect_err(c, PV_XS_CONTROL, 0,
+                    "as-domain\0"
+                    "x",
+                    12, "EINVAL");
+    xs_h_expect(c, PV_XS_CONTROL, 0,
+                "as-domain\0"
+                "5",
+                12, "OK");
     assert_string_equal(xs_h_read(c, 0, "name"), "five");
     xs_h_expect_err(c, PV_XS_READ, 0, "/local/domain/6/name", -1, "EACCES");
-    xs_h_expect_err(c, PV_XS_CONTROL, 0, "as-domain\0" "0", 12, "EACCES"); /* one way */
+    xs_h_expect_err(c, PV_XS_CONTROL, 0,
+                    "as-domain\0"
+                    "0",
+                    12, "EACCES"); /* one way */
     xsd_conn_free(c);
 }
 
@@ -217,7 +261,10 @@ static void test_quota_entries(void **state)
     char path[64];
     int i;
 
-    xs_h_expect(f->dom0, PV_XS_CONTROL, 0, "quota\0entries\0" "20", 17, "OK");
+    xs_h_expect(f->dom0, PV_XS_CONTROL, 0,
+                "quota\0entries\0"
+                "20",
+                17, "OK");
     for (i = 0; i < 18; i++) { /* 5 already owns /local/domain/5 and its name */
         snprintf(path, sizeof(path), "n%d", i);
         xs_h_write(f->d5, 0, path, "");

@@ -107,8 +107,8 @@ static void test_oversized_length(void **state)
 static void test_unknown_types(void **state)
 {
     struct fixture *f = *state;
-    static const uint32_t types[] = {20, PV_XS_WATCH_EVENT, PV_XS_ERROR, 23, 24, 25, 26, 99,
-                                     PV_XS_INVALID, 0x7fffffff, 0xffffffff};
+    static const uint32_t types[] = {20, PV_XS_WATCH_EVENT, PV_XS_ERROR, 23,        24, 25, 26,
+                                     99, PV_XS_INVALID,     0x7fffffff,  0xffffffff};
     size_t i;
 
     for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -132,9 +132,21 @@ static void test_missing_terminators_and_garbage(void **state)
     xs_h_expect_err(f->c, PV_XS_WATCH, 0, "/\0tok", 5, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_UNWATCH, 0, "/", 2, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_WRITE, 0, "", 0, "EINVAL");
-    xs_h_expect_err(f->c, PV_XS_INTRODUCE, 0, "5\0" "1\0" "1", 5, "EINVAL");
-    xs_h_expect_err(f->c, PV_XS_INTRODUCE, 0, "5\0" "-1\0" "1", 7, "EINVAL");
-    xs_h_expect_err(f->c, PV_XS_INTRODUCE, 0, "5\0" "1\0" "99999999999", 15, "EINVAL");
+    xs_h_expect_err(f->c, PV_XS_INTRODUCE, 0,
+                    "5\0"
+                    "1\0"
+                    "1",
+                    5, "EINVAL");
+    xs_h_expect_err(f->c, PV_XS_INTRODUCE, 0,
+                    "5\0"
+                    "-1\0"
+                    "1",
+                    7, "EINVAL");
+    xs_h_expect_err(f->c, PV_XS_INTRODUCE, 0,
+                    "5\0"
+                    "1\0"
+                    "99999999999",
+                    15, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_RELEASE, 0, "5x", -1, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_RELEASE, 0, "", -1, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_IS_DOMAIN_INTRODUCED, 0, "1e3", -1, "EINVAL");
@@ -142,7 +154,10 @@ static void test_missing_terminators_and_garbage(void **state)
     xs_h_expect_err(f->c, PV_XS_CONTROL, 0, "", 0, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_CONTROL, 0, "no-such-command", -1, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_CONTROL, 0, "log\0maybe", 10, "EINVAL");
-    xs_h_expect_err(f->c, PV_XS_CONTROL, 0, "quota\0entries\0" "0", 16, "EINVAL");
+    xs_h_expect_err(f->c, PV_XS_CONTROL, 0,
+                    "quota\0entries\0"
+                    "0",
+                    16, "EINVAL");
     xs_h_expect(f->c, PV_XS_CONTROL, 0, "print\0hello from a test", 24, "OK");
     xs_h_expect(f->c, PV_XS_CONTROL, 0, "log\0on", 7, "OK");
     xs_h_expect(f->c, PV_XS_READ, 0, "/tool/xenstored", -1, "");
@@ -183,7 +198,8 @@ static void test_backpressure(void **state)
         if (!xsd_conn_in_space(f->c, &space))
             break; /* header taken, payload refused for now */
         assert_int_equal(xs_h_feed(f->c, buf + sizeof(struct pv_xsd_sockmsg),
-                                   n - sizeof(struct pv_xsd_sockmsg), 0), 0);
+                                   n - sizeof(struct pv_xsd_sockmsg), 0),
+                         0);
         sent++;
         assert_true(sent < 100000);
     }
@@ -214,8 +230,7 @@ static void test_random_garbage(void **state)
                 buf[i] = "/ab\0@-_x1"[buf[i] % 9];
         assert_int_equal(xs_h_feed(c, buf, sizeof(*h) + h->len, 0), 0);
         while (xs_h_recv(c, &r))
-            assert_true(r.type == h->type || r.type == PV_XS_ERROR ||
-                        r.type == PV_XS_WATCH_EVENT);
+            assert_true(r.type == h->type || r.type == PV_XS_ERROR || r.type == PV_XS_WATCH_EVENT);
         xsd_conn_free(c);
     }
 }

@@ -282,7 +282,11 @@ static void test_introduce_hooks(void **state)
     assert_int_equal(xsd_conn_domid(f->g->ring.conn), 9);
     guest_req(f->g, PV_XS_GET_DOMAIN_PATH, "9", 2, &h, body);
     assert_string_equal(body, "/local/domain/9");
-    guest_req(f->g, PV_XS_INTRODUCE, "5\0" "1\0" "1", 6, &h, body);
+    guest_req(f->g, PV_XS_INTRODUCE,
+              "5\0"
+              "1\0"
+              "1",
+              6, &h, body);
     assert_string_equal(body, "EACCES");
     xs_h_expect(dom0, PV_XS_RELEASE, 0, "9", -1, "OK");
     assert_null(f->g->ring.conn);

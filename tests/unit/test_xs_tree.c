@@ -224,7 +224,11 @@ static void test_directory_part(void **state)
     assert_string_not_equal(r.body, gen);
     xs_h_expect_err(f->c, PV_XS_DIRECTORY_PART, 0, "/big", -1, "EINVAL");
     xs_h_expect_err(f->c, PV_XS_DIRECTORY_PART, 0, "/big\0x", 7, "EINVAL");
-    xs_h_expect_err(f->c, PV_XS_DIRECTORY_PART, 0, "/big\0" "1\0" "2", 9, "EINVAL");
+    xs_h_expect_err(f->c, PV_XS_DIRECTORY_PART, 0,
+                    "/big\0"
+                    "1\0"
+                    "2",
+                    9, "EINVAL");
     xs_h_expect(f->c, PV_XS_RM, 0, "/big", -1, "OK");
 }
 

@@ -204,8 +204,14 @@ static void test_limits_in_transactions(void **state)
     xs_h_expect(f->a, PV_XS_MKDIR, 0, "/local/domain/5", -1, "OK");
     xs_h_expect(f->a, PV_XS_SET_PERMS, 0, "/local/domain/5\0b5", 19, "OK");
     d5 = xs_h_conn(f->d, 5, false);
-    xs_h_expect(f->a, PV_XS_CONTROL, 0, "quota\0entries\0" "5", 16, "OK");
-    xs_h_expect(f->a, PV_XS_CONTROL, 0, "quota\0transaction-nodes\0" "8", 26, "OK");
+    xs_h_expect(f->a, PV_XS_CONTROL, 0,
+                "quota\0entries\0"
+                "5",
+                16, "OK");
+    xs_h_expect(f->a, PV_XS_CONTROL, 0,
+                "quota\0transaction-nodes\0"
+                "8",
+                26, "OK");
     t = xs_h_txn_start(d5);
     for (i = 0; i < 4; i++) {
         snprintf(path, sizeof(path), "e%d", i);

@@ -60,7 +60,7 @@ static void test_which_changes_fire(void **state)
     xs_h_write(f->c, 0, "/a/b/c/d", "1"); /* below: fires with the changed path */
     assert_true(xs_h_event(f->w, "/a/b/c/d", "t"));
     xs_h_write(f->c, 0, "/a/bb", "1"); /* a sibling sharing a prefix: no */
-    xs_h_write(f->c, 0, "/a", "1");     /* the parent's value: no */
+    xs_h_write(f->c, 0, "/a", "1");    /* the parent's value: no */
     assert_int_equal(xs_h_drain_events(f->w), 0);
     xs_h_write(f->c, 0, "/a/b", "1"); /* the same value again still fires */
     assert_true(xs_h_event(f->w, "/a/b", "t"));
@@ -181,7 +181,10 @@ static void test_slow_reader(void **state)
     assert_true(xs_h_event(f->w, "/s/x", "t"));
     assert_int_equal(xs_h_drain_events(f->w), 0);
     /* A watcher that never reads: its events stop at the limit; everyone else is served. */
-    xs_h_expect(f->c, PV_XS_CONTROL, 0, "quota\0event-bytes\0" "2000", 23, "OK");
+    xs_h_expect(f->c, PV_XS_CONTROL, 0,
+                "quota\0event-bytes\0"
+                "2000",
+                23, "OK");
     for (i = 0; i < 500; i++) {
         snprintf(path, sizeof(path), "/s/n%d", i);
         xs_h_write(f->c, 0, path, "v");

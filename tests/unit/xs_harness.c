@@ -173,8 +173,8 @@ void xs_h_expect(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *pay
     assert_string_equal(r.body, want);
 }
 
-void xs_h_expect_err(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *payload,
-                     long len, const char *err)
+void xs_h_expect_err(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *payload, long len,
+                     const char *err)
 {
     struct xs_reply r;
 

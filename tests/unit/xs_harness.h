@@ -39,8 +39,8 @@ void xs_h_req(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *payloa
 /* Convenience: asserts the reply's type (the request's) and its payload as a string. */
 void xs_h_expect(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *payload, long len,
                  const char *want);
-void xs_h_expect_err(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *payload,
-                     long len, const char *err);
+void xs_h_expect_err(struct xsd_conn *c, uint32_t type, uint32_t tx, const char *payload, long len,
+                     const char *err);
 /* Common requests, asserting success. */
 void xs_h_write(struct xsd_conn *c, uint32_t tx, const char *path, const char *value);
 /* The value (a static buffer), or "!" and the error name. */

@@ -21,7 +21,7 @@ static int checks, failures;
         checks++;                                                                                  \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            printf("FAIL %s:%d: %s (errno %d %s)\n", __FILE__, __LINE__, #cond, errno,           \
+            printf("FAIL %s:%d: %s (errno %d %s)\n", __FILE__, __LINE__, #cond, errno,             \
                    strerror(errno));                                                               \
         }                                                                                          \
     } while (0)
@@ -69,7 +69,7 @@ static void test_basic(struct xs_handle *h)
     free(perms);
     CHECK(xs_rm(h, XBT_NULL, P("/a")));
     CHECK(xs_read(h, XBT_NULL, P("/a/b"), &n) == NULL && errno == ENOENT);
-    CHECK(xs_rm(h, XBT_NULL, P("/a")));                       /* absent, parent there */
+    CHECK(xs_rm(h, XBT_NULL, P("/a")));                         /* absent, parent there */
     CHECK(!xs_rm(h, XBT_NULL, P("/a/b/c")) && errno == ENOENT); /* parent absent too */
 }
 

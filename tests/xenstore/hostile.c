@@ -23,8 +23,16 @@ struct hdr {
     uint32_t type, req_id, tx_id, len;
 };
 
-enum { READ = 2, WATCH = 4, TXN_START = 6, WRITE = 11, RM = 13, EVENT = 15, ERROR = 16,
-       CONTROL = 0 };
+enum {
+    READ = 2,
+    WATCH = 4,
+    TXN_START = 6,
+    WRITE = 11,
+    RM = 13,
+    EVENT = 15,
+    ERROR = 16,
+    CONTROL = 0
+};
 
 static int checks, failures;
 
@@ -155,12 +163,12 @@ static void test_protocol_errors(int good)
     CHECK(request(fd, 99, 0, "/x", 3, ERROR, "ENOSYS"));
     CHECK(request(fd, 20, 0, "/x", 3, ERROR, "ENOSYS"));
     CHECK(request(fd, EVENT, 0, "/x\0t", 5, ERROR, "ENOSYS"));
-    CHECK(request(fd, READ, 0, "/tool", 5, ERROR, "EINVAL"));      /* no terminator */
-    CHECK(request(fd, READ, 12345, "/tool", 6, ERROR, "ENOENT"));  /* no such transaction */
-    CHECK(request(fd, WRITE, 0, "/a b\0x", 6, ERROR, "EINVAL"));   /* forbidden character */
-    CHECK(request(fd, WRITE, 0, "/a/\0x", 5, ERROR, "EINVAL"));    /* trailing slash */
-    CHECK(request(fd, WRITE, 0, "/a//b\0x", 7, ERROR, "EINVAL"));  /* doubled slash */
-    CHECK(request(fd, WRITE, 0, "/\xff\0x", 4, ERROR, "EINVAL"));  /* not ASCII */
+    CHECK(request(fd, READ, 0, "/tool", 5, ERROR, "EINVAL"));     /* no terminator */
+    CHECK(request(fd, READ, 12345, "/tool", 6, ERROR, "ENOENT")); /* no such transaction */
+    CHECK(request(fd, WRITE, 0, "/a b\0x", 6, ERROR, "EINVAL"));  /* forbidden character */
+    CHECK(request(fd, WRITE, 0, "/a/\0x", 5, ERROR, "EINVAL"));   /* trailing slash */
+    CHECK(request(fd, WRITE, 0, "/a//b\0x", 7, ERROR, "EINVAL")); /* doubled slash */
+    CHECK(request(fd, WRITE, 0, "/\xff\0x", 4, ERROR, "EINVAL")); /* not ASCII */
     CHECK(request(fd, READ, 0, "", 0, ERROR, "EINVAL"));
     CHECK(daemon_serves(good, "after-errors"));
     /* A length over the limit: the daemon hangs up. */

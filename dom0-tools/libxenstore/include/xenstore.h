@@ -34,8 +34,7 @@ void xs_daemon_close(struct xs_handle *h);
 void xs_daemon_destroy_postfork(struct xs_handle *h);
 
 /* Children of path (*num of them), in one allocation. */
-char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
-                    unsigned int *num);
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *num);
 /* Value of path with a NUL added; *len (may be NULL) excludes it. */
 void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len);
 bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data,
@@ -45,8 +44,8 @@ bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path);
 /* Removed from xenstore in Xen 4.9: always false. */
 bool xs_restrict(struct xs_handle *h, unsigned domid);
 
-struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t,
-                                          const char *path, unsigned int *num);
+struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
+                                          unsigned int *num);
 bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
                         struct xs_permissions *perms, unsigned int num_perms);
 

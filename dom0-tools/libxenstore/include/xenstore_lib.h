@@ -30,10 +30,7 @@ struct xs_permissions {
 
 #ifndef _XS_WIRE_H /* Xen's io/xs_wire.h defines the same */
 /* Indexes into the array xs_read_watch() returns. */
-enum xs_watch_type {
-    XS_WATCH_PATH = 0,
-    XS_WATCH_TOKEN
-};
+enum xs_watch_type { XS_WATCH_PATH = 0, XS_WATCH_TOKEN };
 #endif
 
 /* Where the daemon lives: $XENSTORED_RUNDIR (default /var/run/xenstored) and its socket

@@ -24,28 +24,29 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: xenstored [options]\n"
-            "  -s, --socket PATH       listen on PATH (default $XENSTORED_PATH, else\n"
-            "                          $XENSTORED_RUNDIR/socket, else /var/run/xenstored/socket)\n"
-            "  -N, --foreground        stay attached to the terminal, log to stderr\n"
-            "  -F, --pid-file FILE     write the process id to FILE\n"
-            "  -T, --trace             log every request and reply\n"
-            "  -E, --entry-nb N        nodes a domain may own (1000)\n"
-            "  -W, --watch-nb N        watches per domain connection (128)\n"
-            "  -t, --transaction N     open transactions per domain connection (10)\n"
-            "  -S, --entry-size N      bytes per node: value, child names, 8 per permission (2048)\n"
-            "  -A, --perm-nb N         permission entries per node (5)\n"
-            "  -M, --path-max N        path length below /local/domain/<id>/ (2048)\n"
-            "  -h, --help              this text\n"
-            "Quotas bind domains only; dom0's tools (every socket client) are exempt.\n");
+    fprintf(
+        out,
+        "usage: xenstored [options]\n"
+        "  -s, --socket PATH       listen on PATH (default $XENSTORED_PATH, else\n"
+        "                          $XENSTORED_RUNDIR/socket, else /var/run/xenstored/socket)\n"
+        "  -N, --foreground        stay attached to the terminal, log to stderr\n"
+        "  -F, --pid-file FILE     write the process id to FILE\n"
+        "  -T, --trace             log every request and reply\n"
+        "  -E, --entry-nb N        nodes a domain may own (1000)\n"
+        "  -W, --watch-nb N        watches per domain connection (128)\n"
+        "  -t, --transaction N     open transactions per domain connection (10)\n"
+        "  -S, --entry-size N      bytes per node: value, child names, 8 per permission (2048)\n"
+        "  -A, --perm-nb N         permission entries per node (5)\n"
+        "  -M, --path-max N        path length below /local/domain/<id>/ (2048)\n"
+        "  -h, --help              this text\n"
+        "Quotas bind domains only; dom0's tools (every socket client) are exempt.\n");
 }
 
 static const struct option options[] = {
-    {"socket", 1, NULL, 's'},     {"foreground", 0, NULL, 'N'}, {"no-fork", 0, NULL, 'N'},
-    {"pid-file", 1, NULL, 'F'},   {"trace", 0, NULL, 'T'},      {"entry-nb", 1, NULL, 'E'},
-    {"watch-nb", 1, NULL, 'W'},   {"transaction", 1, NULL, 't'}, {"entry-size", 1, NULL, 'S'},
-    {"perm-nb", 1, NULL, 'A'},    {"path-max", 1, NULL, 'M'},   {"help", 0, NULL, 'h'},
+    {"socket", 1, NULL, 's'},   {"foreground", 0, NULL, 'N'},  {"no-fork", 0, NULL, 'N'},
+    {"pid-file", 1, NULL, 'F'}, {"trace", 0, NULL, 'T'},       {"entry-nb", 1, NULL, 'E'},
+    {"watch-nb", 1, NULL, 'W'}, {"transaction", 1, NULL, 't'}, {"entry-size", 1, NULL, 'S'},
+    {"perm-nb", 1, NULL, 'A'},  {"path-max", 1, NULL, 'M'},    {"help", 0, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
@@ -87,18 +88,42 @@ static void parse_options(int argc, char **argv, struct config *cfg)
     xsd_quota_defaults(&cfg->quota);
     while ((opt = getopt_long(argc, argv, "s:NF:TE:W:t:S:A:M:h", options, NULL)) != -1) {
         switch (opt) {
-        case 's': cfg->socket = optarg; break;
-        case 'N': cfg->foreground = 1; break;
-        case 'F': cfg->pid_file = optarg; break;
-        case 'T': cfg->trace = 1; break;
-        case 'E': cfg->quota.entries = number("entry-nb", optarg); break;
-        case 'W': cfg->quota.watches = number("watch-nb", optarg); break;
-        case 't': cfg->quota.transactions = number("transaction", optarg); break;
-        case 'S': cfg->quota.node_size = number("entry-size", optarg); break;
-        case 'A': cfg->quota.perms = number("perm-nb", optarg); break;
-        case 'M': cfg->quota.path_len = number("path-max", optarg); break;
-        case 'h': usage(stdout); exit(0);
-        default: usage(stderr); exit(2);
+        case 's':
+            cfg->socket = optarg;
+            break;
+        case 'N':
+            cfg->foreground = 1;
+            break;
+        case 'F':
+            cfg->pid_file = optarg;
+            break;
+        case 'T':
+            cfg->trace = 1;
+            break;
+        case 'E':
+            cfg->quota.entries = number("entry-nb", optarg);
+            break;
+        case 'W':
+            cfg->quota.watches = number("watch-nb", optarg);
+            break;
+        case 't':
+            cfg->quota.transactions = number("transaction", optarg);
+            break;
+        case 'S':
+            cfg->quota.node_size = number("entry-size", optarg);
+            break;
+        case 'A':
+            cfg->quota.perms = number("perm-nb", optarg);
+            break;
+        case 'M':
+            cfg->quota.path_len = number("path-max", optarg);
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            exit(2);
         }
     }
     if (optind != argc) {
