@@ -282,7 +282,8 @@ static void check_periodic(void)
     gk_events_mask();
     ticks = timer_hits - before;
     GK_EXPECT_EQ(vcpu_op(PV_VCPUOP_stop_periodic_timer, 0, NULL), 0);
-    GK_EXPECT(ticks >= 12 && ticks <= 21); /* no catching up on ticks lost to a host stall */
+    /* ~20 expected; a loaded host (TCG) loses some, and lost ticks are never caught up. */
+    GK_EXPECT(ticks >= 6 && ticks <= 21);
     before = timer_hits;
     gk_events_unmask();
     for (end = now() + 30 * MS; now() < end;)
