@@ -418,6 +418,8 @@ int hv_exit_prepare(struct cpu_regs *r)
 
     if (!regs_from_guest(r))
         return 0; /* an interrupt that arrived while the hypervisor idled */
+    if ((r->rflags & (1UL << 17)) && pc->current) /* vm86 (see regs_from_guest): never resumed */
+        domain_crash(pc->current->domain, "entered virtual-8086 mode");
     if (fast_return(pc, r))
         return 1; /* the SYSCALL frame is untouched: SYSRET returns to it */
     for (;;) {

@@ -14,10 +14,12 @@ struct cpu_regs {
 
 #define ENTRY_SYSCALL 0x100 /* entry_vector of a frame built by the SYSCALL entry */
 
-/* Did the frame interrupt ring 3 (a guest) rather than the hypervisor? */
+/* Did the frame interrupt a guest rather than the hypervisor? Guests run in ring 3; one that
+ * reached virtual-8086 mode (QEMU's TCG lets a 32-bit IRET from ring 3 set EFLAGS.VM) shows a
+ * real-mode CS with RPL 0, so RFLAGS.VM counts too. */
 static inline bool regs_from_guest(const struct cpu_regs *r)
 {
-    return (r->cs & 3) == 3;
+    return (r->cs & 3) == 3 || (r->rflags & (1UL << 17));
 }
 
 #endif

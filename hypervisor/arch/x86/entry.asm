@@ -109,6 +109,8 @@ section .text
 exception_common:
     test byte [rsp + 16], 3             ; saved CS: from ring 3?
     jnz .from_guest
+    test byte [rsp + 26], 2             ; saved RFLAGS.VM: a guest that slipped into vm86 mode
+    jnz .from_guest
     ; A fault on the final iretq (a bad guest frame) arrives in ring 0 with the guest's GS loaded.
     push rax
     lea rax, [rel exit_iret_insn]

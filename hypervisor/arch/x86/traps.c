@@ -164,7 +164,10 @@ void hv_trap(struct cpu_regs *r)
         return;
     }
     if (regs_from_guest(r) && v) {
-        guest_exception(v, r);
+        if (r->rflags & X86_EFLAGS_VM)
+            domain_crash(v->domain, "entered virtual-8086 mode"); /* no 64-bit PV state */
+        else
+            guest_exception(v, r);
         return;
     }
     if (!v && bench_trap(r))
