@@ -1,0 +1,491 @@
+/* tests/fuzz/host: host stand-ins for the hypervisor core that the hypercall layer calls into
+ * (scheduler, timers, time, console, the hypervisor's own mappings, the M2P, the hardware) for
+ * fuzz_hypercall, next to tests/unit/mm_fake.c for the page-table hooks. Guest memory is read the
+ * way the hypervisor reads it: through the calling vCPU's page tables (in mm_fake's memory), with
+ * the guest's permissions. The per-CPU area is a real one, reached through %gs as in the
+ * hypervisor (arch_prctl sets the host thread's GS base). The few privileged instructions the
+ * hypercall code executes itself (cr3 reads and reloads, invlpg, MSR accesses, lldt, %gs loads)
+ * trap to a SIGSEGV handler that performs them on the fake machine and steps over them. */
+#define _GNU_SOURCE /* the register names of ucontext_t */
+#include <asm/prctl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/ucontext.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bounce.h"
+#include "conring.h"
+#include "console.h"
+#include "core_fake.h"
+#include "cpuid.h"
+#include "domain.h"
+#include "errno.h"
+#include "evtchn.h"
+#include "fpu.h"
+#include "guest_access.h"
+#include "hw_access.h"
+#include "ipi.h"
+#include "lib.h"
+#include "mm.h"
+#include "mm_fake.h"
+#include "paging.h"
+#include "percpu.h"
+#include "sched.h"
+#include "sched_op.h"
+#include "time.h"
+#include "timer.h"
+#include "x86/desc.h"
+
+struct core_fake cf;
+static struct percpu pc;
+static uint8_t stack[16384] __attribute__((aligned(16)));
+
+/* ---- the per-CPU area and the privileged-instruction trap ---- */
+
+/* glibc's gregs index of x86 register n (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8-r15). */
+static const int gregs_of[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                                 REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                                 REG_R12, REG_R13, REG_R14, REG_R15};
+static struct sigaction previous;
+
+static void set_gs_base(uint64_t base)
+{
+    if (syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)base))
+        abort();
+}
+
+/* Length of a ModRM memory operand's bytes after the ModRM byte. */
+static unsigned modrm_tail(const uint8_t *m)
+{
+    unsigned mod = m[0] >> 6, rm = m[0] & 7, n = 0;
+
+    if (mod == 3)
+        return 0;
+    if (rm == 4)
+        n += 1 + (mod == 0 && (m[1] & 7) == 5 ? 4 : 0);
+    else if (mod == 0 && rm == 5)
+        n += 4;
+    return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+/* Perform the privileged instruction at p on the fake machine: its length, or 0 if it is not
+ * one the hypercall code uses. */
+static unsigned emulate(const uint8_t *p, greg_t *g)
+{
+    unsigned rex = (p[0] & 0xf0) == 0x40 ? p[0] : 0, at = rex ? 1 : 0;
+    const uint8_t *o = p + at;
+    unsigned rm = (o[2] & 7) | (rex & 1 ? 8 : 0);
+
+    if (o[0] == 0x0f && o[1] == 0x20 && ((o[2] >> 3) & 7) == 3) { /* mov %cr3, %reg */
+        g[gregs_of[rm]] = (greg_t)(cf.cr3_of ? cf.cr3_of() : 0);
+        return at + 3;
+    }
+    if (o[0] == 0x0f && (o[1] == 0x22 || o[1] == 0x20)) { /* other control registers */
+        cf.counters.cr_writes++;
+        return at + 3;
+    }
+    if (o[0] == 0x0f && o[1] == 0x01 && ((o[2] >> 3) & 7) == 7) { /* invlpg */
+        cf.counters.invlpgs++;
+        return at + 3 + modrm_tail(o + 2);
+    }
+    if (o[0] == 0x0f && (o[1] == 0x30 || o[1] == 0x32)) { /* wrmsr, rdmsr (reads as 0) */
+        if (o[1] == 0x32)
+            g[REG_RAX] = g[REG_RDX] = 0;
+        else if ((uint32_t)g[REG_RCX] == 0xc0000101) /* MSR_GS_BASE: after a %gs load */
+            set_gs_base((uint64_t)(uint32_t)g[REG_RAX] | (uint64_t)g[REG_RDX] << 32);
+        cf.counters.msr_accesses++;
+        return at + 2;
+    }
+    if (o[0] == 0x0f && o[1] == 0x00 && ((o[2] >> 3) & 7) == 2) /* lldt */
+        return at + 3 + modrm_tail(o + 2);
+    if (o[0] == 0x8e) /* mov to a segment register */
+        return at + 2 + modrm_tail(o + 1);
+    return 0;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    greg_t *g = uc->uc_mcontext.gregs;
+    unsigned len = si->si_code == SI_KERNEL ? emulate((const uint8_t *)g[REG_RIP], g) : 0;
+
+    if (len) {
+        g[REG_RIP] += len;
+        return;
+    }
+    /* A real fault: whoever handled it before us reports it. */
+    if (previous.sa_flags & SA_SIGINFO)
+        previous.sa_sigaction(sig, si, ctx);
+    else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN)
+        previous.sa_handler(sig);
+    signal(sig, SIG_DFL);
+}
+
+void cf_init(void)
+{
+    static bool done;
+    struct sigaction sa;
+
+    if (done)
+        return;
+    done = true;
+    pc.self = &pc;
+    pc.stack_top = (uint64_t)(uintptr_t)(stack + sizeof(stack));
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, &previous);
+}
+
+void cf_reset(void)
+{
+    set_gs_base((uint64_t)(uintptr_t)&pc);
+    memset(&cf.counters, 0, sizeof(cf.counters));
+    cf.now = 1000000000;
+    cf.console_len = 0;
+    memset(&pc.current, 0, sizeof(pc) - offsetof(struct percpu, current));
+    memset(percpu_guest_regs(), 0, sizeof(struct cpu_regs));
+}
+
+/* ---- guest memory: through the current vCPU's page tables, with its permissions ---- */
+
+static uint8_t *translate(uint64_t gva, bool write)
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t l4 = v ? (v->kernel_mode ? v->kernel_l4_mfn : v->user_l4_mfn) : 0, upper, *e, pte;
+    uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0);
+
+    if (!l4 || !(e = mm_walk_l1e(l4, gva, NULL, &upper)))
+        return NULL;
+    pte = *e;
+    if ((pte & need) != need || (upper & need) != need)
+        return NULL;
+    if (((pte & PTE_ADDR) >> PAGE_SHIFT) >= MMF_FRAMES)
+        return NULL;
+    return (uint8_t *)mm_frame_ptr((pte & PTE_ADDR) >> PAGE_SHIFT) + (gva & (PAGE_SIZE - 1));
+}
+
+static int copy(uint64_t gva, void *buf, size_t len, bool write)
+{
+    uint8_t *b = buf;
+
+    if (gva + len < gva)
+        return -PV_EFAULT;
+    while (len) {
+        size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+        uint8_t *p = translate(gva, write);
+
+        if (!p)
+            return -PV_EFAULT;
+        if (write)
+            memcpy(p, b, chunk);
+        else
+            memcpy(b, p, chunk);
+        gva += chunk;
+        b += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int guest_copy_from(void *dst, uint64_t gva, size_t len)
+{
+    return copy(gva, dst, len, false);
+}
+
+int guest_copy_to(uint64_t gva, const void *src, size_t len)
+{
+    return copy(gva, (void *)src, len, true);
+}
+
+/* ---- domains ---- */
+
+struct domain *domain_by_id(unsigned domid)
+{
+    return domid < CF_MAX_DOMAINS ? cf.domains[domid] : NULL;
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+    if (d->state != DOM_RUNNING)
+        return;
+    d->shutdown_reason = d->shutdown_code_set ? d->shutdown_code : reason;
+    d->state = d->shutdown_reason == PV_SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
+    cf.counters.shutdowns++;
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    (void)why;
+    domain_shutdown(d, PV_SHUTDOWN_crash);
+}
+
+/* ---- the scheduler and timers ---- */
+
+void sched_block(struct vcpu *v)
+{
+    v->run_state = VCPU_BLOCKED;
+    cf.counters.sleeps++;
+}
+
+void sched_sleep(struct vcpu *v)
+{
+    sched_block(v);
+}
+
+void sched_wake(struct vcpu *v)
+{
+    if (v->run_state == VCPU_BLOCKED)
+        v->run_state = VCPU_RUNNABLE;
+    cf.counters.wakes++;
+}
+
+void sched_kick(struct vcpu *v)
+{
+    (void)v;
+}
+
+void sched_vcpu_up(struct vcpu *v)
+{
+    v->run_state = VCPU_RUNNABLE;
+}
+
+void sched_vcpu_down(struct vcpu *v)
+{
+    v->run_state = VCPU_DOWN;
+}
+
+void timer_init(struct timer *t, timer_fn *fn, void *data)
+{
+    memset(t, 0, sizeof(*t));
+    t->fn = fn;
+    t->data = data;
+}
+
+void timer_set(struct timer *t, uint64_t deadline)
+{
+    if (t->killed)
+        fail_msg("timer armed after timer_kill");
+    t->deadline = deadline;
+    t->queued = true;
+}
+
+void timer_stop(struct timer *t)
+{
+    t->queued = false;
+}
+
+void timer_kill(struct timer *t)
+{
+    t->queued = false;
+    t->killed = true;
+}
+
+/* ---- time ---- */
+
+uint64_t time_now_ns(void)
+{
+    return cf.now;
+}
+
+void time_publish(struct vcpu *v)
+{
+    (void)v;
+}
+
+uint64_t time_tsc_khz(void)
+{
+    return cf.preempt ? 0 : 1ULL << 40; /* 0: every preemption check asks to yield */
+}
+
+void time_tsc_params(uint32_t *tsc_khz, uint32_t *mul_frac, int8_t *shift)
+{
+    *tsc_khz = 2500000;
+    *mul_frac = 0xcccccccc;
+    *shift = -1;
+}
+
+/* ---- console ---- */
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(cf.console + cf.console_len, sizeof(cf.console) - cf.console_len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        cf.console_len = MIN(cf.console_len + (size_t)n, sizeof(cf.console) - 1);
+}
+
+void conring_guest_write(struct domain *d, const char *buf, size_t len)
+{
+    char sink = 0;
+
+    (void)d;
+    for (size_t i = 0; i < len; i++) /* every byte it was given must be readable (ASan) */
+        sink ^= buf[i];
+    cf.counters.console_bytes += len + (sink & 0);
+}
+
+size_t lib_strlcpy(char *dst, const char *src, size_t n)
+{
+    size_t len = strlen(src);
+
+    if (n) {
+        size_t c = len < n - 1 ? len : n - 1;
+
+        memcpy(dst, src, c);
+        dst[c] = 0;
+    }
+    return len;
+}
+
+/* ---- memory the hypervisor maps for itself ---- */
+
+static uint64_t hv_ptes[1 << 12];
+static uint64_t m2p[MMF_FRAMES];
+
+uint64_t *paging_hv_pte(uint64_t va)
+{
+    return &hv_ptes[(va >> PAGE_SHIFT) % (sizeof(hv_ptes) / sizeof(hv_ptes[0]))];
+}
+
+void paging_map_hv(uint64_t va, uint64_t mfn, uint64_t flags)
+{
+    *paging_hv_pte(va) = (mfn << PAGE_SHIFT) | flags;
+}
+
+uint64_t paging_zero_page(void)
+{
+    return MMF_HV_FRAME;
+}
+
+void m2p_set(uint64_t mfn, uint64_t pfn)
+{
+    if (mfn >= MMF_FRAMES)
+        fail_msg("m2p_set(%#lx): beyond the machine", mfn);
+    m2p[mfn] = pfn;
+}
+
+uint64_t m2p_chunk_mfn(uint64_t i)
+{
+    return 0x100000 + i;
+}
+
+uint64_t m2p_nr_entries(void)
+{
+    return MMF_FRAMES;
+}
+
+void ipi_flush_domain(uint16_t domid)
+{
+    (void)domid;
+    cf.counters.flushes++;
+}
+
+void *evtchn_page_alloc(void)
+{
+    void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+
+    if (p) {
+        memset(p, 0, PAGE_SIZE);
+        cf.evtchn_pages++;
+    }
+    return p;
+}
+
+void evtchn_page_free(void *page)
+{
+    if (!cf.evtchn_pages--)
+        fail_msg("evtchn_page_free of a page never allocated");
+    free(page);
+}
+
+/* ---- the vCPU's hardware state ---- */
+
+void fpu_init_vcpu(struct vcpu *v)
+{
+    memset(v->fpu_state, 0, sizeof(v->fpu_state));
+}
+
+void vcpu_fpu_taskswitch(struct vcpu *v, bool set)
+{
+    v->guest_ts = set;
+}
+
+void vcpu_toggle_mode(struct vcpu *v)
+{
+    v->kernel_mode = !v->kernel_mode;
+}
+
+void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
+{
+    (void)v;
+    (void)r;
+}
+
+uint64_t gdt_read(uint16_t sel)
+{
+    return sel == 0xe02b ? 0x00cff3000000ffffULL : 0;
+}
+
+void hw_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    (void)sub;
+    memset(out, 0, 4 * sizeof(uint32_t));
+    if (leaf == 0) {
+        out[0] = 0xd;
+        out[1] = 0x756e6547, out[2] = 0x6c65746e, out[3] = 0x49656e69;
+    } else if (leaf == 1) {
+        out[0] = 0x00050657, out[2] = 0x7ffefbff, out[3] = 0xbfebfbff;
+    }
+}
+
+uint64_t hw_rdmsr(uint32_t msr)
+{
+    return msr == 0xc0000080 ? 0xd01 : 0;
+}
+
+void hw_wrmsr(uint32_t msr, uint64_t val)
+{
+    (void)msr;
+    (void)val;
+    cf.counters.msr_accesses++;
+}
+
+uint64_t hw_rdtsc(void)
+{
+    return cf.now * 5 / 2;
+}
+
+uint64_t hw_read_cr0(void)
+{
+    return 0x80050033;
+}
+
+static uint64_t cr4 = 0x6f0;
+
+uint64_t hw_read_cr4(void)
+{
+    return cr4;
+}
+
+void hw_write_cr4(uint64_t val)
+{
+    cr4 = val;
+}
+
+void hw_write_dr(unsigned reg, uint64_t val)
+{
+    (void)reg;
+    (void)val;
+}

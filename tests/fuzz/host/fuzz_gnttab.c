@@ -1,0 +1,169 @@
+/* tests/fuzz/host: grant tables (hypervisor/common/grant_*.c, the decoder
+ * hypervisor/hypercalls/grant_table.c, the grant entries of hypervisor/mm/grant_pte.c) driven by
+ * a program of operations from three domains (tests/unit/gnttab_fake.c and mm_fake.c): granters
+ * writing and revoking entries at any moment, grant_table_op batches with arbitrary bytes, the
+ * PV MMU rewriting the L1 tables that hold grant mappings, preempted batches, and domains reaped
+ * while others map their frames. When all three are reaped, every frame must be back: free or
+ * the hypervisor's, with no reference left. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "errno.h"
+#include "fuzz_input.h"
+#include "gnttab.h"
+#include "gnttab_fake.h"
+#include "grant_table.h"
+#include "hypercall_table.h"
+#include "mm.h"
+
+#define MAX_OPS 128
+#define DATA 6 /* data frames per domain */
+
+static struct domain *const doms[] = {&dom_a, &dom_b, &dom_p};
+static uint64_t data_mfn[3][DATA], l1_mfn[3];
+static bool reaped[3];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    setenv("CMOCKA_TEST_ABORT", "1", 1);
+    return 0;
+}
+
+/* A frame for a grant entry or a copy: a domain's data, its L1, or frames that are nobody's. */
+static uint64_t frame(uint8_t sel)
+{
+    if (sel < 216)
+        return data_mfn[sel % 3][(sel / 3) % DATA];
+    switch (sel % 5) {
+    case 0:
+        return l1_mfn[sel % 3];
+    case 1:
+        return MMF_HV_FRAME;
+    case 2:
+        return mmf_free_frame();
+    case 3:
+        return MMF_BEYOND;
+    default:
+        return doms[sel % 3]->gnttab ? doms[sel % 3]->gnttab->shared[0] : 0;
+    }
+}
+
+static uint16_t domid(uint8_t sel)
+{
+    static const uint16_t ids[] = {1, 2, 3, PV_DOMID_SELF, 0x7ff2, 4, 0};
+
+    return ids[sel % (sizeof(ids) / sizeof(ids[0]))];
+}
+
+/* The granter's own store to an entry of its table (as guests do: domid and frame, then the
+ * flags; or just new flags, which is how access is ended). */
+static void grant(struct fzin *in, unsigned d)
+{
+    struct gnttab *gt = doms[d]->gnttab;
+    uint32_t ref = fzin_u16(in);
+    uint8_t how = fzin_u8(in);
+    uint16_t flags = how & 0x80 ? fzin_u16(in) : (uint16_t)(PV_GTF_permit_access | (how & 4));
+    struct pv_grant_entry_v1 *e;
+
+    if (!gt || gt->dead || ref >= gt->nr_frames * 512)
+        return;
+    e = gnttab_entry(gt, ref);
+    if (how & 0x40) {
+        __atomic_store_n(&e->flags, flags & ~(PV_GTF_reading | PV_GTF_writing), __ATOMIC_SEQ_CST);
+        return;
+    }
+    gtf_grant(doms[d], ref, domid(fzin_u8(in)), frame(fzin_u8(in)), flags);
+}
+
+/* grant_table_op from domain d: count ops of arbitrary bytes somewhere in guest memory. */
+static void hypercall(struct fzin *in, unsigned d)
+{
+    uint64_t cmd = fzin_u8(in) % 14, count = fzin_u8(in), off = fzin_u16(in) % GTF_GVA_SIZE;
+    uint64_t arg[5];
+    uint8_t bytes[256];
+    size_t got = fzin_take(in, bytes, fzin_u8(in) % sizeof(bytes));
+
+    if (count & 0x80)
+        count = fzin_num(in);
+    if (off + got > GTF_GVA_SIZE)
+        off = GTF_GVA_SIZE - got;
+    memcpy(gtf_guest + off, bytes, got);
+    arg[0] = cmd | (fzin_u8(in) == 0xff ? fzin_u32(in) : 0);
+    arg[1] = GTF_GVA + off;
+    arg[2] = count;
+    arg[3] = arg[4] = 0;
+    gtf.preempt_after = fzin_u8(in) < 0xf0 ? -1 : fzin_u8(in) % 4;
+    hc_grant_table_op(doms[d]->vcpu[0], arg);
+}
+
+/* The PV MMU on the L1 that holds the host mappings (grant entries must not change this way). */
+static void mmu(struct fzin *in, unsigned d)
+{
+    uint64_t val = mmf_pte(frame(fzin_u8(in)), fzin_u16(in) & 0xfff);
+
+    if (fzin_u8(in) & 1)
+        val |= PTE_GNTTAB;
+    mm_mod_entry(doms[d], mmf_maddr(l1_mfn[d], fzin_u16(in) % 512), val, false);
+}
+
+static void one_op(struct fzin *in)
+{
+    uint8_t op = fzin_u8(in);
+    unsigned d = (op >> 4) % 3;
+
+    if (reaped[d])
+        return;
+    switch (op % 8) {
+    case 0 ... 2:
+        grant(in, d);
+        break;
+    case 3 ... 5:
+        hypercall(in, d);
+        break;
+    case 6:
+        mmu(in, d);
+        break;
+    default:
+        if (fzin_u8(in) > 0xf0) { /* reaped, while the others may still map its frames */
+            gtf_reap(doms[d]);
+            reaped[d] = true;
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fzin in = {data, size};
+
+    gtf_reset();
+    for (unsigned d = 0; d < 3; d++) {
+        l1_mfn[d] = gtf_tables(doms[d]);
+        for (unsigned i = 0; i < DATA; i++)
+            data_mfn[d][i] = mmf_frame(doms[d]);
+        reaped[d] = false;
+    }
+    for (unsigned n = 0; n < MAX_OPS && in.n; n++)
+        one_op(&in);
+    for (unsigned d = 0; d < 3; d++)
+        if (!reaped[d])
+            gtf_reap(doms[d]);
+    for (uint64_t mfn = MMF_FIRST_RAM; mfn < MMF_FRAMES; mfn++) {
+        const struct page_info *pi = frame_info(mfn);
+
+        if (pi->owner != DOMID_FREE && pi->owner != DOMID_HV)
+            fail_msg("frame %#lx still owned by d%u (count %u type_info %#x) after every domain "
+                     "was reaped", mfn, pi->owner, pi->count, pi->type_info);
+        if (pi->owner == DOMID_FREE && (pi->count || (pi->type_info & PGT_count_mask)))
+            fail_msg("free frame %#lx still counted (%u, %#x)", mfn, pi->count, pi->type_info);
+    }
+    /* The tables' own pages too (the hypervisor's, freed with the last pin of a dead table). */
+    assert_int_equal(frame_free_count(), MMF_FRAMES - MMF_FIRST_RAM);
+    return 0;
+}
