@@ -18,7 +18,6 @@ include hypervisor/hypervisor.mk
 -include tests/unit/unit.mk
 -include tests/boot/boot.mk
 -include bench/bench.mk
--include tests/fuzz/fuzz.mk
 -include dom0-tools/dom0-tools.mk
 
 .PHONY: all deps run check bench iso clean
