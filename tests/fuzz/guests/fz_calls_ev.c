@@ -234,17 +234,33 @@ static uint64_t initialise_arg(void)
 
 /* VCPUOP_register_vcpu_info: for vCPU 0 only forms that must be refused (a moved vcpu_info
  * would take the kit's event mask away from it); any form for the others. */
+/* Arguments the hypervisor keeps using after the call (a registered vcpu_info, a runstate
+ * area): built in place, never corrupted, never naming memory the fuzzer lives in. */
+static uint64_t exact(const void *tmpl, size_t len)
+{
+    void *p = fz_alloc(len);
+
+    if (!p)
+        return FZ_SLOT(FZ_HOLE_FIRST);
+    memcpy(p, tmpl, len);
+    return (uint64_t)(uintptr_t)p;
+}
+
+/* VCPUOP_register_vcpu_info: for vCPU 0 only forms that must be refused (a moved vcpu_info
+ * would take the kit's event mask away from it); for the others a frame the fuzzer does not
+ * live in, written at once and at every time update from then on. */
 static uint64_t vcpu_info_arg(uint32_t vcpu)
 {
-    struct pv_vcpu_register_vcpu_info r = {.mfn = fz_mfn(), .offset = (uint32_t)fz_below(4096)};
+    struct pv_vcpu_register_vcpu_info r = {.mfn = fz_mfn_dest(),
+                                           .offset = (uint32_t)fz_below(4096)};
 
-    if (vcpu == 0 && !fz_take_risk()) {
+    if (vcpu == 0) {
         if (fz_chance(512))
             r.offset = 4096 - (uint32_t)fz_below(63) - 1; /* crosses the page */
         else
             r.mfn = fz.max_mfn + 1 + fz_below(16);
     }
-    return fz_struct(&r, sizeof(r));
+    return exact(&r, sizeof(r));
 }
 
 static uint64_t vcpu_arg(uint64_t cmd, uint32_t vcpu)
@@ -260,7 +276,7 @@ static uint64_t vcpu_arg(uint64_t cmd, uint32_t vcpu)
         fz_dirty |= FZ_DIRTY_RUNSTATE;
         if (addr >= GK_VIRT_BASE && (addr < fz.victim_va || addr >= fz.victim_va + 4096))
             addr = fz.victim_va; /* it is written at every switch: only the victim page */
-        return fz_struct(&addr, 8);
+        return exact(&addr, 8);
     }
     case PV_VCPUOP_set_periodic_timer: {
         uint64_t period = fz_chance(512) ? fz_range(MS, 50 * MS) : fz_num();

@@ -204,9 +204,10 @@ static void restore(unsigned dirty)
     }
     if (dirty & FZ_DIRTY_STACK)
         gk_user_init();
-    if (dirty & FZ_DIRTY_RUNSTATE)
-        gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_register_runstate_memory_area, 0, &none, 0,
-                     0);
+    if (dirty & FZ_DIRTY_RUNSTATE) /* both vCPUs: areas are written at every switch */
+        for (int v = 0; v < 2; v++)
+            gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_register_runstate_memory_area, v, &none,
+                         0, 0);
     if (dirty & FZ_DIRTY_LDT) {
         struct pv_mmuext_op op = {.cmd = PV_MMUEXT_SET_LDT};
 

@@ -4,7 +4,10 @@
 
 struct fz_world fz;
 
-static uint8_t victim[4096] __attribute__((aligned(4096)));
+/* The page of the image the hypervisor may write into (OUT buffers, a runstate area): the second
+ * of four, so that a buffer that runs past its end (a frame list of 33 entries, a 1 KiB string)
+ * lands in the padding and not in the fuzzer's own data. */
+static uint8_t victim[4 * 4096] __attribute__((aligned(4096)));
 static uint8_t *arena_next, *arena_end;
 
 /* The machine frame of table `level` (3: L3 ... 1: L1) on the way to va, walking the kernel
@@ -78,7 +81,7 @@ void fz_world_init(void)
     fz.image_mfn_first = gk_pfn_to_mfn(0);
     fz.image_mfn_last = gk_pfn_to_mfn(first ? first - 1 : 0);
     fz.shared_info_mfn = gk_start_info->shared_info >> 12;
-    fz.victim_va = (uint64_t)(uintptr_t)victim;
+    fz.victim_va = (uint64_t)(uintptr_t)victim + 4096;
     scratch_init();
 }
 
