@@ -523,13 +523,14 @@ long hc_vcpu_op(struct vcpu *cur, const uint64_t arg[5])
  * negative or "wrapped" time (over 2^50 ns ahead) fires in 100 ms instead. Returns 0. */
 long hc_set_timer_op(struct vcpu *v, const uint64_t arg[5])
 {
-    int64_t timeout = (int64_t)arg[0], now = (int64_t)time_now_ns(), offset = timeout - now;
+    uint64_t timeout = arg[0], now = time_now_ns();
+    int64_t offset = (int64_t)(timeout - now); /* unsigned: a timeout near INT64_MIN must not overflow */
 
     if (!timeout)
         timer_stop(&v->singleshot_timer);
-    else if (timeout < 0 || (offset > 0 && (uint64_t)offset >= HUGE_TIMEOUT_NS))
-        timer_set(&v->singleshot_timer, (uint64_t)now + HUGE_TIMEOUT_FIRE_NS);
+    else if ((int64_t)timeout < 0 || (offset > 0 && (uint64_t)offset >= HUGE_TIMEOUT_NS))
+        timer_set(&v->singleshot_timer, now + HUGE_TIMEOUT_FIRE_NS);
     else
-        timer_set(&v->singleshot_timer, (uint64_t)timeout);
+        timer_set(&v->singleshot_timer, timeout);
     return 0;
 }
