@@ -74,12 +74,20 @@ static uint16_t granter(void)
     }
 }
 
+/* Where a host mapping goes: the grant slots, the playground, or addresses that must be
+ * refused (non-canonical, the hypervisor's, nothing mapped). Never another page of the
+ * fuzzer's: the grant entry would replace it, and only an unmap with its handle undoes that. */
 static uint64_t host_addr(uint32_t flags)
 {
     uint64_t va = FZ_SLOT(FZ_GNT_FIRST + fz_below(FZ_NR_GNT));
 
+    if (fz_chance(64))
+        va = FZ_SLOT(FZ_PLAY_FIRST + fz_below(FZ_NR_PLAY));
     if (fz_chance(128))
-        return fz_va();
+        return (uint64_t[]){0x0000800000000000ULL + fz_below(1ULL << 40),
+                            PV_HYPERVISOR_VIRT_START + (fz_below(1ULL << 32) << 12),
+                            FZ_SCRATCH + (1ULL << 30) + (fz_below(512) << 12),
+                            fz_below(1ULL << 32) << 12}[fz_below(4)];
     if (flags & PV_GNTMAP_contains_pte)
         return (fz.scratch_l1 << 12) + gk_pt_index(va, 1) * 8;
     return va;
