@@ -19,6 +19,7 @@ include hypervisor/hypervisor.mk
 -include tests/boot/boot.mk
 -include bench/bench.mk
 -include dom0-tools/dom0-tools.mk
+-include tests/fuzz/fuzz.mk
 
 .PHONY: all deps run check bench iso clean
 all: $(ALL)
