@@ -13,6 +13,7 @@ after the one it last reported. The campaign fails on:
   - a hang: hvboot timing out while the watchdog has not reported;
   - a watchdog miss: its TEST line FAIL (late ticks, lost events, canary changed, a read-only
     grant marked writing);
+  - a fuzzer that damaged itself (its call count stops growing: it no longer fuzzes);
   - resources: a fuzzing domain not destroyed, or the hypervisor's frame count not back to its
     baseline once every domain has ended ("(hv) frames: LEAK", or no "all returned" line).
 It prints the figures: hypercalls executed per second, distinct (hypercall, sub-op, result)
@@ -147,12 +148,21 @@ class Campaign:
 
     def check_domain(self, dom, job, text, rc, log_path):
         seed, start, end = job
-        tag = r"\(d%d\) " % dom
+        # Random bytes the fuzzer wrote through console_io may precede a report on its line.
+        tag = r"\(d%d\) [^\n]*?" % dom
         self.domains += 1
         for line in re.findall(tag + r"FZCOV (.*)", text):
             self.combos.update(int(k, 16) for k in line.split())
         for line in re.findall(tag + r"FZI (.*)", text):
             self.insn_combos.update(int(k, 16) for k in line.split())
+        progress = [(int(i), int(c)) for i, c in
+                    re.findall(tag + r"FZP seed=\d+ iter=(\d+) calls=(\d+)", text)]
+        for (i0, c0), (i1, c1) in zip(progress, progress[1:]):
+            if c1 <= c0:
+                self.fail("the fuzzer of seed %d damaged itself between iterations %d and %d "
+                          "(its call count went from %d to %d; %s)" % (seed, i0, i1, c0, c1,
+                                                                      log_path))
+                break
         done = re.search(tag + r"FZE seed=\d+ start=\d+ end=(\d+) ns=(\d+) calls=(\d+) "
                          r"batched=(\d+) traps=(\d+)", text)
         if rc in (0, 1) and not re.search(r"\(hv\) domain %d \(fz%d\) destroyed: \d+ frames "
@@ -186,7 +196,7 @@ class Campaign:
         if not self.args.replay:
             return
         for i, (seed, start, end) in enumerate(jobs):
-            points = [int(p) for p in re.findall(r"\(d%d\) FZP seed=\d+ iter=(\d+)" % (2 + i),
+            points = [int(p) for p in re.findall(r"\(d%d\) [^\n]*?FZP seed=\d+ iter=(\d+)" % (2 + i),
                                                  text)]
             last = max(points) if points else start
             log, rc, path = self.boot([(seed, start, end)], trace_from=last,

@@ -361,6 +361,10 @@ uint64_t fz_pte(void)
         e |= GK_PTE_A | GK_PTE_US;
     for (unsigned n = (unsigned)fz_below(3); n; n--)
         e |= bits[fz_below(sizeof(bits) / sizeof(bits[0]))];
+    /* A writable mapping of the fuzzer's own image would let the next buffer or instruction
+     * that lands in the playground rewrite the fuzzer itself (found with seed 102). */
+    if ((e & GK_PTE_RW) && own_live(mfn))
+        e = (e & ~GK_PTE_ADDR) | (fz.toy_mfn[fz_below(FZ_NR_TOYS)] << 12);
     return e;
 }
 
