@@ -291,7 +291,7 @@ static void dump_locked(const struct domain *d, const struct gnttab *gt)
 
         valid += (e->flags & PV_GTF_type_mask) != PV_GTF_invalid;
         if (act->pin)
-            printk("(hv)   ref %#x: d%u mfn %#lx pin %08x; entry flags %#x domid %u frame %#x\n",
+            printk("(hv)   ref 0x%x: d%u mfn 0x%lx pin %08x; entry flags 0x%x domid %u frame 0x%x\n",
                    ref, act->domid, act->mfn, act->pin, e->flags, e->domid, e->frame);
     }
     printk("(hv)   %u entries not invalid\n", valid);
