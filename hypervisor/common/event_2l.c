@@ -9,7 +9,7 @@
 /* Make v runnable if it was blocked (SCHEDOP_block or _poll); a poll ends with any wake-up. */
 static void wake(struct vcpu *v)
 {
-    v->poll_evtchn = 0;
+    v->polling = false;
     v->poll_deadline = 0;
     sched_wake(v);
 }
@@ -27,7 +27,7 @@ static void check_pollers(struct domain *d, unsigned port)
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
-        if (v->poll_evtchn == -1 || (v->poll_evtchn > 0 && (unsigned)v->poll_evtchn == port))
+        if (v->polling && (v->poll_evtchn < 0 || (unsigned)v->poll_evtchn == port))
             wake(v);
     }
 }
@@ -97,6 +97,7 @@ int evtchn_poll(struct vcpu *v, const uint32_t *ports, unsigned nr, uint64_t dea
     rc = poll_ready(v, ports, nr, deadline, now);
     if (rc == 0) {
         /* Under the lock no sender can slip between the checks above and the sleep. */
+        v->polling = true;
         v->poll_evtchn = nr == 1 ? (int)ports[0] : -1;
         v->poll_deadline = deadline;
         sched_sleep(v);
@@ -116,7 +117,7 @@ void evtchn_poll_expire(uint64_t now)
         for (unsigned i = 0; i < d->nr_vcpus; i++) {
             struct vcpu *v = d->vcpu[i];
 
-            if (v->poll_evtchn && v->poll_deadline && v->poll_deadline <= now)
+            if (v->polling && v->poll_deadline && v->poll_deadline <= now)
                 wake(v);
         }
         spin_unlock(&d->evtchn_lock);

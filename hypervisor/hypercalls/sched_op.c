@@ -28,7 +28,7 @@ static long poll(struct vcpu *v, uint64_t gva)
     rc = evtchn_poll(v, ports, sp.nr_ports, sp.timeout, time_now_ns());
     /* It sleeps: the timeout is a timer on this CPU (a late one after an earlier wake-up
      * finds no expired poll and does nothing). */
-    if (!rc && sp.timeout && __atomic_load_n(&v->poll_evtchn, __ATOMIC_RELAXED))
+    if (!rc && sp.timeout && __atomic_load_n(&v->polling, __ATOMIC_RELAXED))
         timer_set(&v->poll_timer, sp.timeout);
     return rc;
 }

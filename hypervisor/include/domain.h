@@ -78,7 +78,8 @@ struct vcpu {
 
     /* Event channels (common/event_channel.c); [evtchn] fields change under domain->evtchn_lock. */
     uint16_t virq_to_evtchn[EVTCHN_NR_VIRQS]; /* [evtchn] port bound to each VIRQ here, 0 none */
-    int poll_evtchn;        /* [evtchn] SCHEDOP_poll: 0 not polling, -1 any port, else the port */
+    bool polling;           /* [evtchn] in SCHEDOP_poll */
+    int poll_evtchn;        /* [evtchn] the port it polls (0 too), -1 any port (several polled) */
     uint64_t poll_deadline; /* [evtchn] system time (ns) the poll ends at; 0 never */
 
     /* vcpu_op, time and timers (hypercalls/vcpu_op.c, common/time.c, common/timer.c). */
