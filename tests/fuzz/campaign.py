@@ -11,6 +11,8 @@ after the one it last reported. The campaign fails on:
   - a hypervisor fault: "(hv) FATAL", "(hv) PANIC", hvboot status 2 (then each seed of that
     boot is replayed alone with tracing from its last checkpoint, to name the call);
   - a hang: hvboot timing out while the watchdog has not reported;
+  - QEMU failing (hvboot status 125, e.g. a TCG abort a guest instruction provoked): nothing
+    of that boot could be checked;
   - a watchdog miss: its TEST line FAIL (late ticks, lost events, canary changed, a read-only
     grant marked writing);
   - a fuzzer that damaged itself (its call count stops growing: it no longer fuzzes);
@@ -75,6 +77,7 @@ class Campaign:
         self.combos, self.insn_combos = set(), set()
         self.calls = self.batched = self.traps = self.domains = 0
         self.domain_ns = 0
+        self.null_ns = []  # each domain's FZREF: its null hypercall's cost, the reference
         self.qemu_secs = 0.0
         self.crashes = {}
         self.boots = 0
@@ -128,6 +131,10 @@ class Campaign:
             self.fail("hypervisor fault in %s: %s" % (log_path, fault.group(0) if fault
                                                           else "hvboot status 2"))
             self.replay(jobs, text)
+        if rc == 125:  # nothing of this boot could be checked
+            qemu = re.findall(r".*(?:fatal|QEMU exited|hvboot:).*", text)
+            self.fail("QEMU itself failed in %s (not a verdict on the hypervisor): %s"
+                      % (log_path, "; ".join(qemu[-3:]) or "hvboot status 125"))
         if rc == 124 and not wd_verdict:
             self.fail("hang: %s timed out and the watchdog never reported" % log_path)
         if wd_verdict and wd_verdict.group(1) != "PASS":
@@ -155,6 +162,7 @@ class Campaign:
             self.combos.update(int(k, 16) for k in line.split())
         for line in re.findall(tag + r"FZI (.*)", text):
             self.insn_combos.update(int(k, 16) for k in line.split())
+        self.null_ns += [int(n) for n in re.findall(tag + r"FZREF null_call_ns=(\d+)", text)]
         progress = [(int(i), int(c)) for i, c in
                     re.findall(tag + r"FZP seed=\d+ iter=(\d+) calls=(\d+)", text)]
         for (i0, c0), (i1, c1) in zip(progress, progress[1:]):
@@ -232,11 +240,14 @@ class Campaign:
     def report(self, wall):
         executed = self.calls + self.batched
         per_dom = executed / (self.domain_ns / 1e9) if self.domain_ns else 0
+        null_ns = sorted(self.null_ns)[len(self.null_ns) // 2] if self.null_ns else 0
+        null_rate = 1e9 / null_ns if null_ns else 0
         summary = {
             "boots": self.boots, "fuzz_domains": self.domains, "wall_s": round(wall, 1),
             "hypercalls": executed, "multicall_entries": self.batched, "traps": self.traps,
             "hypercalls_per_s": round(executed / self.qemu_secs) if self.qemu_secs else 0,
             "hypercalls_per_s_per_domain": round(per_dom),
+            "null_hypercalls_per_s": round(null_rate),
             "combinations": len(self.combos), "insn_combinations": len(self.insn_combos),
             "hypercalls_reached": len({k >> 14 for k in self.combos}),
             "domain_ends_by_rule": self.crashes, "failures": self.failures,
@@ -250,6 +261,10 @@ class Campaign:
               % (executed, self.batched, self.traps))
         print("fuzz: hypercalls per second: %d (all domains, per second of QEMU), %d per "
               "fuzzing domain" % (summary["hypercalls_per_s"], per_dom))
+        if null_rate:
+            print("fuzz: reference, same domains: null hypercall (xen_version) %d per second "
+                  "(median of %d domains): the fuzzing domains ran %.3f of that rate"
+                  % (null_rate, len(self.null_ns), per_dom / null_rate))
         print("fuzz: distinct hypercall/sub-op/result combinations: %d (over %d hypercalls); "
               "instruction/vector combinations: %d"
               % (len(self.combos), summary["hypercalls_reached"], len(self.insn_combos)))

@@ -317,6 +317,12 @@ static unsigned build(unsigned t, struct code *c, uint64_t *r)
 
         if ((op >= 0x80 && op <= 0x8f) || op == 0x05 || op == 0x07 || op == 0x34 || op == 0x35)
             op = 0x0b;
+        /* LOCK BT/BTS/BTR/BTC on a register (#UD on hardware) aborts QEMU 7.2's TCG itself
+         * ("tcg fatal error", seed 125): the whole machine would go, not just this guest. */
+        for (unsigned i = 0; i < c->n; i++)
+            if (c->b[i] == 0xf0 && (op == 0xa3 || op == 0xab || op == 0xb3 || op == 0xbb ||
+                                    op == 0xba))
+                op = 0x0b;
         emit1(c, 0x0f);
         emit1(c, op);
         emit1(c, (uint8_t)(0xc0 | (gpr() << 3) | gpr()));
@@ -421,8 +427,16 @@ void fz_do_user_code(void)
     memcpy(page + pro.n, body.b, body.n);
     memcpy(page + pro.n + body.n, "\x31\xc0\x0f\x05", 4); /* exit: rax = 0, syscall */
     fz_stats.user_runs++;
-    fz_trace("FZC i=%lu user %u bytes %02x %02x %02x %02x\n", fz_iter, id, body.b[0], body.b[1],
-             body.b[2], body.b[3]);
+    if (fz_tracing) { /* the whole body, to replay it outside the fuzzer */
+        char hex[2 * sizeof(body.b) + 1];
+
+        for (unsigned i = 0; i < body.n; i++) {
+            hex[2 * i] = "0123456789abcdef"[body.b[i] >> 4];
+            hex[2 * i + 1] = "0123456789abcdef"[body.b[i] & 15];
+        }
+        hex[2 * body.n] = 0;
+        fz_trace("FZC i=%lu user %u code %s\n", fz_iter, id, hex);
+    }
     task_killed = false;
     user_deadline = fz_now() + USER_NS;
     gk_hypercall_set_timer_op(user_deadline + 1000000); /* a tick even if the periodic one stops */
