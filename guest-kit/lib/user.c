@@ -2,6 +2,7 @@
 #include "internal.h"
 
 static bool user_ready;
+static bool user_waiting; /* gk_user_enter_wait has entered user mode and waits for its exit */
 static struct gk_context user_return; /* kernel context the entry to user mode resumes */
 static long (*user_fn)(void);
 static long user_exit_value;
@@ -41,14 +42,19 @@ long gk_user_init(void)
 long gk_user_enter_wait(uint64_t rip, uint64_t rsp)
 {
     user_return.rflags = gk_events_rflags();
-    if (gk_context_save(&user_return) == 0)
+    if (gk_context_save(&user_return) == 0) {
+        user_waiting = true;
         gk_user_enter(rip, rsp, gk_events_rflags());
+    }
+    user_waiting = false;
     return user_exit_value;
 }
 
 /* Leave user mode for good: the entry's iret resumes gk_user_enter_wait instead. */
 void gk_user_exit(struct gk_regs *regs, long value)
 {
+    if (!user_waiting) /* user_return is stale: resuming it would return from a dead frame */
+        gk_panic("guest-kit: user mode ended, but the kit never entered it");
     user_exit_value = value;
     gk_context_resume(regs, &user_return, 1);
 }
@@ -78,6 +84,14 @@ __attribute__((weak)) bool gk_syscall_hook(struct gk_regs *regs)
 
 void gk_user_syscall_dispatch(struct gk_regs *regs)
 {
+    /* User mode the kit did not enter (an iret to it from the kernel's own code, say): only
+     * the hook may know what it is. */
+    if (!user_waiting) {
+        if (!gk_syscall_hook(regs))
+            gk_panic("guest-kit: system call %lu from user mode the kit never entered",
+                     regs->rax);
+        return;
+    }
     if (gk_running_task)
         gk_running_task->nr_syscalls++;
     switch (regs->rax) {

@@ -105,7 +105,9 @@ void gk_trap_uncatch(void);
 
 /* Optional hooks a guest may define (weak defaults in the kit). Each returns true if it
  * handled the entry, false to fall through to the default (an unexpected trap is fatal;
- * events are dispatched by gk_events; a user syscall returns -PV_ENOSYS). */
+ * events are dispatched by gk_events; a user syscall returns -PV_ENOSYS). gk_syscall_hook
+ * also sees every system call from user mode the kit did not enter (none is waiting in
+ * gk_user_run/gk_task_run): unhandled, that is fatal. */
 bool gk_trap_hook(struct gk_regs *regs);
 bool gk_syscall_hook(struct gk_regs *regs);
 
