@@ -15,7 +15,9 @@ after the one it last reported. The campaign fails on:
     of that boot could be checked;
   - a watchdog miss: its TEST line FAIL (late ticks, lost events, canary changed, a read-only
     grant marked writing);
-  - a fuzzer that damaged itself (its call count stops growing: it no longer fuzzes);
+  - a fuzzer whose reports make no sense: its call count stops growing (it no longer
+    fuzzes), or its end report names iterations it was not given. A fuzzer that notices it
+    broke itself ("FZX") ends like a crashed one: its seed continues in a later boot;
   - resources: a fuzzing domain not destroyed, or the hypervisor's frame count not back to its
     baseline once every domain has ended ("(hv) frames: LEAK", or no "all returned" line).
 It prints the figures: hypercalls executed per second, distinct (hypercall, sub-op, result)
@@ -171,24 +173,30 @@ class Campaign:
                           "(its call count went from %d to %d; %s)" % (seed, i0, i1, c0, c1,
                                                                       log_path))
                 break
-        done = re.search(tag + r"FZE seed=\d+ start=\d+ end=(\d+) ns=(\d+) calls=(\d+) "
+        done = re.search(tag + r"FZE seed=\d+ start=(\d+) end=(\d+) ns=(\d+) calls=(\d+) "
                          r"batched=(\d+) traps=(\d+)", text)
         if rc in (0, 1) and not re.search(r"\(hv\) domain %d \(fz%d\) destroyed: \d+ frames "
                                           r"returned" % (dom, dom), text):
             self.fail("resources: domain %d (seed %d) was never destroyed (%s)"
                       % (dom, seed, log_path))
+        if done and (int(done.group(1)) != start or not start < int(done.group(2)) <= end):
+            self.fail("the fuzzer of seed %d reported iterations %s-%s, not within %d-%d (%s)"
+                      % (seed, done.group(1), done.group(2), start, end, log_path))
+            done = None
         if done:
-            reached = int(done.group(1))
-            self.domain_ns += int(done.group(2))
-            self.calls += int(done.group(3))
-            self.batched += int(done.group(4))
-            self.traps += int(done.group(5))
+            reached = int(done.group(2))
+            self.domain_ns += int(done.group(3))
+            self.calls += int(done.group(4))
+            self.batched += int(done.group(5))
+            self.traps += int(done.group(6))
             return (seed, reached, end) if reached < end else None
         # The domain ended before its report: by rule (crashed by the hypervisor, or it
         # panicked), or the boot did. Continue after the checkpoint that holds the end.
         crash = re.search(r"\(hv\) domain %d \(fz%d\) crashed: (.*)" % (dom, dom), text)
         ended = re.search(r"\(hv\) domain %d \(fz%d\) shut down: (\w+)" % (dom, dom), text)
-        why = crash.group(1) if crash else ended.group(1) if ended else "boot ended"
+        damaged = re.search(tag + r"FZX ", text)
+        why = ("the fuzzer damaged itself" if damaged else crash.group(1) if crash
+               else ended.group(1) if ended else "boot ended")
         self.crashes[why] = self.crashes.get(why, 0) + 1
         points = [int(p) for p in re.findall(tag + r"FZP seed=\d+ iter=(\d+)", text)]
         last = max(points) if points else start
@@ -268,7 +276,7 @@ class Campaign:
         print("fuzz: distinct hypercall/sub-op/result combinations: %d (over %d hypercalls); "
               "instruction/vector combinations: %d"
               % (len(self.combos), summary["hypercalls_reached"], len(self.insn_combos)))
-        print("fuzz: domains ended by rule: %s" % (", ".join(
+        print("fuzz: fuzzing domains that ended early (by rule, or the fuzzer broke itself): %s" % (", ".join(
             "%s x%d" % (k, v) for k, v in sorted(self.crashes.items())) or "none"))
         for w in self.watchdog[-1:]:
             print("fuzz: last watchdog report: " + w)

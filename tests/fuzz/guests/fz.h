@@ -109,6 +109,7 @@ void fz_record(unsigned nr, unsigned sub, long rc);
 void fz_record_status(unsigned nr, unsigned sub, int status);
 /* An instruction template and the vector it raised (FZ_VEC_NONE: none). */
 #define FZ_VEC_NONE 255
+#define FZ_VEC_SYSCALL 254 /* not a vector: a system call from user mode ended the iteration */
 void fz_record_insn(unsigned template_id, unsigned vector);
 /* Print the summary lines the campaign runner parses. */
 void fz_record_report(void);

@@ -43,7 +43,9 @@ static void own_grant(void)
 
     if (!own_table_mfn)
         return;
-    e[ref].frame = (uint32_t)(fz_chance(768) ? fz.toy_mfn[fz_below(FZ_NR_TOYS)] : fz_mfn());
+    /* Never a frame the fuzzer lives in: a copy or a writable map through its own grant would
+     * rewrite it (seed 107: its stack). */
+    e[ref].frame = (uint32_t)(fz_chance(768) ? fz.toy_mfn[fz_below(FZ_NR_TOYS)] : fz_mfn_dest());
     e[ref].domid = fz_chance(512) ? (uint16_t)fz.self : fz_domid();
     __atomic_store_n(&e[ref].flags, flags, __ATOMIC_RELEASE);
 }

@@ -73,6 +73,20 @@ bool gk_trap_hook(struct gk_regs *regs)
     return true;
 }
 
+/* A system call from user mode the kit never entered: an iret took the fuzzer to user mode
+ * on its kernel landing pad (a CS with RPL 3 returns to user mode), which then ran on until its
+ * first hypercall became a system call (seed 107). Back to the iteration, as from a trap. */
+bool gk_syscall_hook(struct gk_regs *regs)
+{
+    if (!fz_armed || fz_in_task)
+        return false;
+    fz_armed = false;
+    fz_last_vector = FZ_VEC_SYSCALL;
+    fz_trace("FZT i=%lu stray system call %lu from user mode\n", fz_iter, regs->rax);
+    gk_context_resume(regs, &fz_ctx, 1);
+    return true;
+}
+
 /* ---- the fuzzer's own timer and the watchdog's ping channel ---- */
 
 static void on_tick(pv_evtchn_port_t port, void *arg)
@@ -349,6 +363,21 @@ static void null_call_reference(void)
     gk_printf("FZREF null_call_ns=%lu\n", best / 1000);
 }
 
+/* The loop's position, kept in memory besides gk_main's registers. An iteration that broke
+ * the fuzzer's own stack or registers shows as a difference: the fuzzer says so ("FZX") and
+ * stops, rather than fuzz on from a wrong state or report an end it never reached. */
+static volatile uint64_t loop_start, loop_i;
+
+static void check_self(uint64_t start, uint64_t i)
+{
+    if (loop_start == start && loop_i == i)
+        return;
+    gk_printf("\nFZX seed=%lu iter=%lu: the fuzzer's own state changed under it\n", fz_seed,
+              loop_i);
+    fz_record_report();
+    gk_poweroff();
+}
+
 void gk_main(void)
 {
     uint64_t start, iters, secs, t0, deadline, i;
@@ -363,8 +392,11 @@ void gk_main(void)
     deadline = secs ? t0 + secs * 1000000000ULL : ~0ULL;
     gk_printf("FZS seed=%lu start=%lu iters=%lu self=%lu watchdog=%lu ping=%u risk=%u\n", fz_seed,
               start, iters, fz.self, fz.watchdog, fz.ping_port, fz_risk);
+    loop_start = start;
     for (i = start; i < start + iters; i++) {
+        loop_i = i;
         iteration(i);
+        check_self(start, i);
         if ((i + 1) % FZ_CHECKPOINT == 0) {
             gk_printf("FZP seed=%lu iter=%lu calls=%lu traps=%lu\n", fz_seed, i + 1,
                       fz_stats.hypercalls, fz_stats.traps);
