@@ -441,7 +441,9 @@ static long op_register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t gva
 
     if (guest_copy_from(&r, gva, sizeof(r)))
         return -PV_EFAULT;
-    if (r.offset > PAGE_SIZE - sizeof(*info) || v->vcpu_info_mfn ||
+    /* A misaligned offset would make every event's atomic update a split lock (XSA-327). */
+    if (r.offset > PAGE_SIZE - sizeof(*info) || r.offset % _Alignof(struct pv_vcpu_info) ||
+        v->vcpu_info_mfn ||
         (v != cur && v->run_state != VCPU_OFFLINE))
         return -PV_EINVAL;
     if (mm_get_page_and_type(r.mfn, d, PGT_writable))

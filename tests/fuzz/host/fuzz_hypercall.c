@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "arch_x86.h"
 #include "core_fake.h"
 #include "desc_tables.h"
 #include "errno.h"
@@ -29,6 +30,7 @@
 #include "paging.h"
 #include "percpu.h"
 #include "shared_info.h"
+#include "vcpu_op.h"
 #include "vcpu_op_hv.h"
 #include "x86/cpu.h"
 
@@ -41,7 +43,7 @@ static struct vcpu vcpu_a1, vcpu_p;
 static struct pv_shared_info shared[3];
 static struct vtrap traps[3][2][NR_TRAPS]; /* each vCPU's virtual IDT (a page in the hypervisor) */
 static struct domain *const doms[] = {&dom_a, &dom_b, &dom_p};
-static uint64_t data[3][PAGES], l1[3];
+static uint64_t data[3][PAGES], l1[3], l2[3], l3[3];
 static bool reaped[3];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -69,17 +71,19 @@ static uint64_t current_cr3(void)
 static void tables(unsigned i)
 {
     struct domain *d = doms[i];
-    uint64_t l4 = mmf_frame(d), l3 = mmf_frame(d), l2 = mmf_frame(d), up = PTE_P | PTE_RW | PTE_US;
+    uint64_t l4 = mmf_frame(d), up = PTE_P | PTE_RW | PTE_US;
 
+    l3[i] = mmf_frame(d);
+    l2[i] = mmf_frame(d);
     l1[i] = mmf_frame(d);
     for (unsigned p = 0; p < PAGES; p++) {
         data[i][p] = mmf_frame(d);
         if (p < PAGES - 2)
             mmf_mem(l1[i])[p] = mmf_pte(data[i][p], p < PAGES - 4 ? up : PTE_P | PTE_US);
     }
-    mmf_mem(l4)[0] = mmf_pte(l3, up);
-    mmf_mem(l3)[0] = mmf_pte(l2, up);
-    mmf_mem(l2)[2] = mmf_pte(l1[i], up);
+    mmf_mem(l4)[0] = mmf_pte(l3[i], up);
+    mmf_mem(l3[i])[0] = mmf_pte(l2[i], up);
+    mmf_mem(l2[i])[2] = mmf_pte(l1[i], up);
     if (mm_pin(d, l4, 4) || mm_new_baseptr(d->vcpu[0], l4))
         fail_msg("the initial tables of d%u are refused", d->domid);
 }
@@ -131,6 +135,16 @@ static void domain(unsigned i)
 
 /* ---- operands ---- */
 
+/* May the harness write this frame behind the hypervisor's back? Only if the guest could:
+ * not while it is a page table or descriptor page. */
+static bool plain(uint64_t mfn)
+{
+    uint32_t t = frame_info(mfn)->type_info;
+
+    return !(t & PGT_count_mask) || (t & PGT_type_mask) == PGT_writable ||
+           (t & PGT_type_mask) == PGT_none;
+}
+
 /* A guest address: in the mapped pages (often with input bytes placed there first), the
  * read-only ones, the unmapped ones, or anything. */
 static uint64_t gva(struct fzin *in, unsigned i)
@@ -140,7 +154,7 @@ static uint64_t gva(struct fzin *in, unsigned i)
 
     if (k >= 0xf0)
         return fzin_num(in);
-    if (k & 0x80 && page < PAGES - 4) { /* fill the buffer from the input */
+    if (k & 0x80 && page < PAGES - 4 && plain(data[i][page])) { /* the buffer from the input */
         uint8_t bytes[192];
         size_t n = fzin_take(in, bytes, fzin_u8(in) % sizeof(bytes));
 
@@ -216,6 +230,122 @@ static void hypercall(struct fzin *in)
     assert_unlocked();
 }
 
+/* A frame that is (or may become) a page table of domain i, or any frame. */
+static uint64_t table(struct fzin *in, unsigned i)
+{
+    uint8_t k = fzin_u8(in);
+    uint64_t t[] = {l1[i], l2[i], l3[i], doms[i]->vcpu[0]->kernel_l4_mfn};
+
+    return k < 0xc0 ? t[k % 4] : mfn(in, i);
+}
+
+/* A vCPU context that passes check_context unless the input says otherwise: kernel mode, this
+ * domain's tables, a few trap entries, GDT/LDT sizes and bases, FPU image, debug registers. */
+static void context(struct fzin *in, unsigned i, struct pv_vcpu_guest_context *c)
+{
+    uint8_t k = fzin_u8(in);
+
+    memset(c, 0, sizeof(*c));
+    c->flags = PV_VGCF_in_kernel | (k & 1 ? PV_VGCF_online : 0) |
+               (k & 2 ? PV_VGCF_i387_valid : 0) | (k & 4 ? fzin_num(in) : 0);
+    c->user_regs.rip = GVA + fzin_u16(in);
+    c->user_regs.rsp = GVA + fzin_u16(in);
+    c->user_regs.cs = PV_FLAT_KERNEL_CS;
+    c->user_regs.ss = PV_FLAT_KERNEL_SS;
+    c->user_regs.rflags = fzin_u32(in);
+    c->ctrlreg[3] = table(in, i) << PAGE_SHIFT;
+    if (k & 8)
+        c->ctrlreg[1] = table(in, i) << PAGE_SHIFT;
+    c->ctrlreg[4] = k & 16 ? fzin_num(in) : 0;
+    c->kernel_ss = PV_FLAT_KERNEL_SS;
+    c->kernel_sp = GVA + PAGE_SIZE;
+    for (unsigned n = fzin_u8(in) % 4; n; n--)
+        c->trap_ctxt[fzin_u8(in)] = (struct pv_trap_info){.vector = 0, .flags = fzin_u8(in),
+                                                           .cs = PV_FLAT_KERNEL_CS,
+                                                           .address = GVA + fzin_u16(in)};
+    if (k & 32) {
+        c->gdt_ents = fzin_u16(in) % 1024;
+        c->gdt_frames[0] = mfn(in, i);
+    }
+    if (k & 64) {
+        c->ldt_base = GVA + (fzin_u8(in) % PAGES) * PAGE_SIZE;
+        c->ldt_ents = fzin_u16(in) % 8200;
+    }
+    if (k & 128) {
+        for (unsigned r = 0; r < 8; r++)
+            c->debugreg[r] = fzin_u8(in) & 1 ? GVA + fzin_u16(in) : fzin_num(in);
+        c->fs_base = fzin_num(in);
+        c->event_callback_eip = GVA + fzin_u16(in);
+        c->syscall_callback_eip = fzin_num(in);
+    }
+    fzin_take(in, c->fpu_ctxt.x, fzin_u8(in) % 64);
+}
+
+/* A hypercall whose argument structures are well formed often enough to get past the
+ * decoders into the operations: 1-4 mmu_update requests on entries of this domain's tables,
+ * 1-4 mmuext_op operations (pins, base pointers, flushes, LDT, page copies) on its frames, or
+ * a vcpu_op on one of its vCPUs with its argument taken from the input. */
+static void structured(struct fzin *in)
+{
+    uint8_t who = fzin_u8(in), kind = fzin_u8(in);
+    unsigned i = who % 3, n = 1 + (kind >> 6), page = 8 + (kind >> 2) % 8;
+    struct vcpu *v = doms[i]->vcpu[(who >> 2) % doms[i]->nr_vcpus];
+    uint64_t *p = mmf_mem(data[i][page]), arg[5] = {GVA + page * PAGE_SIZE, n, 0,
+                                                     PV_DOMID_SELF, 0};
+    unsigned nr;
+
+    if (reaped[i] || !plain(data[i][page]))
+        return;
+    if (who & 0x80)
+        arg[2] = GVA + 7 * PAGE_SIZE; /* where the count of done requests goes */
+    switch (kind % 4) {
+    case 0: /* mmu_update: ptr = entry's machine address | command, val */
+        nr = PV_HYPERCALL_mmu_update;
+        for (unsigned k = 0; k < n; k++) {
+            p[2 * k] = (table(in, i) << PAGE_SHIFT) + (fzin_u16(in) % 512) * 8 + fzin_u8(in) % 4;
+            p[2 * k + 1] = mmf_pte(fzin_u8(in) & 1 ? table(in, i) : mfn(in, i),
+                                   fzin_u16(in) & 0xfff);
+        }
+        break;
+    case 1: /* mmuext_op: cmd, arg1, arg2 */
+    case 2:
+        nr = PV_HYPERCALL_mmuext_op;
+        for (unsigned k = 0; k < n; k++) {
+            uint8_t c = fzin_u8(in);
+
+            p[3 * k] = c % 24;
+            p[3 * k + 1] = c & 0x80 ? gva(in, i) : c & 0x40 ? table(in, i) : mfn(in, i);
+            p[3 * k + 2] = c & 0x20 ? mfn(in, i) : c & 0x10 ? gva(in, i) : fzin_u16(in) % 8200;
+        }
+        break;
+    default: /* vcpu_op(cmd, vcpu, arg) */
+        nr = PV_HYPERCALL_vcpu_op;
+        arg[0] = fzin_u8(in) % 16;
+        arg[1] = (kind >> 4) % 3;
+        arg[2] = GVA + page * PAGE_SIZE;
+        if (arg[0] == PV_VCPUOP_initialise && plain(data[i][page + 1])) {
+            /* the context spans this page and the next (their GVAs follow each other) */
+            static struct pv_vcpu_guest_context c;
+
+            _Static_assert(sizeof(c) <= 2 * PAGE_SIZE, "a context fits two pages");
+            context(in, i, &c);
+            memcpy(p, &c, PAGE_SIZE);
+            memcpy(mmf_mem(data[i][page + 1]), (uint8_t *)&c + PAGE_SIZE, sizeof(c) - PAGE_SIZE);
+        } else if (arg[0] == PV_VCPUOP_register_vcpu_info) {
+            p[0] = fzin_u8(in) & 1 ? mfn(in, i) : data[i][fzin_u8(in) % PAGES];
+            p[1] = fzin_u8(in) & 1 ? fzin_u16(in) % PAGE_SIZE : fzin_u8(in) * 64U;
+        } else {
+            for (unsigned k = 0; k < 8; k++)
+                p[k] = fzin_u8(in) & 1 ? gva(in, i) : fzin_num(in);
+        }
+        break;
+    }
+    mmf.current = v;
+    percpu()->hypercall_tsc = rdtsc();
+    hypercall_dispatch(v, nr, arg);
+    assert_unlocked();
+}
+
 /* The granter writing an entry of its own table. */
 static void grant(struct fzin *in)
 {
@@ -272,8 +402,11 @@ static void one_op(struct fzin *in)
     if (reaped[0] && reaped[1] && reaped[2])
         return;
     switch (op % 8) {
-    case 0 ... 3:
+    case 0 ... 1:
         hypercall(in);
+        break;
+    case 2 ... 3:
+        structured(in);
         break;
     case 4:
         grant(in);
