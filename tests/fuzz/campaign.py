@@ -10,7 +10,8 @@ it did) or ran out of time continues in a later boot with a fresh domain, from t
 after the one it last reported. The campaign fails on:
   - a hypervisor fault: "(hv) FATAL", "(hv) PANIC", hvboot status 2 (then each seed of that
     boot is replayed alone with tracing from its last checkpoint, to name the call);
-  - a hang: hvboot timing out while the watchdog has not reported;
+  - a hang: hvboot timing out while the watchdog has not reported, or with a fuzzing domain
+    still alive (each stops itself after --secs);
   - QEMU failing (hvboot status 125, e.g. a TCG abort a guest instruction provoked): nothing
     of that boot could be checked;
   - a watchdog miss: its TEST line FAIL (late ticks, lost events, canary changed, a read-only
@@ -197,6 +198,13 @@ class Campaign:
         damaged = re.search(tag + r"FZX ", text)
         why = ("the fuzzer damaged itself" if damaged else crash.group(1) if crash
                else ended.group(1) if ended else "boot ended")
+        if rc == 124 and not (crash or ended):
+            # Alive but silent past its own deadline: asleep for good or looping. That was a
+            # hypervisor bug once (a poll that never timed out): look at it.
+            self.fail("hang of a fuzzing domain: seed %d never ended (last checkpoint %d; "
+                      "replay with seed=%d start=%d trace_from=%d; %s)"
+                      % (seed, max([start] + [p for p, _ in progress]), seed, start,
+                         max([start] + [p for p, _ in progress]), log_path))
         self.crashes[why] = self.crashes.get(why, 0) + 1
         points = [int(p) for p in re.findall(tag + r"FZP seed=\d+ iter=(\d+)", text)]
         last = max(points) if points else start

@@ -124,6 +124,14 @@ static uint8_t gpr(void)
     return g >= RSP ? g + 1 : g;
 }
 
+/* Two-byte opcodes (0f xx) that take no ModRM byte (the jumps 0f 80-8f are never drawn). */
+static bool no_modrm(uint8_t op)
+{
+    return (op >= 0x05 && op <= 0x09) || op == 0x0b || op == 0x0e || (op >= 0x30 && op <= 0x37) ||
+           op == 0x77 || op == 0xa0 || op == 0xa1 || op == 0xa2 || op == 0xa8 || op == 0xa9 ||
+           op == 0xaa || (op >= 0xc8 && op <= 0xcf);
+}
+
 /* Fill regs and code for template t. Returns the template's id for the record. */
 static unsigned build(unsigned t, struct code *c, uint64_t *r)
 {
@@ -325,7 +333,10 @@ static unsigned build(unsigned t, struct code *c, uint64_t *r)
                 op = 0x0b;
         emit1(c, 0x0f);
         emit1(c, op);
-        emit1(c, (uint8_t)(0xc0 | (gpr() << 3) | gpr()));
+        /* Opcodes without a ModRM byte would run it as the next instruction: 0xeb there is a
+         * jump back into the page, a loop in kernel mode nothing stops (seed 122). */
+        if (!no_modrm(op))
+            emit1(c, (uint8_t)(0xc0 | (gpr() << 3) | gpr()));
         return 41;
     }
     }
