@@ -78,7 +78,7 @@ class Campaign:
         self.args = args
         self.failures = []
         self.combos, self.insn_combos = set(), set()
-        self.calls = self.batched = self.traps = self.domains = 0
+        self.calls = self.batched = self.traps = self.domains = self.iterations = 0
         self.domain_ns = 0
         self.null_ns = []  # each domain's FZREF: its null hypercall's cost, the reference
         self.qemu_secs = 0.0
@@ -186,6 +186,7 @@ class Campaign:
             done = None
         if done:
             reached = int(done.group(2))
+            self.iterations += reached - start
             self.domain_ns += int(done.group(3))
             self.calls += int(done.group(4))
             self.batched += int(done.group(5))
@@ -209,6 +210,7 @@ class Campaign:
         points = [int(p) for p in re.findall(tag + r"FZP seed=\d+ iter=(\d+)", text)]
         last = max(points) if points else start
         resume = last + CHECKPOINT
+        self.iterations += min(resume, end) - start  # up to the iteration that ended it, at most
         if self.args.verbose:
             print("  seed %d: domain ended (%s) after iteration %d, continuing at %d"
                   % (seed, why, last, resume))
@@ -260,7 +262,7 @@ class Campaign:
         null_rate = 1e9 / null_ns if null_ns else 0
         summary = {
             "boots": self.boots, "fuzz_domains": self.domains, "wall_s": round(wall, 1),
-            "hypercalls": executed, "multicall_entries": self.batched, "traps": self.traps,
+            "iterations": self.iterations, "hypercalls": executed, "multicall_entries": self.batched, "traps": self.traps,
             "hypercalls_per_s": round(executed / self.qemu_secs) if self.qemu_secs else 0,
             "hypercalls_per_s_per_domain": round(per_dom),
             "null_hypercalls_per_s": round(null_rate),
@@ -273,8 +275,8 @@ class Campaign:
         with open(os.path.join(self.args.out, "combinations.txt"), "w") as f:
             f.write("\n".join(sorted(decode_combo(k) for k in self.combos)) + "\n")
         print("fuzz: %d boots, %d fuzzing domains, %.0f s" % (self.boots, self.domains, wall))
-        print("fuzz: hypercalls executed: %d (%d in multicalls), %d traps taken by the guests"
-              % (executed, self.batched, self.traps))
+        print("fuzz: %d iterations; hypercalls executed: %d (%d in multicalls), %d traps taken "
+              "by the guests" % (self.iterations, executed, self.batched, self.traps))
         print("fuzz: hypercalls per second: %d (all domains, per second of QEMU), %d per "
               "fuzzing domain" % (summary["hypercalls_per_s"], per_dom))
         if null_rate:

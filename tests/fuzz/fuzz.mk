@@ -12,8 +12,8 @@
 FZ_OUT := $(B)/tests/fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_HOST_CHECK_SECS ?= 15
-FUZZ_CHECK_SEEDS ?= 1-8
-FUZZ_CHECK_ITERS ?= 12000
+FUZZ_CHECK_SEEDS ?= 1-32
+FUZZ_CHECK_ITERS ?= 100000
 
 # ---- the guests ----
 
@@ -83,8 +83,8 @@ fuzz-check: fuzz-guest-check fuzz-host-check fuzz-regress
 
 # Fixed seeds, fixed iterations; at most ~3 minutes of boots on 2 CPUs.
 fuzz-guest-check: $(FZ_GUESTS) $(B)/hypervisor/hypervisor.elf
-	tests/fuzz/campaign.py --seeds $(FUZZ_CHECK_SEEDS) --iters $(FUZZ_CHECK_ITERS) --secs 40 \
-	    --budget 170 --out $(FZ_OUT)/check-guest
+	tests/fuzz/campaign.py --seeds $(FUZZ_CHECK_SEEDS) --iters $(FUZZ_CHECK_ITERS) --secs 60 \
+	    --budget 300 --out $(FZ_OUT)/check-guest
 
 fuzz-host-check: $(FZ_HOST_BINS)
 	tests/fuzz/hostfuzz.py check --secs $(FUZZ_HOST_CHECK_SECS) $(FZ_HOSTS)

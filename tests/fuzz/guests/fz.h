@@ -74,6 +74,9 @@ struct fz_world {
 extern struct fz_world fz;
 
 void fz_world_init(void);
+/* The fuzzer's timer port bound to VIRQ_TIMER again if a call took it away, unmasked, and the
+ * periodic timer running: the one wake-up every sleep of the fuzzer counts on. */
+void fz_restore_timer(void);
 /* Put back what the families may legitimately have broken in the scratch region's layout. */
 void fz_world_heal(void);
 /* Reset the argument arena (once per iteration) and take len bytes of it (zeroed, 16-byte

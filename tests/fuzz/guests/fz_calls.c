@@ -191,6 +191,10 @@ static void trace_structs(const struct fz_call *c)
 {
     uint64_t lo = FZ_SLOT(FZ_ARENA_FIRST), hi = FZ_SLOT(FZ_ARENA_FIRST + FZ_NR_ARENA);
 
+    for (unsigned i = 0; c->nr == PV_HYPERCALL_multicall && i < mc_count && fz_tracing; i++)
+        fz_trace("FZM i=%lu entry %u op %lu args %#lx %#lx %#lx %#lx %#lx (to run)\n", fz_iter, i,
+                 mc_list[i].op, mc_list[i].args[0], mc_list[i].args[1], mc_list[i].args[2],
+                 mc_list[i].args[3], mc_list[i].args[4]);
     for (unsigned a = 0; a < 5 && fz_tracing; a++) {
         const uint64_t *q = (const uint64_t *)c->arg[a];
 

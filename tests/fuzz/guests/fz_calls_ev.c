@@ -138,6 +138,7 @@ void fz_gen_sched_op(struct fz_call *c)
                    * unmasks them and sleeps until an event is pending) */
         cmd = fz_in_batch ? PV_SCHEDOP_yield : PV_SCHEDOP_block;
         if (cmd == PV_SCHEDOP_block) {
+            fz_restore_timer(); /* an earlier call may have closed its port (seed 6) */
             gk_events_mask();
             gk_hypercall_set_timer_op(fz_now() + fz_range(MS / 10, MS));
         }

@@ -252,6 +252,13 @@ void fz_gen_grant_table_op(struct fz_call *c)
      * only, or the writes run on past the page into the fuzzer (seed 101). */
     if (c->arg[1] >= GK_VIRT_BASE && count > 3)
         count = fz_range(1, 3);
+    /* A failed op does not end a grant batch: a count beyond the ops built runs on through
+     * whatever the scratch region maps next (a gigabyte, once its tables point at each other;
+     * seed 14). Such counts get the ops at the end of the page before a hole instead. */
+    if (count > MAX_OPS && ops && c->arg[1] == (uint64_t)(uintptr_t)ops) {
+        c->arg[1] = FZ_SLOT(FZ_EDGE + 1) - size * n; /* at most 8 ops: they fit the page */
+        memmove((void *)c->arg[1], ops, size * n);
+    }
     c->arg[2] = count;
     last_ops = (uint64_t)(uintptr_t)ops == c->arg[1] ? ops : NULL;
     last_count = n;

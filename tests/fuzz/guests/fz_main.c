@@ -175,7 +175,7 @@ static void restore_callbacks(void)
         gk_hypercall_callback_op(PV_CALLBACKOP_register, &cbs[i]);
 }
 
-static void restore_timer(void)
+void fz_restore_timer(void)
 {
     struct pv_vcpu_set_periodic_timer p = {.period_ns = PERIOD_NS};
     struct pv_evtchn_close c = {.port = fz.timer_port};
@@ -230,7 +230,7 @@ static void restore(unsigned dirty)
     if (dirty & FZ_DIRTY_CR4)
         __asm__ volatile("mov %0, %%cr4" ::"r"(cr4_at_start)); /* emulated */
     if (dirty & FZ_DIRTY_TIMER)
-        restore_timer();
+        fz_restore_timer();
     if (dirty & FZ_DIRTY_LAYOUT)
         fz_world_heal();
 }
