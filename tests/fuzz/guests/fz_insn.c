@@ -124,6 +124,23 @@ static uint8_t gpr(void)
     return g >= RSP ? g + 1 : g;
 }
 
+/* LOCK BT/BTS/BTR/BTC with a register operand (#UD on hardware) aborts QEMU 7.2's TCG
+ * itself ("tcg/tcg.c:3243: tcg fatal error", seeds 125 and 75): the whole emulated machine
+ * goes, which no hypervisor can prevent. Any LOCK up to 5 bytes before such an opcode becomes
+ * a NOP. */
+static void tcg_safe(struct code *c)
+{
+    for (unsigned i = 0; i + 1 < c->n; i++) {
+        uint8_t op = c->b[i + 1];
+
+        if (c->b[i] != 0x0f || !(op == 0xa3 || op == 0xab || op == 0xb3 || op == 0xbb || op == 0xba))
+            continue;
+        for (unsigned j = i > 5 ? i - 5 : 0; j < i; j++)
+            if (c->b[j] == 0xf0)
+                c->b[j] = 0x90;
+    }
+}
+
 /* Two-byte opcodes (0f xx) that take no ModRM byte (the jumps 0f 80-8f are never drawn). */
 static bool no_modrm(uint8_t op)
 {
@@ -325,12 +342,6 @@ static unsigned build(unsigned t, struct code *c, uint64_t *r)
 
         if ((op >= 0x80 && op <= 0x8f) || op == 0x05 || op == 0x07 || op == 0x34 || op == 0x35)
             op = 0x0b;
-        /* LOCK BT/BTS/BTR/BTC on a register (#UD on hardware) aborts QEMU 7.2's TCG itself
-         * ("tcg fatal error", seed 125): the whole machine would go, not just this guest. */
-        for (unsigned i = 0; i < c->n; i++)
-            if (c->b[i] == 0xf0 && (op == 0xa3 || op == 0xab || op == 0xb3 || op == 0xbb ||
-                                    op == 0xba))
-                op = 0x0b;
         emit1(c, 0x0f);
         emit1(c, op);
         /* Opcodes without a ModRM byte would run it as the next instruction: 0xeb there is a
@@ -356,6 +367,7 @@ void fz_do_kernel_insn(void)
     r[RDI] = mem_reg();
     prefixes(&c);
     fz_template = build((unsigned)fz_below(NR_TEMPLATES), &c, r);
+    tcg_safe(&c);
     EMIT(&c, "\x90\xc3"); /* nop; ret */
     memcpy(page, c.b, c.n);
     fz_stats.insns++;
@@ -435,6 +447,7 @@ void fz_do_user_code(void)
     }
     memset(page, 0xcc, 4096);
     memcpy(page, pro.b, pro.n);
+    tcg_safe(&body);
     memcpy(page + pro.n, body.b, body.n);
     memcpy(page + pro.n + body.n, "\x31\xc0\x0f\x05", 4); /* exit: rax = 0, syscall */
     fz_stats.user_runs++;
