@@ -50,7 +50,8 @@ static void check_accepted(const uint8_t *image, size_t size, const struct elf_x
     assert(in->virt_kstart < in->virt_kend && in->virt_base <= in->virt_kstart);
     assert(!strncmp(in->xen_version, "xen-3.0", 7));
     assert(memchr(in->guest_os, 0, ELF_XEN_STR_LEN) && memchr(in->loader, 0, ELF_XEN_STR_LEN));
-    assert(in->virt_entry >= in->virt_kstart && in->virt_entry < in->virt_kend);
+    /* Xen's bound, kept for compatibility: the entry may sit just past the last loaded byte. */
+    assert(in->virt_entry >= in->virt_kstart && in->virt_entry <= in->virt_kend);
     if (in->has_hypercall_page)
         assert(in->hypercall_page >= in->virt_kstart && in->hypercall_page < in->virt_kend &&
                !(in->hypercall_page & 0xfff));
