@@ -209,8 +209,16 @@ class Campaign:
         self.crashes[why] = self.crashes.get(why, 0) + 1
         points = [int(p) for p in re.findall(tag + r"FZP seed=\d+ iter=(\d+)", text)]
         last = max(points) if points else start
+        # What it did up to its last checkpoint counts (the rest of its work is lost with it).
+        upto = re.findall(tag + r"FZP seed=\d+ iter=\d+ calls=(\d+) traps=(\d+) batched=(\d+) "
+                          r"ns=(\d+)", text)
+        if upto:
+            calls, traps, batched, ns = (int(x) for x in upto[-1])
+            self.calls, self.traps, self.batched = (self.calls + calls, self.traps + traps,
+                                                    self.batched + batched)
+            self.domain_ns += ns
         resume = last + CHECKPOINT
-        self.iterations += min(resume, end) - start  # up to the iteration that ended it, at most
+        self.iterations += last - start
         if self.args.verbose:
             print("  seed %d: domain ended (%s) after iteration %d, continuing at %d"
                   % (seed, why, last, resume))

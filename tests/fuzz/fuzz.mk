@@ -96,9 +96,13 @@ CHECK += fuzz-check
 
 # ---- make fuzz: long campaigns and the figures ----
 
+# Every step runs even if an earlier one found a problem (the figures are still wanted); the
+# target fails at the end if any did.
 fuzz: deps
 	@$(MAKE) --no-print-directory all $(FZ_HOST_BINS) $(FZ_HOST_COV_BINS)
-	tests/fuzz/hostfuzz.py run --secs $(FUZZ_SECONDS) $(FZ_HOSTS)
+	@rc=0; \
+	tests/fuzz/hostfuzz.py run --secs $(FUZZ_SECONDS) $(FZ_HOSTS) || rc=1; \
 	tests/fuzz/campaign.py --seeds 1-64 --iters 1000000 --secs 120 --budget $(FUZZ_SECONDS) \
-	    --out $(FZ_OUT)/guest
-	tests/fuzz/hostfuzz.py coverage $(FZ_HOSTS)
+	    --out $(FZ_OUT)/guest || rc=1; \
+	tests/fuzz/hostfuzz.py coverage $(FZ_HOSTS) || rc=1; \
+	exit $$rc

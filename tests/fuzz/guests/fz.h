@@ -114,7 +114,9 @@ void fz_record_status(unsigned nr, unsigned sub, int status);
 #define FZ_VEC_NONE 255
 #define FZ_VEC_SYSCALL 254 /* not a vector: a system call from user mode ended the iteration */
 void fz_record_insn(unsigned template_id, unsigned vector);
-/* Print the summary lines the campaign runner parses. */
+/* Print what was reached since the last call (each checkpoint), and that plus the totals (the
+ * end): the lines the campaign runner parses. */
+void fz_record_new(void);
 void fz_record_report(void);
 
 struct fz_stats {

@@ -398,8 +398,9 @@ void gk_main(void)
         iteration(i);
         check_self(start, i);
         if ((i + 1) % FZ_CHECKPOINT == 0) {
-            gk_printf("FZP seed=%lu iter=%lu calls=%lu traps=%lu\n", fz_seed, i + 1,
-                      fz_stats.hypercalls, fz_stats.traps);
+            fz_record_new();
+            gk_printf("FZP seed=%lu iter=%lu calls=%lu traps=%lu batched=%lu ns=%lu\n", fz_seed,
+                      i + 1, fz_stats.hypercalls, fz_stats.traps, fz_stats.batched, fz_now() - t0);
             if (!fz.ping_port)
                 bind_ping(); /* the watchdog may not have reserved it yet at the start */
             ping();

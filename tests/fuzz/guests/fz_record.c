@@ -1,5 +1,7 @@
 /* tests/fuzz: what the fuzzing guest reached: a bitmap of (hypercall, sub-op, result class)
- * and of (instruction template, vector), printed at the end for the campaign runner to merge. */
+ * and of (instruction template, vector). Each checkpoint prints what is new since the last one,
+ * so that a domain the hypervisor crashes later has reported what it reached; the campaign
+ * runner merges them. */
 #include "fz.h"
 
 #define NR_BITS 7   /* hypercall numbers 0-126; 127 stands for every larger one */
@@ -9,8 +11,8 @@
 #define INSN_KEYS (256U * 256U)
 
 struct fz_stats fz_stats;
-static uint64_t seen[KEYS / 64];
-static uint64_t seen_insn[INSN_KEYS / 64];
+static uint64_t seen[KEYS / 64], reported[KEYS / 64];
+static uint64_t seen_insn[INSN_KEYS / 64], reported_insn[INSN_KEYS / 64];
 
 /* 0 success, 1-127 -errno, 128 positive, 129 other negative; 200-213 grant statuses (set by
  * fz_record_status). */
@@ -48,18 +50,22 @@ void fz_record_insn(unsigned template_id, unsigned vector)
     seen_insn[key / 64] |= 1ULL << (key % 64);
 }
 
-/* Print the set bits of a bitmap as hex keys, 16 to a line. */
-static unsigned dump(const char *tag, const uint64_t *bits, unsigned nkeys)
+/* Print the bits set since the last call as hex keys, 16 to a line; returns how many are set
+ * in all. */
+static unsigned dump(const char *tag, const uint64_t *bits, uint64_t *done, unsigned nkeys)
 {
     unsigned n = 0, col = 0;
 
     for (unsigned k = 0; k < nkeys; k++) {
         if (!(bits[k / 64] & (1ULL << (k % 64))))
             continue;
+        n++;
+        if (done[k / 64] & (1ULL << (k % 64)))
+            continue;
+        done[k / 64] |= 1ULL << (k % 64);
         if (col == 0)
             gk_printf("%s", tag);
         gk_printf(" %x", k);
-        n++;
         if (++col == 16) {
             gk_printf("\n");
             col = 0;
@@ -70,9 +76,16 @@ static unsigned dump(const char *tag, const uint64_t *bits, unsigned nkeys)
     return n;
 }
 
+void fz_record_new(void)
+{
+    dump("FZCOV", seen, reported, KEYS);
+    dump("FZI", seen_insn, reported_insn, INSN_KEYS);
+}
+
 void fz_record_report(void)
 {
-    unsigned calls = dump("FZCOV", seen, KEYS), insns = dump("FZI", seen_insn, INSN_KEYS);
+    unsigned calls = dump("FZCOV", seen, reported, KEYS);
+    unsigned insns = dump("FZI", seen_insn, reported_insn, INSN_KEYS);
 
     gk_printf("FZN seed=%lu combos=%u insn_combos=%u\n", fz_seed, calls, insns);
 }
