@@ -1,8 +1,8 @@
 /* tests/fuzz/host: host stand-ins for the hypervisor core that the hypercall layer calls into
  * (scheduler, timers, time, console, the hypervisor's own mappings, the M2P, the hardware) for
- * fuzz_hypercall, next to tests/unit/mm_fake.c for the page-table hooks. Guest memory is read the
- * way the hypervisor reads it: through the calling vCPU's page tables (in mm_fake's memory), with
- * the guest's permissions. The per-CPU area is a real one, reached through %gs as in the
+ * fuzz_hypercall, next to tests/unit/mm_fake.c for the page-table hooks. Guest memory is read by
+ * the hypervisor's own accessor (common/guest_access.c): its `mov %cr3` gets the calling vCPU's
+ * root from cf.cr3_of, and the walk runs in mm_fake's memory. The per-CPU area is a real one, reached through %gs as in the
  * hypervisor (arch_prctl sets the host thread's GS base). The few privileged instructions the
  * hypercall code executes itself (cr3 reads and reloads, invlpg, MSR accesses, lldt, %gs loads)
  * trap to a SIGSEGV handler that performs them on the fake machine and steps over them. */
@@ -152,57 +152,6 @@ void cf_reset(void)
     cf.console_len = 0;
     memset(&pc.current, 0, sizeof(pc) - offsetof(struct percpu, current));
     memset(percpu_guest_regs(), 0, sizeof(struct cpu_regs));
-}
-
-/* ---- guest memory: through the current vCPU's page tables, with its permissions ---- */
-
-static uint8_t *translate(uint64_t gva, bool write)
-{
-    struct vcpu *v = current_vcpu();
-    uint64_t l4 = v ? (v->kernel_mode ? v->kernel_l4_mfn : v->user_l4_mfn) : 0, upper, *e, pte;
-    uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0);
-
-    if (!l4 || !(e = mm_walk_l1e(l4, gva, NULL, &upper)))
-        return NULL;
-    pte = *e;
-    if ((pte & need) != need || (upper & need) != need)
-        return NULL;
-    if (((pte & PTE_ADDR) >> PAGE_SHIFT) >= MMF_FRAMES)
-        return NULL;
-    return (uint8_t *)mm_frame_ptr((pte & PTE_ADDR) >> PAGE_SHIFT) + (gva & (PAGE_SIZE - 1));
-}
-
-static int copy(uint64_t gva, void *buf, size_t len, bool write)
-{
-    uint8_t *b = buf;
-
-    if (gva + len < gva)
-        return -PV_EFAULT;
-    while (len) {
-        size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-        uint8_t *p = translate(gva, write);
-
-        if (!p)
-            return -PV_EFAULT;
-        if (write)
-            memcpy(p, b, chunk);
-        else
-            memcpy(b, p, chunk);
-        gva += chunk;
-        b += chunk;
-        len -= chunk;
-    }
-    return 0;
-}
-
-int guest_copy_from(void *dst, uint64_t gva, size_t len)
-{
-    return copy(gva, dst, len, false);
-}
-
-int guest_copy_to(uint64_t gva, const void *src, size_t len)
-{
-    return copy(gva, (void *)src, len, true);
 }
 
 /* ---- domains ---- */
