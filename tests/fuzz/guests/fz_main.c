@@ -12,7 +12,7 @@
  * then powers off. The runner (tests/fuzz/campaign.py) parses these lines.
  */
 #include "fz.h"
-#include "fz_clock.h"
+#include "gk/time.h"
 
 #define FZ_CHECKPOINT 1024
 #define PERIOD_NS 10000000ULL /* the periodic timer: user runs are checked on each tick */
@@ -33,7 +33,7 @@ static volatile uint64_t ticks;
 
 uint64_t fz_now(void)
 {
-    return fz_clock_ns();
+    return gk_time_now();
 }
 
 static uint64_t cmdline_u64(const char *key, uint64_t dflt)

@@ -15,7 +15,7 @@
  * fuzzing domain has ended (an unprivileged SCHEDOP_remote_shutdown answers -EPERM while a domain
  * runs), or T seconds, then prints "WD ..." and its TEST line.
  */
-#include "fz_clock.h"
+#include "gk/time.h"
 #include "gk/test.h"
 
 #define TICK_NS 10000000ULL /* 10 ms */
@@ -191,7 +191,7 @@ static unsigned running(void)
 /* One round: arm the timer, send the loopback event, sleep until the tick; then check. */
 static void round_once(void)
 {
-    uint64_t before = ticks, sent = pings_in + 1, deadline = fz_clock_ns() + TICK_NS, now, late;
+    uint64_t before = ticks, sent = pings_in + 1, deadline = gk_time_now() + TICK_NS, now, late;
     struct pv_evtchn_send s = {.port = loop_tx};
 
     gk_events_mask(); /* SCHEDOP_block unmasks them: no tick slips in between check and sleep */
@@ -202,7 +202,7 @@ static void round_once(void)
         gk_events_mask();
     }
     gk_events_unmask();
-    now = fz_clock_ns();
+    now = gk_time_now();
     late = now > deadline ? now - deadline : 0;
     st.max_late = late > st.max_late ? late : st.max_late;
     if (late > gap_ns && !st.misses++)
@@ -226,18 +226,18 @@ GK_TEST(watchdog)
     setup_events();
     setup_grants();
     gk_events_unmask();
-    start = fz_clock_ns();
+    start = gk_time_now();
     end = start + secs * 1000000000ULL;
     gk_printf("WDS self=%lu fuzzers=%lu-%lu ports=%u,%u\n", self, fuzz_first, fuzz_last,
               fuzz_port[0], fuzz_port[1]);
-    while (fz_clock_ns() < end) {
+    while (gk_time_now() < end) {
         round_once();
         if (st.rounds % 8 == 0 && !running())
             break;
     }
     gk_printf("WD rounds=%lu secs=%lu misses=%lu max_late_us=%lu event_misses=%lu canary=%s "
               "writing=%lu fuzz_pings=%lu still_running=%u\n",
-              st.rounds, (uint64_t)((fz_clock_ns() - start) / 1000000000U), st.misses, st.max_late / 1000,
+              st.rounds, (uint64_t)((gk_time_now() - start) / 1000000000U), st.misses, st.max_late / 1000,
               st.event_misses, st.canary_bad ? "CHANGED" : "intact", st.writing_seen, fuzz_pings,
               running());
 }
