@@ -7,10 +7,10 @@ D0_OUT := $(B)/dom0-tools
 # -iquote so that its errno.h never shadows the C library's.
 XSD_CORE_SRCS := $(wildcard $(XSD_DIR)/*.c)
 XSD_LINUX_SRCS := $(wildcard $(XSD_DIR)/linux/*.c)
-XSD_CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -iquote pv-abi -MMD -MP
-XSD_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -iquote pv-abi -MMD -MP
+XSD_CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -iquote . -MMD -MP
+XSD_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -iquote . -MMD -MP
 XSL_SRCS := $(wildcard $(XSL_DIR)/*.c)
-XSL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=default -iquote pv-abi -MMD -MP
+XSL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=default -iquote . -MMD -MP
 XSD_CORE_OBJS := $(patsubst $(XSD_DIR)/%.c,$(D0_OUT)/xenstored/%.o,$(XSD_CORE_SRCS))
 XSD_LINUX_OBJS := $(patsubst $(XSD_DIR)/linux/%.c,$(D0_OUT)/xenstored/linux/%.o,$(XSD_LINUX_SRCS))
 XSL_OBJS := $(patsubst $(XSL_DIR)/%.c,$(D0_OUT)/libxenstore/%.o,$(XSL_SRCS))

@@ -2,7 +2,7 @@
 HV_OUT := $(B)/hypervisor
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mno-red-zone -fpie -mcmodel=small \
 	-mno-sse -mno-mmx -mno-sse2 -mno-80387 -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-common -O2 -g $(WARN) -Ihypervisor/include -Ipv-abi -MMD -MP
+	-fno-strict-aliasing -fno-common -O2 -g $(WARN) -Ihypervisor/include -I. -MMD -MP
 HV_C := $(shell find hypervisor -name '*.c' -not -name 'asm-offsets.c')
 HV_ASM := $(shell find hypervisor -name '*.asm')
 HV_OBJ := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_C)) $(patsubst %.asm,$(HV_OUT)/%.o,$(HV_ASM))
@@ -19,7 +19,7 @@ $(HV_OUT)/%.o: %.asm $(HV_OFFSETS)
 	@$(NASM) -f elf64 -I$(HV_OUT)/ -o $@ $<
 
 # Structure offsets for the nasm stubs, generated from C (see asm-offsets.c).
-$(HV_OFFSETS): hypervisor/arch/x86/asm-offsets.c $(wildcard hypervisor/include/*.h)
+$(HV_OFFSETS): hypervisor/arch/x86/asm-offsets.c $(wildcard hypervisor/include/*.h hypervisor/include/x86/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -S $< -o $(HV_OUT)/asm-offsets.s
 	{ echo "; generated from hypervisor/arch/x86/asm-offsets.c -- do not edit"; \

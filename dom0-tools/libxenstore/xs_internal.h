@@ -9,7 +9,7 @@
 #include <sys/uio.h>
 
 #include "include/xenstore.h"
-#include "xs_wire.h"
+#include "pv-abi/xs_wire.h"
 
 /* A message received: header, payload and a NUL after it. */
 struct xs_msg {

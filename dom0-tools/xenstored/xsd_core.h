@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "xenstored.h"
-#include "xs_wire.h"
+#include "pv-abi/xs_wire.h"
 
 /* The only C library functions the core uses (the dom0 build gets them from guest-kit). */
 void *memcpy(void *dst, const void *src, size_t n);

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "io_xenstore.h"
+#include "pv-abi/io_xenstore.h"
 #include "xenstored.h"
 
 struct xsd_ring {

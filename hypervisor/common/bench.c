@@ -5,7 +5,7 @@
 #include "lib.h"
 #include "paging.h"
 #include "time.h"
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "smp.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"

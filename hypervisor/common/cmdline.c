@@ -1,6 +1,6 @@
 /* Command-line parsing: the hypervisor's key[=value] line and each boot module's domain options. */
 #include "cmdline.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "lib.h"
 
 /* A word of a command line: [p, p + len). */

@@ -3,7 +3,7 @@
 #include "conring.h"
 #include "console.h"
 #include "spinlock.h"
-#include "console_io.h"
+#include "pv-abi/console_io.h"
 #include "evtchn.h"
 #include "lib.h"
 #include "paging.h"

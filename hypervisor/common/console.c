@@ -1,7 +1,7 @@
 /* Serial console (COM1, 115200 8N1): hypervisor messages, panic, and raw input polling. */
 #include "console.h"
 #include "lib.h"
-#include "power.h"
+#include "x86/power.h"
 #include "spinlock.h"
 #include "x86/cpu.h"
 

@@ -1,10 +1,10 @@
 /* ELF64 parser and Xen ELF-note reader for PV guest kernels: every offset and size is hostile. */
 #include "elf_xen.h"
-#include "elfnote.h"
-#include "errno.h"
+#include "pv-abi/elfnote.h"
+#include "pv-abi/errno.h"
 #include "lib.h"
 #include "pv_layout.h"
-#include "xen_version.h"
+#include "pv-abi/xen_version.h"
 
 /* ELF64 layout facts (System V gABI, x86-64 psABI). */
 #define EHDR_SIZE 64U

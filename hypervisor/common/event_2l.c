@@ -1,10 +1,10 @@
 /* 2-level event delivery on shared_info (ABI reference §3.6, after Xen's xen/common/event_2l.c)
  * and SCHEDOP_poll (after do_poll in xen/common/sched/core.c). The bits live in memory the guest
  * writes concurrently: every access to them is one of the atomic helpers of spinlock.h. */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "evtchn_table.h"
 #include "sched.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 
 /* Make v runnable if it was blocked (SCHEDOP_block or _poll); a poll ends with any wake-up. */
 static void wake(struct vcpu *v)

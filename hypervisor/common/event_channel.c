@@ -2,7 +2,7 @@
  * xen/common/event_channel.c), with hypervisor-served ports and VIRQ delivery. Delivery on
  * shared_info (the 2-level protocol) and SCHEDOP_poll are in event_2l.c. */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "evtchn_table.h"
 

@@ -1,9 +1,9 @@
-/* GNTTABOP_copy (gnttab.h): copy bytes between a granted frame and another granted frame or a
+/* GNTTABOP_copy (grant_table.h): copy bytes between a granted frame and another granted frame or a
  * frame of the caller, without mapping either (Xen's gnttab_copy_one and its helpers; each op
  * takes and releases its own pins, so the entries show GTF_reading/GTF_writing for the time of
  * the copy). */
 #include "frame.h"
-#include "gnttab.h"
+#include "grant_table.h"
 #include "lib.h"
 #include "mm.h"
 

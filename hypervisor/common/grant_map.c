@@ -1,10 +1,10 @@
-/* Grant mappings (gnttab.h): the maptrack of handles, map_grant_ref, unmap_grant_ref and
+/* Grant mappings (grant_table.h): the maptrack of handles, map_grant_ref, unmap_grant_ref and
  * unmap_and_replace, and the undoing of every mapping a reaped domain held (Xen's
  * map_grant_ref, unmap_common, unmap_common_complete and gnttab_release_mappings, with
  * xen/arch/x86/pv/grant_table.c for the L1 entries). */
 #include "console.h"
 #include "frame.h"
-#include "gnttab.h"
+#include "grant_table.h"
 #include "mm.h"
 #include "paging.h"
 

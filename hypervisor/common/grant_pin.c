@@ -1,10 +1,10 @@
-/* Pins on grant entries (gnttab.h): the checks a use of an entry starts with, the
+/* Pins on grant entries (grant_table.h): the checks a use of an entry starts with, the
  * GTF_reading/GTF_writing flags it sets and clears in the granter's table, and the release of
  * what a reaped granter leaves (Xen's _set_status_v1 and the pin handling of map_grant_ref,
  * acquire_grant_for_copy and their undo paths). */
 #include "console.h"
 #include "frame.h"
-#include "gnttab.h"
+#include "grant_table.h"
 #include "mm.h"
 
 /* Mark entry e in use: GTF_reading, and GTF_writing for a writable use. An entry not pinned yet

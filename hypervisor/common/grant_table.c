@@ -1,10 +1,10 @@
-/* Grant tables (gnttab.h): a domain's table and its lifetime, setup_table, query_size, the
+/* Grant tables (grant_table.h): a domain's table and its lifetime, setup_table, query_size, the
  * version sub-ops, swap_grant_ref and dump_table (Xen's grant_table_init, gnttab_grow_table,
  * grant_table_destroy and the small GNTTABOP_* handlers of xen/common/grant_table.c). */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "frame.h"
-#include "gnttab.h"
+#include "grant_table.h"
 #include "lib.h"
 #include "mm.h"
 

@@ -1,7 +1,7 @@
 /* The checked guest-memory accessor: walks the current guest page tables in software and copies
  * through the direct map, so a bad guest pointer yields -EFAULT and never a hypervisor fault. */
 #include "guest_access.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "lib.h"
 #include "mm.h"
 #include "paging.h"

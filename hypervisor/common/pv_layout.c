@@ -1,6 +1,6 @@
 /* Start-of-day layout of a PV guest: Xen's allocation order and its page-table fixed point. */
 #include "pv_layout.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "lib.h"
 
 #define PG 4096ULL

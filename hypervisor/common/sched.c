@@ -2,18 +2,18 @@
  * CPUs pulling work, and the checks made on every exit to a guest. */
 #include "sched.h"
 #include "selftest.h"
-#include "bounce.h"
+#include "x86/bounce.h"
 #include "conring.h"
-#include "context.h"
+#include "x86/context.h"
 #include "evtchn.h"
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "paging.h"
 #include "percpu.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 #include "smp.h"
 #include "spinlock.h"
 #include "time.h"
-#include "vcpu_op_hv.h"
+#include "vcpu.h"
 #include "x86/desc.h"
 
 #define MAX_RUNQ (MAX_DOMAINS * 2)
@@ -348,7 +348,7 @@ static int stopped_runstate(const struct vcpu *v)
     return PV_RUNSTATE_offline;
 }
 
-/* Run-state accounting at a switch (vcpu_op_hv.h), under v's run-queue lock. */
+/* Run-state accounting at a switch (vcpu.h), under v's run-queue lock. */
 static void runstate_switch(struct vcpu *v, bool in, uint64_t now)
 {
     struct runq *q = lock_vcpu_runq(v);

@@ -3,9 +3,9 @@
 #include "time.h"
 #include "console.h"
 #include "domain.h"
-#include "hw_access.h"
+#include "x86/hw_access.h"
 #include "lib.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 
 #define PIT_HZ 1193182
 #define CAL_MS 10

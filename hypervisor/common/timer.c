@@ -1,6 +1,6 @@
 /* Per-CPU timer queues on the local APIC's one-shot timer, and the scheduler slice (timer.h). */
 #include "timer.h"
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "percpu.h"
 #include "sched.h"
 #include "smp.h"

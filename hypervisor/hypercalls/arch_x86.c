@@ -1,19 +1,19 @@
 /* x86 trap and context hypercalls: set_trap_table, stack_switch, fpu_taskswitch, iret and
  * set_segment_base (pv-abi/arch_x86.h). */
-#include "arch_x86.h"
-#include "bounce.h"
-#include "desc_tables.h"
+#include "pv-abi/arch_x86.h"
+#include "x86/bounce.h"
+#include "x86/desc_tables.h"
 #include "mm.h"
-#include "errno.h"
-#include "fpu.h"
+#include "pv-abi/errno.h"
+#include "x86/fpu.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "layout.h"
+#include "x86/layout.h"
 #include "percpu.h"
-#include "segbase.h"
-#include "shared_info.h"
+#include "x86/segbase.h"
+#include "pv-abi/shared_info.h"
 #include "x86/cpu.h"
-#include "vm_assist.h"
+#include "pv-abi/vm_assist.h"
 #include "x86/desc.h"
 
 /* A guest code address: canonical and outside the hypervisor's slots. */

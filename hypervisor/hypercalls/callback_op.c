@@ -1,9 +1,9 @@
 /* Callback registration: callback_op and the legacy set_callbacks (pv-abi/callback_op.h). */
-#include "callback_op.h"
-#include "errno.h"
+#include "pv-abi/callback_op.h"
+#include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "layout.h"
+#include "x86/layout.h"
 
 static int register_callback(struct vcpu *v, const struct pv_callback_register *cb)
 {

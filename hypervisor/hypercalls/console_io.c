@@ -1,7 +1,7 @@
 /* console_io: guest output to the hypervisor console (pv-abi/console_io.h). */
 #include "conring.h"
-#include "console_io.h"
-#include "errno.h"
+#include "pv-abi/console_io.h"
+#include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
 

@@ -1,5 +1,5 @@
 /* set_debugreg (8) and get_debugreg (9): the calling vCPU's debug registers (debugreg.h). */
-#include "debugreg.h"
+#include "x86/debugreg.h"
 #include "hypercall_table.h"
 
 /* set_debugreg(reg, value): 0, -PV_EPERM, -PV_EINVAL or -PV_ENODEV (see debugreg_set). */

@@ -1,8 +1,8 @@
 /* event_channel_op(cmd, arg) (pv-abi/event_channel.h): copy the sub-op's struct in, call the
  * core (common/event_channel.c), copy OUT fields back on success, as Xen's
  * do_event_channel_op does. */
-#include "event_channel.h"
-#include "errno.h"
+#include "pv-abi/event_channel.h"
+#include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "guest_access.h"
 #include "hypercall_table.h"

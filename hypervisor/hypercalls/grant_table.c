@@ -2,12 +2,12 @@
  * the grant table core (common/grant_*.c), copy its results back, and continue long batches
  * later, as Xen's do_grant_table_op does. Per-op results go in the structs; the hypercall's own
  * result is 0 or an errno for the call as a whole. */
-#include "errno.h"
-#include "gnttab.h"
+#include "pv-abi/errno.h"
+#include "grant_table.h"
 #include "guest_access.h"
-#include "hypercall.h"
+#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
-#include "layout.h"
+#include "x86/layout.h"
 
 #define CMD_MASK 0xfffu /* Xen's GNTTABOP_CMD_MASK: higher bits carry cache_flush progress */
 

@@ -1,13 +1,13 @@
 /* memory_op: the reservation and M2P queries of a PV guest (pv-abi/memory_op.h). */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "guest_access.h"
-#include "hypercall.h"
+#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
 #include "frame.h"
-#include "layout.h"
-#include "memory_op.h"
+#include "x86/layout.h"
+#include "pv-abi/memory_op.h"
 #include "paging.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 
 /* The domain a query names: DOMID_SELF or its own id; others need privilege. */
 static struct domain *target_domain(struct vcpu *v, uint64_t gva, long *err)

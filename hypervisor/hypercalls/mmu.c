@@ -1,19 +1,19 @@
 /* The PV MMU hypercalls (pv-abi/mmu.h): mmu_update, mmuext_op, update_va_mapping. Every
  * page-table change goes through the validating core in mm/ (mm.h). */
-#include "bounce.h"
-#include "desc_tables.h"
-#include "errno.h"
+#include "x86/bounce.h"
+#include "x86/desc_tables.h"
+#include "pv-abi/errno.h"
 #include "frame.h"
 #include "guest_access.h"
-#include "hypercall.h"
+#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
 #include "lib.h"
 #include "mm.h"
 #include "mm_baseptr.h"
-#include "mmu.h"
+#include "pv-abi/mmu.h"
 #include "paging.h"
 #include "spinlock.h"
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "x86/cpu.h"
 
 #define PREEMPTED 0x80000000u /* MMU_UPDATE_PREEMPTED: set in count by a continuation */

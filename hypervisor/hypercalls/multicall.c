@@ -1,9 +1,9 @@
 /* multicall: a batch of hypercalls in one entry (pv-abi/multicall.h). */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "guest_access.h"
-#include "hypercall.h"
+#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
-#include "multicall.h"
+#include "pv-abi/multicall.h"
 #include "percpu.h"
 
 enum entry_end { NEXT, STOP, PREEMPTED };

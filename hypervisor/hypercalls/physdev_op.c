@@ -1,8 +1,8 @@
 /* physdev_op: the sub-ops for an unprivileged PV guest (pv-abi/physdev_op.h). */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "physdev_op.h"
+#include "pv-abi/physdev_op.h"
 
 long hc_physdev_op(struct vcpu *v, const uint64_t arg[5])
 {

@@ -1,11 +1,11 @@
 /* sched_op: yield, block, shutdown and friends (pv-abi/sched_op.h). */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "guest_access.h"
-#include "hypercall.h"
+#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
 #include "sched.h"
-#include "sched_op.h"
+#include "pv-abi/sched_op.h"
 #include "time.h"
 #include "timer.h"
 

@@ -1,7 +1,7 @@
 /* vm_assist: optional hypervisor assists a 64-bit PV guest can turn on (pv-abi/vm_assist.h). */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "hypercall_table.h"
-#include "vm_assist.h"
+#include "pv-abi/vm_assist.h"
 
 /* The assists Xen accepts from a 64-bit PV guest. */
 #define VMASST_VALID                                                                               \

@@ -1,10 +1,10 @@
 /* xen_version: version strings, capabilities and feature bits (pv-abi/xen_version.h). */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "layout.h"
+#include "x86/layout.h"
 #include "lib.h"
-#include "xen_version.h"
+#include "pv-abi/xen_version.h"
 
 #define HV_VERSION_MAJOR 4 /* we implement the Xen 4.17 interface */
 #define HV_VERSION_MINOR 17

@@ -1,7 +1,7 @@
 /* Hypervisor-side reference figures for `make bench` (hypervisor command line: bench). */
 #ifndef HV_BENCH_H
 #define HV_BENCH_H
-#include "regs.h"
+#include "x86/regs.h"
 
 /* Set by main when the hypervisor command line has `bench`; TSC at hypervisor entry. */
 extern bool bench_enabled;

@@ -4,11 +4,11 @@
  * vCPU's own hypercalls/traps while it runs, [sched] fields belong to the scheduler. */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
-#include "regs.h"
+#include "x86/regs.h"
 #include "spinlock.h"
 #include "timer.h"
 #include "types.h"
-#include "vcpu_op.h"
+#include "pv-abi/vcpu_op.h"
 
 #define DOMID_FIRST_BOOT 1
 #define MAX_DOMAINS 64

@@ -9,7 +9,7 @@
 #ifndef HV_EVTCHN_H
 #define HV_EVTCHN_H
 #include "domain.h"
-#include "event_channel.h"
+#include "pv-abi/event_channel.h"
 
 #define EVTCHN_DEFAULT_MAX_PORT 1023 /* xl's default max_event_channels */
 #define EVTCHN_PORTS_PER_BUCKET 256  /* one page of 16-byte entries */

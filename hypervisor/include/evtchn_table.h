@@ -3,7 +3,7 @@
 #ifndef HV_EVTCHN_TABLE_H
 #define HV_EVTCHN_TABLE_H
 #include "evtchn.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 
 /* Port states (Xen's ECS_*), plus ECS_HV: the other end is the hypervisor. */
 enum { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_VIRQ, ECS_IPI, ECS_HV };

@@ -1,7 +1,7 @@
 /* Per-CPU data, reached through %gs in the hypervisor (the entry stubs swapgs on guest entry). */
 #ifndef HV_PERCPU_H
 #define HV_PERCPU_H
-#include "regs.h"
+#include "x86/regs.h"
 #include "types.h"
 
 struct vcpu;

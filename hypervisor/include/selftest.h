@@ -2,7 +2,7 @@
  * hypervisor command line (used by the boot tests until the toolstack drives domctl). */
 #ifndef HV_SELFTEST_H
 #define HV_SELFTEST_H
-#include "bootinfo.h"
+#include "x86/bootinfo.h"
 
 void selftest_init(const struct boot_info *bi);
 /* Is a step due at time now (cheap; the scheduler asks on every switch)? */

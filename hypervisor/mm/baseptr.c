@@ -1,7 +1,7 @@
 /* A vCPU's page-table roots (MMUEXT_NEW_BASEPTR, MMUEXT_NEW_USER_BASEPTR, MOV to %cr3; Xen's
  * new_guest_cr3): each root holds a general and an L4 type reference. */
-#include "bounce.h"
-#include "errno.h"
+#include "x86/bounce.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 #include "mm_baseptr.h"
 

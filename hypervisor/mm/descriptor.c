@@ -2,7 +2,7 @@
  * validate_segdesc_page and do_update_descriptor for 64-bit PV guests). In long mode segment
  * bases and limits do not matter for code, data and stack segments, so only privilege and system
  * descriptors are checked. */
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 #include "x86/desc.h"
 

@@ -1,7 +1,7 @@
 /* The L1 entries of grant mappings (mm.h): where one may go, and its installation, check and
  * removal (Xen's create_grant_pv_mapping, replace_grant_pv_mapping, steal_linear_address). */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 #include "paging.h"
 

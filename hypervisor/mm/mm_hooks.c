@@ -1,6 +1,6 @@
 /* How the page-table core reaches the machine: frame contents through the direct map, and TLB
  * flushes. Host unit tests link their own versions of these two functions instead. */
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "mm.h"
 #include "paging.h"
 #include "x86/cpu.h"

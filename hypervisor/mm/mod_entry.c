@@ -1,7 +1,7 @@
 /* Checked writes of one page-table entry (mmu_update's MMU_NORMAL_PT_UPDATE and
  * MMU_PT_UPDATE_PRESERVE_AD; Xen's do_mmu_update and mod_l1_entry..mod_l4_entry). */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 #include "paging.h"
 

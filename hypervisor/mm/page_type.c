@@ -2,7 +2,7 @@
  * 0, the first page-table or descriptor reference validates it, the last page-table reference
  * releases what its entries hold (Xen's get_page/put_page, _get_page_type/_put_page_type). */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 
 static bool is_table_type(uint32_t type)

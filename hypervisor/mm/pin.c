@@ -2,7 +2,7 @@
  * dead domain's page tables still hold (Xen's do_mmuext_op pin cases, vcpu_destroy_pagetables
  * and relinquish_memory). */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 
 /* A pin holds one general and one type reference, taken once: pinning is not nested. */

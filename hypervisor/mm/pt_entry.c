@@ -2,7 +2,7 @@
  * each one takes, and the flags the hypervisor forces (Xen's get_page_from_lNe, put_page_from_lNe,
  * promote_lN_table, demote_lN_table and adjust_guest_lNe; masks from arch_init_memory). */
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm.h"
 #include "paging.h"
 

@@ -1,6 +1,6 @@
 /* Software walk of a guest's 4-level page tables, shared by the checked guest accessor, the
  * writable-pagetable emulation and update_va_mapping. */
-#include "layout.h"
+#include "x86/layout.h"
 #include "mm.h"
 #include "paging.h"
 

@@ -55,7 +55,7 @@ FZ_CLANG ?= clang
 FZ_HOST_DIR := tests/fuzz/host
 FZ_HOST_OUT := $(FZ_OUT)/host
 FZ_HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer -Ihypervisor/include \
-	-iquote pv-abi -Itests/unit -I$(FZ_HOST_DIR) -DUNIT_TEST
+	-iquote . -Itests/unit -I$(FZ_HOST_DIR) -DUNIT_TEST
 FZ_HOST_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FZ_HOST_COV := -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 FZ_HOSTS := $(sort $(patsubst $(FZ_HOST_DIR)/%.c,%,$(wildcard $(FZ_HOST_DIR)/fuzz_*.c)))

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "evtchn_fake.h"
 #include "guest_access.h"

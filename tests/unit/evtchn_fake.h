@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "domain.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 
 /* Three domains: dom_a (domid 1, 2 vCPUs), dom_b (domid 2, 1 vCPU), dom_p (domid 3, 1 vCPU,
  * privileged). Domain ids 1 < 2 < 3 exercise both lock orders. */

@@ -2,15 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "fake_hw.h"
-#include "fpu.h"
+#include "x86/fpu.h"
 #include "guest_access.h"
-#include "hw_access.h"
+#include "x86/hw_access.h"
 #include "hypercall_table.h"
 #include "ioport.h"
 #include "mm_baseptr.h"
-#include "segbase.h"
+#include "x86/segbase.h"
 
 /* Declared by cpuid.h; provided by the core's time code in the hypervisor. */
 void time_tsc_params(uint32_t *tsc_khz, uint32_t *mul_frac, int8_t *shift);

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "console.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "gnttab_fake.h"
 #include "guest_access.h"
 #include "hypercall_table.h"

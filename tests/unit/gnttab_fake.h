@@ -5,7 +5,7 @@
 #define TEST_GNTTAB_FAKE_H
 #include <stdint.h>
 
-#include "gnttab.h"
+#include "grant_table.h"
 #include "mm_fake.h"
 
 /* dom_a (domid 1) and dom_b (2) from mm_fake.h, and dom_p (3, privileged), each with a grant

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "bounce.h"
+#include "x86/bounce.h"
 #include "console.h"
 #include "mm_fake.h"
 #include "paging.h"

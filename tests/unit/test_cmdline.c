@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "cmdline.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 
 #define MiB (1ULL << 20)
 

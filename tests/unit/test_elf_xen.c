@@ -11,9 +11,9 @@
 #include <cmocka.h>
 
 #include "elf_xen.h"
-#include "elfnote.h"
-#include "errno.h"
-#include "xen_version.h"
+#include "pv-abi/elfnote.h"
+#include "pv-abi/errno.h"
+#include "pv-abi/xen_version.h"
 
 #define IMG_MAX 65536
 #define MAX_LOADS 20

@@ -12,16 +12,16 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
-#include "arch_x86.h"
-#include "cpuid.h"
-#include "ctrlreg.h"
-#include "debugreg.h"
-#include "emulate.h"
-#include "errno.h"
+#include "pv-abi/arch_x86.h"
+#include "x86/cpuid.h"
+#include "x86/ctrlreg.h"
+#include "x86/debugreg.h"
+#include "x86/emulate.h"
+#include "pv-abi/errno.h"
 #include "fake_hw.h"
 #include "hypercall_table.h"
-#include "msr.h"
-#include "vm_assist.h"
+#include "x86/msr.h"
+#include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
 
 #define RIP0 (FAKE_MEM_BASE + 0x100)

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "gnttab_fake.h"
 #include "paging.h"
 

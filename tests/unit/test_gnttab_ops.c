@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "gnttab_fake.h"
-#include "hypercall.h"
+#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
 #include "paging.h"
 

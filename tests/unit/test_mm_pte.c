@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm_fake.h"
 #include "paging.h"
 

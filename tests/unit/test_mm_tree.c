@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "mm_baseptr.h"
 #include "mm_fake.h"
 #include "paging.h"

@@ -13,15 +13,15 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
-#include "bounce.h"
-#include "emulate_insn.h"
-#include "errno.h"
+#include "x86/bounce.h"
+#include "x86/emulate_insn.h"
+#include "pv-abi/errno.h"
 #include "fake_hw.h"
 #include "frame.h"
 #include "mm.h"
 #include "paging.h"
-#include "ptwr.h"
-#include "vm_assist.h"
+#include "x86/ptwr.h"
+#include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
 
 #define RIP0 (FAKE_MEM_BASE + 0x100)

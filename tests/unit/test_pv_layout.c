@@ -10,7 +10,7 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "pv_layout.h"
 
 #define PG 4096ULL

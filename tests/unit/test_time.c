@@ -16,8 +16,8 @@
 
 #include "console.h"
 #include "domain.h"
-#include "hw_access.h"
-#include "shared_info.h"
+#include "x86/hw_access.h"
+#include "pv-abi/shared_info.h"
 #include "time.h"
 
 /* ---- Fake hardware ---- */

@@ -11,24 +11,24 @@
 
 #include <cmocka.h>
 
-#include "arch_x86.h"
-#include "ctrlreg.h"
-#include "debugreg.h"
-#include "desc_tables.h"
+#include "pv-abi/arch_x86.h"
+#include "x86/ctrlreg.h"
+#include "x86/debugreg.h"
+#include "x86/desc_tables.h"
 #include "domain.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "evtchn.h"
-#include "fpu.h"
+#include "x86/fpu.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
 #include "mm.h"
 #include "mm_baseptr.h"
 #include "sched.h"
-#include "sched_op.h"
-#include "shared_info.h"
+#include "pv-abi/sched_op.h"
+#include "pv-abi/shared_info.h"
 #include "time.h"
-#include "vcpu_op_hv.h"
-#include "vm_assist.h"
+#include "vcpu.h"
+#include "pv-abi/vm_assist.h"
 
 #define GVA 0x100000ULL /* guest memory: 64 KiB readable and writable from here */
 #define NR_VCPUS 3

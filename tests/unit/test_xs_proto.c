@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "xs_harness.h"
-#include "xs_wire.h"
+#include "pv-abi/xs_wire.h"
 
 struct fixture {
     struct xsd_daemon *d;

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 
 #include "../../dom0-tools/xenstored/xsd_ring.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "xs_harness.h"
-#include "xs_wire.h"
+#include "pv-abi/xs_wire.h"
 
 struct guest {
     struct pv_xenstore_domain_interface page;

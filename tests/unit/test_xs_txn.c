@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "xs_harness.h"
-#include "xs_wire.h"
+#include "pv-abi/xs_wire.h"
 
 struct fixture {
     struct xsd_daemon *d;

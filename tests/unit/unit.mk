@@ -11,7 +11,7 @@ UNIT_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # pv-abi goes in with -iquote: its headers (sched_op.h, errno.h, ...) must not shadow libc's
 # <...> headers on the host. hypervisor/include/lib.h declares the standard string functions,
 # which libc provides here.
-UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(UNIT_SAN) -Ihypervisor/include -iquote pv-abi \
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(UNIT_SAN) -Ihypervisor/include -iquote . \
 	-DUNIT_TEST
 UNIT_LIBS := -lcmocka
 UNIT_TESTS := $(sort $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_*.c)))

@@ -13,7 +13,7 @@
 
 #include "../../dom0-tools/xenstored/xsd_plat.h"
 #include "xs_harness.h"
-#include "xs_wire.h"
+#include "pv-abi/xs_wire.h"
 
 unsigned long xs_h_allocs, xs_h_live;
 static unsigned long fail_at;

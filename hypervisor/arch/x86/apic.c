@@ -1,7 +1,7 @@
 /* Local APIC access through its MMIO page, mapped uncached in the hypervisor's MMIO window. */
 #include "x86/apic.h"
 #include "console.h"
-#include "layout.h"
+#include "x86/layout.h"
 #include "paging.h"
 #include "time.h"
 #include "x86/cpu.h"

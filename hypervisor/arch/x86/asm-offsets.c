@@ -1,8 +1,8 @@
 /* Emits structure offsets and constants for the nasm stubs; the build turns them into
  * build/hypervisor/asm-offsets.inc. Not linked into the image. */
-#include "layout.h"
+#include "x86/layout.h"
 #include "percpu.h"
-#include "regs.h"
+#include "x86/regs.h"
 
 #define OFFSET(sym, val) __asm__ volatile("\n@@OFFSET " #sym " %0" ::"i"(val))
 

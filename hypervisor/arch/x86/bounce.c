@@ -1,9 +1,9 @@
 /* Bounce frames (ABI reference §3.5): how the hypervisor enters a guest kernel's handlers. */
-#include "bounce.h"
+#include "x86/bounce.h"
 #include "console.h"
 #include "guest_access.h"
-#include "shared_info.h"
-#include "vm_assist.h"
+#include "pv-abi/shared_info.h"
+#include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
 

@@ -1,7 +1,7 @@
 /* The CPUID policy of PV guests: the host's leaves masked the way Xen masks them for PV, the Xen
  * hypervisor leaves at 0x40000000, and hardware CPUID faulting. */
-#include "cpuid.h"
-#include "hw_access.h"
+#include "x86/cpuid.h"
+#include "x86/hw_access.h"
 #include "lib.h"
 #include "x86/cpu.h"
 

@@ -1,13 +1,13 @@
 /* Virtual CR0/CR2/CR3/CR4 of PV guests (Xen's read_cr/write_cr and pv_fixup_guest_cr4). */
-#include "ctrlreg.h"
-#include "arch_x86.h"
-#include "cpuid.h"
-#include "debugreg.h"
-#include "errno.h"
-#include "fpu.h"
-#include "hw_access.h"
+#include "x86/ctrlreg.h"
+#include "pv-abi/arch_x86.h"
+#include "x86/cpuid.h"
+#include "x86/debugreg.h"
+#include "pv-abi/errno.h"
+#include "x86/fpu.h"
+#include "x86/hw_access.h"
 #include "mm_baseptr.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 #include "x86/cpu.h"
 
 #define X86_CR4_MCE (1UL << 6)

@@ -1,8 +1,8 @@
 /* Guest DR0-DR7: validation as Xen's set_debugreg, hardware loading, emulated I/O breakpoints. */
-#include "debugreg.h"
-#include "errno.h"
-#include "hw_access.h"
-#include "layout.h"
+#include "x86/debugreg.h"
+#include "pv-abi/errno.h"
+#include "x86/hw_access.h"
+#include "x86/layout.h"
 
 #define DR7_ACTIVE 0xffu      /* L0-L3 / G0-G3 enable bits */
 #define DR7_GD (1u << 13)     /* general detect: never for guests */

@@ -1,10 +1,10 @@
 /* Guest descriptor tables. Frames a guest installs as GDT or LDT are held with a PGT_seg_desc
  * type reference (audited, never writable-mapped) and shown through this CPU's window, where the
  * hardware GDTR/LDTR point; the hypervisor's own selectors sit in the reserved page 14. */
-#include "desc_tables.h"
-#include "errno.h"
+#include "x86/desc_tables.h"
+#include "pv-abi/errno.h"
 #include "frame.h"
-#include "layout.h"
+#include "x86/layout.h"
 #include "mm.h"
 #include "paging.h"
 #include "percpu.h"

@@ -1,13 +1,13 @@
 /* Decoder and dispatch of the privileged instructions PV guests execute (#GP and #UD paths),
  * and the software-interrupt decoder. Handlers live in emulate_sys.c and emulate_io.c. */
-#include "emulate.h"
-#include "arch_x86.h"
-#include "debugreg.h"
-#include "emulate_insn.h"
+#include "x86/emulate.h"
+#include "pv-abi/arch_x86.h"
+#include "x86/debugreg.h"
+#include "x86/emulate_insn.h"
 #include "guest_access.h"
-#include "hw_access.h"
+#include "x86/hw_access.h"
 #include "lib.h"
-#include "vm_assist.h"
+#include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
 
 #define PF_WRITE (1u << 1)

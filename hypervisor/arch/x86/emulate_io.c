@@ -1,10 +1,10 @@
 /* Emulated port I/O (IN, OUT, INS, OUTS) and CLI/STI, allowed by the guest's virtual IOPL. */
-#include "debugreg.h"
-#include "emulate_insn.h"
+#include "x86/debugreg.h"
+#include "x86/emulate_insn.h"
 #include "guest_access.h"
-#include "hw_access.h"
+#include "x86/hw_access.h"
 #include "ioport.h"
-#include "layout.h"
+#include "x86/layout.h"
 #include "x86/cpu.h"
 
 #define REP_BATCH 256 /* REP iterations per trap; the guest re-executes for the rest */

@@ -1,12 +1,12 @@
 /* Emulated CPUID, RDTSC/RDTSCP, RDMSR/WRMSR, MOV to/from CRn and DRn, CLTS, WBINVD, XSETBV. */
-#include "cpuid.h"
-#include "ctrlreg.h"
-#include "debugreg.h"
-#include "emulate_insn.h"
-#include "errno.h"
-#include "fpu.h"
-#include "hw_access.h"
-#include "msr.h"
+#include "x86/cpuid.h"
+#include "x86/ctrlreg.h"
+#include "x86/debugreg.h"
+#include "x86/emulate_insn.h"
+#include "pv-abi/errno.h"
+#include "x86/fpu.h"
+#include "x86/hw_access.h"
+#include "x86/msr.h"
 #include "x86/cpu.h"
 
 #define MODRM_XSETBV 0xd1

@@ -1,6 +1,6 @@
 /* Guest FPU/SSE state (FXSAVE format) and the virtual CR0.TS flag. */
-#include "fpu.h"
-#include "bounce.h"
+#include "x86/fpu.h"
+#include "x86/bounce.h"
 #include "lib.h"
 #include "x86/cpu.h"
 

@@ -1,5 +1,5 @@
 /* The real hardware behind hw_access.h: one instruction per function. */
-#include "hw_access.h"
+#include "x86/hw_access.h"
 #include "x86/cpu.h"
 
 uint64_t hw_rdmsr(uint32_t msr)

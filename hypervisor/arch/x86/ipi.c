@@ -1,7 +1,7 @@
 /* IPIs between hypervisor CPUs. A shootdown leaves a request in the target's per-CPU area and
  * sends it a vector; the target serves requests in the handler and in every spin/wait loop
  * (the hypervisor runs with interrupts off), then acknowledges by clearing the request. */
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "domain.h"
 #include "percpu.h"
 #include "smp.h"

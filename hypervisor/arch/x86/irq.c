@@ -1,9 +1,9 @@
 /* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), and the
  * local APIC's timer and IPI vectors on every CPU. */
-#include "irq.h"
+#include "x86/irq.h"
 #include "bench.h"
 #include "conring.h"
-#include "ipi.h"
+#include "x86/ipi.h"
 #include "percpu.h"
 #include "sched.h"
 #include "timer.h"

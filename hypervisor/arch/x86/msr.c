@@ -1,10 +1,10 @@
 /* The PV guest's MSRs: one table row per MSR or range, saying who may touch it and how. */
-#include "msr.h"
-#include "arch_x86.h"
-#include "cpuid.h"
-#include "hw_access.h"
+#include "x86/msr.h"
+#include "pv-abi/arch_x86.h"
+#include "x86/cpuid.h"
+#include "x86/hw_access.h"
 #include "hypercall_table.h"
-#include "segbase.h"
+#include "x86/segbase.h"
 #include "x86/cpu.h"
 
 #define MSR_TSC 0x10u

@@ -1,5 +1,5 @@
 /* Multiboot v1: copy the command line, module list and memory map out of the loader's tables. */
-#include "bootinfo.h"
+#include "x86/bootinfo.h"
 #include "console.h"
 #include "lib.h"
 

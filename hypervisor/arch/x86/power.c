@@ -1,5 +1,5 @@
 /* Power-off: QEMU's isa-debug-exit port carries the status, then ACPI-less fallbacks, then halt. */
-#include "power.h"
+#include "x86/power.h"
 #include "x86/cpu.h"
 
 #define DEBUG_EXIT_PORT 0xf4

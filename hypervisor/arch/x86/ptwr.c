@@ -11,14 +11,14 @@
  *
  * Atomicity: one CPU runs guests, so nothing changes the entry between the read here and
  * mm_mod_entry (Xen uses a locked cmpxchg for the same purpose). */
-#include "ptwr.h"
-#include "bounce.h"
-#include "emulate_insn.h"
+#include "x86/ptwr.h"
+#include "x86/bounce.h"
+#include "x86/emulate_insn.h"
 #include "frame.h"
-#include "layout.h"
+#include "x86/layout.h"
 #include "mm.h"
 #include "paging.h"
-#include "vm_assist.h"
+#include "pv-abi/vm_assist.h"
 
 /* #PF error code bits. */
 #define PFEC_PRESENT (1u << 0)

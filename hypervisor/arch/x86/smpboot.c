@@ -2,8 +2,8 @@
  * at a time, and comes up with its own stack, descriptor tables and local APIC. */
 #include "smp.h"
 #include "console.h"
-#include "cpuid.h"
-#include "irq.h"
+#include "x86/cpuid.h"
+#include "x86/irq.h"
 #include "time.h"
 #include "lib.h"
 #include "paging.h"

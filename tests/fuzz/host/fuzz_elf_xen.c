@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "elf_xen.h"
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "fuzz_input.h"
 
 /* The XENFEAT bits the builder offers a PV guest (writable_page_tables .. dom0, as in Xen). */

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emulate_insn.h"
-#include "cpuid.h"
+#include "x86/emulate_insn.h"
+#include "x86/cpuid.h"
 #include "fake_hw.h"
 #include "fuzz_input.h"
-#include "msr.h"
+#include "x86/msr.h"
 #include "x86/cpu.h"
 
 static struct domain dom;

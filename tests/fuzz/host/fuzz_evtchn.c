@@ -13,13 +13,13 @@
 
 #include <cmocka.h>
 
-#include "errno.h"
-#include "event_channel.h"
+#include "pv-abi/errno.h"
+#include "pv-abi/event_channel.h"
 #include "evtchn.h"
 #include "evtchn_fake.h"
 #include "fuzz_input.h"
 #include "hypercall_table.h"
-#include "shared_info.h"
+#include "pv-abi/shared_info.h"
 
 #define MAX_OPS 256
 #define DOMID_XEN 0x7ff2

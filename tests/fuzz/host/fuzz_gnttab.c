@@ -13,11 +13,11 @@
 
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "fuzz_input.h"
-#include "gnttab.h"
-#include "gnttab_fake.h"
 #include "grant_table.h"
+#include "gnttab_fake.h"
+#include "pv-abi/grant_table.h"
 #include "hypercall_table.h"
 #include "mm.h"
 

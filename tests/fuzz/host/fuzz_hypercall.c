@@ -15,23 +15,23 @@
 
 #include <cmocka.h>
 
-#include "arch_x86.h"
+#include "pv-abi/arch_x86.h"
 #include "core_fake.h"
-#include "desc_tables.h"
-#include "errno.h"
+#include "x86/desc_tables.h"
+#include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "frame.h"
 #include "fuzz_input.h"
-#include "gnttab.h"
+#include "grant_table.h"
 #include "hypercall_table.h"
 #include "mm.h"
 #include "mm_baseptr.h"
 #include "mm_fake.h"
 #include "paging.h"
 #include "percpu.h"
-#include "shared_info.h"
-#include "vcpu_op.h"
-#include "vcpu_op_hv.h"
+#include "pv-abi/shared_info.h"
+#include "pv-abi/vcpu_op.h"
+#include "vcpu.h"
 #include "x86/cpu.h"
 
 #define GVA 0x400000ULL /* 32 pages: 28 writable, 2 read-only, 2 not present */

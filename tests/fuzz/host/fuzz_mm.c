@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "errno.h"
+#include "pv-abi/errno.h"
 #include "fuzz_input.h"
 #include "mm.h"
 #include "mm_baseptr.h"

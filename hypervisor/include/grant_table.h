@@ -3,7 +3,6 @@
  * domain holds of other domains' grants (maptrack), and the operations on them. The
  * GNTTABOP_* decoding lives in hypercalls/grant_table.c; table lifetime and the small sub-ops in
  * common/grant_table.c, pins in grant_pin.c, map/unmap in grant_map.c, copy in grant_copy.c.
- * (Named gnttab.h: a grant_table.h here would shadow pv-abi/grant_table.h.)
  *
  * Results are PV_GNTST_* (0 or negative), or -PV_E* where Xen returns an errno. Locking: a
  * domain's table, pins and maptrack change under its mm_lock, with the frame references and L1
@@ -13,7 +12,7 @@
 #ifndef HV_GNTTAB_H
 #define HV_GNTTAB_H
 #include "domain.h"
-#include "grant_table.h"
+#include "pv-abi/grant_table.h"
 
 #define GNTTAB_DEFAULT_MAX_FRAMES 32 /* xl's default max_grant_frames */
 #define GNTTAB_MAX_FRAMES 64         /* Xen's gnttab_max_frames: the most a domain may be given */

@@ -1,8 +1,7 @@
 /* The hypervisor side of vcpu_op (hypercalls/vcpu_op.c): per-vCPU timers, run-state accounting
- * and the guest areas, with the hooks the builder, the scheduler and domain teardown call.
- * (Named vcpu_op_hv.h: a vcpu_op.h here would shadow pv-abi/vcpu_op.h.) */
-#ifndef HV_VCPU_OP_HV_H
-#define HV_VCPU_OP_HV_H
+ * and the guest areas, with the hooks the builder, the scheduler and domain teardown call. */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
 #include "domain.h"
 
 /* Builder, for each new vCPU: its timers (with Xen's default 10 ms periodic tick for PV
