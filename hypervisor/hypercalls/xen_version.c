@@ -9,9 +9,13 @@
 #define HV_VERSION_MAJOR 4 /* we implement the Xen 4.17 interface */
 #define HV_VERSION_MINOR 17
 
-/* Feature bits a 64-bit PV domU sees in word 0 (grant maps carry flags bits 16-18 into the
- * entry's available bits: common/grant_map.c). */
-#define HV_FEATURES ((1u << PV_XENFEAT_direct_mapped) | (1u << PV_XENFEAT_gnttab_map_avail_bits))
+/* Feature bits a 64-bit PV domU sees in word 0, the ones Xen gives a PV domain: the A/D-keeping
+ * MMU_PT_UPDATE_PRESERVE_AD (mm/mod_entry.c), MMUEXT_CLEAR_PAGE/COPY_PAGE, grant maps carrying
+ * flags bits 16-18 into the entry's available bits (common/grant_map.c). Linux panics without
+ * the first and the last. */
+#define HV_FEATURES                                                                                \
+    ((1u << PV_XENFEAT_mmu_pt_update_preserve_ad) | (1u << PV_XENFEAT_highmem_assist) |            \
+     (1u << PV_XENFEAT_gnttab_map_avail_bits) | (1u << PV_XENFEAT_direct_mapped))
 
 /* Copy a string into a fixed-size guest buffer, zero-padded after the NUL as Xen does. */
 static long put_string(uint64_t gva, const char *s, size_t size)

@@ -78,6 +78,10 @@ static void check_features(void)
     GK_EXPECT_EQ(fi.submap_idx, 0);
     GK_EXPECT_EQ(fi.submap & (1u << PV_XENFEAT_dom0), 0);                    /* a domU */
     GK_EXPECT_EQ(fi.submap & (1u << PV_XENFEAT_auto_translated_physmap), 0); /* PV */
+    /* What Xen promises every PV domain (Linux refuses to boot without 5 and 7). */
+    GK_EXPECT_NE(fi.submap & (1u << PV_XENFEAT_mmu_pt_update_preserve_ad), 0);
+    GK_EXPECT_NE(fi.submap & (1u << PV_XENFEAT_highmem_assist), 0);
+    GK_EXPECT_NE(fi.submap & (1u << PV_XENFEAT_gnttab_map_avail_bits), 0);
     gk_test_log("features word 0: %#x", fi.submap);
     fi.submap_idx = 1;
     GK_EXPECT_EQ(gk_hypercall_xen_version(PV_XENVER_get_features, &fi), -PV_EINVAL);
