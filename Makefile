@@ -12,6 +12,7 @@ CHECK :=
 BENCH :=
 
 include hypervisor/hypervisor.mk
+-include tests/hypervisor/test-image.mk
 -include pv-abi/pv-abi.mk
 -include guest-kit/guest-kit.mk
 -include tests/abi/abi.mk

@@ -1,4 +1,5 @@
 # Build of the hypervisor image: every .c and .asm under hypervisor/ goes into build/hypervisor/hypervisor.elf.
+# (tests/hypervisor/test-image.mk links the test image from the same objects.)
 HV_OUT := $(B)/hypervisor
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mno-red-zone -fpie -mcmodel=small \
 	-mno-sse -mno-mmx -mno-sse2 -mno-80387 -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -25,10 +26,12 @@ $(HV_OFFSETS): hypervisor/arch/x86/asm-offsets.c $(wildcard hypervisor/include/*
 	{ echo "; generated from hypervisor/arch/x86/asm-offsets.c -- do not edit"; \
 	  sed -n 's/.*@@OFFSET \([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/%define \1 \2/p' $(HV_OUT)/asm-offsets.s; } > $@
 
+HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	-T hypervisor/arch/x86/hypervisor.ld
+
 $(HV_OUT)/hypervisor.elf: $(HV_OBJ) hypervisor/arch/x86/hypervisor.ld
 	@echo "  LD      $@"
-	@ld -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -T hypervisor/arch/x86/hypervisor.ld \
-		-o $@ $(HV_OBJ)
+	@ld $(HV_LDFLAGS) -o $@ $(HV_OBJ)
 
 ALL += $(HV_OUT)/hypervisor.elf
 -include $(HV_OBJ:.o=.d)

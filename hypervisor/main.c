@@ -1,5 +1,4 @@
 /* The hypervisor's boot sequence, in order. */
-#include "bench.h"
 #include "x86/bootinfo.h"
 #include "cmdline.h"
 #include "builder.h"
@@ -11,8 +10,8 @@
 #include "x86/layout.h"
 #include "paging.h"
 #include "sched.h"
-#include "selftest.h"
 #include "smp.h"
+#include "testhook.h"
 #include "time.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
@@ -67,8 +66,7 @@ void hv_main(uint32_t magic, uint32_t mbi)
 {
     uint64_t reserved_end;
 
-    bench_entry_tsc = rdtsc();
-
+    testhook_boot(TESTHOOK_ENTRY, &boot_info); /* test image: the entry TSC */
     console_init();                          /* serial first: everything after can report */
     printk("(hv) hypervisor starting\n");
     bootinfo_parse(magic, mbi, &boot_info);  /* memory map, modules, command line */
@@ -82,15 +80,12 @@ void hv_main(uint32_t magic, uint32_t mbi)
     irq_init();                              /* PIC masked, local APIC and its timer */
     printk("(hv) %lu MiB RAM, %lu frames free, %u modules\n", boot_info.max_phys >> 20,
            frame_free_count(), boot_info.nr_mods);
-    bench_enabled = cmdline_get(boot_info.cmdline, "bench", NULL, 0);
-    if (bench_enabled)
-        bench_syscall_reference();           /* reference figure for make bench */
+    testhook_boot(TESTHOOK_CPU0_READY, &boot_info); /* test image: one-CPU references */
     smp_boot_aps();                          /* the other CPUs wait in the scheduler */
-    if (bench_enabled)
-        bench_ipi_reference();               /* reference figure for make bench */
+    testhook_boot(TESTHOOK_SMP_READY, &boot_info); /* test image: IPI reference */
     domains_mark_start();                    /* frame accounting for the end */
     boot_domains();                          /* one domain per module, domids from 1 */
-    selftest_init(&boot_info);               /* selftest=lifecycle */
+    testhook_boot(TESTHOOK_DOMAINS_BUILT, &boot_info); /* test image: lifecycle test */
     irq_start_tick();                        /* this CPU's timer */
     sched_start();                           /* run guests; never returns */
 }

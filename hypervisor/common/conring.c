@@ -1,5 +1,4 @@
 /* Boot-time domain consoles multiplexed on the serial port. */
-#include "bench.h"
 #include "conring.h"
 #include "console.h"
 #include "spinlock.h"
@@ -7,6 +6,7 @@
 #include "evtchn.h"
 #include "lib.h"
 #include "paging.h"
+#include "testhook.h"
 
 #define SWITCH_CHAR 0x01 /* Ctrl-A, three times in a row */
 
@@ -16,7 +16,7 @@ static unsigned switch_presses;
 static void flush_line(struct domain *d)
 {
     d->con_line[d->con_len] = '\0';
-    bench_guest_line();
+    testhook_guest_line();
     printk("(d%u) %s\n", d->domid, d->con_line);
     d->con_len = 0;
 }

@@ -15,7 +15,7 @@
 #include "pv-abi/sched_op.h"
 #include "x86/ipi.h"
 #include "sched.h"
-#include "selftest.h"
+#include "testhook.h"
 #include "x86/cpu.h"
 #include "pv-abi/shared_info.h"
 #include "vcpu.h"
@@ -231,7 +231,7 @@ void domains_check_all_ended(void)
     bool all_poweroff = true;
     unsigned any = 0;
 
-    if (selftest_pending())
+    if (testhook_pending())
         return;
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];

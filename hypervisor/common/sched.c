@@ -1,7 +1,7 @@
 /* The scheduler: per-CPU run queues, weighted fair share with caps, blocking and waking, idle
  * CPUs pulling work, and the checks made on every exit to a guest. */
 #include "sched.h"
-#include "selftest.h"
+#include "testhook.h"
 #include "x86/bounce.h"
 #include "conring.h"
 #include "x86/context.h"
@@ -325,7 +325,7 @@ static struct vcpu *idle_until_runnable(void)
 
     while (!(v = pick_next(NULL, time_now_ns()))) {
         if (pc->cpu_id == 0) {
-            selftest_poll();
+            testhook_poll();
             conring_poll_input();
             domains_reap_ended();
             domains_check_all_ended();
@@ -377,12 +377,12 @@ static void schedule(struct cpu_regs *r)
     pc->need_resched = false;
     if (prev)
         account(prev, now);
-    if (pc->cpu_id == 0 && selftest_due(now)) {
-        /* Run-time domain control needs a CPU that holds no vCPU. */
+    if (pc->cpu_id == 0 && testhook_due(now)) {
+        /* The test image's domain control needs a CPU that holds no vCPU. */
         if (prev)
             put_prev(pc, prev, r);
         prev = NULL;
-        selftest_poll();
+        testhook_poll();
     }
     next = pick_next(prev, now);
     if (next == prev && next) {

@@ -1,11 +1,11 @@
 /* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), and the
  * local APIC's timer and IPI vectors on every CPU. */
 #include "x86/irq.h"
-#include "bench.h"
 #include "conring.h"
 #include "x86/ipi.h"
 #include "percpu.h"
 #include "sched.h"
+#include "testhook.h"
 #include "timer.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
@@ -58,8 +58,8 @@ void irq_handle(unsigned vector)
     case APIC_FLUSH_VECTOR:
         ipi_serve();
         break;
-    case APIC_BENCH_VECTOR:
-        bench_ipi_pong();
+    case APIC_TEST_VECTOR:
+        testhook_ipi();
         break;
     case APIC_SPURIOUS_VECTOR:
         return; /* no EOI for a spurious interrupt */

@@ -1,5 +1,4 @@
 /* Exceptions and interrupts: guest faults are emulated or bounced, hypervisor faults are fatal. */
-#include "bench.h"
 #include "x86/bounce.h"
 #include "console.h"
 #include "x86/debugreg.h"
@@ -10,6 +9,7 @@
 #include "x86/ptwr.h"
 #include "sched.h"
 #include "spinlock.h"
+#include "testhook.h"
 #include "x86/cpu.h"
 
 void hv_trap(struct cpu_regs *r);
@@ -170,7 +170,7 @@ void hv_trap(struct cpu_regs *r)
             guest_exception(v, r);
         return;
     }
-    if (!v && bench_trap(r))
+    if (!v && testhook_trap(r))
         return;
     if (sched_is_return_fault(r)) {
         /* iretq to the guest faulted: the frame at the stack top was unusable. */

@@ -6,7 +6,7 @@
 #define APIC_TIMER_VECTOR 0xf0
 #define APIC_RESCHED_VECTOR 0xf1 /* "look at your run queue / pending events" */
 #define APIC_FLUSH_VECTOR 0xf2   /* "serve your TLB-flush and call requests" */
-#define APIC_BENCH_VECTOR 0xf3   /* benchmark ping (bench.c) */
+#define APIC_TEST_VECTOR 0xf3    /* the test image's IPI (testhook_ipi) */
 #define APIC_SPURIOUS_VECTOR 0xff
 
 /* Map and enable this CPU's local APIC (the BSP maps it first). */

@@ -1,7 +1,7 @@
 /* Hypervisor self-tests of run-time domain control, enabled by `selftest=lifecycle` on the
  * hypervisor command line (used by the boot tests until the toolstack drives domctl). */
-#ifndef HV_SELFTEST_H
-#define HV_SELFTEST_H
+#ifndef HVT_SELFTEST_H
+#define HVT_SELFTEST_H
 #include "x86/bootinfo.h"
 
 void selftest_init(const struct boot_info *bi);
