@@ -183,20 +183,13 @@ static void init_special_pages(struct build *b)
     struct pv_xencons_interface *con;
 
     d->start_info_mfn = b->p2m[b->lay.start_info_pfn];
-    d->store_mfn = b->p2m[b->lay.xenstore_pfn];
+    d->store_mfn = 0; /* the layout's xenstore page stays, zeroed, for a future xenstored */
     d->console_mfn = b->p2m[b->lay.console_pfn];
     con = mfn_to_virt(d->console_mfn);
     con->connection = PV_XENCONS_CONNECTED;
     /* The guest's p2m list: the builder's scratch copy moves into the guest's own pages. */
     for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
         sink_copy(b, b->lay.p2m_va + pfn * 8, &b->p2m[pfn], 8);
-}
-
-/* Nobody serves xenstore yet: a send on the store port is dropped until a xenstored exists. */
-static void store_notify(struct domain *d, unsigned port)
-{
-    (void)d;
-    (void)port;
 }
 
 /* A guest send on the console port: drain its ring. (A local function: the -fpie image cannot
@@ -206,16 +199,16 @@ static void console_notify(struct domain *d, unsigned port)
     conring_notify(d, port);
 }
 
-/* The ports of the xenstore and console rings, in libxl's order (store first). Their other end
- * is the hypervisor. */
+/* The console ring's port; its other end is the hypervisor. Nobody serves xenstore for a
+ * boot-time domain: like Xen's initial domain before its xenstored starts, it gets store_mfn and
+ * store_evtchn of 0, which tells Xen guests (Linux, Mini-OS) that xenstore is not there. */
 static int bind_special_ports(struct domain *d)
 {
-    int store = evtchn_alloc_hv_port(d, store_notify);
-    int console = store < 0 ? store : evtchn_alloc_hv_port(d, console_notify);
+    int console = evtchn_alloc_hv_port(d, console_notify);
 
     if (console < 0)
         return console;
-    d->store_evtchn = (unsigned)store;
+    d->store_evtchn = 0;
     d->console_evtchn = (unsigned)console;
     return 0;
 }
@@ -319,7 +312,7 @@ int builder_boot_module(unsigned domid, const struct boot_module *m)
     }
     if ((rc = bind_special_ports(b.d))) {
         scratch_unmap();
-        domain_crash(b.d, "no event channels for the console and xenstore");
+        domain_crash(b.d, "no event channel for the console");
         return rc;
     }
     load_image(&b, m);
