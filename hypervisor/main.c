@@ -53,13 +53,27 @@ static void free_boot_memory(uint64_t reserved_end)
     }
 }
 
+/* One domain per kernel module, domids from 1 in their order; a module "<path> initrd" is the
+ * ramdisk of the kernel module right before it (docs/boot.md). */
 static void boot_domains(void)
 {
-    unsigned started = 0;
+    const struct boot_module *mods = boot_info.mods;
+    unsigned started = 0, domid = DOMID_FIRST_BOOT;
 
-    for (unsigned i = 0; i < boot_info.nr_mods; i++)
-        started += builder_boot_module(DOMID_FIRST_BOOT + i, &boot_info.mods[i]) == 0;
-    printk("(hv) %u of %u boot-time domains started\n", started, boot_info.nr_mods);
+    for (unsigned i = 0; i < boot_info.nr_mods; i++) {
+        const struct boot_module *initrd = NULL;
+
+        if (cmdline_module_is_initrd(mods[i].cmdline)) {
+            printk("(hv) module %u (%s) refused: an initrd with no kernel module before it\n",
+                   i + 1, mods[i].cmdline);
+            continue;
+        }
+        if (i + 1 < boot_info.nr_mods && cmdline_module_is_initrd(mods[i + 1].cmdline))
+            initrd = &mods[i + 1];
+        started += builder_boot_module(domid++, &mods[i], initrd) == 0;
+        i += initrd != NULL;
+    }
+    printk("(hv) %u of %u boot-time domains started\n", started, domid - DOMID_FIRST_BOOT);
 }
 
 void hv_main(uint32_t magic, uint32_t mbi)

@@ -33,11 +33,17 @@ struct build {
     struct elf_xen_info elf;
     struct pv_layout lay;
     struct dom_opts opts;
+    const struct boot_module *initrd; /* or NULL */
 };
 
 static void *pfn_ptr(const struct build *b, uint64_t pfn)
 {
     return mfn_to_virt(b->p2m[pfn]);
+}
+
+static const uint8_t *module_bytes(const struct boot_module *m)
+{
+    return (const uint8_t *)mfn_to_virt(m->start >> PAGE_SHIFT) + (m->start & (PAGE_SIZE - 1));
 }
 
 /* ELF sink: guest VA in the initial mapping -> pfn -> frame. */
@@ -136,7 +142,7 @@ static void fill_start_info(struct build *b)
     lib_strlcpy(si->magic, PV_START_INFO_MAGIC, sizeof(si->magic));
     si->nr_pages = b->nr_pages;
     si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
-    si->flags = 0;
+    si->flags = b->lay.initrd_pages && !b->lay.initrd_mapped ? PV_SIF_MOD_START_PFN : 0;
     si->store_mfn = d->store_mfn;
     si->store_evtchn = d->store_evtchn;
     si->console.domU.mfn = d->console_mfn;
@@ -219,8 +225,7 @@ static int check_image(struct build *b, const struct boot_module *m, const char 
 
     if (rc)
         return rc;
-    rc = elf_xen_parse(mfn_to_virt(m->start >> PAGE_SHIFT) + (m->start & (PAGE_SIZE - 1)),
-                       m->end - m->start, BUILDER_FEATURES_SUPPORTED, &b->elf, why);
+    rc = elf_xen_parse(module_bytes(m), m->end - m->start, BUILDER_FEATURES_SUPPORTED, &b->elf, why);
     if (rc)
         return rc;
     b->nr_pages = b->opts.mem_bytes >> PAGE_SHIFT;
@@ -236,6 +241,7 @@ static int compute_layout(struct build *b, const char **why)
     struct pv_layout_in in = {
         .virt_base = b->elf.virt_base, .virt_kstart = b->elf.virt_kstart,
         .virt_kend = b->elf.virt_kend, .nr_pages = b->nr_pages,
+        .initrd_len = b->initrd ? b->initrd->end - b->initrd->start : 0,
         .mod_start_pfn = b->elf.mod_start_pfn, .has_init_p2m = b->elf.has_init_p2m,
         .init_p2m_va = b->elf.init_p2m};
 
@@ -246,10 +252,20 @@ static void load_image(struct build *b, const struct boot_module *m)
 {
     struct elf_xen_sink sink = {b, sink_copy, sink_zero};
 
-    elf_xen_load(mfn_to_virt(m->start >> PAGE_SHIFT) + (m->start & (PAGE_SIZE - 1)), &b->elf,
-                 &sink);
+    elf_xen_load(module_bytes(m), &b->elf, &sink);
     if (b->elf.has_hypercall_page)
         hypercall_page_fill(va_ptr(b, b->elf.hypercall_page));
+}
+
+/* The ramdisk into its pfns (mapped or not, they are consecutive); the rest of its last page
+ * stays zero. */
+static void load_initrd(struct build *b)
+{
+    uint64_t len = b->initrd ? b->initrd->end - b->initrd->start : 0;
+    const uint8_t *src = len ? module_bytes(b->initrd) : NULL;
+
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+        memcpy(pfn_ptr(b, b->lay.initrd_pfn + off / PAGE_SIZE), src + off, MIN(len - off, PAGE_SIZE));
 }
 
 /* Scratch p2m while building: hypervisor frames mapped contiguously at BUILD_SCRATCH_VA. */
@@ -278,13 +294,15 @@ static void scratch_unmap(void)
 
 _Static_assert(CMDLINE_MAX_GRANT_FRAMES == GNTTAB_MAX_FRAMES, "grant_frames= limit");
 
-int builder_boot_module(unsigned domid, const struct boot_module *m)
+int builder_boot_module(unsigned domid, const struct boot_module *m,
+                        const struct boot_module *initrd)
 {
     static struct build b;
     const char *why = "";
     int rc;
 
     memset(&b, 0, sizeof(b));
+    b.initrd = initrd;
     if ((rc = check_image(&b, m, &why)) || (rc = compute_layout(&b, &why))) {
         printk("(hv) module %u (%s) refused: %s\n", domid, m->cmdline, why);
         return rc;
@@ -316,6 +334,7 @@ int builder_boot_module(unsigned domid, const struct boot_module *m)
         return rc;
     }
     load_image(&b, m);
+    load_initrd(&b);
     init_special_pages(&b);
     fill_start_info(&b);
     setup_vcpu0(&b);

@@ -262,6 +262,14 @@ int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why)
     return 0;
 }
 
+bool cmdline_module_is_initrd(const char *s)
+{
+    const char *rest = s ? s : "";
+
+    next_word(&rest); /* the path */
+    return word_is(next_word(&rest), "initrd") && next_word(&rest).len == 0;
+}
+
 void cmdline_default_name(struct dom_opts *o, unsigned domid)
 {
     char digits[12];

@@ -9,8 +9,10 @@
 #define BUILDER_FEATURES_SUPPORTED                                                                 \
     ((1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 17))
 
-/* Build and start domain `domid` from a multiboot module; on refusal prints the reason and
- * returns a negative errno, leaving no trace of the domain. */
-int builder_boot_module(unsigned domid, const struct boot_module *m);
+/* Build and start domain `domid` from a multiboot module, with the ramdisk module `initrd` (or
+ * NULL); on refusal prints the reason and returns a negative errno, leaving no trace of the
+ * domain. */
+int builder_boot_module(unsigned domid, const struct boot_module *m,
+                        const struct boot_module *initrd);
 
 #endif

@@ -37,6 +37,10 @@ struct dom_opts {
  */
 int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why);
 
+/* True if the module command line is "<path> initrd": that module is no domain but the ramdisk of
+ * the kernel module right before it. */
+bool cmdline_module_is_initrd(const char *s);
+
 /* Fill o->name with "d<domid>" if no name= was given. */
 void cmdline_default_name(struct dom_opts *o, unsigned domid);
 

@@ -10,7 +10,7 @@ BT_GUEST_SRCS := $(filter-out $(BT_HELPERS),$(wildcard tests/boot/guests/*.c))
 BT_GUESTS := $(patsubst tests/boot/guests/%.c,$(BT_OUT)/guests/%.elf,$(BT_GUEST_SRCS))
 BT_CFLAGS := $(GK_CFLAGS) -Itests/boot/guests
 BT_BAD_IMAGES := $(BT_OUT)/images/notxen.elf $(BT_OUT)/images/truncated.elf \
-    $(BT_OUT)/images/text.elf
+    $(BT_OUT)/images/text.elf $(BT_OUT)/images/initrd.bin
 
 $(BT_OUT)/obj/%.o: tests/boot/guests/%.c tests/boot/guests/bt.h tests/boot/guests/bt_mmu.h
 	@mkdir -p $(@D)
@@ -34,6 +34,11 @@ $(BT_OUT)/images/truncated.elf: $(B)/guests/hello.elf
 $(BT_OUT)/images/text.elf:
 	@mkdir -p $(@D)
 	printf 'This is a text file, not a kernel.\n' > $@
+
+# The ramdisk of the initrd cases: 12345 bytes (not a whole page) of a pattern initrd.c checks.
+$(BT_OUT)/images/initrd.bin:
+	@mkdir -p $(@D)
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 131 + (i >> 8)) & 255 for i in range(12345)))' > $@
 
 ALL += $(BT_GUESTS) $(BT_BAD_IMAGES)
 

@@ -323,6 +323,32 @@ static void test_grant_frames(void **state)
     }
 }
 
+/* "<path> initrd" exactly: the ramdisk of the kernel module before it. */
+static void test_module_is_initrd(void **state)
+{
+    static const struct {
+        const char *line;
+        bool initrd;
+    } cases[] = {
+        {"rd.cpio.gz initrd", true},
+        {"/boot/rd initrd  ", true},
+        {"\trd\tinitrd", true},
+        {"rd", false},
+        {NULL, false},
+        {"", false},
+        {"initrd", false}, /* the path alone */
+        {"k initrd x", false},
+        {"k -- initrd", false},
+        {"k initrd --", false},
+        {"k initrd=rd", false},
+        {"k initrdx", false},
+        {"k Initrd", false},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_int_equal(cmdline_module_is_initrd(cases[i].line), cases[i].initrd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_guest_cmdline_length),
         cmocka_unit_test(test_weight_cap),
         cmocka_unit_test(test_grant_frames),
+        cmocka_unit_test(test_module_is_initrd),
         cmocka_unit_test(test_long_path_truncated),
         cmocka_unit_test(test_default_name),
         cmocka_unit_test(test_parse_size_table),
