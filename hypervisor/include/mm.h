@@ -84,48 +84,25 @@ int mm_grant_pte_take(uint64_t pte_maddr, uint64_t *entry);
 void mm_share_frame(struct domain *d, uint64_t mfn);
 void mm_unshare_frame(struct domain *d, uint64_t mfn);
 
-/* Xen's 64-bit PV audit of one GDT/LDT descriptor: not-present ones and code/data segments are
- * accepted (DPL raised to 3), 64-bit call gates only to a guest or the flat kernel code selector
- * (their DPL moves to the selector's RPL and becomes 0, so using one traps for emulation); every
- * other system descriptor is refused. Rewrites *desc; 0 or -PV_EINVAL. */
-int mm_check_descriptor(uint64_t *desc);
 /* update_descriptor: write one audited descriptor at machine address maddr (8-byte aligned) of
  * d's frame, which must be a descriptor page or usable as writable memory. */
 int mm_update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc);
 
-/* Hooks the hypervisor implements (mm_hooks.c) and host unit tests replace. */
-void *mm_frame_ptr(uint64_t mfn); /* the hypervisor's mapping of a frame */
-
-/* Walk the page tables under l4_mfn for va: a pointer to the L1 entry that maps it (and the L1
- * table's mfn, and the AND of the upper levels' flags), or NULL if va is outside the guest part,
- * an upper level is not present, or is a superpage. */
-uint64_t *mm_walk_l1e(uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn, uint64_t *upper_and);
-/* Drop stale translations of owner's frames before one of them changes type. */
+/* Hooks the hypervisor implements (paging.c) and host unit tests replace: the hypervisor's
+ * mapping of a frame, and the flush of stale translations of owner's frames before one of them
+ * changes type. */
+void *mm_frame_ptr(uint64_t mfn);
 void mm_flush_tlb(uint16_t owner);
+
+/* Walk the page tables under l4_mfn for va (walk.c): a pointer to the L1 entry that maps it (and
+ * the L1 table's mfn, and the AND of the upper levels' flags), or NULL if va is outside the guest
+ * part, an upper level is not present, or is a superpage. */
+uint64_t *mm_walk_l1e(uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn, uint64_t *upper_and);
 
 /* Page-table entry bits beyond paging.h's, as Xen names them for 64-bit PV guests. */
 #define PTE_AVAIL (7UL << 9)           /* bits 9-11: the guest's own */
 #define PTE_AVAIL_HIGH (0x7ffUL << 52) /* bits 52-62: the guest's own, except as below */
 #define PTE_GUEST_KERNEL (1UL << 52)   /* set on L1 entries the guest made without _PAGE_USER */
 #define PTE_GNTTAB (1UL << 62)         /* L1: a grant mapping (grant_pte.c) */
-
-/* Inside mm/: the page-table rules of one level (pt_entry.c) and descriptor pages. */
-bool mm_ref_get(uint64_t mfn, uint16_t owner);       /* mm_get_page by domid */
-int mm_validate_table(uint64_t mfn, unsigned level); /* take every entry's references */
-void mm_release_table(uint64_t mfn, unsigned level); /* and drop them */
-int mm_validate_seg_desc(uint64_t mfn);              /* audit all 512 descriptors */
-/* The references one present entry of a level-`level` table holds, taken or dropped. */
-int mm_get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
-void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
-uint64_t mm_adjust_entry(unsigned level, uint64_t e); /* flags forced on a stored entry */
-uint64_t mm_disallowed_flags(unsigned level);         /* flags refused in a present entry */
-bool mm_is_guest_slot(unsigned level, unsigned slot); /* not a hypervisor L4 slot */
-/* Drop a type reference held by an entry of table_mfn (a linear one if both are the same type). */
-void mm_put_page_type_from(uint64_t mfn, uint64_t table_mfn);
-
-static inline uint32_t mm_level_type(unsigned level)
-{
-    return level << 28; /* PGT_l1..PGT_l4 */
-}
 
 #endif

@@ -3,7 +3,7 @@
  * bases and limits do not matter for code, data and stack segments, so only privilege and system
  * descriptors are checked. */
 #include "pv-abi/errno.h"
-#include "mm.h"
+#include "mm_internal.h"
 #include "x86/desc.h"
 
 /* Bits of the high 32-bit word of a descriptor. */
@@ -62,18 +62,14 @@ int mm_update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc)
 {
     uint64_t mfn = maddr >> PAGE_SHIFT;
     uint32_t type;
-    int rc = -PV_EINVAL;
+    int rc;
 
     if ((maddr & 7) || mm_check_descriptor(&desc) || mm_get_page(mfn, d))
         return -PV_EINVAL;
     /* A descriptor page stays one; any other frame must be usable as plain memory. */
     type = frame_info(mfn)->type_info & PGT_type_mask;
-    if (!mm_get_page_type(mfn, type == PGT_seg_desc ? PGT_seg_desc : PGT_writable)) {
-        __atomic_store_n((uint64_t *)mm_frame_ptr(mfn) + (maddr & (PAGE_SIZE - 1)) / 8, desc,
-                         __ATOMIC_RELEASE);
-        mm_put_page_type(mfn);
-        rc = 0;
-    }
+    rc = mm_write_as(mfn, type == PGT_seg_desc ? PGT_seg_desc : PGT_writable,
+                     (maddr & (PAGE_SIZE - 1)) / 8, desc);
     mm_put_page(mfn);
     return rc;
 }

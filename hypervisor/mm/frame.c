@@ -22,37 +22,6 @@ struct page_info *frame_info(uint64_t mfn)
     return mfn < nr_frames ? &table[mfn] : NULL;
 }
 
-static void frame_free_locked(uint64_t mfn)
-{
-    struct page_info *pg = frame_info(mfn);
-
-    if (!pg || pg->owner != DOMID_HV)
-        return; /* never free a frame twice or one a domain still owns */
-    *pg = (struct page_info){.next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE};
-    free_head = mfn;
-    free_count++;
-}
-
-void frame_add_free(uint64_t first, uint64_t count)
-{
-    /* Added from the top down so that allocation hands out low frames first. */
-    for (uint64_t i = count; i-- > 0;)
-        if (first + i < nr_frames)
-            frame_free_locked(first + i);
-}
-
-static uint64_t frame_alloc_locked(void)
-{
-    uint64_t mfn = free_head;
-
-    if (mfn == FRAME_NONE)
-        return FRAME_NONE;
-    free_head = table[mfn].next;
-    free_count--;
-    table[mfn] = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
-    return mfn;
-}
-
 uint64_t frame_free_count(void)
 {
     return free_count;
@@ -63,10 +32,54 @@ uint64_t frame_total(void)
     return nr_frames;
 }
 
-static void frame_assign_locked(struct domain *d, uint64_t mfn)
+static void free_locked(uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (!pg || pg->owner != DOMID_HV)
+        return; /* never free a frame twice or one a domain still owns */
+    *pg = (struct page_info){.next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE};
+    free_head = mfn;
+    free_count++;
+}
+
+/* Boot only, before anything else runs: no lock. */
+void frame_add_free(uint64_t first, uint64_t count)
+{
+    /* Added from the top down so that allocation hands out low frames first. */
+    for (uint64_t i = count; i-- > 0;)
+        if (first + i < nr_frames)
+            free_locked(first + i);
+}
+
+void frame_free(uint64_t mfn)
+{
+    spin_lock(&lock);
+    free_locked(mfn);
+    spin_unlock(&lock);
+}
+
+uint64_t frame_alloc(void)
+{
+    uint64_t mfn;
+
+    spin_lock(&lock);
+    mfn = free_head;
+    if (mfn != FRAME_NONE) {
+        free_head = table[mfn].next;
+        free_count--;
+        table[mfn] =
+            (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
+    }
+    spin_unlock(&lock);
+    return mfn;
+}
+
+void frame_assign(struct domain *d, uint64_t mfn)
 {
     struct page_info *pg = &table[mfn];
 
+    spin_lock(&lock);
     pg->owner = d->domid;
     pg->prev = FRAME_NONE;
     pg->next = d->first_page;
@@ -74,6 +87,7 @@ static void frame_assign_locked(struct domain *d, uint64_t mfn)
         table[d->first_page].prev = mfn;
     d->first_page = mfn;
     d->tot_pages++;
+    spin_unlock(&lock);
 }
 
 static bool on_list_locked(const struct domain *d, uint64_t mfn)
@@ -94,27 +108,27 @@ static void release_locked(struct domain *d, uint64_t mfn)
         table[pg->next].prev = pg->prev;
     d->tot_pages--;
     pg->owner = DOMID_HV;
-    frame_free_locked(mfn);
+    free_locked(mfn);
 }
 
 /* A frame something still references stays on the list (grant mappings by other domains). */
-static void frame_release_all_locked(struct domain *d)
+void frame_release_all(struct domain *d)
 {
-    uint64_t mfn = d->first_page;
-
-    while (mfn != FRAME_NONE) {
-        uint64_t next = table[mfn].next;
-
+    spin_lock(&lock);
+    for (uint64_t mfn = d->first_page, next; mfn != FRAME_NONE; mfn = next) {
+        next = table[mfn].next;
         if (!table[mfn].count)
             release_locked(d, mfn);
-        mfn = next;
     }
+    spin_unlock(&lock);
 }
 
-static void frame_release_one_locked(struct domain *d, uint64_t mfn)
+void frame_release_one(struct domain *d, uint64_t mfn)
 {
+    spin_lock(&lock);
     if (mfn < nr_frames && on_list_locked(d, mfn) && !table[mfn].count)
         release_locked(d, mfn);
+    spin_unlock(&lock);
 }
 
 bool frame_owned_by(const struct domain *d, uint64_t mfn)
@@ -132,43 +146,4 @@ bool frame_in_memory_of(const struct domain *d, uint64_t mfn)
     in = on_list_locked(d, mfn);
     spin_unlock(&lock);
     return in;
-}
-
-/* The exported operations take the allocator's lock. */
-void frame_free(uint64_t mfn)
-{
-    spin_lock(&lock);
-    frame_free_locked(mfn);
-    spin_unlock(&lock);
-}
-
-uint64_t frame_alloc(void)
-{
-    uint64_t mfn;
-
-    spin_lock(&lock);
-    mfn = frame_alloc_locked();
-    spin_unlock(&lock);
-    return mfn;
-}
-
-void frame_assign(struct domain *d, uint64_t mfn)
-{
-    spin_lock(&lock);
-    frame_assign_locked(d, mfn);
-    spin_unlock(&lock);
-}
-
-void frame_release_all(struct domain *d)
-{
-    spin_lock(&lock);
-    frame_release_all_locked(d);
-    spin_unlock(&lock);
-}
-
-void frame_release_one(struct domain *d, uint64_t mfn)
-{
-    spin_lock(&lock);
-    frame_release_one_locked(d, mfn);
-    spin_unlock(&lock);
 }

@@ -1,9 +1,12 @@
-/* Hypervisor page tables: direct map of RAM, the image, the read-only M2P and the GDT windows. */
+/* Hypervisor page tables: direct map of RAM, the image, the read-only M2P and the GDT windows;
+ * how the page-table core reaches frames and flushes translations (mm.h's hooks). */
 #include "paging.h"
 #include "console.h"
 #include "frame.h"
 #include "lib.h"
+#include "mm.h"
 #include "x86/cpu.h"
+#include "x86/ipi.h"
 
 extern char _start[], _end[];
 
@@ -189,11 +192,6 @@ void m2p_set(uint64_t mfn, uint64_t pfn)
         ((uint64_t *)mfn_to_virt(m2p_base_phys >> PAGE_SHIFT))[mfn] = pfn;
 }
 
-uint64_t m2p_get(uint64_t mfn)
-{
-    return mfn < m2p_entries ? ((const uint64_t *)M2P_VIRT_START)[mfn] : ~0UL;
-}
-
 uint64_t m2p_nr_entries(void)
 {
     return m2p_entries;
@@ -202,4 +200,16 @@ uint64_t m2p_nr_entries(void)
 void paging_load_cr3(uint64_t l4_mfn)
 {
     write_cr3(l4_mfn << PAGE_SHIFT);
+}
+
+void *mm_frame_ptr(uint64_t mfn)
+{
+    return mfn_to_virt(mfn);
+}
+
+/* Reloading %cr3 drops every translation that is not global, and no guest translation is
+ * (mm_adjust_entry): every CPU running a vCPU of the owner does that before we go on. */
+void mm_flush_tlb(uint16_t owner)
+{
+    ipi_flush_domain(owner);
 }

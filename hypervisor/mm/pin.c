@@ -1,9 +1,12 @@
-/* Pinned page tables (MMUEXT_PIN_Ln_TABLE, MMUEXT_UNPIN_TABLE) and the release of everything a
- * dead domain's page tables still hold (Xen's do_mmuext_op pin cases, vcpu_destroy_pagetables
- * and relinquish_memory). */
+/* What holds a page table from outside: pins (MMUEXT_PIN_Ln_TABLE, MMUEXT_UNPIN_TABLE), vCPU
+ * roots (MMUEXT_NEW_BASEPTR, MMUEXT_NEW_USER_BASEPTR, MOV to %cr3), and their release when a
+ * domain dies (Xen's do_mmuext_op pin cases, new_guest_cr3, vcpu_destroy_pagetables and
+ * relinquish_memory). */
 #include "console.h"
+#include "x86/bounce.h"
 #include "pv-abi/errno.h"
-#include "mm.h"
+#include "mm_baseptr.h"
+#include "mm_internal.h"
 
 /* A pin holds one general and one type reference, taken once: pinning is not nested. */
 int mm_pin(struct domain *d, uint64_t mfn, unsigned level)
@@ -42,11 +45,41 @@ int mm_unpin(struct domain *d, uint64_t mfn)
     return 0;
 }
 
-static void drop_root(uint64_t *mfn)
+/* Make mfn (0: none) the root in *slot, holding a general and an L4 type reference. The CPU
+ * switches to it (if v runs in that mode) before the old root is released, so it never walks a
+ * table that is no longer validated. */
+static int set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn, bool kernel)
 {
-    if (*mfn)
-        mm_put_page_and_type(*mfn);
-    *mfn = 0;
+    uint64_t old = *slot;
+    int rc;
+
+    if (mfn == old)
+        return 0;
+    if (mfn) {
+        rc = mm_get_page_and_type(mfn, v->domain, PGT_l4);
+        if (rc)
+            return rc;
+    }
+    *slot = mfn;
+    if (mfn && v->kernel_mode == kernel && v == current_vcpu())
+        vcpu_load_cr3(v);
+    if (old)
+        mm_put_page_and_type(old);
+    return 0;
+}
+
+int mm_new_baseptr(struct vcpu *v, uint64_t mfn)
+{
+    if (!mfn)
+        return -PV_EINVAL; /* frame 0 is never a domain's */
+    if (mfn == v->kernel_l4_mfn && v->kernel_mode && v == current_vcpu())
+        vcpu_load_cr3(v); /* the same root again: Xen reloads it (a TLB flush) */
+    return set_root(v, &v->kernel_l4_mfn, mfn, true);
+}
+
+int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn)
+{
+    return set_root(v, &v->user_l4_mfn, mfn, false);
 }
 
 void mm_domain_teardown(struct domain *d)
@@ -54,8 +87,8 @@ void mm_domain_teardown(struct domain *d)
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         if (!d->vcpu[i])
             continue;
-        drop_root(&d->vcpu[i]->kernel_l4_mfn);
-        drop_root(&d->vcpu[i]->user_l4_mfn);
+        set_root(d->vcpu[i], &d->vcpu[i]->kernel_l4_mfn, 0, true);
+        set_root(d->vcpu[i], &d->vcpu[i]->user_l4_mfn, 0, false);
     }
     for (uint64_t mfn = d->first_page; mfn != FRAME_NONE; mfn = frame_info(mfn)->next) {
         struct page_info *pg = frame_info(mfn);

@@ -6,7 +6,7 @@
 
 #include "domain.h"
 #include "frame.h"
-#include "mm.h"
+#include "hypervisor/mm/mm_internal.h"
 
 #define MMF_FRAMES 1024  /* machine frames in the fake frame table */
 #define MMF_FIRST_RAM 16 /* frames below stay the hypervisor's */

@@ -1,4 +1,4 @@
-/* Unit tests of the page-table entry rules (hypervisor/mm/pt_entry.c and friends): every
+/* Unit tests of the page-table entry rules (hypervisor/mm/page_table.c): every
  * combination of presence, RW, US, one flag bit and one kind of target frame, at each level, both
  * when a table holding the entry is pinned (validation) and when the entry is written into a
  * pinned table (mm_mod_entry). The expected result composes two tables written from Xen's rules:

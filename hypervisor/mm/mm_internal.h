@@ -1,0 +1,28 @@
+/* Declarations shared by the files of mm/ only (and by the host tests of the page-table core). */
+#ifndef HV_MM_INTERNAL_H
+#define HV_MM_INTERNAL_H
+#include "mm.h"
+
+static inline uint32_t mm_level_type(unsigned level)
+{
+    return level << 28; /* PGT_l1..PGT_l4 */
+}
+
+/* page_table.c: the flags forced on a stored entry of a level-`level` table, and the release of
+ * the references one entry holds (nothing for a grant entry, which holds none of its own). */
+uint64_t mm_adjust_entry(unsigned level, uint64_t e);
+void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
+/* Write one 8-byte word (slot) of a frame the caller holds a general reference on, as a frame of
+ * that type: -PV_EINVAL, nothing written, if it cannot take the type. */
+int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val);
+
+/* descriptor.c: audit all 512 descriptors of a frame taking the descriptor type (0 or
+ * -PV_EINVAL), and Xen's 64-bit PV audit of one GDT/LDT descriptor: not-present ones and
+ * code/data segments are accepted (DPL raised to 3), 64-bit call gates only to a guest or the
+ * flat kernel code selector (their DPL moves to the selector's RPL and becomes 0, so using one
+ * traps for emulation); every other system descriptor is refused. Rewrites *desc; 0 or
+ * -PV_EINVAL. */
+int mm_validate_seg_desc(uint64_t mfn);
+int mm_check_descriptor(uint64_t *desc);
+
+#endif

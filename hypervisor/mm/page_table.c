@@ -1,0 +1,441 @@
+/* The validated guest page-table core (mm.h): general and type references on frames, the 64-bit
+ * PV entry rules, validation of tables, and checked entry updates, as one state machine.
+ *
+ * A frame changes type only when its type count is 0; the first page-table or descriptor
+ * reference validates it (every entry takes its references), the last page-table reference
+ * releases what its entries hold. An entry update takes the new entry's references before the
+ * old one's go. After Xen's get_page/put_page, _get_page_type/_put_page_type, get_page_from_lNe,
+ * put_page_from_lNe, promote/demote_lN_table, adjust_guest_lNe and mod_lN_entry; the masks are
+ * arch_init_memory's. */
+#include "console.h"
+#include "pv-abi/errno.h"
+#include "mm_internal.h"
+#include "paging.h"
+
+#define PTE_FLAGS (~PTE_ADDR)
+/* What a guest may set at every level (Xen's base_disallow_mask, inverted). PWT, PCD, PSE/PAT and
+ * G are refused; L1 entries may use G but not the grant bit, which only grant mappings carry
+ * (grant_pte.c): a table holding one is not valid again until that entry is gone. Cache
+ * attributes in L1 entries (PWT, PCD, PAT) stay refused until domains can be given I/O memory
+ * (Xen's l1_disallow_mask). */
+#define PTE_GUEST_OK (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D | PTE_AVAIL | PTE_AVAIL_HIGH | PTE_NX)
+#define L1_DISALLOWED ((PTE_FLAGS & ~(PTE_GUEST_OK | PTE_G)) | PTE_GNTTAB)
+#define LN_DISALLOWED (PTE_FLAGS & ~PTE_GUEST_OK)
+/* Flags an entry may change without new references (Xen's FASTPATH_FLAG_WHITELIST). */
+#define PTE_SAME_REFS_MASK (PTE_NX | PTE_AVAIL_HIGH | PTE_AVAIL | PTE_G | PTE_D | PTE_A | PTE_US)
+/* An mfn of all ones in the 40-bit field is the guest's way of writing INVALID_MFN. */
+#define MFN_FIELD_ALL_ONES (PTE_ADDR >> PAGE_SHIFT)
+
+static uint64_t pte_mfn(uint64_t e)
+{
+    return (e & PTE_ADDR) >> PAGE_SHIFT;
+}
+
+static bool is_table_type(uint32_t type)
+{
+    return type >= PGT_l1 && type <= PGT_l4;
+}
+
+static unsigned type_level(uint32_t type_info)
+{
+    return (type_info & PGT_type_mask) >> 28; /* 1-4 for PGT_l1..PGT_l4 */
+}
+
+/* Not one of the hypervisor's L4 slots, whose guest values are ignored, then overwritten. */
+static bool is_guest_slot(unsigned level, unsigned slot)
+{
+    return level != 4 || slot < HV_L4_FIRST || slot > HV_L4_LAST;
+}
+
+/* Xen forces _PAGE_USER on every present entry (the guest kernel runs in ring 3), marks L1
+ * entries the guest made for its kernel alone, and sets the accessed bit in L4 entries. Xen also
+ * makes guest user mappings global; here no guest mapping is global (G is dropped), because the
+ * vCPU and kernel/user switches reload %cr3 without flushing global translations. */
+uint64_t mm_adjust_entry(unsigned level, uint64_t e)
+{
+    if (!(e & PTE_P))
+        return e;
+    if (level == 1) {
+        if (!(e & PTE_US))
+            e |= PTE_GUEST_KERNEL | PTE_US;
+        return e & ~PTE_G;
+    }
+    return e | PTE_US | (level == 4 ? PTE_A : 0);
+}
+
+/* General references. */
+
+static bool ref_get(uint64_t mfn, uint16_t owner)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (!pg || pg->owner != owner || pg->count == UINT32_MAX)
+        return false;
+    pg->count++;
+    return true;
+}
+
+int mm_get_page(uint64_t mfn, const struct domain *d)
+{
+    return ref_get(mfn, d->domid) ? 0 : -PV_EINVAL;
+}
+
+void mm_put_page(uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    BUG_ON(!pg || !pg->count);
+    pg->count--;
+}
+
+/* The references one entry holds. */
+
+/* An L1 entry maps data: a read-only one takes a general reference, a writable one also the
+ * writable type, which a page table or descriptor page in use cannot take. */
+static int get_l1_refs(uint16_t owner, uint64_t e)
+{
+    uint64_t mfn = pte_mfn(e);
+
+    if (e & L1_DISALLOWED)
+        return -PV_EINVAL;
+    if (!frame_info(mfn)) /* not RAM the hypervisor manages: MMIO, which no domain may map yet */
+        return mfn == MFN_FIELD_ALL_ONES ? -PV_EINVAL : -PV_EPERM;
+    /* Only the table owner's frames: another domain's frame is mapped with a grant (grant_pte.c)
+     * and foreign mappings (mmu_update's page owner) would pass that domain here. */
+    if (!ref_get(mfn, owner))
+        return frame_info(mfn)->owner == DOMID_IO ? -PV_EPERM : -PV_EBUSY; /* I/O space: Xen */
+    if ((e & PTE_RW) && mm_get_page_type(mfn, PGT_writable)) {
+        mm_put_page(mfn);
+        return -PV_EBUSY;
+    }
+    return 0;
+}
+
+/* A read-only entry of a level-N table (N >= 2) may map a level-N table (a linear page table):
+ * the table itself with no reference, or another validated one with a type reference. Chains
+ * stay one step long: a table with linear entries cannot be mapped linearly, and a table mapped
+ * linearly cannot take linear entries. */
+static int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
+{
+    struct page_info *table = frame_info(table_mfn), *pg;
+    uint64_t mfn = pte_mfn(e);
+
+    if (e & PTE_RW)
+        return -PV_EINVAL;
+    if (mfn == table_mfn)
+        return 0;
+    if (!ref_get(mfn, table->owner))
+        return -PV_EINVAL;
+    pg = frame_info(mfn);
+    if (table->linear < 0 || table->linear == INT16_MAX || pg->linear > 0 ||
+        pg->linear == INT16_MIN ||
+        (pg->type_info & (PGT_type_mask | PGT_validated)) !=
+            (mm_level_type(level) | PGT_validated) ||
+        mm_get_page_type(mfn, mm_level_type(level))) {
+        mm_put_page(mfn);
+        return -PV_EINVAL;
+    }
+    table->linear++;
+    pg->linear--;
+    return 0;
+}
+
+/* The references entry e of a level-`level` table takes (nothing if it is not present). */
+static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
+{
+    uint16_t owner = frame_info(table_mfn)->owner;
+    uint64_t mfn = pte_mfn(e);
+    int rc;
+
+    if (!(e & PTE_P))
+        return 0;
+    if (level == 1)
+        return get_l1_refs(owner, e);
+    if (e & LN_DISALLOWED) /* PSE among them: no superpages */
+        return -PV_EINVAL;
+    if (!ref_get(mfn, owner))
+        return -PV_EINVAL;
+    rc = mm_get_page_type(mfn, mm_level_type(level - 1));
+    if (rc)
+        mm_put_page(mfn);
+    if (rc == -PV_EINVAL && !get_linear_refs(table_mfn, level, e))
+        rc = 0;
+    return rc;
+}
+
+/* Drop the type reference an entry of table_mfn holds; a linear one counted on both sides. */
+static void put_type_from(uint64_t mfn, uint64_t table_mfn)
+{
+    struct page_info *pg = frame_info(mfn), *table = frame_info(table_mfn);
+
+    BUG_ON(!pg || !table);
+    if ((pg->type_info & PGT_type_mask) == (table->type_info & PGT_type_mask)) {
+        BUG_ON(pg->linear >= 0 || table->linear <= 0);
+        pg->linear++;
+        table->linear--;
+    }
+    mm_put_page_type(mfn);
+}
+
+void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
+{
+    uint64_t mfn = pte_mfn(e);
+
+    if (!(e & PTE_P))
+        return;
+    if (level == 1 && (e & PTE_GNTTAB))
+        return; /* the grant mapping holds the references (grant_pte.c) */
+    if (level == 1) {
+        if (e & PTE_RW)
+            mm_put_page_type(mfn);
+    } else if (mfn == table_mfn) {
+        return; /* the table mapping itself took nothing */
+    } else {
+        put_type_from(mfn, table_mfn);
+    }
+    mm_put_page(mfn);
+}
+
+/* Whole tables. */
+
+/* Drop the references of the entries below slot n. */
+static void put_entries_below(uint64_t mfn, unsigned level, const uint64_t *t, unsigned n)
+{
+    while (n-- > 0)
+        if (is_guest_slot(level, n))
+            mm_put_entry_refs(mfn, level, t[n]);
+}
+
+/* Take every entry's references, or none (the offending entry's error). */
+static int validate_table(uint64_t mfn, unsigned level)
+{
+    uint64_t *t = mm_frame_ptr(mfn);
+
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t e = t[i];
+        int rc;
+
+        if (!is_guest_slot(level, i))
+            continue;
+        rc = get_entry_refs(mfn, level, e);
+        if (rc) {
+            put_entries_below(mfn, level, t, i);
+            return rc;
+        }
+        t[i] = mm_adjust_entry(level, e);
+    }
+    if (level == 4)
+        paging_fill_hv_slots(t);
+    return 0;
+}
+
+/* Type references. */
+
+/* The first type reference: the frame may change type, and is validated unless it still holds a
+ * validated writable or descriptor type from earlier. */
+static int get_first_type(uint64_t mfn, struct page_info *pg, uint32_t type)
+{
+    uint32_t info = pg->type_info;
+    int rc;
+
+    if ((info & PGT_type_mask) != type) {
+        /* The frame may still be reachable through translations made for its old use (a
+         * writable mapping, or walks through it as a table): none may survive the change. */
+        if ((info & PGT_type_mask) != PGT_none)
+            mm_flush_tlb(pg->owner);
+        info = type | (type == PGT_writable ? PGT_validated : 0);
+    }
+    pg->type_info = info + 1;
+    if (info & PGT_validated)
+        return 0;
+    /* The count stays 1 and PGT_validated clear while the entries are checked: any other
+     * reference of this type taken meanwhile (a table reaching itself) is refused. */
+    pg->linear = 0;
+    rc = type == PGT_seg_desc ? mm_validate_seg_desc(mfn) : validate_table(mfn, type_level(type));
+    if (rc) {
+        pg->type_info = PGT_none; /* every reference the entries took has been dropped */
+        return rc;
+    }
+    pg->type_info |= PGT_validated;
+    return 0;
+}
+
+int mm_get_page_type(uint64_t mfn, uint32_t type)
+{
+    struct page_info *pg = frame_info(mfn);
+    uint32_t info;
+
+    BUG_ON(!pg || !pg->count);
+    BUG_ON(type != PGT_writable && type != PGT_seg_desc && !is_table_type(type));
+    info = pg->type_info;
+    if ((info & PGT_count_mask) == PGT_count_mask)
+        return -PV_EINVAL; /* the type count would overflow */
+    if (!(info & PGT_count_mask))
+        return get_first_type(mfn, pg, type);
+    if ((info & PGT_type_mask) != type || !(info & PGT_validated))
+        return -PV_EINVAL; /* in use as something else, or being validated further up */
+    pg->type_info = info + 1;
+    return 0;
+}
+
+void mm_put_page_type(uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+    uint32_t info;
+
+    BUG_ON(!pg || !(pg->type_info & PGT_count_mask));
+    info = pg->type_info;
+    if ((info & PGT_count_mask) == 1) {
+        /* A pin holds a type reference: the last one cannot go while the frame is pinned. */
+        BUG_ON(info & PGT_pinned);
+        if (is_table_type(info & PGT_type_mask) && (info & PGT_validated)) {
+            pg->type_info = info & ~PGT_validated;
+            put_entries_below(mfn, type_level(info), mm_frame_ptr(mfn), 512);
+            /* Linear uses hold type references, and every linear entry was just dropped. */
+            BUG_ON(pg->linear);
+            info &= ~PGT_validated; /* the type stays until the next first reference */
+        }
+    }
+    pg->type_info = info - 1;
+}
+
+int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
+{
+    int rc;
+
+    if (mm_get_page(mfn, d))
+        return -PV_EINVAL;
+    rc = mm_get_page_type(mfn, type);
+    if (rc)
+        mm_put_page(mfn);
+    return rc;
+}
+
+void mm_put_page_and_type(uint64_t mfn)
+{
+    mm_put_page_type(mfn);
+    mm_put_page(mfn);
+}
+
+/* Checked entry updates. */
+
+/* One 8-byte store, so the CPU never walks a half-written entry. With preserve_ad the accessed
+ * and dirty bits the CPU set in the old entry are kept: if it sets more while we write, retry. */
+static void store_entry(uint64_t *p, uint64_t old, uint64_t val, bool preserve_ad)
+{
+    uint64_t seen = old;
+
+    if (!preserve_ad) {
+        __atomic_store_n(p, val, __ATOMIC_RELEASE);
+        return;
+    }
+    while (!__atomic_compare_exchange_n(p, &seen, val | (seen & (PTE_A | PTE_D)), false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        BUG_ON((seen ^ old) & ~(PTE_A | PTE_D)); /* only the CPU writes here meanwhile */
+}
+
+/* An entry of a validated table: the new value's references are taken before the old one's are
+ * dropped, so an entry replaced by one mapping the same frame never releases it in between. An
+ * entry that keeps its frame, presence, access and caching keeps its references. */
+static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t val,
+                           bool preserve_ad)
+{
+    uint64_t *p = (uint64_t *)mm_frame_ptr(mfn) + slot;
+    uint64_t old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
+    bool same_refs = (val & PTE_P) && !((old ^ val) & ~PTE_SAME_REFS_MASK);
+    int rc;
+
+    if (!is_guest_slot(level, slot))
+        return -PV_EINVAL;
+    if (level == 1 && (old & PTE_P) && (old & PTE_GNTTAB))
+        return -PV_EINVAL; /* a grant mapping changes through the grant table only */
+    if ((val & PTE_P) && (val & (level == 1 ? L1_DISALLOWED : LN_DISALLOWED)))
+        return -PV_EINVAL;
+    if (!same_refs && (rc = get_entry_refs(mfn, level, val)))
+        return rc;
+    store_entry(p, old, mm_adjust_entry(level, val), preserve_ad);
+    if (!same_refs)
+        mm_put_entry_refs(mfn, level, old);
+    return 0;
+}
+
+int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val)
+{
+    if (mm_get_page_type(mfn, type))
+        return -PV_EINVAL;
+    __atomic_store_n((uint64_t *)mm_frame_ptr(mfn) + slot, val, __ATOMIC_RELEASE);
+    mm_put_page_type(mfn);
+    return 0;
+}
+
+/* A frame in no page-table use is written as plain memory, as Xen does, if it can take the
+ * writable type: a descriptor page cannot (it changes through update_descriptor only). */
+int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad)
+{
+    uint64_t mfn = pte_maddr >> PAGE_SHIFT;
+    unsigned slot = (pte_maddr & (PAGE_SIZE - 1)) / 8;
+    uint32_t info;
+    int rc;
+
+    if ((pte_maddr & 7) || mm_get_page(mfn, d))
+        return -PV_EINVAL;
+    info = frame_info(mfn)->type_info;
+    if ((info & PGT_count_mask) && (info & PGT_validated) && is_table_type(info & PGT_type_mask))
+        rc = mod_table_entry(mfn, type_level(info), slot, val, preserve_ad);
+    else
+        rc = mm_write_as(mfn, PGT_writable, slot, val);
+    mm_put_page(mfn);
+    return rc;
+}
+
+/* References held from outside the domain's page tables. */
+
+int mm_get_grant_ref(uint64_t mfn, const struct domain *d, bool writable)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (!pg || pg->grant_refs == UINT16_MAX || !ref_get(mfn, d->domid))
+        return -PV_EINVAL;
+    if (writable && mm_get_page_type(mfn, PGT_writable)) {
+        mm_put_page(mfn);
+        return -PV_EBUSY;
+    }
+    pg->grant_refs++;
+    pg->grant_rw += writable;
+    return 0;
+}
+
+void mm_put_grant_ref(uint64_t mfn, bool writable)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    BUG_ON(!pg || !pg->grant_refs || (writable && !pg->grant_rw));
+    pg->grant_refs--;
+    if (writable) {
+        pg->grant_rw--;
+        mm_put_page_type(mfn);
+    }
+    mm_put_page(mfn);
+}
+
+void mm_share_frame(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    BUG_ON(!pg || pg->owner != DOMID_HV || pg->count || (pg->type_info & PGT_count_mask));
+    pg->owner = d->domid;
+    pg->count = 1;
+    pg->type_info = PGT_writable | PGT_validated | 1;
+}
+
+void mm_unshare_frame(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    /* Only the hypervisor's own references may be left once the page tables are gone. */
+    BUG_ON(!pg || pg->owner != d->domid || pg->count != 1 ||
+           pg->type_info != (PGT_writable | PGT_validated | 1));
+    pg->owner = DOMID_HV;
+    pg->count = 0;
+    pg->type_info = PGT_none;
+}
