@@ -42,8 +42,6 @@ struct page_info *paging_frame_table(void);
 uint64_t paging_idle_l4(void); /* mfn of the hypervisor's own L4 */
 /* Frames taken from the free pool for hypervisor page tables since boot (they stay). */
 uint64_t paging_tables_allocated(void);
-/* Copy the hypervisor's L4 slots 256-271 into a guest L4 (mapped at l4). */
-void paging_fill_hv_slots(uint64_t *l4);
 /* Map one 4 KiB page at a hypervisor virtual address (slots 256-271). */
 void paging_map_hv(uint64_t va, uint64_t mfn, uint64_t flags);
 /* The L1 entry of a hypervisor virtual address (tables allocated as needed). */

@@ -16,6 +16,9 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
  * that type: -PV_EINVAL, nothing written, if it cannot take the type. */
 int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val);
 
+/* paging.c: copy the hypervisor's L4 slots 256-271 into a guest L4 (mapped at l4). */
+void paging_fill_hv_slots(uint64_t *l4);
+
 /* descriptor.c: audit all 512 descriptors of a frame taking the descriptor type (0 or
  * -PV_EINVAL), and Xen's 64-bit PV audit of one GDT/LDT descriptor: not-present ones and
  * code/data segments are accepted (DPL raised to 3), 64-bit call gates only to a guest or the

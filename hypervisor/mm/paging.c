@@ -4,7 +4,7 @@
 #include "console.h"
 #include "frame.h"
 #include "lib.h"
-#include "mm.h"
+#include "mm_internal.h"
 #include "x86/cpu.h"
 #include "x86/ipi.h"
 
