@@ -21,6 +21,7 @@ include hypervisor/hypervisor.mk
 -include bench/bench.mk
 -include dom0-tools/dom0-tools.mk
 -include tests/fuzz/fuzz.mk
+-include docs/docs.mk
 
 .PHONY: all deps run check bench iso clean
 all: $(ALL)
