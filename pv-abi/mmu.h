@@ -18,7 +18,8 @@
 
 #include "hypercall.h"
 
-/* mmu_update: the request kind is in bits 0-1 of pv_mmu_update.ptr. */
+/* mmu_update: the request kind is the low 3 bits of pv_mmu_update.ptr (ptr & 7); the entry's
+ * machine address is ptr & ~7, so it must be 8-byte aligned. Kinds 4-7 are -PV_ENOSYS. */
 #define PV_MMU_NORMAL_PT_UPDATE 0       /* checked *ptr = val; ptr is the PTE's machine address */
 #define PV_MMU_MACHPHYS_UPDATE 1        /* M2P[ptr >> 12] = val (a pfn) */
 #define PV_MMU_PT_UPDATE_PRESERVE_AD 2  /* as NORMAL, keeping the old Accessed/Dirty bits */

@@ -75,7 +75,8 @@ struct pv_arch_shared_info {
 struct pv_shared_info {
     struct pv_vcpu_info vcpu_info[PV_LEGACY_MAX_VCPUS]; /* per-vCPU state */
     uint64_t evtchn_pending[64];     /* bit per port: set by hypervisor, cleared by the guest */
-    uint64_t evtchn_mask[64];        /* bit per port: set/cleared by the guest only */
+    uint64_t evtchn_mask[64];        /* bit per port: set/cleared by the guest only; all clear
+                                      * at domain creation, never set by the hypervisor */
     uint32_t wc_version;             /* wallclock seqlock version, as pv_vcpu_time_info.version */
     uint32_t wc_sec;                 /* wallclock at system time 0: seconds since the epoch (low) */
     uint32_t wc_nsec;                /* ... nanoseconds */
