@@ -1,7 +1,8 @@
 # docs: the documentation site and its checks.
 #   make docs          build/docs/site: docs/, README.md and the API reference generated from
 #                      pv-abi/, built by Debian's mkdocs (scripts/docs/site-src lays it out)
-#   make docs-serve    serve it on DOCS_ADDR (default 127.0.0.1:8000)
+#   make docs-serve    serve it on DOCS_ADDR (default 127.0.0.1:8000); after editing docs/ or
+#                      pv-abi/, `make docs` in another shell and the page reloads
 #   make docs-check    the checks make check runs: links, reference vs pv-abi, the examples
 #                      written in the docs build, and headless Chromium uses the site
 # The from-zero walk-through's kernel (docs/porting/from-zero.md) is extracted and built here
