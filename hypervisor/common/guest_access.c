@@ -45,12 +45,12 @@ static int guest_copy(uint64_t gva, void *buf, size_t len, bool write)
     return 0;
 }
 
-int guest_copy_from(void *dst, uint64_t gva, size_t len)
+int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
-    return guest_copy(gva, dst, len, false);
+    return guest_copy(src.gva, dst, len, false);
 }
 
-int guest_copy_to(uint64_t gva, const void *src, size_t len)
+int guest_copy_to(guest_handle dst, const void *src, size_t len)
 {
-    return guest_copy(gva, (void *)src, len, true);
+    return guest_copy(dst.gva, (void *)src, len, true);
 }

@@ -16,54 +16,47 @@
 #include "pv-abi/vm_assist.h"
 #include "x86/desc.h"
 
-/* A guest code address: canonical and outside the hypervisor's slots. */
-static bool guest_code_addr_ok(uint64_t va)
-{
-    return is_canonical(va) && !(va >= HV_VIRT_START && va < HV_VIRT_END);
-}
-
-long hc_set_trap_table(struct vcpu *v, const uint64_t arg[5])
+long hc_set_trap_table(struct vcpu *v, guest_handle traps)
 {
     struct pv_trap_info ti;
 
-    if (!arg[0]) {
+    if (!traps.gva) {
         for (unsigned i = 0; i < NR_TRAPS; i++)
             v->trap[i] = (struct vtrap){0};
         return 0;
     }
-    for (uint64_t p = arg[0];; p += sizeof(ti)) {
+    for (guest_handle p = traps;; p = guest_handle_add(p, sizeof(ti))) {
         if (guest_copy_from(&ti, p, sizeof(ti)))
             return -PV_EFAULT;
         if (!ti.address)
             return 0;
-        if (!guest_code_addr_ok(ti.address))
+        if (!guest_range_ok(ti.address, 1))
             return -PV_EINVAL;
         v->trap[ti.vector] = (struct vtrap){ti.address, (uint16_t)(ti.cs | 3), ti.flags};
     }
 }
 
-long hc_stack_switch(struct vcpu *v, const uint64_t arg[5])
+long hc_stack_switch(struct vcpu *v, unsigned long ss, unsigned long sp)
 {
-    v->kernel_ss = arg[0] | 3; /* the 64-bit PV kernel runs in ring 3 */
-    v->kernel_sp = arg[1];
+    v->kernel_ss = ss | 3; /* the 64-bit PV kernel runs in ring 3 */
+    v->kernel_sp = sp;
     return 0;
 }
 
-long hc_fpu_taskswitch(struct vcpu *v, const uint64_t arg[5])
+long hc_fpu_taskswitch(struct vcpu *v, unsigned long set)
 {
-    vcpu_fpu_taskswitch(v, arg[0] != 0);
+    vcpu_fpu_taskswitch(v, set != 0);
     return 0;
 }
 
 /* Return from a bounce frame: the guest pushed SS RSP RFLAGS CS RIP and flags, the iret stub
  * pushed RCX R11 RAX (struct pv_iret_context at rsp). */
-long hc_iret(struct vcpu *v, const uint64_t arg[5])
+long hc_iret(struct vcpu *v)
 {
     struct cpu_regs *r = percpu_guest_regs();
     struct pv_iret_context ic;
 
-    (void)arg;
-    if (guest_copy_from(&ic, r->rsp, sizeof(ic))) {
+    if (guest_copy_from(&ic, guest_handle_of(r->rsp), sizeof(ic))) {
         domain_crash(v->domain, "iret hypercall: unreadable iret frame");
         return -PV_EFAULT;
     }
@@ -133,36 +126,35 @@ int vcpu_set_segbase(struct vcpu *v, unsigned which, uint64_t base)
     return -PV_EINVAL;
 }
 
-long hc_set_segment_base(struct vcpu *v, const uint64_t arg[5])
+long hc_set_segment_base(struct vcpu *v, int which, unsigned long base)
 {
-    return vcpu_set_segbase(v, (unsigned)arg[0], arg[1]);
+    return vcpu_set_segbase(v, (unsigned)which, base);
 }
 
 /* set_gdt(frame_list, entries): the frames (ceil(entries / 512) of them) become the GDT. */
-long hc_set_gdt(struct vcpu *v, const uint64_t arg[5])
+long hc_set_gdt(struct vcpu *v, guest_handle frame_list, unsigned long entries)
 {
     uint64_t frames[14];
-    unsigned entries = (unsigned)arg[1], n = (entries + 511) / 512;
-
-    if (arg[1] > 7168)
-        return -PV_EINVAL;
+    unsigned n = (unsigned)(entries + 511) / 512;
     long rc;
 
-    if (n && guest_copy_from(frames, arg[0], n * sizeof(frames[0])))
+    if (entries > 7168)
+        return -PV_EINVAL;
+    if (n && guest_copy_from(frames, frame_list, n * sizeof(frames[0])))
         return -PV_EFAULT;
     spin_lock(&v->domain->mm_lock);
-    rc = desc_set_gdt(v, frames, entries);
+    rc = desc_set_gdt(v, frames, (unsigned)entries);
     spin_unlock(&v->domain->mm_lock);
     return rc;
 }
 
 /* update_descriptor(maddr, desc): one audited descriptor write. */
-long hc_update_descriptor(struct vcpu *v, const uint64_t arg[5])
+long hc_update_descriptor(struct vcpu *v, unsigned long maddr, uint64_t desc)
 {
     long rc;
 
     spin_lock(&v->domain->mm_lock);
-    rc = mm_update_descriptor(v->domain, arg[0], arg[1]);
+    rc = mm_update_descriptor(v->domain, maddr, desc);
     spin_unlock(&v->domain->mm_lock);
     return rc;
 }

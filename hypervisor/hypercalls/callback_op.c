@@ -3,13 +3,12 @@
 #include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "x86/layout.h"
 
 static int register_callback(struct vcpu *v, const struct pv_callback_register *cb)
 {
     bool mask = cb->flags & PV_CALLBACKF_mask_events;
 
-    if (!is_canonical(cb->address) || (cb->address >= HV_VIRT_START && cb->address < HV_VIRT_END))
+    if (!guest_range_ok(cb->address, 1))
         return -PV_EINVAL;
     switch (cb->type) {
     case PV_CALLBACKTYPE_event:
@@ -36,18 +35,18 @@ static int register_callback(struct vcpu *v, const struct pv_callback_register *
     return -PV_ENOSYS;
 }
 
-long hc_callback_op(struct vcpu *v, const uint64_t arg[5])
+long hc_callback_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
 {
     struct pv_callback_register reg;
     struct pv_callback_unregister unreg;
 
-    switch (arg[0]) {
+    switch (cmd) {
     case PV_CALLBACKOP_register:
-        if (guest_copy_from(&reg, arg[1], sizeof(reg)))
+        if (guest_copy_from(&reg, arg, sizeof(reg)))
             return -PV_EFAULT;
         return register_callback(v, &reg);
     case PV_CALLBACKOP_unregister:
-        if (guest_copy_from(&unreg, arg[1], sizeof(unreg)))
+        if (guest_copy_from(&unreg, arg, sizeof(unreg)))
             return -PV_EFAULT;
         if (unreg.type > PV_CALLBACKTYPE_syscall32 || unreg.type == 6)
             return -PV_ENOSYS;
@@ -61,12 +60,13 @@ long hc_callback_op(struct vcpu *v, const uint64_t arg[5])
 
 /* set_callbacks(event, failsafe, syscall): the syscall entry masks events; as in Xen, an
  * address that cannot be registered is skipped and the call still returns 0. */
-long hc_set_callbacks(struct vcpu *v, const uint64_t arg[5])
+long hc_set_callbacks(struct vcpu *v, unsigned long event, unsigned long failsafe,
+                      unsigned long syscall)
 {
     struct pv_callback_register cbs[3] = {
-        {.type = PV_CALLBACKTYPE_event, .address = arg[0]},
-        {.type = PV_CALLBACKTYPE_failsafe, .address = arg[1]},
-        {.type = PV_CALLBACKTYPE_syscall, .flags = PV_CALLBACKF_mask_events, .address = arg[2]},
+        {.type = PV_CALLBACKTYPE_event, .address = event},
+        {.type = PV_CALLBACKTYPE_failsafe, .address = failsafe},
+        {.type = PV_CALLBACKTYPE_syscall, .flags = PV_CALLBACKF_mask_events, .address = syscall},
     };
 
     for (unsigned i = 0; i < 3; i++)

@@ -5,13 +5,11 @@
 #include "guest_access.h"
 #include "hypercall_table.h"
 
-long hc_console_io(struct vcpu *v, const uint64_t arg[5])
+long hc_console_io(struct vcpu *v, unsigned long cmd, unsigned int count, guest_handle buf)
 {
-    uint32_t count = (uint32_t)arg[1]; /* unsigned int in Xen's prototype */
-    uint64_t buf = arg[2];
     char chunk[128];
 
-    switch (arg[0]) {
+    switch (cmd) {
     case PV_CONSOLEIO_write:
         while (count) {
             size_t n = count < sizeof(chunk) ? count : sizeof(chunk);
@@ -19,7 +17,7 @@ long hc_console_io(struct vcpu *v, const uint64_t arg[5])
             if (guest_copy_from(chunk, buf, n))
                 return -PV_EFAULT;
             conring_guest_write(v->domain, chunk, n);
-            buf += n;
+            buf = guest_handle_add(buf, n);
             count -= n;
         }
         return 0;

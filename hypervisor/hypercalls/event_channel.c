@@ -89,18 +89,17 @@ static long invoke(struct domain *d, unsigned cmd, union evtchn_op *a)
     return bind_ops(d, cmd, a);
 }
 
-long hc_event_channel_op(struct vcpu *v, const uint64_t arg[5])
+long hc_event_channel_op(struct vcpu *v, unsigned int cmd, guest_handle arg)
 {
-    unsigned cmd = (uint32_t)arg[0]; /* Xen's `int cmd`: the upper half is ignored */
     union evtchn_op a;
     long rc;
 
     if (cmd >= ARRAY_SIZE(op_arg) || !op_arg[cmd].size)
         return -PV_ENOSYS;
-    if (guest_copy_from(&a, arg[1], op_arg[cmd].size))
+    if (guest_copy_from(&a, arg, op_arg[cmd].size))
         return -PV_EFAULT;
     rc = invoke(v->domain, cmd, &a);
-    if (!rc && op_arg[cmd].out && guest_copy_to(arg[1], &a, op_arg[cmd].size))
+    if (!rc && op_arg[cmd].out && guest_copy_to(arg, &a, op_arg[cmd].size))
         rc = -PV_EFAULT; /* done, but the guest cannot learn the result (as Xen) */
     return rc;
 }

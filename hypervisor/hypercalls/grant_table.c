@@ -7,149 +7,120 @@
 #include "guest_access.h"
 #include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
-#include "x86/layout.h"
 
 #define CMD_MASK 0xfffu /* Xen's GNTTABOP_CMD_MASK: higher bits carry cache_flush progress */
 
-/* Xen's guest_handle_okay for a 64-bit PV guest: the array starts below the non-canonical hole
- * or above the hypervisor's range; whether it is mapped shows when it is copied. */
-static bool array_ok(uint64_t p)
+/* Write an op's status field back: 0 or -PV_EFAULT. */
+#define STATUS_TO(at, op)                                                                          \
+    (guest_copy_to(guest_handle_add(at, offsetof(typeof(op), status)), &(op).status,              \
+                   sizeof((op).status))                                                            \
+         ? -PV_EFAULT                                                                              \
+         : 0)
+
+/* ---- batches: one op, copied in from guest address `at` (hypercall_batch) ---- */
+
+static enum hc_step map_one(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    return p < (1UL << 47) || p >= HV_VIRT_END;
+    struct pv_gnttab_map_grant_ref *op = e;
+
+    gnttab_map(v, op);
+    return hc_step_rc(rc, guest_copy_to(at, op, sizeof(*op)) ? -PV_EFAULT : 0);
 }
 
-#define STATUS_TO(at, type, op)                                                                    \
-    (guest_copy_to((at) + offsetof(type, status), &(op).status, sizeof((op).status)) ? -PV_EFAULT  \
-                                                                                     : 0)
-
-/* ---- batches: one op at guest address `at`; 0 or -PV_EFAULT ---- */
-
-typedef long one_op_fn(struct vcpu *v, uint64_t at);
-
-static long map_one(struct vcpu *v, uint64_t at)
+static enum hc_step unmap_one(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_map_grant_ref op;
+    struct pv_gnttab_unmap_grant_ref *op = e;
 
-    if (guest_copy_from(&op, at, sizeof(op)))
-        return -PV_EFAULT;
-    gnttab_map(v, &op);
-    return guest_copy_to(at, &op, sizeof(op)) ? -PV_EFAULT : 0;
+    op->status = gnttab_unmap(v, op->handle, op->host_addr, op->dev_bus_addr, 0);
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long unmap_one(struct vcpu *v, uint64_t at)
+static enum hc_step replace_one(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_unmap_grant_ref op;
+    struct pv_gnttab_unmap_and_replace *op = e;
 
-    if (guest_copy_from(&op, at, sizeof(op)))
-        return -PV_EFAULT;
-    op.status = gnttab_unmap(v, op.handle, op.host_addr, op.dev_bus_addr, 0);
-    return STATUS_TO(at, struct pv_gnttab_unmap_grant_ref, op);
+    op->status = gnttab_unmap(v, op->handle, op->host_addr, 0, op->new_addr);
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long replace_one(struct vcpu *v, uint64_t at)
+static enum hc_step copy_one(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_unmap_and_replace op;
+    struct pv_gnttab_copy *op = e;
 
-    if (guest_copy_from(&op, at, sizeof(op)))
-        return -PV_EFAULT;
-    op.status = gnttab_unmap(v, op.handle, op.host_addr, 0, op.new_addr);
-    return STATUS_TO(at, struct pv_gnttab_unmap_and_replace, op);
+    op->status = gnttab_copy(v->domain, op);
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long copy_one(struct vcpu *v, uint64_t at)
+static enum hc_step swap_one(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_copy op;
+    struct pv_gnttab_swap_grant_ref *op = e;
 
-    if (guest_copy_from(&op, at, sizeof(op)))
-        return -PV_EFAULT;
-    op.status = gnttab_copy(v->domain, &op);
-    return STATUS_TO(at, struct pv_gnttab_copy, op);
+    op->status = gnttab_swap_grant_ref(v->domain, op->ref_a, op->ref_b);
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long swap_one(struct vcpu *v, uint64_t at)
+/* Run count ops of `size` bytes from uop (whose start must be a guest address, Xen's
+ * guest_handle_okay); a long batch continues with the ops not done (Xen's count/arg advance). */
+static long batch(struct vcpu *v, uint32_t cmd, guest_handle uop, uint32_t count, size_t size,
+                  hc_step_fn *one)
 {
-    struct pv_gnttab_swap_grant_ref op;
+    struct hc_batch b = {.at = uop, .left = count, .size = (uint32_t)size};
 
-    if (guest_copy_from(&op, at, sizeof(op)))
+    if (!guest_range_ok(uop.gva, 1))
         return -PV_EFAULT;
-    op.status = gnttab_swap_grant_ref(v->domain, op.ref_a, op.ref_b);
-    return STATUS_TO(at, struct pv_gnttab_swap_grant_ref, op);
-}
-
-/* Run count ops of `size` bytes from uop; after each one, if the hypercall has run long, the
- * rest is left for a continuation (the guest re-issues the call for the ops not done). */
-static long batch(struct vcpu *v, uint32_t cmd, uint64_t uop, uint32_t count, size_t size,
-                  one_op_fn *one)
-{
-    if (!array_ok(uop))
-        return -PV_EFAULT;
-    for (uint32_t i = 0; i < count; i++) {
-        long rc;
-
-        if (i && hypercall_preempt_check())
-            return hypercall_continue(PV_HYPERCALL_grant_table_op, cmd, uop + i * size, count - i,
-                                      0);
-        if ((rc = one(v, uop + i * size)))
-            return rc;
-    }
-    return 0;
+    if (hypercall_batch(v, &b, one))
+        return hypercall_continue(PV_HYPERCALL_grant_table_op, 4,
+                                  (const uint64_t[]){cmd, b.at.gva, b.left, 0});
+    return b.rc;
 }
 
 /* ---- single ops ---- */
 
-static long setup_table(struct vcpu *v, uint64_t uop, uint32_t count)
+static long setup_table(struct vcpu *v, guest_handle uop)
 {
     struct pv_gnttab_setup_table op;
     uint64_t mfns[GNTTAB_MAX_FRAMES];
 
-    if (count != 1)
-        return -PV_EINVAL;
-    if (guest_copy_from(&op, uop, sizeof(op)) || !array_ok(op.frame_list))
+    if (guest_copy_from(&op, uop, sizeof(op)) || !guest_range_ok(op.frame_list, 1))
         return -PV_EFAULT;
     op.status = gnttab_setup_table(v->domain, op.dom, op.nr_frames, mfns);
     for (uint32_t i = 0; op.status == PV_GNTST_okay && i < op.nr_frames; i++)
-        if (guest_copy_to(op.frame_list + i * sizeof(mfns[0]), &mfns[i], sizeof(mfns[0])))
+        if (guest_copy_to(guest_handle_of(op.frame_list + i * sizeof(mfns[0])), &mfns[i], 8))
             op.status = PV_GNTST_bad_virt_addr;
-    return STATUS_TO(uop, struct pv_gnttab_setup_table, op);
+    return STATUS_TO(uop, op);
 }
 
-static long query_size(struct vcpu *v, uint64_t uop, uint32_t count)
+static long query_size(struct vcpu *v, guest_handle uop)
 {
     struct pv_gnttab_query_size op;
 
-    if (count != 1)
-        return -PV_EINVAL;
     if (guest_copy_from(&op, uop, sizeof(op)))
         return -PV_EFAULT;
     op.status = gnttab_query_size(v->domain, op.dom, &op.nr_frames, &op.max_nr_frames);
     return guest_copy_to(uop, &op, sizeof(op)) ? -PV_EFAULT : 0;
 }
 
-static long dump_table(struct vcpu *v, uint64_t uop, uint32_t count)
+static long dump_table(struct vcpu *v, guest_handle uop)
 {
     struct pv_gnttab_dump_table op;
 
-    if (count != 1)
-        return -PV_EINVAL;
     if (guest_copy_from(&op, uop, sizeof(op)))
         return -PV_EFAULT;
     op.status = gnttab_dump_table(v->domain, op.dom);
-    return STATUS_TO(uop, struct pv_gnttab_dump_table, op);
+    return STATUS_TO(uop, op);
 }
 
-static long get_status_frames(struct vcpu *v, uint64_t uop, uint32_t count)
+static long get_status_frames(struct vcpu *v, guest_handle uop)
 {
     struct pv_gnttab_get_status_frames op;
 
-    if (count != 1)
-        return -PV_EINVAL;
     if (guest_copy_from(&op, uop, sizeof(op)))
         return -PV_EFAULT;
     op.status = gnttab_get_status_frames(v->domain, op.dom, op.nr_frames);
-    return STATUS_TO(uop, struct pv_gnttab_get_status_frames, op);
+    return STATUS_TO(uop, op);
 }
 
-static long set_version(uint64_t uop)
+static long set_version(guest_handle uop)
 {
     struct pv_gnttab_set_version op;
     long rc;
@@ -160,7 +131,7 @@ static long set_version(uint64_t uop)
     return guest_copy_to(uop, &op, sizeof(op)) ? -PV_EFAULT : rc;
 }
 
-static long get_version(struct vcpu *v, uint64_t uop)
+static long get_version(struct vcpu *v, guest_handle uop)
 {
     struct pv_gnttab_get_version op;
     long rc;
@@ -169,19 +140,17 @@ static long get_version(struct vcpu *v, uint64_t uop)
         return -PV_EFAULT;
     if ((rc = gnttab_get_version(v->domain, op.dom, &op.version)))
         return rc;
-    return guest_copy_to(uop + offsetof(struct pv_gnttab_get_version, version), &op.version,
-                         sizeof(op.version))
-               ? -PV_EFAULT
-               : 0;
+    uop = guest_handle_add(uop, offsetof(struct pv_gnttab_get_version, version));
+    return guest_copy_to(uop, &op.version, sizeof(op.version)) ? -PV_EFAULT : 0;
 }
 
-long hc_grant_table_op(struct vcpu *v, const uint64_t arg[5])
+long hc_grant_table_op(struct vcpu *v, unsigned int cmd, guest_handle uop, unsigned int count)
 {
-    uint32_t cmd = (uint32_t)arg[0], count = (uint32_t)arg[2];
-    uint64_t uop = arg[1];
-
     if ((int32_t)count < 0 || ((cmd & ~CMD_MASK) && (cmd & CMD_MASK) != PV_GNTTABOP_cache_flush))
         return -PV_EINVAL;
+    if (count != 1 && (cmd == PV_GNTTABOP_setup_table || cmd == PV_GNTTABOP_query_size ||
+                       cmd == PV_GNTTABOP_dump_table || cmd == PV_GNTTABOP_get_status_frames))
+        return -PV_EINVAL; /* the ops that take exactly one struct */
     switch (cmd &= CMD_MASK) {
     case PV_GNTTABOP_map_grant_ref:
         return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_map_grant_ref), map_one);
@@ -194,13 +163,13 @@ long hc_grant_table_op(struct vcpu *v, const uint64_t arg[5])
     case PV_GNTTABOP_swap_grant_ref:
         return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_swap_grant_ref), swap_one);
     case PV_GNTTABOP_setup_table:
-        return setup_table(v, uop, count);
+        return setup_table(v, uop);
     case PV_GNTTABOP_query_size:
-        return query_size(v, uop, count);
+        return query_size(v, uop);
     case PV_GNTTABOP_dump_table:
-        return dump_table(v, uop, count);
+        return dump_table(v, uop);
     case PV_GNTTABOP_get_status_frames:
-        return get_status_frames(v, uop, count);
+        return get_status_frames(v, uop);
     case PV_GNTTABOP_set_version:
         return set_version(uop);
     case PV_GNTTABOP_get_version:

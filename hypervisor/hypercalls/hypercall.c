@@ -13,34 +13,47 @@
 #include "time.h"
 #include "x86/cpu.h"
 
-static hypercall_fn *const table[] = {
-    [PV_HYPERCALL_set_trap_table] = hc_set_trap_table,
-    [PV_HYPERCALL_stack_switch] = hc_stack_switch,
-    [PV_HYPERCALL_set_callbacks] = hc_set_callbacks,
-    [PV_HYPERCALL_fpu_taskswitch] = hc_fpu_taskswitch,
-    [PV_HYPERCALL_set_debugreg] = hc_set_debugreg,
-    [PV_HYPERCALL_get_debugreg] = hc_get_debugreg,
-    [PV_HYPERCALL_memory_op] = hc_memory_op,
-    [PV_HYPERCALL_xen_version] = hc_xen_version,
-    [PV_HYPERCALL_console_io] = hc_console_io,
-    [PV_HYPERCALL_vm_assist] = hc_vm_assist,
-    [PV_HYPERCALL_iret] = hc_iret,
-    [PV_HYPERCALL_set_segment_base] = hc_set_segment_base,
-    [PV_HYPERCALL_sched_op] = hc_sched_op,
-    [PV_HYPERCALL_callback_op] = hc_callback_op,
-    [PV_HYPERCALL_physdev_op] = hc_physdev_op,
-    [PV_HYPERCALL_mmuext_op] = hc_mmuext_op,
-    [PV_HYPERCALL_multicall] = hc_multicall,
-    [PV_HYPERCALL_mmu_update] = hc_mmu_update,
-    [PV_HYPERCALL_update_va_mapping] = hc_update_va_mapping,
-    [PV_HYPERCALL_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
-    [PV_HYPERCALL_set_gdt] = hc_set_gdt,
-    [PV_HYPERCALL_update_descriptor] = hc_update_descriptor,
-    [PV_HYPERCALL_event_channel_op] = hc_event_channel_op,
-    [PV_HYPERCALL_grant_table_op] = hc_grant_table_op,
-    [PV_HYPERCALL_vcpu_op] = hc_vcpu_op,
-    [PV_HYPERCALL_set_timer_op] = hc_set_timer_op,
-};
+/* Each hypercall's registers decoded to its handler's typed arguments, once, here: a[i] is
+ * argument i, H(i) the same as a guest handle; the handler's prototype gives the other types. */
+#define H(i) guest_handle_of(a[i])
+#define HYPERCALLS(X)                                                                              \
+    X(set_trap_table, H(0))                                                                        \
+    X(mmu_update, H(0), a[1], H(2), a[3])                                                          \
+    X(set_gdt, H(0), a[1])                                                                         \
+    X(stack_switch, a[0], a[1])                                                                    \
+    X(set_callbacks, a[0], a[1], a[2])                                                             \
+    X(fpu_taskswitch, a[0])                                                                        \
+    X(set_debugreg, a[0], a[1])                                                                    \
+    X(get_debugreg, a[0])                                                                          \
+    X(update_descriptor, a[0], a[1])                                                               \
+    X(memory_op, a[0], H(1))                                                                       \
+    X(multicall, H(0), a[1])                                                                       \
+    X(update_va_mapping, a[0], a[1], a[2])                                                         \
+    X(set_timer_op, a[0])                                                                          \
+    X(xen_version, a[0], H(1))                                                                     \
+    X(console_io, a[0], a[1], H(2))                                                                \
+    X(grant_table_op, a[0], H(1), a[2])                                                            \
+    X(vm_assist, a[0], a[1])                                                                       \
+    X(update_va_mapping_otherdomain, a[0], a[1], a[2], a[3])                                       \
+    X(iret)                                                                                        \
+    X(vcpu_op, a[0], a[1], H(2))                                                                   \
+    X(set_segment_base, a[0], a[1])                                                                \
+    X(mmuext_op, H(0), a[1], H(2), a[3])                                                           \
+    X(sched_op, a[0], H(1))                                                                        \
+    X(callback_op, a[0], H(1))                                                                     \
+    X(event_channel_op, a[0], H(1))                                                                \
+    X(physdev_op, a[0], H(1))
+
+#define DECODER(name, ...)                                                                         \
+    static long decode_##name(struct vcpu *v, const uint64_t a[5])                                 \
+    {                                                                                              \
+        (void)a;                                                                                   \
+        return hc_##name(v, ##__VA_ARGS__);                                                        \
+    }
+HYPERCALLS(DECODER)
+
+#define ENTRY(name, ...) [PV_HYPERCALL_##name] = decode_##name,
+static long (*const table[])(struct vcpu *v, const uint64_t a[5]) = {HYPERCALLS(ENTRY)};
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
 {
@@ -68,26 +81,21 @@ bool hypercall_preempt_check(void)
     return rdtsc() - percpu()->hypercall_tsc > time_tsc_khz() * (1000 / TICK_HZ);
 }
 
-long hypercall_continue(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[])
 {
     struct cpu_regs *r = percpu_guest_regs();
     struct percpu *pc = percpu();
+    uint64_t *reg[4] = {&r->rdi, &r->rsi, &r->rdx, &r->r10};
 
+    /* Inside a multicall the entry itself is rewritten and the batch continues from it;
+     * otherwise the guest re-executes the 2-byte SYSCALL with the remaining work. */
+    for (unsigned i = 0; i < n; i++)
+        *(pc->in_multicall ? &pc->mc_args[i] : reg[i]) = args[i];
     if (pc->in_multicall) {
-        /* Inside a multicall the entry itself is rewritten and the batch continues from it. */
         pc->mc_preempted = true;
-        pc->mc_args[0] = a1;
-        pc->mc_args[1] = a2;
-        pc->mc_args[2] = a3;
-        pc->mc_args[3] = a4;
         return (long)nr;
     }
-    /* Re-execute the 2-byte SYSCALL with the remaining work in the argument registers. */
     r->rip -= 2;
-    r->rdi = a1;
-    r->rsi = a2;
-    r->rdx = a3;
-    r->r10 = a4;
     sched_yield();
     return (long)nr;
 }

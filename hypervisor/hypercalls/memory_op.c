@@ -10,12 +10,12 @@
 #include "pv-abi/shared_info.h"
 
 /* The domain a query names: DOMID_SELF or its own id; others need privilege. */
-static struct domain *target_domain(struct vcpu *v, uint64_t gva, long *err)
+static struct domain *target_domain(struct vcpu *v, guest_handle arg, long *err)
 {
     uint16_t domid;
     struct domain *d;
 
-    if (guest_copy_from(&domid, gva, sizeof(domid))) {
+    if (guest_copy_from(&domid, arg, sizeof(domid))) {
         *err = -PV_EFAULT;
         return NULL;
     }
@@ -26,43 +26,43 @@ static struct domain *target_domain(struct vcpu *v, uint64_t gva, long *err)
     return d && v->domain->privileged ? d : NULL;
 }
 
-static long machphys_mfn_list(uint64_t gva)
+static long machphys_mfn_list(guest_handle arg)
 {
     struct pv_machphys_mfn_list l;
     uint64_t chunks = ALIGN_UP(m2p_nr_entries() * 8, 1UL << 21) >> 21;
 
-    if (guest_copy_from(&l, gva, sizeof(l)))
+    if (guest_copy_from(&l, arg, sizeof(l)))
         return -PV_EFAULT;
     for (l.nr_extents = 0; l.nr_extents < l.max_extents && l.nr_extents < chunks; l.nr_extents++) {
         uint64_t mfn = m2p_chunk_mfn(l.nr_extents);
 
-        if (guest_copy_to(l.extent_start + l.nr_extents * 8, &mfn, 8))
+        if (guest_copy_to(guest_handle_of(l.extent_start + l.nr_extents * 8), &mfn, 8))
             return -PV_EFAULT;
     }
-    return guest_copy_to(gva, &l, sizeof(l)) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, &l, sizeof(l)) ? -PV_EFAULT : 0;
 }
 
-static long memory_map(struct domain *d, uint64_t gva)
+static long memory_map(struct domain *d, guest_handle arg)
 {
     struct pv_memory_map map;
     struct pv_e820_entry ram = {.addr = 0, .size = d->ram_bytes, .type = PV_E820_RAM};
 
-    if (guest_copy_from(&map, gva, sizeof(map)))
+    if (guest_copy_from(&map, arg, sizeof(map)))
         return -PV_EFAULT;
     if (!d->ram_bytes)
         return -PV_ENOSYS; /* as Xen, for a domain whose builder set no map */
     map.nr_entries = map.nr_entries ? 1 : 0;
-    if (map.nr_entries && guest_copy_to(map.buffer, &ram, sizeof(ram)))
+    if (map.nr_entries && guest_copy_to(guest_handle_of(map.buffer), &ram, sizeof(ram)))
         return -PV_EFAULT;
-    return guest_copy_to(gva, &map, sizeof(map)) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, &map, sizeof(map)) ? -PV_EFAULT : 0;
 }
 
-static long machphys_mapping(uint64_t gva)
+static long machphys_mapping(guest_handle arg)
 {
     struct pv_machphys_mapping m = {.v_start = M2P_VIRT_START, .v_end = M2P_VIRT_END,
                                     .max_mfn = (M2P_VIRT_END - M2P_VIRT_START) / 8 - 1};
 
-    return guest_copy_to(gva, &m, sizeof(m)) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, &m, sizeof(m)) ? -PV_EFAULT : 0;
 }
 
 static bool implemented(uint64_t op)
@@ -73,34 +73,34 @@ static bool implemented(uint64_t op)
            op == PV_XENMEM_memory_map;
 }
 
-long hc_memory_op(struct vcpu *v, const uint64_t arg[5])
+long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
 {
     struct domain *d;
     long err = 0;
 
     /* The low 6 bits are the sub-op, the rest a continuation's start extent, which none of the
      * queries takes (Xen: -EINVAL). */
-    if ((arg[0] >> 6) && implemented(arg[0] & 0x3f))
+    if ((cmd >> 6) && implemented(cmd & 0x3f))
         return -PV_EINVAL;
-    switch (arg[0] & 0x3f) {
+    switch (cmd & 0x3f) {
     case PV_XENMEM_maximum_ram_page:
         return (long)frame_total();
     case PV_XENMEM_current_reservation:
     case PV_XENMEM_maximum_reservation:
     case PV_XENMEM_maximum_gpfn:
-        if (!(d = target_domain(v, arg[1], &err)))
+        if (!(d = target_domain(v, arg, &err)))
             return err;
-        if ((arg[0] & 0x3f) == PV_XENMEM_current_reservation)
+        if ((cmd & 0x3f) == PV_XENMEM_current_reservation)
             return (long)d->tot_pages;
-        if ((arg[0] & 0x3f) == PV_XENMEM_maximum_reservation)
+        if ((cmd & 0x3f) == PV_XENMEM_maximum_reservation)
             return (long)d->max_pages;
         return (long)(d->shared_info->arch.max_pfn ? d->shared_info->arch.max_pfn : 1) - 1;
     case PV_XENMEM_machphys_mfn_list:
-        return machphys_mfn_list(arg[1]);
+        return machphys_mfn_list(arg);
     case PV_XENMEM_machphys_mapping:
-        return machphys_mapping(arg[1]);
+        return machphys_mapping(arg);
     case PV_XENMEM_memory_map:
-        return memory_map(v->domain, arg[1]);
+        return memory_map(v->domain, arg);
     }
     return -PV_ENOSYS;
 }

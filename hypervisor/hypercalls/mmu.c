@@ -55,45 +55,56 @@ static long one_update(struct domain *d, const struct pv_mmu_update *u)
 }
 
 /* Resuming a preempted batch: the guest's *done already counts the entries finished. */
-static long resume_count(uint64_t pdone, uint32_t *count, uint32_t *done)
+static long resume_count(guest_handle pdone, uint32_t *count, uint32_t *done)
 {
     *done = 0;
     if (!(*count & PREEMPTED))
         return 0;
     *count &= ~PREEMPTED;
-    if (pdone && guest_copy_from(done, pdone, sizeof(*done)))
+    if (pdone.gva && guest_copy_from(done, pdone, sizeof(*done)))
         return -PV_EFAULT;
     return 0;
 }
 
-static long hc_mmu_update_locked(struct vcpu *v, const uint64_t arg[5])
+static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    uint64_t reqs = arg[0], pdone = arg[2];
-    uint32_t count = (uint32_t)arg[1], done, i;
-    long rc = check_foreigndom(v, (uint16_t)arg[3]);
+    (void)at;
+    return hc_step_rc(rc, one_update(v->domain, e));
+}
 
-    if (rc || (rc = resume_count(pdone, &count, &done)))
-        return rc;
-    for (i = 0; i < count; i++) {
-        struct pv_mmu_update u;
+/* mmu_update and mmuext_op: stop at the first error, report the entries done in *done (counted
+ * across continuations), and continue with MMU_UPDATE_PREEMPTED in count, as Xen does. Page-table
+ * changes of a domain are serialised by its mm_lock (its vCPUs may run on several CPUs); TLB
+ * shootdowns wait with the lock held, which is safe because waiting CPUs serve them. */
+static long mmu_batch(struct vcpu *v, unsigned nr, struct hc_batch *b, guest_handle pdone,
+                      pv_domid_t fd, hc_step_fn *step)
+{
+    uint32_t done;
+    long rc;
 
-        if (i && hypercall_preempt_check()) {
-            if (pdone)
-                guest_copy_to(pdone, &done, sizeof(done)); /* the resumed call reads it back */
-            return hypercall_continue(PV_HYPERCALL_mmu_update, reqs + i * sizeof(u),
-                                      (count - i) | PREEMPTED, pdone, arg[3]);
-        }
-        if (guest_copy_from(&u, reqs + i * sizeof(u), sizeof(u))) {
-            rc = -PV_EFAULT;
-            break;
-        }
-        if ((rc = one_update(v->domain, &u)))
-            break;
-        done++;
+    spin_lock(&v->domain->mm_lock);
+    if (!(rc = check_foreigndom(v, fd)) && !(rc = resume_count(pdone, &b->left, &done))) {
+        uint32_t count = b->left;
+        bool preempted = hypercall_batch(v, b, step);
+
+        done += count - b->left;
+        if (pdone.gva)
+            guest_copy_to(pdone, &done, sizeof(done)); /* Xen ignores a failure to report it */
+        /* A continuation leaves the foreign domain's register as it is. */
+        rc = preempted ? hypercall_continue(
+                             nr, 3, (const uint64_t[]){b->at.gva, b->left | PREEMPTED, pdone.gva})
+                       : b->rc;
     }
-    if (pdone)
-        guest_copy_to(pdone, &done, sizeof(done)); /* Xen ignores a failure to report it */
+    spin_unlock(&v->domain->mm_lock);
     return rc;
+}
+
+long hc_mmu_update(struct vcpu *v, guest_handle reqs, unsigned int count, guest_handle done,
+                   pv_domid_t foreigndom)
+{
+    struct hc_batch b = {.at = reqs, .left = count, .size = sizeof(struct pv_mmu_update)};
+
+    return mmu_batch(v, PV_HYPERCALL_mmu_update, &b, done, foreigndom, update_step);
 }
 
 /* TLB maintenance: every vCPU switch reloads cr3, so only CPUs running one of the domain's vCPUs
@@ -112,7 +123,7 @@ static long vcpumask_ok(uint64_t mask_ptr)
 {
     uint64_t mask;
 
-    return guest_copy_from(&mask, mask_ptr, sizeof(mask)) ? -PV_EFAULT : 0;
+    return guest_copy_from(&mask, guest_handle_of(mask_ptr), sizeof(mask)) ? -PV_EFAULT : 0;
 }
 
 static long page_op(struct vcpu *v, const struct pv_mmuext_op *op)
@@ -180,34 +191,18 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
     return -PV_ENOSYS;
 }
 
-static long hc_mmuext_op_locked(struct vcpu *v, const uint64_t arg[5])
+static enum hc_step ext_step(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    uint64_t ops = arg[0], pdone = arg[2];
-    uint32_t count = (uint32_t)arg[1], done, i;
-    long rc = check_foreigndom(v, (uint16_t)arg[3]);
+    (void)at;
+    return hc_step_rc(rc, do_one(v, e));
+}
 
-    if (rc || (rc = resume_count(pdone, &count, &done)))
-        return rc;
-    for (i = 0; i < count; i++) {
-        struct pv_mmuext_op op;
+long hc_mmuext_op(struct vcpu *v, guest_handle ops, unsigned int count, guest_handle done,
+                  pv_domid_t foreigndom)
+{
+    struct hc_batch b = {.at = ops, .left = count, .size = sizeof(struct pv_mmuext_op)};
 
-        if (i && hypercall_preempt_check()) {
-            if (pdone)
-                guest_copy_to(pdone, &done, sizeof(done)); /* the resumed call reads it back */
-            return hypercall_continue(PV_HYPERCALL_mmuext_op, ops + i * sizeof(op),
-                                      (count - i) | PREEMPTED, pdone, arg[3]);
-        }
-        if (guest_copy_from(&op, ops + i * sizeof(op), sizeof(op))) {
-            rc = -PV_EFAULT;
-            break;
-        }
-        if ((rc = do_one(v, &op)))
-            break;
-        done++;
-    }
-    if (pdone)
-        guest_copy_to(pdone, &done, sizeof(done)); /* Xen ignores a failure to report it */
-    return rc;
+    return mmu_batch(v, PV_HYPERCALL_mmuext_op, &b, done, foreigndom, ext_step);
 }
 
 /* update_va_mapping: set the L1 entry that maps va in the current page tables, then flush. */
@@ -230,31 +225,22 @@ static long update_va(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
     return 0;
 }
 
-static long hc_update_va_mapping_locked(struct vcpu *v, const uint64_t arg[5])
+long hc_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val, unsigned long flags)
 {
-    return update_va(v, arg[0], arg[1], arg[2]);
+    long rc;
+
+    spin_lock(&v->domain->mm_lock);
+    rc = update_va(v, va, val, flags);
+    spin_unlock(&v->domain->mm_lock);
+    return rc;
 }
 
-static long hc_update_va_mapping_otherdomain_locked(struct vcpu *v, const uint64_t arg[5])
+long hc_update_va_mapping_otherdomain(struct vcpu *v, unsigned long va, uint64_t val,
+                                      unsigned long flags, pv_domid_t domid)
 {
-    long rc = check_foreigndom(v, (uint16_t)arg[3]);
+    long rc = check_foreigndom(v, domid);
 
-    return rc ? rc : update_va(v, arg[0], arg[1], arg[2]);
+    if (rc)
+        return rc;
+    return hc_update_va_mapping(v, va, val, flags);
 }
-
-/* Page-table changes of a domain are serialised by its mm_lock (its vCPUs may run on several
- * CPUs); TLB shootdowns wait with the lock held, which is safe because waiting CPUs serve them. */
-#define LOCKED(name)                                                                               \
-    long name(struct vcpu *v, const uint64_t arg[5])                                              \
-    {                                                                                              \
-        long rc;                                                                                   \
-                                                                                                   \
-        spin_lock(&v->domain->mm_lock);                                                            \
-        rc = name##_locked(v, arg);                                                                \
-        spin_unlock(&v->domain->mm_lock);                                                          \
-        return rc;                                                                                 \
-    }
-LOCKED(hc_mmu_update)
-LOCKED(hc_mmuext_op)
-LOCKED(hc_update_va_mapping)
-LOCKED(hc_update_va_mapping_otherdomain)

@@ -4,13 +4,13 @@
 #include "hypercall_table.h"
 #include "pv-abi/physdev_op.h"
 
-long hc_physdev_op(struct vcpu *v, const uint64_t arg[5])
+long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
 {
     struct pv_physdev_set_iopl iopl;
 
-    switch (arg[0]) {
+    switch (cmd) {
     case PV_PHYSDEVOP_set_iopl:
-        if (guest_copy_from(&iopl, arg[1], sizeof(iopl)))
+        if (guest_copy_from(&iopl, arg, sizeof(iopl)))
             return -PV_EFAULT;
         if (iopl.iopl > 3)
             return -PV_EINVAL;

@@ -132,18 +132,20 @@ static void runstate_get(const struct vcpu *v, struct pv_vcpu_runstate_info *rs,
 
 /* Copy rs to the registered area through the loaded page tables, marking the update in
  * state_entry_time first if the domain asked for it (VMASST_TYPE_runstate_update_flag). */
-static void runstate_area_copy(const struct vcpu *v, uint64_t gva, struct pv_vcpu_runstate_info rs)
+static void runstate_area_copy(const struct vcpu *v, uint64_t va, struct pv_vcpu_runstate_info rs)
 {
-    uint64_t entry = gva + offsetof(struct pv_vcpu_runstate_info, state_entry_time);
+    guest_handle area = guest_handle_of(va);
+    guest_handle entry =
+        guest_handle_add(area, offsetof(struct pv_vcpu_runstate_info, state_entry_time));
 
     if (!(v->domain->vm_assist & (1UL << PV_VMASST_TYPE_runstate_update_flag))) {
-        guest_copy_to(gva, &rs, sizeof(rs)); /* a failed write is skipped, as in Xen */
+        guest_copy_to(area, &rs, sizeof(rs)); /* a failed write is skipped, as in Xen */
         return;
     }
     rs.state_entry_time |= PV_RUNSTATE_UPDATE;
     guest_copy_to(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    guest_copy_to(gva, &rs, sizeof(rs));
+    guest_copy_to(area, &rs, sizeof(rs));
     __atomic_thread_fence(__ATOMIC_RELEASE);
     rs.state_entry_time &= ~PV_RUNSTATE_UPDATE;
     guest_copy_to(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
@@ -181,12 +183,6 @@ void vcpu_switch_in(struct vcpu *next, uint64_t now)
 /* VCPUOP_initialise: the context is checked whole, then the frames it names are taken (all or
  * none), then the registers are loaded (Xen's arch_set_info_guest for a 64-bit PV vCPU). */
 
-/* Xen's __addr_ok: a guest address, not one in the hypervisor's range. */
-static bool guest_addr_ok(uint64_t va)
-{
-    return is_canonical(va) && !(va >= HV_VIRT_START && va < HV_VIRT_END);
-}
-
 static uint16_t rpl3(uint64_t sel)
 {
     return (uint16_t)(sel | 3);
@@ -203,12 +199,12 @@ static long check_context(const struct pv_vcpu_guest_context *c)
         if (!is_canonical(canonical[i]))
             return -PV_EINVAL;
     for (unsigned i = 0; i < ARRAY_SIZE(code); i++)
-        if (!guest_addr_ok(code[i]))
+        if (!guest_range_ok(code[i], 1))
             return -PV_EINVAL;
     for (unsigned i = 0; i < NR_TRAPS; i++)
-        if (!guest_addr_ok(c->trap_ctxt[i].address))
+        if (!guest_range_ok(c->trap_ctxt[i].address, 1))
             return -PV_EINVAL;
-    if (!guest_addr_ok(c->ldt_base) || (c->ldt_base & (PAGE_SIZE - 1)) ||
+    if (!guest_range_ok(c->ldt_base, 1) || (c->ldt_base & (PAGE_SIZE - 1)) ||
         c->ldt_ents > MAX_LDT_ENTS || c->gdt_ents > GDT_FIRST_RESERVED)
         return -PV_EINVAL;
     if (!(c->flags & PV_VGCF_in_kernel) && !c->ctrlreg[1])
@@ -307,13 +303,13 @@ static void load_control_and_debug(struct vcpu *v, const struct pv_vcpu_guest_co
         debugreg_set(v, dr[i], c->debugreg[dr[i]]);
 }
 
-static long op_initialise(struct vcpu *v, uint64_t gva)
+static long op_initialise(struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_guest_context ctxt, *c = &ctxt; /* 5 KiB of the 64 KiB stack */
     struct domain *d = v->domain;
     long rc;
 
-    if (guest_copy_from(c, gva, sizeof(*c)))
+    if (guest_copy_from(c, arg, sizeof(*c)))
         return -PV_EFAULT;
     spin_lock(&d->mm_lock);
     rc = v->initialised ? -PV_EEXIST : check_context(c);
@@ -358,35 +354,26 @@ static long op_down(struct vcpu *v)
 
 /* Run-state queries and the registered area. */
 
-static long op_get_runstate_info(const struct vcpu *v, uint64_t gva)
+static long op_get_runstate_info(const struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_runstate_info rs;
 
     runstate_get(v, &rs, true);
-    return guest_copy_to(gva, &rs, sizeof(rs)) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, &rs, sizeof(rs)) ? -PV_EFAULT : 0;
 }
 
-/* Xen's guest_handle_okay: the whole range in the guest's part of the address space. */
-static bool guest_range_ok(uint64_t va, uint64_t len)
-{
-    uint64_t last = va + len - 1;
-
-    return last >= va && guest_addr_ok(va) && guest_addr_ok(last) &&
-           !(va < HV_VIRT_END && last >= HV_VIRT_START);
-}
-
-static long op_register_runstate(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+static long op_register_runstate(struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_register_runstate_memory_area area;
     struct pv_vcpu_runstate_info rs;
 
-    if (guest_copy_from(&area, gva, sizeof(area)) || !guest_range_ok(area.addr, sizeof(rs)))
+    if (guest_copy_from(&area, arg, sizeof(area)) || !guest_range_ok(area.addr, sizeof(rs)))
         return -PV_EFAULT;
     v->runstate_area = area.addr;
     if (!area.addr)
         return 0;
     runstate_get(v, &rs, v != cur); /* Xen: the raw record for itself, up to now for others */
-    guest_copy_to(area.addr, &rs, sizeof(rs)); /* through the caller's tables; failure ignored */
+    guest_copy_to(guest_handle_of(area.addr), &rs, sizeof(rs)); /* through the caller's tables; failure ignored */
     return 0;
 }
 
@@ -402,11 +389,11 @@ static void set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t period)
         periodic_work(v, time_now_ns());
 }
 
-static long op_set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+static long op_set_periodic(struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_set_periodic_timer p;
 
-    if (guest_copy_from(&p, gva, sizeof(p)))
+    if (guest_copy_from(&p, arg, sizeof(p)))
         return -PV_EFAULT;
     if (p.period_ns < PERIOD_MIN_NS || p.period_ns > PERIOD_MAX_NS)
         return -PV_EINVAL;
@@ -415,14 +402,14 @@ static long op_set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t gva)
 }
 
 /* Times are signed in Xen (s_time_t): one at or beyond 2^63 is in the past. */
-static long op_set_singleshot(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+static long op_set_singleshot(struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_set_singleshot_timer s;
     int64_t timeout;
 
     if (v != cur)
         return -PV_EINVAL;
-    if (guest_copy_from(&s, gva, sizeof(s)))
+    if (guest_copy_from(&s, arg, sizeof(s)))
         return -PV_EFAULT;
     timeout = (int64_t)s.timeout_abs_ns;
     if ((s.flags & PV_VCPU_SSHOTTMR_future) && timeout < (int64_t)time_now_ns())
@@ -433,13 +420,13 @@ static long op_set_singleshot(struct vcpu *cur, struct vcpu *v, uint64_t gva)
 
 /* VCPUOP_register_vcpu_info (Xen 4.17's map_vcpu_info rules). */
 
-static long op_register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t gva)
+static long op_register_vcpu_info(struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_register_vcpu_info r;
     struct domain *d = v->domain;
     struct pv_vcpu_info *info;
 
-    if (guest_copy_from(&r, gva, sizeof(r)))
+    if (guest_copy_from(&r, arg, sizeof(r)))
         return -PV_EFAULT;
     /* A misaligned offset would make every event's atomic update a split lock (XSA-327). */
     if (r.offset > PAGE_SIZE - sizeof(*info) || r.offset % _Alignof(struct pv_vcpu_info) ||
@@ -469,16 +456,16 @@ static long op_register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t gva
 
 /* Decoding. */
 
-static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, uint64_t gva)
+static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
     switch (cmd) {
     case PV_VCPUOP_set_periodic_timer:
-        return op_set_periodic(cur, v, gva);
+        return op_set_periodic(cur, v, arg);
     case PV_VCPUOP_stop_periodic_timer:
         set_periodic(cur, v, 0);
         return 0;
     case PV_VCPUOP_set_singleshot_timer:
-        return op_set_singleshot(cur, v, gva);
+        return op_set_singleshot(cur, v, arg);
     case PV_VCPUOP_stop_singleshot_timer:
         if (v != cur)
             return -PV_EINVAL;
@@ -491,18 +478,16 @@ static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, uint64
 /* vcpu_op(cmd, vcpuid, arg). send_nmi: NMI delivery to the guest is not implemented, and the
  * call says so (-ENOSYS, Xen's answer where it has none). register_vcpu_time_memory_area and
  * the *_phys_area variants: not implemented (-ENOSYS; Linux then does without). */
-long hc_vcpu_op(struct vcpu *cur, const uint64_t arg[5])
+long hc_vcpu_op(struct vcpu *cur, int cmd, unsigned int vcpuid, guest_handle arg)
 {
     struct domain *d = cur->domain;
-    uint32_t id = (uint32_t)arg[1];
-    unsigned cmd = (unsigned)arg[0];
     struct vcpu *v;
 
-    if (id >= d->nr_vcpus || !(v = d->vcpu[id]))
+    if (vcpuid >= d->nr_vcpus || !(v = d->vcpu[vcpuid]))
         return -PV_ENOENT;
     switch (cmd) {
     case PV_VCPUOP_initialise:
-        return op_initialise(v, arg[2]);
+        return op_initialise(v, arg);
     case PV_VCPUOP_up:
         return op_up(v);
     case PV_VCPUOP_down:
@@ -510,22 +495,22 @@ long hc_vcpu_op(struct vcpu *cur, const uint64_t arg[5])
     case PV_VCPUOP_is_up:
         return v->run_state != VCPU_OFFLINE;
     case PV_VCPUOP_get_runstate_info:
-        return op_get_runstate_info(v, arg[2]);
+        return op_get_runstate_info(v, arg);
     case PV_VCPUOP_register_runstate_memory_area:
-        return op_register_runstate(cur, v, arg[2]);
+        return op_register_runstate(cur, v, arg);
     case PV_VCPUOP_register_vcpu_info:
-        return op_register_vcpu_info(cur, v, arg[2]);
+        return op_register_vcpu_info(cur, v, arg);
     case PV_VCPUOP_get_physid:
         return -PV_EINVAL; /* only for the hardware domain's pinned vCPUs */
     }
-    return vcpu_timer_op(cmd, cur, v, arg[2]);
+    return vcpu_timer_op(cmd, cur, v, arg);
 }
 
 /* set_timer_op(timeout): the vCPU's single-shot timer (Xen's do_set_timer_op): 0 stops it; a
  * negative or "wrapped" time (over 2^50 ns ahead) fires in 100 ms instead. Returns 0. */
-long hc_set_timer_op(struct vcpu *v, const uint64_t arg[5])
+long hc_set_timer_op(struct vcpu *v, uint64_t timeout)
 {
-    uint64_t timeout = arg[0], now = time_now_ns();
+    uint64_t now = time_now_ns();
     int64_t offset = (int64_t)(timeout - now); /* unsigned: a timeout near INT64_MIN must not overflow */
 
     if (!timeout)

@@ -9,10 +9,8 @@
      (1UL << PV_VMASST_TYPE_architectural_iopl) | (1UL << PV_VMASST_TYPE_runstate_update_flag) |  \
      (1UL << PV_VMASST_TYPE_m2p_strict))
 
-long hc_vm_assist(struct vcpu *v, const uint64_t arg[5])
+long hc_vm_assist(struct vcpu *v, unsigned long cmd, unsigned long type)
 {
-    uint64_t cmd = arg[0], type = arg[1];
-
     if (type >= 64 || !(VMASST_VALID & (1UL << type)))
         return -PV_EINVAL;
     switch (cmd) {

@@ -18,15 +18,15 @@
      (1u << PV_XENFEAT_gnttab_map_avail_bits) | (1u << PV_XENFEAT_direct_mapped))
 
 /* Copy a string into a fixed-size guest buffer, zero-padded after the NUL as Xen does. */
-static long put_string(uint64_t gva, const char *s, size_t size)
+static long put_string(guest_handle arg, const char *s, size_t size)
 {
     char buf[1024] = {0};
 
     lib_strlcpy(buf, s, size);
-    return guest_copy_to(gva, buf, size) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, buf, size) ? -PV_EFAULT : 0;
 }
 
-static long compile_info(uint64_t gva)
+static long compile_info(guest_handle arg)
 {
     struct pv_compile_info ci;
 
@@ -35,46 +35,46 @@ static long compile_info(uint64_t gva)
     lib_strlcpy(ci.compile_by, "hv", sizeof(ci.compile_by));
     lib_strlcpy(ci.compile_domain, "local", sizeof(ci.compile_domain));
     lib_strlcpy(ci.compile_date, __DATE__ " " __TIME__, sizeof(ci.compile_date));
-    return guest_copy_to(gva, &ci, sizeof(ci)) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, &ci, sizeof(ci)) ? -PV_EFAULT : 0;
 }
 
-static long get_features(uint64_t gva)
+static long get_features(guest_handle arg)
 {
     struct pv_feature_info fi;
 
-    if (guest_copy_from(&fi, gva, sizeof(fi)))
+    if (guest_copy_from(&fi, arg, sizeof(fi)))
         return -PV_EFAULT;
     if (fi.submap_idx >= PV_XENFEAT_NR_SUBMAPS)
         return -PV_EINVAL;
     fi.submap = HV_FEATURES;
-    return guest_copy_to(gva, &fi, sizeof(fi)) ? -PV_EFAULT : 0;
+    return guest_copy_to(arg, &fi, sizeof(fi)) ? -PV_EFAULT : 0;
 }
 
-long hc_xen_version(struct vcpu *v, const uint64_t arg[5])
+long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg)
 {
     struct pv_platform_parameters pp = {.virt_start = HV_VIRT_START};
     uint8_t handle[16] = {0};
 
     (void)v;
-    switch (arg[0]) {
+    switch (cmd) {
     case PV_XENVER_version:
         return (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
     case PV_XENVER_extraversion:
-        return put_string(arg[1], ".0-hv", sizeof(pv_extraversion_t));
+        return put_string(arg, ".0-hv", sizeof(pv_extraversion_t));
     case PV_XENVER_compile_info:
-        return compile_info(arg[1]);
+        return compile_info(arg);
     case PV_XENVER_capabilities:
-        return put_string(arg[1], "xen-3.0-x86_64", sizeof(pv_capabilities_info_t));
+        return put_string(arg, "xen-3.0-x86_64", sizeof(pv_capabilities_info_t));
     case PV_XENVER_changeset:
-        return put_string(arg[1], "hv", sizeof(pv_changeset_info_t));
+        return put_string(arg, "hv", sizeof(pv_changeset_info_t));
     case PV_XENVER_platform_parameters:
-        return guest_copy_to(arg[1], &pp, sizeof(pp)) ? -PV_EFAULT : 0;
+        return guest_copy_to(arg, &pp, sizeof(pp)) ? -PV_EFAULT : 0;
     case PV_XENVER_get_features:
-        return get_features(arg[1]);
+        return get_features(arg);
     case PV_XENVER_pagesize:
         return 4096;
     case PV_XENVER_guest_handle:
-        return guest_copy_to(arg[1], handle, sizeof(handle)) ? -PV_EFAULT : 0;
+        return guest_copy_to(arg, handle, sizeof(handle)) ? -PV_EFAULT : 0;
     case PV_XENVER_commandline:
     case PV_XENVER_build_id:
         return -PV_EPERM; /* privileged domains only, as under Xen's default policy */

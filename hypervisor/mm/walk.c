@@ -1,6 +1,6 @@
 /* Software walk of a guest's 4-level page tables, shared by the checked guest accessor, the
  * writable-pagetable emulation and update_va_mapping. */
-#include "x86/layout.h"
+#include "guest_access.h"
 #include "mm.h"
 #include "paging.h"
 
@@ -8,7 +8,7 @@ uint64_t *mm_walk_l1e(uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn, uint64_t *
 {
     uint64_t mfn = l4_mfn, and = ~0UL;
 
-    if (!is_canonical(va) || (va >= HV_VIRT_START && va < HV_VIRT_END))
+    if (!guest_range_ok(va, 1))
         return NULL;
     for (unsigned level = 4; level > 1; level--) {
         uint64_t e;

@@ -88,9 +88,9 @@ static uint8_t *guest_ptr(uint64_t gva, size_t len, bool write)
     return NULL;
 }
 
-int guest_copy_from(void *dst, uint64_t gva, size_t len)
+int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
-    uint8_t *p = guest_ptr(gva, len, false);
+    uint8_t *p = guest_ptr(src.gva, len, false);
 
     if (!p)
         return -PV_EFAULT;
@@ -98,9 +98,9 @@ int guest_copy_from(void *dst, uint64_t gva, size_t len)
     return 0;
 }
 
-int guest_copy_to(uint64_t gva, const void *src, size_t len)
+int guest_copy_to(guest_handle dst, const void *src, size_t len)
 {
-    uint8_t *p = guest_ptr(gva, len, true);
+    uint8_t *p = guest_ptr(dst.gva, len, true);
 
     if (!p)
         return -PV_EFAULT;

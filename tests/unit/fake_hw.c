@@ -161,14 +161,14 @@ static int fake_copy(uint64_t gva, void *buf, size_t len, int write)
     return 0;
 }
 
-int guest_copy_from(void *dst, uint64_t gva, size_t len)
+int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
-    return fake_copy(gva, dst, len, 0);
+    return fake_copy(src.gva, dst, len, 0);
 }
 
-int guest_copy_to(uint64_t gva, const void *src, size_t len)
+int guest_copy_to(guest_handle dst, const void *src, size_t len)
 {
-    return fake_copy(gva, (void *)src, len, 1);
+    return fake_copy(dst.gva, (void *)src, len, 1);
 }
 
 /* Core hooks. */

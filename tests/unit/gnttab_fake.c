@@ -52,14 +52,12 @@ bool hypercall_preempt_check(void)
     return false;
 }
 
-long hypercall_continue(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[])
 {
     gtf.continues++;
     gtf.cont_nr = nr;
-    gtf.cont_arg[0] = a1;
-    gtf.cont_arg[1] = a2;
-    gtf.cont_arg[2] = a3;
-    gtf.cont_arg[3] = a4;
+    for (unsigned i = 0; i < n; i++)
+        gtf.cont_arg[i] = args[i];
     return (long)nr;
 }
 
@@ -70,9 +68,9 @@ static uint8_t *guest_ptr(uint64_t gva, size_t len)
     return NULL;
 }
 
-int guest_copy_from(void *dst, uint64_t gva, size_t len)
+int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
-    uint8_t *p = guest_ptr(gva, len);
+    uint8_t *p = guest_ptr(src.gva, len);
 
     if (!p)
         return -PV_EFAULT;
@@ -80,9 +78,9 @@ int guest_copy_from(void *dst, uint64_t gva, size_t len)
     return 0;
 }
 
-int guest_copy_to(uint64_t gva, const void *src, size_t len)
+int guest_copy_to(guest_handle dst, const void *src, size_t len)
 {
-    uint8_t *p = guest_ptr(gva, len);
+    uint8_t *p = guest_ptr(dst.gva, len);
 
     if (!p)
         return -PV_EFAULT;

@@ -623,27 +623,18 @@ static void test_debugreg_rules(void **state)
 
 static void test_debugreg_hardware_and_hypercalls(void **state)
 {
-    uint64_t arg[5] = {0};
-
     setup(state);
-    arg[0] = 0;
-    arg[1] = 0x401000;
-    assert_int_equal(hc_set_debugreg(&vc, arg), 0);
+    assert_int_equal(hc_set_debugreg(&vc, 0, 0x401000), 0);
     assert_int_equal(fake.dr[0], 0x401000);
-    arg[0] = 7;
-    arg[1] = 0x1; /* L0: turning DR7 on loads DR0-3 and DR6 too */
     fake.dr_writes = 0;
-    assert_int_equal(hc_set_debugreg(&vc, arg), 0);
+    /* L0: turning DR7 on loads DR0-3 and DR6 too */
+    assert_int_equal(hc_set_debugreg(&vc, 7, 0x1), 0);
     assert_int_equal(fake.dr_writes, 6);
     assert_int_equal(fake.dr[7], 0x401);
-    arg[0] = 0;
-    assert_int_equal(hc_get_debugreg(&vc, arg), 0x401000);
-    arg[0] = 9;
-    assert_int_equal(hc_get_debugreg(&vc, arg), -PV_ENODEV);
-    arg[0] = 0xffffffff;
-    assert_int_equal(hc_set_debugreg(&vc, arg), -PV_ENODEV);
-    arg[0] = 6;
-    assert_int_equal(hc_get_debugreg(&vc, arg), 0xffff0ff0);
+    assert_int_equal(hc_get_debugreg(&vc, 0), 0x401000);
+    assert_int_equal(hc_get_debugreg(&vc, 9), -PV_ENODEV);
+    assert_int_equal(hc_set_debugreg(&vc, (int)0xffffffff, 0x1), -PV_ENODEV);
+    assert_int_equal(hc_get_debugreg(&vc, 6), 0xffff0ff0);
 
     /* Switching in: everything when active, otherwise DR7 off. */
     memset(fake.dr, 0xaa, sizeof(fake.dr));

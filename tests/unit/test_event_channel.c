@@ -819,9 +819,7 @@ static void test_poll_port_zero_times_out(void **state)
 
 static long hc(struct domain *d, uint64_t cmd, uint64_t gva)
 {
-    const uint64_t arg[5] = {cmd, gva, 0, 0, 0};
-
-    return hc_event_channel_op(d->vcpu[0], arg);
+    return hc_event_channel_op(d->vcpu[0], (unsigned)cmd, guest_handle_of(gva));
 }
 
 /* Issue cmd with *op (size bytes) in guest memory; copy the result back into *op. */

@@ -23,9 +23,7 @@
 
 static long hc(unsigned cmd, uint64_t uop, uint64_t count)
 {
-    const uint64_t arg[5] = {cmd, uop, count, 0, 0};
-
-    return hc_grant_table_op(dom_a.vcpu[0], arg);
+    return hc_grant_table_op(dom_a.vcpu[0], cmd, guest_handle_of(uop), (unsigned)count);
 }
 
 static void *guest(uint64_t gva)

@@ -86,9 +86,7 @@ static void world_reset(void)
 
 static long op(struct vcpu *cur, uint64_t cmd, uint64_t vcpu, uint64_t arg)
 {
-    const uint64_t a[5] = {cmd, vcpu, arg, 0, 0};
-
-    return hc_vcpu_op(cur, a);
+    return hc_vcpu_op(cur, (int)cmd, (unsigned)vcpu, guest_handle_of(arg));
 }
 
 static void *gmem(uint64_t gva)
@@ -98,16 +96,20 @@ static void *gmem(uint64_t gva)
 
 /* ---- Fakes ---- */
 
-int guest_copy_from(void *dst, uint64_t gva, size_t len)
+int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
+    uint64_t gva = src.gva;
+
     if (gva < GVA || gva + len > GVA + sizeof(guest_mem) || gva + len < gva)
         return -PV_EFAULT;
     memcpy(dst, gmem(gva), len);
     return 0;
 }
 
-int guest_copy_to(uint64_t gva, const void *src, size_t len)
+int guest_copy_to(guest_handle dst, const void *src, size_t len)
 {
+    uint64_t gva = dst.gva;
+
     if (gva < GVA || gva + len > GVA + sizeof(guest_mem) || gva + len < gva)
         return -PV_EFAULT;
     memcpy(gmem(gva), src, len);
@@ -674,9 +676,7 @@ static void test_singleshot_timer(void **state)
 
 static long set_timer_op(uint64_t t)
 {
-    const uint64_t a[5] = {t};
-
-    return hc_set_timer_op(&vcpus[0], a);
+    return hc_set_timer_op(&vcpus[0], t);
 }
 
 static void test_set_timer_op(void **state)

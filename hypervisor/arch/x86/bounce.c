@@ -63,7 +63,7 @@ static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, cons
     f[n++] = r->rsp;
     f[n++] = r->ss; /* only CS tells kernel from user context, as in Xen */
     sp -= n * 8;
-    if (!is_canonical(sp) || guest_copy_to(sp, f, n * 8))
+    if (!is_canonical(sp) || guest_copy_to(guest_handle_of(sp), f, n * 8))
         return false;
     r->rsp = sp;
     r->rip = handler;

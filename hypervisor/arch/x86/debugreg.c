@@ -2,7 +2,7 @@
 #include "x86/debugreg.h"
 #include "pv-abi/errno.h"
 #include "x86/hw_access.h"
-#include "x86/layout.h"
+#include "guest_access.h"
 
 #define DR7_ACTIVE 0xffu      /* L0-L3 / G0-G3 enable bits */
 #define DR7_GD (1u << 13)     /* general detect: never for guests */
@@ -32,7 +32,7 @@ static uint32_t dr7_adjust(uint32_t dr7)
 /* DR0-DR3 may point anywhere canonical outside the hypervisor's range (Xen's __addr_ok). */
 static long set_addr(struct vcpu *v, unsigned reg, uint64_t value)
 {
-    if (!is_canonical(value) || (value >= HV_VIRT_START && value < HV_VIRT_END))
+    if (!guest_range_ok(value, 1))
         return -PV_EPERM;
     v->debugreg[reg] = value;
     if (is_current(v))

@@ -4,6 +4,7 @@
 #include "x86/desc_tables.h"
 #include "pv-abi/errno.h"
 #include "frame.h"
+#include "guest_access.h"
 #include "x86/layout.h"
 #include "mm.h"
 #include "paging.h"
@@ -76,8 +77,8 @@ long desc_set_ldt(struct vcpu *v, uint64_t base, unsigned ents)
     uint64_t mfns[16];
     long rc;
 
-    if ((base & (PAGE_SIZE - 1)) || ents > MAX_LDT_ENTS || !is_canonical(base) ||
-        (base + (uint64_t)ents * 8 > HV_VIRT_START && base < HV_VIRT_END))
+    /* The base is a guest address (Xen's __addr_ok); each frame is looked up below. */
+    if ((base & (PAGE_SIZE - 1)) || ents > MAX_LDT_ENTS || !guest_range_ok(base, 1))
         return -PV_EINVAL;
     if ((rc = ldt_frames(v, base, n, mfns)) || (rc = take_frames(v->domain, mfns, n)))
         return rc;

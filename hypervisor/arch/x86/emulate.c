@@ -20,7 +20,7 @@ static bool fetch_upto(struct insn_fetch *f, unsigned need)
         uint64_t at = f->rip + f->avail;
         unsigned chunk = MIN(INSN_MAX_LEN - f->avail, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
 
-        if (guest_copy_from(f->bytes + f->avail, at, chunk)) {
+        if (guest_copy_from(f->bytes + f->avail, guest_handle_of(at), chunk)) {
             f->bad = at;
             return false;
         }

@@ -94,12 +94,11 @@ static uint64_t seg_base(const struct insn *in, bool is_ins)
     return hw_rdmsr(in->seg == SEG_FS ? MSR_FS_BASE : MSR_SHADOW_GS_BASE);
 }
 
-/* Canonical and clear of the hypervisor's range, as Xen's __addr_ok. */
+/* Both ends guest addresses, as Xen's __addr_ok; an element wrapping past 2^64 is left to the
+ * copy, which faults as the hardware would. */
 static bool addr_ok(uint64_t la, unsigned size)
 {
-    uint64_t last = la + size - 1;
-
-    return is_canonical(la) && is_canonical(last) && (last < HV_VIRT_START || la >= HV_VIRT_END);
+    return guest_range_ok(la, 1) && guest_range_ok(la + size - 1, 1);
 }
 
 /* Copy one element page by page; on failure *bad is the first address not accessible. */
@@ -109,8 +108,9 @@ static bool copy_elem(bool to_guest, uint64_t la, uint32_t *data, unsigned size,
     unsigned chunk = MIN(size, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
 
     for (unsigned done = 0; done < size; done += chunk, chunk = size - done) {
-        int rc = to_guest ? guest_copy_to(la + done, p + done, chunk)
-                          : guest_copy_from(p + done, la + done, chunk);
+        guest_handle at = guest_handle_of(la + done);
+        int rc =
+            to_guest ? guest_copy_to(at, p + done, chunk) : guest_copy_from(p + done, at, chunk);
 
         if (rc) {
             *bad = la + done;

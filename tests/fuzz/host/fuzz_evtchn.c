@@ -73,7 +73,7 @@ static void hypercall(struct fzin *in, struct domain *d, uint8_t sel)
         memcpy(evf_guest_mem + (where & 0xf8), bytes, sizeof(bytes));
     }
     arg[0] = cmd;
-    hc_event_channel_op(vcpu_of(d, sel >> 2), arg);
+    hc_event_channel_op(vcpu_of(d, sel >> 2), (unsigned)arg[0], guest_handle_of(arg[1]));
 }
 
 /* The guest's own stores to its event words: mask, clear pending, selector, upcall flags. */

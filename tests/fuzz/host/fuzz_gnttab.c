@@ -100,7 +100,7 @@ static void hypercall(struct fzin *in, unsigned d)
     arg[2] = count;
     arg[3] = arg[4] = 0;
     gtf.preempt_after = fzin_u8(in) < 0xf0 ? -1 : fzin_u8(in) % 4;
-    hc_grant_table_op(doms[d]->vcpu[0], arg);
+    hc_grant_table_op(doms[d]->vcpu[0], (unsigned)arg[0], guest_handle_of(arg[1]), (unsigned)arg[2]);
 }
 
 /* The PV MMU on the L1 that holds the host mappings (grant entries must not change this way). */
