@@ -12,7 +12,7 @@
 #include "x86/fpu.h"
 #include "frame.h"
 #include "grant_table.h"
-#include "hypercall_table.h"
+#include "arch.h"
 #include "lib.h"
 #include "mm.h"
 #include "mm_baseptr.h"
@@ -173,7 +173,7 @@ static void setup_vcpu0(struct build *b)
     v->debugreg[7] = 0x400;
     for (unsigned i = 0; i < b->d->nr_vcpus; i++) {
         fpu_init_vcpu(b->d->vcpu[i]);
-        vcpu_op_init(b->d->vcpu[i], time_now_ns()); /* timers; run state offline */
+        vcpu_init(b->d->vcpu[i], time_now_ns()); /* timers; run state offline */
     }
     v->initialised = true; /* the others wait for VCPUOP_initialise and VCPUOP_up */
     v->run_state = VCPU_RUNNABLE;
@@ -254,7 +254,7 @@ static void load_image(struct build *b, const struct boot_module *m)
 
     elf_xen_load(module_bytes(m), &b->elf, &sink);
     if (b->elf.has_hypercall_page)
-        hypercall_page_fill(va_ptr(b, b->elf.hypercall_page));
+        arch_hypercall_page_fill(va_ptr(b, b->elf.hypercall_page));
 }
 
 /* The ramdisk into its pfns (mapped or not, they are consecutive); the rest of its last page

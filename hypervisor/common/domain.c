@@ -193,7 +193,7 @@ static void domain_reap(struct domain *d)
 {
     uint64_t before = frame_free_count();
 
-    vcpu_op_domain_teardown(d); /* vCPU timers stop before what they touch goes away */
+    vcpu_domain_teardown(d); /* vCPU timers stop before what they touch goes away */
     evtchn_destroy(d); /* first: peers see their ends unbound, nothing targets d any more */
     gnttab_release_mappings(d); /* the grants d mapped: their frames and granters' flags */
     release_memory(d);

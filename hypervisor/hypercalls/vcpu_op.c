@@ -1,6 +1,6 @@
-/* vcpu_op: secondary vCPU bring-up, run states, per-vCPU timers and vcpu_info placement
- * (pv-abi/vcpu_op.h), set_timer_op, and their hooks for the scheduler (vcpu.h). After
- * Xen's common/domain.c do_vcpu_op, arch_set_info_guest and sched/core.c timers (4.17). */
+/* vcpu_op (pv-abi/vcpu_op.h) and set_timer_op: decode and check the guest's arguments, then act
+ * through the vCPU core (common/vcpu.c) and the scheduler. After Xen's common/domain.c
+ * do_vcpu_op and arch_set_info_guest (4.17). */
 #include "pv-abi/arch_x86.h"
 #include "x86/bounce.h"
 #include "x86/ctrlreg.h"
@@ -26,159 +26,10 @@
 
 #define PERIOD_MIN_NS 1000000ULL          /* Xen refuses periods under 1 ms */
 #define PERIOD_MAX_NS (~0ULL >> 2)        /* Xen's STIME_DELTA_MAX */
-#define PERIOD_DEFAULT_NS 10000000ULL     /* Xen's 100 Hz tick for PV vCPUs */
 #define HUGE_TIMEOUT_NS (1ULL << 50)      /* set_timer_op: ~13 days, Xen's "wrapped" limit */
 #define HUGE_TIMEOUT_FIRE_NS 100000000ULL /* ... and when such a timer fires instead */
 #define MAX_LDT_ENTS 8192
 #define MXCSR_MASK 0xffbfu /* reserved MXCSR bits (and DAZ) never reach FXRSTOR */
-
-/* Timers: their functions run on the CPU that armed them (timer.h). */
-
-static void send_timer_event(struct vcpu *v)
-{
-    evtchn_send_virq(v, PV_VIRQ_TIMER); /* -ENOENT if the guest bound no port: nothing to do */
-}
-
-static void singleshot_fn(struct timer *t)
-{
-    send_timer_event(t->data);
-}
-
-/* Xen's vcpu_periodic_timer_work: tick if a period has passed, then arm the next one. */
-static void periodic_work(struct vcpu *v, uint64_t now)
-{
-    uint64_t next = v->periodic_last + v->periodic_period;
-
-    if (!v->periodic_period)
-        return;
-    if (now >= next) {
-        send_timer_event(v);
-        v->periodic_last = now;
-        next = now + v->periodic_period;
-    }
-    timer_set(&v->periodic_timer, next);
-}
-
-static void periodic_fn(struct timer *t)
-{
-    periodic_work(t->data, time_now_ns());
-}
-
-/* A poll whose deadline passed ends (evtchn_poll_expire checks every poller's deadline). */
-static void poll_fn(struct timer *t)
-{
-    (void)t;
-    evtchn_poll_expire(time_now_ns());
-}
-
-void vcpu_op_init(struct vcpu *v, uint64_t now)
-{
-    timer_init(&v->singleshot_timer, singleshot_fn, v);
-    timer_init(&v->periodic_timer, periodic_fn, v);
-    timer_init(&v->poll_timer, poll_fn, v);
-    v->periodic_period = PERIOD_DEFAULT_NS;
-    v->periodic_last = now;
-    v->runstate =
-        (struct pv_vcpu_runstate_info){.state = PV_RUNSTATE_offline, .state_entry_time = now};
-}
-
-void vcpu_op_domain_teardown(struct domain *d)
-{
-    for (unsigned i = 0; i < d->nr_vcpus; i++) {
-        struct vcpu *v = d->vcpu[i];
-
-        if (!v)
-            continue;
-        timer_kill(&v->singleshot_timer);
-        timer_kill(&v->periodic_timer);
-        timer_kill(&v->poll_timer);
-        if (v->vcpu_info_mfn) {
-            v->vcpu_info = &d->shared_info->vcpu_info[v->id];
-            mm_put_page_and_type(v->vcpu_info_mfn);
-            v->vcpu_info_mfn = 0;
-        }
-    }
-}
-
-/* Run states. Writers hold the run-queue lock; readers elsewhere retry on runstate_seq. */
-
-void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now)
-{
-    __atomic_store_n(&v->runstate_seq, v->runstate_seq + 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    if (now > v->runstate.state_entry_time) {
-        v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
-        v->runstate.state_entry_time = now;
-    }
-    v->runstate.state = state;
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    __atomic_store_n(&v->runstate_seq, v->runstate_seq + 1, __ATOMIC_RELAXED);
-}
-
-/* v's run state as recorded; with `to_now`, the current state's time counted up to now. */
-static void runstate_get(const struct vcpu *v, struct pv_vcpu_runstate_info *rs, bool to_now)
-{
-    uint32_t seq;
-    uint64_t now = time_now_ns();
-
-    do {
-        seq = __atomic_load_n(&v->runstate_seq, __ATOMIC_ACQUIRE);
-        *rs = v->runstate;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    } while ((seq & 1) || seq != __atomic_load_n(&v->runstate_seq, __ATOMIC_RELAXED));
-    if (to_now && now > rs->state_entry_time)
-        rs->time[rs->state] += now - rs->state_entry_time;
-}
-
-/* Copy rs to the registered area through the loaded page tables, marking the update in
- * state_entry_time first if the domain asked for it (VMASST_TYPE_runstate_update_flag). */
-static void runstate_area_copy(const struct vcpu *v, uint64_t va, struct pv_vcpu_runstate_info rs)
-{
-    guest_handle area = guest_handle_of(va);
-    guest_handle entry =
-        guest_handle_add(area, offsetof(struct pv_vcpu_runstate_info, state_entry_time));
-
-    if (!(v->domain->vm_assist & (1UL << PV_VMASST_TYPE_runstate_update_flag))) {
-        guest_copy_to(area, &rs, sizeof(rs)); /* a failed write is skipped, as in Xen */
-        return;
-    }
-    rs.state_entry_time |= PV_RUNSTATE_UPDATE;
-    guest_copy_to(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    guest_copy_to(area, &rs, sizeof(rs));
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    rs.state_entry_time &= ~PV_RUNSTATE_UPDATE;
-    guest_copy_to(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
-}
-
-/* At a switch, through v's kernel page tables even if it was in user mode (as Xen's
- * update_guest_memory_policy): the area is a kernel address. */
-static void runstate_area_update(const struct vcpu *v)
-{
-    struct pv_vcpu_runstate_info rs;
-    uint64_t cr3 = read_cr3(), gva = v->runstate_area;
-
-    if (!gva)
-        return;
-    runstate_get(v, &rs, false);
-    if (!v->kernel_mode && v->kernel_l4_mfn)
-        write_cr3(v->kernel_l4_mfn << PAGE_SHIFT);
-    runstate_area_copy(v, gva, rs);
-    if (read_cr3() != cr3)
-        write_cr3(cr3);
-}
-
-void vcpu_switch_out(struct vcpu *prev)
-{
-    timer_stop(&prev->periodic_timer);
-    runstate_area_update(prev);
-}
-
-void vcpu_switch_in(struct vcpu *next, uint64_t now)
-{
-    runstate_area_update(next);
-    periodic_work(next, now);
-}
 
 /* VCPUOP_initialise: the context is checked whole, then the frames it names are taken (all or
  * none), then the registers are loaded (Xen's arch_set_info_guest for a 64-bit PV vCPU). */
@@ -358,7 +209,7 @@ static long op_get_runstate_info(const struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_runstate_info rs;
 
-    runstate_get(v, &rs, true);
+    vcpu_runstate_get(v, &rs, true);
     return guest_copy_to(arg, &rs, sizeof(rs)) ? -PV_EFAULT : 0;
 }
 
@@ -372,22 +223,12 @@ static long op_register_runstate(struct vcpu *cur, struct vcpu *v, guest_handle 
     v->runstate_area = area.addr;
     if (!area.addr)
         return 0;
-    runstate_get(v, &rs, v != cur); /* Xen: the raw record for itself, up to now for others */
+    vcpu_runstate_get(v, &rs, v != cur); /* Xen: the raw record for itself, up to now for others */
     guest_copy_to(guest_handle_of(area.addr), &rs, sizeof(rs)); /* through the caller's tables; failure ignored */
     return 0;
 }
 
 /* Timers. */
-
-/* Another vCPU's new period applies from its next tick (or its next switch-in). */
-static void set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t period)
-{
-    v->periodic_period = period;
-    if (v == cur || !period)
-        timer_stop(&v->periodic_timer);
-    if (v == cur)
-        periodic_work(v, time_now_ns());
-}
 
 static long op_set_periodic(struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
@@ -397,7 +238,7 @@ static long op_set_periodic(struct vcpu *cur, struct vcpu *v, guest_handle arg)
         return -PV_EFAULT;
     if (p.period_ns < PERIOD_MIN_NS || p.period_ns > PERIOD_MAX_NS)
         return -PV_EINVAL;
-    set_periodic(cur, v, p.period_ns);
+    vcpu_set_periodic(cur, v, p.period_ns);
     return 0;
 }
 
@@ -423,35 +264,15 @@ static long op_set_singleshot(struct vcpu *cur, struct vcpu *v, guest_handle arg
 static long op_register_vcpu_info(struct vcpu *cur, struct vcpu *v, guest_handle arg)
 {
     struct pv_vcpu_register_vcpu_info r;
-    struct domain *d = v->domain;
-    struct pv_vcpu_info *info;
 
     if (guest_copy_from(&r, arg, sizeof(r)))
         return -PV_EFAULT;
     /* A misaligned offset would make every event's atomic update a split lock (XSA-327). */
-    if (r.offset > PAGE_SIZE - sizeof(*info) || r.offset % _Alignof(struct pv_vcpu_info) ||
-        v->vcpu_info_mfn ||
+    if (r.offset > PAGE_SIZE - sizeof(struct pv_vcpu_info) ||
+        r.offset % _Alignof(struct pv_vcpu_info) || v->vcpu_info_mfn ||
         (v != cur && v->run_state != VCPU_OFFLINE))
         return -PV_EINVAL;
-    if (mm_get_page_and_type(r.mfn, d, PGT_writable))
-        return -PV_EINVAL; /* not the domain's, or a page table or descriptor page */
-    info = (struct pv_vcpu_info *)((uint8_t *)mm_frame_ptr(r.mfn) + r.offset);
-    spin_lock(&d->evtchn_lock); /* no event lands in the old copy after it was copied */
-    if (v->vcpu_info_mfn) {
-        spin_unlock(&d->evtchn_lock);
-        mm_put_page_and_type(r.mfn);
-        return -PV_EINVAL; /* another vCPU registered it meanwhile */
-    }
-    memcpy(info, v->vcpu_info, sizeof(*info));
-    __atomic_store_n(&v->vcpu_info, info, __ATOMIC_RELEASE);
-    v->vcpu_info_mfn = r.mfn;
-    spin_unlock(&d->evtchn_lock);
-    /* Everything pending, as Xen: a spurious upcall rather than a lost one. */
-    __atomic_store_n(&info->evtchn_pending_sel, ~0UL, __ATOMIC_SEQ_CST);
-    if (!__atomic_exchange_n(&info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
-        sched_kick(v);
-    time_publish(v);
-    return 0;
+    return vcpu_info_register(v, r.mfn, r.offset);
 }
 
 /* Decoding. */
@@ -462,7 +283,7 @@ static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, guest_
     case PV_VCPUOP_set_periodic_timer:
         return op_set_periodic(cur, v, arg);
     case PV_VCPUOP_stop_periodic_timer:
-        set_periodic(cur, v, 0);
+        vcpu_set_periodic(cur, v, 0);
         return 0;
     case PV_VCPUOP_set_singleshot_timer:
         return op_set_singleshot(cur, v, arg);

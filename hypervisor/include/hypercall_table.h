@@ -74,9 +74,4 @@ struct hc_batch {
  * asked by HC_AGAIN): then true, with `at` and `left` naming the rest for the continuation. */
 bool hypercall_batch(struct vcpu *v, struct hc_batch *b, hc_step_fn *step);
 
-/* Write the 128 Xen-layout hypercall stubs into a page. */
-void hypercall_page_fill(void *page);
-/* The hypercall-page MSR: fill frame mfn of d with stubs (0, or -PV_EINVAL/-PV_EPERM). */
-int domain_hypercall_page_write(struct domain *d, uint64_t mfn);
-
 #endif

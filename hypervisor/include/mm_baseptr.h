@@ -1,4 +1,5 @@
-/* The one page-table call the privileged-instruction emulator needs (MOV to %cr3). */
+/* A vCPU's page-table roots (mm/pin.c): the calls the privileged-instruction emulator (MOV to
+ * %cr3) and the vCPU core need. */
 #ifndef HV_MM_BASEPTR_H
 #define HV_MM_BASEPTR_H
 #include "domain.h"
@@ -10,5 +11,9 @@
 int mm_new_baseptr(struct vcpu *v, uint64_t mfn);
 /* The same for the user page-table root (MMUEXT_NEW_USER_BASEPTR); mfn 0 removes it. */
 int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn);
+/* Load v's kernel root if v is in user mode (its registered areas are kernel addresses); returns
+ * the root loaded before, for mm_root_restore, which reloads it if it changed. */
+uint64_t mm_kernel_root_enter(const struct vcpu *v);
+void mm_root_restore(uint64_t cr3);
 
 #endif

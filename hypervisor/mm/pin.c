@@ -4,6 +4,7 @@
  * relinquish_memory). */
 #include "console.h"
 #include "x86/bounce.h"
+#include "x86/cpu.h"
 #include "pv-abi/errno.h"
 #include "mm_baseptr.h"
 #include "mm_internal.h"
@@ -80,6 +81,21 @@ int mm_new_baseptr(struct vcpu *v, uint64_t mfn)
 int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn)
 {
     return set_root(v, &v->user_l4_mfn, mfn, false);
+}
+
+uint64_t mm_kernel_root_enter(const struct vcpu *v)
+{
+    uint64_t cr3 = read_cr3();
+
+    if (!v->kernel_mode && v->kernel_l4_mfn)
+        write_cr3(v->kernel_l4_mfn << PAGE_SHIFT);
+    return cr3;
+}
+
+void mm_root_restore(uint64_t cr3)
+{
+    if (read_cr3() != cr3)
+        write_cr3(cr3);
 }
 
 void mm_domain_teardown(struct domain *d)

@@ -7,7 +7,7 @@
 #include "x86/fpu.h"
 #include "guest_access.h"
 #include "x86/hw_access.h"
-#include "hypercall_table.h"
+#include "x86/msr.h"
 #include "ioport.h"
 #include "mm_baseptr.h"
 #include "x86/segbase.h"
@@ -178,7 +178,7 @@ struct vcpu *current_vcpu(void)
     return fake.current;
 }
 
-int vcpu_set_segbase(struct vcpu *v, unsigned which, uint64_t base)
+int segbase_set(struct vcpu *v, unsigned which, uint64_t base)
 {
     (void)v;
     fake.segbase_calls++;
@@ -187,7 +187,7 @@ int vcpu_set_segbase(struct vcpu *v, unsigned which, uint64_t base)
     return fake.segbase_rc;
 }
 
-int domain_hypercall_page_write(struct domain *d, uint64_t mfn)
+int hypercall_page_write(struct domain *d, uint64_t mfn)
 {
     (void)d;
     fake.hcpage_calls++;

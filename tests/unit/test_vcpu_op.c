@@ -1,5 +1,5 @@
-/* Unit tests of vcpu_op and set_timer_op (hypervisor/hypercalls/vcpu_op.c): Xen's checks and
- * their order for every command, VCPUOP_initialise's all-or-nothing frames and the state it
+/* Unit tests of vcpu_op and set_timer_op (hypervisor/hypercalls/vcpu_op.c and the vCPU core it
+ * acts through, common/vcpu.c): Xen's checks and their order for every command, VCPUOP_initialise's all-or-nothing frames and the state it
  * loads, timers (periodic rule, single-shot flags, set_timer_op's wrapped-time answer), run-state
  * accounting, register_vcpu_info's rules and move, teardown. Everything vcpu_op.c calls (memory,
  * descriptor tables, scheduler, event channels, timers, guest memory) is faked here and logged. */
@@ -77,7 +77,7 @@ static void world_reset(void)
         v->vcpu_info = &shinfo.vcpu_info[i];
         v->vcpu_info->evtchn_upcall_mask = 1;
         v->run_state = VCPU_OFFLINE;
-        vcpu_op_init(v, 0);
+        vcpu_init(v, 0);
         dom.vcpu[i] = v;
     }
     vcpus[0].initialised = true;
@@ -154,6 +154,18 @@ int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn)
         return f.user_rc;
     v->user_l4_mfn = mfn;
     return 0;
+}
+
+/* No page tables here: the runstate area is written through guest_mem whatever the mode. */
+uint64_t mm_kernel_root_enter(const struct vcpu *v)
+{
+    (void)v;
+    return 0;
+}
+
+void mm_root_restore(uint64_t cr3)
+{
+    (void)cr3;
 }
 
 long desc_set_gdt(struct vcpu *v, const uint64_t *fr, unsigned entries)
@@ -766,7 +778,7 @@ static void test_register_vcpu_info(void **state)
     r->mfn = 101;
     r->offset = 0;
     assert_int_equal(op(v, PV_VCPUOP_register_vcpu_info, 2, GVA), 0);
-    vcpu_op_domain_teardown(&dom);
+    vcpu_domain_teardown(&dom);
     assert_int_equal(f.mm_puts, 2);
     assert_ptr_equal(vcpus[0].vcpu_info, &shinfo.vcpu_info[0]);
     assert_ptr_equal(vcpus[2].vcpu_info, &shinfo.vcpu_info[2]);

@@ -3,7 +3,6 @@
 #include "pv-abi/arch_x86.h"
 #include "x86/cpuid.h"
 #include "x86/hw_access.h"
-#include "hypercall_table.h"
 #include "x86/segbase.h"
 #include "x86/cpu.h"
 
@@ -222,7 +221,7 @@ static int wr_segbase(struct vcpu *v, uint32_t idx, uint64_t val)
         which = PV_SEGBASE_GS_KERNEL;
     else if (idx == MSR_SHADOW_GS_BASE)
         which = PV_SEGBASE_GS_USER;
-    return vcpu_set_segbase(v, which, val) ? -1 : 0;
+    return segbase_set(v, which, val) ? -1 : 0;
 }
 
 static bool has_tsc_aux(void)
@@ -261,7 +260,7 @@ static int wr_hypercall_page(struct vcpu *v, uint32_t idx, uint64_t val)
     (void)idx;
     if (val & (PAGE_SIZE - 1))
         return -1;
-    return domain_hypercall_page_write(v->domain, val >> PAGE_SHIFT) ? -1 : 0;
+    return hypercall_page_write(v->domain, val >> PAGE_SHIFT) ? -1 : 0;
 }
 
 static int rd_de_cfg(struct vcpu *v, uint32_t idx, uint64_t *val)

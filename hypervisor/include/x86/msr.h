@@ -15,7 +15,8 @@ int msr_guest_write(struct vcpu *v, uint32_t idx, uint64_t val);
  * read by RDTSCP and RDPID, where guests have those instructions. */
 void msr_load(struct vcpu *v);
 
-/* Hooks the core provides, declared in its headers: vcpu_set_segbase() (segbase.h) and
- * domain_hypercall_page_write() (hypercall_table.h). */
+/* The hypercall-page MSR (hypercall_page.c): fill frame mfn of d with stubs, holding a writable
+ * type reference meanwhile (0, or -PV_EINVAL/-PV_EPERM). The FS/GS bases: segbase.h. */
+int hypercall_page_write(struct domain *d, uint64_t mfn);
 
 #endif

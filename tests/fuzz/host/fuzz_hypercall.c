@@ -123,7 +123,7 @@ static void domain(unsigned i)
         d->vcpu[v]->vcpu_info = &shared[i].vcpu_info[v];
         d->vcpu[v]->vcpu_info->evtchn_upcall_mask = 1;
         d->vcpu[v]->kernel_mode = true;
-        vcpu_op_init(d->vcpu[v], cf.now);
+        vcpu_init(d->vcpu[v], cf.now);
     }
     d->vcpu[0]->initialised = true;
     d->vcpu[0]->run_state = VCPU_RUNNABLE;
@@ -428,7 +428,7 @@ static void reap(unsigned i)
 {
     struct domain *d = doms[i];
 
-    vcpu_op_domain_teardown(d);
+    vcpu_domain_teardown(d);
     evtchn_destroy(d);
     gnttab_release_mappings(d);
     for (unsigned v = 0; v < d->nr_vcpus; v++)
