@@ -18,6 +18,7 @@ include hypervisor/hypervisor.mk
 -include tests/abi/abi.mk
 -include tests/unit/unit.mk
 -include tests/boot/boot.mk
+-include tests/linux/linux.mk
 -include bench/bench.mk
 -include dom0-tools/dom0-tools.mk
 -include tests/fuzz/fuzz.mk
