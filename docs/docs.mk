@@ -3,7 +3,8 @@
 #                      pv-abi/, built by Debian's mkdocs (scripts/docs/site-src lays it out)
 #   make docs-serve    serve it on DOCS_ADDR (default 127.0.0.1:8000); after editing docs/ or
 #                      pv-abi/, `make docs` in another shell and the page reloads
-#   make docs-check    the checks make check runs: links, reference vs pv-abi, the examples
+#   make docs-check    the checks make check runs: links, reference vs pv-abi and vs the
+#                      handlers' prototypes (check-hypercalls), the examples
 #                      written in the docs build, and headless Chromium uses the site
 # The from-zero walk-through's kernel (docs/porting/from-zero.md) is extracted and built here
 # and booted by the boot-test case "skeleton".
@@ -43,6 +44,8 @@ docs-links: $(DOCS_SITE)
 docs-ref:
 	scripts/docs/check-ref --self-test
 	scripts/docs/check-ref
+	scripts/docs/check-hypercalls --self-test
+	scripts/docs/check-hypercalls
 
 docs-examples: $(DOCS_EX)/.stamp
 	scripts/docs/build-examples $(DOCS_EX)

@@ -36,10 +36,10 @@ long hc_set_trap_table(struct vcpu *v, guest_handle traps)
     }
 }
 
-long hc_stack_switch(struct vcpu *v, unsigned long ss, unsigned long sp)
+long hc_stack_switch(struct vcpu *v, unsigned long ss, unsigned long rsp)
 {
     v->kernel_ss = ss | 3; /* the 64-bit PV kernel runs in ring 3 */
-    v->kernel_sp = sp;
+    v->kernel_sp = rsp;
     return 0;
 }
 

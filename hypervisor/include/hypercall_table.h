@@ -11,7 +11,7 @@ long hc_set_trap_table(struct vcpu *v, guest_handle traps);
 long hc_mmu_update(struct vcpu *v, guest_handle reqs, unsigned int count, guest_handle done,
                    pv_domid_t foreigndom);
 long hc_set_gdt(struct vcpu *v, guest_handle frame_list, unsigned long entries);
-long hc_stack_switch(struct vcpu *v, unsigned long ss, unsigned long sp);
+long hc_stack_switch(struct vcpu *v, unsigned long ss, unsigned long rsp);
 long hc_set_callbacks(struct vcpu *v, unsigned long event, unsigned long failsafe,
                       unsigned long syscall);
 long hc_fpu_taskswitch(struct vcpu *v, unsigned long set);
