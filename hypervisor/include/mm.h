@@ -98,6 +98,8 @@ void mm_flush_tlb(uint16_t owner);
  * the L1 table's mfn, and the AND of the upper levels' flags), or NULL if va is outside the guest
  * part, an upper level is not present, or is a superpage. */
 uint64_t *mm_walk_l1e(uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn, uint64_t *upper_and);
+/* Is mfn one of d's frames, validated and in use as an L1 table (walk.c)? */
+bool mm_is_l1_table(const struct domain *d, uint64_t mfn);
 
 /* Page-table entry bits beyond paging.h's, as Xen names them for 64-bit PV guests. */
 #define PTE_AVAIL (7UL << 9)           /* bits 9-11: the guest's own */

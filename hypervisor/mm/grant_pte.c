@@ -18,22 +18,9 @@ static uint64_t *entry_ptr(uint64_t pte_maddr)
     return (uint64_t *)mm_frame_ptr(pte_maddr >> PAGE_SHIFT) + (pte_maddr & (PAGE_SIZE - 1)) / 8;
 }
 
-/* The frame of an 8-byte aligned entry at pte_maddr if it is one of d's typed as an L1 table. */
-static const struct page_info *l1_of(const struct domain *d, uint64_t pte_maddr)
-{
-    const struct page_info *pg = frame_info(pte_maddr >> PAGE_SHIFT);
-
-    if ((pte_maddr & 7) || !pg || pg->owner != d->domid ||
-        (pg->type_info & PGT_type_mask) != PGT_l1)
-        return NULL;
-    return pg;
-}
-
 bool mm_grant_pte_ok(const struct domain *d, uint64_t pte_maddr)
 {
-    const struct page_info *pg = l1_of(d, pte_maddr);
-
-    return pg && (pg->type_info & PGT_validated) && (pg->type_info & PGT_count_mask);
+    return !(pte_maddr & 7) && mm_is_l1_table(d, pte_maddr >> PAGE_SHIFT);
 }
 
 uint64_t mm_grant_pte_of_va(const struct vcpu *v, uint64_t va)
@@ -62,8 +49,12 @@ int mm_grant_pte_set(struct domain *d, uint64_t pte_maddr, uint64_t val)
  * even if no table references it now. */
 bool mm_grant_pte_holds(const struct domain *d, uint64_t pte_maddr, uint64_t val)
 {
-    return l1_of(d, pte_maddr) &&
-           !((__atomic_load_n(entry_ptr(pte_maddr), __ATOMIC_ACQUIRE) ^ val) & GRANT_PTE_ID);
+    const struct page_info *pg = frame_info(pte_maddr >> PAGE_SHIFT);
+
+    if ((pte_maddr & 7) || !pg || pg->owner != d->domid ||
+        (pg->type_info & PGT_type_mask) != PGT_l1)
+        return false;
+    return !((__atomic_load_n(entry_ptr(pte_maddr), __ATOMIC_ACQUIRE) ^ val) & GRANT_PTE_ID);
 }
 
 void mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl)

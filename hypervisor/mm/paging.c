@@ -81,7 +81,7 @@ uint64_t paging_zero_page(void)
 
 uint64_t paging_unmap_hv(uint64_t va)
 {
-    uint64_t *e = hv_entry(va, 1, PTE_P | PTE_RW), mfn = (*e & PTE_ADDR) >> PAGE_SHIFT;
+    uint64_t *e = paging_hv_pte(va), mfn = (*e & PTE_ADDR) >> PAGE_SHIFT;
 
     *e = 0;
     invlpg(va);

@@ -335,16 +335,6 @@ static uint64_t ro_mapped_frame(const struct vcpu *v, uint64_t la)
     return (*l1e & PTE_ADDR) >> PAGE_SHIFT;
 }
 
-/* Xen's ptwr_do_page_fault (and page_lock): a frame of the domain, validated and in use as an
- * L1 table. */
-static bool is_own_l1(const struct domain *d, uint64_t mfn)
-{
-    const struct page_info *pg = frame_info(mfn);
-
-    return pg && frame_owned_by(d, mfn) && (pg->type_info & PGT_type_mask) == PGT_l1 &&
-           (pg->type_info & PGT_validated) && (pg->type_info & PGT_count_mask);
-}
-
 /* Validate and write the entry the instruction changes in L1 table `mfn`, then commit the
  * registers and retire the instruction. Nothing changes if the PV MMU refuses the entry. */
 static bool apply(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p, uint64_t mfn)
@@ -373,7 +363,7 @@ bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t err
     if (!fault_qualifies(v, error_code))
         return false;
     mfn = ro_mapped_frame(v, cr2);
-    if (mfn == FRAME_NONE || !is_own_l1(v->domain, mfn))
+    if (mfn == FRAME_NONE || !mm_is_l1_table(v->domain, mfn))
         return false;
     if (!decode(v, r, &p) || !access_ok(&p, cr2))
         return false;
