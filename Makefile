@@ -11,6 +11,7 @@ ALL :=
 CHECK :=
 BENCH :=
 
+include lib/lib.mk
 include hypervisor/hypervisor.mk
 -include tests/hypervisor/test-image.mk
 -include pv-abi/pv-abi.mk

@@ -12,10 +12,17 @@ XSD_LINUX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -iquote . -MMD -MP
 XSL_SRCS := $(wildcard $(XSL_DIR)/*.c)
 XSL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=default -iquote . -MMD -MP
 XSD_CORE_OBJS := $(patsubst $(XSD_DIR)/%.c,$(D0_OUT)/xenstored/%.o,$(XSD_CORE_SRCS))
+XSD_LIB_OBJS := $(patsubst lib/%.c,$(D0_OUT)/lib/%.o,$(LIB_SRCS))
 XSD_LINUX_OBJS := $(patsubst $(XSD_DIR)/linux/%.c,$(D0_OUT)/xenstored/linux/%.o,$(XSD_LINUX_SRCS))
 XSL_OBJS := $(patsubst $(XSL_DIR)/%.c,$(D0_OUT)/libxenstore/%.o,$(XSL_SRCS))
 
 $(D0_OUT)/xenstored/%.o: $(XSD_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(XSD_CORE_CFLAGS) -c $< -o $@
+
+# The freestanding library's string and format functions, with the core's flags (the core's
+# mem* come from its platform: the C library here, guest-kit in dom0).
+$(D0_OUT)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(XSD_CORE_CFLAGS) -c $< -o $@
 
@@ -27,8 +34,9 @@ $(D0_OUT)/libxenstore/%.o: $(XSL_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(XSL_CFLAGS) -c $< -o $@
 
-# The core linked alone: it may need nothing but the platform calls and four mem* functions.
-$(D0_OUT)/xenstored-core.o: $(XSD_CORE_OBJS)
+# The core linked alone (with lib/): it may need nothing but the platform calls and four mem*
+# functions.
+$(D0_OUT)/xenstored-core.o: $(XSD_CORE_OBJS) $(XSD_LIB_OBJS)
 	$(LD) -r -o $@ $^
 	@bad=$$(nm -u $@ | awk '{print $$2}' | grep -vxE 'mem(cpy|move|set|cmp)|xsd_plat_(alloc|free|log)'); \
 	if [ -n "$$bad" ]; then echo "xenstored core needs symbols it may not use: $$bad"; rm -f $@; exit 1; fi
@@ -43,7 +51,7 @@ $(B)/lib/libxenstore.so.4: $(XSL_OBJS) $(XSL_DIR)/libxenstore.map
 	    -Wl,--version-script=$(XSL_DIR)/libxenstore.map -Wl,-z,defs -lpthread
 	ln -sf libxenstore.so.4 $(B)/lib/libxenstore.so
 
--include $(XSD_CORE_OBJS:.o=.d) $(XSD_LINUX_OBJS:.o=.d) $(XSL_OBJS:.o=.d)
+-include $(XSD_CORE_OBJS:.o=.d) $(XSD_LIB_OBJS:.o=.d) $(XSD_LINUX_OBJS:.o=.d) $(XSL_OBJS:.o=.d)
 
 ALL += $(B)/bin/xenstored $(B)/lib/libxenstore.so.4
 

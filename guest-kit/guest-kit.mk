@@ -1,4 +1,5 @@
-# guest-kit: build/guest-kit/libguestkit.a and the example guests in build/guests/.
+# guest-kit: build/guest-kit/libguestkit.a (the kit and the freestanding library lib/) and the
+# example guests in build/guests/.
 #
 # Building a guest from anywhere in the tree (e.g. tests/boot/boot.mk):
 #     $(eval $(call gk_guest,NAME,path/to/a.c path/to/b.c))
@@ -13,6 +14,7 @@ GK_LDFLAGS := -m elf_x86_64 -nostdlib -static -T guest-kit/guest.lds -z max-page
     -z noexecstack --build-id=none -u _start
 
 GK_LIB_OBJS := $(patsubst %.c,$(GK_OUT)/obj/%.o,$(wildcard guest-kit/lib/*.c)) \
+    $(patsubst %.c,$(GK_OUT)/obj/%.o,$(LIB_SRCS) $(LIB_MEM_SRCS)) \
     $(GK_OUT)/obj/guest-kit/arch/head.o $(GK_OUT)/obj/guest-kit/arch/entry.o
 
 # Constants and offsets for nasm, generated from the C headers.
@@ -26,6 +28,8 @@ $(GK_OUT)/asm_defs.inc: guest-kit/arch/asm_defs.c
 $(GK_OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(GK_CFLAGS) -c -o $@ $<
+
+$(GK_OUT)/obj/lib/mem.o: GK_CFLAGS += $(LIB_MEM_CFLAGS)
 
 $(GK_OUT)/obj/guest-kit/arch/%.o: guest-kit/arch/%.asm $(GK_OUT)/asm_defs.inc
 	@mkdir -p $(@D)

@@ -1,10 +1,11 @@
-# Build of the hypervisor image: every .c and .asm under hypervisor/ goes into build/hypervisor/hypervisor.elf.
+# Build of the hypervisor image: every .c and .asm under hypervisor/, and the freestanding library
+# (lib/lib.mk), go into build/hypervisor/hypervisor.elf.
 # (tests/hypervisor/test-image.mk links the test image from the same objects.)
 HV_OUT := $(B)/hypervisor
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mno-red-zone -fpie -mcmodel=small \
 	-mno-sse -mno-mmx -mno-sse2 -mno-80387 -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common -O2 -g $(WARN) -Ihypervisor/include -I. -MMD -MP
-HV_C := $(shell find hypervisor -name '*.c' -not -name 'asm-offsets.c')
+HV_C := $(shell find hypervisor -name '*.c' -not -name 'asm-offsets.c') $(LIB_SRCS) $(LIB_MEM_SRCS)
 HV_ASM := $(shell find hypervisor -name '*.asm')
 HV_OBJ := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_C)) $(patsubst %.asm,$(HV_OUT)/%.o,$(HV_ASM))
 HV_OFFSETS := $(HV_OUT)/asm-offsets.inc
@@ -13,6 +14,8 @@ $(HV_OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(HV_OUT)/lib/mem.o: HV_CFLAGS += $(LIB_MEM_CFLAGS)
 
 $(HV_OUT)/%.o: %.asm $(HV_OFFSETS)
 	@mkdir -p $(dir $@)

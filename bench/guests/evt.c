@@ -168,8 +168,8 @@ GK_TEST(bench_evt)
     uint_arg("yields", &yields);
     uint_arg("sleeps", &sleeps);
     GK_ASSERT(gk_cmdline_get("role", role, sizeof(role)));
-    use_block = gk_cmdline_get("wait", wait, sizeof(wait)) && !gk_strcmp(wait, "block");
-    ping = !gk_strcmp(role, "ping");
+    use_block = gk_cmdline_get("wait", wait, sizeof(wait)) && !lib_strcmp(wait, "block");
+    ping = !lib_strcmp(role, "ping");
     GK_ASSERT_EQ(gk_shared_info_map(), 0);
     GK_ASSERT(gk_timer_port() != 0);
     gk_events_mask();

@@ -220,9 +220,9 @@ void gk_main(void)
     cmdline_uint("self", &self);
     cmdline_uint("granter", &a);
     cmdline_uint("mapper", &b);
-    if (gk_strcmp(role, "granter") == 0 && b)
+    if (lib_strcmp(role, "granter") == 0 && b)
         granter(b);
-    else if (gk_strcmp(role, "mapper") == 0 && a && self)
+    else if (lib_strcmp(role, "mapper") == 0 && a && self)
         mapper(self, a);
     else
         gk_panic("bench-grant: role=granter mapper=ID or role=mapper self=ID granter=ID");

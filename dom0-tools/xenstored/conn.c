@@ -225,7 +225,7 @@ void xsd_reply_error(struct xsd_conn *c, int err)
 {
     const char *name = xsd_errname(err);
 
-    if (xsd_reply(c, PV_XS_ERROR, name, xsd_strlen(name) + 1)) {
+    if (xsd_reply(c, PV_XS_ERROR, name, lib_strlen(name) + 1)) {
         xsd_log("domain %u: no memory for a reply, disconnecting", c->domid);
         c->dead = true;
     }
@@ -246,7 +246,7 @@ static bool event_pending(const struct xsd_conn *c, const struct xsd_msg *ev)
 
 void xsd_conn_event(struct xsd_conn *c, const char *path, const char *token)
 {
-    size_t plen = xsd_strlen(path) + 1, tlen = xsd_strlen(token) + 1;
+    size_t plen = lib_strlen(path) + 1, tlen = lib_strlen(token) + 1;
     struct xsd_msg *m;
 
     if (plen + tlen > PV_XENSTORE_PAYLOAD_MAX)

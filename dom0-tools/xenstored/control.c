@@ -30,7 +30,7 @@ static void check_node(struct xsd_node *n, void *arg)
             st->problems++;
         }
     }
-    for (off = 0; off < n->childlen; off += (uint32_t)xsd_strlen(n->children + off) + 1) {
+    for (off = 0; off < n->childlen; off += (uint32_t)lib_strlen(n->children + off) + 1) {
         xsd_fmt(child, sizeof(child), "%s/%s", n->pathlen == 1 ? "" : n->path, n->children + off);
         if (!xsd_table_get(&st->d->store, child)) {
             xsd_log("check: child %s of %s does not exist", child, n->path);
@@ -81,7 +81,7 @@ unsigned int xsd_store_check(struct xsd_daemon *d)
 
 static int reply_text(struct xsd_conn *c, const char *text)
 {
-    return xsd_reply(c, PV_XS_CONTROL, text, xsd_strlen(text) + 1);
+    return xsd_reply(c, PV_XS_CONTROL, text, lib_strlen(text) + 1);
 }
 
 static const struct {
@@ -188,7 +188,7 @@ int xsd_op_control(struct xsd_conn *c, const char *payload, uint32_t len)
 
     while (off < len && xsd_count_strings(payload + off, len - off) && nargs < 4) {
         args[nargs++] = payload + off;
-        off += (uint32_t)xsd_strlen(payload + off) + 1;
+        off += (uint32_t)lib_strlen(payload + off) + 1;
     }
     if (!nargs || off != len)
         return -PV_EINVAL;

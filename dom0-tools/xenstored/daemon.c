@@ -20,7 +20,7 @@ void xsd_quota_defaults(struct xsd_quota *q)
 static int initial_node(struct xsd_daemon *d, const char *path, const char *child)
 {
     static const struct xsd_perm dom0_only = {0, XSD_PERM_NONE};
-    uint32_t childlen = child ? (uint32_t)xsd_strlen(child) + 1 : 0;
+    uint32_t childlen = child ? (uint32_t)lib_strlen(child) + 1 : 0;
     struct xsd_node *n = xsd_node_new(path, &dom0_only, 1, NULL, 0, child, childlen);
 
     if (!n)

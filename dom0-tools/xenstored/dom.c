@@ -75,7 +75,7 @@ static int split_args(const char *payload, uint32_t len, const char **args, unsi
 
     if (xsd_count_strings(payload, len) < want)
         return -PV_EINVAL;
-    for (i = 0; i < want; i++, payload += xsd_strlen(payload) + 1)
+    for (i = 0; i < want; i++, payload += lib_strlen(payload) + 1)
         args[i] = payload;
     return 0;
 }

@@ -24,7 +24,7 @@ static int error_from_parents(struct xsd_view *v, const char *path, int err, uns
         return err;
     if (path[0] == '@')
         path = "/@"; /* special nodes answer to the root's permissions */
-    memcpy(cur, path, xsd_strlen(path) + 1);
+    memcpy(cur, path, lib_strlen(path) + 1);
     while (!n && xsd_path_parent(cur, cur)) {
         rc = xsd_view_get(v, cur, &n);
         if (rc)
@@ -116,7 +116,7 @@ int xsd_op_write(struct xsd_view *v, const char *payload, uint32_t len)
 
     if (!len || !xsd_count_strings(payload, len))
         return -PV_EINVAL;
-    plen = (uint32_t)xsd_strlen(payload) + 1;
+    plen = (uint32_t)lib_strlen(payload) + 1;
     rc = xsd_path_canon(v->c, payload, false, path);
     if (!rc)
         rc = xsd_node_lookup(v, path, XSD_PERM_WRITE, &n);
@@ -163,7 +163,7 @@ static int reply_children_part(struct xsd_conn *c, const struct xsd_node *n, uin
         return xsd_reply(c, PV_XS_DIRECTORY_PART, buf, genlen + 1);
     }
     while (off + len < n->childlen) {
-        name = xsd_strlen(n->children + off + len) + 1;
+        name = lib_strlen(n->children + off + len) + 1;
         if (len + name > max)
             break;
         len += name;
@@ -183,7 +183,7 @@ int xsd_op_directory_part(struct xsd_view *v, const char *payload, uint32_t len)
 
     if (xsd_count_strings(payload, len) != 2 || payload[len - 1])
         return -PV_EINVAL;
-    if (!xsd_parse_uint(payload + xsd_strlen(payload) + 1, UINT32_MAX, &off))
+    if (!xsd_parse_uint(payload + lib_strlen(payload) + 1, UINT32_MAX, &off))
         return -PV_EINVAL;
     rc = xsd_path_canon(v->c, payload, false, path);
     if (!rc)
@@ -212,7 +212,7 @@ int xsd_op_get_perms(struct xsd_view *v, const char *payload, uint32_t len)
 static int parse_perms(struct xsd_view *v, const char *payload, uint32_t len,
                        struct xsd_perm *perms, uint32_t *n)
 {
-    const char *s = payload + xsd_strlen(payload) + 1;
+    const char *s = payload + lib_strlen(payload) + 1;
     uint32_t i, count = xsd_count_strings(payload, len);
 
     if (count < 2 || payload[len - 1])
@@ -220,7 +220,7 @@ static int parse_perms(struct xsd_view *v, const char *payload, uint32_t len,
     *n = count - 1;
     if (*n > XSD_PERMS_MAX || (xsd_unpriv(v->c) && *n > v->d->quota.perms))
         return -PV_ENOSPC;
-    for (i = 0; i < *n; i++, s += xsd_strlen(s) + 1)
+    for (i = 0; i < *n; i++, s += lib_strlen(s) + 1)
         if (!xsd_perm_parse(s, &perms[i]))
             return -PV_EINVAL;
     return 0;

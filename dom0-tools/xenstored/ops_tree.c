@@ -9,7 +9,7 @@
 /* A copy of parent with name added to its children. */
 static struct xsd_node *with_child(const struct xsd_node *p, const char *name)
 {
-    uint32_t nlen = (uint32_t)xsd_strlen(name) + 1;
+    uint32_t nlen = (uint32_t)lib_strlen(name) + 1;
     struct xsd_node *n = xsd_node_alloc(p->path, p->nperms, p->datalen, p->childlen + nlen);
 
     if (!n)
@@ -30,7 +30,7 @@ static struct xsd_node *without_child(const struct xsd_node *p, const char *name
     if (!n)
         return NULL;
     while (off < n->childlen) {
-        nlen = (uint32_t)xsd_strlen(n->children + off) + 1;
+        nlen = (uint32_t)lib_strlen(n->children + off) + 1;
         if (xsd_streq(n->children + off, name)) {
             memmove(n->children + off, n->children + off + nlen, n->childlen - off - nlen);
             n->childlen -= nlen;
@@ -51,7 +51,7 @@ static int find_top(struct xsd_view *v, const char *path, const struct xsd_node 
 
     *top = NULL;
     *levels = 1;
-    memcpy(anc, path, xsd_strlen(path) + 1);
+    memcpy(anc, path, lib_strlen(path) + 1);
     while (xsd_path_parent(anc, anc)) {
         rc = xsd_view_get(v, anc, top);
         if (rc)
@@ -140,7 +140,7 @@ int xsd_create_path(struct xsd_view *v, const char *path, const char *data, uint
         rc = build_chain(v, top, path, data, datalen, &chain);
     if (rc)
         return rc;
-    memcpy(first, xsd_path_base(chain->path), xsd_strlen(xsd_path_base(chain->path)) + 1);
+    memcpy(first, xsd_path_base(chain->path), lib_strlen(xsd_path_base(chain->path)) + 1);
     newtop = with_child(top, first);
     ev = xsd_event_new(path, false, NULL);
     rc = !newtop || !ev ? -PV_ENOMEM : 0;
@@ -181,11 +181,11 @@ static int collect_children(struct xsd_view *v, const struct xsd_event *ev, stru
 {
     char sub[XSD_PATH_BUF];
     const struct xsd_node *n, *child;
-    size_t plen = xsd_strlen(ev->path), off, nlen;
+    size_t plen = lib_strlen(ev->path), off, nlen;
     int rc = xsd_view_get(v, ev->path, &n);
 
     for (off = 0; !rc && n && off < n->childlen; off += nlen + 1) {
-        nlen = xsd_strlen(n->children + off);
+        nlen = lib_strlen(n->children + off);
         if (plen + 1 + nlen >= sizeof(sub)) {
             xsd_log("store corrupt: child %s of %s too long", n->children + off, ev->path);
             continue;

@@ -99,6 +99,6 @@ bool xsd_path_is_child(const char *child, const char *parent)
         return child[0] == '/';
     if (!xsd_strstarts(child, parent))
         return false;
-    child += xsd_strlen(parent);
+    child += lib_strlen(parent);
     return *child == '/' || *child == 0;
 }

@@ -8,7 +8,7 @@
 struct xsd_node *xsd_node_alloc(const char *path, uint32_t nperms, uint32_t datalen,
                                 uint32_t childlen)
 {
-    uint32_t pathlen = (uint32_t)xsd_strlen(path);
+    uint32_t pathlen = (uint32_t)lib_strlen(path);
     size_t size = sizeof(struct xsd_node) + nperms * sizeof(struct xsd_perm) + pathlen + 1 +
                   datalen + childlen + 1;
     struct xsd_node *n = xsd_plat_alloc(size);
@@ -73,7 +73,7 @@ bool xsd_node_has_child(const struct xsd_node *n, const char *name)
     while (off < n->childlen) {
         if (xsd_streq(n->children + off, name))
             return true;
-        off += (uint32_t)xsd_strlen(n->children + off) + 1;
+        off += (uint32_t)lib_strlen(n->children + off) + 1;
     }
     return false;
 }

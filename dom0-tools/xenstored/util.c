@@ -1,34 +1,18 @@
 /*
- * dom0-tools/xenstored/util.c - strings, numbers, allocation and logging for the core, written
- * without a C library so the same core builds freestanding for dom0.
+ * dom0-tools/xenstored/util.c - strings, numbers, allocation and logging for the core, on the
+ * freestanding library lib/ (no C library), so the same core builds freestanding for dom0.
  */
 #include "xsd_core.h"
 #include "xsd_plat.h"
 
-size_t xsd_strlen(const char *s)
-{
-    size_t n = 0;
-
-    while (s[n])
-        n++;
-    return n;
-}
-
 bool xsd_streq(const char *a, const char *b)
 {
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
+    return lib_strcmp(a, b) == 0;
 }
 
 bool xsd_strstarts(const char *s, const char *prefix)
 {
-    while (*prefix)
-        if (*s++ != *prefix++)
-            return false;
-    return true;
+    return lib_strncmp(s, prefix, lib_strlen(prefix)) == 0;
 }
 
 void *xsd_zalloc(size_t size)
@@ -42,7 +26,7 @@ void *xsd_zalloc(size_t size)
 
 char *xsd_strdup(const char *s)
 {
-    size_t n = xsd_strlen(s) + 1;
+    size_t n = lib_strlen(s) + 1;
     char *p = xsd_plat_alloc(n);
 
     if (p)
@@ -69,77 +53,18 @@ bool xsd_parse_uint(const char *s, uint64_t max, uint64_t *out)
 
 size_t xsd_fmt_uint(char *buf, uint64_t v)
 {
-    char tmp[21];
-    size_t n = 0, i;
-
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
-    buf[n] = 0;
-    return n;
-}
-
-static void put_str(char *buf, size_t size, size_t *pos, const char *s)
-{
-    while (*s && *pos + 1 < size)
-        buf[(*pos)++] = *s++;
-}
-
-size_t xsd_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    size_t pos = 0;
-    char num[24];
-
-    if (!size)
-        return 0;
-    for (; *fmt && pos + 1 < size; fmt++) {
-        if (*fmt != '%') {
-            buf[pos++] = *fmt;
-            continue;
-        }
-        fmt++;
-        if (*fmt == 's') {
-            const char *s = va_arg(ap, const char *);
-            put_str(buf, size, &pos, s ? s : "(null)");
-        } else if (*fmt == 'u') {
-            xsd_fmt_uint(num, va_arg(ap, unsigned int));
-            put_str(buf, size, &pos, num);
-        } else if (*fmt == 'd') {
-            int v = va_arg(ap, int);
-            if (v < 0)
-                put_str(buf, size, &pos, "-");
-            xsd_fmt_uint(num, v < 0 ? -(uint64_t)v : (uint64_t)v);
-            put_str(buf, size, &pos, num);
-        } else if (fmt[0] == 'l' && fmt[1] == 'u') {
-            fmt++;
-            xsd_fmt_uint(num, va_arg(ap, unsigned long));
-            put_str(buf, size, &pos, num);
-        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'u') {
-            fmt += 2;
-            xsd_fmt_uint(num, va_arg(ap, unsigned long long));
-            put_str(buf, size, &pos, num);
-        } else if (*fmt == '%') {
-            buf[pos++] = '%';
-        } else {
-            break; /* unsupported: stop rather than misread the arguments */
-        }
-    }
-    buf[pos] = 0;
-    return pos;
+    return (size_t)lib_snprintf(buf, 21, "%lu", v);
 }
 
 size_t xsd_fmt(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
-    size_t n;
+    int n;
 
     va_start(ap, fmt);
-    n = xsd_vfmt(buf, size, fmt, ap);
+    n = lib_vsnprintf(buf, size, fmt, ap);
     va_end(ap);
-    return n;
+    return size == 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
 void xsd_log(const char *fmt, ...)
@@ -148,7 +73,7 @@ void xsd_log(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    xsd_vfmt(line, sizeof(line), fmt, ap);
+    lib_vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     xsd_plat_log(line);
 }

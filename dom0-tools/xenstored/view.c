@@ -51,7 +51,7 @@ static int tentry_add(struct xsd_view *v, const char *path, struct xsd_node *nod
                       struct xsd_tentry **out)
 {
     const struct xsd_node *cur = xsd_table_get(&v->d->store, path);
-    size_t len = xsd_strlen(path) + 1;
+    size_t len = lib_strlen(path) + 1;
     struct xsd_tentry *e;
 
     if (xsd_unpriv(v->c) && v->txn->count >= v->d->quota.txn_nodes)

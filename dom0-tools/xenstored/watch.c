@@ -9,7 +9,7 @@
 struct xsd_event *xsd_event_new(const char *path, bool exact, const struct xsd_node *before)
 {
     uint32_t nperms = before ? before->nperms : 0;
-    size_t plen = xsd_strlen(path) + 1;
+    size_t plen = lib_strlen(path) + 1;
     struct xsd_event *ev = xsd_plat_alloc(sizeof(*ev) + nperms * sizeof(struct xsd_perm) + plen);
 
     if (!ev) {
@@ -82,7 +82,7 @@ static int watch_args(struct xsd_conn *c, const char *payload, uint32_t len, cha
     rc = xsd_path_canon(c, payload, true, path);
     if (rc)
         return rc;
-    *token = payload + xsd_strlen(payload) + 1;
+    *token = payload + lib_strlen(payload) + 1;
     return 0;
 }
 
@@ -110,8 +110,8 @@ int xsd_op_watch(struct xsd_conn *c, const char *payload, uint32_t len)
         return -PV_EEXIST;
     if (xsd_unpriv(c) && c->nwatches >= c->d->quota.watches)
         return -PV_E2BIG;
-    plen = xsd_strlen(path) + 1;
-    tlen = xsd_strlen(token) + 1;
+    plen = lib_strlen(path) + 1;
+    tlen = lib_strlen(token) + 1;
     w = xsd_plat_alloc(sizeof(*w) + plen + tlen);
     if (!w)
         return -PV_ENOMEM;
@@ -119,7 +119,7 @@ int xsd_op_watch(struct xsd_conn *c, const char *payload, uint32_t len)
     memcpy(w->path, path, plen);
     w->token = w->path + plen;
     memcpy(w->token, token, tlen);
-    w->rel_off = (uint32_t)(plen - 1 - xsd_strlen(payload));
+    w->rel_off = (uint32_t)(plen - 1 - lib_strlen(payload));
     if (xsd_reply_ok(c)) {
         xsd_plat_free(w);
         return -PV_ENOMEM;

@@ -18,14 +18,13 @@
 #include "xenstored.h"
 #include "pv-abi/xs_wire.h"
 
-/* The only C library functions the core uses (the dom0 build gets them from guest-kit). */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
+/* The freestanding library (lib/README.md): memcpy, memmove, memset and memcmp are the only C
+ * library functions the core uses (the dom0 build gets them from guest-kit); lib_* are linked
+ * into the core. */
+#include "lib/format.h"
+#include "lib/string.h"
 
 /* ---- util.c: strings, numbers, memory, log ---- */
-size_t xsd_strlen(const char *s);
 bool xsd_streq(const char *a, const char *b);
 bool xsd_strstarts(const char *s, const char *prefix);
 void *xsd_zalloc(size_t size);
@@ -34,8 +33,7 @@ char *xsd_strdup(const char *s);
 bool xsd_parse_uint(const char *s, uint64_t max, uint64_t *out);
 /* Writes v in decimal with a NUL; returns the digits' length (buf holds >= 21 bytes). */
 size_t xsd_fmt_uint(char *buf, uint64_t v);
-/* %s %u %lu %llu %d and %%; always NUL-terminated; returns the length written. */
-size_t xsd_vfmt(char *buf, size_t size, const char *fmt, va_list ap);
+/* lib_snprintf, but returns the length written (at most size - 1), not the length wanted. */
 size_t xsd_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void xsd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Number of NUL-terminated strings in buf[0..len) (bytes after the last NUL don't count). */

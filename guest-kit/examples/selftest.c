@@ -7,13 +7,13 @@ static void check_printf(void)
 {
     char buf[64];
 
-    gk_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%04lx|%llx|%s|%c|%%|%#x", -42, 7U, 0xabU, 0x1fUL,
+    lib_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%04lx|%llx|%s|%c|%%|%#x", -42, 7U, 0xabU, 0x1fUL,
                 0x123456789abULL, "str", 'z', 255U);
-    GK_EXPECT(gk_strcmp(buf, "-42|    7|ab  |001f|123456789ab|str|z|%|0xff") == 0);
-    GK_EXPECT_EQ(gk_snprintf(buf, 4, "%s", "truncated"), 9);
-    GK_EXPECT(gk_strcmp(buf, "tru") == 0);
-    gk_snprintf(buf, sizeof(buf), "%p", (void *)0xffffffff80001000ULL);
-    GK_EXPECT(gk_strcmp(buf, "0xffffffff80001000") == 0);
+    GK_EXPECT(lib_strcmp(buf, "-42|    7|ab  |001f|123456789ab|str|z|%|0xff") == 0);
+    GK_EXPECT_EQ(lib_snprintf(buf, 4, "%s", "truncated"), 9);
+    GK_EXPECT(lib_strcmp(buf, "tru") == 0);
+    lib_snprintf(buf, sizeof(buf), "%p", (void *)0xffffffff80001000ULL);
+    GK_EXPECT(lib_strcmp(buf, "0xffffffff80001000") == 0);
 }
 
 static void check_hypercalls(void)

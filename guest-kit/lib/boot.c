@@ -46,7 +46,7 @@ void gk_panic(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    gk_vsnprintf(msg, sizeof(msg), fmt, ap);
+    lib_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (gk_fatal_hook)
         gk_fatal_hook(msg); /* a running test reports FAIL and powers off */
@@ -75,15 +75,15 @@ static bool copy_value(const char *p, const char *end, size_t keylen, char *buf,
 bool gk_cmdline_get(const char *key, char *buf, size_t size)
 {
     const char *p = gk_start_info->cmd_line;
-    const char *limit = p + gk_strnlen(p, PV_MAX_GUEST_CMDLINE);
-    size_t keylen = gk_strlen(key);
+    const char *limit = p + lib_strnlen(p, PV_MAX_GUEST_CMDLINE);
+    size_t keylen = lib_strlen(key);
 
     while (p < limit) {
         const char *end = p;
 
         while (end < limit && *end != ' ')
             end++;
-        if ((size_t)(end - p) >= keylen && gk_strncmp(p, key, keylen) == 0 &&
+        if ((size_t)(end - p) >= keylen && lib_strncmp(p, key, keylen) == 0 &&
             (p + keylen == end || p[keylen] == '='))
             return copy_value(p, end, keylen, buf, size);
         p = end + 1;

@@ -29,11 +29,11 @@ void gk_console_init(void)
     mode = ring ? GK_CONSOLE_RING : GK_CONSOLE_IO;
     if (!gk_cmdline_get("console", opt, sizeof(opt)))
         return;
-    if (gk_strcmp(opt, "io") == 0)
+    if (lib_strcmp(opt, "io") == 0)
         mode = GK_CONSOLE_IO;
-    else if (gk_strcmp(opt, "both") == 0 && ring)
+    else if (lib_strcmp(opt, "both") == 0 && ring)
         mode = GK_CONSOLE_BOTH;
-    else if (gk_strcmp(opt, "ring") == 0 && ring)
+    else if (lib_strcmp(opt, "ring") == 0 && ring)
         mode = GK_CONSOLE_RING;
 }
 

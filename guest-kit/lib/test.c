@@ -39,13 +39,13 @@ void gk_test_fail_at(const char *file, int line, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    gk_vsnprintf(msg, sizeof(msg), fmt, ap);
+    lib_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     gk_printf("# %s:%d: %s\n", file, line, msg);
     if (failed)
         return;
     failed = true;
-    gk_snprintf(first_failure, sizeof(first_failure), "%s:%d: %s", file, line, msg);
+    lib_snprintf(first_failure, sizeof(first_failure), "%s:%d: %s", file, line, msg);
 }
 
 void gk_test_finish(void)
@@ -64,7 +64,7 @@ void gk_test_log(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    gk_vsnprintf(msg, sizeof(msg), fmt, ap);
+    lib_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     gk_printf("# %s\n", msg);
 }

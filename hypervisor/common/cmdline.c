@@ -36,12 +36,12 @@ static struct word next_word(const char **s)
 
 static bool word_is(struct word w, const char *lit)
 {
-    return strlen(lit) == w.len && memcmp(w.p, lit, w.len) == 0;
+    return lib_strlen(lit) == w.len && memcmp(w.p, lit, w.len) == 0;
 }
 
 static bool word_has_prefix(struct word w, const char *prefix)
 {
-    size_t n = strlen(prefix);
+    size_t n = lib_strlen(prefix);
 
     return w.len >= n && memcmp(w.p, prefix, n) == 0;
 }
@@ -107,7 +107,7 @@ static int parse_size_word(struct word w, uint64_t *bytes)
 
 int cmdline_parse_size(const char *s, uint64_t *bytes)
 {
-    struct word w = {s, s ? strlen(s) : 0};
+    struct word w = {s, s ? lib_strlen(s) : 0};
 
     return parse_size_word(w, bytes);
 }
@@ -255,7 +255,7 @@ int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why)
             return rc;
     }
     guest = skip_blanks(guest);
-    len = strlen(guest);
+    len = lib_strlen(guest);
     if (len >= CMDLINE_GUEST_MAX)
         return fail(why, "guest command line too long");
     memcpy(o->guest_cmdline, guest, len + 1);
@@ -309,7 +309,7 @@ bool cmdline_get(const char *cmdline, const char *key, char *val, unsigned vlen)
 
     if (!cmdline || !key_ok(key))
         return false;
-    klen = strlen(key);
+    klen = lib_strlen(key);
     for (struct word w = next_word(&s); w.len; w = next_word(&s)) {
         if (!word_has_prefix(w, key) || (w.len > klen && w.p[klen] != '='))
             continue;

@@ -207,7 +207,7 @@ static uint64_t str_len(const uint8_t *src, uint64_t len)
 
 static bool word_is(const uint8_t *w, uint64_t len, const char *lit)
 {
-    return strlen(lit) == len && memcmp(w, lit, len) == 0;
+    return lib_strlen(lit) == len && memcmp(w, lit, len) == 0;
 }
 
 /* ---- FEATURES strings: "name|!name|..." ---- */
@@ -457,7 +457,7 @@ static int notes_from_sections(struct parse *ps)
 static bool section_named(const struct parse *ps, const uint8_t *sh, const char *name)
 {
     const uint8_t *strtab;
-    uint64_t off, len, name_off = rd(sh, 4), want = strlen(name) + 1;
+    uint64_t off, len, name_off = rd(sh, 4), want = lib_strlen(name) + 1;
 
     if (ps->shstrndx == 0 || ps->shstrndx >= ps->shnum)
         return false;
@@ -621,9 +621,9 @@ static int check_identity(struct parse *ps)
 {
     const struct elf_xen_info *in = ps->info;
 
-    if (strncmp(in->loader, "generic", 7) != 0 && strncmp(in->guest_os, "linux", 5) != 0)
+    if (lib_strncmp(in->loader, "generic", 7) != 0 && lib_strncmp(in->guest_os, "linux", 5) != 0)
         return fail(ps, -PV_EINVAL, "LOADER is not \"generic\" and GUEST_OS is not \"linux\"");
-    if (strncmp(in->xen_version, "xen-3.0", 7) != 0)
+    if (lib_strncmp(in->xen_version, "xen-3.0", 7) != 0)
         return fail(ps, -PV_EINVAL, "XEN_VERSION note is not xen-3.0");
     return 0;
 }

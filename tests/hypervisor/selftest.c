@@ -22,7 +22,7 @@ void selftest_init(const struct boot_info *bi)
     char what[32];
 
     boot = bi;
-    enabled = cmdline_get(bi->cmdline, "selftest", what, sizeof(what)) && !strcmp(what, "lifecycle");
+    enabled = cmdline_get(bi->cmdline, "selftest", what, sizeof(what)) && !lib_strcmp(what, "lifecycle");
     due = time_now_ns() + STEP_NS;
 }
 

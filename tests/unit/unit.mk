@@ -9,15 +9,16 @@ UNIT_CC ?= gcc
 # `make UNIT_SAN= unit-tests` on a host without libasan.
 UNIT_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # pv-abi goes in with -iquote: its headers (sched_op.h, errno.h, ...) must not shadow libc's
-# <...> headers on the host. hypervisor/include/lib.h declares the standard string functions,
-# which libc provides here.
+# <...> headers on the host. hypervisor/include/lib.h declares memcpy, memmove, memset and
+# memcmp, which libc provides here; a test whose sources call lib_* lists lib/string.c and
+# lib/format.c in its .srcs (never lib/mem.c, see tests/unit/README.md).
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(UNIT_SAN) -Ihypervisor/include -iquote . \
 	-DUNIT_TEST
 UNIT_LIBS := -lcmocka
 UNIT_TESTS := $(sort $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_*.c)))
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 # Tests are rebuilt when any private or public header changes (cheap, and never stale).
-UNIT_HDRS := $(wildcard hypervisor/include/*.h hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h)
+UNIT_HDRS := $(wildcard hypervisor/include/*.h hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h)
 
 # Sources listed for test $(1), comments and blank lines dropped.
 unit_srcs = $(shell sed -e 's/\#.*//' $(wildcard $(UNIT_DIR)/$(1).srcs) /dev/null)

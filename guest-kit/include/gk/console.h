@@ -20,11 +20,9 @@ void gk_console_write(const char *buf, size_t len);
 enum gk_console_mode gk_console_mode(void);
 void *gk_console_ring(void);
 
-/* printf family. Supports %d %i %u %x %X %o %c %s %p %% with flags '-' '0', a width (number
- * or '*'), a precision for %s, and the length modifiers hh h l ll z t j. */
+/* printf to the console: lib_vsnprintf's formats (lib/format.h), 512 bytes at most per call;
+ * returns the whole output's length. */
 int gk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int gk_vprintf(const char *fmt, va_list ap);
-int gk_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int gk_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #endif /* GK_CONSOLE_H */

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/format.h"
+#include "lib/string.h"
 #include "pv-abi/pv.h"
 
 #include "gk/console.h"
@@ -16,7 +18,6 @@
 #include "gk/mm.h"
 #include "gk/pt.h"
 #include "gk/smp.h"
-#include "gk/string.h"
 #include "gk/thread.h"
 #include "gk/time.h"
 #include "gk/traps.h"

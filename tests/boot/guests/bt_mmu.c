@@ -187,9 +187,9 @@ void bt_run_rule(const char *prefix, const struct bt_rule *rules, unsigned n)
     if (!gk_cmdline_get("rule", rule, sizeof(rule)))
         rule[0] = 0;
     for (unsigned i = 0; i < n; i++) {
-        if (gk_strcmp(rules[i].name, rule))
+        if (lib_strcmp(rules[i].name, rule))
             continue;
-        gk_snprintf(name, sizeof(name), "%s%s", prefix, rule);
+        lib_snprintf(name, sizeof(name), "%s%s", prefix, rule);
         gk_test_run(name, rules[i].fn);
     }
     gk_printf("TEST %s FAIL no rule \"%s\" (rule=NAME on the command line)\n", prefix, rule);

@@ -49,19 +49,19 @@ static void user_spin(void)
 
 static void crash(const char *mode)
 {
-    if (gk_strcmp(mode, "iret") == 0) {
+    if (lib_strcmp(mode, "iret") == 0) {
         struct pv_callback_register cb = {.type = PV_CALLBACKTYPE_failsafe, .address = 0};
 
         GK_ASSERT_EQ(gk_hypercall_callback_op(PV_CALLBACKOP_register, &cb), 0);
         iret_to(HV_DATA_SEL);
-    } else if (gk_strcmp(mode, "iret_stack") == 0) {
+    } else if (lib_strcmp(mode, "iret_stack") == 0) {
         /* The stub pushes rcx, r11, rax below the end of the mapping; the 72-byte context
          * the hypervisor reads from there runs into unmapped memory. */
         iret_on_stack(bt_mapping_end());
-    } else if (gk_strcmp(mode, "ud") == 0) {
+    } else if (lib_strcmp(mode, "ud") == 0) {
         GK_ASSERT_EQ(gk_hypercall_set_trap_table(NULL), 0);
         __asm__ volatile("ud2");
-    } else if (gk_strcmp(mode, "user") == 0) {
+    } else if (lib_strcmp(mode, "user") == 0) {
         static uint8_t stack[4096] __attribute__((aligned(16)));
 
         gk_user_enter((uint64_t)(uintptr_t)user_spin, (uint64_t)(uintptr_t)(stack + 4096), 0x2);

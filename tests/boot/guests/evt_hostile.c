@@ -79,7 +79,7 @@ GK_TEST(evt_hostile)
     const char *comma;
 
     GK_ASSERT(gk_cmdline_get("victims", list, sizeof(list)));
-    comma = gk_strchr(list, ',');
+    comma = lib_strchr(list, ',');
     GK_ASSERT(comma != NULL);
     victim[0] = list[0] - '0';
     victim[1] = comma[1] - '0';

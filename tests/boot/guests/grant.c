@@ -175,7 +175,7 @@ static void granter(uint64_t mapper, uint64_t third)
         gk_gnttab_grant_ref(CTRL_REF(mapper), (pv_domid_t)mapper, gk_virt_to_mfn(ctrl_b), false),
         0);
 
-    if (gk_strcmp(mode, "granter_dies") == 0) {
+    if (lib_strcmp(mode, "granter_dies") == 0) {
         post(&mb->a_step, 1);
         wait_step(&mb->d_step, 1, "B mapped");
         gk_test_log("crashing while B maps our pages");
@@ -188,7 +188,7 @@ static void granter(uint64_t mapper, uint64_t third)
     GK_ASSERT_EQ(gk_gnttab_grant_ref(REF_RO, (pv_domid_t)mapper, gk_virt_to_mfn(d2), true), 0);
     GK_EXPECT_EQ(gk_gnttab_flags(REF_RO), PV_GTF_permit_access | PV_GTF_readonly);
 
-    if (gk_strcmp(mode, "die") == 0) {
+    if (lib_strcmp(mode, "die") == 0) {
         post(&mb->a_step, 1);
         wait_step(&mb->d_step, 1, "B mapped and wrote");
         GK_EXPECT_EQ(d1[1], PAT_B | 1);
@@ -433,7 +433,7 @@ static void mapper(uint64_t a)
     wait_step(&mb->a_step, 1, "A granted");
     n = mb->nr_entries;
 
-    if (gk_strcmp(mode, "granter_dies") == 0) {
+    if (lib_strcmp(mode, "granter_dies") == 0) {
         /* A crashes while we map its page: the frame stays ours to use until we unmap. */
         GK_ASSERT_EQ(map(a, REF_RW, VA1, 0, &m1), PV_GNTST_okay);
         GK_EXPECT_EQ(((volatile uint64_t *)VA1)[0], PAT_A | 1);
@@ -496,7 +496,7 @@ static void mapper(uint64_t a)
     GK_EXPECT_EQ(((volatile uint64_t *)VA1)[0], PAT_B | 1);
     mb->d_mfn = gk_virt_to_mfn(buf);
 
-    if (gk_strcmp(mode, "die") == 0) {
+    if (lib_strcmp(mode, "die") == 0) {
         post(&mb->d_step, 1);
         wait_step(&mb->a_step, 2, "A checked");
         gk_test_log("crashing while mapping A's pages");
@@ -590,13 +590,13 @@ GK_TEST(grant)
     bt_cmdline_uint("granter", &a);
     bt_cmdline_uint("mapper", &b);
     bt_cmdline_uint("third", &c);
-    if (gk_strcmp(role, "granter") == 0) {
+    if (lib_strcmp(role, "granter") == 0) {
         GK_ASSERT(b != 0);
         granter(b, c);
-    } else if (gk_strcmp(role, "mapper") == 0) {
+    } else if (lib_strcmp(role, "mapper") == 0) {
         GK_ASSERT(a != 0);
         mapper(a);
-    } else if (gk_strcmp(role, "third") == 0) {
+    } else if (lib_strcmp(role, "third") == 0) {
         GK_ASSERT(a != 0 && b != 0);
         third(a, b);
     } else {

@@ -34,7 +34,7 @@ static void load(uint64_t sel, uint64_t want_sel)
 {
     char what[48];
 
-    gk_snprintf(what, sizeof(what), "GS_USER_SEL %#lx", sel);
+    lib_snprintf(what, sizeof(what), "GS_USER_SEL %#lx", sel);
     BT_EQ(what, gk_hypercall_set_segment_base(PV_SEGBASE_GS_USER_SEL, sel), 0);
     BT_EQ(what, user_gs_selector(), want_sel);
     BT_EQ(what, bt_rdmsr(MSR_SHADOW_GS_BASE), 0); /* flat descriptor or null: base 0 */

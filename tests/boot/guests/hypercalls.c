@@ -39,7 +39,7 @@ static void expect_padded_string(const char *what, unsigned cmd, size_t size)
     memset(buf, GUARD, sizeof(buf));
     if (!BT_EQ(what, gk_hypercall_xen_version(cmd, buf), 0))
         return;
-    len = gk_strnlen((const char *)buf, size);
+    len = lib_strnlen((const char *)buf, size);
     if (len == size) {
         GK_FAIL("%s: no NUL within %zu bytes", what, size);
         return;
@@ -59,7 +59,7 @@ static void check_compile_info(void)
     memset(buf, GUARD, sizeof(buf));
     GK_ASSERT_EQ(gk_hypercall_xen_version(PV_XENVER_compile_info, buf), 0);
     for (unsigned f = 0; f < 4; off += fields[f], f++) {
-        size_t len = gk_strnlen((const char *)buf + off, fields[f]);
+        size_t len = lib_strnlen((const char *)buf + off, fields[f]);
 
         if (len == fields[f])
             GK_FAIL("compile_info field %u: no NUL", f);
@@ -96,7 +96,7 @@ static void check_xen_version(void)
     GK_EXPECT_EQ(gk_hypercall_xen_version(PV_XENVER_version, NULL), XEN_VERSION_417);
     expect_padded_string("extraversion", PV_XENVER_extraversion, PV_EXTRAVERSION_LEN);
     expect_padded_string("capabilities", PV_XENVER_capabilities, PV_CAPABILITIES_INFO_LEN);
-    GK_EXPECT(gk_strncmp((const char *)buf, "xen-3.0-x86_64", 14) == 0);
+    GK_EXPECT(lib_strncmp((const char *)buf, "xen-3.0-x86_64", 14) == 0);
     GK_EXPECT(buf[14] == ' ' || buf[14] == 0);
     expect_padded_string("changeset", PV_XENVER_changeset, PV_CHANGESET_INFO_LEN);
     check_compile_info();

@@ -68,7 +68,7 @@ GK_TEST(lifecycle)
 
     GK_ASSERT(khz > 0);
     GK_ASSERT(gk_cmdline_get("role", role, sizeof(role)));
-    if (!gk_strcmp(role, "keeper")) {
+    if (!lib_strcmp(role, "keeper")) {
         keeper(khz);
         return;
     }

@@ -118,7 +118,7 @@ static void check_commands(uint64_t data)
     for (unsigned bits = 4; bits < 8; bits++) {
         char what[48];
 
-        gk_snprintf(what, sizeof(what), "mmu_update command %u (ptr & 7)", bits);
+        lib_snprintf(what, sizeof(what), "mmu_update command %u (ptr & 7)", bits);
         BT_EXPECT_RC(what, bt_mmu(bt_region_pte(&reg, 5) | bits, (data << 12) | BT_PTE_RO),
                      -PV_ENOSYS);
     }

@@ -75,9 +75,9 @@ GK_TEST(mmu_crash)
     if (!gk_cmdline_get("mode", mode, sizeof(mode)))
         mode[0] = 0;
     hold_state();
-    if (!gk_strcmp(mode, "root"))
+    if (!lib_strcmp(mode, "root"))
         crash_root();
-    else if (!gk_strcmp(mode, "stack"))
+    else if (!lib_strcmp(mode, "stack"))
         crash_stack();
     GK_FAIL("mode \"%s\": the domain is still running", mode);
 }

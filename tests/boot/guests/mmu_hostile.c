@@ -106,7 +106,7 @@ static void rule_pt_writable(void)
         unsigned i = bt_pt_index(GK_VIRT_BASE, level);
         char what[40];
 
-        gk_snprintf(what, sizeof(what), "the kernel's L%u", level);
+        lib_snprintf(what, sizeof(what), "the kernel's L%u", level);
         try_map(what, 0, (t << 12) | BT_PTE_RWD, -PV_EBUSY);
         try_uvm(what, (t << 12) | BT_PTE_RWD, -PV_EBUSY);
         BT_REQUIRE_EQ(bt_mmu(bt_region_pte(&reg, 1), (t << 12) | BT_PTE_RO), 0);

@@ -120,7 +120,7 @@ static void check_xen_leaves(const char *how, void (*cpuid)(uint32_t, uint32_t, 
     uint32_t r[4];
     char what[48];
 
-    gk_snprintf(what, sizeof(what), "%s cpuid 0x40000000", how);
+    lib_snprintf(what, sizeof(what), "%s cpuid 0x40000000", how);
     cpuid(0x40000000, 0, r);
     if (!vendor_is(r, "XenVMMXenVMM"))
         GK_FAIL("%s: signature %.4s%.4s%.4s", what, (const char *)&r[1], (const char *)&r[2],

@@ -45,7 +45,7 @@ static void expect_gp(const struct soft_int *s, const char *why)
         .what = what, .vector = GK_VEC_GP, .error_code = (s->vector << 3) | 2, .rip = s->insn};
     struct gk_regs f;
 
-    gk_snprintf(what, sizeof(what), "int $%#x %s", s->vector, why);
+    lib_snprintf(what, sizeof(what), "int $%#x %s", s->vector, why);
     bt_expect_trap(&e, s->fn, &f);
 }
 
@@ -55,7 +55,7 @@ static void expect_delivered(const struct soft_int *s, unsigned dpl)
     struct bt_expect e = {.what = what, .vector = s->vector, .rip = s->end};
     struct gk_regs f;
 
-    gk_snprintf(what, sizeof(what), "int $%#x with DPL %u", s->vector, dpl);
+    lib_snprintf(what, sizeof(what), "int $%#x with DPL %u", s->vector, dpl);
     bt_expect_trap(&e, s->fn, &f);
 }
 

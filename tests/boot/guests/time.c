@@ -514,7 +514,7 @@ static void run_all(void)
     GK_EXPECT_EQ(vcpu_op(PV_VCPUOP_stop_periodic_timer, 0, NULL), 0); /* Xen's default 100 Hz */
     clear_pending(timer_port); /* a tick it gave before it stopped */
     gk_cmdline_get("mode", mode, sizeof(mode));
-    if (!gk_strcmp(mode, "spin")) {
+    if (!lib_strcmp(mode, "spin")) {
         check_set_timer_op_sleeps();
         return;
     }

@@ -230,7 +230,7 @@ static void check_user_faults(void)
     for (unsigned dpl = 0; dpl <= 2; dpl++) {
         char what[40];
 
-        gk_snprintf(what, sizeof(what), "user int $0x80 DPL %u", dpl);
+        lib_snprintf(what, sizeof(what), "user int $0x80 DPL %u", dpl);
         GK_EXPECT_EQ(gk_trap_install(0x80, dpl, false), 0);
         expect_user_trap(what, u_int80, GK_VEC_GP, (0x80 << 3) | 2, u_int80_insn);
     }

@@ -275,7 +275,7 @@ static void actions_init(void)
     bool given = gk_cmdline_get("actions", buf, sizeof(buf));
 
     for (unsigned a = 0; a < NR_ACTIONS; a++)
-        action_on[a] = !given || gk_strchr(buf, actions[a].letter);
+        action_on[a] = !given || lib_strchr(buf, actions[a].letter);
 }
 
 static void one_action(void)

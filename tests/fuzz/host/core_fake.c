@@ -285,19 +285,6 @@ void conring_guest_write(struct domain *d, const char *buf, size_t len)
     cf.counters.console_bytes += len + (sink & 0);
 }
 
-size_t lib_strlcpy(char *dst, const char *src, size_t n)
-{
-    size_t len = strlen(src);
-
-    if (n) {
-        size_t c = len < n - 1 ? len : n - 1;
-
-        memcpy(dst, src, c);
-        dst[c] = 0;
-    }
-    return len;
-}
-
 /* ---- memory the hypervisor maps for itself ---- */
 
 static uint64_t hv_ptes[1 << 12];
