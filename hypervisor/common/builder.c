@@ -9,10 +9,9 @@
 #include "elf_xen.h"
 #include "pv-abi/errno.h"
 #include "evtchn.h"
-#include "x86/fpu.h"
+#include "arch.h"
 #include "frame.h"
 #include "grant_table.h"
-#include "arch.h"
 #include "lib.h"
 #include "mm.h"
 #include "mm_baseptr.h"
@@ -23,8 +22,6 @@
 #include "pv-abi/start_info.h"
 #include "time.h"
 #include "vcpu.h"
-#include "x86/cpu.h"
-#include "x86/desc.h"
 
 struct build {
     struct domain *d;
@@ -172,7 +169,7 @@ static void setup_vcpu0(struct build *b)
     v->debugreg[6] = 0xffff0ff0;
     v->debugreg[7] = 0x400;
     for (unsigned i = 0; i < b->d->nr_vcpus; i++) {
-        fpu_init_vcpu(b->d->vcpu[i]);
+        arch_fpu_init_vcpu(b->d->vcpu[i]);
         vcpu_init(b->d->vcpu[i], time_now_ns()); /* timers; run state offline */
     }
     v->initialised = true; /* the others wait for VCPUOP_initialise and VCPUOP_up */

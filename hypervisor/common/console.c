@@ -1,9 +1,8 @@
 /* Serial console (COM1, 115200 8N1): hypervisor messages, panic, and raw input polling. */
 #include "console.h"
 #include "lib.h"
-#include "x86/power.h"
+#include "arch.h"
 #include "spinlock.h"
-#include "x86/cpu.h"
 
 #define COM1 0x3f8
 
@@ -72,5 +71,5 @@ void panic(const char *fmt, ...)
     vprintk(fmt, ap);
     va_end(ap);
     printk("\n");
-    power_off(POWER_EXIT_PANIC);
+    arch_power_off(POWER_EXIT_PANIC);
 }

@@ -3,7 +3,7 @@
 #include "domain.h"
 #include "conring.h"
 #include "console.h"
-#include "x86/desc_tables.h"
+#include "arch.h"
 #include "evtchn.h"
 #include "frame.h"
 #include "grant_table.h"
@@ -11,12 +11,9 @@
 #include "mm.h"
 #include "paging.h"
 #include "percpu.h"
-#include "x86/power.h"
 #include "pv-abi/sched_op.h"
-#include "x86/ipi.h"
 #include "sched.h"
 #include "testhook.h"
-#include "x86/cpu.h"
 #include "pv-abi/shared_info.h"
 #include "vcpu.h"
 
@@ -128,7 +125,7 @@ void domain_pause(struct domain *d)
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_kick(d->vcpu[i]);
     while (sched_domain_running(d)) { /* synchronous, as Xen's domain_pause */
-        ipi_serve();
+        arch_ipi_serve();
         cpu_relax();
     }
 }
@@ -178,7 +175,7 @@ static void release_memory(struct domain *d)
 {
     spin_lock(&d->mm_lock);
     for (unsigned i = 0; i < d->nr_vcpus; i++)
-        desc_release(d->vcpu[i]);
+        arch_desc_release(d->vcpu[i]);
     mm_domain_teardown(d);
     frame_release_all(d);
     gnttab_destroy(d); /* with frame_release_all under one lock: see gnttab_put_frame */
@@ -247,5 +244,5 @@ void domains_check_all_ended(void)
     printk("(hv) %s; %u frames free of %lu; powering off\n",
            !any ? "no domains to run" : all_poweroff ? "all domains powered off" : "all domains ended, not all with poweroff",
            (unsigned)frame_free_count(), frame_total());
-    power_off(any && all_poweroff ? POWER_EXIT_OK : POWER_EXIT_DOMAIN);
+    arch_power_off(any && all_poweroff ? POWER_EXIT_OK : POWER_EXIT_DOMAIN);
 }

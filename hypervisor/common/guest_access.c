@@ -5,7 +5,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "paging.h"
-#include "x86/cpu.h"
+#include "arch.h"
 
 /* Translate one guest virtual address through the loaded page tables with the guest's own
  * permissions (user-accessible at every level, writable for a write); NULL if it may not. */

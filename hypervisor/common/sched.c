@@ -2,11 +2,9 @@
  * CPUs pulling work, and the checks made on every exit to a guest. */
 #include "sched.h"
 #include "testhook.h"
-#include "x86/bounce.h"
+#include "arch.h"
 #include "conring.h"
-#include "x86/context.h"
 #include "evtchn.h"
-#include "x86/ipi.h"
 #include "paging.h"
 #include "percpu.h"
 #include "pv-abi/shared_info.h"
@@ -14,7 +12,6 @@
 #include "spinlock.h"
 #include "time.h"
 #include "vcpu.h"
-#include "x86/desc.h"
 
 #define MAX_RUNQ (MAX_DOMAINS * 2)
 
@@ -24,7 +21,6 @@ struct runq {
     struct vcpu *v[MAX_RUNQ];
 };
 
-extern char exit_iret_insn[];
 static struct runq runqs[MAX_CPUS];
 
 static bool eligible(const struct vcpu *v, uint64_t now)
@@ -42,7 +38,7 @@ static unsigned least_loaded_cpu(void)
 {
     unsigned best = 0;
 
-    for (unsigned c = 1; c < smp_nr_cpus(); c++)
+    for (unsigned c = 1; c < arch_nr_cpus(); c++)
         if (runqs[c].n < runqs[best].n)
             best = c;
     return best;
@@ -104,8 +100,8 @@ void sched_kick(struct vcpu *v)
 
     if (cpu == percpu()->cpu_id)
         percpu()->need_resched = true;
-    else if (v->running || percpu_of(cpu)->idle)
-        ipi_resched(cpu);
+    else if (v->running || arch_percpu_of(cpu)->idle)
+        arch_ipi_resched(cpu);
 }
 
 static uint64_t queue_min_vruntime(const struct runq *q, const struct vcpu *except)
@@ -135,7 +131,7 @@ static struct runq *lock_vcpu_runq(const struct vcpu *v)
  * one's time in its current slice)? Then the CPU should reschedule now, not at its slice end. */
 static bool preempts(const struct vcpu *v, uint64_t now)
 {
-    const struct vcpu *cur = __atomic_load_n(&percpu_of(v->processor)->current, __ATOMIC_ACQUIRE);
+    const struct vcpu *cur = __atomic_load_n(&arch_percpu_of(v->processor)->current, __ATOMIC_ACQUIRE);
     uint64_t start, ran;
 
     if (!cur || cur == v)
@@ -166,7 +162,7 @@ static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
     }
     spin_unlock(&q->lock);
     if (preempt && v->processor != percpu()->cpu_id)
-        ipi_resched(v->processor);
+        arch_ipi_resched(v->processor);
     else
         sched_kick(v);
 }
@@ -228,7 +224,7 @@ void sched_tick(void)
 
 bool sched_is_return_fault(const struct cpu_regs *r)
 {
-    return r->rip == (uint64_t)exit_iret_insn;
+    return r->rip == (uint64_t)arch_exit_iret_insn;
 }
 
 /* Charge the CPU time prev used since it was switched in. */
@@ -266,7 +262,7 @@ static struct vcpu *best_in(struct runq *q, struct vcpu *prev, uint64_t now)
 /* An idle CPU takes a waiting vCPU from another CPU's queue. */
 static struct vcpu *steal(unsigned me, uint64_t now)
 {
-    for (unsigned c = 0; c < smp_nr_cpus(); c++) {
+    for (unsigned c = 0; c < arch_nr_cpus(); c++) {
         struct runq *from = &runqs[c], *to = &runqs[me];
         struct vcpu *v;
 
@@ -333,7 +329,7 @@ static struct vcpu *idle_until_runnable(void)
         pc->idle = true;
         __asm__ volatile("sti; hlt; cli" ::: "memory");
         pc->idle = false;
-        ipi_serve();
+        arch_ipi_serve();
     }
     return v;
 }
@@ -360,7 +356,7 @@ static void runstate_switch(struct vcpu *v, bool in, uint64_t now)
 /* prev leaves this CPU: its state saved, the idle page tables loaded, no longer running. */
 static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
 {
-    context_save(prev, r);
+    arch_context_save(prev, r);
     runstate_switch(prev, false, time_now_ns());
     vcpu_switch_out(prev); /* while its page tables are loaded */
     pc->current = NULL;
@@ -395,7 +391,7 @@ static void schedule(struct cpu_regs *r)
         next = idle_until_runnable();
     next->run_start = time_now_ns();
     pc->current = next;
-    context_load(next, r);
+    arch_context_load(next, r);
     runstate_switch(next, true, next->run_start);
     vcpu_switch_in(next, next->run_start);
     domains_reap_ended(); /* prev's domain may have ended: free it once nothing runs it */
@@ -431,25 +427,24 @@ int hv_exit_prepare(struct cpu_regs *r)
             schedule(r);
             v = pc->current;
         }
-        bounce_events_if_pending(v, r);
+        arch_bounce_events_if_pending(v, r);
         if (!eligible(v, time_now_ns())) {
             pc->need_resched = true;
             continue;
         }
-        if (!(bad = bounce_check_frame(r)))
+        if (!(bad = arch_bounce_check_frame(r)))
             return r->entry_vector == ENTRY_SYSCALL;
-        bounce_failsafe(v, r, bad, NULL);
+        arch_bounce_failsafe(v, r, bad, NULL);
     }
 }
 
 void sched_start(void)
 {
-    extern void entry_exit_to_guest(void) NORETURN;
     struct cpu_regs *r = percpu_guest_regs();
 
     /* A dummy ring-3 frame: hv_exit_prepare switches in the first runnable vCPU over it. */
     r->cs = SEL_RING3_CS64;
     percpu()->current = NULL;
     percpu()->need_resched = true;
-    entry_exit_to_guest();
+    arch_exit_to_guest();
 }

@@ -3,7 +3,7 @@
 #include "time.h"
 #include "console.h"
 #include "domain.h"
-#include "x86/hw_access.h"
+#include "arch.h"
 #include "lib.h"
 #include "pv-abi/shared_info.h"
 
@@ -28,14 +28,14 @@ static uint64_t calibrate(void)
     unsigned count = PIT_HZ * CAL_MS / 1000;
     uint64_t t0, t1;
 
-    hw_port_out(0x61, 1, (hw_port_in(0x61, 1) & ~0x02u) | 0x01); /* gate on, speaker off */
-    hw_port_out(0x43, 1, 0xb0);                                  /* channel 2, lo/hi, mode 0 */
-    hw_port_out(0x42, 1, count & 0xff);
-    hw_port_out(0x42, 1, count >> 8);
-    t0 = hw_rdtsc();
-    while (!(hw_port_in(0x61, 1) & 0x20))
+    arch_port_out(0x61, 1, (arch_port_in(0x61, 1) & ~0x02u) | 0x01); /* gate on, speaker off */
+    arch_port_out(0x43, 1, 0xb0);                                  /* channel 2, lo/hi, mode 0 */
+    arch_port_out(0x42, 1, count & 0xff);
+    arch_port_out(0x42, 1, count >> 8);
+    t0 = arch_rdtsc();
+    while (!(arch_port_in(0x61, 1) & 0x20))
         ;
-    t1 = hw_rdtsc();
+    t1 = arch_rdtsc();
     return (t1 - t0) / CAL_MS;
 }
 
@@ -92,7 +92,7 @@ unsigned time_stamp_grid_bits(const struct time_scale *s)
 
 uint64_t time_now_ns(void)
 {
-    return time_scale_delta(hw_rdtsc() - tsc_boot, &scale);
+    return time_scale_delta(arch_rdtsc() - tsc_boot, &scale);
 }
 
 uint64_t time_tsc_khz(void)
@@ -127,7 +127,7 @@ static uint64_t stamp_tsc(uint64_t tsc)
 void time_publish(struct vcpu *v)
 {
     struct pv_vcpu_time_info *u = &v->vcpu_info->time;
-    uint64_t stamp = stamp_tsc(hw_rdtsc());
+    uint64_t stamp = stamp_tsc(arch_rdtsc());
     uint32_t ver = version_begin(u->version);
 
     __atomic_store_n(&u->version, ver, __ATOMIC_RELAXED);
@@ -150,7 +150,7 @@ void time_refresh(struct vcpu *v)
     if (!v)
         return;
     u = &v->vcpu_info->time;
-    if (u->tsc_timestamp != stamp_tsc(hw_rdtsc()) || (u->version & 1))
+    if (u->tsc_timestamp != stamp_tsc(arch_rdtsc()) || (u->version & 1))
         time_publish(v);
 }
 
@@ -234,8 +234,8 @@ bool time_rtc_to_epoch(const struct time_rtc *r, uint64_t *secs)
 
 static uint8_t cmos_read(uint8_t reg)
 {
-    hw_port_out(0x70, 1, reg);
-    return (uint8_t)hw_port_in(0x71, 1);
+    arch_port_out(0x70, 1, reg);
+    return (uint8_t)arch_port_in(0x71, 1);
 }
 
 /* Registers read outside an update (the update-in-progress flag lasts under 2 ms). */
@@ -266,10 +266,10 @@ static bool cpu_has_invariant_tsc(void)
 {
     uint32_t r[4];
 
-    hw_cpuid(0x80000000, 0, r);
+    arch_cpuid(0x80000000, 0, r);
     if (r[0] < 0x80000007)
         return false;
-    hw_cpuid(0x80000007, 0, r);
+    arch_cpuid(0x80000007, 0, r);
     return r[3] & CPUID_INVARIANT_TSC;
 }
 
@@ -282,7 +282,7 @@ void time_init(void)
         panic("TSC calibration failed");
     time_scale_for(tsc_khz * 1000, &scale);
     grid_bits = time_stamp_grid_bits(&scale);
-    tsc_boot = hw_rdtsc();
+    tsc_boot = arch_rdtsc();
     tsc_invariant = cpu_has_invariant_tsc();
     now = time_now_ns();
     wc_boot_ns = rtc_read(&rtc) && rtc * NS_PER_SEC > now ? rtc * NS_PER_SEC - now : 0;

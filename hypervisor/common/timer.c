@@ -1,13 +1,11 @@
 /* Per-CPU timer queues on the local APIC's one-shot timer, and the scheduler slice (timer.h). */
 #include "timer.h"
-#include "x86/ipi.h"
+#include "arch.h"
 #include "percpu.h"
 #include "sched.h"
 #include "smp.h"
 #include "spinlock.h"
 #include "time.h"
-#include "x86/apic.h"
-#include "x86/cpu.h"
 
 /* The APIC timer's rate is measured once at boot, and an emulator's stalls can make that
  * measurement tens of percent off. Each CPU therefore corrects it against the TSC as it goes:
@@ -123,7 +121,7 @@ static void apic_observe(struct timer_queue *q, uint64_t now)
 
 static void program(struct timer_queue *q, uint64_t deadline)
 {
-    apic_timer_oneshot(apic_request(q, deadline));
+    arch_timer_oneshot(apic_request(q, deadline));
 }
 
 void timer_init(struct timer *t, timer_fn *fn, void *data)
@@ -167,7 +165,7 @@ void timer_kill(struct timer *t)
         dequeue(q, t);
     spin_unlock(&q->lock);
     while (__atomic_load_n(&q->running, __ATOMIC_ACQUIRE) == t) {
-        ipi_serve();
+        arch_ipi_serve();
         cpu_relax();
     }
 }

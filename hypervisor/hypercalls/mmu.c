@@ -13,7 +13,7 @@
 #include "pv-abi/mmu.h"
 #include "paging.h"
 #include "spinlock.h"
-#include "x86/ipi.h"
+#include "arch.h"
 #include "x86/cpu.h"
 
 #define PREEMPTED 0x80000000u /* MMU_UPDATE_PREEMPTED: set in count by a continuation */
@@ -112,7 +112,7 @@ long hc_mmu_update(struct vcpu *v, guest_handle reqs, unsigned int count, guest_
 static void flush_tlb(const struct domain *d, uint64_t va, bool one, bool all)
 {
     if (all)
-        ipi_flush_domain(d->domid);
+        arch_ipi_flush_domain(d->domid);
     else if (one)
         invlpg(va);
     else

@@ -84,7 +84,7 @@ no_user:
     mm_put_page_and_type(v->kernel_l4_mfn); /* v never ran: nothing else uses the root */
     v->kernel_l4_mfn = 0;
 no_root:
-    desc_release(v);
+    arch_desc_release(v);
     return rc;
 }
 
@@ -134,7 +134,7 @@ static void load_bases_and_fpu(struct vcpu *v, const struct pv_vcpu_guest_contex
         memcpy(v->fpu_state, c->fpu_ctxt.x, sizeof(v->fpu_state));
         *(uint32_t *)&v->fpu_state[24] &= MXCSR_MASK;
     } else {
-        fpu_init_vcpu(v);
+        arch_fpu_init_vcpu(v);
     }
 }
 

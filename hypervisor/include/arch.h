@@ -1,11 +1,83 @@
-/* The arch interface: the only way generic code (common/, mm/) reaches the x86 code in arch/x86/.
- * Each hook is implemented there, under this name (see hypervisor/README.md, "Layers"). */
+/* The arch interface: the only door from generic code (common/, mm/) to the x86 code in arch/x86/
+ * (hypervisor/README.md, "Layers"). Every hook is the x86 function itself, under this name. The
+ * x86 definitions generic structures embed (register frame, address-space layout, boot
+ * information) and the inline CPU helpers (cpu.h, desc.h) come in through here too. */
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
 #include "types.h"
+#include "x86/bootinfo.h"
+#include "x86/cpu.h"
+#include "x86/desc.h"
+#include "x86/layout.h"
+#include "x86/regs.h"
 
+struct vcpu;
+struct percpu;
+
+/* Exit status the launcher sees (QEMU isa-debug-exit maps code c to status 2c+1). */
+enum power_exit {
+    POWER_EXIT_OK = 0,     /* every domain shut down with poweroff */
+    POWER_EXIT_DOMAIN = 1, /* some domain crashed or shut down otherwise */
+    POWER_EXIT_PANIC = 2,  /* the hypervisor itself failed */
+};
+
+/* Machine (power.c, hw_access.c, smpboot.c, cpu_init.c, apic.c). */
+
+/* Turn the machine off with that exit status (console panic, the last domain's end). */
+NORETURN void arch_power_off(enum power_exit code);
+/* CPUID leaf/sub-leaf into out[] = {eax, ebx, ecx, edx}. */
+void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4]);
+/* The time-stamp counter (time.c's clock source). */
+uint64_t arch_rdtsc(void);
+/* Port I/O of size 1, 2 or 4 bytes (the PIT and CMOS RTC read by time.c). */
+uint32_t arch_port_in(uint16_t port, unsigned size);
+void arch_port_out(uint16_t port, unsigned size, uint32_t val);
+/* Processors brought up at boot, and the per-CPU area of CPU cpu. */
+unsigned arch_nr_cpus(void);
+struct percpu *arch_percpu_of(unsigned cpu);
+/* This CPU's one-shot timer interrupt after ns nanoseconds (clamped to the timer's range). */
+void arch_timer_oneshot(uint64_t ns);
+
+/* Cross-CPU requests (ipi.c). */
+
+/* Make CPU cpu pass through its scheduler soon. */
+void arch_ipi_resched(unsigned cpu);
+/* Flush the TLB of every CPU that may hold translations of domain domid (this one included),
+ * and wait until they have. */
+void arch_ipi_flush_domain(uint16_t domid);
+/* Serve the requests other CPUs left for this one (called from the IPI handler, and from every
+ * wait loop so that two CPUs waiting on each other cannot deadlock). */
+void arch_ipi_serve(void);
+
+/* vCPU state (context.c, fpu.c, desc_tables.c, bounce.c, hypercall_page.c). */
+
+/* Save the state of the vCPU whose frame is r (it stops running on this CPU). */
+void arch_context_save(struct vcpu *prev, struct cpu_regs *r);
+/* Load next's state onto this CPU with its frame into r. */
+void arch_context_load(struct vcpu *next, struct cpu_regs *r);
+/* A new vCPU's FPU state: the power-on default image. */
+void arch_fpu_init_vcpu(struct vcpu *v);
+/* Drop the descriptor frames a vCPU holds (domain teardown). */
+void arch_desc_release(struct vcpu *v);
+/* The root of v's current mode was set again: if v runs on this CPU, load it into cr3. */
+void arch_vcpu_root_changed(struct vcpu *v);
 /* Write the hypercall page's stubs (Xen's layout: one 32-byte stub per hypercall number, int3
  * padding) into the 4 KiB at page. Builder, for a kernel that names a hypercall page. */
 void arch_hypercall_page_fill(void *page);
+
+/* The way back to the guest (bounce.c, entry.asm), for the scheduler. */
+
+/* Pending events and not masked: enter the event callback. */
+void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r);
+/* The guest cannot be resumed as it is (return frame or data selectors unusable): enter its
+ * failsafe callback with the selectors sel[] = {DS, ES, FS, GS} in the frame (NULL: the live
+ * ones), or crash the domain if it has none. */
+void arch_bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel);
+/* Would iretq to this frame succeed? NULL, or why not (CS/SS descriptors, canonical rip/rsp). */
+const char *arch_bounce_check_frame(const struct cpu_regs *r);
+/* Resume the frame at percpu()->stack_top - sizeof(struct cpu_regs); never returns. */
+NORETURN void arch_exit_to_guest(void);
+/* The IRETQ of the exit path: a fault there is the guest's frame failing. */
+extern char arch_exit_iret_insn[];
 
 #endif

@@ -1,7 +1,7 @@
 /* The PV domain builder for boot-time domains (Xen's start-of-day contract, ABI reference §3). */
 #ifndef HV_BUILDER_H
 #define HV_BUILDER_H
-#include "x86/bootinfo.h"
+#include "arch.h"
 
 /* XENFEAT bits a PV guest may require in its FEATURES note: writable_page_tables (through
  * VMASST_TYPE_writable_pagetables), pae_pgdir_above_4gb, mmu_pt_update_preserve_ad,

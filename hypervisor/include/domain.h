@@ -4,7 +4,7 @@
  * vCPU's own hypercalls/traps while it runs, [sched] fields belong to the scheduler. */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
-#include "x86/regs.h"
+#include "arch.h"
 #include "spinlock.h"
 #include "timer.h"
 #include "types.h"

@@ -6,7 +6,7 @@
 #ifndef HV_GUEST_ACCESS_H
 #define HV_GUEST_ACCESS_H
 #include "types.h"
-#include "x86/layout.h"
+#include "arch.h"
 
 /* A guest virtual address (Xen's XEN_GUEST_HANDLE, Solo5's checked guest pointer): a struct, so
  * the hypervisor cannot dereference it or mix it up with a number; only the helpers below reach

@@ -2,8 +2,7 @@
  * hypervisor slots (256-271) shared by every guest L4. */
 #ifndef HV_PAGING_H
 #define HV_PAGING_H
-#include "x86/bootinfo.h"
-#include "x86/layout.h"
+#include "arch.h"
 #include "types.h"
 
 #define PTE_P (1UL << 0)

@@ -1,7 +1,7 @@
 /* Per-CPU data, reached through %gs in the hypervisor (the entry stubs swapgs on guest entry). */
 #ifndef HV_PERCPU_H
 #define HV_PERCPU_H
-#include "x86/regs.h"
+#include "arch.h"
 #include "types.h"
 
 struct vcpu;
@@ -29,8 +29,6 @@ static inline struct percpu *percpu(void)
     return p;
 }
 
-/* The per-CPU area of CPU cpu. */
-struct percpu *percpu_of(unsigned cpu);
 
 /* The guest register frame of the vCPU running on this CPU (top of the per-CPU stack). */
 static inline struct cpu_regs *percpu_guest_regs(void)

@@ -3,8 +3,7 @@
  * and the lifecycle boot tests) links its own. */
 #ifndef HV_TESTHOOK_H
 #define HV_TESTHOOK_H
-#include "x86/bootinfo.h"
-#include "x86/regs.h"
+#include "arch.h"
 
 /* Where main is in the boot sequence when it calls testhook_boot. */
 enum testhook_stage {

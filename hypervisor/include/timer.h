@@ -41,7 +41,7 @@ bool timer_is_active(const struct timer *t);
 
 /* The timer interrupt: run the expired timers of this CPU; true if the scheduler's slice ended. */
 bool timer_run_expired(void);
-/* What to program this CPU's APIC timer with (apic_timer_oneshot) to reach its earliest deadline
+/* What to program this CPU's APIC timer with (arch_timer_oneshot) to reach its earliest deadline
  * (at most a slice away): the wait in ns, corrected for the APIC's measured speed. */
 uint64_t timer_next_wait(void);
 

@@ -6,7 +6,7 @@
 #include "lib.h"
 #include "mm_internal.h"
 #include "x86/cpu.h"
-#include "x86/ipi.h"
+#include "arch.h"
 
 extern char _start[], _end[];
 
@@ -211,5 +211,5 @@ void *mm_frame_ptr(uint64_t mfn)
  * (mm_adjust_entry): every CPU running a vCPU of the owner does that before we go on. */
 void mm_flush_tlb(uint16_t owner)
 {
-    ipi_flush_domain(owner);
+    arch_ipi_flush_domain(owner);
 }

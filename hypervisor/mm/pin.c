@@ -62,8 +62,8 @@ static int set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn, bool kernel)
             return rc;
     }
     *slot = mfn;
-    if (mfn && v->kernel_mode == kernel && v == current_vcpu())
-        vcpu_load_cr3(v);
+    if (mfn && v->kernel_mode == kernel)
+        arch_vcpu_root_changed(v);
     if (old)
         mm_put_page_and_type(old);
     return 0;
@@ -73,8 +73,8 @@ int mm_new_baseptr(struct vcpu *v, uint64_t mfn)
 {
     if (!mfn)
         return -PV_EINVAL; /* frame 0 is never a domain's */
-    if (mfn == v->kernel_l4_mfn && v->kernel_mode && v == current_vcpu())
-        vcpu_load_cr3(v); /* the same root again: Xen reloads it (a TLB flush) */
+    if (mfn == v->kernel_l4_mfn && v->kernel_mode)
+        arch_vcpu_root_changed(v); /* the same root again: Xen reloads it (a TLB flush) */
     return set_root(v, &v->kernel_l4_mfn, mfn, true);
 }
 

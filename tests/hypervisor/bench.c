@@ -8,7 +8,7 @@
 #include "lib.h"
 #include "paging.h"
 #include "time.h"
-#include "x86/ipi.h"
+#include "arch.h"
 #include "smp.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
@@ -112,7 +112,7 @@ void bench_ipi_reference(void)
 
     if (!enabled)
         return;
-    if (smp_nr_cpus() < 2) {
+    if (arch_nr_cpus() < 2) {
         printk("(hv) bench: IPI round trip: needs 2 CPUs (--smp 2)\n");
         return;
     }
@@ -123,7 +123,7 @@ void bench_ipi_reference(void)
         ping = i;
         apic_send_ipi(smp_apic_id(1), APIC_TEST_VECTOR);
         while (pong != i && rdtsc() < deadline)
-            ipi_serve();
+            arch_ipi_serve();
         if (pong != i) {
             printk("(hv) bench: IPI round trip: CPU 1 did not answer\n");
             return;

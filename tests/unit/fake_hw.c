@@ -91,7 +91,7 @@ void hw_wrmsr(uint32_t msr, uint64_t val)
     fake_set_msr(msr, val);
 }
 
-void hw_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     memset(out, 0, 4 * sizeof(uint32_t));
     for (unsigned i = 0; i < fake.nr_cpuid; i++)
@@ -114,12 +114,12 @@ void hw_write_cr4(uint64_t val)
     fake.cr4 = val;
 }
 
-uint64_t hw_rdtsc(void)
+uint64_t arch_rdtsc(void)
 {
     return fake.tsc;
 }
 
-uint32_t hw_port_in(uint16_t port, unsigned size)
+uint32_t arch_port_in(uint16_t port, unsigned size)
 {
     struct fake_port_access a = {port, size, fake.port_in_val, 0};
 
@@ -128,7 +128,7 @@ uint32_t hw_port_in(uint16_t port, unsigned size)
     return fake.port_in_val;
 }
 
-void hw_port_out(uint16_t port, unsigned size, uint32_t val)
+void arch_port_out(uint16_t port, unsigned size, uint32_t val)
 {
     struct fake_port_access a = {port, size, val, 1};
 

@@ -49,6 +49,12 @@ void vcpu_load_cr3(struct vcpu *v)
     mmf.cr3 = v->kernel_mode ? v->kernel_l4_mfn : v->user_l4_mfn;
 }
 
+void arch_vcpu_root_changed(struct vcpu *v)
+{
+    if (v == current_vcpu())
+        vcpu_load_cr3(v);
+}
+
 void panic(const char *fmt, ...)
 {
     char buf[256];

@@ -22,7 +22,7 @@
 
 /* ---- Fake hardware ---- */
 
-static uint64_t fake_tsc, fake_tsc_step; /* hw_rdtsc returns fake_tsc, then adds the step */
+static uint64_t fake_tsc, fake_tsc_step; /* arch_rdtsc returns fake_tsc, then adds the step */
 static uint8_t cmos[128];
 static unsigned cmos_index, cmos_uip_reads; /* status A shows UIP for this many reads */
 static unsigned cmos_reads_before_change;   /* then the clock ticks (cmos_next replaces it) */
@@ -33,14 +33,14 @@ static uint32_t cpu_max_ext = 0x80000008;
 static uint64_t step_plan[16]; /* steps for the next calls, before fake_tsc_step applies */
 static unsigned plan_len, plan_next;
 
-uint64_t hw_rdtsc(void)
+uint64_t arch_rdtsc(void)
 {
     uint64_t step = plan_next < plan_len ? step_plan[plan_next++] : fake_tsc_step;
 
     return __atomic_fetch_add(&fake_tsc, step, __ATOMIC_SEQ_CST);
 }
 
-uint32_t hw_port_in(uint16_t port, unsigned size)
+uint32_t arch_port_in(uint16_t port, unsigned size)
 {
     (void)size;
     if (port == 0x61)
@@ -54,14 +54,14 @@ uint32_t hw_port_in(uint16_t port, unsigned size)
     return cmos[cmos_index];
 }
 
-void hw_port_out(uint16_t port, unsigned size, uint32_t val)
+void arch_port_out(uint16_t port, unsigned size, uint32_t val)
 {
     (void)size;
     if (port == 0x70)
         cmos_index = val & 0x7f;
 }
 
-void hw_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     (void)sub;
     memset(out, 0, 4 * sizeof(out[0]));

@@ -187,7 +187,7 @@ long desc_set_ldt(struct vcpu *v, uint64_t base, unsigned ents)
     return f.ldt_rc;
 }
 
-void desc_release(struct vcpu *v)
+void arch_desc_release(struct vcpu *v)
 {
     (void)v;
     f.desc_releases++;
@@ -212,7 +212,7 @@ long debugreg_set(struct vcpu *v, unsigned reg, uint64_t value)
     return 0;
 }
 
-void fpu_init_vcpu(struct vcpu *v)
+void arch_fpu_init_vcpu(struct vcpu *v)
 {
     memset(v->fpu_state, 0, sizeof(v->fpu_state));
     f.fpu_inits++;

@@ -101,7 +101,7 @@ void apic_timer_calibrate(void)
     printk("(hv) APIC timer: %lu ticks per ms\n", ticks_per_ms);
 }
 
-void apic_timer_oneshot(uint64_t ns)
+void arch_timer_oneshot(uint64_t ns)
 {
     uint64_t t = (ns > 10000000000UL ? 10000000000UL : ns) * ticks_per_ms / 1000000;
 

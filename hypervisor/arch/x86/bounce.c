@@ -16,6 +16,12 @@ void vcpu_load_cr3(struct vcpu *v)
     __asm__ volatile("mov %0, %%cr3" ::"r"(mfn << PAGE_SHIFT) : "memory");
 }
 
+void arch_vcpu_root_changed(struct vcpu *v)
+{
+    if (v == current_vcpu())
+        vcpu_load_cr3(v);
+}
+
 void vcpu_toggle_mode(struct vcpu *v)
 {
     /* While the hypervisor runs, the guest's active GS base sits in MSR_SHADOW_GS_BASE. */
@@ -125,7 +131,7 @@ void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
         domain_crash(v->domain, "guest kernel stack cannot take a syscall frame");
 }
 
-void bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
+void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
 {
     struct pv_vcpu_info *vi = v->vcpu_info;
 
@@ -135,7 +141,7 @@ void bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
         domain_crash(v->domain, "guest kernel stack cannot take an event frame");
 }
 
-void bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel)
+void arch_bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel)
 {
     uint16_t live[4];
     uint64_t frame_sel[4];
@@ -166,7 +172,7 @@ static bool desc_ok(uint16_t sel, bool code)
     return code ? (type & 0x18) == 0x18 : (type & 0x1a) == 0x12;
 }
 
-const char *bounce_check_frame(const struct cpu_regs *r)
+const char *arch_bounce_check_frame(const struct cpu_regs *r)
 {
     if (!desc_ok((uint16_t)r->cs, true))
         return "code selector not usable from ring 3";

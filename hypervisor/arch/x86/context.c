@@ -1,6 +1,6 @@
 /* vCPU context switch on one CPU: the frame, data segments and their bases, FPU state, page
  * tables, descriptor tables, debug/control registers and MSRs. */
-#include "x86/context.h"
+#include "arch.h"
 #include "x86/bounce.h"
 #include "x86/ctrlreg.h"
 #include "x86/debugreg.h"
@@ -25,7 +25,7 @@ static uint16_t read_sel(int which)
     return s;
 }
 
-void context_save(struct vcpu *v, struct cpu_regs *r)
+void arch_context_save(struct vcpu *v, struct cpu_regs *r)
 {
     v->regs = *r;
     v->ds = read_sel(0);
@@ -69,7 +69,7 @@ static bool load_segments(struct vcpu *v)
     return ok;
 }
 
-void context_load(struct vcpu *next, struct cpu_regs *r)
+void arch_context_load(struct vcpu *next, struct cpu_regs *r)
 {
     *r = next->regs;
     time_publish(next); /* a fresh time stamp on every switch-in */
@@ -83,6 +83,6 @@ void context_load(struct vcpu *next, struct cpu_regs *r)
         uint16_t sel[4] = {next->ds, next->es, next->fs, next->gs};
 
         next->ds = next->es = next->fs = next->gs = 0;
-        bounce_failsafe(next, r, "saved data segment selectors are no longer valid", sel);
+        arch_bounce_failsafe(next, r, "saved data segment selectors are no longer valid", sel);
     }
 }

@@ -91,7 +91,7 @@ static void gdt_init(unsigned cpu)
     fill_reserved_page(mfn_to_virt(rsv), &tsses[cpu]);
 }
 
-struct percpu *percpu_of(unsigned cpu)
+struct percpu *arch_percpu_of(unsigned cpu)
 {
     return &percpus[cpu];
 }

@@ -138,7 +138,7 @@ static void apply_rule(const struct leaf_rule *rule)
     uint32_t host[4];
 
     for (uint32_t sub = 0; sub < MAX_CACHE_SUBLEAVES; sub++) {
-        hw_cpuid(rule->leaf, sub, host);
+        arch_cpuid(rule->leaf, sub, host);
         if (rule->leaf == 4 && (host[0] & 0x1f) == 0)
             return;
         add_leaf(rule, sub, host);
@@ -191,13 +191,13 @@ void cpuid_policy_init(void)
 {
     uint32_t leaf0[4], ext0[4], leaf7[4] = {0};
 
-    hw_cpuid(0, 0, leaf0);
-    hw_cpuid(0x80000000u, 0, ext0);
+    arch_cpuid(0, 0, leaf0);
+    arch_cpuid(0x80000000u, 0, ext0);
     host_vendor = vendor_of(leaf0);
     host_ext_max = ext0[0];
     faulting_on = false; /* cpuid_faulting_enable() comes after */
     if (leaf0[0] >= 7)
-        hw_cpuid(7, 0, leaf7);
+        arch_cpuid(7, 0, leaf7);
     policy_nr = 0;
     for (unsigned i = 0; i < ARRAY_SIZE(rules); i++) {
         const struct leaf_rule *rule = &rules[i];
@@ -252,7 +252,7 @@ static void xen_time_leaf(uint32_t sub, uint32_t out[4])
     time_tsc_params(&khz, &mul, &shift);
     if (sub == 0) {
         if (host_ext_max >= 0x80000007u && host_ext_max < 0x80010000u)
-            hw_cpuid(0x80000007u, 0, host_ext7);
+            arch_cpuid(0x80000007u, 0, host_ext7);
         out[0] = (((host_ext7[3] >> 8) & 1) << 1) |                /* host TSC invariant: safe */
                  ((uint32_t)cpuid_guest_has(CPUID_F_RDTSCP) << 2); /* bit 0 vtsc: never */
         out[2] = khz; /* ebx tsc_mode 0 (default), edx incarnation 0 */
@@ -289,7 +289,7 @@ static void xen_leaves(uint32_t idx, uint32_t sub, uint32_t out[4])
         break;
     case 5: /* PV parameters: machine address width */
         if (sub == 0 && host_ext_max >= 0x80000008u && host_ext_max < 0x80010000u)
-            hw_cpuid(0x80000008u, 0, phys);
+            arch_cpuid(0x80000008u, 0, phys);
         out[1] = phys[0] & 0xff;
         break;
     } /* leaf 4 is for HVM guests only: zero */
@@ -315,7 +315,7 @@ bool cpuid_faulting_available(void)
 
     if (cpuid_vendor() != CPU_VENDOR_INTEL)
         return false;
-    hw_cpuid(1, 0, r);
+    arch_cpuid(1, 0, r);
     family = (r[0] >> 8) & 0xf;
     model = ((r[0] >> 4) & 0xf) | (((r[0] >> 16) & 0xf) << 4);
     if (family != 6 || model < 0x1a)

@@ -131,7 +131,7 @@ void desc_load(struct vcpu *v)
     set_ldt_descriptor(window() + LDT_WINDOW_OFFSET, v->ldt_ents);
 }
 
-void desc_release(struct vcpu *v)
+void arch_desc_release(struct vcpu *v)
 {
     drop_frames(v->gdt_frames, v->nr_gdt_frames);
     drop_frames(v->ldt_frames, v->nr_ldt_frames);

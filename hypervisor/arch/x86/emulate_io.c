@@ -20,14 +20,14 @@ static unsigned io_size(const struct insn *in)
 static uint32_t port_read(struct domain *d, uint16_t port, unsigned size)
 {
     if (domain_ioport_allowed(d, port, size))
-        return hw_port_in(port, size);
+        return arch_port_in(port, size);
     return size == 4 ? ~0u : (1u << (8 * size)) - 1;
 }
 
 static void port_write(struct domain *d, uint16_t port, unsigned size, uint32_t val)
 {
     if (domain_ioport_allowed(d, port, size))
-        hw_port_out(port, size, val);
+        arch_port_out(port, size, val);
 }
 
 /* IN writes al or ax (the rest of rax stays) or eax (zero-extended into rax). */

@@ -40,7 +40,7 @@ enum emul_rc emul_op_rdtsc(struct insn *in)
 {
     if (in->user && in->v->guest_tsd)
         return EMUL_NOT_HANDLED;
-    set_edx_eax(in->regs, hw_rdtsc());
+    set_edx_eax(in->regs, arch_rdtsc());
     return EMUL_OK;
 }
 
@@ -50,7 +50,7 @@ static enum emul_rc rdtscp(struct insn *in)
         return emul_raise(in, X86_EXC_UD, false, 0, 0);
     if (in->user && in->v->guest_tsd)
         return EMUL_NOT_HANDLED;
-    set_edx_eax(in->regs, hw_rdtsc());
+    set_edx_eax(in->regs, arch_rdtsc());
     in->regs->rcx = (uint32_t)in->v->tsc_aux;
     return EMUL_OK;
 }

@@ -3,7 +3,7 @@
 ;   void entry_syscall(void);                 (MSR_LSTAR)      -> void hv_syscall(struct cpu_regs *)
 ;   void entry_syscall32(void);               (MSR_CSTAR)      -> void hv_syscall(struct cpu_regs *)
 ;   void entry_vector_N(void);                (IDT, N = 0..255) -> void hv_trap(struct cpu_regs *)
-;   void entry_exit_to_guest(void);           resumes the frame at percpu()->stack_top - sizeof(regs)
+;   void arch_exit_to_guest(void);           resumes the frame at percpu()->stack_top - sizeof(regs)
 ;   int hv_exit_prepare(struct cpu_regs *);   C: events, scheduling; returns 1 if SYSRET may be used
 %include "asm-offsets.inc"
 
@@ -113,7 +113,7 @@ exception_common:
     jnz .from_guest
     ; A fault on the final iretq (a bad guest frame) arrives in ring 0 with the guest's GS loaded.
     push rax
-    lea rax, [rel exit_iret_insn]
+    lea rax, [rel arch_exit_iret_insn]
     cmp [rsp + 16], rax
     pop rax
     jne .save
@@ -138,8 +138,8 @@ exit_path:
     RESTORE_GPRS
     add rsp, 8
     swapgs
-global exit_iret_insn
-exit_iret_insn:
+global arch_exit_iret_insn
+arch_exit_iret_insn:
     iretq
 exit_to_ring0:
     RESTORE_GPRS
@@ -154,8 +154,8 @@ exit_sysret:
     o64 sysret
 
 ; Start running the vCPU whose frame is at the top of this CPU's stack (used once per CPU).
-global entry_exit_to_guest
-entry_exit_to_guest:
+global arch_exit_to_guest
+arch_exit_to_guest:
     mov rsp, [gs:PCPU_STACK_TOP]
     sub rsp, REGS_SIZE
     jmp exit_path

@@ -4,7 +4,7 @@
 #include "lib.h"
 #include "x86/cpu.h"
 
-void fpu_init_vcpu(struct vcpu *v)
+void arch_fpu_init_vcpu(struct vcpu *v)
 {
     memset(v->fpu_state, 0, sizeof(v->fpu_state));
     *(uint16_t *)&v->fpu_state[0] = 0x37f;      /* FCW: all exceptions masked */

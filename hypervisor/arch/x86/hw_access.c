@@ -12,7 +12,7 @@ void hw_wrmsr(uint32_t msr, uint64_t val)
     wrmsr(msr, val);
 }
 
-void hw_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     cpuid_count(leaf, sub, out);
 }
@@ -32,12 +32,12 @@ void hw_write_cr4(uint64_t val)
     write_cr4(val);
 }
 
-uint64_t hw_rdtsc(void)
+uint64_t arch_rdtsc(void)
 {
     return rdtsc();
 }
 
-uint32_t hw_port_in(uint16_t port, unsigned size)
+uint32_t arch_port_in(uint16_t port, unsigned size)
 {
     if (size == 1)
         return inb(port);
@@ -46,7 +46,7 @@ uint32_t hw_port_in(uint16_t port, unsigned size)
     return inl(port);
 }
 
-void hw_port_out(uint16_t port, unsigned size, uint32_t val)
+void arch_port_out(uint16_t port, unsigned size, uint32_t val)
 {
     if (size == 1)
         outb(port, (uint8_t)val);

@@ -1,19 +1,19 @@
 /* IPIs between hypervisor CPUs. A shootdown leaves a request in the target's per-CPU area and
  * sends it a vector; the target serves requests in the handler and in every spin/wait loop
  * (the hypervisor runs with interrupts off), then acknowledges by clearing the request. */
-#include "x86/ipi.h"
+#include "arch.h"
 #include "domain.h"
 #include "percpu.h"
 #include "smp.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
 
-void ipi_resched(unsigned cpu)
+void arch_ipi_resched(unsigned cpu)
 {
     apic_send_ipi(smp_apic_id(cpu), APIC_RESCHED_VECTOR);
 }
 
-void ipi_serve(void)
+void arch_ipi_serve(void)
 {
     struct percpu *pc = percpu();
 
@@ -25,27 +25,27 @@ void ipi_serve(void)
 
 static bool cpu_holds(unsigned cpu, uint16_t domid)
 {
-    const struct vcpu *v = __atomic_load_n(&percpu_of(cpu)->current, __ATOMIC_ACQUIRE);
+    const struct vcpu *v = __atomic_load_n(&arch_percpu_of(cpu)->current, __ATOMIC_ACQUIRE);
 
     return v && v->domain->domid == domid;
 }
 
-void ipi_flush_domain(uint16_t domid)
+void arch_ipi_flush_domain(uint16_t domid)
 {
     unsigned me = percpu()->cpu_id;
     bool sent[MAX_CPUS] = {false};
 
-    for (unsigned c = 0; c < smp_nr_cpus(); c++) {
+    for (unsigned c = 0; c < arch_nr_cpus(); c++) {
         if (c == me || !cpu_holds(c, domid))
             continue;
-        __atomic_store_n(&percpu_of(c)->flush_pending, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&arch_percpu_of(c)->flush_pending, 1, __ATOMIC_RELEASE);
         apic_send_ipi(smp_apic_id(c), APIC_FLUSH_VECTOR);
         sent[c] = true;
     }
     write_cr3(read_cr3());
-    for (unsigned c = 0; c < smp_nr_cpus(); c++)
-        while (sent[c] && __atomic_load_n(&percpu_of(c)->flush_pending, __ATOMIC_ACQUIRE)) {
-            ipi_serve();
+    for (unsigned c = 0; c < arch_nr_cpus(); c++)
+        while (sent[c] && __atomic_load_n(&arch_percpu_of(c)->flush_pending, __ATOMIC_ACQUIRE)) {
+            arch_ipi_serve();
             cpu_relax();
         }
 }
@@ -53,5 +53,5 @@ void ipi_flush_domain(uint16_t domid)
 /* Spinlocks call this while they wait (see spinlock.h). */
 void spin_wait_hook(void)
 {
-    ipi_serve();
+    arch_ipi_serve();
 }

@@ -2,7 +2,7 @@
  * local APIC's timer and IPI vectors on every CPU. */
 #include "x86/irq.h"
 #include "conring.h"
-#include "x86/ipi.h"
+#include "arch.h"
 #include "percpu.h"
 #include "sched.h"
 #include "testhook.h"
@@ -36,7 +36,7 @@ void irq_init(void)
 
 void irq_start_tick(void)
 {
-    apic_timer_oneshot(timer_next_wait());
+    arch_timer_oneshot(timer_next_wait());
 }
 
 void irq_handle(unsigned vector)
@@ -50,13 +50,13 @@ void irq_handle(unsigned vector)
             sched_tick();
         if (pc->cpu_id == 0)
             conring_poll_input();
-        apic_timer_oneshot(timer_next_wait());
+        arch_timer_oneshot(timer_next_wait());
         break;
     case APIC_RESCHED_VECTOR:
         pc->need_resched = true;
         break;
     case APIC_FLUSH_VECTOR:
-        ipi_serve();
+        arch_ipi_serve();
         break;
     case APIC_TEST_VECTOR:
         testhook_ipi();

@@ -63,7 +63,7 @@ static int wr_ignore(struct vcpu *v, uint32_t idx, uint64_t val)
 static int rd_tsc(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
     (void)v, (void)idx;
-    *val = hw_rdtsc();
+    *val = arch_rdtsc();
     return 0;
 }
 

@@ -1,10 +1,10 @@
 /* Power-off: QEMU's isa-debug-exit port carries the status, then ACPI-less fallbacks, then halt. */
-#include "x86/power.h"
+#include "arch.h"
 #include "x86/cpu.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 
-void power_off(enum power_exit code)
+void arch_power_off(enum power_exit code)
 {
     __asm__ volatile("cli");
     outl(DEBUG_EXIT_PORT, (uint32_t)code); /* QEMU -device isa-debug-exit: exits with 2*code+1 */

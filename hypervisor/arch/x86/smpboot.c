@@ -25,7 +25,7 @@ static uint32_t apic_ids[MAX_CPUS];
 static unsigned nr_cpus = 1;
 static volatile unsigned cpus_up = 1;
 
-unsigned smp_nr_cpus(void)
+unsigned arch_nr_cpus(void)
 {
     return nr_cpus;
 }

@@ -13,7 +13,6 @@
 #include "x86/cpu.h"
 
 void hv_trap(struct cpu_regs *r);
-void entry_exit_to_guest(void) NORETURN;
 
 static const char *const exc_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound",
@@ -175,7 +174,7 @@ void hv_trap(struct cpu_regs *r)
     if (sched_is_return_fault(r)) {
         /* iretq to the guest faulted: the frame at the stack top was unusable. */
         domain_crash(v->domain, "iretq to the guest's return frame faulted");
-        entry_exit_to_guest();
+        arch_exit_to_guest();
     }
     fatal(r);
 }

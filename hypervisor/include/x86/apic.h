@@ -2,6 +2,7 @@
 #ifndef HV_X86_APIC_H
 #define HV_X86_APIC_H
 #include "../types.h"
+#include "arch.h"
 
 #define APIC_TIMER_VECTOR 0xf0
 #define APIC_RESCHED_VECTOR 0xf1 /* "look at your run queue / pending events" */
@@ -16,8 +17,6 @@ void apic_eoi(void);
 void apic_send_ipi(uint32_t apic_id, uint8_t vector);
 /* INIT, then two STARTUP IPIs pointing at the real-mode page `page` (phys = page << 12). */
 void apic_start_ap(uint32_t apic_id, uint8_t page);
-/* One-shot timer interrupt after ns nanoseconds (clamped to the timer's range). */
-void apic_timer_oneshot(uint64_t ns);
 /* Measure the APIC timer against the TSC (BSP, once). */
 void apic_timer_calibrate(void);
 

@@ -2,6 +2,7 @@
 #ifndef HV_BOUNCE_H
 #define HV_BOUNCE_H
 #include "domain.h"
+#include "arch.h"
 
 /* Switch a vCPU between guest kernel and guest user mode: page tables and GS bases. */
 void vcpu_toggle_mode(struct vcpu *v);
@@ -15,15 +16,6 @@ void bounce_trap(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_e
 void bounce_soft_int(struct vcpu *v, struct cpu_regs *r, unsigned vector);
 /* SYSCALL from guest user mode to the registered syscall callback (#UD if none). */
 void bounce_syscall(struct vcpu *v, struct cpu_regs *r);
-/* Pending events and not masked: enter the event callback. */
-void bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r);
-/* The guest cannot be resumed as it is (return frame or data selectors unusable): enter its
- * failsafe callback with the selectors sel[] = {DS, ES, FS, GS} in the frame (NULL: the live
- * ones), or crash the domain if it has none. */
-void bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel);
-
-/* Would iretq to this frame succeed? Checks CS/SS descriptors and canonical rip/rsp. */
-const char *bounce_check_frame(const struct cpu_regs *r);
 
 #define ENTRY_REWRITTEN 0x101 /* entry_vector of a frame the hypervisor changed (no SYSRET) */
 

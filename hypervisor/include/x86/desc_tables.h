@@ -2,6 +2,7 @@
 #ifndef HV_DESC_TABLES_H
 #define HV_DESC_TABLES_H
 #include "domain.h"
+#include "arch.h"
 
 /* Install the vCPU's GDT from a list of frames (entries <= 7168). 0 or -PV_EINVAL/-EFAULT. */
 long desc_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned entries);
@@ -9,7 +10,5 @@ long desc_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned entries);
 long desc_set_ldt(struct vcpu *v, uint64_t base, unsigned ents);
 /* Map the vCPU's GDT/LDT frames into this CPU's window and load LDTR (on every switch-in). */
 void desc_load(struct vcpu *v);
-/* Drop the descriptor frames a vCPU holds (domain teardown). */
-void desc_release(struct vcpu *v);
 
 #endif

@@ -2,8 +2,8 @@
 #ifndef HV_FPU_H
 #define HV_FPU_H
 #include "domain.h"
+#include "arch.h"
 
-void fpu_init_vcpu(struct vcpu *v);
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
 /* fpu_taskswitch / CLTS / MOV CR0.TS: set or clear the guest's virtual TS. */

@@ -31,7 +31,7 @@
 #include "x86/fpu.h"
 #include "guest_access.h"
 #include "x86/hw_access.h"
-#include "x86/ipi.h"
+#include "arch.h"
 #include "lib.h"
 #include "mm.h"
 #include "mm_fake.h"
@@ -322,7 +322,7 @@ uint64_t m2p_nr_entries(void)
     return MMF_FRAMES;
 }
 
-void ipi_flush_domain(uint16_t domid)
+void arch_ipi_flush_domain(uint16_t domid)
 {
     (void)domid;
     cf.counters.flushes++;
@@ -348,7 +348,7 @@ void evtchn_page_free(void *page)
 
 /* ---- the vCPU's hardware state ---- */
 
-void fpu_init_vcpu(struct vcpu *v)
+void arch_fpu_init_vcpu(struct vcpu *v)
 {
     memset(v->fpu_state, 0, sizeof(v->fpu_state));
 }
@@ -374,7 +374,7 @@ uint64_t gdt_read(uint16_t sel)
     return sel == 0xe02b ? 0x00cff3000000ffffULL : 0;
 }
 
-void hw_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
     (void)sub;
     memset(out, 0, 4 * sizeof(uint32_t));
@@ -398,7 +398,7 @@ void hw_wrmsr(uint32_t msr, uint64_t val)
     cf.counters.msr_accesses++;
 }
 
-uint64_t hw_rdtsc(void)
+uint64_t arch_rdtsc(void)
 {
     return cf.now * 5 / 2;
 }

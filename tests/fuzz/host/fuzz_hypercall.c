@@ -432,7 +432,7 @@ static void reap(unsigned i)
     evtchn_destroy(d);
     gnttab_release_mappings(d);
     for (unsigned v = 0; v < d->nr_vcpus; v++)
-        desc_release(d->vcpu[v]);
+        arch_desc_release(d->vcpu[v]);
     mm_domain_teardown(d);
     frame_release_all(d);
     gnttab_destroy(d);
