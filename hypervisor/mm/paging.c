@@ -5,7 +5,6 @@
 #include "frame.h"
 #include "lib.h"
 #include "mm_internal.h"
-#include "x86/cpu.h"
 #include "arch.h"
 
 extern char _start[], _end[];

@@ -3,8 +3,7 @@
  * domain dies (Xen's do_mmuext_op pin cases, new_guest_cr3, vcpu_destroy_pagetables and
  * relinquish_memory). */
 #include "console.h"
-#include "x86/bounce.h"
-#include "x86/cpu.h"
+#include "arch.h"
 #include "pv-abi/errno.h"
 #include "mm_baseptr.h"
 #include "mm_internal.h"
