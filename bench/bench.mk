@@ -10,3 +10,9 @@ $(eval $(call gk_guest,bench-evt,bench/guests/evt.c))
 bench-run: all
 	bench/run
 BENCH += bench-run
+
+# Debian's Linux on this hypervisor and on real Xen 4.17 in the same run (bench/linux).
+.PHONY: bench-linux
+bench-linux: all $(LX_INITRAMFS)
+	bench/linux
+BENCH += bench-linux

@@ -382,10 +382,13 @@ static void bench_pipe(void)
         return;
     pid = fork();
     if (pid == 0) {
+        close(ab[1]); /* the parent's close of its write end is then the child's EOF */
         while (read(ab[0], &c, 1) == 1 && write(ba[1], &c, 1) == 1)
             ;
         _exit(0);
     }
+    close(ab[0]);
+    close(ba[1]);
     t0 = now_ns(CLOCK_MONOTONIC);
     for (int i = 0; i < n; i++)
         if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
@@ -393,6 +396,7 @@ static void bench_pipe(void)
     printf("HVBENCH pipe_round_trip %.1f us\n", (double)(now_ns(CLOCK_MONOTONIC) - t0) / n / 1000);
     close(ab[1]);
     waitpid(pid, NULL, 0);
+    close(ba[0]);
 }
 
 int main(int argc, char **argv)
