@@ -74,75 +74,85 @@ static long batch(struct vcpu *v, uint32_t cmd, guest_handle uop, uint32_t count
     return b.rc;
 }
 
-/* ---- single ops ---- */
+/* ---- single ops: a batch of one struct ---- */
 
-static long setup_table(struct vcpu *v, guest_handle uop)
+static enum hc_step setup_table(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_setup_table op;
+    struct pv_gnttab_setup_table *op = e;
     uint64_t mfns[GNTTAB_MAX_FRAMES];
 
-    if (guest_copy_from(&op, uop, sizeof(op)) || !guest_range_ok(op.frame_list, 1))
-        return -PV_EFAULT;
-    op.status = gnttab_setup_table(v->domain, op.dom, op.nr_frames, mfns);
-    for (uint32_t i = 0; op.status == PV_GNTST_okay && i < op.nr_frames; i++)
-        if (guest_copy_to(guest_handle_of(op.frame_list + i * sizeof(mfns[0])), &mfns[i], 8))
-            op.status = PV_GNTST_bad_virt_addr;
-    return STATUS_TO(uop, op);
+    if (!guest_range_ok(op->frame_list, 1))
+        return hc_step_rc(rc, -PV_EFAULT);
+    op->status = gnttab_setup_table(v->domain, op->dom, op->nr_frames, mfns);
+    for (uint32_t i = 0; op->status == PV_GNTST_okay && i < op->nr_frames; i++)
+        if (guest_copy_to(guest_handle_of(op->frame_list + i * sizeof(mfns[0])), &mfns[i], 8))
+            op->status = PV_GNTST_bad_virt_addr;
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long query_size(struct vcpu *v, guest_handle uop)
+static enum hc_step query_size(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_query_size op;
+    struct pv_gnttab_query_size *op = e;
 
-    if (guest_copy_from(&op, uop, sizeof(op)))
-        return -PV_EFAULT;
-    op.status = gnttab_query_size(v->domain, op.dom, &op.nr_frames, &op.max_nr_frames);
-    return guest_copy_to(uop, &op, sizeof(op)) ? -PV_EFAULT : 0;
+    op->status = gnttab_query_size(v->domain, op->dom, &op->nr_frames, &op->max_nr_frames);
+    return hc_step_rc(rc, guest_copy_to(at, op, sizeof(*op)) ? -PV_EFAULT : 0);
 }
 
-static long dump_table(struct vcpu *v, guest_handle uop)
+static enum hc_step dump_table(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_dump_table op;
+    struct pv_gnttab_dump_table *op = e;
 
-    if (guest_copy_from(&op, uop, sizeof(op)))
-        return -PV_EFAULT;
-    op.status = gnttab_dump_table(v->domain, op.dom);
-    return STATUS_TO(uop, op);
+    op->status = gnttab_dump_table(v->domain, op->dom);
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long get_status_frames(struct vcpu *v, guest_handle uop)
+static enum hc_step get_status_frames(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_get_status_frames op;
+    struct pv_gnttab_get_status_frames *op = e;
 
-    if (guest_copy_from(&op, uop, sizeof(op)))
-        return -PV_EFAULT;
-    op.status = gnttab_get_status_frames(v->domain, op.dom, op.nr_frames);
-    return STATUS_TO(uop, op);
+    op->status = gnttab_get_status_frames(v->domain, op->dom, op->nr_frames);
+    return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
-static long set_version(guest_handle uop)
+/* set_version writes the version back whatever the outcome; get_version only on success. */
+static enum hc_step set_version(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_set_version op;
-    long rc;
+    struct pv_gnttab_set_version *op = e;
+    long r = gnttab_set_version(&op->version);
 
-    if (guest_copy_from(&op, uop, sizeof(op)))
-        return -PV_EFAULT;
-    rc = gnttab_set_version(&op.version);
-    return guest_copy_to(uop, &op, sizeof(op)) ? -PV_EFAULT : rc;
+    (void)v;
+    return hc_step_rc(rc, guest_copy_to(at, op, sizeof(*op)) ? -PV_EFAULT : r);
 }
 
-static long get_version(struct vcpu *v, guest_handle uop)
+static enum hc_step get_version(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    struct pv_gnttab_get_version op;
-    long rc;
+    struct pv_gnttab_get_version *op = e;
+    long r = gnttab_get_version(v->domain, op->dom, &op->version);
 
-    if (guest_copy_from(&op, uop, sizeof(op)))
-        return -PV_EFAULT;
-    if ((rc = gnttab_get_version(v->domain, op.dom, &op.version)))
-        return rc;
-    uop = guest_handle_add(uop, offsetof(struct pv_gnttab_get_version, version));
-    return guest_copy_to(uop, &op.version, sizeof(op.version)) ? -PV_EFAULT : 0;
+    at = guest_handle_add(at, offsetof(struct pv_gnttab_get_version, version));
+    if (r || guest_copy_to(at, &op->version, sizeof(op->version)))
+        return hc_step_rc(rc, r ? r : -PV_EFAULT);
+    return HC_NEXT;
 }
+
+#define OP(type, single, step) {sizeof(struct pv_gnttab_##type), single, step}
+static const struct {
+    uint8_t size;
+    bool single; /* one struct whatever count says (which must be 1 for the first four) */
+    hc_step_fn *step;
+} ops[] = {
+    [PV_GNTTABOP_setup_table] = OP(setup_table, true, setup_table),
+    [PV_GNTTABOP_query_size] = OP(query_size, true, query_size),
+    [PV_GNTTABOP_dump_table] = OP(dump_table, true, dump_table),
+    [PV_GNTTABOP_get_status_frames] = OP(get_status_frames, true, get_status_frames),
+    [PV_GNTTABOP_set_version] = OP(set_version, true, set_version),
+    [PV_GNTTABOP_get_version] = OP(get_version, true, get_version),
+    [PV_GNTTABOP_map_grant_ref] = OP(map_grant_ref, false, map_one),
+    [PV_GNTTABOP_unmap_grant_ref] = OP(unmap_grant_ref, false, unmap_one),
+    [PV_GNTTABOP_unmap_and_replace] = OP(unmap_and_replace, false, replace_one),
+    [PV_GNTTABOP_copy] = OP(copy, false, copy_one),
+    [PV_GNTTABOP_swap_grant_ref] = OP(swap_grant_ref, false, swap_one),
+};
 
 long hc_grant_table_op(struct vcpu *v, unsigned int cmd, guest_handle uop, unsigned int count)
 {
@@ -150,30 +160,9 @@ long hc_grant_table_op(struct vcpu *v, unsigned int cmd, guest_handle uop, unsig
         return -PV_EINVAL;
     if (count != 1 && (cmd == PV_GNTTABOP_setup_table || cmd == PV_GNTTABOP_query_size ||
                        cmd == PV_GNTTABOP_dump_table || cmd == PV_GNTTABOP_get_status_frames))
-        return -PV_EINVAL; /* the ops that take exactly one struct */
-    switch (cmd &= CMD_MASK) {
-    case PV_GNTTABOP_map_grant_ref:
-        return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_map_grant_ref), map_one);
-    case PV_GNTTABOP_unmap_grant_ref:
-        return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_unmap_grant_ref), unmap_one);
-    case PV_GNTTABOP_unmap_and_replace:
-        return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_unmap_and_replace), replace_one);
-    case PV_GNTTABOP_copy:
-        return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_copy), copy_one);
-    case PV_GNTTABOP_swap_grant_ref:
-        return batch(v, cmd, uop, count, sizeof(struct pv_gnttab_swap_grant_ref), swap_one);
-    case PV_GNTTABOP_setup_table:
-        return setup_table(v, uop);
-    case PV_GNTTABOP_query_size:
-        return query_size(v, uop);
-    case PV_GNTTABOP_dump_table:
-        return dump_table(v, uop);
-    case PV_GNTTABOP_get_status_frames:
-        return get_status_frames(v, uop);
-    case PV_GNTTABOP_set_version:
-        return set_version(uop);
-    case PV_GNTTABOP_get_version:
-        return get_version(v, uop);
-    }
-    return -PV_ENOSYS; /* transfer, cache_flush, and unknown sub-ops */
+        return -PV_EINVAL;
+    cmd &= CMD_MASK;
+    if (cmd >= ARRAY_SIZE(ops) || !ops[cmd].step)
+        return -PV_ENOSYS; /* transfer, cache_flush, and unknown sub-ops */
+    return batch(v, cmd, uop, ops[cmd].single ? 1 : count, ops[cmd].size, ops[cmd].step);
 }
