@@ -397,12 +397,13 @@ static void schedule(struct cpu_regs *r)
     domains_reap_ended(); /* prev's domain may have ended: free it once nothing runs it */
 }
 
-/* Nothing to do on the way out of a hypercall: same vCPU, no event to deliver. */
+/* Nothing to do on the way out of a hypercall: same vCPU, no event to deliver, and a rip
+ * SYSRET can return to (a non-canonical one takes the slow path, which makes it a #GP). */
 static bool fast_return(const struct percpu *pc, const struct cpu_regs *r)
 {
     const struct vcpu *v = pc->current;
 
-    return r->entry_vector == ENTRY_SYSCALL && !pc->need_resched && v &&
+    return r->entry_vector == ENTRY_SYSCALL && is_canonical(r->rip) && !pc->need_resched && v &&
            v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING &&
            !v->domain->paused &&
            !(v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
@@ -420,7 +421,6 @@ int hv_exit_prepare(struct cpu_regs *r)
         return 1; /* the SYSCALL frame is untouched: SYSRET returns to it */
     for (;;) {
         struct vcpu *v = pc->current;
-        const char *bad;
 
         if (!v || !eligible(v, time_now_ns()) || pc->need_resched) {
             conring_drain_all();
@@ -432,9 +432,8 @@ int hv_exit_prepare(struct cpu_regs *r)
             pc->need_resched = true;
             continue;
         }
-        if (!(bad = arch_bounce_check_frame(r)))
+        if (arch_bounce_fix_frame(v, r))
             return r->entry_vector == ENTRY_SYSCALL;
-        arch_bounce_failsafe(v, r, bad, NULL);
     }
 }
 

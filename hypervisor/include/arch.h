@@ -73,8 +73,11 @@ void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r);
  * failsafe callback with the selectors sel[] = {DS, ES, FS, GS} in the frame (NULL: the live
  * ones), or crash the domain if it has none. */
 void arch_bounce_failsafe(struct vcpu *v, struct cpu_regs *r, const char *why, const uint16_t *sel);
-/* Would iretq to this frame succeed? NULL, or why not (CS/SS descriptors, canonical rip/rsp). */
-const char *arch_bounce_check_frame(const struct cpu_regs *r);
+/* Can the exit path resume this frame as it is? True if so. If not, redirect it and return
+ * false (check again): unusable CS/SS or a rip in the hypervisor area enter the failsafe
+ * callback; a non-canonical rip is the guest's #GP(0) at that rip, as Xen's faulting IRETQ
+ * makes it. A non-canonical rsp is resumed as it is (the guest faults when it uses it). */
+bool arch_bounce_fix_frame(struct vcpu *v, struct cpu_regs *r);
 /* Resume the frame at percpu()->stack_top - sizeof(struct cpu_regs); never returns. */
 NORETURN void arch_exit_to_guest(void);
 /* The IRETQ of the exit path: a fault there is the guest's frame failing. */

@@ -172,15 +172,33 @@ static bool desc_ok(uint16_t sel, bool code)
     return code ? (type & 0x18) == 0x18 : (type & 0x1a) == 0x12;
 }
 
-const char *arch_bounce_check_frame(const struct cpu_regs *r)
+/* Why iretq would refuse this frame's selectors or rip, or NULL. The rsp is not checked: a
+ * non-canonical one is restored as the guest asked (iretq and SYSRET load it as it is) and the
+ * guest takes #SS when it next uses its stack, as on Xen. */
+static const char *bad_selector_or_rip(const struct cpu_regs *r)
 {
     if (!desc_ok((uint16_t)r->cs, true))
         return "code selector not usable from ring 3";
     if (!desc_ok((uint16_t)r->ss, false))
         return "stack selector not usable from ring 3";
-    if (!is_canonical(r->rip) || !is_canonical(r->rsp))
-        return "non-canonical rip or rsp";
     if (r->rip >= 0xffff800000000000UL && r->rip < 0xffff880000000000UL)
         return "rip in the hypervisor area";
     return NULL;
+}
+
+bool arch_bounce_fix_frame(struct vcpu *v, struct cpu_regs *r)
+{
+    const char *bad = bad_selector_or_rip(r);
+
+    if (bad) {
+        arch_bounce_failsafe(v, r, bad, NULL);
+        return false;
+    }
+    if (!is_canonical(r->rip)) {
+        /* Xen returns such a frame with IRETQ, which faults; the fault becomes the guest's
+         * #GP(0) at that rip. Never SYSRET: on Intel it would fault in ring 0. */
+        bounce_trap(v, r, X86_EXC_GP, true, 0);
+        return false;
+    }
+    return true;
 }

@@ -39,18 +39,29 @@ void fz_land_kernel(void);
 void fz_land_user(void);
 __attribute__((noreturn)) void fz_iret_jump(const uint64_t f[9]);
 
+/* A non-canonical address: just past the lower half, or bits 63 and 47 disagreeing. */
+static uint64_t fz_noncanonical(void)
+{
+    if (fz_chance(512))
+        return 0x0000800000000000ULL + fz_below(64);
+    return (fz_num() | (1ULL << 63)) & ~(1ULL << 47);
+}
+
 static uint64_t landing(uint64_t *cs)
 {
-    switch (fz_below(10)) {
+    switch (fz_below(11)) {
     case 0 ... 5:
         *cs = fz_chance(960) ? PV_FLAT_KERNEL_CS & ~3ULL : fz_selector();
         return (uint64_t)(uintptr_t)fz_land_kernel;
     case 6 ... 7:
         *cs = fz_chance(900) ? PV_FLAT_USER_CS : fz_chance(512) ? PV_FLAT_RING3_CS32 : fz_selector();
         return (uint64_t)(uintptr_t)fz_land_user;
-    default:
+    case 8 ... 9:
         *cs = fz_chance(768) ? PV_FLAT_KERNEL_CS & ~3ULL : fz_selector();
         return fz_code_va();
+    default: /* #GP(0) at that rip through the trap table, kernel or user mode (as Xen) */
+        *cs = fz_chance(512) ? PV_FLAT_KERNEL_CS & ~3ULL : PV_FLAT_USER_CS;
+        return fz_noncanonical();
     }
 }
 
@@ -80,6 +91,10 @@ void fz_do_iret(void)
     f[6] = iret_rflags();
     /* A stack that can take a bounce frame, unless at the risk rate. */
     f[7] = fz_take_risk() ? fz_ptr(64) : FZ_SLOT(FZ_STACK) + 4096 - 64 - fz_below(8) * 8;
+    /* User mode may run on a non-canonical stack: it is resumed as asked, and the user pad
+     * never touches it (its #UD enters the kernel on the stack_switch stack). */
+    if (f[4] == (uint64_t)(uintptr_t)fz_land_user && fz_chance(128))
+        f[7] = fz_noncanonical();
     f[8] = fz_chance(900) ? PV_FLAT_KERNEL_SS : fz_selector();
     fz_landed = LANDED_NONE;
     fz_template = FZ_TEMPLATE_IRET;
