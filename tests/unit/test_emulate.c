@@ -395,6 +395,7 @@ static void test_msr_reads(void **state)
         {0x3a, 0, 1},  /* FEATURE_CONTROL locked */
         {MSR_HYPERCALL_PAGE, 0, 0},
         {MSR_TSC_AUX, 0, 5},
+        {0x1d9, 0, 0},  /* DEBUGCTL: reads 0 */
         {0x48, -1, 0},  /* SPEC_CTRL: hidden */
         {0x49, -1, 0},  /* PRED_CMD: write-only */
         {0x10a, -1, 0}, /* ARCH_CAPABILITIES */
@@ -470,6 +471,11 @@ static void test_msr_writes(void **state)
     assert_int_equal(msr_guest_write(&vc, 0x8b, 0), 0);
     assert_int_equal(msr_guest_write(&vc, 0x8b, 1), -1);
     assert_int_equal(msr_guest_write(&vc, 0x12345, 0), -1);
+    /* DEBUGCTL: 0 only (LBR, BTF and the rest #GP). */
+    assert_int_equal(msr_guest_write(&vc, 0x1d9, 0), 0);
+    assert_int_equal(msr_guest_write(&vc, 0x1d9, 1), -1);
+    assert_int_equal(msr_guest_write(&vc, 0x1d9, 2), -1);
+    assert_int_equal(msr_guest_write(&vc, 0x1d9, 1ULL << 63), -1);
 
     /* IBPB is offered (the host has IBRS): PRED_CMD bit 0 reaches hardware. */
     assert_int_equal(msr_guest_write(&vc, 0x49, 2), -1);

@@ -12,6 +12,7 @@
 #define MSR_PRED_CMD 0x49u
 #define MSR_UCODE_REV 0x8bu
 #define MSR_MCG_CAP 0x179u
+#define MSR_DEBUGCTL 0x1d9u
 #define MSR_MISC_ENABLE 0x1a0u
 #define MSR_PAT 0x277u
 #define MSR_MC0_CTL 0x400u
@@ -65,6 +66,14 @@ static int rd_tsc(struct vcpu *v, uint32_t idx, uint64_t *val)
     (void)v, (void)idx;
     *val = arch_rdtsc();
     return 0;
+}
+
+/* DEBUGCTL (no LBR, BTF or BTS for PV guests): reads 0, only 0 may be written (Xen >= 4.18;
+ * 4.17 faulted the read, which broke guests that save and restore it). */
+static int wr_debugctl(struct vcpu *v, uint32_t idx, uint64_t val)
+{
+    (void)v, (void)idx;
+    return val ? -1 : 0;
 }
 
 /* Linux PV reads APIC_BASE: enabled, at the default address, BSP on vCPU 0. */
@@ -293,6 +302,7 @@ static const struct msr_rule rules[] = {
     {MSR_MISC_ENABLE, MSR_MISC_ENABLE, V_INTEL, rd_misc_enable,
      wr_ignore},                              /* writes: Xen drops them */
     {0x1b0, 0x1b0, V_INTEL, NULL, wr_ignore}, /* ENERGY_PERF_BIAS */
+    {MSR_DEBUGCTL, MSR_DEBUGCTL, V_ANY, rd_zero, wr_debugctl},
     {MSR_PAT, MSR_PAT, V_ANY, rd_pat, NULL},
     {0x280, 0x29f, V_ANY, rd_zero, wr_ignore},   /* MCi_CTL2 */
     {0x309, 0x30b, V_INTEL, rd_zero, wr_ignore}, /* fixed counters */

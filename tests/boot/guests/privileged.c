@@ -22,6 +22,7 @@
 #define MSR_UNKNOWN 0xc0000999
 #define MSR_TSC_AUX 0xc0000103
 #define MSR_PLATFORM_INFO 0xce
+#define MSR_DEBUGCTL 0x1d9
 #define PLATFORM_INFO_CPUID_FAULTING (1ULL << 31)
 #define DEBUG_EXIT_PORT 0xf4 /* QEMU's isa-debug-exit: a domU write must not reach it */
 #define COM1 0x3f8
@@ -40,6 +41,8 @@ BT_TRIGGER(trig_swapgs, "", "swapgs", "");
 BT_TRIGGER(trig_rdmsr_unknown, "movl $" BT_STR(MSR_UNKNOWN) ", %ecx", "rdmsr", "");
 BT_TRIGGER(trig_wrmsr_unknown, "movl $" BT_STR(MSR_UNKNOWN) ", %ecx; xorl %eax, %eax; xorl %edx, %edx",
            "wrmsr", "");
+BT_TRIGGER(trig_wrmsr_debugctl, "movl $" BT_STR(MSR_DEBUGCTL) ", %ecx; movq bt_arg(%rip), %rax; "
+           "movq %rax, %rdx; shrq $32, %rdx", "wrmsr", "");
 BT_TRIGGER(trig_mov_cr0, "movq bt_arg(%rip), %rax", "movq %rax, %cr0", "");
 BT_TRIGGER(trig_mov_cr3, "movq bt_arg(%rip), %rax", "movq %rax, %cr3", "");
 BT_TRIGGER(trig_mov_dr0, "movq bt_arg(%rip), %rax", "movq %rax, %dr0", "");
@@ -345,6 +348,21 @@ static void check_tsc(void)
     GK_EXPECT_EQ(aux, 0x1234);
 }
 
+/* DEBUGCTL: reads 0 (Xen >= 4.18; 4.17 faulted), writing 0 succeeds, any other value #GP(0). */
+static void check_debugctl(void)
+{
+    static const uint64_t refused[] = {1, 2, 1ULL << 8, 1ULL << 63};
+
+    GK_EXPECT_EQ(bt_rdmsr(MSR_DEBUGCTL), 0);
+    bt_arg = 0;
+    expect_no_trap("wrmsr DEBUGCTL 0", trig_wrmsr_debugctl);
+    for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        bt_arg = refused[i];
+        expect_gp("wrmsr DEBUGCTL non-zero", trig_wrmsr_debugctl, trig_wrmsr_debugctl_insn);
+    }
+    GK_EXPECT_EQ(bt_rdmsr(MSR_DEBUGCTL), 0);
+}
+
 GK_TEST(privileged)
 {
     check_refused();
@@ -355,4 +373,5 @@ GK_TEST(privileged)
     check_io_allowed();
     check_architectural_iopl();
     check_tsc();
+    check_debugctl();
 }
