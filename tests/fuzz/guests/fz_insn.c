@@ -462,6 +462,8 @@ void fz_do_user_code(void)
         fz_trace("FZC i=%lu user %u code %s\n", fz_iter, id, hex);
     }
     task_killed = false;
+    fz_restore_timer(); /* the escape from a looping body needs the tick: a mutated argument may
+                         * have closed its port unnoticed (seed 2, iteration 90934) */
     user_deadline = fz_now() + USER_NS;
     gk_hypercall_set_timer_op(user_deadline + 1000000); /* a tick even if the periodic one stops */
     fz_in_task = true;
