@@ -16,6 +16,9 @@ mb_header:
 
 section .boot32 progbits alloc exec
 bits 32
+; "symbol - VBASE" is a 32-bit relocation the linker resolves and range-checks ("relocation
+; truncated to fit" if it ever overflowed); nasm cannot know the symbol's final address and warns.
+[warning -number-overflow]
 global start32
 start32:
     cli
@@ -56,6 +59,7 @@ start32:
     lgdt [boot_gdtr - VBASE]
     jmp 0x08:(start64_low - VBASE)
 
+[warning *number-overflow]
 bits 64
 start64_low:
     mov rax, start64
