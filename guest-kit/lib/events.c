@@ -194,7 +194,7 @@ long gk_evtchn_close(pv_evtchn_port_t port)
     return rc;
 }
 
-/* ---- the upcall (ABI reference §3.6) ---- */
+/* ---- the upcall (docs/porting/events.md) ---- */
 
 /* Handle the pending, unmasked ports of one 64-port word that notify vCPU cpu (the pending
  * bits are shared by all vCPUs: another vCPU's ports in the same word are left alone). */

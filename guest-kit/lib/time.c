@@ -12,7 +12,7 @@ static uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/* ABI reference §1.3: system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32, read while
+/* docs/porting/events.md §5: system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32, read while
  * version is even and unchanged (the hypervisor makes it odd while it updates the fields). */
 uint64_t gk_time_now(void)
 {

@@ -1,4 +1,4 @@
-/* 2-level event delivery on shared_info (ABI reference §3.6, after Xen's xen/common/event_2l.c)
+/* 2-level event delivery on shared_info (docs/porting/events.md, after Xen's xen/common/event_2l.c)
  * and SCHEDOP_poll (after do_poll in xen/common/sched/core.c). The bits live in memory the guest
  * writes concurrently: every access to them is one of the atomic helpers of spinlock.h. */
 #include "pv-abi/errno.h"

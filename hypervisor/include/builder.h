@@ -1,4 +1,4 @@
-/* The PV domain builder for boot-time domains (Xen's start-of-day contract, ABI reference §3). */
+/* The PV domain builder for boot-time domains (Xen's start-of-day contract, docs/porting.md §2). */
 #ifndef HV_BUILDER_H
 #define HV_BUILDER_H
 #include "arch.h"

@@ -1,5 +1,5 @@
 /* Event channels, 2-level ABI: the per-domain port table, its state machine, and the pending /
- * mask / selector protocol on shared_info (ABI reference §3.6). The EVTCHNOP_* decoding lives in
+ * mask / selector protocol on shared_info (docs/porting/events.md). The EVTCHNOP_* decoding lives in
  * hypercalls/event_channel.c, SCHEDOP_poll's in hypercalls/sched_op.c; both call in here.
  * (Named evtchn.h: an event_channel.h here would shadow pv-abi/event_channel.h.)
  *

@@ -1,4 +1,4 @@
-/* Bounce frames (ABI reference §3.5): how the hypervisor enters a guest kernel's handlers. */
+/* Bounce frames (docs/porting.md §4): how the hypervisor enters a guest kernel's handlers. */
 #include "x86/bounce.h"
 #include "console.h"
 #include "guest_access.h"

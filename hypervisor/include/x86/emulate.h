@@ -1,4 +1,4 @@
-/* Emulation of the privileged instructions a PV guest kernel may execute (ABI reference §3.5). */
+/* Emulation of the privileged instructions a PV guest kernel may execute (docs/porting.md §9). */
 #ifndef HV_EMULATE_H
 #define HV_EMULATE_H
 #include "domain.h"

@@ -1,7 +1,7 @@
 /*
  * tests/boot: helpers shared by the boot-test guests (linked into each of them with bt.c):
  * catching a trap with its whole bounce frame, checking that frame against Xen's rules
- * (ABI reference §3.5), small hypercall and instruction wrappers, and the addresses the
+ * (docs/porting.md §4), small hypercall and instruction wrappers, and the addresses the
  * bad-pointer checks use.
  */
 #ifndef BT_H

@@ -1,6 +1,6 @@
 /*
  * Boot test "evt_mask": masking, unmasking and re-delivery, through the guest kit's upcall
- * dispatcher (ABI reference §3.6, xen/common/event_2l.c). A loopback channel (a port
+ * dispatcher (docs/porting/events.md, xen/common/event_2l.c). A loopback channel (a port
  * allocated for ourselves and bound) carries the events; a handler counts them:
  *   - unmasked: a send is handled before the hypercall returns, and the pending bit is clear;
  *   - port masked: sends set the pending bit only (no upcall, no selector bit); several sends

@@ -1,6 +1,6 @@
 /*
  * Boot test "mmu_desc": descriptor tables a guest may not have (Xen's do_set_gdt/pv_set_gdt,
- * check_descriptor, do_update_descriptor, MMUEXT_SET_LDT; ABI reference §1.2, §3.3). Refused
+ * check_descriptor, do_update_descriptor, MMUEXT_SET_LDT; docs/porting.md §8). Refused
  * with -EINVAL, the tables unchanged:
  *   - set_gdt of more than 7168 entries, of a frame mapped writable, of a frame holding a TSS,
  *     an LDT descriptor, an interrupt or trap gate, a call gate to a hypervisor selector or

@@ -2,7 +2,7 @@
  * Boot test guest "mmu_hostile": one rule of the PV page-table model per case ("rule=NAME",
  * test name mmu_NAME), broken on purpose; each attempt must get Xen's error code or fault
  * (xen/arch/x86/mm.c: get_page_from_l1e, get_page_from_lNe, mod_lN_entry, do_mmuext_op,
- * __do_update_va_mapping; ABI reference §3.4) and leave the tables as they were. Each rule
+ * __do_update_va_mapping; docs/porting.md §6) and leave the tables as they were. Each rule
  * also does the legal twin of its refused operation, so that a hypervisor refusing everything
  * fails too.
  *   pt_writable   a table in use (L1..L4 of the kernel, a pinned L1, the test's own L1) mapped

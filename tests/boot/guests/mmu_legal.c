@@ -1,7 +1,7 @@
 /*
  * Boot test "mmu_legal": every legal PV MMU operation, each checked by its effect on memory
  * read through the mapping it made (Xen's do_mmu_update, do_mmuext_op, do_update_va_mapping,
- * do_multicall, do_set_gdt, do_update_descriptor; ABI reference §1.4.2, §3.4):
+ * do_multicall, do_set_gdt, do_update_descriptor; docs/porting.md §6):
  *   - a new L1 (read-only, cleared with CLEAR_PAGE) hooked into an L2 slot by mmu_update, a
  *     page mapped through it, written and read at both addresses, unmapped (#PF after invlpg);
  *     MMU_PT_UPDATE_NO_TRANSLATE, which a PV guest may use as a normal update;

@@ -1,6 +1,6 @@
 /*
- * Boot test "privileged": privileged instructions in the ring-3 guest kernel (ABI reference
- * §3.5, Xen's xen/arch/x86/pv/emul-priv-op.c). Those Xen does not emulate, and emulated ones
+ * Boot test "privileged": privileged instructions in the ring-3 guest kernel (docs/porting.md
+ * §9, Xen's xen/arch/x86/pv/emul-priv-op.c). Those Xen does not emulate, and emulated ones
  * it refuses, reach the guest as #GP(0) at the instruction; the emulated ones work: CPUID
  * (with Xen's leaves, plain and with the forced-emulation prefix), RDMSR/WRMSR of known MSRs,
  * MOV from CR0/CR2/CR3/CR4 and to CR2/CR3/TS, CLTS, MOV to and from DR0-DR7, port I/O and

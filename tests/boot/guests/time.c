@@ -27,7 +27,7 @@
 
 static unsigned timer_port, timer_hits;
 
-/* ---- the guest's clock (ABI reference §1.3) ---- */
+/* ---- the guest's clock (docs/porting/events.md §5) ---- */
 
 static uint64_t rdtsc(void)
 {

@@ -1,6 +1,6 @@
 /*
  * Boot test "traps": every exception a 64-bit PV guest kernel can raise reaches its trap-table
- * handler with Xen's bounce frame (ABI reference §3.5): rip of the faulting instruction (or of
+ * handler with Xen's bounce frame (docs/porting.md §4): rip of the faulting instruction (or of
  * the next one for traps), CS with RPL 0 and the saved upcall mask in bits 32-39, rflags with
  * the virtual IF, the interrupted rsp and ss, rcx/r11 as they were, the right error code, and
  * for #PF the address in %cr2 (and vcpu_info.arch.cr2) with the U bit clear in kernel mode.

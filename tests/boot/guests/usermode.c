@@ -1,6 +1,6 @@
 /*
- * Boot test "usermode": guest user mode and its ways into the guest kernel (ABI reference
- * §1.1, §3.5). The bootstrap L4 becomes the user page table (MMUEXT_NEW_USER_BASEPTR), the
+ * Boot test "usermode": guest user mode and its ways into the guest kernel (docs/porting.md
+ * §4, §7). The bootstrap L4 becomes the user page table (MMUEXT_NEW_USER_BASEPTR), the
  * kernel stack for user->kernel entries comes from stack_switch, and the iret hypercall with
  * CS RPL 3 enters user mode. Then:
  *   - SYSCALL from user mode reaches the syscall callback with Xen's frame (rcx/r11 = the
