@@ -42,7 +42,9 @@
     X(sched_op, a[0], H(1))                                                                        \
     X(callback_op, a[0], H(1))                                                                     \
     X(event_channel_op, a[0], H(1))                                                                \
-    X(physdev_op, a[0], H(1))
+    X(physdev_op, a[0], H(1))                                                                      \
+    X(sysctl, H(0))                                                                                \
+    X(domctl, H(0))
 
 #define DECODER(name, ...)                                                                         \
     static long decode_##name(struct vcpu *v, const uint64_t a[5])                                 \

@@ -37,6 +37,8 @@ long hc_sched_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
 long hc_callback_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
 long hc_event_channel_op(struct vcpu *v, unsigned int cmd, guest_handle arg);
 long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
+long hc_sysctl(struct vcpu *v, guest_handle u_sysctl);
+long hc_domctl(struct vcpu *v, guest_handle u_domctl);
 
 /* Call hypercall nr as the vCPU with the argument registers (-PV_ENOSYS for an unknown number). */
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5]);

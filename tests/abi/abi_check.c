@@ -18,6 +18,7 @@
 
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/callback.h>
+#include <xen/domctl.h>
 #include <xen/elfnote.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
@@ -29,6 +30,7 @@
 #include <xen/memory.h>
 #include <xen/physdev.h>
 #include <xen/sched.h>
+#include <xen/sysctl.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/xen.h>
@@ -999,6 +1001,33 @@ static void check_io_xenstore(void)
     LITERAL(PV_XENSTORE_SERVER_FEATURE_DOMID_ANY, 8);
 }
 
+/* domctl and sysctl: the header every command shares, and the commands we name. */
+static void check_domctl_sysctl(void)
+{
+    /* clang-format off */
+    XSAME(DOMCTL_INTERFACE_VERSION); XSAME(SYSCTL_INTERFACE_VERSION);
+    XSAME(DOMCTL_createdomain); XSAME(DOMCTL_getdomaininfo); XSAME(DOMCTL_assign_device);
+    XSAME(DOMCTL_bind_pt_irq); XSAME(DOMCTL_memory_mapping); XSAME(DOMCTL_ioport_mapping);
+    XSAME(DOMCTL_test_assign_device); XSAME(DOMCTL_deassign_device);
+    XSAME(DOMCTL_unbind_pt_irq); XSAME(DOMCTL_vm_event_op);
+    XSAME(SYSCTL_readconsole); XSAME(SYSCTL_getdomaininfolist);
+    /* clang-format on */
+    SIZE(pv_domctl, xen_domctl);
+    FIELD(pv_domctl, xen_domctl, cmd);
+    FIELD(pv_domctl, xen_domctl, interface_version);
+    FIELD(pv_domctl, xen_domctl, domain);
+    FIELD(pv_domctl, xen_domctl, _pad);
+    FIELD(pv_domctl, xen_domctl, u);
+    FIELD_AS(pv_domctl, u.pad, xen_domctl, u.pad);
+    VAL("_Alignof(struct pv_domctl)", _Alignof(struct pv_domctl), _Alignof(struct xen_domctl));
+    SIZE(pv_sysctl, xen_sysctl);
+    FIELD(pv_sysctl, xen_sysctl, cmd);
+    FIELD(pv_sysctl, xen_sysctl, interface_version);
+    FIELD(pv_sysctl, xen_sysctl, u);
+    FIELD_AS(pv_sysctl, u.pad, xen_sysctl, u.pad);
+    VAL("_Alignof(struct pv_sysctl)", _Alignof(struct pv_sysctl), _Alignof(struct xen_sysctl));
+}
+
 int main(void)
 {
     check_errno();
@@ -1024,6 +1053,7 @@ int main(void)
     check_xen_version();
     check_xs_wire();
     check_io_xenstore();
+    check_domctl_sysctl();
 
     printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "
            "0x%08x)\n",

@@ -42,7 +42,8 @@ HYPERCALLS = {0: "set_trap_table", 1: "mmu_update", 2: "set_gdt", 3: "stack_swit
               14: "update_va_mapping", 15: "set_timer_op", 17: "xen_version", 18: "console_io",
               20: "grant_table_op", 21: "vm_assist", 22: "update_va_mapping_otherdomain",
               23: "iret", 24: "vcpu_op", 25: "set_segment_base", 26: "mmuext_op",
-              29: "sched_op", 30: "callback_op", 32: "event_channel_op", 33: "physdev_op"}
+              29: "sched_op", 30: "callback_op", 32: "event_channel_op", 33: "physdev_op",
+              35: "sysctl", 36: "domctl"}
 
 
 def parse_seeds(spec):

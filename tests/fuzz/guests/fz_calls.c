@@ -1,6 +1,7 @@
 /* tests/fuzz: choosing a family, issuing a call, multicall batches, and the families whose
  * arguments are small: memory_op, xen_version, console_io, the trap table, callbacks, the
- * per-vCPU architectural state, vm_assist, physdev_op, and numbers nothing implements. */
+ * per-vCPU architectural state, vm_assist, physdev_op, domctl and sysctl, and numbers nothing
+ * implements. */
 #include "fz.h"
 
 typedef void gen_fn(struct fz_call *c);
@@ -31,6 +32,7 @@ static const struct family families[] = {
     {PV_HYPERCALL_set_debugreg, 4, fz_gen_arch_misc, false},
     {PV_HYPERCALL_vm_assist, 2, fz_gen_vm_assist, true},
     {PV_HYPERCALL_physdev_op, 2, fz_gen_physdev_op, true},
+    {PV_HYPERCALL_domctl, 2, fz_gen_control, true},
     {64, 3, fz_gen_unknown, true},
 };
 #define NR_FAMILIES (sizeof(families) / sizeof(families[0]))
@@ -402,9 +404,41 @@ void fz_gen_physdev_op(struct fz_call *c)
     fz_dirty |= FZ_DIRTY_IOPL;
 }
 
+/* The shared header of domctl and sysctl: a command known to Xen or not, the interface version
+ * mostly right, sometimes random argument bytes. */
+static void control_header(uint32_t *cmd, uint32_t *version, uint8_t *pad, unsigned known)
+{
+    *cmd = fz_chance(900) ? (uint32_t)fz_below(known) : fz_num32();
+    *version = fz_chance(900) ? PV_DOMCTL_INTERFACE_VERSION : fz_num32();
+    for (unsigned i = 0; i < 128 && fz_chance(512); i++)
+        pad[i] = (uint8_t)fz_rand();
+}
+
+/* domctl (with a target domain of every kind) or sysctl. The fuzzer is never privileged: once
+ * the version and the target pass, every command is -EPERM. */
+void fz_gen_control(struct fz_call *c)
+{
+    static const uint16_t targets[] = {PV_DOMID_SELF, PV_DOMID_IO, PV_DOMID_INVALID, 0, 1};
+    struct pv_domctl d = {0};
+    struct pv_sysctl s = {0};
+
+    if (fz_chance(640)) {
+        control_header(&d.cmd, &d.interface_version, d.u.pad, 90);
+        d.domain = fz_chance(512) ? fz_domid() : targets[fz_below(sizeof(targets) / 2)];
+        c->nr = PV_HYPERCALL_domctl;
+        c->sub = fz_sub(d.cmd);
+        c->arg[0] = fz_struct(&d, sizeof(d));
+        return;
+    }
+    control_header(&s.cmd, &s.interface_version, s.u.pad, 32);
+    c->nr = PV_HYPERCALL_sysctl;
+    c->sub = fz_sub(s.cmd);
+    c->arg[0] = fz_struct(&s, sizeof(s));
+}
+
 void fz_gen_unknown(struct fz_call *c)
 {
-    static const unsigned unused[] = {6, 7, 11, 16, 19, 27, 28, 31, 34, 35, 36, 37, 38, 39,
+    static const unsigned unused[] = {6, 7, 11, 16, 19, 27, 28, 31, 34, 37, 38, 39,
                                       40, 41, 42, 48, 55, 56, 63, 64, 100, 127};
 
     switch (fz_below(4)) {

@@ -222,7 +222,7 @@ static void hypercall(struct fzin *in)
     for (unsigned a = 0; a < 5; a++)
         arg[a] = operand(in, i);
     if (nr < 0xc0)
-        nr %= 35;
+        nr %= 37; /* 0-34 and sysctl, domctl */
     mmf.current = v;
     percpu()->hypercall_tsc = rdtsc();
     r->rsp = gva(in, i); /* where the iret hypercall finds its frame */
