@@ -1,4 +1,4 @@
-# Top-level build: `make` builds everything, `make run` boots the demo, `make check` runs every
+# Top-level build: `make` builds everything, `make run` boots a host (dom0's shell), `make check` runs every
 # test tier, `make bench` prints benchmark figures. Each part owns a fragment (*.mk) included below;
 # fragments add their outputs to ALL and their test targets to CHECK.
 .DEFAULT_GOAL := all
@@ -23,15 +23,22 @@ include hypervisor/hypervisor.mk
 -include bench/bench.mk
 -include dom0-tools/dom0-tools.mk
 -include tests/fuzz/fuzz.mk
+-include host/host.mk
 -include docs/docs.mk
 
-.PHONY: all deps run check bench iso clean
+.PHONY: all deps run run-demo check bench iso clean
 all: $(ALL)
 
 deps:
 	@scripts/install-deps
 
+# A host (scripts/hvhost): dom0's console on the terminal, its state in build/host.
 run: deps
+	@$(MAKE) --no-print-directory all dom0-rootfs
+	scripts/hvhost --dir $(B)/host
+
+# The first demo: two hello guests beside each other.
+run-demo: deps
 	@$(MAKE) --no-print-directory all
 	scripts/hvboot --timeout 60 build/guests/hello.elf='hello from domain 1' build/guests/hello.elf='hello from domain 2'
 

@@ -1,0 +1,20 @@
+# The host (host/README.md): the dom0 root file system (scripts/mkdom0-rootfs), `make run`'s
+# host (scripts/hvhost), the system tests (tests/system/) and the host benchmark (bench/host).
+DOM0_OUT := $(B)/dom0
+
+# The script keeps its own stamp of every input (Debian package list, kernel version, init files,
+# dom0-tools binaries) and returns at once when nothing changed.
+.PHONY: dom0-rootfs xen-fetch system-tests bench-host
+dom0-rootfs: $(LX_FETCHED) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4
+	scripts/mkdom0-rootfs $(DOM0_OUT)
+
+xen-fetch:
+	scripts/fetch-xen
+
+system-tests: all dom0-rootfs
+	tests/system/run
+CHECK += system-tests
+
+bench-host: all dom0-rootfs xen-fetch
+	bench/host
+BENCH += bench-host

@@ -1,0 +1,68 @@
+#!/bin/sh
+# rc.boot: dom0's boot script (init's sysinit action): mounts, modules, network, sshd, xenstored.
+# Each step prints an "hv-rc:" line on the console; "hv-rc: dom0 up" ends it (tests wait for it).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+say() { echo "hv-rc: $*"; }
+
+mounts() {
+  mount -t proc proc /proc
+  mount -t sysfs sysfs /sys
+  [ -e /dev/null ] || mount -t devtmpfs devtmpfs /dev
+  # devtmpfs lacks the links udev or initramfs-tools would make
+  ln -sf /proc/self/fd /dev/fd
+  ln -sf /proc/self/fd/0 /dev/stdin; ln -sf /proc/self/fd/1 /dev/stdout; ln -sf /proc/self/fd/2 /dev/stderr
+  mkdir -p /dev/pts /dev/shm
+  mount -t devpts -o gid=5,mode=620 devpts /dev/pts
+  mount -t tmpfs tmpfs /dev/shm
+  mount -t tmpfs -o mode=755 tmpfs /run
+  mount -t tmpfs tmpfs /tmp
+  mount -o remount,rw /
+  mkdir -p /run/lock /run/sshd /run/xenstored /run/xen /var/log
+}
+
+# Under Xen-compatible hypervisors the Xen drivers; everywhere the NIC and extra disks' helpers.
+modules() {
+  local m list="virtio_net loop"
+  [ -d /sys/hypervisor ] && [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] &&
+    list="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd $list"
+  for m in $list; do modprobe "$m" || say "modprobe $m failed"; done
+  if grep -q xenfs /proc/filesystems; then
+    mount -t xenfs xenfs /proc/xen && say "xenfs: $(cat /proc/xen/capabilities 2>/dev/null)"
+  fi
+}
+
+# Every ethN: link up; the first answers DHCP (QEMU's user network), others stay unconfigured
+# unless hv.ipN=ADDR/LEN on the kernel command line gives them an address.
+network() {
+  local dev n a
+  hostname -F /etc/hostname
+  ip link set lo up
+  for dev in $(ls /sys/class/net); do
+    case $dev in eth*) ip link set "$dev" up ;; esac
+  done
+  [ -e /sys/class/net/eth0 ] &&
+    { udhcpc -i eth0 -q -n -t 5 -T 2 -s /etc/hv/udhcpc.script 2>/dev/null || say "eth0: no DHCP answer"; }
+  for a in $(cat /proc/cmdline); do
+    case $a in hv.ip[0-9]*=*)
+      n=${a%%=*}; n=${n#hv.ip}
+      ip addr add "${a#*=}" dev "eth$n" && say "eth$n has ${a#*=}" ;;
+    esac
+  done
+}
+
+# Our xenstored (dom0-tools) on its Unix socket; Debian's xenstore-utils use our libxenstore.
+xenstore() {
+  if xenstored --pid-file /run/xenstored.pid; then
+    say "xenstored started ($( [ -e /dev/xen/xenbus_backend ] && echo "xenbus_backend present" || echo "socket only: no /dev/xen/xenbus_backend"))"
+  else
+    say "xenstored failed"
+  fi
+}
+
+mounts
+say "root $(awk '$2 == "/" { print $1 }' /proc/mounts | tail -1), kernel $(uname -r), $(nproc) CPU(s)"
+modules
+network
+/usr/sbin/sshd && say "sshd started"
+xenstore
+say "dom0 up"
