@@ -65,4 +65,57 @@ struct pv_physdev_irq_status_query {
 #define PV_XENIRQSTAT_needs_eoi (1U << 0) /* PV_PHYSDEVOP_eoi required after servicing */
 #define PV_XENIRQSTAT_shared (1U << 1)    /* the IRQ is shared with other domains */
 
+/* PV_PHYSDEVOP_apic_read / _apic_write (16 bytes). */
+struct pv_physdev_apic {
+    uint64_t apic_physbase; /* IN: the IO-APIC's physical address (as in the MADT) */
+    uint32_t reg;           /* IN: register index */
+    uint32_t value;         /* OUT (read) or IN (write) */
+};
+
+/* PV_PHYSDEVOP_alloc_irq_vector / _free_irq_vector (8 bytes). */
+struct pv_physdev_irq {
+    uint32_t irq;    /* IN */
+    uint32_t vector; /* OUT (alloc): the vector; IN (free) */
+};
+
+/* PV_PHYSDEVOP_map_pirq (40 bytes). */
+struct pv_physdev_map_pirq {
+    uint16_t domid;      /* IN: the domain that gets the pirq (PV_DOMID_SELF) */
+    uint16_t pad;        /* padding */
+    int32_t type;        /* IN: PV_MAP_PIRQ_TYPE_* */
+    int32_t index;       /* IN: the GSI for type GSI */
+    int32_t pirq;        /* IN: the pirq wanted, or -1 for any; OUT: the pirq */
+    int32_t bus;         /* IN (MSI): bus, segment in bits 31:16 for MSI_SEG/MULTI_MSI */
+    int32_t devfn;       /* IN (MSI) */
+    int32_t entry_nr;    /* IN (MSI-X: table entry; MULTI_MSI: vectors, also OUT) */
+    uint32_t pad2;       /* padding */
+    uint64_t table_base; /* IN (MSI-X): the table's BAR address */
+};
+
+#define PV_MAP_PIRQ_TYPE_MSI 0       /* a PCI function's MSI or MSI-X vector */
+#define PV_MAP_PIRQ_TYPE_GSI 1       /* an IO-APIC input */
+#define PV_MAP_PIRQ_TYPE_UNKNOWN 2   /* not a valid type */
+#define PV_MAP_PIRQ_TYPE_MSI_SEG 3   /* MSI with the PCI segment in bus bits 31:16 */
+#define PV_MAP_PIRQ_TYPE_MULTI_MSI 4 /* multi-vector MSI */
+
+/* PV_PHYSDEVOP_unmap_pirq (8 bytes). IN. */
+struct pv_physdev_unmap_pirq {
+    uint16_t domid; /* the domain whose pirq it is (PV_DOMID_SELF) */
+    uint16_t pad;   /* padding */
+    int32_t pirq;   /* the pirq */
+};
+
+/* PV_PHYSDEVOP_setup_gsi (8 bytes). IN. */
+struct pv_physdev_setup_gsi {
+    int32_t gsi;        /* the GSI */
+    uint8_t triggering; /* 0 edge, 1 level */
+    uint8_t polarity;   /* 0 active high, 1 active low */
+    uint16_t pad;       /* padding */
+};
+
+/* PV_PHYSDEVOP_pirq_eoi_gmfn_v1 / _v2 (8 bytes). IN. */
+struct pv_physdev_pirq_eoi_gmfn {
+    uint64_t gmfn; /* a page of the caller's: bit n set = pirq n needs PV_PHYSDEVOP_eoi */
+};
+
 #endif /* PV_ABI_PHYSDEV_OP_H */

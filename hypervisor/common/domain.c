@@ -5,6 +5,7 @@
 #include "console.h"
 #include "arch.h"
 #include "evtchn.h"
+#include "pirq.h"
 #include "frame.h"
 #include "grant_table.h"
 #include "lib.h"
@@ -192,6 +193,7 @@ static void domain_reap(struct domain *d)
 
     vcpu_domain_teardown(d); /* vCPU timers stop before what they touch goes away */
     evtchn_destroy(d); /* first: peers see their ends unbound, nothing targets d any more */
+    pirq_domain_destroy(d); /* its GSIs masked and free, its EOI page let go */
     gnttab_release_mappings(d); /* the grants d mapped: their frames and granters' flags */
     release_memory(d);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {

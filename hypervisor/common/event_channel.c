@@ -324,7 +324,7 @@ static void fill_status(const struct evtchn *chn, struct pv_evtchn_status *st)
         [ECS_FREE] = PV_EVTCHNSTAT_closed,     [ECS_RESERVED] = PV_EVTCHNSTAT_closed,
         [ECS_UNBOUND] = PV_EVTCHNSTAT_unbound, [ECS_INTERDOMAIN] = PV_EVTCHNSTAT_interdomain,
         [ECS_VIRQ] = PV_EVTCHNSTAT_virq,       [ECS_IPI] = PV_EVTCHNSTAT_ipi,
-        [ECS_HV] = PV_EVTCHNSTAT_interdomain};
+        [ECS_HV] = PV_EVTCHNSTAT_interdomain,  [ECS_PIRQ] = PV_EVTCHNSTAT_pirq};
 
     st->status = stat[chn->state];
     st->vcpu = chn->notify_vcpu;
@@ -335,6 +335,8 @@ static void fill_status(const struct evtchn *chn, struct pv_evtchn_status *st)
         st->u.interdomain.port = chn->u;
     } else if (chn->state == ECS_VIRQ) {
         st->u.virq = chn->u;
+    } else if (chn->state == ECS_PIRQ) {
+        st->u.pirq = chn->u;
     }
 }
 
@@ -376,6 +378,7 @@ int evtchn_bind_vcpu(struct domain *caller, unsigned port, unsigned vcpu)
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
     case ECS_HV:
+    case ECS_PIRQ:
         chn->notify_vcpu = (uint8_t)vcpu;
         rc = 0;
         break;
@@ -466,6 +469,32 @@ void evtchn_notify_hv_port(struct domain *d, unsigned port)
     if (chn && chn->state == ECS_HV)
         evtchn_set_pending(d->vcpu[chn->notify_vcpu], port);
     spin_unlock(&d->evtchn_lock);
+}
+
+int evtchn_alloc_pirq_port(struct domain *d, unsigned pirq)
+{
+    int p;
+
+    spin_lock(&d->evtchn_lock);
+    p = get_free_port(d);
+    if (p > 0)
+        *evtchn_chn(d, (unsigned)p) = (struct evtchn){.state = ECS_PIRQ, .u = pirq};
+    spin_unlock(&d->evtchn_lock);
+    return p;
+}
+
+bool evtchn_raise_pirq(struct domain *d, unsigned port, unsigned pirq, bool raise)
+{
+    const struct evtchn *chn;
+    bool bound;
+
+    spin_lock(&d->evtchn_lock);
+    chn = evtchn_chn(d, port);
+    bound = port && chn && chn->state == ECS_PIRQ && chn->u == pirq;
+    if (bound && raise)
+        evtchn_set_pending(d->vcpu[chn->notify_vcpu], port);
+    spin_unlock(&d->evtchn_lock);
+    return bound;
 }
 
 /* ---- teardown ---- */

@@ -6,6 +6,7 @@
 #include "evtchn.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
+#include "pirq.h"
 
 union evtchn_op {
     struct pv_evtchn_bind_interdomain bind_interdomain;
@@ -63,7 +64,7 @@ static long bind_ops(struct domain *d, unsigned cmd, union evtchn_op *a)
     case PV_EVTCHNOP_bind_vcpu:
         return evtchn_bind_vcpu(d, a->bind_vcpu.port, a->bind_vcpu.vcpu);
     }
-    return -PV_EPERM; /* bind_pirq: no domain has access to physical IRQs */
+    return pirq_bind(d, a->bind_pirq.pirq, a->bind_pirq.flags, &a->bind_pirq.port);
 }
 
 static long invoke(struct domain *d, unsigned cmd, union evtchn_op *a)

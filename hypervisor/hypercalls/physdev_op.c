@@ -1,21 +1,98 @@
-/* physdev_op: the sub-ops for an unprivileged PV guest (pv-abi/physdev_op.h). */
+/* physdev_op (pv-abi/physdev_op.h): set_iopl for every PV guest; the interrupt sub-ops (PIRQs,
+ * the IO-APIC's registers) decoded here and served by common/pirq.c and arch/x86/ioapic.c. */
 #include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
+#include "pirq.h"
 #include "pv-abi/physdev_op.h"
 
-long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
-{
+union physdev_arg {
     struct pv_physdev_set_iopl iopl;
+    struct pv_physdev_eoi eoi;
+    struct pv_physdev_irq_status_query status;
+    struct pv_physdev_apic apic;
+    struct pv_physdev_irq irq;
+    struct pv_physdev_map_pirq map;
+    struct pv_physdev_unmap_pirq unmap;
+    struct pv_physdev_setup_gsi gsi;
+    struct pv_physdev_pirq_eoi_gmfn gmfn;
+};
+
+/* Each served sub-op's struct size, and whether it has OUT fields to copy back. */
+static const struct {
+    uint8_t size;
+    bool out;
+} op_arg[] = {
+    [PV_PHYSDEVOP_irq_status_query] = {sizeof(struct pv_physdev_irq_status_query), true},
+    [PV_PHYSDEVOP_set_iopl] = {sizeof(struct pv_physdev_set_iopl), false},
+    [PV_PHYSDEVOP_apic_read] = {sizeof(struct pv_physdev_apic), true},
+    [PV_PHYSDEVOP_apic_write] = {sizeof(struct pv_physdev_apic), false},
+    [PV_PHYSDEVOP_alloc_irq_vector] = {sizeof(struct pv_physdev_irq), true},
+    [PV_PHYSDEVOP_eoi] = {sizeof(struct pv_physdev_eoi), false},
+    [PV_PHYSDEVOP_map_pirq] = {sizeof(struct pv_physdev_map_pirq), true},
+    [PV_PHYSDEVOP_unmap_pirq] = {sizeof(struct pv_physdev_unmap_pirq), false},
+    [PV_PHYSDEVOP_setup_gsi] = {sizeof(struct pv_physdev_setup_gsi), false},
+    [PV_PHYSDEVOP_pirq_eoi_gmfn_v2] = {sizeof(struct pv_physdev_pirq_eoi_gmfn), false},
+};
+
+/* The IO-APIC's registers (Xen's ioapic_guest_read/write, XSM_PRIV). dom0 never programs a
+ * redirection entry: the hypervisor does on setup_gsi and bind; a write is accepted, dropped. */
+static long apic_op(struct domain *d, unsigned cmd, struct pv_physdev_apic *a)
+{
+    uint32_t val;
+
+    if (!d->privileged)
+        return -PV_EPERM;
+    if (!arch_ioapic_read(a->apic_physbase, a->reg, &val))
+        return -PV_EINVAL;
+    if (cmd == PV_PHYSDEVOP_apic_read)
+        a->value = val;
+    return 0;
+}
+
+static long invoke(struct vcpu *v, unsigned cmd, union physdev_arg *a)
+{
+    struct domain *d = v->domain;
 
     switch (cmd) {
     case PV_PHYSDEVOP_set_iopl:
-        if (guest_copy_from(&iopl, arg, sizeof(iopl)))
-            return -PV_EFAULT;
-        if (iopl.iopl > 3)
+        if (a->iopl.iopl > 3)
             return -PV_EINVAL;
-        v->iopl = iopl.iopl;
+        v->iopl = a->iopl.iopl;
         return 0;
+    case PV_PHYSDEVOP_irq_status_query:
+        return pirq_status(d, a->status.irq, &a->status.flags);
+    case PV_PHYSDEVOP_eoi:
+        return pirq_eoi(d, a->eoi.irq);
+    case PV_PHYSDEVOP_apic_read:
+    case PV_PHYSDEVOP_apic_write:
+        return apic_op(d, cmd, &a->apic);
+    case PV_PHYSDEVOP_alloc_irq_vector:
+        a->irq.vector = a->irq.irq; /* Xen's dummy: the vector is the hypervisor's business */
+        return d->privileged ? 0 : -PV_EPERM;
+    case PV_PHYSDEVOP_map_pirq:
+        return pirq_map(d, a->map.domid, a->map.type, a->map.index, &a->map.pirq);
+    case PV_PHYSDEVOP_unmap_pirq:
+        return pirq_unmap(d, a->unmap.domid, a->unmap.pirq);
+    case PV_PHYSDEVOP_setup_gsi:
+        return pirq_setup_gsi(d, a->gsi.gsi, a->gsi.triggering, a->gsi.polarity);
+    case PV_PHYSDEVOP_pirq_eoi_gmfn_v2:
+        return pirq_eoi_page(d, a->gmfn.gmfn);
     }
     return -PV_ENOSYS;
+}
+
+long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
+{
+    union physdev_arg a;
+    long rc;
+
+    if (cmd >= ARRAY_SIZE(op_arg) || !op_arg[cmd].size)
+        return -PV_ENOSYS;
+    if (guest_copy_from(&a, arg, op_arg[cmd].size))
+        return -PV_EFAULT;
+    rc = invoke(v, (unsigned)cmd, &a);
+    if (!rc && op_arg[cmd].out && guest_copy_to(arg, &a, op_arg[cmd].size))
+        rc = -PV_EFAULT;
+    return rc;
 }

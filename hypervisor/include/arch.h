@@ -21,6 +21,18 @@ enum power_exit {
     POWER_EXIT_PANIC = 2,  /* the hypervisor itself failed */
 };
 
+/* Machine interrupts (ioapic.c): GSIs are IO-APIC pins, numbered from 0 below arch_gsi_count. */
+
+unsigned arch_gsi_count(void);
+/* A GSI no domain may have: the hypervisor's (the PIT's, GSI 0) or on no IO-APIC. */
+bool arch_gsi_reserved(unsigned gsi);
+/* Program a GSI's trigger and polarity once; false if it already was (ISA IRQs at boot). */
+bool arch_gsi_setup(unsigned gsi, bool level, bool active_low);
+bool arch_gsi_is_level(unsigned gsi);
+void arch_gsi_mask(unsigned gsi, bool masked);
+/* Read a register of the IO-APIC at that physical address; false if there is none. */
+bool arch_ioapic_read(uint64_t physbase, unsigned reg, uint32_t *val);
+
 /* Machine (power.c, hw_access.c, smpboot.c, cpu_init.c, apic.c). */
 
 /* Turn the machine off with that exit status (console panic, the last domain's end). */

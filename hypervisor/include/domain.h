@@ -138,6 +138,8 @@ struct domain {
     bool evtchn_dying;     /* [evtchn] evtchn_destroy ran: no port is allocated again */
     struct evtchn *evtchn_bucket[EVTCHN_NR_BUCKETS]; /* [evtchn] */
     unsigned console_evtchn, store_evtchn; /* [boot] hypervisor-served ports in start_info */
+    uint64_t pirq_eoi_mfn;  /* [pirq_lock] PHYSDEVOP_pirq_eoi_gmfn_v2's page, 0 none */
+    uint64_t *pirq_eoi_map; /* [pirq_lock] its bits: pirq n needs PHYSDEVOP_eoi (common/pirq.c) */
 
     /* Grant table (common/grant_table.c). */
     unsigned max_grant_frames; /* [boot] frames the table may grow to (xl max_grant_frames) */

@@ -60,6 +60,12 @@ int evtchn_alloc_hv_port(struct domain *d, evtchn_hv_notify_fn *notify);
 /* Raise d's end of a port made by evtchn_alloc_hv_port (nothing if it was closed since). */
 void evtchn_notify_hv_port(struct domain *d, unsigned port);
 
+/* A port of d bound to pirq (EVTCHNOP_bind_pirq, after common/pirq.c's checks): the port, or
+ * -PV_ENOSPC/-PV_ENOMEM/-PV_EINVAL. Closing it is an ordinary close: pirq.c finds it gone. */
+int evtchn_alloc_pirq_port(struct domain *d, unsigned pirq);
+/* Is port of d still bound to pirq? If so and raise, raise it. */
+bool evtchn_raise_pirq(struct domain *d, unsigned port, unsigned pirq, bool raise);
+
 /* SCHEDOP_poll for vCPU v (the caller): 0 at once if an event awaits delivery or one of the
  * ports is pending; -PV_EINVAL for a port without storage; 0 at once if the deadline (system
  * time, 0 = none) is not after now; else v blocks until a listed port (any port when nr != 1)

@@ -6,14 +6,14 @@
 #include "pv-abi/shared_info.h"
 
 /* Port states (Xen's ECS_*), plus ECS_HV: the other end is the hypervisor. */
-enum { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_VIRQ, ECS_IPI, ECS_HV };
+enum { ECS_FREE, ECS_RESERVED, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_VIRQ, ECS_IPI, ECS_HV, ECS_PIRQ };
 
 /* One port (16 bytes; 256 to a page-sized bucket). */
 struct evtchn {
     uint8_t state;       /* ECS_* */
     uint8_t notify_vcpu; /* the vCPU its events are raised on */
     uint16_t remote_dom; /* UNBOUND: who may bind; INTERDOMAIN: the peer; HV: PV_DOMID_XEN */
-    uint32_t u;          /* INTERDOMAIN: the peer's port; VIRQ: the VIRQ */
+    uint32_t u;          /* INTERDOMAIN: the peer's port; VIRQ: the VIRQ; PIRQ: the pirq */
     evtchn_hv_notify_fn *notify; /* HV: called on a guest send */
 };
 

@@ -563,6 +563,33 @@ static void check_physdev_op(void)
     SIZE(pv_physdev_irq_status_query, physdev_irq_status_query);
     FIELD(pv_physdev_irq_status_query, physdev_irq_status_query, irq);
     FIELD(pv_physdev_irq_status_query, physdev_irq_status_query, flags);
+    SAME(MAP_PIRQ_TYPE_MSI); SAME(MAP_PIRQ_TYPE_GSI); SAME(MAP_PIRQ_TYPE_UNKNOWN);
+    SAME(MAP_PIRQ_TYPE_MSI_SEG); SAME(MAP_PIRQ_TYPE_MULTI_MSI);
+    SIZE(pv_physdev_apic, physdev_apic);
+    FIELD(pv_physdev_apic, physdev_apic, apic_physbase);
+    FIELD(pv_physdev_apic, physdev_apic, reg);
+    FIELD(pv_physdev_apic, physdev_apic, value);
+    SIZE(pv_physdev_irq, physdev_irq);
+    FIELD(pv_physdev_irq, physdev_irq, irq);
+    FIELD(pv_physdev_irq, physdev_irq, vector);
+    SIZE(pv_physdev_map_pirq, physdev_map_pirq);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, domid);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, type);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, index);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, pirq);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, bus);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, devfn);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, entry_nr);
+    FIELD(pv_physdev_map_pirq, physdev_map_pirq, table_base);
+    SIZE(pv_physdev_unmap_pirq, physdev_unmap_pirq);
+    FIELD(pv_physdev_unmap_pirq, physdev_unmap_pirq, domid);
+    FIELD(pv_physdev_unmap_pirq, physdev_unmap_pirq, pirq);
+    SIZE(pv_physdev_setup_gsi, physdev_setup_gsi);
+    FIELD(pv_physdev_setup_gsi, physdev_setup_gsi, gsi);
+    FIELD(pv_physdev_setup_gsi, physdev_setup_gsi, triggering);
+    FIELD(pv_physdev_setup_gsi, physdev_setup_gsi, polarity);
+    SIZE(pv_physdev_pirq_eoi_gmfn, physdev_pirq_eoi_gmfn);
+    FIELD(pv_physdev_pirq_eoi_gmfn, physdev_pirq_eoi_gmfn, gmfn);
 }
 
 static void check_sched_op(void)

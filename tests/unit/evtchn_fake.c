@@ -12,12 +12,16 @@
 #include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "evtchn_fake.h"
+#include "gsi_fake.h"
 #include "guest_access.h"
+#include "mm.h"
+#include "pirq.h"
 #include "sched.h"
 
 struct domain dom_a, dom_b, dom_p;
 struct evf_state evf;
 uint8_t evf_guest_mem[4096], evf_guest_ro[4096];
+static uint64_t frames[3][512];
 
 static struct vcpu vcpus[3][2];
 static struct pv_shared_info shared[3];
@@ -108,6 +112,31 @@ int guest_copy_to(guest_handle dst, const void *src, size_t len)
     return 0;
 }
 
+/* Frames EVF_MFN + i: one page of all[i]'s (the EOI bitmap pages of common/pirq.c). */
+int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
+{
+    if (mfn < EVF_MFN || mfn >= EVF_MFN + 3 || all[mfn - EVF_MFN] != d || type != PGT_writable)
+        return -PV_EINVAL;
+    evf.frame_refs++;
+    return 0;
+}
+
+void mm_put_page_and_type(uint64_t mfn)
+{
+    assert_true(mfn >= EVF_MFN && mfn < EVF_MFN + 3 && evf.frame_refs > 0);
+    evf.frame_refs--;
+}
+
+void *mm_frame_ptr(uint64_t mfn)
+{
+    return frames[mfn - EVF_MFN];
+}
+
+uint64_t *evf_frame(unsigned i)
+{
+    return frames[i];
+}
+
 void evf_notify(struct domain *d, unsigned port)
 {
     evf.notify_calls++;
@@ -143,8 +172,11 @@ void evf_reset(void)
         all[i]->evtchn_lock.locked = 0; /* a failed test may have left the core mid-operation */
     for (unsigned i = 0; i < 3; i++)
         if (all[i]->shared_info)
-            evtchn_destroy(all[i]);
+            evtchn_destroy(all[i]), pirq_domain_destroy(all[i]);
     assert_int_equal(evf.pages_live, 0);
+    assert_int_equal(evf.frame_refs, 0);
+    memset(frames, 0, sizeof(frames));
+    gsif_reset();
     memset(&evf, 0, sizeof(evf));
     evf.page_fail_after = -1;
     domain_setup(0, 1, 2, false);

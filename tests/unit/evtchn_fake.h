@@ -1,5 +1,5 @@
 /* Host stand-ins for what the event channel core calls (domains, the scheduler, bucket pages,
- * guest memory) and a small world of domains for test_event_channel. */
+ * guest memory, the PIRQ core's frames) and a small world of domains for test_event_channel. */
 #ifndef TEST_EVTCHN_FAKE_H
 #define TEST_EVTCHN_FAKE_H
 #include <stdint.h>
@@ -20,6 +20,7 @@ struct evf_state {
     unsigned notify_calls;                   /* calls of evf_notify */
     struct domain *notify_dom;
     unsigned notify_port;
+    unsigned frame_refs; /* references held on the EVF_MFN frames */
 };
 extern struct evf_state evf;
 
@@ -39,6 +40,11 @@ struct pv_vcpu_info *evf_vi(const struct domain *d, unsigned vcpu);
 
 /* Guest memory for the hypercall layer: EVF_GVA..+4 KiB readable and writable, EVF_GVA_RO..+4 KiB
  * readable only, anything else faults. */
+/* Frame EVF_MFN + i is a writable page of domain a, b, p (i = 0, 1, 2); evf_frame(i) its
+ * contents. */
+#define EVF_MFN 0x5000ULL
+uint64_t *evf_frame(unsigned i);
+
 #define EVF_GVA 0x10000ULL
 #define EVF_GVA_RO 0x20000ULL
 extern uint8_t evf_guest_mem[4096], evf_guest_ro[4096];

@@ -1,4 +1,4 @@
-/* Minimal ACPI reading: RSDP -> RSDT/XSDT -> MADT, for the list of processors. Firmware tables
+/* Minimal ACPI reading: RSDP -> RSDT/XSDT -> MADT, for the processors and IO-APICs. Firmware tables
  * live in RAM or ROM below 4 GiB; they are read through the direct map (which covers all RAM)
  * or, above it, not at all. */
 #include "x86/acpi.h"
@@ -57,17 +57,23 @@ static const struct sdt_header *find_madt(const uint8_t *rsdp)
     return NULL;
 }
 
-unsigned acpi_cpus(uint32_t *apic_ids, unsigned max)
+const uint8_t *acpi_madt_entries(const uint8_t **end)
 {
-    const uint8_t *rsdp = find_rsdp(), *p, *end;
+    const uint8_t *rsdp = find_rsdp();
     const struct sdt_header *madt;
-    unsigned n = 0;
 
     if (!rsdp || !(madt = find_madt(rsdp)))
-        return 0;
-    p = (const uint8_t *)madt + sizeof(*madt) + 8; /* local APIC address and flags */
-    end = (const uint8_t *)madt + madt->length;
-    for (; p + 2 <= end && p[1] >= 2; p += p[1])
+        return NULL;
+    *end = (const uint8_t *)madt + madt->length;
+    return (const uint8_t *)madt + sizeof(*madt) + 8; /* after the local APIC address and flags */
+}
+
+unsigned acpi_cpus(uint32_t *apic_ids, unsigned max)
+{
+    const uint8_t *end, *p = acpi_madt_entries(&end);
+    unsigned n = 0;
+
+    for (; p && p + 2 <= end && p[1] >= 2; p += p[1])
         if (p[0] == 0 && (p[4] & 1) && n < max) /* processor local APIC, enabled */
             apic_ids[n++] = p[3];
     return n;

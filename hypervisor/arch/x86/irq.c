@@ -1,14 +1,16 @@
-/* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), and the
- * local APIC's timer and IPI vectors on every CPU. */
+/* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), the
+ * local APIC's timer and IPI vectors on every CPU, and the IO-APICs' GSIs (to their PIRQs). */
 #include "x86/irq.h"
 #include "conring.h"
 #include "arch.h"
 #include "percpu.h"
+#include "pirq.h"
 #include "sched.h"
 #include "testhook.h"
 #include "timer.h"
 #include "x86/apic.h"
 #include "x86/cpu.h"
+#include "x86/ioapic.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
@@ -31,6 +33,7 @@ void irq_init(void)
 {
     pic_init_masked();
     apic_init();
+    ioapic_init();
     apic_timer_calibrate();
 }
 
@@ -64,6 +67,10 @@ void irq_handle(unsigned vector)
     case APIC_SPURIOUS_VECTOR:
         return; /* no EOI for a spurious interrupt */
     default:
+        if (vector >= IOAPIC_VECTOR_BASE && vector < IOAPIC_VECTOR_BASE + IOAPIC_MAX_GSI) {
+            pirq_raise(vector - IOAPIC_VECTOR_BASE); /* masks a level GSI before the EOI */
+            break;
+        }
         if (vector < IRQ_FIRST_VECTOR + 16) {
             if (vector >= IRQ_FIRST_VECTOR + 8)
                 outb(PIC2, 0x20);

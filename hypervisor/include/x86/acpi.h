@@ -1,4 +1,4 @@
-/* The CPUs the firmware lists in the ACPI MADT. */
+/* The CPUs and IO-APICs the firmware lists in the ACPI MADT. */
 #ifndef HV_X86_ACPI_H
 #define HV_X86_ACPI_H
 #include "../types.h"
@@ -7,5 +7,8 @@
 
 /* Fill apic_ids[] with the enabled processors' local APIC ids; returns how many (0: no MADT). */
 unsigned acpi_cpus(uint32_t *apic_ids, unsigned max);
+
+/* The MADT's entries (type, length, ...) up to *end; NULL if there is no MADT. */
+const uint8_t *acpi_madt_entries(const uint8_t **end);
 
 #endif

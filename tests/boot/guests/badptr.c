@@ -59,6 +59,16 @@ SUBOP_CALL(c_machphys_mfn_list, PV_HYPERCALL_memory_op, PV_XENMEM_machphys_mfn_l
 SUBOP_CALL(c_machphys_mapping, PV_HYPERCALL_memory_op, PV_XENMEM_machphys_mapping)
 SUBOP_CALL(c_memory_map, PV_HYPERCALL_memory_op, PV_XENMEM_memory_map)
 SUBOP_CALL(c_set_iopl, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_set_iopl)
+SUBOP_CALL(c_irq_status, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_irq_status_query)
+SUBOP_CALL(c_eoi, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_eoi)
+SUBOP_CALL(c_apic_read, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_apic_read)
+SUBOP_CALL(c_apic_write, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_apic_write)
+SUBOP_CALL(c_alloc_vector, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_alloc_irq_vector)
+SUBOP_CALL(c_map_pirq, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_map_pirq)
+SUBOP_CALL(c_unmap_pirq, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_unmap_pirq)
+SUBOP_CALL(c_setup_gsi, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_setup_gsi)
+SUBOP_CALL(c_eoi_gmfn, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_pirq_eoi_gmfn_v2)
+SUBOP_CALL(c_bind_pirq, PV_HYPERCALL_event_channel_op, PV_EVTCHNOP_bind_pirq)
 
 static long c_mmuext(uint64_t p)
 {
@@ -87,6 +97,16 @@ static const struct ptr_call calls[] = {
     {"memory_op machphys_mapping", 24, true, c_machphys_mapping},
     {"memory_op memory_map", 16, false, c_memory_map},
     {"physdev_op set_iopl", 4, false, c_set_iopl},
+    {"physdev_op irq_status_query", 8, true, c_irq_status},
+    {"physdev_op eoi", 4, false, c_eoi},
+    {"physdev_op apic_read", 16, false, c_apic_read},
+    {"physdev_op apic_write", 16, false, c_apic_write},
+    {"physdev_op alloc_irq_vector", 8, false, c_alloc_vector},
+    {"physdev_op map_pirq", 40, false, c_map_pirq},
+    {"physdev_op unmap_pirq", 8, false, c_unmap_pirq},
+    {"physdev_op setup_gsi", 8, false, c_setup_gsi},
+    {"physdev_op pirq_eoi_gmfn_v2", 8, false, c_eoi_gmfn},
+    {"event_channel_op bind_pirq", 12, false, c_bind_pirq},
     {"mmuext_op ops", 24, false, c_mmuext},
 };
 

@@ -392,15 +392,64 @@ void fz_gen_vm_assist(struct fz_call *c)
     c->sub = fz_sub(c->arg[0]);
 }
 
-void fz_gen_physdev_op(struct fz_call *c)
+/* A GSI or pirq: mostly the machine's (QEMU has 24 GSIs), sometimes anything. */
+static int32_t fz_gsi(void)
 {
-    uint64_t cmd = fz_chance(768) ? PV_PHYSDEVOP_set_iopl : fz_chance(960) ? fz_below(32) : fz_num();
+    return fz_chance(900) ? (int32_t)fz_below(26) - 1 : (int32_t)fz_num32();
+}
+
+/* The interrupt sub-ops' structures, with fields near the values that matter. */
+static uint64_t physdev_arg(uint64_t cmd)
+{
     uint32_t words[4] = {fz_chance(768) ? (uint32_t)fz_below(5) : fz_num32(), fz_num32(),
                          fz_num32(), fz_num32()};
+    struct pv_physdev_map_pirq m = {.domid = fz_domid(), .type = (int32_t)fz_below(6) - 1,
+                                    .index = fz_gsi(), .pirq = fz_chance(512) ? -1 : fz_gsi(),
+                                    .bus = (int32_t)fz_num32(), .devfn = (int32_t)fz_below(256),
+                                    .entry_nr = (int32_t)fz_num32(), .table_base = fz_num()};
+    struct pv_physdev_apic a = {.apic_physbase = fz_chance(768) ? 0xfec00000 : fz_num(),
+                                .reg = fz_chance(768) ? (uint32_t)fz_below(0x40) : fz_num32(),
+                                .value = fz_num32()};
+
+    switch (cmd) {
+    case PV_PHYSDEVOP_map_pirq:
+        return fz_struct(&m, sizeof(m));
+    case PV_PHYSDEVOP_apic_read:
+    case PV_PHYSDEVOP_apic_write:
+        return fz_struct(&a, sizeof(a));
+    case PV_PHYSDEVOP_unmap_pirq:
+        words[0] = fz_domid();
+        /* fall through */
+    case PV_PHYSDEVOP_setup_gsi:
+    case PV_PHYSDEVOP_eoi:
+    case PV_PHYSDEVOP_irq_status_query:
+    case PV_PHYSDEVOP_alloc_irq_vector:
+        words[cmd == PV_PHYSDEVOP_unmap_pirq] = (uint32_t)fz_gsi();
+        if (cmd == PV_PHYSDEVOP_setup_gsi)
+            words[1] = (uint32_t)fz_below(0x10000);
+        break;
+    case PV_PHYSDEVOP_pirq_eoi_gmfn_v1:
+    case PV_PHYSDEVOP_pirq_eoi_gmfn_v2:
+        return fz_struct(&(uint64_t){fz_mfn()}, 8);
+    }
+    return fz_struct(words, sizeof(words));
+}
+
+void fz_gen_physdev_op(struct fz_call *c)
+{
+    static const uint8_t irq_ops[] = {
+        PV_PHYSDEVOP_irq_status_query, PV_PHYSDEVOP_apic_read,    PV_PHYSDEVOP_apic_write,
+        PV_PHYSDEVOP_alloc_irq_vector, PV_PHYSDEVOP_eoi,          PV_PHYSDEVOP_map_pirq,
+        PV_PHYSDEVOP_unmap_pirq,       PV_PHYSDEVOP_setup_gsi,    PV_PHYSDEVOP_pirq_eoi_gmfn_v2,
+        PV_PHYSDEVOP_pirq_eoi_gmfn_v1, PV_PHYSDEVOP_free_irq_vector};
+    uint64_t cmd = fz_chance(512)   ? PV_PHYSDEVOP_set_iopl
+                   : fz_chance(768) ? irq_ops[fz_below(sizeof(irq_ops))]
+                   : fz_chance(960) ? fz_below(32)
+                                    : fz_num();
 
     c->sub = fz_sub(cmd);
     c->arg[0] = cmd;
-    c->arg[1] = fz_struct(words, sizeof(words));
+    c->arg[1] = physdev_arg(cmd);
     fz_dirty |= FZ_DIRTY_IOPL;
 }
 

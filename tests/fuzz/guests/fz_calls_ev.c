@@ -79,6 +79,10 @@ static uint64_t evtchn_arg(uint64_t cmd)
         w[0] = fz_domid();
         fz_dirty |= FZ_DIRTY_TIMER;
         return fz_struct(w, 4);
+    case PV_EVTCHNOP_bind_pirq: /* a GSI of the machine's, or anything; WILL_SHARE or not */
+        w[0] = fz_chance(900) ? (uint32_t)fz_below(26) : fz_num32();
+        w[1] = fz_chance(900) ? (uint32_t)fz_below(2) : fz_num32();
+        return fz_struct(w, 12);
     case PV_EVTCHNOP_set_priority:
         w[0] = port_to_use();
         w[1] = (uint32_t)fz_below(20);

@@ -1,0 +1,215 @@
+/* PIRQs: the machine's GSIs given to domains as event channels, after Xen's model for a PV
+ * hardware domain (pirq = GSI). One owner per GSI. A level GSI is masked from its interrupt until
+ * the owner's PHYSDEVOP_eoi; an edge GSI stays unmasked and its interrupts collect in the port's
+ * pending bit. A GSI with no bound port is masked. */
+#include "pirq.h"
+#include "evtchn.h"
+#include "mm.h"
+#include "pv-abi/errno.h"
+#include "pv-abi/physdev_op.h"
+
+static struct {
+    struct domain *owner; /* PHYSDEVOP_map_pirq made it this domain's; NULL: nobody's */
+    uint16_t port;        /* the owner's port bound to it (may have been closed since), 0 none */
+    bool in_service;      /* level: masked from its interrupt until the owner's EOI */
+} gsis[PIRQ_MAX_GSI];
+static spinlock_t pirq_lock = SPINLOCK_INIT;
+
+static unsigned nr_gsis(void)
+{
+    return MIN(arch_gsi_count(), PIRQ_MAX_GSI);
+}
+
+/* The domain a privileged caller names (Xen's XSM_DM_PRIV): -ESRCH, -EPERM, or 0 and *d. */
+static int target(struct domain *caller, unsigned domid, struct domain **d)
+{
+    *d = domid == PV_DOMID_SELF ? caller : domain_by_id(domid);
+    if (!*d || (*d)->state != DOM_RUNNING)
+        return -PV_ESRCH;
+    return caller->privileged ? 0 : -PV_EPERM;
+}
+
+static void eoi_bit(struct domain *d, unsigned pirq, bool set)
+{
+    if (!d->pirq_eoi_map)
+        return;
+    if (set)
+        __atomic_fetch_or(&d->pirq_eoi_map[pirq / 64], 1UL << (pirq % 64), __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_and(&d->pirq_eoi_map[pirq / 64], ~(1UL << (pirq % 64)), __ATOMIC_SEQ_CST);
+}
+
+/* Forget gsi's owner (pirq_lock held): masked, out of service. */
+static void release_gsi(unsigned gsi)
+{
+    arch_gsi_mask(gsi, true);
+    eoi_bit(gsis[gsi].owner, gsi, false);
+    gsis[gsi].owner = NULL;
+    gsis[gsi].port = 0;
+    gsis[gsi].in_service = false;
+}
+
+int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq)
+{
+    struct domain *d;
+    int rc = target(caller, domid, &d);
+
+    if (rc)
+        return rc;
+    if (type != PV_MAP_PIRQ_TYPE_GSI)
+        return -PV_EINVAL; /* MSI and MSI-X: not yet (dom0 runs with pci=nomsi) */
+    if (gsi < 0 || (unsigned)gsi >= nr_gsis() || (*pirq != -1 && *pirq != gsi))
+        return -PV_EINVAL; /* pirq = gsi only: Xen's choice for the hardware domain */
+    if (arch_gsi_reserved((unsigned)gsi))
+        return -PV_EPERM; /* the hypervisor's own (Xen's irq_access_permitted) */
+    spin_lock(&pirq_lock);
+    if (gsis[gsi].owner && gsis[gsi].owner != d)
+        rc = -PV_EBUSY;
+    else
+        gsis[gsi].owner = d; /* mapping it again is a no-op, as Xen */
+    spin_unlock(&pirq_lock);
+    if (!rc)
+        *pirq = gsi;
+    return rc;
+}
+
+int pirq_unmap(struct domain *caller, unsigned domid, int pirq)
+{
+    struct domain *d;
+    int rc = target(caller, domid, &d);
+
+    if (rc)
+        return rc;
+    if (pirq < 0 || pirq >= PIRQ_NR)
+        return -PV_EINVAL;
+    spin_lock(&pirq_lock);
+    if ((unsigned)pirq < PIRQ_MAX_GSI && gsis[pirq].owner == d)
+        release_gsi((unsigned)pirq);
+    else
+        rc = -PV_EINVAL; /* not mapped */
+    spin_unlock(&pirq_lock);
+    return rc;
+}
+
+int pirq_setup_gsi(struct domain *caller, int gsi, unsigned level, unsigned active_low)
+{
+    if (!caller->privileged)
+        return -PV_EPERM;
+    if (gsi < 0 || (unsigned)gsi >= nr_gsis())
+        return -PV_EINVAL;
+    if (arch_gsi_reserved((unsigned)gsi))
+        return -PV_EPERM;
+    return arch_gsi_setup((unsigned)gsi, level != 0, active_low != 0) ? 0 : -PV_EEXIST;
+}
+
+/* Is gsi d's, with a port still bound to it? (pirq_lock held) */
+static bool bound(struct domain *d, unsigned gsi)
+{
+    return gsis[gsi].owner == d && evtchn_raise_pirq(d, gsis[gsi].port, gsi, false);
+}
+
+int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port)
+{
+    int rc = 0, p;
+
+    (void)flags; /* BIND_PIRQ__WILL_SHARE: a GSI has one owner here, nothing is shared */
+    if (pirq >= PIRQ_NR)
+        return -PV_EINVAL;
+    spin_lock(&pirq_lock);
+    if (pirq >= PIRQ_MAX_GSI || gsis[pirq].owner != d)
+        rc = d->privileged ? -PV_EINVAL : -PV_EPERM; /* not mapped; a domU has no access */
+    else if (bound(d, pirq))
+        rc = -PV_EEXIST;
+    else if ((p = evtchn_alloc_pirq_port(d, pirq)) < 0)
+        rc = p;
+    else {
+        gsis[pirq].port = (uint16_t)p;
+        *port = (unsigned)p;
+        if (!gsis[pirq].in_service)
+            arch_gsi_mask(pirq, false);
+    }
+    spin_unlock(&pirq_lock);
+    return rc;
+}
+
+int pirq_eoi(struct domain *d, unsigned pirq)
+{
+    int rc = 0;
+
+    if (pirq >= PIRQ_NR)
+        return -PV_EINVAL;
+    spin_lock(&pirq_lock);
+    if (pirq >= PIRQ_MAX_GSI || gsis[pirq].owner != d) {
+        rc = -PV_EINVAL; /* no such pirq of d's */
+    } else if (gsis[pirq].in_service) {
+        gsis[pirq].in_service = false;
+        eoi_bit(d, pirq, false);
+        arch_gsi_mask(pirq, false);
+    }
+    spin_unlock(&pirq_lock);
+    return rc;
+}
+
+int pirq_status(struct domain *d, unsigned pirq, uint32_t *flags)
+{
+    (void)d;
+    if (pirq >= PIRQ_NR)
+        return -PV_EINVAL;
+    *flags = PV_XENIRQSTAT_needs_eoi; /* Xen says so for every pirq (the bitmap refines it) */
+    return 0;
+}
+
+int pirq_eoi_page(struct domain *d, uint64_t gmfn)
+{
+    int rc = 0;
+
+    if (mm_get_page_and_type(gmfn, d, PGT_writable))
+        return -PV_EINVAL; /* not d's, or a page table or descriptor page */
+    spin_lock(&pirq_lock);
+    if (d->pirq_eoi_mfn) {
+        rc = -PV_EBUSY;
+    } else {
+        d->pirq_eoi_mfn = gmfn;
+        d->pirq_eoi_map = mm_frame_ptr(gmfn);
+        for (unsigned gsi = 0; gsi < PIRQ_MAX_GSI; gsi++)
+            if (gsis[gsi].owner == d && gsis[gsi].in_service)
+                eoi_bit(d, gsi, true);
+    }
+    spin_unlock(&pirq_lock);
+    if (rc)
+        mm_put_page_and_type(gmfn);
+    return rc;
+}
+
+void pirq_raise(unsigned gsi)
+{
+    struct domain *d;
+    bool level = arch_gsi_is_level(gsi);
+
+    if (gsi >= PIRQ_MAX_GSI)
+        return;
+    spin_lock(&pirq_lock);
+    d = gsis[gsi].owner;
+    if (level)
+        arch_gsi_mask(gsi, true); /* before the local APIC's EOI: no storm */
+    if (!d || !evtchn_raise_pirq(d, gsis[gsi].port, gsi, true)) {
+        arch_gsi_mask(gsi, true); /* nobody listens: masked until a bind */
+    } else if (level) {
+        gsis[gsi].in_service = true;
+        eoi_bit(d, gsi, true);
+    }
+    spin_unlock(&pirq_lock);
+}
+
+void pirq_domain_destroy(struct domain *d)
+{
+    spin_lock(&pirq_lock);
+    for (unsigned gsi = 0; gsi < PIRQ_MAX_GSI; gsi++)
+        if (gsis[gsi].owner == d)
+            release_gsi(gsi);
+    if (d->pirq_eoi_mfn)
+        mm_put_page_and_type(d->pirq_eoi_mfn);
+    d->pirq_eoi_mfn = 0;
+    d->pirq_eoi_map = NULL;
+    spin_unlock(&pirq_lock);
+}

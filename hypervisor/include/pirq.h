@@ -1,0 +1,29 @@
+/* PIRQs: machine interrupts (GSIs) given to domains as event channels (common/pirq.c).
+ * pirq = GSI, as Xen gives the hardware domain. Every function returns 0 or -PV_E*, with Xen's
+ * error for each case. Locking: pirq_lock, then a domain's evtchn_lock. */
+#ifndef HV_PIRQ_H
+#define HV_PIRQ_H
+#include "domain.h"
+
+#define PIRQ_NR 256     /* pirqs 0..255 exist for every domain (Xen's nr_pirqs) */
+#define PIRQ_MAX_GSI 64 /* GSIs beyond this are not given out */
+
+/* PHYSDEVOP_map_pirq for domain domid (DOMID_SELF too): type GSI only, *pirq -1 or gsi on
+ * entry, gsi on return. Only a privileged caller; one owning domain per GSI. */
+int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq);
+int pirq_unmap(struct domain *caller, unsigned domid, int pirq);
+/* PHYSDEVOP_setup_gsi (privileged): trigger and polarity of a GSI not yet programmed. */
+int pirq_setup_gsi(struct domain *caller, int gsi, unsigned level, unsigned active_low);
+/* EVTCHNOP_bind_pirq: a port of d for a pirq mapped to d; unmasks its GSI. */
+int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port);
+/* PHYSDEVOP_eoi: end a level pirq's service (its GSI unmasked); irq_status_query's flags. */
+int pirq_eoi(struct domain *d, unsigned pirq);
+int pirq_status(struct domain *d, unsigned pirq, uint32_t *flags);
+/* PHYSDEVOP_pirq_eoi_gmfn_v2: d's frame gmfn becomes its EOI bitmap (-EBUSY the second time). */
+int pirq_eoi_page(struct domain *d, uint64_t gmfn);
+/* A GSI's interrupt (interrupt context, arch/x86/irq.c, before the local APIC's EOI). */
+void pirq_raise(unsigned gsi);
+/* Domain teardown: its GSIs masked and freed, its EOI page released. */
+void pirq_domain_destroy(struct domain *d);
+
+#endif

@@ -1,0 +1,19 @@
+/* Host stand-in for the machine's GSIs (the arch_gsi_* hooks of arch/x86/ioapic.c): 24 GSIs,
+ * ISA ones (0-15) programmed edge at boot, GSI 9 level, GSIs 0 and 2 the hypervisor's. */
+#ifndef TEST_GSI_FAKE_H
+#define TEST_GSI_FAKE_H
+#include <stdbool.h>
+
+#define GSIF_NR 24
+#define GSIF_IOAPIC 0xfec00000UL
+
+struct gsif_state {
+    bool masked[GSIF_NR], level[GSIF_NR], programmed[GSIF_NR];
+    unsigned unmasks[GSIF_NR]; /* arch_gsi_mask(gsi, false) calls */
+};
+extern struct gsif_state gsif;
+
+/* Boot state: every GSI masked, 0-15 programmed (9 level), the rest not. */
+void gsif_reset(void);
+
+#endif
