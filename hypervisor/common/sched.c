@@ -427,6 +427,7 @@ int hv_exit_prepare(struct cpu_regs *r)
             schedule(r);
             v = pc->current;
         }
+        arch_bounce_nmi_if_pending(v, r);
         arch_bounce_events_if_pending(v, r);
         if (!eligible(v, time_now_ns())) {
             pc->need_resched = true;

@@ -195,3 +195,9 @@ long vcpu_info_register(struct vcpu *v, uint64_t mfn, uint64_t offset)
     time_publish(v);
     return 0;
 }
+
+void vcpu_send_nmi(struct vcpu *v)
+{
+    if (!__atomic_exchange_n(&v->nmi_pending, true, __ATOMIC_ACQ_REL))
+        sched_wake(v);
+}

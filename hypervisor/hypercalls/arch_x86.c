@@ -79,6 +79,7 @@ long hc_iret(struct vcpu *v)
     r->r11 = (ic.flags & PV_VGCF_in_syscall) ? r->rflags : ic.r11;
     r->entry_vector = ENTRY_REWRITTEN;
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    v->nmi_masked = false; /* an NMI handler's iret lets the next NMI in (Xen's async mask) */
     return (long)ic.rax;
 }
 

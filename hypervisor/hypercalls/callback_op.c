@@ -1,8 +1,10 @@
 /* Callback registration: callback_op and the legacy set_callbacks (pv-abi/callback_op.h). */
+#include "pv-abi/arch_x86.h"
 #include "pv-abi/callback_op.h"
 #include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
+#include "x86/cpu.h"
 
 static int register_callback(struct vcpu *v, const struct pv_callback_register *cb)
 {
@@ -28,8 +30,8 @@ static int register_callback(struct vcpu *v, const struct pv_callback_register *
     case PV_CALLBACKTYPE_sysenter:
         v->sysenter_callback = cb->address;
         return 0;
-    case PV_CALLBACKTYPE_nmi:
-        v->nmi_callback = cb->address;
+    case PV_CALLBACKTYPE_nmi: /* Xen's: the trap table's NMI entry, events masked on entry */
+        v->trap[X86_EXC_NMI] = (struct vtrap){cb->address, PV_FLAT_KERNEL_CS, PV_TI_IF_BIT};
         return 0;
     }
     return -PV_ENOSYS;
@@ -52,7 +54,7 @@ long hc_callback_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
             return -PV_ENOSYS;
         if (unreg.type != PV_CALLBACKTYPE_nmi)
             return -PV_EINVAL; /* only the NMI callback can be withdrawn */
-        v->nmi_callback = 0;
+        v->trap[X86_EXC_NMI] = (struct vtrap){0};
         return 0;
     }
     return -PV_ENOSYS;

@@ -296,9 +296,17 @@ static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, guest_
     return -PV_ENOSYS;
 }
 
-/* vcpu_op(cmd, vcpuid, arg). send_nmi: NMI delivery to the guest is not implemented, and the
- * call says so (-ENOSYS, Xen's answer where it has none). register_vcpu_time_memory_area and
- * the *_phys_area variants: not implemented (-ENOSYS; Linux then does without). */
+/* send_nmi: no argument (-EINVAL otherwise); the NMI waits until the vCPU can take it. */
+static long op_send_nmi(struct vcpu *v, guest_handle arg)
+{
+    if (arg.gva)
+        return -PV_EINVAL;
+    vcpu_send_nmi(v);
+    return 0;
+}
+
+/* vcpu_op(cmd, vcpuid, arg). register_vcpu_time_memory_area and the *_phys_area variants: not
+ * implemented (-ENOSYS; Linux then does without). */
 long hc_vcpu_op(struct vcpu *cur, int cmd, unsigned int vcpuid, guest_handle arg)
 {
     struct domain *d = cur->domain;
@@ -323,6 +331,8 @@ long hc_vcpu_op(struct vcpu *cur, int cmd, unsigned int vcpuid, guest_handle arg
         return op_register_vcpu_info(cur, v, arg);
     case PV_VCPUOP_get_physid:
         return -PV_EINVAL; /* only for the hardware domain's pinned vCPUs */
+    case PV_VCPUOP_send_nmi:
+        return op_send_nmi(v, arg);
     }
     return vcpu_timer_op(cmd, cur, v, arg);
 }

@@ -79,6 +79,10 @@ void arch_hypercall_page_fill(void *page);
 
 /* The way back to the guest (bounce.c, entry.asm), for the scheduler. */
 
+/* An NMI pending (VCPUOP_send_nmi) and none being handled: enter the trap table's NMI entry
+ * (events masked if it says so) and hold further NMIs until the guest's next iret; with no
+ * entry the NMI is dropped, as in Xen. */
+void arch_bounce_nmi_if_pending(struct vcpu *v, struct cpu_regs *r);
 /* Pending events and not masked: enter the event callback. */
 void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r);
 /* The guest cannot be resumed as it is (return frame or data selectors unusable): enter its

@@ -47,9 +47,11 @@ struct vcpu {
     bool kernel_mode;             /* [self] guest kernel (true) or guest user mode */
     uint64_t kernel_ss, kernel_sp; /* [self] stack_switch */
     struct vtrap *trap;           /* [boot] NR_TRAPS entries (one page), set by set_trap_table */
-    uint64_t event_callback, failsafe_callback, syscall_callback, nmi_callback; /* [self] */
+    uint64_t event_callback, failsafe_callback, syscall_callback; /* [self] */
     uint64_t syscall32_callback, sysenter_callback; /* [self] 32-bit user processes */
     bool failsafe_disables_events, syscall_disables_events; /* [self] CALLBACKF_mask_events */
+    bool nmi_pending; /* [any] VCPUOP_send_nmi (atomic); taken on the way out to the guest */
+    bool nmi_masked;  /* [self] in its NMI handler: no other NMI until its next iret */
 
     /* Segment state of the guest, switched with the vCPU. */
     uint64_t fs_base, gs_base_kernel, gs_base_user; /* [self] */

@@ -29,5 +29,8 @@ void vcpu_set_periodic(struct vcpu *cur, struct vcpu *v, uint64_t period);
  * not moved before, v the caller or offline). 0, or -PV_EINVAL if the frame is not a writable
  * page of v's domain or v's vcpu_info moved meanwhile. */
 long vcpu_info_register(struct vcpu *v, uint64_t mfn, uint64_t offset);
+/* VCPUOP_send_nmi: make an NMI pending for v and wake it (Xen's vcpu_kick) unless one already
+ * was; the exit path delivers it (arch_bounce_nmi_if_pending). */
+void vcpu_send_nmi(struct vcpu *v);
 
 #endif

@@ -50,10 +50,10 @@ static struct {
     unsigned mm_gets, mm_puts, gdt_calls, ldt_calls, desc_releases, base_calls, user_calls;
     uint64_t mm_put_mfn, gdt_ents, user_mfn;
     unsigned cr_writes, dr_writes, fpu_inits, ups, downs, kicks, shutdowns, virqs, expiries;
-    unsigned publishes, timer_sets, timer_stops, timer_kills;
+    unsigned publishes, timer_sets, timer_stops, timer_kills, wakes;
     uint64_t cr4, dr[8], last_deadline;
     const struct timer *last_timer;
-    struct vcpu *up_v, *down_v;
+    struct vcpu *up_v, *down_v, *wake_v;
     unsigned shutdown_reason;
 } f;
 
@@ -238,6 +238,12 @@ void sched_kick(struct vcpu *v)
     f.kicks++;
 }
 
+void sched_wake(struct vcpu *v)
+{
+    f.wakes++;
+    f.wake_v = v;
+}
+
 void domain_shutdown(struct domain *d, unsigned reason)
 {
     (void)d;
@@ -336,7 +342,6 @@ static void test_vcpu_ids_and_unknown_commands(void **state)
     assert_int_equal(op(&vcpus[0], PV_VCPUOP_is_up, 1ULL << 32, 0), 1); /* unsigned int vcpuid */
     assert_int_equal(op(&vcpus[0], 99, 0, 0), -PV_ENOSYS);
     assert_int_equal(op(&vcpus[0], -1ULL, 0, 0), -PV_ENOSYS);
-    assert_int_equal(op(&vcpus[0], PV_VCPUOP_send_nmi, 1, 0), -PV_ENOSYS);
     assert_int_equal(op(&vcpus[0], PV_VCPUOP_register_vcpu_time_memory_area, 0, GVA), -PV_ENOSYS);
     assert_int_equal(op(&vcpus[0], PV_VCPUOP_register_runstate_phys_area, 0, GVA), -PV_ENOSYS);
     assert_int_equal(op(&vcpus[0], PV_VCPUOP_register_vcpu_time_phys_area, 0, GVA), -PV_ENOSYS);
@@ -787,6 +792,28 @@ static void test_register_vcpu_info(void **state)
     assert_true(vcpus[1].periodic_timer.killed);
 }
 
+/* send_nmi (Xen's): no argument (-EINVAL otherwise, nothing pending); the first NMI pends and
+ * wakes the target, a second one while it pends is the same NMI (no second wake-up). */
+static void test_send_nmi(void **state)
+{
+    (void)state;
+    world_reset();
+    assert_int_equal(op(&vcpus[0], PV_VCPUOP_send_nmi, 1, GVA), -PV_EINVAL);
+    assert_false(vcpus[1].nmi_pending);
+    assert_int_equal(f.wakes, 0);
+    assert_int_equal(op(&vcpus[0], PV_VCPUOP_send_nmi, 3, 0), -PV_ENOENT);
+    assert_int_equal(op(&vcpus[0], PV_VCPUOP_send_nmi, 1, 0), 0);
+    assert_true(vcpus[1].nmi_pending);
+    assert_int_equal(f.wakes, 1);
+    assert_ptr_equal(f.wake_v, &vcpus[1]);
+    assert_int_equal(op(&vcpus[0], PV_VCPUOP_send_nmi, 1, 0), 0);
+    assert_int_equal(f.wakes, 1);
+    assert_int_equal(op(&vcpus[0], PV_VCPUOP_send_nmi, 0, 0), 0); /* to itself */
+    assert_true(vcpus[0].nmi_pending);
+    assert_false(vcpus[2].nmi_pending);
+    assert_int_equal(f.wakes, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -803,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_set_timer_op),
         cmocka_unit_test(test_timer_functions),
         cmocka_unit_test(test_register_vcpu_info),
+        cmocka_unit_test(test_send_nmi),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,6 +131,20 @@ void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
         domain_crash(v->domain, "guest kernel stack cannot take a syscall frame");
 }
 
+void arch_bounce_nmi_if_pending(struct vcpu *v, struct cpu_regs *r)
+{
+    const struct vtrap *t = &v->trap[X86_EXC_NMI];
+
+    if (v->nmi_masked || !__atomic_exchange_n(&v->nmi_pending, false, __ATOMIC_ACQ_REL))
+        return;
+    if (!t->address)
+        return; /* no handler: the NMI is lost */
+    if (!bounce_to(v, r, t->address, NULL, 0, t->flags & 4))
+        domain_crash(v->domain, "guest kernel stack cannot take an NMI frame");
+    else
+        v->nmi_masked = true;
+}
+
 void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
 {
     struct pv_vcpu_info *vi = v->vcpu_info;

@@ -335,7 +335,7 @@ void fz_gen_callbacks(struct fz_call *c)
                                      .flags = (uint16_t)fz_below(4),
                                      .address = fz_code_va()};
 
-    fz_dirty |= FZ_DIRTY_CALLBACKS;
+    fz_dirty |= FZ_DIRTY_CALLBACKS | FZ_DIRTY_TRAPS; /* the NMI callback is trap entry 2 */
     if (fz_chance(256)) {
         c->nr = PV_HYPERCALL_set_callbacks;
         c->arg[0] = fz_code_va();

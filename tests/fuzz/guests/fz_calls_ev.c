@@ -302,6 +302,11 @@ static uint64_t vcpu_arg(uint64_t cmd, uint32_t vcpu)
     case PV_VCPUOP_stop_periodic_timer:
         fz_dirty |= FZ_DIRTY_TIMER;
         return fz_ptr(8);
+    case PV_VCPUOP_send_nmi:
+        /* NULL: an NMI, through vCPU 0's trap table entry 2 (the kit's stub, which brings the
+         * iteration back); vCPU 1 parks with no NMI entry, unless a random initialise gave it
+         * one: NMIs to it only at the risk rate. */
+        return (vcpu == 0 || fz_take_risk()) && fz_chance(768) ? 0 : fz_ptr(8);
     default:
         return fz_ptr(64);
     }
