@@ -54,11 +54,13 @@ static void free_boot_memory(uint64_t reserved_end)
 }
 
 /* One domain per kernel module, domids from 1 in their order; a module "<path> initrd" is the
- * ramdisk of the kernel module right before it (docs/boot.md). */
+ * ramdisk of the kernel module right before it. With "dom0" on the hypervisor command line the
+ * first kernel module becomes the initial domain, domid 0 (docs/boot.md). */
 static void boot_domains(void)
 {
     const struct boot_module *mods = boot_info.mods;
-    unsigned started = 0, domid = DOMID_FIRST_BOOT;
+    const char *dom0 = cmdline_get(boot_info.cmdline, "dom0", NULL, 0) ? boot_info.cmdline : NULL;
+    unsigned started = 0, tried = 0, domid = dom0 ? 0 : DOMID_FIRST_BOOT;
 
     for (unsigned i = 0; i < boot_info.nr_mods; i++) {
         const struct boot_module *initrd = NULL;
@@ -70,10 +72,11 @@ static void boot_domains(void)
         }
         if (i + 1 < boot_info.nr_mods && cmdline_module_is_initrd(mods[i + 1].cmdline))
             initrd = &mods[i + 1];
-        started += builder_boot_module(domid++, &mods[i], initrd) == 0;
+        started += builder_boot_module(domid, &mods[i], initrd, domid ? NULL : dom0) == 0;
+        domid++, tried++;
         i += initrd != NULL;
     }
-    printk("(hv) %u of %u boot-time domains started\n", started, domid - DOMID_FIRST_BOOT);
+    printk("(hv) %u of %u boot-time domains started\n", started, tried);
 }
 
 void hv_main(uint32_t magic, uint32_t mbi)
@@ -98,7 +101,7 @@ void hv_main(uint32_t magic, uint32_t mbi)
     smp_boot_aps();                          /* the other CPUs wait in the scheduler */
     testhook_boot(TESTHOOK_SMP_READY, &boot_info); /* test image: IPI reference */
     domains_mark_start();                    /* frame accounting for the end */
-    boot_domains();                          /* one domain per module, domids from 1 */
+    boot_domains();                          /* one domain per module: dom0, then 1, 2... */
     testhook_boot(TESTHOOK_DOMAINS_BUILT, &boot_info); /* test image: lifecycle test */
     irq_start_tick();                        /* this CPU's timer */
     sched_start();                           /* run guests; never returns */

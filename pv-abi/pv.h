@@ -19,6 +19,7 @@
 #include "mmu.h"
 #include "multicall.h"
 #include "physdev_op.h"
+#include "platform_op.h"
 #include "sched_op.h"
 #include "shared_info.h"
 #include "start_info.h"

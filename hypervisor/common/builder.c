@@ -20,6 +20,7 @@
 #include "sched.h"
 #include "pv-abi/shared_info.h"
 #include "pv-abi/start_info.h"
+#include "pv-abi/xen_version.h"
 #include "time.h"
 #include "vcpu.h"
 
@@ -31,6 +32,7 @@ struct build {
     struct pv_layout lay;
     struct dom_opts opts;
     const struct boot_module *initrd; /* or NULL */
+    const char *dom0;                 /* the hypervisor command line when building dom0 */
 };
 
 static void *pfn_ptr(const struct build *b, uint64_t pfn)
@@ -140,6 +142,8 @@ static void fill_start_info(struct build *b)
     si->nr_pages = b->nr_pages;
     si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
     si->flags = b->lay.initrd_pages && !b->lay.initrd_mapped ? PV_SIF_MOD_START_PFN : 0;
+    if (d->privileged) /* no rings; console.dom0 info_off = 0: no VGA console info follows */
+        si->flags |= PV_SIF_PRIVILEGED | PV_SIF_INITDOMAIN;
     si->store_mfn = d->store_mfn;
     si->store_evtchn = d->store_evtchn;
     si->console.domU.mfn = d->console_mfn;
@@ -187,9 +191,11 @@ static void init_special_pages(struct build *b)
 
     d->start_info_mfn = b->p2m[b->lay.start_info_pfn];
     d->store_mfn = 0; /* the layout's xenstore page stays, zeroed, for a future xenstored */
-    d->console_mfn = b->p2m[b->lay.console_pfn];
-    con = mfn_to_virt(d->console_mfn);
-    con->connection = PV_XENCONS_CONNECTED;
+    if (!d->privileged) { /* dom0's console is console_io: its layout page stays unused */
+        d->console_mfn = b->p2m[b->lay.console_pfn];
+        con = mfn_to_virt(d->console_mfn);
+        con->connection = PV_XENCONS_CONNECTED;
+    }
     /* The guest's p2m list: the builder's scratch copy moves into the guest's own pages. */
     for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
         sink_copy(b, b->lay.p2m_va + pfn * 8, &b->p2m[pfn], 8);
@@ -207,7 +213,7 @@ static void console_notify(struct domain *d, unsigned port)
  * store_evtchn of 0, which tells Xen guests (Linux, Mini-OS) that xenstore is not there. */
 static int bind_special_ports(struct domain *d)
 {
-    int console = evtchn_alloc_hv_port(d, console_notify);
+    int console = d->privileged ? 0 : evtchn_alloc_hv_port(d, console_notify);
 
     if (console < 0)
         return console;
@@ -216,15 +222,55 @@ static int bind_special_ports(struct domain *d)
     return 0;
 }
 
+/* dom0_mem= and dom0_max_vcpus= of the hypervisor line replace dom0's mem= and vcpus=, checked
+ * as those are. */
+static int dom0_options(struct build *b, const char **why)
+{
+    static struct dom_opts o;
+    char mem[24] = "", vcpus[12] = "", line[64];
+    int rc;
+
+    cmdline_get(b->dom0, "dom0_mem", mem, sizeof(mem));
+    cmdline_get(b->dom0, "dom0_max_vcpus", vcpus, sizeof(vcpus));
+    lib_snprintf(line, sizeof(line), "dom0 %s%s %s%s --", *mem ? "mem=" : "", mem,
+                 *vcpus ? "vcpus=" : "", vcpus);
+    if ((rc = cmdline_parse_module(line, &o, why)))
+        return rc;
+    if (*mem)
+        b->opts.mem_bytes = o.mem_bytes;
+    if (*vcpus)
+        b->opts.vcpus = o.vcpus;
+    return 0;
+}
+
+/* dom0's pfns are compared with the host memory map by Linux: the kernel, the boot tables and
+ * the ramdisk must lie in one RAM entry (pfn = machine address there). */
+static bool dom0_layout_in_ram(const struct build *b)
+{
+    const struct boot_info *bi = arch_boot_info();
+    uint64_t first = b->lay.kernel_pfn << PAGE_SHIFT;
+    uint64_t end = MAX(b->lay.pages_used, b->lay.initrd_pfn + b->lay.initrd_pages) << PAGE_SHIFT;
+
+    for (unsigned i = 0; i < bi->nr_e820; i++)
+        if (bi->e820[i].type == 1 && bi->e820[i].addr <= first &&
+            bi->e820[i].addr + bi->e820[i].size >= end)
+            return true;
+    return false;
+}
+
 static int check_image(struct build *b, const struct boot_module *m, const char **why)
 {
     int rc = cmdline_parse_module(m->cmdline, &b->opts, why);
 
-    if (rc)
+    if (rc || (b->dom0 && (rc = dom0_options(b, why))))
         return rc;
     rc = elf_xen_parse(module_bytes(m), m->end - m->start, BUILDER_FEATURES_SUPPORTED, &b->elf, why);
     if (rc)
         return rc;
+    if (b->dom0 && !(b->elf.feat_supported[0] & (1u << PV_XENFEAT_dom0))) {
+        *why = "kernel does not support dom0 operation (no XENFEAT_dom0 in its features)";
+        return -PV_EINVAL;
+    }
     b->nr_pages = b->opts.mem_bytes >> PAGE_SHIFT;
     if (b->nr_pages + 16 > frame_free_count()) {
         *why = "not enough free memory for the domain";
@@ -242,7 +288,13 @@ static int compute_layout(struct build *b, const char **why)
         .mod_start_pfn = b->elf.mod_start_pfn, .has_init_p2m = b->elf.has_init_p2m,
         .init_p2m_va = b->elf.init_p2m};
 
-    return pv_layout_compute(&in, &b->lay, why);
+    int rc = pv_layout_compute(&in, &b->lay, why);
+
+    if (!rc && b->dom0 && !dom0_layout_in_ram(b)) {
+        *why = "dom0's kernel, boot tables or ramdisk would lie outside the host's RAM";
+        rc = -PV_EINVAL;
+    }
+    return rc;
 }
 
 static void load_image(struct build *b, const struct boot_module *m)
@@ -289,10 +341,19 @@ static void scratch_unmap(void)
     scratch_frames = 0;
 }
 
+/* dom0 may map I/O frames below the CPU's physical address width (CPUID 0x80000008). */
+static uint64_t io_max_mfn(void)
+{
+    uint32_t r[4];
+
+    arch_cpuid(0x80000008, 0, r);
+    return 1ULL << ((r[0] & 0xff ? r[0] & 0xff : 36) - PAGE_SHIFT);
+}
+
 _Static_assert(CMDLINE_MAX_GRANT_FRAMES == GNTTAB_MAX_FRAMES, "grant_frames= limit");
 
 int builder_boot_module(unsigned domid, const struct boot_module *m,
-                        const struct boot_module *initrd)
+                        const struct boot_module *initrd, const char *dom0)
 {
     static struct build b;
     const char *why = "";
@@ -300,6 +361,7 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
 
     memset(&b, 0, sizeof(b));
     b.initrd = initrd;
+    b.dom0 = dom0;
     if ((rc = check_image(&b, m, &why)) || (rc = compute_layout(&b, &why))) {
         printk("(hv) module %u (%s) refused: %s\n", domid, m->cmdline, why);
         return rc;
@@ -308,6 +370,9 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
     if (!(b.d = domain_create(domid, b.opts.name, b.opts.vcpus)))
         return -PV_ENOMEM;
     b.d->max_pages = b.nr_pages;
+    b.d->privileged = dom0 != NULL;
+    if (dom0)
+        mm_io_allow(b.d->domid, io_max_mfn());
     if (b.opts.weight)
         b.d->weight = b.opts.weight;
     b.d->cap = b.opts.cap;

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "spinlock.h"
 #include "pv-abi/console_io.h"
+#include "pv-abi/event_channel.h"
 #include "evtchn.h"
 #include "lib.h"
 #include "paging.h"
@@ -12,6 +13,18 @@
 
 static unsigned focus_domid;
 static unsigned switch_presses;
+
+/* The initial domain has no ring: its input waits here for CONSOLEIO_read (Xen's serial_rx_ring
+ * of 128 bytes; bytes arriving while it is full are dropped). */
+static char rx_ring[128];
+static uint32_t rx_prod, rx_cons;
+static spinlock_t rx_lock;
+
+/* Does d take serial input: a running domain with a ring, or the initial domain? */
+static bool takes_input(struct domain *d)
+{
+    return d && d->state == DOM_RUNNING && (d->console_mfn || d->privileged);
+}
 
 static void flush_line(struct domain *d)
 {
@@ -105,7 +118,7 @@ static void switch_focus(void)
         unsigned id = (focus_domid + i) % MAX_DOMAINS;
         struct domain *d = domain_by_id(id);
 
-        if (d && d->state == DOM_RUNNING && ring_of(d)) {
+        if (takes_input(d)) {
             focus_domid = id;
             printk("(hv) serial input now goes to domain %u (%s)\n", id, d->name);
             return;
@@ -113,12 +126,37 @@ static void switch_focus(void)
     }
 }
 
+/* Every byte raises the global VIRQ_CONSOLE, even one dropped for a full ring (as Xen). */
+static void deliver_to_dom0(struct domain *d, char c)
+{
+    spin_lock(&rx_lock);
+    if (rx_prod - rx_cons < sizeof(rx_ring))
+        rx_ring[rx_prod++ % sizeof(rx_ring)] = c;
+    spin_unlock(&rx_lock);
+    evtchn_send_virq(d->vcpu[0], PV_VIRQ_CONSOLE);
+}
+
+size_t conring_read(char *buf, size_t len)
+{
+    size_t n = 0;
+
+    spin_lock(&rx_lock);
+    while (n < len && rx_cons != rx_prod)
+        buf[n++] = rx_ring[rx_cons++ % sizeof(rx_ring)];
+    spin_unlock(&rx_lock);
+    return n;
+}
+
 static void deliver_input(char c)
 {
     struct domain *d = domain_by_id(focus_domid);
-    struct pv_xencons_interface *ring = d && d->state == DOM_RUNNING ? ring_of(d) : NULL;
+    struct pv_xencons_interface *ring = takes_input(d) ? ring_of(d) : NULL;
     uint32_t prod;
 
+    if (takes_input(d) && !ring) {
+        deliver_to_dom0(d, c);
+        return;
+    }
     if (!ring)
         return;
     prod = ring->in_prod;

@@ -169,6 +169,11 @@ void time_publish_wallclock(struct domain *d)
     __atomic_store_n(&s->wc_version, version_end(ver), __ATOMIC_RELAXED);
 }
 
+void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    wc_boot_ns = secs * NS_PER_SEC + nsecs - system_time;
+}
+
 static bool leap(unsigned y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

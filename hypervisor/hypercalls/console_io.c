@@ -1,4 +1,4 @@
-/* console_io: guest output to the hypervisor console (pv-abi/console_io.h). */
+/* console_io: guest output to the hypervisor console, and dom0's input (pv-abi/console_io.h). */
 #include "conring.h"
 #include "pv-abi/console_io.h"
 #include "pv-abi/errno.h"
@@ -21,10 +21,11 @@ long hc_console_io(struct vcpu *v, unsigned long cmd, unsigned int count, guest_
             count -= n;
         }
         return 0;
-    case PV_CONSOLEIO_read:
-        /* Reading the hypervisor console is for the console domain (dom0), which does not
-         * exist yet: boot-time domains get their input on their console ring. */
-        return -PV_EPERM;
+    case PV_CONSOLEIO_read: /* the initial domain's serial input; others have their ring */
+        if (!v->domain->privileged)
+            return -PV_EPERM;
+        count = (unsigned)conring_read(chunk, count < sizeof(chunk) ? count : sizeof(chunk));
+        return guest_copy_to(buf, chunk, count) ? -PV_EFAULT : (long)count;
     }
     return -PV_ENOSYS;
 }

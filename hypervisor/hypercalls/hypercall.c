@@ -26,6 +26,7 @@
     X(set_debugreg, a[0], a[1])                                                                    \
     X(get_debugreg, a[0])                                                                          \
     X(update_descriptor, a[0], a[1])                                                               \
+    X(platform_op, H(0))                                                                           \
     X(memory_op, a[0], H(1))                                                                       \
     X(multicall, H(0), a[1])                                                                       \
     X(update_va_mapping, a[0], a[1], a[2])                                                         \

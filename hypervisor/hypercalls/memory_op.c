@@ -6,6 +6,8 @@
 #include "frame.h"
 #include "x86/layout.h"
 #include "pv-abi/memory_op.h"
+#include "lib.h"
+#include "mm.h"
 #include "paging.h"
 #include "pv-abi/shared_info.h"
 
@@ -57,6 +59,48 @@ static long memory_map(struct domain *d, guest_handle arg)
     return guest_copy_to(arg, &map, sizeof(map)) ? -PV_EFAULT : 0;
 }
 
+/* Put a reserved entry for [first, last] machine frames into the sorted map e[0..n) unless an
+ * entry already overlaps it; returns the new count. */
+static unsigned add_reserved(struct pv_e820_entry *e, unsigned n, uint64_t first, uint64_t last)
+{
+    uint64_t a = first << PAGE_SHIFT, end = (last + 1) << PAGE_SHIFT;
+    unsigned i = 0;
+
+    for (unsigned k = 0; k < n; k++)
+        if (e[k].addr < end && e[k].addr + e[k].size > a)
+            return n;
+    while (i < n && e[i].addr < a)
+        i++;
+    memmove(&e[i + 1], &e[i], (n - i) * sizeof(*e));
+    e[i] = (struct pv_e820_entry){.addr = a, .size = end - a, .type = PV_E820_RESERVED};
+    return n + 1;
+}
+
+/* Xen's XENMEM_machine_memory_map for the initial domain: the host's map as the loader gave it,
+ * plus reserved entries for the windows in its holes that dom0 may not map (mm_io_denied). */
+static long machine_memory_map(struct vcpu *v, guest_handle arg)
+{
+    const struct boot_info *bi = arch_boot_info();
+    struct pv_e820_entry e[BOOT_MAX_E820 + 2];
+    struct pv_memory_map map;
+    unsigned n = 0;
+
+    if (!v->domain->privileged)
+        return -PV_EPERM;
+    if (guest_copy_from(&map, arg, sizeof(map)))
+        return -PV_EFAULT;
+    for (unsigned i = 0; i < bi->nr_e820; i++)
+        e[n++] = (struct pv_e820_entry){bi->e820[i].addr, bi->e820[i].size, bi->e820[i].type};
+    n = add_reserved(e, n, MM_IOAPIC_MFN, MM_IOAPIC_MFN);
+    n = add_reserved(e, n, MM_MSI_FIRST_MFN, MM_MSI_LAST_MFN);
+    if (map.nr_entries < n)
+        return -PV_EINVAL; /* Xen: the buffer must hold the whole map */
+    map.nr_entries = n;
+    if (guest_copy_to(guest_handle_of(map.buffer), e, n * sizeof(*e)))
+        return -PV_EFAULT;
+    return guest_copy_to(arg, &map, sizeof(map)) ? -PV_EFAULT : 0;
+}
+
 static long machphys_mapping(guest_handle arg)
 {
     struct pv_machphys_mapping m = {.v_start = M2P_VIRT_START, .v_end = M2P_VIRT_END,
@@ -70,7 +114,7 @@ static bool implemented(uint64_t op)
     return op == PV_XENMEM_maximum_ram_page || op == PV_XENMEM_current_reservation ||
            op == PV_XENMEM_maximum_reservation || op == PV_XENMEM_maximum_gpfn ||
            op == PV_XENMEM_machphys_mfn_list || op == PV_XENMEM_machphys_mapping ||
-           op == PV_XENMEM_memory_map;
+           op == PV_XENMEM_memory_map || op == PV_XENMEM_machine_memory_map;
 }
 
 long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
@@ -101,6 +145,8 @@ long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
         return machphys_mapping(arg);
     case PV_XENMEM_memory_map:
         return memory_map(v->domain, arg);
+    case PV_XENMEM_machine_memory_map:
+        return machine_memory_map(v, arg);
     }
     return -PV_ENOSYS;
 }

@@ -16,6 +16,9 @@
 #define HV_FEATURES                                                                                \
     ((1u << PV_XENFEAT_mmu_pt_update_preserve_ad) | (1u << PV_XENFEAT_highmem_assist) |            \
      (1u << PV_XENFEAT_gnttab_map_avail_bits) | (1u << PV_XENFEAT_direct_mapped))
+/* The initial domain also sees dom0 and memory_op_vnode_supported, as under Xen 4.17 (0x228e0). */
+#define HV_FEATURES_DOM0                                                                           \
+    (HV_FEATURES | (1u << PV_XENFEAT_dom0) | (1u << PV_XENFEAT_memory_op_vnode_supported))
 
 /* Copy a string into a fixed-size guest buffer, zero-padded after the NUL as Xen does. */
 static long put_string(guest_handle arg, const char *s, size_t size)
@@ -38,7 +41,7 @@ static long compile_info(guest_handle arg)
     return guest_copy_to(arg, &ci, sizeof(ci)) ? -PV_EFAULT : 0;
 }
 
-static long get_features(guest_handle arg)
+static long get_features(const struct vcpu *v, guest_handle arg)
 {
     struct pv_feature_info fi;
 
@@ -46,7 +49,7 @@ static long get_features(guest_handle arg)
         return -PV_EFAULT;
     if (fi.submap_idx >= PV_XENFEAT_NR_SUBMAPS)
         return -PV_EINVAL;
-    fi.submap = HV_FEATURES;
+    fi.submap = v->domain->privileged ? HV_FEATURES_DOM0 : HV_FEATURES;
     return guest_copy_to(arg, &fi, sizeof(fi)) ? -PV_EFAULT : 0;
 }
 
@@ -70,7 +73,7 @@ long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg)
     case PV_XENVER_platform_parameters:
         return guest_copy_to(arg, &pp, sizeof(pp)) ? -PV_EFAULT : 0;
     case PV_XENVER_get_features:
-        return get_features(arg);
+        return get_features(v, arg);
     case PV_XENVER_pagesize:
         return 4096;
     case PV_XENVER_guest_handle:

@@ -37,6 +37,8 @@ bool arch_ioapic_read(uint64_t physbase, unsigned reg, uint32_t *val);
 
 /* Turn the machine off with that exit status (console panic, the last domain's end). */
 NORETURN void arch_power_off(enum power_exit code);
+/* What the boot loader handed over (multiboot.c): the host memory map for dom0, read-only. */
+const struct boot_info *arch_boot_info(void);
 /* CPUID leaf/sub-leaf into out[] = {eax, ebx, ecx, edx}. */
 void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4]);
 /* The time-stamp counter (time.c's clock source). */

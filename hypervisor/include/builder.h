@@ -11,8 +11,10 @@
 
 /* Build and start domain `domid` from a multiboot module, with the ramdisk module `initrd` (or
  * NULL); on refusal prints the reason and returns a negative errno, leaving no trace of the
- * domain. */
+ * domain. dom0 is NULL for an unprivileged domain; for the initial domain it is the hypervisor
+ * command line (dom0_mem=, dom0_max_vcpus=; docs/boot.md): the domain is then privileged, gets
+ * SIF_INITDOMAIN, no console or xenstore ring, and its kernel must support XENFEAT_dom0. */
 int builder_boot_module(unsigned domid, const struct boot_module *m,
-                        const struct boot_module *initrd);
+                        const struct boot_module *initrd, const char *dom0);
 
 #endif

@@ -12,6 +12,9 @@ void conring_drain_all(void);
 void conring_poll_input(void);
 /* The guest sent on its console port (the hypervisor end of it): copy its output now. */
 void conring_notify(struct domain *d, unsigned port);
+/* CONSOLEIO_read of the initial domain: up to len bytes of serial input it has the focus for
+ * (it has no ring; each byte raised its VIRQ_CONSOLE). Returns the count copied. */
+size_t conring_read(char *buf, size_t len);
 /* A boot-time domain registers its ring (mapped by the hypervisor); focus if asked. */
 void conring_attach(struct domain *d, bool focus);
 

@@ -37,6 +37,7 @@ long hc_sched_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
 long hc_callback_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
 long hc_event_channel_op(struct vcpu *v, unsigned int cmd, guest_handle arg);
 long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
+long hc_platform_op(struct vcpu *v, guest_handle op);
 long hc_sysctl(struct vcpu *v, guest_handle u_sysctl);
 long hc_domctl(struct vcpu *v, guest_handle u_domctl);
 

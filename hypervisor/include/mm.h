@@ -88,6 +88,21 @@ void mm_unshare_frame(struct domain *d, uint64_t mfn);
  * d's frame, which must be a descriptor page or usable as writable memory. */
 int mm_update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc);
 
+/* I/O memory (Xen's dom0 iomem_caps): domid may map frames outside RAM and DOMID_IO frames below
+ * max_mfn, except mm_io_denied ones, and set cache attributes in its L1 entries. One domain at a
+ * time (the builder names dom0); mm_io_frame_ok asks whether domain `owner` may map mfn. */
+void mm_io_allow(uint16_t domid, uint64_t max_mfn);
+bool mm_io_frame_ok(uint16_t owner, uint64_t mfn);
+/* The IO-APIC page and the local APIC / MSI window: the hypervisor's, never a domain's (Xen's
+ * deny list; XENMEM_machine_memory_map shows them reserved). */
+#define MM_IOAPIC_MFN 0xfec00UL
+#define MM_MSI_FIRST_MFN 0xfee00UL
+#define MM_MSI_LAST_MFN 0xfeeffUL
+static inline bool mm_io_denied(uint64_t mfn)
+{
+    return mfn == MM_IOAPIC_MFN || (mfn >= MM_MSI_FIRST_MFN && mfn <= MM_MSI_LAST_MFN);
+}
+
 /* Hooks the hypervisor implements (paging.c) and host unit tests replace: the hypervisor's
  * mapping of a frame, and the flush of stale translations of owner's frames before one of them
  * changes type. */

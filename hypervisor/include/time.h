@@ -44,6 +44,9 @@ void time_refresh(struct vcpu *v);
 /* Write d's shared_info wallclock (wc_sec/wc_nsec/wc_sec_hi: the time of day at system time
  * 0; wc_version odd while it changes). */
 void time_publish_wallclock(struct domain *d);
+/* platform_op settime: the time of day is secs.nsecs at system time system_time (domains see it
+ * at their next time_publish_wallclock). */
+void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 
 /* Raw CMOS RTC registers: seconds, minutes, hours, day of month, month, year, status B. */
 struct time_rtc {

@@ -90,16 +90,49 @@ void mm_put_page(uint64_t mfn)
 
 /* The references one entry holds. */
 
+/* I/O memory (Xen's iomem_caps of dom0): one domain may map machine frames outside RAM and
+ * those of DOMID_IO (the first MiB, firmware), below max_mfn, except the interrupt controllers'
+ * windows; it may also choose cache attributes (PWT, PCD, PAT) in its L1 entries. */
+static uint16_t io_domid = DOMID_FREE;
+static uint64_t io_max_mfn;
+
+/* What an L1 entry of a table owned by `owner` may not set. */
+static uint64_t l1_disallowed(uint16_t owner)
+{
+    return owner == io_domid ? L1_DISALLOWED & ~(PTE_PWT | PTE_PCD | PTE_PSE) : L1_DISALLOWED;
+}
+
+void mm_io_allow(uint16_t domid, uint64_t max_mfn)
+{
+    io_domid = domid;
+    io_max_mfn = max_mfn;
+}
+
+static bool is_io_frame(uint64_t mfn)
+{
+    const struct page_info *pg = frame_info(mfn);
+
+    return !pg || pg->owner == DOMID_IO;
+}
+
+bool mm_io_frame_ok(uint16_t owner, uint64_t mfn)
+{
+    return owner == io_domid && mfn < io_max_mfn && is_io_frame(mfn) && !mm_io_denied(mfn);
+}
+
 /* An L1 entry maps data: a read-only one takes a general reference, a writable one also the
- * writable type, which a page table or descriptor page in use cannot take. */
+ * writable type, which a page table or descriptor page in use cannot take. I/O frames take
+ * none. */
 static int get_l1_refs(uint16_t owner, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
 
-    if (e & L1_DISALLOWED)
+    if (e & l1_disallowed(owner)) /* PSE is the PAT bit in an L1 entry */
         return -PV_EINVAL;
-    if (!frame_info(mfn)) /* not RAM the hypervisor manages: MMIO, which no domain may map yet */
-        return mfn == MFN_FIELD_ALL_ONES ? -PV_EINVAL : -PV_EPERM;
+    if (mfn == MFN_FIELD_ALL_ONES)
+        return -PV_EINVAL;
+    if (is_io_frame(mfn)) /* Xen: "non-privileged attempt to map MMIO space" */
+        return mm_io_frame_ok(owner, mfn) ? 0 : -PV_EPERM;
     /* Only the table owner's frames: another domain's frame is mapped with a grant (grant_pte.c)
      * and foreign mappings (mmu_update's page owner) would pass that domain here. */
     if (!ref_get(mfn, owner))
@@ -183,8 +216,8 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 
     if (!(e & PTE_P))
         return;
-    if (level == 1 && (e & PTE_GNTTAB))
-        return; /* the grant mapping holds the references (grant_pte.c) */
+    if (level == 1 && ((e & PTE_GNTTAB) || is_io_frame(mfn)))
+        return; /* a grant mapping holds the references (grant_pte.c); I/O frames have none */
     if (level == 1) {
         if (e & PTE_RW)
             mm_put_page_type(mfn);
@@ -349,7 +382,7 @@ static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t
         return -PV_EINVAL;
     if (level == 1 && (old & PTE_P) && (old & PTE_GNTTAB))
         return -PV_EINVAL; /* a grant mapping changes through the grant table only */
-    if ((val & PTE_P) && (val & (level == 1 ? L1_DISALLOWED : LN_DISALLOWED)))
+    if ((val & PTE_P) && (val & (level == 1 ? l1_disallowed(frame_info(mfn)->owner) : LN_DISALLOWED)))
         return -PV_EINVAL;
     if (!same_refs && (rc = get_entry_refs(mfn, level, val)))
         return rc;

@@ -29,6 +29,7 @@
 #include <xen/io/xs_wire.h>
 #include <xen/memory.h>
 #include <xen/physdev.h>
+#include <xen/platform.h>
 #include <xen/sched.h>
 #include <xen/sysctl.h>
 #include <xen/vcpu.h>
@@ -534,6 +535,45 @@ static void check_memory_op_structs(void)
     FIELD(pv_remove_from_physmap, xen_remove_from_physmap, domid);
     FIELD_AT(pv_remove_from_physmap, pad, 2, 6);
     FIELD(pv_remove_from_physmap, xen_remove_from_physmap, gpfn);
+}
+
+static void check_platform_op(void)
+{
+    /* clang-format off */
+    SAME(XENPF_INTERFACE_VERSION); SAME(XENPF_settime32); SAME(XENPF_settime64);
+    SAME(XENPF_firmware_info); SAME(XENPF_enter_acpi_sleep); SAME(XENPF_set_processor_pminfo);
+    SAME(XENPF_get_cpuinfo); SAME(XEN_FW_DISK_INFO); SAME(XEN_FW_DISK_MBR_SIGNATURE);
+    SAME(XEN_FW_VBEDDC_INFO); SAME(XEN_FW_EFI_INFO); SAME(XEN_FW_KBD_SHIFT_FLAGS);
+    SAME(XEN_PCPU_FLAGS_ONLINE); SAME(XEN_PCPU_FLAGS_INVALID);
+    /* clang-format on */
+    SIZE(pv_platform_op, xen_platform_op);
+    FIELD(pv_platform_op, xen_platform_op, cmd);
+    FIELD(pv_platform_op, xen_platform_op, interface_version);
+    FIELD(pv_platform_op, xen_platform_op, u);
+    SIZE(pv_xenpf_settime32, xenpf_settime32);
+    FIELD(pv_xenpf_settime32, xenpf_settime32, secs);
+    FIELD(pv_xenpf_settime32, xenpf_settime32, nsecs);
+    FIELD(pv_xenpf_settime32, xenpf_settime32, system_time);
+    SIZE(pv_xenpf_settime64, xenpf_settime64);
+    FIELD(pv_xenpf_settime64, xenpf_settime64, secs);
+    FIELD(pv_xenpf_settime64, xenpf_settime64, nsecs);
+    FIELD(pv_xenpf_settime64, xenpf_settime64, mbz);
+    FIELD(pv_xenpf_settime64, xenpf_settime64, system_time);
+    /* Only the IN part and the shift-flags byte: the OUT union is Xen's, up to the op's size. */
+    FIELD(pv_xenpf_firmware_info, xenpf_firmware_info, type);
+    FIELD(pv_xenpf_firmware_info, xenpf_firmware_info, index);
+    FIELD_AS(pv_xenpf_firmware_info, kbd_shift_flags, xenpf_firmware_info, u.kbd_shift_flags);
+    SIZE(pv_xenpf_enter_acpi_sleep, xenpf_enter_acpi_sleep);
+    FIELD(pv_xenpf_enter_acpi_sleep, xenpf_enter_acpi_sleep, val_a);
+    FIELD(pv_xenpf_enter_acpi_sleep, xenpf_enter_acpi_sleep, val_b);
+    FIELD(pv_xenpf_enter_acpi_sleep, xenpf_enter_acpi_sleep, sleep_state);
+    FIELD(pv_xenpf_enter_acpi_sleep, xenpf_enter_acpi_sleep, flags);
+    SIZE(pv_xenpf_pcpuinfo, xenpf_pcpuinfo);
+    FIELD(pv_xenpf_pcpuinfo, xenpf_pcpuinfo, xen_cpuid);
+    FIELD(pv_xenpf_pcpuinfo, xenpf_pcpuinfo, max_present);
+    FIELD(pv_xenpf_pcpuinfo, xenpf_pcpuinfo, flags);
+    FIELD(pv_xenpf_pcpuinfo, xenpf_pcpuinfo, apic_id);
+    FIELD(pv_xenpf_pcpuinfo, xenpf_pcpuinfo, acpi_id);
 }
 
 static void check_physdev_op(void)
@@ -1074,6 +1114,7 @@ int main(void)
     check_memory_op();
     check_memory_op_structs();
     check_physdev_op();
+    check_platform_op();
     check_sched_op();
     check_vcpu_op();
     check_vm_assist();

@@ -73,7 +73,7 @@ static bool do_step(struct domain *d1, struct domain *d2)
             return false; /* not reaped yet */
         verdict("a destroyed domain's frames return to the pool", frame_free_count() > free_mark);
         verdict("a domain built at run time starts",
-                builder_boot_module(DOMID_FIRST_BOOT + 2, &boot->mods[1], NULL) == 0);
+                builder_boot_module(DOMID_FIRST_BOOT + 2, &boot->mods[1], NULL, NULL) == 0);
         enabled = false;
         return true;
     }

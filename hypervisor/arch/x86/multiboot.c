@@ -1,5 +1,6 @@
 /* Multiboot v1: copy the command line, module list and memory map out of the loader's tables. */
 #include "x86/bootinfo.h"
+#include "arch.h"
 #include "console.h"
 #include "lib.h"
 
@@ -36,6 +37,8 @@ static void parse_mmap(const struct mb_info *mi, struct boot_info *bi)
     while (p < end && bi->nr_ram < BOOT_MAX_RAM) {
         const struct mb_mmap *e = phys(p);
 
+        if (e->len && bi->nr_e820 < BOOT_MAX_E820)
+            bi->e820[bi->nr_e820++] = (struct boot_e820){e->addr, e->len, e->type};
         if (e->type == 1 && e->len) {
             bi->ram[bi->nr_ram].start = ALIGN_UP(e->addr, PAGE_SIZE);
             bi->ram[bi->nr_ram].end = ALIGN_DOWN(e->addr + e->len, PAGE_SIZE);
@@ -61,6 +64,13 @@ static void parse_modules(const struct mb_info *mi, struct boot_info *bi)
     }
 }
 
+static const struct boot_info *parsed;
+
+const struct boot_info *arch_boot_info(void)
+{
+    return parsed;
+}
+
 void bootinfo_parse(uint32_t magic, uint32_t mbi, struct boot_info *bi)
 {
     const struct mb_info *mi = phys(mbi);
@@ -74,4 +84,5 @@ void bootinfo_parse(uint32_t magic, uint32_t mbi, struct boot_info *bi)
     parse_mmap(mi, bi);
     if (mi->flags & MBI_MODS)
         parse_modules(mi, bi);
+    parsed = bi;
 }

@@ -5,6 +5,7 @@
 
 #define BOOT_MAX_MODULES 16
 #define BOOT_MAX_RAM 32
+#define BOOT_MAX_E820 64
 
 struct boot_module {
     uint64_t start, end; /* physical */
@@ -20,7 +21,13 @@ struct boot_info {
         uint64_t start, end;
     } ram[BOOT_MAX_RAM];
     uint64_t max_phys; /* end of the highest RAM region */
+    unsigned nr_e820;  /* the loader's whole map, in its order: XENMEM_machine_memory_map */
+    struct boot_e820 {
+        uint64_t addr, size;
+        uint32_t type; /* 1 RAM, 2 reserved, 3 ACPI, 4 NVS, 5 unusable */
+    } e820[BOOT_MAX_E820];
 };
+
 
 /* Parse the multiboot (v1) information at physical mbi (identity-mapped at this point). */
 void bootinfo_parse(uint32_t magic, uint32_t mbi, struct boot_info *bi);

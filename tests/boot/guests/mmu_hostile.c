@@ -10,7 +10,8 @@
  *                 a table or used as one by an L2 entry: -EINVAL
  *   foreign       frames the domain does not own: the next and previous machine frames, an
  *                 M2P frame of the hypervisor (-EBUSY), machine frame 0, which Xen gives to
- *                 DOMID_IO, and a frame beyond RAM (-EPERM), the all-ones frame (-EINVAL);
+ *                 DOMID_IO, the ISA hole, the IO-APIC page and a frame beyond RAM (-EPERM:
+ *                 I/O memory is dom0's alone), the all-ones frame (-EINVAL);
  *                 as an L2 entry, pinned, as a root, M2P update, copy/clear, descriptor
  *                 tables, mmu_update into them: -EINVAL
  *   hv_slots      L4 slots 256-271 (Xen's): mmu_update -EINVAL, unchanged; slots 255 and 272
@@ -173,7 +174,7 @@ static void rule_foreign(void)
         const char *what;
         uint64_t mfn;
         long want;
-    } f[6];
+    } f[8];
     unsigned n = 0;
 
     region_up();
@@ -188,6 +189,8 @@ static void rule_foreign(void)
     f[n++] = (typeof(f[0])){"a frame of the hypervisor's M2P", m2p_mfn, -PV_EBUSY};
     f[n++] = (typeof(f[0])){"machine frame 0 (DOMID_IO's in Xen)", 0, -PV_EPERM};
     f[n++] = (typeof(f[0])){"a frame beyond RAM", max_ram + 16, -PV_EPERM};
+    f[n++] = (typeof(f[0])){"the ISA hole (VGA text memory)", 0xb8, -PV_EPERM};
+    f[n++] = (typeof(f[0])){"the IO-APIC page", 0xfec00, -PV_EPERM};
     f[n++] = (typeof(f[0])){"the all-ones frame", 0xffffffffffULL, -PV_EINVAL};
     for (unsigned i = 0; i < n; i++) {
         try_map(f[i].what, 0, (f[i].mfn << 12) | BT_PTE_RO, f[i].want);

@@ -182,6 +182,7 @@ void fz_gen_arch_misc(struct fz_call *c); /* stack_switch, fpu_taskswitch, debug
 void fz_gen_vm_assist(struct fz_call *c);
 void fz_gen_physdev_op(struct fz_call *c);
 void fz_gen_control(struct fz_call *c);   /* domctl and sysctl */
+void fz_gen_platform_op(struct fz_call *c);
 void fz_gen_unknown(struct fz_call *c);   /* numbers nothing implements */
 void fz_gen_multicall(struct fz_call *c); /* a batch of calls from the families above */
 /* After the call: record per-operation outcomes, learn frames (grant_table_op). */

@@ -1,7 +1,7 @@
 /* tests/fuzz: choosing a family, issuing a call, multicall batches, and the families whose
  * arguments are small: memory_op, xen_version, console_io, the trap table, callbacks, the
- * per-vCPU architectural state, vm_assist, physdev_op, domctl and sysctl, and numbers nothing
- * implements. */
+ * per-vCPU architectural state, vm_assist, physdev_op, platform_op, domctl and sysctl, and
+ * numbers nothing implements. */
 #include "fz.h"
 
 typedef void gen_fn(struct fz_call *c);
@@ -33,6 +33,7 @@ static const struct family families[] = {
     {PV_HYPERCALL_vm_assist, 2, fz_gen_vm_assist, true},
     {PV_HYPERCALL_physdev_op, 2, fz_gen_physdev_op, true},
     {PV_HYPERCALL_domctl, 2, fz_gen_control, true},
+    {PV_HYPERCALL_platform_op, 2, fz_gen_platform_op, true},
     {64, 3, fz_gen_unknown, true},
 };
 #define NR_FAMILIES (sizeof(families) / sizeof(families[0]))
@@ -256,7 +257,8 @@ void fz_gen_memory_op(struct fz_call *c)
         c->arg[1] = fz_struct(&l, sizeof(l));
         break;
     }
-    case 9: {
+    case 9:
+    case 10: {
         struct pv_memory_map m = {.nr_entries = (uint32_t)fz_below(4), .buffer = fz_ptr(40)};
 
         c->arg[1] = fz_struct(&m, sizeof(m));
@@ -485,9 +487,25 @@ void fz_gen_control(struct fz_call *c)
     c->arg[0] = fz_struct(&s, sizeof(s));
 }
 
+/* dom0's platform operations (an unprivileged fuzzer must get -EPERM for each): the boot
+ * sub-ops with their structures, unknown commands, wrong interface versions. */
+void fz_gen_platform_op(struct fz_call *c)
+{
+    static const uint32_t cmds[] = {17, 50, 51, 54, 55, 62};
+    struct pv_platform_op op = {.interface_version = PV_XENPF_INTERFACE_VERSION};
+
+    op.cmd = fz_chance(900) ? cmds[fz_below(sizeof(cmds) / sizeof(cmds[0]))] : fz_num32();
+    if (fz_chance(64))
+        op.interface_version = fz_num32();
+    for (unsigned i = 0; i < 6; i++)
+        ((uint32_t *)&op.u)[i] = fz_chance(512) ? (uint32_t)fz_below(8) : fz_num32();
+    c->sub = fz_sub(op.cmd);
+    c->arg[0] = fz_struct(&op, sizeof(op));
+}
+
 void fz_gen_unknown(struct fz_call *c)
 {
-    static const unsigned unused[] = {6, 7, 11, 16, 19, 27, 28, 31, 34, 37, 38, 39,
+    static const unsigned unused[] = {6, 11, 16, 19, 27, 28, 31, 34, 37, 38, 39,
                                       40, 41, 42, 48, 55, 56, 63, 64, 100, 127};
 
     switch (fz_below(4)) {

@@ -285,6 +285,43 @@ void conring_guest_write(struct domain *d, const char *buf, size_t len)
     cf.counters.console_bytes += len + (sink & 0);
 }
 
+/* dom0's serial input (CONSOLEIO_read): a few bytes each time, so copies out are exercised. */
+size_t conring_read(char *buf, size_t len)
+{
+    static const char input[] = "ls\n";
+    size_t n = MIN(len, sizeof(input) - 1);
+
+    memcpy(buf, input, n);
+    return n;
+}
+
+/* platform_op's wall clock and CPUs, machine_memory_map's host map (q35 with 512 MiB). */
+void time_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    (void)secs, (void)nsecs, (void)system_time;
+}
+
+void time_publish_wallclock(struct domain *d)
+{
+    (void)d;
+}
+
+unsigned arch_nr_cpus(void)
+{
+    return 2;
+}
+
+const struct boot_info *arch_boot_info(void)
+{
+    static struct boot_info bi = {
+        .nr_e820 = 4,
+        .e820 = {{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0x100000, 0x1ff00000, 1},
+                 {0xfffc0000, 0x40000, 2}},
+    };
+
+    return &bi;
+}
+
 /* ---- memory the hypervisor maps for itself ---- */
 
 static uint64_t hv_ptes[1 << 12];

@@ -1,0 +1,101 @@
+/*
+ * Boot test guest "dom0_deny": an unprivileged domain beside (or without) dom0 is refused
+ * every privilege of the initial domain: it is not told it is dom0 (start_info flags, the
+ * XENFEAT dom0 bit), XENMEM_machine_memory_map and every platform_op sub-op (known, unknown,
+ * with a bad pointer) give -EPERM, CONSOLEIO_read -EPERM, the global VIRQ_CONSOLE cannot be
+ * bound (-EBUSY), and with IOPL 1 the ports dom0 may use (PCI configuration, CMOS RTC, the
+ * keyboard controller) read as all ones. Mapping I/O memory is refused in mmu_hostile
+ * (rule=foreign). The legal twins (its own memory map, IOPL itself) work, so a hypervisor
+ * refusing everything fails too.
+ */
+#include "bt.h"
+
+static uint8_t buf[4096] __attribute__((aligned(4096)));
+
+static long platform_op(uint32_t cmd, void *arg)
+{
+    struct pv_platform_op op = {.cmd = cmd, .interface_version = PV_XENPF_INTERFACE_VERSION};
+
+    return gk_hypercall(PV_HYPERCALL_platform_op, arg ? arg : (void *)&op, 0, 0, 0, 0);
+}
+
+static void check_identity(void)
+{
+    struct pv_feature_info fi = {.submap_idx = 0};
+
+    GK_EXPECT_EQ(gk_start_info->flags & (PV_SIF_PRIVILEGED | PV_SIF_INITDOMAIN), 0);
+    GK_EXPECT_EQ(gk_hypercall_xen_version(PV_XENVER_get_features, &fi), 0);
+    GK_EXPECT_EQ(fi.submap & (1u << PV_XENFEAT_dom0), 0);
+    GK_EXPECT_NE(fi.submap & (1u << PV_XENFEAT_mmu_pt_update_preserve_ad), 0);
+}
+
+static void check_memory_maps(void)
+{
+    struct pv_memory_map map = {.nr_entries = 64, .buffer = PV_GUEST_PTR(buf)};
+
+    GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_machine_memory_map, &map), -PV_EPERM);
+    GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_machine_memory_map, NULL), -PV_EPERM);
+    GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_memory_map, &map), 0);
+    GK_EXPECT_EQ(map.nr_entries, 1);
+}
+
+static void check_platform_op(void)
+{
+    static const uint32_t cmds[] = {PV_XENPF_settime32, PV_XENPF_settime64,
+                                    PV_XENPF_firmware_info, PV_XENPF_enter_acpi_sleep,
+                                    PV_XENPF_set_processor_pminfo, PV_XENPF_get_cpuinfo,
+                                    0, 1, 99, 0xffffffff};
+
+    for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+        GK_EXPECT_EQ(platform_op(cmds[i], NULL), -PV_EPERM);
+    GK_EXPECT_EQ(platform_op(PV_XENPF_settime64, (void *)8), -PV_EPERM); /* before any read */
+}
+
+static void check_console(void)
+{
+    pv_evtchn_port_t port = 0;
+
+    GK_EXPECT_EQ(gk_hypercall_console_io(PV_CONSOLEIO_read, 16, (char *)buf), -PV_EPERM);
+    GK_EXPECT_EQ(gk_evtchn_bind_virq(PV_VIRQ_CONSOLE, 0, &port), -PV_EBUSY);
+}
+
+static uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+
+    __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    __asm__ volatile("inb %w1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"(port));
+}
+
+static void check_ports(void)
+{
+    GK_ASSERT_EQ(bt_set_iopl(1), 0);
+    outl(0xcf8, 0x80000000); /* bus 0 device 0 function 0, vendor/device id */
+    GK_EXPECT_EQ(inl(0xcfc), 0xffffffff);
+    GK_EXPECT_EQ(inl(0xcf8), 0xffffffff);
+    GK_EXPECT_EQ(inb(0x71), 0xff);
+    GK_EXPECT_EQ(inb(0x64), 0xff);
+    GK_EXPECT_EQ(bt_set_iopl(0), 0);
+}
+
+GK_TEST(dom0_deny)
+{
+    check_identity();
+    check_memory_maps();
+    check_platform_op();
+    check_console();
+    check_ports();
+}
