@@ -16,8 +16,15 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
  * that type: -PV_EINVAL, nothing written, if it cannot take the type. */
 int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val);
 
-/* paging.c: copy the hypervisor's L4 slots 256-271 into a guest L4 (mapped at l4). */
+/* paging.c: copy the hypervisor's L4 slots 256-271 into a guest L4 (mapped at l4); and map
+ * (present) or unmap the read-only M2P's slot of a guest L4 (VMASST_TYPE_m2p_strict). */
 void paging_fill_hv_slots(uint64_t *l4);
+void paging_m2p_slot(uint64_t *l4, bool present);
+
+/* pin.c: Xen's VMASST_TYPE_m2p_strict rule for an L4 (mfn) that was just validated: the M2P
+ * slot stays only under m2p_strict (without it, an L4 gets the slot when it becomes a kernel
+ * root). */
+void mm_m2p_validated_l4(const struct domain *d, uint64_t mfn);
 
 /* descriptor.c: audit all 512 descriptors of a frame taking the descriptor type (0 or
  * -PV_EINVAL), and Xen's 64-bit PV audit of one GDT/LDT descriptor: not-present ones and

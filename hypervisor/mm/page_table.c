@@ -334,13 +334,19 @@ void mm_put_page_type(uint64_t mfn)
 
 int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 {
+    uint32_t info;
+    bool fresh_l4;
     int rc;
 
     if (mm_get_page(mfn, d))
         return -PV_EINVAL;
+    info = frame_info(mfn)->type_info; /* an L4 validated now, not one that already was */
+    fresh_l4 = type == PGT_l4 && ((info & PGT_type_mask) != PGT_l4 || !(info & PGT_validated));
     rc = mm_get_page_type(mfn, type);
     if (rc)
         mm_put_page(mfn);
+    else if (fresh_l4)
+        mm_m2p_validated_l4(d, mfn);
     return rc;
 }
 

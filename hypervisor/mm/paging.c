@@ -185,6 +185,14 @@ void paging_fill_hv_slots(uint64_t *l4)
         l4[s] = idle[s];
 }
 
+void paging_m2p_slot(uint64_t *l4, bool present)
+{
+    const uint64_t *idle = mfn_to_virt(idle_l4_mfn);
+    unsigned s = (unsigned)(M2P_VIRT_START >> 39) & 511;
+
+    l4[s] = present ? idle[s] : 0;
+}
+
 void m2p_set(uint64_t mfn, uint64_t pfn)
 {
     if (mfn < m2p_entries)

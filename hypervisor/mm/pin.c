@@ -7,6 +7,7 @@
 #include "pv-abi/errno.h"
 #include "mm_baseptr.h"
 #include "mm_internal.h"
+#include "pv-abi/vm_assist.h"
 
 /* A pin holds one general and one type reference, taken once: pinning is not nested. */
 int mm_pin(struct domain *d, uint64_t mfn, unsigned level)
@@ -68,18 +69,40 @@ static int set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn, bool kernel)
     return 0;
 }
 
+/* VMASST_TYPE_m2p_strict (Xen's rule, public/xen.h): without it, an L4 is validated without
+ * the read-only M2P slot and gains it when it becomes a kernel root; with it, an L4 is validated
+ * with the slot and loses it when it becomes a user root (and does not get it back). */
+static bool m2p_strict(const struct domain *d)
+{
+    return d->vm_assist & (1UL << PV_VMASST_TYPE_m2p_strict);
+}
+
+void mm_m2p_validated_l4(const struct domain *d, uint64_t mfn)
+{
+    paging_m2p_slot(mm_frame_ptr(mfn), m2p_strict(d));
+}
+
 int mm_new_baseptr(struct vcpu *v, uint64_t mfn)
 {
+    int rc;
+
     if (!mfn)
         return -PV_EINVAL; /* frame 0 is never a domain's */
     if (mfn == v->kernel_l4_mfn && v->kernel_mode)
         arch_vcpu_root_changed(v); /* the same root again: Xen reloads it (a TLB flush) */
-    return set_root(v, &v->kernel_l4_mfn, mfn, true);
+    rc = set_root(v, &v->kernel_l4_mfn, mfn, true);
+    if (!rc && !m2p_strict(v->domain))
+        paging_m2p_slot(mm_frame_ptr(mfn), true);
+    return rc;
 }
 
 int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn)
 {
-    return set_root(v, &v->user_l4_mfn, mfn, false);
+    int rc = set_root(v, &v->user_l4_mfn, mfn, false);
+
+    if (!rc && mfn && m2p_strict(v->domain))
+        paging_m2p_slot(mm_frame_ptr(mfn), false);
+    return rc;
 }
 
 uint64_t mm_kernel_root_enter(const struct vcpu *v)

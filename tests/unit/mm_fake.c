@@ -38,6 +38,11 @@ void paging_fill_hv_slots(uint64_t *l4)
         l4[s] = MMF_HV_SLOT_MARK(s);
 }
 
+void paging_m2p_slot(uint64_t *l4, bool present)
+{
+    l4[HV_L4_FIRST] = present ? MMF_HV_SLOT_MARK(HV_L4_FIRST) : 0;
+}
+
 struct vcpu *current_vcpu(void)
 {
     return mmf.current;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "pv-abi/errno.h"
+#include "pv-abi/vm_assist.h"
 #include "mm_baseptr.h"
 #include "mm_fake.h"
 #include "paging.h"
@@ -290,6 +291,48 @@ static void test_roots(void **state)
     mmf_assert_all_zero(&dom_a);
 }
 
+/* VMASST_TYPE_m2p_strict (Xen's rule): without it an L4 is validated without the read-only M2P
+ * slot and gets it as a kernel root, never as a user root only; with it an L4 is validated with
+ * the slot and loses it for good as a user root. */
+static void test_m2p_strict(void **state)
+{
+    struct vcpu *v = dom_a.vcpu[0];
+    const unsigned m2p = HV_L4_FIRST;
+    uint64_t kern, user, both;
+
+    (void)state;
+    mmf_reset();
+    mmf.current = v;
+    kern = tree_l4();
+    user = tree_l4();
+    both = tree_l4();
+    assert_int_equal(mm_pin(&dom_a, user, 4), 0);
+    assert_int_equal(mmf_mem(user)[m2p], 0);
+    assert_int_equal(mmf_mem(user)[m2p + 1], MMF_HV_SLOT_MARK(m2p + 1));
+    assert_int_equal(mm_new_user_baseptr(v, user), 0);
+    assert_int_equal(mmf_mem(user)[m2p], 0); /* a user root only: no M2P */
+    assert_int_equal(mm_new_baseptr(v, kern), 0);
+    assert_int_equal(mmf_mem(kern)[m2p], MMF_HV_SLOT_MARK(m2p));
+    assert_int_equal(mm_new_user_baseptr(v, kern), 0); /* kept as a user root too */
+    assert_int_equal(mmf_mem(kern)[m2p], MMF_HV_SLOT_MARK(m2p));
+
+    dom_a.vm_assist |= 1UL << PV_VMASST_TYPE_m2p_strict;
+    assert_int_equal(mm_pin(&dom_a, both, 4), 0);
+    assert_int_equal(mmf_mem(both)[m2p], MMF_HV_SLOT_MARK(m2p)); /* validated with it */
+    assert_int_equal(mm_new_baseptr(v, both), 0);
+    assert_int_equal(mmf_mem(both)[m2p], MMF_HV_SLOT_MARK(m2p));
+    assert_int_equal(mm_new_user_baseptr(v, both), 0);
+    assert_int_equal(mmf_mem(both)[m2p], 0); /* zapped as a user root */
+    assert_int_equal(mm_new_baseptr(v, kern), 0);
+    assert_int_equal(mm_new_baseptr(v, both), 0);
+    assert_int_equal(mmf_mem(both)[m2p], 0); /* and not given back as a kernel root */
+    assert_int_equal(mm_new_user_baseptr(v, kern), 0);
+    assert_int_equal(mmf_mem(kern)[m2p], 0);
+    dom_a.vm_assist = 0;
+    mm_domain_teardown(&dom_a);
+    mmf_assert_all_zero(&dom_a);
+}
+
 /* A guest that dies with roots, pins, linear entries and writable mappings in place. */
 static void test_teardown_everything(void **state)
 {
@@ -322,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_tree_rollback),
         cmocka_unit_test(test_linear_l4),
         cmocka_unit_test(test_roots),
+        cmocka_unit_test(test_m2p_strict),
         cmocka_unit_test(test_teardown_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
