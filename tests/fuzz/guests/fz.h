@@ -154,6 +154,7 @@ enum {
     FZ_DIRTY_RUNSTATE = 1 << 9,
     FZ_DIRTY_LDT = 1 << 10,
     FZ_DIRTY_CR4 = 1 << 11, /* the guest's CR4 bits (TSD, DE, ...) */
+    FZ_DIRTY_VMASST = 1 << 12, /* m2p_strict, and the M2P slot it takes from a user root */
 };
 extern unsigned fz_dirty;
 

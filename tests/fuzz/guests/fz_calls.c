@@ -392,6 +392,7 @@ void fz_gen_vm_assist(struct fz_call *c)
     c->arg[0] = fz_chance(960) ? fz_below(3) : fz_num();
     c->arg[1] = fz_chance(960) ? fz_below(34) : fz_num();
     c->sub = fz_sub(c->arg[0]);
+    fz_dirty |= FZ_DIRTY_VMASST;
 }
 
 /* A GSI or pirq: mostly the machine's (QEMU has 24 GSIs), sometimes anything. */

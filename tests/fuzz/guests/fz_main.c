@@ -195,6 +195,14 @@ static void restore(unsigned dirty)
     struct pv_physdev_set_iopl iopl = {.iopl = 0};
     struct pv_vcpu_register_runstate_memory_area none = {.addr = 0};
 
+    if (dirty & FZ_DIRTY_VMASST) {
+        /* m2p_strict off, and the M2P slot back in the kernel root: under the assist, using it
+         * as a user root takes the slot away, and the kit reads the M2P (gk_mfn_to_pfn). */
+        struct pv_mmuext_op root = {.cmd = PV_MMUEXT_NEW_BASEPTR, .arg1.mfn = fz.l4_mfn};
+
+        gk_hypercall_vm_assist(PV_VMASST_CMD_disable, PV_VMASST_TYPE_m2p_strict);
+        gk_hypercall_mmuext_op(&root, 1, NULL, PV_DOMID_SELF);
+    }
     if (dirty & FZ_DIRTY_DEBUG) {
         gk_hypercall(PV_HYPERCALL_set_debugreg, 7, DR7_DEFAULT, 0, 0, 0);
         for (int r = 0; r < 4; r++)
