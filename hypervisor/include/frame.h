@@ -41,6 +41,9 @@ void frame_init(struct page_info *table, uint64_t nr_frames);
 /* Give [first, first+count) to the free pool. */
 void frame_add_free(uint64_t first, uint64_t count);
 uint64_t frame_alloc(void);          /* an mfn owned by the hypervisor, or FRAME_NONE */
+/* 2^order contiguous frames, aligned to their size and below frame `limit`, owned by the
+ * hypervisor: the first mfn, or FRAME_NONE (XENMEM_exchange's machine-contiguous extents). */
+uint64_t frame_alloc_run(unsigned order, uint64_t limit);
 void frame_free(uint64_t mfn);       /* back to the pool (must not be owned by a domain) */
 uint64_t frame_free_count(void);
 uint64_t frame_total(void);

@@ -1,4 +1,5 @@
-/* The frame table and the free pool of machine frames, with per-domain ownership lists. */
+/* The frame table and the free pool of machine frames (a doubly linked list, so that a run of
+ * frames below an address can be taken out of it), with per-domain ownership lists. */
 #include "frame.h"
 #include "domain.h"
 #include "spinlock.h"
@@ -39,6 +40,8 @@ static void free_locked(uint64_t mfn)
     if (!pg || pg->owner != DOMID_HV)
         return; /* never free a frame twice or one a domain still owns */
     *pg = (struct page_info){.next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE};
+    if (free_head != FRAME_NONE)
+        table[free_head].prev = mfn;
     free_head = mfn;
     free_count++;
 }
@@ -59,18 +62,50 @@ void frame_free(uint64_t mfn)
     spin_unlock(&lock);
 }
 
+/* Take a free frame out of the pool: it becomes the hypervisor's. */
+static void take_locked(uint64_t mfn)
+{
+    struct page_info *pg = &table[mfn];
+
+    if (pg->prev != FRAME_NONE)
+        table[pg->prev].next = pg->next;
+    else
+        free_head = pg->next;
+    if (pg->next != FRAME_NONE)
+        table[pg->next].prev = pg->prev;
+    free_count--;
+    *pg = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
+}
+
 uint64_t frame_alloc(void)
 {
     uint64_t mfn;
 
     spin_lock(&lock);
     mfn = free_head;
-    if (mfn != FRAME_NONE) {
-        free_head = table[mfn].next;
-        free_count--;
-        table[mfn] =
-            (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
+    if (mfn != FRAME_NONE)
+        take_locked(mfn);
+    spin_unlock(&lock);
+    return mfn;
+}
+
+/* First fit from the bottom, skipping past each frame in use. */
+uint64_t frame_alloc_run(unsigned order, uint64_t limit)
+{
+    uint64_t n = 1ULL << order, end = MIN(limit, nr_frames), mfn = FRAME_NONE;
+
+    spin_lock(&lock);
+    for (uint64_t first = 0, i = 0; first + n <= end; i = first) {
+        while (i < first + n && table[i].owner == DOMID_FREE)
+            i++;
+        if (i == first + n) {
+            mfn = first;
+            break;
+        }
+        first = ALIGN_UP(i + 1, n);
     }
+    for (uint64_t i = 0; mfn != FRAME_NONE && i < n; i++)
+        take_locked(mfn + i);
     spin_unlock(&lock);
     return mfn;
 }

@@ -4,11 +4,15 @@
  * XENFEAT dom0 bit), XENMEM_machine_memory_map and every platform_op sub-op (known, unknown,
  * with a bad pointer) give -EPERM, CONSOLEIO_read -EPERM, the global VIRQ_CONSOLE cannot be
  * bound (-EBUSY), and with IOPL 1 the ports dom0 may use (PCI configuration, CMOS RTC, the
- * keyboard controller) read as all ones. Mapping I/O memory is refused in mmu_hostile
- * (rule=foreign). The legal twins (its own memory map, IOPL itself) work, so a hypervisor
- * refusing everything fails too.
+ * keyboard controller) read as all ones. XENMEM_exchange beyond a domU's rights: an extent
+ * order above 9 or another domain (-EPERM), frames it does not own or still maps, a frame named
+ * twice, mismatched sizes (-EINVAL), each leaving nr_exchanged 0 and its memory as it was.
+ * Mapping I/O memory is refused in mmu_hostile (rule=foreign). The legal twins (its own memory
+ * map, IOPL itself, exchanging an unmapped page of its own for one below 4 GiB) work, so a
+ * hypervisor refusing everything fails too.
  */
 #include "bt.h"
+#include "bt_mmu.h"
 
 static uint8_t buf[4096] __attribute__((aligned(4096)));
 
@@ -91,6 +95,49 @@ static void check_ports(void)
     GK_EXPECT_EQ(bt_set_iopl(0), 0);
 }
 
+static uint8_t spare[1][4096] __attribute__((aligned(4096)));
+
+/* One exchange of n order-in_order frames for order-out_order extents; nr_exchanged must come
+ * back as want_done. */
+static long exchange(uint64_t *in, uint64_t n_in, unsigned in_order, uint64_t *out,
+                     uint64_t n_out, unsigned out_order, pv_domid_t dom, uint64_t want_done)
+{
+    struct pv_memory_exchange x = {
+        .in = {.extent_start = PV_GUEST_PTR(in), .nr_extents = n_in, .extent_order = in_order,
+               .domid = PV_DOMID_SELF},
+        .out = {.extent_start = PV_GUEST_PTR(out), .nr_extents = n_out,
+                .extent_order = out_order, .mem_flags = 32, .domid = dom}};
+    long rc = gk_hypercall_memory_op(PV_XENMEM_exchange, &x);
+
+    GK_EXPECT_EQ(x.nr_exchanged, want_done);
+    return rc;
+}
+
+static void check_exchange(void)
+{
+    uint64_t va = (uint64_t)(uintptr_t)spare[0], mfn = gk_virt_to_mfn(spare[0]);
+    uint64_t pfn = gk_mfn_to_pfn(mfn), in[2] = {mfn, mfn}, out[2] = {pfn, pfn + 1};
+
+    spare[0][0] = 0x5a;
+    GK_EXPECT_EQ(exchange(in, 1, 0, out, 1, 0, PV_DOMID_SELF, 0), -PV_EINVAL); /* still mapped */
+    GK_EXPECT_EQ(exchange(in, 1, 10, out, 1, 10, PV_DOMID_SELF, 0), -PV_EPERM);
+    GK_EXPECT_EQ(exchange(in, 1, 0, out, 1, 0, 0, 0), -PV_EPERM);
+    GK_EXPECT_EQ(exchange(in, 2, 0, out, 1, 0, PV_DOMID_SELF, 0), -PV_EINVAL);
+    in[0] = 0x10; /* a frame of the first MiB: not ours */
+    GK_EXPECT_EQ(exchange(in, 1, 0, out, 1, 0, PV_DOMID_SELF, 0), -PV_EINVAL);
+    in[0] = gk_start_info->shared_info >> 12; /* ours to map, not our memory */
+    GK_EXPECT_EQ(exchange(in, 1, 0, out, 1, 0, PV_DOMID_SELF, 0), -PV_EINVAL);
+    GK_ASSERT_EQ(bt_uvm(va, 0, PV_UVMF_INVLPG), 0);
+    in[0] = in[1] = mfn; /* the same frame twice for an order-1 extent */
+    GK_EXPECT_EQ(exchange(in, 2, 0, out, 1, 1, PV_DOMID_SELF, 0), -PV_EINVAL);
+    GK_EXPECT_EQ(exchange(in, 1, 0, out, 1, 0, PV_DOMID_SELF, 1), 0); /* the legal twin */
+    GK_EXPECT_NE(out[0], mfn);
+    GK_EXPECT_LT(out[0], 1ULL << 20); /* below 2^32 */
+    GK_ASSERT_EQ(bt_uvm(va, (out[0] << 12) | BT_PTE_RWD, PV_UVMF_INVLPG), 0);
+    GK_EXPECT_EQ(spare[0][0], 0); /* a fresh, zeroed frame */
+    GK_EXPECT_EQ(bt_uvm(va, (mfn << 12) | BT_PTE_RO, PV_UVMF_INVLPG), -PV_EBUSY); /* gone */
+}
+
 GK_TEST(dom0_deny)
 {
     check_identity();
@@ -98,4 +145,5 @@ GK_TEST(dom0_deny)
     check_platform_op();
     check_console();
     check_ports();
+    check_exchange();
 }
