@@ -110,6 +110,12 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     return d;
 }
 
+/* Domain 0 when the hypervisor built it as the initial domain (docs/boot.md), else NULL. */
+static struct domain *initial_domain(void)
+{
+    return domains[0] && domains[0]->privileged ? domains[0] : NULL;
+}
+
 static const char *reason_name(unsigned reason)
 {
     if (reason == DOMAIN_DESTROYED)
@@ -159,6 +165,10 @@ void domain_shutdown(struct domain *d, unsigned reason)
     printk("(hv) domain %u (%s) shut down: %s\n", d->domid, d->name, reason_name(d->shutdown_reason));
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_kick(d->vcpu[i]); /* vCPUs running elsewhere leave the CPU */
+    if (d == initial_domain()) /* as Xen's hardware domain: its end is the machine's */
+        for (unsigned i = 1; i < MAX_DOMAINS; i++)
+            if (domains[i])
+                domain_destroy(domains[i]);
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -225,6 +235,15 @@ void domains_reap_ended(void)
     spin_unlock(&reap_lock);
 }
 
+static const char *end_message(unsigned any, bool all_poweroff)
+{
+    if (!any)
+        return "no domains to run";
+    if (initial_domain())
+        return all_poweroff ? "dom0 powered off" : "dom0 ended, not with poweroff";
+    return all_poweroff ? "all domains powered off" : "all domains ended, not all with poweroff";
+}
+
 void domains_check_all_ended(void)
 {
     bool all_poweroff = true;
@@ -242,9 +261,10 @@ void domains_check_all_ended(void)
             return;
         all_poweroff &= d->shutdown_reason == PV_SHUTDOWN_poweroff;
     }
+    if (initial_domain()) /* the others were destroyed because it ended */
+        all_poweroff = initial_domain()->shutdown_reason == PV_SHUTDOWN_poweroff;
     report_frames(any);
-    printk("(hv) %s; %u frames free of %lu; powering off\n",
-           !any ? "no domains to run" : all_poweroff ? "all domains powered off" : "all domains ended, not all with poweroff",
+    printk("(hv) %s; %u frames free of %lu; powering off\n", end_message(any, all_poweroff),
            (unsigned)frame_free_count(), frame_total());
     arch_power_off(any && all_poweroff ? POWER_EXIT_OK : POWER_EXIT_DOMAIN);
 }

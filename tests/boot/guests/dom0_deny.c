@@ -9,7 +9,9 @@
  * twice, mismatched sizes (-EINVAL), each leaving nr_exchanged 0 and its memory as it was.
  * Mapping I/O memory is refused in mmu_hostile (rule=foreign). The legal twins (its own memory
  * map, IOPL itself, exchanging an unmapped page of its own for one below 4 GiB) work, so a
- * hypervisor refusing everything fails too.
+ * hypervisor refusing everything fails too. With "hold=1" on its command line (beside a real
+ * dom0: tests/linux linux_dom0) it prints "dom0_deny: checks passed" and then blocks until the
+ * hypervisor destroys it, which dom0's end does.
  */
 #include "bt.h"
 #include "bt_mmu.h"
@@ -146,4 +148,11 @@ GK_TEST(dom0_deny)
     check_console();
     check_ports();
     check_exchange();
+    uint64_t hold = 0;
+
+    if (gk_test_failed() || !bt_cmdline_uint("hold", &hold) || !hold)
+        return;
+    gk_test_log("dom0_deny: checks passed, holding");
+    for (;;)
+        gk_hypercall_sched_op(PV_SCHEDOP_block, NULL);
 }
