@@ -39,14 +39,21 @@ static void eoi_bit(struct domain *d, unsigned pirq, bool set)
         __atomic_fetch_and(&d->pirq_eoi_map[pirq / 64], ~(1UL << (pirq % 64)), __ATOMIC_SEQ_CST);
 }
 
+/* Start a level GSI's service (pirq_lock held): its EOI bit is set before the event is raised,
+ * since the owner may handle the event on another CPU at once and look for the bit. */
+static void serve(struct domain *d, unsigned gsi, bool on)
+{
+    gsis[gsi].in_service = on;
+    eoi_bit(d, gsi, on);
+}
+
 /* Forget gsi's owner (pirq_lock held): masked, out of service. */
 static void release_gsi(unsigned gsi)
 {
     arch_gsi_mask(gsi, true);
-    eoi_bit(gsis[gsi].owner, gsi, false);
+    serve(gsis[gsi].owner, gsi, false);
     gsis[gsi].owner = NULL;
     gsis[gsi].port = 0;
-    gsis[gsi].in_service = false;
 }
 
 int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq)
@@ -142,8 +149,7 @@ int pirq_eoi(struct domain *d, unsigned pirq)
     if (pirq >= PIRQ_MAX_GSI || gsis[pirq].owner != d) {
         rc = -PV_EINVAL; /* no such pirq of d's */
     } else if (gsis[pirq].in_service) {
-        gsis[pirq].in_service = false;
-        eoi_bit(d, pirq, false);
+        serve(d, pirq, false);
         arch_gsi_mask(pirq, false);
     }
     spin_unlock(&pirq_lock);
@@ -184,19 +190,21 @@ int pirq_eoi_page(struct domain *d, uint64_t gmfn)
 void pirq_raise(unsigned gsi)
 {
     struct domain *d;
-    bool level = arch_gsi_is_level(gsi);
+    bool level;
 
     if (gsi >= PIRQ_MAX_GSI)
         return;
+    level = arch_gsi_is_level(gsi);
     spin_lock(&pirq_lock);
     d = gsis[gsi].owner;
     if (level)
         arch_gsi_mask(gsi, true); /* before the local APIC's EOI: no storm */
+    if (level && d)
+        serve(d, gsi, true);
     if (!d || !evtchn_raise_pirq(d, gsis[gsi].port, gsi, true)) {
+        if (level && d)
+            serve(d, gsi, false);
         arch_gsi_mask(gsi, true); /* nobody listens: masked until a bind */
-    } else if (level) {
-        gsis[gsi].in_service = true;
-        eoi_bit(d, gsi, true);
     }
     spin_unlock(&pirq_lock);
 }

@@ -38,6 +38,7 @@ struct domain *domain_by_id(unsigned domid)
 void sched_wake(struct vcpu *v)
 {
     evf.wakes[v->domain->domid][v->id]++;
+    evf.eoi_word_at_wake = frames[2][0]; /* what dom_p's EOI page said when it was told */
     if (v->run_state == VCPU_BLOCKED)
         v->run_state = VCPU_RUNNABLE;
 }

@@ -21,6 +21,7 @@ struct evf_state {
     struct domain *notify_dom;
     unsigned notify_port;
     unsigned frame_refs; /* references held on the EVF_MFN frames */
+    uint64_t eoi_word_at_wake; /* the first word of frame EVF_MFN + 2 at the last sched_wake() */
 };
 extern struct evf_state evf;
 

@@ -145,6 +145,8 @@ static void test_level_and_eoi_map(void **state)
     assert_true(evf_pending(&dom_p, port));
     assert_true(gsif.masked[9]); /* until the EOI */
     assert_true(map_page[0] & (1ULL << 9));
+    /* The bit was there when the vCPU was woken: a handler on another CPU must find it. */
+    assert_true(evf.eoi_word_at_wake & (1ULL << 9));
     assert_int_equal(pirq_eoi(&dom_a, 9), -PV_EINVAL);
     assert_int_equal(pirq_eoi(&dom_p, 300), -PV_EINVAL);
     assert_true(gsif.masked[9]);

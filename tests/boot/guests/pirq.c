@@ -16,7 +16,14 @@
 #include "bt.h"
 #include "bt_mmu.h"
 #include "gk/kit.h"
+#include "pv-abi/elfnote.h"
 #include "pv-abi/physdev_op.h"
+#include "pv-abi/xen_version.h"
+
+/* The kit's notes say nothing of dom0: this guest adds that it may be the initial domain. */
+__asm__(".pushsection .note.Xen,\"a\",@note\n.balign 4\n"
+        ".long 4, 4, " BT_STR(PV_ELFNOTE_SUPPORTED_FEATURES) "\n.asciz \"Xen\"\n"
+        ".long 1 << " BT_STR(PV_XENFEAT_dom0) "\n.popsection");
 
 #define IOAPIC_BASE 0xfec00000UL /* QEMU's only IO-APIC */
 #define GSI_RTC 8
@@ -314,6 +321,7 @@ static void rule_domu(void)
     struct pv_physdev_irq v = {.irq = GSI_RTC};
     struct pv_physdev_irq_status_query q = {.irq = GSI_RTC};
     uint32_t val = 0;
+    char buf[4];
 
     GK_EXPECT_EQ(apic_op(PV_PHYSDEVOP_apic_read, IOAPIC_BASE, 1, &val), -PV_EPERM);
     GK_EXPECT_EQ(val, 0);
@@ -333,6 +341,10 @@ static void rule_domu(void)
     GK_EXPECT_EQ(q.flags, PV_XENIRQSTAT_needs_eoi);
     GK_EXPECT_EQ(eoi_page(gk_pfn_to_mfn(gk_start_info->nr_pages - 1) + 0x100000), -PV_EINVAL);
     GK_EXPECT_EQ(eoi_page(gk_pfn_to_mfn(gk_virt_to_pfn(eoi_map))), 0); /* its own: as Xen */
+    if (gk_cmdline_get("beside_dom0", buf, sizeof(buf))) { /* domain 0 exists: refused, not unknown */
+        GK_EXPECT_EQ(map_gsi(0, GSI_RTC, -1, NULL), -PV_EPERM);
+        GK_EXPECT_EQ(unmap(0, GSI_RTC), -PV_EPERM);
+    }
 }
 
 static const struct bt_rule rules[] = {{"dom0", rule_dom0}, {"domu", rule_domu}};
