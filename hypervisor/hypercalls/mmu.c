@@ -159,6 +159,16 @@ static long flush_op(const struct vcpu *v, const struct pv_mmuext_op *op)
     return rc;
 }
 
+/* A new kernel root; the LDT pages taken through the old one are looked up again (Xen). */
+static long new_baseptr(struct vcpu *v, uint64_t mfn)
+{
+    int rc = mm_new_baseptr(v, mfn);
+
+    if (!rc)
+        desc_ldt_flush(v);
+    return rc;
+}
+
 static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
 {
     switch (op->cmd) {
@@ -170,7 +180,7 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
     case PV_MMUEXT_UNPIN_TABLE:
         return mm_unpin(v->domain, op->arg1.mfn);
     case PV_MMUEXT_NEW_BASEPTR:
-        return mm_new_baseptr(v, op->arg1.mfn);
+        return new_baseptr(v, op->arg1.mfn);
     case PV_MMUEXT_NEW_USER_BASEPTR:
         return mm_new_user_baseptr(v, op->arg1.mfn);
     case PV_MMUEXT_TLB_FLUSH_LOCAL ... PV_MMUEXT_INVLPG_ALL:

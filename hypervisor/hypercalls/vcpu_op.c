@@ -63,7 +63,8 @@ static long check_context(const struct pv_vcpu_guest_context *c)
     return 0;
 }
 
-/* The GDT frames, the kernel and user roots and the LDT frames, or none of them. */
+/* The GDT frames, the kernel and user roots and the LDT (whose pages are taken on first use),
+ * or none of them. */
 static long take_frames(struct vcpu *v, const struct pv_vcpu_guest_context *c)
 {
     uint64_t user = c->ctrlreg[1] >> PAGE_SHIFT;

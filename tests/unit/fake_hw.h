@@ -47,7 +47,7 @@ struct fake_hw {
     uint64_t segbase_base;
     int hcpage_rc, hcpage_calls;
     uint64_t hcpage_mfn;
-    int baseptr_rc, baseptr_calls;
+    int baseptr_rc, baseptr_calls, ldt_flushes;
     uint64_t baseptr_mfn;
     int fpu_calls;
     uint32_t tsc_khz, mul_frac;

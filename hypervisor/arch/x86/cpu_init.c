@@ -7,6 +7,7 @@
 #include "smp.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
+#include "x86/desc_tables.h"
 #include "domain.h"
 
 
@@ -108,11 +109,11 @@ uint64_t cpu_set_rsp0(uint64_t top)
 uint64_t gdt_read(uint16_t sel)
 {
     unsigned idx = sel >> 3;
-    const struct vcpu *v = percpu()->current;
+    struct vcpu *v = percpu()->current;
     uint64_t base = gdt_base(percpu()->cpu_id);
 
-    if (sel & 4) /* the running vCPU's LDT, shown in the window's LDT pages */
-        return v && idx < v->ldt_ents ? ((const uint64_t *)(base + LDT_WINDOW_OFFSET))[idx] : 0;
+    if (sel & 4) /* the running vCPU's LDT, shown in the window's LDT pages (taken lazily) */
+        return v ? desc_ldt_read(v, idx) : 0;
     if (idx >= GDT_FIRST_RESERVED + GDT_RESERVED_ENTS)
         return 0;
     return ((const uint64_t *)base)[idx];

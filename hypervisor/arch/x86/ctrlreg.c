@@ -3,6 +3,7 @@
 #include "pv-abi/arch_x86.h"
 #include "x86/cpuid.h"
 #include "x86/debugreg.h"
+#include "x86/desc_tables.h"
 #include "pv-abi/errno.h"
 #include "x86/fpu.h"
 #include "x86/hw_access.h"
@@ -59,6 +60,8 @@ static void set_guest_cr4(struct vcpu *v, uint64_t val)
 
 int ctrlreg_write(struct vcpu *v, unsigned cr, uint64_t val)
 {
+    int rc;
+
     switch (cr) {
     case 0:
         if ((val ^ hw_read_cr0()) & ~X86_CR0_TS)
@@ -71,7 +74,9 @@ int ctrlreg_write(struct vcpu *v, unsigned cr, uint64_t val)
             v->vcpu_info->arch.cr2 = val;
         return 0;
     case 3:
-        return mm_new_baseptr(v, PV_CR3_TO_PFN(val));
+        if ((rc = mm_new_baseptr(v, PV_CR3_TO_PFN(val))) == 0)
+            desc_ldt_flush(v); /* as NEW_BASEPTR */
+        return rc;
     case 4:
         set_guest_cr4(v, val);
         return 0;

@@ -2,6 +2,7 @@
 #include "x86/bounce.h"
 #include "console.h"
 #include "x86/debugreg.h"
+#include "x86/desc_tables.h"
 #include "x86/emulate.h"
 #include "x86/fpu.h"
 #include "x86/irq.h"
@@ -124,8 +125,9 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
         guest_ud(v, r);
         break;
     case X86_EXC_PF:
-        /* A write to one of its L1 tables is emulated; %cr2 only changes for a delivered #PF. */
-        if (ptwr_locked(v, r))
+        /* The CPU reading an LDT page not taken yet; a write to one of its L1 tables is
+         * emulated; %cr2 only changes for a delivered #PF. */
+        if (desc_ldt_fault(v, r, read_cr2()) || ptwr_locked(v, r))
             break;
         v->guest_cr2 = read_cr2();
         bounce_trap(v, r, X86_EXC_PF, true, r->error_code);

@@ -406,6 +406,14 @@ void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
     (void)r;
 }
 
+/* Faults reach the LDT's lazy mapping (desc_ldt_fault) only from the trap path, never from a
+ * hypercall. */
+void bounce_trap(struct vcpu *v, struct cpu_regs *r, unsigned vector, bool has_ec, uint32_t ec)
+{
+    (void)v, (void)r, (void)has_ec;
+    fail_msg("bounce_trap(%u, %#x) from a hypercall", vector, ec);
+}
+
 uint64_t gdt_read(uint16_t sel)
 {
     return sel == 0xe02b ? 0x00cff3000000ffffULL : 0;
