@@ -53,7 +53,8 @@ network() {
 # Our xenstored (dom0-tools) on its Unix socket; Debian's xenstore-utils use our libxenstore.
 xenstore() {
   if xenstored --pid-file /run/xenstored.pid; then
-    say "xenstored started ($( [ -e /dev/xen/xenbus_backend ] && echo "xenbus_backend present" || echo "socket only: no /dev/xen/xenbus_backend"))"
+    say "xenstored started ($( [ -e /dev/xen/xenbus_backend ] && echo "serving dom0's kernel through xenbus_backend" || echo "socket only: no /dev/xen/xenbus_backend"))"
+    xen-init-dom0 && say "xenstore: $(xenstore-read /local/domain/0/name) is domain $(xenstore-read /local/domain/0/domid)"
   else
     say "xenstored failed"
   fi

@@ -24,9 +24,28 @@ $(LX_INITRAMFS): $(LX_FETCHED) $(LX_OUT)/hvtest tests/linux/init tests/linux/mki
 $(LX_OUT)/virtio-disk.img:
 	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + (i >> 12)) & 255 for i in range(4 << 20)))' > $@
 
+# dom0's xenstore test (hvtest=xenstore): the same plus the Xen device modules, our xenstored and
+# libxenstore, xen-init-dom0, and Debian's xenstore-utils with the libraries they load, taken
+# from the build machine (scripts/install-deps installs xenstore-utils).
+LX_XS_INITRAMFS := $(LX_OUT)/initramfs-xs.cpio.gz
+LX_XS_TOOLS := read write ls rm watch list exists
+LX_XS_LIBS := libc.so.6 libxenstore.so.4 libxentoolcore.so.1
+LX_XS_MODULES := xenfs xen-evtchn xen-gntdev xen-privcmd
+$(LX_XS_INITRAMFS): $(LX_INITRAMFS) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
+		tests/linux/xenstore-dom0 dom0-tools/scripts/xen-init-dom0
+	tests/linux/mkinitramfs $@ init=tests/linux/init bin/busybox=$(LX_OUT)/busybox \
+	    bin/sh=@busybox bin/hvtest=$(LX_OUT)/hvtest bin/xenstore-dom0=tests/linux/xenstore-dom0 \
+	    $(foreach m,$(LX_XS_MODULES),lib/modules/xen/$(m).ko=$(LX_OUT)/modules/$(m).ko) \
+	    usr/local/sbin/xenstored=$(B)/bin/xenstored \
+	    usr/local/sbin/xen-init-dom0=dom0-tools/scripts/xen-init-dom0 \
+	    usr/local/lib/libxenstore.so.4=$(B)/lib/libxenstore.so.4 \
+	    usr/bin/xenstore=/usr/bin/xenstore $(foreach t,$(LX_XS_TOOLS),usr/bin/xenstore-$(t)=@xenstore) \
+	    lib64/ld-linux-x86-64.so.2=/lib64/ld-linux-x86-64.so.2 \
+	    $(foreach l,$(LX_XS_LIBS),lib/x86_64-linux-gnu/$(l)=/lib/x86_64-linux-gnu/$(l))
+
 .PHONY: linux-fetch linux-tests
 linux-fetch: $(LX_INITRAMFS) $(LX_OUT)/virtio-disk.img
 
-linux-tests: all $(LX_INITRAMFS) $(LX_OUT)/virtio-disk.img
+linux-tests: all $(LX_INITRAMFS) $(LX_OUT)/virtio-disk.img $(LX_XS_INITRAMFS)
 	tests/boot/run --cases tests/linux/cases
 CHECK += linux-tests

@@ -32,6 +32,7 @@ static void usage(FILE *out)
         "  -N, --foreground        stay attached to the terminal, log to stderr\n"
         "  -F, --pid-file FILE     write the process id to FILE\n"
         "  -T, --trace             log every request and reply\n"
+        "  -D, --no-domain-init    do not serve dom0's kernel over its store ring\n"
         "  -E, --entry-nb N        nodes a domain may own (1000)\n"
         "  -W, --watch-nb N        watches per domain connection (128)\n"
         "  -t, --transaction N     open transactions per domain connection (10)\n"
@@ -47,7 +48,7 @@ static const struct option options[] = {
     {"pid-file", 1, NULL, 'F'}, {"trace", 0, NULL, 'T'},       {"entry-nb", 1, NULL, 'E'},
     {"watch-nb", 1, NULL, 'W'}, {"transaction", 1, NULL, 't'}, {"entry-size", 1, NULL, 'S'},
     {"perm-nb", 1, NULL, 'A'},  {"path-max", 1, NULL, 'M'},    {"help", 0, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"no-domain-init", 0, NULL, 'D'}, {NULL, 0, NULL, 0},
 };
 
 struct config {
@@ -55,6 +56,7 @@ struct config {
     const char *pid_file;
     int foreground;
     int trace;
+    int no_dom0;
     struct xsd_quota quota;
 };
 
@@ -86,7 +88,7 @@ static void parse_options(int argc, char **argv, struct config *cfg)
     int opt;
 
     xsd_quota_defaults(&cfg->quota);
-    while ((opt = getopt_long(argc, argv, "s:NF:TE:W:t:S:A:M:h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "s:NF:TDE:W:t:S:A:M:h", options, NULL)) != -1) {
         switch (opt) {
         case 's':
             cfg->socket = optarg;
@@ -99,6 +101,9 @@ static void parse_options(int argc, char **argv, struct config *cfg)
             break;
         case 'T':
             cfg->trace = 1;
+            break;
+        case 'D':
+            cfg->no_dom0 = 1;
             break;
         case 'E':
             cfg->quota.entries = number("entry-nb", optarg);
@@ -175,7 +180,7 @@ int main(int argc, char **argv)
 {
     struct config cfg = {0};
     struct xsd_daemon *d;
-    int fd, rc;
+    int fd, ring_fd, rc;
 
     parse_options(argc, argv, &cfg);
     make_socket_dir(cfg.socket);
@@ -198,7 +203,10 @@ int main(int argc, char **argv)
     if (cfg.pid_file)
         write_pid(cfg.pid_file);
     signals();
-    rc = linux_serve(d, fd, &stop);
+    /* After daemon(): gntdev and privcmd mappings are not inherited across fork. */
+    ring_fd = linux_rings_init(d, !cfg.no_dom0);
+    rc = linux_serve(d, fd, ring_fd, &stop);
+    linux_rings_close(d);
     close(fd);
     unlink(cfg.socket);
     if (cfg.pid_file)

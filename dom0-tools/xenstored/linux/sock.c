@@ -122,12 +122,13 @@ static size_t fill_pollfds(struct pollfd *pfd, int listen_fd)
     return n;
 }
 
-/* One round: poll, read what came, then write everything queued (watch events included). */
-static int serve_once(struct xsd_daemon *d, int listen_fd)
+/* One round: poll, read what came (sockets, then rings), then write everything queued (watch
+ * events included) to the sockets and the rings. */
+static int serve_once(struct xsd_daemon *d, int listen_fd, int ring_fd)
 {
     struct client *cl, *next;
     struct pollfd *pfd;
-    size_t n = 1, i;
+    size_t n = 2, i;
 
     for (cl = clients; cl; cl = cl->next)
         n++;
@@ -135,7 +136,9 @@ static int serve_once(struct xsd_daemon *d, int listen_fd)
     if (!pfd)
         return -1;
     n = fill_pollfds(pfd, listen_fd);
-    if (poll(pfd, n, -1) < 0) {
+    pfd[n].fd = ring_fd; /* negative: ignored by poll */
+    pfd[n].events = POLLIN;
+    if (poll(pfd, n + 1, -1) < 0) {
         free(pfd);
         return errno == EINTR ? 0 : -1;
     }
@@ -146,7 +149,10 @@ static int serve_once(struct xsd_daemon *d, int listen_fd)
     }
     if (pfd[0].revents & POLLIN)
         client_accept(d, listen_fd);
+    if (pfd[n].revents & POLLIN)
+        linux_rings_event();
     free(pfd);
+    linux_rings_flush();
     for (cl = clients; cl; cl = next) {
         next = cl->next;
         if (!client_write(cl) || xsd_conn_dead(cl->conn))
@@ -155,10 +161,10 @@ static int serve_once(struct xsd_daemon *d, int listen_fd)
     return 0;
 }
 
-int linux_serve(struct xsd_daemon *d, int listen_fd, volatile int *stop)
+int linux_serve(struct xsd_daemon *d, int listen_fd, int ring_fd, volatile int *stop)
 {
     while (!*stop)
-        if (serve_once(d, listen_fd)) {
+        if (serve_once(d, listen_fd, ring_fd)) {
             perror("xenstored: poll");
             return -1;
         }

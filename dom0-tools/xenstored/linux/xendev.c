@@ -1,0 +1,221 @@
+/*
+ * dom0-tools/xenstored/linux/xendev.c - xenstored's use of Linux's /dev/xen devices and xenfs.
+ * The ioctl layouts are Linux's uapi (include/uapi/xen/{evtchn,gntdev,privcmd}.h); each call maps
+ * to one hypercall in the kernel (docs/xenstore.md, "dom0").
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ioctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "xendev.h"
+
+#define PAGE 4096
+#define XENSTORE_GRANT_REF 1 /* GNTTAB_RESERVED_XENSTORE: the builder grants the page to dom0 */
+
+struct evtchn_bind_interdomain { uint32_t dom, port; };
+struct evtchn_port { uint32_t port; };
+struct gntdev_map_one {
+    uint32_t count, pad;
+    uint64_t index;
+    struct { uint32_t domid, ref; } refs[1];
+};
+struct gntdev_unmap { uint64_t index; uint32_t count, pad; };
+struct privcmd_mmapbatch_v2 {
+    uint32_t num;
+    uint16_t dom;
+    uint64_t addr;
+    const uint64_t *arr;
+    int *err;
+};
+
+#define EVTCHN_BIND_INTERDOMAIN _IOC(_IOC_NONE, 'E', 1, sizeof(struct evtchn_bind_interdomain))
+#define EVTCHN_UNBIND _IOC(_IOC_NONE, 'E', 3, sizeof(struct evtchn_port))
+#define EVTCHN_NOTIFY _IOC(_IOC_NONE, 'E', 4, sizeof(struct evtchn_port))
+#define GNTDEV_MAP_GRANT_REF _IOC(_IOC_NONE, 'G', 0, sizeof(struct gntdev_map_one))
+#define GNTDEV_UNMAP_GRANT_REF _IOC(_IOC_NONE, 'G', 1, sizeof(struct gntdev_unmap))
+#define PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
+#define XENBUS_BACKEND_EVTCHN _IOC(_IOC_NONE, 'B', 0, 0)
+
+static int gntdev_fd = -1, privcmd_fd = -1; /* opened at the first domain, kept */
+
+static int neg_errno(void)
+{
+    return errno ? -errno : -EIO;
+}
+
+int xendev_evtchn_open(void)
+{
+    int fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+
+    return fd < 0 ? neg_errno() : fd;
+}
+
+int xendev_evtchn_bind(int fd, uint32_t dom, uint32_t port)
+{
+    struct evtchn_bind_interdomain b = {dom, port};
+    int rc = ioctl(fd, EVTCHN_BIND_INTERDOMAIN, &b);
+
+    return rc < 0 ? neg_errno() : rc;
+}
+
+void xendev_evtchn_unbind(int fd, uint32_t lport)
+{
+    struct evtchn_port p = {lport};
+
+    ioctl(fd, EVTCHN_UNBIND, &p);
+}
+
+void xendev_evtchn_notify(int fd, uint32_t lport)
+{
+    struct evtchn_port p = {lport};
+
+    ioctl(fd, EVTCHN_NOTIFY, &p);
+}
+
+size_t xendev_evtchn_pending(int fd, uint32_t *ports, size_t max)
+{
+    ssize_t n = read(fd, ports, max * sizeof(*ports));
+
+    return n > 0 ? (size_t)n / sizeof(*ports) : 0;
+}
+
+void xendev_evtchn_unmask(int fd, uint32_t lport)
+{
+    if (write(fd, &lport, sizeof(lport)) != sizeof(lport))
+        fprintf(stderr, "xenstored: cannot unmask port %u\n", lport);
+}
+
+static void *map_page(int fd, off_t offset)
+{
+    void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* The kernel's local store (xenbus_probe.c, XS_LOCAL): xenbus_backend as Xen's C xenstored. */
+static int dom0_backend(struct xendev_page *pg, uint32_t *port)
+{
+    int fd = open("/dev/xen/xenbus_backend", O_RDWR | O_CLOEXEC), rc;
+
+    if (fd < 0)
+        return neg_errno();
+    rc = ioctl(fd, XENBUS_BACKEND_EVTCHN, 0);
+    if (rc > 0 && (pg->page = map_page(fd, 0)))
+        *port = (uint32_t)rc;
+    rc = rc <= 0 ? (rc < 0 ? neg_errno() : -ENOENT) : pg->page ? 0 : neg_errno();
+    close(fd);
+    return rc;
+}
+
+/* The same through xenfs: the port as text in xsd_port, the page by mmap of xsd_kva. */
+static int dom0_xenfs(struct xendev_page *pg, uint32_t *port)
+{
+    FILE *f = fopen("/proc/xen/xsd_port", "r");
+    unsigned int p = 0;
+    int fd, ok = f && fscanf(f, "%u", &p) == 1 && p;
+
+    if (f)
+        fclose(f);
+    if (!ok)
+        return -ENOENT;
+    fd = open("/proc/xen/xsd_kva", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return neg_errno();
+    pg->page = map_page(fd, 0);
+    close(fd);
+    if (!pg->page)
+        return neg_errno();
+    *port = p;
+    return 0;
+}
+
+int xendev_dom0_store(struct xendev_page *pg, uint32_t *port)
+{
+    int rc = dom0_backend(pg, port);
+
+    if (rc)
+        rc = dom0_xenfs(pg, port);
+    pg->kind = rc ? XENDEV_NONE : XENDEV_LOCAL;
+    return rc;
+}
+
+static int open_once(int *fd, const char *path)
+{
+    if (*fd < 0)
+        *fd = open(path, O_RDWR | O_CLOEXEC);
+    return *fd < 0 ? neg_errno() : 0;
+}
+
+/* Grant ref 1 of domid (Xen's C xenstored ignores the frame and maps this). */
+static int map_grant(struct xendev_page *pg, uint32_t domid)
+{
+    struct gntdev_map_one m = {.count = 1, .refs = {{domid, XENSTORE_GRANT_REF}}};
+    struct gntdev_unmap u = {.count = 1};
+    int rc = open_once(&gntdev_fd, "/dev/xen/gntdev");
+
+    if (rc)
+        return rc;
+    if (ioctl(gntdev_fd, GNTDEV_MAP_GRANT_REF, &m))
+        return neg_errno();
+    pg->page = map_page(gntdev_fd, (off_t)m.index);
+    if (!pg->page) {
+        rc = neg_errno();
+        u.index = m.index;
+        ioctl(gntdev_fd, GNTDEV_UNMAP_GRANT_REF, &u);
+        return rc;
+    }
+    pg->index = m.index;
+    return 0;
+}
+
+/* A foreign mapping of the frame (oxenstored's way): mmu_update with the domain as owner. */
+static int map_foreign(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
+{
+    int err = 0, rc = open_once(&privcmd_fd, "/dev/xen/privcmd");
+    struct privcmd_mmapbatch_v2 b = {.num = 1, .dom = (uint16_t)domid, .arr = &mfn, .err = &err};
+
+    if (rc)
+        return rc;
+    pg->page = map_page(privcmd_fd, 0);
+    if (!pg->page)
+        return neg_errno();
+    b.addr = (uint64_t)(uintptr_t)pg->page;
+    rc = ioctl(privcmd_fd, PRIVCMD_MMAPBATCH_V2, &b) ? neg_errno() : err;
+    if (rc) {
+        munmap(pg->page, PAGE);
+        pg->page = NULL;
+    }
+    return rc < 0 ? rc : rc ? -EIO : 0;
+}
+
+int xendev_map_domain(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
+{
+    int rc = map_grant(pg, domid);
+
+    pg->kind = XENDEV_GNTDEV;
+    if (rc) {
+        rc = map_foreign(pg, domid, mfn);
+        pg->kind = XENDEV_PRIVCMD;
+    }
+    if (rc)
+        pg->kind = XENDEV_NONE;
+    return rc;
+}
+
+void xendev_unmap(struct xendev_page *pg)
+{
+    struct gntdev_unmap u = {.index = pg->index, .count = 1};
+
+    if (pg->kind != XENDEV_NONE)
+        munmap(pg->page, PAGE);
+    if (pg->kind == XENDEV_GNTDEV)
+        ioctl(gntdev_fd, GNTDEV_UNMAP_GRANT_REF, &u);
+    pg->kind = XENDEV_NONE;
+    pg->page = NULL;
+}
