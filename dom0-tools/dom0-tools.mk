@@ -51,9 +51,14 @@ $(B)/lib/libxenstore.so.4: $(XSL_OBJS) $(XSL_DIR)/libxenstore.map
 	    -Wl,--version-script=$(XSL_DIR)/libxenstore.map -Wl,-z,defs -lpthread
 	ln -sf libxenstore.so.4 $(B)/lib/libxenstore.so
 
+# xs-domain: INTRODUCE, RELEASE, IS_DOMAIN_INTRODUCED from dom0's shell (our library).
+$(B)/bin/xs-domain: dom0-tools/tools/xs-domain.c $(XSL_DIR)/include/xenstore.h $(B)/lib/libxenstore.so.4
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) -I$(XSL_DIR)/include -o $@ $< -L$(B)/lib -lxenstore
+
 -include $(XSD_CORE_OBJS:.o=.d) $(XSD_LIB_OBJS:.o=.d) $(XSD_LINUX_OBJS:.o=.d) $(XSL_OBJS:.o=.d)
 
-ALL += $(B)/bin/xenstored $(B)/lib/libxenstore.so.4
+ALL += $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 $(B)/bin/xs-domain
 
 # make xenstore-check: tests/xenstore/run.sh against the daemon and library built above.
 XST_OUT := $(B)/tests/xenstore

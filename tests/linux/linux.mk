@@ -31,12 +31,12 @@ LX_XS_INITRAMFS := $(LX_OUT)/initramfs-xs.cpio.gz
 LX_XS_TOOLS := read write ls rm watch list exists
 LX_XS_LIBS := libc.so.6 libxenstore.so.4 libxentoolcore.so.1
 LX_XS_MODULES := xenfs xen-evtchn xen-gntdev xen-privcmd
-$(LX_XS_INITRAMFS): $(LX_INITRAMFS) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
+$(LX_XS_INITRAMFS): $(LX_INITRAMFS) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 $(B)/bin/xs-domain \
 		tests/linux/xenstore-dom0 dom0-tools/scripts/xen-init-dom0
 	tests/linux/mkinitramfs $@ init=tests/linux/init bin/busybox=$(LX_OUT)/busybox \
 	    bin/sh=@busybox bin/hvtest=$(LX_OUT)/hvtest bin/xenstore-dom0=tests/linux/xenstore-dom0 \
 	    $(foreach m,$(LX_XS_MODULES),lib/modules/xen/$(m).ko=$(LX_OUT)/modules/$(m).ko) \
-	    usr/local/sbin/xenstored=$(B)/bin/xenstored \
+	    usr/local/sbin/xenstored=$(B)/bin/xenstored usr/local/sbin/xs-domain=$(B)/bin/xs-domain \
 	    usr/local/sbin/xen-init-dom0=dom0-tools/scripts/xen-init-dom0 \
 	    usr/local/lib/libxenstore.so.4=$(B)/lib/libxenstore.so.4 \
 	    usr/bin/xenstore=/usr/bin/xenstore $(foreach t,$(LX_XS_TOOLS),usr/bin/xenstore-$(t)=@xenstore) \
