@@ -192,8 +192,8 @@ void pirq_raise(unsigned gsi)
     struct domain *d;
     bool level;
 
-    if (gsi >= PIRQ_MAX_GSI)
-        return;
+    if (gsi >= nr_gsis())
+        return; /* no such GSI */
     level = arch_gsi_is_level(gsi);
     spin_lock(&pirq_lock);
     d = gsis[gsi].owner;

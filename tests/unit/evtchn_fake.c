@@ -175,7 +175,9 @@ void evf_reset(void)
         if (all[i]->shared_info)
             evtchn_destroy(all[i]), pirq_domain_destroy(all[i]);
     assert_int_equal(evf.pages_live, 0);
-    assert_int_equal(evf.frame_refs, 0);
+    assert_int_equal(evf.frame_refs, 0); /* every EOI page let go */
+    for (unsigned g = 0; g < GSIF_NR && gsif.ready; g++)
+        assert_true(gsif.masked[g]); /* no GSI of a destroyed domain's left unmasked */
     memset(frames, 0, sizeof(frames));
     gsif_reset();
     memset(&evf, 0, sizeof(evf));

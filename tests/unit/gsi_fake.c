@@ -14,6 +14,7 @@ void gsif_reset(void)
         gsif.programmed[g] = g < 16;
     }
     gsif.level[9] = true;
+    gsif.ready = true;
 }
 
 unsigned arch_gsi_count(void)

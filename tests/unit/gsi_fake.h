@@ -10,6 +10,7 @@
 struct gsif_state {
     bool masked[GSIF_NR], level[GSIF_NR], programmed[GSIF_NR];
     unsigned unmasks[GSIF_NR]; /* arch_gsi_mask(gsi, false) calls */
+    bool ready;                /* gsif_reset() ran */
 };
 extern struct gsif_state gsif;
 

@@ -1,5 +1,6 @@
 /* tests/fuzz/host: event channels (hypervisor/common/event_channel.c, event_2l.c and the
- * EVTCHNOP_* decoder hypervisor/hypercalls/event_channel.c) driven by a program of operations
+ * EVTCHNOP_* decoder hypervisor/hypercalls/event_channel.c) and PIRQs (common/pirq.c, the
+ * physdev_op decoder, interrupts of tests/unit/gsi_fake.c's GSIs) driven by a program of operations
  * from three domains (tests/unit/evtchn_fake.c: dom_a with 2 vCPUs, dom_b, privileged dom_p):
  * hypercalls with arbitrary argument bytes and pointers, the guests' own writes to their pending
  * and mask bits, VIRQs, hypervisor-served ports, polls and their expiry. After every operation no
@@ -19,6 +20,7 @@
 #include "evtchn_fake.h"
 #include "fuzz_input.h"
 #include "hypercall_table.h"
+#include "pirq.h"
 #include "pv-abi/shared_info.h"
 
 #define MAX_OPS 256
@@ -49,7 +51,7 @@ static struct vcpu *vcpu_of(struct domain *d, uint8_t sel)
 static void hypercall(struct fzin *in, struct domain *d, uint8_t sel)
 {
     uint64_t cmd = fzin_u8(in), where = fzin_u8(in), arg[5] = {0};
-    uint8_t bytes[32];
+    uint8_t bytes[48];
 
     fzin_take(in, bytes, sizeof(bytes));
     if (sel & 0x80)
@@ -73,7 +75,10 @@ static void hypercall(struct fzin *in, struct domain *d, uint8_t sel)
         memcpy(evf_guest_mem + (where & 0xf8), bytes, sizeof(bytes));
     }
     arg[0] = cmd;
-    hc_event_channel_op(vcpu_of(d, sel >> 2), (unsigned)arg[0], guest_handle_of(arg[1]));
+    if (sel & 0x40)
+        hc_physdev_op(vcpu_of(d, sel >> 2), arg[0] % 32, guest_handle_of(arg[1]));
+    else
+        hc_event_channel_op(vcpu_of(d, sel >> 2), (unsigned)arg[0], guest_handle_of(arg[1]));
 }
 
 /* The guest's own stores to its event words: mask, clear pending, selector, upcall flags. */
@@ -117,7 +122,7 @@ static void one_op(struct fzin *in)
     uint8_t op = fzin_u8(in), sel = fzin_u8(in);
     struct domain *d = dom(sel);
 
-    switch (op % 10) {
+    switch (op % 11) {
     case 0 ... 3:
         hypercall(in, d, sel);
         break;
@@ -136,8 +141,11 @@ static void one_op(struct fzin *in)
     case 8:
         poll(in, d, sel >> 2);
         break;
-    default:
+    case 9:
         evtchn_poll_expire(fzin_u8(in));
+        break;
+    default:
+        pirq_raise(fzin_u8(in) % 26); /* an interrupt, of a GSI or beyond them */
     }
     evf_assert_unlocked();
 }

@@ -23,7 +23,9 @@
 #include "frame.h"
 #include "fuzz_input.h"
 #include "grant_table.h"
+#include "gsi_fake.h"
 #include "hypercall_table.h"
+#include "pirq.h"
 #include "mm.h"
 #include "mm_baseptr.h"
 #include "mm_fake.h"
@@ -422,14 +424,15 @@ static void one_op(struct fzin *in)
     }
 }
 
-/* domain_reap's order (common/domain.c): timers, event channels, grant mappings, descriptor
- * tables, page tables, frames, the grant table. */
+/* domain_reap's order (common/domain.c): timers, event channels, PIRQs, grant mappings,
+ * descriptor tables, page tables, frames, the grant table. */
 static void reap(unsigned i)
 {
     struct domain *d = doms[i];
 
     vcpu_domain_teardown(d);
     evtchn_destroy(d);
+    pirq_domain_destroy(d);
     gnttab_release_mappings(d);
     for (unsigned v = 0; v < d->nr_vcpus; v++)
         arch_desc_release(d->vcpu[v]);
@@ -450,6 +453,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size)
     memset(cf.domains, 0, sizeof(cf.domains));
     for (unsigned i = 0; i < 3; i++)
         domain(i);
+    gsif_reset(); /* the machine's GSIs at boot (the PIRQ table is empty after the last reap) */
     for (unsigned n = 0; n < MAX_OPS && in.n; n++)
         one_op(&in);
     for (unsigned i = 0; i < 3; i++)
