@@ -64,7 +64,7 @@ int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq
     if (rc)
         return rc;
     if (type != PV_MAP_PIRQ_TYPE_GSI)
-        return -PV_EINVAL; /* MSI and MSI-X: not yet (dom0 runs with pci=nomsi) */
+        return -PV_EINVAL; /* MSI and MSI-X: not yet (Linux falls back to INTx) */
     if (gsi < 0 || (unsigned)gsi >= nr_gsis() || (*pirq != -1 && *pirq != gsi))
         return -PV_EINVAL; /* pirq = gsi only: Xen's choice for the hardware domain */
     if (arch_gsi_reserved((unsigned)gsi))

@@ -82,8 +82,9 @@ static long invoke(struct vcpu *v, unsigned cmd, union physdev_arg *a)
     return -PV_ENOSYS;
 }
 
-long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
+long hc_physdev_op(struct vcpu *v, unsigned long cmd_arg, guest_handle arg)
 {
+    unsigned cmd = (unsigned)cmd_arg; /* Xen's cmd is an int: the upper bits are not looked at */
     union physdev_arg a;
     long rc;
 
@@ -91,7 +92,7 @@ long hc_physdev_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
         return -PV_ENOSYS;
     if (guest_copy_from(&a, arg, op_arg[cmd].size))
         return -PV_EFAULT;
-    rc = invoke(v, (unsigned)cmd, &a);
+    rc = invoke(v, cmd, &a);
     if (!rc && op_arg[cmd].out && guest_copy_to(arg, &a, op_arg[cmd].size))
         rc = -PV_EFAULT;
     return rc;

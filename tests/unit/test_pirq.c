@@ -244,6 +244,9 @@ static void test_decoder(void **state)
     assert_int_equal(physdev(&dom_a, PV_PHYSDEVOP_alloc_irq_vector, &v, sizeof(v)), -PV_EPERM);
     assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_alloc_irq_vector, &v, sizeof(v)), 0);
     assert_int_equal(((struct pv_physdev_irq *)evf_guest_mem)->vector, 7);
+    assert_int_equal(hc_physdev_op(dom_p.vcpu[0], PV_PHYSDEVOP_alloc_irq_vector | (1UL << 32),
+                                   guest_handle_of(EVF_GVA)),
+                     0); /* cmd is an int, as Xen's: the upper bits are not looked at */
     assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_map_pirq, &m, sizeof(m)), 0);
     assert_int_equal(((struct pv_physdev_map_pirq *)evf_guest_mem)->pirq, 8);
     assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_pirq_eoi_gmfn_v1, &m, 8), -PV_ENOSYS);
