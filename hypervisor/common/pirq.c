@@ -70,7 +70,9 @@ int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq
     if (arch_gsi_reserved((unsigned)gsi))
         return -PV_EPERM; /* the hypervisor's own (Xen's irq_access_permitted) */
     spin_lock(&pirq_lock);
-    if (gsis[gsi].owner && gsis[gsi].owner != d)
+    if (d->state != DOM_RUNNING)
+        rc = -PV_ESRCH; /* ended meanwhile: its reap (pirq_domain_destroy) may have passed */
+    else if (gsis[gsi].owner && gsis[gsi].owner != d)
         rc = -PV_EBUSY;
     else
         gsis[gsi].owner = d; /* mapping it again is a no-op, as Xen */
