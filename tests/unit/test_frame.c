@@ -188,6 +188,30 @@ static void test_owned_by_beyond_table(void **state)
     assert_false(frame_owned_by(&d, ~0ULL));
 }
 
+/* XENMEM_exchange's runs: aligned to their size, below the limit, taken out of the pool (and the
+ * list stays whole around them), none when no free run fits. */
+static void test_alloc_run(void **state)
+{
+    uint64_t run;
+
+    (void)state;
+    fresh(3, 40); /* frames 3..42 */
+    run = frame_alloc_run(3, NR);
+    assert_int_equal(run, 8); /* the first aligned run of 8 inside 3..42 */
+    for (uint64_t i = run; i < run + 8; i++)
+        assert_int_equal(table[i].owner, DOMID_HV);
+    assert_int_equal(frame_free_count(), 32);
+    assert_int_equal(frame_alloc_run(3, 16), FRAME_NONE); /* 8..15 is taken, 16.. not below 16 */
+    assert_int_equal(frame_alloc_run(4, NR), 16);         /* 16..31 */
+    assert_int_equal(frame_alloc_run(4, NR), FRAME_NONE); /* 32..42 holds no aligned 16 */
+    assert_int_equal(frame_alloc_run(0, 4), 3);
+    for (uint64_t n = frame_free_count(); n; n--) /* the rest still comes out one by one */
+        assert_true(frame_alloc() != FRAME_NONE);
+    assert_int_equal(frame_alloc(), FRAME_NONE);
+    frame_free(9); /* a freed frame of a run goes back to the pool */
+    assert_int_equal(frame_alloc_run(0, NR), 9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_release_keeps_referenced_frames),
         cmocka_unit_test(test_in_memory_of),
         cmocka_unit_test(test_owned_by_beyond_table),
+        cmocka_unit_test(test_alloc_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,125 @@
+/* Unit tests of dom0's I/O memory in the page-table core (hypervisor/mm/page_table.c,
+ * mm_io_allow): the I/O domain's L1 entries may map frames outside RAM and DOMID_IO frames
+ * (taking no reference) and carry cache attributes; the IO-APIC page, the MSI window and frames
+ * above the address width stay refused, and every other domain is refused all of it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "pv-abi/errno.h"
+#include "mm_fake.h"
+#include "paging.h"
+
+#define IO_MAX_MFN (1ULL << 28) /* a 40-bit machine */
+
+static uint64_t l1_of(struct domain *d)
+{
+    uint64_t m = mmf_frame(d);
+
+    assert_int_equal(mm_pin(d, m, 1), 0);
+    return m;
+}
+
+/* Write e into slot 3 of d's pinned L1; on success clear it again. The frames' counts must
+ * come back unchanged either way (I/O frames hold no references). */
+static int try_entry(struct domain *d, uint64_t l1, uint64_t e)
+{
+    struct mmf_counts before;
+    int rc;
+
+    mmf_snapshot(&before);
+    rc = mm_mod_entry(d, mmf_maddr(l1, 3), e, false);
+    if (!rc) {
+        assert_int_equal(mmf_mem(l1)[3] & PTE_ADDR, e & PTE_ADDR);
+        assert_int_equal(mm_mod_entry(d, mmf_maddr(l1, 3), 0, false), 0);
+    }
+    mmf_assert_counts(&before);
+    return rc;
+}
+
+static uint64_t dom_io_frame(void)
+{
+    uint64_t m = mmf_free_frame();
+
+    frame_info(m)->owner = DOMID_IO;
+    return m;
+}
+
+static void test_io_domain_maps_io(void **state)
+{
+    uint64_t l1, io;
+    const uint64_t rw = PTE_P | PTE_RW;
+
+    (void)state;
+    mmf_reset();
+    mm_io_allow(dom_a.domid, IO_MAX_MFN);
+    l1 = l1_of(&dom_a);
+    io = dom_io_frame();
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MMF_BEYOND, rw)), 0);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MMF_BEYOND, rw | PTE_PCD | PTE_PWT)), 0);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(io, rw | PTE_PSE)), 0); /* PAT */
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(0xfebf0, rw)), 0);      /* a PCI BAR */
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(mmf_frame(&dom_a), rw | PTE_PCD)), 0);
+    /* Still refused: the interrupt controllers, beyond the address width, others' frames. */
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MM_IOAPIC_MFN, rw)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MM_MSI_FIRST_MFN, PTE_P)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MM_MSI_LAST_MFN, PTE_P)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(IO_MAX_MFN, PTE_P)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(mmf_frame(&dom_b), PTE_P)), -PV_EBUSY);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MMF_HV_FRAME, PTE_P)), -PV_EBUSY);
+    assert_int_equal(try_entry(&dom_a, l1, mmf_pte(mmf_free_frame(), PTE_P)), -PV_EBUSY);
+    assert_int_equal(mm_unpin(&dom_a, l1), 0);
+    mm_io_allow(DOMID_FREE, 0);
+}
+
+static void test_other_domain_refused(void **state)
+{
+    uint64_t l1, io;
+
+    (void)state;
+    mmf_reset();
+    mm_io_allow(dom_a.domid, IO_MAX_MFN);
+    l1 = l1_of(&dom_b);
+    io = dom_io_frame();
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(MMF_BEYOND, PTE_P)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(io, PTE_P)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(mmf_frame(&dom_b), PTE_P | PTE_PCD)),
+                     -PV_EINVAL);
+    assert_false(mm_io_frame_ok(dom_b.domid, MMF_BEYOND));
+    assert_true(mm_io_frame_ok(dom_a.domid, MMF_BEYOND));
+    assert_int_equal(mm_unpin(&dom_b, l1), 0);
+    mm_io_allow(DOMID_FREE, 0);
+}
+
+/* A pinned table holding I/O entries validates, and its release drops nothing for them. */
+static void test_validate_and_release(void **state)
+{
+    struct mmf_counts before;
+    uint64_t l1;
+
+    (void)state;
+    mmf_reset();
+    mm_io_allow(dom_a.domid, IO_MAX_MFN);
+    l1 = mmf_frame(&dom_a);
+    mmf_mem(l1)[1] = mmf_pte(MMF_BEYOND, PTE_P | PTE_RW | PTE_PCD);
+    mmf_mem(l1)[2] = mmf_pte(dom_io_frame(), PTE_P);
+    mmf_snapshot(&before);
+    assert_int_equal(mm_pin(&dom_a, l1, 1), 0);
+    assert_int_equal(mm_unpin(&dom_a, l1), 0);
+    mmf_assert_counts(&before);
+    mm_io_allow(DOMID_FREE, 0);
+    assert_int_equal(mm_pin(&dom_a, l1, 1), -PV_EINVAL); /* without the grant: PCD refused */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_io_domain_maps_io),
+        cmocka_unit_test(test_other_domain_refused),
+        cmocka_unit_test(test_validate_and_release),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
