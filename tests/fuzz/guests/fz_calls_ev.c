@@ -268,6 +268,21 @@ static uint64_t vcpu_info_arg(uint32_t vcpu)
     return exact(&r, sizeof(r));
 }
 
+/* NULL (an NMI) at most once an iteration, and only to vCPU 0 (vCPU 1 parks with no NMI entry,
+ * unless a random initialise gave it one: risk rate). Trap entry 2 may be random code by then
+ * (set_trap_table, the NMI callback); an NMI there traps back to the iteration, which resumes
+ * with an iret that lets the next NMI in, before the trap table is restored: a second NMI of
+ * the same iteration would then run random code outside any iteration. */
+static uint64_t send_nmi_arg(uint32_t vcpu)
+{
+    static uint64_t nmi_iter = ~0ULL;
+
+    if (fz_iter == nmi_iter || (vcpu != 0 && !fz_take_risk()) || !fz_chance(768))
+        return fz_ptr(8);
+    nmi_iter = fz_iter;
+    return 0;
+}
+
 static uint64_t vcpu_arg(uint64_t cmd, uint32_t vcpu)
 {
     switch (cmd) {
@@ -303,10 +318,7 @@ static uint64_t vcpu_arg(uint64_t cmd, uint32_t vcpu)
         fz_dirty |= FZ_DIRTY_TIMER;
         return fz_ptr(8);
     case PV_VCPUOP_send_nmi:
-        /* NULL: an NMI, through vCPU 0's trap table entry 2 (the kit's stub, which brings the
-         * iteration back); vCPU 1 parks with no NMI entry, unless a random initialise gave it
-         * one: NMIs to it only at the risk rate. */
-        return (vcpu == 0 || fz_take_risk()) && fz_chance(768) ? 0 : fz_ptr(8);
+        return send_nmi_arg(vcpu);
     default:
         return fz_ptr(64);
     }
