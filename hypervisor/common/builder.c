@@ -184,13 +184,27 @@ static void setup_vcpu0(struct build *b)
         sched_add_vcpu(b->d->vcpu[i]);
 }
 
+/* "xenstore": the store page is granted to dom0 at GNTTAB_RESERVED_XENSTORE (ref 1), as Xen's
+ * toolstack seeds it (dom0's xenstored maps that grant); start_info names the page. */
+static void grant_store_page(struct build *b)
+{
+    struct pv_grant_entry_v1 *e = gnttab_entry(b->d->gnttab, PV_GNTTAB_RESERVED_XENSTORE);
+
+    b->d->store_mfn = b->p2m[b->lay.xenstore_pfn];
+    e->domid = 0;
+    e->frame = (uint32_t)b->d->store_mfn;
+    __atomic_store_n(&e->flags, (uint16_t)PV_GTF_permit_access, __ATOMIC_RELEASE);
+}
+
 static void init_special_pages(struct build *b)
 {
     struct domain *d = b->d;
     struct pv_xencons_interface *con;
 
     d->start_info_mfn = b->p2m[b->lay.start_info_pfn];
-    d->store_mfn = 0; /* the layout's xenstore page stays, zeroed, for a future xenstored */
+    d->store_mfn = 0; /* without "xenstore" the layout's page stays, zeroed, unused */
+    if (d->store_evtchn)
+        grant_store_page(b);
     if (!d->privileged) { /* dom0's console is console_io: its layout page stays unused */
         d->console_mfn = b->p2m[b->lay.console_pfn];
         con = mfn_to_virt(d->console_mfn);
@@ -208,16 +222,24 @@ static void console_notify(struct domain *d, unsigned port)
     conring_notify(d, port);
 }
 
-/* The console ring's port; its other end is the hypervisor. Nobody serves xenstore for a
- * boot-time domain: like Xen's initial domain before its xenstored starts, it gets store_mfn and
- * store_evtchn of 0, which tells Xen guests (Linux, Mini-OS) that xenstore is not there. */
-static int bind_special_ports(struct domain *d)
+/* The console ring's port; its other end is the hypervisor. A boot-time domain has no xenstore
+ * (store_mfn and store_evtchn 0 tell Xen guests so, as for Xen's initial domain before its
+ * xenstored starts) unless it asked for "xenstore": then its store port is unbound with dom0 as
+ * the remote end, for dom0's xenstored to bind when it is introduced. */
+static int bind_special_ports(struct domain *d, bool xenstore)
 {
     int console = d->privileged ? 0 : evtchn_alloc_hv_port(d, console_notify);
+    unsigned store = 0;
 
     if (console < 0)
         return console;
-    d->store_evtchn = 0;
+    if (xenstore && !d->privileged) {
+        int rc = evtchn_alloc_unbound(d, PV_DOMID_SELF, 0, &store);
+
+        if (rc)
+            return rc;
+    }
+    d->store_evtchn = store;
     d->console_evtchn = (unsigned)console;
     return 0;
 }
@@ -390,9 +412,9 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
         domain_crash(b.d, "bootstrap page tables refused");
         return rc;
     }
-    if ((rc = bind_special_ports(b.d))) {
+    if ((rc = bind_special_ports(b.d, b.opts.xenstore))) {
         scratch_unmap();
-        domain_crash(b.d, "no event channel for the console");
+        domain_crash(b.d, "no event channel for the console or xenstore");
         return rc;
     }
     load_image(&b, m);

@@ -186,6 +186,10 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
         o->console_focus = true;
         return 0;
     }
+    if (word_is(w, "xenstore")) {
+        o->xenstore = true;
+        return 0;
+    }
     if (word_has_prefix(w, "mem="))
         return opt_mem(o, value_of(w, 4), why);
     if (word_has_prefix(w, "vcpus="))
@@ -200,7 +204,7 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
         return opt_range(&o->grant_frames, value_of(w, 13), 1, CMDLINE_MAX_GRANT_FRAMES, why,
                          "bad grant_frames= value (1..64)");
     return fail(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
-                     "grant_frames= console)");
+                     "grant_frames= console xenstore)");
 }
 
 /* Start of the first standalone "--" word in s, or NULL. */

@@ -19,6 +19,7 @@ struct dom_opts {
     unsigned vcpus;              /* vcpus=, 1..32, default 1 */
     char name[CMDLINE_NAME_MAX]; /* name=, 1..31 of [A-Za-z0-9_.-]; "" if not given */
     bool console_focus;          /* console: this domain gets serial input first */
+    bool xenstore;               /* xenstore: a store ring for dom0's xenstored (docs/boot.md) */
     unsigned weight;             /* weight=, 1..65535 (0 here: the scheduler's default 256) */
     unsigned cap;                /* cap=, percent of one CPU, 0 = no cap */
     unsigned grant_frames;       /* grant_frames=, 1..64 (0 here: the default 32) */

@@ -20,8 +20,8 @@
 #define GNTTAB_MAPTRACK_FRAMES 256   /* pages of mapping handles a domain may use (65536) */
 
 /* Domain lifetime. gnttab_init at creation: a table of one frame (Xen's initial size), no
- * entry valid (refs 0 and 1 stay for a toolstack's console and xenstore backends: none exists,
- * so the builder grants nothing). When the domain is reaped: gnttab_release_mappings first
+ * entry valid (refs 0 and 1 stay for a toolstack's console and xenstore backends; the builder
+ * fills ref 1 for a domain built with "xenstore", granting its store page to dom0). When the domain is reaped: gnttab_release_mappings first
  * (no lock held) undoes every mapping it holds; gnttab_destroy, under d->mm_lock after
  * frame_release_all, frees the table, or leaves that to the last unmap of its entries. */
 int gnttab_init(struct domain *d); /* 0 or -PV_ENOMEM */

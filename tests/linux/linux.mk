@@ -28,7 +28,7 @@ $(LX_OUT)/virtio-disk.img:
 # libxenstore, xen-init-dom0, and Debian's xenstore-utils with the libraries they load, taken
 # from the build machine (scripts/install-deps installs xenstore-utils).
 LX_XS_INITRAMFS := $(LX_OUT)/initramfs-xs.cpio.gz
-LX_XS_TOOLS := read write ls rm watch list exists
+LX_XS_TOOLS := read write ls rm watch list exists chmod
 LX_XS_LIBS := libc.so.6 libxenstore.so.4 libxentoolcore.so.1
 LX_XS_MODULES := xenfs xen-evtchn xen-gntdev xen-privcmd
 $(LX_XS_INITRAMFS): $(LX_INITRAMFS) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 $(B)/bin/xs-domain \

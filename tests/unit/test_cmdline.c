@@ -86,6 +86,22 @@ static void check_module_case(const struct module_case *c)
     assert_string_equal(o.path, c->path);
 }
 
+/* "xenstore": a store ring for dom0's xenstored; a flag only (a value is an unknown option). */
+static void test_xenstore_option(void **state)
+{
+    struct dom_opts o;
+    const char *why = NULL;
+
+    (void)state;
+    assert_int_equal(cmdline_parse_module("k xenstore mem=64M -- x", &o, &why), 0);
+    assert_true(o.xenstore);
+    assert_string_equal(o.guest_cmdline, "x");
+    assert_int_equal(cmdline_parse_module("k mem=64M -- xenstore", &o, &why), 0);
+    assert_false(o.xenstore); /* after "--" it is the guest's word */
+    assert_int_equal(cmdline_parse_module("k xenstore=1 --", &o, &why), -PV_EINVAL);
+    assert_non_null(strstr(why, "xenstore)"));
+}
+
 static void test_module_table(void **state)
 {
     (void)state;
@@ -118,7 +134,7 @@ static void test_guest_cmdline_length(void **state)
     memset(in + strlen(in), 'x', 1023);
     assert_int_equal(cmdline_parse_module(in, &o, &why), -PV_EINVAL);
     assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
-                             "grant_frames= console)");
+                             "grant_frames= console xenstore)");
     strcpy(in, "k.elf ");
     memset(in + 6, 'x', 1023);
     in[6 + 1023] = '\0';
@@ -353,6 +369,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_table),
+        cmocka_unit_test(test_xenstore_option),
         cmocka_unit_test(test_module_null),
         cmocka_unit_test(test_guest_cmdline_length),
         cmocka_unit_test(test_weight_cap),

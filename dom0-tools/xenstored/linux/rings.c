@@ -80,7 +80,9 @@ static void ring_free(struct lring *r)
     free(r);
 }
 
-/* Binds the port, makes the connection and serves what is already queued; 0 or -errno. */
+/* Binds the port, makes the connection, notifies the domain and serves what it already queued:
+ * now (dom0's kernel, before the loop) or at the end of this round (an INTRODUCE: the core is
+ * inside that request and does not know the domain yet); 0 or -errno. */
 static int ring_start(struct xsd_daemon *d, struct lring *r, uint32_t port, bool privileged)
 {
     int lport = xendev_evtchn_bind(evfd, r->domid, port);
@@ -94,7 +96,10 @@ static int ring_start(struct xsd_daemon *d, struct lring *r, uint32_t port, bool
     xsd_ring_init(&r->ring, r->page.page, r->conn, ring_notify, r);
     r->next = rings;
     rings = r;
-    ring_serve(r);
+    if (privileged)
+        ring_serve(r);
+    else
+        r->kicked = true;
     ring_notify(r); /* as Xen's xenstored: the kernel waits for this to probe */
     return 0;
 }
@@ -119,6 +124,9 @@ static int rings_attach(struct xsd_daemon *d, struct xsd_dom *dom, uint64_t gfn,
         return rc < -PV_ERANGE ? -PV_EIO : rc; /* Linux's small errno values are Xen's */
     }
     xsd_dom_set_transport(dom, r);
+    say("domain %u: store page through %s, its port %u bound to our %u", r->domid,
+        r->page.kind == XENDEV_GNTDEV ? "gntdev (grant 1)" : "privcmd (foreign map)", port,
+        r->lport);
     return 0;
 }
 
@@ -194,18 +202,16 @@ void linux_rings_event(void)
 
 void linux_rings_flush(void)
 {
-    struct lring *r, *next;
-    bool again = true;
+    struct lring *r;
 
-    while (again) { /* serving one ring can queue output for another (watch events) */
-        again = false;
-        for (r = rings; r; r = next) {
-            next = r->next;
-            if (r->kicked) {
-                ring_serve(r);
-                again = true;
-            }
-        }
+    /* From the head each time: serving one ring can queue output for another (watch events)
+     * or release another domain (its ring is freed). */
+    for (;;) {
+        for (r = rings; r && !r->kicked; r = r->next)
+            ;
+        if (!r)
+            return;
+        ring_serve(r);
     }
 }
 
