@@ -256,8 +256,13 @@ static int dom0_options(struct build *b, const char **why)
     cmdline_get(b->dom0, "dom0_max_vcpus", vcpus, sizeof(vcpus));
     lib_snprintf(line, sizeof(line), "dom0 %s%s %s%s --", *mem ? "mem=" : "", mem,
                  *vcpus ? "vcpus=" : "", vcpus);
-    if ((rc = cmdline_parse_module(line, &o, why)))
+    if ((rc = cmdline_parse_module(line, &o, why))) {
+        static char msg[96];
+
+        lib_snprintf(msg, sizeof(msg), "dom0_mem= or dom0_max_vcpus=: %s", *why);
+        *why = msg;
         return rc;
+    }
     if (*mem)
         b->opts.mem_bytes = o.mem_bytes;
     if (*vcpus)
