@@ -11,10 +11,13 @@
  * map, IOPL itself, exchanging an unmapped page of its own for one below 4 GiB) work, so a
  * hypervisor refusing everything fails too. With "hold=1" on its command line (beside a real
  * dom0: tests/linux linux_dom0) it prints "dom0_deny: checks passed" and then blocks until the
- * hypervisor destroys it, which dom0's end does.
+ * hypervisor destroys it, which dom0's end does. With "xs_peer=N" (domain N built with
+ * "xenstore", tests/linux linux_dom0_xenstore) the store page N grants to dom0 at ref 1 can be
+ * neither mapped nor copied by this domain (GNTST_general_error: the entry names dom0).
  */
 #include "bt.h"
 #include "bt_mmu.h"
+#include "gk/gnttab.h"
 
 static uint8_t buf[4096] __attribute__((aligned(4096)));
 
@@ -140,6 +143,24 @@ static void check_exchange(void)
     GK_EXPECT_EQ(bt_uvm(va, (mfn << 12) | BT_PTE_RO, PV_UVMF_INVLPG), -PV_EBUSY); /* gone */
 }
 
+/* A store page granted to dom0 (builder option "xenstore") is dom0's to map, not ours. */
+static void check_store_grant(void)
+{
+    uint64_t peer = 0;
+    struct gk_gnttab_map m;
+    uint8_t *page;
+
+    if (!bt_cmdline_uint("xs_peer", &peer))
+        return;
+    page = gk_page_alloc();
+    GK_ASSERT(page != NULL);
+    GK_EXPECT_EQ(gk_gnttab_map((pv_domid_t)peer, PV_GNTTAB_RESERVED_XENSTORE, (uint64_t)page,
+                               GK_GNTMAP_READONLY, &m), 0);
+    GK_EXPECT_EQ(m.status, PV_GNTST_general_error);
+    GK_EXPECT_EQ(gk_gnttab_copy_from((pv_domid_t)peer, PV_GNTTAB_RESERVED_XENSTORE, 0, buf, 64),
+                 PV_GNTST_general_error);
+}
+
 GK_TEST(dom0_deny)
 {
     check_identity();
@@ -148,6 +169,7 @@ GK_TEST(dom0_deny)
     check_console();
     check_ports();
     check_exchange();
+    check_store_grant();
     uint64_t hold = 0;
 
     if (gk_test_failed() || !bt_cmdline_uint("hold", &hold) || !hold)
