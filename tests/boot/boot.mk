@@ -20,14 +20,16 @@ $(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_HELPER_OBJS) $(GK_LIB) guest-kit/
 	@mkdir -p $(@D)
 	$(LD) $(GK_LDFLAGS) -o $@ $< $(BT_HELPER_OBJS) $(GK_LIB)
 
-# A guest that may be the initial domain (pirq): dom0's image must lie in the host's RAM, where
-# pfn 0 (the kit's usual place) is not; this one is linked 1 MiB up, the layout otherwise the kit's.
+# Guests that may be the initial domain (pirq, domctl): dom0's image must lie in the host's RAM,
+# where pfn 0 (the kit's usual place) is not; these are linked 1 MiB up, the layout otherwise the
+# kit's.
 $(BT_OUT)/dom0.lds: guest-kit/guest.lds
 	@mkdir -p $(@D)
 	sed 's/^    \. = VIRT_BASE;$$/    . = VIRT_BASE + 0x100000;/' $< > $@
 	grep -q 'VIRT_BASE + 0x100000' $@
 
-$(BT_OUT)/guests/pirq.elf: $(BT_OUT)/obj/pirq.o $(BT_HELPER_OBJS) $(GK_LIB) $(BT_OUT)/dom0.lds
+BT_DOM0_GUESTS := $(BT_OUT)/guests/pirq.elf $(BT_OUT)/guests/domctl.elf
+$(BT_DOM0_GUESTS): $(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_HELPER_OBJS) $(GK_LIB) $(BT_OUT)/dom0.lds
 	@mkdir -p $(@D)
 	$(LD) $(subst guest-kit/guest.lds,$(BT_OUT)/dom0.lds,$(GK_LDFLAGS)) -o $@ $< $(BT_HELPER_OBJS) $(GK_LIB)
 

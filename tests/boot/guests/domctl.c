@@ -5,9 +5,17 @@
  * domctl's target must exist (-ESRCH; none for createdomain, PV_DOMID_IO or PV_DOMID_INVALID
  * where Xen allows them), and then every command, implemented or not, known to Xen or not, is
  * -EPERM: a domU cannot tell which privileged commands exist.
+ * As dom0 (privileged) the same checks come first, and then every command is -ENOSYS: none is
+ * implemented yet.
  * The command line names the domain's own id and a peer's: self=N peer=M.
  */
 #include "bt.h"
+#include "pv-abi/xen_version.h"
+
+/* The kit's notes say nothing of dom0: this guest may also be the initial domain. */
+__asm__(".pushsection .note.Xen,\"a\",@note\n.balign 4\n"
+        ".long 4, 4, " BT_STR(PV_ELFNOTE_SUPPORTED_FEATURES) "\n.asciz \"Xen\"\n"
+        ".long 1 << " BT_STR(PV_XENFEAT_dom0) "\n.popsection");
 
 #define NOBODY 1000 /* a domain id nobody has */
 
@@ -116,12 +124,38 @@ static void check_bad_pointers(void)
     GK_EXPECT_EQ(sysctl_raw(end - sizeof(struct pv_sysctl) + 8), -PV_EFAULT);
 }
 
+/* dom0: past the version and the target, -ENOSYS for every command (none implemented yet). */
+static void check_privileged(void)
+{
+    for (unsigned i = 0; i < sizeof(domctl_cmds) / sizeof(domctl_cmds[0]); i++) {
+        long rc = domctl(domctl_cmds[i], PV_DOMCTL_INTERFACE_VERSION, (uint16_t)peer_id);
+
+        if (rc != -PV_ENOSYS)
+            GK_FAIL("dom0: domctl %u: %ld, expected -ENOSYS", domctl_cmds[i], rc);
+    }
+    for (unsigned i = 0; i < sizeof(sysctl_cmds) / sizeof(sysctl_cmds[0]); i++) {
+        long rc = sysctl(sysctl_cmds[i], PV_SYSCTL_INTERFACE_VERSION);
+
+        if (rc != -PV_ENOSYS)
+            GK_FAIL("dom0: sysctl %u: %ld, expected -ENOSYS", sysctl_cmds[i], rc);
+    }
+    GK_EXPECT_EQ(domctl(3, 0x14, (uint16_t)self_id), -PV_EACCES);
+    GK_EXPECT_EQ(domctl(3, PV_DOMCTL_INTERFACE_VERSION, NOBODY), -PV_ESRCH);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_createdomain, PV_DOMCTL_INTERFACE_VERSION, NOBODY), -PV_ENOSYS);
+    GK_EXPECT_EQ(sysctl(PV_SYSCTL_readconsole, 0), -PV_EACCES);
+    check_bad_pointers();
+}
+
 GK_TEST(domctl)
 {
     GK_ASSERT(bt_cmdline_uint("self", &self_id));
     GK_ASSERT(bt_cmdline_uint("peer", &peer_id));
     GK_ASSERT_EQ(sizeof(struct pv_domctl), 144);
     GK_ASSERT_EQ(sizeof(struct pv_sysctl), 136);
+    if (gk_is_initdomain()) {
+        check_privileged();
+        return;
+    }
     check_domctl_eperm();
     check_domctl_order();
     check_sysctl();
