@@ -124,9 +124,8 @@ static int rings_attach(struct xsd_daemon *d, struct xsd_dom *dom, uint64_t gfn,
         return rc < -PV_ERANGE ? -PV_EIO : rc; /* Linux's small errno values are Xen's */
     }
     xsd_dom_set_transport(dom, r);
-    say("domain %u: store page through %s, its port %u bound to our %u", r->domid,
-        r->page.kind == XENDEV_GNTDEV ? "gntdev (grant 1)" : "privcmd (foreign map)", port,
-        r->lport);
+    say("domain %u: store page through %s, its port %u bound to our %u", r->domid, r->page.how,
+        port, r->lport);
     return 0;
 }
 
@@ -157,7 +156,8 @@ static int dom0_start(struct xsd_daemon *d)
     else if ((rc = ring_start(d, r, port, true)))
         say("dom0's store port %u: cannot bind: %s", port, strerror(-rc));
     else
-        say("serving dom0's kernel: its port %u, ours %u", port, r->lport);
+        say("serving dom0's kernel: its port %u, ours %u (through %s)", port, r->lport,
+            r->page.how);
     if (rc)
         ring_free(r);
     return rc;

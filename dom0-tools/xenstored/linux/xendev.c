@@ -105,6 +105,7 @@ static int dom0_backend(struct xendev_page *pg, uint32_t *port)
 
     if (fd < 0)
         return neg_errno();
+    pg->how = "xenbus_backend";
     rc = ioctl(fd, XENBUS_BACKEND_EVTCHN, 0);
     if (rc > 0 && (pg->page = map_page(fd, 0)))
         *port = (uint32_t)rc;
@@ -124,6 +125,7 @@ static int dom0_xenfs(struct xendev_page *pg, uint32_t *port)
         fclose(f);
     if (!ok)
         return -ENOENT;
+    pg->how = "xenfs";
     fd = open("/proc/xen/xsd_kva", O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return neg_errno();
@@ -163,6 +165,7 @@ static int map_grant(struct xendev_page *pg, uint32_t domid)
         return rc;
     if (ioctl(gntdev_fd, GNTDEV_MAP_GRANT_REF, &m))
         return neg_errno();
+    pg->how = "gntdev (grant 1)";
     pg->page = map_page(gntdev_fd, (off_t)m.index);
     if (!pg->page) {
         rc = neg_errno();
@@ -182,6 +185,7 @@ static int map_foreign(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
 
     if (rc)
         return rc;
+    pg->how = "privcmd (foreign map)";
     pg->page = map_page(privcmd_fd, 0);
     if (!pg->page)
         return neg_errno();

@@ -13,6 +13,7 @@ struct xendev_page {
     void *page;
     int kind;       /* XENDEV_* below */
     uint64_t index; /* gntdev: the mapping's offset */
+    const char *how; /* the device it came through, for the log */
 };
 
 enum { XENDEV_NONE, XENDEV_LOCAL, XENDEV_GNTDEV, XENDEV_PRIVCMD };
