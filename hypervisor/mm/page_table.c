@@ -47,10 +47,14 @@ static bool is_guest_slot(unsigned level, unsigned slot)
     return level != 4 || slot < HV_L4_FIRST || slot > HV_L4_LAST;
 }
 
+static bool is_io_frame(uint64_t mfn);
+
 /* Xen forces _PAGE_USER on every present entry (the guest kernel runs in ring 3), marks L1
  * entries the guest made for its kernel alone, and sets the accessed bit in L4 entries. Xen also
  * makes guest user mappings global; here no guest mapping is global (G is dropped), because the
- * vCPU and kernel/user switches reload %cr3 without flushing global translations. */
+ * vCPU and kernel/user switches reload %cr3 without flushing global translations. An I/O frame
+ * (only dom0's entries reach here with one) asked for as write-back becomes uncached (PCD|PWT),
+ * as Xen does without mmio-relax. */
 uint64_t mm_adjust_entry(unsigned level, uint64_t e)
 {
     if (!(e & PTE_P))
@@ -58,6 +62,8 @@ uint64_t mm_adjust_entry(unsigned level, uint64_t e)
     if (level == 1) {
         if (!(e & PTE_US))
             e |= PTE_GUEST_KERNEL | PTE_US;
+        if (!(e & (PTE_PWT | PTE_PCD | PTE_PSE)) && is_io_frame(pte_mfn(e)))
+            e |= PTE_PCD | PTE_PWT;
         return e & ~PTE_G;
     }
     return e | PTE_US | (level == 4 ? PTE_A : 0);

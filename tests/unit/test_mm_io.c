@@ -1,6 +1,7 @@
 /* Unit tests of dom0's I/O memory in the page-table core (hypervisor/mm/page_table.c,
  * mm_io_allow): the I/O domain's L1 entries may map frames outside RAM and DOMID_IO frames
- * (taking no reference) and carry cache attributes; the IO-APIC page, the MSI window and frames
+ * (taking no reference; write-back requests become uncached) and carry cache attributes; the
+ * IO-APIC page, the MSI window and frames
  * above the address width stay refused, and every other domain is refused all of it. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,11 @@
 #include "paging.h"
 
 #define IO_MAX_MFN (1ULL << 28) /* a 40-bit machine */
+
+static uint64_t pte_addr_mfn(uint64_t e)
+{
+    return (e & PTE_ADDR) >> 12;
+}
 
 static uint64_t l1_of(struct domain *d)
 {
@@ -33,7 +39,13 @@ static int try_entry(struct domain *d, uint64_t l1, uint64_t e)
     mmf_snapshot(&before);
     rc = mm_mod_entry(d, mmf_maddr(l1, 3), e, false);
     if (!rc) {
-        assert_int_equal(mmf_mem(l1)[3] & PTE_ADDR, e & PTE_ADDR);
+        uint64_t cache = PTE_PWT | PTE_PCD | PTE_PSE, stored = mmf_mem(l1)[3];
+
+        assert_int_equal(stored & PTE_ADDR, e & PTE_ADDR);
+        if (!frame_info(pte_addr_mfn(e)) || frame_info(pte_addr_mfn(e))->owner == DOMID_IO)
+            assert_int_equal(stored & cache, e & cache ? e & cache : PTE_PCD | PTE_PWT);
+        else
+            assert_int_equal(stored & cache, e & cache); /* RAM keeps what was asked */
         assert_int_equal(mm_mod_entry(d, mmf_maddr(l1, 3), 0, false), 0);
     }
     mmf_assert_counts(&before);
@@ -108,6 +120,8 @@ static void test_validate_and_release(void **state)
     mmf_mem(l1)[2] = mmf_pte(dom_io_frame(), PTE_P);
     mmf_snapshot(&before);
     assert_int_equal(mm_pin(&dom_a, l1, 1), 0);
+    assert_int_equal(mmf_mem(l1)[1] & (PTE_PCD | PTE_PWT), PTE_PCD);           /* as asked */
+    assert_int_equal(mmf_mem(l1)[2] & (PTE_PCD | PTE_PWT), PTE_PCD | PTE_PWT); /* forced UC */
     assert_int_equal(mm_unpin(&dom_a, l1), 0);
     mmf_assert_counts(&before);
     mm_io_allow(DOMID_FREE, 0);
