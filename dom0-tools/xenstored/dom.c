@@ -128,7 +128,14 @@ int xsd_op_introduce(struct xsd_conn *c, const char *payload, uint32_t len)
     dom = xsd_dom_find(c->d, domid);
     if (!dom)
         return new_dom(c, domid, gfn, (uint32_t)port);
-    /* Introduced again (after a restore): the domain starts over on its connection. */
+    /* Introduced again (after a restore): its port is bound anew (Xen's xenstored rebinds
+     * it) and the domain starts over on its connection. */
+    if (c->d->hooks.rebind) {
+        int rc = c->d->hooks.rebind(c->d, dom, (uint32_t)port);
+
+        if (rc)
+            return rc;
+    }
     dom->port = (uint32_t)port;
     for (i = c->d->conns; i; i = i->next)
         if (i->domid == domid && i != c)

@@ -35,6 +35,9 @@ struct xsd_dom_hooks {
     int (*attach)(struct xsd_daemon *d, struct xsd_dom *dom, uint64_t gfn, uint32_t port);
     /* Undo attach (the domain was released). */
     void (*detach)(struct xsd_daemon *d, struct xsd_dom *dom);
+    /* Introduced again (after a restore): bind its new port; 0 or a negative PV_E* code. May be
+     * NULL. */
+    int (*rebind)(struct xsd_daemon *d, struct xsd_dom *dom, uint32_t port);
 };
 
 /* What the core asks of a connection's transport. */

@@ -267,10 +267,20 @@ static void detach(struct xsd_daemon *d, struct xsd_dom *dom)
     g->ring.conn = NULL;
 }
 
+static uint32_t rebound_port;
+
+static int rebind(struct xsd_daemon *d, struct xsd_dom *dom, uint32_t port)
+{
+    (void)d;
+    assert_ptr_equal(xsd_dom_transport(dom), hooked);
+    rebound_port = port;
+    return port == 13 ? -PV_EIO : 0; /* a port the platform cannot bind */
+}
+
 static void test_introduce_hooks(void **state)
 {
     struct fixture *f = *state;
-    static const struct xsd_dom_hooks hooks = {attach, detach};
+    static const struct xsd_dom_hooks hooks = {attach, detach, rebind};
     struct xsd_conn *dom0 = xs_h_conn(f->d, 0, true);
     struct pv_xsd_sockmsg h;
     char body[PV_XENSTORE_PAYLOAD_MAX + 1];
@@ -288,6 +298,13 @@ static void test_introduce_hooks(void **state)
               "1",
               6, &h, body);
     assert_string_equal(body, "EACCES");
+    assert_int_equal(rebound_port, 0);
+    /* Introduced again: the platform rebinds the new port; if it cannot, INTRODUCE fails. */
+    xs_h_expect(dom0, PV_XS_INTRODUCE, 0, "9\0" "1009\0" "8", 9, "OK");
+    assert_int_equal(rebound_port, 8);
+    xs_h_expect_err(dom0, PV_XS_INTRODUCE, 0, "9\0" "1009\0" "13", 10, "EIO");
+    assert_int_equal(rebound_port, 13);
+    xs_h_expect(dom0, PV_XS_IS_DOMAIN_INTRODUCED, 0, "9", -1, "T");
     xs_h_expect(dom0, PV_XS_RELEASE, 0, "9", -1, "OK");
     assert_null(f->g->ring.conn);
     xsd_conn_free(dom0);

@@ -121,7 +121,7 @@ static int rings_attach(struct xsd_daemon *d, struct xsd_dom *dom, uint64_t gfn,
         say("domain %u: cannot bind its port %u: %s", r->domid, port, strerror(-rc));
     if (rc) {
         ring_free(r);
-        return rc < -PV_ERANGE ? -PV_EIO : rc; /* Linux's small errno values are Xen's */
+        return rc; /* Linux's errno values are Xen's; xenstored names the ones it knows */
     }
     xsd_dom_set_transport(dom, r);
     say("domain %u: store page through %s, its port %u bound to our %u", r->domid, r->page.how,
@@ -139,7 +139,29 @@ static void rings_detach(struct xsd_daemon *d, struct xsd_dom *dom)
     xsd_dom_set_transport(dom, NULL);
 }
 
-static const struct xsd_dom_hooks ring_hooks = {.attach = rings_attach, .detach = rings_detach};
+/* Introduced again: unbind the old port, bind the new one (as Xen's xenstored). */
+static int rings_rebind(struct xsd_daemon *d, struct xsd_dom *dom, uint32_t port)
+{
+    struct lring *r = xsd_dom_transport(dom);
+    int lport;
+
+    (void)d;
+    if (!r)
+        return -PV_EINVAL;
+    lport = xendev_evtchn_bind(evfd, r->domid, port);
+    if (lport < 0) {
+        say("domain %u: cannot bind its new port %u: %s", r->domid, port, strerror(-lport));
+        return lport;
+    }
+    xendev_evtchn_unbind(evfd, r->lport);
+    r->lport = (uint32_t)lport;
+    r->kicked = true;
+    ring_notify(r);
+    return 0;
+}
+
+static const struct xsd_dom_hooks ring_hooks = {
+    .attach = rings_attach, .detach = rings_detach, .rebind = rings_rebind};
 
 /* dom0's kernel: its local store page (XS_LOCAL), served as a privileged connection. */
 static int dom0_start(struct xsd_daemon *d)

@@ -9,10 +9,12 @@
 #include <linux/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../xsd_plat.h"
 #include "xendev.h"
 
 #define PAGE 4096
@@ -87,8 +89,12 @@ size_t xendev_evtchn_pending(int fd, uint32_t *ports, size_t max)
 
 void xendev_evtchn_unmask(int fd, uint32_t lport)
 {
-    if (write(fd, &lport, sizeof(lport)) != sizeof(lport))
-        fprintf(stderr, "xenstored: cannot unmask port %u\n", lport);
+    char line[64];
+
+    if (write(fd, &lport, sizeof(lport)) != sizeof(lport)) {
+        snprintf(line, sizeof(line), "cannot re-enable local port %u: %s", lport, strerror(errno));
+        xsd_plat_log(line);
+    }
 }
 
 static void *map_page(int fd, off_t offset)
