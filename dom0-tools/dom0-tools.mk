@@ -77,9 +77,15 @@ $(XST_OUT)/hostile: tests/xenstore/hostile.c
 	@mkdir -p $(@D)
 	$(CC) $(XST_CFLAGS) -o $@ $<
 
+# xenstored's /dev/xen ioctls against libxen-dev's copies of Linux's uapi headers.
+$(XST_OUT)/xendev_ioctl_check: tests/xenstore/xendev_ioctl_check.c $(XSD_DIR)/linux/xendev_ioctl.h
+	@mkdir -p $(@D)
+	$(CC) $(XST_CFLAGS) -iquote . -o $@ $<
+
 .PHONY: xenstore-check
 xenstore-check: $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 $(XST_OUT)/api_client_deb \
-    $(XST_OUT)/api_client_ours $(XST_OUT)/hostile
+    $(XST_OUT)/api_client_ours $(XST_OUT)/hostile $(XST_OUT)/xendev_ioctl_check
+	$(XST_OUT)/xendev_ioctl_check
 	tests/xenstore/run.sh $(B)
 
 CHECK += xenstore-check

@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,33 +15,11 @@
 
 #include "../xsd_plat.h"
 #include "xendev.h"
+#include "xendev_ioctl.h"
 
 #define PAGE 4096
 #define XENSTORE_GRANT_REF 1 /* GNTTAB_RESERVED_XENSTORE: the builder grants the page to dom0 */
 
-struct evtchn_bind_interdomain { uint32_t dom, port; };
-struct evtchn_port { uint32_t port; };
-struct gntdev_map_one {
-    uint32_t count, pad;
-    uint64_t index;
-    struct { uint32_t domid, ref; } refs[1];
-};
-struct gntdev_unmap { uint64_t index; uint32_t count, pad; };
-struct privcmd_mmapbatch_v2 {
-    uint32_t num;
-    uint16_t dom;
-    uint64_t addr;
-    const uint64_t *arr;
-    int *err;
-};
-
-#define EVTCHN_BIND_INTERDOMAIN _IOC(_IOC_NONE, 'E', 1, sizeof(struct evtchn_bind_interdomain))
-#define EVTCHN_UNBIND _IOC(_IOC_NONE, 'E', 3, sizeof(struct evtchn_port))
-#define EVTCHN_NOTIFY _IOC(_IOC_NONE, 'E', 4, sizeof(struct evtchn_port))
-#define GNTDEV_MAP_GRANT_REF _IOC(_IOC_NONE, 'G', 0, sizeof(struct gntdev_map_one))
-#define GNTDEV_UNMAP_GRANT_REF _IOC(_IOC_NONE, 'G', 1, sizeof(struct gntdev_unmap))
-#define PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
-#define XENBUS_BACKEND_EVTCHN _IOC(_IOC_NONE, 'B', 0, 0)
 
 static int gntdev_fd = -1, privcmd_fd = -1; /* opened at the first domain, kept */
 
@@ -60,24 +37,24 @@ int xendev_evtchn_open(void)
 
 int xendev_evtchn_bind(int fd, uint32_t dom, uint32_t port)
 {
-    struct evtchn_bind_interdomain b = {dom, port};
-    int rc = ioctl(fd, EVTCHN_BIND_INTERDOMAIN, &b);
+    struct xd_evtchn_bind_interdomain b = {dom, port};
+    int rc = ioctl(fd, XD_EVTCHN_BIND_INTERDOMAIN, &b);
 
     return rc < 0 ? neg_errno() : rc;
 }
 
 void xendev_evtchn_unbind(int fd, uint32_t lport)
 {
-    struct evtchn_port p = {lport};
+    struct xd_evtchn_port p = {lport};
 
-    ioctl(fd, EVTCHN_UNBIND, &p);
+    ioctl(fd, XD_EVTCHN_UNBIND, &p);
 }
 
 void xendev_evtchn_notify(int fd, uint32_t lport)
 {
-    struct evtchn_port p = {lport};
+    struct xd_evtchn_port p = {lport};
 
-    ioctl(fd, EVTCHN_NOTIFY, &p);
+    ioctl(fd, XD_EVTCHN_NOTIFY, &p);
 }
 
 size_t xendev_evtchn_pending(int fd, uint32_t *ports, size_t max)
@@ -112,7 +89,7 @@ static int dom0_backend(struct xendev_page *pg, uint32_t *port)
     if (fd < 0)
         return neg_errno();
     pg->how = "xenbus_backend";
-    rc = ioctl(fd, XENBUS_BACKEND_EVTCHN, 0);
+    rc = ioctl(fd, XD_XENBUS_BACKEND_EVTCHN, 0);
     if (rc > 0 && (pg->page = map_page(fd, 0)))
         *port = (uint32_t)rc;
     rc = rc <= 0 ? (rc < 0 ? neg_errno() : -ENOENT) : pg->page ? 0 : neg_errno();
@@ -163,20 +140,20 @@ static int open_once(int *fd, const char *path)
 /* Grant ref 1 of domid (Xen's C xenstored ignores the frame and maps this). */
 static int map_grant(struct xendev_page *pg, uint32_t domid)
 {
-    struct gntdev_map_one m = {.count = 1, .refs = {{domid, XENSTORE_GRANT_REF}}};
-    struct gntdev_unmap u = {.count = 1};
+    struct xd_gntdev_map_one m = {.count = 1, .refs = {{domid, XENSTORE_GRANT_REF}}};
+    struct xd_gntdev_unmap u = {.count = 1};
     int rc = open_once(&gntdev_fd, "/dev/xen/gntdev");
 
     if (rc)
         return rc;
-    if (ioctl(gntdev_fd, GNTDEV_MAP_GRANT_REF, &m))
+    if (ioctl(gntdev_fd, XD_GNTDEV_MAP_GRANT_REF, &m))
         return neg_errno();
     pg->how = "gntdev (grant 1)";
     pg->page = map_page(gntdev_fd, (off_t)m.index);
     if (!pg->page) {
         rc = neg_errno();
         u.index = m.index;
-        ioctl(gntdev_fd, GNTDEV_UNMAP_GRANT_REF, &u);
+        ioctl(gntdev_fd, XD_GNTDEV_UNMAP_GRANT_REF, &u);
         return rc;
     }
     pg->index = m.index;
@@ -187,7 +164,7 @@ static int map_grant(struct xendev_page *pg, uint32_t domid)
 static int map_foreign(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
 {
     int err = 0, rc = open_once(&privcmd_fd, "/dev/xen/privcmd");
-    struct privcmd_mmapbatch_v2 b = {.num = 1, .dom = (uint16_t)domid, .arr = &mfn, .err = &err};
+    struct xd_privcmd_mmapbatch_v2 b = {.num = 1, .dom = (uint16_t)domid, .arr = &mfn, .err = &err};
 
     if (rc)
         return rc;
@@ -196,7 +173,7 @@ static int map_foreign(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
     if (!pg->page)
         return neg_errno();
     b.addr = (uint64_t)(uintptr_t)pg->page;
-    rc = ioctl(privcmd_fd, PRIVCMD_MMAPBATCH_V2, &b) ? neg_errno() : err;
+    rc = ioctl(privcmd_fd, XD_PRIVCMD_MMAPBATCH_V2, &b) ? neg_errno() : err;
     if (rc) {
         munmap(pg->page, PAGE);
         pg->page = NULL;
@@ -220,12 +197,12 @@ int xendev_map_domain(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
 
 void xendev_unmap(struct xendev_page *pg)
 {
-    struct gntdev_unmap u = {.index = pg->index, .count = 1};
+    struct xd_gntdev_unmap u = {.index = pg->index, .count = 1};
 
     if (pg->kind != XENDEV_NONE)
         munmap(pg->page, PAGE);
     if (pg->kind == XENDEV_GNTDEV)
-        ioctl(gntdev_fd, GNTDEV_UNMAP_GRANT_REF, &u);
+        ioctl(gntdev_fd, XD_GNTDEV_UNMAP_GRANT_REF, &u);
     pg->kind = XENDEV_NONE;
     pg->page = NULL;
 }
