@@ -155,8 +155,8 @@ struct pv_gnttab_unmap_grant_ref {
 };
 
 /* PV_GNTTABOP_unmap_and_replace (24 bytes): unmap the host mapping at host_addr (a virtual
- * address mapping) and put there the entry that mapped new_addr, which becomes unmapped; with
- * new_addr 0, a plain unmap of the host part. */
+ * address mapping) and put there the entry that mapped new_addr, which becomes unmapped (a
+ * grant mapping's entry moves with its handle); with new_addr 0, a plain unmap of the host part. */
 struct pv_gnttab_unmap_and_replace {
     uint64_t host_addr;       /* IN */
     uint64_t new_addr;        /* IN */

@@ -215,20 +215,46 @@ static void undo(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t
     gnttab_unpin(rd, ref, pin_use(parts, flags));
 }
 
-/* unmap_and_replace's new_addr: its entry will take the grant's place, which must still hold
- * the grant entry. Nothing changes unless both are valid (Xen takes new_addr's entry first). */
+/* The frame a live handle maps (fixed while the handle pins the granter's entry). */
+static uint64_t map_mfn(const struct gnttab_map *m)
+{
+    return gnttab_act(domain_by_id(m->domid)->gnttab, m->ref)->mfn;
+}
+
+/* The handle of ld whose host mapping is grant entry e at pte_maddr: one with that address,
+ * frame and access (several may name an address whose entry was overwritten meanwhile). */
+static uint32_t handle_at(const struct gnttab *gt, uint64_t pte_maddr, uint64_t e)
+{
+    for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
+        const struct gnttab_map *m = map_entry(gt, h);
+
+        if ((m->flags & PV_GNTMAP_host_map) && m->pte == pte_maddr &&
+            !((grant_pte(map_mfn(m), m->flags) ^ e) & (PTE_ADDR | PTE_RW)))
+            return h;
+    }
+    return GNTTAB_NO_HANDLE;
+}
+
+/* unmap_and_replace's new_addr: its entry (any present one, another grant mapping's included)
+ * will take the grant's place, which must still hold the grant entry. Nothing changes unless
+ * both are valid (Xen takes new_addr's entry first). A grant entry moved stays its handle's,
+ * which now names its new place (*moved: the handle, or GNTTAB_NO_HANDLE). */
 static int16_t take_replacement(struct vcpu *v, const struct gnttab_map *m, uint64_t mfn,
-                                uint64_t new_addr, uint64_t *repl)
+                                uint64_t new_addr, uint64_t *repl, uint32_t *moved)
 {
     uint64_t from;
 
+    *moved = GNTTAB_NO_HANDLE;
     if (m->flags & PV_GNTMAP_contains_pte)
         return PV_GNTST_general_error; /* replacing is for virtual-address mappings only */
     if (!mm_grant_pte_holds(v->domain, m->pte, grant_pte(mfn, m->flags)))
         return PV_GNTST_general_error;
     from = mm_grant_pte_of_va(v, new_addr);
-    if (!from || mm_grant_pte_take(from, repl))
-        return PV_GNTST_general_error;
+    if (!from || from == m->pte)
+        return PV_GNTST_general_error; /* Xen would zap the grant entry, then crash the guest */
+    *repl = mm_grant_pte_take(from);
+    if (mm_grant_pte_is_grant(*repl))
+        *moved = handle_at(v->domain->gnttab, from, *repl);
     return PV_GNTST_okay;
 }
 
@@ -242,7 +268,7 @@ static int16_t unmap_locked(struct vcpu *v, struct domain *rd, uint32_t handle,
     struct gnttab *lgt = v->domain->gnttab;
     struct gnttab_map *m = map_entry(lgt, handle); /* granter_of checked the handle's range */
     uint64_t mfn, repl = 0;
-    uint32_t parts = 0;
+    uint32_t parts = 0, moved = GNTTAB_NO_HANDLE;
     int16_t rc;
 
     if (!m->flags || m->domid != rd->domid)
@@ -253,12 +279,14 @@ static int16_t unmap_locked(struct vcpu *v, struct domain *rd, uint32_t handle,
     if (rq->host_addr && (m->flags & PV_GNTMAP_host_map)) {
         if (unmap_location(v, rq->host_addr, m->flags) != m->pte)
             return PV_GNTST_general_error; /* not where this handle mapped the frame */
-        if (rq->new_addr && (rc = take_replacement(v, m, mfn, rq->new_addr, &repl)))
+        if (rq->new_addr && (rc = take_replacement(v, m, mfn, rq->new_addr, &repl, &moved)))
             return rc;
         parts |= PV_GNTMAP_host_map;
     }
     if (rq->dev_bus_addr && (m->flags & PV_GNTMAP_device_map))
         parts |= PV_GNTMAP_device_map;
+    if (moved != GNTTAB_NO_HANDLE)
+        map_entry(lgt, moved)->pte = m->pte;
     if (parts)
         undo(v->domain, rd, handle, parts, repl);
     return PV_GNTST_okay;

@@ -72,10 +72,11 @@ int mm_grant_pte_set(struct domain *d, uint64_t pte_maddr, uint64_t val);
  * mm_grant_pte_take). */
 bool mm_grant_pte_holds(const struct domain *d, uint64_t pte_maddr, uint64_t val);
 void mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl);
-/* unmap_and_replace: remove the ordinary entry at a checked location and return it, with the
- * references it holds, for mm_grant_pte_clear to put elsewhere. -PV_EBUSY (nothing changed) if
- * it is a grant entry. */
-int mm_grant_pte_take(uint64_t pte_maddr, uint64_t *entry);
+/* unmap_and_replace: remove the entry at a checked location and return it, with the references
+ * it holds (none for a grant entry: mm_grant_pte_is_grant), for mm_grant_pte_clear to put
+ * elsewhere. */
+uint64_t mm_grant_pte_take(uint64_t pte_maddr);
+bool mm_grant_pte_is_grant(uint64_t e);
 
 /* A hypervisor frame the domain may map like its own memory (shared_info), as Xen's
  * share_xen_page_with_guest: owned by d, outside its memory list, and holding a general and a

@@ -62,13 +62,12 @@ void mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl)
     __atomic_store_n(entry_ptr(pte_maddr), repl, __ATOMIC_RELEASE);
 }
 
-int mm_grant_pte_take(uint64_t pte_maddr, uint64_t *entry)
+bool mm_grant_pte_is_grant(uint64_t e)
 {
-    uint64_t *p = entry_ptr(pte_maddr), old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
+    return is_grant(e);
+}
 
-    if (is_grant(old))
-        return -PV_EBUSY;
-    __atomic_store_n(p, 0, __ATOMIC_RELEASE);
-    *entry = old;
-    return 0;
+uint64_t mm_grant_pte_take(uint64_t pte_maddr)
+{
+    return __atomic_exchange_n(entry_ptr(pte_maddr), 0, __ATOMIC_ACQ_REL);
 }

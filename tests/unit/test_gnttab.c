@@ -461,11 +461,13 @@ static void test_unmap_and_replace(void **state)
     moved = mmf_mem(l1)[7];
     assert_int_equal(map(HOST, 0, 2, gtf_va(0), &h), PV_GNTST_okay);
     assert_int_equal(map(HOST | RO, 0, 2, gtf_va(1), &h2), PV_GNTST_okay);
-    /* Refusals change nothing: no L1 for new_addr, new_addr's entry a grant entry. */
+    /* Refusals change nothing: no L1 for new_addr, new_addr the grant's own entry. */
     assert_int_equal(gnttab_unmap(va_(), h, gtf_va(0), 0, GTF_VA + (2ULL << 20)),
                      PV_GNTST_general_error);
-    assert_int_equal(gnttab_unmap(va_(), h, gtf_va(0), 0, gtf_va(1)), PV_GNTST_general_error);
     assert_int_equal(gnttab_unmap(va_(), h, gtf_va(0), 0, gtf_va(0)), PV_GNTST_general_error);
+    /* ... nor does a host_addr that does not lead to the handle's entry (new_addr kept). */
+    assert_int_equal(gnttab_unmap(va_(), h, gtf_va(1), 0, gtf_va(7)), PV_GNTST_general_error);
+    assert_int_equal(mmf_mem(l1)[1], grant_entry(f, false));
     assert_int_equal(mmf_mem(l1)[7], moved);
     assert_int_equal(mmf_mem(l1)[0], grant_entry(f, true));
 
@@ -479,6 +481,79 @@ static void test_unmap_and_replace(void **state)
     assert_int_equal(gnttab_unmap(va_(), h2, gtf_va(1), 0, 0), PV_GNTST_okay);
     assert_int_equal(flags_of(&dom_b, 0), PERMIT);
     assert_int_equal(pg(f)->count, 0);
+}
+
+/* new_addr may hold another grant mapping (Xen): its entry moves into host_addr's place and
+ * stays its handle's, which unmaps it there and no longer at new_addr. */
+static void test_replace_with_a_grant_mapping(void **state)
+{
+    uint64_t l1, f, g;
+    uint32_t h, h2, h3;
+
+    (void)state;
+    gtf_reset();
+    l1 = gtf_tables(&dom_a);
+    f = mmf_frame(&dom_b);
+    g = mmf_frame(&dom_b);
+    gtf_grant(&dom_b, 0, 1, f, PERMIT);
+    gtf_grant(&dom_b, 1, 1, g, PERMIT);
+    assert_int_equal(map(HOST, 0, 2, gtf_va(0), &h), PV_GNTST_okay);
+    assert_int_equal(map(HOST | RO, 1, 2, gtf_va(1), &h2), PV_GNTST_okay);
+    assert_int_equal(map(HOST, 1, 2, gtf_va(2), &h3), PV_GNTST_okay);
+
+    assert_int_equal(gnttab_unmap(va_(), h, gtf_va(0), 0, gtf_va(1)), PV_GNTST_okay);
+    assert_int_equal(mmf_mem(l1)[0], grant_entry(g, false));
+    assert_int_equal(mmf_mem(l1)[1], 0);
+    assert_int_equal(flags_of(&dom_b, 0), PERMIT); /* h's grant is no longer in use */
+    assert_int_equal(pg(f)->count, 0);
+    assert_int_equal(unmap(h, gtf_va(0), 0), PV_GNTST_bad_handle);
+    assert_int_equal(flags_of(&dom_b, 1), PERMIT | READING | WRITING);
+    assert_int_equal(pg(g)->count, 2); /* h2 still holds its reference */
+    /* h2 at the address that no longer maps it; at h3's entry (same frame, writable). */
+    assert_int_equal(unmap(h2, gtf_va(1), 0), PV_GNTST_general_error);
+    assert_int_equal(unmap(h2, gtf_va(2), 0), PV_GNTST_general_error);
+    assert_int_equal(mmf_mem(l1)[2], grant_entry(g, true));
+    /* h3's entry moves onto h2's, then h2 is gone and h3 unmaps at its new place. */
+    assert_int_equal(gnttab_unmap(va_(), h2, gtf_va(0), 0, gtf_va(2)), PV_GNTST_okay);
+    assert_int_equal(mmf_mem(l1)[0], grant_entry(g, true));
+    assert_int_equal(mmf_mem(l1)[2], 0);
+    assert_int_equal(pg(g)->count, 1);
+    assert_int_equal(flags_of(&dom_b, 1), PERMIT | READING | WRITING);
+    assert_int_equal(unmap(h3, gtf_va(2), 0), PV_GNTST_general_error);
+    assert_int_equal(unmap(h3, gtf_va(0), 0), PV_GNTST_okay);
+    assert_int_equal(mmf_mem(l1)[0], 0);
+    assert_int_equal(flags_of(&dom_b, 1), PERMIT);
+    assert_int_equal(pg(g)->count, 0);
+    assert_int_equal(mmf_type_count(g), 0);
+}
+
+/* A grant entry moved by a replace whose handle is never unmapped: the mapper's death undoes it
+ * where it now is. */
+static void test_replace_moved_grant_undone_at_death(void **state)
+{
+    uint64_t l1, f, g;
+    uint32_t h, h2;
+
+    (void)state;
+    gtf_reset();
+    l1 = gtf_tables(&dom_a);
+    f = mmf_frame(&dom_b);
+    g = mmf_frame(&dom_p); /* another granter than the replaced mapping's */
+    gtf_grant(&dom_b, 0, 1, f, PERMIT);
+    gtf_grant(&dom_p, 5, 1, g, PERMIT);
+    assert_int_equal(map(HOST, 0, 2, gtf_va(0), &h), PV_GNTST_okay);
+    assert_int_equal(map(HOST, 5, 3, gtf_va(1), &h2), PV_GNTST_okay);
+    assert_int_equal(gnttab_unmap(va_(), h, gtf_va(0), 0, gtf_va(1)), PV_GNTST_okay);
+    assert_int_equal(mmf_mem(l1)[0], grant_entry(g, true));
+    assert_int_equal(flags_of(&dom_p, 5), PERMIT | READING | WRITING);
+    gtf_reap(&dom_a);
+    assert_int_equal(mmf_mem(l1)[0], 0);
+    assert_int_equal(flags_of(&dom_p, 5), PERMIT);
+    assert_int_equal(pg(g)->count, 0);
+    assert_int_equal(mmf_type_count(g), 0);
+    assert_int_equal(dom_p.gnttab->nr_pinned, 0);
+    gtf_reap(&dom_b);
+    gtf_reap(&dom_p);
 }
 
 static void test_replace_needs_a_virtual_address_mapping(void **state)
@@ -659,6 +734,8 @@ int main(void)
         cmocka_unit_test(test_mmu_cannot_touch_grant_entries),
         cmocka_unit_test(test_unmap_refusals),
         cmocka_unit_test(test_unmap_and_replace),
+        cmocka_unit_test(test_replace_with_a_grant_mapping),
+        cmocka_unit_test(test_replace_moved_grant_undone_at_death),
         cmocka_unit_test(test_replace_needs_a_virtual_address_mapping),
         cmocka_unit_test(test_maptrack_full),
         cmocka_unit_test(test_granter_dies_while_mapped),

@@ -9,10 +9,12 @@
  * role=mapper (B), mode=full: step 1: maps A's read-write grant by address and read-only by PTE
  *   address (GNTMAP_contains_pte), writes; a read-only grant refuses a writable map; map and
  *   unmap refusals. 2: A sees B's data and cannot end either grant while B maps them (flags
- *   show GTF_reading/GTF_writing); B unmaps. 3: A ends the grants; B's next maps and copies
- *   fail; out-of-range refs and bad domains. 4: grant copy both ways, across B's page
- *   boundaries, offset+len beyond a page (bad_copy_arg), a batch with bad refs (only those
- *   fail), a read-only grant as destination, bad local frames. 5: grants of frames that are
+ *   show GTF_reading/GTF_writing); B unmaps, the first mapping with unmap_and_replace by the
+ *   read-only grant's mapping, which then unmaps where its entry went and not where it was.
+ *   3: A ends the grants; B's next maps and copies fail; out-of-range refs and bad domains.
+ *   4: grant copy both ways, across B's page boundaries, offset+len beyond a page
+ *   (bad_copy_arg), a batch with bad refs (only those fail), a read-only grant as destination,
+ *   bad local frames. 5: grants of frames that are
  *   not A's (beyond RAM, A's grant-table frame, shared_info, one of B's) are bad_page. 6: B
  *   maps a live grant while the third domain C is refused the same ref and copy.
  * role=mapper, mode=die: B maps A's page writable, writes, then crashes holding the mapping; A
@@ -108,6 +110,27 @@ static int unmap(struct gk_gnttab_map *m)
 {
     GK_EXPECT_EQ(gk_gnttab_unmap(m), 0);
     return m->status;
+}
+
+/* Replace host mapping m with the grant mapping of frame `frame` read-only at new_va: refused
+ * for new_addr the mapping's own entry, then new_va's entry moves to m's place. */
+static void unmap_and_replace(struct gk_gnttab_map *m, uint64_t new_va, uint64_t frame)
+{
+    struct pv_gnttab_unmap_and_replace op = {
+        .host_addr = m->va, .new_addr = m->va, .handle = m->handle};
+    struct gk_trap_record rec;
+
+    GK_EXPECT_EQ(gk_hypercall_grant_table_op(PV_GNTTABOP_unmap_and_replace, &op, 1), 0);
+    GK_EXPECT_EQ(op.status, PV_GNTST_general_error);
+    op.new_addr = new_va;
+    GK_EXPECT_EQ(gk_hypercall_grant_table_op(PV_GNTTABOP_unmap_and_replace, &op, 1), 0);
+    GK_EXPECT_EQ(op.status, PV_GNTST_okay);
+    GK_EXPECT_EQ(gk_pt_lookup(gk_kernel_space(), new_va), 0);
+    GK_EXPECT_EQ(gk_pte_mfn(gk_pt_lookup(gk_kernel_space(), m->va)), frame >> 12);
+    GK_EXPECT(!(gk_pt_lookup(gk_kernel_space(), m->va) & GK_PTE_RW));
+    GK_EXPECT_EQ(((volatile uint64_t *)m->va)[0], PAT_A | 2);
+    GK_EXPECT_TRAP(GK_VEC_PF, &rec, ((volatile uint64_t *)m->va)[0] = 0);
+    GK_EXPECT_TRAP(GK_VEC_PF, &rec, (void)((volatile uint64_t *)new_va)[0]);
 }
 
 /* Map the control page A granted to us, retrying until A has granted it. */
@@ -506,11 +529,15 @@ static void mapper(uint64_t a)
     }
     post(&mb->d_step, 1);
 
-    /* 2: A saw us; now unmap. */
+    /* 2: A saw us; now unmap, m1 by replacing it with the read-only grant mapped at VA3. */
     wait_step(&mb->a_step, 2, "A checked the flags");
-    GK_EXPECT_EQ(unmap(&m1), PV_GNTST_okay);
+    unmap_and_replace(&m1, VA3, m3.dev_bus_addr);
+    GK_EXPECT_EQ(unmap(&m1), PV_GNTST_bad_handle);
+    GK_EXPECT_EQ(unmap(&m3), PV_GNTST_general_error); /* VA3 no longer maps it */
+    mx = m3;
+    mx.host_addr = VA1; /* where its entry went */
+    GK_EXPECT_EQ(unmap(&mx), PV_GNTST_okay);
     GK_EXPECT_EQ(unmap(&m2), PV_GNTST_okay);
-    GK_EXPECT_EQ(unmap(&m3), PV_GNTST_okay);
     GK_EXPECT_EQ(gk_pt_lookup(gk_kernel_space(), VA1), 0);
     GK_EXPECT_EQ(gk_pt_lookup(gk_kernel_space(), VA2), 0);
     GK_EXPECT_TRAP(GK_VEC_PF, &rec, (void)((volatile uint64_t *)VA1)[0]);

@@ -122,6 +122,17 @@ static void gen_unmap(uint64_t *host, uint64_t *dev, uint32_t *handle)
     *dev = fz_chance(512) ? 0 : fz_mfn() << 12;
 }
 
+/* unmap_and_replace's new_addr: a playground page, or a grant mapping (Xen moves its entry
+ * too): one the fuzzer made, or any grant slot. */
+static uint64_t new_addr(void)
+{
+    if (nr_handles && fz_chance(384))
+        return handles[fz_below(nr_handles)].host_addr;
+    if (fz_chance(384))
+        return FZ_SLOT(FZ_GNT_FIRST + fz_below(FZ_NR_GNT));
+    return FZ_SLOT(FZ_PLAY_FIRST + fz_below(FZ_NR_PLAY));
+}
+
 static void gen_copy_ptr(struct pv_gnttab_copy_ptr *p, bool is_grant, bool dest)
 {
     if (is_grant) {
@@ -193,7 +204,7 @@ static void gen_op(unsigned cmd, void *p)
         uint64_t dev;
 
         gen_unmap(&u->host_addr, &dev, &u->handle);
-        u->new_addr = fz_chance(256) ? 0 : FZ_SLOT(FZ_PLAY_FIRST + fz_below(FZ_NR_PLAY));
+        u->new_addr = fz_chance(256) ? 0 : new_addr();
         break;
     }
     case PV_GNTTABOP_copy:

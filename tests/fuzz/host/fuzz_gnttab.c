@@ -3,8 +3,9 @@
  * a program of operations from three domains (tests/unit/gnttab_fake.c and mm_fake.c): granters
  * writing and revoking entries at any moment, grant_table_op batches with arbitrary bytes, the
  * PV MMU rewriting the L1 tables that hold grant mappings, preempted batches, and domains reaped
- * while others map their frames. When all three are reaped, every frame must be back: free or
- * the hypervisor's, with no reference left. */
+ * while others map their frames. After every operation each grant entry in a live domain's L1
+ * must be one of its handles'; when all three are reaped, every frame must be back: free or the
+ * hypervisor's, with no reference left. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include "pv-abi/grant_table.h"
 #include "hypercall_table.h"
 #include "mm.h"
+#include "paging.h"
 
 #define MAX_OPS 128
 #define DATA 6 /* data frames per domain */
@@ -113,6 +115,38 @@ static void mmu(struct fzin *in, unsigned d)
     mm_mod_entry(doms[d], mmf_maddr(l1_mfn[d], fzin_u16(in) % 512), val, false);
 }
 
+/* Does one of d's handles own grant entry e at pte_maddr: a host mapping naming that entry,
+ * of e's frame, writable as e is? */
+static bool entry_owned(const struct gnttab *gt, uint64_t pte_maddr, uint64_t e)
+{
+    for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
+        const struct gnttab_map *m =
+            (const struct gnttab_map *)mm_frame_ptr(gt->maptrack[h / GNTTAB_MAPS_PER_PAGE]) +
+            h % GNTTAB_MAPS_PER_PAGE;
+
+        if ((m->flags & PV_GNTMAP_host_map) && m->pte == pte_maddr &&
+            gnttab_act(domain_by_id(m->domid)->gnttab, m->ref)->mfn == (e & PTE_ADDR) >> 12 &&
+            !(m->flags & PV_GNTMAP_readonly) == !!(e & PTE_RW))
+            return true;
+    }
+    return false;
+}
+
+/* Every grant entry in a live domain's L1 is a handle's (one without would map a frame that no
+ * reference keeps): unmap_and_replace moves entries, and their handles with them. */
+static void check_grant_entries(void)
+{
+    for (unsigned d = 0; d < 3; d++)
+        for (unsigned slot = 0; !reaped[d] && slot < 512; slot++) {
+            uint64_t e = mmf_mem(l1_mfn[d])[slot];
+
+            if ((e & PTE_P) && (e & PTE_GNTTAB) &&
+                !entry_owned(doms[d]->gnttab, mmf_maddr(l1_mfn[d], slot), e))
+                fail_msg("d%u's L1 slot %u holds grant entry %#lx that no handle owns",
+                         doms[d]->domid, slot, e);
+        }
+}
+
 static void one_op(struct fzin *in)
 {
     uint8_t op = fzin_u8(in);
@@ -149,8 +183,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             data_mfn[d][i] = mmf_frame(doms[d]);
         reaped[d] = false;
     }
-    for (unsigned n = 0; n < MAX_OPS && in.n; n++)
+    for (unsigned n = 0; n < MAX_OPS && in.n; n++) {
         one_op(&in);
+        check_grant_entries();
+    }
     for (unsigned d = 0; d < 3; d++)
         if (!reaped[d])
             gtf_reap(doms[d]);
