@@ -64,6 +64,39 @@ struct pv_grant_entry_v1 {
     uint32_t frame;   /* the frame granted (a machine frame number for PV guests) */
 };
 
+/* Version 2 layouts (Xen's; this hypervisor does not offer version 2 yet: set_version 2 fails
+ * with -PV_ENOSYS). Entries are 16 bytes, 256 per table frame, with the v1 entry's first two
+ * fields as a common header; their in-use flags live apart, in status frames of
+ * pv_grant_status_t (2048 per frame), which get_status_frames names. */
+struct pv_grant_entry_header {
+    uint16_t flags;   /* PV_GTF_* as in v1, but reading/writing live in the status entry */
+    pv_domid_t domid; /* the domain allowed to use the grant */
+};
+
+union pv_grant_entry_v2 {
+    struct pv_grant_entry_header hdr;
+    struct { /* permit_access without sub_page, or accept_transfer: the whole frame */
+        struct pv_grant_entry_header hdr;
+        uint32_t pad0;
+        uint64_t frame;
+    } full_page;
+    struct { /* permit_access | sub_page: bytes [page_off, page_off + length) of frame */
+        struct pv_grant_entry_header hdr;
+        uint16_t page_off;
+        uint16_t length;
+        uint64_t frame;
+    } sub_page;
+    struct { /* transitive: grant gref of trans_domid, used as if it were ours (copy only) */
+        struct pv_grant_entry_header hdr;
+        pv_domid_t trans_domid;
+        uint16_t pad0;
+        pv_grant_ref_t gref;
+    } transitive;
+    uint32_t spacer[4]; /* 16 bytes */
+};
+
+typedef uint16_t pv_grant_status_t; /* PV_GTF_reading | PV_GTF_writing of one v2 entry */
+
 /* Entries the toolstack uses. */
 #define PV_GNTTAB_NR_RESERVED_ENTRIES 8
 #define PV_GNTTAB_RESERVED_CONSOLE 0

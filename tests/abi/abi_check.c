@@ -926,12 +926,44 @@ static void check_grant_table(void)
     VAL("sizeof(pv_grant_handle_t)", sizeof(pv_grant_handle_t), sizeof(grant_handle_t));
 }
 
+/* A member of the v2 entry union (same path in both). */
+#define V2_FIELD(f)                                                                                \
+    do {                                                                                           \
+        VAL("offsetof(pv_grant_entry_v2, " #f ")", offsetof(union pv_grant_entry_v2, f),           \
+            offsetof(union grant_entry_v2, f));                                                    \
+        VAL("sizeof(pv_grant_entry_v2." #f ")", sizeof(((union pv_grant_entry_v2 *)0)->f),         \
+            sizeof(((union grant_entry_v2 *)0)->f));                                               \
+    } while (0)
+
 static void check_grant_table_structs(void)
 {
     SIZE(pv_grant_entry_v1, grant_entry_v1);
     FIELD(pv_grant_entry_v1, grant_entry_v1, flags);
     FIELD(pv_grant_entry_v1, grant_entry_v1, domid);
     FIELD(pv_grant_entry_v1, grant_entry_v1, frame);
+
+    SIZE(pv_grant_entry_header, grant_entry_header);
+    FIELD(pv_grant_entry_header, grant_entry_header, flags);
+    FIELD(pv_grant_entry_header, grant_entry_header, domid);
+    VAL("sizeof(union pv_grant_entry_v2)", sizeof(union pv_grant_entry_v2),
+        sizeof(union grant_entry_v2));
+    V2_FIELD(hdr);
+    V2_FIELD(full_page.hdr);
+    V2_FIELD(full_page.pad0);
+    V2_FIELD(full_page.frame);
+    V2_FIELD(sub_page.hdr);
+    V2_FIELD(sub_page.page_off);
+    V2_FIELD(sub_page.length);
+    V2_FIELD(sub_page.frame);
+    V2_FIELD(transitive.hdr);
+    V2_FIELD(transitive.trans_domid);
+    V2_FIELD(transitive.pad0);
+    V2_FIELD(transitive.gref);
+    VAL("offsetof(pv_grant_entry_v2, spacer)", offsetof(union pv_grant_entry_v2, spacer),
+        offsetof(union grant_entry_v2, __spacer));
+    VAL("sizeof(pv_grant_entry_v2.spacer)", sizeof(((union pv_grant_entry_v2 *)0)->spacer),
+        sizeof(((union grant_entry_v2 *)0)->__spacer));
+    VAL("sizeof(pv_grant_status_t)", sizeof(pv_grant_status_t), sizeof(grant_status_t));
 
     SIZE(pv_gnttab_map_grant_ref, gnttab_map_grant_ref);
     FIELD(pv_gnttab_map_grant_ref, gnttab_map_grant_ref, host_addr);
