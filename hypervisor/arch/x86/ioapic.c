@@ -55,7 +55,10 @@ static void rte_write(unsigned gsi)
     uint32_t lo = (IOAPIC_VECTOR_BASE + gsi) | (gsi_cfg[gsi].level ? RTE_LEVEL : 0) |
                   (gsi_cfg[gsi].low ? RTE_LOW : 0) | (gsi_cfg[gsi].masked ? RTE_MASKED : 0);
 
-    reg_write(a, 0x10 + 2 * pin, RTE_MASKED); /* masked while the halves change */
+    /* Masked while the halves change, in the final trigger mode: an RTE that is edge-triggered
+     * and masked even for a moment ignores a level line rising then (QEMU's IO-APIC, as the
+     * 82093AA says), and that interrupt would never come (a stalled virtio disk in dom0). */
+    reg_write(a, 0x10 + 2 * pin, lo | RTE_MASKED);
     reg_write(a, 0x11 + 2 * pin, dest_apic << 24);
     reg_write(a, 0x10 + 2 * pin, lo);
 }
