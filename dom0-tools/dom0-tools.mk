@@ -89,3 +89,26 @@ xenstore-check: $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 $(XST_OUT)/api_clie
 	tests/xenstore/run.sh $(B)
 
 CHECK += xenstore-check
+
+# libhv (dom0-tools/libhv/): the privileged interface, the domain builder and the toolstack's
+# operations, one static library that hvctl, the console daemon and the tests link with
+# $(LIBHV_LDLIBS). Every .c in the folder is part of it.
+LIBHV_DIR := dom0-tools/libhv
+LIBHV_SRCS := $(wildcard $(LIBHV_DIR)/*.c)
+LIBHV_CFLAGS := -std=gnu11 -O2 -g $(WARN) -iquote . -MMD -MP
+LIBHV_OBJS := $(patsubst $(LIBHV_DIR)/%.c,$(D0_OUT)/libhv/%.o,$(LIBHV_SRCS))
+LIBHV := $(B)/lib/libhv.a
+LIBHV_LDLIBS := -lz -llzma
+
+$(D0_OUT)/libhv/%.o: $(LIBHV_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIBHV_CFLAGS) -c $< -o $@
+
+$(LIBHV): $(LIBHV_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+-include $(LIBHV_OBJS:.o=.d)
+
+ALL += $(LIBHV)

@@ -42,6 +42,8 @@ int main(void)
     SAME("GNTDEV_MAP_GRANT_REF", XD_GNTDEV_MAP_GRANT_REF, IOCTL_GNTDEV_MAP_GRANT_REF);
     SAME("GNTDEV_UNMAP_GRANT_REF", XD_GNTDEV_UNMAP_GRANT_REF, IOCTL_GNTDEV_UNMAP_GRANT_REF);
     SAME("PRIVCMD_MMAPBATCH_V2", XD_PRIVCMD_MMAPBATCH_V2, IOCTL_PRIVCMD_MMAPBATCH_V2);
+    SAME("PRIVCMD_HYPERCALL", XD_PRIVCMD_HYPERCALL, IOCTL_PRIVCMD_HYPERCALL);
+    SAME("PRIVCMD_MMAP_RESOURCE", XD_PRIVCMD_MMAP_RESOURCE, IOCTL_PRIVCMD_MMAP_RESOURCE);
     SAME("XENBUS_BACKEND_EVTCHN", XD_XENBUS_BACKEND_EVTCHN, IOCTL_XENBUS_BACKEND_EVTCHN);
     FIELD(xd_evtchn_bind_interdomain, ioctl_evtchn_bind_interdomain, dom, remote_domain);
     FIELD(xd_evtchn_bind_interdomain, ioctl_evtchn_bind_interdomain, port, remote_port);
@@ -60,6 +62,16 @@ int main(void)
     FIELD(xd_privcmd_mmapbatch_v2, privcmd_mmapbatch_v2, addr, addr);
     FIELD(xd_privcmd_mmapbatch_v2, privcmd_mmapbatch_v2, arr, arr);
     FIELD(xd_privcmd_mmapbatch_v2, privcmd_mmapbatch_v2, err, err);
+    FIELD(xd_privcmd_hypercall, privcmd_hypercall, op, op);
+    FIELD(xd_privcmd_hypercall, privcmd_hypercall, arg, arg);
+    FIELD(xd_privcmd_mmap_resource, privcmd_mmap_resource, dom, dom);
+    FIELD(xd_privcmd_mmap_resource, privcmd_mmap_resource, type, type);
+    FIELD(xd_privcmd_mmap_resource, privcmd_mmap_resource, id, id);
+    FIELD(xd_privcmd_mmap_resource, privcmd_mmap_resource, idx, idx);
+    FIELD(xd_privcmd_mmap_resource, privcmd_mmap_resource, num, num);
+    FIELD(xd_privcmd_mmap_resource, privcmd_mmap_resource, addr, addr);
+    SAME("privcmd_hypercall size", sizeof(struct xd_privcmd_hypercall), sizeof(struct privcmd_hypercall));
+    SAME("privcmd_mmap_resource size", sizeof(struct xd_privcmd_mmap_resource), sizeof(struct privcmd_mmap_resource));
     SAME("privcmd frame size", sizeof(uint64_t), sizeof(xen_pfn_t));
     printf("xendev ioctls: %d checked, %d mismatched\n", checked, bad);
     return bad != 0;

@@ -1,6 +1,6 @@
 /*
  * dom0-tools/xenstored/linux/xendev_ioctl.h - the layouts and numbers of the Linux /dev/xen
- * ioctls xenstored uses (Linux's include/uapi/xen/{evtchn,gntdev,privcmd}.h and
+ * ioctls xenstored and libhv use (Linux's include/uapi/xen/{evtchn,gntdev,privcmd}.h and
  * xenbus_dev.h); tests/xenstore/xendev_ioctl_check.c compares them with libxen-dev's copies.
  */
 #ifndef XSD_XENDEV_IOCTL_H
@@ -24,6 +24,12 @@ struct xd_privcmd_mmapbatch_v2 {
     const uint64_t *arr;
     int *err;
 };
+struct xd_privcmd_hypercall { uint64_t op, arg[5]; };
+struct xd_privcmd_mmap_resource {
+    uint16_t dom;
+    uint32_t type, id, idx;
+    uint64_t num, addr;
+};
 
 #define XD_EVTCHN_BIND_INTERDOMAIN _IOC(_IOC_NONE, 'E', 1, sizeof(struct xd_evtchn_bind_interdomain))
 #define XD_EVTCHN_UNBIND _IOC(_IOC_NONE, 'E', 3, sizeof(struct xd_evtchn_port))
@@ -31,6 +37,8 @@ struct xd_privcmd_mmapbatch_v2 {
 #define XD_GNTDEV_MAP_GRANT_REF _IOC(_IOC_NONE, 'G', 0, sizeof(struct xd_gntdev_map_one))
 #define XD_GNTDEV_UNMAP_GRANT_REF _IOC(_IOC_NONE, 'G', 1, sizeof(struct xd_gntdev_unmap))
 #define XD_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct xd_privcmd_mmapbatch_v2))
+#define XD_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct xd_privcmd_hypercall))
+#define XD_PRIVCMD_MMAP_RESOURCE _IOC(_IOC_NONE, 'P', 7, sizeof(struct xd_privcmd_mmap_resource))
 #define XD_XENBUS_BACKEND_EVTCHN _IOC(_IOC_NONE, 'B', 0, 0)
 
 #endif /* XSD_XENDEV_IOCTL_H */
