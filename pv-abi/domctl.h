@@ -4,8 +4,9 @@
  *
  * Privileged: under the default policy (Xen's XSM dummy module) any other caller gets -EPERM
  * for every command, known or not, once the interface version and the target domain have been
- * checked. Only the header is fixed here; each command's argument in `u` is defined as the
- * toolstack implements it.
+ * checked. Every command number of Xen 4.17 is listed (so that none is reused); the argument
+ * structures are those of the commands the hypervisor implements. A command that returns data
+ * has the whole struct pv_domctl copied back to the caller (-EFAULT if that fails).
  */
 #ifndef PV_ABI_DOMCTL_H
 #define PV_ABI_DOMCTL_H
@@ -13,21 +14,202 @@
 #include <stdint.h>
 
 #include "hypercall.h"
+#include "xen_version.h" /* pv_domain_handle_t: the toolstack's UUID for a domain */
 
 /* The version the caller must put in interface_version (Xen 4.17's); else -EACCES. */
 #define PV_DOMCTL_INTERFACE_VERSION 0x00000015
 
-/* Commands (cmd) whose checks before the policy differ, or whose policy differs. */
-#define PV_DOMCTL_createdomain 1        /* no target domain: `domain` is not looked up */
-#define PV_DOMCTL_getdomaininfo 5       /* policy: the xenstore domain too */
+/* Command numbers (cmd), Xen 4.17's. Gaps are numbers Xen removed; they stay unused. */
+#define PV_DOMCTL_createdomain 1 /* struct pv_domctl_createdomain; `domain` IN/OUT, no lookup */
+#define PV_DOMCTL_destroydomain 2   /* no argument */
+#define PV_DOMCTL_pausedomain 3     /* no argument */
+#define PV_DOMCTL_unpausedomain 4   /* no argument */
+#define PV_DOMCTL_getdomaininfo 5   /* struct pv_domctl_getdomaininfo (OUT); policy: xenstore too */
+#define PV_DOMCTL_setvcpuaffinity 9
+#define PV_DOMCTL_shadow_op 10
+#define PV_DOMCTL_max_mem 11        /* struct pv_domctl_max_mem */
+#define PV_DOMCTL_setvcpucontext 12 /* struct pv_domctl_vcpucontext */
+#define PV_DOMCTL_getvcpucontext 13 /* struct pv_domctl_vcpucontext */
+#define PV_DOMCTL_getvcpuinfo 14
+#define PV_DOMCTL_max_vcpus 15       /* struct pv_domctl_max_vcpus */
+#define PV_DOMCTL_scheduler_op 16
+#define PV_DOMCTL_setdomainhandle 17 /* struct pv_domctl_setdomainhandle */
+#define PV_DOMCTL_setdebugging 18
+#define PV_DOMCTL_irq_permission 19
+#define PV_DOMCTL_iomem_permission 20
+#define PV_DOMCTL_ioport_permission 21
+#define PV_DOMCTL_hypercall_init 22 /* struct pv_domctl_hypercall_init */
+#define PV_DOMCTL_soft_reset_cont 23 /* Xen-internal (soft_reset continuation) */
+#define PV_DOMCTL_settimeoffset 24
+#define PV_DOMCTL_getvcpuaffinity 25
+#define PV_DOMCTL_real_mode_area 26 /* obsolete in Xen (PPC only) */
+#define PV_DOMCTL_resumedomain 27
+#define PV_DOMCTL_sendtrigger 28
+#define PV_DOMCTL_subscribe 29
+#define PV_DOMCTL_gethvmcontext 33
+#define PV_DOMCTL_sethvmcontext 34
+#define PV_DOMCTL_set_address_size 35
+#define PV_DOMCTL_get_address_size 36
 #define PV_DOMCTL_assign_device 37      /* PV_DOMID_IO allowed as the target */
 #define PV_DOMCTL_bind_pt_irq 38        /* policy: the target's device model too */
 #define PV_DOMCTL_memory_mapping 39     /* policy: the target's device model too */
 #define PV_DOMCTL_ioport_mapping 40     /* policy: the target's device model too */
+#define PV_DOMCTL_set_ext_vcpucontext 42
+#define PV_DOMCTL_get_ext_vcpucontext 43
+#define PV_DOMCTL_set_opt_feature 44    /* obsolete in Xen (IA64 only) */
 #define PV_DOMCTL_test_assign_device 45 /* PV_DOMID_INVALID: no target domain */
+#define PV_DOMCTL_set_target 46
 #define PV_DOMCTL_deassign_device 47    /* PV_DOMID_IO allowed as the target */
 #define PV_DOMCTL_unbind_pt_irq 48      /* policy: the target's device model too */
+#define PV_DOMCTL_get_device_group 50
+#define PV_DOMCTL_debug_op 54
+#define PV_DOMCTL_gethvmcontext_partial 55
 #define PV_DOMCTL_vm_event_op 56        /* PV_DOMID_INVALID: no target domain */
+#define PV_DOMCTL_mem_sharing_op 57
+#define PV_DOMCTL_gettscinfo 59
+#define PV_DOMCTL_settscinfo 60
+#define PV_DOMCTL_getpageframeinfo3 61
+#define PV_DOMCTL_setvcpuextstate 62
+#define PV_DOMCTL_getvcpuextstate 63
+#define PV_DOMCTL_set_access_required 64
+#define PV_DOMCTL_audit_p2m 65
+#define PV_DOMCTL_set_virq_handler 66
+#define PV_DOMCTL_set_broken_page_p2m 67
+#define PV_DOMCTL_setnodeaffinity 68
+#define PV_DOMCTL_getnodeaffinity 69
+#define PV_DOMCTL_cacheflush 71
+#define PV_DOMCTL_get_vcpu_msrs 72
+#define PV_DOMCTL_set_vcpu_msrs 73
+#define PV_DOMCTL_setvnumainfo 74
+#define PV_DOMCTL_psr_cmt_op 75
+#define PV_DOMCTL_monitor_op 77
+#define PV_DOMCTL_psr_alloc 78
+#define PV_DOMCTL_soft_reset 79
+#define PV_DOMCTL_vuart_op 81
+#define PV_DOMCTL_get_cpu_policy 82
+#define PV_DOMCTL_set_cpu_policy 83
+#define PV_DOMCTL_vmtrace_op 84
+#define PV_DOMCTL_get_paging_mempool_size 85
+#define PV_DOMCTL_set_paging_mempool_size 86
+#define PV_DOMCTL_gdbsx_guestmemio 1000
+#define PV_DOMCTL_gdbsx_pausevcpu 1001
+#define PV_DOMCTL_gdbsx_unpausevcpu 1002
+#define PV_DOMCTL_gdbsx_domstatus 1003
+
+/* x86 part of a domain's configuration (createdomain IN, getdomaininfo OUT). */
+struct pv_arch_domainconfig {
+    uint32_t emulation_flags; /* PV_X86_EMU_*: must be 0 for a PV domain */
+    uint32_t misc_flags;      /* PV_X86_MSR_RELAXED */
+};
+
+/* Emulated devices an HVM domain may have (emulation_flags); none for a PV domain. */
+#define PV_X86_EMU_LAPIC (1U << 0)
+#define PV_X86_EMU_HPET (1U << 1)
+#define PV_X86_EMU_PM (1U << 2)
+#define PV_X86_EMU_RTC (1U << 3)
+#define PV_X86_EMU_IOAPIC (1U << 4)
+#define PV_X86_EMU_PIC (1U << 5)
+#define PV_X86_EMU_VGA (1U << 6)
+#define PV_X86_EMU_IOMMU (1U << 7)
+#define PV_X86_EMU_PIT (1U << 8)
+#define PV_X86_EMU_USE_PIRQ (1U << 9)
+#define PV_X86_EMU_VPCI (1U << 10)
+#define PV_X86_EMU_ALL 0x7FFU
+/* misc_flags: accesses to MSRs the hypervisor does not handle read 0 / are dropped, no #GP. */
+#define PV_X86_MSR_RELAXED (1U << 0)
+
+/* createdomain: a new domain, paused, with no memory and no vCPU context. */
+struct pv_domctl_createdomain {
+    uint32_t ssidref;           /* IN: XSM label (ignored by the dummy policy) */
+    pv_domain_handle_t handle;  /* IN */
+    uint32_t flags;             /* IN: PV_DOMCTL_CDF_* */
+    uint32_t iommu_opts;        /* IN: PV_DOMCTL_IOMMU_* */
+    uint32_t max_vcpus;         /* IN: 1..the limit */
+    uint32_t max_evtchn_port;   /* IN: highest event channel port */
+    int32_t max_grant_frames;   /* IN: < 0: the default */
+    int32_t max_maptrack_frames; /* IN: < 0: the default */
+    uint32_t grant_opts;        /* IN: PV_DOMCTL_GRANT_version_mask bits: highest grant version */
+    uint32_t vmtrace_size;      /* IN: per-vCPU trace buffer bytes, 0 none */
+    uint32_t cpupool_id;        /* IN: 0 or an existing pool */
+    struct pv_arch_domainconfig arch; /* IN */
+};
+
+#define PV_DOMCTL_CDF_hvm (1U << 0)          /* HVM (hardware-virtualised) domain */
+#define PV_DOMCTL_CDF_hap (1U << 1)          /* hardware-assisted paging */
+#define PV_DOMCTL_CDF_s3_integrity (1U << 2) /* tboot memory integrity over S3 */
+#define PV_DOMCTL_CDF_oos_off (1U << 3)      /* no out-of-sync shadow tables */
+#define PV_DOMCTL_CDF_xs_domain (1U << 4)    /* the xenstore domain */
+#define PV_DOMCTL_CDF_iommu (1U << 5)        /* may use the IOMMU */
+#define PV_DOMCTL_CDF_nested_virt (1U << 6)  /* nested virtualisation */
+#define PV_DOMCTL_CDF_vpmu (1U << 7)         /* virtual PMU */
+#define PV_DOMCTL_CDF_MAX PV_DOMCTL_CDF_vpmu /* highest flag */
+#define PV_DOMCTL_IOMMU_no_sharept (1U << 0) /* iommu_opts: no page-table sharing */
+#define PV_DOMCTL_IOMMU_MAX PV_DOMCTL_IOMMU_no_sharept
+#define PV_DOMCTL_GRANT_version_mask 0xFU    /* grant_opts: the highest grant table version */
+
+/* getdomaininfo: the domain `domain`, or if none has that id the next one above it. */
+struct pv_domctl_getdomaininfo {
+    pv_domid_t domain;           /* OUT: the domain described (also in pv_domctl.domain) */
+    uint16_t pad1;
+    uint32_t flags;              /* OUT: PV_DOMINF_*, shutdown reason << PV_DOMINF_shutdownshift */
+    uint64_t tot_pages;          /* OUT: frames it owns */
+    uint64_t max_pages;          /* OUT: its memory limit (max_mem) */
+    uint64_t outstanding_pages;  /* OUT: 0 (no claims) */
+    uint64_t shr_pages;          /* OUT: 0 (no sharing) */
+    uint64_t paged_pages;        /* OUT: 0 (no paging) */
+    uint64_t shared_info_frame;  /* OUT: machine frame of its shared_info */
+    uint64_t cpu_time;           /* OUT: ns its vCPUs have run */
+    uint32_t nr_online_vcpus;    /* OUT: vCPUs up */
+    uint32_t max_vcpu_id;        /* OUT: highest vCPU id, PV_INVALID_MAX_VCPU_ID if none */
+    uint32_t ssidref;            /* OUT */
+    pv_domain_handle_t handle;   /* OUT: from createdomain / setdomainhandle */
+    uint32_t cpupool;            /* OUT */
+    uint8_t gpaddr_bits;         /* OUT: guest physical address bits */
+    uint8_t pad2[7];
+    struct pv_arch_domainconfig arch_config; /* OUT */
+};
+
+#define PV_DOMINF_dying (1U << 0)     /* being destroyed */
+#define PV_DOMINF_hvm_guest (1U << 1) /* HVM (never here) */
+#define PV_DOMINF_shutdown (1U << 2)  /* it shut down (reason in the shutdown bits) */
+#define PV_DOMINF_paused (1U << 3)    /* paused by the toolstack */
+#define PV_DOMINF_blocked (1U << 4)   /* every vCPU blocked */
+#define PV_DOMINF_running (1U << 5)   /* a vCPU is running */
+#define PV_DOMINF_debugged (1U << 6)  /* being debugged */
+#define PV_DOMINF_xs_domain (1U << 7) /* the xenstore domain */
+#define PV_DOMINF_hap (1U << 8)       /* hardware-assisted paging */
+#define PV_DOMINF_shutdownmask 255U   /* the shutdown reason (PV_SHUTDOWN_*)... */
+#define PV_DOMINF_shutdownshift 16    /* ...at this bit */
+#define PV_INVALID_MAX_VCPU_ID 0xFFFFFFFFU /* max_vcpu_id of a domain without vCPUs */
+
+/* max_mem: the most memory the domain may own, in KiB (max_pages = max_memkb / 4). */
+struct pv_domctl_max_mem {
+    uint64_t max_memkb; /* IN */
+};
+
+/* setvcpucontext / getvcpucontext: a vCPU's full context (struct pv_vcpu_guest_context in
+ * arch_x86.h). set: validated as VCPUOP_initialise; a null ctxt resets the vCPU. get: the
+ * registers of a paused vCPU. */
+struct pv_domctl_vcpucontext {
+    uint32_t vcpu;       /* IN */
+    uint32_t _pad;
+    pv_guest_ptr_t ctxt; /* IN/OUT: struct pv_vcpu_guest_context * */
+};
+
+/* max_vcpus: must repeat createdomain's max_vcpus (Xen 4.17 creates the vCPUs here). */
+struct pv_domctl_max_vcpus {
+    uint32_t max; /* IN */
+};
+
+/* setdomainhandle: the domain's handle (shown by getdomaininfo). */
+struct pv_domctl_setdomainhandle {
+    pv_domain_handle_t handle; /* IN */
+};
+
+/* hypercall_init: write the hypercall page into one of the domain's frames. */
+struct pv_domctl_hypercall_init {
+    uint64_t gmfn; /* IN: a frame the domain owns (machine frame number for a PV domain) */
+};
 
 /* The whole argument is read (144 bytes): -EFAULT if any of it is unreadable. */
 struct pv_domctl {
@@ -36,6 +218,13 @@ struct pv_domctl {
     pv_domid_t domain;          /* the target domain (not PV_DOMID_SELF) */
     uint16_t _pad[3];
     union {
+        struct pv_domctl_createdomain createdomain;
+        struct pv_domctl_getdomaininfo getdomaininfo;
+        struct pv_domctl_max_mem max_mem;
+        struct pv_domctl_vcpucontext vcpucontext;
+        struct pv_domctl_max_vcpus max_vcpus;
+        struct pv_domctl_setdomainhandle setdomainhandle;
+        struct pv_domctl_hypercall_init hypercall_init;
         uint64_t align;   /* the union is 8-byte aligned, as Xen's */
         uint8_t pad[128]; /* the command's argument */
     } u;

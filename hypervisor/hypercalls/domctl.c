@@ -1,9 +1,11 @@
 /* domctl: domain control for the toolstack (pv-abi/domctl.h). Xen's checks in Xen's order (the
- * argument, the interface version, the target domain, then the default XSM policy); no command
- * is implemented yet, so a caller the policy admits gets -ENOSYS. */
+ * argument, the interface version, the target domain, the default XSM policy), then one
+ * function per command (domctl_ops.h); the lifecycle commands are here. */
 #include "pv-abi/domctl.h"
 #include "pv-abi/errno.h"
+#include "domctl_ops.h"
 #include "hypercall_table.h"
+#include "spinlock.h"
 
 /* The target as Xen looks it up before asking the policy: none for the commands that take no
  * domain (or PV_DOMID_IO / PV_DOMID_INVALID where those are allowed); -ESRCH if it is absent. */
@@ -38,10 +40,22 @@ static long domctl_policy(const struct vcpu *v)
     return v->domain->privileged ? 0 : -PV_EPERM;
 }
 
+/* One function per command (domctl_ops.h); -ENOSYS for the commands not implemented. */
+static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+{
+    (void)v, (void)d, (void)copyback;
+    switch (op->cmd) {
+    default:
+        return -PV_ENOSYS;
+    }
+}
+
 long hc_domctl(struct vcpu *v, guest_handle u_domctl)
 {
+    static spinlock_t domctl_lock = SPINLOCK_INIT; /* one command at a time, as Xen */
     struct pv_domctl op;
     struct domain *d;
+    bool copyback = false;
     long rc;
 
     if (guest_copy_from(&op, u_domctl, sizeof(op)))
@@ -50,5 +64,11 @@ long hc_domctl(struct vcpu *v, guest_handle u_domctl)
         return -PV_EACCES;
     if ((rc = domctl_target(&op, &d)) || (rc = domctl_policy(v)))
         return rc;
-    return -PV_ENOSYS; /* the toolstack's commands come with it */
+    if (!spin_trylock(&domctl_lock)) /* as Xen: come back rather than spin with events off */
+        return hypercall_continue(PV_HYPERCALL_domctl, 1, (const uint64_t[]){u_domctl.gva});
+    rc = domctl_dispatch(v, d, &op, &copyback);
+    spin_unlock(&domctl_lock);
+    if (copyback && guest_copy_to(u_domctl, &op, sizeof(op)))
+        rc = -PV_EFAULT;
+    return rc;
 }

@@ -1,13 +1,26 @@
 /* sysctl: host control for the toolstack (pv-abi/sysctl.h). Xen's checks in Xen's order (the
- * argument, the interface version, then the default XSM policy); no command is implemented
- * yet, so a caller the policy admits gets -ENOSYS. */
+ * argument, the interface version, then the default XSM policy), then one function per command
+ * (domctl_ops.h). */
 #include "pv-abi/errno.h"
 #include "pv-abi/sysctl.h"
+#include "domctl_ops.h"
 #include "hypercall_table.h"
+
+/* One function per command (domctl_ops.h); -ENOSYS for the commands not implemented. */
+static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+{
+    (void)v, (void)copyback;
+    switch (op->cmd) {
+    default:
+        return -PV_ENOSYS;
+    }
+}
 
 long hc_sysctl(struct vcpu *v, guest_handle u_sysctl)
 {
     struct pv_sysctl op;
+    bool copyback = false;
+    long rc;
 
     if (guest_copy_from(&op, u_sysctl, sizeof(op)))
         return -PV_EFAULT;
@@ -17,5 +30,8 @@ long hc_sysctl(struct vcpu *v, guest_handle u_sysctl)
      * for the xenstore domain, which does not exist here). */
     if (!v->domain->privileged)
         return -PV_EPERM;
-    return -PV_ENOSYS; /* the toolstack's commands come with it */
+    rc = sysctl_dispatch(v, &op, &copyback);
+    if (copyback && guest_copy_to(u_sysctl, &op, sizeof(op)))
+        rc = -PV_EFAULT;
+    return rc;
 }

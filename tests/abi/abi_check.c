@@ -1127,6 +1127,116 @@ static void check_domctl_sysctl(void)
     VAL("_Alignof(struct pv_sysctl)", _Alignof(struct pv_sysctl), _Alignof(struct xen_sysctl));
 }
 
+/* domctl's command numbers, and the lifecycle commands' arguments (createdomain, getdomaininfo,
+ * max_mem, vcpucontext, max_vcpus, setdomainhandle, hypercall_init, getdomaininfolist). */
+static void check_domctl_numbers(void)
+{
+    /* clang-format off */
+    XSAME(DOMCTL_destroydomain); XSAME(DOMCTL_pausedomain); XSAME(DOMCTL_unpausedomain);
+    XSAME(DOMCTL_setvcpuaffinity); XSAME(DOMCTL_shadow_op); XSAME(DOMCTL_max_mem);
+    XSAME(DOMCTL_setvcpucontext); XSAME(DOMCTL_getvcpucontext); XSAME(DOMCTL_getvcpuinfo);
+    XSAME(DOMCTL_max_vcpus); XSAME(DOMCTL_scheduler_op); XSAME(DOMCTL_setdomainhandle);
+    XSAME(DOMCTL_setdebugging); XSAME(DOMCTL_irq_permission); XSAME(DOMCTL_iomem_permission);
+    XSAME(DOMCTL_ioport_permission); XSAME(DOMCTL_hypercall_init);
+    LITERAL(PV_DOMCTL_soft_reset_cont, 23); /* Xen: hypervisor-internal (__XEN__) */
+    XSAME(DOMCTL_settimeoffset); XSAME(DOMCTL_getvcpuaffinity); XSAME(DOMCTL_real_mode_area);
+    XSAME(DOMCTL_resumedomain); XSAME(DOMCTL_sendtrigger); XSAME(DOMCTL_subscribe);
+    XSAME(DOMCTL_gethvmcontext); XSAME(DOMCTL_sethvmcontext); XSAME(DOMCTL_set_address_size);
+    XSAME(DOMCTL_get_address_size); XSAME(DOMCTL_set_ext_vcpucontext);
+    XSAME(DOMCTL_get_ext_vcpucontext); XSAME(DOMCTL_set_opt_feature); XSAME(DOMCTL_set_target);
+    XSAME(DOMCTL_get_device_group); XSAME(DOMCTL_debug_op); XSAME(DOMCTL_gethvmcontext_partial);
+    XSAME(DOMCTL_mem_sharing_op); XSAME(DOMCTL_gettscinfo); XSAME(DOMCTL_settscinfo);
+    XSAME(DOMCTL_getpageframeinfo3); XSAME(DOMCTL_setvcpuextstate); XSAME(DOMCTL_getvcpuextstate);
+    XSAME(DOMCTL_set_access_required); XSAME(DOMCTL_audit_p2m); XSAME(DOMCTL_set_virq_handler);
+    XSAME(DOMCTL_set_broken_page_p2m); XSAME(DOMCTL_setnodeaffinity);
+    XSAME(DOMCTL_getnodeaffinity); XSAME(DOMCTL_cacheflush); XSAME(DOMCTL_get_vcpu_msrs);
+    XSAME(DOMCTL_set_vcpu_msrs); XSAME(DOMCTL_setvnumainfo); XSAME(DOMCTL_psr_cmt_op);
+    XSAME(DOMCTL_monitor_op); XSAME(DOMCTL_psr_alloc); XSAME(DOMCTL_soft_reset);
+    XSAME(DOMCTL_vuart_op); XSAME(DOMCTL_get_cpu_policy); XSAME(DOMCTL_set_cpu_policy);
+    XSAME(DOMCTL_vmtrace_op); XSAME(DOMCTL_get_paging_mempool_size);
+    XSAME(DOMCTL_set_paging_mempool_size); XSAME(DOMCTL_gdbsx_guestmemio);
+    XSAME(DOMCTL_gdbsx_pausevcpu); XSAME(DOMCTL_gdbsx_unpausevcpu); XSAME(DOMCTL_gdbsx_domstatus);
+    XSAME(DOMCTL_CDF_hvm); XSAME(DOMCTL_CDF_hap); XSAME(DOMCTL_CDF_s3_integrity);
+    XSAME(DOMCTL_CDF_oos_off); XSAME(DOMCTL_CDF_xs_domain); XSAME(DOMCTL_CDF_iommu);
+    XSAME(DOMCTL_CDF_nested_virt); XSAME(DOMCTL_CDF_vpmu); XSAME(DOMCTL_CDF_MAX);
+    XSAME(DOMCTL_IOMMU_no_sharept); XSAME(DOMCTL_IOMMU_MAX); XSAME(DOMCTL_GRANT_version_mask);
+    XSAME(X86_EMU_LAPIC); XSAME(X86_EMU_HPET); XSAME(X86_EMU_PM); XSAME(X86_EMU_RTC);
+    XSAME(X86_EMU_IOAPIC); XSAME(X86_EMU_PIC); XSAME(X86_EMU_VGA); XSAME(X86_EMU_IOMMU);
+    XSAME(X86_EMU_PIT); XSAME(X86_EMU_USE_PIRQ); XSAME(X86_EMU_VPCI); XSAME(X86_EMU_ALL);
+    XSAME(X86_MSR_RELAXED);
+    XSAME(DOMINF_dying); XSAME(DOMINF_hvm_guest); XSAME(DOMINF_shutdown); XSAME(DOMINF_paused);
+    XSAME(DOMINF_blocked); XSAME(DOMINF_running); XSAME(DOMINF_debugged);
+    XSAME(DOMINF_xs_domain); XSAME(DOMINF_hap); XSAME(DOMINF_shutdownmask);
+    XSAME(DOMINF_shutdownshift); XSAME(INVALID_MAX_VCPU_ID);
+    /* clang-format on */
+}
+
+static void check_domctl_lifecycle(void)
+{
+    SIZE(pv_arch_domainconfig, xen_arch_domainconfig);
+    FIELD(pv_arch_domainconfig, xen_arch_domainconfig, emulation_flags);
+    FIELD(pv_arch_domainconfig, xen_arch_domainconfig, misc_flags);
+    SIZE(pv_domctl_createdomain, xen_domctl_createdomain);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, ssidref);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, handle);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, flags);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, iommu_opts);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, max_vcpus);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, max_evtchn_port);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, max_grant_frames);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, max_maptrack_frames);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, grant_opts);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, vmtrace_size);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, cpupool_id);
+    FIELD(pv_domctl_createdomain, xen_domctl_createdomain, arch);
+    SIZE(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, domain);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, pad1);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, flags);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, tot_pages);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, max_pages);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, outstanding_pages);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, shr_pages);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, paged_pages);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, shared_info_frame);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, cpu_time);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, nr_online_vcpus);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, max_vcpu_id);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, ssidref);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, handle);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, cpupool);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, gpaddr_bits);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, pad2);
+    FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, arch_config);
+    SIZE(pv_domctl_max_mem, xen_domctl_max_mem);
+    FIELD(pv_domctl_max_mem, xen_domctl_max_mem, max_memkb);
+    SIZE(pv_domctl_vcpucontext, xen_domctl_vcpucontext);
+    FIELD(pv_domctl_vcpucontext, xen_domctl_vcpucontext, vcpu);
+    FIELD(pv_domctl_vcpucontext, xen_domctl_vcpucontext, ctxt);
+    FIELD_AT(pv_domctl_vcpucontext, _pad, 4, 4);
+    SIZE(pv_domctl_max_vcpus, xen_domctl_max_vcpus);
+    FIELD(pv_domctl_max_vcpus, xen_domctl_max_vcpus, max);
+    SIZE(pv_domctl_setdomainhandle, xen_domctl_setdomainhandle);
+    FIELD(pv_domctl_setdomainhandle, xen_domctl_setdomainhandle, handle);
+    SIZE(pv_domctl_hypercall_init, xen_domctl_hypercall_init);
+    FIELD(pv_domctl_hypercall_init, xen_domctl_hypercall_init, gmfn);
+    FIELD(pv_domctl, xen_domctl, u.createdomain);
+    FIELD(pv_domctl, xen_domctl, u.getdomaininfo);
+    FIELD(pv_domctl, xen_domctl, u.max_mem);
+    FIELD(pv_domctl, xen_domctl, u.vcpucontext);
+    FIELD(pv_domctl, xen_domctl, u.max_vcpus);
+    FIELD(pv_domctl, xen_domctl, u.setdomainhandle);
+    FIELD(pv_domctl, xen_domctl, u.hypercall_init);
+    SIZE(pv_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist);
+    FIELD(pv_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist, first_domain);
+    FIELD(pv_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist, max_domains);
+    FIELD(pv_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist, buffer);
+    FIELD(pv_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist, num_domains);
+    FIELD_AT(pv_sysctl_getdomaininfolist, _pad, 2, 2);
+    FIELD_AT(pv_sysctl_getdomaininfolist, _pad2, 20, 4);
+    FIELD(pv_sysctl, xen_sysctl, u.getdomaininfolist);
+}
+
 int main(void)
 {
     check_errno();
@@ -1154,6 +1264,8 @@ int main(void)
     check_xs_wire();
     check_io_xenstore();
     check_domctl_sysctl();
+    check_domctl_numbers();
+    check_domctl_lifecycle();
 
     printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "
            "0x%08x)\n",
