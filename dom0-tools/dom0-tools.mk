@@ -112,3 +112,21 @@ $(LIBHV): $(LIBHV_OBJS)
 -include $(LIBHV_OBJS:.o=.d)
 
 ALL += $(LIBHV)
+
+# make hvctl-check: the toolstack's tests that need more than the unit tier gives (our
+# libxenstore and a running build/bin/xenstored on a private socket): tests/hvctl/.
+HVT_OUT := $(B)/tests/hvctl
+HVT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-iquote .
+
+$(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c $(LIBHV) $(B)/lib/libxenstore.so.4 \
+    $(wildcard $(LIBHV_DIR)/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HVT_CFLAGS) -o $@ $< $(LIBHV) -L$(B)/lib -lxenstore -Wl,-rpath,$(abspath $(B)/lib) \
+	    $(LIBHV_LDLIBS) -lcmocka
+
+.PHONY: hvctl-check
+hvctl-check: $(HVT_OUT)/test_hv_xsl $(B)/bin/xenstored
+	$(HVT_OUT)/test_hv_xsl
+
+CHECK += hvctl-check
