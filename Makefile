@@ -12,6 +12,7 @@ CHECK :=
 BENCH :=
 
 include lib/lib.mk
+include libpvbuild/pvbuild.mk
 include hypervisor/hypervisor.mk
 -include tests/hypervisor/test-image.mk
 -include pv-abi/pv-abi.mk

@@ -92,15 +92,26 @@ CHECK += xenstore-check
 
 # libhv (dom0-tools/libhv/): the privileged interface, the domain builder and the toolstack's
 # operations, one static library that hvctl, the console daemon and the tests link with
-# $(LIBHV_LDLIBS). Every .c in the folder is part of it.
+# $(LIBHV_LDLIBS). Every .c in the folder is part of it, with the builder's shared library
+# (libpvbuild/, the same sources the hypervisor's builder compiles) and lib/'s string functions.
 LIBHV_DIR := dom0-tools/libhv
 LIBHV_SRCS := $(wildcard $(LIBHV_DIR)/*.c)
 LIBHV_CFLAGS := -std=gnu11 -O2 -g $(WARN) -iquote . -MMD -MP
-LIBHV_OBJS := $(patsubst $(LIBHV_DIR)/%.c,$(D0_OUT)/libhv/%.o,$(LIBHV_SRCS))
+LIBHV_OBJS := $(patsubst $(LIBHV_DIR)/%.c,$(D0_OUT)/libhv/%.o,$(LIBHV_SRCS)) \
+    $(patsubst libpvbuild/%.c,$(D0_OUT)/libhv/pvbuild/%.o,$(PVBUILD_SRCS)) \
+    $(D0_OUT)/libhv/lib/string.o
 LIBHV := $(B)/lib/libhv.a
 LIBHV_LDLIBS := -lz -llzma
 
 $(D0_OUT)/libhv/%.o: $(LIBHV_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIBHV_CFLAGS) -c $< -o $@
+
+$(D0_OUT)/libhv/pvbuild/%.o: libpvbuild/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIBHV_CFLAGS) -c $< -o $@
+
+$(D0_OUT)/libhv/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(LIBHV_CFLAGS) -c $< -o $@
 

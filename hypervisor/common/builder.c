@@ -6,7 +6,9 @@
 #include "pv-abi/console_io.h"
 #include "console.h"
 #include "domain.h"
-#include "elf_xen.h"
+#include "libpvbuild/elf_xen.h"
+#include "libpvbuild/pv_layout.h"
+#include "libpvbuild/pv_start.h"
 #include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "arch.h"
@@ -16,7 +18,6 @@
 #include "mm.h"
 #include "mm_baseptr.h"
 #include "paging.h"
-#include "pv_layout.h"
 #include "sched.h"
 #include "pv-abi/shared_info.h"
 #include "pv-abi/start_info.h"
@@ -96,28 +97,15 @@ static int populate(struct build *b, uint64_t *scratch_p2m)
     return 0;
 }
 
-static uint64_t table_mfn(const struct build *b, unsigned level, uint64_t va)
+/* The guest's frames for libpvbuild: pfn -> its frame in the direct map. */
+static void *frame_page(void *ctx, uint64_t pfn)
 {
-    return b->p2m[pv_layout_table_pfn(&b->lay, level, va)];
+    return pfn_ptr(ctx, pfn);
 }
 
-/* Fill the bootstrap tables for one mapped range; page-table pages are mapped read-only. */
-static void map_range(struct build *b, const struct pv_layout_map *m)
+static struct pv_start_frames guest_frames(struct build *b)
 {
-    const uint64_t upper = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
-
-    for (uint64_t va = m->va_from; va <= m->va_last && va >= m->va_from; va += PAGE_SIZE) {
-        uint64_t pfn = pv_layout_va_to_pfn(&b->lay, va), l1e;
-
-        for (unsigned level = 4; level > 1; level--) {
-            uint64_t *t = mfn_to_virt(table_mfn(b, level, va));
-            t[pt_index(va, level)] = (table_mfn(b, level - 1, va) << PAGE_SHIFT) | upper;
-        }
-        l1e = (b->p2m[pfn] << PAGE_SHIFT) | PTE_P | PTE_US | PTE_A | PTE_D;
-        if (!pv_layout_is_table(&b->lay, pfn))
-            l1e |= PTE_RW;
-        ((uint64_t *)mfn_to_virt(table_mfn(b, 1, va)))[pt_index(va, 1)] = l1e;
-    }
+    return (struct pv_start_frames){b, frame_page, b->p2m, b->nr_pages};
 }
 
 /* The bootstrap tables go through the same validation as any guest's: pinning the L4 types the
@@ -125,39 +113,24 @@ static void map_range(struct build *b, const struct pv_layout_map *m)
 static int build_page_tables(struct build *b)
 {
     uint64_t l4 = b->p2m[b->lay.pt_pfn];
+    struct pv_start_frames f = guest_frames(b);
     int rc;
 
-    for (unsigned i = 0; i < b->lay.nr_maps; i++)
-        map_range(b, &b->lay.map[i]);
+    pv_start_write_tables(&b->lay, &f);
     rc = mm_pin(b->d, l4, 4);
     return rc ? rc : mm_new_baseptr(b->d->vcpu[0], l4);
 }
 
 static void fill_start_info(struct build *b)
 {
-    struct pv_start_info *si = pfn_ptr(b, b->lay.start_info_pfn);
     struct domain *d = b->d;
+    struct pv_start_params sp = {
+        .nr_pages = b->nr_pages, .shared_info_mfn = d->shared_info_mfn,
+        .initdomain = d->privileged, .store_mfn = d->store_mfn, .store_evtchn = d->store_evtchn,
+        .console_mfn = d->console_mfn, .console_evtchn = d->console_evtchn,
+        .cmdline = b->opts.guest_cmdline};
 
-    lib_strlcpy(si->magic, PV_START_INFO_MAGIC, sizeof(si->magic));
-    si->nr_pages = b->nr_pages;
-    si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
-    si->flags = b->lay.initrd_pages && !b->lay.initrd_mapped ? PV_SIF_MOD_START_PFN : 0;
-    if (d->privileged) /* no rings; console.dom0 info_off = 0: no VGA console info follows */
-        si->flags |= PV_SIF_PRIVILEGED | PV_SIF_INITDOMAIN;
-    si->store_mfn = d->store_mfn;
-    si->store_evtchn = d->store_evtchn;
-    si->console.domU.mfn = d->console_mfn;
-    si->console.domU.evtchn = d->console_evtchn;
-    si->pt_base = b->lay.virt_base + (b->lay.pt_pfn << PAGE_SHIFT);
-    si->nr_pt_frames = b->lay.pt_pages;
-    si->mfn_list = b->lay.p2m_va;
-    si->mod_start = b->lay.mod_start;
-    si->mod_len = b->lay.mod_len;
-    lib_strlcpy(si->cmd_line, b->opts.guest_cmdline, sizeof(si->cmd_line));
-    if (b->lay.p2m_relocated) {
-        si->first_p2m_pfn = b->lay.p2m_pfn;
-        si->nr_p2m_frames = b->lay.nr_p2m_frames;
-    }
+    pv_start_fill_info(pfn_ptr(b, b->lay.start_info_pfn), &b->lay, &sp);
 }
 
 static void setup_vcpu0(struct build *b)
@@ -198,6 +171,7 @@ static void grant_store_page(struct build *b)
 
 static void init_special_pages(struct build *b)
 {
+    struct pv_start_frames f = guest_frames(b);
     struct domain *d = b->d;
     struct pv_xencons_interface *con;
 
@@ -211,8 +185,7 @@ static void init_special_pages(struct build *b)
         con->connection = PV_XENCONS_CONNECTED;
     }
     /* The guest's p2m list: the builder's scratch copy moves into the guest's own pages. */
-    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
-        sink_copy(b, b->lay.p2m_va + pfn * 8, &b->p2m[pfn], 8);
+    pv_start_write_p2m(&b->lay, &f);
 }
 
 /* A guest send on the console port: drain its ring. (A local function: the -fpie image cannot
@@ -291,7 +264,7 @@ static int check_image(struct build *b, const struct boot_module *m, const char 
 
     if (rc || (b->dom0 && (rc = dom0_options(b, why))))
         return rc;
-    rc = elf_xen_parse(module_bytes(m), m->end - m->start, BUILDER_FEATURES_SUPPORTED, &b->elf, why);
+    rc = elf_xen_parse(module_bytes(m), m->end - m->start, PV_START_FEATURES_SUPPORTED, &b->elf, why);
     if (rc)
         return rc;
     if (b->dom0 && !(b->elf.feat_supported[0] & (1u << PV_XENFEAT_dom0))) {

@@ -3,12 +3,6 @@
 #define HV_BUILDER_H
 #include "arch.h"
 
-/* XENFEAT bits a PV guest may require in its FEATURES note: writable_page_tables (through
- * VMASST_TYPE_writable_pagetables), pae_pgdir_above_4gb, mmu_pt_update_preserve_ad,
- * highmem_assist, gnttab_map_avail_bits and direct_mapped. */
-#define BUILDER_FEATURES_SUPPORTED                                                                 \
-    ((1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 17))
-
 /* Build and start domain `domid` from a multiboot module, with the ramdisk module `initrd` (or
  * NULL); on refusal prints the reason and returns a negative errno, leaving no trace of the
  * domain. dom0 is NULL for an unprivileged domain; for the initial domain it is the hypervisor

@@ -62,7 +62,7 @@ FZ_HOSTS := $(sort $(patsubst $(FZ_HOST_DIR)/%.c,%,$(wildcard $(FZ_HOST_DIR)/fuz
 FZ_HOST_BINS := $(addprefix $(FZ_HOST_OUT)/,$(FZ_HOSTS))
 FZ_HOST_COV_BINS := $(addprefix $(FZ_HOST_OUT)/cov/,$(FZ_HOSTS))
 FZ_HOST_DEPS := $(wildcard $(FZ_HOST_DIR)/*.h tests/unit/*.h hypervisor/include/*.h \
-	hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h)
+	hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h libpvbuild/*.h)
 
 fz_srcs = $(shell sed -e 's/\#.*//' $(FZ_HOST_DIR)/$(1).srcs)
 

@@ -1,4 +1,4 @@
-/* Unit tests of hypervisor/common/elf_xen.c: images built in memory, every refusal, and fuzzing. */
+/* Unit tests of libpvbuild/elf_xen.c: images built in memory, every refusal, and fuzzing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
-#include "elf_xen.h"
+#include "libpvbuild/elf_xen.h"
 #include "pv-abi/elfnote.h"
 #include "pv-abi/errno.h"
 #include "pv-abi/xen_version.h"

@@ -1,4 +1,4 @@
-/* Unit tests of hypervisor/common/pv_layout.c: Xen's start-of-day layout and page-table sizing. */
+/* Unit tests of libpvbuild/pv_layout.c: Xen's start-of-day layout and page-table sizing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "pv-abi/errno.h"
-#include "pv_layout.h"
+#include "libpvbuild/pv_layout.h"
 
 #define PG 4096ULL
 #define MiB (1ULL << 20)

@@ -18,7 +18,8 @@ UNIT_LIBS := -lcmocka
 UNIT_TESTS := $(sort $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_*.c)))
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 # Tests are rebuilt when any private or public header changes (cheap, and never stale).
-UNIT_HDRS := $(wildcard hypervisor/include/*.h hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h)
+UNIT_HDRS := $(wildcard hypervisor/include/*.h hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h \
+	libpvbuild/*.h)
 
 # Sources listed for test $(1), comments and blank lines dropped.
 unit_srcs = $(shell sed -e 's/\#.*//' $(wildcard $(UNIT_DIR)/$(1).srcs) /dev/null)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_xen.h"
+#include "libpvbuild/elf_xen.h"
 #include "pv-abi/errno.h"
 #include "fuzz_input.h"
 

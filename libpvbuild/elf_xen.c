@@ -2,7 +2,7 @@
 #include "elf_xen.h"
 #include "pv-abi/elfnote.h"
 #include "pv-abi/errno.h"
-#include "lib.h"
+#include "lib/string.h"
 #include "pv_layout.h"
 #include "pv-abi/xen_version.h"
 

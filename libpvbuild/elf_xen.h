@@ -1,7 +1,7 @@
 /* ELF64 parser and Xen ELF-note reader for PV guest kernels (validate a hostile image, then load
  * it). */
-#ifndef HV_ELF_XEN_H
-#define HV_ELF_XEN_H
+#ifndef PVBUILD_ELF_XEN_H
+#define PVBUILD_ELF_XEN_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* Start-of-day layout of a PV guest: Xen's allocation order and its page-table fixed point. */
 #include "pv_layout.h"
 #include "pv-abi/errno.h"
-#include "lib.h"
+#include "lib/string.h"
 
 #define PG 4096ULL
 #define L4_IDX 3

@@ -1,7 +1,7 @@
 /* Start-of-day layout of a PV guest (Xen's order and page-table sizing): pure arithmetic, no memory
  * touched. */
-#ifndef HV_PV_LAYOUT_H
-#define HV_PV_LAYOUT_H
+#ifndef PVBUILD_PV_LAYOUT_H
+#define PVBUILD_PV_LAYOUT_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
