@@ -124,6 +124,22 @@ $(LIBHV): $(LIBHV_OBJS)
 
 ALL += $(LIBHV)
 
+# hvctl (dom0-tools/hvctl/): the operator's command, a front end of libhv's operations.
+HVCTL_SRCS := $(wildcard dom0-tools/hvctl/*.c)
+HVCTL_OBJS := $(patsubst dom0-tools/hvctl/%.c,$(D0_OUT)/hvctl/%.o,$(HVCTL_SRCS))
+
+$(D0_OUT)/hvctl/%.o: dom0-tools/hvctl/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIBHV_CFLAGS) -c $< -o $@
+
+$(B)/bin/hvctl: $(HVCTL_OBJS) $(LIBHV) $(B)/lib/libxenstore.so.4
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(HVCTL_OBJS) $(LIBHV) -L$(B)/lib -lxenstore $(LIBHV_LDLIBS)
+
+-include $(HVCTL_OBJS:.o=.d)
+
+ALL += $(B)/bin/hvctl
+
 # make hvctl-check: the toolstack's tests that need more than the unit tier gives (our
 # libxenstore and a running build/bin/xenstored on a private socket): tests/hvctl/.
 HVT_OUT := $(B)/tests/hvctl

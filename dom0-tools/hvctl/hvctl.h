@@ -1,0 +1,52 @@
+/* hvctl's commands (private): each takes the arguments after the verb and returns the exit code. */
+#ifndef HVCTL_H
+#define HVCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <getopt.h>
+
+#include "dom0-tools/libhv/ops.h"
+
+/* Exit codes, as xl's: 0 done, 1 failed, 2 bad usage. */
+#define HVCTL_OK 0
+#define HVCTL_FAIL 1
+#define HVCTL_USAGE 2
+
+struct hvctl_cmd {
+    const char *verb;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *summary;
+};
+
+/* "hvctl: " + message on stderr; returns HVCTL_FAIL. */
+int hvctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The usage line of verb on stderr; returns HVCTL_USAGE. */
+int hvctl_usage(const char *verb);
+/* Opens a session (message and HVCTL_FAIL on failure). */
+int hvctl_open(struct hv_ops *o);
+/* Resolves a domain argument (message and HVCTL_FAIL on failure). */
+int hvctl_domain(struct hv_ops *o, const char *arg, uint32_t *domid);
+/* getopt over argv with optstring; the verb's usage on a bad option. -1 at the end. */
+int hvctl_getopt(int argc, char **argv, const char *optstring, const char *verb);
+
+int cmd_create(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_reboot(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
+int cmd_vcpu_list(int argc, char **argv);
+int cmd_vcpu_set(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_sched_credit(int argc, char **argv);
+int cmd_domid(int argc, char **argv);
+int cmd_domname(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+
+#endif

@@ -1,0 +1,84 @@
+/* The toolstack's operations on domains: one implementation that every front end calls (hvctl
+ * today; a dashboard or management API later). */
+#ifndef HV_OPS_H
+#define HV_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cfg.h"
+#include "priv.h"
+#include "xsl.h"
+
+/*
+ * A session: privcmd and xenstore. Every operation returns 0 (or a count) on success, or a
+ * negative errno with a message an operator can act on in o->err.msg ("no domain named 'web'",
+ * "domain 'web' already exists (id 3)", "kernel /x: not a Xen PV kernel ...").
+ */
+struct hv_ops {
+    struct hv_priv *priv;
+    struct xs_handle *xs;
+    struct hv_err err;
+};
+
+int hv_ops_open(struct hv_ops *o);
+void hv_ops_close(struct hv_ops *o);
+
+/* A domain by name or by id (as xl: all digits = an id). */
+int hv_ops_find(struct hv_ops *o, const char *name_or_id, uint32_t *domid);
+/* The name of domid ("Domain-0" for dom0 without a name node). */
+int hv_ops_name(struct hv_ops *o, uint32_t domid, char *buf, size_t len);
+
+/*
+ * xl create: createdomain (paused) -> max_vcpus -> max_mem -> build -> scheduler parameters ->
+ * xenstore tree -> introduce to xenstored -> unpause (unless paused). Any failure destroys the
+ * domain and removes every node written: nothing is left behind. *domid out.
+ */
+int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint32_t *domid);
+/* xl destroy: pause, remove the xenstore tree, destroydomain, release from xenstored. */
+int hv_ops_destroy(struct hv_ops *o, uint32_t domid);
+int hv_ops_pause(struct hv_ops *o, uint32_t domid);
+int hv_ops_unpause(struct hv_ops *o, uint32_t domid);
+/* control/shutdown = what ("poweroff", "reboot"); the guest acts on it. */
+int hv_ops_shutdown(struct hv_ops *o, uint32_t domid, const char *what);
+/* Waits until domid has shut down or is gone (-ETIMEDOUT after timeout_s seconds, 0: none).
+ * *reason out: PV_SHUTDOWN_*, or -1 if the domain is gone. */
+int hv_ops_wait_shutdown(struct hv_ops *o, uint32_t domid, unsigned timeout_s, int *reason);
+
+/* One line of xl list. */
+struct hv_dom_summary {
+    uint32_t domid;
+    char name[80];
+    uint64_t mem_kib, max_kib;
+    unsigned vcpus, max_vcpus;
+    char state[7];          /* xl's r b p s c d, '-' where not */
+    bool shutdown;
+    unsigned shutdown_reason;
+    double cpu_s;
+    uint8_t uuid[16];
+};
+/* Every domain, in id order; *out is malloc()ed (free it). Returns the count. */
+int hv_ops_list(struct hv_ops *o, struct hv_dom_summary **out);
+/* One domain. */
+int hv_ops_summary(struct hv_ops *o, uint32_t domid, struct hv_dom_summary *s);
+
+/* xl info, xl dmesg [-c], xl vcpu-list, printed to f in xl's format. */
+int hv_ops_info(struct hv_ops *o, FILE *f);
+int hv_ops_dmesg(struct hv_ops *o, bool clear, FILE *f);
+int hv_ops_vcpu_list(struct hv_ops *o, const uint32_t *domids, unsigned n, FILE *f);
+
+/* xl vcpu-set: cpu/N/availability for N < online (1 .. max vCPUs). */
+int hv_ops_vcpu_set(struct hv_ops *o, uint32_t domid, unsigned online);
+/* xl mem-set: memory/target (at most static-max) and max_mem = target + 1 MiB, as libxl. */
+int hv_ops_mem_set(struct hv_ops *o, uint32_t domid, uint64_t kib);
+/* xl sched-credit: get, or set (weight 0 / cap < 0: unchanged). */
+int hv_ops_sched_get(struct hv_ops *o, uint32_t domid, struct hv_sched_credit *sc);
+int hv_ops_sched_set(struct hv_ops *o, uint32_t domid, unsigned weight, int cap);
+/* Seconds since the domain was created (dom0: since the host booted). */
+int hv_ops_uptime(struct hv_ops *o, uint32_t domid, double *seconds);
+
+/* "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset", or "unknown". */
+const char *hv_ops_reason_name(int reason);
+
+#endif
