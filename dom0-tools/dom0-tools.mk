@@ -153,7 +153,8 @@ $(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c $(LIBHV) $(B)/lib/libxenstore.
 	    $(LIBHV_LDLIBS) -lcmocka
 
 .PHONY: hvctl-check
-hvctl-check: $(HVT_OUT)/test_hv_xsl $(B)/bin/xenstored
+hvctl-check: $(HVT_OUT)/test_hv_xsl $(B)/bin/xenstored $(B)/bin/hvctl
 	$(HVT_OUT)/test_hv_xsl
+	tests/hvctl/cli.sh $(B)/bin/hvctl
 
 CHECK += hvctl-check

@@ -1,0 +1,77 @@
+#!/bin/bash
+# tests/hvctl/cli.sh - hvctl's command line on the build host (no hypervisor needed): usage and
+# exit codes, configuration errors as an operator sees them, dry runs (create -n) of every
+# example in dom0-tools/examples, and what a verb says where there is no /dev/xen/privcmd.
+#   usage: tests/hvctl/cli.sh HVCTL
+set -uo pipefail
+H=${1:?usage: cli.sh HVCTL}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d /tmp/hvctl-cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# expect NAME RC PATTERN CMD...: CMD exits RC and its stdout+stderr match the ERE PATTERN.
+expect() {
+    local name=$1 want=$2 pat=$3 rc
+    shift 3
+    "$@" >"$work/out" 2>&1
+    rc=$?
+    if [ "$rc" = "$want" ] && grep -Eq -- "$pat" "$work/out"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: exit $rc (wanted $want), output:"
+        sed 's/^/    /' "$work/out"
+        echo "    (wanted /$pat/)"
+    fi
+}
+
+cfg() { printf '%b' "$2" >"$work/$1"; }
+
+expect no-args 2 'usage: hvctl VERB' "$H"
+expect unknown-verb 2 "unknown verb 'frob'" "$H" frob
+expect help 0 'create +create a domain' "$H" help
+expect help-verb 0 'usage: hvctl shutdown \[-w\] DOMAIN' "$H" help shutdown
+expect help-unknown 1 "no verb 'frob'" "$H" help frob
+expect bad-option 2 'usage: hvctl list' "$H" list -x
+expect destroy-no-arg 2 'usage: hvctl destroy DOMAIN' "$H" destroy
+expect create-no-cfg 2 'usage: hvctl create' "$H" create
+expect create-two-cfgs 2 'usage: hvctl create' "$H" create a.cfg b.cfg
+expect mem-set-args 2 'usage: hvctl mem-set' "$H" mem-set web
+expect domname-not-id 2 'usage: hvctl domname' "$H" domname web
+
+for f in "$ROOT"/dom0-tools/examples/*.cfg; do
+    expect "example-$(basename "$f")" 0 '^name = ' "$H" create -n "$f"
+done
+
+cfg ok.cfg 'name = "web"\nkernel = "/boot/vmlinux"\nmemory = 128\nroot = "/dev/xvda1"\nextra = "quiet"\n'
+expect dry-run 0 'cmdline = "root=/dev/xvda1 quiet"' "$H" create -n "$work/ok.cfg"
+expect override 0 'memory = 512' "$H" create -n "$work/ok.cfg" memory=512
+expect override-name 0 'name = "web-2"' "$H" create -n "$work/ok.cfg" name=web-2
+expect override-bad 1 "hvctl: command line:1: key 'memory': '12X' is not a number" \
+    "$H" create -n "$work/ok.cfg" memory=12X
+expect override-unknown 1 "hvctl: command line:1: key 'memroy': unknown key" \
+    "$H" create -n "$work/ok.cfg" memroy=1
+cfg typo.cfg 'name = "web"\nkernel = "/boot/vmlinux"\nmemroy = 512\n'
+expect unknown-key 1 "^hvctl: $work/typo.cfg:3: key 'memroy': unknown key$" "$H" create "$work/typo.cfg"
+cfg quotes.cfg 'name = "web"\nkernel = "/k"\non_crash = destroy\n'
+expect unquoted 1 "quotes.cfg:3: key 'on_crash': 'destroy' needs quotes" "$H" create "$work/quotes.cfg"
+cfg nokernel.cfg 'name = "web"\n'
+expect no-kernel 1 "nokernel.cfg: key 'kernel': missing" "$H" create "$work/nokernel.cfg"
+cfg maxmem.cfg 'name = "w"\nkernel = "/k"\nmemory = 256\nmaxmem = 128\n'
+expect maxmem 1 "maxmem.cfg:4: key 'maxmem': maxmem \(128 MiB\) is below memory \(256 MiB\)" \
+    "$H" create "$work/maxmem.cfg"
+expect missing-file 1 "hvctl: $work/none.cfg: No such file or directory" "$H" create "$work/none.cfg"
+expect warning 0 'warning: ignoring root= and extra= in favour of cmdline=' \
+    "$H" create -n "$work/ok.cfg" 'cmdline="x"'
+
+# Without /dev/xen/privcmd (the build host) a verb says so and fails; create checks its
+# configuration before it needs the hypervisor.
+if [ ! -e /dev/xen/privcmd ]; then
+    expect no-privcmd 1 'cannot open /dev/xen/privcmd' "$H" list
+    expect no-privcmd-create 1 'cannot open /dev/xen/privcmd' "$H" create "$work/ok.cfg"
+fi
+
+echo "hvctl cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
