@@ -230,4 +230,83 @@ struct pv_domctl {
     } u;
 };
 
+/* --- vCPUs, scheduling and time of a domain (hypercalls/domctl_vcpu.c) --- */
+
+/* A bitmap in the caller's memory (Xen's xenctl_bitmap): bit n is bit n % 8 of byte n / 8. */
+struct pv_ctl_bitmap {
+    pv_guest_ptr_t bitmap; /* the bytes */
+    uint32_t nr_bits;      /* how many bits the caller's bytes hold */
+    uint32_t pad;
+};
+
+/* getvcpuinfo: the state of vCPU `vcpu` of the target. */
+struct pv_domctl_getvcpuinfo {
+    uint32_t vcpu;    /* IN */
+    uint8_t online;   /* OUT: up (not taken down, or never brought up) */
+    uint8_t blocked;  /* OUT: waiting for an event */
+    uint8_t running;  /* OUT: on a CPU right now */
+    uint8_t pad0;
+    uint64_t cpu_time; /* OUT: ns it has run */
+    uint32_t cpu;      /* OUT: the CPU whose run queue holds it */
+    uint32_t pad1;
+};
+
+/* setvcpuaffinity / getvcpuaffinity: the CPUs vCPU `vcpu` may run on (hard) and prefers (soft). */
+#define PV_VCPUAFFINITY_HARD_BIT 0
+#define PV_VCPUAFFINITY_HARD (1U << PV_VCPUAFFINITY_HARD_BIT)
+#define PV_VCPUAFFINITY_SOFT_BIT 1
+#define PV_VCPUAFFINITY_SOFT (1U << PV_VCPUAFFINITY_SOFT_BIT)
+#define PV_VCPUAFFINITY_FORCE_BIT 2
+#define PV_VCPUAFFINITY_FORCE (1U << PV_VCPUAFFINITY_FORCE_BIT) /* undo a pin override */
+struct pv_domctl_vcpuaffinity {
+    uint32_t vcpu;  /* IN */
+    uint32_t flags; /* IN: PV_VCPUAFFINITY_* (HARD and/or SOFT) */
+    struct pv_ctl_bitmap cpumap_hard; /* set: IN, OUT the effective map; get: OUT */
+    struct pv_ctl_bitmap cpumap_soft;
+};
+
+/* scheduler_op: the scheduler's parameters of the target. */
+#define PV_SCHEDULER_CREDIT 5
+#define PV_SCHEDULER_CREDIT2 6
+#define PV_SCHEDULER_ARINC653 7
+#define PV_SCHEDULER_RTDS 8
+#define PV_SCHEDULER_NULL 9
+#define PV_DOMCTL_SCHEDOP_putinfo 0
+#define PV_DOMCTL_SCHEDOP_getinfo 1
+#define PV_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define PV_DOMCTL_SCHEDOP_getvcpuinfo 3
+struct pv_domctl_sched_credit {
+    uint16_t weight; /* putinfo: 0 leaves it */
+    uint16_t cap;    /* percent of one CPU, 0 none; putinfo: 0xffff leaves it */
+};
+struct pv_domctl_scheduler_op {
+    uint32_t sched_id; /* IN: PV_SCHEDULER_* (the running scheduler's, else -EINVAL) */
+    uint32_t cmd;      /* IN: PV_DOMCTL_SCHEDOP_* */
+    union {
+        struct pv_domctl_sched_credit credit; /* IN/OUT */
+        struct {
+            pv_guest_ptr_t vcpus; /* per-vCPU parameters (not for the credit scheduler) */
+            uint32_t nr_vcpus;
+            uint32_t padding;
+        } v;
+    } u;
+};
+
+/* settimeoffset: the domain's wallclock is the host's plus this many seconds. */
+struct pv_domctl_settimeoffset {
+    int64_t time_offset_seconds;
+};
+
+/* gettscinfo / settscinfo: the domain's TSC mode, what save/restore carries. */
+#define PV_TSC_MODE_DEFAULT 0         /* native TSC when the host's is safe and the rate matches */
+#define PV_TSC_MODE_ALWAYS_EMULATE 1  /* every RDTSC emulated (not supported here) */
+#define PV_TSC_MODE_NEVER_EMULATE 2   /* always native */
+struct pv_domctl_tsc_info {
+    uint32_t tsc_mode;     /* PV_TSC_MODE_* */
+    uint32_t gtsc_khz;     /* the guest's TSC rate (0 on set: the host's) */
+    uint32_t incarnation;  /* set: the saved one (the domain gets it + 1) */
+    uint32_t pad;
+    uint64_t elapsed_nsec; /* the guest's TSC in ns */
+};
+
 #endif /* PV_ABI_DOMCTL_H */

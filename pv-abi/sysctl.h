@@ -43,4 +43,84 @@ struct pv_sysctl {
     } u;
 };
 
+/* --- the host: CPUs, scheduler, the hypervisor's log (hypercalls/sysctl_host.c) --- */
+
+#define PV_SYSCTL_physinfo 3
+#define PV_SYSCTL_sched_id 4
+#define PV_SYSCTL_getcpuinfo 8
+#define PV_SYSCTL_cputopoinfo 16
+
+/* readconsole: the hypervisor's log ring (what `xl dmesg` prints). */
+struct pv_sysctl_readconsole {
+    uint8_t clear;       /* IN: empty the ring up to what was read */
+    uint8_t incremental; /* IN: start at `index` (if still in the ring), not the oldest byte */
+    uint8_t pad0, pad1;
+    uint32_t index;        /* IN: the start (incremental); OUT: where the next read starts */
+    pv_guest_ptr_t buffer; /* IN: where the bytes go */
+    uint32_t count;        /* IN: room in buffer; OUT: bytes written */
+    uint32_t pad2;
+};
+
+/* physinfo: the machine. */
+#define PV_SYSCTL_PHYSCAP_hvm (1U << 0)
+#define PV_SYSCTL_PHYSCAP_pv (1U << 1)
+#define PV_SYSCTL_PHYSCAP_directio (1U << 2)
+#define PV_SYSCTL_PHYSCAP_hap (1U << 3)
+#define PV_SYSCTL_PHYSCAP_shadow (1U << 4)
+#define PV_SYSCTL_PHYSCAP_iommu_hap_pt_share (1U << 5)
+#define PV_SYSCTL_PHYSCAP_vmtrace (1U << 6)
+#define PV_SYSCTL_PHYSCAP_vpmu (1U << 7)
+#define PV_SYSCTL_PHYSCAP_gnttab_v1 (1U << 8)
+#define PV_SYSCTL_PHYSCAP_gnttab_v2 (1U << 9)
+struct pv_sysctl_physinfo {
+    uint32_t threads_per_core;
+    uint32_t cores_per_socket;
+    uint32_t nr_cpus;     /* CPUs online */
+    uint32_t max_cpu_id;  /* the highest CPU number there can be */
+    uint32_t nr_nodes;    /* NUMA nodes online */
+    uint32_t max_node_id; /* the highest node number there can be */
+    uint32_t cpu_khz;
+    uint32_t capabilities;      /* PV_SYSCTL_PHYSCAP_* */
+    uint32_t arch_capabilities; /* none on x86 */
+    uint32_t pad;
+    uint64_t total_pages; /* frames the hypervisor manages */
+    uint64_t free_pages;
+    uint64_t scrub_pages;
+    uint64_t outstanding_pages;
+    uint64_t max_mfn;
+    uint32_t hw_cap[8]; /* CPUID words in Xen's featureset order (1d, 1c, e1d, e1c, ...) */
+};
+
+/* sched_id: the scheduler (PV_SCHEDULER_*, domctl.h). */
+struct pv_sysctl_sched_id {
+    uint32_t sched_id;
+};
+
+/* getcpuinfo: each CPU's idle time (ns). */
+struct pv_sysctl_cpuinfo {
+    uint64_t idletime;
+};
+struct pv_sysctl_getcpuinfo {
+    uint32_t max_cpus;   /* IN: entries in info */
+    uint32_t pad0;
+    pv_guest_ptr_t info; /* IN: struct pv_sysctl_cpuinfo[max_cpus] */
+    uint32_t nr_cpus;    /* OUT: entries written */
+    uint32_t pad1;
+};
+
+/* cputopoinfo: core, socket and node of each CPU. */
+#define PV_INVALID_CORE_ID (~0U)
+#define PV_INVALID_SOCKET_ID (~0U)
+#define PV_INVALID_NODE_ID (~0U)
+struct pv_sysctl_cputopo {
+    uint32_t core;
+    uint32_t socket;
+    uint32_t node;
+};
+struct pv_sysctl_cputopoinfo {
+    uint32_t num_cpus;      /* IN: entries in cputopo; OUT: entries there are (or written) */
+    uint32_t pad;
+    pv_guest_ptr_t cputopo; /* IN: struct pv_sysctl_cputopo[num_cpus]; 0: only count them */
+};
+
 #endif /* PV_ABI_SYSCTL_H */

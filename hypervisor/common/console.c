@@ -1,10 +1,13 @@
-/* Serial console (COM1, 115200 8N1): hypervisor messages, panic, and raw input polling. */
+/* Serial console (COM1, 115200 8N1): hypervisor messages (also kept in the log ring, conlog.c),
+ * panic, and raw input polling. */
 #include "console.h"
 #include "lib.h"
 #include "arch.h"
 #include "spinlock.h"
 
 #define COM1 0x3f8
+
+static bool panicking; /* the log ring's lock may be held by the CPU that panicked */
 
 void console_init(void)
 {
@@ -26,6 +29,8 @@ static void serial_putc(char c)
 
 void console_write(const char *s, size_t len)
 {
+    if (!panicking)
+        console_log_append(s, len);
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n')
             serial_putc('\r');
@@ -66,6 +71,7 @@ void panic(const char *fmt, ...)
     va_list ap;
 
     __asm__ volatile("cli");
+    panicking = true;
     printk("\n(hv) PANIC: ");
     va_start(ap, fmt);
     vprintk(fmt, ap);

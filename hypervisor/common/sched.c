@@ -21,8 +21,6 @@ struct runq {
     struct vcpu *v[MAX_RUNQ];
 };
 
-static struct runq runqs[MAX_CPUS];
-
 static bool eligible(const struct vcpu *v, uint64_t now)
 {
     const struct domain *d = v->domain;
@@ -34,14 +32,24 @@ static bool eligible(const struct vcpu *v, uint64_t now)
            d->cap_used < SCHED_CAP_PERIOD_NS / 100 * d->cap;
 }
 
-static unsigned least_loaded_cpu(void)
-{
-    unsigned best = 0;
+static struct runq runqs[MAX_CPUS];
+static uint64_t idle_ns[MAX_CPUS];    /* time each CPU spent idle before its current idle spell */
+static uint64_t idle_since[MAX_CPUS]; /* start of its current idle spell, 0 while it works */
 
-    for (unsigned c = 1; c < arch_nr_cpus(); c++)
-        if (runqs[c].n < runqs[best].n)
+static bool allowed_on(const struct vcpu *v, unsigned cpu)
+{
+    return __atomic_load_n(&v->hard_affinity, __ATOMIC_RELAXED) >> cpu & 1;
+}
+
+/* The CPU with the shortest run queue among those v may run on (CPU 0 if none is online). */
+static unsigned least_loaded_cpu(const struct vcpu *v)
+{
+    unsigned best = MAX_CPUS;
+
+    for (unsigned c = 0; c < arch_nr_cpus(); c++)
+        if (allowed_on(v, c) && (best == MAX_CPUS || runqs[c].n < runqs[best].n))
             best = c;
-    return best;
+    return best == MAX_CPUS ? 0 : best;
 }
 
 void sched_init_cpu(unsigned cpu)
@@ -51,7 +59,7 @@ void sched_init_cpu(unsigned cpu)
 
 void sched_add_vcpu(struct vcpu *v)
 {
-    unsigned cpu = least_loaded_cpu();
+    unsigned cpu = least_loaded_cpu(v);
     struct runq *q = &runqs[cpu];
 
     spin_lock(&q->lock);
@@ -243,15 +251,15 @@ static void account(struct vcpu *prev, uint64_t now)
     __atomic_add_fetch(&d->cap_used, ran, __ATOMIC_RELAXED);
 }
 
-/* The eligible vCPU of q with the least weighted CPU time (prev competes too). */
-static struct vcpu *best_in(struct runq *q, struct vcpu *prev, uint64_t now)
+/* The eligible vCPU of q allowed on cpu with the least weighted CPU time (prev competes too). */
+static struct vcpu *best_in(struct runq *q, struct vcpu *prev, uint64_t now, unsigned cpu)
 {
     struct vcpu *best = NULL;
 
     for (unsigned i = 0; i < q->n; i++) {
         struct vcpu *v = q->v[i];
 
-        if ((v->running && v != prev) || !eligible(v, now))
+        if ((v->running && v != prev) || !eligible(v, now) || !allowed_on(v, cpu))
             continue;
         if (!best || v->vruntime < best->vruntime)
             best = v;
@@ -268,7 +276,7 @@ static struct vcpu *steal(unsigned me, uint64_t now)
 
         if (c == me || !spin_trylock(&from->lock))
             continue;
-        v = best_in(from, NULL, now);
+        v = best_in(from, NULL, now, me);
         if (v && spin_trylock(&to->lock)) {
             dequeue(from, v);
             v->processor = me;
@@ -285,6 +293,27 @@ static struct vcpu *steal(unsigned me, uint64_t now)
     return NULL;
 }
 
+/* Move the vCPUs queued on cpu (q, locked) that may no longer run there (their hard affinity
+ * changed) to a CPU they may run on; one whose target queue is busy moves at a later pass. */
+static void push_disallowed(struct runq *q, unsigned cpu)
+{
+    for (unsigned i = 0; i < q->n; i++) {
+        struct vcpu *v = q->v[i];
+        unsigned to = least_loaded_cpu(v);
+        struct runq *tq = &runqs[to];
+
+        if (v->running || allowed_on(v, cpu) || to == cpu || !spin_trylock(&tq->lock))
+            continue;
+        if (tq->n < MAX_RUNQ) {
+            q->v[i--] = q->v[--q->n];
+            __atomic_store_n(&v->processor, to, __ATOMIC_RELEASE);
+            tq->v[tq->n++] = v;
+            arch_ipi_resched(to);
+        }
+        spin_unlock(&tq->lock);
+    }
+}
+
 /* Choose what runs next on this CPU and mark it running (prev is still marked running). */
 static struct vcpu *pick_next(struct vcpu *prev, uint64_t now)
 {
@@ -293,7 +322,8 @@ static struct vcpu *pick_next(struct vcpu *prev, uint64_t now)
     struct vcpu *next;
 
     spin_lock(&q->lock);
-    next = best_in(q, prev, now);
+    push_disallowed(q, me);
+    next = best_in(q, prev, now, me);
     if (next)
         next->running = true;
     spin_unlock(&q->lock);
@@ -313,12 +343,29 @@ static void mark_stopped(struct vcpu *v)
     __atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
 }
 
+static void idle_end(unsigned cpu)
+{
+    uint64_t since = idle_since[cpu];
+
+    __atomic_store_n(&idle_ns[cpu], idle_ns[cpu] + (time_now_ns() - since), __ATOMIC_RELAXED);
+    __atomic_store_n(&idle_since[cpu], 0, __ATOMIC_RELAXED);
+}
+
+uint64_t sched_idle_ns(unsigned cpu)
+{
+    uint64_t since = __atomic_load_n(&idle_since[cpu], __ATOMIC_RELAXED);
+    uint64_t total = __atomic_load_n(&idle_ns[cpu], __ATOMIC_RELAXED), now = time_now_ns();
+
+    return total + (since && now > since ? now - since : 0);
+}
+
 /* Nothing to run: idle with interrupts on until something becomes runnable. */
 static struct vcpu *idle_until_runnable(void)
 {
     struct percpu *pc = percpu();
     struct vcpu *v;
 
+    __atomic_store_n(&idle_since[pc->cpu_id], time_now_ns() | 1, __ATOMIC_RELAXED);
     while (!(v = pick_next(NULL, time_now_ns()))) {
         if (pc->cpu_id == 0) {
             testhook_poll();
@@ -331,6 +378,7 @@ static struct vcpu *idle_until_runnable(void)
         pc->idle = false;
         arch_ipi_serve();
     }
+    idle_end(pc->cpu_id);
     return v;
 }
 
@@ -436,6 +484,26 @@ int hv_exit_prepare(struct cpu_regs *r)
         if (arch_bounce_fix_frame(v, r))
             return r->entry_vector == ENTRY_SYSCALL;
     }
+}
+
+void sched_set_hard_affinity(struct vcpu *v, uint64_t cpus)
+{
+    struct runq *q = lock_vcpu_runq(v);
+
+    __atomic_store_n(&v->hard_affinity, cpus, __ATOMIC_RELAXED);
+    spin_unlock(&q->lock);
+    if (!allowed_on(v, v->processor)) {
+        if (v->processor == percpu()->cpu_id)
+            percpu()->need_resched = true;
+        else
+            arch_ipi_resched(v->processor); /* its CPU pushes it away at its next pick */
+    }
+}
+
+void sched_set_credit(struct domain *d, unsigned weight, unsigned cap)
+{
+    __atomic_store_n(&d->weight, weight, __ATOMIC_RELAXED);
+    __atomic_store_n(&d->cap, cap, __ATOMIC_RELAXED);
 }
 
 void sched_start(void)

@@ -157,7 +157,7 @@ void time_refresh(struct vcpu *v)
 void time_publish_wallclock(struct domain *d)
 {
     struct pv_shared_info *s = d->shared_info;
-    uint64_t sec = wc_boot_ns / NS_PER_SEC;
+    uint64_t sec = wc_boot_ns / NS_PER_SEC + (uint64_t)d->time_offset; /* as Xen: wraps */
     uint32_t ver = version_begin(s->wc_version);
 
     __atomic_store_n(&s->wc_version, ver, __ATOMIC_RELAXED);

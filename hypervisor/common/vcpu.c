@@ -61,6 +61,7 @@ void vcpu_init(struct vcpu *v, uint64_t now)
     timer_init(&v->poll_timer, poll_fn, v);
     v->periodic_period = PERIOD_DEFAULT_NS;
     v->periodic_last = now;
+    v->hard_affinity = v->soft_affinity = ~0UL;
     v->runstate =
         (struct pv_vcpu_runstate_info){.state = PV_RUNSTATE_offline, .state_entry_time = now};
 }

@@ -43,8 +43,21 @@ static long domctl_policy(const struct vcpu *v)
 /* One function per command (domctl_ops.h); -ENOSYS for the commands not implemented. */
 static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)v, (void)d, (void)copyback;
     switch (op->cmd) {
+    case PV_DOMCTL_setvcpuaffinity:
+        return domctl_setvcpuaffinity(v, d, op, copyback);
+    case PV_DOMCTL_getvcpuinfo:
+        return domctl_getvcpuinfo(v, d, op, copyback);
+    case PV_DOMCTL_scheduler_op:
+        return domctl_scheduler_op(v, d, op, copyback);
+    case PV_DOMCTL_settimeoffset:
+        return domctl_settimeoffset(v, d, op, copyback);
+    case PV_DOMCTL_getvcpuaffinity:
+        return domctl_getvcpuaffinity(v, d, op, copyback);
+    case PV_DOMCTL_gettscinfo:
+        return domctl_gettscinfo(v, d, op, copyback);
+    case PV_DOMCTL_settscinfo:
+        return domctl_settscinfo(v, d, op, copyback);
     default:
         return -PV_ENOSYS;
     }

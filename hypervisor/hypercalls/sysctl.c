@@ -9,8 +9,17 @@
 /* One function per command (domctl_ops.h); -ENOSYS for the commands not implemented. */
 static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    (void)v, (void)copyback;
     switch (op->cmd) {
+    case PV_SYSCTL_readconsole:
+        return sysctl_readconsole(v, op, copyback);
+    case PV_SYSCTL_physinfo:
+        return sysctl_physinfo(v, op, copyback);
+    case PV_SYSCTL_sched_id:
+        return sysctl_sched_id(v, op, copyback);
+    case PV_SYSCTL_getcpuinfo:
+        return sysctl_getcpuinfo(v, op, copyback);
+    case PV_SYSCTL_cputopoinfo:
+        return sysctl_cputopoinfo(v, op, copyback);
     default:
         return -PV_ENOSYS;
     }

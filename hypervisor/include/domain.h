@@ -42,6 +42,8 @@ struct vcpu {
     uint64_t vruntime;             /* [sched] weighted CPU time received (ns scaled by weight) */
     uint64_t run_start;            /* [sched] time it was last switched in */
     uint64_t runtime;              /* [sched] ns it has run in total */
+    uint64_t hard_affinity;        /* [sched] CPUs it may run on (bit n: CPU n), all at first */
+    uint64_t soft_affinity;        /* [sched] CPUs it prefers (kept for the toolstack only) */
     struct cpu_regs regs;  /* [sched] guest registers while descheduled */
 
     bool kernel_mode;             /* [self] guest kernel (true) or guest user mode */
@@ -112,6 +114,9 @@ struct domain {
     unsigned cap;          /* [sched] at most cap% of one CPU per period, 0 = no cap */
     uint64_t cap_used;     /* [sched] ns consumed in the current cap period */
     uint64_t cap_period;   /* [sched] start of the current cap period (ns) */
+    int64_t time_offset;   /* [lock] seconds its wallclock is ahead of the host's (domctl) */
+    uint32_t tsc_mode;     /* [lock] PV_TSC_MODE_* of the toolstack (settscinfo) */
+    uint32_t tsc_incarnation; /* [lock] the one settscinfo was given (the domain's is one more) */
     spinlock_t mm_lock;    /* serialises page-table changes of this domain, the reference
                               counts of its frames and its grant table (gnttab.h) */
     spinlock_t lock;       /* state transitions and the console line buffer */

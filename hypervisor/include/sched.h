@@ -2,7 +2,7 @@
  * Each CPU has a run queue with a lock; a vCPU's run_state, running and processor fields change
  * only under the lock of the queue that holds it. Policy: weighted fair share (the runnable vCPU
  * with the least weighted CPU time runs next, 10 ms slices), per-domain caps, idle CPUs pull work
- * from busy ones. */
+ * from busy ones, and a vCPU runs only on the CPUs of its hard affinity. */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 #include "domain.h"
@@ -38,6 +38,13 @@ NORETURN void sched_start(void);
 bool sched_is_return_fault(const struct cpu_regs *r);
 /* Called from the exit path: events, rescheduling, frame checks. Returns 1 if SYSRET is safe. */
 int hv_exit_prepare(struct cpu_regs *r);
+/* v may run only on the CPUs of the mask (bit n: CPU n; at least one online, checked by the
+ * caller); if its CPU is not one of them, that CPU moves it to one at its next scheduling. */
+void sched_set_hard_affinity(struct vcpu *v, uint64_t cpus);
+/* d's proportional weight (1..65535) and cap (percent of one CPU, 0 none). */
+void sched_set_credit(struct domain *d, unsigned weight, unsigned cap);
+/* Nanoseconds CPU cpu has spent idle since boot. */
+uint64_t sched_idle_ns(unsigned cpu);
 /* Is any vCPU of d loaded on some CPU? */
 bool sched_domain_running(const struct domain *d);
 

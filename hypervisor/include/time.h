@@ -42,7 +42,7 @@ void time_publish(struct vcpu *v);
  * latest grid point (called every scheduler slice). */
 void time_refresh(struct vcpu *v);
 /* Write d's shared_info wallclock (wc_sec/wc_nsec/wc_sec_hi: the time of day at system time
- * 0; wc_version odd while it changes). */
+ * 0, plus d's time_offset seconds; wc_version odd while it changes). */
 void time_publish_wallclock(struct domain *d);
 /* platform_op settime: the time of day is secs.nsecs at system time system_time (domains see it
  * at their next time_publish_wallclock). */

@@ -1235,6 +1235,117 @@ static void check_domctl_lifecycle(void)
     FIELD_AT(pv_sysctl_getdomaininfolist, _pad, 2, 2);
     FIELD_AT(pv_sysctl_getdomaininfolist, _pad2, 20, 4);
     FIELD(pv_sysctl, xen_sysctl, u.getdomaininfolist);
+/* domctl's vCPU, scheduler and time commands (hypercalls/domctl_vcpu.c). */
+static void check_domctl_vcpu(void)
+{
+    /* clang-format off */
+    XSAME(VCPUAFFINITY_HARD); XSAME(VCPUAFFINITY_SOFT); XSAME(VCPUAFFINITY_FORCE);
+    VAL("PV_VCPUAFFINITY_HARD_BIT", PV_VCPUAFFINITY_HARD_BIT, _XEN_VCPUAFFINITY_HARD);
+    VAL("PV_VCPUAFFINITY_SOFT_BIT", PV_VCPUAFFINITY_SOFT_BIT, _XEN_VCPUAFFINITY_SOFT);
+    VAL("PV_VCPUAFFINITY_FORCE_BIT", PV_VCPUAFFINITY_FORCE_BIT, _XEN_VCPUAFFINITY_FORCE);
+    XSAME(SCHEDULER_CREDIT); XSAME(SCHEDULER_CREDIT2); XSAME(SCHEDULER_ARINC653);
+    XSAME(SCHEDULER_RTDS); XSAME(SCHEDULER_NULL);
+    XSAME(DOMCTL_SCHEDOP_putinfo); XSAME(DOMCTL_SCHEDOP_getinfo);
+    XSAME(DOMCTL_SCHEDOP_putvcpuinfo); XSAME(DOMCTL_SCHEDOP_getvcpuinfo);
+    /* Xen 4.17's arch/x86/include/asm/time.h (not public). */
+    LITERAL(PV_TSC_MODE_DEFAULT, 0); LITERAL(PV_TSC_MODE_ALWAYS_EMULATE, 1);
+    LITERAL(PV_TSC_MODE_NEVER_EMULATE, 2);
+    /* clang-format on */
+    SIZE(pv_ctl_bitmap, xenctl_bitmap);
+    FIELD(pv_ctl_bitmap, xenctl_bitmap, bitmap);
+    FIELD(pv_ctl_bitmap, xenctl_bitmap, nr_bits);
+    FIELD_AT(pv_ctl_bitmap, pad, 12, 4);
+    SIZE(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo);
+    FIELD(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, vcpu);
+    FIELD(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, online);
+    FIELD(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, blocked);
+    FIELD(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, running);
+    FIELD(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, cpu_time);
+    FIELD(pv_domctl_getvcpuinfo, xen_domctl_getvcpuinfo, cpu);
+    FIELD_AT(pv_domctl_getvcpuinfo, pad0, 7, 1);
+    FIELD_AT(pv_domctl_getvcpuinfo, pad1, 20, 4);
+    SIZE(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity);
+    FIELD(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity, vcpu);
+    FIELD(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity, flags);
+    FIELD(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity, cpumap_hard);
+    FIELD(pv_domctl_vcpuaffinity, xen_domctl_vcpuaffinity, cpumap_soft);
+    SIZE(pv_domctl_sched_credit, xen_domctl_sched_credit);
+    FIELD(pv_domctl_sched_credit, xen_domctl_sched_credit, weight);
+    FIELD(pv_domctl_sched_credit, xen_domctl_sched_credit, cap);
+    SIZE(pv_domctl_scheduler_op, xen_domctl_scheduler_op);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, sched_id);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, cmd);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, u);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, u.credit);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, u.v.vcpus);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, u.v.nr_vcpus);
+    FIELD(pv_domctl_scheduler_op, xen_domctl_scheduler_op, u.v.padding);
+    SIZE(pv_domctl_settimeoffset, xen_domctl_settimeoffset);
+    FIELD(pv_domctl_settimeoffset, xen_domctl_settimeoffset, time_offset_seconds);
+    SIZE(pv_domctl_tsc_info, xen_domctl_tsc_info);
+    FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, tsc_mode);
+    FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, gtsc_khz);
+    FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, incarnation);
+    FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, pad);
+    FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, elapsed_nsec);
+}
+
+/* sysctl's host commands (hypercalls/sysctl_host.c). */
+static void check_sysctl_host(void)
+{
+    /* clang-format off */
+    XSAME(SYSCTL_physinfo); XSAME(SYSCTL_sched_id); XSAME(SYSCTL_getcpuinfo);
+    XSAME(SYSCTL_cputopoinfo);
+    XSAME(SYSCTL_PHYSCAP_hvm); XSAME(SYSCTL_PHYSCAP_pv); XSAME(SYSCTL_PHYSCAP_directio);
+    XSAME(SYSCTL_PHYSCAP_hap); XSAME(SYSCTL_PHYSCAP_shadow);
+    XSAME(SYSCTL_PHYSCAP_iommu_hap_pt_share); XSAME(SYSCTL_PHYSCAP_vmtrace);
+    XSAME(SYSCTL_PHYSCAP_vpmu); XSAME(SYSCTL_PHYSCAP_gnttab_v1); XSAME(SYSCTL_PHYSCAP_gnttab_v2);
+    XSAME(INVALID_CORE_ID); XSAME(INVALID_SOCKET_ID); XSAME(INVALID_NODE_ID);
+    /* clang-format on */
+    SIZE(pv_sysctl_readconsole, xen_sysctl_readconsole);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, clear);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, incremental);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, pad0);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, pad1);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, index);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, buffer);
+    FIELD(pv_sysctl_readconsole, xen_sysctl_readconsole, count);
+    FIELD_AT(pv_sysctl_readconsole, pad2, 20, 4);
+    SIZE(pv_sysctl_physinfo, xen_sysctl_physinfo);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, threads_per_core);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, cores_per_socket);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, nr_cpus);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, max_cpu_id);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, nr_nodes);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, max_node_id);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, cpu_khz);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, capabilities);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, arch_capabilities);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, pad);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, total_pages);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, free_pages);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, scrub_pages);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, outstanding_pages);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, max_mfn);
+    FIELD(pv_sysctl_physinfo, xen_sysctl_physinfo, hw_cap);
+    SIZE(pv_sysctl_sched_id, xen_sysctl_sched_id);
+    FIELD(pv_sysctl_sched_id, xen_sysctl_sched_id, sched_id);
+    SIZE(pv_sysctl_cpuinfo, xen_sysctl_cpuinfo);
+    FIELD(pv_sysctl_cpuinfo, xen_sysctl_cpuinfo, idletime);
+    SIZE(pv_sysctl_getcpuinfo, xen_sysctl_getcpuinfo);
+    FIELD(pv_sysctl_getcpuinfo, xen_sysctl_getcpuinfo, max_cpus);
+    FIELD_AT(pv_sysctl_getcpuinfo, pad0, 4, 4);
+    FIELD(pv_sysctl_getcpuinfo, xen_sysctl_getcpuinfo, info);
+    FIELD(pv_sysctl_getcpuinfo, xen_sysctl_getcpuinfo, nr_cpus);
+    FIELD_AT(pv_sysctl_getcpuinfo, pad1, 20, 4);
+    SIZE(pv_sysctl_cputopo, xen_sysctl_cputopo);
+    FIELD(pv_sysctl_cputopo, xen_sysctl_cputopo, core);
+    FIELD(pv_sysctl_cputopo, xen_sysctl_cputopo, socket);
+    FIELD(pv_sysctl_cputopo, xen_sysctl_cputopo, node);
+    SIZE(pv_sysctl_cputopoinfo, xen_sysctl_cputopoinfo);
+    FIELD(pv_sysctl_cputopoinfo, xen_sysctl_cputopoinfo, num_cpus);
+    FIELD_AT(pv_sysctl_cputopoinfo, pad, 4, 4);
+    FIELD(pv_sysctl_cputopoinfo, xen_sysctl_cputopoinfo, cputopo);
 }
 
 int main(void)
@@ -1266,6 +1377,8 @@ int main(void)
     check_domctl_sysctl();
     check_domctl_numbers();
     check_domctl_lifecycle();
+    check_domctl_vcpu();
+    check_sysctl_host();
 
     printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "
            "0x%08x)\n",
