@@ -211,25 +211,6 @@ struct pv_domctl_hypercall_init {
     uint64_t gmfn; /* IN: a frame the domain owns (machine frame number for a PV domain) */
 };
 
-/* The whole argument is read (144 bytes): -EFAULT if any of it is unreadable. */
-struct pv_domctl {
-    uint32_t cmd;
-    uint32_t interface_version; /* PV_DOMCTL_INTERFACE_VERSION */
-    pv_domid_t domain;          /* the target domain (not PV_DOMID_SELF) */
-    uint16_t _pad[3];
-    union {
-        struct pv_domctl_createdomain createdomain;
-        struct pv_domctl_getdomaininfo getdomaininfo;
-        struct pv_domctl_max_mem max_mem;
-        struct pv_domctl_vcpucontext vcpucontext;
-        struct pv_domctl_max_vcpus max_vcpus;
-        struct pv_domctl_setdomainhandle setdomainhandle;
-        struct pv_domctl_hypercall_init hypercall_init;
-        uint64_t align;   /* the union is 8-byte aligned, as Xen's */
-        uint8_t pad[128]; /* the command's argument */
-    } u;
-};
-
 /* --- vCPUs, scheduling and time of a domain (hypercalls/domctl_vcpu.c) --- */
 
 /* A bitmap in the caller's memory (Xen's xenctl_bitmap): bit n is bit n % 8 of byte n / 8. */
@@ -242,7 +223,7 @@ struct pv_ctl_bitmap {
 /* getvcpuinfo: the state of vCPU `vcpu` of the target. */
 struct pv_domctl_getvcpuinfo {
     uint32_t vcpu;    /* IN */
-    uint8_t online;   /* OUT: up (not taken down, or never brought up) */
+    uint8_t online;   /* OUT: up (brought up and not taken down since) */
     uint8_t blocked;  /* OUT: waiting for an event */
     uint8_t running;  /* OUT: on a CPU right now */
     uint8_t pad0;
@@ -307,6 +288,30 @@ struct pv_domctl_tsc_info {
     uint32_t incarnation;  /* set: the saved one (the domain gets it + 1) */
     uint32_t pad;
     uint64_t elapsed_nsec; /* the guest's TSC in ns */
+};
+
+/* The whole argument is read (144 bytes): -EFAULT if any of it is unreadable. */
+struct pv_domctl {
+    uint32_t cmd;
+    uint32_t interface_version; /* PV_DOMCTL_INTERFACE_VERSION */
+    pv_domid_t domain;          /* the target domain (not PV_DOMID_SELF) */
+    uint16_t _pad[3];
+    union {
+        struct pv_domctl_createdomain createdomain;
+        struct pv_domctl_getdomaininfo getdomaininfo;
+        struct pv_domctl_max_mem max_mem;
+        struct pv_domctl_vcpucontext vcpucontext;
+        struct pv_domctl_max_vcpus max_vcpus;
+        struct pv_domctl_setdomainhandle setdomainhandle;
+        struct pv_domctl_hypercall_init hypercall_init;
+        struct pv_domctl_getvcpuinfo getvcpuinfo;
+        struct pv_domctl_vcpuaffinity vcpuaffinity;
+        struct pv_domctl_scheduler_op scheduler_op;
+        struct pv_domctl_settimeoffset settimeoffset;
+        struct pv_domctl_tsc_info tsc_info;
+        uint64_t align;   /* the union is 8-byte aligned, as Xen's */
+        uint8_t pad[128]; /* the command's argument */
+    } u;
 };
 
 #endif /* PV_ABI_DOMCTL_H */

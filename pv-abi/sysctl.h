@@ -32,17 +32,6 @@ struct pv_sysctl_getdomaininfolist {
     uint32_t _pad2;
 };
 
-/* The whole argument is read (136 bytes): -EFAULT if any of it is unreadable. */
-struct pv_sysctl {
-    uint32_t cmd;
-    uint32_t interface_version; /* PV_SYSCTL_INTERFACE_VERSION */
-    union {
-        struct pv_sysctl_getdomaininfolist getdomaininfolist;
-        uint64_t align;   /* the union is 8-byte aligned, as Xen's */
-        uint8_t pad[128]; /* the command's argument */
-    } u;
-};
-
 /* --- the host: CPUs, scheduler, the hypervisor's log (hypercalls/sysctl_host.c) --- */
 
 #define PV_SYSCTL_physinfo 3
@@ -121,6 +110,22 @@ struct pv_sysctl_cputopoinfo {
     uint32_t num_cpus;      /* IN: entries in cputopo; OUT: entries there are (or written) */
     uint32_t pad;
     pv_guest_ptr_t cputopo; /* IN: struct pv_sysctl_cputopo[num_cpus]; 0: only count them */
+};
+
+/* The whole argument is read (136 bytes): -EFAULT if any of it is unreadable. */
+struct pv_sysctl {
+    uint32_t cmd;
+    uint32_t interface_version; /* PV_SYSCTL_INTERFACE_VERSION */
+    union {
+        struct pv_sysctl_getdomaininfolist getdomaininfolist;
+        struct pv_sysctl_readconsole readconsole;
+        struct pv_sysctl_physinfo physinfo;
+        struct pv_sysctl_sched_id sched_id;
+        struct pv_sysctl_getcpuinfo getcpuinfo;
+        struct pv_sysctl_cputopoinfo cputopoinfo;
+        uint64_t align;   /* the union is 8-byte aligned, as Xen's */
+        uint8_t pad[128]; /* the command's argument */
+    } u;
 };
 
 #endif /* PV_ABI_SYSCTL_H */

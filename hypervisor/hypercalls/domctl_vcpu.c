@@ -24,22 +24,20 @@ static long vcpu_of(struct domain *d, uint32_t id, struct vcpu **v)
 
 long domctl_getvcpuinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    struct pv_domctl_getvcpuinfo a;
+    struct pv_domctl_getvcpuinfo *a = &op->u.getvcpuinfo;
     struct pv_vcpu_runstate_info rs;
     struct vcpu *v;
     long rc;
 
     (void)cur;
-    memcpy(&a, op->u.pad, sizeof(a));
-    if ((rc = vcpu_of(d, a.vcpu, &v)))
+    if ((rc = vcpu_of(d, a->vcpu, &v)))
         return rc;
     vcpu_runstate_get(v, &rs, true);
-    a.online = v->run_state == VCPU_RUNNABLE || v->run_state == VCPU_BLOCKED;
-    a.blocked = v->run_state == VCPU_BLOCKED;
-    a.running = __atomic_load_n(&v->running, __ATOMIC_RELAXED);
-    a.cpu_time = rs.time[PV_RUNSTATE_running];
-    a.cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
-    memcpy(op->u.pad, &a, sizeof(a));
+    a->online = v->run_state == VCPU_RUNNABLE || v->run_state == VCPU_BLOCKED;
+    a->blocked = v->run_state == VCPU_BLOCKED;
+    a->running = __atomic_load_n(&v->running, __ATOMIC_RELAXED);
+    a->cpu_time = rs.time[PV_RUNSTATE_running];
+    a->cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
     *copyback = true;
     return 0;
 }
@@ -116,21 +114,20 @@ static long set_affinity(struct vcpu *v, const struct pv_domctl_vcpuaffinity *a)
 /* Both commands: the vCPU, then the flags (HARD and/or SOFT; FORCE has no pin to undo here). */
 static long affinity(struct domain *d, struct pv_domctl *op, bool set)
 {
-    struct pv_domctl_vcpuaffinity a;
+    const struct pv_domctl_vcpuaffinity *a = &op->u.vcpuaffinity;
     struct vcpu *v;
     long rc;
 
-    memcpy(&a, op->u.pad, sizeof(a));
-    if ((rc = vcpu_of(d, a.vcpu, &v)))
+    if ((rc = vcpu_of(d, a->vcpu, &v)))
         return rc;
-    if (!(a.flags & (PV_VCPUAFFINITY_HARD | PV_VCPUAFFINITY_SOFT)))
+    if (!(a->flags & (PV_VCPUAFFINITY_HARD | PV_VCPUAFFINITY_SOFT)))
         return -PV_EINVAL;
     if (set)
-        return set_affinity(v, &a);
-    if ((a.flags & PV_VCPUAFFINITY_HARD) && (rc = bitmap_write(&a.cpumap_hard, v->hard_affinity)))
+        return set_affinity(v, a);
+    if ((a->flags & PV_VCPUAFFINITY_HARD) && (rc = bitmap_write(&a->cpumap_hard, v->hard_affinity)))
         return rc;
-    if (a.flags & PV_VCPUAFFINITY_SOFT)
-        return bitmap_write(&a.cpumap_soft, v->soft_affinity);
+    if (a->flags & PV_VCPUAFFINITY_SOFT)
+        return bitmap_write(&a->cpumap_soft, v->soft_affinity);
     return 0;
 }
 
@@ -153,23 +150,21 @@ long domctl_getvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl
 long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                          bool *copyback)
 {
-    struct pv_domctl_scheduler_op a;
+    struct pv_domctl_scheduler_op *a = &op->u.scheduler_op;
 
     (void)cur;
-    memcpy(&a, op->u.pad, sizeof(a));
     *copyback = true;
-    if (a.sched_id != PV_SCHEDULER_CREDIT || a.cmd > PV_DOMCTL_SCHEDOP_getvcpuinfo)
+    if (a->sched_id != PV_SCHEDULER_CREDIT || a->cmd > PV_DOMCTL_SCHEDOP_getvcpuinfo)
         return -PV_EINVAL;
-    if (a.cmd == PV_DOMCTL_SCHEDOP_getinfo) {
-        a.u.credit.weight = (uint16_t)d->weight;
-        a.u.credit.cap = (uint16_t)d->cap;
-        memcpy(op->u.pad, &a, sizeof(a));
+    if (a->cmd == PV_DOMCTL_SCHEDOP_getinfo) {
+        a->u.credit.weight = (uint16_t)d->weight;
+        a->u.credit.cap = (uint16_t)d->cap;
         return 0;
     }
-    if (a.cmd != PV_DOMCTL_SCHEDOP_putinfo)
+    if (a->cmd != PV_DOMCTL_SCHEDOP_putinfo)
         return -PV_EINVAL; /* no per-vCPU parameters in the credit scheduler */
-    sched_set_credit(d, a.u.credit.weight ? a.u.credit.weight : d->weight,
-                     a.u.credit.cap != 0xffff ? a.u.credit.cap : d->cap);
+    sched_set_credit(d, a->u.credit.weight ? a->u.credit.weight : d->weight,
+                     a->u.credit.cap != 0xffff ? a->u.credit.cap : d->cap);
     return 0;
 }
 
@@ -177,12 +172,9 @@ long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *o
 long domctl_settimeoffset(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                           bool *copyback)
 {
-    struct pv_domctl_settimeoffset a;
-
     (void)cur, (void)copyback;
-    memcpy(&a, op->u.pad, sizeof(a));
     spin_lock(&d->lock);
-    d->time_offset = a.time_offset_seconds;
+    d->time_offset = op->u.settimeoffset.time_offset_seconds;
     if (d->shared_info)
         time_publish_wallclock(d);
     spin_unlock(&d->lock);
@@ -234,20 +226,16 @@ static long tsc_set(struct domain *d, const struct pv_domctl_tsc_info *t)
 /* Both: never on the caller's own domain (Xen pauses the target around them). */
 static long tscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool set)
 {
-    struct pv_domctl_tsc_info t;
     long rc = 0;
 
     if (d == cur->domain)
         return -PV_EINVAL;
-    memcpy(&t, op->u.pad, sizeof(t));
     domain_pause(d);
     if (set)
-        rc = tsc_set(d, &t);
+        rc = tsc_set(d, &op->u.tsc_info);
     else
-        tsc_get(d, &t);
+        tsc_get(d, &op->u.tsc_info);
     domain_unpause(d);
-    if (!set)
-        memcpy(op->u.pad, &t, sizeof(t));
     return rc;
 }
 

@@ -15,31 +15,29 @@
  * as much as fits; clear forgets what was read. */
 long sysctl_readconsole(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    struct pv_sysctl_readconsole a;
+    struct pv_sysctl_readconsole *a = &op->u.readconsole;
     uint32_t c, p, sofar = 0;
 
     (void)v;
-    memcpy(&a, op->u.pad, sizeof(a));
     console_log_indices(&c, &p);
-    if (a.incremental && (c <= p ? c < a.index && a.index <= p : c < a.index || a.index <= p))
-        c = a.index;
-    while (c != p && sofar < a.count) {
+    if (a->incremental && (c <= p ? c < a->index && a->index <= p : c < a->index || a->index <= p))
+        c = a->index;
+    while (c != p && sofar < a->count) {
         uint32_t idx = c % CONSOLE_LOG_SIZE, len = p - c;
 
         if (idx + len > CONSOLE_LOG_SIZE)
             len = CONSOLE_LOG_SIZE - idx;
-        if (sofar + len > a.count)
-            len = a.count - sofar;
-        if (guest_copy_to(guest_handle_of(a.buffer + sofar), console_log_at(c), len))
+        if (sofar + len > a->count)
+            len = a->count - sofar;
+        if (guest_copy_to(guest_handle_of(a->buffer + sofar), console_log_at(c), len))
             return -PV_EFAULT;
         sofar += len;
         c += len;
     }
-    if (a.clear)
+    if (a->clear)
         console_log_clear(c);
-    a.count = sofar;
-    a.index = c;
-    memcpy(op->u.pad, &a, sizeof(a));
+    a->count = sofar;
+    a->index = c;
     *copyback = true;
     return 0;
 }
@@ -71,32 +69,29 @@ static void hw_caps(uint32_t cap[8])
 
 long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    struct pv_sysctl_physinfo pi;
+    struct pv_sysctl_physinfo *pi = &op->u.physinfo;
 
     (void)v;
-    memset(&pi, 0, sizeof(pi));
-    pi.threads_per_core = 1;
-    pi.cores_per_socket = arch_nr_cpus();
-    pi.nr_cpus = arch_nr_cpus();
-    pi.max_cpu_id = arch_nr_cpus() - 1;
-    pi.nr_nodes = 1;
-    pi.cpu_khz = (uint32_t)time_tsc_khz();
-    pi.capabilities = PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1;
-    pi.total_pages = frame_total();
-    pi.free_pages = frame_free_count();
-    pi.max_mfn = frame_total() - 1;
-    hw_caps(pi.hw_cap);
-    memcpy(op->u.pad, &pi, sizeof(pi));
+    memset(pi, 0, sizeof(*pi));
+    pi->threads_per_core = 1;
+    pi->cores_per_socket = arch_nr_cpus();
+    pi->nr_cpus = arch_nr_cpus();
+    pi->max_cpu_id = arch_nr_cpus() - 1;
+    pi->nr_nodes = 1;
+    pi->cpu_khz = (uint32_t)time_tsc_khz();
+    pi->capabilities = PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1;
+    pi->total_pages = frame_total();
+    pi->free_pages = frame_free_count();
+    pi->max_mfn = frame_total() - 1;
+    hw_caps(pi->hw_cap);
     *copyback = true;
     return 0;
 }
 
 long sysctl_sched_id(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    struct pv_sysctl_sched_id a = {.sched_id = PV_SCHEDULER_CREDIT};
-
     (void)v;
-    memcpy(op->u.pad, &a, sizeof(a));
+    op->u.sched_id.sched_id = PV_SCHEDULER_CREDIT;
     *copyback = true;
     return 0;
 }
@@ -104,20 +99,17 @@ long sysctl_sched_id(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 /* Idle time of the first max_cpus CPUs; nothing goes back if one cannot be written. */
 long sysctl_getcpuinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    struct pv_sysctl_getcpuinfo a;
-    uint32_t i, n;
+    struct pv_sysctl_getcpuinfo *a = &op->u.getcpuinfo;
+    uint32_t i, n = a->max_cpus < arch_nr_cpus() ? a->max_cpus : arch_nr_cpus();
 
     (void)v;
-    memcpy(&a, op->u.pad, sizeof(a));
-    n = a.max_cpus < arch_nr_cpus() ? a.max_cpus : arch_nr_cpus();
     for (i = 0; i < n; i++) {
         struct pv_sysctl_cpuinfo info = {.idletime = sched_idle_ns(i)};
 
-        if (guest_copy_to(guest_handle_of(a.info + i * sizeof(info)), &info, sizeof(info)))
+        if (guest_copy_to(guest_handle_of(a->info + i * sizeof(info)), &info, sizeof(info)))
             return -PV_EFAULT;
     }
-    a.nr_cpus = i;
-    memcpy(op->u.pad, &a, sizeof(a));
+    a->nr_cpus = i;
     *copyback = true;
     return 0;
 }
@@ -126,23 +118,21 @@ long sysctl_getcpuinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
  * both sides have are written and num_cpus says how many. */
 long sysctl_cputopoinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    struct pv_sysctl_cputopoinfo a;
+    struct pv_sysctl_cputopoinfo *a = &op->u.cputopoinfo;
     uint32_t i = arch_nr_cpus();
 
     (void)v;
-    memcpy(&a, op->u.pad, sizeof(a));
-    if (a.cputopo) {
-        uint32_t n = i < a.num_cpus ? i : a.num_cpus;
+    if (a->cputopo) {
+        uint32_t n = i < a->num_cpus ? i : a->num_cpus;
 
         for (i = 0; i < n; i++) {
             struct pv_sysctl_cputopo t = {.core = i, .socket = 0, .node = 0};
 
-            if (guest_copy_to(guest_handle_of(a.cputopo + i * sizeof(t)), &t, sizeof(t)))
+            if (guest_copy_to(guest_handle_of(a->cputopo + i * sizeof(t)), &t, sizeof(t)))
                 return -PV_EFAULT;
         }
     }
-    a.num_cpus = i;
-    memcpy(op->u.pad, &a, sizeof(a));
+    a->num_cpus = i;
     *copyback = true;
     return 0;
 }

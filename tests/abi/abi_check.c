@@ -1235,6 +1235,8 @@ static void check_domctl_lifecycle(void)
     FIELD_AT(pv_sysctl_getdomaininfolist, _pad, 2, 2);
     FIELD_AT(pv_sysctl_getdomaininfolist, _pad2, 20, 4);
     FIELD(pv_sysctl, xen_sysctl, u.getdomaininfolist);
+}
+
 /* domctl's vCPU, scheduler and time commands (hypercalls/domctl_vcpu.c). */
 static void check_domctl_vcpu(void)
 {
@@ -1288,6 +1290,11 @@ static void check_domctl_vcpu(void)
     FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, incarnation);
     FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, pad);
     FIELD(pv_domctl_tsc_info, xen_domctl_tsc_info, elapsed_nsec);
+    FIELD(pv_domctl, xen_domctl, u.getvcpuinfo);
+    FIELD(pv_domctl, xen_domctl, u.vcpuaffinity);
+    FIELD(pv_domctl, xen_domctl, u.scheduler_op);
+    FIELD(pv_domctl, xen_domctl, u.settimeoffset);
+    FIELD(pv_domctl, xen_domctl, u.tsc_info);
 }
 
 /* sysctl's host commands (hypercalls/sysctl_host.c). */
@@ -1346,6 +1353,11 @@ static void check_sysctl_host(void)
     FIELD(pv_sysctl_cputopoinfo, xen_sysctl_cputopoinfo, num_cpus);
     FIELD_AT(pv_sysctl_cputopoinfo, pad, 4, 4);
     FIELD(pv_sysctl_cputopoinfo, xen_sysctl_cputopoinfo, cputopo);
+    FIELD(pv_sysctl, xen_sysctl, u.readconsole);
+    FIELD(pv_sysctl, xen_sysctl, u.physinfo);
+    FIELD(pv_sysctl, xen_sysctl, u.sched_id);
+    FIELD(pv_sysctl, xen_sysctl, u.getcpuinfo);
+    FIELD(pv_sysctl, xen_sysctl, u.cputopoinfo);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include "pv-abi/domctl.h"
 #include "pv-abi/errno.h"
 #include "pv-abi/sysctl.h"
+#include "hypervisor/hypercalls/domctl_ops.h"
 
 #define GVA 0x10000ULL
 
@@ -45,6 +46,40 @@ long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[])
     fail_msg("one caller at a time here: the domctl lock is always free");
     return -PV_EFAULT;
 }
+
+/* The vCPU/scheduler/time commands and the host sysctls (domctl_vcpu.c, sysctl_host.c, tested
+ * in test_domctl_vcpu.c): here only that each command reaches its function, with the target. */
+static unsigned routed_cmd;
+static struct domain *routed_dom;
+#define ROUTED 0x7777 /* what the stand-ins return */
+#define DOMCTL_STUB(name, nr)                                                                      \
+    long domctl_##name(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)  \
+    {                                                                                              \
+        (void)v, (void)copyback;                                                                   \
+        assert_int_equal(op->cmd, nr);                                                             \
+        routed_cmd = op->cmd, routed_dom = d;                                                      \
+        return ROUTED;                                                                             \
+    }
+#define SYSCTL_STUB(name, nr)                                                                      \
+    long sysctl_##name(struct vcpu *v, struct pv_sysctl *op, bool *copyback)                     \
+    {                                                                                              \
+        (void)v, (void)copyback;                                                                   \
+        assert_int_equal(op->cmd, nr);                                                             \
+        routed_cmd = op->cmd;                                                                      \
+        return ROUTED;                                                                             \
+    }
+DOMCTL_STUB(setvcpuaffinity, PV_DOMCTL_setvcpuaffinity)
+DOMCTL_STUB(getvcpuinfo, PV_DOMCTL_getvcpuinfo)
+DOMCTL_STUB(scheduler_op, PV_DOMCTL_scheduler_op)
+DOMCTL_STUB(settimeoffset, PV_DOMCTL_settimeoffset)
+DOMCTL_STUB(getvcpuaffinity, PV_DOMCTL_getvcpuaffinity)
+DOMCTL_STUB(gettscinfo, PV_DOMCTL_gettscinfo)
+DOMCTL_STUB(settscinfo, PV_DOMCTL_settscinfo)
+SYSCTL_STUB(readconsole, PV_SYSCTL_readconsole)
+SYSCTL_STUB(physinfo, PV_SYSCTL_physinfo)
+SYSCTL_STUB(sched_id, PV_SYSCTL_sched_id)
+SYSCTL_STUB(getcpuinfo, PV_SYSCTL_getcpuinfo)
+SYSCTL_STUB(cputopoinfo, PV_SYSCTL_cputopoinfo)
 
 struct domain *domain_by_id(unsigned domid)
 {
@@ -134,7 +169,7 @@ static void test_sysctl(void **state)
         reset(priv);
         for (unsigned i = 0; i < NR_CMDS; i++) {
             assert_int_equal(sysctl(cmds[i], PV_SYSCTL_INTERFACE_VERSION),
-                             priv ? -PV_ENOSYS : -PV_EPERM);
+                             !priv ? -PV_EPERM : cmds[i] == PV_SYSCTL_readconsole ? ROUTED : -PV_ENOSYS);
             assert_int_equal(sysctl(cmds[i], 0x16), -PV_EACCES);
         }
     }
@@ -157,12 +192,37 @@ static void test_bad_argument(void **state)
     }
 }
 
+static void test_routing(void **state)
+{
+    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60}, scmds[] = {1, 3, 4, 8, 16};
+
+    (void)state;
+    for (int priv = 0; priv < 2; priv++) {
+        reset(priv);
+        for (unsigned i = 0; i < sizeof(dcmds) / sizeof(dcmds[0]); i++) {
+            routed_cmd = 0;
+            assert_int_equal(domctl(dcmds[i], PV_DOMCTL_INTERFACE_VERSION, 2),
+                             priv ? ROUTED : -PV_EPERM);
+            assert_int_equal(routed_cmd, priv ? dcmds[i] : 0);
+            assert_ptr_equal(routed_dom, priv ? &doms[2] : routed_dom);
+            assert_int_equal(domctl(dcmds[i], PV_DOMCTL_INTERFACE_VERSION, 7), -PV_ESRCH);
+        }
+        for (unsigned i = 0; i < sizeof(scmds) / sizeof(scmds[0]); i++) {
+            routed_cmd = 0;
+            assert_int_equal(sysctl(scmds[i], PV_SYSCTL_INTERFACE_VERSION),
+                             priv ? ROUTED : -PV_EPERM);
+            assert_int_equal(routed_cmd, priv ? scmds[i] : 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domctl_privileged),
         cmocka_unit_test(test_domctl_unprivileged),
         cmocka_unit_test(test_sysctl),
+        cmocka_unit_test(test_routing),
         cmocka_unit_test(test_bad_argument),
     };
 
