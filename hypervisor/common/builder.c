@@ -34,6 +34,7 @@ struct build {
     struct dom_opts opts;
     const struct boot_module *initrd; /* or NULL */
     const char *dom0;                 /* the hypervisor command line when building dom0 */
+    uint64_t dom0_console_mfn;        /* "dom0console": the ring dom0 serves (d->console_mfn 0) */
 };
 
 static void *pfn_ptr(const struct build *b, uint64_t pfn)
@@ -127,7 +128,8 @@ static void fill_start_info(struct build *b)
     struct pv_start_params sp = {
         .nr_pages = b->nr_pages, .shared_info_mfn = d->shared_info_mfn,
         .initdomain = d->privileged, .store_mfn = d->store_mfn, .store_evtchn = d->store_evtchn,
-        .console_mfn = d->console_mfn, .console_evtchn = d->console_evtchn,
+        .console_mfn = d->console_mfn ? d->console_mfn : b->dom0_console_mfn,
+        .console_evtchn = d->console_evtchn,
         .cmdline = b->opts.guest_cmdline};
 
     pv_start_fill_info(pfn_ptr(b, b->lay.start_info_pfn), &b->lay, &sp);
@@ -169,19 +171,34 @@ static void grant_store_page(struct build *b)
     __atomic_store_n(&e->flags, (uint16_t)PV_GTF_permit_access, __ATOMIC_RELEASE);
 }
 
+/* "dom0console": the console page is granted to dom0 at GNTTAB_RESERVED_CONSOLE (ref 0) for its
+ * console daemon, as Xen's toolstack seeds it; the hypervisor neither drains nor feeds the ring
+ * (d->console_mfn stays 0), and the ring says nobody serves it until the daemon connects. */
+static void grant_console_page(struct build *b, struct pv_xencons_interface *con)
+{
+    struct pv_grant_entry_v1 *e = gnttab_entry(b->d->gnttab, PV_GNTTAB_RESERVED_CONSOLE);
+
+    b->dom0_console_mfn = b->p2m[b->lay.console_pfn];
+    con->connection = PV_XENCONS_DISCONNECTED;
+    e->domid = 0;
+    e->frame = (uint32_t)b->dom0_console_mfn;
+    __atomic_store_n(&e->flags, (uint16_t)PV_GTF_permit_access, __ATOMIC_RELEASE);
+}
+
 static void init_special_pages(struct build *b)
 {
     struct pv_start_frames f = guest_frames(b);
     struct domain *d = b->d;
-    struct pv_xencons_interface *con;
+    struct pv_xencons_interface *con = pfn_ptr(b, b->lay.console_pfn);
 
     d->start_info_mfn = b->p2m[b->lay.start_info_pfn];
     d->store_mfn = 0; /* without "xenstore" the layout's page stays, zeroed, unused */
     if (d->store_evtchn)
         grant_store_page(b);
-    if (!d->privileged) { /* dom0's console is console_io: its layout page stays unused */
+    if (!d->privileged && b->opts.dom0_console) {
+        grant_console_page(b, con);
+    } else if (!d->privileged) { /* dom0's console is console_io: its layout page stays unused */
         d->console_mfn = b->p2m[b->lay.console_pfn];
-        con = mfn_to_virt(d->console_mfn);
         con->connection = PV_XENCONS_CONNECTED;
     }
     /* The guest's p2m list: the builder's scratch copy moves into the guest's own pages. */
@@ -195,15 +212,25 @@ static void console_notify(struct domain *d, unsigned port)
     conring_notify(d, port);
 }
 
-/* The console ring's port; its other end is the hypervisor. A boot-time domain has no xenstore
+/* The console ring's port; its other end is the hypervisor, or with "dom0console" an unbound
+ * port towards dom0 (its console daemon binds it, as xenconsoled). A boot-time domain has no xenstore
  * (store_mfn and store_evtchn 0 tell Xen guests so, as for Xen's initial domain before its
  * xenstored starts) unless it asked for "xenstore": then its store port is unbound with dom0 as
  * the remote end, for dom0's xenstored to bind when it is introduced. */
-static int bind_special_ports(struct domain *d, bool xenstore)
+static int bind_special_ports(struct domain *d, const struct dom_opts *o)
 {
-    int console = d->privileged ? 0 : evtchn_alloc_hv_port(d, console_notify);
+    bool xenstore = o->xenstore;
     unsigned store = 0;
+    int console;
 
+    if (!d->privileged && o->dom0_console) { /* its other end is dom0's console daemon */
+        unsigned port;
+        int rc = evtchn_alloc_unbound(d, PV_DOMID_SELF, 0, &port);
+
+        console = rc ? rc : (int)port;
+    } else {
+        console = d->privileged ? 0 : evtchn_alloc_hv_port(d, console_notify);
+    }
     if (console < 0)
         return console;
     if (xenstore && !d->privileged) {
@@ -390,7 +417,7 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
         domain_crash(b.d, "bootstrap page tables refused");
         return rc;
     }
-    if ((rc = bind_special_ports(b.d, b.opts.xenstore))) {
+    if ((rc = bind_special_ports(b.d, &b.opts))) {
         scratch_unmap();
         domain_crash(b.d, "no event channel for the console or xenstore");
         return rc;

@@ -190,6 +190,10 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
         o->xenstore = true;
         return 0;
     }
+    if (word_is(w, "dom0console")) {
+        o->dom0_console = true;
+        return 0;
+    }
     if (word_has_prefix(w, "mem="))
         return opt_mem(o, value_of(w, 4), why);
     if (word_has_prefix(w, "vcpus="))
@@ -204,7 +208,7 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
         return opt_range(&o->grant_frames, value_of(w, 13), 1, CMDLINE_MAX_GRANT_FRAMES, why,
                          "bad grant_frames= value (1..64)");
     return fail(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
-                     "grant_frames= console xenstore)");
+                     "grant_frames= console xenstore dom0console)");
 }
 
 /* Start of the first standalone "--" word in s, or NULL. */

@@ -20,6 +20,7 @@ struct dom_opts {
     char name[CMDLINE_NAME_MAX]; /* name=, 1..31 of [A-Za-z0-9_.-]; "" if not given */
     bool console_focus;          /* console: this domain gets serial input first */
     bool xenstore;               /* xenstore: a store ring for dom0's xenstored (docs/boot.md) */
+    bool dom0_console;           /* dom0console: the console ring is served by dom0, not here */
     unsigned weight;             /* weight=, 1..65535 (0 here: the scheduler's default 256) */
     unsigned cap;                /* cap=, percent of one CPU, 0 = no cap */
     unsigned grant_frames;       /* grant_frames=, 1..64 (0 here: the default 32) */
@@ -32,7 +33,8 @@ struct dom_opts {
  * exactly "--", the words between the path and the first such word are options and the text after
  * it (leading blanks removed) is the guest command line; otherwise all the text after the path is.
  * Options: mem=<size> (see cmdline_parse_size), vcpus=<n>, name=<str>, weight=<n>, cap=<pct>,
- * grant_frames=<n> (the most grant-table frames the domain may set up), console.
+ * grant_frames=<n> (the most grant-table frames the domain may set up), console, xenstore,
+ * dom0console.
  * Returns 0, or -PV_EINVAL with *why naming the bad option or value. Later options override
  * earlier.
  */

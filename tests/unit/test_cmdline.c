@@ -99,7 +99,24 @@ static void test_xenstore_option(void **state)
     assert_int_equal(cmdline_parse_module("k mem=64M -- xenstore", &o, &why), 0);
     assert_false(o.xenstore); /* after "--" it is the guest's word */
     assert_int_equal(cmdline_parse_module("k xenstore=1 --", &o, &why), -PV_EINVAL);
-    assert_non_null(strstr(why, "xenstore)"));
+    assert_non_null(strstr(why, "xenstore dom0console)"));
+}
+
+/* "dom0console": the console ring is dom0's to serve; a flag only, off by default. */
+static void test_dom0console_option(void **state)
+{
+    struct dom_opts o;
+    const char *why = NULL;
+
+    (void)state;
+    assert_int_equal(cmdline_parse_module("k xenstore dom0console -- x", &o, &why), 0);
+    assert_true(o.dom0_console);
+    assert_true(o.xenstore);
+    assert_int_equal(cmdline_parse_module("k xenstore -- dom0console", &o, &why), 0);
+    assert_false(o.dom0_console);
+    assert_int_equal(cmdline_parse_module("k dom0console=1 --", &o, &why), -PV_EINVAL);
+    assert_int_equal(cmdline_parse_module("k dom0Console --", &o, &why), -PV_EINVAL);
+    assert_non_null(strstr(why, "unknown option"));
 }
 
 static void test_module_table(void **state)
@@ -134,7 +151,7 @@ static void test_guest_cmdline_length(void **state)
     memset(in + strlen(in), 'x', 1023);
     assert_int_equal(cmdline_parse_module(in, &o, &why), -PV_EINVAL);
     assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
-                             "grant_frames= console xenstore)");
+                             "grant_frames= console xenstore dom0console)");
     strcpy(in, "k.elf ");
     memset(in + 6, 'x', 1023);
     in[6 + 1023] = '\0';
@@ -370,6 +387,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_table),
         cmocka_unit_test(test_xenstore_option),
+        cmocka_unit_test(test_dom0console_option),
         cmocka_unit_test(test_module_null),
         cmocka_unit_test(test_guest_cmdline_length),
         cmocka_unit_test(test_weight_cap),
