@@ -158,3 +158,20 @@ hvctl-check: $(HVT_OUT)/test_hv_xsl $(B)/bin/xenstored $(B)/bin/hvctl
 	tests/hvctl/cli.sh $(B)/bin/hvctl
 
 CHECK += hvctl-check
+
+# hvconsoled: the console daemon (dom0-tools/consoled/), our xenconsoled.
+HVC_DIR := dom0-tools/consoled
+HVC_SRCS := $(wildcard $(HVC_DIR)/*.c)
+HVC_OBJS := $(patsubst $(HVC_DIR)/%.c,$(D0_OUT)/consoled/%.o,$(HVC_SRCS))
+
+$(D0_OUT)/consoled/%.o: $(HVC_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIBHV_CFLAGS) -I$(XSL_DIR)/include -c $< -o $@
+
+$(B)/bin/hvconsoled: $(HVC_OBJS) $(LIBHV) $(B)/lib/libxenstore.so.4
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(HVC_OBJS) $(LIBHV) -L$(B)/lib -lxenstore $(LIBHV_LDLIBS)
+
+-include $(HVC_OBJS:.o=.d)
+
+ALL += $(B)/bin/hvconsoled
