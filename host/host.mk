@@ -5,7 +5,10 @@ DOM0_OUT := $(B)/dom0
 # The script keeps its own stamp of every input (Debian package list, kernel version, init files,
 # dom0-tools binaries) and returns at once when nothing changed.
 .PHONY: dom0-rootfs xen-fetch system-tests bench-host
-dom0-rootfs: $(LX_FETCHED) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4
+# The example configurations' kernels come from build/guests/ and build/linux/ (with the
+# initramfs of tests/linux), so those are built first.
+dom0-rootfs: $(LX_FETCHED) $(LX_INITRAMFS) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
+    $(B)/bin/xs-domain $(B)/bin/hvconsoled
 	scripts/mkdom0-rootfs $(DOM0_OUT)
 
 xen-fetch:

@@ -1,5 +1,6 @@
 #!/bin/sh
-# rc.boot: dom0's boot script (init's sysinit action): mounts, modules, network, sshd, xenstored.
+# rc.boot: dom0's boot script (init's sysinit action): mounts, modules, network, sshd, xenstored,
+# the console daemon hvconsoled.
 # Each step prints an "hv-rc:" line on the console; "hv-rc: dom0 up" ends it (tests wait for it).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 say() { echo "hv-rc: $*"; }
@@ -17,7 +18,7 @@ mounts() {
   mount -t tmpfs -o mode=755 tmpfs /run
   mount -t tmpfs tmpfs /tmp
   mount -o remount,rw /
-  mkdir -p /run/lock /run/sshd /run/xenstored /run/xen /var/log
+  mkdir -p /run/lock /run/sshd /run/xenstored /run/xen /run/hv /var/log/hv/console
 }
 
 # Under Xen-compatible hypervisors the Xen drivers; everywhere the NIC and extra disks' helpers.
@@ -60,10 +61,23 @@ xenstore() {
   fi
 }
 
+# hvconsoled (dom0-tools/consoled): every domain's console ring, logged to
+# /var/log/hv/console/NAME.log; `hvctl console` attaches through /run/hv/consoled.sock.
+consoled() {
+  if [ ! -e /dev/xen/evtchn ]; then
+    say "hvconsoled not started: no /dev/xen/evtchn (no hypervisor)"
+  elif hvconsoled --pid-file /run/hvconsoled.pid; then
+    say "hvconsoled started (logs in /var/log/hv/console)"
+  else
+    say "hvconsoled failed (/var/log/hv/consoled.log)"
+  fi
+}
+
 mounts
 say "root $(awk '$2 == "/" { print $1 }' /proc/mounts | tail -1), kernel $(uname -r), $(nproc) CPU(s)"
 modules
 network
 /usr/sbin/sshd && say "sshd started"
 xenstore
+consoled
 say "dom0 up"
