@@ -34,6 +34,18 @@ $(FZ_OUT)/guests/watchdog.elf: $(FZ_OUT)/obj/watchdog.o $(GK_LIB) guest-kit/gues
 	@mkdir -p $(@D)
 	$(LD) $(GK_LDFLAGS) -o $@ $< $(GK_LIB)
 
+# The privileged fuzzer (tests/fuzz/priv/fzpriv.c): booted as dom0, so linked 1 MiB up like the
+# boot tests' dom0 guests (tests/boot/boot.mk).
+$(FZ_OUT)/priv/fzpriv.o: tests/fuzz/priv/fzpriv.c
+	@mkdir -p $(@D)
+	$(CC) $(GK_CFLAGS) -c -o $@ $<
+
+$(FZ_OUT)/priv/fzpriv.elf: $(FZ_OUT)/priv/fzpriv.o $(GK_LIB) $(BT_OUT)/dom0.lds
+	@mkdir -p $(@D)
+	$(LD) $(subst guest-kit/guest.lds,$(BT_OUT)/dom0.lds,$(GK_LDFLAGS)) -o $@ $< $(GK_LIB)
+
+FZ_GUESTS += $(FZ_OUT)/priv/fzpriv.elf
+
 # Regression guests: each tests/fuzz/regress/<name>.c reproduces one problem the fuzzers found
 # (tests/fuzz/regress/cases says how it is checked).
 FZ_REGRESS_SRCS := $(wildcard tests/fuzz/regress/*.c)
@@ -78,8 +90,12 @@ $(foreach h,$(FZ_HOSTS),$(eval $(call FZ_HOST_RULE,$(h))))
 
 # ---- make check: the bounded campaign ----
 
-.PHONY: fuzz-check fuzz-guest-check fuzz-host-check fuzz-regress fuzz
-fuzz-check: fuzz-guest-check fuzz-host-check fuzz-regress
+.PHONY: fuzz-check fuzz-guest-check fuzz-priv-check fuzz-host-check fuzz-regress fuzz
+fuzz-check: fuzz-guest-check fuzz-priv-check fuzz-host-check fuzz-regress
+
+# The privileged fuzzer as dom0: fixed seeds (tests/fuzz/priv/cases), about 30 s on 2 CPUs.
+fuzz-priv-check: $(FZ_GUESTS) $(B)/hypervisor/hypervisor.elf $(B)/tests/boot/guests/isolation_peer.elf
+	tests/boot/run --cases tests/fuzz/priv/cases -j 2
 
 # Fixed seeds, fixed iterations; at most ~3 minutes of boots on 2 CPUs.
 fuzz-guest-check: $(FZ_GUESTS) $(B)/hypervisor/hypervisor.elf
