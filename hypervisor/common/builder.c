@@ -396,7 +396,7 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
     cmdline_default_name(&b.opts, domid);
     if (!(b.d = domain_create(domid, b.opts.name, b.opts.vcpus)))
         return -PV_ENOMEM;
-    b.d->max_pages = b.nr_pages;
+    b.d->max_pages = MAX(b.nr_pages, b.opts.maxmem_bytes >> PAGE_SHIFT);
     b.d->privileged = dom0 != NULL;
     if (dom0)
         mm_io_allow(b.d->domid, io_max_mfn());

@@ -141,6 +141,16 @@ static int opt_mem(struct dom_opts *o, struct word v, const char **why)
     return 0;
 }
 
+static int opt_maxmem(struct dom_opts *o, struct word v, const char **why)
+{
+    uint64_t bytes;
+
+    if (parse_size_word(v, &bytes) || bytes % 4096)
+        return fail(why, "bad maxmem= value (e.g. maxmem=64M, a multiple of 4K)");
+    o->maxmem_bytes = bytes;
+    return 0;
+}
+
 static int opt_vcpus(struct dom_opts *o, struct word v, const char **why)
 {
     uint64_t n;
@@ -196,6 +206,8 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
     }
     if (word_has_prefix(w, "mem="))
         return opt_mem(o, value_of(w, 4), why);
+    if (word_has_prefix(w, "maxmem="))
+        return opt_maxmem(o, value_of(w, 7), why);
     if (word_has_prefix(w, "vcpus="))
         return opt_vcpus(o, value_of(w, 6), why);
     if (word_has_prefix(w, "name="))
@@ -207,7 +219,7 @@ static int parse_option(struct dom_opts *o, struct word w, const char **why)
     if (word_has_prefix(w, "grant_frames="))
         return opt_range(&o->grant_frames, value_of(w, 13), 1, CMDLINE_MAX_GRANT_FRAMES, why,
                          "bad grant_frames= value (1..64)");
-    return fail(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
+    return fail(why, "unknown option before \"--\" (mem= maxmem= vcpus= name= weight= cap= "
                      "grant_frames= console xenstore dom0console)");
 }
 

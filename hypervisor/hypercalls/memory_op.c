@@ -277,6 +277,10 @@ long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
     if ((cmd >> 6) && implemented(cmd & 0x3f))
         return -PV_EINVAL;
     switch (cmd & 0x3f) {
+    case PV_XENMEM_increase_reservation:
+    case PV_XENMEM_decrease_reservation:
+    case PV_XENMEM_populate_physmap:
+        return memory_reservation_op(v, cmd, arg);
     case PV_XENMEM_maximum_ram_page:
         return (long)frame_total();
     case PV_XENMEM_current_reservation:

@@ -18,38 +18,53 @@
 
 #define PREEMPTED 0x80000000u /* MMU_UPDATE_PREEMPTED: set in count by a continuation */
 
-/* The domain whose frames the batch may use (Xen's get_pg_owner): DOMID_SELF; naming oneself
- * explicitly or a domain that does not exist is -ESRCH; anything else needs privilege, and
- * foreign mappings come with the control domain: -EPERM. */
-static long check_foreigndom(const struct vcpu *v, uint16_t fd)
+/* The domain whose frames the batch may use (Xen's get_pg_owner, then its XSM_TARGET check):
+ * DOMID_SELF is the caller (*pg NULL); naming oneself explicitly or a domain that does not exist
+ * is -ESRCH; another domain needs privilege (-EPERM). DOMID_IO and DOMID_XEN are not offered as
+ * page owners (-EPERM). */
+static long get_pg_owner(const struct vcpu *v, uint16_t fd, struct domain **pg)
 {
+    *pg = NULL;
     if (fd == PV_DOMID_SELF)
         return 0;
     if (fd == v->domain->domid)
         return -PV_ESRCH;
-    if (fd != PV_DOMID_IO && fd != PV_DOMID_XEN && !domain_by_id(fd))
+    if (fd != PV_DOMID_IO && fd != PV_DOMID_XEN && !(*pg = domain_by_id(fd)))
         return -PV_ESRCH;
-    return -PV_EPERM;
-}
-
-static long machphys_update(struct domain *d, uint64_t mfn, uint64_t pfn)
-{
-    if (mm_get_page(mfn, d))
-        return -PV_EINVAL;
-    m2p_set(mfn, pfn);
-    mm_put_page(mfn);
+    if (!*pg || !v->domain->privileged) {
+        *pg = NULL;
+        return -PV_EPERM;
+    }
     return 0;
 }
 
-static long one_update(struct domain *d, const struct pv_mmu_update *u)
+/* MMU_MACHPHYS_UPDATE: the frame must be the page owner's (its lock nests in the caller's). */
+static long machphys_update(struct domain *d, struct domain *pg, uint64_t mfn, uint64_t pfn)
+{
+    long rc = -PV_EINVAL;
+
+    if (pg)
+        spin_lock(&pg->mm_lock);
+    if (!mm_get_page(mfn, pg ? pg : d)) {
+        m2p_set(mfn, pfn);
+        mm_put_page(mfn);
+        rc = 0;
+    }
+    if (pg)
+        spin_unlock(&pg->mm_lock);
+    return rc;
+}
+
+static long one_update(struct vcpu *v, const struct pv_mmu_update *u)
 {
     switch (u->ptr & 7) { /* the command lives in the low 3 bits, as in Xen */
     case PV_MMU_NORMAL_PT_UPDATE:
     case PV_MMU_PT_UPDATE_PRESERVE_AD:
     case PV_MMU_PT_UPDATE_NO_TRANSLATE: /* the same as a normal update for a PV guest (Xen) */
-        return mm_mod_entry(d, u->ptr & ~7UL, u->val, (u->ptr & 7) == PV_MMU_PT_UPDATE_PRESERVE_AD);
+        return mm_mod_entry_foreign(v->domain, v->mmu_pg_owner, u->ptr & ~7UL, u->val,
+                                    (u->ptr & 7) == PV_MMU_PT_UPDATE_PRESERVE_AD);
     case PV_MMU_MACHPHYS_UPDATE:
-        return machphys_update(d, u->ptr >> PAGE_SHIFT, u->val);
+        return machphys_update(v->domain, v->mmu_pg_owner, u->ptr >> PAGE_SHIFT, u->val);
     }
     return -PV_ENOSYS;
 }
@@ -69,24 +84,35 @@ static long resume_count(guest_handle pdone, uint32_t *count, uint32_t *done)
 static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
     (void)at;
-    return hc_step_rc(rc, one_update(v->domain, e));
+    return hc_step_rc(rc, one_update(v, e));
 }
 
 /* mmu_update and mmuext_op: stop at the first error, report the entries done in *done (counted
  * across continuations), and continue with MMU_UPDATE_PREEMPTED in count, as Xen does. Page-table
  * changes of a domain are serialised by its mm_lock (its vCPUs may run on several CPUs); TLB
- * shootdowns wait with the lock held, which is safe because waiting CPUs serve them. */
+ * shootdowns wait with the lock held, which is safe because waiting CPUs serve them. The batch
+ * holds the lock of the domain whose tables it changes: mmu_update the caller's (a foreign page
+ * owner's is taken per entry, mm.h), mmuext_op the page owner's, whose tables its entries pin. */
 static long mmu_batch(struct vcpu *v, unsigned nr, struct hc_batch *b, guest_handle pdone,
                       pv_domid_t fd, hc_step_fn *step)
 {
+    struct domain *pg, *locked;
     uint32_t done;
     long rc;
 
-    spin_lock(&v->domain->mm_lock);
-    if (!(rc = check_foreigndom(v, fd)) && !(rc = resume_count(pdone, &b->left, &done))) {
+    if ((rc = get_pg_owner(v, fd, &pg)))
+        return rc;
+    locked = nr == PV_HYPERCALL_mmuext_op && pg ? pg : v->domain;
+    spin_lock(&locked->mm_lock);
+    if (pg && pg->mm_dying)
+        rc = -PV_ESRCH; /* its memory is going back to the pool (Xen: a dying domain) */
+    else if (!(rc = resume_count(pdone, &b->left, &done))) {
         uint32_t count = b->left;
-        bool preempted = hypercall_batch(v, b, step);
+        bool preempted;
 
+        v->mmu_pg_owner = pg;
+        preempted = hypercall_batch(v, b, step);
+        v->mmu_pg_owner = NULL;
         done += count - b->left;
         if (pdone.gva)
             guest_copy_to(pdone, &done, sizeof(done)); /* Xen ignores a failure to report it */
@@ -95,7 +121,7 @@ static long mmu_batch(struct vcpu *v, unsigned nr, struct hc_batch *b, guest_han
                              nr, 3, (const uint64_t[]){b->at.gva, b->left | PREEMPTED, pdone.gva})
                        : b->rc;
     }
-    spin_unlock(&v->domain->mm_lock);
+    spin_unlock(&locked->mm_lock);
     return rc;
 }
 
@@ -126,16 +152,16 @@ static long vcpumask_ok(uint64_t mask_ptr)
     return guest_copy_from(&mask, guest_handle_of(mask_ptr), sizeof(mask)) ? -PV_EFAULT : 0;
 }
 
-static long page_op(struct vcpu *v, const struct pv_mmuext_op *op)
+static long page_op(struct domain *d, const struct pv_mmuext_op *op)
 {
     uint64_t dst = op->arg1.mfn;
-    long rc = mm_get_page_and_type(dst, v->domain, PGT_writable);
+    long rc = mm_get_page_and_type(dst, d, PGT_writable);
 
     if (rc)
         return -PV_EINVAL;
     if (op->cmd == PV_MMUEXT_CLEAR_PAGE) {
         memset(mm_frame_ptr(dst), 0, PAGE_SIZE);
-    } else if (!mm_get_page(op->arg2.src_mfn, v->domain)) {
+    } else if (!mm_get_page(op->arg2.src_mfn, d)) {
         memcpy(mm_frame_ptr(dst), mm_frame_ptr(op->arg2.src_mfn), PAGE_SIZE);
         mm_put_page(op->arg2.src_mfn);
     } else {
@@ -169,16 +195,41 @@ static long new_baseptr(struct vcpu *v, uint64_t mfn)
     return rc;
 }
 
-static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
+/* The commands that act on the page owner's frames (Xen's pg_owner): pins and page copies. */
+static long page_owner_op(struct domain *d, const struct pv_mmuext_op *op)
 {
     switch (op->cmd) {
     case PV_MMUEXT_PIN_L1_TABLE:
     case PV_MMUEXT_PIN_L2_TABLE:
     case PV_MMUEXT_PIN_L3_TABLE:
     case PV_MMUEXT_PIN_L4_TABLE:
-        return mm_pin(v->domain, op->arg1.mfn, op->cmd - PV_MMUEXT_PIN_L1_TABLE + 1);
+        return mm_pin(d, op->arg1.mfn, op->cmd - PV_MMUEXT_PIN_L1_TABLE + 1);
     case PV_MMUEXT_UNPIN_TABLE:
-        return mm_unpin(v->domain, op->arg1.mfn);
+        return mm_unpin(d, op->arg1.mfn);
+    case PV_MMUEXT_CLEAR_PAGE:
+    case PV_MMUEXT_COPY_PAGE:
+        return page_op(d, op);
+    }
+    return -PV_ENOSYS;
+}
+
+static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
+{
+    switch (op->cmd) {
+    case PV_MMUEXT_PIN_L1_TABLE ... PV_MMUEXT_UNPIN_TABLE:
+    case PV_MMUEXT_CLEAR_PAGE:
+    case PV_MMUEXT_COPY_PAGE:
+        return page_owner_op(v->mmu_pg_owner ? v->mmu_pg_owner : v->domain, op);
+    case PV_MMUEXT_MARK_SUPER:
+    case PV_MMUEXT_UNMARK_SUPER:
+        return -PV_EOPNOTSUPP; /* PV superpages are not supported, as in current Xen */
+    }
+    if (v->mmu_pg_owner && (op->cmd == PV_MMUEXT_NEW_BASEPTR ||
+                            (op->cmd >= PV_MMUEXT_TLB_FLUSH_LOCAL && op->cmd <= PV_MMUEXT_SET_LDT) ||
+                            op->cmd == PV_MMUEXT_NEW_USER_BASEPTR ||
+                            op->cmd == PV_MMUEXT_FLUSH_CACHE_GLOBAL))
+        return -PV_EPERM; /* Xen: the caller's own state only, not a foreign domain's */
+    switch (op->cmd) {
     case PV_MMUEXT_NEW_BASEPTR:
         return new_baseptr(v, op->arg1.mfn);
     case PV_MMUEXT_NEW_USER_BASEPTR:
@@ -191,12 +242,6 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
         return -PV_EINVAL; /* Xen's answer for the global flush without that access */
     case PV_MMUEXT_SET_LDT:
         return desc_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
-    case PV_MMUEXT_CLEAR_PAGE:
-    case PV_MMUEXT_COPY_PAGE:
-        return page_op(v, op);
-    case PV_MMUEXT_MARK_SUPER:
-    case PV_MMUEXT_UNMARK_SUPER:
-        return -PV_EOPNOTSUPP; /* PV superpages are not supported, as in current Xen */
     }
     return -PV_ENOSYS;
 }
@@ -248,9 +293,12 @@ long hc_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val, unsign
 long hc_update_va_mapping_otherdomain(struct vcpu *v, unsigned long va, uint64_t val,
                                       unsigned long flags, pv_domid_t domid)
 {
-    long rc = check_foreigndom(v, domid);
+    struct domain *pg;
+    long rc = get_pg_owner(v, domid, &pg);
 
     if (rc)
         return rc;
+    if (pg)
+        return -PV_EPERM; /* not offered with another page owner yet (docs/hypercalls.md) */
     return hc_update_va_mapping(v, va, val, flags);
 }

@@ -24,6 +24,7 @@ struct dom_opts {
     unsigned weight;             /* weight=, 1..65535 (0 here: the scheduler's default 256) */
     unsigned cap;                /* cap=, percent of one CPU, 0 = no cap */
     unsigned grant_frames;       /* grant_frames=, 1..64 (0 here: the default 32) */
+    uint64_t maxmem_bytes;       /* maxmem=, the reservation limit (xl's maxmem); 0: mem= */
     char guest_cmdline[CMDLINE_GUEST_MAX];
     char path[CMDLINE_PATH_MAX]; /* the module's first word, for messages (truncated) */
 };
@@ -33,8 +34,9 @@ struct dom_opts {
  * exactly "--", the words between the path and the first such word are options and the text after
  * it (leading blanks removed) is the guest command line; otherwise all the text after the path is.
  * Options: mem=<size> (see cmdline_parse_size), vcpus=<n>, name=<str>, weight=<n>, cap=<pct>,
- * grant_frames=<n> (the most grant-table frames the domain may set up), console, xenstore,
- * dom0console.
+ * grant_frames=<n> (the most grant-table frames the domain may set up), maxmem=<size> (the most
+ * memory the domain may have, for memory_op's reservation sub-ops; below mem= counts as mem=),
+ * console, xenstore, dom0console.
  * Returns 0, or -PV_EINVAL with *why naming the bad option or value. Later options override
  * earlier.
  */

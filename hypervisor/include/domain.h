@@ -97,6 +97,8 @@ struct vcpu {
     struct pv_vcpu_runstate_info runstate; /* [sched] written under the run-queue lock */
     uint32_t runstate_seq;  /* [sched] odd while runstate changes (lock-free readers) */
     uint64_t runstate_area; /* [self] guest address registered for runstate, 0 none */
+    struct domain *mmu_pg_owner; /* [self] during mmu_update/mmuext_op: the foreign domain whose
+                                    frames the batch uses (hypercalls/mmu.c), NULL: its own */
 };
 
 /* RUNNING -> SHUTDOWN|CRASHED (ended, resources held) -> DEAD|DEAD_CRASHED (resources freed) */
@@ -128,6 +130,8 @@ struct domain {
     uint64_t tot_pages;      /* frames the domain owns */
     uint64_t max_pages;      /* [boot] reservation limit */
     uint64_t first_page;     /* list head of owned frames (mfn, or ~0) */
+    bool mm_dying;           /* [mm_lock] mm_domain_teardown ran: its memory is going back to the
+                                pool, no frame is added and no new reference taken */
     uint64_t shared_info_mfn; /* [boot] */
     struct pv_shared_info *shared_info; /* [boot] hypervisor mapping */
     uint64_t start_info_mfn, console_mfn, store_mfn; /* [boot] */

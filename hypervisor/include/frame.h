@@ -32,7 +32,8 @@ struct page_info {
     uint32_t type_info; /* page type and type count (used by the PV MMU) */
     uint16_t owner;     /* domid, DOMID_FREE or DOMID_HV */
     int16_t linear;     /* [mm] page tables: > 0 linear entries it holds, < 0 its linear uses */
-    uint16_t grant_refs; /* [mm] general references held by grant mappings (in count) */
+    uint16_t grant_refs; /* [mm] general references held from outside the owner: grant mappings
+                            and other domains' foreign mappings (in count) */
     uint16_t grant_rw;   /* [mm] writable type references held by them (in the type count) */
 };
 
@@ -60,6 +61,9 @@ void frame_release_one(struct domain *d, uint64_t mfn);
 /* Is mfn a frame owned by d? Is it one of d's memory list (not a hypervisor frame shared with
  * d, such as shared_info)? */
 bool frame_owned_by(const struct domain *d, uint64_t mfn);
+/* The domain whose memory list holds mfn (the last domain frame_assign gave that domid a frame),
+ * or NULL for a frame of the hypervisor, of DOMID_IO or free. */
+struct domain *frame_owner(uint64_t mfn);
 bool frame_in_memory_of(const struct domain *d, uint64_t mfn);
 
 #endif

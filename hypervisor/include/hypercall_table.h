@@ -19,6 +19,9 @@ long hc_set_debugreg(struct vcpu *v, int reg, unsigned long value);
 long hc_get_debugreg(struct vcpu *v, int reg);
 long hc_update_descriptor(struct vcpu *v, unsigned long maddr, uint64_t desc);
 long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
+/* memory_op's increase_reservation, decrease_reservation, populate_physmap (cmd with its start
+ * extent above bit 6): hypercalls/memory_reservation.c. */
+long memory_reservation_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
 long hc_multicall(struct vcpu *v, guest_handle calls, unsigned int nr);
 long hc_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val, unsigned long flags);
 long hc_set_timer_op(struct vcpu *v, uint64_t timeout);

@@ -41,10 +41,19 @@ int mm_unpin(struct domain *d, uint64_t mfn);
  * does. -PV_EINVAL: unaligned, not d's frame, descriptor page, hypervisor L4 slot, bad flags;
  * other errors as for validation. */
 int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad);
+/* The same with mmu_update's foreign domain (Xen's pg_owner; NULL or d: d itself): a new L1
+ * entry maps a frame of pg_owner's memory list, or is refused with -PV_EBUSY (another owner's
+ * frame, the hypervisor's, pg_owner's memory going away, or a writable mapping of a frame in use
+ * as a page table or descriptor page); I/O frames need pg_owner's I/O rights. Call with d's
+ * mm_lock held and not pg_owner's (taken here), and d's domid below pg_owner's. Such an entry
+ * holds references counted as from outside pg_owner (as a grant mapping's): pg_owner's frame
+ * stays allocated until it goes, even after pg_owner's teardown. */
+int mm_mod_entry_foreign(struct domain *d, struct domain *pg_owner, uint64_t pte_maddr,
+                         uint64_t val, bool preserve_ad);
 
 /* Drop the vCPUs' page-table roots and every pin of a domain that will not run again, so that
  * every count of its frames is 0 before its frames go back to the free pool, except for the
- * references other domains' grant mappings hold (checked). Its descriptor tables and its own
+ * references other domains' grant and foreign mappings hold (checked); sets d->mm_dying. Its descriptor tables and its own
  * grant mappings must have let go first. */
 void mm_domain_teardown(struct domain *d);
 

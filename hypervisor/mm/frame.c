@@ -7,6 +7,7 @@
 static spinlock_t lock = SPINLOCK_INIT; /* the free list and ownership lists */
 static struct page_info *table;
 static uint64_t nr_frames, free_head = FRAME_NONE, free_count;
+static struct domain *owners[MAX_DOMAINS]; /* [lock] the domain record of each owner id */
 
 void frame_init(struct page_info *t, uint64_t n)
 {
@@ -115,6 +116,8 @@ void frame_assign(struct domain *d, uint64_t mfn)
     struct page_info *pg = &table[mfn];
 
     spin_lock(&lock);
+    if (d->domid < MAX_DOMAINS)
+        owners[d->domid] = d;
     pg->owner = d->domid;
     pg->prev = FRAME_NONE;
     pg->next = d->first_page;
@@ -169,6 +172,20 @@ void frame_release_one(struct domain *d, uint64_t mfn)
 bool frame_owned_by(const struct domain *d, uint64_t mfn)
 {
     return mfn < nr_frames && table[mfn].owner == d->domid;
+}
+
+struct domain *frame_owner(uint64_t mfn)
+{
+    struct domain *d = NULL;
+
+    if (mfn >= nr_frames)
+        return NULL;
+    spin_lock(&lock);
+    if (table[mfn].owner < MAX_DOMAINS && owners[table[mfn].owner] &&
+        on_list_locked(owners[table[mfn].owner], mfn))
+        d = owners[table[mfn].owner];
+    spin_unlock(&lock);
+    return d;
 }
 
 bool frame_in_memory_of(const struct domain *d, uint64_t mfn)

@@ -40,6 +40,10 @@ int mm_grant_pte_set(struct domain *d, uint64_t pte_maddr, uint64_t val)
     BUG_ON(!is_grant(val) || !mm_grant_pte_ok(d, pte_maddr));
     if (is_grant(old))
         return -PV_EBUSY; /* another grant mapping's: only its unmap may remove it */
+    /* A foreign mapping's references need its owner's lock, which the grant operation may hold
+     * already (the granter): the caller unmaps it first. */
+    if (mm_is_foreign_entry(pte_maddr >> PAGE_SHIFT, 1, old))
+        return -PV_EBUSY;
     __atomic_store_n(p, mm_adjust_entry(1, val), __ATOMIC_RELEASE);
     mm_put_entry_refs(pte_maddr >> PAGE_SHIFT, 1, old);
     return 0;

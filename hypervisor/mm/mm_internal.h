@@ -12,6 +12,9 @@ static inline uint32_t mm_level_type(unsigned level)
  * the references one entry holds (nothing for a grant entry, which holds none of its own). */
 uint64_t mm_adjust_entry(unsigned level, uint64_t e);
 void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e);
+/* Is e, an entry of a level-`level` table, a foreign mapping (a present L1 entry mapping memory
+ * of another domain than the table's, not a grant mapping)? */
+bool mm_is_foreign_entry(uint64_t table_mfn, unsigned level, uint64_t e);
 /* Write one 8-byte word (slot) of a frame the caller holds a general reference on, as a frame of
  * that type: -PV_EINVAL, nothing written, if it cannot take the type. */
 int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val);

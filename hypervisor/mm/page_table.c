@@ -126,10 +126,47 @@ bool mm_io_frame_ok(uint16_t owner, uint64_t mfn)
     return owner == io_domid && mfn < io_max_mfn && is_io_frame(mfn) && !mm_io_denied(mfn);
 }
 
+/* Foreign mappings (mmu_update with a foreign domain, Xen's pg_owner): an L1 entry of one
+ * domain's table maps a frame of another's memory list. Its references are the frame owner's
+ * counts, changed under the owner's mm_lock, which is taken after the table owner's (domain locks
+ * go by ascending domid, and domain 0 is the only domain that makes foreign mappings). They are
+ * counted as held from outside (grant_refs, grant_rw), so the owner's teardown leaves such a frame
+ * allocated until the last one goes, which then frees it. Any failure is Xen's -EBUSY. */
+static int get_foreign_refs(struct domain *pg_owner, uint64_t e)
+{
+    uint64_t mfn = pte_mfn(e);
+    int rc = -PV_EBUSY;
+
+    spin_lock(&pg_owner->mm_lock);
+    if (!pg_owner->mm_dying && frame_in_memory_of(pg_owner, mfn) &&
+        !mm_get_grant_ref(mfn, pg_owner, e & PTE_RW))
+        rc = 0;
+    spin_unlock(&pg_owner->mm_lock);
+    return rc;
+}
+
+/* The last writable reference of a foreign frame: the CPUs of the domain that mapped it may still
+ * hold the translation, and the owner may make the frame a page table next. */
+static void put_foreign_refs(uint16_t table_owner, uint64_t e)
+{
+    uint64_t mfn = pte_mfn(e);
+    struct domain *d = frame_owner(mfn);
+
+    BUG_ON(!d);
+    spin_lock(&d->mm_lock);
+    mm_put_grant_ref(mfn, e & PTE_RW);
+    if ((e & PTE_RW) && !(frame_info(mfn)->type_info & PGT_count_mask))
+        mm_flush_tlb(table_owner);
+    if (d->mm_dying)
+        frame_release_one(d, mfn); /* frees it once nothing references it */
+    spin_unlock(&d->mm_lock);
+}
+
 /* An L1 entry maps data: a read-only one takes a general reference, a writable one also the
  * writable type, which a page table or descriptor page in use cannot take. I/O frames take
- * none. */
-static int get_l1_refs(uint16_t owner, uint64_t e)
+ * none, and are checked against the page owner's rights (Xen's iomem_access_permitted). A frame
+ * of pg_owner (not NULL: another domain than the table's) is a foreign mapping. */
+static int get_l1_refs(uint16_t owner, struct domain *pg_owner, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
 
@@ -138,9 +175,11 @@ static int get_l1_refs(uint16_t owner, uint64_t e)
     if (mfn == MFN_FIELD_ALL_ONES)
         return -PV_EINVAL;
     if (is_io_frame(mfn)) /* Xen: "non-privileged attempt to map MMIO space" */
-        return mm_io_frame_ok(owner, mfn) ? 0 : -PV_EPERM;
+        return mm_io_frame_ok(pg_owner ? pg_owner->domid : owner, mfn) ? 0 : -PV_EPERM;
+    if (pg_owner)
+        return get_foreign_refs(pg_owner, e);
     /* Only the table owner's frames: another domain's frame is mapped with a grant (grant_pte.c)
-     * and foreign mappings (mmu_update's page owner) would pass that domain here. */
+     * or named with mmu_update's foreign domain. */
     if (!ref_get(mfn, owner))
         return frame_info(mfn)->owner == DOMID_IO ? -PV_EPERM : -PV_EBUSY; /* I/O space: Xen */
     if ((e & PTE_RW) && mm_get_page_type(mfn, PGT_writable)) {
@@ -179,8 +218,9 @@ static int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
     return 0;
 }
 
-/* The references entry e of a level-`level` table takes (nothing if it is not present). */
-static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
+/* The references entry e of a level-`level` table takes (nothing if it is not present);
+ * pg_owner: see get_l1_refs. */
+static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e, struct domain *pg_owner)
 {
     uint16_t owner = frame_info(table_mfn)->owner;
     uint64_t mfn = pte_mfn(e);
@@ -189,7 +229,7 @@ static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
     if (!(e & PTE_P))
         return 0;
     if (level == 1)
-        return get_l1_refs(owner, e);
+        return get_l1_refs(owner, pg_owner, e);
     if (e & LN_DISALLOWED) /* PSE among them: no superpages */
         return -PV_EINVAL;
     if (!ref_get(mfn, owner))
@@ -216,6 +256,14 @@ static void put_type_from(uint64_t mfn, uint64_t table_mfn)
     mm_put_page_type(mfn);
 }
 
+bool mm_is_foreign_entry(uint64_t table_mfn, unsigned level, uint64_t e)
+{
+    uint64_t mfn = pte_mfn(e);
+
+    return level == 1 && (e & PTE_P) && !(e & PTE_GNTTAB) && !is_io_frame(mfn) &&
+           frame_info(mfn)->owner != frame_info(table_mfn)->owner;
+}
+
 void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
@@ -224,6 +272,10 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
         return;
     if (level == 1 && ((e & PTE_GNTTAB) || is_io_frame(mfn)))
         return; /* a grant mapping holds the references (grant_pte.c); I/O frames have none */
+    if (mm_is_foreign_entry(table_mfn, level, e)) {
+        put_foreign_refs(frame_info(table_mfn)->owner, e);
+        return;
+    }
     if (level == 1) {
         if (e & PTE_RW)
             mm_put_page_type(mfn);
@@ -256,7 +308,7 @@ static int validate_table(uint64_t mfn, unsigned level)
 
         if (!is_guest_slot(level, i))
             continue;
-        rc = get_entry_refs(mfn, level, e);
+        rc = get_entry_refs(mfn, level, e, NULL);
         if (rc) {
             put_entries_below(mfn, level, t, i);
             return rc;
@@ -383,7 +435,7 @@ static void store_entry(uint64_t *p, uint64_t old, uint64_t val, bool preserve_a
  * dropped, so an entry replaced by one mapping the same frame never releases it in between. An
  * entry that keeps its frame, presence, access and caching keeps its references. */
 static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t val,
-                           bool preserve_ad)
+                           bool preserve_ad, struct domain *pg_owner)
 {
     uint64_t *p = (uint64_t *)mm_frame_ptr(mfn) + slot;
     uint64_t old = __atomic_load_n(p, __ATOMIC_ACQUIRE);
@@ -396,7 +448,7 @@ static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t
         return -PV_EINVAL; /* a grant mapping changes through the grant table only */
     if ((val & PTE_P) && (val & (level == 1 ? l1_disallowed(frame_info(mfn)->owner) : LN_DISALLOWED)))
         return -PV_EINVAL;
-    if (!same_refs && (rc = get_entry_refs(mfn, level, val)))
+    if (!same_refs && (rc = get_entry_refs(mfn, level, val, level == 1 ? pg_owner : NULL)))
         return rc;
     store_entry(p, old, mm_adjust_entry(level, val), preserve_ad);
     if (!same_refs)
@@ -415,7 +467,8 @@ int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val)
 
 /* A frame in no page-table use is written as plain memory, as Xen does, if it can take the
  * writable type: a descriptor page cannot (it changes through update_descriptor only). */
-int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad)
+int mm_mod_entry_foreign(struct domain *d, struct domain *pg_owner, uint64_t pte_maddr,
+                         uint64_t val, bool preserve_ad)
 {
     uint64_t mfn = pte_maddr >> PAGE_SHIFT;
     unsigned slot = (pte_maddr & (PAGE_SIZE - 1)) / 8;
@@ -426,11 +479,17 @@ int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preser
         return -PV_EINVAL;
     info = frame_info(mfn)->type_info;
     if ((info & PGT_count_mask) && (info & PGT_validated) && is_table_type(info & PGT_type_mask))
-        rc = mod_table_entry(mfn, type_level(info), slot, val, preserve_ad);
+        rc = mod_table_entry(mfn, type_level(info), slot, val, preserve_ad,
+                             pg_owner == d ? NULL : pg_owner);
     else
         rc = mm_write_as(mfn, PGT_writable, slot, val);
     mm_put_page(mfn);
     return rc;
+}
+
+int mm_mod_entry(struct domain *d, uint64_t pte_maddr, uint64_t val, bool preserve_ad)
+{
+    return mm_mod_entry_foreign(d, NULL, pte_maddr, val, preserve_ad);
 }
 
 /* References held from outside the domain's page tables. */

@@ -122,6 +122,7 @@ void mm_root_restore(uint64_t cr3)
 
 void mm_domain_teardown(struct domain *d)
 {
+    d->mm_dying = true; /* under d's mm_lock: no foreign reference is taken from now on */
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         if (!d->vcpu[i])
             continue;

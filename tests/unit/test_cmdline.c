@@ -150,7 +150,7 @@ static void test_guest_cmdline_length(void **state)
     strcpy(in, "k.elf opts -- ");
     memset(in + strlen(in), 'x', 1023);
     assert_int_equal(cmdline_parse_module(in, &o, &why), -PV_EINVAL);
-    assert_string_equal(why, "unknown option before \"--\" (mem= vcpus= name= weight= cap= "
+    assert_string_equal(why, "unknown option before \"--\" (mem= maxmem= vcpus= name= weight= cap= "
                              "grant_frames= console xenstore dom0console)");
     strcpy(in, "k.elf ");
     memset(in + 6, 'x', 1023);
@@ -356,6 +356,36 @@ static void test_grant_frames(void **state)
     }
 }
 
+static void test_maxmem(void **state)
+{
+    static const struct {
+        const char *line;
+        int rc;
+        uint64_t bytes;
+    } cases[] = {
+        {"k -- x", 0, 0}, /* not given: the limit is mem= */
+        {"k maxmem=64M -- x", 0, 64ULL << 20},
+        {"k mem=8M maxmem=4M -- x", 0, 4ULL << 20}, /* the builder takes the larger */
+        {"k maxmem=4K -- x", 0, 4096},
+        {"k maxmem=4097 -- x", -22, 0},
+        {"k maxmem= -- x", -22, 0},
+        {"k maxmem=lots -- x", -22, 0},
+        {"k maxmem -- x", -22, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct dom_opts o;
+        const char *why = NULL;
+        int rc = cmdline_parse_module(cases[i].line, &o, &why);
+
+        assert_int_equal(rc, cases[i].rc);
+        if (!rc)
+            assert_int_equal(o.maxmem_bytes, cases[i].bytes);
+        else
+            assert_non_null(why);
+    }
+}
+
 /* "<path> initrd" exactly: the ramdisk of the kernel module before it. */
 static void test_module_is_initrd(void **state)
 {
@@ -386,6 +416,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_module_table),
+        cmocka_unit_test(test_maxmem),
         cmocka_unit_test(test_xenstore_option),
         cmocka_unit_test(test_dom0console_option),
         cmocka_unit_test(test_module_null),
