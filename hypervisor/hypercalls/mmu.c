@@ -100,12 +100,16 @@ static long mmu_batch(struct vcpu *v, unsigned nr, struct hc_batch *b, guest_han
     uint32_t done;
     long rc;
 
-    if ((rc = get_pg_owner(v, fd, &pg)))
+    if ((rc = get_pg_owner(v, fd, &pg))) {
+        /* Xen's mmu_update still reports the entries done (mmuext_op does not). */
+        if (nr == PV_HYPERCALL_mmu_update && pdone.gva && !resume_count(pdone, &b->left, &done))
+            guest_copy_to(pdone, &done, sizeof(done));
         return rc;
+    }
     locked = nr == PV_HYPERCALL_mmuext_op && pg ? pg : v->domain;
     spin_lock(&locked->mm_lock);
-    if (pg && pg->mm_dying)
-        rc = -PV_ESRCH; /* its memory is going back to the pool (Xen: a dying domain) */
+    if (locked == pg && pg->mm_dying)
+        rc = -PV_ESRCH; /* no pins in memory going back to the pool (mmu_update: per entry) */
     else if (!(rc = resume_count(pdone, &b->left, &done))) {
         uint32_t count = b->left;
         bool preempted;

@@ -367,7 +367,7 @@ static void test_maxmem(void **state)
         {"k maxmem=64M -- x", 0, 64ULL << 20},
         {"k mem=8M maxmem=4M -- x", 0, 4ULL << 20}, /* the builder takes the larger */
         {"k maxmem=4K -- x", 0, 4096},
-        {"k maxmem=4097 -- x", -22, 0},
+        {"k maxmem=4097K -- x", -22, 0},
         {"k maxmem= -- x", -22, 0},
         {"k maxmem=lots -- x", -22, 0},
         {"k maxmem -- x", -22, 0},
