@@ -146,15 +146,28 @@ HVT_OUT := $(B)/tests/hvctl
 HVT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-iquote .
 
-$(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c $(LIBHV) $(B)/lib/libxenstore.so.4 \
-    $(wildcard $(LIBHV_DIR)/*.h)
+$(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c tests/hvctl/xsd_harness.c $(LIBHV) \
+    $(B)/lib/libxenstore.so.4 $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(HVT_CFLAGS) -o $@ $< $(LIBHV) -L$(B)/lib -lxenstore -Wl,-rpath,$(abspath $(B)/lib) \
-	    $(LIBHV_LDLIBS) -lcmocka
+	$(CC) $(HVT_CFLAGS) -o $@ $(filter %.c,$^) $(LIBHV) -L$(B)/lib -lxenstore \
+	    -Wl,-rpath,$(abspath $(B)/lib) $(LIBHV_LDLIBS) -lcmocka
+
+# The operations and the monitor with a stand-in hypervisor (fake_priv.c replaces priv and
+# build): the real sources, not the library.
+HVT_OPS_SRCS := tests/hvctl/test_hv_ops.c tests/hvctl/fake_priv.c tests/hvctl/xsd_harness.c \
+	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
+	cfg_dev.c)
+
+$(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
+    $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HVT_CFLAGS) -o $@ $(HVT_OPS_SRCS) -L$(B)/lib -lxenstore \
+	    -Wl,-rpath,$(abspath $(B)/lib) -lcmocka
 
 .PHONY: hvctl-check
-hvctl-check: $(HVT_OUT)/test_hv_xsl $(B)/bin/xenstored $(B)/bin/hvctl
+hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(B)/bin/xenstored $(B)/bin/hvctl
 	$(HVT_OUT)/test_hv_xsl
+	$(HVT_OUT)/test_hv_ops
 	tests/hvctl/cli.sh $(B)/bin/hvctl
 
 CHECK += hvctl-check

@@ -20,101 +20,7 @@
 
 #include "dom0-tools/libhv/cfg.h"
 #include "dom0-tools/libhv/xsl.h"
-
-static pid_t daemon_pid;
-static char dir[] = "/tmp/test_hv_xsl.XXXXXX";
-static struct xs_handle *xs;
-
-/* build/tests/hvctl/test_hv_xsl -> build/bin/xenstored */
-static void daemon_path(char *out, size_t len)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-    assert_true(n > 0);
-    self[n] = 0;
-    *strrchr(self, '/') = 0;
-    snprintf(out, len, "%s/../../bin/xenstored", self);
-}
-
-static int start(void **state)
-{
-    char prog[PATH_MAX + 32], sock[64];
-    struct stat st;
-    int i;
-
-    (void)state;
-    daemon_path(prog, sizeof(prog));
-    assert_non_null(mkdtemp(dir));
-    snprintf(sock, sizeof(sock), "%s/socket", dir);
-    setenv("XENSTORED_PATH", sock, 1);
-    daemon_pid = fork();
-    if (daemon_pid == 0) {
-        execl(prog, prog, "--socket", sock, "--foreground", (char *)NULL);
-        _exit(127);
-    }
-    for (i = 0; i < 100 && stat(sock, &st); i++)
-        usleep(50000);
-    xs = xs_open(0);
-    if (!xs)
-        fprintf(stderr, "no xenstored at %s (from %s)\n", sock, prog);
-    return xs ? 0 : -1;
-}
-
-static int stop(void **state)
-{
-    char sock[64];
-
-    (void)state;
-    xs_close(xs);
-    kill(daemon_pid, SIGTERM);
-    waitpid(daemon_pid, NULL, 0);
-    snprintf(sock, sizeof(sock), "%s/socket", dir);
-    unlink(sock);
-    rmdir(dir);
-    return 0;
-}
-
-/* Every node below path as "path=value perms\n", depth first, into a growing string. */
-static void dump(const char *path, char **out, size_t *len)
-{
-    unsigned n = 0, np = 0, i, vlen;
-    char **kids = xs_directory(xs, XBT_NULL, path, &n);
-    char *v = xs_read(xs, XBT_NULL, path, &vlen), perms[256] = "", child[512];
-    struct xs_permissions *p = xs_get_permissions(xs, XBT_NULL, path, &np);
-    FILE *f;
-
-    for (i = 0; p && i < np; i++)
-        snprintf(perms + strlen(perms), sizeof(perms) - strlen(perms), "%c%u",
-                 "nrwb"[p[i].perms & 3], p[i].id);
-    f = open_memstream(out, len);
-    fprintf(f, "%s=%s %s\n", path, v ? v : "?", perms);
-    fclose(f);
-    free(v);
-    free(p);
-    for (i = 0; kids && i < n; i++) {
-        char *sub = NULL;
-        size_t sublen = 0;
-        char *joined;
-
-        snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", kids[i]);
-        dump(child, &sub, &sublen);
-        assert_true(asprintf(&joined, "%s%s", *out, sub) > 0);
-        free(*out);
-        free(sub);
-        *out = joined;
-    }
-    free(kids);
-}
-
-static char *snapshot(void)
-{
-    char *s = NULL;
-    size_t len = 0;
-
-    dump("/", &s, &len);
-    return s;
-}
+#include "xsd_harness.h"
 
 static void fill(struct hv_xsl_dom *d, uint32_t domid, const char *name)
 {
@@ -217,20 +123,20 @@ static void test_remove_leaves_nothing(void **state)
     char *before, *with8, *after;
 
     (void)state;
-    before = snapshot();
+    before = xsd_snapshot();
     fill(&d8, 8, "other");
     assert_int_equal(hv_xsl_write(xs, &d8, &err), 0);
-    with8 = snapshot();
+    with8 = xsd_snapshot();
     assert_string_not_equal(before, with8);
     fill(&d7, 7, "web");
     assert_int_equal(hv_xsl_write(xs, &d7, &err), 0);
     assert_int_equal(hv_xsl_remove(xs, 7, &err), 0);
-    after = snapshot();
+    after = xsd_snapshot();
     assert_string_equal(with8, after);
     free(after);
     assert_int_equal(hv_xsl_remove(xs, 7, &err), 0); /* again: nothing to do, no error */
     assert_int_equal(hv_xsl_remove(xs, 8, &err), 0);
-    after = snapshot();
+    after = xsd_snapshot();
     assert_string_equal(before, after);
     free(before);
     free(with8);
@@ -242,7 +148,7 @@ static void test_failed_write_leaves_nothing(void **state)
 {
     struct hv_xsl_dom d;
     struct hv_err err = {""};
-    char *before = snapshot(), *after, *huge = malloc(8192);
+    char *before = xsd_snapshot(), *after, *huge = malloc(8192);
 
     (void)state;
     memset(huge, 'a', 8191);
@@ -251,7 +157,7 @@ static void test_failed_write_leaves_nothing(void **state)
     d.cmdline = huge;
     assert_true(hv_xsl_write(xs, &d, &err) < 0);
     assert_non_null(strstr(err.msg, "/image/cmdline"));
-    after = snapshot();
+    after = xsd_snapshot();
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -281,12 +187,12 @@ static void test_updates(void **state)
     check_node("/local/domain/7/memory/target", "32768", "n0r7");
     assert_int_equal(hv_xsl_remove(xs, 7, &err), 0);
     /* a domain whose tree is gone gets no new nodes */
-    before = snapshot();
+    before = xsd_snapshot();
     assert_int_equal(hv_xsl_shutdown(xs, 7, "reboot", &err), -ENOENT);
     assert_non_null(strstr(err.msg, "/local/domain/7/control/shutdown"));
     assert_int_equal(hv_xsl_mem_target(xs, 7, 1024, &err), -ENOENT);
     assert_int_equal(hv_xsl_vcpus(xs, 7, 1, 1, &err), -ENOENT);
-    after = snapshot();
+    after = xsd_snapshot();
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -301,5 +207,5 @@ int main(void)
         cmocka_unit_test(test_updates),
     };
 
-    return cmocka_run_group_tests(tests, start, stop);
+    return cmocka_run_group_tests(tests, xsd_start, xsd_stop);
 }

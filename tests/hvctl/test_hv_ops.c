@@ -1,0 +1,294 @@
+/* Tests of dom0-tools/libhv's operations and monitor (ops*.c, monitor.c) with the real xenstore
+ * layer against build/bin/xenstored and a stand-in hypervisor (fake_priv.c): create's every
+ * failure leaves nothing behind, names, destroy, shutdown, the on_* actions. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* cmocka.h needs the headers above first. */
+#include <cmocka.h>
+
+#include "dom0-tools/libhv/monitor.h"
+#include "dom0-tools/libhv/ops.h"
+#include "fake_priv.h"
+#include "pv-abi/sched_op.h"
+#include "xsd_harness.h"
+
+static struct hv_ops o;
+static char kernel[] = "/tmp/hvctl-ops-kernel.XXXXXX";
+
+static void load(struct hv_cfg *cfg, const char *extra)
+{
+    char text[512], err[256];
+
+    snprintf(text, sizeof(text), "name='web'\nkernel='%s'\nmemory=64\nmaxmem=128\nvcpus=2\n%s",
+             kernel, extra);
+    if (hv_cfg_parse(text, strlen(text), "t.cfg", NULL, 0, cfg, err, sizeof(err)))
+        fail_msg("%s", err);
+}
+
+static int setup(void **state)
+{
+    int fd = mkstemp(kernel);
+
+    if (fd < 0 || xsd_start(state))
+        return -1;
+    close(fd);
+    fake_reset();
+    return hv_ops_open(&o);
+}
+
+static int teardown(void **state)
+{
+    hv_ops_close(&o);
+    unlink(kernel);
+    return xsd_stop(state);
+}
+
+/* The parents libxl leaves in place once made (as on Xen: shared by every domain). */
+static const char *const parents[] = {"/local/domain/0/backend= n0",
+                                      "/local/domain/0/backend/console= n0", "/vm= n0",
+                                      "/libxl= n0", NULL};
+
+/* Every line of after that is not in before is one of parents[]. */
+static void only_parents_added(const char *before, const char *after)
+{
+    char *copy = strdup(after), *line, *save = NULL;
+    unsigned i;
+
+    for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *hit = strstr(before, line);
+        size_t n = strlen(line);
+
+        if (hit && (hit == before || hit[-1] == '\n') && hit[n] == '\n')
+            continue;
+        for (i = 0; parents[i] && strcmp(parents[i], line); i++)
+            ;
+        if (!parents[i])
+            fail_msg("left behind: %s", line);
+    }
+    free(copy);
+}
+
+static void test_create_destroy(void **state)
+{
+    struct hv_cfg cfg;
+    struct hv_dom_summary s;
+    char *before, *after, buf[64];
+    uint32_t domid, found;
+
+    (void)state;
+    /* dom0's own nodes, as xen-init-dom0 writes them */
+    assert_true(xs_write(xs, XBT_NULL, "/local/domain/0/name", "Domain-0", 8));
+    assert_true(xs_write(xs, XBT_NULL, "/local/domain/0/domid", "0", 1));
+    before = xsd_snapshot();
+    fake_reset();
+    load(&cfg, "cpu_weight=512\n");
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), 0);
+    assert_int_equal(domid, 1);
+    assert_true(fake_doms[1].built);
+    assert_int_equal(fake_doms[1].pauses, 0);               /* unpaused */
+    assert_int_equal(fake_doms[1].max_kib, 64 * 1024 + 1024); /* libxl's max_mem */
+    assert_int_equal(fake_doms[1].weight, 512);
+    assert_true(xs_is_domain_introduced(xs, 1));
+    assert_int_equal(hv_xsl_read(xs, 1, "memory/static-max", buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "131072");
+    assert_int_equal(hv_ops_find(&o, "web", &found), 0);
+    assert_int_equal(found, 1);
+    assert_int_equal(hv_ops_find(&o, "1", &found), 0);
+    assert_int_equal(hv_ops_summary(&o, 1, &s), 0);
+    assert_string_equal(s.name, "web");
+    assert_string_equal(s.state, "r-----");
+    assert_int_equal(s.mem_kib, 64 * 1024);
+    /* a second domain of that name is refused before anything is created */
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &found), -EEXIST);
+    assert_string_equal(o.err.msg, "domain 'web' already exists (id 1)");
+    assert_int_equal(fake_creates, 1);
+    assert_int_equal(hv_ops_destroy(&o, 1), 0);
+    assert_int_equal(fake_count(), 0);
+    assert_false(xs_is_domain_introduced(xs, 1));
+    after = xsd_snapshot();
+    only_parents_added(before, after);
+    free(before);
+    before = after;
+    /* a second cycle leaves exactly what the first did */
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), 0);
+    assert_int_equal(hv_ops_destroy(&o, domid), 0);
+    after = xsd_snapshot();
+    assert_string_equal(before, after);
+    assert_int_equal(hv_ops_destroy(&o, 1), -ESRCH);
+    assert_string_equal(o.err.msg, "no domain with id 1");
+    assert_int_equal(hv_ops_destroy(&o, 0), -EINVAL);
+    hv_cfg_free(&cfg);
+    free(before);
+    free(after);
+}
+
+/* Each step of create failing in turn: the domain is gone, xenstore is as before, and the
+ * message is the step's. */
+static void test_create_failures(void **state)
+{
+    static const char *const steps[] = {"create", "max_vcpus", "max_mem", "build", "sched_set",
+                                        "unpause"};
+    struct hv_cfg cfg;
+    char *before = xsd_snapshot(), *after, want[64];
+    uint32_t domid;
+    unsigned i;
+
+    (void)state;
+    load(&cfg, "cap=50\n");
+    for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        fake_reset();
+        fake_fail = steps[i];
+        assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), -EINVAL);
+        snprintf(want, sizeof(want), "fake %s failed", steps[i]);
+        assert_string_equal(o.err.msg, want);
+        assert_int_equal(fake_count(), 0);
+        assert_int_equal(fake_destroys, i ? 1 : 0);
+        assert_false(xs_is_domain_introduced(xs, 1));
+        after = xsd_snapshot();
+        assert_string_equal(before, after);
+        free(after);
+    }
+    hv_cfg_free(&cfg);
+    free(before);
+}
+
+static void test_create_checks(void **state)
+{
+    struct hv_cfg cfg;
+    uint32_t domid;
+
+    (void)state;
+    fake_reset();
+    load(&cfg, "kernel='/nonexistent/vmlinux'\n");
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), -ENOENT);
+    assert_string_equal(o.err.msg, "kernel /nonexistent/vmlinux: No such file or directory");
+    hv_cfg_free(&cfg);
+    load(&cfg, "ramdisk='/nonexistent/initrd'\n");
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), -ENOENT);
+    assert_string_equal(o.err.msg, "ramdisk /nonexistent/initrd: No such file or directory");
+    assert_int_equal(fake_creates, 0);
+    hv_cfg_free(&cfg);
+    load(&cfg, "");
+    assert_int_equal(hv_ops_create(&o, &cfg, true, &domid), 0); /* -p */
+    assert_int_equal(fake_doms[domid].pauses, 1);
+    assert_int_equal(hv_ops_unpause(&o, domid), 0);
+    assert_int_equal(hv_ops_destroy(&o, domid), 0);
+    hv_cfg_free(&cfg);
+}
+
+static void test_find(void **state)
+{
+    uint32_t domid;
+
+    (void)state;
+    fake_reset();
+    assert_int_equal(hv_ops_find(&o, "nosuch", &domid), -ESRCH);
+    assert_string_equal(o.err.msg, "no domain named 'nosuch'");
+    assert_int_equal(hv_ops_find(&o, "42", &domid), -ESRCH);
+    assert_string_equal(o.err.msg, "no domain with id 42");
+    assert_int_equal(hv_ops_find(&o, "99999", &domid), -ESRCH);
+    assert_int_equal(hv_ops_find(&o, "0", &domid), 0);
+    assert_int_equal(domid, 0);
+}
+
+static void test_shutdown_and_tuning(void **state)
+{
+    struct hv_cfg cfg;
+    uint32_t domid;
+    char buf[64];
+    int reason;
+
+    (void)state;
+    fake_reset();
+    load(&cfg, "");
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), 0);
+    assert_int_equal(hv_ops_shutdown(&o, domid, "poweroff"), 0);
+    assert_int_equal(hv_xsl_read(xs, domid, "control/shutdown", buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "poweroff");
+    assert_int_equal(hv_ops_wait_shutdown(&o, domid, 1, &reason), -ETIMEDOUT);
+    fake_doms[domid].shutdown = true;
+    fake_doms[domid].reason = PV_SHUTDOWN_poweroff;
+    assert_int_equal(hv_ops_wait_shutdown(&o, domid, 1, &reason), 0);
+    assert_int_equal(reason, PV_SHUTDOWN_poweroff);
+    assert_int_equal(hv_ops_shutdown(&o, 0, "poweroff"), -EINVAL);
+    assert_int_equal(hv_ops_vcpu_set(&o, domid, 3), -EINVAL);
+    assert_string_equal(o.err.msg, "domain 'web' has 1 to 2 vCPUs, not 3");
+    assert_int_equal(hv_ops_vcpu_set(&o, domid, 1), 0);
+    assert_int_equal(hv_xsl_read(xs, domid, "cpu/1/availability", buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "offline");
+    assert_int_equal(hv_ops_mem_set(&o, domid, 256 * 1024), -EINVAL);
+    assert_int_equal(hv_ops_mem_set(&o, domid, 96 * 1024), 0);
+    assert_int_equal(fake_doms[domid].max_kib, 96 * 1024 + 1024);
+    assert_int_equal(hv_xsl_read(xs, domid, "memory/target", buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "98304");
+    assert_int_equal(hv_ops_sched_set(&o, domid, 0, 201), -EINVAL);
+    assert_int_equal(hv_ops_sched_set(&o, domid, 100, -1), 0);
+    assert_int_equal(fake_doms[domid].weight, 100);
+    assert_int_equal(hv_ops_destroy(&o, domid), 0);
+    assert_int_equal(hv_ops_wait_shutdown(&o, domid, 1, &reason), 0);
+    assert_int_equal(reason, -1);
+    hv_cfg_free(&cfg);
+}
+
+/* The monitor: a domain shut down with `reason` under `on`, the next incarnations created
+ * shut down with `next` (or running if < 0). */
+static void run_monitor(const char *on, int reason, int next, unsigned creates, unsigned left)
+{
+    struct hv_cfg cfg;
+    uint32_t domid;
+    FILE *log = tmpfile();
+
+    fake_reset();
+    load(&cfg, on);
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), 0);
+    fake_doms[domid].shutdown = true;
+    fake_doms[domid].reason = (unsigned)reason;
+    fake_new_shutdown = next;
+    assert_int_equal(hv_monitor_run(&o, &cfg, domid, log), 0);
+    assert_int_equal(fake_creates, creates);
+    assert_int_equal(fake_count(), left);
+    fclose(log);
+    hv_cfg_free(&cfg);
+}
+
+static void test_monitor(void **state)
+{
+    char name[64];
+    uint32_t id;
+
+    (void)state;
+    run_monitor("", PV_SHUTDOWN_poweroff, -1, 1, 0);                      /* destroy */
+    run_monitor("on_poweroff='preserve'\n", PV_SHUTDOWN_poweroff, -1, 1, 1); /* kept */
+    assert_int_equal(hv_ops_find(&o, "web", &id), 0);
+    assert_int_equal(hv_ops_destroy(&o, id), 0);
+    run_monitor("on_crash='destroy'\n", PV_SHUTDOWN_crash, -1, 1, 0);
+    /* reboot -> restart (same uuid), the new one powers off -> destroyed */
+    run_monitor("uuid='00112233-4455-6677-8899-aabbccddeeff'\n", PV_SHUTDOWN_reboot,
+                PV_SHUTDOWN_poweroff, 2, 0);
+    /* rename-restart: the old one stays renamed, the new one (powered off) is destroyed */
+    run_monitor("on_crash='rename-restart'\n", PV_SHUTDOWN_crash, PV_SHUTDOWN_poweroff, 2, 1);
+    assert_int_equal(hv_ops_find(&o, "web", &id), -ESRCH);
+    assert_int_equal(hv_ops_name(&o, 1, name, sizeof(name)), 0);
+    assert_int_equal(strncmp(name, "web-20", 6), 0);
+    assert_int_equal(hv_ops_destroy(&o, 1), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create_destroy), cmocka_unit_test(test_create_failures),
+        cmocka_unit_test(test_create_checks),  cmocka_unit_test(test_find),
+        cmocka_unit_test(test_shutdown_and_tuning), cmocka_unit_test(test_monitor),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
