@@ -9,7 +9,7 @@
 #include "hvctl.h"
 
 struct create_opts {
-    bool dry_run, paused, foreground, no_monitor;
+    bool dry_run, paused, console, foreground, no_monitor;
     const char *file;
     char **overrides;
     unsigned n_overrides;
@@ -61,10 +61,11 @@ static int create_args(int argc, char **argv, struct create_opts *o)
 {
     int c, i;
 
-    while ((c = hvctl_getopt(argc, argv, "npFeqf:", "create")) != -1) {
+    while ((c = hvctl_getopt(argc, argv, "npcFeqf:", "create")) != -1) {
         switch (c) {
         case 'n': o->dry_run = true; break;
         case 'p': o->paused = true; break;
+        case 'c': o->console = true; break;
         case 'F': o->foreground = true; break;
         case 'e': o->no_monitor = true; break;
         case 'q': break;
@@ -95,7 +96,7 @@ static int after_create(struct hv_ops *ops, struct create_opts *o, struct hv_cfg
     if (!o->no_monitor && hv_monitor_spawn(ops, cfg, domid) < 0)
         hvctl_fail("warning: %s: domain %u runs unmonitored (on_poweroff/on_reboot/on_crash "
                    "will not be applied)", ops->err.msg, domid);
-    return HVCTL_OK;
+    return o->console ? hvctl_console_after_create(domid) : HVCTL_OK;
 }
 
 int cmd_create(int argc, char **argv)

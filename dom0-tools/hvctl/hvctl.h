@@ -32,12 +32,16 @@ int hvctl_domain(struct hv_ops *o, const char *arg, uint32_t *domid);
 /* getopt over argv with optstring; the verb's usage on a bad option. -1 at the end. */
 int hvctl_getopt(int argc, char **argv, const char *optstring, const char *verb);
 
+/* create -c: attach to the new domain's console. */
+int hvctl_console_after_create(uint32_t domid);
+
 int cmd_create(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_shutdown(int argc, char **argv);
 int cmd_reboot(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);

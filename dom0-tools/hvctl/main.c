@@ -11,9 +11,10 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct hvctl_cmd cmds[] = {
-    {"create", cmd_create, "create [-n] [-p] [-F] [-e] CFG [KEY=VALUE ...]",
+    {"create", cmd_create, "create [-n] [-p] [-c] [-F] [-e] CFG [KEY=VALUE ...]",
      "create a domain from an xl.cfg file (-n: only parse and print it)"},
     {"list", cmd_list, "list [-l] [DOMAIN ...]", "list domains (-l: in detail, as JSON)"},
+    {"console", cmd_console, "console DOMAIN", "attach to a domain's console (Ctrl-] detaches)"},
     {"pause", cmd_pause, "pause DOMAIN", "pause a domain"},
     {"unpause", cmd_unpause, "unpause DOMAIN", "unpause a paused domain"},
     {"shutdown", cmd_shutdown, "shutdown [-w] DOMAIN", "ask a domain to power off (-w: wait)"},

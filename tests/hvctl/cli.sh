@@ -35,6 +35,7 @@ expect help 0 'create +create a domain' "$H" help
 expect help-verb 0 'usage: hvctl shutdown \[-w\] DOMAIN' "$H" help shutdown
 expect help-unknown 1 "no verb 'frob'" "$H" help frob
 expect bad-option 2 'usage: hvctl list' "$H" list -x
+expect console-no-arg 2 'usage: hvctl console DOMAIN' "$H" console
 expect destroy-no-arg 2 'usage: hvctl destroy DOMAIN' "$H" destroy
 expect create-no-cfg 2 'usage: hvctl create' "$H" create
 expect create-two-cfgs 2 'usage: hvctl create' "$H" create a.cfg b.cfg
