@@ -41,7 +41,8 @@ $(D0_OUT)/xenstored-core.o: $(XSD_CORE_OBJS) $(XSD_LIB_OBJS)
 	@bad=$$(nm -u $@ | awk '{print $$2}' | grep -vxE 'mem(cpy|move|set|cmp)|xsd_plat_(alloc|free|log)'); \
 	if [ -n "$$bad" ]; then echo "xenstored core needs symbols it may not use: $$bad"; rm -f $@; exit 1; fi
 
-$(B)/bin/xenstored: $(D0_OUT)/xenstored-core.o $(XSD_LINUX_OBJS)
+# The Linux program asks the hypervisor about domains through libhv's privcmd layer (priv.c).
+$(B)/bin/xenstored: $(D0_OUT)/xenstored-core.o $(XSD_LINUX_OBJS) $(B)/lib/libhv.a
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^
 

@@ -198,6 +198,41 @@ int xsd_op_release(struct xsd_conn *c, const char *payload, uint32_t len)
     return 0;
 }
 
+/* Xen's check_domain for one record: true if it was released (which fired the watch). */
+static bool check_one(struct xsd_daemon *d, struct xsd_dom *dom, bool *notify)
+{
+    int info = d->hooks.dominfo(d, dom->domid);
+
+    if (info < 0)
+        return false;
+    if ((info & XSD_DOMINFO_SHUTDOWN) && !dom->shutdown_reported) {
+        dom->shutdown_reported = true;
+        *notify = true;
+    }
+    if (!(info & (XSD_DOMINFO_DYING | XSD_DOMINFO_GONE)))
+        return false;
+    xsd_log("domain %u %s", dom->domid, info & XSD_DOMINFO_GONE ? "is gone" : "is dying");
+    release(d, dom);
+    fire_special(d, "@releaseDomain");
+    *notify = false; /* as Xen: the release's own event covers the shutdowns seen so far */
+    return true;
+}
+
+void xsd_check_domains(struct xsd_daemon *d)
+{
+    struct xsd_dom *dom;
+    bool notify = false;
+
+    if (!d->hooks.dominfo)
+        return;
+again:
+    for (dom = d->doms; dom; dom = dom->next)
+        if (check_one(d, dom, &notify))
+            goto again; /* the list changed under us */
+    if (notify)
+        fire_special(d, "@releaseDomain");
+}
+
 int xsd_op_is_introduced(struct xsd_conn *c, const char *payload, uint32_t len)
 {
     uint32_t domid;

@@ -38,7 +38,20 @@ struct xsd_dom_hooks {
     /* Introduced again (after a restore): bind its new port; 0 or a negative PV_E* code. May be
      * NULL. */
     int (*rebind)(struct xsd_daemon *d, struct xsd_dom *dom, uint32_t port);
+    /* The hypervisor's view of domain domid (Xen's getdomaininfo of exactly that domain):
+     * XSD_DOMINFO_* flags, XSD_DOMINFO_GONE if it no longer exists, or a negative PV_E* code
+     * when the hypervisor cannot be asked (the domain is then left as it is). May be NULL. */
+    int (*dominfo)(struct xsd_daemon *d, uint32_t domid);
 };
+#define XSD_DOMINFO_SHUTDOWN 1u /* shut down or crashed (XEN_DOMINF_shutdown) */
+#define XSD_DOMINFO_DYING 2u    /* being destroyed (XEN_DOMINF_dying) */
+#define XSD_DOMINFO_GONE 4u     /* no such domain any more */
+
+/* A domain changed state (the platform got VIRQ_DOM_EXC): Xen's check_domains. Each introduced
+ * domain is asked about through the dominfo hook; one newly shut down or crashed fires
+ * @releaseDomain (once, until RESUME); one dying or gone is released (its connection closed,
+ * its nodes and permissions given to dom0), which fires @releaseDomain as RELEASE does. */
+void xsd_check_domains(struct xsd_daemon *d);
 
 /* What the core asks of a connection's transport. */
 struct xsd_conn_ops {

@@ -280,7 +280,7 @@ static int rebind(struct xsd_daemon *d, struct xsd_dom *dom, uint32_t port)
 static void test_introduce_hooks(void **state)
 {
     struct fixture *f = *state;
-    static const struct xsd_dom_hooks hooks = {attach, detach, rebind};
+    static const struct xsd_dom_hooks hooks = {attach, detach, rebind, NULL};
     struct xsd_conn *dom0 = xs_h_conn(f->d, 0, true);
     struct pv_xsd_sockmsg h;
     char body[PV_XENSTORE_PAYLOAD_MAX + 1];

@@ -37,6 +37,7 @@ static void same(const char *what, unsigned long ours, unsigned long theirs)
 int main(void)
 {
     SAME("EVTCHN_BIND_INTERDOMAIN", XD_EVTCHN_BIND_INTERDOMAIN, IOCTL_EVTCHN_BIND_INTERDOMAIN);
+    SAME("EVTCHN_BIND_VIRQ", XD_EVTCHN_BIND_VIRQ, IOCTL_EVTCHN_BIND_VIRQ);
     SAME("EVTCHN_UNBIND", XD_EVTCHN_UNBIND, IOCTL_EVTCHN_UNBIND);
     SAME("EVTCHN_NOTIFY", XD_EVTCHN_NOTIFY, IOCTL_EVTCHN_NOTIFY);
     SAME("GNTDEV_MAP_GRANT_REF", XD_GNTDEV_MAP_GRANT_REF, IOCTL_GNTDEV_MAP_GRANT_REF);
@@ -48,6 +49,7 @@ int main(void)
     FIELD(xd_evtchn_bind_interdomain, ioctl_evtchn_bind_interdomain, dom, remote_domain);
     FIELD(xd_evtchn_bind_interdomain, ioctl_evtchn_bind_interdomain, port, remote_port);
     FIELD(xd_evtchn_port, ioctl_evtchn_notify, port, port);
+    FIELD(xd_evtchn_bind_virq, ioctl_evtchn_bind_virq, virq, virq);
     FIELD(xd_gntdev_map_one, ioctl_gntdev_map_grant_ref, count, count);
     FIELD(xd_gntdev_map_one, ioctl_gntdev_map_grant_ref, index, index);
     FIELD(xd_gntdev_map_one, ioctl_gntdev_map_grant_ref, refs, refs);

@@ -5,6 +5,7 @@
 #define XSD_LINUX_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../xenstored.h"
 
@@ -26,5 +27,14 @@ void linux_rings_event(void);
 void linux_rings_flush(void);
 /* rings.c: unbind, unmap and free every ring (before xsd_daemon_free). */
 void linux_rings_close(struct xsd_daemon *d);
+
+/* domexc.c: bind VIRQ_DOM_EXC on the event channel device and open privcmd; the local port, or
+ * -1 (logged: domains that end are then not noticed). */
+int linux_domexc_init(int evfd);
+/* domexc.c: is lport VIRQ_DOM_EXC's? */
+bool linux_domexc_port(uint32_t lport);
+/* domexc.c: the core's dominfo hook (getdomaininfo of exactly domid). */
+int linux_domexc_dominfo(struct xsd_daemon *d, uint32_t domid);
+void linux_domexc_close(void);
 
 #endif /* XSD_LINUX_H */

@@ -28,6 +28,7 @@ struct lring {
 
 static int evfd = -1;
 static struct lring *rings;
+static struct xsd_daemon *daemon_of_rings; /* for VIRQ_DOM_EXC's checks */
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -160,8 +161,10 @@ static int rings_rebind(struct xsd_daemon *d, struct xsd_dom *dom, uint32_t port
     return 0;
 }
 
-static const struct xsd_dom_hooks ring_hooks = {
-    .attach = rings_attach, .detach = rings_detach, .rebind = rings_rebind};
+static const struct xsd_dom_hooks ring_hooks = {.attach = rings_attach,
+                                                .detach = rings_detach,
+                                                .rebind = rings_rebind,
+                                                .dominfo = linux_domexc_dominfo};
 
 /* dom0's kernel: its local store page (XS_LOCAL), served as a privileged connection. */
 static int dom0_start(struct xsd_daemon *d)
@@ -194,8 +197,11 @@ int linux_rings_init(struct xsd_daemon *d, bool dom0)
         return -1;
     }
     xsd_daemon_set_hooks(d, &ring_hooks);
-    if (dom0)
+    daemon_of_rings = d;
+    if (dom0) {
         dom0_start(d);
+        linux_domexc_init(evfd);
+    }
     return evfd;
 }
 
@@ -217,7 +223,9 @@ void linux_rings_event(void)
     while ((n = xendev_evtchn_pending(evfd, ports, 64)))
         for (i = 0; i < n; i++) {
             xendev_evtchn_unmask(evfd, ports[i]);
-            if ((r = ring_of_port(ports[i])))
+            if (linux_domexc_port(ports[i]))
+                xsd_check_domains(daemon_of_rings); /* may release rings */
+            else if ((r = ring_of_port(ports[i])))
                 ring_serve(r);
         }
 }
@@ -242,6 +250,7 @@ void linux_rings_close(struct xsd_daemon *d)
     static const struct xsd_dom_hooks none;
 
     xsd_daemon_set_hooks(d, &none); /* the rings go here, not through the domains' records */
+    linux_domexc_close();
     while (rings)
         ring_free(rings);
     if (evfd >= 0)

@@ -11,6 +11,7 @@
 
 struct xd_evtchn_bind_interdomain { uint32_t dom, port; };
 struct xd_evtchn_port { uint32_t port; };
+struct xd_evtchn_bind_virq { uint32_t virq; };
 struct xd_gntdev_map_one {
     uint32_t count, pad;
     uint64_t index;
@@ -32,6 +33,7 @@ struct xd_privcmd_mmap_resource {
 };
 
 #define XD_EVTCHN_BIND_INTERDOMAIN _IOC(_IOC_NONE, 'E', 1, sizeof(struct xd_evtchn_bind_interdomain))
+#define XD_EVTCHN_BIND_VIRQ _IOC(_IOC_NONE, 'E', 0, sizeof(struct xd_evtchn_bind_virq))
 #define XD_EVTCHN_UNBIND _IOC(_IOC_NONE, 'E', 3, sizeof(struct xd_evtchn_port))
 #define XD_EVTCHN_NOTIFY _IOC(_IOC_NONE, 'E', 4, sizeof(struct xd_evtchn_port))
 #define XD_GNTDEV_MAP_GRANT_REF _IOC(_IOC_NONE, 'G', 0, sizeof(struct xd_gntdev_map_one))
