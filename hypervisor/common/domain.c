@@ -190,8 +190,8 @@ static void release_memory(struct domain *d)
     mm_domain_teardown(d);
     frame_release_all(d);
     gnttab_destroy(d); /* with frame_release_all under one lock: see gnttab_put_frame */
-    mm_unshare_frame(d, d->shared_info_mfn);
-    frame_free(d->shared_info_mfn);
+    if (mm_unshare_frame(d, d->shared_info_mfn)) /* else freed by dom0's last foreign unmap */
+        frame_free(d->shared_info_mfn);
     d->shared_info = NULL;
     spin_unlock(&d->mm_lock);
 }

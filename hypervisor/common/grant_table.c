@@ -87,8 +87,8 @@ static void drop_frame(struct domain *d, struct gnttab *gt)
 {
     unsigned i = --gt->nr_frames;
 
-    mm_unshare_frame(d, gt->shared[i]);
-    frame_free(gt->shared[i]);
+    if (mm_unshare_frame(d, gt->shared[i])) /* else freed by a foreign mapping's last unmap */
+        frame_free(gt->shared[i]);
     frame_free(gt->active[2 * i]);
     frame_free(gt->active[2 * i + 1]);
 }

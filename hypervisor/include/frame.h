@@ -61,9 +61,11 @@ void frame_release_one(struct domain *d, uint64_t mfn);
 /* Is mfn a frame owned by d? Is it one of d's memory list (not a hypervisor frame shared with
  * d, such as shared_info)? */
 bool frame_owned_by(const struct domain *d, uint64_t mfn);
-/* The domain whose memory list holds mfn (the last domain frame_assign gave that domid a frame),
- * or NULL for a frame of the hypervisor, of DOMID_IO or free. */
+/* The domain record that owns mfn (its memory or a hypervisor frame shared with it: the last
+ * record frame_assign or frame_note_owner saw with that domid), or NULL for a frame of the
+ * hypervisor, of DOMID_IO or free. */
 struct domain *frame_owner(uint64_t mfn);
+void frame_note_owner(struct domain *d);
 bool frame_in_memory_of(const struct domain *d, uint64_t mfn);
 
 #endif

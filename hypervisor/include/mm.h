@@ -90,9 +90,11 @@ bool mm_grant_pte_is_grant(uint64_t e);
 /* A hypervisor frame the domain may map like its own memory (shared_info), as Xen's
  * share_xen_page_with_guest: owned by d, outside its memory list, and holding a general and a
  * writable type reference of the hypervisor's (so it never becomes a page table). Unshared
- * after mm_domain_teardown, when nothing else may hold a reference. */
+ * after mm_domain_teardown, when nothing but other domains' foreign mappings may hold a
+ * reference: true if the frame is the hypervisor's again (the caller frees it), false if foreign
+ * mappings still hold it (it stays d's and is freed at their last unmap). */
 void mm_share_frame(struct domain *d, uint64_t mfn);
-void mm_unshare_frame(struct domain *d, uint64_t mfn);
+bool mm_unshare_frame(struct domain *d, uint64_t mfn);
 
 /* update_descriptor: write one audited descriptor at machine address maddr (8-byte aligned) of
  * d's frame, which must be a descriptor page or usable as writable memory. */

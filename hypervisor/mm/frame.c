@@ -174,6 +174,14 @@ bool frame_owned_by(const struct domain *d, uint64_t mfn)
     return mfn < nr_frames && table[mfn].owner == d->domid;
 }
 
+void frame_note_owner(struct domain *d)
+{
+    spin_lock(&lock);
+    if (d->domid < MAX_DOMAINS)
+        owners[d->domid] = d;
+    spin_unlock(&lock);
+}
+
 struct domain *frame_owner(uint64_t mfn)
 {
     struct domain *d = NULL;
@@ -181,8 +189,7 @@ struct domain *frame_owner(uint64_t mfn)
     if (mfn >= nr_frames)
         return NULL;
     spin_lock(&lock);
-    if (table[mfn].owner < MAX_DOMAINS && owners[table[mfn].owner] &&
-        on_list_locked(owners[table[mfn].owner], mfn))
+    if (table[mfn].owner < MAX_DOMAINS)
         d = owners[table[mfn].owner];
     spin_unlock(&lock);
     return d;

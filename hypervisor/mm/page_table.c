@@ -131,18 +131,35 @@ bool mm_io_frame_ok(uint16_t owner, uint64_t mfn)
  * counts, changed under the owner's mm_lock, which is taken after the table owner's (domain locks
  * go by ascending domid, and domain 0 is the only domain that makes foreign mappings). They are
  * counted as held from outside (grant_refs, grant_rw), so the owner's teardown leaves such a frame
- * allocated until the last one goes, which then frees it. Any failure is Xen's -EBUSY. */
+ * allocated until the last one goes, which then frees it. A hypervisor frame shared with the
+ * owner (its grant table, shared_info) may be mapped too, as Xen's (the domain builder writes the
+ * new domain's grant entries so); it is freed at its last reference after mm_unshare_frame.
+ * Any failure is Xen's -EBUSY. */
 static int get_foreign_refs(struct domain *pg_owner, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
     int rc = -PV_EBUSY;
 
     spin_lock(&pg_owner->mm_lock);
-    if (!pg_owner->mm_dying && frame_in_memory_of(pg_owner, mfn) &&
+    if (!pg_owner->mm_dying && frame_owned_by(pg_owner, mfn) &&
         !mm_get_grant_ref(mfn, pg_owner, e & PTE_RW))
         rc = 0;
     spin_unlock(&pg_owner->mm_lock);
     return rc;
+}
+
+/* A shared frame that mm_unshare_frame left to its foreign mappings goes with the last one (a
+ * shared frame still shared keeps the hypervisor's own reference). */
+static void free_unshared(uint64_t mfn)
+{
+    struct page_info *pg = frame_info(mfn);
+
+    if (pg->count)
+        return;
+    BUG_ON(pg->type_info & PGT_count_mask);
+    pg->owner = DOMID_HV;
+    pg->type_info = PGT_none;
+    frame_free(mfn);
 }
 
 /* The last writable reference of a foreign frame: the CPUs of the domain that mapped it may still
@@ -157,7 +174,9 @@ static void put_foreign_refs(uint16_t table_owner, uint64_t e)
     mm_put_grant_ref(mfn, e & PTE_RW);
     if ((e & PTE_RW) && !(frame_info(mfn)->type_info & PGT_count_mask))
         mm_flush_tlb(table_owner);
-    if (d->mm_dying)
+    if (!frame_in_memory_of(d, mfn))
+        free_unshared(mfn);
+    else if (d->mm_dying)
         frame_release_one(d, mfn); /* frees it once nothing references it */
     spin_unlock(&d->mm_lock);
 }
@@ -527,19 +546,27 @@ void mm_share_frame(struct domain *d, uint64_t mfn)
     struct page_info *pg = frame_info(mfn);
 
     BUG_ON(!pg || pg->owner != DOMID_HV || pg->count || (pg->type_info & PGT_count_mask));
+    frame_note_owner(d);
     pg->owner = d->domid;
     pg->count = 1;
     pg->type_info = PGT_writable | PGT_validated | 1;
 }
 
-void mm_unshare_frame(struct domain *d, uint64_t mfn)
+bool mm_unshare_frame(struct domain *d, uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);
 
-    /* Only the hypervisor's own references may be left once the page tables are gone. */
-    BUG_ON(!pg || pg->owner != d->domid || pg->count != 1 ||
-           pg->type_info != (PGT_writable | PGT_validated | 1));
+    /* Only the hypervisor's own references and other domains' foreign mappings may be left once
+     * the page tables are gone. */
+    BUG_ON(!pg || pg->owner != d->domid || pg->count != 1u + pg->grant_refs ||
+           pg->type_info != (PGT_writable | PGT_validated | (1u + pg->grant_rw)));
+    if (pg->grant_refs) { /* freed by the last foreign unmap (put_foreign_refs) */
+        pg->count--;
+        pg->type_info--;
+        return false;
+    }
     pg->owner = DOMID_HV;
     pg->count = 0;
     pg->type_info = PGT_none;
+    return true;
 }

@@ -21,7 +21,9 @@
 #include "bt_mmu.h"
 #include "gk/kit.h"
 #include "pv-abi/domctl.h"
+#include "gk/gnttab.h"
 #include "pv-abi/event_channel.h"
+#include "pv-abi/grant_table.h"
 #include "pv-abi/memory_op.h"
 #include "pv-abi/sched_op.h"
 #include "pv-abi/xen_version.h"
@@ -234,6 +236,36 @@ static void check_machphys_and_ports(uint64_t own_mfn)
     GK_EXPECT_EQ(gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &a), -PV_ESRCH);
 }
 
+/* The builder's grant entries: the peer's table frame (setup_table for it) mapped writable with
+ * the peer as foreign domain; an entry written there grants pop[5] to dom0, which a grant copy
+ * then reads. The mapping stays past the peer's end (check_after_end). */
+static void check_grant_frame(void)
+{
+    uint64_t frame = 0, *dst = gk_page_alloc();
+    struct pv_gnttab_setup_table st = {.dom = peer, .nr_frames = 1,
+                                       .frame_list = (uint64_t)(uintptr_t)&frame};
+    struct pv_gnttab_copy c = {.len = 8, .flags = PV_GNTCOPY_source_gref};
+    volatile struct pv_grant_entry_v1 *e = (volatile struct pv_grant_entry_v1 *)slot_va(6);
+
+    GK_EXPECT_EQ(gk_hypercall_grant_table_op(PV_GNTTABOP_setup_table, &st, 1), 0);
+    GK_ASSERT_EQ(st.status, PV_GNTST_okay);
+    GK_EXPECT_EQ(map_at(6, frame, true, peer), 0);
+    GK_EXPECT_EQ(map_at(7, pop[5], true, peer), 0);
+    slot_va(7)[3] = MAGIC ^ 3;
+    GK_EXPECT_EQ(unmap_at(7), 0);
+    e[1].domid = 0;
+    e[1].frame = (uint32_t)pop[5];
+    __atomic_store_n(&e[1].flags, PV_GTF_permit_access, __ATOMIC_RELEASE);
+    c.source.u.ref = 1;
+    c.source.domid = peer;
+    c.source.offset = 24;
+    c.dest.u.gmfn = gk_virt_to_mfn(dst);
+    c.dest.domid = PV_DOMID_SELF;
+    GK_EXPECT_EQ(gk_hypercall_grant_table_op(PV_GNTTABOP_copy, &c, 1), 0);
+    GK_EXPECT_EQ(c.status, PV_GNTST_okay);
+    GK_EXPECT_EQ(dst[0], MAGIC ^ 3);
+}
+
 /* Give the third domain its handshake frame and wait for both answers. */
 static uint64_t third_handshake_frame(void)
 {
@@ -283,6 +315,8 @@ static void check_after_end(void)
     BT_EXPECT_RC("pin in an ended domain", fext(PV_MMUEXT_PIN_L1_TABLE, pop[0], peer), -PV_ESRCH);
     GK_EXPECT_EQ(unmap_at(0), 0);
     GK_EXPECT_EQ(query(PV_XENMEM_current_reservation, peer), 0);
+    GK_EXPECT_EQ(((volatile struct pv_grant_entry_v1 *)slot_va(6))[1].frame, (uint32_t)pop[5]);
+    GK_EXPECT_EQ(unmap_at(6), 0); /* the ended peer's grant frame goes back to the pool now */
 }
 
 static void rule_dom0(void)
@@ -300,6 +334,7 @@ static void rule_dom0(void)
     check_pin();
     check_bad_tables(own_mfn);
     check_machphys_and_ports(own_mfn);
+    check_grant_frame();
     /* The handshakes: each peer finds its frame through the M2P and answers. */
     GK_EXPECT_EQ(map_at(5, third_mfn, true, third), 0);
     slot_va(5)[5] = MAGIC;
