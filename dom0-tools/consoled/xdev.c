@@ -1,6 +1,6 @@
 /* dom0-tools/consoled/xdev.c - event channels and console page mappings through /dev/xen. The
  * ioctl layouts are those of xenstored's xendev_ioctl.h (Linux's uapi, checked against
- * libxen-dev by make xenstore-check): one copy. */
+ * libxen-dev by make xenstore-check): one copy; foreign maps are libhv's (priv.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,13 +9,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "dom0-tools/libhv/priv.h"
 #include "dom0-tools/xenstored/linux/xendev_ioctl.h"
 #include "xdev.h"
 
 #define PAGE 4096
 #define CONSOLE_GRANT_REF 0 /* GNTTAB_RESERVED_CONSOLE */
 
-static int gntdev_fd = -1, privcmd_fd = -1;
+static int gntdev_fd = -1;
 
 static int neg_errno(void)
 {
@@ -100,24 +101,18 @@ static int map_grant(struct xdev_page *pg, uint32_t domid)
     return 0;
 }
 
-/* privcmd's mmapbatch of the ring's frame, owned by the domain (xenconsoled's fallback). */
+/* A foreign mapping of the ring's frame, owned by the domain (xenconsoled's fallback), through
+ * libhv's privileged interface (privcmd's mmapbatch). */
 static int map_foreign(struct xdev_page *pg, uint32_t domid, uint64_t mfn)
 {
-    int err = 0, rc = open_once(&privcmd_fd, "/dev/xen/privcmd");
-    struct xd_privcmd_mmapbatch_v2 b = {.num = 1, .dom = (uint16_t)domid, .arr = &mfn, .err = &err};
+    static struct hv_priv *priv;
+    int err = 0, rc = priv ? 0 : hv_priv_open(&priv, NULL);
 
     if (rc)
         return rc;
-    pg->page = map_page(privcmd_fd, 0);
+    pg->page = hv_map_foreign(priv, domid, PROT_READ | PROT_WRITE, &mfn, 1, &err);
     if (!pg->page)
-        return neg_errno();
-    b.addr = (uint64_t)(uintptr_t)pg->page;
-    rc = ioctl(privcmd_fd, XD_PRIVCMD_MMAPBATCH_V2, &b) ? neg_errno() : err;
-    if (rc) {
-        munmap(pg->page, PAGE);
-        pg->page = NULL;
-        return rc < 0 ? rc : -EIO;
-    }
+        return err ? err : -EIO;
     pg->kind = XDEV_FOREIGN;
     return 0;
 }
@@ -137,9 +132,11 @@ void xdev_unmap(struct xdev_page *pg)
 {
     struct xd_gntdev_unmap u = {.index = pg->index, .count = 1};
 
-    if (pg->kind != XDEV_NONE)
+    if (pg->kind == XDEV_FOREIGN)
+        hv_unmap(pg->page, 1);
+    if (pg->kind == XDEV_GNTDEV) {
         munmap(pg->page, PAGE);
-    if (pg->kind == XDEV_GNTDEV)
         ioctl(gntdev_fd, XD_GNTDEV_UNMAP_GRANT_REF, &u);
+    }
     memset(pg, 0, sizeof(*pg));
 }
