@@ -1,7 +1,8 @@
 /*
  * tests/fuzz/priv: the privileged fuzzer. Booted as the initial domain beside the watchdog
  * (domain wd=, tests/fuzz/guests/watchdog.c) and a peer (domain peer=, isolation_peer), it runs
- * seeded iterations of domctl and sysctl: every command number Xen 4.17 has and unknown ones,
+ * seeded iterations of domctl and sysctl (every command number Xen 4.17 has and unknown ones)
+ * and of the privileged forms of memory_op and alloc_unbound on other domains,
  * on itself, the peer, the watchdog, domains it created, absent and reserved ids, with
  * structured-random arguments (guest pointers into a buffer at the very end of its memory, so
  * that whatever the hypervisor writes past it faults instead of overwriting the fuzzer, and
@@ -39,7 +40,7 @@ static uint64_t state, buf_va, buf_end;
 static uint16_t created[MAX_CREATED];
 static unsigned nr_created, peer_pauses;
 static bool peer_destroyed, may_destroy_peer;
-static uint64_t domctl_ok, sysctl_ok, faults; /* calls that succeeded, and -EFAULTs */
+static uint64_t domctl_ok, sysctl_ok, foreign_ok, faults; /* calls that succeeded; -EFAULTs */
 static struct pv_domctl dop __attribute__((aligned(64)));
 static struct pv_sysctl sop __attribute__((aligned(64)));
 
@@ -219,6 +220,50 @@ static void one_sysctl(uint64_t i)
         gk_printf("FZP %lu sysctl %u: %ld\n", i, cmd, rc);
 }
 
+/* The privileged forms of other hypercalls (memory and ports allocated in another domain, its
+ * reservation asked about). Memory is only ever taken back from a domain the fuzzer created. */
+static void one_foreign(uint64_t i)
+{
+    static struct pv_memory_reservation res __attribute__((aligned(64)));
+    static struct pv_evtchn_alloc_unbound au __attribute__((aligned(64)));
+    static pv_domid_t dom_arg;
+    static const unsigned grow[] = {PV_XENMEM_increase_reservation, PV_XENMEM_populate_physmap};
+    static const unsigned ask[] = {PV_XENMEM_current_reservation, PV_XENMEM_maximum_reservation,
+                                   PV_XENMEM_maximum_gpfn};
+    uint16_t dom = any_domain();
+    unsigned what = (unsigned)below(4), cmd = 0;
+    long rc;
+
+    if (what == 0) {
+        au = (struct pv_evtchn_alloc_unbound){.dom = dom,
+                                              .remote_dom = below(2) ? 0 : any_domain()};
+        rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &au);
+    } else if (what == 1) {
+        bool created_dom = nr_created && below(2);
+
+        cmd = created_dom && below(2) ? PV_XENMEM_decrease_reservation : grow[below(2)];
+        res = (struct pv_memory_reservation){
+            .extent_start = pointer(),
+            .nr_extents = below(4) ? below(17) : small(),
+            .extent_order = below(4) ? 0 : (uint32_t)below(12),
+            .mem_flags = below(8) ? 0 : (uint32_t)rnd(),
+            .domid = created_dom ? created[below(nr_created)] : dom,
+        };
+        rc = gk_hypercall_memory_op(cmd, &res);
+    } else if (what == 2) {
+        dom_arg = dom;
+        cmd = ask[below(3)];
+        rc = gk_hypercall_nr(PV_HYPERCALL_memory_op, cmd,
+                             below(8) ? (uint64_t)(uintptr_t)&dom_arg : pointer(), 0, 0, 0);
+    } else {
+        cmd = PV_XENMEM_maximum_ram_page;
+        rc = gk_hypercall_memory_op(cmd, NULL);
+    }
+    foreign_ok += rc >= 0;
+    if (i >= trace_from)
+        gk_printf("FZP %lu foreign %u/%u dom %u: %ld\n", i, what, cmd, dom, rc);
+}
+
 /* vCPU 0 of dom: its CPU time, or ~0 if it cannot be read. */
 static uint64_t cpu_time(uint64_t dom)
 {
@@ -232,6 +277,31 @@ static bool ended(uint64_t dom)
 {
     memset(&dop, 0, sizeof(dop));
     return domctl_call(PV_DOMCTL_getvcpuinfo, (uint16_t)dom) || !dop.u.getvcpuinfo.online;
+}
+
+static void report_peer(void)
+{
+    static uint8_t hard[8], soft[8];
+    struct pv_domctl_getvcpuinfo *vi = &dop.u.getvcpuinfo;
+    struct pv_domctl_scheduler_op *so = &dop.u.scheduler_op;
+    struct pv_domctl_vcpuaffinity *va = &dop.u.vcpuaffinity;
+
+    memset(&dop, 0, sizeof(dop));
+    domctl_call(PV_DOMCTL_getvcpuinfo, (uint16_t)peer_id);
+    gk_printf("FZP peer: online %u blocked %u running %u cpu %u time %lu\n", vi->online,
+              vi->blocked, vi->running, vi->cpu, vi->cpu_time);
+    memset(&dop, 0, sizeof(dop));
+    so->sched_id = PV_SCHEDULER_CREDIT;
+    so->cmd = PV_DOMCTL_SCHEDOP_getinfo;
+    domctl_call(PV_DOMCTL_scheduler_op, (uint16_t)peer_id);
+    gk_printf("FZP peer: weight %u cap %u\n", so->u.credit.weight, so->u.credit.cap);
+    memset(&dop, 0, sizeof(dop));
+    *va = (struct pv_domctl_vcpuaffinity){
+        .flags = PV_VCPUAFFINITY_HARD | PV_VCPUAFFINITY_SOFT,
+        .cpumap_hard = {.bitmap = (uint64_t)(uintptr_t)hard, .nr_bits = 64},
+        .cpumap_soft = {.bitmap = (uint64_t)(uintptr_t)soft, .nr_bits = 64}};
+    domctl_call(PV_DOMCTL_getvcpuaffinity, (uint16_t)peer_id);
+    gk_printf("FZP peer: hard %#x soft %#x\n", hard[0], soft[0]);
 }
 
 /* Put back what the toolstack would, then check the peer and let the watchdog report. */
@@ -249,14 +319,20 @@ static void finish(void)
     }
     for (; peer_pauses; peer_pauses--)
         GK_EXPECT_EQ(domctl_call(PV_DOMCTL_unpausedomain, (uint16_t)peer_id), 0);
-    gk_printf("FZP seed %lu: %lu iterations, %lu domctl and %lu sysctl calls done, %lu -EFAULT, "
-              "peer %s\n", seed, iters, domctl_ok, sysctl_ok, faults,
+    gk_printf("FZP seed %lu: %lu iterations, %lu domctl, %lu sysctl and %lu foreign calls done, "
+              "%lu -EFAULT, peer %s\n", seed, iters, domctl_ok, sysctl_ok, foreign_ok, faults,
               peer_destroyed ? "destroyed on purpose" : "kept");
     if (!peer_destroyed) {
+        /* Still running: it gets CPU time within 3 s (the emulator's CPUs may stall a while
+         * on a loaded host). */
         t0 = cpu_time(peer_id);
-        gk_sleep_ns(200 * GK_NS_PER_MS);
         GK_EXPECT_NE(t0, ~0ULL);
-        GK_EXPECT_GT(cpu_time(peer_id), t0); /* still running */
+        for (deadline = gk_time_now() + 3000 * GK_NS_PER_MS;
+             cpu_time(peer_id) <= t0 && gk_time_now() < deadline;)
+            gk_sleep_ns(10 * GK_NS_PER_MS);
+        if (cpu_time(peer_id) <= t0)
+            report_peer(); /* what the fuzzer left it with */
+        GK_EXPECT_GT(cpu_time(peer_id), t0);
         GK_EXPECT_EQ(gk_hypercall_sched_op(PV_SCHEDOP_remote_shutdown, &rs), 0);
         domctl_call(PV_DOMCTL_destroydomain, (uint16_t)peer_id); /* with a toolstack: reaped */
     }
@@ -287,10 +363,14 @@ GK_TEST(fzpriv)
     }
     for (uint64_t i = 0; i < iters; i++) {
         state = mix(seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL) ^ mix(i + 1);
-        if (below(10) < 7)
+        unsigned family = (unsigned)below(20);
+
+        if (family < 12)
             one_domctl(i);
-        else
+        else if (family < 17)
             one_sysctl(i);
+        else
+            one_foreign(i);
     }
     finish();
 }
