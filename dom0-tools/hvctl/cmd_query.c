@@ -24,6 +24,7 @@ static int pick(struct hv_ops *o, int argc, char **argv, int first, struct hv_do
             if (!rc)
                 hvctl_fail("%s", o->err.msg);
             free(*out);
+            *out = NULL;
             return -1;
         }
     }

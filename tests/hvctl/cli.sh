@@ -2,9 +2,13 @@
 # tests/hvctl/cli.sh - hvctl's command line on the build host (no hypervisor needed): usage and
 # exit codes, configuration errors as an operator sees them, dry runs (create -n) of every
 # example in dom0-tools/examples, and what a verb says where there is no /dev/xen/privcmd.
-#   usage: tests/hvctl/cli.sh HVCTL
+# With FAKE (hvctl built over tests/hvctl/fake_priv.c: dom0 alone) and XENSTORED, also the verbs
+# past their arguments: unknown domains named as asked, dom0's name and id, refusals.
+#   usage: tests/hvctl/cli.sh HVCTL [FAKE XENSTORED]
 set -uo pipefail
-H=${1:?usage: cli.sh HVCTL}
+H=${1:?usage: cli.sh HVCTL [FAKE XENSTORED]}
+FAKE=${2:-}
+XSD=${3:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/hvctl-cli.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -17,7 +21,8 @@ expect() {
     shift 3
     "$@" >"$work/out" 2>&1
     rc=$?
-    if [ "$rc" = "$want" ] && grep -Eq -- "$pat" "$work/out"; then
+    if [ "$rc" = "$want" ] && grep -Eq -- "$pat" "$work/out" &&
+        ! grep -Eq 'Sanitizer|runtime error' "$work/out"; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
@@ -72,6 +77,30 @@ expect warning 0 'warning: ignoring root= and extra= in favour of cmdline=' \
 if [ ! -e /dev/xen/privcmd ]; then
     expect no-privcmd 1 'cannot open /dev/xen/privcmd' "$H" list
     expect no-privcmd-create 1 'cannot open /dev/xen/privcmd' "$H" create "$work/ok.cfg"
+fi
+
+if [ -n "$FAKE" ]; then
+    export XENSTORED_PATH=$work/socket ASAN_OPTIONS=exitcode=99
+    "$XSD" --socket "$XENSTORED_PATH" --foreground 2>"$work/xsd.log" &
+    xsd=$!
+    for i in $(seq 50); do [ -S "$XENSTORED_PATH" ] && break; sleep 0.1; done
+    for verb in destroy pause unpause shutdown reboot console domid vcpu-list uptime list; do
+        expect "$verb-unknown" 1 "^hvctl: no domain named 'web'$" "$FAKE" $verb web
+    done
+    expect vcpu-set-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" vcpu-set web 2
+    expect mem-set-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" mem-set web 512m
+    expect sched-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" sched-credit -d web -w 10
+    expect id-unknown 1 "^hvctl: no domain with id 42$" "$FAKE" destroy 42
+    expect domid-dom0 0 '^0$' "$FAKE" domid Domain-0
+    expect domname-dom0 0 '^Domain-0$' "$FAKE" domname 0
+    expect destroy-dom0 1 'domain 0 cannot be destroyed' "$FAKE" destroy 0
+    expect shutdown-dom0 1 'does not shut down domain 0' "$FAKE" shutdown 0
+    expect list-dom0 0 '^Domain-0 +0 ' "$FAKE" list
+    expect mem-set-bad 1 "'12q' is not a memory size" "$FAKE" mem-set 0 12q
+    expect create-missing-kernel 1 "cannot create domain 'web': kernel /boot/vmlinux: No such file" \
+        "$FAKE" create "$work/ok.cfg"
+    kill "$xsd"
+    wait "$xsd" 2>/dev/null
 fi
 
 echo "hvctl cli: $passed passed, $failed failed"

@@ -30,6 +30,12 @@ void fake_reset(void)
     fake_creates = fake_destroys = 0;
 }
 
+/* Programs linked with the stand-in (hvctl-fake) start with dom0 alone. */
+__attribute__((constructor)) static void fake_init(void)
+{
+    fake_reset();
+}
+
 unsigned fake_count(void)
 {
     unsigned i, n = 0;
