@@ -147,16 +147,10 @@ static void setup_vcpu0(struct build *b)
     v->kernel_sp = b->lay.rsp;
     v->debugreg[6] = 0xffff0ff0;
     v->debugreg[7] = 0x400;
-    for (unsigned i = 0; i < b->d->nr_vcpus; i++) {
-        arch_fpu_init_vcpu(b->d->vcpu[i]);
-        vcpu_init(b->d->vcpu[i], time_now_ns()); /* timers; run state offline */
-    }
     v->initialised = true; /* the others wait for VCPUOP_initialise and VCPUOP_up */
     v->run_state = VCPU_RUNNABLE;
     vcpu_runstate_change(v, PV_RUNSTATE_runnable, time_now_ns());
-    time_publish_wallclock(b->d);
-    for (unsigned i = 0; i < b->d->nr_vcpus; i++)
-        sched_add_vcpu(b->d->vcpu[i]);
+    time_publish_wallclock(b->d); /* domain_create gave the scheduler every vCPU, offline */
 }
 
 /* "xenstore": the store page is granted to dom0 at GNTTAB_RESERVED_XENSTORE (ref 1), as Xen's

@@ -12,9 +12,12 @@
 #include "mm.h"
 #include "paging.h"
 #include "percpu.h"
+#include "pv-abi/errno.h"
+#include "pv-abi/event_channel.h"
 #include "pv-abi/sched_op.h"
 #include "sched.h"
 #include "testhook.h"
+#include "time.h"
 #include "pv-abi/shared_info.h"
 #include "vcpu.h"
 
@@ -65,20 +68,66 @@ static void *alloc_zeroed_page(void)
     return mfn_to_virt(mfn);
 }
 
+static void free_page_of(void *p)
+{
+    if (p)
+        frame_free(virt_to_mfn(p));
+}
+
+/* An offline vCPU without context: timers ready, FPU at its reset state. */
 static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 {
     struct vcpu *v = alloc_zeroed_page();
 
     _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu must fit a page");
     _Static_assert(sizeof(struct vtrap) * NR_TRAPS <= PAGE_SIZE, "trap table must fit a page");
-    if (!v || !(v->trap = alloc_zeroed_page()))
+    if (!v)
         return NULL;
+    if (!(v->trap = alloc_zeroed_page())) {
+        free_page_of(v);
+        return NULL;
+    }
     v->domain = d;
     v->id = id;
     v->run_state = VCPU_OFFLINE;
     v->vcpu_info = &d->shared_info->vcpu_info[id];
     v->vcpu_info->evtchn_upcall_mask = 1; /* events masked until the guest enables them */
+    arch_fpu_init_vcpu(v);
+    vcpu_init(v, time_now_ns());
     return v;
+}
+
+/* Undo a domain_create that failed halfway: nothing of it ran or was shared yet. */
+static void domain_free_new(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpu[i]) {
+            free_page_of(d->vcpu[i]->trap);
+            free_page_of(d->vcpu[i]);
+        }
+    if (d->shared_info) {
+        mm_unshare_frame(d, d->shared_info_mfn);
+        free_page_of(d->shared_info);
+    }
+    if (d->gnttab)
+        gnttab_destroy(d);
+    evtchn_destroy(d);
+    free_page_of(d);
+}
+
+static int domain_alloc_parts(struct domain *d, unsigned nr_vcpus)
+{
+    evtchn_init(d);
+    d->max_grant_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+    if (gnttab_init(d) || !(d->shared_info = alloc_zeroed_page()))
+        return -PV_ENOMEM;
+    d->shared_info_mfn = virt_to_mfn(d->shared_info);
+    mm_share_frame(d, d->shared_info_mfn);
+    d->nr_vcpus = nr_vcpus;
+    for (unsigned i = 0; i < nr_vcpus; i++)
+        if (!(d->vcpu[i] = vcpu_create(d, i)))
+            return -PV_ENOMEM;
+    return 0;
 }
 
 struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus)
@@ -93,25 +142,18 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     lib_strlcpy(d->name, name, sizeof(d->name));
     d->first_page = FRAME_NONE;
     d->weight = SCHED_DEFAULT_WEIGHT;
-    evtchn_init(d);
-    d->max_grant_frames = GNTTAB_DEFAULT_MAX_FRAMES;
-    if (gnttab_init(d))
+    if (domain_alloc_parts(d, nr_vcpus)) {
+        domain_free_new(d);
         return NULL;
-    d->shared_info = alloc_zeroed_page();
-    if (!d->shared_info)
-        return NULL;
-    d->shared_info_mfn = virt_to_mfn(d->shared_info);
-    mm_share_frame(d, d->shared_info_mfn);
-    d->nr_vcpus = nr_vcpus;
+    }
     for (unsigned i = 0; i < nr_vcpus; i++)
-        if (!(d->vcpu[i] = vcpu_create(d, i)))
-            return NULL;
+        sched_add_vcpu(d->vcpu[i]);
     domains[domid] = d;
     return d;
 }
 
 /* Domain 0 when the hypervisor built it as the initial domain (docs/boot.md), else NULL. */
-static struct domain *initial_domain(void)
+struct domain *domain_initial(void)
 {
     return domains[0] && domains[0]->privileged ? domains[0] : NULL;
 }
@@ -127,7 +169,7 @@ void domain_pause(struct domain *d)
 {
     BUG_ON(current_vcpu() && current_vcpu()->domain == d);
     spin_lock(&d->lock);
-    d->paused = true;
+    d->paused++;
     spin_unlock(&d->lock);
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_kick(d->vcpu[i]);
@@ -140,7 +182,8 @@ void domain_pause(struct domain *d)
 void domain_unpause(struct domain *d)
 {
     spin_lock(&d->lock);
-    d->paused = false;
+    BUG_ON(!d->paused);
+    d->paused--;
     spin_unlock(&d->lock);
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_kick(d->vcpu[i]);
@@ -149,6 +192,15 @@ void domain_unpause(struct domain *d)
 void domain_destroy(struct domain *d)
 {
     domain_shutdown(d, DOMAIN_DESTROYED);
+}
+
+/* Xen's send_global_virq(VIRQ_DOM_EXC): dom0's toolstack looks at what changed. */
+static void domain_exc_notify(const struct domain *d)
+{
+    struct domain *dom0 = domain_initial();
+
+    if (dom0 && d != dom0 && dom0->state == DOM_RUNNING)
+        evtchn_send_virq(dom0->vcpu[0], PV_VIRQ_DOM_EXC);
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)
@@ -165,7 +217,8 @@ void domain_shutdown(struct domain *d, unsigned reason)
     printk("(hv) domain %u (%s) shut down: %s\n", d->domid, d->name, reason_name(d->shutdown_reason));
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_kick(d->vcpu[i]); /* vCPUs running elsewhere leave the CPU */
-    if (d == initial_domain()) /* as Xen's hardware domain: its end is the machine's */
+    domain_exc_notify(d);
+    if (d == domain_initial()) /* as Xen's hardware domain: its end is the machine's */
         for (unsigned i = 1; i < MAX_DOMAINS; i++)
             if (domains[i])
                 domain_destroy(domains[i]);
@@ -217,17 +270,27 @@ static void domain_reap(struct domain *d)
     d->state = d->state == DOM_CRASHED ? DOM_DEAD_CRASHED : DOM_DEAD;
 }
 
+/* With dom0 running, an ended domain waits for the toolstack (destroydomain); without one, or
+ * once dom0 has ended, the hypervisor reaps it. */
+static bool reaped_by_hypervisor(const struct domain *d)
+{
+    const struct domain *dom0 = domain_initial();
+
+    return !dom0 || d == dom0 || dom0->state != DOM_RUNNING;
+}
+
+static spinlock_t reap_lock = SPINLOCK_INIT;
+
 void domains_reap_ended(void)
 {
-    static spinlock_t reap_lock = SPINLOCK_INIT;
-
     if (!spin_trylock(&reap_lock))
         return; /* another CPU is at it */
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 
         /* Only once no CPU has any of its vCPUs (or page tables) loaded. */
-        if (d && (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) && !sched_domain_running(d)) {
+        if (d && (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) &&
+            reaped_by_hypervisor(d) && !sched_domain_running(d)) {
             sched_remove_domain(d);
             domain_reap(d);
         }
@@ -235,11 +298,59 @@ void domains_reap_ended(void)
     spin_unlock(&reap_lock);
 }
 
+void domain_kill(struct domain *d)
+{
+    if (d->dying)
+        return; /* Xen: a second destroydomain finds it dead and succeeds */
+    d->dying = true;
+    domain_pause(d); /* none of its vCPUs is loaded anywhere from here on */
+    spin_lock(&d->lock);
+    if (d->state == DOM_RUNNING) {
+        d->shutdown_reason = DOMAIN_DESTROYED;
+        d->state = DOM_SHUTDOWN;
+    }
+    spin_unlock(&d->lock);
+    spin_lock(&reap_lock);
+    if (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) {
+        sched_remove_domain(d);
+        domain_reap(d);
+    }
+    spin_unlock(&reap_lock);
+    domain_exc_notify(d);
+    domains_collect(); /* d itself, if nothing holds any of its frames */
+}
+
+/* A killed domain's record goes once nothing holds any of its frames or grants: under its
+ * mm_lock, so no grant unmap is still at its table. */
+static bool domain_collectable(struct domain *d)
+{
+    bool idle;
+
+    if (!d->dying || (d->state != DOM_DEAD && d->state != DOM_DEAD_CRASHED))
+        return false;
+    spin_lock(&d->mm_lock);
+    idle = d->tot_pages == 0 && !d->gnttab;
+    spin_unlock(&d->mm_lock);
+    return idle;
+}
+
+void domains_collect(void)
+{
+    for (unsigned i = 1; i < MAX_DOMAINS; i++)
+        if (domains[i] && domains[i] != domain_initial() && domain_collectable(domains[i])) {
+            struct domain *d = domains[i];
+
+            domains[i] = NULL;
+            printk("(hv) domain %u (%s) is gone\n", d->domid, d->name);
+            free_page_of(d);
+        }
+}
+
 static const char *end_message(unsigned any, bool all_poweroff)
 {
     if (!any)
         return "no domains to run";
-    if (initial_domain())
+    if (domain_initial())
         return all_poweroff ? "dom0 powered off" : "dom0 ended, not with poweroff";
     return all_poweroff ? "all domains powered off" : "all domains ended, not all with poweroff";
 }
@@ -261,8 +372,8 @@ void domains_check_all_ended(void)
             return;
         all_poweroff &= d->shutdown_reason == PV_SHUTDOWN_poweroff;
     }
-    if (initial_domain()) /* the others were destroyed because it ended */
-        all_poweroff = initial_domain()->shutdown_reason == PV_SHUTDOWN_poweroff;
+    if (domain_initial()) /* the others were destroyed because it ended */
+        all_poweroff = domain_initial()->shutdown_reason == PV_SHUTDOWN_poweroff;
     report_frames(any);
     printk("(hv) %s; %u frames free of %lu; powering off\n", end_message(any, all_poweroff),
            (unsigned)frame_free_count(), frame_total());

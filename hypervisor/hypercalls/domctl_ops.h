@@ -1,6 +1,6 @@
 /* The domctl and sysctl commands, one function per command, grouped in files by subject
- * (domctl.c: lifecycle, domctl_mem.c: memory, domctl_vcpu.c: vCPUs and scheduling; sysctl.c,
- * sysctl_host.c).
+ * (domctl.c, domctl_info.c: lifecycle, domctl_mem.c: memory, domctl_vcpu.c: vCPUs and
+ * scheduling; sysctl.c, sysctl_host.c).
  * hc_domctl / hc_sysctl have checked the header, the target and the policy before they call
  * one. A command sets *copyback when the whole argument goes back to the caller (Xen's
  * copyback: the result fields are in op). */
@@ -15,7 +15,22 @@ typedef long domctl_fn(struct vcpu *v, struct domain *d, struct pv_domctl *op, b
 /* A sysctl command. */
 typedef long sysctl_fn(struct vcpu *v, struct pv_sysctl *op, bool *copyback);
 
+/* The domctl lock (Xen's): domctl commands, and the sysctl commands that read the domain
+ * table, run under it; a caller that finds it taken comes back later. */
+bool domctl_lock_try(void);
+void domctl_unlock(void);
+
 /* Each file's commands follow, in the order of the files above. */
+
+/* Lifecycle (domctl.c, domctl_info.c). */
+domctl_fn domctl_createdomain, domctl_destroydomain, domctl_pausedomain, domctl_unpausedomain,
+    domctl_getdomaininfo, domctl_max_mem, domctl_setvcpucontext, domctl_getvcpucontext,
+    domctl_max_vcpus, domctl_setdomainhandle, domctl_hypercall_init;
+/* getdomaininfo's record of d (Xen's getdomaininfo()). */
+void domctl_fill_info(const struct domain *d, struct pv_domctl_getdomaininfo *info);
+
+/* Lifecycle (sysctl.c). */
+sysctl_fn sysctl_getdomaininfolist;
 
 /* domctl_vcpu.c: vCPUs, scheduling, time. */
 domctl_fn domctl_getvcpuinfo, domctl_setvcpuaffinity, domctl_getvcpuaffinity;

@@ -6,10 +6,44 @@
 #include "domctl_ops.h"
 #include "hypercall_table.h"
 
+/* Up to max_domains records, from first_domain up in id order (Xen's for_each_domain), each
+ * copied out as it is made (-EFAULT stops there, nothing copied back). Under the domctl lock,
+ * so that no domain record is freed meanwhile. */
+long sysctl_getdomaininfolist(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+{
+    struct pv_sysctl_getdomaininfolist *l = &op->u.getdomaininfolist;
+    struct pv_domctl_getdomaininfo info;
+    uint32_t n = 0;
+
+    (void)v;
+    for (unsigned id = l->first_domain; id < MAX_DOMAINS && n < l->max_domains; id++) {
+        struct domain *d = domain_by_id(id);
+
+        if (!d)
+            continue;
+        domctl_fill_info(d, &info);
+        if (guest_copy_to(guest_handle_add(guest_handle_of(l->buffer), (uint64_t)n * sizeof(info)),
+                          &info, sizeof(info)))
+            return -PV_EFAULT;
+        n++;
+    }
+    l->num_domains = n;
+    *copyback = true;
+    return 0;
+}
+
 /* One function per command (domctl_ops.h); -ENOSYS for the commands not implemented. */
 static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
+    long rc;
+
     switch (op->cmd) {
+    case PV_SYSCTL_getdomaininfolist:
+        if (!domctl_lock_try())
+            return -PV_ERESTART;
+        rc = sysctl_getdomaininfolist(v, op, copyback);
+        domctl_unlock();
+        return rc;
     case PV_SYSCTL_readconsole:
         return sysctl_readconsole(v, op, copyback);
     case PV_SYSCTL_physinfo:
@@ -36,10 +70,13 @@ long hc_sysctl(struct vcpu *v, guest_handle u_sysctl)
     if (op.interface_version != PV_SYSCTL_INTERFACE_VERSION)
         return -PV_EACCES;
     /* Xen's XSM dummy policy: privileged callers only (readconsole and getdomaininfolist also
-     * for the xenstore domain, which does not exist here). */
-    if (!v->domain->privileged)
+     * for the xenstore domain). */
+    if (!v->domain->privileged && !(v->domain->xs_domain && (op.cmd == PV_SYSCTL_readconsole ||
+                                                             op.cmd == PV_SYSCTL_getdomaininfolist)))
         return -PV_EPERM;
     rc = sysctl_dispatch(v, &op, &copyback);
+    if (rc == -PV_ERESTART) /* the domctl lock was taken: come back, as Xen's sysctl lock */
+        return hypercall_continue(PV_HYPERCALL_sysctl, 1, (const uint64_t[]){u_sysctl.gva});
     if (copyback && guest_copy_to(u_sysctl, &op, sizeof(op)))
         rc = -PV_EFAULT;
     return rc;

@@ -11,6 +11,7 @@
 #include "x86/fpu.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
+#include "vcpu_context.h"
 #include "x86/layout.h"
 #include "lib.h"
 #include "mm.h"
@@ -28,156 +29,14 @@
 #define PERIOD_MAX_NS (~0ULL >> 2)        /* Xen's STIME_DELTA_MAX */
 #define HUGE_TIMEOUT_NS (1ULL << 50)      /* set_timer_op: ~13 days, Xen's "wrapped" limit */
 #define HUGE_TIMEOUT_FIRE_NS 100000000ULL /* ... and when such a timer fires instead */
-#define MAX_LDT_ENTS 8192
-#define MXCSR_MASK 0xffbfu /* reserved MXCSR bits (and DAZ) never reach FXRSTOR */
-
-/* VCPUOP_initialise: the context is checked whole, then the frames it names are taken (all or
- * none), then the registers are loaded (Xen's arch_set_info_guest for a 64-bit PV vCPU). */
-
-static uint16_t rpl3(uint64_t sel)
-{
-    return (uint16_t)(sel | 3);
-}
-
-static long check_context(const struct pv_vcpu_guest_context *c)
-{
-    const uint64_t canonical[] = {c->user_regs.rip, c->user_regs.rsp,  c->kernel_sp,
-                                  c->fs_base,       c->gs_base_kernel, c->gs_base_user};
-    const uint64_t code[] = {c->event_callback_eip, c->syscall_callback_eip,
-                             c->failsafe_callback_eip};
-
-    for (unsigned i = 0; i < ARRAY_SIZE(canonical); i++)
-        if (!is_canonical(canonical[i]))
-            return -PV_EINVAL;
-    for (unsigned i = 0; i < ARRAY_SIZE(code); i++)
-        if (!guest_range_ok(code[i], 1))
-            return -PV_EINVAL;
-    for (unsigned i = 0; i < NR_TRAPS; i++)
-        if (!guest_range_ok(c->trap_ctxt[i].address, 1))
-            return -PV_EINVAL;
-    if (!guest_range_ok(c->ldt_base, 1) || (c->ldt_base & (PAGE_SIZE - 1)) ||
-        c->ldt_ents > MAX_LDT_ENTS || c->gdt_ents > GDT_FIRST_RESERVED)
-        return -PV_EINVAL;
-    if (!(c->flags & PV_VGCF_in_kernel) && !c->ctrlreg[1])
-        return -PV_EINVAL; /* user mode needs a user page table */
-    return 0;
-}
-
-/* The GDT frames, the kernel and user roots and the LDT (whose pages are taken on first use),
- * or none of them. */
-static long take_frames(struct vcpu *v, const struct pv_vcpu_guest_context *c)
-{
-    uint64_t user = c->ctrlreg[1] >> PAGE_SHIFT;
-    long rc = desc_set_gdt(v, c->gdt_frames, (unsigned)c->gdt_ents);
-
-    if (rc)
-        return rc;
-    if ((rc = mm_new_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT)))
-        goto no_root;
-    if (user && (rc = mm_new_user_baseptr(v, user)))
-        goto no_user;
-    if (c->ldt_ents && (rc = desc_set_ldt(v, c->ldt_base, (unsigned)c->ldt_ents)))
-        goto no_ldt;
-    return 0;
-no_ldt:
-    mm_new_user_baseptr(v, 0);
-no_user:
-    mm_put_page_and_type(v->kernel_l4_mfn); /* v never ran: nothing else uses the root */
-    v->kernel_l4_mfn = 0;
-no_root:
-    arch_desc_release(v);
-    return rc;
-}
-
-static void load_registers(struct vcpu *v, const struct pv_vcpu_guest_context *c)
-{
-    const struct pv_cpu_user_regs *u = &c->user_regs;
-
-    _Static_assert(offsetof(struct cpu_regs, rdi) == offsetof(struct pv_cpu_user_regs, rdi),
-                   "general registers in Xen's order");
-    memset(&v->regs, 0, sizeof(v->regs));
-    memcpy(&v->regs, u, offsetof(struct cpu_regs, rdi) + sizeof(u->rdi));
-    v->regs.rip = u->rip;
-    v->regs.cs = rpl3(u->cs);
-    v->regs.rflags = (u->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
-    v->regs.rsp = u->rsp;
-    v->regs.ss = rpl3(u->ss);
-    v->regs.entry_vector = ENTRY_REWRITTEN; /* leaves by IRET */
-    v->iopl = (u->rflags & X86_EFLAGS_IOPL) >> 12;
-    v->kernel_mode = c->flags & PV_VGCF_in_kernel;
-    v->ds = u->ds;
-    v->es = u->es;
-    v->fs = u->fs;
-    v->gs = u->gs;
-}
-
-static void load_traps_and_callbacks(struct vcpu *v, const struct pv_vcpu_guest_context *c)
-{
-    for (unsigned i = 0; i < NR_TRAPS; i++)
-        v->trap[i] = (struct vtrap){c->trap_ctxt[i].address, rpl3(c->trap_ctxt[i].cs),
-                                    c->trap_ctxt[i].flags};
-    v->event_callback = c->event_callback_eip;
-    v->failsafe_callback = c->failsafe_callback_eip;
-    v->syscall_callback = c->syscall_callback_eip;
-    v->failsafe_disables_events = c->flags & PV_VGCF_failsafe_disables_events;
-    v->syscall_disables_events = c->flags & PV_VGCF_syscall_disables_events;
-    v->kernel_ss = rpl3(c->kernel_ss);
-    v->kernel_sp = c->kernel_sp;
-}
-
-static void load_bases_and_fpu(struct vcpu *v, const struct pv_vcpu_guest_context *c)
-{
-    /* A non-null selector's descriptor gives the base, as in Xen. */
-    v->fs_base = (c->user_regs.fs & ~3) ? 0 : c->fs_base;
-    v->gs_base_kernel = c->gs_base_kernel;
-    v->gs_base_user = (c->user_regs.gs & ~3) ? 0 : c->gs_base_user;
-    if (c->flags & PV_VGCF_i387_valid) {
-        memcpy(v->fpu_state, c->fpu_ctxt.x, sizeof(v->fpu_state));
-        *(uint32_t *)&v->fpu_state[24] &= MXCSR_MASK;
-    } else {
-        arch_fpu_init_vcpu(v);
-    }
-}
-
-/* CR0.TS, CR2, the guest's CR4 bits, then the debug registers from their defaults (values the
- * guest may not set are left out, as Xen ignores set_debugreg's refusals here). */
-static void load_control_and_debug(struct vcpu *v, const struct pv_vcpu_guest_context *c)
-{
-    static const unsigned dr[] = {0, 1, 2, 3, 6, 7};
-
-    v->guest_ts = c->ctrlreg[0] & X86_CR0_TS;
-    v->guest_cr2 = c->ctrlreg[2];
-    memset(v->debugreg, 0, sizeof(v->debugreg));
-    v->debugreg[6] = 0xffff0ff0;
-    v->debugreg[7] = 0x400;
-    ctrlreg_write(v, 4, c->ctrlreg[4]);
-    for (unsigned i = 0; i < ARRAY_SIZE(dr); i++)
-        debugreg_set(v, dr[i], c->debugreg[dr[i]]);
-}
 
 static long op_initialise(struct vcpu *v, guest_handle arg)
 {
-    struct pv_vcpu_guest_context ctxt, *c = &ctxt; /* 5 KiB of the 64 KiB stack */
-    struct domain *d = v->domain;
-    long rc;
+    struct pv_vcpu_guest_context ctxt; /* 5 KiB of the 64 KiB stack */
 
-    if (guest_copy_from(c, arg, sizeof(*c)))
+    if (guest_copy_from(&ctxt, arg, sizeof(ctxt)))
         return -PV_EFAULT;
-    spin_lock(&d->mm_lock);
-    rc = v->initialised ? -PV_EEXIST : check_context(c);
-    if (!rc)
-        rc = take_frames(v, c);
-    if (!rc) {
-        load_registers(v, c);
-        load_traps_and_callbacks(v, c);
-        load_bases_and_fpu(v, c);
-        load_control_and_debug(v, c);
-        __atomic_store_n(&v->initialised, true, __ATOMIC_RELEASE);
-    }
-    spin_unlock(&d->mm_lock);
-    if (!rc && (c->flags & PV_VGCF_online))
-        sched_vcpu_up(v);
-    return rc;
+    return vcpu_context_set(v, &ctxt, false);
 }
 
 /* Up, down, is_up. */

@@ -122,7 +122,12 @@ struct domain {
     spinlock_t mm_lock;    /* serialises page-table changes of this domain, the reference
                               counts of its frames and its grant table (gnttab.h) */
     spinlock_t lock;       /* state transitions and the console line buffer */
-    bool paused;           /* [lock] not scheduled while set (domain_pause) */
+    unsigned paused;       /* [lock] pause count: not scheduled while nonzero (domain_pause) */
+    unsigned ctl_pauses;   /* [domctl] the toolstack's pauses (Xen's controller_pause_count) */
+    bool dying;            /* [domctl] destroydomain ran: released, a zombie until collected */
+    bool xs_domain;        /* [boot] created with CDF_xs_domain */
+    uint32_t arch_misc_flags; /* [boot] createdomain's arch.misc_flags */
+    uint8_t handle[16];    /* [domctl] the toolstack's UUID (createdomain, setdomainhandle) */
 
     unsigned nr_vcpus; /* [boot] */
     struct vcpu *vcpu[MAX_VCPUS];
@@ -165,8 +170,12 @@ void domains_check_all_ended(void);
 /* Note the free frames before boot-time domains are built (checked when all have ended). */
 void domains_mark_start(void);
 struct domain *domain_by_id(unsigned domid);
-/* Allocate a domain with nr_vcpus offline vCPUs and its shared_info page; NULL on failure. */
+/* Allocate a domain with nr_vcpus offline vCPUs (known to the scheduler) and its shared_info
+ * page; NULL, with nothing left allocated, if domid is taken or out of range or memory short.
+ * The boot-time builder and the toolstack's createdomain both create domains through it. */
 struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus);
+/* The initial domain (dom0) if the hypervisor built one, else NULL. */
+struct domain *domain_initial(void);
 /* Free the resources of ended domains other than the one whose frame is loaded. */
 void domains_reap_ended(void);
 
@@ -176,9 +185,18 @@ void domains_reap_ended(void);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void domain_destroy(struct domain *d);
+/* The toolstack's destroydomain (caller: another domain, under the domctl lock): d never runs
+ * again, its event channels, interrupts, grants, page tables and every frame nothing else
+ * references are freed now, dom0 gets VIRQ_DOM_EXC; its record stays, dying, until
+ * domains_collect() finds its last frame free. */
+void domain_kill(struct domain *d);
+/* Free the records of killed domains whose last frame is free (their ids become free). */
+void domains_collect(void);
 #define DOMAIN_DESTROYED 0x100 /* shutdown reason of a domain the hypervisor ended */
 
-/* End the domain: SCHEDOP_shutdown reasons (PV SHUTDOWN_* codes). */
+/* End the domain: SCHEDOP_shutdown reasons (PV SHUTDOWN_* codes). With a dom0 running, a
+ * domain that ends keeps its resources until the toolstack destroys it, and dom0 gets
+ * VIRQ_DOM_EXC; without one (or once dom0 ended) the hypervisor reaps it. */
 void domain_shutdown(struct domain *d, unsigned reason);
 
 /* Stop the domain because of a fault it caused; prints why. Never returns to the guest. */

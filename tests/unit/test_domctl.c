@@ -1,7 +1,8 @@
-/* Unit tests of domctl and sysctl (hypervisor/hypercalls/domctl.c, sysctl.c): Xen's checks in
- * Xen's order for privileged and unprivileged callers (argument, interface version, domctl's
- * target, the XSM dummy policy), and -ENOSYS for every command a privileged caller may issue
- * until the toolstack implements them. Guest memory and the domain table are faked here. */
+/* Unit tests of domctl and sysctl (hypervisor/hypercalls/domctl.c, domctl_info.c, sysctl.c):
+ * Xen's checks in Xen's order for privileged and unprivileged callers (argument, interface
+ * version, domctl's target, the XSM dummy policy), -ENOSYS for numbers no command has, and the
+ * lifecycle commands' argument checks, domid choice, counted pauses and getdomaininfo's walk to
+ * the next domain. Guest memory, the domain table and the core below are faked here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,11 @@
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
+#include "grant_table.h"
+#include "mm.h"
+#include "pv-abi/sched_op.h"
+#include "vcpu.h"
+#include "../../hypervisor/hypercalls/vcpu_context.h"
 #include "pv-abi/domctl.h"
 #include "pv-abi/errno.h"
 #include "pv-abi/sysctl.h"
@@ -21,9 +27,11 @@
 #define GVA 0x10000ULL
 
 static struct domain doms[3]; /* ids 1 (the caller) and 2; 0 does not exist */
+static struct domain created;  /* what domain_create hands out (id in created_id) */
+static unsigned created_id;    /* 0: none */
 static struct vcpu caller;
-static uint8_t guest_mem[256];
-static unsigned lookups;
+static uint8_t guest_mem[512];
+static unsigned lookups, pauses, kills;
 
 int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
@@ -35,9 +43,10 @@ int guest_copy_from(void *dst, guest_handle src, size_t len)
 
 int guest_copy_to(guest_handle dst, const void *src, size_t len)
 {
-    (void)dst, (void)src, (void)len;
-    fail_msg("domctl and sysctl copy nothing back yet");
-    return -PV_EFAULT;
+    if (dst.gva < GVA || dst.gva + len > GVA + sizeof(guest_mem))
+        return -PV_EFAULT;
+    memcpy(guest_mem + (dst.gva - GVA), src, len);
+    return 0;
 }
 
 long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[])
@@ -84,8 +93,60 @@ SYSCTL_STUB(cputopoinfo, PV_SYSCTL_cputopoinfo)
 struct domain *domain_by_id(unsigned domid)
 {
     lookups++;
-    return domid == 1 || domid == 2 ? &doms[domid] : NULL;
+    if (domid == 1 || domid == 2)
+        return &doms[domid];
+    return created_id && domid == created_id ? &created : NULL;
 }
+
+struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus)
+{
+    (void)name;
+    assert_true(domid < MAX_DOMAINS && nr_vcpus >= 1 && nr_vcpus <= 32);
+    memset(&created, 0, sizeof(created));
+    created.domid = (uint16_t)domid;
+    created.nr_vcpus = nr_vcpus;
+    created_id = domid;
+    return &created;
+}
+
+void domains_collect(void) {}
+
+void domain_kill(struct domain *d)
+{
+    (void)d;
+    kills++;
+}
+
+void domain_pause(struct domain *d)
+{
+    d->paused++;
+    pauses++;
+}
+
+void domain_unpause(struct domain *d)
+{
+    assert_true(d->paused > 0);
+    d->paused--;
+}
+
+/* The parts of the core domctl_info.c reaches; none of them is under test here. */
+void vcpu_runstate_get(const struct vcpu *v, struct pv_vcpu_runstate_info *rs, bool to_now)
+{
+    (void)v, (void)to_now;
+    memset(rs, 0, sizeof(*rs));
+}
+int mm_get_page(uint64_t mfn, const struct domain *d) { (void)mfn, (void)d; return -PV_EINVAL; }
+void mm_put_page(uint64_t mfn) { (void)mfn; }
+int mm_get_page_type(uint64_t mfn, uint32_t type) { (void)mfn, (void)type; return -PV_EINVAL; }
+void mm_put_page_type(uint64_t mfn) { (void)mfn; }
+void *mm_frame_ptr(uint64_t mfn) { (void)mfn; return NULL; }
+void arch_hypercall_page_fill(void *page) { (void)page; }
+long vcpu_context_set(struct vcpu *v, const struct pv_vcpu_guest_context *c, bool again)
+{
+    (void)v, (void)c, (void)again;
+    return -PV_EINVAL;
+}
+void vcpu_context_get(struct vcpu *v, struct pv_vcpu_guest_context *c) { (void)v, (void)c; }
 
 static void reset(bool privileged)
 {
@@ -93,8 +154,11 @@ static void reset(bool privileged)
     memset(&caller, 0, sizeof(caller));
     memset(guest_mem, 0, sizeof(guest_mem));
     caller.domain = &doms[1];
+    doms[1].domid = 1;
+    doms[2].domid = 2;
     doms[1].privileged = privileged;
-    lookups = 0;
+    lookups = pauses = kills = 0;
+    created_id = 0;
 }
 
 static long domctl(uint32_t cmd, uint32_t version, uint16_t domain)
@@ -115,21 +179,25 @@ static long sysctl(uint32_t cmd, uint32_t version)
 
 static const uint32_t cmds[] = {0, 1, 2, 5, 37, 38, 39, 40, 45, 47, 48, 56, 86, 1000, 0xffffffff};
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+/* Numbers no command of Xen 4.17 has (removed, obsolete, never used). */
+static const uint32_t none[] = {0, 6, 7, 8, 26, 30, 44, 51, 87, 999, 0x7fffffff, 0xffffffff};
+#define NR_NONE (sizeof(none) / sizeof(none[0]))
+static const uint32_t sysctl_none[] = {0, 999, 0x10000, 0xffffffff};
 
 static void test_domctl_privileged(void **state)
 {
     (void)state;
     reset(true);
-    for (unsigned i = 0; i < NR_CMDS; i++) {
-        assert_int_equal(domctl(cmds[i], PV_DOMCTL_INTERFACE_VERSION, 2), -PV_ENOSYS);
-        assert_int_equal(domctl(cmds[i], PV_DOMCTL_INTERFACE_VERSION, 1), -PV_ENOSYS);
-        assert_int_equal(domctl(cmds[i], 0x14, 2), -PV_EACCES);
+    for (unsigned i = 0; i < NR_NONE; i++) {
+        assert_int_equal(domctl(none[i], PV_DOMCTL_INTERFACE_VERSION, 2), -PV_ENOSYS);
+        assert_int_equal(domctl(none[i], PV_DOMCTL_INTERFACE_VERSION, 1), -PV_ENOSYS);
     }
+    for (unsigned i = 0; i < NR_CMDS; i++)
+        assert_int_equal(domctl(cmds[i], 0x14, 2), -PV_EACCES);
     assert_int_equal(domctl(3, PV_DOMCTL_INTERFACE_VERSION, 0), -PV_ESRCH);
     assert_int_equal(domctl(3, PV_DOMCTL_INTERFACE_VERSION, PV_DOMID_SELF), -PV_ESRCH);
-    /* No target looked up: createdomain; DOMID_IO / DOMID_INVALID where Xen allows them. */
+    /* No target looked up: DOMID_IO / DOMID_INVALID where Xen allows them. */
     lookups = 0;
-    assert_int_equal(domctl(PV_DOMCTL_createdomain, PV_DOMCTL_INTERFACE_VERSION, 0), -PV_ENOSYS);
     assert_int_equal(domctl(PV_DOMCTL_assign_device, PV_DOMCTL_INTERFACE_VERSION, PV_DOMID_IO),
                      -PV_ENOSYS);
     assert_int_equal(domctl(PV_DOMCTL_deassign_device, PV_DOMCTL_INTERFACE_VERSION, PV_DOMID_IO),
@@ -143,11 +211,124 @@ static void test_domctl_privileged(void **state)
     assert_int_equal(
         domctl(PV_DOMCTL_assign_device, PV_DOMCTL_INTERFACE_VERSION, PV_DOMID_INVALID),
         -PV_ESRCH);
+    /* getdomaininfo of an absent domain: none reserved, else the next one up. */
     assert_int_equal(domctl(PV_DOMCTL_getdomaininfo, PV_DOMCTL_INTERFACE_VERSION, PV_DOMID_IO),
-                     -PV_ESRCH);
+                     -PV_EINVAL);
+    assert_int_equal(domctl(PV_DOMCTL_getdomaininfo, PV_DOMCTL_INTERFACE_VERSION, 3), -PV_ESRCH);
 }
 
-static void test_domctl_unprivileged(void **state)
+static struct pv_domctl *arg(void)
+{
+    return (struct pv_domctl *)guest_mem;
+}
+
+static long call(uint32_t cmd, uint16_t domain)
+{
+    arg()->cmd = cmd;
+    arg()->interface_version = PV_DOMCTL_INTERFACE_VERSION;
+    arg()->domain = domain;
+    return hc_domctl(&caller, guest_handle_of(GVA));
+}
+
+static void good(void)
+{
+    struct pv_domctl_createdomain *c = &arg()->u.createdomain;
+
+    memset(guest_mem, 0, sizeof(guest_mem));
+    c->max_vcpus = 1;
+    c->max_grant_frames = -1;
+    c->max_maptrack_frames = -1;
+    c->grant_opts = 1;
+}
+
+/* Xen's sanitise_domain_config, arch checks and grant_table_init, one error at a time. */
+static void test_createdomain_checks(void **state)
+{
+    struct pv_domctl_createdomain *c = &arg()->u.createdomain;
+    const struct {
+        uint32_t *field;
+        uint32_t value;
+        long rc;
+    } bad[] = {
+        {&c->flags, 1U << 8, -PV_EINVAL},           {&c->flags, PV_DOMCTL_CDF_hvm, -PV_EINVAL},
+        {&c->flags, PV_DOMCTL_CDF_hap, -PV_EINVAL}, {&c->flags, PV_DOMCTL_CDF_iommu, -PV_EINVAL},
+        {&c->flags, PV_DOMCTL_CDF_vpmu, -PV_EINVAL},
+        {&c->flags, PV_DOMCTL_CDF_nested_virt, -PV_EINVAL},
+        {&c->iommu_opts, 1, -PV_EINVAL},             {&c->vmtrace_size, 1, -PV_EINVAL},
+        {&c->max_vcpus, 0, -PV_EINVAL},              {&c->max_vcpus, 33, -PV_EINVAL},
+        {&c->grant_opts, 0, -PV_EINVAL},             {&c->grant_opts, 2, -PV_EINVAL},
+        {&c->grant_opts, 0x11, -PV_EINVAL},          {&c->arch.misc_flags, 2, -PV_EINVAL},
+        {&c->arch.emulation_flags, 1U << 11, -PV_EINVAL},
+        {&c->arch.emulation_flags, PV_X86_EMU_HPET, -PV_EOPNOTSUPP},
+        {(uint32_t *)&c->max_grant_frames, 0, -PV_EINVAL},
+        {(uint32_t *)&c->max_grant_frames, 65, -PV_EINVAL},
+        {(uint32_t *)&c->max_maptrack_frames, 257, -PV_EINVAL},
+        {&c->cpupool_id, 1, -PV_ESRCH},
+    };
+
+    (void)state;
+    reset(true);
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        good();
+        *bad[i].field = bad[i].value;
+        assert_int_equal(call(PV_DOMCTL_createdomain, 0), bad[i].rc);
+        assert_int_equal(created_id, 0);
+    }
+    good();
+    assert_int_equal(call(PV_DOMCTL_createdomain, 2), -PV_EEXIST);
+    good();
+    assert_int_equal(call(PV_DOMCTL_createdomain, MAX_DOMAINS), -PV_EINVAL);
+    good();
+    c->arch.emulation_flags = PV_X86_EMU_PIT; /* the one device a PV domain may have */
+    c->max_evtchn_port = 63;
+    c->handle[3] = 0x5a;
+    assert_int_equal(call(PV_DOMCTL_createdomain, 0x7ff0), 0); /* reserved: chosen instead */
+    assert_true(created_id > 2 && arg()->domain == created_id);
+    assert_int_equal(created.max_evtchns, 63);
+    assert_int_equal(created.handle[3], 0x5a);
+    assert_int_equal(created.ctl_pauses, 1);
+    assert_int_equal(created.paused, 1);
+    assert_int_equal(created.max_grant_frames, GNTTAB_DEFAULT_MAX_FRAMES);
+}
+
+/* Counted toolstack pauses, never of oneself; unpause below zero refused. */
+static void test_pause_counts(void **state)
+{
+    (void)state;
+    reset(true);
+    assert_int_equal(call(PV_DOMCTL_pausedomain, 1), -PV_EINVAL);
+    assert_int_equal(call(PV_DOMCTL_unpausedomain, 2), -PV_EINVAL);
+    for (unsigned i = 0; i < 255; i++)
+        assert_int_equal(call(PV_DOMCTL_pausedomain, 2), 0);
+    assert_int_equal(call(PV_DOMCTL_pausedomain, 2), -PV_EOVERFLOW);
+    assert_int_equal(doms[2].paused, 255);
+    assert_int_equal(call(PV_DOMCTL_unpausedomain, 2), 0);
+    assert_int_equal(doms[2].ctl_pauses, 254);
+    assert_int_equal(call(PV_DOMCTL_destroydomain, 1), -PV_EINVAL);
+    assert_int_equal(kills, 0);
+    assert_int_equal(call(PV_DOMCTL_destroydomain, 2), 0);
+    assert_int_equal(kills, 1);
+}
+
+/* The asked domain, else the next one up; copied back whole with the id in `domain`. */
+static void test_getdomaininfo(void **state)
+{
+    (void)state;
+    reset(true);
+    doms[2].shutdown_reason = PV_SHUTDOWN_reboot;
+    doms[2].state = DOM_SHUTDOWN;
+    doms[2].max_pages = 77;
+    memset(guest_mem, 0, sizeof(guest_mem));
+    assert_int_equal(call(PV_DOMCTL_getdomaininfo, 0), 0);
+    assert_int_equal(arg()->domain, 1);
+    assert_int_equal(arg()->u.getdomaininfo.domain, 1);
+    assert_int_equal(arg()->u.getdomaininfo.flags >> PV_DOMINF_shutdownshift, 0xffff);
+    assert_int_equal(call(PV_DOMCTL_getdomaininfo, 2), 0);
+    assert_int_equal(arg()->u.getdomaininfo.max_pages, 77);
+    assert_int_equal(arg()->u.getdomaininfo.flags,
+                     PV_DOMINF_shutdown | PV_SHUTDOWN_reboot << PV_DOMINF_shutdownshift);
+    assert_int_equal(arg()->u.getdomaininfo.max_vcpu_id, PV_INVALID_MAX_VCPU_ID);
+}static void test_domctl_unprivileged(void **state)
 {
     (void)state;
     reset(false);
@@ -167,11 +348,13 @@ static void test_sysctl(void **state)
     (void)state;
     for (int priv = 0; priv < 2; priv++) {
         reset(priv);
-        for (unsigned i = 0; i < NR_CMDS; i++) {
-            assert_int_equal(sysctl(cmds[i], PV_SYSCTL_INTERFACE_VERSION),
-                             !priv ? -PV_EPERM : cmds[i] == PV_SYSCTL_readconsole ? ROUTED : -PV_ENOSYS);
+        for (unsigned i = 0; i < sizeof(sysctl_none) / sizeof(sysctl_none[0]); i++)
+            assert_int_equal(sysctl(sysctl_none[i], PV_SYSCTL_INTERFACE_VERSION),
+                             priv ? -PV_ENOSYS : -PV_EPERM);
+        assert_int_equal(sysctl(PV_SYSCTL_getdomaininfolist, PV_SYSCTL_INTERFACE_VERSION),
+                         priv ? 0 : -PV_EPERM);
+        for (unsigned i = 0; i < NR_CMDS; i++)
             assert_int_equal(sysctl(cmds[i], 0x16), -PV_EACCES);
-        }
     }
 }
 
@@ -221,6 +404,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domctl_privileged),
         cmocka_unit_test(test_domctl_unprivileged),
+        cmocka_unit_test(test_createdomain_checks),
+        cmocka_unit_test(test_pause_counts),
+        cmocka_unit_test(test_getdomaininfo),
         cmocka_unit_test(test_sysctl),
         cmocka_unit_test(test_routing),
         cmocka_unit_test(test_bad_argument),

@@ -176,6 +176,33 @@ void domain_crash(struct domain *d, const char *why)
     domain_shutdown(d, PV_SHUTDOWN_crash);
 }
 
+/* The toolstack's lifecycle: no domain is created here (-ENOMEM); a destroyed one only ends,
+ * its memory stays for the other fuzzed calls; pauses are counted. */
+struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus)
+{
+    (void)domid, (void)name, (void)nr_vcpus;
+    return NULL;
+}
+
+void domain_kill(struct domain *d)
+{
+    d->dying = true;
+    domain_shutdown(d, DOMAIN_DESTROYED);
+}
+
+void domains_collect(void) {}
+
+void domain_pause(struct domain *d)
+{
+    d->paused++;
+}
+
+void domain_unpause(struct domain *d)
+{
+    if (d->paused)
+        d->paused--;
+}
+
 /* ---- the scheduler and timers ---- */
 
 void sched_block(struct vcpu *v)

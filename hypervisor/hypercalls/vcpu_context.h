@@ -1,0 +1,16 @@
+/* A vCPU's full context (struct pv_vcpu_guest_context) in and out: VCPUOP_initialise and the
+ * toolstack's setvcpucontext / getvcpucontext share these, so a context is checked one way. */
+#ifndef HV_VCPU_CONTEXT_H
+#define HV_VCPU_CONTEXT_H
+#include "domain.h"
+#include "pv-abi/arch_x86.h"
+
+/* Load c into v (Xen's arch_set_info_guest, 64-bit PV): checked whole, then the frames it
+ * names taken (all or none), then the registers; VGCF_online brings v up. A vCPU that has a
+ * context: -EEXIST, or if again (setvcpucontext) the same tables are required (-EOPNOTSUPP)
+ * and only the registers change. -EINVAL for a bad context, the frame errors otherwise. */
+long vcpu_context_set(struct vcpu *v, const struct pv_vcpu_guest_context *c, bool again);
+/* v's context as setvcpucontext would take it back (v not running: paused or never run). */
+void vcpu_context_get(struct vcpu *v, struct pv_vcpu_guest_context *c);
+
+#endif
