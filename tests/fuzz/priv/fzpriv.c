@@ -173,8 +173,10 @@ static void account(uint32_t cmd, uint16_t dom, long rc)
         peer_pauses++;
     if (dom == peer_id && cmd == PV_DOMCTL_unpausedomain && peer_pauses)
         peer_pauses--;
-    if (dom == peer_id && cmd == PV_DOMCTL_destroydomain)
+    if (dom == peer_id && cmd == PV_DOMCTL_destroydomain) {
         peer_destroyed = true;
+        peer_pauses = 0; /* gone with it */
+    }
     if (cmd == PV_DOMCTL_destroydomain)
         for (unsigned i = 0; i < nr_created; i++)
             if (created[i] == dom)
@@ -272,9 +274,14 @@ static uint64_t cpu_time(uint64_t dom)
                                                              : dop.u.getvcpuinfo.cpu_time;
 }
 
-/* Has dom ended (reaped, or its vCPU 0 no longer up)? */
+/* Has dom ended (gone, shut down and kept for the toolstack as with Xen, or its vCPU 0 no
+ * longer up)? */
 static bool ended(uint64_t dom)
 {
+    memset(&dop, 0, sizeof(dop));
+    if (domctl_call(PV_DOMCTL_getdomaininfo, (uint16_t)dom) || dop.domain != dom ||
+        (dop.u.getdomaininfo.flags & (PV_DOMINF_shutdown | PV_DOMINF_dying)))
+        return true;
     memset(&dop, 0, sizeof(dop));
     return domctl_call(PV_DOMCTL_getvcpuinfo, (uint16_t)dom) || !dop.u.getvcpuinfo.online;
 }
