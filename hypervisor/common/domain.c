@@ -105,10 +105,8 @@ static void domain_free_new(struct domain *d)
             free_page_of(d->vcpu[i]->trap);
             free_page_of(d->vcpu[i]);
         }
-    if (d->shared_info) {
-        mm_unshare_frame(d, d->shared_info_mfn);
+    if (d->shared_info && mm_unshare_frame(d, d->shared_info_mfn)) /* nobody mapped it yet */
         free_page_of(d->shared_info);
-    }
     if (d->gnttab)
         gnttab_destroy(d);
     evtchn_destroy(d);
