@@ -193,6 +193,18 @@ static void rm(struct wr *w, const char *path)
     }
 }
 
+/* The parents writing made (/vm, /libxl, dom0's backend/KIND) go with their last child, so the
+ * tree is exactly as before the first domain (libxl leaves them; nothing else needs them). */
+static void rm_if_empty(struct wr *w, const char *path)
+{
+    unsigned n = 1;
+    char **kids = xs_directory(w->xs, w->t, path, &n);
+
+    if (kids && n == 0)
+        rm(w, path);
+    free(kids);
+}
+
 static void remove_all(struct wr *w, const void *arg)
 {
     char path[128], *vm;
@@ -213,8 +225,13 @@ static void remove_all(struct wr *w, const void *arg)
     for (i = 0; kinds && i < n; i++) {
         snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", kinds[i], w->domid);
         rm(w, path);
+        snprintf(path, sizeof(path), "/local/domain/0/backend/%s", kinds[i]);
+        rm_if_empty(w, path);
     }
     free(kinds);
+    rm_if_empty(w, "/local/domain/0/backend");
+    rm_if_empty(w, "/vm");
+    rm_if_empty(w, "/libxl");
 }
 
 int hv_xsl_remove(struct xs_handle *xs, uint32_t domid, struct hv_err *err)
