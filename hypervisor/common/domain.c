@@ -144,6 +144,7 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
         domain_free_new(d);
         return NULL;
     }
+    time_publish_wallclock(d); /* shared_info's wall clock, as for every domain */
     for (unsigned i = 0; i < nr_vcpus; i++)
         sched_add_vcpu(d->vcpu[i]);
     domains[domid] = d;
