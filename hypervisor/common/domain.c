@@ -319,8 +319,18 @@ void domain_kill(struct domain *d)
     domains_collect(); /* d itself, if nothing holds any of its frames */
 }
 
+/* Does a frame still name d as its owner (a frame of its memory, or one the hypervisor shared
+ * with it, such as shared_info, that another domain still maps)? */
+static bool frames_left(const struct domain *d)
+{
+    for (uint64_t mfn = 0; mfn < frame_total(); mfn++)
+        if (frame_owned_by(d, mfn))
+            return true;
+    return false;
+}
+
 /* A killed domain's record goes once nothing holds any of its frames or grants: under its
- * mm_lock, so no grant unmap is still at its table. */
+ * mm_lock, so no unmap of one of its frames (which finds it by its id) is still under way. */
 static bool domain_collectable(struct domain *d)
 {
     bool idle;
@@ -328,7 +338,7 @@ static bool domain_collectable(struct domain *d)
     if (!d->dying || (d->state != DOM_DEAD && d->state != DOM_DEAD_CRASHED))
         return false;
     spin_lock(&d->mm_lock);
-    idle = d->tot_pages == 0 && !d->gnttab;
+    idle = d->tot_pages == 0 && !d->gnttab && !frames_left(d);
     spin_unlock(&d->mm_lock);
     return idle;
 }

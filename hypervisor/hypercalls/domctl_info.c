@@ -84,6 +84,8 @@ void domctl_fill_info(const struct domain *d, struct pv_domctl_getdomaininfo *in
 long domctl_getdomaininfo(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
     (void)v;
+    domains_collect(); /* a destroyed domain whose last frame went since is gone now */
+    d = domain_by_id(op->domain);
     if (!d) {
         if (op->domain >= PV_DOMID_FIRST_RESERVED)
             return -PV_EINVAL;

@@ -166,6 +166,37 @@ static void run_to_end(uint16_t dom)
     GK_EXPECT(gk_event_pending(exc_port) || gk_event_counts[exc_port]);
 }
 
+/* Destroyed while dom0 still maps its code frame and its shared_info: a dying zombie that keeps
+ * them (readable) until the last unmap, then gone. */
+static void destroy_while_mapped(uint16_t dom)
+{
+    const struct pv_domctl_getdomaininfo *i = &op.u.getdomaininfo;
+    uint64_t shared;
+
+    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    shared = i->shared_info_frame;
+    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 1), (mfn[CODE] << 12) | BT_PTE_RO, dom), 0);
+    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 2), (shared << 12) | BT_PTE_RO, dom), 0);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), 0);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), 0); /* again: already dying */
+    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_EXPECT_EQ(op.domain, dom);
+    GK_EXPECT(i->flags & PV_DOMINF_dying);
+    GK_EXPECT_EQ(i->tot_pages, 1);
+    GK_EXPECT_EQ(i->nr_online_vcpus, 0);
+    GK_EXPECT_EQ(memcmp((const void *)(reg.va + 4096), code, sizeof(code)), 0);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_pausedomain, dom), 0); /* Xen: still a domain to pause */
+    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 1), 0, PV_DOMID_SELF), 0);
+    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0); /* its shared_info is still mapped */
+    GK_EXPECT_EQ(op.domain, dom);
+    GK_EXPECT_EQ(i->tot_pages, 0);
+    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 2), 0, PV_DOMID_SELF), 0);
+    bt_invlpg(reg.va + 4096);
+    bt_invlpg(reg.va + 2 * 4096);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), -PV_ESRCH);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), -PV_ESRCH);
+}
+
 GK_TEST(domctl_build)
 {
     unsigned dom;
@@ -178,7 +209,6 @@ GK_TEST(domctl_build)
     build((uint16_t)dom);
     load_context((uint16_t)dom);
     run_to_end((uint16_t)dom);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), 0);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), -PV_ESRCH);
+    destroy_while_mapped((uint16_t)dom);
     GK_EXPECT_EQ(bt_region_fini(&reg), 0);
 }
