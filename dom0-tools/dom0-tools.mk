@@ -202,3 +202,13 @@ $(B)/bin/hvconsoled: $(HVC_OBJS) $(LIBHV) $(B)/lib/libxenstore.so.4
 -include $(HVC_OBJS:.o=.d)
 
 ALL += $(B)/bin/hvconsoled
+
+# hv-build-test: create, build (hv_build), run and destroy one domain from dom0's shell.
+$(B)/bin/hv-build-test: dom0-tools/tools/hv-build-test.c $(LIBHV)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP,$(LIBHV_CFLAGS)) -o $@ $< $(LIBHV) $(LIBHV_LDLIBS)
+
+ALL += $(B)/bin/hv-build-test
+
+# The builder's unit test reads Debian's bzImage and vmlinux and a guest-kit guest.
+$(UNIT_OUT)/test_hv_build: $(LX_FETCHED) $(B)/guests/hello.elf

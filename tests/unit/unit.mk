@@ -21,13 +21,16 @@ UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 UNIT_HDRS := $(wildcard hypervisor/include/*.h hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h \
 	libpvbuild/*.h)
 
-# Sources listed for test $(1), comments and blank lines dropped.
+# Sources listed for test $(1), comments and blank lines dropped; libraries it needs beyond
+# cmocka in test_<x>.libs (e.g. -lz), if any.
 unit_srcs = $(shell sed -e 's/\#.*//' $(wildcard $(UNIT_DIR)/$(1).srcs) /dev/null)
+unit_libs = $(shell sed -e 's/\#.*//' $(wildcard $(UNIT_DIR)/$(1).libs) /dev/null)
 
 define UNIT_RULE
 $(UNIT_OUT)/$(1): $(UNIT_DIR)/$(1).c $(wildcard $(UNIT_DIR)/$(1).srcs) $(call unit_srcs,$(1)) $(UNIT_HDRS)
 	@mkdir -p $$(@D)
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $$@ $(UNIT_DIR)/$(1).c $(call unit_srcs,$(1)) $(UNIT_LIBS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $$@ $(UNIT_DIR)/$(1).c $(call unit_srcs,$(1)) $(UNIT_LIBS) \
+	    $(call unit_libs,$(1))
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_RULE,$(t))))
 
