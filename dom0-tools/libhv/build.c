@@ -197,6 +197,8 @@ static int build_steps(struct build_state *s)
     if (!rc)
         rc = build_seed_grants(s);
     if (!rc)
+        rc = build_init_shared_info(s);
+    if (!rc)
         rc = build_start_vcpu(s);
     return rc;
 }

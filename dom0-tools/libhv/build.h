@@ -46,7 +46,7 @@ struct hv_build_result {
  * writes p2m, page tables, start_info, the console page, the hypercall page if the kernel names
  * one (DOMCTL_hypercall_init), allocates the store and console ports (alloc_unbound, remote =
  * the backend domains), grants the console page (grant ref 0) and the store page (ref 1) to the
- * backends, pins the L4 (mmuext with foreigndom), and sets vCPU 0's context (setvcpucontext).
+ * backends, masks event upcalls in its shared_info (as Xen's builder), pins the L4 (mmuext with foreigndom), and sets vCPU 0's context (setvcpucontext).
  * It does not unpause.
  *
  * Returns 0 and fills *res, or a negative errno with a message in *err naming what failed

@@ -7,6 +7,7 @@
 
 #include "build_internal.h"
 #include "pv-abi/grant_table.h"
+#include "pv-abi/shared_info.h"
 
 #define PG 4096UL
 
@@ -97,6 +98,22 @@ int build_seed_grants(struct build_state *s)
     grant(&g[PV_GNTTAB_RESERVED_CONSOLE], s->req->console_domid, s->res->console_mfn);
     grant(&g[PV_GNTTAB_RESERVED_XENSTORE], s->req->store_domid, s->res->store_mfn);
     hv_unmap(g, 1);
+    return 0;
+}
+
+/* Event upcalls masked on every vCPU until the guest has its callbacks (as Xen's builder sets
+ * the new domain's shared_info): an event pending at entry would else be delivered to callback
+ * address 0 and crash the domain. */
+int build_init_shared_info(struct build_state *s)
+{
+    struct pv_shared_info *si = hv_map_foreign(s->priv, s->domid, PROT_READ | PROT_WRITE,
+                                               &s->shared_info_mfn, 1, NULL);
+
+    if (!si)
+        return fail(s, -EFAULT, "mapping its shared_info");
+    for (unsigned i = 0; i < PV_LEGACY_MAX_VCPUS; i++)
+        si->vcpu_info[i].evtchn_upcall_mask = 1;
+    hv_unmap(si, 1);
     return 0;
 }
 

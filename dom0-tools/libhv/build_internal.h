@@ -54,6 +54,7 @@ int build_populate(struct build_state *s);
 int build_map(struct build_state *s);
 void build_unmap(struct build_state *s);
 int build_seed_grants(struct build_state *s);
+int build_init_shared_info(struct build_state *s);
 int build_start_vcpu(struct build_state *s);
 
 #endif /* HV_BUILD_INTERNAL_H */

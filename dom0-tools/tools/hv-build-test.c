@@ -16,13 +16,14 @@ struct opts {
     struct hv_build_req req;
     const char *expect;
     unsigned wait_s;
-    int keep;
+    int keep, xenstore;
 };
 
 static void usage(void)
 {
     fprintf(stderr, "usage: hv-build-test [--mem MiB] [--vcpus N] [--ramdisk FILE] "
-                    "[--cmdline S] [--expect TEXT] [--wait S] [--keep] KERNEL\n"
+                    "[--cmdline S] [--expect TEXT] [--wait S] [--keep] [--xenstore] KERNEL\n"
+                    "  --xenstore: introduce the domain to xenstored (xs-domain) before it runs\n"
                     "  exit 0: built (and TEXT seen on its console if asked), 1: failed\n");
     exit(2);
 }
@@ -37,6 +38,8 @@ static void parse(int argc, char **argv, struct opts *o)
 
         if (!strcmp(a, "--keep"))
             o->keep = 1;
+        else if (!strcmp(a, "--xenstore"))
+            o->xenstore = 1;
         else if (!v && a[0] == '-')
             usage();
         else if (!strcmp(a, "--mem") && ++i)
@@ -79,6 +82,24 @@ static void drain(struct pv_xencons_interface *c, char *seen, size_t *n, size_t 
     fflush(stdout);
 }
 
+/* What the domain is doing, for a run that did not show what was expected. */
+static void diagnose(struct hv_priv *p, uint32_t domid)
+{
+    static struct pv_vcpu_guest_context c;
+    struct hv_dominfo di;
+
+    if (hv_domain_getinfo(p, domid, &di) == 0)
+        fprintf(stderr, "domain %u: flags %#x (shutdown reason %u), %lu pages, cpu time %lu ns\n",
+                domid, di.flags, di.shutdown_reason, (unsigned long)di.tot_pages,
+                (unsigned long)di.cpu_time);
+    if (hv_domain_pause(p, domid) == 0 && hv_vcpu_getcontext(p, domid, 0, &c) == 0)
+        fprintf(stderr, "vCPU 0: rip %#lx rsp %#lx cr2 %#lx cr3 %#lx flags %#lx\n",
+                (unsigned long)c.user_regs.rip, (unsigned long)c.user_regs.rsp,
+                (unsigned long)c.ctrlreg[2], (unsigned long)c.ctrlreg[3], (unsigned long)c.flags);
+    else
+        fprintf(stderr, "%s\n", hv_priv_error(p));
+}
+
 static int watch_console(struct hv_priv *p, uint32_t domid, uint64_t mfn, const struct opts *o)
 {
     static char seen[1 << 20];
@@ -100,8 +121,23 @@ static int watch_console(struct hv_priv *p, uint32_t domid, uint64_t mfn, const 
     hv_unmap(c, 1);
     printf("\n--- end of console ---\n");
     if (o->expect && !strstr(seen, o->expect)) {
+        diagnose(p, domid);
         fprintf(stderr, "hv-build-test: '%s' not seen on the console in %u s\n", o->expect,
                 o->wait_s);
+        return 1;
+    }
+    return 0;
+}
+
+/* The store ring to our xenstored, as a toolstack's INTRODUCE (xs-domain, dom0-tools/tools). */
+static int introduce(uint32_t domid, const struct hv_build_result *res)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "xs-domain introduce %u %#lx %u", domid,
+             (unsigned long)res->store_mfn, res->store_port);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "hv-build-test: '%s' failed\n", cmd);
         return 1;
     }
     return 0;
@@ -118,6 +154,7 @@ static int run(struct hv_priv *p, const struct opts *o, uint32_t *domid)
 
     *domid = 0;
     if ((rc = hv_domain_create(p, &cfg, domid)) ||
+        (rc = hv_domain_max_vcpus(p, *domid, o->req.vcpus)) ||
         (rc = hv_domain_max_mem(p, *domid, (o->req.memory_mib + 1) << 10))) {
         fprintf(stderr, "hv-build-test: %s\n", hv_priv_error(p));
         return 1;
@@ -131,6 +168,8 @@ static int run(struct hv_priv *p, const struct opts *o, uint32_t *domid)
            (unsigned long)res.entry, res.guest_os, res.bzimage ? " (bzImage)" : "",
            (unsigned long)res.store_mfn, res.store_port, (unsigned long)res.console_mfn,
            res.console_port);
+    if (o->xenstore && introduce(*domid, &res))
+        return 1;
     if (hv_domain_unpause(p, *domid)) {
         fprintf(stderr, "hv-build-test: %s\n", hv_priv_error(p));
         return 1;
@@ -152,6 +191,13 @@ int main(int argc, char **argv)
         return 1;
     }
     rc = run(p, &o, &domid);
+    if (domid && o.xenstore && !o.keep) {
+        char cmd[64];
+
+        snprintf(cmd, sizeof(cmd), "xs-domain release %u", domid);
+        if (system(cmd) != 0)
+            fprintf(stderr, "hv-build-test: '%s' failed\n", cmd);
+    }
     if (domid && !o.keep && hv_domain_destroy(p, domid)) {
         fprintf(stderr, "hv-build-test: %s\n", hv_priv_error(p));
         rc = 1;
