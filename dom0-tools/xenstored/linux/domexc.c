@@ -43,6 +43,8 @@ int linux_domexc_init(int evfd)
         say("cannot bind VIRQ_DOM_EXC: domains that end are not noticed", strerror(errno));
         return -1;
     }
+    snprintf(err.msg, sizeof(err.msg), "our port %d", virq_lport);
+    say("VIRQ_DOM_EXC bound", err.msg);
     return virq_lport;
 }
 
@@ -51,21 +53,26 @@ bool linux_domexc_port(uint32_t lport)
     return virq_lport >= 0 && lport == (uint32_t)virq_lport;
 }
 
-/* Xen's get_domain_info: exactly that domain, or gone; other errors leave it alone. */
+/* Xen's get_domain_info: getdomaininfo answers with the next domain up when domid is gone, so
+ * only an answer about domid itself counts; other errors leave the domain alone. */
 int linux_domexc_dominfo(struct xsd_daemon *d, uint32_t domid)
 {
-    struct hv_dominfo info;
+    struct pv_domctl op = {.cmd = PV_DOMCTL_getdomaininfo,
+                           .interface_version = PV_DOMCTL_INTERFACE_VERSION,
+                           .domain = (pv_domid_t)domid};
+    const struct pv_domctl_getdomaininfo *info = &op.u.getdomaininfo;
     int rc;
 
     (void)d;
     if (!priv)
         return -PV_ENOSYS;
-    rc = hv_domain_getinfo(priv, domid, &info);
-    if (rc == -ESRCH)
+    rc = hv_domctl(priv, &op);
+    if (rc == -ESRCH || (rc == 0 && info->domain != domid))
         return (int)XSD_DOMINFO_GONE;
     if (rc < 0)
         return rc;
-    return (int)((info.shutdown ? XSD_DOMINFO_SHUTDOWN : 0) | (info.dying ? XSD_DOMINFO_DYING : 0));
+    return (int)(((info->flags & PV_DOMINF_shutdown) ? XSD_DOMINFO_SHUTDOWN : 0) |
+                 ((info->flags & PV_DOMINF_dying) ? XSD_DOMINFO_DYING : 0));
 }
 
 void linux_domexc_close(void)
