@@ -117,8 +117,8 @@ static struct vcpu *ctl_vcpu(const struct domain *d, uint32_t id)
     return id < d->nr_vcpus ? d->vcpu[id] : NULL;
 }
 
-/* Validated as VCPUOP_initialise (vcpu_context.c) with d paused. A null ctxt (Xen: reset the
- * vCPU) is taken for a vCPU without context, refused for one with context (not supported). */
+/* Validated as VCPUOP_initialise (vcpu_context.c) with d paused. A null ctxt resets the vCPU
+ * (Xen's vcpu_reset): no context, down, its tables let go. */
 long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *op,
                            bool *copyback)
 {
@@ -129,12 +129,14 @@ long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *o
     (void)copyback;
     if (d == v->domain || !t)
         return -PV_EINVAL;
-    if (!op->u.vcpucontext.ctxt)
-        return __atomic_load_n(&t->initialised, __ATOMIC_ACQUIRE) ? -PV_EOPNOTSUPP : 0;
-    if (guest_copy_from(&ctxt, guest_handle_of(op->u.vcpucontext.ctxt), sizeof(ctxt)))
+    if (op->u.vcpucontext.ctxt &&
+        guest_copy_from(&ctxt, guest_handle_of(op->u.vcpucontext.ctxt), sizeof(ctxt)))
         return -PV_EFAULT;
     domain_pause(d);
-    rc = vcpu_context_set(t, &ctxt, true);
+    if (op->u.vcpucontext.ctxt)
+        rc = vcpu_context_set(t, &ctxt, true);
+    else
+        vcpu_context_reset(t), rc = 0;
     domain_unpause(d);
     return rc;
 }

@@ -194,6 +194,22 @@ long vcpu_context_set(struct vcpu *v, const struct pv_vcpu_guest_context *c, boo
     return rc;
 }
 
+void vcpu_context_reset(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    spin_lock(&d->mm_lock);
+    if (v->initialised) {
+        arch_desc_release(v);
+        mm_release_roots(v);
+        v->ldt_base = v->ldt_ents = v->gdt_ents = 0;
+        arch_fpu_init_vcpu(v);
+        __atomic_store_n(&v->initialised, false, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&d->mm_lock);
+    sched_vcpu_down(v);
+}
+
 /* Registers as the guest sees them: its IOPL back in rflags, Xen's selectors. */
 static void save_registers(const struct vcpu *v, struct pv_vcpu_guest_context *c)
 {

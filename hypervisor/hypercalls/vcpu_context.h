@@ -10,6 +10,9 @@
  * context: -EEXIST, or if again (setvcpucontext) the same tables are required (-EOPNOTSUPP)
  * and only the registers change. -EINVAL for a bad context, the frame errors otherwise. */
 long vcpu_context_set(struct vcpu *v, const struct pv_vcpu_guest_context *c, bool again);
+/* Xen's vcpu_reset for a vCPU that runs nowhere (its domain paused): its GDT, LDT and page-table
+ * roots are let go, it has no context and is down; nothing to do for one without context. */
+void vcpu_context_reset(struct vcpu *v);
 /* v's context as setvcpucontext would take it back (v not running: paused or never run). */
 void vcpu_context_get(struct vcpu *v, struct pv_vcpu_guest_context *c);
 

@@ -11,6 +11,9 @@
 int mm_new_baseptr(struct vcpu *v, uint64_t mfn);
 /* The same for the user page-table root (MMUEXT_NEW_USER_BASEPTR); mfn 0 removes it. */
 int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn);
+/* Drop both roots of a vCPU that runs nowhere (the toolstack's vCPU reset), under its domain's
+ * mm_lock. */
+void mm_release_roots(struct vcpu *v);
 /* Load v's kernel root if v is in user mode (its registered areas are kernel addresses); returns
  * the root loaded before, for mm_root_restore, which reloads it if it changed. */
 uint64_t mm_kernel_root_enter(const struct vcpu *v);

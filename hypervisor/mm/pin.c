@@ -120,6 +120,12 @@ void mm_root_restore(uint64_t cr3)
         write_cr3(cr3);
 }
 
+void mm_release_roots(struct vcpu *v)
+{
+    set_root(v, &v->kernel_l4_mfn, 0, true);
+    set_root(v, &v->user_l4_mfn, 0, false);
+}
+
 void mm_domain_teardown(struct domain *d)
 {
     d->mm_dying = true; /* under d's mm_lock: no foreign reference is taken from now on */

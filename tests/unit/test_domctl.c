@@ -147,6 +147,7 @@ long vcpu_context_set(struct vcpu *v, const struct pv_vcpu_guest_context *c, boo
     return -PV_EINVAL;
 }
 void vcpu_context_get(struct vcpu *v, struct pv_vcpu_guest_context *c) { (void)v, (void)c; }
+void vcpu_context_reset(struct vcpu *v) { (void)v; }
 
 static void reset(bool privileged)
 {

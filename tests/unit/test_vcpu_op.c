@@ -146,6 +146,12 @@ int mm_new_baseptr(struct vcpu *v, uint64_t mfn)
     return 0;
 }
 
+/* The toolstack's vCPU reset (vcpu_context.c); VCPUOP_* never resets. */
+void mm_release_roots(struct vcpu *v)
+{
+    v->kernel_l4_mfn = v->user_l4_mfn = 0;
+}
+
 int mm_new_user_baseptr(struct vcpu *v, uint64_t mfn)
 {
     f.user_calls++;

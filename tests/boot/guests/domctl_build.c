@@ -3,7 +3,8 @@
  * domain, as a domain builder in dom0 takes it. createdomain and max_mem; populate_physmap of
  * seven frames into it; each written through a foreign mapping (four page-table levels, a
  * little code, the stack); hypercall_init into the eighth's place; setvcpucontext (the context
- * read back with getvcpucontext); the first unpause. The new domain runs its code, which asks
+ * read back with getvcpucontext, the vCPU reset by a null context and loaded again); the first
+ * unpause. The new domain runs its code, which asks
  * SCHEDOP_shutdown for a reboot: it stays, shut down with that reason, and dom0 gets
  * VIRQ_DOM_EXC; then destroydomain frees it (the runner checks every frame came back).
  */
@@ -145,6 +146,22 @@ static void load_context(uint16_t dom)
     GK_EXPECT(ctxt.flags & PV_VGCF_online);
 }
 
+/* A null context resets the vCPU: no context, down, its root let go (dom0 may then map the L4
+ * writable, which it may not while the vCPU holds it); then it is loaded again. */
+static void check_reset(uint16_t dom)
+{
+    GK_EXPECT(fmmu(bt_region_pte(&reg, 0), (mfn[L4] << 12) | BT_PTE_RWD, dom) != 0);
+    memset(&op, 0, sizeof(op));
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_setvcpucontext, dom), 0);
+    GK_EXPECT_EQ(vcpuctx(PV_DOMCTL_getvcpucontext, dom), -PV_ENODATA);
+    GK_EXPECT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_EXPECT_EQ(op.u.getdomaininfo.nr_online_vcpus, 0);
+    GK_EXPECT_EQ(fmmu(bt_region_pte(&reg, 0), (mfn[L4] << 12) | BT_PTE_RWD, dom), 0);
+    GK_EXPECT_EQ(fmmu(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
+    bt_invlpg(reg.va);
+    load_context(dom);
+}
+
 static void run_to_end(uint16_t dom)
 {
     const struct pv_domctl_getdomaininfo *i = &op.u.getdomaininfo;
@@ -208,6 +225,7 @@ GK_TEST(domctl_build)
     populate((uint16_t)dom);
     build((uint16_t)dom);
     load_context((uint16_t)dom);
+    check_reset((uint16_t)dom);
     run_to_end((uint16_t)dom);
     destroy_while_mapped((uint16_t)dom);
     GK_EXPECT_EQ(bt_region_fini(&reg), 0);
