@@ -146,7 +146,7 @@ static int introduce(uint32_t domid, const struct hv_build_result *res)
 static int run(struct hv_priv *p, const struct opts *o, uint32_t *domid)
 {
     struct hv_domain_config cfg = {.max_vcpus = o->req.vcpus, .max_evtchn_port = 1023,
-                                   .max_grant_frames = 32, .max_maptrack_frames = 1024,
+                                   .max_grant_frames = -1, .max_maptrack_frames = -1,
                                    .grant_opts = 1};
     struct hv_build_result res;
     struct hv_err err;
