@@ -8,6 +8,8 @@
  *     in its own shared_info; TSC info of the peer round trip, refused for itself; physinfo,
  *     sched_id, cputopoinfo, getcpuinfo; readconsole: whole, incremental, short, clear.
  *   rule=domu (an unprivileged domain, self=N peer=M): every one of them -EPERM.
+ *   rule=sched (the initial domain beside two sched_weight guests on one CPU): the weights and
+ *     caps it sets through scheduler_op are the ones the scheduler applies.
  */
 #include "bt.h"
 #include "bt_mmu.h"
@@ -440,7 +442,35 @@ static void rule_domu(void)
     GK_EXPECT_EQ(logbuf[0], 0);
 }
 
-static const struct bt_rule rules[] = {{"dom0", rule_dom0}, {"domu", rule_domu}};
+/* dom0 gives domains 1 and 2 (sched_weight guests spinning from 2 s to 5 s on the one CPU)
+ * the weight and cap of its command line (w1= c1= w2= c2=) through scheduler_op before they
+ * start, then sleeps until they are done: their shares show the scheduler applies them. */
+static void rule_sched(void)
+{
+    struct pv_domctl_scheduler_op s;
+    struct pv_domctl_getvcpuinfo i;
+    uint64_t w[3] = {0}, c[3] = {0};
+
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    bt_cmdline_uint("w1", &w[1]);
+    bt_cmdline_uint("c1", &c[1]);
+    bt_cmdline_uint("w2", &w[2]);
+    bt_cmdline_uint("c2", &c[2]);
+    for (uint64_t d = 1; d <= 2; d++) {
+        while (vcpuinfo(d, 0, &i) != 0 || !i.online)
+            gk_sleep_ns(GK_NS_PER_MS);
+        GK_EXPECT_EQ(sched(d, PV_SCHEDULER_CREDIT, PV_DOMCTL_SCHEDOP_putinfo, (uint16_t)w[d],
+                           (uint16_t)c[d], &s), 0);
+        GK_EXPECT_EQ(sched(d, PV_SCHEDULER_CREDIT, PV_DOMCTL_SCHEDOP_getinfo, 0, 0, &s), 0);
+        GK_EXPECT_EQ(s.u.credit.weight, w[d] ? w[d] : 256);
+        GK_EXPECT_EQ(s.u.credit.cap, c[d]);
+    }
+    GK_EXPECT_LT(gk_time_now(), 1900 * GK_NS_PER_MS); /* before their window opens */
+    gk_sleep_ns(5600 * GK_NS_PER_MS - gk_time_now());
+}
+
+static const struct bt_rule rules[] = {
+    {"dom0", rule_dom0}, {"domu", rule_domu}, {"sched", rule_sched}};
 
 void gk_main(void)
 {
