@@ -145,4 +145,23 @@ struct pv_remove_from_physmap {
     uint64_t gpfn;    /* pfn to remove */
 };
 
+/* PV_XENMEM_acquire_resource: the frames of a resource of another domain (the toolstack; Linux's
+ * IOCTL_PRIVCMD_MMAP_RESOURCE). */
+#define PV_XENMEM_resource_ioreq_server 0 /* type: an ioreq server's pages (HVM) */
+#define PV_XENMEM_resource_grant_table 1  /* type: grant table frames, id below */
+#define PV_XENMEM_resource_vmtrace_buf 2  /* type: a vCPU's trace buffer */
+#define PV_XENMEM_resource_grant_table_id_shared 0 /* id: the shared (entry) frames */
+#define PV_XENMEM_resource_grant_table_id_status 1 /* id: the status frames (version 2) */
+
+/* PV_XENMEM_acquire_resource (32 bytes). */
+struct pv_mem_acquire_resource {
+    pv_domid_t domid;   /* IN: the domain whose resource is wanted (not the caller) */
+    uint16_t type;      /* IN: PV_XENMEM_resource_* */
+    uint32_t id;        /* IN: type-specific (grant table: id_shared or id_status) */
+    uint32_t nr_frames; /* IN: frames wanted; with a NULL frame_list and 0, OUT the size */
+    uint32_t pad;       /* IN: must be 0 */
+    uint64_t frame;     /* IN: the first frame's index in the resource */
+    pv_guest_ptr_t frame_list; /* OUT: uint64_t[nr_frames], the frames (mfns for PV) */
+};
+
 #endif /* PV_ABI_MEMORY_OP_H */

@@ -264,7 +264,7 @@ static bool implemented(uint64_t op)
            op == PV_XENMEM_maximum_reservation || op == PV_XENMEM_maximum_gpfn ||
            op == PV_XENMEM_machphys_mfn_list || op == PV_XENMEM_machphys_mapping ||
            op == PV_XENMEM_memory_map || op == PV_XENMEM_machine_memory_map ||
-           op == PV_XENMEM_exchange;
+           op == PV_XENMEM_exchange || op == PV_XENMEM_acquire_resource;
 }
 
 long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
@@ -303,6 +303,8 @@ long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
         return machine_memory_map(v, arg);
     case PV_XENMEM_exchange:
         return exchange(v, arg);
+    case PV_XENMEM_acquire_resource:
+        return memory_acquire_resource(v, arg);
     }
     return -PV_ENOSYS;
 }

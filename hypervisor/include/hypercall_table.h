@@ -22,6 +22,9 @@ long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
 /* memory_op's increase_reservation, decrease_reservation, populate_physmap (cmd with its start
  * extent above bit 6): hypercalls/memory_reservation.c. */
 long memory_reservation_op(struct vcpu *v, unsigned long cmd, guest_handle arg);
+/* memory_op's acquire_resource (no start extent: every resource fits one call):
+ * hypercalls/memory_resource.c. */
+long memory_acquire_resource(struct vcpu *v, guest_handle arg);
 long hc_multicall(struct vcpu *v, guest_handle calls, unsigned int nr);
 long hc_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val, unsigned long flags);
 long hc_set_timer_op(struct vcpu *v, uint64_t timeout);

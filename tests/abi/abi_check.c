@@ -509,6 +509,18 @@ static void check_memory_op_structs(void)
     FIELD(pv_machphys_mfn_list, xen_machphys_mfn_list, nr_extents);
     FIELD_AT(pv_machphys_mfn_list, pad1, 20, 4);
 
+    SAME(XENMEM_resource_ioreq_server); SAME(XENMEM_resource_grant_table);
+    SAME(XENMEM_resource_vmtrace_buf); SAME(XENMEM_resource_grant_table_id_shared);
+    SAME(XENMEM_resource_grant_table_id_status);
+    SIZE(pv_mem_acquire_resource, xen_mem_acquire_resource);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, domid);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, type);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, id);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, nr_frames);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, pad);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, frame);
+    FIELD(pv_mem_acquire_resource, xen_mem_acquire_resource, frame_list);
+
     SIZE(pv_machphys_mapping, xen_machphys_mapping);
     FIELD(pv_machphys_mapping, xen_machphys_mapping, v_start);
     FIELD(pv_machphys_mapping, xen_machphys_mapping, v_end);

@@ -236,6 +236,51 @@ static void check_machphys_and_ports(uint64_t own_mfn)
     GK_EXPECT_EQ(gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &a), -PV_ESRCH);
 }
 
+static long acquire(uint16_t domid, uint16_t type, uint32_t id, uint64_t frame, uint32_t nr,
+                    uint64_t *list, uint32_t *nr_out)
+{
+    struct pv_mem_acquire_resource r = {.domid = domid, .type = type, .id = id, .frame = frame,
+                                        .nr_frames = nr,
+                                        .frame_list = (uint64_t)(uintptr_t)list};
+    long rc = gk_hypercall_memory_op(PV_XENMEM_acquire_resource, &r);
+
+    if (nr_out)
+        *nr_out = r.nr_frames;
+    return rc;
+}
+
+/* XENMEM_acquire_resource: the peer's grant-table frames, as privcmd's MMAP_RESOURCE asks. */
+static void check_acquire(uint64_t table_frame)
+{
+    uint64_t list[2] = {0, 0};
+    uint32_t n = 0;
+    struct pv_mem_acquire_resource padded = {.domid = peer,
+                                             .type = PV_XENMEM_resource_grant_table,
+                                             .pad = 1};
+    const uint16_t gt = PV_XENMEM_resource_grant_table;
+
+    GK_EXPECT_EQ(acquire(peer, gt, 0, 0, 0, NULL, &n), 0); /* the size */
+    GK_EXPECT_EQ(n, 32); /* the default max_grant_frames */
+    GK_EXPECT_EQ(acquire(peer, gt, 0, 0, 2, list, NULL), 0);
+    GK_EXPECT_EQ(list[0], table_frame);
+    GK_EXPECT(list[1] != 0 && list[1] != table_frame); /* the table grew to two frames */
+    GK_EXPECT_EQ(map_at(8, list[1], true, peer), 0); /* and maps like any of its frames */
+    GK_EXPECT_EQ(unmap_at(8), 0);
+    GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_acquire_resource, &padded), -PV_EINVAL);
+    GK_EXPECT_EQ(acquire(PV_DOMID_SELF, gt, 0, 0, 1, list, NULL), -PV_ESRCH);
+    GK_EXPECT_EQ(acquire(0, gt, 0, 0, 1, list, NULL), -PV_EPERM); /* itself */
+    GK_EXPECT_EQ(acquire(NOBODY, gt, 0, 0, 1, list, NULL), -PV_ESRCH);
+    GK_EXPECT_EQ(acquire(peer, gt, PV_XENMEM_resource_grant_table_id_status, 0, 1, list, NULL),
+                 -PV_EINVAL);
+    GK_EXPECT_EQ(acquire(peer, PV_XENMEM_resource_ioreq_server, 0, 0, 1, list, NULL),
+                 -PV_EOPNOTSUPP);
+    GK_EXPECT_EQ(acquire(peer, gt, 0, 31, 2, list, NULL), -PV_EINVAL); /* past the end */
+    GK_EXPECT_EQ(acquire(peer, gt, 0, 0, 0, list, NULL), -PV_EINVAL);
+    GK_EXPECT_EQ(acquire(peer, gt, 0, 0, 1, NULL, NULL), -PV_EINVAL);
+    GK_EXPECT_EQ(gk_hypercall_memory_op(PV_XENMEM_acquire_resource | (1 << 6), &padded),
+                 -PV_EINVAL);
+}
+
 /* The builder's grant entries: the peer's table frame (setup_table for it) mapped writable with
  * the peer as foreign domain; an entry written there grants pop[5] to dom0, which a grant copy
  * then reads. The mapping stays past the peer's end (check_after_end). */
@@ -264,6 +309,7 @@ static void check_grant_frame(void)
     GK_EXPECT_EQ(gk_hypercall_grant_table_op(PV_GNTTABOP_copy, &c, 1), 0);
     GK_EXPECT_EQ(c.status, PV_GNTST_okay);
     GK_EXPECT_EQ(dst[0], MAGIC ^ 3);
+    check_acquire(frame);
 }
 
 /* Give the third domain its handshake frame and wait for both answers. */
@@ -361,6 +407,7 @@ static void check_refused(void)
     GK_EXPECT_EQ(gk_hypercall_mmu_update(&u, 1, NULL, 0), -PV_EPERM);
     GK_EXPECT_EQ(fext(PV_MMUEXT_PIN_L1_TABLE, mine, 0), -PV_EPERM);
     GK_EXPECT_EQ(gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &a), -PV_EPERM);
+    GK_EXPECT_EQ(acquire(0, PV_XENMEM_resource_grant_table, 0, 0, 1, list, NULL), -PV_EPERM);
     /* Its own reservation it may grow, within its maxmem=. */
     GK_EXPECT_EQ(reservation(PV_XENMEM_populate_physmap, PV_DOMID_SELF, list, 1, 0, 0), 1);
     GK_EXPECT_EQ(m2p[list[0]], HANDSHAKE_PFN + 200);
