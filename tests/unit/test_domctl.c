@@ -292,6 +292,25 @@ static void test_createdomain_checks(void **state)
     assert_int_equal(created.max_grant_frames, GNTTAB_DEFAULT_MAX_FRAMES);
 }
 
+/* The xenstore domain (CDF_xs_domain), unprivileged otherwise: getdomaininfo and sysctl
+ * getdomaininfolist (and readconsole) only, as Xen's dummy policy. */
+static void test_xs_domain_policy(void **state)
+{
+    (void)state;
+    reset(false);
+    doms[1].xs_domain = true;
+    memset(guest_mem, 0, sizeof(guest_mem));
+    assert_int_equal(call(PV_DOMCTL_getdomaininfo, 2), 0);
+    assert_int_equal(arg()->u.getdomaininfo.domain, 2);
+    assert_int_equal(call(PV_DOMCTL_getdomaininfo, 3), -PV_ESRCH);
+    assert_int_equal(call(PV_DOMCTL_pausedomain, 2), -PV_EPERM);
+    assert_int_equal(call(PV_DOMCTL_createdomain, 0), -PV_EPERM);
+    assert_int_equal(call(PV_DOMCTL_destroydomain, 2), -PV_EPERM);
+    assert_int_equal(sysctl(PV_SYSCTL_getdomaininfolist, PV_SYSCTL_INTERFACE_VERSION), 0);
+    assert_int_equal(sysctl(999, PV_SYSCTL_INTERFACE_VERSION), -PV_EPERM);
+    assert_int_equal(pauses + kills, 0);
+}
+
 /* Counted toolstack pauses, never of oneself; unpause below zero refused. */
 static void test_pause_counts(void **state)
 {
@@ -407,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_domctl_unprivileged),
         cmocka_unit_test(test_createdomain_checks),
         cmocka_unit_test(test_pause_counts),
+        cmocka_unit_test(test_xs_domain_policy),
         cmocka_unit_test(test_getdomaininfo),
         cmocka_unit_test(test_sysctl),
         cmocka_unit_test(test_routing),
