@@ -68,7 +68,7 @@
 #define PV_DOMCTL_mem_sharing_op 57
 #define PV_DOMCTL_gettscinfo 59
 #define PV_DOMCTL_settscinfo 60
-#define PV_DOMCTL_getpageframeinfo3 61
+#define PV_DOMCTL_getpageframeinfo3 61 /* struct pv_domctl_getpageframeinfo3 */
 #define PV_DOMCTL_setvcpuextstate 62
 #define PV_DOMCTL_getvcpuextstate 63
 #define PV_DOMCTL_set_access_required 64
@@ -181,6 +181,25 @@ struct pv_domctl_getdomaininfo {
 #define PV_DOMINF_shutdownmask 255U   /* the shutdown reason (PV_SHUTDOWN_*)... */
 #define PV_DOMINF_shutdownshift 16    /* ...at this bit */
 #define PV_INVALID_MAX_VCPU_ID 0xFFFFFFFFU /* max_vcpu_id of a domain without vCPUs */
+
+/* getpageframeinfo3: the page type of each of num (at most 1024) frames of the domain; each
+ * array entry (IN an mfn for a PV domain) is replaced by one of these (OUT). */
+#define PV_DOMCTL_PFINFO_LTAB_SHIFT 28
+#define PV_DOMCTL_PFINFO_NOTAB (0x0U << 28)          /* not a page table */
+#define PV_DOMCTL_PFINFO_L1TAB (0x1U << 28)          /* an L1 table */
+#define PV_DOMCTL_PFINFO_L2TAB (0x2U << 28)          /* an L2 table */
+#define PV_DOMCTL_PFINFO_L3TAB (0x3U << 28)          /* an L3 table */
+#define PV_DOMCTL_PFINFO_L4TAB (0x4U << 28)          /* an L4 table */
+#define PV_DOMCTL_PFINFO_LTABTYPE_MASK (0x7U << 28)  /* the table level */
+#define PV_DOMCTL_PFINFO_LPINTAB (0x1U << 31)        /* with a table level: pinned */
+#define PV_DOMCTL_PFINFO_XTAB (0xfU << 28)           /* not a frame of the domain's memory */
+#define PV_DOMCTL_PFINFO_XALLOC (0xeU << 28)         /* allocate-only (not used here) */
+#define PV_DOMCTL_PFINFO_BROKEN (0xdU << 28)         /* broken memory (not used here) */
+#define PV_DOMCTL_PFINFO_LTAB_MASK (0xfU << 28)      /* the whole type field */
+struct pv_domctl_getpageframeinfo3 {
+    uint64_t num;         /* IN: entries in array */
+    pv_guest_ptr_t array; /* IN/OUT: uint64_t[num] */
+};
 
 /* max_mem: the most memory the domain may own, in KiB (max_pages = max_memkb / 4). */
 struct pv_domctl_max_mem {
@@ -300,6 +319,7 @@ struct pv_domctl {
         struct pv_domctl_createdomain createdomain;
         struct pv_domctl_getdomaininfo getdomaininfo;
         struct pv_domctl_max_mem max_mem;
+        struct pv_domctl_getpageframeinfo3 getpageframeinfo3;
         struct pv_domctl_vcpucontext vcpucontext;
         struct pv_domctl_max_vcpus max_vcpus;
         struct pv_domctl_setdomainhandle setdomainhandle;

@@ -79,6 +79,8 @@ static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *
         return domctl_getdomaininfo(v, d, op, copyback);
     case PV_DOMCTL_max_mem:
         return domctl_max_mem(v, d, op, copyback);
+    case PV_DOMCTL_getpageframeinfo3:
+        return domctl_getpageframeinfo3(v, d, op, copyback);
     case PV_DOMCTL_setvcpucontext:
         return domctl_setvcpucontext(v, d, op, copyback);
     case PV_DOMCTL_getvcpucontext:

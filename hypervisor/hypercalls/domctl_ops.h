@@ -32,6 +32,9 @@ void domctl_fill_info(const struct domain *d, struct pv_domctl_getdomaininfo *in
 /* Lifecycle (sysctl.c). */
 sysctl_fn sysctl_getdomaininfolist;
 
+/* domctl_mem.c: a domain's memory. */
+domctl_fn domctl_getpageframeinfo3;
+
 /* domctl_vcpu.c: vCPUs, scheduling, time. */
 domctl_fn domctl_getvcpuinfo, domctl_setvcpuaffinity, domctl_getvcpuaffinity;
 domctl_fn domctl_scheduler_op, domctl_settimeoffset, domctl_gettscinfo, domctl_settscinfo;

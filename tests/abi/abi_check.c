@@ -1220,6 +1220,14 @@ static void check_domctl_lifecycle(void)
     FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, gpaddr_bits);
     FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, pad2);
     FIELD(pv_domctl_getdomaininfo, xen_domctl_getdomaininfo, arch_config);
+    XSAME(DOMCTL_PFINFO_LTAB_SHIFT); XSAME(DOMCTL_PFINFO_NOTAB);
+    XSAME(DOMCTL_PFINFO_L1TAB); XSAME(DOMCTL_PFINFO_L2TAB); XSAME(DOMCTL_PFINFO_L3TAB);
+    XSAME(DOMCTL_PFINFO_L4TAB); XSAME(DOMCTL_PFINFO_LTABTYPE_MASK);
+    XSAME(DOMCTL_PFINFO_LPINTAB); XSAME(DOMCTL_PFINFO_XTAB); XSAME(DOMCTL_PFINFO_XALLOC);
+    XSAME(DOMCTL_PFINFO_BROKEN); XSAME(DOMCTL_PFINFO_LTAB_MASK);
+    SIZE(pv_domctl_getpageframeinfo3, xen_domctl_getpageframeinfo3);
+    FIELD(pv_domctl_getpageframeinfo3, xen_domctl_getpageframeinfo3, num);
+    FIELD(pv_domctl_getpageframeinfo3, xen_domctl_getpageframeinfo3, array);
     SIZE(pv_domctl_max_mem, xen_domctl_max_mem);
     FIELD(pv_domctl_max_mem, xen_domctl_max_mem, max_memkb);
     SIZE(pv_domctl_vcpucontext, xen_domctl_vcpucontext);

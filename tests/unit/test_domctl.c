@@ -84,6 +84,7 @@ DOMCTL_STUB(settimeoffset, PV_DOMCTL_settimeoffset)
 DOMCTL_STUB(getvcpuaffinity, PV_DOMCTL_getvcpuaffinity)
 DOMCTL_STUB(gettscinfo, PV_DOMCTL_gettscinfo)
 DOMCTL_STUB(settscinfo, PV_DOMCTL_settscinfo)
+DOMCTL_STUB(getpageframeinfo3, PV_DOMCTL_getpageframeinfo3) /* domctl_mem.c: boot case foreign */
 SYSCTL_STUB(readconsole, PV_SYSCTL_readconsole)
 SYSCTL_STUB(physinfo, PV_SYSCTL_physinfo)
 SYSCTL_STUB(sched_id, PV_SYSCTL_sched_id)
@@ -397,7 +398,7 @@ static void test_bad_argument(void **state)
 
 static void test_routing(void **state)
 {
-    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60}, scmds[] = {1, 3, 4, 8, 16};
+    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60, 61}, scmds[] = {1, 3, 4, 8, 16};
 
     (void)state;
     for (int priv = 0; priv < 2; priv++) {

@@ -171,10 +171,31 @@ static void check_map(uint64_t own_mfn, uint64_t third_mfn)
     BT_EXPECT_RC("foreign domain nobody", map_at(2, pop[1], false, NOBODY), -PV_ESRCH);
 }
 
+static long pageframeinfo(uint16_t domid, uint64_t *array, uint64_t num)
+{
+    static struct pv_domctl d __attribute__((aligned(16)));
+
+    memset(&d, 0, sizeof(d));
+    d.cmd = PV_DOMCTL_getpageframeinfo3;
+    d.interface_version = PV_DOMCTL_INTERFACE_VERSION;
+    d.domain = domid;
+    d.u.getpageframeinfo3.num = num;
+    d.u.getpageframeinfo3.array = (uint64_t)(uintptr_t)array;
+    return gk_hypercall_nr(PV_HYPERCALL_domctl, (uint64_t)(uintptr_t)&d, 0, 0, 0, 0);
+}
+
 /* The peer's tables: pin with the peer as page owner, and the type rules across domains. */
 static void check_pin(void)
 {
+    uint64_t types[4] = {pop[1], pop[0], gk_virt_to_mfn(gk_page_alloc()), pop[2]};
+
     GK_EXPECT_EQ(fext(PV_MMUEXT_PIN_L1_TABLE, pop[1], peer), 0); /* empty: a valid L1 */
+    GK_EXPECT_EQ(pageframeinfo(peer, types, 4), 0);
+    GK_EXPECT_EQ(types[0], PV_DOMCTL_PFINFO_L1TAB | PV_DOMCTL_PFINFO_LPINTAB);
+    GK_EXPECT_EQ(types[1], PV_DOMCTL_PFINFO_NOTAB); /* mapped writable by dom0 */
+    GK_EXPECT_EQ(types[2], PV_DOMCTL_PFINFO_XTAB);  /* dom0's frame */
+    GK_EXPECT_EQ(types[3], PV_DOMCTL_PFINFO_NOTAB);
+    GK_EXPECT_EQ(pageframeinfo(peer, types, 1025), -PV_E2BIG);
     BT_EXPECT_RC("writable map of a peer L1", map_at(3, pop[1], true, peer), -PV_EBUSY);
     GK_EXPECT_EQ(map_at(3, pop[1], false, peer), 0); /* read-only: allowed */
     GK_EXPECT_EQ(fext(PV_MMUEXT_PIN_L1_TABLE, pop[1], peer), -PV_EINVAL); /* pinned already */
@@ -408,6 +429,7 @@ static void check_refused(void)
     GK_EXPECT_EQ(fext(PV_MMUEXT_PIN_L1_TABLE, mine, 0), -PV_EPERM);
     GK_EXPECT_EQ(gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &a), -PV_EPERM);
     GK_EXPECT_EQ(acquire(0, PV_XENMEM_resource_grant_table, 0, 0, 1, list, NULL), -PV_EPERM);
+    GK_EXPECT_EQ(pageframeinfo(0, &mine, 1), -PV_EPERM);
     /* Its own reservation it may grow, within its maxmem=. */
     GK_EXPECT_EQ(reservation(PV_XENMEM_populate_physmap, PV_DOMID_SELF, list, 1, 0, 0), 1);
     GK_EXPECT_EQ(m2p[list[0]], HANDSHAKE_PFN + 200);
