@@ -1,6 +1,7 @@
 /* Unit tests of type and reference-count transitions in the page-table core: pins, type changes,
  * frames wanted at two levels, and the order of reference changes in mm_mod_entry (trees,
- * rollback, linear tables, roots and teardown: test_mm_tree.c). */
+ * rollback, linear tables, roots and teardown: test_mm_tree.c), and foreign mappings (mmu_update's
+ * foreign domain): their references, refusals, and frames kept past the owner's teardown. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -231,6 +232,70 @@ static void test_shared_frame(void **state)
     assert_int_equal(frame_info(shared)->type_info, PGT_none);
 }
 
+/* Foreign mappings (mm_mod_entry_foreign): dom_a's L1 maps dom_b's frames, held from outside
+ * dom_b (grant_refs/grant_rw), refused for other owners and page tables, kept past dom_b's
+ * teardown and freed by the last unmap. */
+static int fmap(uint64_t table, unsigned slot, uint64_t val)
+{
+    return mm_mod_entry_foreign(&dom_a, &dom_b, mmf_maddr(table, slot), val, false);
+}
+
+static void test_foreign(void **state)
+{
+    uint64_t l1, b_data, b_l1, a_data, free_before;
+
+    (void)state;
+    mmf_reset();
+    l1 = frame();
+    a_data = frame();
+    b_data = mmf_frame(&dom_b);
+    b_l1 = mmf_frame(&dom_b);
+    assert_int_equal(mm_pin(&dom_a, l1, 1), 0);
+    assert_int_equal(fmap(l1, 0, mmf_pte(b_data, PTE_P | PTE_RW)), 0);
+    assert_int_equal(frame_info(b_data)->count, 1);
+    assert_int_equal(frame_info(b_data)->grant_refs, 1);
+    assert_int_equal(frame_info(b_data)->grant_rw, 1);
+    assert_int_equal(mm_pin(&dom_b, b_data, 1), -PV_EINVAL); /* mapped writable elsewhere */
+    assert_int_equal(mm_pin(&dom_b, b_l1, 1), 0);
+    assert_int_equal(fmap(l1, 1, mmf_pte(b_l1, PTE_P | PTE_RW)), -PV_EBUSY);
+    assert_int_equal(fmap(l1, 1, mmf_pte(b_l1, PTE_P)), 0); /* read-only: allowed */
+    assert_int_equal(fmap(l1, 2, mmf_pte(a_data, PTE_P)), -PV_EBUSY);      /* not dom_b's */
+    assert_int_equal(fmap(l1, 2, mmf_pte(MMF_HV_FRAME, PTE_P)), -PV_EBUSY); /* the hypervisor's */
+    assert_int_equal(mmf_mem(l1)[2], 0);
+    /* dom_b goes: its frames mapped by dom_a stay, the rest is freed. */
+    free_before = frame_free_count();
+    assert_int_equal(mm_unpin(&dom_b, b_l1), 0);
+    mm_domain_teardown(&dom_b);
+    frame_release_all(&dom_b);
+    assert_int_equal(frame_free_count(), free_before);   /* both still referenced by dom_a */
+    assert_int_equal(fmap(l1, 3, mmf_pte(b_data, PTE_P)), -PV_EBUSY); /* no new reference */
+    assert_int_equal(mod(l1, 1, 0), 0);
+    assert_int_equal(frame_free_count(), free_before + 1); /* b_l1 freed by the unmap */
+    assert_int_equal(mod(l1, 0, 0), 0);
+    assert_int_equal(frame_free_count(), free_before + 2);
+    assert_int_equal(dom_b.tot_pages, 0);
+}
+
+/* A hypervisor frame shared with dom_b, mapped by dom_a: unsharing leaves it to the mapping. */
+static void test_foreign_shared(void **state)
+{
+    uint64_t l1, shared = MMF_HV_FRAME, free_before;
+
+    (void)state;
+    mmf_reset();
+    l1 = frame();
+    assert_int_equal(mm_pin(&dom_a, l1, 1), 0);
+    mm_share_frame(&dom_b, shared);
+    assert_int_equal(fmap(l1, 0, mmf_pte(shared, PTE_P | PTE_RW)), 0);
+    mm_domain_teardown(&dom_b);
+    assert_false(mm_unshare_frame(&dom_b, shared)); /* still mapped: not the caller's to free */
+    assert_int_equal(frame_info(shared)->owner, dom_b.domid);
+    free_before = frame_free_count();
+    assert_int_equal(mod(l1, 0, 0), 0);
+    assert_int_equal(frame_free_count(), free_before + 1);
+    assert_int_equal(frame_info(shared)->owner, DOMID_FREE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +305,8 @@ int main(void)
         cmocka_unit_test(test_mod_entry_takes_before_it_drops),
         cmocka_unit_test(test_mod_entry_l1_moves),
         cmocka_unit_test(test_shared_frame),
+        cmocka_unit_test(test_foreign),
+        cmocka_unit_test(test_foreign_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
