@@ -228,6 +228,25 @@ void sched_kick(struct vcpu *v)
     (void)v;
 }
 
+/* The credit and affinity settings domctl_vcpu.c hands the scheduler, kept as the real one keeps
+ * them; no CPU is ever idle here. */
+void sched_set_hard_affinity(struct vcpu *v, uint64_t cpus)
+{
+    v->hard_affinity = cpus;
+}
+
+void sched_set_credit(struct domain *d, unsigned weight, unsigned cap)
+{
+    d->weight = weight;
+    d->cap = cap;
+}
+
+uint64_t sched_idle_ns(unsigned cpu)
+{
+    (void)cpu;
+    return 0;
+}
+
 void sched_vcpu_up(struct vcpu *v)
 {
     v->run_state = VCPU_RUNNABLE;
@@ -279,6 +298,31 @@ void time_publish(struct vcpu *v)
 uint64_t time_tsc_khz(void)
 {
     return cf.preempt ? 0 : 1ULL << 40; /* 0: every preemption check asks to yield */
+}
+
+/* Xen's scale in its simplest exact form: mul_frac = 2^32 * 1e9 / tps with shift 0 needs
+ * tps > 1e9, as the fake TSC (2.5 GHz) is; slower rates are doubled into range (shift > 0). */
+void time_scale_for(uint64_t tps, struct time_scale *s)
+{
+    int8_t shift = 0;
+
+    if (!tps)
+        tps = 1;
+    while (tps <= 1000000000ULL && shift > -32) {
+        tps <<= 1;
+        shift--;
+    }
+    s->mul_frac = (uint32_t)(((unsigned __int128)1000000000ULL << 32) / tps);
+    s->shift = (int8_t)-shift;
+}
+
+uint64_t time_scale_delta(uint64_t delta, const struct time_scale *s)
+{
+    if (s->shift >= 0)
+        delta <<= s->shift;
+    else
+        delta >>= -s->shift;
+    return (uint64_t)(((unsigned __int128)delta * s->mul_frac) >> 32);
 }
 
 void time_tsc_params(uint32_t *tsc_khz, uint32_t *mul_frac, int8_t *shift)
