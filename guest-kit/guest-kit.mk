@@ -49,13 +49,15 @@ endef
 $(eval $(call gk_guest,hello,guest-kit/examples/hello.c))
 $(eval $(call gk_guest,gk-selftest,guest-kit/examples/selftest.c))
 $(eval $(call gk_guest,mmdemo,guest-kit/examples/mmdemo.c))
+$(eval $(call gk_guest,blkdemo,guest-kit/examples/blkdemo.c))
 
 ALL += $(GK_LIB)
 
 .PHONY: guest-kit-check
-guest-kit-check: $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf $(B)/guests/mmdemo.elf
+guest-kit-check: $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf $(B)/guests/mmdemo.elf \
+    $(B)/guests/blkdemo.elf
 	guest-kit/check-image.py $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf \
-	    $(B)/guests/mmdemo.elf
+	    $(B)/guests/mmdemo.elf $(B)/guests/blkdemo.elf
 CHECK += guest-kit-check
 
 -include $(shell find $(GK_OUT) -name '*.d' 2>/dev/null)

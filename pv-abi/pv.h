@@ -14,6 +14,7 @@
 #include "event_channel.h"
 #include "grant_table.h"
 #include "hypercall.h"
+#include "io_blkif.h"
 #include "io_xenstore.h"
 #include "memory_op.h"
 #include "mmu.h"

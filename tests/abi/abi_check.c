@@ -24,6 +24,7 @@
 #include <xen/event_channel.h>
 #include <xen/features.h>
 #include <xen/grant_table.h>
+#include <xen/io/blkif.h>
 #include <xen/io/console.h>
 #include <xen/io/xenbus.h>
 #include <xen/io/xs_wire.h>
@@ -1112,6 +1113,67 @@ static void check_io_xenstore(void)
     LITERAL(PV_XENSTORE_SERVER_FEATURE_DOMID_ANY, 8);
 }
 
+/* The block ring (io/blkif.h) and the shared-ring header of io/ring.h. */
+static void check_io_blkif(void)
+{
+    /* clang-format off */
+    SAME(BLKIF_OP_READ); SAME(BLKIF_OP_WRITE); SAME(BLKIF_OP_WRITE_BARRIER);
+    SAME(BLKIF_OP_FLUSH_DISKCACHE); SAME(BLKIF_OP_DISCARD); SAME(BLKIF_OP_INDIRECT);
+    SAME(BLKIF_MAX_SEGMENTS_PER_REQUEST); SAME(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+    SAME(BLKIF_RSP_EOPNOTSUPP); SAME(BLKIF_RSP_ERROR); SAME(BLKIF_RSP_OKAY);
+    SAME(VDISK_CDROM); SAME(VDISK_REMOVABLE); SAME(VDISK_READONLY);
+    /* clang-format on */
+    /* Linux's include/xen/xenbus.h (its blkback's max-ring-page-order default). */
+    LITERAL(PV_XENBUS_MAX_RING_GRANT_ORDER, 4);
+    /* clang-format off */
+    /* clang-format on */
+    SIZE(pv_blkif_request_segment, blkif_request_segment);
+    FIELD(pv_blkif_request_segment, blkif_request_segment, gref);
+    FIELD(pv_blkif_request_segment, blkif_request_segment, first_sect);
+    FIELD(pv_blkif_request_segment, blkif_request_segment, last_sect);
+    FIELD_AT(pv_blkif_request_segment, _pad, 6, 2);
+    VAL("PV_BLKIF_SEGS_PER_INDIRECT_FRAME", PV_BLKIF_SEGS_PER_INDIRECT_FRAME,
+        4096 / sizeof(struct blkif_request_segment));
+    SIZE(pv_blkif_request, blkif_request);
+    FIELD(pv_blkif_request, blkif_request, operation);
+    FIELD(pv_blkif_request, blkif_request, nr_segments);
+    FIELD(pv_blkif_request, blkif_request, handle);
+    FIELD_AT(pv_blkif_request, _pad, 4, 4);
+    FIELD(pv_blkif_request, blkif_request, id);
+    FIELD(pv_blkif_request, blkif_request, sector_number);
+    FIELD(pv_blkif_request, blkif_request, seg);
+    SIZE(pv_blkif_request_indirect, blkif_request_indirect);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, operation);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, indirect_op);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, nr_segments);
+    FIELD_AT(pv_blkif_request_indirect, _pad1, 4, 4);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, id);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, sector_number);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, handle);
+    FIELD_AT(pv_blkif_request_indirect, _pad2, 26, 2);
+    FIELD(pv_blkif_request_indirect, blkif_request_indirect, indirect_grefs);
+    SIZE(pv_blkif_response, blkif_response);
+    FIELD(pv_blkif_response, blkif_response, id);
+    FIELD(pv_blkif_response, blkif_response, operation);
+    FIELD_AT(pv_blkif_response, _pad, 9, 1);
+    FIELD(pv_blkif_response, blkif_response, status);
+    VAL("sizeof(union pv_blkif_sring_entry)", sizeof(union pv_blkif_sring_entry),
+        sizeof(union blkif_sring_entry));
+    /* The ring header: our struct against blkif_sring's fields before the slots. */
+    FIELD_AS(pv_ring_sring_hdr, req_prod, blkif_sring, req_prod);
+    FIELD_AS(pv_ring_sring_hdr, req_event, blkif_sring, req_event);
+    FIELD_AS(pv_ring_sring_hdr, rsp_prod, blkif_sring, rsp_prod);
+    FIELD_AS(pv_ring_sring_hdr, rsp_event, blkif_sring, rsp_event);
+    FIELD_AT(pv_ring_sring_hdr, pvt, offsetof(struct blkif_sring, pvt), 4);
+    FIELD_AT(pv_ring_sring_hdr, _pad, 20, 44);
+    VAL("sizeof(struct pv_ring_sring_hdr)", sizeof(struct pv_ring_sring_hdr),
+        offsetof(struct blkif_sring, ring));
+    for (unsigned int order = 0; order <= PV_XENBUS_MAX_RING_GRANT_ORDER; order++)
+        VAL("PV_BLKIF_RING_SLOTS(order)", PV_BLKIF_RING_SLOTS(order),
+            __CONST_RING_SIZE(blkif, 4096UL << order));
+    VAL("PV_RING_SLOTS(4096, 12)", PV_RING_SLOTS(4096, 12), 256);
+}
+
 /* domctl and sysctl: the header every command shares, and the commands we name. */
 static void check_domctl_sysctl(void)
 {
@@ -1406,6 +1468,7 @@ int main(void)
     check_xen_version();
     check_xs_wire();
     check_io_xenstore();
+    check_io_blkif();
     check_domctl_sysctl();
     check_domctl_numbers();
     check_domctl_lifecycle();

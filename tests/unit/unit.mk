@@ -13,6 +13,7 @@ UNIT_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # memcmp, which libc provides here; a test whose sources call lib_* lists lib/string.c and
 # lib/format.c in its .srcs (never lib/mem.c, see tests/unit/README.md).
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(UNIT_SAN) -Ihypervisor/include -iquote . \
+	-iquote guest-kit/include \
 	-DUNIT_TEST
 UNIT_LIBS := -lcmocka
 UNIT_TESTS := $(sort $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_*.c)))
