@@ -1,8 +1,10 @@
 /* hvctl's verbs that start and end domains: create, destroy, pause, unpause, shutdown, reboot. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dom0-tools/libhv/monitor.h"
@@ -99,6 +101,51 @@ static int after_create(struct hv_ops *ops, struct create_opts *o, struct hv_cfg
     return o->console ? hvctl_console_after_create(domid) : HVCTL_OK;
 }
 
+/* The first of the signals in stop that is pending, or 0. */
+static int interrupted(const sigset_t *pending, const sigset_t *stop)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    unsigned i;
+
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        if (sigismember(stop, sigs[i]) && sigismember(pending, sigs[i]))
+            return sigs[i];
+    return 0;
+}
+
+/* hv_ops_create; a Ctrl-C (or a TERM or HUP) meanwhile waits for the build to end and then
+ * destroys the domain: never a half-built domain left behind. */
+static int create_guarded(struct hv_ops *ops, const struct hv_cfg *cfg, bool paused,
+                          uint32_t *domid)
+{
+    sigset_t stop, old, pending;
+    struct hv_err why;
+    int rc, sig;
+
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    rc = hv_ops_create(ops, cfg, paused, domid);
+    sigpending(&pending);
+    if ((sig = interrupted(&pending, &stop))) {
+        why = ops->err;
+        if (rc)
+            hv_err_set(&ops->err, rc, "interrupted by %s (%s)", strsignal(sig), why.msg);
+        else if (hv_ops_destroy(ops, *domid))
+            hv_err_set(&ops->err, -EINTR, "interrupted by %s; destroying domain %u: %s",
+                       strsignal(sig), *domid, (why = ops->err).msg);
+        else
+            hv_err_set(&ops->err, -EINTR, "interrupted by %s: domain %u destroyed",
+                       strsignal(sig), *domid);
+        rc = -EINTR;
+        sigtimedwait(&stop, NULL, &(struct timespec){0, 0});
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 int cmd_create(int argc, char **argv)
 {
     struct create_opts o = {0};
@@ -121,7 +168,7 @@ int cmd_create(int argc, char **argv)
         return print_cfg(&cfg), hv_cfg_free(&cfg), HVCTL_OK;
     if ((rc = hvctl_open(&ops)))
         return hv_cfg_free(&cfg), rc;
-    if (hv_ops_create(&ops, &cfg, o.paused, &domid)) {
+    if (create_guarded(&ops, &cfg, o.paused, &domid)) {
         rc = hvctl_fail("cannot create domain '%s': %s", cfg.name, ops.err.msg);
     } else {
         printf("Started domain %s (id=%u)%s\n", cfg.name, domid, o.paused ? ", paused" : "");

@@ -155,12 +155,22 @@ static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
     return 0;
 }
 
+/* True if someone else (hvctl destroy) ended the domain while create was building it. */
+static bool destroyed_meanwhile(struct hv_ops *o, uint32_t domid)
+{
+    struct hv_dominfo info;
+    int rc = hv_domain_getinfo(o->priv, domid, &info);
+
+    return rc == -ESRCH || (!rc && info.dying);
+}
+
 int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint32_t *domid)
 {
     struct hv_domain_config dc = {.max_vcpus = cfg->maxvcpus, .max_evtchn_port = 1023,
                                   .max_grant_frames = -1, .max_maptrack_frames = -1,
                                   .grant_opts = 1};
     struct hv_err first;
+    bool gone;
     int rc;
 
     if ((rc = create_checks(o, cfg)))
@@ -176,8 +186,12 @@ int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint3
     if (!rc)
         return 0;
     first = o->err; /* the cause, not what undoing it may say */
+    gone = destroyed_meanwhile(o, *domid);
     hv_ops_destroy(o, *domid);
     o->err = first;
+    if (gone)
+        hv_err_set(&o->err, rc, "domain %u was destroyed while it was being built (%s)", *domid,
+                   first.msg);
     return rc;
 }
 
