@@ -156,7 +156,7 @@ $(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c tests/hvctl/xsd_harness.c $(LI
 # The operations and the monitor with a stand-in hypervisor (fake_priv.c replaces priv and
 # build): the real sources, not the library.
 HVT_OPS_SRCS := tests/hvctl/test_hv_ops.c tests/hvctl/fake_priv.c tests/hvctl/xsd_harness.c \
-	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
+	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
 	cfg_dev.c)
 
 $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
@@ -168,7 +168,7 @@ $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
 # hvctl's own sources over the stand-in hypervisor (with the sanitizers), for cli.sh's checks of
 # the verbs past their argument parsing.
 HVT_FAKE_SRCS := $(wildcard dom0-tools/hvctl/*.c) tests/hvctl/fake_priv.c \
-	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
+	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
 	cfg_dev.c console_client.c)
 
 $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \

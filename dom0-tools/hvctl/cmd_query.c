@@ -31,26 +31,6 @@ static int pick(struct hv_ops *o, int argc, char **argv, int first, struct hv_do
     return *out ? n : (hvctl_fail("out of memory"), -1);
 }
 
-static void list_json(const struct hv_dom_summary *s, int n)
-{
-    char uuid[37];
-    int i;
-
-    printf("[\n");
-    for (i = 0; i < n; i++) {
-        hv_cfg_uuid_format(s[i].uuid, uuid);
-        printf("    {\n        \"domid\": %u,\n        \"name\": \"%s\",\n        \"uuid\": \"%s\",\n"
-               "        \"memory_kb\": %llu,\n        \"max_memory_kb\": %llu,\n"
-               "        \"vcpus\": %u,\n        \"max_vcpus\": %u,\n        \"state\": \"%s\",\n"
-               "        \"shutdown_reason\": \"%s\",\n        \"cpu_time\": %.1f\n    }%s\n",
-               s[i].domid, s[i].name, uuid, (unsigned long long)s[i].mem_kib,
-               (unsigned long long)s[i].max_kib, s[i].vcpus, s[i].max_vcpus, s[i].state,
-               s[i].shutdown ? hv_ops_reason_name((int)s[i].shutdown_reason) : "",
-               s[i].cpu_s, i + 1 < n ? "," : "");
-    }
-    printf("]\n");
-}
-
 int cmd_list(int argc, char **argv)
 {
     struct hv_dom_summary *s = NULL;
@@ -67,7 +47,7 @@ int cmd_list(int argc, char **argv)
         return rc;
     n = pick(&o, argc, argv, optind, &s);
     if (n >= 0 && longform)
-        list_json(s, n);
+        hv_ops_list_long(&o, s, n, stdout);
     if (n >= 0 && !longform)
         printf("%-40s %5s %5s %5s     %s %8s\n", "Name", "ID", "Mem", "VCPUs", "State",
                "Time(s)");

@@ -63,6 +63,9 @@ int hv_ops_list(struct hv_ops *o, struct hv_dom_summary **out);
 /* One domain. */
 int hv_ops_summary(struct hv_ops *o, uint32_t domid, struct hv_dom_summary *s);
 
+/* xl list -l: the domains in s as a JSON array of libxl domain_config objects ("domid",
+ * "config": {"c_info": {...}, "b_info": {...}}), with what the hypervisor and xenstore hold. */
+int hv_ops_list_long(struct hv_ops *o, const struct hv_dom_summary *s, int n, FILE *f);
 /* xl info, xl dmesg [-c], xl vcpu-list, printed to f in xl's format. */
 int hv_ops_info(struct hv_ops *o, FILE *f);
 int hv_ops_dmesg(struct hv_ops *o, bool clear, FILE *f);

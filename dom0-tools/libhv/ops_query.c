@@ -160,22 +160,53 @@ int hv_ops_dmesg(struct hv_ops *o, bool clear, FILE *f)
     return rc ? priv_err(o, rc) : 0;
 }
 
-static int vcpu_lines(struct hv_ops *o, const struct hv_dom_summary *s, FILE *f)
+/* A CPU map as xl prints it: "all", "none", or ranges ("0-1,3") over CPUs 0..ncpus-1. */
+static void cpumap(uint64_t map, unsigned ncpus, FILE *f)
+{
+    uint64_t all = ncpus >= 64 ? ~0ULL : (1ULL << ncpus) - 1;
+    const char *sep = "";
+    unsigned c, end;
+
+    map &= all;
+    if (map == all || !map) {
+        fputs(map ? "all" : "none", f);
+        return;
+    }
+    for (c = 0; c < ncpus; c = end + 1) {
+        for (; c < ncpus && !(map >> c & 1); c++)
+            ;
+        if (c >= ncpus)
+            break;
+        for (end = c; end + 1 < ncpus && (map >> (end + 1) & 1); end++)
+            ;
+        fprintf(f, end > c ? "%s%u-%u" : "%s%u", sep, c, end);
+        sep = ",";
+    }
+}
+
+static int vcpu_lines(struct hv_ops *o, const struct hv_dom_summary *s, unsigned ncpus, FILE *f)
 {
     struct hv_vcpuinfo vi;
+    uint64_t hard, soft;
     unsigned v;
     int rc;
 
     for (v = 0; v < s->max_vcpus; v++) {
         if ((rc = hv_vcpu_getinfo(o->priv, s->domid, v, &vi)))
             return rc == -ESRCH ? 0 : priv_err(o, rc);
+        if ((rc = hv_vcpu_getaffinity(o->priv, s->domid, v, &hard, &soft)))
+            return rc == -ESRCH ? 0 : priv_err(o, rc);
         fprintf(f, "%-32s %5u %5u", s->name, s->domid, v);
         if (vi.online)
             fprintf(f, " %5u", vi.cpu);
         else
             fprintf(f, " %5c", '-');
-        fprintf(f, "   %c%c%c  %9.1f\n", vi.running ? 'r' : '-', vi.blocked ? 'b' : '-',
+        fprintf(f, "   %c%c%c  %9.1f  ", vi.running ? 'r' : '-', vi.blocked ? 'b' : '-',
                 vi.online ? '-' : 'p', vi.cpu_time / 1e9);
+        cpumap(hard, ncpus, f);
+        fputs(" / ", f);
+        cpumap(soft, ncpus, f);
+        fputc('\n', f);
     }
     return 0;
 }
@@ -183,15 +214,19 @@ static int vcpu_lines(struct hv_ops *o, const struct hv_dom_summary *s, FILE *f)
 int hv_ops_vcpu_list(struct hv_ops *o, const uint32_t *domids, unsigned n, FILE *f)
 {
     struct hv_dom_summary *all = NULL, one;
+    struct hv_physinfo pi;
     int count = 0, i, rc = 0;
 
-    fprintf(f, "%-32s %5s %5s %5s %5s %9s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)");
+    if (hv_physinfo(o->priv, &pi))
+        pi.nr_cpus = 64;
+    fprintf(f, "%-32s %5s %5s %5s %5s %9s  %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
+            "Affinity (Hard / Soft)");
     if (!n && (count = hv_ops_list(o, &all)) < 0)
         return count;
     for (i = 0; !rc && i < (n ? (int)n : count); i++) {
         if (n && (rc = hv_ops_summary(o, domids[i], &one)))
             break;
-        rc = vcpu_lines(o, n ? &one : &all[i], f);
+        rc = vcpu_lines(o, n ? &one : &all[i], pi.nr_cpus, f);
     }
     free(all);
     return rc;

@@ -131,6 +131,9 @@ struct hv_vcpuinfo {
     uint32_t cpu;      /* physical CPU it last ran on */
 };
 int hv_vcpu_getinfo(struct hv_priv *p, uint32_t domid, unsigned vcpu, struct hv_vcpuinfo *vi);
+/* getvcpuaffinity: the vCPU's hard and soft affinity over CPUs 0..63 (bit n: CPU n). */
+int hv_vcpu_getaffinity(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint64_t *hard,
+                        uint64_t *soft);
 
 /* The credit scheduler's per-domain parameters (XEN_SCHEDULER_CREDIT). weight 1..65535 (0 on
  * set: unchanged), cap 0 (none) .. 100 * vCPUs (percent of one CPU). */

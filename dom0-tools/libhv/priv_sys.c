@@ -25,6 +25,34 @@ int hv_vcpu_getinfo(struct hv_priv *p, uint32_t domid, unsigned vcpu, struct hv_
     return 0;
 }
 
+int hv_vcpu_getaffinity(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint64_t *hard,
+                        uint64_t *soft)
+{
+    struct pv_domctl d = {.cmd = PV_DOMCTL_getvcpuaffinity, .domain = (pv_domid_t)domid};
+    struct pv_domctl_vcpuaffinity *a = &d.u.vcpuaffinity;
+    uint64_t *maps = hv_buf_alloc(p, 2 * sizeof(uint64_t));
+    char what[64];
+    int rc;
+
+    if (!maps)
+        return -ENOMEM;
+    maps[0] = maps[1] = 0;
+    a->vcpu = vcpu;
+    a->flags = PV_VCPUAFFINITY_HARD | PV_VCPUAFFINITY_SOFT;
+    a->cpumap_hard.bitmap = (uint64_t)(uintptr_t)&maps[0];
+    a->cpumap_hard.nr_bits = 64;
+    a->cpumap_soft.bitmap = (uint64_t)(uintptr_t)&maps[1];
+    a->cpumap_soft.nr_bits = 64;
+    snprintf(what, sizeof(what), "domctl getvcpuaffinity of domain %u vCPU %u", domid, vcpu);
+    rc = priv_domctl(p, &d, what);
+    if (!rc) {
+        *hard = maps[0];
+        *soft = maps[1];
+    }
+    hv_buf_free(p, maps, 2 * sizeof(uint64_t));
+    return rc;
+}
+
 int hv_sched_id(struct hv_priv *p, uint32_t *sched_id)
 {
     struct pv_sysctl s = {.cmd = PV_SYSCTL_sched_id};

@@ -96,6 +96,16 @@ if [ -n "$FAKE" ]; then
     expect destroy-dom0 1 'domain 0 cannot be destroyed' "$FAKE" destroy 0
     expect shutdown-dom0 1 'does not shut down domain 0' "$FAKE" shutdown 0
     expect list-dom0 0 '^Domain-0 +0 ' "$FAKE" list
+    # list -l: xl's JSON shape (an array of {"domid", "config": {"c_info", "b_info"}}).
+    expect list-long 0 '^ok 0 Domain-0 pv 1 \[0\]$' bash -c "'$FAKE' list -l | python3 -c '
+import json, sys
+d = json.load(sys.stdin)[0]
+c = d[\"config\"]
+print(\"ok\", d[\"domid\"], c[\"c_info\"][\"name\"], c[\"c_info\"][\"type\"], c[\"b_info\"][\"max_vcpus\"],
+      c[\"b_info\"][\"avail_vcpus\"])'"
+    expect vcpu-list 0 '^Domain-0 +0 +0 +0 +--- +0\.0  1 / all$' "$FAKE" vcpu-list
+    expect vcpu-list-header 0 '^Name +ID +VCPU +CPU +State +Time\(s\)  Affinity \(Hard / Soft\)$' \
+        "$FAKE" vcpu-list Domain-0
     expect mem-set-bad 1 "'12q' is not a memory size" "$FAKE" mem-set 0 12q
     expect create-missing-kernel 1 "cannot create domain 'web': kernel /boot/vmlinux: No such file" \
         "$FAKE" create "$work/ok.cfg"

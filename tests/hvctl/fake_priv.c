@@ -239,6 +239,17 @@ int hv_vcpu_getinfo(struct hv_priv *p, uint32_t domid, unsigned vcpu, struct hv_
     return rc;
 }
 
+int hv_vcpu_getaffinity(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint64_t *hard,
+                        uint64_t *soft)
+{
+    int rc = check(p, "vcpuaffinity", domid);
+
+    (void)vcpu;
+    *hard = 0x2; /* pinned to CPU 1 of 2 */
+    *soft = 0x3;
+    return rc;
+}
+
 int hv_physinfo(struct hv_priv *p, struct hv_physinfo *pi)
 {
     (void)p;
