@@ -184,4 +184,15 @@ struct pv_evtchn_set_priority {
 #define PV_EVTCHN_FIFO_LINK_MASK ((1 << PV_EVTCHN_FIFO_LINK_BITS) - 1)
 #define PV_EVTCHN_FIFO_NR_CHANNELS (1 << PV_EVTCHN_FIFO_LINK_BITS)
 
+/* A FIFO event word (one per port, 1024 to a page of the event array): the bits above and, in
+ * the low PV_EVTCHN_FIFO_LINK_BITS, the next port of the queue the event is linked on. */
+typedef uint32_t pv_event_word_t;
+
+/* The per-vCPU FIFO control block (72 bytes, 8-byte aligned inside one page; init_control). */
+struct pv_evtchn_fifo_control_block {
+    uint32_t ready;                                 /* bit q: queue q may be non-empty */
+    uint32_t _rsvd;                                 /* reserved */
+    pv_evtchn_port_t head[PV_EVTCHN_FIFO_MAX_QUEUES]; /* first port of each queue, 0 empty */
+};
+
 #endif /* PV_ABI_EVENT_CHANNEL_H */

@@ -1,5 +1,6 @@
-/* 2-level event delivery on shared_info (docs/porting/events.md, after Xen's xen/common/event_2l.c)
- * and SCHEDOP_poll (after do_poll in xen/common/sched/core.c). The bits live in memory the guest
+/* 2-level event delivery on shared_info (docs/porting/events.md, after Xen's xen/common/event_2l.c),
+ * the entry points that hand a FIFO domain's ports to event_fifo.c, and SCHEDOP_poll (after
+ * do_poll in xen/common/sched/core.c). The bits live in memory the guest
  * writes concurrently: every access to them is one of the atomic helpers of spinlock.h. */
 #include "pv-abi/errno.h"
 #include "evtchn_table.h"
@@ -15,14 +16,14 @@ static void wake(struct vcpu *v)
 }
 
 /* Set evtchn_upcall_pending; kick v only if it was clear (Xen's vcpu_mark_events_pending). */
-static void mark_upcall(struct vcpu *v)
+void evtchn_mark_upcall(struct vcpu *v)
 {
     if (!__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
         wake(v);
 }
 
 /* Wake the vCPUs of d polling on port, or on a set of ports (Xen's evtchn_check_pollers). */
-static void check_pollers(struct domain *d, unsigned port)
+void evtchn_check_pollers(struct domain *d, unsigned port)
 {
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -37,28 +38,32 @@ void evtchn_set_pending(struct vcpu *v, unsigned port)
     struct pv_shared_info *s = v->domain->shared_info;
     unsigned word = port / 64, bit = port % 64;
 
+    if (v->domain->evtchn_fifo)
+        return evtchn_fifo_set_pending(v, evtchn_chn(v->domain, port), port);
     if (test_and_set_bit64(&s->evtchn_pending[word], bit))
         return; /* the edge is already latched: nothing new to tell */
     if (!test_bit64(&s->evtchn_mask[word], bit) &&
         !test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))
-        mark_upcall(v);
-    check_pollers(v->domain, port); /* pollers wake even for a masked port */
+        evtchn_mark_upcall(v);
+    evtchn_check_pollers(v->domain, port); /* pollers wake even for a masked port */
 }
 
 int evtchn_unmask(struct domain *caller, unsigned port)
 {
     struct pv_shared_info *s = caller->shared_info;
     unsigned word = port / 64, bit = port % 64;
-    const struct evtchn *chn;
+    struct evtchn *chn;
 
     spin_lock(&caller->evtchn_lock);
     chn = evtchn_chn(caller, port);
-    if (chn && test_and_clear_bit64(&s->evtchn_mask[word], bit) &&
+    if (chn && caller->evtchn_fifo)
+        evtchn_fifo_unmask(caller, chn, port);
+    else if (chn && test_and_clear_bit64(&s->evtchn_mask[word], bit) &&
         test_bit64(&s->evtchn_pending[word], bit)) {
         struct vcpu *v = caller->vcpu[chn->notify_vcpu];
 
         if (!test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))
-            mark_upcall(v); /* the edge lost while masked is delivered now */
+            evtchn_mark_upcall(v); /* the edge lost while masked is delivered now */
     }
     spin_unlock(&caller->evtchn_lock);
     return chn ? 0 : -PV_EINVAL;
@@ -82,7 +87,8 @@ static int poll_ready(struct vcpu *v, const uint32_t *ports, unsigned nr, uint64
     for (unsigned i = 0; i < nr; i++) {
         if (!evtchn_chn(v->domain, ports[i]))
             return -PV_EINVAL;
-        if (test_bit64(&s->evtchn_pending[ports[i] / 64], ports[i] % 64))
+        if (v->domain->evtchn_fifo ? evtchn_fifo_is_pending(v->domain, ports[i])
+                                   : test_bit64(&s->evtchn_pending[ports[i] / 64], ports[i] % 64))
             return 1;
     }
     return deadline && deadline <= now; /* Xen's timer would fire at once */

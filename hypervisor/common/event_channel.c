@@ -1,6 +1,6 @@
 /* Event channels: the per-domain port table and the state machine of EVTCHNOP_* (after Xen's
- * xen/common/event_channel.c), with hypervisor-served ports and VIRQ delivery. Delivery on
- * shared_info (the 2-level protocol) and SCHEDOP_poll are in event_2l.c. */
+ * xen/common/event_channel.c), with hypervisor-served ports and VIRQ delivery. Delivery is in
+ * event_2l.c (and SCHEDOP_poll) and event_fifo.c. */
 #include "console.h"
 #include "pv-abi/errno.h"
 #include "evtchn.h"
@@ -8,8 +8,9 @@
 
 _Static_assert(sizeof(struct evtchn) * EVTCHN_PORTS_PER_BUCKET == PAGE_SIZE,
                "a bucket is one page");
-_Static_assert((EVTCHN_NR_BUCKETS * EVTCHN_PORTS_PER_BUCKET) == PV_EVTCHN_2L_NR_CHANNELS,
-               "the buckets cover the 2-level ABI");
+_Static_assert((EVTCHN_NR_BUCKETS * EVTCHN_PORTS_PER_BUCKET) == PV_EVTCHN_FIFO_NR_CHANNELS,
+               "the buckets cover the FIFO ABI");
+_Static_assert(EVTCHN_NR_BUCKETS * sizeof(struct evtchn *) == PAGE_SIZE, "a page of buckets");
 _Static_assert(EVTCHN_NR_VIRQS == PV_NR_VIRQS, "one VIRQ table slot per VIRQ");
 
 void evtchn_init(struct domain *d)
@@ -36,10 +37,12 @@ static bool may_act_on(const struct domain *caller, const struct domain *d)
 
 static int add_bucket(struct domain *d)
 {
-    struct evtchn *b = evtchn_page_alloc();
     unsigned i = d->evtchn_valid / EVTCHN_PORTS_PER_BUCKET;
+    struct evtchn *b;
 
-    if (!b)
+    if (!d->evtchn_bucket && !(d->evtchn_bucket = evtchn_page_alloc()))
+        return -PV_ENOMEM;
+    if (!(b = evtchn_page_alloc()))
         return -PV_ENOMEM;
     if (i == 0)
         b[0].state = ECS_RESERVED; /* port 0 is never valid */
@@ -51,7 +54,8 @@ static int add_bucket(struct domain *d)
 /* The lowest free port of d, with storage for it; -ENOSPC past the domain's limit. */
 static int get_free_port(struct domain *d)
 {
-    unsigned limit = MIN(d->max_evtchns, PV_EVTCHN_2L_NR_CHANNELS - 1);
+    unsigned abi = d->evtchn_fifo ? PV_EVTCHN_FIFO_NR_CHANNELS : PV_EVTCHN_2L_NR_CHANNELS;
+    unsigned limit = MIN(d->max_evtchns, abi - 1);
 
     if (d->evtchn_dying)
         return -PV_EINVAL;
@@ -68,7 +72,10 @@ static int get_free_port(struct domain *d)
 
 static void free_chn(struct domain *d, struct evtchn *chn, unsigned port)
 {
-    clear_bit64(&d->shared_info->evtchn_pending[port / 64], port % 64); /* no stale edge */
+    if (d->evtchn_fifo) /* no stale edge */
+        evtchn_fifo_clear_pending(d, port);
+    else
+        clear_bit64(&d->shared_info->evtchn_pending[port / 64], port % 64);
     *chn = (struct evtchn){.state = ECS_FREE};
 }
 
@@ -332,7 +339,7 @@ static void fill_status(const struct evtchn *chn, struct pv_evtchn_status *st)
         st->u.unbound.dom = chn->remote_dom;
     } else if (chn->state == ECS_INTERDOMAIN || chn->state == ECS_HV) {
         st->u.interdomain.dom = chn->remote_dom;
-        st->u.interdomain.port = chn->u;
+        st->u.interdomain.port = chn->state == ECS_HV ? 0 : chn->u;
     } else if (chn->state == ECS_VIRQ) {
         st->u.virq = chn->u;
     } else if (chn->state == ECS_PIRQ) {
@@ -411,18 +418,10 @@ int evtchn_reset(struct domain *caller, unsigned dom, bool cont)
     if (cont)
         return -PV_EBUSY; /* no reset is ever left half done here */
     close_all(d);
+    spin_lock(&d->evtchn_lock);
+    evtchn_fifo_destroy(d); /* back to the 2-level ABI, as Xen */
+    spin_unlock(&d->evtchn_lock);
     return 0;
-}
-
-int evtchn_set_priority(struct domain *caller, unsigned port, unsigned priority)
-{
-    int rc;
-
-    (void)priority;
-    spin_lock(&caller->evtchn_lock);
-    rc = evtchn_chn(caller, port) ? -PV_ENOSYS : -PV_EINVAL; /* priorities are FIFO-only */
-    spin_unlock(&caller->evtchn_lock);
-    return rc;
 }
 
 /* ---- hypervisor-internal ends ---- */
@@ -506,11 +505,13 @@ void evtchn_destroy(struct domain *d)
     spin_unlock(&d->evtchn_lock);
     close_all(d);
     spin_lock(&d->evtchn_lock);
-    for (unsigned i = 0; i < EVTCHN_NR_BUCKETS; i++) {
+    evtchn_fifo_destroy(d); /* its guest frames let go before its memory is */
+    for (unsigned i = 0; d->evtchn_bucket && i < EVTCHN_NR_BUCKETS; i++)
         if (d->evtchn_bucket[i])
             evtchn_page_free(d->evtchn_bucket[i]);
-        d->evtchn_bucket[i] = NULL;
-    }
+    if (d->evtchn_bucket)
+        evtchn_page_free(d->evtchn_bucket);
+    d->evtchn_bucket = NULL;
     d->evtchn_valid = 0;
     spin_unlock(&d->evtchn_lock);
 }

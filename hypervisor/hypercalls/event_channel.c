@@ -82,8 +82,11 @@ static long invoke(struct domain *d, unsigned cmd, union evtchn_op *a)
     case PV_EVTCHNOP_reset_cont:
         return evtchn_reset(d, a->reset.dom, cmd == PV_EVTCHNOP_reset_cont);
     case PV_EVTCHNOP_init_control:
+        a->init_control.link_bits = PV_EVTCHN_FIFO_LINK_BITS;
+        return evtchn_init_control(d, a->init_control.control_gfn, a->init_control.offset,
+                                   a->init_control.vcpu);
     case PV_EVTCHNOP_expand_array:
-        return -PV_EOPNOTSUPP; /* no FIFO ABI: Xen without CONFIG_EVTCHN_FIFO */
+        return evtchn_expand_array(d, a->expand_array.array_gfn);
     case PV_EVTCHNOP_set_priority:
         return evtchn_set_priority(d, a->set_priority.port, a->set_priority.priority);
     }

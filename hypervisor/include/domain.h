@@ -15,9 +15,10 @@
 #define MAX_VCPUS 32
 #define NR_TRAPS 256
 #define EVTCHN_NR_VIRQS 24   /* PV_NR_VIRQS */
-#define EVTCHN_NR_BUCKETS 16 /* pages of 256 ports: the 4096 ports of the 2-level ABI */
+#define EVTCHN_NR_BUCKETS 512 /* pages of 256 ports: the 131,072 ports of the FIFO ABI */
 
 struct evtchn;
+struct evtchn_fifo;
 struct gnttab;
 
 struct pv_shared_info;
@@ -152,7 +153,8 @@ struct domain {
     unsigned max_evtchns;  /* [boot] highest port the domain may use (xl max_event_channels) */
     unsigned evtchn_valid; /* [evtchn] ports below this have storage; grows until destroyed */
     bool evtchn_dying;     /* [evtchn] evtchn_destroy ran: no port is allocated again */
-    struct evtchn *evtchn_bucket[EVTCHN_NR_BUCKETS]; /* [evtchn] */
+    struct evtchn **evtchn_bucket; /* [evtchn] a page of EVTCHN_NR_BUCKETS, once a port is used */
+    struct evtchn_fifo *evtchn_fifo; /* [evtchn] FIFO ABI state (event_fifo.c); NULL: 2-level */
     unsigned console_evtchn, store_evtchn; /* [boot] hypervisor-served ports in start_info */
     uint64_t pirq_eoi_mfn;  /* [pirq_lock] PHYSDEVOP_pirq_eoi_gmfn_v2's page, 0 none */
     uint64_t *pirq_eoi_map; /* [pirq_lock] its bits: pirq n needs PHYSDEVOP_eoi (common/pirq.c) */

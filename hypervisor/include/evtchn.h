@@ -1,5 +1,6 @@
-/* Event channels, 2-level ABI: the per-domain port table, its state machine, and the pending /
- * mask / selector protocol on shared_info (docs/porting/events.md). The EVTCHNOP_* decoding lives in
+/* Event channels: the per-domain port table, its state machine, and delivery by the 2-level ABI
+ * (pending / mask / selector bits on shared_info) or the FIFO ABI (event words and priority
+ * queues in guest frames) a domain chose (docs/porting/events.md). The EVTCHNOP_* decoding lives in
  * hypercalls/event_channel.c, SCHEDOP_poll's in hypercalls/sched_op.c; both call in here.
  * (Named evtchn.h: an event_channel.h here would shadow pv-abi/event_channel.h.)
  *
@@ -43,11 +44,17 @@ int evtchn_bind_vcpu(struct domain *caller, unsigned port, unsigned vcpu);
 int evtchn_unmask(struct domain *caller, unsigned port);
 /* reset: close every port of dom; reset_cont (Xen's continuation, never pending here): -EBUSY. */
 int evtchn_reset(struct domain *caller, unsigned dom, bool cont);
-/* FIFO ABI: unsupported, as in Xen without CONFIG_EVTCHN_FIFO (guests fall back to 2-level). */
+/* FIFO ABI (common/event_fifo.c), on the caller's own ports. init_control maps vCPU vcpu's
+ * control block at offset in frame gfn, switching the domain to FIFO at the first call (until
+ * EVTCHNOP_reset); expand_array adds a page of event words; set_priority: -PV_ENOSYS on 2-level. */
+int evtchn_init_control(struct domain *caller, uint64_t gfn, unsigned offset, unsigned vcpu);
+int evtchn_expand_array(struct domain *caller, uint64_t gfn);
 int evtchn_set_priority(struct domain *caller, unsigned port, unsigned priority);
 
-/* Raise port on v (the vCPU the port notifies): §3.6 steps 1-2, then wake every vCPU of the
- * domain polling on the port (even a masked one). The caller holds v->domain->evtchn_lock. */
+/* Raise port on v (the vCPU the port notifies) by the domain's ABI: 2-level §3.6 steps 1-2, or
+ * FIFO's queue linking; then wake every vCPU of the domain polling on the port (even a masked
+ * one). Every sender, guest or hypervisor, comes here. The caller holds
+ * v->domain->evtchn_lock. */
 void evtchn_set_pending(struct vcpu *v, unsigned port);
 
 /* Hypervisor-internal senders. send_virq: a per-vCPU VIRQ on v, a global or per-domain one on

@@ -856,6 +856,11 @@ static void check_event_channel_structs(void)
     SIZE(pv_evtchn_set_priority, evtchn_set_priority);
     FIELD(pv_evtchn_set_priority, evtchn_set_priority, port);
     FIELD(pv_evtchn_set_priority, evtchn_set_priority, priority);
+    VAL("sizeof(pv_event_word_t)", sizeof(pv_event_word_t), sizeof(event_word_t));
+    SIZE(pv_evtchn_fifo_control_block, evtchn_fifo_control_block);
+    FIELD(pv_evtchn_fifo_control_block, evtchn_fifo_control_block, ready);
+    FIELD(pv_evtchn_fifo_control_block, evtchn_fifo_control_block, _rsvd);
+    FIELD(pv_evtchn_fifo_control_block, evtchn_fifo_control_block, head);
 }
 
 static void check_mmu(void)

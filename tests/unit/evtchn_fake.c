@@ -21,7 +21,7 @@
 struct domain dom_a, dom_b, dom_p;
 struct evf_state evf;
 uint8_t evf_guest_mem[4096], evf_guest_ro[4096];
-static uint64_t frames[3][512];
+static uint64_t frames[EVF_NR_FRAMES][512];
 
 static struct vcpu vcpus[3][2];
 static struct pv_shared_info shared[3];
@@ -113,10 +113,12 @@ int guest_copy_to(guest_handle dst, const void *src, size_t len)
     return 0;
 }
 
-/* Frames EVF_MFN + i: one page of all[i]'s (the EOI bitmap pages of common/pirq.c). */
+/* Frames EVF_MFN + i: pages of all[i % 3]'s (EOI bitmap pages, FIFO control blocks and event
+ * arrays). */
 int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 {
-    if (mfn < EVF_MFN || mfn >= EVF_MFN + 3 || all[mfn - EVF_MFN] != d || type != PGT_writable)
+    if (mfn < EVF_MFN || mfn >= EVF_MFN + EVF_NR_FRAMES || all[(mfn - EVF_MFN) % 3] != d ||
+        type != PGT_writable)
         return -PV_EINVAL;
     evf.frame_refs++;
     return 0;
@@ -124,7 +126,7 @@ int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 
 void mm_put_page_and_type(uint64_t mfn)
 {
-    assert_true(mfn >= EVF_MFN && mfn < EVF_MFN + 3 && evf.frame_refs > 0);
+    assert_true(mfn >= EVF_MFN && mfn < EVF_MFN + EVF_NR_FRAMES && evf.frame_refs > 0);
     evf.frame_refs--;
 }
 

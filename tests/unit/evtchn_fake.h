@@ -41,9 +41,10 @@ struct pv_vcpu_info *evf_vi(const struct domain *d, unsigned vcpu);
 
 /* Guest memory for the hypercall layer: EVF_GVA..+4 KiB readable and writable, EVF_GVA_RO..+4 KiB
  * readable only, anything else faults. */
-/* Frame EVF_MFN + i is a writable page of domain a, b, p (i = 0, 1, 2); evf_frame(i) its
+/* Frame EVF_MFN + i is a writable page of domain a, b, p (i % 3 = 0, 1, 2); evf_frame(i) its
  * contents. */
 #define EVF_MFN 0x5000ULL
+#define EVF_NR_FRAMES 6
 uint64_t *evf_frame(unsigned i);
 
 #define EVF_GVA 0x10000ULL

@@ -86,7 +86,7 @@ static void test_alloc_unbound(void **state)
     /* The domain's own id works like DOMID_SELF. */
     assert_int_equal(evtchn_alloc_unbound(&dom_a, dom_a.domid, 7, &port), 0);
     assert_int_equal(port, 3);
-    assert_int_equal(evf.pages_allocated, 1); /* one bucket so far */
+    assert_int_equal(evf.pages_allocated, 2); /* the bucket table and one bucket so far */
 }
 
 static void test_alloc_unbound_errors(void **state)
@@ -220,7 +220,7 @@ static void test_bind_virq_errors(void **state)
     assert_int_equal(evtchn_bind_virq(&dom_a, PV_VIRQ_TIMER, 2, &port), -PV_ENOENT);
     assert_int_equal(evtchn_bind_virq(&dom_a, PV_VIRQ_TIMER, MAX_VCPUS, &port), -PV_ENOENT);
     assert_int_equal(evtchn_bind_virq(&dom_a, PV_VIRQ_TIMER, 0xffffffffu, &port), -PV_ENOENT);
-    assert_int_equal(evf.pages_allocated, 1); /* dom_p's only */
+    assert_int_equal(evf.pages_allocated, 2); /* dom_p's table and bucket only */
 }
 
 static void test_bind_ipi(void **state)
@@ -561,7 +561,7 @@ static void test_exhaustion_default_limit(void **state)
     assert_int_equal(evtchn_alloc_unbound(&dom_a, PV_DOMID_SELF, 0, &port), -PV_ENOSPC);
     assert_int_equal(evtchn_bind_ipi(&dom_a, 0, &port), -PV_ENOSPC);
     assert_int_equal(evtchn_bind_virq(&dom_a, PV_VIRQ_TIMER, 0, &port), -PV_ENOSPC);
-    assert_int_equal(evf.pages_allocated, 4); /* ports 0-1023 */
+    assert_int_equal(evf.pages_allocated, 5); /* the table, ports 0-1023 */
     /* A closed port is handed out again, lowest first. */
     assert_int_equal(evtchn_close(&dom_a, 500), 0);
     assert_int_equal(evtchn_close(&dom_a, 7), 0);
@@ -581,7 +581,7 @@ static void test_exhaustion_abi_limit(void **state)
         assert_int_equal(evtchn_alloc_unbound(&dom_a, PV_DOMID_SELF, 0, &port), 0);
     assert_int_equal(port, PV_EVTCHN_2L_NR_CHANNELS - 1);
     assert_int_equal(evtchn_alloc_unbound(&dom_a, PV_DOMID_SELF, 0, &port), -PV_ENOSPC);
-    assert_int_equal(evf.pages_live, EVTCHN_NR_BUCKETS);
+    assert_int_equal(evf.pages_live, PV_EVTCHN_2L_NR_CHANNELS / EVTCHN_PORTS_PER_BUCKET + 1);
     /* The last port uses the last word and selector bit. */
     assert_int_equal(evtchn_close(&dom_a, port), 0);
     assert_int_equal(evtchn_bind_ipi(&dom_a, 1, &port), 0);
@@ -600,7 +600,7 @@ static void test_exhaustion_small_limit_and_nomem(void **state)
     assert_int_equal(evtchn_bind_ipi(&dom_a, 0, &port), -PV_ENOSPC);
     /* Out of memory for the next bucket. */
     dom_b.max_evtchns = 1000;
-    evf.page_fail_after = 1;
+    evf.page_fail_after = 2; /* the table and the first bucket */
     for (unsigned i = 1; i < EVTCHN_PORTS_PER_BUCKET; i++)
         assert_int_equal(evtchn_bind_ipi(&dom_b, 0, &port), 0);
     assert_int_equal(evtchn_bind_ipi(&dom_b, 0, &port), -PV_ENOMEM);
@@ -650,9 +650,9 @@ static void test_destroy_with_live_channels(void **state)
     connect(&dom_p, &pp, &dom_b, &pa2); /* and the lower one here */
     unbound(&dom_b, dom_a.domid);
     assert_int_equal(evtchn_bind_virq(&dom_b, PV_VIRQ_TIMER, 0, &port), 0);
-    assert_int_equal(evf.pages_live, 3);
+    assert_int_equal(evf.pages_live, 6);
     evtchn_destroy(&dom_b);
-    assert_int_equal(evf.pages_live, 2); /* dom_b's bucket is freed */
+    assert_int_equal(evf.pages_live, 4); /* dom_b's table and bucket are freed */
     st = status_of(&dom_a, PV_DOMID_SELF, pa);
     assert_int_equal(st.status, PV_EVTCHNSTAT_unbound);
     assert_int_equal(st.u.unbound.dom, dom_b.domid);
@@ -666,7 +666,7 @@ static void test_destroy_with_live_channels(void **state)
     assert_int_equal(evtchn_alloc_unbound(&dom_b, PV_DOMID_SELF, 0, &port), -PV_EINVAL);
     assert_int_equal(evtchn_bind_interdomain(&dom_b, dom_a.domid, pa, &port), -PV_EINVAL);
     assert_int_equal(evtchn_alloc_hv_port(&dom_b, evf_notify), -PV_EINVAL);
-    assert_int_equal(evf.pages_live, 2);
+    assert_int_equal(evf.pages_live, 4);
     assert_int_equal(evtchn_close(&dom_b, pb), -PV_EINVAL);
     evtchn_notify_hv_port(&dom_b, pb);
     /* Once reaped the domain is gone for everyone. */
@@ -896,10 +896,12 @@ static void test_hypercall_errors(void **state)
     /* IN-only ops read a read-only struct fine. */
     memcpy(evf_guest_ro, &um, sizeof(um));
     assert_int_equal(hc(&dom_a, PV_EVTCHNOP_unmask, EVF_GVA_RO), 0);
-    /* FIFO: absent, as in Xen built without it; Linux then uses the 2-level ABI. */
-    assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_init_control, &ic, sizeof(ic)), -PV_EOPNOTSUPP);
+    /* FIFO: expand_array before init_control, priorities on 2-level, a frame not the domain's. */
     assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_expand_array, &ea, sizeof(ea)), -PV_EOPNOTSUPP);
     assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_set_priority, &sp, sizeof(sp)), -PV_ENOSYS);
+    assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_init_control, &ic, sizeof(ic)), -PV_EINVAL);
+    assert_int_equal(ic.link_bits, 0); /* a failed op writes nothing back */
+    assert_null(dom_a.evtchn_fifo);
     assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_bind_pirq, &bp, sizeof(bp)), -PV_EPERM);
     assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_reset_cont, &rs, sizeof(rs)), -PV_EBUSY);
     assert_int_equal(hc_op(&dom_a, PV_EVTCHNOP_reset, &rs, sizeof(rs)), 0);
