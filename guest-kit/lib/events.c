@@ -1,4 +1,4 @@
-/* guest-kit: mapping shared_info, and 2-level event channel delivery. */
+/* guest-kit: mapping shared_info, and event channel delivery by the 2-level or the FIFO ABI. */
 #include "internal.h"
 
 #define MAX_PORTS GK_MAX_PORTS /* ports with a handler slot; events on higher ports are dropped */
@@ -14,6 +14,15 @@ static struct {
 } handlers[MAX_PORTS];
 static uint8_t port_cpu[MAX_PORTS]; /* the vCPU a port notifies (0 unless bound otherwise) */
 volatile uint32_t gk_event_counts[MAX_PORTS];
+
+/* FIFO: the vCPUs' control blocks (vCPU n at offset 128 n) and the event words of ports below
+ * MAX_PORTS; fifo_head: where each vCPU's consumer stopped in each queue (Linux's q->head). */
+#define FIFO_WORD_BIT(b) (1U << (b))
+static uint8_t fifo_cb_page[4096] __attribute__((aligned(4096)));
+static uint32_t fifo_words[MAX_PORTS] __attribute__((aligned(4096)));
+static uint32_t fifo_head[GK_MAX_CPUS][PV_EVTCHN_FIFO_MAX_QUEUES];
+static bool fifo_on;
+_Static_assert(sizeof(fifo_words) == 4096, "one page of event words");
 
 long gk_shared_info_map(void)
 {
@@ -93,7 +102,10 @@ void gk_events_unmask(void)
 
 void gk_event_mask_port(pv_evtchn_port_t port)
 {
-    if (shared && port < PV_EVTCHN_2L_NR_CHANNELS)
+    if (fifo_on && port < MAX_PORTS)
+        __atomic_fetch_or(&fifo_words[port], FIFO_WORD_BIT(PV_EVTCHN_FIFO_MASKED),
+                          __ATOMIC_SEQ_CST);
+    else if (shared && port < PV_EVTCHN_2L_NR_CHANNELS)
         __atomic_fetch_or(&shared->evtchn_mask[port / 64], 1ULL << (port % 64), __ATOMIC_SEQ_CST);
 }
 
@@ -113,6 +125,9 @@ long gk_event_send(pv_evtchn_port_t port)
 
 bool gk_event_pending(pv_evtchn_port_t port)
 {
+    if (fifo_on)
+        return port < MAX_PORTS && (__atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST) &
+                                    FIFO_WORD_BIT(PV_EVTCHN_FIFO_PENDING));
     return shared && port < PV_EVTCHN_2L_NR_CHANNELS &&
            (__atomic_load_n(&shared->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) &
             (1ULL << (port % 64)));
@@ -120,7 +135,10 @@ bool gk_event_pending(pv_evtchn_port_t port)
 
 void gk_event_clear(pv_evtchn_port_t port)
 {
-    if (shared && port < PV_EVTCHN_2L_NR_CHANNELS)
+    if (fifo_on && port < MAX_PORTS)
+        __atomic_fetch_and(&fifo_words[port], ~FIFO_WORD_BIT(PV_EVTCHN_FIFO_PENDING),
+                           __ATOMIC_SEQ_CST);
+    else if (shared && port < PV_EVTCHN_2L_NR_CHANNELS)
         __atomic_fetch_and(&shared->evtchn_pending[port / 64], ~(1ULL << (port % 64)),
                            __ATOMIC_SEQ_CST);
 }
@@ -219,6 +237,104 @@ static void dispatch_word(unsigned int word, unsigned int cpu)
     }
 }
 
+/* ---- FIFO ---- */
+
+static struct pv_evtchn_fifo_control_block *fifo_cb(unsigned int cpu)
+{
+    return (struct pv_evtchn_fifo_control_block *)(void *)(fifo_cb_page + 128 * cpu);
+}
+
+long gk_events_fifo_init(unsigned int nr_cpus)
+{
+    struct pv_evtchn_expand_array ea = {.array_gfn = gk_virt_to_mfn(fifo_words)};
+    long rc = 0;
+
+    for (unsigned int cpu = 0; cpu < nr_cpus && cpu < GK_MAX_CPUS && !rc; cpu++) {
+        struct pv_evtchn_init_control ic = {
+            .control_gfn = gk_virt_to_mfn(fifo_cb_page), .offset = 128 * cpu, .vcpu = cpu};
+
+        rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_init_control, &ic);
+        if (rc == 0 && ic.link_bits != PV_EVTCHN_FIFO_LINK_BITS)
+            rc = -PV_EINVAL;
+        if (rc == 0)
+            fifo_on = true;
+    }
+    return rc ? rc : gk_hypercall_event_channel_op(PV_EVTCHNOP_expand_array, &ea);
+}
+
+bool gk_events_fifo(void)
+{
+    return fifo_on;
+}
+
+long gk_event_set_priority(pv_evtchn_port_t port, uint32_t priority)
+{
+    struct pv_evtchn_set_priority sp = {.port = port, .priority = priority};
+
+    return gk_hypercall_event_channel_op(PV_EVTCHNOP_set_priority, &sp);
+}
+
+/* Take the word off its queue (the hypervisor may be linking after it meanwhile): its LINK. */
+static uint32_t fifo_unlink(uint32_t *w)
+{
+    uint32_t old = __atomic_load_n(w, __ATOMIC_SEQ_CST), new;
+
+    do
+        new = old & ~(FIFO_WORD_BIT(PV_EVTCHN_FIFO_LINKED) | PV_EVTCHN_FIFO_LINK_MASK);
+    while (!__atomic_compare_exchange_n(w, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    return old & PV_EVTCHN_FIFO_LINK_MASK;
+}
+
+/* Linux's consume_one_event: the next port of queue q of vCPU cpu; *ready loses q when the
+ * queue ends. A pending, unmasked port loses PENDING and goes to its handler. */
+static void fifo_consume_one(unsigned int cpu, unsigned int q, uint32_t *ready)
+{
+    uint32_t port = fifo_head[cpu][q], next, w;
+
+    if (!port)
+        port = __atomic_load_n(&fifo_cb(cpu)->head[q], __ATOMIC_SEQ_CST);
+    if (port == 0 || port >= MAX_PORTS) { /* nothing the kit can follow */
+        *ready &= ~FIFO_WORD_BIT(q);
+        fifo_head[cpu][q] = 0;
+        return;
+    }
+    next = fifo_unlink(&fifo_words[port]);
+    if (!next)
+        *ready &= ~FIFO_WORD_BIT(q);
+    fifo_head[cpu][q] = next;
+    w = __atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST);
+    if ((w & FIFO_WORD_BIT(PV_EVTCHN_FIFO_PENDING)) && !(w & FIFO_WORD_BIT(PV_EVTCHN_FIFO_MASKED))) {
+        __atomic_fetch_and(&fifo_words[port], ~FIFO_WORD_BIT(PV_EVTCHN_FIFO_PENDING),
+                           __ATOMIC_SEQ_CST); /* a masked one stays pending for its unmask */
+        __atomic_fetch_add(&gk_event_counts[port], 1, __ATOMIC_SEQ_CST);
+        if (handlers[port].fn)
+            handlers[port].fn(port, handlers[port].arg);
+    }
+}
+
+static void fifo_dispatch(unsigned int cpu)
+{
+    struct pv_evtchn_fifo_control_block *cb = fifo_cb(cpu);
+    uint32_t ready = __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
+
+    while (ready) {
+        fifo_consume_one(cpu, (unsigned int)__builtin_ctz(ready), &ready);
+        ready |= __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
+    }
+}
+
+static void l2_dispatch(struct pv_vcpu_info *vcpu, unsigned int cpu)
+{
+    uint64_t sel = __atomic_exchange_n(&vcpu->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+
+    while (sel) {
+        unsigned int word = (unsigned int)__builtin_ctzll(sel);
+
+        sel &= sel - 1;
+        dispatch_word(word, cpu);
+    }
+}
+
 void gk_events_dispatch(void)
 {
     unsigned int cpu = gk_smp_cpu();
@@ -227,15 +343,10 @@ void gk_events_dispatch(void)
     if (!vcpu)
         return;
     do {
-        uint64_t sel;
-
         vcpu->evtchn_upcall_pending = 0; /* before scanning: a new event sets it again */
-        sel = __atomic_exchange_n(&vcpu->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        while (sel) {
-            unsigned int word = (unsigned int)__builtin_ctzll(sel);
-
-            sel &= sel - 1;
-            dispatch_word(word, cpu);
-        }
+        if (fifo_on)
+            fifo_dispatch(cpu);
+        else
+            l2_dispatch(vcpu, cpu);
     } while (__atomic_load_n(&vcpu->evtchn_upcall_pending, __ATOMIC_SEQ_CST));
 }

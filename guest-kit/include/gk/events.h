@@ -31,7 +31,8 @@ long gk_evtchn_bind_virq(uint32_t virq, unsigned int vcpu, pv_evtchn_port_t *por
 long gk_evtchn_bind_ipi(unsigned int vcpu, pv_evtchn_port_t *port);
 long gk_evtchn_close(pv_evtchn_port_t port);
 
-/* A port's pending bit in shared_info, and clearing it (for ports that are polled). */
+/* A port's pending bit (in shared_info, or its FIFO event word), and clearing it (for ports
+ * that are polled). */
 bool gk_event_pending(pv_evtchn_port_t port);
 void gk_event_clear(pv_evtchn_port_t port);
 
@@ -59,6 +60,17 @@ long gk_event_unmask_port(pv_evtchn_port_t port);
 
 /* Notify the remote end of port. */
 long gk_event_send(pv_evtchn_port_t port);
+
+/* The FIFO ABI instead of the 2-level one, as a guest may choose (docs/porting/events.md):
+ * EVTCHNOP_init_control for vCPUs 0..nr_cpus-1 (control blocks in one page of the kit) and
+ * EVTCHNOP_expand_array with one page of event words (ports below GK_MAX_PORTS). From then on
+ * the functions here use event words (a port's PENDING and MASKED bits) and the upcall consumes
+ * each vCPU's queues, highest priority first. Returns 0 or the first failing hypercall's
+ * error (the domain stays 2-level if init_control failed). gk_events_fifo(): FIFO in use. */
+long gk_events_fifo_init(unsigned int nr_cpus);
+bool gk_events_fifo(void);
+/* EVTCHNOP_set_priority (FIFO only: -PV_ENOSYS on 2-level). */
+long gk_event_set_priority(pv_evtchn_port_t port, uint32_t priority);
 
 /* Scan and dispatch the running vCPU's pending events (called from the event callback):
  * clear evtchn_upcall_pending, exchange evtchn_pending_sel with 0, and for each word it names

@@ -6,7 +6,8 @@
  * (EVTCHNOP_alloc_unbound), and the higher id tries EVTCHNOP_bind_interdomain on the peer's
  * ports 1, 2, ... until one is accepted (every other port answers -EINVAL). The higher id
  * sends first; each side answers every event once. Both check, round by round, that exactly
- * one event arrived, and at the end that nothing more comes.
+ * one event arrived, and at the end that nothing more comes. With "fifo=1" the domain uses
+ * the FIFO ABI (its peer may stay 2-level).
  */
 #include "bt.h"
 
@@ -14,7 +15,7 @@
 #define QUIET_NS (100 * GK_NS_PER_MS)
 #define MAX_PROBE_PORT 64
 
-static uint64_t self_id, peer_id, rounds = 1000;
+static uint64_t self_id, peer_id, rounds = 1000, fifo;
 static volatile uint32_t received;
 
 static void on_event(pv_evtchn_port_t port, void *arg)
@@ -77,6 +78,8 @@ GK_TEST(evt_pingpong)
     bt_cmdline_uint("rounds", &rounds);
     GK_ASSERT_EQ(gk_shared_info_map(), 0);
     GK_ASSERT(gk_timer_port() != 0);
+    if (bt_cmdline_uint("fifo", &fifo) && fifo) /* the timer's port is carried over */
+        GK_ASSERT_EQ(gk_events_fifo_init(1), 0);
     first = self_id > peer_id; /* the binder sends first */
     gk_events_mask();
     port = first ? connect() : offer();
@@ -104,5 +107,6 @@ GK_TEST(evt_pingpong)
     GK_EXPECT_EQ(received, rounds);
     GK_EXPECT_EQ(sent, rounds);
     GK_EXPECT_EQ(gk_event_counts[port], rounds);
-    gk_test_log("port %u: %u events sent, %u received", port, sent, received);
+    gk_test_log("port %u: %u events sent, %u received%s", port, sent, received,
+                gk_events_fifo() ? " (FIFO)" : "");
 }

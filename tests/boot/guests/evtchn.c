@@ -191,8 +191,8 @@ static void check_errors(void)
     GK_EXPECT_EQ(op(PV_EVTCHNOP_send, NULL), -PV_EFAULT);
     GK_EXPECT_EQ(op(PV_EVTCHNOP_status, (void *)NONCANON), -PV_EFAULT);
     GK_EXPECT_EQ(op(15, &sd), -PV_ENOSYS);
-    GK_EXPECT_EQ(op(PV_EVTCHNOP_init_control, &ic), -PV_EOPNOTSUPP);
-    GK_EXPECT_EQ(op(PV_EVTCHNOP_expand_array, &ea), -PV_EOPNOTSUPP);
+    GK_EXPECT_EQ(op(PV_EVTCHNOP_expand_array, &ea), -PV_EOPNOTSUPP); /* before init_control */
+    GK_EXPECT_EQ(op(PV_EVTCHNOP_init_control, &ic), -PV_EINVAL);      /* frame 1: not ours */
     GK_EXPECT_EQ(op(PV_EVTCHNOP_set_priority, &sp), -PV_ENOSYS);
     GK_EXPECT_EQ(op(PV_EVTCHNOP_bind_pirq, &bp), -PV_EPERM);
     GK_EXPECT_EQ(op(PV_EVTCHNOP_reset_cont, &rs), -PV_EBUSY);

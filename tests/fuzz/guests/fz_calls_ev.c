@@ -83,6 +83,20 @@ static uint64_t evtchn_arg(uint64_t cmd)
         w[0] = fz_chance(900) ? (uint32_t)fz_below(26) : fz_num32();
         w[1] = fz_chance(900) ? (uint32_t)fz_below(2) : fz_num32();
         return fz_struct(w, 12);
+    case PV_EVTCHNOP_init_control: { /* one of our frames, or anything; offsets near the end */
+        struct pv_evtchn_init_control ic = {
+            .control_gfn = fz_chance(768) ? fz_mfn_dest() : fz_num(),
+            .offset = fz_chance(768) ? (uint32_t)fz_below(512) * 8 : fz_num32(),
+            .vcpu = fz_vcpu()};
+
+        fz_dirty |= FZ_DIRTY_TIMER; /* a switch to FIFO is undone there */
+        return fz_struct(&ic, sizeof(ic));
+    }
+    case PV_EVTCHNOP_expand_array: {
+        struct pv_evtchn_expand_array ea = {.array_gfn = fz_chance(768) ? fz_mfn_dest() : fz_num()};
+
+        return fz_struct(&ea, sizeof(ea));
+    }
     case PV_EVTCHNOP_set_priority:
         w[0] = port_to_use();
         w[1] = (uint32_t)fz_below(20);

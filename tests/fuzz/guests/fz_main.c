@@ -179,6 +179,15 @@ void fz_restore_timer(void)
 {
     struct pv_vcpu_set_periodic_timer p = {.period_ns = PERIOD_NS};
     struct pv_evtchn_close c = {.port = fz.timer_port};
+    struct pv_evtchn_set_priority sp = {.port = 0, .priority = PV_EVTCHN_FIFO_PRIORITY_DEFAULT};
+    struct pv_evtchn_reset rs = {.dom = PV_DOMID_SELF};
+
+    /* A fuzzed init_control switched us to FIFO (priorities work): the kit delivers 2-level
+     * events only, so back we go (every port closes: the ping port is bound again). */
+    if (gk_hypercall_event_channel_op(PV_EVTCHNOP_set_priority, &sp) == 0) {
+        gk_hypercall_event_channel_op(PV_EVTCHNOP_reset, &rs);
+        bind_ping();
+    }
 
     if (!timer_alive()) {
         gk_hypercall_event_channel_op(PV_EVTCHNOP_close, &c);

@@ -3,7 +3,8 @@
  * physdev_op decoder, interrupts of tests/unit/gsi_fake.c's GSIs) driven by a program of operations
  * from three domains (tests/unit/evtchn_fake.c: dom_a with 2 vCPUs, dom_b, privileged dom_p):
  * hypercalls with arbitrary argument bytes and pointers, the guests' own writes to their pending
- * and mask bits, VIRQs, hypervisor-served ports, polls and their expiry. After every operation no
+ * and mask bits, the FIFO ABI's calls on the fake frames and any write to those frames (event
+ * words, LINKs, control blocks), VIRQs, hypervisor-served ports, polls and their expiry. After every operation no
  * lock may be held; at the end every interdomain port's peer must point back at it, and
  * destroying the domains must free every bucket page. */
 #include <setjmp.h>
@@ -117,12 +118,35 @@ static void poll(struct fzin *in, struct domain *d, uint8_t sel)
     evtchn_poll(vcpu_of(d, sel), ports, nr, fzin_u8(in), fzin_u8(in));
 }
 
+/* FIFO: the three sub-ops on the fake frames (or anything), and the guest's scribbles there. */
+static void fifo(struct fzin *in, struct domain *d, uint8_t sel)
+{
+    uint8_t f = fzin_u8(in);
+    uint64_t gfn = f & 0x80 ? fzin_num(in) : EVF_MFN + f % EVF_NR_FRAMES;
+    uint32_t x = fzin_u32(in);
+
+    switch (sel % 4) {
+    case 0:
+        evtchn_init_control(d, gfn, f & 0x40 ? x : (x % 512) * 8, fzin_u8(in) % 3);
+        break;
+    case 1:
+        evtchn_expand_array(d, gfn);
+        break;
+    case 2:
+        evtchn_set_priority(d, fzin_u16(in) % 1100, x % 18);
+        break;
+    default:
+        ((uint32_t *)evf_frame(f % EVF_NR_FRAMES))[fzin_u16(in) % 1024] =
+            f & 0x40 ? x : (x & 0xf0000000u) | (x % 1100);
+    }
+}
+
 static void one_op(struct fzin *in)
 {
     uint8_t op = fzin_u8(in), sel = fzin_u8(in);
     struct domain *d = dom(sel);
 
-    switch (op % 11) {
+    switch (op % 12) {
     case 0 ... 3:
         hypercall(in, d, sel);
         break;
@@ -143,6 +167,9 @@ static void one_op(struct fzin *in)
         break;
     case 9:
         evtchn_poll_expire(fzin_u8(in));
+        break;
+    case 10:
+        fifo(in, d, sel >> 2);
         break;
     default:
         pirq_raise(fzin_u8(in) % 26); /* an interrupt, of a GSI or beyond them */
