@@ -38,8 +38,10 @@ void evtchn_set_pending(struct vcpu *v, unsigned port)
     struct pv_shared_info *s = v->domain->shared_info;
     unsigned word = port / 64, bit = port % 64;
 
-    if (v->domain->evtchn_fifo)
-        return evtchn_fifo_set_pending(v, evtchn_chn(v->domain, port), port);
+    if (v->domain->evtchn_fifo) {
+        evtchn_fifo_set_pending(v, evtchn_chn(v->domain, port), port);
+        return;
+    }
     if (test_and_set_bit64(&s->evtchn_pending[word], bit))
         return; /* the edge is already latched: nothing new to tell */
     if (!test_bit64(&s->evtchn_mask[word], bit) &&
