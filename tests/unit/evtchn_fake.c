@@ -197,6 +197,20 @@ void evf_assert_unlocked(void)
         assert_int_equal(all[i]->evtchn_lock.locked, 0);
 }
 
+int evf_setup(void **state)
+{
+    (void)state;
+    evf_reset();
+    return 0;
+}
+
+int evf_teardown(void **state)
+{
+    (void)state;
+    evf_assert_unlocked();
+    return 0;
+}
+
 bool evf_pending(const struct domain *d, unsigned port)
 {
     return d->shared_info->evtchn_pending[port / 64] & (1ULL << (port % 64));

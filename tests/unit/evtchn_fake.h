@@ -28,6 +28,9 @@ extern struct evf_state evf;
 /* Fresh domains (evtchn_init'ed, shared_info zeroed, vCPUs blocked), counters cleared. The
  * previous world's tables are destroyed first. */
 void evf_reset(void);
+/* cmocka fixtures: evf_reset() before a test, evf_assert_unlocked() after it. */
+int evf_setup(void **state);
+int evf_teardown(void **state);
 /* The hypervisor-end notify function the tests register (records its arguments). */
 void evf_notify(struct domain *d, unsigned port);
 /* No domain's evtchn_lock is held. */

@@ -14,20 +14,6 @@
 #include "evtchn_fake.h"
 #include "hypercall_table.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    evf_reset();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    evf_assert_unlocked();
-    return 0;
-}
-
 /* ---- helpers ---- */
 
 static unsigned unbound(struct domain *d, unsigned remote)
@@ -910,7 +896,7 @@ static void test_hypercall_errors(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, evf_setup, evf_teardown)
     const struct CMUnitTest tests[] = {
         T(test_alloc_unbound),
         T(test_alloc_unbound_errors),

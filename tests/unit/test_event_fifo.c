@@ -22,20 +22,6 @@
 #define BUSY (1U << PV_EVTCHN_FIFO_BUSY)
 #define DEFQ PV_EVTCHN_FIFO_PRIORITY_DEFAULT
 
-static int setup(void **state)
-{
-    (void)state;
-    evf_reset();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    evf_assert_unlocked();
-    return 0;
-}
-
 static uint32_t *word(unsigned port)
 {
     return (uint32_t *)evf_frame(3) + port;
@@ -357,7 +343,7 @@ static void test_hypercalls(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, evf_setup, evf_teardown)
     const struct CMUnitTest tests[] = {
         T(test_init_control_checks),
         T(test_expand_array_and_priority_checks),

@@ -17,20 +17,6 @@
 #include "pirq.h"
 #include "pv-abi/physdev_op.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    evf_reset();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    evf_assert_unlocked();
-    return 0;
-}
-
 static int map(struct domain *caller, unsigned domid, int gsi)
 {
     int pirq = -1;
@@ -257,7 +243,7 @@ static void test_decoder(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, evf_setup, evf_teardown)
     const struct CMUnitTest tests[] = {
         T(test_map_rules),         T(test_unmap_rules),        T(test_bind_rules),
         T(test_edge),              T(test_level_and_eoi_map), T(test_eoi_map_late),
