@@ -157,7 +157,7 @@ $(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c tests/hvctl/xsd_harness.c $(LI
 # build): the real sources, not the library.
 HVT_OPS_SRCS := tests/hvctl/test_hv_ops.c tests/hvctl/fake_priv.c tests/hvctl/xsd_harness.c \
 	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
-	cfg_dev.c)
+	cfg_dev.c dev.c dev_hotplug.c blk.c)
 
 $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
     $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
@@ -169,7 +169,7 @@ $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
 # the verbs past their argument parsing.
 HVT_FAKE_SRCS := $(wildcard dom0-tools/hvctl/*.c) tests/hvctl/fake_priv.c \
 	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
-	cfg_dev.c console_client.c)
+	cfg_dev.c dev.c dev_hotplug.c blk.c console_client.c)
 
 $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \
     $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h dom0-tools/hvctl/*.h)
@@ -177,11 +177,22 @@ $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \
 	$(CC) $(HVT_CFLAGS) -o $@ $(HVT_FAKE_SRCS) -L$(B)/lib -lxenstore \
 	    -Wl,-rpath,$(abspath $(B)/lib)
 
+# The device layer and block devices, with a fake backend driver and hotplug scripts, and
+# create/destroy with disks over the stand-in hypervisor.
+HVT_DEV_SRCS := tests/hvctl/test_hv_dev.c $(filter-out tests/hvctl/test_hv_ops.c,$(HVT_OPS_SRCS))
+
+$(HVT_OUT)/test_hv_dev: $(HVT_DEV_SRCS) $(B)/lib/libxenstore.so.4 \
+    $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HVT_CFLAGS) -o $@ $(HVT_DEV_SRCS) -L$(B)/lib -lxenstore \
+	    -Wl,-rpath,$(abspath $(B)/lib) -lcmocka
+
 .PHONY: hvctl-check
-hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(HVT_OUT)/hvctl-fake \
-    $(B)/bin/xenstored $(B)/bin/hvctl
+hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(HVT_OUT)/test_hv_dev \
+    $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored $(B)/bin/hvctl
 	$(HVT_OUT)/test_hv_xsl
 	$(HVT_OUT)/test_hv_ops
+	$(HVT_OUT)/test_hv_dev
 	tests/hvctl/cli.sh $(B)/bin/hvctl $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored
 
 CHECK += hvctl-check

@@ -31,6 +31,11 @@ static const struct hvctl_cmd cmds[] = {
     {"domid", cmd_domid, "domid NAME", "the id of a domain"},
     {"domname", cmd_domname, "domname ID", "the name of a domain"},
     {"uptime", cmd_uptime, "uptime [DOMAIN ...]", "how long domains have run"},
+    {"block-attach", cmd_block_attach, "block-attach DOMAIN DISK-SPEC",
+     "attach a disk (an xl disk spec: 'TARGET,FORMAT,VDEV,ACCESS' or key=value)"},
+    {"block-detach", cmd_block_detach, "block-detach [-f] DOMAIN VDEV",
+     "detach a disk (-f: without waiting for the guest)"},
+    {"block-list", cmd_block_list, "block-list DOMAIN ...", "a domain's disks, in xl's columns"},
     {"help", cmd_help, "help [VERB]", "this list, or one verb's usage"},
 };
 

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blk.h"
 #include "build.h"
 #include "ops.h"
 #include "pv-abi/sched_op.h"
@@ -112,6 +113,8 @@ static int new_uuid(uint8_t uuid[16], struct hv_err *err)
 static int create_checks(struct hv_ops *o, const struct hv_cfg *cfg)
 {
     uint32_t other;
+    unsigned i;
+    int rc;
 
     if (!hv_ops_find(o, cfg->name, &other))
         return hv_err_set(&o->err, -EEXIST, "domain '%s' already exists (id %u)", cfg->name,
@@ -120,6 +123,9 @@ static int create_checks(struct hv_ops *o, const struct hv_cfg *cfg)
         return hv_err_set(&o->err, -errno, "kernel %s: %s", cfg->kernel, strerror(errno));
     if (cfg->ramdisk && access(cfg->ramdisk, R_OK))
         return hv_err_set(&o->err, -errno, "ramdisk %s: %s", cfg->ramdisk, strerror(errno));
+    for (i = 0; i < cfg->n_disks; i++)
+        if ((rc = hv_blk_check(&cfg->disks[i], &o->err)))
+            return rc;
     return 0;
 }
 
@@ -132,6 +138,7 @@ static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
     struct hv_build_result res;
     struct hv_xsl_dom x;
     struct hv_sched_credit sc = {cfg->cpu_weight, cfg->cap};
+    unsigned i;
     int rc;
 
     if ((rc = hv_domain_max_vcpus(o->priv, domid, cfg->maxvcpus)) ||
@@ -150,6 +157,9 @@ static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
     if ((rc = hv_xsl_write(o->xs, &x, &o->err)) ||
         (rc = hv_xsl_introduce(o->xs, domid, res.store_mfn, res.store_port, &o->err)))
         return rc;
+    for (i = 0; i < cfg->n_disks; i++) /* the devices, as libxl: before the domain runs */
+        if ((rc = hv_blk_add(o->xs, domid, &cfg->disks[i], &o->err)))
+            return rc;
     if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
         return priv_err(o, rc);
     return 0;
@@ -197,12 +207,13 @@ int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint3
 
 int hv_ops_destroy(struct hv_ops *o, uint32_t domid)
 {
-    struct hv_err xerr = {""}, ignored;
-    int rc, xrc;
+    struct hv_err xerr = {""}, derr = {""}, ignored;
+    int rc, xrc, drc;
 
     if (domid == 0)
         return hv_err_set(&o->err, -EINVAL, "domain 0 cannot be destroyed");
     hv_domain_pause(o->priv, domid); /* as libxl; a domain already dying refuses, fine */
+    drc = hv_dev_remove_all(o->xs, domid, &derr); /* forced: the paused guest cannot answer */
     xrc = hv_xsl_remove(o->xs, domid, &xerr);
     if ((rc = hv_domain_destroy(o->priv, domid)) && rc != -ESRCH)
         return priv_err(o, rc);
@@ -211,7 +222,9 @@ int hv_ops_destroy(struct hv_ops *o, uint32_t domid)
         return hv_err_set(&o->err, rc, "no domain with id %u", domid);
     if (xrc)
         o->err = xerr;
-    return xrc;
+    else if (drc)
+        o->err = derr;
+    return xrc ? xrc : drc;
 }
 
 int hv_ops_pause(struct hv_ops *o, uint32_t domid)

@@ -21,12 +21,16 @@ mounts() {
   mkdir -p /run/lock /run/sshd /run/xenstored /run/xen /run/hv /var/log/hv/console
 }
 
-# Under Xen-compatible hypervisors the Xen drivers; everywhere the NIC and extra disks' helpers.
+# Under Xen-compatible hypervisors the Xen drivers and the block backend (xen-blkback, as Xen's
+# xencommons loads it); everywhere the NIC and what guests' disks are made of (loop for raw
+# images, nbd for qcow2 through qemu-nbd, dm-mod for the device block-snapshot swaps beneath).
 modules() {
-  local m list="virtio_net loop"
+  local m list="virtio_net loop dm-mod"
   [ -d /sys/hypervisor ] && [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] &&
-    list="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd $list"
+    list="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback $list"
   for m in $list; do modprobe "$m" || say "modprobe $m failed"; done
+  # no partition scan of what guests write (max_part=0): dom0's kernel never parses their tables
+  modprobe nbd nbds_max=32 max_part=0 || say "modprobe nbd failed"
   if grep -q xenfs /proc/filesystems; then
     mount -t xenfs xenfs /proc/xen && say "xenfs: $(cat /proc/xen/capabilities 2>/dev/null)"
   fi
