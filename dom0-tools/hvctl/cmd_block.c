@@ -6,6 +6,7 @@
 
 #include "dom0-tools/libhv/blk.h"
 #include "dom0-tools/libhv/cfg_dev.h"
+#include "dom0-tools/libhv/monitor.h"
 #include "hvctl.h"
 
 /* xl block-attach DOMAIN SPEC...: the spec's components joined with ','. */
@@ -74,6 +75,56 @@ int cmd_block_list(int argc, char **argv)
     for (i = 1; i < argc && rc == HVCTL_OK; i++)
         if ((rc = hvctl_domain(&o, argv[i], &domid)) == HVCTL_OK)
             hv_blk_list(o.xs, domid, stdout);
+    hv_ops_close(&o);
+    return rc;
+}
+
+/* block-snapshot DOMAIN VDEV [OVERLAY]: prints the overlay the guest now writes to. */
+int cmd_block_snapshot(int argc, char **argv)
+{
+    char made[4096];
+    struct hv_ops o;
+    uint32_t domid;
+    int rc;
+
+    if (argc != 3 && argc != 4)
+        return hvctl_usage("block-snapshot");
+    if ((rc = hvctl_open(&o)))
+        return rc;
+    if ((rc = hvctl_domain(&o, argv[1], &domid)) == HVCTL_OK) {
+        if (hv_blk_snapshot(o.xs, domid, argv[2], argc == 4 ? argv[3] : NULL, made,
+                            sizeof(made), &o.err))
+            rc = hvctl_fail("block-snapshot %s %s: %s", argv[1], argv[2], o.err.msg);
+        else
+            printf("Domain %u's disk %s now writes to %s\n", domid, argv[2], made);
+    }
+    hv_ops_close(&o);
+    return rc;
+}
+
+/* clone DOMAIN NEWNAME: a new domain on snapshots of DOMAIN's disks, with its monitor. */
+int cmd_clone(int argc, char **argv)
+{
+    struct hv_cfg cfg;
+    struct hv_ops o;
+    uint32_t domid, newid;
+    int rc;
+
+    if (argc != 3)
+        return hvctl_usage("clone");
+    if ((rc = hvctl_open(&o)))
+        return rc;
+    if ((rc = hvctl_domain(&o, argv[1], &domid)) == HVCTL_OK) {
+        if (hv_ops_clone(&o, domid, argv[2], &cfg, &newid)) {
+            rc = hvctl_fail("clone %s %s: %s", argv[1], argv[2], o.err.msg);
+        } else {
+            printf("Started domain %s (id=%u), a clone of %s\n", cfg.name, newid, argv[1]);
+            fflush(stdout);
+            if (hv_monitor_spawn(&o, &cfg, newid) < 0)
+                hvctl_fail("warning: %s: domain %u runs unmonitored", o.err.msg, newid);
+            hv_cfg_free(&cfg);
+        }
+    }
     hv_ops_close(&o);
     return rc;
 }

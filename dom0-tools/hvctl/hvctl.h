@@ -55,5 +55,7 @@ int cmd_uptime(int argc, char **argv);
 int cmd_block_attach(int argc, char **argv);
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_block_snapshot(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
 
 #endif

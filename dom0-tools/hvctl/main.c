@@ -36,6 +36,10 @@ static const struct hvctl_cmd cmds[] = {
     {"block-detach", cmd_block_detach, "block-detach [-f] DOMAIN VDEV",
      "detach a disk (-f: without waiting for the guest)"},
     {"block-list", cmd_block_list, "block-list DOMAIN ...", "a domain's disks, in xl's columns"},
+    {"block-snapshot", cmd_block_snapshot, "block-snapshot DOMAIN VDEV [OVERLAY]",
+     "external snapshot of a qcow2 disk: the guest goes on in OVERLAY, its image stays"},
+    {"clone", cmd_clone, "clone DOMAIN NEWNAME",
+     "a new domain on snapshots of a domain's qcow2 disks (new uuid, new MACs)"},
     {"help", cmd_help, "help [VERB]", "this list, or one verb's usage"},
 };
 

@@ -44,3 +44,19 @@ int hv_blk_remove(struct xs_handle *xs, uint32_t domid, const char *vdev, bool f
 int hv_blk_list(struct xs_handle *xs, uint32_t domid, FILE *f);
 
 #endif
+
+/*
+ * xl-style external snapshot of a running domain's qcow2 disk (hvctl block-snapshot): the guest
+ * goes on with a new overlay whose backing file is its image, and the image stays as it was at
+ * that instant (the block script's `snapshot`: dm suspend holds the guest's I/O while the image's
+ * qemu-nbd server is ended, which flushes it, and one on the overlay takes over). overlay: the
+ * new file (NULL: IMAGE-YYYYmmddTHHMMSSZ.qcow2 beside IMAGE, IMAGE without its .qcow2); its path
+ * into made. Refused for raw and read-only disks (-EINVAL) and an overlay that exists
+ * (-EEXIST); the device's params (backend and toolstack copy) name the overlay afterwards.
+ */
+int hv_blk_snapshot(struct xs_handle *xs, uint32_t domid, const char *vdev, const char *overlay,
+                    char *made, size_t len, struct hv_err *err);
+
+/* domid's disks as they are now (after attach, detach, snapshot), as specs: *out malloc()ed,
+ * free each with cfg_disk_free and the array with free(). */
+int hv_blk_current(struct xs_handle *xs, uint32_t domid, struct hv_cfg_disk **out, unsigned *n);

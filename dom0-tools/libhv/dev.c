@@ -207,8 +207,8 @@ int hv_dev_add(struct xs_handle *xs, const struct hv_dev *d, struct hv_err *err)
     if (rc)
         rc = backend_silent(d, p.be, rc, got, t, err);
     else if (d->script)
-        rc = dev_hotplug(d->kind, d->domid, d->devid, d->script, true, &p.be[0], &p.fe[0],
-                         d->env, d->n_env, t, err);
+        rc = dev_hotplug(d->kind, d->domid, d->devid, d->script, dev_action(d->kind, true),
+                         p.be, p.fe, d->env, d->n_env, t, err);
     if (!rc)
         return 0;
     first = *err;
@@ -315,7 +315,8 @@ int hv_dev_remove(struct xs_handle *xs, const char *kind, uint32_t domid, uint32
     wait_kernel_gone(kind, domid, devid, t);
     rc = 0;
     if (!hv_dev_read(xs, domid, kind, devid, "script", script, sizeof(script)) && *script)
-        rc = dev_hotplug(kind, domid, devid, script, false, p.be, p.fe, NULL, 0, t, err);
+        rc = dev_hotplug(kind, domid, devid, script, dev_action(kind, false), p.be, p.fe, NULL,
+                         0, t, err);
     rm_up(xs, p.be, 3);  /* .../backend/KIND/D/DEVID: up to backend */
     rm_up(xs, p.tk, 2);  /* /libxl/D/device/KIND/DEVID: up to device */
     return rc;
@@ -382,4 +383,37 @@ int hv_dev_list(struct xs_handle *xs, uint32_t domid, const char *kind, uint32_t
     free(kids);
     qsort(devids, count, sizeof(*devids), cmp_u32);
     return (int)count;
+}
+
+int hv_dev_script(struct xs_handle *xs, const char *kind, uint32_t domid, uint32_t devid,
+                  const char *action, const struct hv_dev_kv *env, unsigned n_env,
+                  unsigned timeout_s, struct hv_err *err)
+{
+    char script[256];
+    struct dev_paths p;
+
+    if (trusted_paths(xs, kind, domid, devid, &p))
+        return hv_err_set(err, -ENOENT, "domain %u has no %s %u", domid, kind, devid);
+    if (hv_dev_read(xs, domid, kind, devid, "script", script, sizeof(script)) || !*script)
+        return hv_err_set(err, -ENOENT, "%s %u of domain %u has no hotplug script", kind, devid,
+                          domid);
+    return dev_hotplug(kind, domid, devid, script, action, p.be, p.fe, env, n_env,
+                       timeout_s ? timeout_s : HV_DEV_TIMEOUT_S, err);
+}
+
+int hv_dev_write(struct xs_handle *xs, uint32_t domid, const char *kind, uint32_t devid,
+                 const char *key, const char *value, bool backend_too, struct hv_err *err)
+{
+    struct dev_paths p;
+    char path[256];
+
+    if (trusted_paths(xs, kind, domid, devid, &p))
+        return hv_err_set(err, -ENOENT, "domain %u has no %s %u", domid, kind, devid);
+    snprintf(path, sizeof(path), "%s/%s", p.tk, key);
+    if (!xs_write(xs, XBT_NULL, path, value, strlen(value)))
+        return hv_err_set(err, -errno, "xenstore: writing %s: %s", path, strerror(errno));
+    snprintf(path, sizeof(path), "%s/%s", p.be, key);
+    if (backend_too && !xs_write(xs, XBT_NULL, path, value, strlen(value)))
+        return hv_err_set(err, -errno, "xenstore: writing %s: %s", path, strerror(errno));
+    return 0;
 }

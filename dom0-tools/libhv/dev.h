@@ -94,6 +94,26 @@ int hv_dev_remove_all(struct xs_handle *xs, uint32_t domid, struct hv_err *err);
 int hv_dev_list(struct xs_handle *xs, uint32_t domid, const char *kind, uint32_t *devids,
                 unsigned max);
 
+/*
+ * Runs the device's hotplug script with another ACTION (a kind's own verbs, e.g. vbd's
+ * `snapshot`), in the same environment as add/remove plus env. -ENOENT without a device or a
+ * script; the script's failure as dev_hotplug's (its last words in err).
+ */
+int hv_dev_script(struct xs_handle *xs, const char *kind, uint32_t domid, uint32_t devid,
+                  const char *action, const struct hv_dev_kv *env, unsigned n_env,
+                  unsigned timeout_s, struct hv_err *err);
+
+/* Writes /libxl/D/device/KIND/DEVID/KEY (the toolstack's copy) and, if backend_too, the same key
+ * in the backend dir. */
+int hv_dev_write(struct xs_handle *xs, uint32_t domid, const char *kind, uint32_t devid,
+                 const char *key, const char *value, bool backend_too, struct hv_err *err);
+
+/*
+ * Runs argv[0] (a path) with argv, stdin /dev/null, output collected; killed after timeout_s.
+ * 0 on status 0, else -EIO with "WHAT: LAST WORDS" in err (what: argv[0] if NULL).
+ */
+int hv_dev_run(char *const argv[], const char *what, unsigned timeout_s, struct hv_err *err);
+
 /* Reads /libxl/D/device/KIND/DEVID/KEY (the toolstack's copy) into buf; -ENOENT etc. */
 int hv_dev_read(struct xs_handle *xs, uint32_t domid, const char *kind, uint32_t devid,
                 const char *key, char *buf, size_t len);

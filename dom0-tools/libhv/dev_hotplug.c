@@ -31,34 +31,54 @@ static void script_path(const char *script, char *out, size_t len)
         snprintf(out, len, "%s/%s", dir && *dir ? dir : HV_HOTPLUG_DIR, script);
 }
 
-/* The child: environment, descriptors, exec. Never returns. */
-static void child(const char *path, const char *action, const char *kind, uint32_t domid,
-                  uint32_t devid, const char *be, const char *fe, const struct hv_dev_kv *env,
-                  unsigned n_env, int out)
+const char *dev_action(const char *kind, bool add)
+{
+    bool vif = !strcmp(kind, "vif");
+
+    return add ? (vif ? "online" : "add") : (vif ? "offline" : "remove");
+}
+
+/* What the child sets before exec. */
+struct run_env {
+    const char *kind, *be, *fe;
+    uint32_t domid, devid;
+    const struct hv_dev_kv *env;
+    unsigned n_env;
+};
+
+static void set_env(const struct run_env *e)
 {
     char num[16];
     unsigned i;
+
+    if (!e)
+        return;
+    setenv("XENBUS_PATH", e->be, 1);
+    setenv("XENBUS_TYPE", e->kind, 1);
+    setenv("XENBUS_BASE_PATH", "backend", 1);
+    setenv("HV_FRONTEND_PATH", e->fe, 1);
+    snprintf(num, sizeof(num), "%u", e->domid);
+    setenv("HV_DOMID", num, 1);
+    snprintf(num, sizeof(num), "%u", e->devid);
+    setenv("HV_DEVID", num, 1);
+    for (i = 0; i < e->n_env; i++)
+        setenv(e->env[i].key, e->env[i].value, 1);
+}
+
+/* The child: environment, descriptors, exec. Never returns. */
+static void child(char *const argv[], const struct run_env *e, int out)
+{
     int nul = open("/dev/null", O_RDONLY);
 
     setpgid(0, 0);
     dup2(nul, 0);
     dup2(out, 1);
     dup2(out, 2);
-    setenv("XENBUS_PATH", be, 1);
-    setenv("XENBUS_TYPE", kind, 1);
-    setenv("XENBUS_BASE_PATH", "backend", 1);
-    setenv("HV_FRONTEND_PATH", fe, 1);
-    snprintf(num, sizeof(num), "%u", domid);
-    setenv("HV_DOMID", num, 1);
-    snprintf(num, sizeof(num), "%u", devid);
-    setenv("HV_DEVID", num, 1);
-    for (i = 0; i < n_env; i++)
-        setenv(env[i].key, env[i].value, 1);
-    execl(path, path, action, (char *)NULL);
-    fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+    set_env(e);
+    execv(argv[0], argv);
+    fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
 }
-
 /* Collects the child's output (the last bytes that fit) until EOF or the deadline. */
 static bool collect(int fd, char *buf, size_t len, double end)
 {
@@ -107,44 +127,62 @@ static void one_line(char *s)
             *p = ' ';
 }
 
-int dev_hotplug(const char *kind, uint32_t domid, uint32_t devid, const char *script, bool add,
-                const char *be, const char *fe, const struct hv_dev_kv *env, unsigned n_env,
-                unsigned timeout_s, struct hv_err *err)
+/* Runs argv in env e; 0, or -EIO/-ETIMEDOUT with "WHAT failed (status N): OUTPUT" in err. */
+static int run(char *const argv[], const struct run_env *e, const char *what, unsigned timeout_s,
+               struct hv_err *err)
 {
-    bool vif = !strcmp(kind, "vif");
-    const char *action = add ? (vif ? "online" : "add") : (vif ? "offline" : "remove");
-    char path[256], out[600];
+    char out[600];
     int fds[2], status = 0;
     bool done;
     pid_t pid;
 
-    script_path(script, path, sizeof(path));
     if (pipe2(fds, O_CLOEXEC))
-        return hv_err_set(err, -errno, "hotplug: pipe: %s", strerror(errno));
+        return hv_err_set(err, -errno, "%s: pipe: %s", what, strerror(errno));
     if ((pid = fork()) < 0) {
         close(fds[0]);
         close(fds[1]);
-        return hv_err_set(err, -errno, "hotplug: fork: %s", strerror(errno));
+        return hv_err_set(err, -errno, "%s: fork: %s", what, strerror(errno));
     }
     if (pid == 0)
-        child(path, action, kind, domid, devid, be, fe, env, n_env, fds[1]);
+        child(argv, e, fds[1]);
     close(fds[1]);
     done = collect(fds[0], out, sizeof(out), dev_now() + timeout_s);
     close(fds[0]);
     if (!done)
-        kill(-pid, SIGKILL); /* the script's process group: it and what it started */
+        kill(-pid, SIGKILL); /* the child's process group: it and what it started */
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     one_line(out);
     if (!done)
-        return hv_err_set(err, -ETIMEDOUT, "hotplug: %s %s for %s %u of domain %u: no answer "
-                          "after %u s%s%s", path, action, kind, devid, domid, timeout_s,
+        return hv_err_set(err, -ETIMEDOUT, "%s: no answer after %u s%s%s", what, timeout_s,
                           *out ? ": " : "", out);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
-    return hv_err_set(err, -EIO, "hotplug: %s %s for %s %u of domain %u failed (%s %d)%s%s",
-                      path, action, kind, devid, domid,
+    return hv_err_set(err, -EIO, "%s failed (%s %d)%s%s", what,
                       WIFEXITED(status) ? "status" : "signal",
                       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
                       *out ? ": " : "", out);
+}
+
+int hv_dev_run(char *const argv[], const char *what, unsigned timeout_s, struct hv_err *err)
+{
+    return run(argv, NULL, what ? what : argv[0], timeout_s, err);
+}
+
+int dev_hotplug(const char *kind, uint32_t domid, uint32_t devid, const char *script,
+                const char *action, const char *be, const char *fe,
+                const struct hv_dev_kv *env, unsigned n_env, unsigned timeout_s,
+                struct hv_err *err)
+{
+    struct run_env e = {kind, be, fe, domid, devid, env, n_env};
+    char path[256], what[400];
+    char *argv[3];
+
+    script_path(script, path, sizeof(path));
+    argv[0] = path;
+    argv[1] = (char *)action;
+    argv[2] = NULL;
+    snprintf(what, sizeof(what), "hotplug: %s %s for %s %u of domain %u", path, action, kind,
+             devid, domid);
+    return run(argv, &e, what, timeout_s, err);
 }

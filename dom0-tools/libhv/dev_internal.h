@@ -11,13 +11,15 @@ double dev_now(void);
 const char *dev_module_of(const char *kind);
 
 /*
- * Runs the hotplug script (dev.h) with `add` (or vif's `online`) when add, else `remove`
- * (`offline`), stdin from /dev/null, its output collected; killed after timeout_s. 0 if it
- * exited 0, else -EIO with "hotplug: SCRIPT ACTION for KIND DEVID of domain D: WHY" in err.
+ * Runs the hotplug script (dev.h) with action, stdin from /dev/null, its output collected; killed after timeout_s. 0 if it
+ * exited 0, else -EIO with "hotplug: SCRIPT ACTION for KIND DEVID of domain D failed (...): WHY" in err.
  */
-int dev_hotplug(const char *kind, uint32_t domid, uint32_t devid,
-                const char *script, bool add, const char *be, const char *fe,
+int dev_hotplug(const char *kind, uint32_t domid, uint32_t devid, const char *script,
+                const char *action, const char *be, const char *fe,
                 const struct hv_dev_kv *env, unsigned n_env, unsigned timeout_s,
                 struct hv_err *err);
+
+/* The hotplug action names of KIND: add (vif: online) or remove (vif: offline). */
+const char *dev_action(const char *kind, bool add);
 
 #endif

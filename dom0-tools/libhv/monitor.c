@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blk.h"
+#include "cfg_dev.h"
 #include "monitor.h"
 #include "pv-abi/sched_op.h"
 
@@ -69,6 +71,24 @@ static void rename_old(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domi
     }
 }
 
+/* The disks as they are now (attached, detached or snapshotted since create) for the restart:
+ * a snapshot's old image is a backing file that must never be written again. */
+static void refresh_disks(struct hv_ops *o, struct hv_cfg *cfg, uint32_t domid, FILE *log)
+{
+    struct hv_cfg_disk *disks;
+    unsigned n, i;
+
+    if (hv_blk_current(o->xs, domid, &disks, &n)) {
+        logf_(log, "cannot read domain %u's disks: restarting with the configured ones", domid);
+        return;
+    }
+    for (i = 0; i < cfg->n_disks; i++)
+        cfg_disk_free(&cfg->disks[i]);
+    free(cfg->disks);
+    cfg->disks = disks;
+    cfg->n_disks = n;
+}
+
 /* Applies the action; returns the domain to go on monitoring, or -1 to stop (rc in *rc). */
 static long apply(struct hv_ops *o, struct hv_cfg *cfg, uint32_t domid, int reason, FILE *log,
                   int *rc)
@@ -86,6 +106,8 @@ static long apply(struct hv_ops *o, struct hv_cfg *cfg, uint32_t domid, int reas
         rename_old(o, cfg, domid, log);
         cfg->has_uuid = false;
     } else {
+        if (act != HV_ACT_DESTROY)
+            refresh_disks(o, cfg, domid, log);
         logf_(log, "Domain %u needs to be cleaned up: destroying the domain", domid);
         if ((*rc = hv_ops_destroy(o, domid)))
             logf_(log, "destroy failed: %s", o->err.msg);

@@ -36,6 +36,17 @@ int hv_ops_name(struct hv_ops *o, uint32_t domid, char *buf, size_t len);
  * domain and removes every node written: nothing is left behind. *domid out.
  */
 int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint32_t *domid);
+/*
+ * hvctl clone: a new domain NEWNAME (new uuid) from domid's kernel, ramdisk, command line,
+ * memory and vCPUs, whose disks are snapshots of domid's: each writable qcow2 disk is snapshotted
+ * (hv_blk_snapshot: domid goes on in a new overlay) and the clone gets an overlay of its own,
+ * IMAGE-NEWNAME.qcow2, over the same base; read-only and empty disks are shared. Writable raw
+ * disks are refused before anything is done. *cfg out: the clone's configuration (for its
+ * monitor; the on_* actions are the defaults). Nothing of the clone is left on failure (domid may
+ * be left on its new overlays).
+ */
+int hv_ops_clone(struct hv_ops *o, uint32_t domid, const char *newname, struct hv_cfg *cfg,
+                 uint32_t *newid);
 /* xl destroy: pause, remove the xenstore tree, destroydomain, release from xenstored. */
 int hv_ops_destroy(struct hv_ops *o, uint32_t domid);
 int hv_ops_pause(struct hv_ops *o, uint32_t domid);

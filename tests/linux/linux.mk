@@ -14,7 +14,7 @@ $(LX_OUT)/hvtest: tests/linux/hvtest.c
 	$(CC) -static -O2 -pthread $(WARN) -o $@ $<
 
 LX_MODULES := virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
-    failover net_failover virtio_net
+    failover net_failover virtio_net xen-blkfront crc16 mbcache jbd2 crc32c_generic ext4
 $(LX_INITRAMFS): $(LX_FETCHED) $(LX_OUT)/hvtest tests/linux/init tests/linux/mkinitramfs
 	tests/linux/mkinitramfs $@ init=tests/linux/init bin/busybox=$(LX_OUT)/busybox \
 	    bin/sh=@busybox bin/hvtest=$(LX_OUT)/hvtest \
