@@ -178,7 +178,8 @@ $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \
 	    -Wl,-rpath,$(abspath $(B)/lib)
 
 # The device layer and block devices, with a fake backend driver and hotplug scripts, and
-# create/destroy with disks over the stand-in hypervisor.
+# create/destroy with disks over the stand-in hypervisor. tests/hvctl/net.sh: the named networks
+# for real in throw-away network namespaces (root; busybox's udhcpc as the guest's DHCP client).
 HVT_DEV_SRCS := tests/hvctl/test_hv_dev.c $(filter-out tests/hvctl/test_hv_ops.c,$(HVT_OPS_SRCS))
 
 $(HVT_OUT)/test_hv_dev: $(HVT_DEV_SRCS) $(B)/lib/libxenstore.so.4 \
@@ -189,11 +190,12 @@ $(HVT_OUT)/test_hv_dev: $(HVT_DEV_SRCS) $(B)/lib/libxenstore.so.4 \
 
 .PHONY: hvctl-check
 hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(HVT_OUT)/test_hv_dev \
-    $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored $(B)/bin/hvctl
+    $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored $(B)/bin/hvctl $(LX_FETCHED)
 	$(HVT_OUT)/test_hv_xsl
 	$(HVT_OUT)/test_hv_ops
 	$(HVT_OUT)/test_hv_dev
 	tests/hvctl/cli.sh $(B)/bin/hvctl $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored
+	tests/hvctl/net.sh $(B)/bin/hvctl $(LX_OUT)/busybox
 
 CHECK += hvctl-check
 

@@ -57,5 +57,9 @@ int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
 int cmd_block_snapshot(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
+int cmd_network_create(int argc, char **argv);
+int cmd_network_delete(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
+int cmd_network_start(int argc, char **argv);
 
 #endif

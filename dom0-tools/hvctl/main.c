@@ -40,6 +40,14 @@ static const struct hvctl_cmd cmds[] = {
      "external snapshot of a qcow2 disk: the guest goes on in OVERLAY, its image stays"},
     {"clone", cmd_clone, "clone DOMAIN NEWNAME",
      "a new domain on snapshots of a domain's qcow2 disks (new uuid, new MACs)"},
+    {"network-create", cmd_network_create,
+     "network-create NAME --mode bridged|internal|nat [--uplink IF] [--subnet CIDR] "
+     "[--bridge BR]", "create a named network in dom0 (kept across reboots)"},
+    {"network-delete", cmd_network_delete, "network-delete NAME",
+     "take a network down and forget it (refused while vifs use it)"},
+    {"network-list", cmd_network_list, "network-list", "the named networks"},
+    {"network-start", cmd_network_start, "network-start NAME|--all",
+     "bring up saved networks (dom0's boot script runs --all)"},
     {"help", cmd_help, "help [VERB]", "this list, or one verb's usage"},
 };
 

@@ -1,6 +1,6 @@
 #!/bin/sh
-# rc.boot: dom0's boot script (init's sysinit action): mounts, modules, network, sshd, xenstored,
-# the console daemon hvconsoled.
+# rc.boot: dom0's boot script (init's sysinit action): mounts, modules, network, named networks,
+# sshd, xenstored, the console daemon hvconsoled.
 # Each step prints an "hv-rc:" line on the console; "hv-rc: dom0 up" ends it (tests wait for it).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 say() { echo "hv-rc: $*"; }
@@ -27,7 +27,7 @@ mounts() {
 modules() {
   local m list="virtio_net loop dm-mod"
   [ -d /sys/hypervisor ] && [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] &&
-    list="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback $list"
+    list="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback $list"
   for m in $list; do modprobe "$m" || say "modprobe $m failed"; done
   # no partition scan of what guests write (max_part=0): dom0's kernel never parses their tables
   modprobe nbd nbds_max=32 max_part=0 || say "modprobe nbd failed"
@@ -53,6 +53,20 @@ network() {
       ip addr add "${a#*=}" dev "eth$n" && say "eth$n has ${a#*=}" ;;
     esac
   done
+}
+
+# Named networks (hvctl network-*, docs/networking.md): the first boot creates "default", NAT
+# out of eth0 on bridge hvbr0 with 192.168.100.0/24 (as libvirt's default network); every boot
+# brings the saved ones (/etc/hv/networks) up again.
+networks() {
+  local out
+  command -v hvctl >/dev/null || return 0
+  if [ ! -d /etc/hv/networks ] && [ -e /sys/class/net/eth0 ]; then
+    if out=$(hvctl network-create default --mode nat --bridge hvbr0 --uplink eth0 \
+               --subnet 192.168.100.0/24 2>&1); then say "$out (first boot)"
+    else say "network default not created: $out"; fi
+  fi
+  hvctl network-start --all 2>&1 | while read -r l; do say "$l"; done
 }
 
 # Our xenstored (dom0-tools) on its Unix socket; Debian's xenstore-utils use our libxenstore.
@@ -81,6 +95,7 @@ mounts
 say "root $(awk '$2 == "/" { print $1 }' /proc/mounts | tail -1), kernel $(uname -r), $(nproc) CPU(s)"
 modules
 network
+networks
 /usr/sbin/sshd && say "sshd started"
 xenstore
 consoled
