@@ -336,7 +336,8 @@ int hv_net_names(char (**names)[HV_NET_NAME_MAX], struct hv_err *err)
         (*names)[n++][len - 5] = 0;
     }
     closedir(d);
-    qsort(*names, (size_t)n, HV_NET_NAME_MAX, by_name);
+    if (n)
+        qsort(*names, (size_t)n, HV_NET_NAME_MAX, by_name);
     return n;
 }
 
