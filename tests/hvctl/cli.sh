@@ -46,6 +46,10 @@ expect create-no-cfg 2 'usage: hvctl create' "$H" create
 expect create-two-cfgs 2 'usage: hvctl create' "$H" create a.cfg b.cfg
 expect mem-set-args 2 'usage: hvctl mem-set' "$H" mem-set web
 expect domname-not-id 2 'usage: hvctl domname' "$H" domname web
+expect net-create-usage 2 'usage: hvctl network-create NAME --mode' "$H" network-create lan
+expect net-delete-usage 2 'usage: hvctl network-delete NAME' "$H" network-delete
+expect net-start-usage 2 'usage: hvctl network-start' "$H" network-start -x
+expect net-list-usage 2 'usage: hvctl network-list' "$H" network-list web
 
 for f in "$ROOT"/dom0-tools/examples/*.cfg; do
     expect "example-$(basename "$f")" 0 '^name = ' "$H" create -n "$f"
