@@ -35,9 +35,9 @@
 #define PV_DOMCTL_scheduler_op 16
 #define PV_DOMCTL_setdomainhandle 17 /* struct pv_domctl_setdomainhandle */
 #define PV_DOMCTL_setdebugging 18
-#define PV_DOMCTL_irq_permission 19
-#define PV_DOMCTL_iomem_permission 20
-#define PV_DOMCTL_ioport_permission 21
+#define PV_DOMCTL_irq_permission 19    /* struct pv_domctl_irq_permission */
+#define PV_DOMCTL_iomem_permission 20  /* struct pv_domctl_iomem_permission */
+#define PV_DOMCTL_ioport_permission 21 /* struct pv_domctl_ioport_permission */
 #define PV_DOMCTL_hypercall_init 22 /* struct pv_domctl_hypercall_init */
 #define PV_DOMCTL_soft_reset_cont 23 /* Xen-internal (soft_reset continuation) */
 #define PV_DOMCTL_settimeoffset 24
@@ -309,6 +309,25 @@ struct pv_domctl_tsc_info {
     uint64_t elapsed_nsec; /* the guest's TSC in ns */
 };
 
+/* irq_permission, iomem_permission, ioport_permission: give the target (allow_access != 0)
+ * or take away (0) the right to use a pirq, a range of machine frames (I/O memory) or a range
+ * of I/O ports. The caller must hold what it gives or takes. */
+struct pv_domctl_irq_permission {
+    uint32_t pirq;        /* IN: the pirq (= its GSI here) */
+    uint8_t allow_access; /* IN */
+    uint8_t pad[3];
+};
+struct pv_domctl_iomem_permission {
+    uint64_t first_mfn;   /* IN: first machine frame */
+    uint64_t nr_mfns;     /* IN: frames in the range */
+    uint8_t allow_access; /* IN */
+};
+struct pv_domctl_ioport_permission {
+    uint32_t first_port;  /* IN */
+    uint32_t nr_ports;    /* IN: ports in the range (first_port + nr_ports <= 0x10000) */
+    uint8_t allow_access; /* IN */
+};
+
 /* The whole argument is read (144 bytes): -EFAULT if any of it is unreadable. */
 struct pv_domctl {
     uint32_t cmd;
@@ -329,6 +348,9 @@ struct pv_domctl {
         struct pv_domctl_scheduler_op scheduler_op;
         struct pv_domctl_settimeoffset settimeoffset;
         struct pv_domctl_tsc_info tsc_info;
+        struct pv_domctl_irq_permission irq_permission;
+        struct pv_domctl_iomem_permission iomem_permission;
+        struct pv_domctl_ioport_permission ioport_permission;
         uint64_t align;   /* the union is 8-byte aligned, as Xen's */
         uint8_t pad[128]; /* the command's argument */
     } u;

@@ -1,6 +1,7 @@
 /* Builds a PV domain from a Xen-ELF module: memory, start-of-day layout, bootstrap page
  * tables, start_info, p2m, console/xenstore pages, hypercall page and the first vCPU. */
 #include "builder.h"
+#include "ioport.h"
 #include "cmdline.h"
 #include "conring.h"
 #include "pv-abi/console_io.h"
@@ -392,8 +393,10 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
         return -PV_ENOMEM;
     b.d->max_pages = MAX(b.nr_pages, b.opts.maxmem_bytes >> PAGE_SHIFT);
     b.d->privileged = dom0 != NULL;
-    if (dom0)
-        mm_io_allow(b.d->domid, io_max_mfn());
+    if (dom0 && (rc = iocaps_init_dom0(b.d, io_max_mfn()))) {
+        domain_crash(b.d, "too many I/O ranges");
+        return rc;
+    }
     if (b.opts.weight)
         b.d->weight = b.opts.weight;
     b.d->cap = b.opts.cap;

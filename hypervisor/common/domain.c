@@ -5,6 +5,7 @@
 #include "console.h"
 #include "arch.h"
 #include "evtchn.h"
+#include "ioport.h"
 #include "pirq.h"
 #include "frame.h"
 #include "grant_table.h"
@@ -80,6 +81,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     struct vcpu *v = alloc_zeroed_page();
 
     _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "struct vcpu must fit a page");
+    _Static_assert(sizeof(struct domain) <= PAGE_SIZE, "struct domain must fit a page");
     _Static_assert(sizeof(struct vtrap) * NR_TRAPS <= PAGE_SIZE, "trap table must fit a page");
     if (!v)
         return NULL;
@@ -256,6 +258,7 @@ static void domain_reap(struct domain *d)
     vcpu_domain_teardown(d); /* vCPU timers stop before what they touch goes away */
     evtchn_destroy(d); /* first: peers see their ends unbound, nothing targets d any more */
     pirq_domain_destroy(d); /* its GSIs masked and free, its EOI page let go */
+    iocaps_destroy(d);      /* no I/O left to it */
     gnttab_release_mappings(d); /* the grants d mapped: their frames and granters' flags */
     release_memory(d);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {

@@ -127,6 +127,8 @@ int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port)
     spin_lock(&pirq_lock);
     if (pirq >= PIRQ_MAX_GSI || gsis[pirq].owner != d)
         rc = d->privileged ? -PV_EINVAL : -PV_EPERM; /* not mapped; a domU has no access */
+    else if (!rangeset_contains(&d->irq_caps, pirq, pirq))
+        rc = -PV_EPERM; /* mapped for d, not granted (Xen's pirq_access_permitted) */
     else if (bound(d, pirq))
         rc = -PV_EEXIST;
     else if ((p = evtchn_alloc_pirq_port(d, pirq)) < 0)

@@ -105,6 +105,12 @@ static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *
         return domctl_gettscinfo(v, d, op, copyback);
     case PV_DOMCTL_settscinfo:
         return domctl_settscinfo(v, d, op, copyback);
+    case PV_DOMCTL_irq_permission:
+        return domctl_irq_permission(v, d, op, copyback);
+    case PV_DOMCTL_iomem_permission:
+        return domctl_iomem_permission(v, d, op, copyback);
+    case PV_DOMCTL_ioport_permission:
+        return domctl_ioport_permission(v, d, op, copyback);
     default:
         return -PV_ENOSYS;
     }

@@ -1,6 +1,6 @@
 /* The domctl and sysctl commands, one function per command, grouped in files by subject
  * (domctl.c, domctl_info.c: lifecycle, domctl_mem.c: memory, domctl_vcpu.c: vCPUs and
- * scheduling; sysctl.c, sysctl_host.c).
+ * scheduling, domctl_perm.c: machine I/O; sysctl.c, sysctl_host.c).
  * hc_domctl / hc_sysctl have checked the header, the target and the policy before they call
  * one. A command sets *copyback when the whole argument goes back to the caller (Xen's
  * copyback: the result fields are in op). */
@@ -38,6 +38,9 @@ domctl_fn domctl_getpageframeinfo3;
 /* domctl_vcpu.c: vCPUs, scheduling, time. */
 domctl_fn domctl_getvcpuinfo, domctl_setvcpuaffinity, domctl_getvcpuaffinity;
 domctl_fn domctl_scheduler_op, domctl_settimeoffset, domctl_gettscinfo, domctl_settscinfo;
+
+/* domctl_perm.c: the machine I/O a domain may reach. */
+domctl_fn domctl_irq_permission, domctl_iomem_permission, domctl_ioport_permission;
 
 /* sysctl_host.c: the host's CPUs, scheduler and log. */
 sysctl_fn sysctl_readconsole, sysctl_physinfo, sysctl_sched_id, sysctl_getcpuinfo;

@@ -5,6 +5,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 #include "arch.h"
+#include "rangeset.h"
 #include "spinlock.h"
 #include "timer.h"
 #include "types.h"
@@ -158,6 +159,11 @@ struct domain {
     unsigned console_evtchn, store_evtchn; /* [boot] hypervisor-served ports in start_info */
     uint64_t pirq_eoi_mfn;  /* [pirq_lock] PHYSDEVOP_pirq_eoi_gmfn_v2's page, 0 none */
     uint64_t *pirq_eoi_map; /* [pirq_lock] its bits: pirq n needs PHYSDEVOP_eoi (common/pirq.c) */
+
+    /* The machine's I/O it may reach (common/ioport.c; Xen's ioport_caps, iomem_caps, irq_caps):
+     * port numbers, machine frames outside RAM, GSIs. dom0's are set by the builder, a domU's
+     * by dom0's domctls; emptied when the domain is reaped. */
+    struct rangeset ioport_caps, iomem_caps, irq_caps;
 
     /* Grant table (common/grant_table.c). */
     unsigned max_grant_frames; /* [boot] frames the table may grow to (xl max_grant_frames) */

@@ -66,6 +66,8 @@ bool frame_owned_by(const struct domain *d, uint64_t mfn);
  * hypervisor, of DOMID_IO or free. */
 struct domain *frame_owner(uint64_t mfn);
 void frame_note_owner(struct domain *d);
+/* The last record frame_assign or frame_note_owner saw with that domid, or NULL. */
+struct domain *frame_domain(uint16_t domid);
 bool frame_in_memory_of(const struct domain *d, uint64_t mfn);
 
 #endif

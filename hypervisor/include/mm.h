@@ -100,11 +100,9 @@ bool mm_unshare_frame(struct domain *d, uint64_t mfn);
  * d's frame, which must be a descriptor page or usable as writable memory. */
 int mm_update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc);
 
-/* I/O memory (Xen's dom0 iomem_caps): domid may map frames outside RAM and DOMID_IO frames below
- * max_mfn, except mm_io_denied ones, and set cache attributes in its L1 entries. One domain at a
- * time (the builder names dom0); mm_io_frame_ok asks whether domain `owner` may map mfn. */
-void mm_io_allow(uint16_t domid, uint64_t max_mfn);
-bool mm_io_frame_ok(uint16_t owner, uint64_t mfn);
+/* I/O memory (Xen's iomem_access_permitted): may d map mfn, a frame outside RAM or of DOMID_IO
+ * that its iomem_caps hold and not mm_io_denied? (d may be NULL: no.) */
+bool mm_io_frame_ok(struct domain *d, uint64_t mfn);
 /* The IO-APIC page and the local APIC / MSI window: the hypervisor's, never a domain's (Xen's
  * deny list; XENMEM_machine_memory_map shows them reserved). */
 #define MM_IOAPIC_MFN 0xfec00UL

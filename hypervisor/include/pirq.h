@@ -14,7 +14,8 @@ int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq
 int pirq_unmap(struct domain *caller, unsigned domid, int pirq);
 /* PHYSDEVOP_setup_gsi (privileged): trigger and polarity of a GSI not yet programmed. */
 int pirq_setup_gsi(struct domain *caller, int gsi, unsigned level, unsigned active_low);
-/* EVTCHNOP_bind_pirq: a port of d for a pirq mapped to d; unmasks its GSI. */
+/* EVTCHNOP_bind_pirq: a port of d for a pirq mapped to d and in its irq_caps (for a domU:
+ * dom0's map_pirq and irq_permission domctl); unmasks its GSI. */
 int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port);
 /* PHYSDEVOP_eoi: end a level pirq's service (its GSI unmasked); irq_status_query's flags. */
 int pirq_eoi(struct domain *d, unsigned pirq);

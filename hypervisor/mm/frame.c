@@ -182,6 +182,17 @@ void frame_note_owner(struct domain *d)
     spin_unlock(&lock);
 }
 
+struct domain *frame_domain(uint16_t domid)
+{
+    struct domain *d = NULL;
+
+    spin_lock(&lock);
+    if (domid < MAX_DOMAINS)
+        d = owners[domid];
+    spin_unlock(&lock);
+    return d;
+}
+
 struct domain *frame_owner(uint64_t mfn)
 {
     struct domain *d = NULL;

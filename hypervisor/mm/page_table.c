@@ -96,22 +96,17 @@ void mm_put_page(uint64_t mfn)
 
 /* The references one entry holds. */
 
-/* I/O memory (Xen's iomem_caps of dom0): one domain may map machine frames outside RAM and
- * those of DOMID_IO (the first MiB, firmware), below max_mfn, except the interrupt controllers'
- * windows; it may also choose cache attributes (PWT, PCD, PAT) in its L1 entries. */
-static uint16_t io_domid = DOMID_FREE;
-static uint64_t io_max_mfn;
-
-/* What an L1 entry of a table owned by `owner` may not set. */
+/* I/O memory (Xen's iomem_caps): a domain may map the machine frames outside RAM and those of
+ * DOMID_IO (the first MiB, firmware) that its iomem_caps hold (ioport.h), never the interrupt
+ * controllers' windows. A domain holding I/O ports or memory may also choose cache attributes
+ * (PWT, PCD, PAT) in its L1 entries (Xen's l1_disallowed_mask). */
 static uint64_t l1_disallowed(uint16_t owner)
 {
-    return owner == io_domid ? L1_DISALLOWED & ~(PTE_PWT | PTE_PCD | PTE_PSE) : L1_DISALLOWED;
-}
+    struct domain *d = frame_domain(owner);
 
-void mm_io_allow(uint16_t domid, uint64_t max_mfn)
-{
-    io_domid = domid;
-    io_max_mfn = max_mfn;
+    if (d && (!rangeset_is_empty(&d->iomem_caps) || !rangeset_is_empty(&d->ioport_caps)))
+        return L1_DISALLOWED & ~(PTE_PWT | PTE_PCD | PTE_PSE);
+    return L1_DISALLOWED;
 }
 
 static bool is_io_frame(uint64_t mfn)
@@ -121,9 +116,10 @@ static bool is_io_frame(uint64_t mfn)
     return !pg || pg->owner == DOMID_IO;
 }
 
-bool mm_io_frame_ok(uint16_t owner, uint64_t mfn)
+bool mm_io_frame_ok(struct domain *d, uint64_t mfn)
 {
-    return owner == io_domid && mfn < io_max_mfn && is_io_frame(mfn) && !mm_io_denied(mfn);
+    return d && is_io_frame(mfn) && !mm_io_denied(mfn) &&
+           rangeset_contains(&d->iomem_caps, mfn, mfn);
 }
 
 /* Foreign mappings (mmu_update with a foreign domain, Xen's pg_owner): an L1 entry of one
@@ -194,7 +190,7 @@ static int get_l1_refs(uint16_t owner, struct domain *pg_owner, uint64_t e)
     if (mfn == MFN_FIELD_ALL_ONES)
         return -PV_EINVAL;
     if (is_io_frame(mfn)) /* Xen: "non-privileged attempt to map MMIO space" */
-        return mm_io_frame_ok(pg_owner ? pg_owner->domid : owner, mfn) ? 0 : -PV_EPERM;
+        return mm_io_frame_ok(pg_owner ? pg_owner : frame_domain(owner), mfn) ? 0 : -PV_EPERM;
     if (pg_owner)
         return get_foreign_refs(pg_owner, e);
     /* Only the table owner's frames: another domain's frame is mapped with a grant (grant_pte.c)

@@ -1382,6 +1382,21 @@ static void check_domctl_vcpu(void)
     FIELD(pv_domctl, xen_domctl, u.scheduler_op);
     FIELD(pv_domctl, xen_domctl, u.settimeoffset);
     FIELD(pv_domctl, xen_domctl, u.tsc_info);
+    SIZE(pv_domctl_irq_permission, xen_domctl_irq_permission);
+    FIELD(pv_domctl_irq_permission, xen_domctl_irq_permission, pirq);
+    FIELD(pv_domctl_irq_permission, xen_domctl_irq_permission, allow_access);
+    FIELD(pv_domctl_irq_permission, xen_domctl_irq_permission, pad);
+    SIZE(pv_domctl_iomem_permission, xen_domctl_iomem_permission);
+    FIELD(pv_domctl_iomem_permission, xen_domctl_iomem_permission, first_mfn);
+    FIELD(pv_domctl_iomem_permission, xen_domctl_iomem_permission, nr_mfns);
+    FIELD(pv_domctl_iomem_permission, xen_domctl_iomem_permission, allow_access);
+    SIZE(pv_domctl_ioport_permission, xen_domctl_ioport_permission);
+    FIELD(pv_domctl_ioport_permission, xen_domctl_ioport_permission, first_port);
+    FIELD(pv_domctl_ioport_permission, xen_domctl_ioport_permission, nr_ports);
+    FIELD(pv_domctl_ioport_permission, xen_domctl_ioport_permission, allow_access);
+    FIELD(pv_domctl, xen_domctl, u.irq_permission);
+    FIELD(pv_domctl, xen_domctl, u.iomem_permission);
+    FIELD(pv_domctl, xen_domctl, u.ioport_permission);
 }
 
 /* sysctl's host commands (hypercalls/sysctl_host.c). */

@@ -2,7 +2,7 @@
  * Xen's checks in Xen's order for privileged and unprivileged callers (argument, interface
  * version, domctl's target, the XSM dummy policy), -ENOSYS for numbers no command has, and the
  * lifecycle commands' argument checks, domid choice, counted pauses and getdomaininfo's walk to
- * the next domain. Guest memory, the domain table and the core below are faked here. */
+ * the next domain, and the I/O permission commands (domctl_perm.c) on the real rangesets. Guest memory, the domain table and the core below are faked here. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -420,6 +420,74 @@ static void test_routing(void **state)
     }
 }
 
+static long perm(uint32_t cmd, uint64_t first, uint64_t nr, bool allow)
+{
+    memset(guest_mem, 0, sizeof(guest_mem));
+    if (cmd == PV_DOMCTL_ioport_permission)
+        arg()->u.ioport_permission = (struct pv_domctl_ioport_permission){
+            .first_port = (uint32_t)first, .nr_ports = (uint32_t)nr, .allow_access = allow};
+    else if (cmd == PV_DOMCTL_iomem_permission)
+        arg()->u.iomem_permission = (struct pv_domctl_iomem_permission){
+            .first_mfn = first, .nr_mfns = nr, .allow_access = allow};
+    else
+        arg()->u.irq_permission =
+            (struct pv_domctl_irq_permission){.pirq = (uint32_t)first, .allow_access = allow};
+    return call(cmd, 2);
+}
+
+/* Xen's order: the range (-EINVAL), then the caller's own rights (-EPERM), then the change. */
+static void test_io_permissions(void **state)
+{
+    (void)state;
+    reset(true);
+    assert_int_equal(rangeset_add(&doms[1].ioport_caps, 0x100, 0x3ff), 0);
+    assert_int_equal(rangeset_add(&doms[1].iomem_caps, 0xfe000, 0xfefff), 0);
+    assert_int_equal(rangeset_add(&doms[1].irq_caps, 3, 15), 0);
+    /* ioport: empty, wrapping and past 0xffff ranges; then what the caller does not hold. */
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x2f8, 0, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x2f8, 0xffffffff, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0xffff, 2, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x20000, 1, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0xffff, 1, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x3f8, 9, true), -PV_EPERM);
+    assert_true(rangeset_is_empty(&doms[2].ioport_caps));
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x2f8, 8, true), 0);
+    assert_true(rangeset_contains(&doms[2].ioport_caps, 0x2f8, 0x2ff));
+    assert_false(rangeset_contains(&doms[2].ioport_caps, 0x2f7, 0x2f8));
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x2fa, 1, false), 0);
+    assert_false(rangeset_contains(&doms[2].ioport_caps, 0x2fa, 0x2fa));
+    assert_true(rangeset_contains(&doms[2].ioport_caps, 0x2fb, 0x2ff));
+    /* iomem: a wrapping range, nr 0 (wraps unless at frame 0), then the caller's rights. */
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, 0xfe000, 0, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, UINT64_MAX, 2, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, 0, 0, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, 0xfefff, 2, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, 0xfebf0, 4, true), 0);
+    assert_true(rangeset_contains(&doms[2].iomem_caps, 0xfebf0, 0xfebf3));
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, 0xfebf0, 4, false), 0);
+    assert_true(rangeset_is_empty(&doms[2].iomem_caps));
+    /* irq: pirqs from 0 to 255, held by the caller. */
+    assert_int_equal(perm(PV_DOMCTL_irq_permission, 256, 0, true), -PV_EINVAL);
+    assert_int_equal(perm(PV_DOMCTL_irq_permission, 2, 0, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_irq_permission, 16, 0, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_irq_permission, 4, 0, true), 0);
+    assert_true(rangeset_contains(&doms[2].irq_caps, 4, 4));
+    assert_int_equal(perm(PV_DOMCTL_irq_permission, 4, 0, false), 0);
+    assert_true(rangeset_is_empty(&doms[2].irq_caps));
+    /* Full: the 33rd separate range is refused and leaves the set as it was. */
+    rangeset_clear(&doms[2].ioport_caps);
+    for (unsigned i = 0; i < RANGESET_MAX; i++)
+        assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x100 + 2 * i, 1, true), 0);
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x200, 1, true), -PV_ENOMEM);
+    assert_false(rangeset_contains(&doms[2].ioport_caps, 0x200, 0x200));
+    /* An unprivileged caller: the policy refuses it first, whatever it holds. */
+    doms[1].privileged = false;
+    assert_int_equal(perm(PV_DOMCTL_ioport_permission, 0x2f8, 8, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_iomem_permission, 0xfebf0, 1, true), -PV_EPERM);
+    assert_int_equal(perm(PV_DOMCTL_irq_permission, 4, 0, true), -PV_EPERM);
+    assert_true(rangeset_is_empty(&doms[2].iomem_caps) && rangeset_is_empty(&doms[2].irq_caps));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_sysctl),
         cmocka_unit_test(test_routing),
         cmocka_unit_test(test_bad_argument),
+        cmocka_unit_test(test_io_permissions),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

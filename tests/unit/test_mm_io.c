@@ -1,8 +1,8 @@
-/* Unit tests of dom0's I/O memory in the page-table core (hypervisor/mm/page_table.c,
- * mm_io_allow): the I/O domain's L1 entries may map frames outside RAM and DOMID_IO frames
- * (taking no reference; write-back requests become uncached) and carry cache attributes; the
- * IO-APIC page, the MSI window and frames
- * above the address width stay refused, and every other domain is refused all of it. */
+/* Unit tests of I/O memory in the page-table core (hypervisor/mm/page_table.c): a domain's L1
+ * entries may map the frames outside RAM and DOMID_IO frames its iomem_caps hold (taking no
+ * reference; write-back requests become uncached) and carry cache attributes; the IO-APIC
+ * page and the MSI window stay refused even when the ranges hold them, RAM goes by its owner,
+ * and a domain is refused every frame its ranges do not hold. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,12 @@
 #include "paging.h"
 
 #define IO_MAX_MFN (1ULL << 28) /* a 40-bit machine */
+
+/* What dom0 holds at boot, but with the interrupt controllers' windows left in. */
+static void io_allow(struct domain *d)
+{
+    assert_int_equal(rangeset_add(&d->iomem_caps, 0, IO_MAX_MFN - 1), 0);
+}
 
 static uint64_t pte_addr_mfn(uint64_t e)
 {
@@ -67,7 +73,7 @@ static void test_io_domain_maps_io(void **state)
 
     (void)state;
     mmf_reset();
-    mm_io_allow(dom_a.domid, IO_MAX_MFN);
+    io_allow(&dom_a);
     l1 = l1_of(&dom_a);
     io = dom_io_frame();
     assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MMF_BEYOND, rw)), 0);
@@ -84,7 +90,7 @@ static void test_io_domain_maps_io(void **state)
     assert_int_equal(try_entry(&dom_a, l1, mmf_pte(MMF_HV_FRAME, PTE_P)), -PV_EBUSY);
     assert_int_equal(try_entry(&dom_a, l1, mmf_pte(mmf_free_frame(), PTE_P)), -PV_EBUSY);
     assert_int_equal(mm_unpin(&dom_a, l1), 0);
-    mm_io_allow(DOMID_FREE, 0);
+    rangeset_clear(&dom_a.iomem_caps);
 }
 
 static void test_other_domain_refused(void **state)
@@ -93,17 +99,27 @@ static void test_other_domain_refused(void **state)
 
     (void)state;
     mmf_reset();
-    mm_io_allow(dom_a.domid, IO_MAX_MFN);
+    io_allow(&dom_a);
     l1 = l1_of(&dom_b);
     io = dom_io_frame();
     assert_int_equal(try_entry(&dom_b, l1, mmf_pte(MMF_BEYOND, PTE_P)), -PV_EPERM);
     assert_int_equal(try_entry(&dom_b, l1, mmf_pte(io, PTE_P)), -PV_EPERM);
     assert_int_equal(try_entry(&dom_b, l1, mmf_pte(mmf_frame(&dom_b), PTE_P | PTE_PCD)),
                      -PV_EINVAL);
-    assert_false(mm_io_frame_ok(dom_b.domid, MMF_BEYOND));
-    assert_true(mm_io_frame_ok(dom_a.domid, MMF_BEYOND));
+    assert_false(mm_io_frame_ok(&dom_b, MMF_BEYOND));
+    assert_true(mm_io_frame_ok(&dom_a, MMF_BEYOND));
+    assert_false(mm_io_frame_ok(NULL, MMF_BEYOND));
+    /* Given one frame (dom0's iomem_permission), dom_b maps that one only, with attributes. */
+    assert_int_equal(rangeset_add(&dom_b.iomem_caps, MMF_BEYOND, MMF_BEYOND), 0);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(MMF_BEYOND, PTE_P | PTE_RW | PTE_PCD)), 0);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(MMF_BEYOND + 1, PTE_P)), -PV_EPERM);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(dom_io_frame(), PTE_P)), -PV_EPERM);
+    assert_int_equal(rangeset_add(&dom_b.iomem_caps, 0, IO_MAX_MFN - 1), 0);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(mmf_frame(&dom_a), PTE_P)), -PV_EBUSY);
+    assert_int_equal(try_entry(&dom_b, l1, mmf_pte(MM_IOAPIC_MFN, PTE_P)), -PV_EPERM);
+    rangeset_clear(&dom_b.iomem_caps);
     assert_int_equal(mm_unpin(&dom_b, l1), 0);
-    mm_io_allow(DOMID_FREE, 0);
+    rangeset_clear(&dom_a.iomem_caps);
 }
 
 /* A pinned table holding I/O entries validates, and its release drops nothing for them. */
@@ -114,7 +130,7 @@ static void test_validate_and_release(void **state)
 
     (void)state;
     mmf_reset();
-    mm_io_allow(dom_a.domid, IO_MAX_MFN);
+    io_allow(&dom_a);
     l1 = mmf_frame(&dom_a);
     mmf_mem(l1)[1] = mmf_pte(MMF_BEYOND, PTE_P | PTE_RW | PTE_PCD);
     mmf_mem(l1)[2] = mmf_pte(dom_io_frame(), PTE_P);
@@ -124,7 +140,7 @@ static void test_validate_and_release(void **state)
     assert_int_equal(mmf_mem(l1)[2] & (PTE_PCD | PTE_PWT), PTE_PCD | PTE_PWT); /* forced UC */
     assert_int_equal(mm_unpin(&dom_a, l1), 0);
     mmf_assert_counts(&before);
-    mm_io_allow(DOMID_FREE, 0);
+    rangeset_clear(&dom_a.iomem_caps);
     assert_int_equal(mm_pin(&dom_a, l1, 1), -PV_EINVAL); /* without the grant: PCD refused */
 }
 

@@ -1,5 +1,5 @@
 /* Unit tests of PIRQs (common/pirq.c) and the physdev_op decoder: who may map and bind, one
- * owner per GSI, edge and level delivery, the EOI protocol and its bitmap, teardown. dom_p is
+ * owner per GSI, a domU's grant (irq_caps), edge and level delivery, the EOI protocol and its bitmap, teardown. dom_p is
  * the privileged domain, dom_a and dom_b unprivileged (evtchn_fake.c); GSIs from gsi_fake.c. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,15 @@
 #include "hypercall_table.h"
 #include "pirq.h"
 #include "pv-abi/physdev_op.h"
+
+/* evf_setup, with dom_p holding every GSI as dom0 does (its irq_caps). */
+static int setup(void **state)
+{
+    int rc = evf_setup(state);
+
+    assert_int_equal(rangeset_add(&dom_p.irq_caps, 0, PIRQ_MAX_GSI - 1), 0);
+    return rc;
+}
 
 static int map(struct domain *caller, unsigned domid, int gsi)
 {
@@ -92,8 +101,12 @@ static void test_bind_rules(void **state)
     assert_int_equal(evtchn_bind_vcpu(&dom_p, port, 0), 0);
     assert_int_equal(evtchn_close(&dom_p, port), 0);
     assert_int_equal(pirq_bind(&dom_p, 8, 0, &p2), 0); /* closed: may be bound again */
-    /* A domU the privileged domain mapped a GSI for binds it. */
+    /* A domU binds a GSI the privileged domain mapped for it once it was also granted it
+     * (the irq_permission domctl), as on Xen. */
     assert_int_equal(map(&dom_p, 1, 12), 0);
+    assert_int_equal(pirq_bind(&dom_a, 12, 0, &port), -PV_EPERM);
+    assert_int_equal(rangeset_add(&dom_a.irq_caps, 11, 12), 0);
+    assert_int_equal(pirq_bind(&dom_a, 11, 0, &port), -PV_EPERM); /* granted, not mapped */
     assert_int_equal(pirq_bind(&dom_a, 12, 0, &port), 0);
     assert_int_equal(pirq_bind(&dom_b, 12, 0, &port), -PV_EPERM);
 }
@@ -243,7 +256,7 @@ static void test_decoder(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, evf_setup, evf_teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, evf_teardown)
     const struct CMUnitTest tests[] = {
         T(test_map_rules),         T(test_unmap_rules),        T(test_bind_rules),
         T(test_edge),              T(test_level_and_eoi_map), T(test_eoi_map_late),
