@@ -115,6 +115,27 @@ static void fill(uint8_t *u)
             slot[i] = rnd();
 }
 
+/* The I/O permission commands half the time get ranges near the edges Xen checks (wrapping,
+ * past port 0xffff, the hypervisor's ports, the IO-APIC and MSI frames, RAM) instead of noise. */
+static void perm_args(uint32_t cmd)
+{
+    static const uint64_t starts[] = {0, 1, 0x20, 0x2f8, 0x3f8, 0xcf8, 0xfff0, 0xffff, 0x10000,
+                                      0xa0, 0xfebf0, 0xfec00, 0xfee00, 0x100000, ~0ULL};
+    uint64_t first = starts[below(sizeof(starts) / sizeof(starts[0]))] + below(3) - 1;
+    uint64_t nr = below(4) ? below(20) : rnd();
+    uint8_t allow = below(4) != 0;
+
+    if (cmd == PV_DOMCTL_ioport_permission)
+        dop.u.ioport_permission = (struct pv_domctl_ioport_permission){
+            .first_port = (uint32_t)first, .nr_ports = (uint32_t)nr, .allow_access = allow};
+    else if (cmd == PV_DOMCTL_iomem_permission)
+        dop.u.iomem_permission = (struct pv_domctl_iomem_permission){
+            .first_mfn = first, .nr_mfns = nr, .allow_access = allow};
+    else
+        dop.u.irq_permission =
+            (struct pv_domctl_irq_permission){.pirq = (uint32_t)first, .allow_access = allow};
+}
+
 static uint16_t any_domain(void)
 {
     static const uint16_t ids[] = {0, 3, 7, 999, 0x7fef, PV_DOMID_SELF, PV_DOMID_IO,
@@ -194,6 +215,8 @@ static void one_domctl(uint64_t i)
         cmd = PV_DOMCTL_destroydomain, dom = created[below(nr_created)];
     memset(&dop, 0, sizeof(dop));
     fill(dop.u.pad);
+    if (cmd >= PV_DOMCTL_irq_permission && cmd <= PV_DOMCTL_ioport_permission && below(2))
+        perm_args(cmd);
     dop.cmd = cmd;
     dop.interface_version = below(64) ? PV_DOMCTL_INTERFACE_VERSION : (uint32_t)rnd();
     dop.domain = dom;
