@@ -210,6 +210,87 @@ static int key_vif(struct ctx *c, const struct cfg_setting *set)
     return cfg_dev_list(c->cfg, set, false, c->err, c->errlen);
 }
 
+/* A hex (or, for irqs, decimal) number at the start of t; *end after it. */
+static bool io_num(const char *t, int base, char **end, unsigned long long *v)
+{
+    errno = 0;
+    *v = strtoull(t, end, base);
+    return *end != t && t[0] != '-' && t[0] != '+' && t[0] != ' ' && !errno;
+}
+
+/* xl's irqs entry: a decimal pirq, below the hypervisor's 256. */
+static const char *io_irq(const char *t, struct hv_cfg *cfg, unsigned i)
+{
+    unsigned long long v;
+    char *end;
+
+    if (!io_num(t, 10, &end, &v) || *end || v > 255)
+        return "an IRQ is a number from 0 to 255";
+    cfg->irqs[i] = (unsigned)v;
+    return NULL;
+}
+
+/* xl's ioports entry: PORT or FIRST-LAST, hex. */
+static const char *io_port(const char *t, struct hv_cfg *cfg, unsigned i)
+{
+    unsigned long long a, b;
+    char *end, *e2;
+
+    if (!io_num(t, 16, &end, &a))
+        return "expected PORT or FIRST-LAST in hex (2f8-2ff)";
+    b = a;
+    if (*end == '-' && (!io_num(end + 1, 16, &e2, &b) || *e2))
+        return "expected PORT or FIRST-LAST in hex (2f8-2ff)";
+    if (*end && *end != '-')
+        return "expected PORT or FIRST-LAST in hex (2f8-2ff)";
+    if (b < a || b > 0xffff)
+        return "ports run from 0 to ffff, the first not above the last";
+    cfg->ioports[i] = (struct hv_cfg_range){a, b - a + 1};
+    return NULL;
+}
+
+/* xl's iomem entry: IOMEM_START,NUM_PAGES[@GFN], hex; a PV guest has no GFN of its own. */
+static const char *io_mem(const char *t, struct hv_cfg *cfg, unsigned i)
+{
+    unsigned long long a, n, g;
+    char *end, *e2, *e3;
+
+    if (!io_num(t, 16, &end, &a) || *end != ',' || !io_num(end + 1, 16, &e2, &n) ||
+        (*e2 && *e2 != '@'))
+        return "expected IOMEM_START,NUM_PAGES[@GFN] in hex (fee00,1)";
+    if (!n || a + n - 1 < a)
+        return "NUM_PAGES must be 1 or more and stay below 2^64 frames";
+    if (*e2 == '@' && (!io_num(e2 + 1, 16, &e3, &g) || *e3 || g != a))
+        return "a GFN other than IOMEM_START is for HVM guests: a PV guest maps the machine "
+               "frames itself (drop '@GFN')";
+    cfg->iomem[i] = (struct hv_cfg_range){a, n};
+    return NULL;
+}
+
+static int key_io(struct ctx *c, const struct cfg_setting *set)
+{
+    const struct cfgv *list = set->value;
+    unsigned *n = !strcmp(set->key, "ioports") ? &c->cfg->n_ioports
+                  : !strcmp(set->key, "iomem") ? &c->cfg->n_iomem
+                                               : &c->cfg->n_irqs;
+    const char *(*entry)(const char *, struct hv_cfg *, unsigned) =
+        !strcmp(set->key, "ioports") ? io_port : !strcmp(set->key, "iomem") ? io_mem : io_irq;
+    const char *why;
+
+    if (list->type != CFGV_LIST)
+        return kerr(c, set, "is a single value but should be a list [ ... ]");
+    if (list->n > HV_CFG_MAX_IO)
+        return kerr(c, set, "%u entries, at most %u", list->n, HV_CFG_MAX_IO);
+    for (unsigned i = 0; i < list->n; i++) {
+        if (list->items[i]->type == CFGV_LIST)
+            return kerr(c, set, "entry %u is a list", i + 1);
+        if ((why = entry(list->items[i]->text, c->cfg, i)))
+            return kerr(c, set, "entry %u ('%s'): %s", i + 1, list->items[i]->text, why);
+    }
+    *n = list->n;
+    return 0;
+}
+
 static const struct {
     const char *key;
     key_fn *fn;
@@ -220,7 +301,8 @@ static const struct {
     {"ramdisk", key_path},      {"cmdline", key_string_only}, {"extra", key_string_only},
     {"root", key_string_only},  {"on_poweroff", key_action},  {"on_reboot", key_action},
     {"on_crash", key_action},   {"disk", key_disk},           {"vif", key_vif},
-    {"type", key_type},
+    {"type", key_type},         {"ioports", key_io},          {"iomem", key_io},
+    {"irqs", key_io},
 };
 
 /* xl knows these; hvctl refuses them by name rather than ignore them. */
@@ -229,8 +311,8 @@ static const char *const unsupported_keys[] = {
     "vkb", "usb", "usbctrl", "usbdev", "channel", "vtpm", "p9", "vdispl", "vsnd", "on_watchdog",
     "on_soft_reset", "localtime", "rtc_timeoffset", "nomigrate", "device_model_version",
     "device_model_override", "seclabel", "init_seclabel", "pool", "cpuid", "vnuma", "e820_host",
-    "max_grant_frames", "max_maptrack_frames", "max_event_channels", "tsc_mode", "iomem",
-    "ioports", "irqs", "gfx_passthru", "driver_domain", "dtdev", "claim_mode",
+    "max_grant_frames", "max_maptrack_frames", "max_event_channels", "tsc_mode", "gfx_passthru",
+    "driver_domain", "dtdev", "claim_mode",
 };
 
 /* 1 for a key hvctl reads, -1 for one of xl's it refuses, 0 for an unknown one. */

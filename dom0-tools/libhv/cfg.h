@@ -56,6 +56,13 @@ struct hv_cfg_vif {
     char *bridge, *ip, *script, *vifname, *backend, *rate, *model, *type, *gatewaydev;
 };
 
+/* ioports, iomem, irqs: machine I/O given to the guest (xl's syntax, docs/hvctl.md), at most
+ * HV_CFG_MAX_IO entries of each (the hypervisor keeps as many ranges per domain). */
+#define HV_CFG_MAX_IO 32
+struct hv_cfg_range {
+    uint64_t first, nr; /* ports or machine frames; nr >= 1 */
+};
+
 /* A PV guest's configuration. Strings are heap copies owned by the structure. */
 struct hv_cfg {
     char *name;
@@ -75,6 +82,10 @@ struct hv_cfg {
     unsigned n_disks;
     struct hv_cfg_vif *vifs;
     unsigned n_vifs;
+    struct hv_cfg_range ioports[HV_CFG_MAX_IO], iomem[HV_CFG_MAX_IO];
+    unsigned n_ioports, n_iomem;
+    unsigned irqs[HV_CFG_MAX_IO];
+    unsigned n_irqs;
     char *warnings;         /* non-fatal notes (e.g. root/extra ignored), "\n"-separated, or NULL */
 };
 

@@ -129,6 +129,24 @@ static int create_checks(struct hv_ops *o, const struct hv_cfg *cfg)
     return 0;
 }
 
+/* The cfg's ioports, iomem and irqs, as libxl gives them to a PV guest: each range granted,
+ * each IRQ's GSI mapped to the domain as its pirq, then granted. */
+static int grant_io(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid)
+{
+    int rc = 0;
+
+    for (unsigned i = 0; !rc && i < cfg->n_ioports; i++)
+        rc = hv_domain_ioport_permission(o->priv, domid, (uint32_t)cfg->ioports[i].first,
+                                         (uint32_t)cfg->ioports[i].nr, true);
+    for (unsigned i = 0; !rc && i < cfg->n_iomem; i++)
+        rc = hv_domain_iomem_permission(o->priv, domid, cfg->iomem[i].first, cfg->iomem[i].nr,
+                                        true);
+    for (unsigned i = 0; !rc && i < cfg->n_irqs; i++)
+        if (!(rc = hv_physdev_map_pirq(o->priv, domid, cfg->irqs[i])))
+            rc = hv_domain_irq_permission(o->priv, domid, cfg->irqs[i], true);
+    return rc ? priv_err(o, rc) : 0;
+}
+
 /* The steps after createdomain; on failure the caller undoes everything. */
 static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                         const uint8_t uuid[16], bool paused)
@@ -144,6 +162,8 @@ static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
     if ((rc = hv_domain_max_vcpus(o->priv, domid, cfg->maxvcpus)) ||
         (rc = hv_domain_max_mem(o->priv, domid, cfg->memory_mib * 1024 + 1024)))
         return priv_err(o, rc);
+    if ((rc = grant_io(o, cfg, domid)))
+        return rc;
     memset(&res, 0, sizeof(res));
     if ((rc = hv_build(o->priv, domid, &req, &res, &o->err)))
         return rc;

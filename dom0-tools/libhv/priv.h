@@ -122,6 +122,16 @@ int hv_domain_set_handle(struct hv_priv *p, uint32_t domid, const uint8_t handle
 int hv_domain_hypercall_init(struct hv_priv *p, uint32_t domid, uint64_t gmfn);
 int hv_vcpu_setcontext(struct hv_priv *p, uint32_t domid, unsigned vcpu,
                        const struct pv_vcpu_guest_context *ctx);
+/* Give (allow) or take machine I/O: ports [first, first + nr), machine frames likewise, a pirq
+ * (= its GSI). dom0 must hold what it gives (-EPERM). */
+int hv_domain_ioport_permission(struct hv_priv *p, uint32_t domid, uint32_t first, uint32_t nr,
+                                bool allow);
+int hv_domain_iomem_permission(struct hv_priv *p, uint32_t domid, uint64_t first, uint64_t nr,
+                               bool allow);
+int hv_domain_irq_permission(struct hv_priv *p, uint32_t domid, uint32_t pirq, bool allow);
+/* PHYSDEVOP_map_pirq of GSI gsi for domain domid, pirq = gsi (what libxl does for a PV
+ * guest's irqs= before irq_permission). */
+int hv_physdev_map_pirq(struct hv_priv *p, uint32_t domid, uint32_t gsi);
 int hv_vcpu_getcontext(struct hv_priv *p, uint32_t domid, unsigned vcpu,
                        struct pv_vcpu_guest_context *ctx);
 

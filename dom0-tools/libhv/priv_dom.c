@@ -1,10 +1,12 @@
 /* dom0-tools/libhv/priv_dom.c - typed domctl calls of a domain's lifecycle (create, destroy,
- * pause, info, limits, vCPU context, hypercall page) and the sysctl domain list. */
+ * pause, info, limits, vCPU context, hypercall page, I/O permissions) and the sysctl domain
+ * list. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "priv_internal.h"
+#include "pv-abi/physdev_op.h"
 
 static int domctl(struct hv_priv *p, struct pv_domctl *d, const char *name)
 {
@@ -185,4 +187,54 @@ int hv_vcpu_getcontext(struct hv_priv *p, uint32_t domid, unsigned vcpu,
                        struct pv_vcpu_guest_context *ctx)
 {
     return vcpucontext(p, domid, PV_DOMCTL_getvcpucontext, vcpu, ctx, false);
+}
+
+int hv_domain_ioport_permission(struct hv_priv *p, uint32_t domid, uint32_t first, uint32_t nr,
+                                bool allow)
+{
+    struct pv_domctl d = {.cmd = PV_DOMCTL_ioport_permission, .domain = (pv_domid_t)domid};
+    char what[96];
+
+    d.u.ioport_permission = (struct pv_domctl_ioport_permission){first, nr, allow};
+    snprintf(what, sizeof(what), "domctl ioport_permission of domain %u (ports %x-%x)", domid,
+             first, first + nr - 1);
+    return priv_domctl(p, &d, what);
+}
+
+int hv_domain_iomem_permission(struct hv_priv *p, uint32_t domid, uint64_t first, uint64_t nr,
+                               bool allow)
+{
+    struct pv_domctl d = {.cmd = PV_DOMCTL_iomem_permission, .domain = (pv_domid_t)domid};
+    char what[112];
+
+    d.u.iomem_permission = (struct pv_domctl_iomem_permission){first, nr, allow};
+    snprintf(what, sizeof(what), "domctl iomem_permission of domain %u (frames %llx-%llx)",
+             domid, (unsigned long long)first, (unsigned long long)(first + nr - 1));
+    return priv_domctl(p, &d, what);
+}
+
+int hv_domain_irq_permission(struct hv_priv *p, uint32_t domid, uint32_t pirq, bool allow)
+{
+    struct pv_domctl d = {.cmd = PV_DOMCTL_irq_permission, .domain = (pv_domid_t)domid};
+    char what[80];
+
+    d.u.irq_permission = (struct pv_domctl_irq_permission){.pirq = pirq, .allow_access = allow};
+    snprintf(what, sizeof(what), "domctl irq_permission of domain %u (irq %u)", domid, pirq);
+    return priv_domctl(p, &d, what);
+}
+
+int hv_physdev_map_pirq(struct hv_priv *p, uint32_t domid, uint32_t gsi)
+{
+    struct pv_physdev_map_pirq *m = priv_page(p);
+    char what[64];
+    long rc;
+
+    if (!m)
+        return -ENOMEM;
+    *m = (struct pv_physdev_map_pirq){.domid = (uint16_t)domid, .type = PV_MAP_PIRQ_TYPE_GSI,
+                                      .index = (int32_t)gsi, .pirq = (int32_t)gsi};
+    snprintf(what, sizeof(what), "physdev map_pirq of GSI %u for domain %u", gsi, domid);
+    rc = hv_hypercall(p, what, PV_HYPERCALL_physdev_op, PV_PHYSDEVOP_map_pirq,
+                      (uint64_t)(uintptr_t)m, 0, 0, 0);
+    return rc < 0 ? (int)rc : 0;
 }

@@ -196,6 +196,49 @@ int hv_domain_max_mem(struct hv_priv *p, uint32_t domid, uint64_t max_kib)
     return rc;
 }
 
+int hv_domain_ioport_permission(struct hv_priv *p, uint32_t domid, uint32_t first, uint32_t nr,
+                                bool allow)
+{
+    int rc = check(p, "ioport_permission", domid);
+
+    if (!rc && !(allow && nr >= 1 && first + nr <= 0x10000))
+        return hv_err_set(&p->err, -EINVAL, "fake ioport_permission: bad range");
+    fake_doms[domid].ioports += !rc;
+    return rc;
+}
+
+int hv_domain_iomem_permission(struct hv_priv *p, uint32_t domid, uint64_t first, uint64_t nr,
+                               bool allow)
+{
+    int rc = check(p, "iomem_permission", domid);
+
+    if (!rc && !(allow && nr >= 1 && first + nr - 1 >= first))
+        return hv_err_set(&p->err, -EINVAL, "fake iomem_permission: bad range");
+    fake_doms[domid].iomem += !rc;
+    return rc;
+}
+
+int hv_physdev_map_pirq(struct hv_priv *p, uint32_t domid, uint32_t gsi)
+{
+    int rc = check(p, "map_pirq", domid);
+
+    if (!rc && gsi >= 256)
+        return hv_err_set(&p->err, -EINVAL, "fake map_pirq: bad GSI");
+    fake_doms[domid].pirqs += !rc;
+    return rc;
+}
+
+int hv_domain_irq_permission(struct hv_priv *p, uint32_t domid, uint32_t pirq, bool allow)
+{
+    int rc = check(p, "irq_permission", domid);
+
+    /* libxl's order: the GSI is the domain's pirq before it is granted */
+    if (!rc && !(allow && pirq < 256 && fake_doms[domid].pirqs > fake_doms[domid].irqs))
+        return hv_err_set(&p->err, -EINVAL, "fake irq_permission: not mapped first");
+    fake_doms[domid].irqs += !rc;
+    return rc;
+}
+
 int hv_sched_credit_get(struct hv_priv *p, uint32_t domid, struct hv_sched_credit *sc)
 {
     int rc = check(p, "sched_get", domid);

@@ -14,6 +14,7 @@ struct fake_dom {
     uint64_t max_kib, pages;
     uint8_t handle[16];
     uint32_t weight, cap;
+    unsigned ioports, iomem, pirqs, irqs; /* grants (and GSIs mapped) it received */
 };
 
 extern struct fake_dom fake_doms[FAKE_MAX];

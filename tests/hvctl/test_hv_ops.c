@@ -65,9 +65,13 @@ static void test_create_destroy(void **state)
     assert_true(xs_write(xs, XBT_NULL, "/local/domain/0/domid", "0", 1));
     before = xsd_snapshot();
     fake_reset();
-    load(&cfg, "cpu_weight=512\n");
+    load(&cfg, "cpu_weight=512\nioports=['2f8-2ff','3e8']\niomem=['fee00,1']\nirqs=[4,5]\n");
     assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), 0);
     assert_int_equal(domid, 1);
+    assert_int_equal(fake_doms[1].ioports, 2);
+    assert_int_equal(fake_doms[1].iomem, 1);
+    assert_int_equal(fake_doms[1].pirqs, 2);
+    assert_int_equal(fake_doms[1].irqs, 2);
     assert_true(fake_doms[1].built);
     assert_int_equal(fake_doms[1].pauses, 0);               /* unpaused */
     assert_int_equal(fake_doms[1].max_kib, 64 * 1024 + 1024); /* libxl's max_mem */
@@ -109,7 +113,9 @@ static void test_create_destroy(void **state)
  * message is the step's. */
 static void test_create_failures(void **state)
 {
-    static const char *const steps[] = {"create", "max_vcpus", "max_mem", "build", "sched_set",
+    static const char *const steps[] = {"create",           "max_vcpus",        "max_mem",
+                                        "ioport_permission", "iomem_permission", "map_pirq",
+                                        "irq_permission",    "build",            "sched_set",
                                         "unpause"};
     struct hv_cfg cfg;
     char *before = xsd_snapshot(), *after, want[64];
@@ -117,7 +123,7 @@ static void test_create_failures(void **state)
     unsigned i;
 
     (void)state;
-    load(&cfg, "cap=50\n");
+    load(&cfg, "cap=50\nioports=['2f8-2ff']\niomem=['fee00,1']\nirqs=[4]\n");
     for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         fake_reset();
         fake_fail = steps[i];

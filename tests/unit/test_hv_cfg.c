@@ -200,12 +200,71 @@ static const struct bad_case bad_cases[] = {
     /* lines are counted through lists and comments */
     {"name='g'\ndisk=[\n'/a,raw,xvda',\n# c\n'/b,raw,xvdb'\n]\nkernel='/k'\nmemroy=1\n", NULL,
      "t.cfg:8: key 'memroy': unknown key"},
+    /* ioports, iomem, irqs */
+    {BASE "ioports = '2f8'\n", NULL, "t.cfg:3: key 'ioports': is a single value but should be*"},
+    {BASE "ioports = [ '2f8-' ]\n", NULL, "t.cfg:3: key 'ioports': entry 1 ('2f8-'): expected "
+                                          "PORT or FIRST-LAST in hex (2f8-2ff)"},
+    {BASE "ioports = [ 'x' ]\n", NULL, "t.cfg:3: key 'ioports': entry 1 ('x'): expected*"},
+    {BASE "ioports = [ '1', '2f8:2ff' ]\n", NULL, "t.cfg:3: key 'ioports': entry 2*"},
+    {BASE "ioports = [ '2ff-2f8' ]\n", NULL, "t.cfg:3: key 'ioports': entry 1 ('2ff-2f8'): "
+                                             "ports run from 0 to ffff, the first not above the "
+                                             "last"},
+    {BASE "ioports = [ 'fff0-10000' ]\n", NULL, "t.cfg:3: key 'ioports': entry 1 ('fff0-10000'): ports run*"},
+    {BASE "ioports = [ '-1' ]\n", NULL, "t.cfg:3: key 'ioports': entry 1 ('-1'): expected*"},
+    {BASE "ioports = [ [ '1' ] ]\n", NULL, "t.cfg:3: key 'ioports': entry 1 is a list"},
+    {BASE "iomem = [ 'fee00' ]\n", NULL, "t.cfg:3: key 'iomem': entry 1 ('fee00'): expected "
+                                         "IOMEM_START,NUM_PAGES[@GFN] in hex (fee00,1)"},
+    {BASE "iomem = [ 'fee00,0' ]\n", NULL, "t.cfg:3: key 'iomem': entry 1 ('fee00,0'): "
+                                           "NUM_PAGES must be 1 or more*"},
+    {BASE "iomem = [ 'ffffffffffffffff,2' ]\n", NULL, "t.cfg:3: key 'iomem': entry 1 ('ffffffffffffffff,2'): NUM_PAGES*"},
+    {BASE "iomem = [ 'fee00,1@1000' ]\n", NULL, "t.cfg:3: key 'iomem': entry 1 ('fee00,1@1000'): "
+                                                "a GFN other than IOMEM_START is for HVM guests*"},
+    {BASE "iomem = [ 'fee00,1@' ]\n", NULL, "t.cfg:3: key 'iomem': entry 1 ('fee00,1@'): a GFN other*"},
+    {BASE "iomem = [ 'fee00,1x' ]\n", NULL, "t.cfg:3: key 'iomem': entry 1 ('fee00,1x'): expected*"},
+    {BASE "irqs = [ 256 ]\n", NULL, "t.cfg:3: key 'irqs': entry 1 ('256'): an IRQ is a number "
+                                    "from 0 to 255"},
+    {BASE "irqs = [ '0x4' ]\n", NULL, "t.cfg:3: key 'irqs': entry 1 ('0x4'): an IRQ is*"},
+    {BASE "irqs = 4\n", NULL, "t.cfg:3: key 'irqs': is a single value but should be a list*"},
+    {BASE "irqs = [ 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,"
+          "29,30,31,32,33 ]\n", NULL, "t.cfg:3: key 'irqs': 33 entries, at most 32"},
     /* overrides */
     {BASE, "foo=1", "command line:1: key 'foo': unknown key"},
     {BASE, "memory=12X", "command line:1: key 'memory': '12X' is not a number"},
     {BASE, "novalue", "command line:1: key 'novalue': expected '=' after the key"},
     {BASE, "=5", "command line:1: expected a setting 'key = value'"},
 };
+
+/* ioports, iomem and irqs: xl's forms, read into ranges. */
+static void test_io(void **state)
+{
+    struct hv_cfg cfg;
+    char err[256];
+    const char *text = BASE "ioports = [ \"2f8-2ff\", '3F8', 0x70 ]\n"
+                            "iomem = [ \"fee00,1\", 'a0,20@a0' ]\nirqs = [ 4, '10' ]\n";
+
+    (void)state;
+    assert_int_equal(hv_cfg_parse(text, strlen(text), "t.cfg", NULL, 0, &cfg, err, sizeof(err)), 0);
+    assert_int_equal(cfg.n_ioports, 3);
+    assert_int_equal(cfg.ioports[0].first, 0x2f8);
+    assert_int_equal(cfg.ioports[0].nr, 8);
+    assert_int_equal(cfg.ioports[1].first, 0x3f8);
+    assert_int_equal(cfg.ioports[1].nr, 1);
+    assert_int_equal(cfg.ioports[2].first, 0x70);
+    assert_int_equal(cfg.n_iomem, 2);
+    assert_int_equal(cfg.iomem[0].first, 0xfee00);
+    assert_int_equal(cfg.iomem[0].nr, 1);
+    assert_int_equal(cfg.iomem[1].first, 0xa0);
+    assert_int_equal(cfg.iomem[1].nr, 0x20);
+    assert_int_equal(cfg.n_irqs, 2);
+    assert_int_equal(cfg.irqs[0], 4);
+    assert_int_equal(cfg.irqs[1], 10);
+    hv_cfg_free(&cfg);
+    assert_int_equal(cfg.n_ioports + cfg.n_iomem + cfg.n_irqs, 0);
+    text = BASE "ioports = []\n";
+    assert_int_equal(hv_cfg_parse(text, strlen(text), "t.cfg", NULL, 0, &cfg, err, sizeof(err)), 0);
+    assert_int_equal(cfg.n_ioports, 0);
+    hv_cfg_free(&cfg);
+}
 
 static void test_bad(void **state)
 {
@@ -321,7 +380,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ok),    cmocka_unit_test(test_bad),
         cmocka_unit_test(test_load),  cmocka_unit_test(test_uuid),
-        cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_mutations), cmocka_unit_test(test_io),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
