@@ -99,14 +99,18 @@ void mm_put_page(uint64_t mfn)
 /* I/O memory (Xen's iomem_caps): a domain may map the machine frames outside RAM and those of
  * DOMID_IO (the first MiB, firmware) that its iomem_caps hold (ioport.h), never the interrupt
  * controllers' windows. A domain holding I/O ports or memory may also choose cache attributes
- * (PWT, PCD, PAT) in its L1 entries (Xen's l1_disallowed_mask). */
-static uint64_t l1_disallowed(uint16_t owner)
+ * (PWT, PCD, PAT) in its L1 entries (Xen's l1_disallowed_mask): does L1 entry e of a table of
+ * owner's set a bit it may not? */
+static bool l1_disallowed(uint16_t owner, uint64_t e)
 {
-    struct domain *d = frame_domain(owner);
+    struct domain *d;
 
+    if (!(e & L1_DISALLOWED)) /* the common case: no need to find the owner */
+        return false;
+    d = frame_domain(owner);
     if (d && (!rangeset_is_empty(&d->iomem_caps) || !rangeset_is_empty(&d->ioport_caps)))
-        return L1_DISALLOWED & ~(PTE_PWT | PTE_PCD | PTE_PSE);
-    return L1_DISALLOWED;
+        return e & L1_DISALLOWED & ~(PTE_PWT | PTE_PCD | PTE_PSE);
+    return true;
 }
 
 static bool is_io_frame(uint64_t mfn)
@@ -185,7 +189,7 @@ static int get_l1_refs(uint16_t owner, struct domain *pg_owner, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
 
-    if (e & l1_disallowed(owner)) /* PSE is the PAT bit in an L1 entry */
+    if (l1_disallowed(owner, e)) /* PSE is the PAT bit in an L1 entry */
         return -PV_EINVAL;
     if (mfn == MFN_FIELD_ALL_ONES)
         return -PV_EINVAL;
@@ -461,7 +465,8 @@ static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t
         return -PV_EINVAL;
     if (level == 1 && (old & PTE_P) && (old & PTE_GNTTAB))
         return -PV_EINVAL; /* a grant mapping changes through the grant table only */
-    if ((val & PTE_P) && (val & (level == 1 ? l1_disallowed(frame_info(mfn)->owner) : LN_DISALLOWED)))
+    if ((val & PTE_P) &&
+        (level == 1 ? l1_disallowed(frame_info(mfn)->owner, val) : !!(val & LN_DISALLOWED)))
         return -PV_EINVAL;
     if (!same_refs && (rc = get_entry_refs(mfn, level, val, level == 1 ? pg_owner : NULL)))
         return rc;
