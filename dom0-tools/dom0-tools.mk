@@ -226,3 +226,17 @@ ALL += $(B)/bin/hv-build-test
 
 # The builder's unit test reads Debian's bzImage and vmlinux and a guest-kit guest.
 $(UNIT_OUT)/test_hv_build: $(LX_FETCHED) $(B)/guests/hello.elf
+
+# make stream-check: a whole save file from libhv's save loop (tests/unit/test_hv_save's fake
+# domain) checked by Xen 4.17's verify-stream-v2 (Debian's xen-utils-4.17, unpacked by
+# scripts/fetch-xen --tools), which must also refuse broken copies: tests/stream/run.sh.
+XEN_VERIFY := $(B)/xen/xl/usr/lib/xen-4.17/bin/verify-stream-v2
+
+$(XEN_VERIFY):
+	scripts/fetch-xen --tools
+
+.PHONY: stream-check
+stream-check: $(UNIT_OUT)/test_hv_save $(XEN_VERIFY)
+	tests/stream/run.sh $(B)
+
+CHECK += stream-check

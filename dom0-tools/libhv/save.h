@@ -1,0 +1,107 @@
+/* dom0-tools/libhv/save.h - saving and restoring a PV domain's state as a libxc stream: the
+ * loops over pages, page tables, vCPUs and shared_info, apart from how the domain is reached.
+ * save_dom.c reaches a real domain through privcmd; the tests give a fake one. Live migration's
+ * pre-copy rounds call hv_save_pages() once a round with the pages dirtied since the last. */
+#ifndef HV_SAVE_H
+#define HV_SAVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stream.h"
+#include "stream_pv.h"
+
+/* The domain being saved, as the save loop sees it (every callback: 0 or -errno + message). */
+struct hv_save_dom {
+    void *ctx;
+    /* The page types (PV_DOMCTL_PFINFO_*) of frames mfns[0..n) (n <= HV_STREAM_BATCH) and the
+     * contents of every frame whose type carries data, into pages[] (4096 bytes each, in the
+     * order of mfns; the other slots are left alone). An mfn of HV_INVALID_MFN is a hole in
+     * the p2m: type XTAB, nothing read. */
+    int (*read_frames)(void *ctx, const uint64_t *mfns, unsigned n, uint32_t *types,
+                       uint8_t *pages, struct hv_err *err);
+    /* vCPU vcpu's context; -ENODATA if it is offline (never started). */
+    int (*vcpu)(void *ctx, unsigned vcpu, struct pv_vcpu_guest_context *c, struct hv_err *err);
+    int (*shared_info)(void *ctx, uint8_t *page, struct hv_err *err);
+    int (*tsc_info)(void *ctx, struct hv_tsc_info *t, struct hv_err *err);
+};
+
+struct hv_save {
+    struct hv_stream *s;
+    const struct hv_save_dom *dom;
+    const struct hv_pfnmap *map; /* the domain's p2m at the time of saving */
+    unsigned max_vcpus;
+    uint64_t pages_sent;         /* pages with data written so far */
+    /* Called after each batch (may be NULL). */
+    void (*progress)(void *arg, uint64_t done, uint64_t total);
+    void *progress_arg;
+    struct hv_err *err;
+    /* private */
+    uint64_t *mfns, *ents;
+    uint32_t *types;
+    uint8_t *pages;
+};
+
+int hv_save_init(struct hv_save *sv, struct hv_stream *s, const struct hv_save_dom *dom,
+                 const struct hv_pfnmap *map, unsigned max_vcpus, struct hv_err *err);
+void hv_save_free(struct hv_save *sv);
+/* The libxc image and domain headers, X86_PV_INFO, STATIC_DATA_END and X86_PV_P2M_FRAMES
+ * (the pfns of the n frames holding the guest's own p2m). */
+int hv_save_begin(struct hv_save *sv, const uint64_t *p2m_frame_pfns, unsigned n);
+/* PAGE_DATA records for pfns[0..n) (page tables canonicalised; unpopulated pfns as XTAB). */
+int hv_save_pages(struct hv_save *sv, const uint64_t *pfns, uint64_t n);
+/* Every pfn of the map, in order. */
+int hv_save_all_pages(struct hv_save *sv);
+/* X86_TSC_INFO, SHARED_INFO, X86_PV_VCPU_BASIC of every online vCPU (canonicalised), END. */
+int hv_save_end(struct hv_save *sv);
+
+/* A whole save file: the xl header with config (xl.cfg text), libxl's header, LIBXC_CONTEXT,
+ * the libxc stream of every page, libxl's END. */
+int hv_save_stream(struct hv_save *sv, const char *config, size_t len,
+                   const uint64_t *p2m_frame_pfns, unsigned n);
+
+/* The domain being restored: created, with max_pages set, no memory yet. */
+struct hv_restore_dom {
+    void *ctx;
+    /* Populate pfns[0..n) (n <= HV_STREAM_BATCH); their new mfns into mfns[]. */
+    int (*populate)(void *ctx, const uint64_t *pfns, unsigned n, uint64_t *mfns,
+                    struct hv_err *err);
+    /* Write n pages into frames mfns[0..n) (and unmap them: page tables are pinned next). */
+    int (*write_frames)(void *ctx, const uint64_t *mfns, unsigned n, const uint8_t *pages,
+                        struct hv_err *err);
+    /* Read frame mfn (the start_info page, the p2m frames). */
+    int (*read_frame)(void *ctx, uint64_t mfn, uint8_t *page, struct hv_err *err);
+    int (*pin)(void *ctx, unsigned level, uint64_t mfn, struct hv_err *err);
+    /* The new domain's shared_info page: vcpu_info[] and arch from saved (frame-list root
+     * zeroed), every event masked and none pending. */
+    int (*shared_info)(void *ctx, const uint8_t *saved, struct hv_err *err);
+    int (*tsc_info)(void *ctx, const struct hv_tsc_info *t, struct hv_err *err);
+    int (*vcpu)(void *ctx, unsigned vcpu, const struct pv_vcpu_guest_context *c,
+                struct hv_err *err);
+    /* The new domain's facts for start_info (nr_pages, shared_info, the two ports). */
+    int (*resume_info)(void *ctx, struct hv_resume_info *ri, struct hv_err *err);
+};
+
+/* What a restore found and did. */
+struct hv_restore_result {
+    uint64_t nr_pfns, pages;        /* the p2m's size; pages with data written */
+    uint64_t store_mfn, console_mfn; /* the new frames of the two rings */
+    unsigned vcpus;                 /* vCPU contexts set */
+};
+
+/*
+ * Reads a libxc stream (from its image header to its END) into the domain. Nothing the stream
+ * says is trusted: records out of order, a second X86_PV_INFO, pfns beyond max_pfns, page tables
+ * that map frames outside the domain, vCPUs >= max_vcpus, missing vCPU 0 or start_info are
+ * refused with a message. The caller destroys the domain on failure.
+ */
+int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,
+                      unsigned max_vcpus, struct hv_restore_result *res, struct hv_err *err);
+
+/* The rest of a save file after its xl header (hv_stream_get_xl_header): libxl's header,
+ * LIBXC_CONTEXT, hv_restore_stream, libxl's END. */
+int hv_restore_container(struct hv_stream *s, const struct hv_restore_dom *dom,
+                         uint64_t max_pfns, unsigned max_vcpus, struct hv_restore_result *res,
+                         struct hv_err *err);
+
+#endif /* HV_SAVE_H */

@@ -1,0 +1,386 @@
+/* dom0-tools/libhv/save_read.c - the restore side of save.h: a libxc stream's records into a
+ * new domain, every record checked before anything is done with it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "save.h"
+
+/* What the stream has told so far. */
+struct rst {
+    struct hv_stream *s;
+    const struct hv_restore_dom *dom;
+    struct hv_err *err;
+    uint64_t max_pfns;
+    unsigned max_vcpus;
+    bool seen_info, seen_static_end;
+    uint64_t nr;                     /* pfns, from X86_PV_P2M_FRAMES (0: not seen yet) */
+    uint64_t *p2m;                   /* new mfn of each pfn (HV_INVALID_MFN: none yet) */
+    uint32_t *types;                 /* each pfn's PFINFO type */
+    uint64_t *p2m_frames;            /* pfns of the guest's own p2m */
+    unsigned n_p2m_frames;
+    struct pv_vcpu_guest_context *vcpus;
+    bool *have_vcpu;
+    uint8_t shinfo[4096];
+    bool have_shinfo, have_tsc;
+    struct hv_tsc_info tsc;
+    struct hv_restore_result *res;
+    uint64_t batch_pfns[HV_STREAM_BATCH], batch_mfns[HV_STREAM_BATCH];
+};
+
+static struct hv_pfnmap view(const struct rst *r)
+{
+    struct hv_pfnmap m = {.p2m = r->p2m, .nr = r->nr};
+
+    return m;
+}
+
+/* Populates every pfn of pfns[0..n) that has no frame yet. */
+static int populate(struct rst *r, const uint64_t *pfns, unsigned n)
+{
+    unsigned i, k = 0;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (r->p2m[pfns[i]] == HV_INVALID_MFN) {
+            unsigned j;
+
+            for (j = 0; j < k && r->batch_pfns[j] != pfns[i]; j++)
+                ;
+            if (j == k)
+                r->batch_pfns[k++] = pfns[i];
+        }
+    if (!k)
+        return 0;
+    if ((rc = r->dom->populate(r->dom->ctx, r->batch_pfns, k, r->batch_mfns, r->err)))
+        return rc;
+    for (i = 0; i < k; i++)
+        r->p2m[r->batch_pfns[i]] = r->batch_mfns[i];
+    return 0;
+}
+
+/* The pfns a page table's present entries name (within the domain), populated. */
+static int populate_targets(struct rst *r, const uint64_t *pt, unsigned level)
+{
+    uint64_t want[512];
+    unsigned i, n = 0;
+
+    for (i = 0; i < 512; i++) {
+        uint64_t pfn = (pt[i] & HV_PTE_FRAME) >> 12;
+
+        if ((pt[i] & HV_PTE_PRESENT) && pfn < r->nr && !(level == 4 && i >= HV_L4_XEN_FIRST &&
+                                                         i <= HV_L4_XEN_LAST))
+            want[n++] = pfn;
+    }
+    return populate(r, want, n);
+}
+
+static int page_data(struct rst *r, struct hv_stream_rec *rec)
+{
+    struct hv_page_data pd;
+    uint8_t *page;
+    unsigned i, k = 0;
+    int rc;
+
+    if (!r->nr)
+        return hv_err_set(r->err, -EINVAL, "PAGE_DATA before X86_PV_P2M_FRAMES");
+    if ((rc = hv_stream_page_data(rec->body, rec->len, r->nr, &pd, r->err)))
+        return rc;
+    for (i = 0; i < pd.n; i++) {
+        uint32_t t = (uint32_t)(pd.ents[i] >> HV_STREAM_TYPE_SHIFT);
+
+        if (hv_stream_type_has_data(t))
+            r->batch_pfns[k++] = pd.ents[i] & HV_STREAM_PFN_MASK;
+    }
+    if ((rc = populate(r, r->batch_pfns, k)))
+        return rc;
+    page = (uint8_t *)pd.pages;
+    for (i = 0, k = 0; i < pd.n; i++) {
+        uint64_t pfn = pd.ents[i] & HV_STREAM_PFN_MASK;
+        uint32_t t = (uint32_t)(pd.ents[i] >> HV_STREAM_TYPE_SHIFT);
+        unsigned level = (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> PV_DOMCTL_PFINFO_LTAB_SHIFT;
+        struct hv_pfnmap m;
+
+        r->types[pfn] = t;
+        if (!hv_stream_type_has_data(t))
+            continue;
+        if (level && ((rc = populate_targets(r, (uint64_t *)page, level)) ||
+                      (m = view(r), rc = hv_pv_localise_table((uint64_t *)page, level, &m,
+                                                               r->err)))) {
+            char why[HV_ERR_LEN];
+
+            memcpy(why, r->err->msg, sizeof(why));
+            return hv_err_set(r->err, rc, "pfn 0x%llx: %s", (unsigned long long)pfn, why);
+        }
+        r->batch_mfns[k++] = r->p2m[pfn];
+        page += 4096;
+    }
+    r->res->pages += k;
+    return k ? r->dom->write_frames(r->dom->ctx, r->batch_mfns, k, pd.pages, r->err) : 0;
+}
+
+static int p2m_frames(struct rst *r, struct hv_stream_rec *rec)
+{
+    uint32_t range[2];
+    uint64_t i;
+
+    if (!r->seen_info || r->nr)
+        return hv_err_set(r->err, -EINVAL, "X86_PV_P2M_FRAMES %s",
+                          r->nr ? "a second time" : "before X86_PV_INFO");
+    if (rec->len < 8 || rec->len % 8)
+        return hv_err_set(r->err, -EINVAL, "X86_PV_P2M_FRAMES of %u bytes", rec->len);
+    memcpy(range, rec->body, 8);
+    if (range[0] || range[1] >= r->max_pfns)
+        return hv_err_set(r->err, -ERANGE, "X86_PV_P2M_FRAMES: pfns %u..%u, the domain has "
+                          "room for %llu", range[0], range[1], (unsigned long long)r->max_pfns);
+    r->nr = (uint64_t)range[1] + 1;
+    r->n_p2m_frames = (rec->len - 8) / 8;
+    if (r->n_p2m_frames != (r->nr + 511) / 512)
+        return hv_err_set(r->err, -EINVAL, "X86_PV_P2M_FRAMES: %u frames for %llu pfns",
+                          r->n_p2m_frames, (unsigned long long)r->nr);
+    if (!(r->p2m_frames = malloc(8 * (size_t)r->n_p2m_frames)))
+        return hv_err_set(r->err, -ENOMEM, "out of memory");
+    memcpy(r->p2m_frames, rec->body + 8, 8 * (size_t)r->n_p2m_frames);
+    for (i = 0; i < r->n_p2m_frames; i++)
+        if (r->p2m_frames[i] >= r->nr)
+            return hv_err_set(r->err, -ERANGE, "X86_PV_P2M_FRAMES: frame %llu is pfn 0x%llx, "
+                              "beyond the domain", (unsigned long long)i,
+                              (unsigned long long)r->p2m_frames[i]);
+    r->res->nr_pfns = r->nr;
+    return 0;
+}
+
+static int vcpu_basic(struct rst *r, struct hv_stream_rec *rec)
+{
+    uint32_t head[2];
+
+    if (rec->len != 8 + sizeof(*r->vcpus))
+        return hv_err_set(r->err, -EINVAL, "X86_PV_VCPU_BASIC of %u bytes (%zu expected)",
+                          rec->len, 8 + sizeof(*r->vcpus));
+    memcpy(head, rec->body, 8);
+    if (head[0] >= r->max_vcpus || head[1])
+        return hv_err_set(r->err, -EINVAL, "X86_PV_VCPU_BASIC for vCPU %u (the domain has %u)",
+                          head[0], r->max_vcpus);
+    memcpy(&r->vcpus[head[0]], rec->body + 8, sizeof(*r->vcpus));
+    r->have_vcpu[head[0]] = true;
+    return 0;
+}
+
+static int one_record(struct rst *r, struct hv_stream_rec *rec)
+{
+    switch (rec->type) {
+    case HV_REC_X86_PV_INFO:
+        if (r->seen_info)
+            return hv_err_set(r->err, -EINVAL, "X86_PV_INFO a second time");
+        r->seen_info = true;
+        return hv_stream_pv_info(rec->body, rec->len, r->err);
+    case HV_REC_STATIC_DATA_END:
+        r->seen_static_end = true;
+        return rec->len ? hv_err_set(r->err, -EINVAL, "STATIC_DATA_END with a body") : 0;
+    case HV_REC_X86_PV_P2M_FRAMES:
+        return p2m_frames(r, rec);
+    case HV_REC_PAGE_DATA:
+        return page_data(r, rec);
+    case HV_REC_X86_TSC_INFO:
+        r->have_tsc = true;
+        return hv_stream_tsc_decode(rec->body, rec->len, &r->tsc, r->err);
+    case HV_REC_SHARED_INFO:
+        if (rec->len != 4096)
+            return hv_err_set(r->err, -EINVAL, "SHARED_INFO of %u bytes", rec->len);
+        memcpy(r->shinfo, rec->body, 4096);
+        r->have_shinfo = true;
+        return 0;
+    case HV_REC_X86_PV_VCPU_BASIC:
+        return vcpu_basic(r, rec);
+    case HV_REC_X86_PV_VCPU_EXTENDED:
+    case HV_REC_X86_PV_VCPU_XSAVE:
+    case HV_REC_X86_PV_VCPU_MSRS:
+    case HV_REC_X86_CPUID_POLICY:
+    case HV_REC_X86_MSR_POLICY:
+    case HV_REC_VERIFY:
+        return 0; /* state this hypervisor keeps no more of than the basic context */
+    default:
+        if (rec->type & HV_REC_OPTIONAL)
+            return 0;
+        return hv_err_set(r->err, -EINVAL, "record %s (type 0x%x) at byte %llu is not "
+                          "restorable here", hv_stream_rec_name(rec->type), rec->type,
+                          (unsigned long long)rec->offset);
+    }
+}
+
+/* The guest's own p2m frames get the new mfns (unpopulated pfns: ~0). */
+static int update_guest_p2m(struct rst *r)
+{
+    uint64_t page[512];
+    unsigned f, i;
+    int rc;
+
+    for (f = 0; f < r->n_p2m_frames; f++) {
+        uint64_t pfn = r->p2m_frames[f], mfn = r->p2m[pfn];
+
+        if (mfn == HV_INVALID_MFN || (r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK))
+            return hv_err_set(r->err, -EINVAL, "p2m frame %u (pfn 0x%llx) is %s", f,
+                              (unsigned long long)pfn,
+                              mfn == HV_INVALID_MFN ? "not in the stream" : "a page table");
+        for (i = 0; i < 512; i++)
+            page[i] = (uint64_t)f * 512 + i < r->nr ? r->p2m[(uint64_t)f * 512 + i] : HV_INVALID_MFN;
+        if ((rc = r->dom->write_frames(r->dom->ctx, &mfn, 1, (uint8_t *)page, r->err)))
+            return rc;
+    }
+    return 0;
+}
+
+static int fix_start_info(struct rst *r)
+{
+    struct hv_pfnmap m = view(r);
+    struct hv_resume_info ri;
+    uint64_t pfn = r->vcpus[0].user_regs.rdx, mfn;
+    union {
+        struct pv_start_info si;
+        uint8_t page[4096];
+    } u;
+    int rc;
+
+    if (hv_pfnmap_mfn(&m, pfn, &mfn) || (r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK))
+        return hv_err_set(r->err, -EINVAL, "vCPU 0's start_info pfn 0x%llx is not a page of "
+                          "the stream", (unsigned long long)pfn);
+    if ((rc = r->dom->resume_info(r->dom->ctx, &ri, r->err)) ||
+        (rc = r->dom->read_frame(r->dom->ctx, mfn, u.page, r->err)) ||
+        (rc = hv_pv_start_info(&u.si, &m, &ri, &r->res->store_mfn, &r->res->console_mfn,
+                               r->err)))
+        return rc;
+    return r->dom->write_frames(r->dom->ctx, &mfn, 1, u.page, r->err);
+}
+
+static int pin_tables(struct rst *r)
+{
+    uint64_t pfn;
+    int rc;
+
+    for (pfn = 0; pfn < r->nr; pfn++) {
+        uint32_t t = r->types[pfn];
+
+        if (!(t & PV_DOMCTL_PFINFO_LPINTAB) || r->p2m[pfn] == HV_INVALID_MFN)
+            continue;
+        if ((rc = r->dom->pin(r->dom->ctx, (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28,
+                              r->p2m[pfn], r->err))) {
+            char why[HV_ERR_LEN];
+
+            memcpy(why, r->err->msg, sizeof(why));
+            return hv_err_set(r->err, rc, "pinning pfn 0x%llx as an L%u table: %s",
+                              (unsigned long long)pfn,
+                              (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28, why);
+        }
+    }
+    return 0;
+}
+
+static int set_vcpus(struct rst *r)
+{
+    struct hv_pfnmap m = view(r);
+    unsigned v;
+    int rc;
+
+    for (v = 0; v < r->max_vcpus; v++) {
+        if (!r->have_vcpu[v])
+            continue;
+        if ((rc = hv_pv_localise_vcpu(&r->vcpus[v], v, &m, r->err)) ||
+            (rc = r->dom->vcpu(r->dom->ctx, v, &r->vcpus[v], r->err)))
+            return rc;
+        r->res->vcpus++;
+    }
+    return 0;
+}
+
+/* After END: everything the stream gave, applied in Xen's order. */
+static int finish(struct rst *r)
+{
+    int rc;
+
+    if (!r->nr || !r->have_vcpu[0] || !r->have_shinfo || !r->have_tsc)
+        return hv_err_set(r->err, -EINVAL, "the stream ended without %s",
+                          !r->nr ? "X86_PV_P2M_FRAMES" : !r->have_vcpu[0] ? "vCPU 0's context"
+                          : !r->have_shinfo ? "SHARED_INFO" : "X86_TSC_INFO");
+    if ((rc = update_guest_p2m(r)) || (rc = fix_start_info(r)) || (rc = pin_tables(r)) ||
+        (rc = r->dom->shared_info(r->dom->ctx, r->shinfo, r->err)) ||
+        (rc = r->dom->tsc_info(r->dom->ctx, &r->tsc, r->err)))
+        return rc;
+    return set_vcpus(r);
+}
+
+static int setup(struct rst *r)
+{
+    uint64_t i;
+
+    r->p2m = malloc(r->max_pfns * sizeof(*r->p2m));
+    r->types = calloc(r->max_pfns, sizeof(*r->types));
+    r->vcpus = calloc(r->max_vcpus, sizeof(*r->vcpus));
+    r->have_vcpu = calloc(r->max_vcpus, sizeof(*r->have_vcpu));
+    if (!r->p2m || !r->types || !r->vcpus || !r->have_vcpu)
+        return hv_err_set(r->err, -ENOMEM, "out of memory for a domain of %llu pages",
+                          (unsigned long long)r->max_pfns);
+    for (i = 0; i < r->max_pfns; i++)
+        r->p2m[i] = HV_INVALID_MFN;
+    return 0;
+}
+
+int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,
+                      unsigned max_vcpus, struct hv_restore_result *res, struct hv_err *err)
+{
+    struct rst *r = calloc(1, sizeof(*r));
+    struct hv_stream_rec rec = {0};
+    uint32_t major, minor;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    if (!r)
+        return hv_err_set(err, -ENOMEM, "out of memory");
+    *r = (struct rst){.s = s, .dom = dom, .err = err, .max_pfns = max_pfns,
+                      .max_vcpus = max_vcpus, .res = res};
+    if (!max_pfns || !max_vcpus)
+        rc = hv_err_set(err, -EINVAL, "a domain with %llu pages and %u vCPUs",
+                        (unsigned long long)max_pfns, max_vcpus);
+    else if (!(rc = setup(r)) && !(rc = hv_stream_get_libxc_header(s, &major, &minor)))
+        while (!(rc = hv_stream_get_record(s, &rec, HV_STREAM_MAX_RECORD)) &&
+               rec.type != HV_REC_END)
+            if ((rc = one_record(r, &rec)))
+                break;
+    if (!rc)
+        rc = rec.len ? hv_err_set(err, -EINVAL, "END with a body") : finish(r);
+    free(rec.body);
+    free(r->p2m);
+    free(r->types);
+    free(r->p2m_frames);
+    free(r->vcpus);
+    free(r->have_vcpu);
+    free(r);
+    return rc;
+}
+
+int hv_restore_container(struct hv_stream *s, const struct hv_restore_dom *dom,
+                         uint64_t max_pfns, unsigned max_vcpus, struct hv_restore_result *res,
+                         struct hv_err *err)
+{
+    struct hv_stream_rec rec = {0};
+    int rc;
+
+    if ((rc = hv_stream_get_libxl_header(s)) || (rc = hv_stream_get_record(s, &rec, 0)))
+        goto out;
+    if (rec.type != HV_LXL_LIBXC_CONTEXT) {
+        rc = hv_err_set(err, -EINVAL, "%s: libxl record %u where LIBXC_CONTEXT was expected",
+                        s->name, rec.type);
+        goto out;
+    }
+    if ((rc = hv_restore_stream(s, dom, max_pfns, max_vcpus, res, err)))
+        goto out;
+    /* libxl's own records after the domain's: PV has no emulator, so END (checked, as the
+     * stream's tail must not hide anything) */
+    if ((rc = hv_stream_get_record(s, &rec, 1u << 20)))
+        goto out;
+    if (rec.type != HV_LXL_END || rec.len)
+        rc = hv_err_set(err, -EINVAL, "%s: libxl record %u after the domain (END expected)",
+                        s->name, rec.type);
+out:
+    free(rec.body);
+    return rc;
+}

@@ -1,0 +1,488 @@
+/* Unit tests of dom0-tools/libhv/save_*.c: a fake PV domain saved into a whole save file and
+ * restored into another fake domain at other machine frames (pages, page tables, pins, the
+ * guest's p2m, start_info, vCPU 0), and hostile streams refused. HV_STREAM_SAMPLE=PATH keeps a
+ * copy of the save file (tests/stream/run.sh gives it to Xen's verify-stream-v2). */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* cmocka.h needs the headers above first. */
+#include <cmocka.h>
+
+#include "dom0-tools/libhv/save.h"
+
+#define NPFN 40u
+#define NMFN 512u
+#define HOLE 7u
+/* pfns of the source domain's special pages */
+#define L4 1u
+#define L3 2u
+#define L2 3u
+#define L1 4u
+#define SI 5u   /* start_info */
+#define P2M 6u  /* the guest's p2m frame */
+#define GDT 8u
+#define STORE 11u
+#define CONS 12u
+
+static struct hv_err err;
+
+/* One machine for both domains: frames, their types and pins. */
+static uint8_t mem[NMFN][4096];
+static uint32_t mtype[NMFN];
+static unsigned pinned[NMFN];
+static uint64_t next_mfn;
+static struct pv_vcpu_guest_context saved_vcpu0, restored_vcpu0;
+static uint8_t shinfo_in[4096], shinfo_out[4096];
+static bool restored_shinfo;
+
+static uint64_t src_mfn(uint64_t pfn)
+{
+    return 100 + 2 * pfn;
+}
+
+/* ---- the source domain ---- */
+
+static int fake_read(void *ctx, const uint64_t *mfns, unsigned n, uint32_t *types,
+                     uint8_t *pages, struct hv_err *e)
+{
+    unsigned i;
+
+    (void)ctx;
+    (void)e;
+    for (i = 0; i < n; i++) {
+        if (mfns[i] == HV_INVALID_MFN)
+            continue;
+        assert_true(mfns[i] < NMFN);
+        types[i] = mtype[mfns[i]];
+        memcpy(pages + 4096 * (size_t)i, mem[mfns[i]], 4096);
+    }
+    return 0;
+}
+
+static int fake_vcpu(void *ctx, unsigned v, struct pv_vcpu_guest_context *c, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    if (v)
+        return -ENODATA;
+    *c = saved_vcpu0;
+    return 0;
+}
+
+static int fake_shinfo(void *ctx, uint8_t *page, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    memcpy(page, shinfo_in, 4096);
+    return 0;
+}
+
+static int fake_tsc(void *ctx, struct hv_tsc_info *t, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    *t = (struct hv_tsc_info){.mode = 0, .khz = 1000000, .nsec = 5, .incarnation = 1};
+    return 0;
+}
+
+static const struct hv_save_dom src_dom = {NULL, fake_read, fake_vcpu, fake_shinfo, fake_tsc};
+
+static void pte(uint64_t table_pfn, unsigned slot, uint64_t target_pfn)
+{
+    uint64_t e = src_mfn(target_pfn) << 12 | 0x67;
+
+    memcpy(mem[src_mfn(table_pfn)] + 8 * slot, &e, 8);
+}
+
+/* The source: pfn i at mfn 100 + 2i, a hole at HOLE, L4 -> L3 -> L2 -> L1 mapping a few pages,
+ * start_info with its rings as pfns (a suspended guest's), the guest's p2m in pfn P2M. */
+static void make_source(struct hv_pfnmap *map)
+{
+    uint64_t p2m[NPFN], i;
+    struct pv_start_info *si = (struct pv_start_info *)mem[src_mfn(SI)];
+
+    memset(mem, 0, sizeof(mem));
+    memset(mtype, 0, sizeof(mtype));
+    memset(pinned, 0, sizeof(pinned));
+    for (i = 0; i < NPFN; i++) {
+        p2m[i] = i == HOLE ? HV_INVALID_MFN : src_mfn(i);
+        if (i != HOLE)
+            memset(mem[src_mfn(i)], (int)(0x30 + i), 4096);
+    }
+    for (i = L4; i <= L1; i++)
+        memset(mem[src_mfn(i)], 0, 4096);
+    mtype[src_mfn(L4)] = PV_DOMCTL_PFINFO_L4TAB | PV_DOMCTL_PFINFO_LPINTAB;
+    mtype[src_mfn(L3)] = PV_DOMCTL_PFINFO_L3TAB;
+    mtype[src_mfn(L2)] = PV_DOMCTL_PFINFO_L2TAB;
+    mtype[src_mfn(L1)] = PV_DOMCTL_PFINFO_L1TAB;
+    pte(L4, 0, L3);
+    pte(L4, 511, L3);
+    memcpy(mem[src_mfn(L4)] + 8 * 256, (uint64_t[]){0xabc067}, 8); /* the hypervisor's slot */
+    pte(L3, 0, L2);
+    pte(L2, 0, L1);
+    for (i = 0; i < 20; i++)
+        if (i + 9 != HOLE)
+            pte(L1, (unsigned)i, i + 9);
+    pte(L1, 100, L1); /* a table mapped read-write by mistake or not: just an entry */
+    memset(si, 0, 4096);
+    si->store_mfn = STORE;
+    si->console.domU.mfn = CONS;
+    si->nr_pages = NPFN;
+    memcpy(mem[src_mfn(P2M)], p2m, sizeof(p2m));
+    memset(&saved_vcpu0, 0, sizeof(saved_vcpu0));
+    saved_vcpu0.ctrlreg[3] = src_mfn(L4) << 12;
+    saved_vcpu0.user_regs.rdx = src_mfn(SI);
+    saved_vcpu0.user_regs.rip = 0xffffffff80001234ull;
+    saved_vcpu0.gdt_ents = 16;
+    saved_vcpu0.gdt_frames[0] = src_mfn(GDT);
+    memset(shinfo_in, 0x5a, sizeof(shinfo_in));
+    assert_int_equal(hv_pfnmap_init(map, p2m, NPFN, &err), 0);
+}
+
+/* ---- the target domain ---- */
+
+static uint64_t tgt_p2m[NPFN];
+
+static int t_populate(void *ctx, const uint64_t *pfns, unsigned n, uint64_t *mfns,
+                      struct hv_err *e)
+{
+    unsigned i;
+
+    (void)ctx;
+    (void)e;
+    for (i = 0; i < n; i++) {
+        assert_true(pfns[i] < NPFN);
+        assert_int_equal(tgt_p2m[pfns[i]], HV_INVALID_MFN); /* never twice */
+        mfns[i] = tgt_p2m[pfns[i]] = next_mfn--;
+        memset(mem[mfns[i]], 0, 4096);
+    }
+    return 0;
+}
+
+static int t_write(void *ctx, const uint64_t *mfns, unsigned n, const uint8_t *pages,
+                   struct hv_err *e)
+{
+    unsigned i;
+
+    (void)ctx;
+    (void)e;
+    for (i = 0; i < n; i++)
+        memcpy(mem[mfns[i]], pages + 4096 * (size_t)i, 4096);
+    return 0;
+}
+
+static int t_read(void *ctx, uint64_t mfn, uint8_t *page, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    memcpy(page, mem[mfn], 4096);
+    return 0;
+}
+
+static int t_pin(void *ctx, unsigned level, uint64_t mfn, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    pinned[mfn] = level;
+    return 0;
+}
+
+static int t_shinfo(void *ctx, const uint8_t *saved, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    memcpy(shinfo_out, saved, 4096);
+    restored_shinfo = true;
+    return 0;
+}
+
+static int t_tsc(void *ctx, const struct hv_tsc_info *t, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    assert_int_equal(t->khz, 1000000);
+    return 0;
+}
+
+static int t_vcpu(void *ctx, unsigned v, const struct pv_vcpu_guest_context *c, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    assert_int_equal(v, 0);
+    restored_vcpu0 = *c;
+    return 0;
+}
+
+static int t_resume(void *ctx, struct hv_resume_info *ri, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    *ri = (struct hv_resume_info){.nr_pages = NPFN, .shared_info_mfn = 7, .store_evtchn = 1,
+                                  .console_evtchn = 2};
+    return 0;
+}
+
+static const struct hv_restore_dom tgt_dom = {NULL,    t_populate, t_write, t_read,  t_pin,
+                                              t_shinfo, t_tsc,     t_vcpu,  t_resume};
+
+static void reset_target(void)
+{
+    unsigned i;
+
+    for (i = 0; i < NPFN; i++)
+        tgt_p2m[i] = HV_INVALID_MFN;
+    next_mfn = NMFN - 1; /* the target's frames, counting down from the top */
+    restored_shinfo = false;
+    memset(&restored_vcpu0, 0, sizeof(restored_vcpu0));
+}
+
+/* The source saved into a temporary file (and HV_STREAM_SAMPLE, if set); its descriptor. */
+static int save_source(void)
+{
+    const char cfg[] = "name = 'fake'\nkernel = '/k'\nmemory = 1\n";
+    uint64_t p2m_frames[1] = {P2M};
+    struct hv_pfnmap map;
+    struct hv_stream s;
+    struct hv_save sv;
+    FILE *f = tmpfile();
+    int fd;
+
+    assert_non_null(f);
+    fd = dup(fileno(f));
+    make_source(&map);
+    hv_stream_init(&s, fd, "save", &err);
+    assert_int_equal(hv_save_init(&sv, &s, &src_dom, &map, 2, &err), 0);
+    assert_int_equal(hv_save_stream(&sv, cfg, strlen(cfg), p2m_frames, 1), 0);
+    assert_int_equal(sv.pages_sent, NPFN - 1);
+    hv_save_free(&sv);
+    hv_pfnmap_free(&map);
+    if (getenv("HV_STREAM_SAMPLE")) {
+        char buf[65536];
+        ssize_t n;
+        int out = open(getenv("HV_STREAM_SAMPLE"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+        assert_true(out >= 0);
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        while ((n = read(fd, buf, sizeof(buf))) > 0)
+            assert_int_equal(write(out, buf, (size_t)n), n);
+        close(out);
+    }
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    return fd;
+}
+
+static uint64_t entry(uint64_t mfn, unsigned slot)
+{
+    uint64_t e;
+
+    memcpy(&e, mem[mfn] + 8 * slot, 8);
+    return e;
+}
+
+static void test_save_restore(void **state)
+{
+    struct hv_restore_result res;
+    struct hv_stream_xl xl;
+    struct hv_stream s;
+    const struct pv_start_info *si;
+    uint64_t i, p2m_page[512];
+    int fd = save_source();
+
+    (void)state;
+    reset_target();
+    hv_stream_init(&s, fd, "save", &err);
+    assert_int_equal(hv_stream_get_xl_header(&s, &xl), 0);
+    assert_non_null(strstr(xl.config, "name = 'fake'"));
+    free(xl.config);
+    if (hv_restore_container(&s, &tgt_dom, NPFN, 2, &res, &err))
+        fail_msg("restore: %s", err.msg);
+    assert_int_equal(res.nr_pfns, NPFN);
+    assert_int_equal(res.pages, NPFN - 1);
+    assert_int_equal(res.vcpus, 1);
+    /* the data pages, at their new frames */
+    for (i = 9; i < NPFN; i++) {
+        uint8_t want[4096];
+
+        if (i == HOLE || i == STORE || i == CONS)
+            continue;
+        memset(want, (int)(0x30 + i), sizeof(want));
+        assert_memory_equal(mem[tgt_p2m[i]], want, 4096);
+    }
+    assert_int_equal(tgt_p2m[HOLE], HV_INVALID_MFN);
+    /* page tables name the new frames; the hypervisor's slot is empty; the L4 pinned */
+    assert_int_equal(entry(tgt_p2m[L4], 0), tgt_p2m[L3] << 12 | 0x67);
+    assert_int_equal(entry(tgt_p2m[L4], 511), tgt_p2m[L3] << 12 | 0x67);
+    assert_int_equal(entry(tgt_p2m[L4], 256), 0);
+    assert_int_equal(entry(tgt_p2m[L1], 0), tgt_p2m[9] << 12 | 0x67);
+    assert_int_equal(entry(tgt_p2m[L1], 100), tgt_p2m[L1] << 12 | 0x67);
+    assert_int_equal(pinned[tgt_p2m[L4]], 4);
+    assert_int_equal(pinned[tgt_p2m[L1]], 0);
+    /* the guest's p2m frame holds the new p2m */
+    memcpy(p2m_page, mem[tgt_p2m[P2M]], sizeof(p2m_page));
+    for (i = 0; i < NPFN; i++)
+        assert_int_equal(p2m_page[i], tgt_p2m[i]);
+    assert_int_equal(p2m_page[NPFN], HV_INVALID_MFN);
+    /* start_info: new ring frames and ports */
+    si = (const struct pv_start_info *)mem[tgt_p2m[SI]];
+    assert_int_equal(si->store_mfn, tgt_p2m[STORE]);
+    assert_int_equal(si->console.domU.mfn, tgt_p2m[CONS]);
+    assert_int_equal(res.store_mfn, tgt_p2m[STORE]);
+    assert_int_equal(si->store_evtchn, 1);
+    assert_int_equal(si->console.domU.evtchn, 2);
+    assert_int_equal(si->shared_info, 7 << 12);
+    /* vCPU 0 */
+    assert_int_equal(restored_vcpu0.ctrlreg[3], tgt_p2m[L4] << 12);
+    assert_int_equal(restored_vcpu0.user_regs.rdx, tgt_p2m[SI]);
+    assert_int_equal(restored_vcpu0.gdt_frames[0], tgt_p2m[GDT]);
+    assert_int_equal(restored_vcpu0.user_regs.rip, 0xffffffff80001234ull);
+    assert_true(restored_shinfo);
+    assert_memory_equal(shinfo_out, shinfo_in, 4096);
+    close(fd);
+}
+
+/* The save file's bytes. */
+static uint8_t *slurp(int fd, size_t *len)
+{
+    off_t end = lseek(fd, 0, SEEK_END);
+    uint8_t *b = malloc((size_t)end);
+
+    assert_non_null(b);
+    assert_int_equal(pread(fd, b, (size_t)end, 0), end);
+    *len = (size_t)end;
+    return b;
+}
+
+/* Restores bytes b[0..len) (a whole save file); returns the result, message in err. */
+static int restore_bytes(const uint8_t *b, size_t len, uint64_t max_pfns)
+{
+    struct hv_restore_result res;
+    struct hv_stream_xl xl;
+    struct hv_stream s;
+    FILE *f = tmpfile();
+    int fd, rc;
+
+    assert_non_null(f);
+    fd = fileno(f);
+    assert_int_equal(write(fd, b, len), (ssize_t)len);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    reset_target();
+    hv_stream_init(&s, fd, "save", &err);
+    rc = hv_stream_get_xl_header(&s, &xl);
+    free(xl.config);
+    if (!rc)
+        rc = hv_restore_container(&s, &tgt_dom, max_pfns, 2, &res, &err);
+    fclose(f);
+    return rc;
+}
+
+/* Offset of the first libxc record of type t in the save file (its header). */
+static size_t find_record(const uint8_t *b, size_t len, uint32_t t)
+{
+    size_t off = 0;
+    uint32_t opt;
+
+    memcpy(&opt, b + 44, 4); /* xl header: optional data length */
+    off = 48 + opt + 16 + 8 + 24 + 16; /* + libxl header + LIBXC_CONTEXT + libxc headers */
+    while (off + 8 <= len) {
+        uint32_t rh[2];
+
+        memcpy(rh, b + off, 8);
+        if (rh[0] == t)
+            return off;
+        off += 8 + ((rh[1] + 7u) & ~7u);
+    }
+    fail_msg("no record %u", t);
+    return 0;
+}
+
+static void test_hostile(void **state)
+{
+    size_t len, off, cut;
+    uint8_t *b, *c;
+    int fd = save_source();
+
+    (void)state;
+    b = slurp(fd, &len);
+    close(fd);
+    c = malloc(len);
+    assert_non_null(c);
+    assert_int_equal(restore_bytes(b, len, NPFN), 0);
+    /* truncated anywhere: refused */
+    for (cut = 0; cut < len; cut += cut < 200 ? 7 : 4093)
+        if (restore_bytes(b, cut, NPFN) == 0)
+            fail_msg("a save file cut at byte %zu of %zu was restored", cut, len);
+    /* a domain too small for the stream */
+    assert_int_equal(restore_bytes(b, len, NPFN - 1), -ERANGE);
+    /* an L1 entry naming a pfn beyond the domain (canonical stream: pfn 0x50) */
+    memcpy(c, b, len);
+    off = find_record(c, len, HV_REC_PAGE_DATA);
+    {
+        uint32_t count;
+        unsigned i, data = 0;
+
+        memcpy(&count, c + off + 8, 4);
+        for (i = 0; i < count; i++) {
+            uint64_t e;
+
+            memcpy(&e, c + off + 16 + 8 * i, 8);
+            if ((e & HV_STREAM_PFN_MASK) == L1) {
+                uint64_t bad = 0x50ull << 12 | 0x67;
+
+                memcpy(c + off + 16 + 8 * count + 4096 * data + 8 * 3, &bad, 8);
+                break;
+            }
+            data += (e >> 60) != 0xf;
+        }
+    }
+    assert_int_equal(restore_bytes(c, len, NPFN), -ERANGE);
+    assert_non_null(strstr(err.msg, "not a frame of the domain"));
+    /* a page type that does not exist */
+    memcpy(c, b, len);
+    c[off + 16 + 7] = 0x60; /* entry 0: type 6 */
+    assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "page type"));
+    /* an oversized record */
+    memcpy(c, b, len);
+    memcpy(c + off + 4, (uint32_t[]){0x40000000}, 4);
+    assert_int_equal(restore_bytes(c, len, NPFN), -EFBIG);
+    /* PAGE_DATA before X86_PV_P2M_FRAMES: the P2M_FRAMES record renamed VERIFY */
+    memcpy(c, b, len);
+    memcpy(c + find_record(c, len, HV_REC_X86_PV_P2M_FRAMES), (uint32_t[]){HV_REC_VERIFY}, 4);
+    assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "before X86_PV_P2M_FRAMES"));
+    /* a vCPU the domain does not have */
+    memcpy(c, b, len);
+    memcpy(c + find_record(c, len, HV_REC_X86_PV_VCPU_BASIC) + 8, (uint32_t[]){5}, 4);
+    assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "vCPU 5"));
+    /* no vCPU at all: the record renamed VERIFY */
+    memcpy(c, b, len);
+    memcpy(c + find_record(c, len, HV_REC_X86_PV_VCPU_BASIC), (uint32_t[]){HV_REC_VERIFY}, 4);
+    assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "vCPU 0"));
+    /* an unknown mandatory record */
+    memcpy(c, b, len);
+    memcpy(c + find_record(c, len, HV_REC_X86_TSC_INFO), (uint32_t[]){9}, 4);
+    assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "HVM_CONTEXT"));
+    free(b);
+    free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_save_restore),
+        cmocka_unit_test(test_hostile),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
