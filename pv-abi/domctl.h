@@ -328,6 +328,91 @@ struct pv_domctl_ioport_permission {
     uint8_t allow_access; /* IN */
 };
 
+/* --- save, restore and migration (hypercalls/domctl_save.c, mm/logdirty.c) --- */
+
+/* shadow_op: log-dirty mode of a PV domain (no shadow paging here: the other modes -EOPNOTSUPP).
+ * CLEAN and PEEK copy the dirty bitmap (bit n: pseudo-physical frame n, as the M2P names it)
+ * for `pages` frames; CLEAN then clears it and the counts. */
+#define PV_DOMCTL_SHADOW_OP_OFF 0              /* log-dirty off (nothing to do if it is) */
+#define PV_DOMCTL_SHADOW_OP_ENABLE_TEST 1      /* ENABLE with no mode bits */
+#define PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY 2  /* ENABLE with ENABLE_LOG_DIRTY */
+#define PV_DOMCTL_SHADOW_OP_ENABLE_TRANSLATE 3 /* obsolete in Xen */
+#define PV_DOMCTL_SHADOW_OP_CLEAN 11
+#define PV_DOMCTL_SHADOW_OP_PEEK 12
+#define PV_DOMCTL_SHADOW_OP_GET_ALLOCATION 30
+#define PV_DOMCTL_SHADOW_OP_SET_ALLOCATION 31
+#define PV_DOMCTL_SHADOW_OP_ENABLE 32
+#define PV_DOMCTL_SHADOW_ENABLE_REFCOUNT (1U << 1)
+#define PV_DOMCTL_SHADOW_ENABLE_LOG_DIRTY (1U << 2)
+#define PV_DOMCTL_SHADOW_ENABLE_TRANSLATE (1U << 3)
+#define PV_DOMCTL_SHADOW_ENABLE_EXTERNAL (1U << 4)
+#define PV_DOMCTL_SHADOW_LOGDIRTY_FINAL (1U << 0) /* CLEAN/PEEK mode: the last round */
+struct pv_domctl_shadow_op_stats {
+    uint32_t fault_count; /* OUT: write faults taken for log-dirty (0 here: none are taken) */
+    uint32_t dirty_count; /* OUT: frames newly marked since the last CLEAN */
+};
+struct pv_domctl_shadow_op {
+    uint32_t op;                  /* IN: PV_DOMCTL_SHADOW_OP_* */
+    uint32_t mode;                /* IN: ENABLE: PV_DOMCTL_SHADOW_ENABLE_*; CLEAN/PEEK: _LOGDIRTY_* */
+    uint32_t mb;                  /* GET/SET_ALLOCATION: shadow memory in MiB */
+    uint32_t _pad;
+    pv_guest_ptr_t dirty_bitmap;  /* IN: CLEAN/PEEK: uint8_t[(pages + 7) / 8], 0: counts only */
+    uint64_t pages;               /* IN/OUT: frames the bitmap holds */
+    struct pv_domctl_shadow_op_stats stats; /* OUT */
+};
+
+/* set_address_size / get_address_size: the guest's width in bits (64 only here). */
+struct pv_domctl_address_size {
+    uint32_t size;
+};
+
+/* set_ext_vcpucontext / get_ext_vcpucontext: the 32-bit SYSCALL and SYSENTER callbacks of a
+ * 64-bit PV vCPU (the 64-bit SYSCALL one is in the vCPU context), and the virtual MCE state
+ * (none here: all zero). */
+struct pv_domctl_vmce {
+    uint64_t caps;
+    uint64_t mci_ctl2_bank0;
+    uint64_t mci_ctl2_bank1;
+    uint64_t mcg_ext_ctl;
+};
+struct pv_domctl_ext_vcpucontext {
+    uint32_t vcpu;                     /* IN */
+    uint32_t size;                     /* set: IN, at least up to vmce; get: OUT sizeof */
+    uint64_t syscall32_callback_eip;
+    uint64_t sysenter_callback_eip;
+    uint16_t syscall32_callback_cs;
+    uint16_t sysenter_callback_cs;
+    uint8_t syscall32_disables_events;
+    uint8_t sysenter_disables_events;
+    uint8_t _pad[2];
+    struct pv_domctl_vmce vmce;
+};
+
+/* setvcpuextstate / getvcpuextstate: a vCPU's XSAVE state: xcr0, xcr0_accum, then the XSAVE
+ * area. Guests here have no XSAVE: the feature mask is 0 and the state is the 16-byte header of
+ * zeros (the FPU travels in the vCPU context's FXSAVE image). get with size 0 and mask 0, or no
+ * buffer: the size to use. */
+struct pv_domctl_vcpuextstate {
+    uint32_t vcpu;          /* IN */
+    uint32_t _pad;
+    uint64_t xfeature_mask; /* get: IN/OUT */
+    uint64_t size;          /* IN/OUT: bytes in buffer */
+    pv_guest_ptr_t buffer;  /* uint64_t[] */
+};
+
+/* set_vcpu_msrs / get_vcpu_msrs: the vCPU's MSRs that migrate (TSC_AUX here), as index/value
+ * pairs; get skips those that are 0. A null msrs asks for the most get may return. */
+struct pv_domctl_vcpu_msr {
+    uint32_t index;
+    uint32_t reserved; /* must be 0 */
+    uint64_t value;
+};
+struct pv_domctl_vcpu_msrs {
+    uint32_t vcpu;       /* IN */
+    uint32_t msr_count;  /* IN: entries in msrs; OUT: used (get), done (a failed set) */
+    pv_guest_ptr_t msrs; /* struct pv_domctl_vcpu_msr[] */
+};
+
 /* The whole argument is read (144 bytes): -EFAULT if any of it is unreadable. */
 struct pv_domctl {
     uint32_t cmd;
@@ -351,6 +436,11 @@ struct pv_domctl {
         struct pv_domctl_irq_permission irq_permission;
         struct pv_domctl_iomem_permission iomem_permission;
         struct pv_domctl_ioport_permission ioport_permission;
+        struct pv_domctl_shadow_op shadow_op;
+        struct pv_domctl_address_size address_size;
+        struct pv_domctl_ext_vcpucontext ext_vcpucontext;
+        struct pv_domctl_vcpuextstate vcpuextstate;
+        struct pv_domctl_vcpu_msrs vcpu_msrs;
         uint64_t align;   /* the union is 8-byte aligned, as Xen's */
         uint8_t pad[128]; /* the command's argument */
     } u;

@@ -225,6 +225,20 @@ void domain_shutdown(struct domain *d, unsigned reason)
                 domain_destroy(domains[i]);
 }
 
+void domain_resume(struct domain *d)
+{
+    domain_pause(d); /* the vCPU that asked to shut down has left its CPU */
+    spin_lock(&d->lock);
+    if (d->state == DOM_SHUTDOWN && !d->dying && d->shutdown_reason != DOMAIN_DESTROYED &&
+        d != domain_initial()) {
+        d->state = DOM_RUNNING;
+        d->shutdown_reason = 0;
+    }
+    d->shutdown_code_set = false;
+    spin_unlock(&d->lock);
+    domain_unpause(d);
+}
+
 void domain_crash(struct domain *d, const char *why)
 {
     if (d->state != DOM_RUNNING)

@@ -26,9 +26,11 @@ static int register_callback(struct vcpu *v, const struct pv_callback_register *
         return 0;
     case PV_CALLBACKTYPE_syscall32:
         v->syscall32_callback = cb->address;
+        v->syscall32_disables_events = mask;
         return 0;
     case PV_CALLBACKTYPE_sysenter:
         v->sysenter_callback = cb->address;
+        v->sysenter_disables_events = mask;
         return 0;
     case PV_CALLBACKTYPE_nmi: /* Xen's: the trap table's NMI entry, events masked on entry */
         v->trap[X86_EXC_NMI] = (struct vtrap){cb->address, PV_FLAT_KERNEL_CS, PV_TI_IF_BIT};

@@ -64,56 +64,46 @@ static long domctl_policy(const struct vcpu *v, uint32_t cmd)
     return v->domain->privileged ? 0 : -PV_EPERM;
 }
 
+/* The commands implemented, by number (the gdbsx ones, from 1000, are not). */
+static domctl_fn *const domctl_cmds[] = {
+    [PV_DOMCTL_createdomain] = domctl_createdomain,
+    [PV_DOMCTL_destroydomain] = domctl_destroydomain,
+    [PV_DOMCTL_pausedomain] = domctl_pausedomain,
+    [PV_DOMCTL_unpausedomain] = domctl_unpausedomain,
+    [PV_DOMCTL_getdomaininfo] = domctl_getdomaininfo,
+    [PV_DOMCTL_max_mem] = domctl_max_mem,
+    [PV_DOMCTL_getpageframeinfo3] = domctl_getpageframeinfo3,
+    [PV_DOMCTL_setvcpucontext] = domctl_setvcpucontext,
+    [PV_DOMCTL_getvcpucontext] = domctl_getvcpucontext,
+    [PV_DOMCTL_max_vcpus] = domctl_max_vcpus,
+    [PV_DOMCTL_setdomainhandle] = domctl_setdomainhandle,
+    [PV_DOMCTL_hypercall_init] = domctl_hypercall_init,
+    [PV_DOMCTL_setvcpuaffinity] = domctl_setvcpuaffinity,
+    [PV_DOMCTL_getvcpuinfo] = domctl_getvcpuinfo,
+    [PV_DOMCTL_scheduler_op] = domctl_scheduler_op,
+    [PV_DOMCTL_settimeoffset] = domctl_settimeoffset,
+    [PV_DOMCTL_getvcpuaffinity] = domctl_getvcpuaffinity,
+    [PV_DOMCTL_gettscinfo] = domctl_gettscinfo,
+    [PV_DOMCTL_settscinfo] = domctl_settscinfo,
+    [PV_DOMCTL_irq_permission] = domctl_irq_permission,
+    [PV_DOMCTL_iomem_permission] = domctl_iomem_permission,
+    [PV_DOMCTL_ioport_permission] = domctl_ioport_permission,
+    [PV_DOMCTL_resumedomain] = domctl_resumedomain,
+    [PV_DOMCTL_set_address_size] = domctl_set_address_size,
+    [PV_DOMCTL_get_address_size] = domctl_get_address_size,
+    [PV_DOMCTL_set_ext_vcpucontext] = domctl_ext_vcpucontext,
+    [PV_DOMCTL_get_ext_vcpucontext] = domctl_ext_vcpucontext,
+    [PV_DOMCTL_setvcpuextstate] = domctl_vcpuextstate,
+    [PV_DOMCTL_getvcpuextstate] = domctl_vcpuextstate,
+    [PV_DOMCTL_set_vcpu_msrs] = domctl_vcpu_msrs,
+    [PV_DOMCTL_get_vcpu_msrs] = domctl_vcpu_msrs,
+};
+
 static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    switch (op->cmd) {
-    case PV_DOMCTL_createdomain:
-        return domctl_createdomain(v, d, op, copyback);
-    case PV_DOMCTL_destroydomain:
-        return domctl_destroydomain(v, d, op, copyback);
-    case PV_DOMCTL_pausedomain:
-        return domctl_pausedomain(v, d, op, copyback);
-    case PV_DOMCTL_unpausedomain:
-        return domctl_unpausedomain(v, d, op, copyback);
-    case PV_DOMCTL_getdomaininfo:
-        return domctl_getdomaininfo(v, d, op, copyback);
-    case PV_DOMCTL_max_mem:
-        return domctl_max_mem(v, d, op, copyback);
-    case PV_DOMCTL_getpageframeinfo3:
-        return domctl_getpageframeinfo3(v, d, op, copyback);
-    case PV_DOMCTL_setvcpucontext:
-        return domctl_setvcpucontext(v, d, op, copyback);
-    case PV_DOMCTL_getvcpucontext:
-        return domctl_getvcpucontext(v, d, op, copyback);
-    case PV_DOMCTL_max_vcpus:
-        return domctl_max_vcpus(v, d, op, copyback);
-    case PV_DOMCTL_setdomainhandle:
-        return domctl_setdomainhandle(v, d, op, copyback);
-    case PV_DOMCTL_hypercall_init:
-        return domctl_hypercall_init(v, d, op, copyback);
-    case PV_DOMCTL_setvcpuaffinity:
-        return domctl_setvcpuaffinity(v, d, op, copyback);
-    case PV_DOMCTL_getvcpuinfo:
-        return domctl_getvcpuinfo(v, d, op, copyback);
-    case PV_DOMCTL_scheduler_op:
-        return domctl_scheduler_op(v, d, op, copyback);
-    case PV_DOMCTL_settimeoffset:
-        return domctl_settimeoffset(v, d, op, copyback);
-    case PV_DOMCTL_getvcpuaffinity:
-        return domctl_getvcpuaffinity(v, d, op, copyback);
-    case PV_DOMCTL_gettscinfo:
-        return domctl_gettscinfo(v, d, op, copyback);
-    case PV_DOMCTL_settscinfo:
-        return domctl_settscinfo(v, d, op, copyback);
-    case PV_DOMCTL_irq_permission:
-        return domctl_irq_permission(v, d, op, copyback);
-    case PV_DOMCTL_iomem_permission:
-        return domctl_iomem_permission(v, d, op, copyback);
-    case PV_DOMCTL_ioport_permission:
-        return domctl_ioport_permission(v, d, op, copyback);
-    default:
+    if (op->cmd >= ARRAY_SIZE(domctl_cmds) || !domctl_cmds[op->cmd])
         return -PV_ENOSYS;
-    }
+    return domctl_cmds[op->cmd](v, d, op, copyback);
 }
 
 long hc_domctl(struct vcpu *v, guest_handle u_domctl)

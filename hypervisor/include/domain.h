@@ -54,6 +54,7 @@ struct vcpu {
     uint64_t event_callback, failsafe_callback, syscall_callback; /* [self] */
     uint64_t syscall32_callback, sysenter_callback; /* [self] 32-bit user processes */
     bool failsafe_disables_events, syscall_disables_events; /* [self] CALLBACKF_mask_events */
+    bool syscall32_disables_events, sysenter_disables_events; /* [self] kept for migration */
     bool nmi_pending; /* [any] VCPUOP_send_nmi (atomic); taken on the way out to the guest */
     bool nmi_masked;  /* [self] in its NMI handler: no other NMI until its next iret */
 
@@ -201,6 +202,11 @@ void domain_kill(struct domain *d);
 /* Free the records of killed domains whose last frame is free (their ids become free). */
 void domains_collect(void);
 #define DOMAIN_DESTROYED 0x100 /* shutdown reason of a domain the hypervisor ended */
+
+/* Xen's domain_resume (caller: another domain): a domain that shut down (not crashed, not
+ * destroyed) runs again from where it stopped, its shutdown reason and code forgotten; the
+ * toolstack's resume after a suspend. Nothing changes for a running domain. */
+void domain_resume(struct domain *d);
 
 /* End the domain: SCHEDOP_shutdown reasons (PV SHUTDOWN_* codes). With a dom0 running, a
  * domain that ends keeps its resources until the toolstack destroys it, and dom0 gets

@@ -1399,6 +1399,69 @@ static void check_domctl_vcpu(void)
     FIELD(pv_domctl, xen_domctl, u.ioport_permission);
 }
 
+/* domctl's save, restore and migration commands (hypercalls/domctl_save.c, mm/logdirty.c). */
+static void check_domctl_save(void)
+{
+    /* clang-format off */
+    XSAME(DOMCTL_SHADOW_OP_OFF); XSAME(DOMCTL_SHADOW_OP_ENABLE); XSAME(DOMCTL_SHADOW_OP_CLEAN);
+    XSAME(DOMCTL_SHADOW_OP_PEEK); XSAME(DOMCTL_SHADOW_OP_GET_ALLOCATION);
+    XSAME(DOMCTL_SHADOW_OP_SET_ALLOCATION); XSAME(DOMCTL_SHADOW_OP_ENABLE_TEST);
+    XSAME(DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY);
+    LITERAL(PV_DOMCTL_SHADOW_OP_ENABLE_TRANSLATE, 3); /* Xen: commented out, no longer supported */
+    XSAME(DOMCTL_SHADOW_ENABLE_REFCOUNT); XSAME(DOMCTL_SHADOW_ENABLE_LOG_DIRTY);
+    XSAME(DOMCTL_SHADOW_ENABLE_TRANSLATE); XSAME(DOMCTL_SHADOW_ENABLE_EXTERNAL);
+    XSAME(DOMCTL_SHADOW_LOGDIRTY_FINAL);
+    /* clang-format on */
+    SIZE(pv_domctl_shadow_op_stats, xen_domctl_shadow_op_stats);
+    FIELD(pv_domctl_shadow_op_stats, xen_domctl_shadow_op_stats, fault_count);
+    FIELD(pv_domctl_shadow_op_stats, xen_domctl_shadow_op_stats, dirty_count);
+    SIZE(pv_domctl_shadow_op, xen_domctl_shadow_op);
+    FIELD(pv_domctl_shadow_op, xen_domctl_shadow_op, op);
+    FIELD(pv_domctl_shadow_op, xen_domctl_shadow_op, mode);
+    FIELD(pv_domctl_shadow_op, xen_domctl_shadow_op, mb);
+    FIELD_AT(pv_domctl_shadow_op, _pad, 12, 4);
+    FIELD(pv_domctl_shadow_op, xen_domctl_shadow_op, dirty_bitmap);
+    FIELD(pv_domctl_shadow_op, xen_domctl_shadow_op, pages);
+    FIELD(pv_domctl_shadow_op, xen_domctl_shadow_op, stats);
+    SIZE(pv_domctl_address_size, xen_domctl_address_size);
+    FIELD(pv_domctl_address_size, xen_domctl_address_size, size);
+    SIZE(pv_domctl_vmce, hvm_vmce_vcpu);
+    FIELD(pv_domctl_vmce, hvm_vmce_vcpu, caps);
+    FIELD(pv_domctl_vmce, hvm_vmce_vcpu, mci_ctl2_bank0);
+    FIELD(pv_domctl_vmce, hvm_vmce_vcpu, mci_ctl2_bank1);
+    FIELD(pv_domctl_vmce, hvm_vmce_vcpu, mcg_ext_ctl);
+    SIZE(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, vcpu);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, size);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, syscall32_callback_eip);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, sysenter_callback_eip);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, syscall32_callback_cs);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, sysenter_callback_cs);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, syscall32_disables_events);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, sysenter_disables_events);
+    FIELD_AT(pv_domctl_ext_vcpucontext, _pad, 30, 2);
+    FIELD(pv_domctl_ext_vcpucontext, xen_domctl_ext_vcpucontext, vmce);
+    SIZE(pv_domctl_vcpuextstate, xen_domctl_vcpuextstate);
+    FIELD(pv_domctl_vcpuextstate, xen_domctl_vcpuextstate, vcpu);
+    FIELD_AT(pv_domctl_vcpuextstate, _pad, 4, 4);
+    FIELD(pv_domctl_vcpuextstate, xen_domctl_vcpuextstate, xfeature_mask);
+    FIELD(pv_domctl_vcpuextstate, xen_domctl_vcpuextstate, size);
+    FIELD(pv_domctl_vcpuextstate, xen_domctl_vcpuextstate, buffer);
+    SIZE(pv_domctl_vcpu_msr, xen_domctl_vcpu_msr);
+    FIELD(pv_domctl_vcpu_msr, xen_domctl_vcpu_msr, index);
+    FIELD(pv_domctl_vcpu_msr, xen_domctl_vcpu_msr, reserved);
+    FIELD(pv_domctl_vcpu_msr, xen_domctl_vcpu_msr, value);
+    SIZE(pv_domctl_vcpu_msrs, xen_domctl_vcpu_msrs);
+    FIELD(pv_domctl_vcpu_msrs, xen_domctl_vcpu_msrs, vcpu);
+    FIELD(pv_domctl_vcpu_msrs, xen_domctl_vcpu_msrs, msr_count);
+    FIELD(pv_domctl_vcpu_msrs, xen_domctl_vcpu_msrs, msrs);
+    FIELD(pv_domctl, xen_domctl, u.shadow_op);
+    FIELD(pv_domctl, xen_domctl, u.address_size);
+    FIELD(pv_domctl, xen_domctl, u.ext_vcpucontext);
+    FIELD(pv_domctl, xen_domctl, u.vcpuextstate);
+    FIELD(pv_domctl, xen_domctl, u.vcpu_msrs);
+}
+
 /* sysctl's host commands (hypercalls/sysctl_host.c). */
 static void check_sysctl_host(void)
 {
@@ -1493,6 +1556,7 @@ int main(void)
     check_domctl_numbers();
     check_domctl_lifecycle();
     check_domctl_vcpu();
+    check_domctl_save();
     check_sysctl_host();
 
     printf("abi-check: %u checks, %u mismatches against the Xen public headers (interface "

@@ -28,7 +28,7 @@ $(BT_OUT)/dom0.lds: guest-kit/guest.lds
 	sed 's/^    \. = VIRT_BASE;$$/    . = VIRT_BASE + 0x100000;/' $< > $@
 	grep -q 'VIRT_BASE + 0x100000' $@
 
-BT_DOM0_GUESTS := $(BT_OUT)/guests/pirq.elf $(BT_OUT)/guests/domctl.elf \
+BT_DOM0_GUESTS := $(BT_OUT)/guests/pirq.elf $(BT_OUT)/guests/domctl.elf $(BT_OUT)/guests/migrate.elf \
                   $(BT_OUT)/guests/tuning.elf $(BT_OUT)/guests/foreign.elf \
                   $(BT_OUT)/guests/domctl_life.elf $(BT_OUT)/guests/domctl_build.elf \
                   $(BT_OUT)/guests/ioperm.elf

@@ -85,6 +85,21 @@ DOMCTL_STUB(getvcpuaffinity, PV_DOMCTL_getvcpuaffinity)
 DOMCTL_STUB(gettscinfo, PV_DOMCTL_gettscinfo)
 DOMCTL_STUB(settscinfo, PV_DOMCTL_settscinfo)
 DOMCTL_STUB(getpageframeinfo3, PV_DOMCTL_getpageframeinfo3) /* domctl_mem.c: boot case foreign */
+/* domctl_save.c, mm/logdirty.c: boot cases migrate and logdirty. */
+#define DOMCTL_STUB2(name, nr1, nr2)                                                               \
+    long domctl_##name(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)  \
+    {                                                                                              \
+        (void)v, (void)copyback;                                                                   \
+        assert_true(op->cmd == (nr1) || op->cmd == (nr2));                                         \
+        routed_cmd = op->cmd, routed_dom = d;                                                      \
+        return ROUTED;                                                                             \
+    }
+DOMCTL_STUB(resumedomain, PV_DOMCTL_resumedomain)
+DOMCTL_STUB(set_address_size, PV_DOMCTL_set_address_size)
+DOMCTL_STUB(get_address_size, PV_DOMCTL_get_address_size)
+DOMCTL_STUB2(ext_vcpucontext, PV_DOMCTL_set_ext_vcpucontext, PV_DOMCTL_get_ext_vcpucontext)
+DOMCTL_STUB2(vcpuextstate, PV_DOMCTL_setvcpuextstate, PV_DOMCTL_getvcpuextstate)
+DOMCTL_STUB2(vcpu_msrs, PV_DOMCTL_set_vcpu_msrs, PV_DOMCTL_get_vcpu_msrs)
 SYSCTL_STUB(readconsole, PV_SYSCTL_readconsole)
 SYSCTL_STUB(physinfo, PV_SYSCTL_physinfo)
 SYSCTL_STUB(sched_id, PV_SYSCTL_sched_id)
@@ -398,7 +413,8 @@ static void test_bad_argument(void **state)
 
 static void test_routing(void **state)
 {
-    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60, 61}, scmds[] = {1, 3, 4, 8, 16};
+    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60, 61, 27, 35, 36, 42, 43, 62, 63, 72, 73};
+    static const uint32_t scmds[] = {1, 3, 4, 8, 16};
 
     (void)state;
     for (int priv = 0; priv < 2; priv++) {

@@ -192,6 +192,14 @@ void domain_kill(struct domain *d)
 
 void domains_collect(void) {}
 
+/* As the real one: a domain that shut down (not crashed or destroyed) runs again. */
+void domain_resume(struct domain *d)
+{
+    if (d->state == DOM_SHUTDOWN && !d->dying && d->shutdown_reason != DOMAIN_DESTROYED)
+        d->state = DOM_RUNNING;
+    d->shutdown_code_set = false;
+}
+
 void domain_pause(struct domain *d)
 {
     d->paused++;

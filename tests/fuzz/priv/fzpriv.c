@@ -11,7 +11,8 @@
  *
  * What it may not do is what a sane toolstack never does to a domain that must keep running:
  * the commands that write a domain's memory or registers or end it (hypercall_init,
- * setvcpucontext, soft_reset, destroydomain, max_vcpus) go to the watchdog and the peer only as
+ * setvcpucontext, set_ext_vcpucontext, set_vcpu_msrs, soft_reset, destroydomain, max_vcpus)
+ * go to the watchdog and the peer only as
  * stated below; pausedomain never to the watchdog. Everything is allowed on itself (the
  * hypervisor must refuse what would stop it). At the end it destroys what it created, undoes
  * its pauses of the peer, checks the peer still runs (unless seed % 4 == 3 let it destroy the
@@ -167,6 +168,8 @@ static uint16_t allowed_target(uint32_t cmd, uint16_t dom)
     case PV_DOMCTL_soft_reset:
     case PV_DOMCTL_soft_reset_cont:
     case PV_DOMCTL_max_vcpus:
+    case PV_DOMCTL_set_ext_vcpucontext:
+    case PV_DOMCTL_set_vcpu_msrs:
         return victim ? other : dom;
     case PV_DOMCTL_pausedomain:
         return dom == wd_id ? other : dom;

@@ -1,0 +1,310 @@
+/*
+ * Boot test "migrate": what save, restore and migration ask of the hypervisor, with Xen 4.17's
+ * checks and results. `rule=dom0 peer=N` runs as the initial domain beside `rule=peer` (domain
+ * N). The peer suspends itself twice as Linux's xen_suspend does (SCHEDOP_shutdown, reason
+ * suspend, its start_info mfn in rdx). The first time dom0 finds it shut down with reason
+ * suspend, its registers held (rdx names one of its frames, rax the hypercall's 0), reads and
+ * writes the vCPU state a save stream carries (address size, extended context, XSAVE state,
+ * MSRs: every refusal, and TSC_AUX set for the peer to read back), sets rax to 1 and resumes it
+ * (a checkpoint: the peer's hypercall returns 1, "suspend cancelled"); the second time it resumes
+ * it as it is (the call returns 0) after VIRQ_DOM_EXC. A resume of a running domain changes
+ * nothing; of itself, -EINVAL. The peer checks its timer between the two and TSC_AUX at the end,
+ * and powers off; dom0 destroys it.
+ */
+#include "bt.h"
+#include "bt_mmu.h"
+#include "gk/time.h"
+#include "pv-abi/xen_version.h"
+
+/* The kit's notes say nothing of dom0: this guest may be the initial domain. */
+__asm__(".pushsection .note.Xen,\"a\",@note\n.balign 4\n"
+        ".long 4, 4, " BT_STR(PV_ELFNOTE_SUPPORTED_FEATURES) "\n.asciz \"Xen\"\n"
+        ".long 1 << " BT_STR(PV_XENFEAT_dom0) "\n.popsection");
+
+#define CODE(flags) ((flags) >> PV_DOMINF_shutdownshift)
+#define TSC_AUX_VALUE 0x1234
+#define MSR_TSC_AUX_IDX 0xc0000103U
+
+static struct pv_domctl op __attribute__((aligned(16)));
+static struct pv_vcpu_guest_context ctxt;
+static pv_evtchn_port_t exc_port;
+static unsigned peer;
+static uint64_t buf[8];
+
+static long domctl_do(uint32_t cmd, unsigned domain)
+{
+    op.cmd = cmd;
+    op.interface_version = PV_DOMCTL_INTERFACE_VERSION;
+    op.domain = (pv_domid_t)domain;
+    return gk_hypercall_nr(PV_HYPERCALL_domctl, (uint64_t)(uintptr_t)&op, 0, 0, 0, 0);
+}
+
+static long domctl0(uint32_t cmd, unsigned domain)
+{
+    memset(&op, 0, sizeof(op));
+    return domctl_do(cmd, domain);
+}
+
+static bool has_rdtscp(void)
+{
+    uint32_t a = 0x80000001, b, c = 0, d;
+
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return d >> 27 & 1;
+}
+
+/* ---- the peer ---- */
+
+static long suspend(void)
+{
+    static struct pv_sched_shutdown sd = {.reason = PV_SHUTDOWN_suspend};
+
+    return gk_hypercall_nr(PV_HYPERCALL_sched_op, PV_SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd,
+                           gk_virt_to_mfn(gk_start_info), 0, 0);
+}
+
+static void rule_peer(void)
+{
+    uint64_t t0;
+    uint32_t lo, hi, aux;
+
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    GK_EXPECT_EQ(suspend(), 1); /* dom0 made it a checkpoint */
+    t0 = gk_time_now();
+    GK_EXPECT_EQ(gk_sleep_ns(50000000), 0); /* its timer still fires */
+    GK_EXPECT(gk_time_now() - t0 >= 50000000);
+    GK_EXPECT_EQ(suspend(), 0); /* resumed as it was */
+    if (has_rdtscp()) {
+        __asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+        GK_EXPECT_EQ(aux, TSC_AUX_VALUE); /* set by dom0 through set_vcpu_msrs */
+    }
+}
+
+/* ---- dom0 ---- */
+
+/* VIRQ_DOM_EXC raised since the last look. */
+static bool dom_exc_seen(void)
+{
+    static uint32_t last;
+    bool seen = gk_event_pending(exc_port) || gk_event_counts[exc_port] != last;
+
+    gk_event_clear(exc_port);
+    last = gk_event_counts[exc_port];
+    return seen;
+}
+
+static uint32_t peer_flags(void)
+{
+    GK_ASSERT_EQ(domctl0(PV_DOMCTL_getdomaininfo, peer), 0);
+    GK_ASSERT_EQ(op.domain, peer);
+    return op.u.getdomaininfo.flags;
+}
+
+/* Until the peer shuts down: with reason suspend, its registers where the hypercall left them. */
+static void wait_suspended(void)
+{
+    unsigned rounds = 0;
+    uint64_t type;
+
+    while (!(peer_flags() & PV_DOMINF_shutdown) && ++rounds < 1000000)
+        gk_hypercall_sched_op(PV_SCHEDOP_yield, NULL);
+    GK_ASSERT(peer_flags() & PV_DOMINF_shutdown);
+    GK_EXPECT_EQ(CODE(peer_flags()), PV_SHUTDOWN_suspend);
+    GK_EXPECT_EQ(peer_flags() & PV_DOMINF_dying, 0);
+    memset(&op, 0, sizeof(op));
+    op.u.vcpucontext.ctxt = PV_GUEST_PTR(&ctxt);
+    GK_ASSERT_EQ(domctl_do(PV_DOMCTL_getvcpucontext, peer), 0);
+    GK_EXPECT_EQ(ctxt.user_regs.rax, 0); /* the hypercall's result so far */
+    type = ctxt.user_regs.rdx;           /* the start_info mfn the peer passed */
+    memset(&op, 0, sizeof(op));
+    op.u.getpageframeinfo3.num = 1;
+    op.u.getpageframeinfo3.array = PV_GUEST_PTR(&type);
+    GK_EXPECT_EQ(domctl_do(PV_DOMCTL_getpageframeinfo3, peer), 0);
+    GK_EXPECT_EQ(type, PV_DOMCTL_PFINFO_NOTAB); /* a frame of the peer's memory */
+}
+
+static void check_address_size(void)
+{
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_get_address_size, peer), 0);
+    GK_EXPECT_EQ(op.u.address_size.size, 64);
+    op.u.address_size.size = 64;
+    GK_EXPECT_EQ(domctl_do(PV_DOMCTL_set_address_size, peer), 0);
+    op.u.address_size.size = 32;
+    GK_EXPECT_EQ(domctl_do(PV_DOMCTL_set_address_size, peer), -PV_EOPNOTSUPP);
+    op.u.address_size.size = 48;
+    GK_EXPECT_EQ(domctl_do(PV_DOMCTL_set_address_size, peer), -PV_EINVAL);
+}
+
+static long ext_ctx(uint32_t cmd, unsigned dom, uint32_t vcpu)
+{
+    op.u.ext_vcpucontext.vcpu = vcpu;
+    return domctl_do(cmd, dom);
+}
+
+/* The 32-bit callbacks round trip; the refusals leave them as they were. */
+static void check_ext_vcpucontext(void)
+{
+    struct pv_domctl_ext_vcpucontext saved;
+    struct pv_domctl_ext_vcpucontext *e = &op.u.ext_vcpucontext;
+
+    memset(&op, 0, sizeof(op));
+    GK_ASSERT_EQ(ext_ctx(PV_DOMCTL_get_ext_vcpucontext, peer, 0), 0);
+    GK_EXPECT_EQ(e->size, sizeof(*e));
+    GK_EXPECT_EQ(e->vmce.caps, 0);
+    saved = *e;
+    GK_EXPECT_EQ(ext_ctx(PV_DOMCTL_get_ext_vcpucontext, peer, 9), -PV_ESRCH);
+    GK_EXPECT_EQ(ext_ctx(PV_DOMCTL_get_ext_vcpucontext, 0, 0), -PV_ESRCH); /* itself */
+    *e = saved;
+    e->syscall32_callback_eip = 0x7000;
+    e->sysenter_disables_events = 1;
+    e->vmce.caps = 0x102; /* a bank count and MCG_CTL_P: always taken */
+    GK_EXPECT_EQ(ext_ctx(PV_DOMCTL_set_ext_vcpucontext, peer, 0), 0);
+    memset(&op, 0, sizeof(op));
+    GK_ASSERT_EQ(ext_ctx(PV_DOMCTL_get_ext_vcpucontext, peer, 0), 0);
+    GK_EXPECT_EQ(e->syscall32_callback_eip, 0x7000);
+    GK_EXPECT_EQ(e->sysenter_disables_events, 1);
+#define EXT_BAD(change)                                                                            \
+    do {                                                                                           \
+        *e = saved;                                                                                \
+        change;                                                                                    \
+        GK_EXPECT_EQ(ext_ctx(PV_DOMCTL_set_ext_vcpucontext, peer, 0), -PV_EINVAL);               \
+    } while (0)
+    EXT_BAD(e->size = 8);
+    EXT_BAD(e->sysenter_callback_eip = 0x0000800000000000ULL);
+    EXT_BAD(e->syscall32_callback_eip = 0xffff800000001000ULL);
+    EXT_BAD(e->vmce.caps = 1U << 10);
+    *e = saved;
+    GK_EXPECT_EQ(ext_ctx(PV_DOMCTL_set_ext_vcpucontext, 0, 0), -PV_ESRCH);
+    GK_EXPECT_EQ(ext_ctx(PV_DOMCTL_set_ext_vcpucontext, peer, 0), 0);
+    GK_ASSERT_EQ(ext_ctx(PV_DOMCTL_get_ext_vcpucontext, peer, 0), 0);
+    GK_EXPECT_EQ(e->syscall32_callback_eip, saved.syscall32_callback_eip);
+}
+
+static long extstate(uint32_t cmd, unsigned dom, uint32_t vcpu, uint64_t mask, uint64_t size,
+                     const void *b)
+{
+    memset(&op, 0, sizeof(op));
+    op.u.vcpuextstate.vcpu = vcpu;
+    op.u.vcpuextstate.xfeature_mask = mask;
+    op.u.vcpuextstate.size = size;
+    op.u.vcpuextstate.buffer = PV_GUEST_PTR(b);
+    return domctl_do(cmd, dom);
+}
+
+/* No XSAVE for guests: a 16-byte header of zeros, and only that back. */
+static void check_extstate(void)
+{
+    const uint32_t get = PV_DOMCTL_getvcpuextstate, set = PV_DOMCTL_setvcpuextstate;
+
+    GK_EXPECT_EQ(extstate(get, peer, 0, 0, 0, buf), 0);
+    GK_EXPECT_EQ(op.u.vcpuextstate.xfeature_mask, 0);
+    GK_EXPECT_EQ(op.u.vcpuextstate.size, 16);
+    GK_EXPECT_EQ(extstate(get, peer, 0, 0, 64, NULL), 0); /* no buffer: the query too */
+    GK_EXPECT_EQ(op.u.vcpuextstate.size, 16);
+    memset(buf, 0xff, sizeof(buf));
+    GK_EXPECT_EQ(extstate(get, peer, 0, 0, 64, buf), 0);
+    GK_EXPECT_EQ(op.u.vcpuextstate.size, 16);
+    GK_EXPECT(buf[0] == 0 && buf[1] == 0 && buf[2] == ~0ULL);
+    GK_EXPECT_EQ(extstate(get, peer, 0, 0, 8, buf), -PV_EINVAL);
+    GK_EXPECT_EQ(extstate(get, peer, 0, 7, 16, buf), -PV_EINVAL);
+    GK_EXPECT_EQ(extstate(get, peer, 0, 0, 16, (void *)0xffff800000000000ULL), -PV_EFAULT);
+    GK_EXPECT_EQ(extstate(get, peer, 3, 0, 0, buf), -PV_ESRCH);
+    GK_EXPECT_EQ(extstate(get, 0, 0, 0, 0, buf), -PV_EINVAL); /* its own running vCPU */
+    GK_EXPECT_EQ(extstate(set, peer, 0, 0, 16, buf), 0);
+    GK_EXPECT_EQ(extstate(set, peer, 0, 0, 24, buf), -PV_EINVAL);
+    GK_EXPECT_EQ(extstate(set, peer, 0, 0, 8, buf), -PV_EINVAL);
+    GK_EXPECT_EQ(extstate(set, peer, 0, 0, 16, (void *)8), -PV_EFAULT);
+    buf[1] = 3; /* xcr0_accum: x87 and SSE in XSAVE form */
+    GK_EXPECT_EQ(extstate(set, peer, 0, 0, 16, buf), -PV_EINVAL);
+    buf[0] = 3, buf[1] = 0;
+    GK_EXPECT_EQ(extstate(set, peer, 0, 0, 16, buf), -PV_EINVAL);
+}
+
+static long msrs(uint32_t cmd, uint32_t count, const void *b)
+{
+    memset(&op, 0, sizeof(op));
+    op.u.vcpu_msrs.msr_count = count;
+    op.u.vcpu_msrs.msrs = PV_GUEST_PTR(b);
+    return domctl_do(cmd, peer);
+}
+
+/* TSC_AUX is the one that migrates: set, read back; every refusal. */
+static void check_msrs(void)
+{
+    static struct pv_domctl_vcpu_msr m[8];
+    const uint32_t get = PV_DOMCTL_get_vcpu_msrs, set = PV_DOMCTL_set_vcpu_msrs;
+    bool aux = has_rdtscp();
+
+    GK_EXPECT_EQ(msrs(get, 0, NULL), 0);
+    GK_EXPECT_EQ(op.u.vcpu_msrs.msr_count, 7);
+    m[0] = (struct pv_domctl_vcpu_msr){.index = MSR_TSC_AUX_IDX, .value = TSC_AUX_VALUE};
+    GK_EXPECT_EQ(msrs(set, 1, m), aux ? 0 : -PV_EINVAL);
+    GK_EXPECT_EQ(msrs(get, 7, m), 0);
+    GK_EXPECT_EQ(op.u.vcpu_msrs.msr_count, aux ? 1 : 0);
+    GK_EXPECT(!aux || (m[0].index == MSR_TSC_AUX_IDX && m[0].value == TSC_AUX_VALUE));
+    if (aux) {
+        GK_EXPECT_EQ(msrs(get, 0, m), -PV_ENOBUFS);
+        GK_EXPECT_EQ(op.u.vcpu_msrs.msr_count, 1);
+    }
+    GK_EXPECT_EQ(msrs(set, 8, m), -PV_EINVAL);
+    m[1] = (struct pv_domctl_vcpu_msr){.index = MSR_TSC_AUX_IDX, .reserved = 1};
+    GK_EXPECT_EQ(msrs(set, 2, m), -PV_EINVAL);
+    GK_EXPECT_EQ(op.u.vcpu_msrs.msr_count, aux ? 1 : 0); /* the entries done */
+    m[1] = (struct pv_domctl_vcpu_msr){.index = 0x10};
+    GK_EXPECT_EQ(msrs(set, 2, m), -PV_EINVAL);
+    m[1] = (struct pv_domctl_vcpu_msr){.index = MSR_TSC_AUX_IDX, .value = 1ULL << 32};
+    GK_EXPECT_EQ(msrs(set, 2, m), -PV_EINVAL);
+    GK_EXPECT_EQ(msrs(set, 1, (void *)0xffff800000000000ULL), -PV_EFAULT);
+    GK_EXPECT_EQ(msrs(get, 7, m), 0);
+    GK_EXPECT(!aux || m[0].value == TSC_AUX_VALUE); /* the refused ones changed nothing */
+}
+
+/* A checkpoint (xc_domain_resume's fast path): rax = 1, then resume. */
+static void checkpoint_resume(void)
+{
+    ctxt.user_regs.rax = 1;
+    memset(&op, 0, sizeof(op));
+    op.u.vcpucontext.ctxt = PV_GUEST_PTR(&ctxt);
+    GK_EXPECT_EQ(domctl_do(PV_DOMCTL_setvcpucontext, peer), 0);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, 0), -PV_EINVAL); /* itself */
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
+    GK_EXPECT_EQ(peer_flags() & PV_DOMINF_shutdown, 0);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0); /* running: nothing changes */
+    GK_EXPECT_EQ(peer_flags() & PV_DOMINF_shutdown, 0);
+}
+
+static void rule_dom0(void)
+{
+    uint64_t p;
+    unsigned rounds = 0;
+
+    GK_ASSERT(bt_cmdline_uint("peer", &p));
+    peer = (unsigned)p;
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    GK_ASSERT_EQ(gk_evtchn_bind_virq(PV_VIRQ_DOM_EXC, 0, &exc_port), 0);
+    wait_suspended();
+    check_address_size();
+    check_ext_vcpucontext();
+    check_extstate();
+    check_msrs();
+    checkpoint_resume();
+    dom_exc_seen();
+    wait_suspended();
+    GK_EXPECT(dom_exc_seen());
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
+    while (!(peer_flags() & PV_DOMINF_shutdown) && ++rounds < 1000000)
+        gk_hypercall_sched_op(PV_SCHEDOP_yield, NULL);
+    GK_EXPECT_EQ(CODE(peer_flags()), PV_SHUTDOWN_poweroff);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, 9), -PV_ESRCH);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_destroydomain, peer), 0);
+}
+
+static const struct bt_rule rules[] = {
+    {"dom0", rule_dom0},
+    {"peer", rule_peer},
+};
+
+void gk_main(void)
+{
+    bt_run_rule("migrate_", rules, sizeof(rules) / sizeof(rules[0]));
+}
