@@ -13,22 +13,36 @@
 
 /* ---- the maptrack ---- */
 
+/* Where the mfn of the page holding handles [page * GNTTAB_MAPS_PER_PAGE, ...) is kept. */
+static uint64_t *maptrack_slot(const struct gnttab *gt, unsigned page)
+{
+    uint64_t *dir = mm_frame_ptr(gt->maptrack_dir[page / GNTTAB_MAPTRACK_PER_DIR]);
+
+    return &dir[page % GNTTAB_MAPTRACK_PER_DIR];
+}
+
 static struct gnttab_map *map_entry(const struct gnttab *gt, uint32_t handle)
 {
-    return (struct gnttab_map *)mm_frame_ptr(gt->maptrack[handle / GNTTAB_MAPS_PER_PAGE]) +
+    return (struct gnttab_map *)mm_frame_ptr(*maptrack_slot(gt, handle / GNTTAB_MAPS_PER_PAGE)) +
            handle % GNTTAB_MAPS_PER_PAGE;
 }
 
-/* A new page of free handles, up to GNTTAB_MAPTRACK_FRAMES pages. */
+/* A new page of free handles, up to the domain's maptrack_max pages (and a directory page
+ * first when the page starts one). */
 static bool maptrack_grow(struct gnttab *gt)
 {
     unsigned page = gt->maptrack_limit / GNTTAB_MAPS_PER_PAGE;
+    uint64_t *dir = &gt->maptrack_dir[page / GNTTAB_MAPTRACK_PER_DIR];
     struct gnttab_map *m;
     uint64_t mfn;
 
-    if (page == GNTTAB_MAPTRACK_FRAMES || (mfn = gnttab_page_alloc()) == FRAME_NONE)
+    if (page >= gt->maptrack_max || (mfn = gnttab_page_alloc()) == FRAME_NONE)
         return false;
-    gt->maptrack[page] = mfn;
+    if (page % GNTTAB_MAPTRACK_PER_DIR == 0 && (*dir = gnttab_page_alloc()) == FRAME_NONE) {
+        frame_free(mfn);
+        return false;
+    }
+    *maptrack_slot(gt, page) = mfn;
     m = mm_frame_ptr(mfn);
     for (unsigned i = 0; i < GNTTAB_MAPS_PER_PAGE; i++)
         m[i].ref = i + 1 < GNTTAB_MAPS_PER_PAGE ? gt->maptrack_limit + i + 1 : gt->maptrack_free;

@@ -117,6 +117,7 @@ int gnttab_init(struct domain *d)
     gt = mm_frame_ptr(mfn);
     gt->self_mfn = mfn;
     gt->maptrack_free = GNTTAB_NO_HANDLE;
+    gt->maptrack_max = GNTTAB_MAPTRACK_FRAMES;
     if (!add_frame(d, gt)) {
         frame_free(mfn);
         return -PV_ENOMEM;
@@ -133,8 +134,14 @@ void gnttab_free(struct domain *d)
     BUG_ON(!gt->dead || gt->nr_pinned);
     while (gt->nr_frames)
         drop_frame(d, gt);
-    for (unsigned i = 0; i < gt->maptrack_limit / GNTTAB_MAPS_PER_PAGE; i++)
-        frame_free(gt->maptrack[i]);
+    for (unsigned i = 0; i < gt->maptrack_limit / GNTTAB_MAPS_PER_PAGE; i++) {
+        uint64_t *dir = mm_frame_ptr(gt->maptrack_dir[i / GNTTAB_MAPTRACK_PER_DIR]);
+
+        frame_free(dir[i % GNTTAB_MAPTRACK_PER_DIR]);
+        if ((i + 1) % GNTTAB_MAPTRACK_PER_DIR == 0 ||
+            i + 1 == gt->maptrack_limit / GNTTAB_MAPS_PER_PAGE)
+            frame_free(gt->maptrack_dir[i / GNTTAB_MAPTRACK_PER_DIR]);
+    }
     d->gnttab = NULL;
     frame_free(self);
 }

@@ -199,6 +199,8 @@ static long choose_domid(unsigned asked, unsigned *domid)
 static void apply_config(struct domain *d, const struct pv_domctl_createdomain *c)
 {
     d->max_evtchns = c->max_evtchn_port;
+    d->gnttab->maptrack_max =
+        c->max_maptrack_frames < 0 ? GNTTAB_MAPTRACK_FRAMES : (unsigned)c->max_maptrack_frames;
     d->max_grant_frames =
         c->max_grant_frames < 0 ? GNTTAB_DEFAULT_MAX_FRAMES : (unsigned)c->max_grant_frames;
     d->xs_domain = c->flags & PV_DOMCTL_CDF_xs_domain;

@@ -17,7 +17,9 @@
 #define GNTTAB_DEFAULT_MAX_FRAMES 32 /* xl's default max_grant_frames */
 #define GNTTAB_MAX_FRAMES 64         /* Xen's gnttab_max_frames: the most a domain may be given */
 #define GNTTAB_ENTRIES_PER_FRAME 512 /* 8-byte v1 entries */
-#define GNTTAB_MAPTRACK_FRAMES 256   /* pages of mapping handles a domain may use (65536) */
+#define GNTTAB_MAPTRACK_FRAMES 1024  /* Xen's max_maptrack_frames: the most a domain may be given,
+                                      * and its default (262144 mapping handles) */
+#define GNTTAB_MAPTRACK_PER_DIR (PAGE_SIZE / sizeof(uint64_t)) /* maptrack mfns in a dir page */
 
 /* Domain lifetime. gnttab_init at creation: a table of one frame (Xen's initial size), no
  * entry valid (refs 0 and 1 stay for a toolstack's console and xenstore backends; the builder
@@ -81,9 +83,11 @@ struct gnttab {
     unsigned nr_pinned;                        /* active entries with a non-zero pin */
     unsigned maptrack_limit;                   /* handles with storage */
     unsigned maptrack_free;                    /* first free handle, or GNTTAB_NO_HANDLE */
+    unsigned maptrack_max;                     /* pages of handles it may have (max_maptrack_frames) */
     uint64_t shared[GNTTAB_MAX_FRAMES];        /* the table, shared with the owner */
     uint64_t active[GNTTAB_MAX_FRAMES * 2];    /* pages of struct gnttab_active */
-    uint64_t maptrack[GNTTAB_MAPTRACK_FRAMES]; /* pages of struct gnttab_map */
+    /* pages listing the mfns of the pages of struct gnttab_map */
+    uint64_t maptrack_dir[GNTTAB_MAPTRACK_FRAMES / GNTTAB_MAPTRACK_PER_DIR];
 };
 
 /* grant_table.c: entries, and the domain an operation names. */

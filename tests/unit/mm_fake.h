@@ -8,7 +8,7 @@
 #include "frame.h"
 #include "hypervisor/mm/mm_internal.h"
 
-#define MMF_FRAMES 1024  /* machine frames in the fake frame table */
+#define MMF_FRAMES 2048  /* machine frames in the fake frame table (a full maptrack fits) */
 #define MMF_FIRST_RAM 16 /* frames below stay the hypervisor's */
 #define MMF_HV_FRAME 5   /* a frame the hypervisor owns */
 #define MMF_BEYOND (MMF_FRAMES + 100)

@@ -28,6 +28,7 @@
 
 static struct domain doms[3]; /* ids 1 (the caller) and 2; 0 does not exist */
 static struct domain created;  /* what domain_create hands out (id in created_id) */
+static struct gnttab created_gt; /* its grant table (gnttab_init's defaults) */
 static unsigned created_id;    /* 0: none */
 static struct vcpu caller;
 static uint8_t guest_mem[512];
@@ -119,6 +120,9 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
     (void)name;
     assert_true(domid < MAX_DOMAINS && nr_vcpus >= 1 && nr_vcpus <= 32);
     memset(&created, 0, sizeof(created));
+    memset(&created_gt, 0, sizeof(created_gt));
+    created_gt.maptrack_max = GNTTAB_MAPTRACK_FRAMES;
+    created.gnttab = &created_gt;
     created.domid = (uint16_t)domid;
     created.nr_vcpus = nr_vcpus;
     created_id = domid;
@@ -279,7 +283,7 @@ static void test_createdomain_checks(void **state)
         {&c->arch.emulation_flags, PV_X86_EMU_HPET, -PV_EOPNOTSUPP},
         {(uint32_t *)&c->max_grant_frames, 0, -PV_EINVAL},
         {(uint32_t *)&c->max_grant_frames, 65, -PV_EINVAL},
-        {(uint32_t *)&c->max_maptrack_frames, 257, -PV_EINVAL},
+        {(uint32_t *)&c->max_maptrack_frames, 1025, -PV_EINVAL},
         {&c->cpupool_id, 1, -PV_ESRCH},
     };
 
@@ -306,6 +310,11 @@ static void test_createdomain_checks(void **state)
     assert_int_equal(created.ctl_pauses, 1);
     assert_int_equal(created.paused, 1);
     assert_int_equal(created.max_grant_frames, GNTTAB_DEFAULT_MAX_FRAMES);
+    assert_int_equal(created_gt.maptrack_max, 1024); /* -1: Xen's default, as xl asks */
+    good();
+    c->max_maptrack_frames = 0; /* a domain that maps no grants: allowed */
+    assert_int_equal(call(PV_DOMCTL_createdomain, 0), 0);
+    assert_int_equal(created_gt.maptrack_max, 0);
 }
 
 /* The xenstore domain (CDF_xs_domain), unprivileged otherwise: getdomaininfo and sysctl

@@ -574,27 +574,45 @@ static void test_replace_needs_a_virtual_address_mapping(void **state)
 
 /* ---- handles ---- */
 
-/* 65536 handles (256 pages), then PV_GNTST_no_space; also when a page cannot be allocated. */
+/* Xen's default 1024 pages of handles (262144; the maptrack's directory crosses a page),
+ * then PV_GNTST_no_space; also at a domain's own max_maptrack_frames, with none at all, and
+ * when a page cannot be allocated. */
 static void test_maptrack_full(void **state)
 {
-    uint64_t f[2];
+    uint64_t f[8], mfns[GNTTAB_MAX_FRAMES]; /* 8 frames: each counts under 65536 references */
     unsigned n = 0;
     uint32_t h;
 
     (void)state;
     gtf_reset();
-    f[0] = mmf_frame(&dom_b);
-    f[1] = mmf_frame(&dom_b);
-    for (uint32_t ref = 0; ref < 512; ref++)
-        gtf_grant(&dom_b, ref, 1, f[ref & 1], PERMIT);
-    for (uint32_t ref = 0; ref < 512; ref++)
+    assert_int_equal(dom_a.gnttab->maptrack_max, GNTTAB_MAPTRACK_FRAMES);
+    assert_int_equal(gnttab_setup_table(&dom_b, PV_DOMID_SELF, 4, mfns), PV_GNTST_okay);
+    for (unsigned i = 0; i < 8; i++)
+        f[i] = mmf_frame(&dom_b);
+    for (uint32_t ref = 0; ref < 2048; ref++)
+        gtf_grant(&dom_b, ref, 1, f[ref & 7], PERMIT);
+    for (uint32_t ref = 0; ref < 2048; ref++)
         for (unsigned i = 0; i < 128; i++, n++)
             assert_int_equal(map(DEV | RO, ref, 2, 0, &h), PV_GNTST_okay);
-    assert_int_equal(n, GNTTAB_MAPTRACK_FRAMES * GNTTAB_MAPS_PER_PAGE);
+    assert_int_equal(n, 1024 * GNTTAB_MAPS_PER_PAGE);
     assert_int_equal(map(DEV | RO, 0, 2, 0, NULL), PV_GNTST_no_space);
-    gtf_reap(&dom_a); /* every handle undone */
+    gtf_reap(&dom_a); /* every handle undone, every maptrack and directory page freed */
     assert_int_equal(pg(f[0])->count, 0);
-    assert_int_equal(flags_of(&dom_b, 511), PERMIT);
+    assert_int_equal(flags_of(&dom_b, 2047), PERMIT);
+
+    gtf_reset();
+    f[0] = mmf_frame(&dom_b);
+    for (uint32_t ref = 0; ref < 4; ref++)
+        gtf_grant(&dom_b, ref, 1, f[0], PERMIT);
+    dom_a.gnttab->maptrack_max = 0; /* max_maptrack_frames = 0: no mapping at all */
+    assert_int_equal(map(DEV | RO, 0, 2, 0, NULL), PV_GNTST_no_space);
+    assert_int_equal(flags_of(&dom_b, 0), PERMIT);
+    dom_a.gnttab->maptrack_max = 2; /* max_maptrack_frames = 2: 512 handles */
+    for (n = 0; n < 2 * GNTTAB_MAPS_PER_PAGE; n++)
+        assert_int_equal(map(DEV | RO, n / 128, 2, 0, &h), PV_GNTST_okay);
+    assert_int_equal(map(DEV | RO, 0, 2, 0, NULL), PV_GNTST_no_space);
+    assert_int_equal(unmap(h, 0, f[0] << PAGE_SHIFT), PV_GNTST_okay);
+    assert_int_equal(map(DEV | RO, 3, 2, 0, NULL), PV_GNTST_okay); /* a freed handle is reused */
 
     gtf_reset();
     f[0] = mmf_frame(&dom_b);

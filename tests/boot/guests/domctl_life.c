@@ -95,7 +95,7 @@ static void check_create_errors(void)
     BAD(c->arch.emulation_flags = PV_X86_EMU_LAPIC, -PV_EOPNOTSUPP);
     BAD(c->max_grant_frames = 0, -PV_EINVAL);
     BAD(c->max_grant_frames = 65, -PV_EINVAL);
-    BAD(c->max_maptrack_frames = 257, -PV_EINVAL);
+    BAD(c->max_maptrack_frames = 1025, -PV_EINVAL);
     BAD(c->cpupool_id = 1, -PV_ESRCH);
 #undef BAD
     good_config();
