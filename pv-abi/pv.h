@@ -15,6 +15,7 @@
 #include "grant_table.h"
 #include "hypercall.h"
 #include "io_blkif.h"
+#include "io_netif.h"
 #include "io_xenstore.h"
 #include "memory_op.h"
 #include "mmu.h"

@@ -26,6 +26,7 @@
 #include <xen/grant_table.h>
 #include <xen/io/blkif.h>
 #include <xen/io/console.h>
+#include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
 #include <xen/io/xs_wire.h>
 #include <xen/memory.h>
@@ -1179,6 +1180,66 @@ static void check_io_blkif(void)
     VAL("PV_RING_SLOTS(4096, 12)", PV_RING_SLOTS(4096, 12), 256);
 }
 
+/* The network rings (io/netif.h). */
+static void check_io_netif(void)
+{
+    /* clang-format off */
+    VAL("PV_NETIF_NR_SLOTS_MIN", PV_NETIF_NR_SLOTS_MIN, XEN_NETIF_NR_SLOTS_MIN);
+    VAL("PV_NETIF_MAX_TX_SIZE", PV_NETIF_MAX_TX_SIZE, XEN_NETIF_MAX_TX_SIZE);
+    VAL("PV_NETTXF_csum_blank", PV_NETTXF_csum_blank, NETTXF_csum_blank);
+    VAL("PV_NETTXF_data_validated", PV_NETTXF_data_validated, NETTXF_data_validated);
+    VAL("PV_NETTXF_more_data", PV_NETTXF_more_data, NETTXF_more_data);
+    VAL("PV_NETTXF_extra_info", PV_NETTXF_extra_info, NETTXF_extra_info);
+    VAL("PV_NETRXF_data_validated", PV_NETRXF_data_validated, NETRXF_data_validated);
+    VAL("PV_NETRXF_csum_blank", PV_NETRXF_csum_blank, NETRXF_csum_blank);
+    VAL("PV_NETRXF_more_data", PV_NETRXF_more_data, NETRXF_more_data);
+    VAL("PV_NETRXF_extra_info", PV_NETRXF_extra_info, NETRXF_extra_info);
+    VAL("PV_NETRXF_gso_prefix", PV_NETRXF_gso_prefix, NETRXF_gso_prefix);
+    VAL("PV_NETIF_EXTRA_TYPE_NONE", PV_NETIF_EXTRA_TYPE_NONE, XEN_NETIF_EXTRA_TYPE_NONE);
+    VAL("PV_NETIF_EXTRA_TYPE_GSO", PV_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_EXTRA_TYPE_GSO);
+    VAL("PV_NETIF_EXTRA_TYPE_MCAST_ADD", PV_NETIF_EXTRA_TYPE_MCAST_ADD, XEN_NETIF_EXTRA_TYPE_MCAST_ADD);
+    VAL("PV_NETIF_EXTRA_TYPE_MCAST_DEL", PV_NETIF_EXTRA_TYPE_MCAST_DEL, XEN_NETIF_EXTRA_TYPE_MCAST_DEL);
+    VAL("PV_NETIF_EXTRA_TYPE_HASH", PV_NETIF_EXTRA_TYPE_HASH, XEN_NETIF_EXTRA_TYPE_HASH);
+    VAL("PV_NETIF_EXTRA_FLAG_MORE", PV_NETIF_EXTRA_FLAG_MORE, XEN_NETIF_EXTRA_FLAG_MORE);
+    VAL("PV_NETIF_RSP_DROPPED", PV_NETIF_RSP_DROPPED, NETIF_RSP_DROPPED);
+    VAL("PV_NETIF_RSP_ERROR", PV_NETIF_RSP_ERROR, NETIF_RSP_ERROR);
+    VAL("PV_NETIF_RSP_OKAY", PV_NETIF_RSP_OKAY, NETIF_RSP_OKAY);
+    VAL("PV_NETIF_RSP_NULL", PV_NETIF_RSP_NULL, NETIF_RSP_NULL);
+    /* clang-format on */
+    SIZE(pv_netif_tx_request, netif_tx_request);
+    FIELD(pv_netif_tx_request, netif_tx_request, gref);
+    FIELD(pv_netif_tx_request, netif_tx_request, offset);
+    FIELD(pv_netif_tx_request, netif_tx_request, flags);
+    FIELD(pv_netif_tx_request, netif_tx_request, id);
+    FIELD(pv_netif_tx_request, netif_tx_request, size);
+    SIZE(pv_netif_extra_info, netif_extra_info);
+    FIELD(pv_netif_extra_info, netif_extra_info, type);
+    FIELD(pv_netif_extra_info, netif_extra_info, flags);
+    FIELD_AS(pv_netif_extra_info, u, netif_extra_info, u.pad);
+    SIZE(pv_netif_tx_response, netif_tx_response);
+    FIELD(pv_netif_tx_response, netif_tx_response, id);
+    FIELD(pv_netif_tx_response, netif_tx_response, status);
+    SIZE(pv_netif_rx_request, netif_rx_request);
+    FIELD(pv_netif_rx_request, netif_rx_request, id);
+    FIELD_AS(pv_netif_rx_request, _pad, netif_rx_request, pad);
+    FIELD(pv_netif_rx_request, netif_rx_request, gref);
+    SIZE(pv_netif_rx_response, netif_rx_response);
+    FIELD(pv_netif_rx_response, netif_rx_response, id);
+    FIELD(pv_netif_rx_response, netif_rx_response, offset);
+    FIELD(pv_netif_rx_response, netif_rx_response, flags);
+    FIELD(pv_netif_rx_response, netif_rx_response, status);
+    VAL("sizeof(union pv_netif_tx_sring_entry)", sizeof(union pv_netif_tx_sring_entry),
+        sizeof(union netif_tx_sring_entry));
+    VAL("sizeof(union pv_netif_rx_sring_entry)", sizeof(union pv_netif_rx_sring_entry),
+        sizeof(union netif_rx_sring_entry));
+    VAL("PV_NETIF_TX_RING_SLOTS", PV_NETIF_TX_RING_SLOTS, __CONST_RING_SIZE(netif_tx, 4096));
+    VAL("PV_NETIF_RX_RING_SLOTS", PV_NETIF_RX_RING_SLOTS, __CONST_RING_SIZE(netif_rx, 4096));
+    VAL("offsetof(struct netif_tx_sring, ring)", sizeof(struct pv_ring_sring_hdr),
+        offsetof(struct netif_tx_sring, ring));
+    VAL("offsetof(struct netif_rx_sring, ring)", sizeof(struct pv_ring_sring_hdr),
+        offsetof(struct netif_rx_sring, ring));
+}
+
 /* domctl and sysctl: the header every command shares, and the commands we name. */
 static void check_domctl_sysctl(void)
 {
@@ -1552,6 +1613,7 @@ int main(void)
     check_xs_wire();
     check_io_xenstore();
     check_io_blkif();
+    check_io_netif();
     check_domctl_sysctl();
     check_domctl_numbers();
     check_domctl_lifecycle();
