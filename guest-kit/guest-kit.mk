@@ -53,11 +53,13 @@ $(eval $(call gk_guest,blkdemo,guest-kit/examples/blkdemo.c))
 
 ALL += $(GK_LIB)
 
+include guest-kit/lwip/lwip.mk
+
 .PHONY: guest-kit-check
 guest-kit-check: $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf $(B)/guests/mmdemo.elf \
-    $(B)/guests/blkdemo.elf
+    $(B)/guests/blkdemo.elf $(B)/guests/netdemo.elf
 	guest-kit/check-image.py $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf \
-	    $(B)/guests/mmdemo.elf $(B)/guests/blkdemo.elf
+	    $(B)/guests/mmdemo.elf $(B)/guests/blkdemo.elf $(B)/guests/netdemo.elf
 CHECK += guest-kit-check
 
 -include $(shell find $(GK_OUT) -name '*.d' 2>/dev/null)
