@@ -7,7 +7,7 @@ DOM0_OUT := $(B)/dom0
 .PHONY: dom0-rootfs xen-fetch system-tests bench-host
 # The example configurations' kernels come from build/guests/ and build/linux/ (with the
 # initramfs of tests/linux), so those are built first.
-dom0-rootfs: $(LX_FETCHED) $(LX_INITRAMFS) $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
+dom0-rootfs: $(LX_FETCHED) $(LX_INITRAMFS) $(B)/guests/netdemo.elf $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
     $(B)/bin/xs-domain $(B)/bin/hvconsoled
 	scripts/mkdom0-rootfs $(DOM0_OUT)
 
