@@ -261,9 +261,9 @@ static long read_mac(struct gk_netfront *n)
     char mac[32];
     long rc = gk_xenbus_read(&n->xb, false, "mac", mac, sizeof(mac));
 
-    if (rc == 0)
+    if (rc >= 0) /* its length */
         rc = gk_netfront_parse_mac(mac, n->info.mac);
-    else if (rc == -PV_ENOENT)
+    else if (rc == -PV_ENOENT || rc == -PV_E2BIG)
         rc = -PV_EINVAL;
     if (rc)
         gk_printf("guest-kit: netfront %s: no usable mac key (%ld)\n", n->info.devid, rc);
