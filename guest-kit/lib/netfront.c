@@ -179,18 +179,13 @@ static long ring_setup(struct gk_netfront *n)
     rc = write_keys(n);
     if (rc)
         return rc;
-    return gk_xenbus_switch(&n->xb, PV_XenbusStateInitialised);
-}
-
-/* The backend is Connected: post the receive buffers and tell it. */
-static long ring_start(struct gk_netfront *n)
-{
-    long rc = gk_netfront_ring_refill(&n->ring);
-
+    /* The receive buffers go on the ring before the backend looks at it; then Connected
+     * directly, as Linux's netfront: netback connects when the frontend is Connected (it
+     * waits on Initialised). */
+    rc = gk_netfront_ring_refill(&n->ring);
     if (rc < 0)
         return rc;
-    gk_event_send(n->port);
-    return 0;
+    return gk_xenbus_switch(&n->xb, PV_XenbusStateConnected);
 }
 
 /* Leave the connection: Closed, wait for the backend to let go, give everything back. */
@@ -211,8 +206,16 @@ static long drive(struct gk_netfront *n, uint64_t deadline)
         enum gk_xenbus_action a = gk_xenbus_front_action(n->xb.state, back);
         long rc;
 
-        if (n->xb.state == PV_XenbusStateConnected && back == PV_XenbusStateConnected)
-            return n->connected ? 0 : -PV_EINVAL;
+        if (n->xb.state == PV_XenbusStateConnected && back == PV_XenbusStateConnected) {
+            if (!n->ring_up)
+                return -PV_EINVAL;
+            if (!n->connected) {
+                n->connected = true;
+                n->stats.connects++;
+                gk_event_send(n->port); /* the buffers posted before it connected */
+            }
+            return 0;
+        }
         switch (a) {
         case GK_XENBUS_SETUP:
             ring_free(n);
@@ -224,17 +227,9 @@ static long drive(struct gk_netfront *n, uint64_t deadline)
                 return rc;
             }
             continue;
-        case GK_XENBUS_CONNECT:
-            rc = n->ring_up ? ring_start(n) : -PV_EINVAL;
-            if (!rc)
-                rc = gk_xenbus_switch(&n->xb, PV_XenbusStateConnected);
-            if (rc) {
-                disconnect(n);
-                return rc;
-            }
-            n->connected = true;
-            n->stats.connects++;
-            return 0;
+        case GK_XENBUS_CONNECT: /* only from Initialised, which netfront skips */
+            disconnect(n);
+            return -PV_EINVAL;
         case GK_XENBUS_CLOSE:
             disconnect(n);
             continue;

@@ -9,8 +9,10 @@
  *      receive rings (a page each), grants them, allocates one event channel, and writes
  *      tx-ring-ref, rx-ring-ref, event-channel, request-rx-copy=1, feature-rx-notify=1 and the
  *      offloads it declines (feature-sg=0, feature-gso-tcpv4=0, feature-no-csum-offload=1: every
- *      frame arrives whole with its checksums filled in) in one transaction, goes Initialised;
- *   2. the backend shows Connected: the kit posts its receive buffers and goes Connected.
+ *      frame arrives whole with its checksums filled in) in one transaction, posts its receive
+ *      buffers and goes Connected at once (as Linux's netfront: netback connects when the
+ *      frontend is Connected, and waits while it is Initialised);
+ *   2. the backend shows Connected: the interface is up.
  *
  * Frames are Ethernet frames without the FCS, at most GK_NETFRONT_MTU + 14 bytes (18 with a VLAN
  * tag). gk_netfront_send() copies a frame into one of the kit's pages, grants it read-only and
