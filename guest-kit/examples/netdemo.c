@@ -7,6 +7,8 @@
  *   NETDEMO mac 00:16:3e:..                   the vif is connected
  *   NETDEMO address A.B.C.D gateway G mask M  DHCP bound
  *   NETDEMO serving http://A.B.C.D/           httpd listens
+ *   NETDEMO backend left (..); reconnecting    the backend went away: wait for it to come back
+ *   NETDEMO reconnected: N connects, ...       and serve on
  *   NETDEMO FAIL <reason>                     it could not (then it powers off)
  *
  * Command line: requests=N (power off after serving N pages; default: serve until destroyed),
@@ -21,6 +23,8 @@
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/mem.h"
+
+#define RECONNECT_NS (120 * 1000000000ULL)
 
 static struct netif nif;
 static unsigned long served;
@@ -145,8 +149,16 @@ void gk_main(void)
     gk_printf("NETDEMO serving http://%s/\n", ip4addr_ntoa(netif_ip4_addr(&nif)));
     while (!want || served < want) {
         rc = gk_lwip_run(&nif, 500 * GK_NS_PER_MS);
-        if (rc < 0)
-            fail("netfront disconnected", rc);
+        if (rc >= 0)
+            continue;
+        /* The backend left: connect again when it comes back; lwIP keeps its address. */
+        gk_printf("NETDEMO backend left (%ld); reconnecting\n", rc);
+        rc = gk_netfront_reconnect(nf, gk_time_now() + RECONNECT_NS);
+        if (rc)
+            fail("netfront reconnect", rc);
+        gk_printf("NETDEMO reconnected: %lu connects, %lu bogus responses, %lu leaked grants\n",
+                  gk_netfront_stats(nf)->connects, gk_netfront_stats(nf)->bogus,
+                  gk_netfront_stats(nf)->leaked_grants);
     }
     /* Let the last page go out before powering off. */
     for (uint64_t end = gk_time_now() + 2000 * GK_NS_PER_MS; gk_time_now() < end;)
