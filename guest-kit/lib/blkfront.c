@@ -62,13 +62,8 @@ static uint64_t timeout(const struct gk_blkfront *b)
 /* End a grant the backend should have let go; a grant still in use is never reused. */
 static bool end_grant(struct gk_blkfront *b, uint32_t ref)
 {
-    for (int i = 0; i < 100; i++) {
-        long rc = gk_gnttab_end(ref);
-
-        if (rc != -PV_EBUSY)
-            return rc == 0;
-        gk_sleep_ns(GK_NS_PER_MS);
-    }
+    if (gk_gnttab_end_wait(ref, 100) == 0)
+        return true;
     b->stats.leaked_grants++;
     gk_printf("guest-kit: blkfront %s: backend still uses grant %u: leaked\n", b->info.devid, ref);
     return false;
@@ -133,6 +128,36 @@ static void abandon_inflight(struct gk_blkfront *b)
     b->inflight = 0;
 }
 
+/* The ring's keys, inside the transaction tx. */
+static long keys(struct gk_xenbus_dev *d, uint32_t tx, void *arg)
+{
+    struct gk_blkfront *b = arg;
+    char key[32], path[2 * GK_XENBUS_PATH_MAX];
+    long rc;
+
+    if (b->ring_pages == 1) {
+        gk_xenbus_path(d, false, "ring-ref", path, sizeof(path));
+        rc = gk_xs_printf(tx, path, "%d", b->ring_ref[0]);
+    } else {
+        gk_xenbus_path(d, false, "ring-page-order", path, sizeof(path));
+        rc = gk_xs_printf(tx, path, "%u", b->info.ring_order);
+        for (unsigned int i = 0; !rc && i < b->ring_pages; i++) {
+            lib_snprintf(key, sizeof(key), "ring-ref%u", i);
+            gk_xenbus_path(d, false, key, path, sizeof(path));
+            rc = gk_xs_printf(tx, path, "%d", b->ring_ref[i]);
+        }
+    }
+    if (!rc) {
+        gk_xenbus_path(d, false, "event-channel", path, sizeof(path));
+        rc = gk_xs_printf(tx, path, "%u", b->port);
+    }
+    if (!rc) {
+        gk_xenbus_path(d, false, "protocol", path, sizeof(path));
+        rc = gk_xs_write(tx, path, "x86_64-abi");
+    }
+    return rc;
+}
+
 static long ring_setup(struct gk_blkfront *b)
 {
     uint64_t offered = 0;
@@ -140,7 +165,6 @@ static long ring_setup(struct gk_blkfront *b)
     unsigned int order = gk_blkfront_ring_order(has_order ? -1 : (long)(offered > 64 ? 64 : offered),
                                                 b->opts.max_ring_order);
     uint64_t va = RING_VA + b->index * RING_VA_STRIDE;
-    uint32_t tx;
     long rc;
 
     b->ring_pages = 1U << order;
@@ -172,41 +196,7 @@ static long ring_setup(struct gk_blkfront *b)
         return rc;
     b->ring_up = true;
 
-    /* The keys, in one transaction (again if another change got in first). */
-    for (int tries = 0; tries < 10; tries++) {
-        char key[32], path[2 * GK_XENBUS_PATH_MAX];
-
-        rc = gk_xs_transaction_start(&tx);
-        if (rc)
-            return rc;
-        if (order == 0) {
-            gk_xenbus_path(&b->xb, false, "ring-ref", path, sizeof(path));
-            rc = gk_xs_printf(tx, path, "%d", b->ring_ref[0]);
-        } else {
-            gk_xenbus_path(&b->xb, false, "ring-page-order", path, sizeof(path));
-            rc = gk_xs_printf(tx, path, "%u", order);
-            for (unsigned int i = 0; !rc && i < b->ring_pages; i++) {
-                lib_snprintf(key, sizeof(key), "ring-ref%u", i);
-                gk_xenbus_path(&b->xb, false, key, path, sizeof(path));
-                rc = gk_xs_printf(tx, path, "%d", b->ring_ref[i]);
-            }
-        }
-        if (!rc) {
-            gk_xenbus_path(&b->xb, false, "event-channel", path, sizeof(path));
-            rc = gk_xs_printf(tx, path, "%u", b->port);
-        }
-        if (!rc) {
-            gk_xenbus_path(&b->xb, false, "protocol", path, sizeof(path));
-            rc = gk_xs_write(tx, path, "x86_64-abi");
-        }
-        if (rc) {
-            gk_xs_transaction_end(tx, false);
-            return rc;
-        }
-        rc = gk_xs_transaction_end(tx, true);
-        if (rc != -PV_EAGAIN)
-            break;
-    }
+    rc = gk_xenbus_write_keys(&b->xb, keys, b);
     if (rc)
         return rc;
     return gk_xenbus_switch(&b->xb, PV_XenbusStateInitialised);
@@ -248,9 +238,7 @@ static long read_backend_keys(struct gk_blkfront *b)
 static void disconnect(struct gk_blkfront *b)
 {
     b->connected = false;
-    gk_xenbus_switch(&b->xb, PV_XenbusStateClosed);
-    gk_xenbus_wait_backend(&b->xb, 1U << PV_XenbusStateClosed | 1U << PV_XenbusStateUnknown,
-                           gk_time_now() + timeout(b) / 4);
+    gk_xenbus_leave(&b->xb, PV_XenbusStateClosed, gk_time_now() + timeout(b) / 4);
     abandon_inflight(b);
     ring_free(b);
 }
@@ -317,14 +305,9 @@ long gk_blkfront_open(const char *devid, const struct gk_blkfront_opts *opts,
     char id[16];
     long rc;
 
-    rc = gk_xs_init();
+    rc = gk_xenbus_front_init(GRANT_FRAMES);
     if (rc)
         return rc;
-    if (gk_gnttab_nr_frames() < GRANT_FRAMES) {
-        rc = gk_gnttab_init(GRANT_FRAMES);
-        if (rc && !gk_gnttab_nr_frames())
-            return rc;
-    }
     if (!devid) {
         rc = gk_xenbus_first("vbd", id, sizeof(id));
         if (rc)
@@ -407,11 +390,7 @@ long gk_blkfront_close(struct gk_blkfront *b)
     if (!b->used)
         return -PV_EINVAL;
     b->connected = false;
-    gk_xenbus_switch(&b->xb, PV_XenbusStateClosing);
-    gk_xenbus_wait_backend(&b->xb,
-                           1U << PV_XenbusStateClosing | 1U << PV_XenbusStateClosed |
-                               1U << PV_XenbusStateUnknown,
-                           gk_time_now() + timeout(b) / 4);
+    gk_xenbus_leave(&b->xb, PV_XenbusStateClosing, gk_time_now() + timeout(b) / 4);
     disconnect(b);
     gk_xenbus_close(&b->xb);
     for (unsigned int i = 0; i < GK_BLKFRONT_MAX_INFLIGHT; i++)

@@ -1,5 +1,6 @@
 /* guest-kit: grant tables, version 1 (gk/gnttab.h, docs/porting/grants.md). */
 #include "gk/gnttab.h"
+#include "gk/time.h"
 
 #include "internal.h"
 
@@ -149,6 +150,17 @@ long gk_gnttab_end(pv_grant_ref_t ref)
     }
     ref_mark(ref, false);
     return 0;
+}
+
+long gk_gnttab_end_wait(pv_grant_ref_t ref, unsigned int ms)
+{
+    long rc = gk_gnttab_end(ref);
+
+    for (unsigned int i = 0; rc == -PV_EBUSY && i < ms; i++) {
+        gk_sleep_ns(GK_NS_PER_MS);
+        rc = gk_gnttab_end(ref);
+    }
+    return rc;
 }
 
 long gk_gnttab_map(pv_domid_t dom, pv_grant_ref_t ref, uint64_t va, unsigned int flags,

@@ -49,13 +49,8 @@ static bool op_end(void *ctx, uint32_t ref)
 {
     struct gk_netfront *n = ctx;
 
-    for (int i = 0; i < 100; i++) {
-        long rc = gk_gnttab_end(ref);
-
-        if (rc != -PV_EBUSY)
-            return rc == 0;
-        gk_sleep_ns(GK_NS_PER_MS);
-    }
+    if (gk_gnttab_end_wait(ref, 100) == 0)
+        return true;
     gk_printf("guest-kit: netfront %s: backend still uses grant %u: leaked\n", n->info.devid, ref);
     return false;
 }
@@ -103,42 +98,31 @@ static long bufs_alloc(struct gk_netfront *n)
     return 0;
 }
 
-static long write_keys(struct gk_netfront *n)
+/* The keys, inside the transaction tx. */
+static long keys(struct gk_xenbus_dev *d, uint32_t tx, void *arg)
 {
     static const char *const fixed[][2] = {
         {"request-rx-copy", "1"}, {"feature-rx-notify", "1"}, {"feature-sg", "0"},
         {"feature-gso-tcpv4", "0"}, {"feature-gso-tcpv6", "0"},
         {"feature-no-csum-offload", "1"}, {"feature-ipv6-csum-offload", "0"},
     };
+    struct gk_netfront *n = arg;
     char path[2 * GK_XENBUS_PATH_MAX];
-    uint32_t tx;
-    long rc = 0;
+    long rc;
 
-    for (int tries = 0; tries < 10; tries++) {
-        rc = gk_xs_transaction_start(&tx);
-        if (rc)
-            return rc;
-        gk_xenbus_path(&n->xb, false, "tx-ring-ref", path, sizeof(path));
-        rc = gk_xs_printf(tx, path, "%d", n->tx_ref);
-        if (!rc) {
-            gk_xenbus_path(&n->xb, false, "rx-ring-ref", path, sizeof(path));
-            rc = gk_xs_printf(tx, path, "%d", n->rx_ref);
-        }
-        if (!rc) {
-            gk_xenbus_path(&n->xb, false, "event-channel", path, sizeof(path));
-            rc = gk_xs_printf(tx, path, "%u", n->port);
-        }
-        for (unsigned int i = 0; !rc && i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-            gk_xenbus_path(&n->xb, false, fixed[i][0], path, sizeof(path));
-            rc = gk_xs_write(tx, path, fixed[i][1]);
-        }
-        if (rc) {
-            gk_xs_transaction_end(tx, false);
-            return rc;
-        }
-        rc = gk_xs_transaction_end(tx, true);
-        if (rc != -PV_EAGAIN)
-            break;
+    gk_xenbus_path(d, false, "tx-ring-ref", path, sizeof(path));
+    rc = gk_xs_printf(tx, path, "%d", n->tx_ref);
+    if (!rc) {
+        gk_xenbus_path(d, false, "rx-ring-ref", path, sizeof(path));
+        rc = gk_xs_printf(tx, path, "%d", n->rx_ref);
+    }
+    if (!rc) {
+        gk_xenbus_path(d, false, "event-channel", path, sizeof(path));
+        rc = gk_xs_printf(tx, path, "%u", n->port);
+    }
+    for (unsigned int i = 0; !rc && i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        gk_xenbus_path(d, false, fixed[i][0], path, sizeof(path));
+        rc = gk_xs_write(tx, path, fixed[i][1]);
     }
     return rc;
 }
@@ -176,7 +160,7 @@ static long ring_setup(struct gk_netfront *n)
     rc = gk_evtchn_alloc_unbound(n->xb.backend_id, &n->port);
     if (rc)
         return rc;
-    rc = write_keys(n);
+    rc = gk_xenbus_write_keys(&n->xb, keys, n);
     if (rc)
         return rc;
     /* The receive buffers go on the ring before the backend looks at it; then Connected
@@ -192,9 +176,7 @@ static long ring_setup(struct gk_netfront *n)
 static void disconnect(struct gk_netfront *n)
 {
     n->connected = false;
-    gk_xenbus_switch(&n->xb, PV_XenbusStateClosed);
-    gk_xenbus_wait_backend(&n->xb, 1U << PV_XenbusStateClosed | 1U << PV_XenbusStateUnknown,
-                           gk_time_now() + timeout(n) / 4);
+    gk_xenbus_leave(&n->xb, PV_XenbusStateClosed, gk_time_now() + timeout(n) / 4);
     ring_free(n);
 }
 
@@ -291,15 +273,10 @@ long gk_netfront_open(const char *devid, const struct gk_netfront_opts *opts,
 {
     struct gk_netfront *n = NULL;
     char id[16];
-    long rc = gk_xs_init();
+    long rc = gk_xenbus_front_init(GRANT_FRAMES);
 
     if (rc)
         return rc;
-    if (gk_gnttab_nr_frames() < GRANT_FRAMES) {
-        rc = gk_gnttab_init(GRANT_FRAMES);
-        if (rc && !gk_gnttab_nr_frames())
-            return rc;
-    }
     if (!devid) {
         rc = gk_xenbus_first("vif", id, sizeof(id));
         if (rc)
@@ -427,11 +404,7 @@ long gk_netfront_close(struct gk_netfront *n)
     if (!n->used)
         return -PV_EINVAL;
     n->connected = false;
-    gk_xenbus_switch(&n->xb, PV_XenbusStateClosing);
-    gk_xenbus_wait_backend(&n->xb,
-                           1U << PV_XenbusStateClosing | 1U << PV_XenbusStateClosed |
-                               1U << PV_XenbusStateUnknown,
-                           gk_time_now() + timeout(n) / 4);
+    gk_xenbus_leave(&n->xb, PV_XenbusStateClosing, gk_time_now() + timeout(n) / 4);
     disconnect(n);
     gk_xenbus_close(&n->xb);
     for (unsigned int i = 0; i < GK_NETFRONT_TX_BUFS; i++)

@@ -3,6 +3,7 @@
  * (watched), the frontend's state switched under the rules of lib/xenbus_state.c.
  */
 #include "gk/xenbus.h"
+#include "gk/gnttab.h"
 #include "gk/kit.h"
 #include "gk/time.h"
 #include "gk/xenstore.h"
@@ -171,4 +172,52 @@ int gk_xenbus_wait_backend(struct gk_xenbus_dev *d, uint32_t mask, uint64_t dead
         if (!gk_xs_ready())
             return s;
     }
+}
+
+long gk_xenbus_front_init(unsigned int grant_frames)
+{
+    long rc = gk_xs_init();
+
+    if (rc)
+        return rc;
+    if (gk_gnttab_nr_frames() < grant_frames) {
+        rc = gk_gnttab_init(grant_frames);
+        if (rc && !gk_gnttab_nr_frames())
+            return rc;
+    }
+    return 0;
+}
+
+long gk_xenbus_write_keys(struct gk_xenbus_dev *d, long (*fn)(struct gk_xenbus_dev *d, uint32_t tx,
+                                                             void *arg),
+                          void *arg)
+{
+    long rc = 0;
+
+    for (int tries = 0; tries < 10; tries++) {
+        uint32_t tx;
+
+        rc = gk_xs_transaction_start(&tx);
+        if (rc)
+            return rc;
+        rc = fn(d, tx, arg);
+        if (rc) {
+            gk_xs_transaction_end(tx, false);
+            return rc;
+        }
+        rc = gk_xs_transaction_end(tx, true);
+        if (rc != -PV_EAGAIN)
+            break;
+    }
+    return rc;
+}
+
+void gk_xenbus_leave(struct gk_xenbus_dev *d, int state, uint64_t deadline)
+{
+    uint32_t mask = 1U << PV_XenbusStateClosed | 1U << PV_XenbusStateUnknown;
+
+    if (state == PV_XenbusStateClosing)
+        mask |= 1U << PV_XenbusStateClosing;
+    gk_xenbus_switch(d, state);
+    gk_xenbus_wait_backend(d, mask, deadline);
 }

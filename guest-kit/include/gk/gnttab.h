@@ -68,6 +68,9 @@ long gk_gnttab_grant(pv_domid_t domid, uint64_t mfn, bool readonly);
  * PV_GTF_writing set: nothing changed, try again after the grantee unmapped), -PV_EINVAL
  * (ref beyond the table, or the entry was not a grant). */
 long gk_gnttab_end(pv_grant_ref_t ref);
+/* gk_gnttab_end, tried every millisecond for up to ms milliseconds while the grantee still uses
+ * the frame (-PV_EBUSY): what a frontend does when its backend should have let go. */
+long gk_gnttab_end_wait(pv_grant_ref_t ref, unsigned int ms);
 
 /* Mapping flags for gk_gnttab_map. */
 #define GK_GNTMAP_READONLY (1U << 0) /* PV_GNTMAP_readonly */

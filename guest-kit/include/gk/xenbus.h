@@ -75,6 +75,17 @@ bool gk_xenbus_backend_changed(struct gk_xenbus_dev *d);
 long gk_xenbus_read(struct gk_xenbus_dev *d, bool backend, const char *key, char *buf,
                     unsigned int size);
 long gk_xenbus_read_u64(struct gk_xenbus_dev *d, bool backend, const char *key, uint64_t *value);
+/* What every frontend needs first: the xenstore client and at least grant_frames grant table
+ * frames (fewer are accepted if the hypervisor gives some). 0 or the error. */
+long gk_xenbus_front_init(unsigned int grant_frames);
+/* Write a frontend's keys: fn(d, tx, arg) writes them inside one transaction, which is run again
+ * (up to 10 times) when another change got in first. 0 or the first error. */
+long gk_xenbus_write_keys(struct gk_xenbus_dev *d, long (*fn)(struct gk_xenbus_dev *d, uint32_t tx,
+                                                             void *arg),
+                          void *arg);
+/* Switch to state (Closing or Closed) and wait (until deadline) for the backend to show it
+ * follows: Closing, Closed or gone for Closing; Closed or gone for Closed. */
+void gk_xenbus_leave(struct gk_xenbus_dev *d, int state, uint64_t deadline);
 /* The path of node/key (or backend/key) in buf. -PV_E2BIG if it does not fit. */
 long gk_xenbus_path(struct gk_xenbus_dev *d, bool backend, const char *key, char *buf,
                     unsigned int size);
