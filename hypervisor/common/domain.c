@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "grant_table.h"
 #include "lib.h"
+#include "logdirty.h"
 #include "mm.h"
 #include "paging.h"
 #include "percpu.h"
@@ -274,6 +275,7 @@ static void domain_reap(struct domain *d)
     pirq_domain_destroy(d); /* its GSIs masked and free, its EOI page let go */
     iocaps_destroy(d);      /* no I/O left to it */
     gnttab_release_mappings(d); /* the grants d mapped: their frames and granters' flags */
+    logdirty_disable(d);
     release_memory(d);
     for (unsigned i = 0; i < d->nr_vcpus; i++) {
         frame_free(virt_to_mfn(d->vcpu[i]->trap));

@@ -5,6 +5,7 @@
  * and control blocks are guest memory that the guest changes concurrently and may fill with
  * anything: they are touched only by atomic operations, a LINK is never followed, and every
  * retry is bounded. */
+#include "evtchn.h"
 #include "mm.h"
 #include "pv-abi/errno.h"
 #include "evtchn_table.h"
@@ -26,6 +27,23 @@ struct evtchn_fifo {
 };
 _Static_assert(sizeof(struct evtchn_fifo) <= PAGE_SIZE, "the FIFO state fits a page");
 _Static_assert(MAX_VCPUS <= 32, "has_cb has a bit per vCPU");
+
+unsigned evtchn_fifo_frames(struct domain *d, uint64_t out[EVTCHN_FIFO_MAX_FRAMES])
+{
+    const struct evtchn_fifo *f;
+    unsigned n = 0;
+
+    spin_lock(&d->evtchn_lock);
+    if ((f = d->evtchn_fifo)) {
+        for (unsigned i = 0; i < (f->nr_words + WORDS_PER_PAGE - 1) / WORDS_PER_PAGE; i++)
+            out[n++] = f->array_mfn[i];
+        for (unsigned v = 0; v < MAX_VCPUS; v++)
+            if (f->has_cb & BIT(v))
+                out[n++] = f->cb_mfn[v];
+    }
+    spin_unlock(&d->evtchn_lock);
+    return n;
+}
 
 static pv_event_word_t *word_of(const struct domain *d, unsigned port)
 {

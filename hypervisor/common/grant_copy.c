@@ -4,6 +4,7 @@
  * the copy). */
 #include "frame.h"
 #include "grant_table.h"
+#include "logdirty.h"
 #include "lib.h"
 #include "mm.h"
 
@@ -76,6 +77,7 @@ static int16_t copy_locked(struct domain *caller, const struct pv_gnttab_copy *o
         return PV_GNTST_bad_copy_arg;
     memmove((uint8_t *)mm_frame_ptr(dst->mfn) + op->dest.offset,
             (const uint8_t *)mm_frame_ptr(src->mfn) + op->source.offset, op->len);
+    logdirty_mark(dst->mfn);
     return PV_GNTST_okay;
 }
 

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "frame.h"
 #include "grant_table.h"
+#include "logdirty.h"
 #include "mm.h"
 #include "paging.h"
 
@@ -104,6 +105,8 @@ static void put_refs(struct domain *rd, uint64_t mfn, uint32_t parts, uint32_t f
 {
     bool rw = !(flags & PV_GNTMAP_readonly);
 
+    if (rw)
+        logdirty_mark(mfn); /* the mapper may have written it (Xen: at unmap) */
     if (parts & PV_GNTMAP_host_map)
         gnttab_put_frame(rd, mfn, rw);
     if (parts & PV_GNTMAP_device_map)

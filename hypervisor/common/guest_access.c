@@ -3,6 +3,7 @@
 #include "guest_access.h"
 #include "pv-abi/errno.h"
 #include "lib.h"
+#include "logdirty.h"
 #include "mm.h"
 #include "paging.h"
 #include "arch.h"
@@ -19,6 +20,8 @@ static uint8_t *guest_translate(uint64_t gva, bool write)
     e = *l1e;
     if ((e & need) != need || (upper & need) != need || !frame_info((e & PTE_ADDR) >> PAGE_SHIFT))
         return NULL;
+    if (write)
+        logdirty_mark((e & PTE_ADDR) >> PAGE_SHIFT);
     return (uint8_t *)mm_frame_ptr((e & PTE_ADDR) >> PAGE_SHIFT) + (gva & (PAGE_SIZE - 1));
 }
 

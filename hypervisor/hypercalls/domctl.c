@@ -89,6 +89,7 @@ static domctl_fn *const domctl_cmds[] = {
     [PV_DOMCTL_iomem_permission] = domctl_iomem_permission,
     [PV_DOMCTL_ioport_permission] = domctl_ioport_permission,
     [PV_DOMCTL_resumedomain] = domctl_resumedomain,
+    [PV_DOMCTL_shadow_op] = domctl_shadow_op,
     [PV_DOMCTL_set_address_size] = domctl_set_address_size,
     [PV_DOMCTL_get_address_size] = domctl_get_address_size,
     [PV_DOMCTL_set_ext_vcpucontext] = domctl_ext_vcpucontext,

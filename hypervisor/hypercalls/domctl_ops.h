@@ -43,7 +43,7 @@ domctl_fn domctl_scheduler_op, domctl_settimeoffset, domctl_gettscinfo, domctl_s
 domctl_fn domctl_irq_permission, domctl_iomem_permission, domctl_ioport_permission;
 /* domctl_save.c: save, restore and migration (log-dirty's shadow_op: mm/logdirty.c). */
 domctl_fn domctl_resumedomain, domctl_set_address_size, domctl_get_address_size;
-domctl_fn domctl_ext_vcpucontext, domctl_vcpuextstate, domctl_vcpu_msrs;
+domctl_fn domctl_ext_vcpucontext, domctl_vcpuextstate, domctl_vcpu_msrs, domctl_shadow_op;
 
 /* sysctl_host.c: the host's CPUs, scheduler and log. */
 sysctl_fn sysctl_readconsole, sysctl_physinfo, sysctl_sched_id, sysctl_getcpuinfo;

@@ -1,11 +1,13 @@
 /* domctl's commands for save, restore and migration (domctl_ops.h), with Xen 4.17's checks in
  * Xen's order (common/domctl.c, arch/x86/domctl.c): resuming a suspended domain, the guest's
  * width, and the vCPU state beyond the vCPU context: the 32-bit callbacks, the XSAVE state
- * (none: guests here see no XSAVE) and the MSRs that migrate. Log-dirty (shadow_op) is in
- * mm/logdirty.c. */
+ * (none: guests here see no XSAVE) and the MSRs that migrate; log-dirty mode (shadow_op), whose
+ * bitmap and harvest are in mm/logdirty.c. */
 #include "domctl_ops.h"
+#include "evtchn.h"
 #include "guest_access.h"
 #include "lib.h"
+#include "logdirty.h"
 #include "pv-abi/errno.h"
 #include "x86/cpu.h"
 #include "x86/cpuid.h"
@@ -220,4 +222,67 @@ long domctl_vcpu_msrs(struct vcpu *cur, struct domain *d, struct pv_domctl *op, 
         return msrs_set(d, v, &op->u.vcpu_msrs, copyback);
     *copyback = true;
     return msrs_get(d, v, &op->u.vcpu_msrs);
+}
+
+/* The guest frames the hypervisor writes on its own (vcpu_info pages, FIFO event words and
+ * control blocks, the pirq EOI bitmap) and the rings its dom0 servers write: reported each time,
+ * as Xen's final round reports the pages it maps for writing. */
+static void mark_hv_written(struct domain *d)
+{
+    static uint64_t fifo[EVTCHN_FIFO_MAX_FRAMES]; /* under the domctl lock */
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpu[i]->vcpu_info_mfn)
+            logdirty_mark(d->vcpu[i]->vcpu_info_mfn);
+    if (d->pirq_eoi_mfn)
+        logdirty_mark(d->pirq_eoi_mfn);
+    if (d->console_mfn)
+        logdirty_mark(d->console_mfn);
+    if (d->store_mfn)
+        logdirty_mark(d->store_mfn);
+    for (unsigned i = evtchn_fifo_frames(d, fifo); i-- > 0;)
+        logdirty_mark(fifo[i]);
+}
+
+static long logdirty_peek_clean(struct domain *d, struct pv_domctl_shadow_op *sc)
+{
+    long rc;
+
+    domain_pause(d);
+    mark_hv_written(d);
+    rc = logdirty_read(d, sc->op == PV_DOMCTL_SHADOW_OP_CLEAN, sc);
+    domain_unpause(d);
+    return rc;
+}
+
+/* Xen's paging_domctl for a PV domain without shadow paging: log-dirty on, off, CLEAN and PEEK;
+ * the other modes and the shadow allocation -EOPNOTSUPP. The argument always goes back. */
+long domctl_shadow_op(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+{
+    struct pv_domctl_shadow_op *sc = &op->u.shadow_op;
+    long rc;
+
+    *copyback = true;
+    if (d == cur->domain)
+        return -PV_EINVAL;
+    if (d->dying)
+        return 0; /* Xen ignores paging ops on a dying domain */
+    switch (sc->op) {
+    case PV_DOMCTL_SHADOW_OP_ENABLE:
+        if (!(sc->mode & PV_DOMCTL_SHADOW_ENABLE_LOG_DIRTY))
+            return -PV_EOPNOTSUPP;
+        /* fall through */
+    case PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
+        domain_pause(d);
+        rc = logdirty_enable(d);
+        domain_unpause(d);
+        return rc;
+    case PV_DOMCTL_SHADOW_OP_OFF:
+        logdirty_disable(d);
+        return 0;
+    case PV_DOMCTL_SHADOW_OP_CLEAN:
+    case PV_DOMCTL_SHADOW_OP_PEEK:
+        return logdirty_peek_clean(d, sc);
+    }
+    return -PV_EOPNOTSUPP;
 }

@@ -166,6 +166,13 @@ struct domain {
      * by dom0's domctls; emptied when the domain is reaped. */
     struct rangeset ioport_caps, iomem_caps, irq_caps;
 
+    /* Log-dirty mode (mm/logdirty.c); [ld] under logdirty_lock, taken after mm_lock. */
+    spinlock_t logdirty_lock;
+    uint64_t **logdirty_leaf; /* [ld] the bitmap's pages (a page of pointers), NULL: mode off */
+    uint64_t logdirty_pfns;   /* [ld] pfns the bitmap covers */
+    uint32_t logdirty_count;  /* [ld] bits newly set since the last CLEAN */
+    bool logdirty_missed;     /* [ld] a frame past the bitmap was written */
+
     /* Grant table (common/grant_table.c). */
     unsigned max_grant_frames; /* [boot] frames the table may grow to (xl max_grant_frames) */
     struct gnttab *gnttab;     /* [mm_lock] NULL once freed, after the domain is reaped */

@@ -50,6 +50,10 @@ int evtchn_reset(struct domain *caller, unsigned dom, bool cont);
 int evtchn_init_control(struct domain *caller, uint64_t gfn, unsigned offset, unsigned vcpu);
 int evtchn_expand_array(struct domain *caller, uint64_t gfn);
 int evtchn_set_priority(struct domain *caller, unsigned port, unsigned priority);
+/* The guest frames the FIFO ABI has the hypervisor write (event array pages, control blocks),
+ * for log-dirty: how many went to out. */
+#define EVTCHN_FIFO_MAX_FRAMES (PV_EVTCHN_FIFO_NR_CHANNELS / 1024 + MAX_VCPUS)
+unsigned evtchn_fifo_frames(struct domain *d, uint64_t out[EVTCHN_FIFO_MAX_FRAMES]);
 
 /* Raise port on v (the vCPU the port notifies) by the domain's ABI: 2-level §3.6 steps 1-2, or
  * FIFO's queue linking; then wake every vCPU of the domain polling on the port (even a masked

@@ -9,6 +9,7 @@
  * arch_init_memory's. */
 #include "console.h"
 #include "pv-abi/errno.h"
+#include "logdirty.h"
 #include "mm_internal.h"
 #include "paging.h"
 
@@ -289,6 +290,8 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 
     if (!(e & PTE_P))
         return;
+    if (level == 1 && (e & PTE_D))
+        logdirty_mark(mfn); /* written through an entry that goes: not harvested any more */
     if (level == 1 && ((e & PTE_GNTTAB) || is_io_frame(mfn)))
         return; /* a grant mapping holds the references (grant_pte.c); I/O frames have none */
     if (mm_is_foreign_entry(table_mfn, level, e)) {
@@ -399,6 +402,7 @@ void mm_put_page_type(uint64_t mfn)
         /* A pin holds a type reference: the last one cannot go while the frame is pinned. */
         BUG_ON(info & PGT_pinned);
         if (is_table_type(info & PGT_type_mask) && (info & PGT_validated)) {
+            logdirty_mark(mfn); /* the CPU's accessed and dirty bits since the last harvest */
             pg->type_info = info & ~PGT_validated;
             put_entries_below(mfn, type_level(info), mm_frame_ptr(mfn), 512);
             /* Linear uses hold type references, and every linear entry was just dropped. */
@@ -471,6 +475,9 @@ static int mod_table_entry(uint64_t mfn, unsigned level, unsigned slot, uint64_t
     if (!same_refs && (rc = get_entry_refs(mfn, level, val, level == 1 ? pg_owner : NULL)))
         return rc;
     store_entry(p, old, mm_adjust_entry(level, val), preserve_ad);
+    logdirty_mark(mfn);
+    if (level == 1 && (old & PTE_P) && (old & PTE_D) && same_refs)
+        logdirty_mark(pte_mfn(old)); /* (a changed entry reports it as its references go) */
     if (!same_refs)
         mm_put_entry_refs(mfn, level, old);
     return 0;

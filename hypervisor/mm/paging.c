@@ -199,6 +199,11 @@ void m2p_set(uint64_t mfn, uint64_t pfn)
         ((uint64_t *)mfn_to_virt(m2p_base_phys >> PAGE_SHIFT))[mfn] = pfn;
 }
 
+uint64_t m2p_get(uint64_t mfn)
+{
+    return mfn < m2p_entries ? ((uint64_t *)mfn_to_virt(m2p_base_phys >> PAGE_SHIFT))[mfn] : ~0UL;
+}
+
 uint64_t m2p_nr_entries(void)
 {
     return m2p_entries;

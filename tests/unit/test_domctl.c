@@ -96,6 +96,7 @@ DOMCTL_STUB(getpageframeinfo3, PV_DOMCTL_getpageframeinfo3) /* domctl_mem.c: boo
         return ROUTED;                                                                             \
     }
 DOMCTL_STUB(resumedomain, PV_DOMCTL_resumedomain)
+DOMCTL_STUB(shadow_op, PV_DOMCTL_shadow_op)
 DOMCTL_STUB(set_address_size, PV_DOMCTL_set_address_size)
 DOMCTL_STUB(get_address_size, PV_DOMCTL_get_address_size)
 DOMCTL_STUB2(ext_vcpucontext, PV_DOMCTL_set_ext_vcpucontext, PV_DOMCTL_get_ext_vcpucontext)
@@ -422,7 +423,7 @@ static void test_bad_argument(void **state)
 
 static void test_routing(void **state)
 {
-    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60, 61, 27, 35, 36, 42, 43, 62, 63, 72, 73};
+    static const uint32_t dcmds[] = {9, 14, 16, 24, 25, 59, 60, 61, 10, 27, 35, 36, 42, 43, 62, 63, 72, 73};
     static const uint32_t scmds[] = {1, 3, 4, 8, 16};
 
     (void)state;

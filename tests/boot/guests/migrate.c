@@ -10,9 +10,19 @@
  * it as it is (the call returns 0) after VIRQ_DOM_EXC. A resume of a running domain changes
  * nothing; of itself, -EINVAL. The peer checks its timer between the two and TSC_AUX at the end,
  * and powers off; dom0 destroys it.
+ *
+ * `rule=ld_dom0 peer=N` beside `rule=ld_peer`: log-dirty mode (shadow_op). The peer hands dom0
+ * (in the registers of a suspend) the pfns of a page it writes, a page it grants for a grant
+ * copy, one it grants for a writable grant map, the page of its registered runstate area and
+ * an untouched control page, and the two grant references. dom0 enables log-dirty, CLEANs
+ * (what was written before: reported), then each of these shows in the bitmap only after its
+ * write: the grant copy into the peer, dom0's write through a writable grant map (at the
+ * unmap), and after a resume the peer's own write and the hypervisor's runstate update; the
+ * control page never; PEEK does not clear, CLEAN does. Every refusal, off, and the peer ends.
  */
 #include "bt.h"
 #include "bt_mmu.h"
+#include "gk/gnttab.h"
 #include "gk/time.h"
 #include "pv-abi/xen_version.h"
 
@@ -101,7 +111,7 @@ static uint32_t peer_flags(void)
 }
 
 /* Until the peer shuts down: with reason suspend, its registers where the hypercall left them. */
-static void wait_suspended(void)
+static void wait_suspended(bool rdx_is_mfn)
 {
     unsigned rounds = 0;
     uint64_t type;
@@ -115,6 +125,8 @@ static void wait_suspended(void)
     op.u.vcpucontext.ctxt = PV_GUEST_PTR(&ctxt);
     GK_ASSERT_EQ(domctl_do(PV_DOMCTL_getvcpucontext, peer), 0);
     GK_EXPECT_EQ(ctxt.user_regs.rax, 0); /* the hypercall's result so far */
+    if (!rdx_is_mfn)
+        return;
     type = ctxt.user_regs.rdx;           /* the start_info mfn the peer passed */
     memset(&op, 0, sizeof(op));
     op.u.getpageframeinfo3.num = 1;
@@ -282,14 +294,14 @@ static void rule_dom0(void)
     peer = (unsigned)p;
     GK_ASSERT_EQ(gk_shared_info_map(), 0);
     GK_ASSERT_EQ(gk_evtchn_bind_virq(PV_VIRQ_DOM_EXC, 0, &exc_port), 0);
-    wait_suspended();
+    wait_suspended(true);
     check_address_size();
     check_ext_vcpucontext();
     check_extstate();
     check_msrs();
     checkpoint_resume();
     dom_exc_seen();
-    wait_suspended();
+    wait_suspended(true);
     GK_EXPECT(dom_exc_seen());
     GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
     while (!(peer_flags() & PV_DOMINF_shutdown) && ++rounds < 1000000)
@@ -299,9 +311,266 @@ static void rule_dom0(void)
     GK_EXPECT_EQ(domctl0(PV_DOMCTL_destroydomain, peer), 0);
 }
 
+/* ---- log-dirty ---- */
+
+#define LD_VA 0x0000100000000000ULL /* dom0's grant map */
+#define LD_PFNS 32768               /* the bitmap dom0 reads */
+#define LO(x) ((x) & 0xffffffffU)
+#define HI(x) ((x) >> 32)
+
+static uint64_t bitmap[LD_PFNS / 64];
+static uint64_t ld_a, ld_g1, ld_g2, ld_r, ld_c, ld_ref1, ld_ref2;
+
+static long ld_suspend(uint64_t w0, uint64_t w1, uint64_t w2)
+{
+    static struct pv_sched_shutdown sd = {.reason = PV_SHUTDOWN_suspend};
+
+    return gk_hypercall_nr(PV_HYPERCALL_sched_op, PV_SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd,
+                           w0, w1, w2);
+}
+
+/* Its page as a kernel mapping with a clear dirty bit. The kit's 1:1 mapping is the builder's,
+ * user entries with the dirty bit set, which the guest keeps for itself: those the hypervisor
+ * reports dirty every time. */
+static uint8_t *ld_page(void)
+{
+    uint8_t *p = gk_page_alloc();
+
+    GK_ASSERT(p != NULL);
+    GK_ASSERT_EQ(gk_hypercall_update_va_mapping((uint64_t)(uintptr_t)p,
+                                                gk_virt_to_mfn(p) << 12 | 0x23, PV_UVMF_INVLPG),
+                 0);
+    return p;
+}
+
+static void rule_ld_peer(void)
+{
+    uint8_t *a = ld_page(), *g1 = ld_page(), *g2 = ld_page(), *r = ld_page(), *c = ld_page();
+    struct pv_vcpu_register_runstate_memory_area reg = {.addr = (uint64_t)(uintptr_t)(r + 64)};
+    long ref1, ref2;
+    uint64_t w0, w1, w2;
+
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    GK_ASSERT_EQ(gk_gnttab_init(1), 0);
+    GK_ASSERT((ref1 = gk_gnttab_grant(0, gk_virt_to_mfn(g1), false)) > 0);
+    GK_ASSERT((ref2 = gk_gnttab_grant(0, gk_virt_to_mfn(g2), false)) > 0);
+    GK_ASSERT_EQ(gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_register_runstate_memory_area, 0,
+                              &reg, 0, 0), 0);
+    w0 = gk_virt_to_pfn(a) | gk_virt_to_pfn(g1) << 32;
+    w1 = gk_virt_to_pfn(r) | gk_virt_to_pfn(c) << 32;
+    w2 = (uint64_t)ref1 | (uint64_t)ref2 << 16 | gk_virt_to_pfn(g2) << 32;
+    a[0] = c[0] = 1;
+    GK_EXPECT_EQ(ld_suspend(w0, w1, w2), 0); /* dom0: log-dirty on, grant copy and map */
+    a[100] = 0x5a;                           /* after the CLEAN */
+    GK_EXPECT_EQ(g1[8], 0xc3);               /* dom0's grant copy */
+    GK_EXPECT_EQ(g2[9], 0x3c);               /* dom0's write through its grant map */
+    GK_EXPECT_EQ(ld_suspend(w0, w1, w2), 0); /* dom0: what the bitmap shows now */
+}
+
+static long shadow(uint32_t sop, unsigned dom, void *bm, uint64_t pages)
+{
+    memset(&op, 0, sizeof(op));
+    op.u.shadow_op.op = sop;
+    op.u.shadow_op.dirty_bitmap = PV_GUEST_PTR(bm);
+    op.u.shadow_op.pages = pages;
+    return domctl_do(PV_DOMCTL_shadow_op, dom);
+}
+
+static bool dirty(uint64_t pfn)
+{
+    return bitmap[pfn / 64] >> (pfn % 64) & 1;
+}
+
+static unsigned bits_set(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < LD_PFNS; i++)
+        n += dirty(i);
+    return n;
+}
+
+static void ld_read(uint32_t sop)
+{
+    memset(bitmap, 0, sizeof(bitmap));
+    GK_EXPECT_EQ(shadow(sop, peer, bitmap, LD_PFNS), 0);
+    GK_EXPECT_EQ(op.u.shadow_op.pages, LD_PFNS);
+}
+
+static void ld_regs(void)
+{
+    ld_a = LO(ctxt.user_regs.rdx), ld_g1 = HI(ctxt.user_regs.rdx);
+    ld_r = LO(ctxt.user_regs.r10), ld_c = HI(ctxt.user_regs.r10);
+    ld_ref1 = ctxt.user_regs.r8 & 0xffff, ld_ref2 = ctxt.user_regs.r8 >> 16 & 0xffff;
+    ld_g2 = HI(ctxt.user_regs.r8);
+    GK_ASSERT(ld_a < LD_PFNS && ld_g1 < LD_PFNS && ld_g2 < LD_PFNS && ld_r < LD_PFNS &&
+              ld_c < LD_PFNS);
+}
+
+/* The refusals, and the mode on. */
+static void ld_enable(void)
+{
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_PEEK, peer, bitmap, LD_PFNS), 0); /* off: nothing */
+    GK_EXPECT_EQ(op.u.shadow_op.pages, 0);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, 0, NULL, 0), -PV_EINVAL); /* self */
+    GK_EXPECT_EQ(shadow(99, peer, NULL, 0), -PV_EOPNOTSUPP);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_ENABLE, peer, NULL, 0), -PV_EOPNOTSUPP);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_GET_ALLOCATION, peer, NULL, 0), -PV_EOPNOTSUPP);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, peer, NULL, 0), 0);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, peer, NULL, 0), -PV_EINVAL);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_PEEK, peer, (void *)0xffff800000000000ULL, 64),
+                 -PV_EFAULT);
+    ld_read(PV_DOMCTL_SHADOW_OP_CLEAN);
+    GK_EXPECT(dirty(ld_a) && dirty(ld_c)); /* written before: the dirty bits harvested */
+    ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
+    GK_EXPECT(!dirty(ld_a) && !dirty(ld_g1) && !dirty(ld_g2) && !dirty(ld_r) && !dirty(ld_c));
+}
+
+/* dom0's writes into the peer's granted pages. */
+static void ld_grants(void)
+{
+    static uint8_t src[16] = {[8] = 0xc3};
+    struct pv_gnttab_copy cp = {.source = gk_gnttab_copy_local(src),
+                                .dest = gk_gnttab_copy_gref((pv_domid_t)peer, (uint32_t)ld_ref1, 0),
+                                .len = sizeof(src),
+                                .flags = PV_GNTCOPY_dest_gref};
+    struct gk_gnttab_map m;
+
+    GK_EXPECT_EQ(gk_gnttab_copy(&cp, 1), 0);
+    GK_EXPECT_EQ(cp.status, PV_GNTST_okay);
+    ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
+    GK_EXPECT(dirty(ld_g1) && !dirty(ld_g2) && !dirty(ld_a));
+    GK_ASSERT_EQ(gk_gnttab_map((pv_domid_t)peer, (uint32_t)ld_ref2, LD_VA, 0, &m), 0);
+    GK_ASSERT_EQ(m.status, PV_GNTST_okay);
+    ((volatile uint8_t *)LD_VA)[9] = 0x3c;
+    GK_EXPECT_EQ(gk_gnttab_unmap(&m), 0);
+    ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
+    GK_EXPECT(dirty(ld_g1) && dirty(ld_g2) && !dirty(ld_a)); /* PEEK did not clear g1 */
+    GK_EXPECT(op.u.shadow_op.stats.dirty_count >= 2);
+}
+
+static void rule_ld_dom0(void)
+{
+    uint64_t p;
+    unsigned rounds = 0;
+
+    GK_ASSERT(bt_cmdline_uint("peer", &p));
+    peer = (unsigned)p;
+    GK_ASSERT_EQ(gk_gnttab_init(1), 0);
+    wait_suspended(false);
+    ld_regs();
+    ld_enable();
+    ld_grants();
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
+    wait_suspended(false);
+    ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
+    GK_EXPECT(dirty(ld_a) && dirty(ld_r) && dirty(ld_g1) && !dirty(ld_c));
+    ld_read(PV_DOMCTL_SHADOW_OP_CLEAN);
+    GK_EXPECT(dirty(ld_a) && dirty(ld_r) && dirty(ld_g1) && !dirty(ld_c));
+    GK_EXPECT(op.u.shadow_op.stats.dirty_count >= 4);
+    ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
+    GK_EXPECT(!dirty(ld_a) && !dirty(ld_r) && !dirty(ld_g1) && !dirty(ld_c));
+    GK_EXPECT_EQ(op.u.shadow_op.stats.dirty_count, bits_set()); /* counted since the CLEAN */
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_OFF, peer, NULL, 0), 0);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_OFF, peer, NULL, 0), 0);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_CLEAN, peer, bitmap, LD_PFNS), 0);
+    GK_EXPECT_EQ(op.u.shadow_op.pages, 0);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
+    while (!(peer_flags() & PV_DOMINF_shutdown) && ++rounds < 1000000)
+        gk_hypercall_sched_op(PV_SCHEDOP_yield, NULL);
+    GK_EXPECT_EQ(CODE(peer_flags()), PV_SHUTDOWN_poweroff);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_destroydomain, peer), 0);
+}
+
+/* ---- the benchmark (bench/run): a guest writing pages, log-dirty off, then on ---- */
+
+#define BENCH_PAGES 512            /* 2 MiB written, one word a page per pass */
+#define BENCH_PHASE_NS 400000000UL /* each phase */
+#define BENCH_CLEAN_NS 20000000UL  /* dom0 CLEANs this often while on */
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* Passes over the pages for one phase, a word written in each page: thousands of page writes per
+ * second of wall time, which includes the CPU time dom0's CLEANs take from it. */
+static void bench_phase(uint64_t **pages, const char *what)
+{
+    uint64_t t0 = gk_time_now(), passes = 0, now;
+
+    do {
+        for (unsigned i = 0; i < BENCH_PAGES; i++)
+            pages[i][(passes * 8) % 512] = passes;
+        passes++;
+    } while ((now = gk_time_now()) - t0 < BENCH_PHASE_NS);
+    gk_printf("bench: logdirty %s: %lu k page writes/s (%lu passes over %u pages in %lu ms)\n",
+              what, passes * BENCH_PAGES * 1000000 / (now - t0), passes, BENCH_PAGES,
+              (now - t0) / 1000000);
+}
+
+static void rule_bench_peer(void)
+{
+    static uint64_t *pages[BENCH_PAGES];
+
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    for (unsigned i = 0; i < BENCH_PAGES; i++)
+        GK_ASSERT((pages[i] = gk_page_alloc()) != NULL);
+    bench_phase(pages, "off");
+    GK_EXPECT_EQ(ld_suspend(0, 0, 0), 0); /* dom0 turns it on */
+    bench_phase(pages, "on");
+    GK_EXPECT_EQ(ld_suspend(0, 0, 0), 0); /* and off */
+}
+
+/* While the peer runs with log-dirty on: a CLEAN every BENCH_CLEAN_NS, timed. */
+static void bench_cleans(void)
+{
+    uint64_t n = 0, cyc = 0, dirty = 0, t, mib;
+
+    GK_ASSERT_EQ(domctl0(PV_DOMCTL_getdomaininfo, peer), 0);
+    mib = op.u.getdomaininfo.tot_pages / 256;
+    while (!(peer_flags() & PV_DOMINF_shutdown)) {
+        gk_sleep_ns(BENCH_CLEAN_NS);
+        t = rdtsc();
+        GK_ASSERT_EQ(shadow(PV_DOMCTL_SHADOW_OP_CLEAN, peer, bitmap, LD_PFNS), 0);
+        cyc += rdtsc() - t;
+        dirty += op.u.shadow_op.stats.dirty_count;
+        n++;
+    }
+    GK_ASSERT(n > 0);
+    gk_printf("bench: logdirty CLEAN of a %lu MiB domain: %lu cyc (mean of %lu), %lu pages dirty "
+              "per CLEAN\n", mib, cyc / n, n, dirty / n);
+}
+
+static void rule_bench_dom0(void)
+{
+    uint64_t p;
+
+    GK_ASSERT(bt_cmdline_uint("peer", &p));
+    peer = (unsigned)p;
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    while (!(peer_flags() & PV_DOMINF_shutdown))
+        gk_sleep_ns(BENCH_CLEAN_NS);
+    GK_ASSERT_EQ(shadow(PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, peer, NULL, 0), 0);
+    GK_ASSERT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
+    bench_cleans();
+    GK_ASSERT_EQ(shadow(PV_DOMCTL_SHADOW_OP_OFF, peer, NULL, 0), 0);
+    GK_ASSERT_EQ(domctl0(PV_DOMCTL_resumedomain, peer), 0);
+    while (!(peer_flags() & PV_DOMINF_shutdown) || CODE(peer_flags()) != PV_SHUTDOWN_poweroff)
+        gk_sleep_ns(BENCH_CLEAN_NS);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_destroydomain, peer), 0);
+}
+
 static const struct bt_rule rules[] = {
     {"dom0", rule_dom0},
     {"peer", rule_peer},
+    {"ld_dom0", rule_ld_dom0},
+    {"ld_peer", rule_ld_peer},
+    {"bench_dom0", rule_bench_dom0},
+    {"bench_peer", rule_bench_peer},
 };
 
 void gk_main(void)

@@ -28,6 +28,7 @@
 #include "domain.h"
 #include "pv-abi/errno.h"
 #include "evtchn.h"
+#include "logdirty.h"
 #include "x86/fpu.h"
 #include "guest_access.h"
 #include "x86/hw_access.h"
@@ -548,4 +549,23 @@ void hw_write_dr(unsigned reg, uint64_t val)
 {
     (void)reg;
     (void)val;
+}
+
+/* Log-dirty mode (mm/logdirty.c, boot case logdirty): the domctl reaches these; off always. */
+long logdirty_enable(struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
+void logdirty_disable(struct domain *d)
+{
+    (void)d;
+}
+
+long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc)
+{
+    (void)d, (void)clean;
+    sc->pages = 0;
+    return 0;
 }

@@ -137,6 +137,22 @@ static void perm_args(uint32_t cmd)
             (struct pv_domctl_irq_permission){.pirq = (uint32_t)first, .allow_access = allow};
 }
 
+/* shadow_op half the time gets a known sub-op (log-dirty on, off, CLEAN, PEEK, the shadow ones
+ * refused), a bitmap pointer of pointer() and a size near the edges (a page of bits, the
+ * bitmap's own pages, past the buffer). Log-dirty on the peer and the watchdog is allowed: it
+ * must not change what they see. */
+static void shadow_args(void)
+{
+    static const uint32_t ops[] = {0, 1, 2, 3, 11, 12, 30, 31, 32, 11, 12, 2};
+    static const uint64_t sizes[] = {0, 1, 63, 64, 4096, 32768, 32769, 1 << 20, 1ULL << 40};
+
+    dop.u.shadow_op = (struct pv_domctl_shadow_op){
+        .op = ops[below(sizeof(ops) / sizeof(ops[0]))],
+        .mode = below(2) ? PV_DOMCTL_SHADOW_ENABLE_LOG_DIRTY : small(),
+        .dirty_bitmap = pointer(),
+        .pages = below(4) ? sizes[below(sizeof(sizes) / sizeof(sizes[0]))] : rnd()};
+}
+
 static uint16_t any_domain(void)
 {
     static const uint16_t ids[] = {0, 3, 7, 999, 0x7fef, PV_DOMID_SELF, PV_DOMID_IO,
@@ -220,6 +236,8 @@ static void one_domctl(uint64_t i)
     fill(dop.u.pad);
     if (cmd >= PV_DOMCTL_irq_permission && cmd <= PV_DOMCTL_ioport_permission && below(2))
         perm_args(cmd);
+    if (cmd == PV_DOMCTL_shadow_op && below(2))
+        shadow_args();
     dop.cmd = cmd;
     dop.interface_version = below(64) ? PV_DOMCTL_INTERFACE_VERSION : (uint32_t)rnd();
     dop.domain = dom;
