@@ -67,14 +67,14 @@ FZ_CLANG ?= clang
 FZ_HOST_DIR := tests/fuzz/host
 FZ_HOST_OUT := $(FZ_OUT)/host
 FZ_HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer -Ihypervisor/include \
-	-iquote . -Itests/unit -I$(FZ_HOST_DIR) -DUNIT_TEST
+	-iquote . -iquote guest-kit/include -Itests/unit -I$(FZ_HOST_DIR) -DUNIT_TEST
 FZ_HOST_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FZ_HOST_COV := -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 FZ_HOSTS := $(sort $(patsubst $(FZ_HOST_DIR)/%.c,%,$(wildcard $(FZ_HOST_DIR)/fuzz_*.c)))
 FZ_HOST_BINS := $(addprefix $(FZ_HOST_OUT)/,$(FZ_HOSTS))
 FZ_HOST_COV_BINS := $(addprefix $(FZ_HOST_OUT)/cov/,$(FZ_HOSTS))
 FZ_HOST_DEPS := $(wildcard $(FZ_HOST_DIR)/*.h tests/unit/*.h hypervisor/include/*.h \
-	hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h libpvbuild/*.h)
+	hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h libpvbuild/*.h guest-kit/include/gk/*.h)
 
 fz_srcs = $(shell sed -e 's/\#.*//' $(FZ_HOST_DIR)/$(1).srcs)
 
