@@ -26,6 +26,7 @@ struct cdom *cdom_new(struct hvc *h, unsigned domid)
         return NULL;
     d->domid = domid;
     d->log_fd = -1;
+    d->pty_master = d->pty_slave = -1;
     d->next = h->doms;
     h->doms = d;
     return d;
@@ -83,6 +84,7 @@ int cdom_connect(struct hvc *h, struct cdom *d)
         return -ENOMEM;
     }
     log_open(h, d);
+    cpty_open(h, d); /* without it only libxl's wait for console/tty fails, and says so */
     d->state = CDOM_SERVING;
     d->why[0] = '\0';
     __atomic_store_n(&d->ring->connection, PV_XENCONS_CONNECTED, __ATOMIC_RELEASE);
@@ -115,6 +117,7 @@ void cdom_end(struct hvc *h, struct cdom *d, const char *why)
     if (d->log_fd >= 0)
         close(d->log_fd);
     d->log_fd = -1;
+    cpty_close(d);
     cbuf_free(&d->history);
     cbuf_free(&d->input);
     d->state = CDOM_GONE;
@@ -130,6 +133,7 @@ static void output(struct hvc *h, struct cdom *d)
     for (int round = 0; round < 8 && (n = ring_take_output(d->ring, buf, sizeof(buf))) > 0;
          round++) {
         log_write(h, d, buf, (size_t)n);
+        cpty_write(d, buf, (size_t)n);
         cbuf_push(&d->history, buf, (size_t)n);
         if (d->client)
             client_send(d->client, buf, (size_t)n);

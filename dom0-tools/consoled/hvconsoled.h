@@ -15,6 +15,7 @@
 #define HVC_INPUT 4096             /* input waiting for room in the ring */
 #define HVC_CLIENTS_MAX 64         /* connections at once */
 #define HVC_GONE_KEPT 64           /* ended domains remembered to answer attach clearly */
+#define HVC_PTYS_MAX 256           /* terminals watched for input at once */
 
 struct client;
 
@@ -36,6 +37,7 @@ struct cdom {
     struct pv_xencons_interface *ring;
     int log_fd;
     off_t log_size;
+    int pty_master, pty_slave; /* its terminal (pty.c), or -1 */
     struct cbuf history, input;
     struct client *client; /* attached, or NULL */
     char why[160];         /* why it is not served (WAITING) or why it ended (GONE) */
@@ -71,6 +73,12 @@ void cdom_end(struct hvc *h, struct cdom *d, const char *why);
 void cdom_event(struct hvc *h, uint32_t lport);
 void cdom_service(struct hvc *h, struct cdom *d);
 void cdom_prune(struct hvc *h);
+
+/* pty.c */
+int cpty_open(struct hvc *h, struct cdom *d);
+void cpty_close(struct cdom *d);
+void cpty_write(struct cdom *d, const char *p, size_t n);
+void cpty_input(struct hvc *h, struct cdom *d);
 
 /* scan.c */
 int scan_watch(struct hvc *h);

@@ -183,9 +183,9 @@ static void events(struct hvc *h)
 }
 
 /* One round: wait for anything, handle it, write what clients are owed. */
-static int round_once(struct hvc *h, struct pollfd *p, struct client **who)
+static int round_once(struct hvc *h, struct pollfd *p, struct client **who, struct cdom **tty)
 {
-    size_t n = 3;
+    size_t n = 3, first_tty;
 
     p[0] = (struct pollfd){.fd = xs_fileno(h->xs), .events = POLLIN};
     p[1] = (struct pollfd){.fd = h->evtchn_fd, .events = POLLIN};
@@ -194,6 +194,12 @@ static int round_once(struct hvc *h, struct pollfd *p, struct client **who)
         p[n] = (struct pollfd){.fd = c->fd, .events = client_events(c)};
         who[n] = c;
     }
+    first_tty = n;
+    for (struct cdom *d = h->doms; d && n < first_tty + HVC_PTYS_MAX; d = d->next)
+        if (d->state == CDOM_SERVING && d->pty_master >= 0 && d->input.len < d->input.cap) {
+            p[n] = (struct pollfd){.fd = d->pty_master, .events = POLLIN};
+            tty[n++ - first_tty] = d;
+        }
     if (poll(p, n, -1) < 0)
         return errno == EINTR ? 0 : -errno;
     if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
@@ -202,9 +208,12 @@ static int round_once(struct hvc *h, struct pollfd *p, struct client **who)
         watches(h);
     if (p[1].revents)
         events(h);
-    for (size_t i = 3; i < n; i++)
+    for (size_t i = 3; i < first_tty; i++)
         if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
             client_input(h, who[i]);
+    for (size_t i = first_tty; i < n; i++)
+        if (p[i].revents & POLLIN && tty[i - first_tty]->state == CDOM_SERVING)
+            cpty_input(h, tty[i - first_tty]);
     if (p[2].revents)
         server_accept(h);
     for (struct client *c = h->clients, *next; c; c = next) {
@@ -217,8 +226,9 @@ static int round_once(struct hvc *h, struct pollfd *p, struct client **who)
 
 static int serve(struct hvc *h)
 {
-    static struct pollfd p[3 + HVC_CLIENTS_MAX];
+    static struct pollfd p[3 + HVC_CLIENTS_MAX + HVC_PTYS_MAX];
     static struct client *who[3 + HVC_CLIENTS_MAX];
+    static struct cdom *tty[HVC_PTYS_MAX];
     int rc = 0;
 
     h->rescan = true;
@@ -231,7 +241,7 @@ static int serve(struct hvc *h)
             h->rescan = false;
             scan_domains(h);
         }
-        rc = round_once(h, p, who);
+        rc = round_once(h, p, who, tty);
     }
     for (struct cdom *d = h->doms; d; d = d->next)
         if (d->state != CDOM_GONE)
