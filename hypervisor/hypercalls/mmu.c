@@ -5,6 +5,7 @@
 #include "pv-abi/errno.h"
 #include "frame.h"
 #include "guest_access.h"
+#include "logdirty.h"
 #include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
 #include "lib.h"
@@ -47,6 +48,7 @@ static long machphys_update(struct domain *d, struct domain *pg, uint64_t mfn, u
         spin_lock(&pg->mm_lock);
     if (!mm_get_page(mfn, pg ? pg : d)) {
         m2p_set(mfn, pfn);
+        logdirty_mark(mfn); /* its contents now stand for pfn (Xen marks it too) */
         mm_put_page(mfn);
         rc = 0;
     }
@@ -171,6 +173,8 @@ static long page_op(struct domain *d, const struct pv_mmuext_op *op)
     } else {
         rc = -PV_EINVAL;
     }
+    if (!rc)
+        logdirty_mark(dst);
     mm_put_page_and_type(dst);
     return rc;
 }

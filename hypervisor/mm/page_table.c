@@ -488,6 +488,7 @@ int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val)
     if (mm_get_page_type(mfn, type))
         return -PV_EINVAL;
     __atomic_store_n((uint64_t *)mm_frame_ptr(mfn) + slot, val, __ATOMIC_RELEASE);
+    logdirty_mark(mfn);
     mm_put_page_type(mfn);
     return 0;
 }

@@ -13,8 +13,9 @@
  *
  * `rule=ld_dom0 peer=N` beside `rule=ld_peer`: log-dirty mode (shadow_op). The peer hands dom0
  * (in the registers of a suspend) the pfns of a page it writes, a page it grants for a grant
- * copy, one it grants for a writable grant map, the page of its registered runstate area and
- * an untouched control page, and the two grant references. dom0 enables log-dirty, CLEANs
+ * copy, one it grants for a writable grant map, the page of its registered runstate area, one
+ * it has the hypervisor clear (MMUEXT_CLEAR_PAGE) and an untouched control page, and the two
+ * grant references. dom0 enables log-dirty, CLEANs
  * (what was written before: reported), then each of these shows in the bitmap only after its
  * write: the grant copy into the peer, dom0's write through a writable grant map (at the
  * unmap), and after a resume the peer's own write and the hypervisor's runstate update; the
@@ -319,7 +320,7 @@ static void rule_dom0(void)
 #define HI(x) ((x) >> 32)
 
 static uint64_t bitmap[LD_PFNS / 64];
-static uint64_t ld_a, ld_g1, ld_g2, ld_r, ld_c, ld_ref1, ld_ref2;
+static uint64_t ld_a, ld_g1, ld_g2, ld_r, ld_c, ld_z, ld_ref1, ld_ref2;
 
 static long ld_suspend(uint64_t w0, uint64_t w1, uint64_t w2)
 {
@@ -346,6 +347,8 @@ static uint8_t *ld_page(void)
 static void rule_ld_peer(void)
 {
     uint8_t *a = ld_page(), *g1 = ld_page(), *g2 = ld_page(), *r = ld_page(), *c = ld_page();
+    uint8_t *z = ld_page();
+    struct pv_mmuext_op clear = {.cmd = PV_MMUEXT_CLEAR_PAGE, .arg1.mfn = gk_virt_to_mfn(z)};
     struct pv_vcpu_register_runstate_memory_area reg = {.addr = (uint64_t)(uintptr_t)(r + 64)};
     long ref1, ref2;
     uint64_t w0, w1, w2;
@@ -358,10 +361,12 @@ static void rule_ld_peer(void)
                               &reg, 0, 0), 0);
     w0 = gk_virt_to_pfn(a) | gk_virt_to_pfn(g1) << 32;
     w1 = gk_virt_to_pfn(r) | gk_virt_to_pfn(c) << 32;
-    w2 = (uint64_t)ref1 | (uint64_t)ref2 << 16 | gk_virt_to_pfn(g2) << 32;
+    GK_ASSERT(ref1 < 256 && ref2 < 256);
+    w2 = (uint64_t)ref1 | (uint64_t)ref2 << 8 | gk_virt_to_pfn(z) << 16 | gk_virt_to_pfn(g2) << 32;
     a[0] = c[0] = 1;
     GK_EXPECT_EQ(ld_suspend(w0, w1, w2), 0); /* dom0: log-dirty on, grant copy and map */
     a[100] = 0x5a;                           /* after the CLEAN */
+    GK_EXPECT_EQ(gk_hypercall_mmuext_op(&clear, 1, NULL, PV_DOMID_SELF), 0); /* the hypervisor's */
     GK_EXPECT_EQ(g1[8], 0xc3);               /* dom0's grant copy */
     GK_EXPECT_EQ(g2[9], 0x3c);               /* dom0's write through its grant map */
     GK_EXPECT_EQ(ld_suspend(w0, w1, w2), 0); /* dom0: what the bitmap shows now */
@@ -401,7 +406,8 @@ static void ld_regs(void)
 {
     ld_a = LO(ctxt.user_regs.rdx), ld_g1 = HI(ctxt.user_regs.rdx);
     ld_r = LO(ctxt.user_regs.r10), ld_c = HI(ctxt.user_regs.r10);
-    ld_ref1 = ctxt.user_regs.r8 & 0xffff, ld_ref2 = ctxt.user_regs.r8 >> 16 & 0xffff;
+    ld_ref1 = ctxt.user_regs.r8 & 0xff, ld_ref2 = ctxt.user_regs.r8 >> 8 & 0xff;
+    ld_z = ctxt.user_regs.r8 >> 16 & 0xffff;
     ld_g2 = HI(ctxt.user_regs.r8);
     GK_ASSERT(ld_a < LD_PFNS && ld_g1 < LD_PFNS && ld_g2 < LD_PFNS && ld_r < LD_PFNS &&
               ld_c < LD_PFNS);
@@ -424,6 +430,7 @@ static void ld_enable(void)
     GK_EXPECT(dirty(ld_a) && dirty(ld_c)); /* written before: the dirty bits harvested */
     ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
     GK_EXPECT(!dirty(ld_a) && !dirty(ld_g1) && !dirty(ld_g2) && !dirty(ld_r) && !dirty(ld_c));
+    GK_EXPECT(!dirty(ld_z));
 }
 
 /* dom0's writes into the peer's granted pages. */
@@ -465,6 +472,7 @@ static void rule_ld_dom0(void)
     wait_suspended(false);
     ld_read(PV_DOMCTL_SHADOW_OP_PEEK);
     GK_EXPECT(dirty(ld_a) && dirty(ld_r) && dirty(ld_g1) && !dirty(ld_c));
+    GK_EXPECT(dirty(ld_z)); /* MMUEXT_CLEAR_PAGE */
     ld_read(PV_DOMCTL_SHADOW_OP_CLEAN);
     GK_EXPECT(dirty(ld_a) && dirty(ld_r) && dirty(ld_g1) && !dirty(ld_c));
     GK_EXPECT(op.u.shadow_op.stats.dirty_count >= 4);
