@@ -572,11 +572,37 @@ static void rule_bench_dom0(void)
     GK_EXPECT_EQ(domctl0(PV_DOMCTL_destroydomain, peer), 0);
 }
 
+/* `rule=ld_stress peer=N`: log-dirty on a domain from its boot to its poweroff (Debian's Linux in
+ * tests/linux/cases), a CLEAN (every fourth a PEEK) every 50 ms: what the guest sees must not
+ * change (its dirty bits on kernel entries are cleared under it). */
+static void rule_ld_stress(void)
+{
+    uint64_t p, n = 0, dirty_sum = 0;
+
+    GK_ASSERT(bt_cmdline_uint("peer", &p));
+    peer = (unsigned)p;
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    GK_ASSERT_EQ(shadow(PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, peer, NULL, 0), 0);
+    while (!(peer_flags() & PV_DOMINF_shutdown)) {
+        gk_sleep_ns(50000000);
+        GK_ASSERT_EQ(shadow(n % 4 == 3 ? PV_DOMCTL_SHADOW_OP_PEEK : PV_DOMCTL_SHADOW_OP_CLEAN, peer,
+                           bitmap, LD_PFNS), 0);
+        dirty_sum += op.u.shadow_op.stats.dirty_count;
+        n++;
+    }
+    GK_EXPECT_EQ(CODE(peer_flags()), PV_SHUTDOWN_poweroff);
+    gk_printf("log-dirty: %lu CLEANs and PEEKs, %lu pages dirty on average\n", n, dirty_sum / n);
+    GK_EXPECT(n > 10);
+    GK_EXPECT_EQ(shadow(PV_DOMCTL_SHADOW_OP_OFF, peer, NULL, 0), 0);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_destroydomain, peer), 0);
+}
+
 static const struct bt_rule rules[] = {
     {"dom0", rule_dom0},
     {"peer", rule_peer},
     {"ld_dom0", rule_ld_dom0},
     {"ld_peer", rule_ld_peer},
+    {"ld_stress", rule_ld_stress},
     {"bench_dom0", rule_bench_dom0},
     {"bench_peer", rule_bench_peer},
 };
