@@ -57,6 +57,8 @@ int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
 int cmd_block_snapshot(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_network_create(int argc, char **argv);
 int cmd_network_delete(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);

@@ -57,4 +57,10 @@ struct hv_build_result {
 int hv_build(struct hv_priv *p, uint32_t domid, const struct hv_build_req *req,
              struct hv_build_result *res, struct hv_err *err);
 
+/* Grant refs 0 (console ring) and 1 (xenstore ring) of domid to the backends, as Xen's
+ * toolstack seeds them (also after a restore, with the rings' new frames). -EFAULT + the
+ * handle's message if the grant table cannot be mapped. */
+int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_domid,
+                         uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn);
+
 #endif /* HV_BUILD_H */

@@ -68,17 +68,16 @@ void build_unmap(struct build_state *s)
 
 /* The domain's first grant frame: as a resource (Xen 4.13+, privcmd mmap_resource), else by
  * GNTTABOP_setup_table for the domain and a foreign map of the frame it names. */
-static struct pv_grant_entry_v1 *map_grant_frame(struct build_state *s)
+static struct pv_grant_entry_v1 *map_grant_frame(struct hv_priv *p, uint32_t domid)
 {
-    void *p = hv_map_resource(s->priv, s->domid, HV_RESOURCE_GRANT_TABLE, 0, 0, 1,
-                              PROT_READ | PROT_WRITE);
+    void *g = hv_map_resource(p, domid, HV_RESOURCE_GRANT_TABLE, 0, 0, 1, PROT_READ | PROT_WRITE);
     uint64_t mfn;
 
-    if (p)
-        return p;
-    if (hv_gnttab_setup_table(s->priv, s->domid, 1, &mfn))
+    if (g)
+        return g;
+    if (hv_gnttab_setup_table(p, domid, 1, &mfn))
         return NULL;
-    return hv_map_foreign(s->priv, s->domid, PROT_READ | PROT_WRITE, &mfn, 1, NULL);
+    return hv_map_foreign(p, domid, PROT_READ | PROT_WRITE, &mfn, 1, NULL);
 }
 
 static void grant(struct pv_grant_entry_v1 *e, uint32_t domid, uint64_t mfn)
@@ -88,16 +87,25 @@ static void grant(struct pv_grant_entry_v1 *e, uint32_t domid, uint64_t mfn)
     __atomic_store_n(&e->flags, (uint16_t)PV_GTF_permit_access, __ATOMIC_RELEASE);
 }
 
+int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_domid,
+                         uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn)
+{
+    struct pv_grant_entry_v1 *g = map_grant_frame(p, domid);
+
+    if (!g)
+        return -EFAULT;
+    grant(&g[PV_GNTTAB_RESERVED_CONSOLE], console_domid, console_mfn);
+    grant(&g[PV_GNTTAB_RESERVED_XENSTORE], store_domid, store_mfn);
+    hv_unmap(g, 1);
+    return 0;
+}
+
 /* Grant refs 0 (console) and 1 (xenstore) to the backends, as Xen's toolstack seeds them. */
 int build_seed_grants(struct build_state *s)
 {
-    struct pv_grant_entry_v1 *g = map_grant_frame(s);
-
-    if (!g)
+    if (hv_build_seed_grants(s->priv, s->domid, s->req->console_domid, s->res->console_mfn,
+                             s->req->store_domid, s->res->store_mfn))
         return fail(s, -EFAULT, "mapping its grant table");
-    grant(&g[PV_GNTTAB_RESERVED_CONSOLE], s->req->console_domid, s->res->console_mfn);
-    grant(&g[PV_GNTTAB_RESERVED_XENSTORE], s->req->store_domid, s->res->store_mfn);
-    hv_unmap(g, 1);
     return 0;
 }
 

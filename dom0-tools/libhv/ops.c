@@ -95,7 +95,7 @@ int hv_ops_find(struct hv_ops *o, const char *name_or_id, uint32_t *domid)
     return hv_err_set(&o->err, -ESRCH, "no domain named '%s'", name_or_id);
 }
 
-static int new_uuid(uint8_t uuid[16], struct hv_err *err)
+int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err)
 {
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
     ssize_t n = fd < 0 ? -1 : read(fd, uuid, 16);
@@ -147,6 +147,45 @@ static int grant_io(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid)
     return rc ? priv_err(o, rc) : 0;
 }
 
+/* A created domain's limits and I/O grants, before its memory (create and restore). */
+int hv_ops_dom_setup(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid)
+{
+    int rc;
+
+    if ((rc = hv_domain_max_vcpus(o->priv, domid, cfg->maxvcpus)) ||
+        (rc = hv_domain_max_mem(o->priv, domid, cfg->memory_mib * 1024 + 1024)))
+        return priv_err(o, rc);
+    return grant_io(o, cfg, domid);
+}
+
+/* A domain with its memory and vCPU 0: scheduler parameters, xenstore tree, introduction to
+ * xenstored, devices (as libxl: before it runs), unpause (create and restore). */
+int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                      const uint8_t uuid[16], const struct hv_build_result *res, bool paused)
+{
+    struct hv_xsl_dom x;
+    struct hv_sched_credit sc = {cfg->cpu_weight, cfg->cap};
+    unsigned i;
+    int rc;
+
+    if ((cfg->cpu_weight || cfg->cap) && (rc = hv_sched_credit_set(o->priv, domid, &sc)))
+        return priv_err(o, rc);
+    x = (struct hv_xsl_dom){domid, cfg->name, {0}, cfg->memory_mib * 1024,
+                            cfg->maxmem_mib * 1024, cfg->maxvcpus, cfg->vcpus, res->store_mfn,
+                            res->console_mfn, res->store_port, res->console_port, cfg->kernel,
+                            cfg->ramdisk, cfg->cmdline};
+    memcpy(x.uuid, uuid, 16);
+    if ((rc = hv_xsl_write(o->xs, &x, &o->err)) ||
+        (rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)))
+        return rc;
+    for (i = 0; i < cfg->n_disks; i++)
+        if ((rc = hv_blk_add(o->xs, domid, &cfg->disks[i], &o->err)))
+            return rc;
+    if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
+        return priv_err(o, rc);
+    return 0;
+}
+
 /* The steps after createdomain; on failure the caller undoes everything. */
 static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                         const uint8_t uuid[16], bool paused)
@@ -154,35 +193,14 @@ static int create_steps(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
     struct hv_build_req req = {cfg->kernel, cfg->ramdisk, cfg->cmdline, cfg->memory_mib,
                                cfg->maxmem_mib, cfg->vcpus, 0, 0};
     struct hv_build_result res;
-    struct hv_xsl_dom x;
-    struct hv_sched_credit sc = {cfg->cpu_weight, cfg->cap};
-    unsigned i;
     int rc;
 
-    if ((rc = hv_domain_max_vcpus(o->priv, domid, cfg->maxvcpus)) ||
-        (rc = hv_domain_max_mem(o->priv, domid, cfg->memory_mib * 1024 + 1024)))
-        return priv_err(o, rc);
-    if ((rc = grant_io(o, cfg, domid)))
+    if ((rc = hv_ops_dom_setup(o, cfg, domid)))
         return rc;
     memset(&res, 0, sizeof(res));
     if ((rc = hv_build(o->priv, domid, &req, &res, &o->err)))
         return rc;
-    if ((cfg->cpu_weight || cfg->cap) && (rc = hv_sched_credit_set(o->priv, domid, &sc)))
-        return priv_err(o, rc);
-    x = (struct hv_xsl_dom){domid, cfg->name, {0}, cfg->memory_mib * 1024,
-                            cfg->maxmem_mib * 1024, cfg->maxvcpus, cfg->vcpus, res.store_mfn,
-                            res.console_mfn, res.store_port, res.console_port, cfg->kernel,
-                            cfg->ramdisk, cfg->cmdline};
-    memcpy(x.uuid, uuid, 16);
-    if ((rc = hv_xsl_write(o->xs, &x, &o->err)) ||
-        (rc = hv_xsl_introduce(o->xs, domid, res.store_mfn, res.store_port, &o->err)))
-        return rc;
-    for (i = 0; i < cfg->n_disks; i++) /* the devices, as libxl: before the domain runs */
-        if ((rc = hv_blk_add(o->xs, domid, &cfg->disks[i], &o->err)))
-            return rc;
-    if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
-        return priv_err(o, rc);
-    return 0;
+    return hv_ops_dom_finish(o, cfg, domid, uuid, &res, paused);
 }
 
 /* True if someone else (hvctl destroy) ended the domain while create was building it. */
@@ -207,7 +225,7 @@ int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint3
         return rc;
     if (cfg->has_uuid)
         memcpy(dc.handle, cfg->uuid, 16);
-    else if ((rc = new_uuid(dc.handle, &o->err)))
+    else if ((rc = hv_ops_new_uuid(dc.handle, &o->err)))
         return rc;
     *domid = 0;
     if ((rc = hv_domain_create(o->priv, &dc, domid)))

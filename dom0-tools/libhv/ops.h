@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "build.h"
 #include "cfg.h"
 #include "priv.h"
 #include "xsl.h"
@@ -91,6 +92,38 @@ int hv_ops_sched_get(struct hv_ops *o, uint32_t domid, struct hv_sched_credit *s
 int hv_ops_sched_set(struct hv_ops *o, uint32_t domid, unsigned weight, int cap);
 /* Seconds since the domain was created (dom0: since the host booted). */
 int hv_ops_uptime(struct hv_ops *o, uint32_t domid, double *seconds);
+
+/*
+ * xl save: the domain suspended through control/shutdown = "suspend" (the guest acknowledges
+ * and calls SCHEDOP_shutdown(suspend)), its config (xl.cfg text read back from xenstore) and
+ * state written to path as Xen's save file (xl header, libxl v2, libxc v3 records), then
+ * destroyed, or resumed where it was if checkpoint (xl save -c). The file is written beside
+ * path and renamed over it at the end: a failure leaves no file and an old one untouched, and
+ * resumes a domain already suspended. progress (may be NULL) is called as pages are written.
+ */
+struct hv_save_progress {
+    void (*fn)(void *arg, uint64_t done, uint64_t total);
+    void *arg;
+};
+int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpoint,
+                const struct hv_save_progress *progress, uint64_t *bytes);
+/*
+ * xl restore: a new domain from a save file (its config, memory, page tables, vCPUs), with new
+ * xenstore and console rings and ports, introduced to xenstored, its disks attached, unpaused
+ * unless paused. Any failure destroys the new domain: nothing is left. *cfg out: the config
+ * (for the monitor).
+ */
+int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cfg *cfg,
+                   uint32_t *domid);
+
+/* The toolstack's own steps, shared by create, clone, save and restore. */
+int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err);
+int hv_ops_dom_setup(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid);
+int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                      const uint8_t uuid[16], const struct hv_build_result *res, bool paused);
+/* kernel, ramdisk, cmdline, memory, vCPUs of domid as xl.cfg lines; a disk as a spec. */
+int hv_ops_describe(struct hv_ops *o, uint32_t domid, FILE *f);
+void hv_ops_describe_disk(const struct hv_cfg_disk *d, FILE *f);
 
 /* "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset", or "unknown". */
 const char *hv_ops_reason_name(int reason);

@@ -45,7 +45,7 @@ static void copy_key(struct hv_ops *o, uint32_t domid, FILE *f, const char *key,
 }
 
 /* kernel, ramdisk, cmdline from /vm/U/image; memory; vCPUs (every cpu/N, the online ones). */
-static int describe_domain(struct hv_ops *o, uint32_t domid, FILE *f)
+int hv_ops_describe(struct hv_ops *o, uint32_t domid, FILE *f)
 {
     char vm[128], path[192], num[32];
     char **cpus;
@@ -74,6 +74,17 @@ static int describe_domain(struct hv_ops *o, uint32_t domid, FILE *f)
     if (n)
         fprintf(f, "vcpus = %u\nmaxvcpus = %u\n", online ? online : 1, n);
     return 0;
+}
+
+void hv_ops_describe_disk(const struct hv_cfg_disk *d, FILE *f)
+{
+    if (d->format == HV_DISK_EMPTY) {
+        fprintf(f, "'vdev=%s,devtype=cdrom,access=r'", d->vdev);
+        return;
+    }
+    fprintf(f, "'vdev=%s,format=%s,access=%s,devtype=%s,target=%s'", d->vdev,
+            d->format == HV_DISK_QCOW2 ? "qcow2" : "raw", d->readonly ? "r" : "w",
+            d->cdrom ? "cdrom" : "disk", d->target);
 }
 
 /* Every disk can be cloned: qcow2 (snapshotted), read-only or empty ones (shared). */
@@ -125,9 +136,7 @@ static int clone_disks(struct hv_ops *o, uint32_t domid, const char *newname,
             continue;
         }
         if (d[i].readonly) {
-            fprintf(f, "'vdev=%s,format=%s,access=r,devtype=%s,target=%s'", d[i].vdev,
-                    d[i].format == HV_DISK_QCOW2 ? "qcow2" : "raw",
-                    d[i].cdrom ? "cdrom" : "disk", d[i].target);
+            hv_ops_describe_disk(&d[i], f);
             continue;
         }
         /* the source's image becomes the base of both */
@@ -164,7 +173,7 @@ int hv_ops_clone(struct hv_ops *o, uint32_t domid, const char *newname, struct h
     fprintf(f, "name = ");
     quoted(f, newname);
     fputc('\n', f);
-    rc = describe_domain(o, domid, f);
+    rc = hv_ops_describe(o, domid, f);
     if (!rc)
         rc = clone_disks(o, domid, newname, disks, n, f, made, &n_made);
     fclose(f);

@@ -169,6 +169,15 @@ int hv_sched_id(struct hv_priv *p, uint32_t *sched_id);
 int hv_readconsole(struct hv_priv *p, char *buf, uint32_t *len, uint32_t *index, bool incremental,
                    bool clear);
 
+/* ---- save and restore (priv_save.c) ---- */
+
+/* getpageframeinfo3: frames[0..n) (n <= 1024), mfns of domid in, PV_DOMCTL_PFINFO_* out. */
+int hv_pageframe_types(struct hv_priv *p, uint32_t domid, uint64_t *frames, unsigned n);
+int hv_tsc_info_get(struct hv_priv *p, uint32_t domid, struct pv_domctl_tsc_info *t);
+int hv_tsc_info_set(struct hv_priv *p, uint32_t domid, const struct pv_domctl_tsc_info *t);
+/* resumedomain: a domain shut down by suspending runs again (its vCPUs as they were). */
+int hv_domain_resume(struct hv_priv *p, uint32_t domid);
+
 /* ---- memory of another domain ---- */
 
 /* XENMEM_populate_physmap for domid: extents of 2^order pages at the pfns in frames[0..nr);

@@ -78,7 +78,8 @@ struct hv_restore_dom {
     int (*tsc_info)(void *ctx, const struct hv_tsc_info *t, struct hv_err *err);
     int (*vcpu)(void *ctx, unsigned vcpu, const struct pv_vcpu_guest_context *c,
                 struct hv_err *err);
-    /* The new domain's facts for start_info (nr_pages, shared_info, the two ports). */
+    /* The new domain's facts for start_info (shared_info, the two ports; nr_pages is the
+     * stream's p2m size, set by the restore loop). */
     int (*resume_info)(void *ctx, struct hv_resume_info *ri, struct hv_err *err);
 };
 

@@ -244,8 +244,10 @@ static int fix_start_info(struct rst *r)
     if (hv_pfnmap_mfn(&m, pfn, &mfn) || (r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK))
         return hv_err_set(r->err, -EINVAL, "vCPU 0's start_info pfn 0x%llx is not a page of "
                           "the stream", (unsigned long long)pfn);
-    if ((rc = r->dom->resume_info(r->dom->ctx, &ri, r->err)) ||
-        (rc = r->dom->read_frame(r->dom->ctx, mfn, u.page, r->err)) ||
+    if ((rc = r->dom->resume_info(r->dom->ctx, &ri, r->err)))
+        return rc;
+    ri.nr_pages = r->nr; /* Xen's: the p2m's size */
+    if ((rc = r->dom->read_frame(r->dom->ctx, mfn, u.page, r->err)) ||
         (rc = hv_pv_start_info(&u.si, &m, &ri, &r->res->store_mfn, &r->res->console_mfn,
                                r->err)))
         return rc;

@@ -37,6 +37,15 @@ void gk_console_init(void)
         mode = GK_CONSOLE_RING;
 }
 
+void gk_console_resume(void)
+{
+    enum gk_console_mode was = mode;
+
+    gk_console_init(); /* start_info names the ring's new frame and port */
+    if (!(was & GK_CONSOLE_RING))
+        mode = was; /* a ring given up on stays given up on */
+}
+
 static void ring_kick(void)
 {
     struct pv_evtchn_send send = {.port = ring_port};

@@ -38,6 +38,28 @@ long gk_shared_info_map(void)
     return rc;
 }
 
+long gk_shared_info_unmap(void)
+{
+    uint64_t va = (uint64_t)(uintptr_t)shared_page;
+    long rc;
+
+    if (!shared)
+        return 0;
+    rc = gk_hypercall_update_va_mapping(va, gk_pfn_to_mfn((va - GK_VIRT_BASE) / GK_PAGE_SIZE)
+                                                    << 12 | PTE_FLAGS,
+                                        PV_UVMF_INVLPG | PV_UVMF_LOCAL);
+    if (rc == 0)
+        shared = NULL;
+    return rc;
+}
+
+void gk_events_reset(void)
+{
+    memset(handlers, 0, sizeof(handlers));
+    memset(port_cpu, 0, sizeof(port_cpu));
+    fifo_on = false;
+}
+
 struct pv_shared_info *gk_shared_info(void)
 {
     return shared;

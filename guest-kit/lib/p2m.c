@@ -5,6 +5,8 @@
 #define PER_PAGE 512ULL /* 8-byte entries per page */
 
 static uint64_t *frame_list_list; /* mfns of the frame-list pages, once published */
+static uint64_t *lists;           /* the frame-list pages' addresses */
+static uint64_t n_lists;
 
 static uint64_t *p2m(void)
 {
@@ -47,29 +49,45 @@ long gk_pfn_set_frame(uint64_t pfn, uint64_t mfn)
 }
 
 /* Frame list: one page of p2m-page mfns per 512 p2m pages; the list of those pages' mfns is
- * the root tools start from. Built once; its pages stay allocated. */
+ * the root tools start from. Allocated once (the pages stay); filled at each publish, since a
+ * restored domain's frames are new. */
 static long build_frame_lists(void)
 {
     uint64_t p2m_pages = (gk_nr_pages() + PER_PAGE - 1) / PER_PAGE;
-    uint64_t *root = gk_page_alloc(), *list, i;
+    uint64_t *root = gk_page_alloc(), i;
 
     if (!root)
         return -PV_ENOMEM;
     for (i = 0; i * PER_PAGE < p2m_pages; i++) {
-        if (!(list = gk_page_alloc()))
+        uint64_t *list = gk_page_alloc();
+
+        if (!list)
             break;
-        for (uint64_t j = 0; j < PER_PAGE && i * PER_PAGE + j < p2m_pages; j++)
-            list[j] = gk_virt_to_mfn(p2m() + (i * PER_PAGE + j) * PER_PAGE);
-        root[i] = gk_virt_to_mfn(list);
+        root[i] = (uint64_t)(uintptr_t)list; /* virtual until filled */
     }
     if (i * PER_PAGE < p2m_pages) {
         while (i--)
-            gk_page_free(gk_mfn_to_virt(root[i]));
+            gk_page_free((void *)(uintptr_t)root[i]);
         gk_page_free(root);
         return -PV_ENOMEM;
     }
-    frame_list_list = root;
-    return 0;
+    lists = root;
+    n_lists = i;
+    frame_list_list = gk_page_alloc();
+    return frame_list_list ? 0 : -PV_ENOMEM;
+}
+
+static void fill_frame_lists(void)
+{
+    uint64_t p2m_pages = (gk_nr_pages() + PER_PAGE - 1) / PER_PAGE;
+
+    for (uint64_t i = 0; i < n_lists; i++) {
+        uint64_t *list = (uint64_t *)(uintptr_t)lists[i];
+
+        for (uint64_t j = 0; j < PER_PAGE && i * PER_PAGE + j < p2m_pages; j++)
+            list[j] = gk_virt_to_mfn(p2m() + (i * PER_PAGE + j) * PER_PAGE);
+        frame_list_list[i] = gk_virt_to_mfn(list);
+    }
 }
 
 long gk_p2m_publish(void)
@@ -81,6 +99,7 @@ long gk_p2m_publish(void)
         return rc;
     if (!frame_list_list && (rc = build_frame_lists()))
         return rc;
+    fill_frame_lists();
     si = gk_shared_info();
     si->arch.max_pfn = gk_nr_pages(); /* a count, as Xen expects from PV guests */
     si->arch.pfn_to_mfn_frame_list_list = gk_virt_to_mfn(frame_list_list);

@@ -53,6 +53,11 @@ uint32_t gk_timer_port(void)
     return port;
 }
 
+void gk_time_reset(void)
+{
+    memset(timer_ports, 0, sizeof(timer_ports));
+}
+
 long gk_timer_set(uint64_t deadline)
 {
     struct pv_vcpu_set_singleshot_timer st = {.timeout_abs_ns = deadline};

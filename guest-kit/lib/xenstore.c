@@ -55,6 +55,14 @@ long gk_xs_init(void)
     return 0;
 }
 
+long gk_xs_resume(void)
+{
+    ring = NULL;
+    broken = false;
+    queue_head = queue_len = 0;
+    return gk_xs_init();
+}
+
 bool gk_xs_ready(void)
 {
     return ring && !broken;

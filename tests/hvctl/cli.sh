@@ -46,6 +46,9 @@ expect create-no-cfg 2 'usage: hvctl create' "$H" create
 expect create-two-cfgs 2 'usage: hvctl create' "$H" create a.cfg b.cfg
 expect mem-set-args 2 'usage: hvctl mem-set' "$H" mem-set web
 expect domname-not-id 2 'usage: hvctl domname' "$H" domname web
+expect save-no-file 2 'usage: hvctl save \[-c\] DOMAIN FILE' "$H" save web
+expect save-bad-option 2 'usage: hvctl save' "$H" save -x web f
+expect restore-no-file 2 'usage: hvctl restore' "$H" restore
 expect net-create-usage 2 'usage: hvctl network-create NAME --mode' "$H" network-create lan
 expect net-delete-usage 2 'usage: hvctl network-delete NAME' "$H" network-delete
 expect net-start-usage 2 'usage: hvctl network-start' "$H" network-start -x
@@ -111,6 +114,13 @@ print(\"ok\", d[\"domid\"], c[\"c_info\"][\"name\"], c[\"c_info\"][\"type\"], c[
     expect vcpu-list-header 0 '^Name +ID +VCPU +CPU +State +Time\(s\)  Affinity \(Hard / Soft\)$' \
         "$FAKE" vcpu-list Domain-0
     expect mem-set-bad 1 "'12q' is not a memory size" "$FAKE" mem-set 0 12q
+    expect save-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" save web "$work/web.save"
+    expect save-dom0 1 'cannot save domain 0: domain 0 cannot be saved' "$FAKE" save 0 "$work/d0"
+    [ ! -e "$work/d0" ] && [ ! -e "$work/d0.partial" ] || { echo "FAIL save-dom0 left a file"; failed=$((failed + 1)); }
+    expect restore-missing 1 "cannot restore $work/none.save: $work/none.save: No such file" \
+        "$FAKE" restore "$work/none.save"
+    expect restore-not-save 1 "cannot restore $work/ok.cfg: $work/ok.cfg: (not a save file|truncated)" \
+        "$FAKE" restore "$work/ok.cfg"
     expect create-missing-kernel 1 "cannot create domain 'web': kernel /boot/vmlinux: No such file" \
         "$FAKE" create "$work/ok.cfg"
     kill "$xsd"

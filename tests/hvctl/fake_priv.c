@@ -321,3 +321,89 @@ int hv_readconsole(struct hv_priv *p, char *buf, uint32_t *len, uint32_t *index,
     *index += *len;
     return 0;
 }
+
+/* Save and restore reach no further than their first call on a domain's memory or vCPUs: the
+ * stand-in has neither. Each fails with a message naming the call. */
+static int no_memory(struct hv_priv *p, const char *what, uint32_t domid)
+{
+    int rc = check(p, what, domid);
+
+    return rc ? rc : hv_err_set(&p->err, -ENOSYS, "fake %s of domain %u: not in the stand-in",
+                                what, domid);
+}
+
+int hv_pageframe_types(struct hv_priv *p, uint32_t domid, uint64_t *frames, unsigned n)
+{
+    (void)frames, (void)n;
+    return no_memory(p, "getpageframeinfo3", domid);
+}
+
+int hv_tsc_info_get(struct hv_priv *p, uint32_t domid, struct pv_domctl_tsc_info *t)
+{
+    (void)t;
+    return no_memory(p, "gettscinfo", domid);
+}
+
+int hv_tsc_info_set(struct hv_priv *p, uint32_t domid, const struct pv_domctl_tsc_info *t)
+{
+    (void)t;
+    return no_memory(p, "settscinfo", domid);
+}
+
+int hv_domain_resume(struct hv_priv *p, uint32_t domid)
+{
+    return no_memory(p, "resumedomain", domid);
+}
+
+int hv_vcpu_getcontext(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                       struct pv_vcpu_guest_context *ctx)
+{
+    (void)vcpu, (void)ctx;
+    return no_memory(p, "getvcpucontext", domid);
+}
+
+int hv_vcpu_setcontext(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                       const struct pv_vcpu_guest_context *ctx)
+{
+    (void)vcpu, (void)ctx;
+    return no_memory(p, "setvcpucontext", domid);
+}
+
+long hv_populate_physmap(struct hv_priv *p, uint32_t domid, uint64_t nr, unsigned order,
+                         uint64_t *frames)
+{
+    (void)nr, (void)order, (void)frames;
+    return no_memory(p, "populate_physmap", domid);
+}
+
+int hv_pin_table(struct hv_priv *p, uint32_t domid, unsigned level, uint64_t mfn)
+{
+    (void)level, (void)mfn;
+    return no_memory(p, "pin", domid);
+}
+
+int hv_evtchn_alloc_unbound(struct hv_priv *p, uint32_t domid, uint32_t remote, uint32_t *port)
+{
+    (void)remote, (void)port;
+    return no_memory(p, "alloc_unbound", domid);
+}
+
+int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_domid,
+                         uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn)
+{
+    (void)console_domid, (void)console_mfn, (void)store_domid, (void)store_mfn;
+    return no_memory(p, "grant seeding", domid);
+}
+
+void *hv_map_foreign(struct hv_priv *p, uint32_t domid, int prot, const uint64_t *mfns, unsigned n,
+                     int *errs)
+{
+    (void)prot, (void)mfns, (void)n, (void)errs;
+    no_memory(p, "foreign mapping", domid);
+    return NULL;
+}
+
+void hv_unmap(void *addr, unsigned n)
+{
+    (void)addr, (void)n;
+}

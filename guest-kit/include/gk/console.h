@@ -16,6 +16,8 @@ enum gk_console_mode {
 /* Write len bytes to the console. */
 void gk_console_write(const char *buf, size_t len);
 
+/* Resume in a new domain: the ring and port again from start_info. */
+void gk_console_resume(void);
 /* Current mode, and the console ring's virtual address (NULL if none). */
 enum gk_console_mode gk_console_mode(void);
 void *gk_console_ring(void);

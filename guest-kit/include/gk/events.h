@@ -11,6 +11,12 @@
  * or the hypercall's error. Nothing below works before it succeeds. */
 long gk_shared_info_map(void);
 
+/* Suspend (gk/suspend.h): the shared_info mapping replaced by the page's own frame again, so
+ * that the saved page tables name only the domain's frames. */
+long gk_shared_info_unmap(void);
+/* Resume in a new domain: every channel binding is gone; forget handlers, vCPUs and FIFO. */
+void gk_events_reset(void);
+
 /* Highest number of vCPUs the kit drives (gk/smp.h), and ports with a handler slot. */
 #define GK_MAX_CPUS 4
 #define GK_MAX_PORTS 1024

@@ -16,6 +16,9 @@ uint64_t gk_time_now(void);
  * stopped then. 0 if binding failed. */
 uint32_t gk_timer_port(void);
 
+/* Resume in a new domain: the timer ports are gone (bound again on next use). */
+void gk_time_reset(void);
+
 /* Arm the running vCPU's single-shot timer for absolute system time `deadline`
  * (VCPUOP_set_singleshot_timer; set_timer_op if vcpu_op lacks it). 0 cancels. */
 long gk_timer_set(uint64_t deadline);

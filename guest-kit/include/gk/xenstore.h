@@ -40,6 +40,9 @@
  * is ready): gk_xs_set_timeout() first if the default is too short. */
 long gk_xs_init(void);
 bool gk_xs_ready(void);
+/* Resume in a new domain: the ring and port again from start_info, the queue emptied. Watches
+ * are gone: the caller sets them again. */
+long gk_xs_resume(void);
 /* Bound every later call to ns nanoseconds (0: the default). */
 void gk_xs_set_timeout(uint64_t ns);
 /* The daemon's error name of the last call that failed with one ("ENOENT"), else "". */
