@@ -236,6 +236,12 @@ static int dom_tsc_set(void *ctx, const struct hv_tsc_info *t, struct hv_err *er
                                     .incarnation = t->incarnation, .elapsed_nsec = t->nsec};
     int rc = hv_tsc_info_set(c->priv, c->domid, &ti);
 
+    /* Another host's (or boot's) TSC rate: the hypervisor cannot emulate it; in the default mode
+     * guests read time through pvclock, which the new host scales for its own TSC. */
+    if (rc == -EOPNOTSUPP && t->mode == PV_TSC_MODE_DEFAULT && t->khz) {
+        ti.gtsc_khz = 0;
+        rc = hv_tsc_info_set(c->priv, c->domid, &ti);
+    }
     return rc ? priv_msg(c, err, rc) : 0;
 }
 

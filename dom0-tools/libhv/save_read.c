@@ -25,7 +25,8 @@ struct rst {
     bool have_shinfo, have_tsc;
     struct hv_tsc_info tsc;
     struct hv_restore_result *res;
-    uint64_t batch_pfns[HV_STREAM_BATCH], batch_mfns[HV_STREAM_BATCH];
+    uint64_t batch_pfns[HV_STREAM_BATCH], batch_mfns[HV_STREAM_BATCH]; /* one record's */
+    uint64_t pop_pfns[512], pop_mfns[512]; /* populate()'s own (at most a table's entries) */
 };
 
 static struct hv_pfnmap view(const struct rst *r)
@@ -35,27 +36,29 @@ static struct hv_pfnmap view(const struct rst *r)
     return m;
 }
 
-/* Populates every pfn of pfns[0..n) that has no frame yet. */
+/* Populates every pfn of pfns[0..n) that has no frame yet, up to 512 at a time (the
+ * caller's arrays are left alone: they may be the record's batch). */
 static int populate(struct rst *r, const uint64_t *pfns, unsigned n)
 {
-    unsigned i, k = 0;
+    unsigned i = 0, j, k;
     int rc;
 
-    for (i = 0; i < n; i++)
-        if (r->p2m[pfns[i]] == HV_INVALID_MFN) {
-            unsigned j;
-
-            for (j = 0; j < k && r->batch_pfns[j] != pfns[i]; j++)
+    while (i < n) {
+        for (k = 0; i < n && k < 512; i++) {
+            if (r->p2m[pfns[i]] != HV_INVALID_MFN)
+                continue;
+            for (j = 0; j < k && r->pop_pfns[j] != pfns[i]; j++)
                 ;
             if (j == k)
-                r->batch_pfns[k++] = pfns[i];
+                r->pop_pfns[k++] = pfns[i];
         }
-    if (!k)
-        return 0;
-    if ((rc = r->dom->populate(r->dom->ctx, r->batch_pfns, k, r->batch_mfns, r->err)))
-        return rc;
-    for (i = 0; i < k; i++)
-        r->p2m[r->batch_pfns[i]] = r->batch_mfns[i];
+        if (!k)
+            continue;
+        if ((rc = r->dom->populate(r->dom->ctx, r->pop_pfns, k, r->pop_mfns, r->err)))
+            return rc;
+        for (j = 0; j < k; j++)
+            r->p2m[r->pop_pfns[j]] = r->pop_mfns[j];
+    }
     return 0;
 }
 

@@ -23,30 +23,13 @@ for rec in "x86 PV info" "Static data end" "x86 PV P2M frames" "TSC info" "Share
 done
 echo "ok   verify-stream-v2 accepts the save file ($(stat -c %s "$T/good.save") bytes)"
 
-# The verifier must be able to say no: three broken copies.
-size=$(stat -c %s "$T/good.save")
-head -c $((size - 100)) "$T/good.save" > "$T/cut.save"
-# libxl's END record (the last 8 bytes) turned into record type 7, which libxl does not have.
-cp "$T/good.save" "$T/end.save"
-printf '\x07' | dd of="$T/end.save" bs=1 seek=$((size - 8)) conv=notrunc status=none
-cp "$T/good.save" "$T/type.save"
-# The first PAGE_DATA entry's type byte (bits 63..56) set to type 6, which does not exist: find
-# the record by its header (type 1) after the P2M_FRAMES record, whose end offset python finds.
-off=$(python3 - "$T/good.save" <<'PY'
-import struct, sys
-b = open(sys.argv[1], 'rb').read()
-opt = struct.unpack_from('<I', b, 44)[0]
-off = 48 + opt + 16 + 8 + 24 + 16
-while True:
-    t, l = struct.unpack_from('<II', b, off)
-    if t == 1:
-        print(off + 16 + 7)
-        break
-    off += 8 + ((l + 7) & ~7)
-PY
-)
-printf '\x60' | dd of="$T/type.save" bs=1 seek="$off" conv=notrunc status=none
-for bad in cut end type; do
+# The verifier must be able to say no: three broken copies (tests/stream/hostile.py).
+for bad in truncated libxlrec badtype; do
+    python3 "$(dirname "$0")/hostile.py" "$bad" "$T/good.save" "$T/$bad.save"
     if verify "$T/$bad.save" -q; then fail "verify-stream-v2 accepted the broken copy '$bad'"; fi
 done
 echo "ok   verify-stream-v2 refuses the truncated copy, an unknown libxl record and a bad page type"
+# The fake domain's file has L1 tables: hostile.py can make a page table map a foreign frame.
+python3 "$(dirname "$0")/hostile.py" foreign "$T/good.save" "$T/foreign.save"
+cmp -s "$T/good.save" "$T/foreign.save" && fail "hostile.py foreign changed nothing"
+echo "ok   hostile.py makes every kind of broken copy"

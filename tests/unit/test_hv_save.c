@@ -18,8 +18,8 @@
 
 #include "dom0-tools/libhv/save.h"
 
-#define NPFN 40u
-#define NMFN 512u
+#define NPFN 1100u /* more than one PAGE_DATA batch */
+#define NMFN 4096u
 #define HOLE 7u
 /* pfns of the source domain's special pages */
 #define L4 1u
@@ -27,7 +27,10 @@
 #define L2 3u
 #define L1 4u
 #define SI 5u   /* start_info */
-#define P2M 6u  /* the guest's p2m frame */
+#define P2M 6u  /* the guest's p2m frames: 6, 13, 14 */
+#define P2M2 13u
+#define P2M3 14u
+#define FAR 1090u /* mapped by the L1, sent in the second batch */
 #define GDT 8u
 #define STORE 11u
 #define CONS 12u
@@ -132,11 +135,14 @@ static void make_source(struct hv_pfnmap *map)
         if (i + 9 != HOLE)
             pte(L1, (unsigned)i, i + 9);
     pte(L1, 100, L1); /* a table mapped read-write by mistake or not: just an entry */
+    pte(L1, 200, FAR); /* populated while the first batch is being written */
     memset(si, 0, 4096);
     si->store_mfn = STORE;
     si->console.domU.mfn = CONS;
     si->nr_pages = NPFN;
-    memcpy(mem[src_mfn(P2M)], p2m, sizeof(p2m));
+    memcpy(mem[src_mfn(P2M)], p2m, 4096);
+    memcpy(mem[src_mfn(P2M2)], p2m + 512, 4096);
+    memcpy(mem[src_mfn(P2M3)], p2m + 1024, (NPFN - 1024) * 8);
     memset(&saved_vcpu0, 0, sizeof(saved_vcpu0));
     saved_vcpu0.ctrlreg[3] = src_mfn(L4) << 12;
     saved_vcpu0.user_regs.rdx = src_mfn(SI);
@@ -248,7 +254,7 @@ static void reset_target(void)
 static int save_source(void)
 {
     const char cfg[] = "name = 'fake'\nkernel = '/k'\nmemory = 1\n";
-    uint64_t p2m_frames[1] = {P2M};
+    uint64_t p2m_frames[3] = {P2M, P2M2, P2M3};
     struct hv_pfnmap map;
     struct hv_stream s;
     struct hv_save sv;
@@ -260,7 +266,7 @@ static int save_source(void)
     make_source(&map);
     hv_stream_init(&s, fd, "save", &err);
     assert_int_equal(hv_save_init(&sv, &s, &src_dom, &map, 2, &err), 0);
-    assert_int_equal(hv_save_stream(&sv, cfg, strlen(cfg), p2m_frames, 1), 0);
+    assert_int_equal(hv_save_stream(&sv, cfg, strlen(cfg), p2m_frames, 3), 0);
     assert_int_equal(sv.pages_sent, NPFN - 1);
     hv_save_free(&sv);
     hv_pfnmap_free(&map);
@@ -308,10 +314,10 @@ static void test_save_restore(void **state)
     assert_int_equal(res.pages, NPFN - 1);
     assert_int_equal(res.vcpus, 1);
     /* the data pages, at their new frames */
-    for (i = 9; i < NPFN; i++) {
+    for (i = 0; i < NPFN; i++) {
         uint8_t want[4096];
 
-        if (i == HOLE || i == STORE || i == CONS)
+        if (i == HOLE || (i >= L4 && i <= P2M) || i == P2M2 || i == P2M3)
             continue;
         memset(want, (int)(0x30 + i), sizeof(want));
         assert_memory_equal(mem[tgt_p2m[i]], want, 4096);
@@ -323,13 +329,17 @@ static void test_save_restore(void **state)
     assert_int_equal(entry(tgt_p2m[L4], 256), 0);
     assert_int_equal(entry(tgt_p2m[L1], 0), tgt_p2m[9] << 12 | 0x67);
     assert_int_equal(entry(tgt_p2m[L1], 100), tgt_p2m[L1] << 12 | 0x67);
+    assert_int_equal(entry(tgt_p2m[L1], 200), tgt_p2m[FAR] << 12 | 0x67);
     assert_int_equal(pinned[tgt_p2m[L4]], 4);
     assert_int_equal(pinned[tgt_p2m[L1]], 0);
-    /* the guest's p2m frame holds the new p2m */
-    memcpy(p2m_page, mem[tgt_p2m[P2M]], sizeof(p2m_page));
-    for (i = 0; i < NPFN; i++)
-        assert_int_equal(p2m_page[i], tgt_p2m[i]);
-    assert_int_equal(p2m_page[NPFN], HV_INVALID_MFN);
+    /* the guest's p2m frames hold the new p2m */
+    for (i = 0; i < NPFN; i++) {
+        uint64_t f = i < 512 ? P2M : i < 1024 ? P2M2 : P2M3;
+
+        memcpy(p2m_page, mem[tgt_p2m[f]], sizeof(p2m_page));
+        assert_int_equal(p2m_page[i % 512], tgt_p2m[i]);
+    }
+    assert_int_equal(p2m_page[NPFN % 512], HV_INVALID_MFN);
     /* start_info: new ring frames and ports */
     si = (const struct pv_start_info *)mem[tgt_p2m[SI]];
     assert_int_equal(si->store_mfn, tgt_p2m[STORE]);
@@ -416,12 +426,12 @@ static void test_hostile(void **state)
     assert_non_null(c);
     assert_int_equal(restore_bytes(b, len, NPFN), 0);
     /* truncated anywhere: refused */
-    for (cut = 0; cut < len; cut += cut < 200 ? 7 : 4093)
+    for (cut = 0; cut < len; cut += cut < 200 ? 7 : 65521)
         if (restore_bytes(b, cut, NPFN) == 0)
             fail_msg("a save file cut at byte %zu of %zu was restored", cut, len);
     /* a domain too small for the stream */
     assert_int_equal(restore_bytes(b, len, NPFN - 1), -ERANGE);
-    /* an L1 entry naming a pfn beyond the domain (canonical stream: pfn 0x50) */
+    /* an L1 entry naming a pfn beyond the domain (canonical stream: pfn 0xfffff) */
     memcpy(c, b, len);
     off = find_record(c, len, HV_REC_PAGE_DATA);
     {
@@ -434,7 +444,7 @@ static void test_hostile(void **state)
 
             memcpy(&e, c + off + 16 + 8 * i, 8);
             if ((e & HV_STREAM_PFN_MASK) == L1) {
-                uint64_t bad = 0x50ull << 12 | 0x67;
+                uint64_t bad = 0xfffffull << 12 | 0x67;
 
                 memcpy(c + off + 16 + 8 * count + 4096 * data + 8 * 3, &bad, 8);
                 break;
