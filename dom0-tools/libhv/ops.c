@@ -109,8 +109,7 @@ int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err)
     return 0;
 }
 
-/* What can be checked before a domain exists: a unique name, readable images. */
-static int create_checks(struct hv_ops *o, const struct hv_cfg *cfg)
+int hv_ops_check_new(struct hv_ops *o, const struct hv_cfg *cfg, bool images)
 {
     uint32_t other;
     unsigned i;
@@ -119,9 +118,9 @@ static int create_checks(struct hv_ops *o, const struct hv_cfg *cfg)
     if (!hv_ops_find(o, cfg->name, &other))
         return hv_err_set(&o->err, -EEXIST, "domain '%s' already exists (id %u)", cfg->name,
                           other);
-    if (access(cfg->kernel, R_OK))
+    if (images && access(cfg->kernel, R_OK))
         return hv_err_set(&o->err, -errno, "kernel %s: %s", cfg->kernel, strerror(errno));
-    if (cfg->ramdisk && access(cfg->ramdisk, R_OK))
+    if (images && cfg->ramdisk && access(cfg->ramdisk, R_OK))
         return hv_err_set(&o->err, -errno, "ramdisk %s: %s", cfg->ramdisk, strerror(errno));
     for (i = 0; i < cfg->n_disks; i++)
         if ((rc = hv_blk_check(&cfg->disks[i], &o->err)))
@@ -221,7 +220,7 @@ int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint3
     bool gone;
     int rc;
 
-    if ((rc = create_checks(o, cfg)))
+    if ((rc = hv_ops_check_new(o, cfg, true)))
         return rc;
     if (cfg->has_uuid)
         memcpy(dc.handle, cfg->uuid, 16);

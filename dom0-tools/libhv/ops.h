@@ -118,6 +118,9 @@ int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cf
 
 /* The toolstack's own steps, shared by create, clone, save and restore. */
 int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err);
+/* What can be checked before a domain exists: a unique name, usable disks and (images) a
+ * readable kernel and ramdisk (a restore needs none). */
+int hv_ops_check_new(struct hv_ops *o, const struct hv_cfg *cfg, bool images);
 int hv_ops_dom_setup(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid);
 int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                       const uint8_t uuid[16], const struct hv_build_result *res, bool paused);

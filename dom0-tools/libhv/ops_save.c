@@ -228,21 +228,6 @@ int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpo
 
 /* ---- restore ---- */
 
-static int restore_checks(struct hv_ops *o, const struct hv_cfg *cfg)
-{
-    uint32_t other;
-    unsigned i;
-    int rc;
-
-    if (!hv_ops_find(o, cfg->name, &other))
-        return hv_err_set(&o->err, -EEXIST, "domain '%s' already exists (id %u)", cfg->name,
-                          other);
-    for (i = 0; i < cfg->n_disks; i++)
-        if ((rc = hv_blk_check(&cfg->disks[i], &o->err)))
-            return rc;
-    return 0;
-}
-
 /* The domain's memory and vCPUs from the stream, its rings granted to dom0 again. */
 static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *cfg,
                          struct hv_stream *s, struct hv_build_result *res)
@@ -302,7 +287,7 @@ int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cf
     if (fd < 0)
         return hv_err_set(&o->err, -errno, "%s: %s", path, strerror(errno));
     hv_stream_init(&s, fd, path, &o->err);
-    if ((rc = read_config(o, &s, path, cfg)) || (rc = restore_checks(o, cfg)))
+    if ((rc = read_config(o, &s, path, cfg)) || (rc = hv_ops_check_new(o, cfg, false)))
         goto out;
     dc.max_vcpus = cfg->maxvcpus;
     if (cfg->has_uuid)
