@@ -177,6 +177,17 @@ int hv_tsc_info_get(struct hv_priv *p, uint32_t domid, struct pv_domctl_tsc_info
 int hv_tsc_info_set(struct hv_priv *p, uint32_t domid, const struct pv_domctl_tsc_info *t);
 /* resumedomain: a domain shut down by suspending runs again (its vCPUs as they were). */
 int hv_domain_resume(struct hv_priv *p, uint32_t domid);
+/* A vCPU's state beyond its context: get/set_ext_vcpucontext; get/setvcpuextstate (XSAVE:
+ * *len in: buf's size (get) or the state's (set); out: the state's, 0 if there is none);
+ * get/set_vcpu_msrs (*n in: msrs' room (get) or entries (set); out: entries). */
+int hv_vcpu_ext_get(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                    struct pv_domctl_ext_vcpucontext *e);
+int hv_vcpu_ext_set(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                    const struct pv_domctl_ext_vcpucontext *e);
+int hv_vcpu_xsave(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint8_t *buf, size_t *len,
+                  bool set);
+int hv_vcpu_msrs(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                 struct pv_domctl_vcpu_msr *msrs, unsigned *n, bool set);
 
 /* ---- memory of another domain ---- */
 

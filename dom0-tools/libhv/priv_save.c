@@ -58,3 +58,94 @@ int hv_domain_resume(struct hv_priv *p, uint32_t domid)
     snprintf(what, sizeof(what), "domctl resumedomain of domain %u", domid);
     return priv_domctl(p, &d, what);
 }
+
+/* The three vCPU domctls whose argument starts with the vCPU and points at a buffer. */
+static int vcpu_domctl(struct hv_priv *p, struct pv_domctl *d, const char *name, unsigned vcpu)
+{
+    char what[80];
+
+    snprintf(what, sizeof(what), "domctl %s of domain %u vCPU %u", name, d->domain, vcpu);
+    return priv_domctl(p, d, what);
+}
+
+int hv_vcpu_ext_get(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                    struct pv_domctl_ext_vcpucontext *e)
+{
+    struct pv_domctl d = {.cmd = PV_DOMCTL_get_ext_vcpucontext, .domain = (pv_domid_t)domid};
+    int rc;
+
+    d.u.ext_vcpucontext.vcpu = vcpu;
+    if (!(rc = vcpu_domctl(p, &d, "get_ext_vcpucontext", vcpu)))
+        *e = d.u.ext_vcpucontext;
+    return rc;
+}
+
+int hv_vcpu_ext_set(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                    const struct pv_domctl_ext_vcpucontext *e)
+{
+    struct pv_domctl d = {.cmd = PV_DOMCTL_set_ext_vcpucontext, .domain = (pv_domid_t)domid};
+
+    d.u.ext_vcpucontext = *e;
+    d.u.ext_vcpucontext.vcpu = vcpu;
+    return vcpu_domctl(p, &d, "set_ext_vcpucontext", vcpu);
+}
+
+int hv_vcpu_xsave(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint8_t *buf, size_t *len,
+                  bool set)
+{
+    struct pv_domctl d = {.cmd = set ? PV_DOMCTL_setvcpuextstate : PV_DOMCTL_getvcpuextstate,
+                          .domain = (pv_domid_t)domid};
+    const char *name = set ? "setvcpuextstate" : "getvcpuextstate";
+    size_t size = *len;
+    uint8_t *b;
+    int rc;
+
+    d.u.vcpuextstate.vcpu = vcpu;
+    if (!set) { /* the size first */
+        if ((rc = vcpu_domctl(p, &d, name, vcpu)))
+            return rc;
+        if (d.u.vcpuextstate.size > *len)
+            return priv_fail(p, -ENOBUFS, "getvcpuextstate of domain %u vCPU %u: %llu bytes",
+                             domid, vcpu, (unsigned long long)d.u.vcpuextstate.size);
+        size = d.u.vcpuextstate.size;
+    }
+    if (!size)
+        return *len = 0, 0;
+    if (!(b = hv_buf_alloc(p, size)))
+        return -ENOMEM;
+    if (set)
+        memcpy(b, buf, size);
+    d.u.vcpuextstate.size = size;
+    d.u.vcpuextstate.buffer = (uint64_t)(uintptr_t)b;
+    if (!(rc = vcpu_domctl(p, &d, name, vcpu)) && !set) {
+        *len = d.u.vcpuextstate.size <= size ? d.u.vcpuextstate.size : size;
+        memcpy(buf, b, *len);
+    }
+    hv_buf_free(p, b, size);
+    return rc;
+}
+
+int hv_vcpu_msrs(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                 struct pv_domctl_vcpu_msr *msrs, unsigned *n, bool set)
+{
+    struct pv_domctl d = {.cmd = set ? PV_DOMCTL_set_vcpu_msrs : PV_DOMCTL_get_vcpu_msrs,
+                          .domain = (pv_domid_t)domid};
+    size_t bytes = (*n ? *n : 1) * sizeof(*msrs);
+    struct pv_domctl_vcpu_msr *b = hv_buf_alloc(p, bytes);
+    int rc;
+
+    if (!b)
+        return -ENOMEM;
+    if (set)
+        memcpy(b, msrs, *n * sizeof(*msrs));
+    d.u.vcpu_msrs.vcpu = vcpu;
+    d.u.vcpu_msrs.msr_count = *n;
+    d.u.vcpu_msrs.msrs = (uint64_t)(uintptr_t)b;
+    rc = vcpu_domctl(p, &d, set ? "set_vcpu_msrs" : "get_vcpu_msrs", vcpu);
+    if (!rc && !set) {
+        *n = d.u.vcpu_msrs.msr_count <= *n ? d.u.vcpu_msrs.msr_count : *n;
+        memcpy(msrs, b, *n * sizeof(*msrs));
+    }
+    hv_buf_free(p, b, bytes);
+    return rc;
+}

@@ -24,7 +24,15 @@ struct hv_save_dom {
     int (*vcpu)(void *ctx, unsigned vcpu, struct pv_vcpu_guest_context *c, struct hv_err *err);
     int (*shared_info)(void *ctx, uint8_t *page, struct hv_err *err);
     int (*tsc_info)(void *ctx, struct hv_tsc_info *t, struct hv_err *err);
+    /* The body of record type (X86_PV_VCPU_EXTENDED, _XSAVE, _MSRS) for an online vCPU, after
+     * its {vcpu, reserved} header: at most cap bytes into buf, *len = 0 when there is none (no
+     * record is written). NULL: none of them. */
+    int (*vcpu_extra)(void *ctx, unsigned vcpu, uint32_t type, uint8_t *buf, size_t cap,
+                      size_t *len, struct hv_err *err);
 };
+
+/* The largest X86_PV_VCPU_EXTENDED/_XSAVE/_MSRS body read or written (after its header). */
+#define HV_SAVE_VCPU_EXTRA_MAX 4096u
 
 struct hv_save {
     struct hv_stream *s;
@@ -81,6 +89,10 @@ struct hv_restore_dom {
     /* The new domain's facts for start_info (shared_info, the two ports; nr_pages is the
      * stream's p2m size, set by the restore loop). */
     int (*resume_info)(void *ctx, struct hv_resume_info *ri, struct hv_err *err);
+    /* A vCPU's X86_PV_VCPU_EXTENDED/_XSAVE/_MSRS body (after its header), applied after its
+     * basic context. NULL: those records are read and dropped. */
+    int (*vcpu_extra)(void *ctx, unsigned vcpu, uint32_t type, const uint8_t *body, size_t len,
+                      struct hv_err *err);
 };
 
 /* What a restore found and did. */

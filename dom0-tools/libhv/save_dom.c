@@ -97,8 +97,37 @@ static int dom_tsc_get(void *ctx, struct hv_tsc_info *t, struct hv_err *err)
     return 0;
 }
 
-const struct hv_save_dom hv_save_dom_priv = {NULL, dom_read_frames, dom_vcpu, dom_shared_info,
-                                             dom_tsc_get};
+/* X86_PV_VCPU_EXTENDED: the ext_vcpucontext as the hypervisor sized it; _XSAVE: its state (none
+ * when 0 bytes); _MSRS: the MSRs it lists (none when 0). */
+static int dom_vcpu_extra(void *ctx, unsigned v, uint32_t type, uint8_t *buf, size_t cap,
+                          size_t *len, struct hv_err *err)
+{
+    struct hv_save_ctx *c = ctx;
+    struct pv_domctl_ext_vcpucontext e;
+    unsigned n = (unsigned)(cap / sizeof(struct pv_domctl_vcpu_msr));
+    int rc;
+
+    *len = cap;
+    switch (type) {
+    case HV_REC_X86_PV_VCPU_EXTENDED:
+        if ((rc = hv_vcpu_ext_get(c->priv, c->domid, v, &e)))
+            break;
+        *len = e.size < sizeof(e) ? e.size : sizeof(e);
+        memcpy(buf, &e, *len);
+        return 0;
+    case HV_REC_X86_PV_VCPU_XSAVE:
+        rc = hv_vcpu_xsave(c->priv, c->domid, v, buf, len, false);
+        break;
+    default:
+        rc = hv_vcpu_msrs(c->priv, c->domid, v, (struct pv_domctl_vcpu_msr *)buf, &n, false);
+        *len = n * sizeof(struct pv_domctl_vcpu_msr);
+        break;
+    }
+    return rc ? priv_msg(c, err, rc) : 0;
+}
+
+const struct hv_save_dom hv_save_dom_priv = {NULL,        dom_read_frames, dom_vcpu,
+                                             dom_shared_info, dom_tsc_get, dom_vcpu_extra};
 
 /* ---- the guest's p2m, through shared_info's frame-list tree ---- */
 
@@ -263,7 +292,36 @@ static int dom_resume_info(void *ctx, struct hv_resume_info *ri, struct hv_err *
     return 0;
 }
 
+static int dom_vcpu_extra_set(void *ctx, unsigned v, uint32_t type, const uint8_t *body,
+                              size_t len, struct hv_err *err)
+{
+    struct hv_save_ctx *c = ctx;
+    struct pv_domctl_ext_vcpucontext e = {0};
+    unsigned n = (unsigned)(len / sizeof(struct pv_domctl_vcpu_msr));
+    uint8_t buf[HV_SAVE_VCPU_EXTRA_MAX];
+    int rc;
+
+    switch (type) {
+    case HV_REC_X86_PV_VCPU_EXTENDED:
+        memcpy(&e, body, len < sizeof(e) ? len : sizeof(e));
+        e.size = (uint32_t)(len < sizeof(e) ? len : sizeof(e));
+        rc = hv_vcpu_ext_set(c->priv, c->domid, v, &e);
+        break;
+    case HV_REC_X86_PV_VCPU_XSAVE:
+        memcpy(buf, body, len);
+        rc = hv_vcpu_xsave(c->priv, c->domid, v, buf, &len, true);
+        break;
+    default:
+        if (len % sizeof(struct pv_domctl_vcpu_msr))
+            return hv_err_set(err, -EINVAL, "X86_PV_VCPU_MSRS of vCPU %u: %zu bytes", v, len);
+        memcpy(buf, body, len);
+        rc = hv_vcpu_msrs(c->priv, c->domid, v, (struct pv_domctl_vcpu_msr *)buf, &n, true);
+        break;
+    }
+    return rc ? priv_msg(c, err, rc) : 0;
+}
+
 const struct hv_restore_dom hv_restore_dom_priv = {
     NULL,        dom_populate,        dom_write_frames, dom_read_frame, dom_pin,
-    dom_shared_info_set, dom_tsc_set, dom_vcpu_set,     dom_resume_info,
+    dom_shared_info_set, dom_tsc_set, dom_vcpu_set,     dom_resume_info, dom_vcpu_extra_set,
 };

@@ -21,6 +21,10 @@ struct rst {
     unsigned n_p2m_frames;
     struct pv_vcpu_guest_context *vcpus;
     bool *have_vcpu;
+    struct extra {                   /* a vCPU's extended, XSAVE, MSR records (in that order) */
+        uint32_t len;
+        uint8_t body[HV_SAVE_VCPU_EXTRA_MAX];
+    } (*extra)[3];
     uint8_t shinfo[4096];
     bool have_shinfo, have_tsc;
     struct hv_tsc_info tsc;
@@ -169,6 +173,22 @@ static int vcpu_basic(struct rst *r, struct hv_stream_rec *rec)
     return 0;
 }
 
+static int vcpu_extra(struct rst *r, struct hv_stream_rec *rec, unsigned kind)
+{
+    uint32_t head[2];
+
+    if (rec->len < 8 || rec->len - 8 > HV_SAVE_VCPU_EXTRA_MAX)
+        return hv_err_set(r->err, -EINVAL, "%s of %u bytes (8..%u)",
+                          hv_stream_rec_name(rec->type), rec->len, 8 + HV_SAVE_VCPU_EXTRA_MAX);
+    memcpy(head, rec->body, 8);
+    if (head[0] >= r->max_vcpus || head[1])
+        return hv_err_set(r->err, -EINVAL, "%s for vCPU %u (the domain has %u)",
+                          hv_stream_rec_name(rec->type), head[0], r->max_vcpus);
+    r->extra[head[0]][kind].len = rec->len - 8;
+    memcpy(r->extra[head[0]][kind].body, rec->body + 8, rec->len - 8);
+    return 0;
+}
+
 static int one_record(struct rst *r, struct hv_stream_rec *rec)
 {
     switch (rec->type) {
@@ -196,8 +216,11 @@ static int one_record(struct rst *r, struct hv_stream_rec *rec)
     case HV_REC_X86_PV_VCPU_BASIC:
         return vcpu_basic(r, rec);
     case HV_REC_X86_PV_VCPU_EXTENDED:
+        return vcpu_extra(r, rec, 0);
     case HV_REC_X86_PV_VCPU_XSAVE:
+        return vcpu_extra(r, rec, 1);
     case HV_REC_X86_PV_VCPU_MSRS:
+        return vcpu_extra(r, rec, 2);
     case HV_REC_X86_CPUID_POLICY:
     case HV_REC_X86_MSR_POLICY:
     case HV_REC_VERIFY:
@@ -282,8 +305,10 @@ static int pin_tables(struct rst *r)
 
 static int set_vcpus(struct rst *r)
 {
+    static const uint32_t types[] = {HV_REC_X86_PV_VCPU_EXTENDED, HV_REC_X86_PV_VCPU_XSAVE,
+                                     HV_REC_X86_PV_VCPU_MSRS};
     struct hv_pfnmap m = view(r);
-    unsigned v;
+    unsigned v, k;
     int rc;
 
     for (v = 0; v < r->max_vcpus; v++) {
@@ -292,6 +317,11 @@ static int set_vcpus(struct rst *r)
         if ((rc = hv_pv_localise_vcpu(&r->vcpus[v], v, &m, r->err)) ||
             (rc = r->dom->vcpu(r->dom->ctx, v, &r->vcpus[v], r->err)))
             return rc;
+        for (k = 0; k < 3 && r->dom->vcpu_extra; k++)
+            if (r->extra[v][k].len && (rc = r->dom->vcpu_extra(r->dom->ctx, v, types[k],
+                                                                r->extra[v][k].body,
+                                                                r->extra[v][k].len, r->err)))
+                return rc;
         r->res->vcpus++;
     }
     return 0;
@@ -321,7 +351,8 @@ static int setup(struct rst *r)
     r->types = calloc(r->max_pfns, sizeof(*r->types));
     r->vcpus = calloc(r->max_vcpus, sizeof(*r->vcpus));
     r->have_vcpu = calloc(r->max_vcpus, sizeof(*r->have_vcpu));
-    if (!r->p2m || !r->types || !r->vcpus || !r->have_vcpu)
+    r->extra = calloc(r->max_vcpus, sizeof(*r->extra));
+    if (!r->p2m || !r->types || !r->vcpus || !r->have_vcpu || !r->extra)
         return hv_err_set(r->err, -ENOMEM, "out of memory for a domain of %llu pages",
                           (unsigned long long)r->max_pfns);
     for (i = 0; i < r->max_pfns; i++)
@@ -358,6 +389,7 @@ int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uin
     free(r->p2m_frames);
     free(r->vcpus);
     free(r->have_vcpu);
+    free(r->extra);
     free(r);
     return rc;
 }

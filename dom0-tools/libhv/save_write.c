@@ -132,6 +132,28 @@ int hv_save_all_pages(struct hv_save *sv)
     return rc;
 }
 
+/* A vCPU's extended, XSAVE and MSR records, those it has. */
+static int save_vcpu_extra(struct hv_save *sv, unsigned v)
+{
+    static const uint32_t types[] = {HV_REC_X86_PV_VCPU_EXTENDED, HV_REC_X86_PV_VCPU_XSAVE,
+                                     HV_REC_X86_PV_VCPU_MSRS};
+    uint32_t head[2] = {v, 0};
+    unsigned i;
+    int rc;
+
+    for (i = 0; sv->dom->vcpu_extra && i < 3; i++) {
+        size_t len = 0;
+
+        if ((rc = sv->dom->vcpu_extra(sv->dom->ctx, v, types[i], sv->pages,
+                                      HV_SAVE_VCPU_EXTRA_MAX, &len, sv->err)))
+            return rc;
+        if (len && (rc = hv_stream_put_record(sv->s, types[i], head, sizeof(head), sv->pages,
+                                              len)))
+            return rc;
+    }
+    return 0;
+}
+
 static int save_vcpus(struct hv_save *sv)
 {
     struct pv_vcpu_guest_context *c = malloc(sizeof(*c));
@@ -150,8 +172,9 @@ static int save_vcpus(struct hv_save *sv)
         }
         if (rc || (rc = hv_pv_canon_vcpu(c, v, sv->map, sv->err)))
             break;
-        rc = hv_stream_put_record(sv->s, HV_REC_X86_PV_VCPU_BASIC, head, sizeof(head), c,
-                                  sizeof(*c));
+        if (!(rc = hv_stream_put_record(sv->s, HV_REC_X86_PV_VCPU_BASIC, head, sizeof(head), c,
+                                        sizeof(*c))))
+            rc = save_vcpu_extra(sv, v);
         online++;
     }
     free(c);

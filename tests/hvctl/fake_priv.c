@@ -407,3 +407,31 @@ void hv_unmap(void *addr, unsigned n)
 {
     (void)addr, (void)n;
 }
+
+int hv_vcpu_ext_get(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                    struct pv_domctl_ext_vcpucontext *e)
+{
+    (void)vcpu, (void)e;
+    return no_memory(p, "get_ext_vcpucontext", domid);
+}
+
+int hv_vcpu_ext_set(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                    const struct pv_domctl_ext_vcpucontext *e)
+{
+    (void)vcpu, (void)e;
+    return no_memory(p, "set_ext_vcpucontext", domid);
+}
+
+int hv_vcpu_xsave(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint8_t *buf, size_t *len,
+                  bool set)
+{
+    (void)vcpu, (void)buf, (void)len, (void)set;
+    return no_memory(p, "vcpuextstate", domid);
+}
+
+int hv_vcpu_msrs(struct hv_priv *p, uint32_t domid, unsigned vcpu,
+                 struct pv_domctl_vcpu_msr *msrs, unsigned *n, bool set)
+{
+    (void)vcpu, (void)msrs, (void)n, (void)set;
+    return no_memory(p, "vcpu_msrs", domid);
+}

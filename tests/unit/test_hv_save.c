@@ -96,7 +96,21 @@ static int fake_tsc(void *ctx, struct hv_tsc_info *t, struct hv_err *e)
     return 0;
 }
 
-static const struct hv_save_dom src_dom = {NULL, fake_read, fake_vcpu, fake_shinfo, fake_tsc};
+/* vCPU 0's extended record: 64 bytes; no XSAVE state; one MSR (16 bytes). */
+static int fake_extra(void *ctx, unsigned v, uint32_t type, uint8_t *buf, size_t cap,
+                      size_t *len, struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    assert_int_equal(v, 0);
+    assert_true(cap >= 64);
+    *len = type == HV_REC_X86_PV_VCPU_EXTENDED ? 64 : type == HV_REC_X86_PV_VCPU_MSRS ? 16 : 0;
+    memset(buf, (int)type, *len);
+    return 0;
+}
+
+static const struct hv_save_dom src_dom = {NULL,        fake_read, fake_vcpu,
+                                           fake_shinfo, fake_tsc,  fake_extra};
 
 static void pte(uint64_t table_pfn, unsigned slot, uint64_t target_pfn)
 {
@@ -236,8 +250,23 @@ static int t_resume(void *ctx, struct hv_resume_info *ri, struct hv_err *e)
     return 0;
 }
 
-static const struct hv_restore_dom tgt_dom = {NULL,    t_populate, t_write, t_read,  t_pin,
-                                              t_shinfo, t_tsc,     t_vcpu,  t_resume};
+static size_t extra_len[16];
+
+static int t_extra(void *ctx, unsigned v, uint32_t type, const uint8_t *body, size_t len,
+                   struct hv_err *e)
+{
+    (void)ctx;
+    (void)e;
+    assert_int_equal(v, 0);
+    assert_true(type < 16 && len);
+    for (size_t i = 0; i < len; i++)
+        assert_int_equal(body[i], type);
+    extra_len[type] = len;
+    return 0;
+}
+
+static const struct hv_restore_dom tgt_dom = {NULL,     t_populate, t_write, t_read,   t_pin,
+                                              t_shinfo, t_tsc,      t_vcpu,  t_resume, t_extra};
 
 static void reset_target(void)
 {
@@ -247,6 +276,7 @@ static void reset_target(void)
         tgt_p2m[i] = HV_INVALID_MFN;
     next_mfn = NMFN - 1; /* the target's frames, counting down from the top */
     restored_shinfo = false;
+    memset(extra_len, 0, sizeof(extra_len));
     memset(&restored_vcpu0, 0, sizeof(restored_vcpu0));
 }
 
@@ -354,6 +384,9 @@ static void test_save_restore(void **state)
     assert_int_equal(restored_vcpu0.gdt_frames[0], tgt_p2m[GDT]);
     assert_int_equal(restored_vcpu0.user_regs.rip, 0xffffffff80001234ull);
     assert_true(restored_shinfo);
+    assert_int_equal(extra_len[HV_REC_X86_PV_VCPU_EXTENDED], 64);
+    assert_int_equal(extra_len[HV_REC_X86_PV_VCPU_XSAVE], 0); /* none: no record */
+    assert_int_equal(extra_len[HV_REC_X86_PV_VCPU_MSRS], 16);
     assert_memory_equal(shinfo_out, shinfo_in, 4096);
     close(fd);
 }
@@ -478,6 +511,14 @@ static void test_hostile(void **state)
     memcpy(c + find_record(c, len, HV_REC_X86_PV_VCPU_BASIC), (uint32_t[]){HV_REC_VERIFY}, 4);
     assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
     assert_non_null(strstr(err.msg, "vCPU 0"));
+    /* an extended record for a vCPU the domain does not have, and one too large */
+    memcpy(c, b, len);
+    memcpy(c + find_record(c, len, HV_REC_X86_PV_VCPU_EXTENDED) + 8, (uint32_t[]){9}, 4);
+    assert_int_equal(restore_bytes(c, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "X86_PV_VCPU_EXTENDED for vCPU 9"));
+    memcpy(c, b, len);
+    memcpy(c + find_record(c, len, HV_REC_X86_PV_VCPU_EXTENDED) + 4, (uint32_t[]){8 + 4097}, 4);
+    assert_true(restore_bytes(c, len, NPFN) < 0); /* refused, or the framing after it is lost */
     /* an unknown mandatory record */
     memcpy(c, b, len);
     memcpy(c + find_record(c, len, HV_REC_X86_TSC_INFO), (uint32_t[]){9}, 4);
