@@ -193,6 +193,12 @@ static int backend_silent(const struct hv_dev *d, const char *be, int rc, int go
                       "InitWait (2), after %u s", d->kind, d->devid, d->domid, be, got, t);
 }
 
+/* A script's limit: the device's wait, but never under HV_DEV_SCRIPT_TIMEOUT_S (dev.h). */
+static unsigned script_timeout(unsigned wait_s)
+{
+    return wait_s > HV_DEV_SCRIPT_TIMEOUT_S ? wait_s : HV_DEV_SCRIPT_TIMEOUT_S;
+}
+
 int hv_dev_add(struct xs_handle *xs, const struct hv_dev *d, struct hv_err *err)
 {
     unsigned t = d->timeout_s ? d->timeout_s : HV_DEV_TIMEOUT_S;
@@ -208,7 +214,7 @@ int hv_dev_add(struct xs_handle *xs, const struct hv_dev *d, struct hv_err *err)
         rc = backend_silent(d, p.be, rc, got, t, err);
     else if (d->script)
         rc = dev_hotplug(d->kind, d->domid, d->devid, d->script, dev_action(d->kind, true),
-                         p.be, p.fe, d->env, d->n_env, t, err);
+                         p.be, p.fe, d->env, d->n_env, script_timeout(t), err);
     if (!rc)
         return 0;
     first = *err;
@@ -316,7 +322,7 @@ int hv_dev_remove(struct xs_handle *xs, const char *kind, uint32_t domid, uint32
     rc = 0;
     if (!hv_dev_read(xs, domid, kind, devid, "script", script, sizeof(script)) && *script)
         rc = dev_hotplug(kind, domid, devid, script, dev_action(kind, false), p.be, p.fe, NULL,
-                         0, t, err);
+                         0, script_timeout(t), err);
     rm_up(xs, p.be, 3);  /* .../backend/KIND/D/DEVID: up to backend */
     rm_up(xs, p.tk, 2);  /* /libxl/D/device/KIND/DEVID: up to device */
     return rc;
@@ -398,7 +404,7 @@ int hv_dev_script(struct xs_handle *xs, const char *kind, uint32_t domid, uint32
         return hv_err_set(err, -ENOENT, "%s %u of domain %u has no hotplug script", kind, devid,
                           domid);
     return dev_hotplug(kind, domid, devid, script, action, p.be, p.fe, env, n_env,
-                       timeout_s ? timeout_s : HV_DEV_TIMEOUT_S, err);
+                       script_timeout(timeout_s), err);
 }
 
 int hv_dev_write(struct xs_handle *xs, uint32_t domid, const char *kind, uint32_t devid,

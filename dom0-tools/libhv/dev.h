@@ -65,6 +65,11 @@ struct hv_dev {
 
 /* Sized for a busy machine: blkback's probe and a qemu-nbd start take seconds under TCG. */
 #define HV_DEV_TIMEOUT_S 30
+/* A hotplug script's run gets at least this long (its own waits are bounded): one killed half-way
+ * leaves its devices half made or half removed, and a remove that fails fails the domain's
+ * destroy, so the monitor cannot restart it. qemu-nbd's flush of a qcow2 image and dmsetup take
+ * over 30 s on a loaded 2-core machine under TCG (a domU reboot was lost to that). */
+#define HV_DEV_SCRIPT_TIMEOUT_S 120
 
 /*
  * Adds a device: refuses one that exists (-EEXIST, "vbd 51712 of domain 5 exists"), writes the

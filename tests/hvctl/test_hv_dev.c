@@ -87,7 +87,8 @@ static void write_file(const char *path, const char *text, mode_t mode)
     chmod(path, mode);
 }
 
-/* The hotplug scripts: `block` logs its calls and writes physical-device; `bad` fails. */
+/* The hotplug scripts: `block` logs its calls and writes physical-device; `bad` fails; `slow`
+ * takes 3 s over each call (a qemu-nbd flush on a loaded machine). */
 static int setup(void **state)
 {
     char path[400], text[600];
@@ -104,6 +105,10 @@ static int setup(void **state)
     snprintf(path, sizeof(path), "%s/bad", dir);
     snprintf(text, sizeof(text), "#!/bin/sh\necho \"$1 bad\" >> %s\necho starting\n"
              "echo 'the image exploded' >&2\n[ \"$1\" = add ] && exit 3\nexit 0\n", calls);
+    write_file(path, text, 0755);
+    snprintf(path, sizeof(path), "%s/slow", dir);
+    snprintf(text, sizeof(text), "#!/bin/sh\nsleep 3\necho \"$1 slow\" >> %s\n"
+             "[ \"$1\" = add ] && xenstore-write $XENBUS_PATH/physical-device 7:3\nexit 0\n", calls);
     write_file(path, text, 0755);
     snprintf(image, sizeof(image), "%s/disk.img", dir);
     write_file(image, "", 0644);
@@ -264,6 +269,26 @@ static void test_hotplug_fails(void **state)
     d.script = "/nonexistent/script";
     assert_int_equal(hv_dev_add(xs, &d, &err), -EIO);
     assert_non_null(strstr(err.msg, "cannot run /nonexistent/script"));
+    after = xsd_snapshot();
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+}
+
+/* A script slower than the device's waits (1 s here) is not killed half-way: scripts get at
+ * least HV_DEV_SCRIPT_TIMEOUT_S; add and remove both finish, nothing left. */
+static void test_slow_script(void **state)
+{
+    struct hv_dev d = {"vbd", 9, 0, 51744, "slow", NULL, 0, NULL, 0, NULL, 0, 1};
+    struct hv_err err = {""};
+    char *before = xsd_snapshot(), *after, *got;
+
+    (void)state;
+    assert_int_equal(hv_dev_add(xs, &d, &err), 0);
+    assert_int_equal(hv_dev_remove(xs, "vbd", 9, 51744, true, 1, &err), 0);
+    got = slurp_calls();
+    assert_string_equal(got, "add slow\nremove slow\n");
+    free(got);
     after = xsd_snapshot();
     assert_string_equal(before, after);
     free(after);
@@ -461,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_add_remove),
         cmocka_unit_test(test_hotplug_fails),
         cmocka_unit_test(test_silent_backend),
+        cmocka_unit_test(test_slow_script),
         cmocka_unit_test(test_blk),
         cmocka_unit_test(test_blk_checks),
         cmocka_unit_test(test_create_with_disks),
