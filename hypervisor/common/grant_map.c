@@ -22,7 +22,7 @@ static uint64_t *maptrack_slot(const struct gnttab *gt, unsigned page)
     return &dir[page % GNTTAB_MAPTRACK_PER_DIR];
 }
 
-static struct gnttab_map *map_entry(const struct gnttab *gt, uint32_t handle)
+struct gnttab_map *gnttab_map_entry(const struct gnttab *gt, uint32_t handle)
 {
     return (struct gnttab_map *)mm_frame_ptr(*maptrack_slot(gt, handle / GNTTAB_MAPS_PER_PAGE)) +
            handle % GNTTAB_MAPS_PER_PAGE;
@@ -59,13 +59,13 @@ static uint32_t handle_get(struct gnttab *gt)
     if (gt->maptrack_free == GNTTAB_NO_HANDLE && !maptrack_grow(gt))
         return GNTTAB_NO_HANDLE;
     h = gt->maptrack_free;
-    gt->maptrack_free = map_entry(gt, h)->ref;
+    gt->maptrack_free = gnttab_map_entry(gt, h)->ref;
     return h;
 }
 
 static void handle_put(struct gnttab *gt, uint32_t h)
 {
-    struct gnttab_map *m = map_entry(gt, h);
+    struct gnttab_map *m = gnttab_map_entry(gt, h);
 
     m->flags = 0;
     m->ref = gt->maptrack_free;
@@ -181,7 +181,7 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct pv_gnttab_ma
         handle_put(lgt, handle);
         return rc;
     }
-    m = map_entry(lgt, handle);
+    m = gnttab_map_entry(lgt, handle);
     m->ref = op->ref;
     m->domid = rd->domid;
     m->pte = pte;
@@ -216,7 +216,7 @@ void gnttab_map(struct vcpu *v, struct pv_gnttab_map_grant_ref *op)
 static void undo(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t parts,
                  uint64_t repl)
 {
-    struct gnttab_map *m = map_entry(ld->gnttab, handle);
+    struct gnttab_map *m = gnttab_map_entry(ld->gnttab, handle);
     uint32_t ref = m->ref, flags = m->flags;
     uint64_t mfn = gnttab_act(rd->gnttab, ref)->mfn;
 
@@ -243,7 +243,7 @@ static uint64_t map_mfn(const struct gnttab_map *m)
 static uint32_t handle_at(const struct gnttab *gt, uint64_t pte_maddr, uint64_t e)
 {
     for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
-        const struct gnttab_map *m = map_entry(gt, h);
+        const struct gnttab_map *m = gnttab_map_entry(gt, h);
 
         if ((m->flags & PV_GNTMAP_host_map) && m->pte == pte_maddr &&
             !((grant_pte(map_mfn(m), m->flags) ^ e) & (PTE_ADDR | PTE_RW)))
@@ -283,7 +283,7 @@ static int16_t unmap_locked(struct vcpu *v, struct domain *rd, uint32_t handle,
                             const struct unmap_req *rq)
 {
     struct gnttab *lgt = v->domain->gnttab;
-    struct gnttab_map *m = map_entry(lgt, handle); /* granter_of checked the handle's range */
+    struct gnttab_map *m = gnttab_map_entry(lgt, handle); /* granter_of checked its range */
     uint64_t mfn, repl = 0;
     uint32_t parts = 0, moved = GNTTAB_NO_HANDLE;
     int16_t rc;
@@ -303,7 +303,7 @@ static int16_t unmap_locked(struct vcpu *v, struct domain *rd, uint32_t handle,
     if (rq->dev_bus_addr && (m->flags & PV_GNTMAP_device_map))
         parts |= PV_GNTMAP_device_map;
     if (moved != GNTTAB_NO_HANDLE)
-        map_entry(lgt, moved)->pte = m->pte;
+        gnttab_map_entry(lgt, moved)->pte = m->pte;
     if (parts)
         undo(v->domain, rd, handle, parts, repl);
     return PV_GNTST_okay;
@@ -316,8 +316,8 @@ static struct domain *granter_of(struct domain *ld, uint32_t handle)
     struct domain *rd = NULL;
 
     spin_lock(&ld->mm_lock);
-    if (handle < gt->maptrack_limit && map_entry(gt, handle)->flags)
-        rd = domain_by_id(map_entry(gt, handle)->domid);
+    if (handle < gt->maptrack_limit && gnttab_map_entry(gt, handle)->flags)
+        rd = domain_by_id(gnttab_map_entry(gt, handle)->domid);
     spin_unlock(&ld->mm_lock);
     return rd;
 }
@@ -343,7 +343,7 @@ void gnttab_release_mappings(struct domain *d)
 
     /* d runs no more: nothing but this changes its maptrack. */
     for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
-        struct gnttab_map *m = map_entry(gt, h);
+        struct gnttab_map *m = gnttab_map_entry(gt, h);
         struct domain *rd;
 
         if (!m->flags)

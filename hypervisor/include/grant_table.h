@@ -93,6 +93,8 @@ struct gnttab {
 /* grant_table.c: entries, and the domain an operation names. */
 struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref);
 struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref);
+/* The record of mapping handle `handle` (below gt->maptrack_limit; grant_map.c). */
+struct gnttab_map *gnttab_map_entry(const struct gnttab *gt, uint32_t handle);
 uint64_t gnttab_page_alloc(void); /* a zeroed hypervisor frame, or FRAME_NONE */
 /* Lock a's and b's mm_lock (one lock if a == b) in ascending domid order, and unlock. */
 void gnttab_lock_pair(struct domain *a, struct domain *b);

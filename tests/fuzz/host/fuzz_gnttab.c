@@ -120,9 +120,7 @@ static void mmu(struct fzin *in, unsigned d)
 static bool entry_owned(const struct gnttab *gt, uint64_t pte_maddr, uint64_t e)
 {
     for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
-        const struct gnttab_map *m =
-            (const struct gnttab_map *)mm_frame_ptr(gt->maptrack[h / GNTTAB_MAPS_PER_PAGE]) +
-            h % GNTTAB_MAPS_PER_PAGE;
+        const struct gnttab_map *m = gnttab_map_entry(gt, h);
 
         if ((m->flags & PV_GNTMAP_host_map) && m->pte == pte_maddr &&
             gnttab_act(domain_by_id(m->domid)->gnttab, m->ref)->mfn == (e & PTE_ADDR) >> 12 &&
