@@ -4,7 +4,7 @@ DOM0_OUT := $(B)/dom0
 
 # The script keeps its own stamp of every input (Debian package list, kernel version, init files,
 # dom0-tools binaries) and returns at once when nothing changed.
-.PHONY: dom0-rootfs xen-fetch system-tests bench-host
+.PHONY: dom0-rootfs xen-fetch system-tests bench-host bench-block
 # The example configurations' kernels come from build/guests/ and build/linux/ (with the
 # initramfs of tests/linux), so those are built first.
 dom0-rootfs: $(LX_FETCHED) $(LX_INITRAMFS) $(B)/guests/netdemo.elf $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
@@ -21,3 +21,13 @@ CHECK += system-tests
 bench-host: all dom0-rootfs xen-fetch
 	bench/host
 BENCH += bench-host
+
+# Guests' disks: a Linux domU on xvda next to dom0 on the same raw image (bench/block).
+# blkio (bench/blkio.c) runs in dom0 and in the domU: static, built with the host's compiler.
+$(B)/bench/blkio: bench/blkio.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 $(WARN) -o $@ $<
+
+bench-block: all dom0-rootfs $(B)/bench/blkio
+	bench/block
+BENCH += bench-block
