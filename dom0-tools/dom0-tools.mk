@@ -157,7 +157,7 @@ $(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c tests/hvctl/xsd_harness.c $(LI
 # build): the real sources, not the library.
 HVT_OPS_SRCS := tests/hvctl/test_hv_ops.c tests/hvctl/fake_priv.c tests/hvctl/xsd_harness.c \
 	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
-	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c)
+	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c vif.c net.c net_up.c run.c)
 
 $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
     $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
@@ -169,7 +169,7 @@ $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
 # the verbs past their argument parsing.
 HVT_FAKE_SRCS := $(wildcard dom0-tools/hvctl/*.c) tests/hvctl/fake_priv.c \
 	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
-	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c ops_clone.c console_client.c net.c net_up.c \
+	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c vif.c ops_clone.c console_client.c net.c net_up.c \
 	run.c ops_save.c save_dom.c save_read.c save_write.c stream.c stream_rec.c stream_pv.c)
 
 $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \

@@ -55,8 +55,11 @@ static void print_cfg(const struct hv_cfg *c)
                c->disks[i].vdev, disk_format_name(c->disks[i].format),
                c->disks[i].readonly ? "ro" : "rw", c->disks[i].cdrom ? ", devtype=cdrom" : "");
     for (i = 0; i < c->n_vifs; i++)
-        printf("# vif %u: devid=%d, bridge=%s\n", i, c->vifs[i].devid,
-               c->vifs[i].bridge ? c->vifs[i].bridge : "(default)");
+        printf("# vif %u: devid=%d, %s=%s\n", i, c->vifs[i].devid,
+               c->vifs[i].network ? "network" : "bridge",
+               c->vifs[i].network  ? c->vifs[i].network
+               : c->vifs[i].bridge ? c->vifs[i].bridge
+                                   : "(default)");
 }
 
 static int create_args(int argc, char **argv, struct create_opts *o)

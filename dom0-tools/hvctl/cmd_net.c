@@ -141,8 +141,9 @@ static int list_networks(void)
 
 int cmd_network_list(int argc, char **argv)
 {
-    (void)argv;
     if (argc == 1)
         return list_networks();
-    return hvctl_usage("network-list");
+    if (argv[1][0] == '-')
+        return hvctl_usage("network-list");
+    return hvctl_vif_list(argc - 1, argv + 1);
 }

@@ -63,5 +63,9 @@ int cmd_network_create(int argc, char **argv);
 int cmd_network_delete(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
 int cmd_network_start(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);
+int cmd_network_detach(int argc, char **argv);
+/* network-list DOMAIN...: xl's vif table of each. */
+int hvctl_vif_list(int argc, char **argv);
 
 #endif

@@ -54,6 +54,7 @@ struct hv_cfg_vif {
     int devid;          /* -1 = by position */
     unsigned mtu;       /* 0 = default */
     char *bridge, *ip, *script, *vifname, *backend, *rate, *model, *type, *gatewaydev;
+    char *network;      /* our extension: a named network (hvctl network-create) */
 };
 
 /* ioports, iomem, irqs: machine I/O given to the guest (xl's syntax, docs/hvctl.md), at most

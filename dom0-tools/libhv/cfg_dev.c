@@ -309,7 +309,7 @@ static int vif_param(struct hv_cfg_vif *v, const char *key, const char *val, cha
         {"bridge", &v->bridge},   {"ip", &v->ip},       {"script", &v->script},
         {"vifname", &v->vifname}, {"backend", &v->backend}, {"rate", &v->rate},
         {"model", &v->model},     {"type", &v->type},   {"gatewaydev", &v->gatewaydev},
-        {"forwarddev", &v->gatewaydev},
+        {"forwarddev", &v->gatewaydev}, {"network", &v->network},
     };
     unsigned long n;
     unsigned i;
@@ -387,6 +387,7 @@ void cfg_vif_free(struct hv_cfg_vif *v)
     free(v->model);
     free(v->type);
     free(v->gatewaydev);
+    free(v->network);
     memset(v, 0, sizeof(*v));
 }
 

@@ -10,7 +10,9 @@
 #include "blk.h"
 #include "build.h"
 #include "ops.h"
+#include "net.h"
 #include "pv-abi/sched_op.h"
+#include "vif.h"
 
 #define OPS_MAX_DOMAINS 1024
 
@@ -111,6 +113,7 @@ int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err)
 
 int hv_ops_check_new(struct hv_ops *o, const struct hv_cfg *cfg, bool images)
 {
+    char bridge[HV_NET_IF_MAX];
     uint32_t other;
     unsigned i;
     int rc;
@@ -124,6 +127,9 @@ int hv_ops_check_new(struct hv_ops *o, const struct hv_cfg *cfg, bool images)
         return hv_err_set(&o->err, -errno, "ramdisk %s: %s", cfg->ramdisk, strerror(errno));
     for (i = 0; i < cfg->n_disks; i++)
         if ((rc = hv_blk_check(&cfg->disks[i], &o->err)))
+            return rc;
+    for (i = 0; i < cfg->n_vifs; i++)
+        if ((rc = hv_vif_check(&cfg->vifs[i], bridge, &o->err)))
             return rc;
     return 0;
 }
@@ -179,6 +185,9 @@ int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid
         return rc;
     for (i = 0; i < cfg->n_disks; i++)
         if ((rc = hv_blk_add(o->xs, domid, &cfg->disks[i], &o->err)))
+            return rc;
+    for (i = 0; i < cfg->n_vifs; i++)
+        if ((rc = hv_vif_add(o->xs, domid, uuid, &cfg->vifs[i], &o->err)))
             return rc;
     if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
         return priv_err(o, rc);

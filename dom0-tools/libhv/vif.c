@@ -1,0 +1,328 @@
+/* Network devices: vif specs checked and turned into libxl's xenstore keys (vif.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg_dev.h"
+#include "net.h"
+#include "vif.h"
+
+#define VIF_MAX 64
+
+/* One number with an optional unit suffix; *end out. Digits only, no sign, 1 .. 2^32-1. */
+static int rate_number(const char *s, uint64_t *v, const char **end)
+{
+    char *e;
+
+    if (*s < '0' || *s > '9')
+        return -EINVAL;
+    errno = 0;
+    *v = strtoull(s, &e, 10);
+    *end = e;
+    return (errno || *v == 0 || *v > UINT32_MAX) ? -EINVAL : 0;
+}
+
+static int rate_bytes(const char *s, uint64_t *bytes)
+{
+    const char *p;
+    uint64_t scale = 1;
+
+    if (rate_number(s, bytes, &p))
+        return -EINVAL;
+    if (*p == 'G' || *p == 'M' || *p == 'K')
+        scale = *p == 'G' ? 1000000000ull : *p == 'M' ? 1000000ull : 1000ull, p++;
+    if ((p[0] != 'B' && p[0] != 'b') || strcmp(p + 1, "/s"))
+        return -EINVAL;
+    *bytes *= scale;
+    if (p[0] == 'b')
+        *bytes /= 8;
+    return 0;
+}
+
+static int rate_interval(const char *s, uint64_t *usecs)
+{
+    const char *p;
+
+    if (rate_number(s, usecs, &p))
+        return -EINVAL;
+    if (!*p || !strcmp(p, "s"))
+        *usecs *= 1000000;
+    else if (!strcmp(p, "ms") || !strcmp(p, "m"))
+        *usecs *= 1000;
+    else if (strcmp(p, "us") && strcmp(p, "u"))
+        return -EINVAL;
+    return *usecs > UINT32_MAX ? -EINVAL : 0;
+}
+
+int hv_vif_rate(const char *rate, char *buf, size_t len, struct hv_err *err)
+{
+    char copy[64], *at;
+    uint64_t bytes, usecs = 50000;
+
+    if (strlen(rate) >= sizeof(copy))
+        return hv_err_set(err, -EINVAL, "rate '%s' is too long", rate);
+    strcpy(copy, rate);
+    if ((at = strchr(copy, '@')))
+        *at++ = 0;
+    if (rate_bytes(copy, &bytes))
+        return hv_err_set(err, -EINVAL, "rate '%s': '%s' is not N[K|M|G]B/s or N[K|M|G]b/s "
+                          "(1 to 4294967295 before the unit)", rate, copy);
+    if (at && rate_interval(at, &usecs))
+        return hv_err_set(err, -EINVAL, "rate '%s': interval '%s' is not N[s|ms|us]", rate, at);
+    if (bytes > UINT64_MAX / usecs)
+        return hv_err_set(err, -EINVAL, "rate '%s' overflows", rate);
+    snprintf(buf, len, "%llu,%llu", (unsigned long long)(bytes * usecs / 1000000),
+             (unsigned long long)usecs);
+    return 0;
+}
+
+void hv_vif_mac(const uint8_t uuid[16], int devid, uint8_t mac[6])
+{
+    uint32_t h = 2166136261u; /* FNV-1a over the uuid and the devid */
+    unsigned i;
+
+    for (i = 0; i < 20; i++) {
+        h ^= i < 16 ? uuid[i] : (uint8_t)((unsigned)devid >> (8 * (i - 16)));
+        h *= 16777619u;
+    }
+    mac[0] = 0x00;
+    mac[1] = 0x16;
+    mac[2] = 0x3e;
+    mac[3] = (uint8_t)(h >> 16) & 0x7f;
+    mac[4] = (uint8_t)(h >> 8);
+    mac[5] = (uint8_t)h;
+}
+
+static bool is_bridge(const char *ifname)
+{
+    char path[64];
+
+    snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", ifname);
+    return !access(path, F_OK);
+}
+
+/* bridge= or network= (or the default) into bridge[HV_NET_IF_MAX]. */
+static int vif_bridge(const struct hv_cfg_vif *v, char *bridge, struct hv_err *err)
+{
+    struct hv_net n;
+    struct hv_err ignored;
+
+    if (v->network && hv_net_load(v->network, &n, err))
+        return -ENOENT;
+    if (v->network && v->bridge && strcmp(v->bridge, n.bridge))
+        return hv_err_set(err, -EINVAL, "bridge=%s and network=%s (bridge %s) disagree",
+                          v->bridge, v->network, n.bridge);
+    if (v->network)
+        return strcpy(bridge, n.bridge), 0;
+    if (v->bridge && hv_net_check_ifname("bridge", v->bridge, err))
+        return -EINVAL;
+    if (v->bridge)
+        return strcpy(bridge, v->bridge), 0;
+    if (!hv_net_load(HV_VIF_DEFAULT_NETWORK, &n, &ignored))
+        return strcpy(bridge, n.bridge), 0;
+    return strcpy(bridge, HV_VIF_DEFAULT_BRIDGE), 0;
+}
+
+static int vif_fail(const struct hv_cfg_vif *v, const char *bridge, int rc, struct hv_err *err)
+{
+    struct hv_err why = *err;
+
+    return hv_err_set(err, rc, "vif %d%s%s%s: %s", v->devid, bridge[0] ? " (bridge " : "",
+                      bridge, bridge[0] ? ")" : "", why.msg);
+}
+
+int hv_vif_check(const struct hv_cfg_vif *v, char *bridge, struct hv_err *err)
+{
+    char rate[64];
+    int rc;
+
+    bridge[0] = 0;
+    if ((rc = vif_bridge(v, bridge, err)))
+        return vif_fail(v, bridge, rc, err);
+    if (!is_bridge(bridge)) {
+        hv_err_set(err, -ENODEV, "no bridge '%s' in dom0 (hvctl network-list shows the "
+                   "networks; network-create makes one)", bridge);
+        return vif_fail(v, bridge, -ENODEV, err);
+    }
+    if (v->type && strcmp(v->type, "vif")) {
+        hv_err_set(err, -EINVAL, "type '%s': a PV guest takes type=vif only (ioemu needs a "
+                   "device model)", v->type);
+        return vif_fail(v, bridge, -EINVAL, err);
+    }
+    if (v->backend && strcmp(v->backend, "0") && strcmp(v->backend, "Domain-0")) {
+        hv_err_set(err, -EINVAL, "backend '%s': only dom0 serves vifs here (no driver "
+                   "domains)", v->backend);
+        return vif_fail(v, bridge, -EINVAL, err);
+    }
+    if (v->rate && (rc = hv_vif_rate(v->rate, rate, sizeof(rate), err)))
+        return vif_fail(v, bridge, rc, err);
+    if (v->vifname && (rc = hv_net_check_ifname("vifname", v->vifname, err)))
+        return vif_fail(v, bridge, rc, err);
+    return 0;
+}
+
+int hv_vif_add(struct xs_handle *xs, uint32_t domid, const uint8_t uuid[16],
+               const struct hv_cfg_vif *v, struct hv_err *err)
+{
+    char bridge[HV_NET_IF_MAX], mac[18], handle[12], rate[64] = "", mtu[12], vifname[24];
+    struct hv_dev_kv back[12], front[3], env[1];
+    uint8_t m[6];
+    unsigned nb = 0, nf = 0;
+    int rc;
+
+    if ((rc = hv_vif_check(v, bridge, err)))
+        return rc;
+    if (v->has_mac)
+        memcpy(m, v->mac, 6);
+    else
+        hv_vif_mac(uuid, v->devid, m);
+    snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+             m[5]);
+    snprintf(handle, sizeof(handle), "%d", v->devid);
+    snprintf(mtu, sizeof(mtu), "%u", v->mtu);
+    snprintf(vifname, sizeof(vifname), "vif%u.%d", domid, v->devid);
+    if (v->rate)
+        hv_vif_rate(v->rate, rate, sizeof(rate), err);
+    back[nb++] = (struct hv_dev_kv){"mac", mac};
+    back[nb++] = (struct hv_dev_kv){"bridge", bridge};
+    back[nb++] = (struct hv_dev_kv){"handle", handle};
+    back[nb++] = (struct hv_dev_kv){"type", "vif"};
+    back[nb++] = (struct hv_dev_kv){"script", v->script ? v->script : "vif-bridge"};
+    if (v->ip)
+        back[nb++] = (struct hv_dev_kv){"ip", v->ip};
+    if (rate[0])
+        back[nb++] = (struct hv_dev_kv){"rate", rate};
+    if (v->mtu && v->mtu != 1500)
+        back[nb++] = (struct hv_dev_kv){"mtu", mtu};
+    if (v->vifname)
+        back[nb++] = (struct hv_dev_kv){"vifname", v->vifname};
+    if (v->gatewaydev)
+        back[nb++] = (struct hv_dev_kv){"gatewaydev", v->gatewaydev};
+    back[nb++] = (struct hv_dev_kv){"hotplug-status", ""}; /* netback waits for "connected" */
+    front[nf++] = (struct hv_dev_kv){"handle", handle};
+    front[nf++] = (struct hv_dev_kv){"mac", mac};
+    front[nf++] = (struct hv_dev_kv){"trusted", "1"};
+    env[0] = (struct hv_dev_kv){"vif", vifname};
+    return hv_dev_add(xs, &(struct hv_dev){"vif", domid, 0, (uint32_t)v->devid,
+                                           v->script ? v->script : "vif-bridge", back, nb, front,
+                                           nf, env, 1, 0},
+                      err);
+}
+
+/* The domain's uuid from its vm path (/vm/<uuid>); zeros if it has none. */
+static void domain_uuid(struct xs_handle *xs, uint32_t domid, uint8_t uuid[16])
+{
+    char path[64], *vm;
+    unsigned len;
+
+    memset(uuid, 0, 16);
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
+    if (!(vm = xs_read(xs, XBT_NULL, path, &len)))
+        return;
+    if (!strncmp(vm, "/vm/", 4))
+        hv_cfg_uuid_parse(vm + 4, uuid);
+    free(vm);
+}
+
+int hv_vif_attach(struct xs_handle *xs, uint32_t domid, const char *spec, struct hv_err *err)
+{
+    struct hv_cfg_vif v;
+    uint32_t ids[VIF_MAX];
+    uint8_t uuid[16];
+    char why[200];
+    int i, n, rc;
+
+    if (domid == 0)
+        return hv_err_set(err, -EINVAL, "domain 0 takes no vifs (its own NICs are dom0's)");
+    if ((rc = cfg_vif_parse(spec, &v, why, sizeof(why))))
+        return hv_err_set(err, rc, "vif spec '%s': %s", spec, rc == -EINVAL ? why : "no memory");
+    n = hv_dev_list(xs, domid, "vif", ids, VIF_MAX);
+    for (i = 0; v.devid < 0 && i <= n; i++) /* ascending: the first gap, or after the last */
+        if (i == n || ids[i] != (uint32_t)i)
+            v.devid = i;
+    domain_uuid(xs, domid, uuid);
+    rc = hv_vif_add(xs, domid, uuid, &v, err);
+    cfg_vif_free(&v);
+    return rc;
+}
+
+/* The devid `which` names: digits, or the MAC of one of domid's vifs. */
+static int vif_which(struct xs_handle *xs, uint32_t domid, const char *which, uint32_t *devid,
+                     struct hv_err *err)
+{
+    uint32_t ids[VIF_MAX];
+    char mac[24];
+    int i, n;
+
+    if (strspn(which, "0123456789") == strlen(which) && *which && strlen(which) < 6)
+        return *devid = (uint32_t)strtoul(which, NULL, 10), 0;
+    if (!strchr(which, ':'))
+        return hv_err_set(err, -EINVAL, "'%s' is neither a devid nor a MAC", which);
+    n = hv_dev_list(xs, domid, "vif", ids, VIF_MAX);
+    for (i = 0; i < n; i++)
+        if (!hv_dev_read(xs, domid, "vif", ids[i], "mac", mac, sizeof(mac)) &&
+            !strcasecmp(mac, which))
+            return *devid = ids[i], 0;
+    return hv_err_set(err, -ENOENT, "domain %u has no vif with MAC %s", domid, which);
+}
+
+int hv_vif_remove(struct xs_handle *xs, uint32_t domid, const char *which, bool force,
+                  struct hv_err *err)
+{
+    uint32_t devid;
+    int rc;
+
+    if ((rc = vif_which(xs, domid, which, &devid, err)))
+        return rc;
+    rc = hv_dev_remove(xs, "vif", domid, devid, force, 0, err);
+    if (rc == -ENOENT)
+        return hv_err_set(err, rc, "domain %u has no vif %u", domid, devid);
+    return rc;
+}
+
+void hv_vif_list_header(FILE *f)
+{
+    fprintf(f, "%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",
+            "handle", "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
+}
+
+/* A number from the frontend dir (or its queue-0/), -1 if missing. */
+static long front_num(struct xs_handle *xs, uint32_t domid, uint32_t devid, const char *key)
+{
+    char path[128], *val;
+    unsigned len;
+    long v = -1;
+    int q;
+
+    for (q = 0; q < 2 && v < 0; q++) {
+        snprintf(path, sizeof(path), "/local/domain/%u/device/vif/%u/%s%s", domid, devid,
+                 q ? "queue-0/" : "", key);
+        if ((val = xs_read(xs, XBT_NULL, path, &len))) {
+            v = strtol(val, NULL, 10);
+            free(val);
+        }
+    }
+    return v;
+}
+
+int hv_vif_list(struct xs_handle *xs, uint32_t domid, FILE *f)
+{
+    uint32_t ids[VIF_MAX];
+    char mac[24], be[128];
+    int i, n = hv_dev_list(xs, domid, "vif", ids, VIF_MAX);
+
+    for (i = 0; i < n; i++) {
+        if (hv_dev_read(xs, domid, "vif", ids[i], "mac", mac, sizeof(mac)))
+            strcpy(mac, "-");
+        if (hv_dev_read(xs, domid, "vif", ids[i], "backend", be, sizeof(be)))
+            strcpy(be, "-");
+        fprintf(f, "%-3u %-2d %-17s %6u %5ld %6ld %5ld/%-11ld %-30s\n", ids[i], 0, mac, ids[i],
+                front_num(xs, domid, ids[i], "state"),
+                front_num(xs, domid, ids[i], "event-channel"),
+                front_num(xs, domid, ids[i], "tx-ring-ref"),
+                front_num(xs, domid, ids[i], "rx-ring-ref"), be);
+    }
+    return n < 0 ? n : 0;
+}
