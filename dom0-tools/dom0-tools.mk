@@ -189,13 +189,27 @@ $(HVT_OUT)/test_hv_dev: $(HVT_DEV_SRCS) $(B)/lib/libxenstore.so.4 \
 	$(CC) $(HVT_CFLAGS) -o $@ $(HVT_DEV_SRCS) -L$(B)/lib -lxenstore \
 	    -Wl,-rpath,$(abspath $(B)/lib) -lcmocka
 
+# vifs (vif.c) over the device layer with a fake xen-netback, in a network namespace of its own
+# with a bridge testbr0 (root).
+HVT_VIF_SRCS := tests/hvctl/test_hv_vif.c tests/hvctl/xsd_harness.c \
+	$(addprefix $(LIBHV_DIR)/,vif.c net.c net_up.c run.c cfg.c cfg_syntax.c cfg_dev.c dev.c \
+	dev_hotplug.c priv.c)
+
+$(HVT_OUT)/test_hv_vif: $(HVT_VIF_SRCS) $(B)/lib/libxenstore.so.4 \
+    $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HVT_CFLAGS) -o $@ $(HVT_VIF_SRCS) -L$(B)/lib -lxenstore \
+	    -Wl,-rpath,$(abspath $(B)/lib) -lcmocka
+
 .PHONY: hvctl-check
 hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(HVT_OUT)/test_hv_dev \
-    $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored $(B)/bin/hvctl $(LX_FETCHED)
+    $(HVT_OUT)/test_hv_vif $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored $(B)/bin/hvctl $(LX_FETCHED)
 	$(HVT_OUT)/test_hv_xsl
 	$(HVT_OUT)/test_hv_ops
 	$(HVT_OUT)/test_hv_dev
 	tests/hvctl/cli.sh $(B)/bin/hvctl $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored
+	unshare -n -m --propagation private sh -c 'mount -t sysfs sysfs /sys && \
+	    ip link add testbr0 type bridge && exec $(HVT_OUT)/test_hv_vif'
 	tests/hvctl/net.sh $(B)/bin/hvctl $(LX_OUT)/busybox
 
 CHECK += hvctl-check

@@ -234,10 +234,12 @@ int hv_vif_attach(struct xs_handle *xs, uint32_t domid, const char *spec, struct
     char why[200];
     int i, n, rc;
 
-    if (domid == 0)
-        return hv_err_set(err, -EINVAL, "domain 0 takes no vifs (its own NICs are dom0's)");
     if ((rc = cfg_vif_parse(spec, &v, why, sizeof(why))))
         return hv_err_set(err, rc, "vif spec '%s': %s", spec, rc == -EINVAL ? why : "no memory");
+    if (domid == 0) {
+        cfg_vif_free(&v);
+        return hv_err_set(err, -EINVAL, "domain 0 takes no vifs (its own NICs are dom0's)");
+    }
     n = hv_dev_list(xs, domid, "vif", ids, VIF_MAX);
     for (i = 0; v.devid < 0 && i <= n; i++) /* ascending: the first gap, or after the last */
         if (i == n || ids[i] != (uint32_t)i)

@@ -50,9 +50,10 @@ expect save-no-file 2 'usage: hvctl save \[-c\] DOMAIN FILE' "$H" save web
 expect save-bad-option 2 'usage: hvctl save' "$H" save -x web f
 expect restore-no-file 2 'usage: hvctl restore' "$H" restore
 expect net-create-usage 2 'usage: hvctl network-create NAME --mode' "$H" network-create lan
+expect net-attach-usage 2 'usage: hvctl network-attach DOMAIN VIF-SPEC' "$H" network-attach web
+expect net-detach-usage 2 'usage: hvctl network-detach DOMAIN DEVID\|MAC' "$H" network-detach web
 expect net-delete-usage 2 'usage: hvctl network-delete NAME' "$H" network-delete
 expect net-start-usage 2 'usage: hvctl network-start' "$H" network-start -x
-expect net-list-usage 2 'usage: hvctl network-list' "$H" network-list web
 
 for f in "$ROOT"/dom0-tools/examples/*.cfg; do
     expect "example-$(basename "$f")" 0 '^name = ' "$H" create -n "$f"
@@ -123,6 +124,17 @@ print(\"ok\", d[\"domid\"], c[\"c_info\"][\"name\"], c[\"c_info\"][\"type\"], c[
         "$FAKE" restore "$work/ok.cfg"
     expect create-missing-kernel 1 "cannot create domain 'web': kernel /boot/vmlinux: No such file" \
         "$FAKE" create "$work/ok.cfg"
+    expect net-attach-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" network-attach web bridge=x
+    expect net-detach-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" network-detach web 0
+    expect net-list-unknown 1 "no domain named 'web'" "$FAKE" network-list web
+    expect net-list-dom0 0 '^Idx BE Mac Addr\. +handle state evt-ch +tx-/rx-ring-ref BE-path' \
+        "$FAKE" network-list 0
+    expect net-attach-dom0 1 'domain 0 takes no vifs' "$FAKE" network-attach 0 bridge=x
+    expect net-attach-badspec 1 "vif spec 'mac=1:2': mac '1:2' is not xx:xx:xx:xx:xx:xx" \
+        "$FAKE" network-attach Domain-0 mac=1:2
+    cfg vif.cfg 'name = "web"\nkernel = "/bin/sh"\nvif = [ "bridge=nosuchbr0" ]\n'
+    expect create-vif-nobridge 1 "vif 0 \\(bridge nosuchbr0\\): no bridge 'nosuchbr0' in dom0" \
+        "$FAKE" create "$work/vif.cfg"
     kill "$xsd"
     wait "$xsd" 2>/dev/null
 fi
