@@ -14,10 +14,11 @@ $(LX_OUT)/hvtest: tests/linux/hvtest.c
 	$(CC) -static -O2 -pthread $(WARN) -o $@ $<
 
 LX_MODULES := virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
-    failover net_failover virtio_net xen-blkfront crc16 mbcache jbd2 crc32c_generic ext4
-$(LX_INITRAMFS): $(LX_FETCHED) $(LX_OUT)/hvtest tests/linux/init tests/linux/mkinitramfs
+    failover net_failover virtio_net xen-blkfront crc16 mbcache jbd2 crc32c_generic ext4 xen-netfront
+$(LX_INITRAMFS): $(LX_FETCHED) $(LX_OUT)/hvtest tests/linux/init tests/linux/mkinitramfs \
+    host/rootfs/udhcpc.script
 	tests/linux/mkinitramfs $@ init=tests/linux/init bin/busybox=$(LX_OUT)/busybox \
-	    bin/sh=@busybox bin/hvtest=$(LX_OUT)/hvtest \
+	    bin/sh=@busybox bin/hvtest=$(LX_OUT)/hvtest etc/udhcpc.script=host/rootfs/udhcpc.script \
 	    $(foreach m,$(LX_MODULES),lib/modules/$(m).ko=$(LX_OUT)/modules/$(m).ko)
 
 # The virtio disk of linux_dom0_virtio: 4 MiB of a pattern (its md5sum goes on dom0's command line).
