@@ -225,15 +225,58 @@ static void dnsmasq_down(const struct hv_net *n)
     unlink(path);
 }
 
-static int forwarding_on(const struct hv_net *n, struct hv_err *err)
+#define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
+
+static bool write_small(const char *path, const char *text)
 {
-    int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-    bool ok = fd >= 0 && write(fd, "1\n", 2) == 2;
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_CREAT | O_TRUNC, 0644);
+    bool ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
 
     if (fd >= 0)
         close(fd);
-    return ok ? 0 : hv_err_set(err, -errno, "network '%s': cannot turn on IP forwarding (%s)",
-                               n->name, strerror(errno));
+    return ok;
+}
+
+/* The marker that says hvctl, not the operator, turned forwarding on (it is turned off again
+ * when the last NAT network goes). */
+static void forward_marker(char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/ip_forward.hvctl", hv_net_run_dir());
+}
+
+static int forwarding_on(const struct hv_net *n, struct hv_err *err)
+{
+    char was[8] = "", marker[300];
+
+    if (!read_small(IP_FORWARD, was, sizeof(was)) && !strcmp(was, "1"))
+        return 0; /* on already (another NAT network, or the operator's): not ours to undo */
+    if (!write_small(IP_FORWARD, "1\n"))
+        return hv_err_set(err, -errno, "network '%s': cannot turn on IP forwarding (%s)",
+                          n->name, strerror(errno));
+    forward_marker(marker, sizeof(marker));
+    if (mkdir(hv_net_run_dir(), 0755) && errno != EEXIST)
+        return 0; /* forwarding stays on: harmless, and dnsmasq_up reports the directory */
+    write_small(marker, "1\n");
+    return 0;
+}
+
+/* After a network went: if hvctl turned forwarding on and no NAT network is left, off again. */
+static void forwarding_maybe_off(void)
+{
+    char (*names)[HV_NET_NAME_MAX], marker[300];
+    struct hv_net other;
+    struct hv_err ignored;
+    int i, count, nat = 0;
+
+    forward_marker(marker, sizeof(marker));
+    if (access(marker, F_OK) || (count = hv_net_names(&names, &ignored)) < 0)
+        return;
+    for (i = 0; i < count; i++)
+        if (!hv_net_load(names[i], &other, &ignored) && other.mode == HV_NET_NAT)
+            nat++;
+    free(names);
+    if (!nat && write_small(IP_FORWARD, "0\n"))
+        unlink(marker);
 }
 
 /* The steps after the bridge exists. */
@@ -378,7 +421,9 @@ int hv_net_delete(const char *name, struct hv_err *err)
     if (hv_net_ports(&n, ports, sizeof(ports)) > 0)
         return hv_err_set(err, -EBUSY, "network '%s' is in use by %s: detach them first "
                           "(hvctl network-detach)", name, ports);
-    if ((rc = hv_net_down(&n, err)))
+    if ((rc = hv_net_down(&n, err)) || (rc = hv_net_remove_file(name, err)))
         return rc;
-    return hv_net_remove_file(name, err);
+    if (n.mode == HV_NET_NAT)
+        forwarding_maybe_off();
+    return 0;
 }

@@ -32,6 +32,7 @@ export HV_NET_DIR=$work/etc HV_NET_RUN=$work/run
 mount -t sysfs sysfs /sys || { echo "net.sh: cannot mount sysfs in the namespace"; exit 1; }
 mount -t tmpfs tmpfs /run 2>/dev/null || true
 ip link set lo up
+echo 0 > /proc/sys/net/ipv4/ip_forward   # the namespace inherits the build host's setting
 passed=0
 failed=0
 
@@ -123,6 +124,7 @@ kill "$guest"; guest=""
 # bridged: eth1 becomes the port of a bridge of its own; its address and route move to it.
 expect delete-nat 0 '' "$H" network-delete nat1
 ok nat-gone '! ip link show natbr 2>/dev/null && ! nft list table ip hv_nat1 2>/dev/null && [ ! -f "$work/run/nat1.pid" ]'
+ok nat-forwarding-off '[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 0 ]'
 expect bridged 0 'network xbr: bridged on bridge xenbr0, uplink eth1' \
     "$H" network-create xbr --mode bridged --uplink eth1 --bridge xenbr0
 ok bridged-port '[ "$(basename "$(readlink /sys/class/net/eth1/master)")" = xenbr0 ]'
@@ -143,6 +145,20 @@ expect delete-bridged 0 '' "$H" network-delete xbr
 ok uplink-back 'ip -4 addr show dev eth1 | grep -q "inet 10.77.0.1/24" && ip route show default | grep -q "dev eth1" && ! ip link show xenbr0 2>/dev/null'
 expect delete-unknown 1 "no network named 'nosuch'" "$H" network-delete nosuch
 "$H" network-delete lan >/dev/null && "$H" network-delete lan2 >/dev/null
+
+# Forwarding the operator turned on is theirs: two NAT networks come and go, it stays on; one
+# that hvctl turned on stays on while another NAT network is left.
+echo 1 > /proc/sys/net/ipv4/ip_forward
+"$H" network-create n2 --mode nat --uplink eth1 --subnet 10.6.0.0/24 >/dev/null
+"$H" network-delete n2 >/dev/null
+ok operator-forwarding-kept '[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ]'
+echo 0 > /proc/sys/net/ipv4/ip_forward
+"$H" network-create n2 --mode nat --uplink eth1 --subnet 10.6.0.0/24 >/dev/null
+"$H" network-create n3 --mode nat --subnet 10.7.0.0/24 >/dev/null
+"$H" network-delete n2 >/dev/null
+ok forwarding-kept-for-n3 '[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ]'
+"$H" network-delete n3 >/dev/null
+ok forwarding-off-after-last '[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 0 ]'
 ok all-gone '[ -z "$(ls "$work/etc")" ] && [ -z "$(nft list ruleset)" ] && ! ip link show type bridge | grep -q .'
 
 echo "net.sh: $passed passed, $failed failed"
