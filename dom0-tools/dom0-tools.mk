@@ -211,6 +211,7 @@ hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(HVT_OUT)/test_hv_de
 	unshare -n -m --propagation private sh -c 'mount -t sysfs sysfs /sys && \
 	    ip link add testbr0 type bridge && exec $(HVT_OUT)/test_hv_vif'
 	tests/hvctl/net.sh $(B)/bin/hvctl $(LX_OUT)/busybox
+	tests/hvctl/vif-bridge.sh $(LX_OUT)/busybox
 
 CHECK += hvctl-check
 

@@ -1,4 +1,5 @@
 /* Network devices: vif specs checked and turned into libxl's xenstore keys (vif.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,41 @@ void hv_vif_mac(const uint8_t uuid[16], int devid, uint8_t mac[6])
     mac[5] = (uint8_t)h;
 }
 
+/* ip=: IPv4 addresses (A.B.C.D or A.B.C.D/LEN), separated by spaces, as libxl's; they become
+ * the vif's anti-spoofing rules (vif-bridge), so nothing else gets through. */
+static int ip_check(const char *ip, struct hv_err *err)
+{
+    char word[24];
+    struct in_addr a;
+    const char *p = ip, *slash;
+    size_t len;
+    int n = 0;
+
+    while (*p) {
+        if (*p == ' ' && ++p)
+            continue;
+        len = strcspn(p, " ");
+        if (len >= sizeof(word))
+            return hv_err_set(err, -EINVAL, "ip '%s': '%.*s' is not an IPv4 address", ip,
+                              (int)len, p);
+        memcpy(word, p, len);
+        word[len] = 0;
+        p += len;
+        if ((slash = strchr(word, '/'))) {
+            word[slash - word] = 0;
+            if (strspn(slash + 1, "0123456789") != strlen(slash + 1) || !slash[1] ||
+                strlen(slash + 1) > 2 || atoi(slash + 1) > 32)
+                return hv_err_set(err, -EINVAL, "ip '%s': '%s' is not a prefix length 0..32",
+                                  ip, slash + 1);
+        }
+        if (inet_pton(AF_INET, word, &a) != 1)
+            return hv_err_set(err, -EINVAL, "ip '%s': '%s' is not an IPv4 address (A.B.C.D)",
+                              ip, word);
+        n++;
+    }
+    return n ? 0 : hv_err_set(err, -EINVAL, "ip '%s': no address", ip);
+}
+
 static bool is_bridge(const char *ifname)
 {
     char path[64];
@@ -156,6 +192,8 @@ int hv_vif_check(const struct hv_cfg_vif *v, char *bridge, struct hv_err *err)
                    "domains)", v->backend);
         return vif_fail(v, bridge, -EINVAL, err);
     }
+    if (v->ip && (rc = ip_check(v->ip, err)))
+        return vif_fail(v, bridge, rc, err);
     if (v->rate && (rc = hv_vif_rate(v->rate, rate, sizeof(rate), err)))
         return vif_fail(v, bridge, rc, err);
     if (v->vifname && (rc = hv_net_check_ifname("vifname", v->vifname, err)))

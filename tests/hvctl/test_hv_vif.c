@@ -195,6 +195,11 @@ static void test_check(void **state)
         {"bridge=testbr0,backend=3", "backend '3': only dom0 serves vifs"},
         {"bridge=testbr0,rate=fast", "rate 'fast'"},
         {"bridge=testbr0,vifname=a/b", "vifname 'a/b'"},
+        {"bridge=testbr0,ip=10.0.0.300", "ip '10.0.0.300': '10.0.0.300' is not an IPv4 address"},
+        {"bridge=testbr0,ip=10.0.0.1 x}", "'x}' is not an IPv4 address"},
+        {"bridge=testbr0,ip=10.0.0.0/33", "'33' is not a prefix length"},
+        {"bridge=testbr0,ip=fe80::1", "'fe80::1' is not an IPv4 address"},
+        {"bridge=testbr0,ip= ", "no address"},
         {"network=lan,bridge=other", "bridge=other and network=lan (bridge testbr0) disagree"},
         {"", "no bridge 'xenbr0'"}, /* no default network: xl's xenbr0 */
     };
@@ -213,7 +218,7 @@ static void test_check(void **state)
             fail_msg("%s: '%s' lacks '%s'", bad[i].spec, err.msg, bad[i].msg);
         cfg_vif_free(&v);
     }
-    parse("network=lan", &v);
+    parse("network=lan,ip=10.0.0.2  10.0.1.0/24", &v);
     assert_int_equal(hv_vif_check(&v, bridge, &err), 0);
     assert_string_equal(bridge, "testbr0");
     cfg_vif_free(&v);
