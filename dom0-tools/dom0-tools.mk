@@ -181,7 +181,7 @@ $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \
 # The device layer and block devices, with a fake backend driver and hotplug scripts, and
 # create/destroy with disks over the stand-in hypervisor. tests/hvctl/net.sh: the named networks
 # for real in throw-away network namespaces (root; busybox's udhcpc as the guest's DHCP client).
-HVT_DEV_SRCS := tests/hvctl/test_hv_dev.c $(filter-out tests/hvctl/test_hv_ops.c,$(HVT_OPS_SRCS))
+HVT_DEV_SRCS := tests/hvctl/test_hv_dev.c tests/hvctl/dev_harness.c $(filter-out tests/hvctl/test_hv_ops.c,$(HVT_OPS_SRCS))
 
 $(HVT_OUT)/test_hv_dev: $(HVT_DEV_SRCS) $(B)/lib/libxenstore.so.4 \
     $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)
@@ -191,7 +191,7 @@ $(HVT_OUT)/test_hv_dev: $(HVT_DEV_SRCS) $(B)/lib/libxenstore.so.4 \
 
 # vifs (vif.c) over the device layer with a fake xen-netback, in a network namespace of its own
 # with a bridge testbr0 (root).
-HVT_VIF_SRCS := tests/hvctl/test_hv_vif.c tests/hvctl/xsd_harness.c \
+HVT_VIF_SRCS := tests/hvctl/test_hv_vif.c tests/hvctl/xsd_harness.c tests/hvctl/dev_harness.c \
 	$(addprefix $(LIBHV_DIR)/,vif.c net.c net_up.c run.c cfg.c cfg_syntax.c cfg_dev.c dev.c \
 	dev_hotplug.c priv.c)
 

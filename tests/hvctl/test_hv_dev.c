@@ -23,59 +23,11 @@
 #include "dom0-tools/libhv/dev.h"
 #include "dom0-tools/libhv/ops.h"
 #include "fake_priv.h"
+#include "dev_harness.h"
 #include "xsd_harness.h"
 
 static char dir[] = "/tmp/hvctl-dev.XXXXXX";
 static char calls[300], image[300], kernel[300];
-static pid_t backend_pid;
-
-/* The fake backend driver: InitWait for a new device, Closed when asked to close. */
-static void fake_backend(void)
-{
-    struct xs_handle *h = xs_open(0);
-    char path[256], **doms, **devs;
-    unsigned nd, nv, i, j, len;
-
-    for (;;) {
-        nd = 0;
-        doms = xs_directory(h, XBT_NULL, "/local/domain/0/backend/vbd", &nd);
-        for (i = 0; doms && i < nd; i++) {
-            snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%s", doms[i]);
-            nv = 0;
-            devs = xs_directory(h, XBT_NULL, path, &nv);
-            for (j = 0; devs && j < nv; j++) {
-                char sp[300], *v;
-                snprintf(sp, sizeof(sp), "%s/%s/state", path, devs[j]);
-                if (!(v = xs_read(h, XBT_NULL, sp, &len)))
-                    continue;
-                if (!strcmp(v, "1"))
-                    xs_write(h, XBT_NULL, sp, "2", 1);
-                else if (!strcmp(v, "5"))
-                    xs_write(h, XBT_NULL, sp, "6", 1);
-                free(v);
-            }
-            free(devs);
-        }
-        free(doms);
-        usleep(10000);
-    }
-}
-
-static void backend_start(void)
-{
-    backend_pid = fork();
-    if (backend_pid == 0)
-        fake_backend();
-}
-
-static void backend_stop(void)
-{
-    if (backend_pid > 0) {
-        kill(backend_pid, SIGKILL);
-        waitpid(backend_pid, NULL, 0);
-    }
-    backend_pid = 0;
-}
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -122,7 +74,7 @@ static int setup(void **state)
         snprintf(path, sizeof(path), "/libxl/%d", i);
         assert_true(xs_mkdir(xs, XBT_NULL, path));
     }
-    backend_start();
+    fake_backend_start("vbd");
     return 0;
 }
 
@@ -130,34 +82,11 @@ static int teardown(void **state)
 {
     char cmd[400];
 
-    backend_stop();
+    fake_backend_stop();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd))
         return -1;
     return xsd_stop(state);
-}
-
-static char *slurp_calls(void)
-{
-    FILE *f = fopen(calls, "r");
-    char *s = calloc(1, 4096);
-
-    if (f) {
-        size_t n = fread(s, 1, 4095, f);
-        s[n] = 0;
-        fclose(f);
-    }
-    unlink(calls);
-    return s;
-}
-
-/* The node's "value perms" line of the snapshot, or NULL. */
-static bool has_line(const char *snap, const char *line)
-{
-    char want[400];
-
-    snprintf(want, sizeof(want), "\n%s\n", line);
-    return strstr(snap, want) != NULL;
 }
 
 static void test_devid(void **state)
@@ -216,7 +145,7 @@ static void test_add_remove(void **state)
     assert_true(has_line(snap, "/libxl/5/device/vbd/51712/script=block n0"));
     assert_true(has_line(snap, "/libxl/5/device/vbd/51712/mode=w n0"));
     free(snap);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_string_equal(got, "add /local/domain/0/backend/vbd/5/51712 vbd 5 51712 "
                              "/local/domain/5/device/vbd/51712 x1\n");
     free(got);
@@ -232,10 +161,10 @@ static void test_add_remove(void **state)
     assert_string_equal(snap, got);
     free(snap);
     free(got);
-    free(slurp_calls());
+    free(slurp_calls(calls));
     /* a graceful removal: Closing, the backend's Closed, the script, the dirs */
     assert_int_equal(hv_dev_remove(xs, "vbd", 5, 51712, false, 5, &err), 0);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_string_equal(got, "remove /local/domain/0/backend/vbd/5/51712 vbd 5 51712 "
                              "/local/domain/5/device/vbd/51712 \n");
     free(got);
@@ -259,7 +188,7 @@ static void test_hotplug_fails(void **state)
     snprintf(want, sizeof(want), "hotplug: %s/bad add for vbd 51728 of domain 6 failed (status "
              "3): starting;the image exploded", dir);
     assert_string_equal(err.msg, want);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_string_equal(got, "add bad\nremove bad\n");
     free(got);
     after = xsd_snapshot();
@@ -304,7 +233,7 @@ static void test_silent_backend(void **state)
     char *before = xsd_snapshot(), *after;
 
     (void)state;
-    backend_stop();
+    fake_backend_stop();
     assert_int_equal(hv_dev_add(xs, &d, &err), -ETIMEDOUT);
     assert_string_equal(err.msg, "vbd 51712 of domain 7: no vbd backend driver in dom0's kernel "
                                  "(/sys/bus/xen-backend/drivers/vbd missing: modprobe "
@@ -312,17 +241,17 @@ static void test_silent_backend(void **state)
     after = xsd_snapshot();
     assert_string_equal(before, after);
     free(after);
-    free(slurp_calls()); /* remove ran: it must cope with an add that never ran */
-    backend_start();
+    free(slurp_calls(calls)); /* remove ran: it must cope with an add that never ran */
+    fake_backend_start("vbd");
     assert_int_equal(hv_dev_add(xs, &d, &err), 0);
-    backend_stop();
+    fake_backend_stop();
     assert_int_equal(hv_dev_remove(xs, "vbd", 7, 51712, false, 1, &err), 0); /* forced at 1 s */
-    backend_start();
+    fake_backend_start("vbd");
     after = xsd_snapshot();
     assert_string_equal(before, after);
     free(after);
     free(before);
-    free(slurp_calls());
+    free(slurp_calls(calls));
 }
 
 /* disk specs: the checks before anything is made, and the keys libxl writes. */
@@ -369,7 +298,7 @@ static void test_blk(void **state)
     assert_string_equal(before, snap);
     free(snap);
     free(before);
-    free(slurp_calls());
+    free(slurp_calls(calls));
 }
 
 static void test_blk_checks(void **state)
@@ -437,7 +366,7 @@ static void test_create_with_disks(void **state)
     assert_int_equal(ids[0], 51712);
     assert_int_equal(ids[1], 51728);
     assert_int_equal(hv_ops_destroy(&o, domid), 0);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_int_equal(strlen(got) > 0, 1);
     assert_non_null(strstr(got, "remove /local/domain/0/backend/vbd/1/51712"));
     assert_non_null(strstr(got, "remove /local/domain/0/backend/vbd/1/51728"));
@@ -474,7 +403,7 @@ static void test_create_with_disks(void **state)
     assert_string_equal(o.err.msg, "disk 'xvda': /nonexistent/d.img: No such file or directory");
     assert_int_equal(fake_creates, 0);
     hv_cfg_free(&cfg);
-    free(slurp_calls());
+    free(slurp_calls(calls));
     hv_ops_close(&o);
     free(before);
 }

@@ -23,42 +23,11 @@
 #include "dom0-tools/libhv/cfg_dev.h"
 #include "dom0-tools/libhv/net.h"
 #include "dom0-tools/libhv/vif.h"
+#include "dev_harness.h"
 #include "xsd_harness.h"
 
 static char dir[] = "/tmp/hvctl-vif.XXXXXX";
 static char calls[300];
-static pid_t backend_pid;
-
-/* The fake xen-netback: InitWait for a new vif, Closed when asked to close. */
-static void fake_backend(void)
-{
-    struct xs_handle *h = xs_open(0);
-    char path[256], sp[300], **doms, **devs, *v;
-    unsigned nd, nv, i, j, len;
-
-    for (;;) {
-        nd = 0;
-        doms = xs_directory(h, XBT_NULL, "/local/domain/0/backend/vif", &nd);
-        for (i = 0; doms && i < nd; i++) {
-            snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%s", doms[i]);
-            nv = 0;
-            devs = xs_directory(h, XBT_NULL, path, &nv);
-            for (j = 0; devs && j < nv; j++) {
-                snprintf(sp, sizeof(sp), "%s/%s/state", path, devs[j]);
-                if (!(v = xs_read(h, XBT_NULL, sp, &len)))
-                    continue;
-                if (!strcmp(v, "1"))
-                    xs_write(h, XBT_NULL, sp, "2", 1);
-                else if (!strcmp(v, "5"))
-                    xs_write(h, XBT_NULL, sp, "6", 1);
-                free(v);
-            }
-            free(devs);
-        }
-        free(doms);
-        usleep(10000);
-    }
-}
 
 static int setup(void **state)
 {
@@ -88,8 +57,7 @@ static int setup(void **state)
         xs_mkdir(xs, XBT_NULL, path);
     }
     xs_write(xs, XBT_NULL, "/local/domain/6/vm", "/vm/00112233-4455-6677-8899-aabbccddeeff", 40);
-    if ((backend_pid = fork()) == 0)
-        fake_backend();
+    fake_backend_start("vif");
     return 0;
 }
 
@@ -97,35 +65,11 @@ static int teardown(void **state)
 {
     char cmd[400];
 
-    if (backend_pid > 0) {
-        kill(backend_pid, SIGKILL);
-        waitpid(backend_pid, NULL, 0);
-    }
+    fake_backend_stop();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd))
         return -1;
     return xsd_stop(state);
-}
-
-static char *slurp_calls(void)
-{
-    FILE *f = fopen(calls, "r");
-    char *s = calloc(1, 4096);
-
-    if (f) {
-        s[fread(s, 1, 4095, f)] = 0;
-        fclose(f);
-    }
-    unlink(calls);
-    return s;
-}
-
-static bool has_line(const char *snap, const char *line)
-{
-    char want[400];
-
-    snprintf(want, sizeof(want), "\n%s\n", line);
-    return strstr(snap, want) != NULL;
 }
 
 static void test_rate(void **state)
@@ -256,7 +200,7 @@ static void test_add_list_remove(void **state)
     assert_true(has_line(snap, "/local/domain/5/device/vif/2/trusted=1 n5r0"));
     assert_non_null(strstr(snap, "\n/local/domain/5/device/vif/2/mac=00:16:3e:"));
     free(snap);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_string_equal(got, "online /local/domain/0/backend/vif/5/2 vif=vif5.2 5.2\n");
     free(got);
     /* network-attach: the lowest free devid (0), the MAC from domain 6's uuid */
@@ -264,7 +208,7 @@ static void test_add_list_remove(void **state)
     assert_int_equal(hv_vif_attach(xs, 6, "bridge=testbr0,mac=00:16:3e:aa:bb:cc", &err), 0);
     assert_int_equal(hv_vif_attach(xs, 6, "bridge=testbr0,devid=1", &err), -EEXIST);
     assert_int_equal(hv_vif_attach(xs, 6, "bridge=nosuchbr", &err), -ENODEV);
-    free(slurp_calls());
+    free(slurp_calls(calls));
     assert_non_null(f = fmemopen(out, sizeof(out) - 1, "w"));
     hv_vif_list_header(f);
     assert_int_equal(hv_vif_list(xs, 6, f), 0);
@@ -275,7 +219,7 @@ static void test_add_list_remove(void **state)
                                 "/local/domain/0/backend/vif/6/1"));
     assert_non_null(strstr(out, "\n0   0  00:16:3e:"));
     assert_int_equal(hv_vif_remove(xs, 6, "00:16:3E:AA:BB:CC", false, &err), 0);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_string_equal(got, "offline /local/domain/0/backend/vif/6/1 vif= 6.1\n");
     free(got);
     assert_int_equal(hv_vif_remove(xs, 6, "00:16:3e:aa:bb:cc", false, &err), -ENOENT);
@@ -284,7 +228,7 @@ static void test_add_list_remove(void **state)
     assert_string_equal(err.msg, "domain 6 has no vif 7");
     assert_int_equal(hv_vif_remove(xs, 6, "0", true, &err), 0);
     assert_int_equal(hv_vif_remove(xs, 5, "2", false, &err), 0);
-    free(slurp_calls());
+    free(slurp_calls(calls));
     snap = xsd_snapshot();
     assert_string_equal(before, snap);
     free(snap);
