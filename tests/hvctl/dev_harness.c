@@ -59,6 +59,17 @@ void fake_backend_stop(void)
     backend_pid = 0;
 }
 
+int dev_teardown(const char *dir, void **state)
+{
+    char cmd[400];
+
+    fake_backend_stop();
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd))
+        return -1;
+    return xsd_stop(state);
+}
+
 char *slurp_calls(const char *path)
 {
     FILE *f = fopen(path, "r");

@@ -11,6 +11,9 @@
 void fake_backend_start(const char *kind);
 void fake_backend_stop(void);
 
+/* cmocka group teardown: the fake backend stopped, DIR removed, the xenstored stopped. */
+int dev_teardown(const char *dir, void **state);
+
 /* The file's text (malloc()ed, at most 4095 bytes; empty if there is none), then the file is
  * removed: what the fake hotplug scripts logged since the last call. */
 char *slurp_calls(const char *path);

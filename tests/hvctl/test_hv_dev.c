@@ -80,13 +80,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[400];
-
-    fake_backend_stop();
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    if (system(cmd))
-        return -1;
-    return xsd_stop(state);
+    return dev_teardown(dir, state);
 }
 
 static void test_devid(void **state)
