@@ -209,7 +209,7 @@ static void test_slow_script(void **state)
     (void)state;
     assert_int_equal(hv_dev_add(xs, &d, &err), 0);
     assert_int_equal(hv_dev_remove(xs, "vbd", 9, 51744, true, 1, &err), 0);
-    got = slurp_calls();
+    got = slurp_calls(calls);
     assert_string_equal(got, "add slow\nremove slow\n");
     free(got);
     after = xsd_snapshot();
