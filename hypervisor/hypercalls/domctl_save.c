@@ -244,13 +244,21 @@ static void mark_hv_written(struct domain *d)
         logdirty_mark(fifo[i]);
 }
 
+/* The bitmap's bytes into the toolstack's buffer, sc->dirty_bitmap. */
+static int bitmap_to_guest(void *arg, uint64_t off, const void *bits, uint64_t bytes)
+{
+    const struct pv_domctl_shadow_op *sc = arg;
+
+    return guest_copy_to(guest_handle_of(sc->dirty_bitmap + off), bits, bytes);
+}
+
 static long logdirty_peek_clean(struct domain *d, struct pv_domctl_shadow_op *sc)
 {
     long rc;
 
     domain_pause(d);
     mark_hv_written(d);
-    rc = logdirty_read(d, sc->op == PV_DOMCTL_SHADOW_OP_CLEAN, sc);
+    rc = logdirty_read(d, sc->op == PV_DOMCTL_SHADOW_OP_CLEAN, sc, bitmap_to_guest, sc);
     domain_unpause(d);
     return rc;
 }

@@ -26,10 +26,14 @@ static inline void logdirty_mark(uint64_t mfn)
  * -EINVAL if it is in it, -ENOMEM. Leave it (nothing to do if not in it; also at reaping). */
 long logdirty_enable(struct domain *d);
 void logdirty_disable(struct domain *d);
-/* CLEAN (clean) or PEEK, d paused: harvest the dirty bits, copy sc->pages bits of the bitmap to
- * sc->dirty_bitmap (0: none), then for CLEAN clear it and the count. sc->pages comes back
- * capped at the frames the bitmap covers (0 if d is not in log-dirty mode). -EFAULT; -ENOMEM
- * once a frame beyond the bitmap was written (until log-dirty mode ends). */
-long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc);
+/* Where logdirty_read puts the bitmap: `bytes` of it from byte `off` on (the caller's copy to
+ * the guest's buffer, which this layer cannot make); nonzero if that failed. */
+typedef int (*logdirty_sink)(void *arg, uint64_t off, const void *bits, uint64_t bytes);
+/* CLEAN (clean) or PEEK, d paused: harvest the dirty bits, give sc->pages bits of the bitmap to
+ * sink (none if sc->dirty_bitmap is 0), then for CLEAN clear it and the count. sc->pages comes
+ * back capped at the frames the bitmap covers (0 if d is not in log-dirty mode). -EFAULT when
+ * the sink fails; -ENOMEM once a frame beyond the bitmap was written (until the mode ends). */
+long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc,
+                   logdirty_sink sink, void *arg);
 
 #endif

@@ -4,7 +4,6 @@
  * before d->logdirty_lock, which is taken last and held only here. */
 #include "logdirty.h"
 #include "frame.h"
-#include "guest_access.h"
 #include "lib.h"
 #include "mm.h"
 #include "paging.h"
@@ -166,17 +165,17 @@ static void harvest(struct domain *d, bool clean)
     }
 }
 
-/* sc->pages bits of the bitmap (at most those it covers) to the caller's buffer; CLEAN zeroes
- * what it copied. Xen copies whole bytes: the last one may carry bits past sc->pages. */
-static long copy_out(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc)
+/* sc->pages bits of the bitmap (at most those it covers) to the sink; CLEAN zeroes what it gave.
+ * Xen copies whole bytes: the last one may carry bits past sc->pages. */
+static long copy_out(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc,
+                     logdirty_sink sink, void *arg)
 {
     uint64_t pages = MIN(sc->pages, d->logdirty_pfns), done = 0;
 
     for (unsigned i = 0; done < pages; i++, done += LEAF_BITS) {
         uint64_t bytes = MIN(PAGE_SIZE, (pages - done + 7) / 8);
 
-        if (sc->dirty_bitmap &&
-            guest_copy_to(guest_handle_of(sc->dirty_bitmap + done / 8), d->logdirty_leaf[i], bytes))
+        if (sc->dirty_bitmap && sink(arg, done / 8, d->logdirty_leaf[i], bytes))
             return -PV_EFAULT;
         if (clean)
             memset(d->logdirty_leaf[i], 0, PAGE_SIZE);
@@ -185,7 +184,8 @@ static long copy_out(struct domain *d, bool clean, struct pv_domctl_shadow_op *s
     return 0;
 }
 
-long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc)
+long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc,
+                   logdirty_sink sink, void *arg)
 {
     long rc = 0;
 
@@ -199,7 +199,7 @@ long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc)
         rc = -PV_ENOMEM;
     else if (!d->logdirty_leaf)
         sc->pages = 0;
-    else if (!(rc = copy_out(d, clean, sc)) && clean)
+    else if (!(rc = copy_out(d, clean, sc, sink, arg)) && clean)
         d->logdirty_count = 0;
     spin_unlock(&d->logdirty_lock);
     spin_unlock(&d->mm_lock);

@@ -563,9 +563,10 @@ void logdirty_disable(struct domain *d)
     (void)d;
 }
 
-long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc)
+long logdirty_read(struct domain *d, bool clean, struct pv_domctl_shadow_op *sc,
+                   logdirty_sink sink, void *arg)
 {
-    (void)d, (void)clean;
+    (void)d, (void)clean, (void)sink, (void)arg;
     sc->pages = 0;
     return 0;
 }
