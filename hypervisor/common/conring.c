@@ -5,7 +5,6 @@
 #include "pv-abi/console_io.h"
 #include "pv-abi/event_channel.h"
 #include "evtchn.h"
-#include "lib.h"
 #include "paging.h"
 #include "testhook.h"
 

@@ -6,7 +6,6 @@
 #include "logdirty.h"
 #include "mm.h"
 #include "paging.h"
-#include "arch.h"
 
 /* Translate one guest virtual address through the loaded page tables with the guest's own
  * permissions (user-accessible at every level, writable for a write); NULL if it may not. */

@@ -8,13 +8,11 @@
 #include "x86/fpu.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "x86/layout.h"
 #include "percpu.h"
 #include "x86/segbase.h"
 #include "pv-abi/shared_info.h"
 #include "x86/cpu.h"
 #include "pv-abi/vm_assist.h"
-#include "x86/desc.h"
 
 long hc_set_trap_table(struct vcpu *v, guest_handle traps)
 {

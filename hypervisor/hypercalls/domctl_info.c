@@ -112,18 +112,13 @@ long domctl_max_mem(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool
 
 /* ---- vCPU contexts ---- */
 
-static struct vcpu *ctl_vcpu(const struct domain *d, uint32_t id)
-{
-    return id < d->nr_vcpus ? d->vcpu[id] : NULL;
-}
-
 /* Validated as VCPUOP_initialise (vcpu_context.c) with d paused. A null ctxt resets the vCPU
  * (Xen's vcpu_reset): no context, down, its tables let go. */
 long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *op,
                            bool *copyback)
 {
     static struct pv_vcpu_guest_context ctxt; /* under the domctl lock; 5 KiB off the stack */
-    struct vcpu *t = ctl_vcpu(d, op->u.vcpucontext.vcpu);
+    struct vcpu *t = domain_vcpu(d, op->u.vcpucontext.vcpu);
     long rc;
 
     (void)copyback;
@@ -147,7 +142,7 @@ long domctl_getvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *o
                            bool *copyback)
 {
     static struct pv_vcpu_guest_context ctxt; /* under the domctl lock */
-    struct vcpu *t = ctl_vcpu(d, op->u.vcpucontext.vcpu);
+    struct vcpu *t = domain_vcpu(d, op->u.vcpucontext.vcpu);
 
     if (!t || d == v->domain)
         return -PV_EINVAL;

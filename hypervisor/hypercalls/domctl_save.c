@@ -10,7 +10,7 @@
 #include "logdirty.h"
 #include "pv-abi/errno.h"
 #include "x86/cpu.h"
-#include "x86/cpuid.h"
+#include "x86/msr.h"
 
 #define XSAVE_HDR_SIZE 16 /* xcr0 and xcr0_accum, both 0 here: no XSAVE area follows */
 #define VMCE_CAPS_ALWAYS 0x1ffULL /* MCG_CAP's bank count and MCG_CTL_P: Xen never refuses them */
@@ -44,12 +44,6 @@ long domctl_get_address_size(struct vcpu *cur, struct domain *d, struct pv_domct
     op->u.address_size.size = 64;
     *copyback = true;
     return 0;
-}
-
-/* The vCPU an argument names: -ESRCH past the domain's vCPUs or if absent (Xen's check here). */
-static struct vcpu *save_vcpu(const struct domain *d, uint32_t id)
-{
-    return id < d->nr_vcpus ? d->vcpu[id] : NULL;
 }
 
 static void ext_get(struct vcpu *v, struct pv_domctl_ext_vcpucontext *e)
@@ -87,7 +81,7 @@ static long ext_set(struct domain *d, struct vcpu *v, const struct pv_domctl_ext
 long domctl_ext_vcpucontext(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                             bool *copyback)
 {
-    struct vcpu *v = save_vcpu(d, op->u.ext_vcpucontext.vcpu);
+    struct vcpu *v = domain_vcpu(d, op->u.ext_vcpucontext.vcpu);
 
     if (!v)
         return -PV_ESRCH;
@@ -137,7 +131,7 @@ static long extstate_set(const struct pv_domctl_vcpuextstate *x)
 long domctl_vcpuextstate(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                          bool *copyback)
 {
-    struct vcpu *v = save_vcpu(d, op->u.vcpuextstate.vcpu);
+    struct vcpu *v = domain_vcpu(d, op->u.vcpuextstate.vcpu);
 
     *copyback = op->cmd == PV_DOMCTL_getvcpuextstate;
     if (!v)
@@ -147,11 +141,6 @@ long domctl_vcpuextstate(struct vcpu *cur, struct domain *d, struct pv_domctl *o
     if (op->cmd == PV_DOMCTL_getvcpuextstate)
         return extstate_get(&op->u.vcpuextstate);
     return extstate_set(&op->u.vcpuextstate);
-}
-
-static bool has_tsc_aux(void)
-{
-    return cpuid_guest_has(CPUID_F_RDTSCP) || cpuid_guest_has(CPUID_F_RDPID);
 }
 
 /* get_vcpu_msrs: those of Xen's list the vCPU has and are not 0 (TSC_AUX only here); -ENOBUFS
@@ -168,7 +157,7 @@ static long msrs_get(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msr
     domain_pause(d);
     msr.value = v->tsc_aux;
     domain_unpause(d);
-    if (has_tsc_aux() && msr.value) {
+    if (msr_has_tsc_aux() && msr.value) {
         if (m->msr_count && guest_copy_to(guest_handle_of(m->msrs), &msr, sizeof(msr)))
             return -PV_EFAULT;
         n = 1;
@@ -196,7 +185,7 @@ static long msrs_set(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msr
         if (guest_copy_from(&msr, guest_handle_of(m->msrs + i * sizeof(msr)), sizeof(msr)))
             break;
         rc = -PV_EINVAL;
-        if (msr.reserved || msr.index != MSR_TSC_AUX || !has_tsc_aux() ||
+        if (msr.reserved || msr.index != MSR_TSC_AUX || !msr_has_tsc_aux() ||
             msr.value != (uint32_t)msr.value)
             break;
         v->tsc_aux = msr.value; /* loaded into the MSR when v next runs (msr_load) */
@@ -212,7 +201,7 @@ static long msrs_set(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msr
 
 long domctl_vcpu_msrs(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    struct vcpu *v = save_vcpu(d, op->u.vcpu_msrs.vcpu);
+    struct vcpu *v = domain_vcpu(d, op->u.vcpu_msrs.vcpu);
 
     if (!v)
         return -PV_ESRCH;

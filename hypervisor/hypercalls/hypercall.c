@@ -1,12 +1,7 @@
 /* The hypercall table and the SYSCALL entry point. */
 #include "x86/bounce.h"
 #include "pv-abi/errno.h"
-#include "frame.h"
-#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
-#include "lib.h"
-#include "mm.h"
-#include "paging.h"
 #include "x86/irq.h"
 #include "percpu.h"
 #include "sched.h"

@@ -2,7 +2,6 @@
  * and decrease_reservation, for the caller's memory or, privileged, another domain's (the
  * toolstack's domain builder). After Xen's do_memory_op, increase_reservation, populate_physmap
  * and decrease_reservation: the result is the number of extents done, never an errno. */
-#include "pv-abi/errno.h"
 #include "frame.h"
 #include "guest_access.h"
 #include "hypercall_table.h"

@@ -5,7 +5,6 @@
 #include "grant_table.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
-#include "lib.h"
 #include "pv-abi/grant_table.h"
 #include "pv-abi/memory_op.h"
 

@@ -1,6 +1,5 @@
 /* The PV MMU hypercalls (pv-abi/mmu.h): mmu_update, mmuext_op, update_va_mapping. Every
  * page-table change goes through the validating core in mm/ (mm.h). */
-#include "x86/bounce.h"
 #include "x86/desc_tables.h"
 #include "pv-abi/errno.h"
 #include "frame.h"

@@ -2,7 +2,6 @@
 #include "pv-abi/errno.h"
 #include "evtchn.h"
 #include "guest_access.h"
-#include "pv-abi/hypercall.h"
 #include "hypercall_table.h"
 #include "sched.h"
 #include "pv-abi/sched_op.h"

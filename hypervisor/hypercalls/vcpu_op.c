@@ -2,28 +2,15 @@
  * through the vCPU core (common/vcpu.c) and the scheduler. After Xen's common/domain.c
  * do_vcpu_op and arch_set_info_guest (4.17). */
 #include "pv-abi/arch_x86.h"
-#include "x86/bounce.h"
-#include "x86/ctrlreg.h"
-#include "x86/debugreg.h"
-#include "x86/desc_tables.h"
 #include "pv-abi/errno.h"
-#include "evtchn.h"
-#include "x86/fpu.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
 #include "vcpu_context.h"
-#include "x86/layout.h"
-#include "lib.h"
-#include "mm.h"
-#include "mm_baseptr.h"
 #include "sched.h"
 #include "pv-abi/sched_op.h"
 #include "pv-abi/shared_info.h"
 #include "time.h"
 #include "vcpu.h"
-#include "pv-abi/vm_assist.h"
-#include "x86/cpu.h"
-#include "x86/desc.h"
 
 #define PERIOD_MIN_NS 1000000ULL          /* Xen refuses periods under 1 ms */
 #define PERIOD_MAX_NS (~0ULL >> 2)        /* Xen's STIME_DELTA_MAX */
@@ -172,7 +159,7 @@ long hc_vcpu_op(struct vcpu *cur, int cmd, unsigned int vcpuid, guest_handle arg
     struct domain *d = cur->domain;
     struct vcpu *v;
 
-    if (vcpuid >= d->nr_vcpus || !(v = d->vcpu[vcpuid]))
+    if (!(v = domain_vcpu(d, vcpuid)))
         return -PV_ENOENT;
     switch (cmd) {
     case PV_VCPUOP_initialise:

@@ -186,6 +186,11 @@ void domains_check_all_ended(void);
 /* Note the free frames before boot-time domains are built (checked when all have ended). */
 void domains_mark_start(void);
 struct domain *domain_by_id(unsigned domid);
+/* d's vCPU `id`, or NULL past its vCPUs. */
+static inline struct vcpu *domain_vcpu(const struct domain *d, uint32_t id)
+{
+    return id < d->nr_vcpus ? d->vcpu[id] : NULL;
+}
 /* Allocate a domain with nr_vcpus offline vCPUs (known to the scheduler) and its shared_info
  * page; NULL, with nothing left allocated, if domid is taken or out of range or memory short.
  * The boot-time builder and the toolstack's createdomain both create domains through it. */

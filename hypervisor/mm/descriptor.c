@@ -4,7 +4,6 @@
  * descriptors are checked. */
 #include "pv-abi/errno.h"
 #include "mm_internal.h"
-#include "arch.h"
 
 /* Bits of the high 32-bit word of a descriptor. */
 #define DESC_TYPE (0xfU << 8)

@@ -4,7 +4,6 @@
 #include "guest_access.h"
 #include "x86/hw_access.h"
 #include "ioport.h"
-#include "x86/layout.h"
 #include "x86/cpu.h"
 
 #define REP_BATCH 256 /* REP iterations per trap; the guest re-executes for the rest */

@@ -5,7 +5,6 @@
 #include "x86/emulate_insn.h"
 #include "pv-abi/errno.h"
 #include "x86/fpu.h"
-#include "x86/hw_access.h"
 #include "x86/msr.h"
 #include "x86/cpu.h"
 

@@ -56,26 +56,19 @@ void arch_port_out(uint16_t port, unsigned size, uint32_t val)
         outl(port, val);
 }
 
+#define WRITE_DR(n)                                                                                \
+    case n:                                                                                        \
+        __asm__ volatile("mov %0, %%db" #n ::"r"(val));                                            \
+        break
+
 void hw_write_dr(unsigned reg, uint64_t val)
 {
     switch (reg) {
-    case 0:
-        __asm__ volatile("mov %0, %%db0" ::"r"(val));
-        break;
-    case 1:
-        __asm__ volatile("mov %0, %%db1" ::"r"(val));
-        break;
-    case 2:
-        __asm__ volatile("mov %0, %%db2" ::"r"(val));
-        break;
-    case 3:
-        __asm__ volatile("mov %0, %%db3" ::"r"(val));
-        break;
-    case 6:
-        __asm__ volatile("mov %0, %%db6" ::"r"(val));
-        break;
-    case 7:
-        __asm__ volatile("mov %0, %%db7" ::"r"(val));
-        break;
+        WRITE_DR(0);
+        WRITE_DR(1);
+        WRITE_DR(2);
+        WRITE_DR(3);
+        WRITE_DR(6);
+        WRITE_DR(7);
     }
 }

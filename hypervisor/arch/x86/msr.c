@@ -1,10 +1,10 @@
 /* The PV guest's MSRs: one table row per MSR or range, saying who may touch it and how. */
 #include "x86/msr.h"
 #include "pv-abi/arch_x86.h"
+#include "x86/cpu.h"
 #include "x86/cpuid.h"
 #include "x86/hw_access.h"
 #include "x86/segbase.h"
-#include "x86/cpu.h"
 
 #define MSR_TSC 0x10u
 #define MSR_APIC_BASE 0x1bu
@@ -41,18 +41,23 @@ enum { V_INTEL = 1, V_AMD = 2, V_OTHER = 4, V_ANY = 7 };
 typedef int msr_read_fn(struct vcpu *v, uint32_t idx, uint64_t *val);
 typedef int msr_write_fn(struct vcpu *v, uint32_t idx, uint64_t val);
 
+/* How a rule reads: RD(fn), RD_CONST(value) or RD_GP; a NULL write raises #GP. */
 struct msr_rule {
     uint32_t first, last;
     uint8_t vendors;
-    msr_read_fn *read;   /* NULL: #GP */
-    msr_write_fn *write; /* NULL: #GP */
+    msr_read_fn *read; /* NULL: the constant `value` */
+    uint64_t value;
+    msr_write_fn *write;
 };
+#define RD(fn) fn, 0
+#define RD_CONST(v) NULL, v
+#define RD_ZERO RD_CONST(0)
+#define RD_GP rd_gp, 0
 
-static int rd_zero(struct vcpu *v, uint32_t idx, uint64_t *val)
+static int rd_gp(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx;
-    *val = 0;
-    return 0;
+    (void)v, (void)idx, (void)val;
+    return -1;
 }
 
 static int wr_ignore(struct vcpu *v, uint32_t idx, uint64_t val)
@@ -81,13 +86,6 @@ static int rd_apic_base(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
     (void)idx;
     *val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
-    return 0;
-}
-
-static int rd_feature_control(struct vcpu *v, uint32_t idx, uint64_t *val)
-{
-    (void)v, (void)idx;
-    *val = FEATURE_CONTROL_LOCK; /* locked, VMX off */
     return 0;
 }
 
@@ -180,13 +178,6 @@ static int rd_misc_enable(struct vcpu *v, uint32_t idx, uint64_t *val)
     return 0;
 }
 
-static int rd_pat(struct vcpu *v, uint32_t idx, uint64_t *val)
-{
-    (void)v, (void)idx;
-    *val = XEN_PAT;
-    return 0;
-}
-
 static uint64_t guest_efer(void)
 {
     return hw_rdmsr(MSR_EFER) & EFER_SHOWN;
@@ -233,7 +224,7 @@ static int wr_segbase(struct vcpu *v, uint32_t idx, uint64_t val)
     return segbase_set(v, which, val) ? -1 : 0;
 }
 
-static bool has_tsc_aux(void)
+bool msr_has_tsc_aux(void)
 {
     return cpuid_guest_has(CPUID_F_RDTSCP) || cpuid_guest_has(CPUID_F_RDPID);
 }
@@ -241,7 +232,7 @@ static bool has_tsc_aux(void)
 static int rd_tsc_aux(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
     (void)idx;
-    if (!has_tsc_aux())
+    if (!msr_has_tsc_aux())
         return -1;
     *val = v->tsc_aux;
     return 0;
@@ -250,7 +241,7 @@ static int rd_tsc_aux(struct vcpu *v, uint32_t idx, uint64_t *val)
 /* The hardware TSC_AUX holds the running vCPU's value, for native RDTSCP and RDPID. */
 static int wr_tsc_aux(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    if (!has_tsc_aux() || val != (uint32_t)val)
+    if (!msr_has_tsc_aux() || val != (uint32_t)val)
         return -1;
     v->tsc_aux = val;
     hw_wrmsr(idx, val);
@@ -259,7 +250,7 @@ static int wr_tsc_aux(struct vcpu *v, uint32_t idx, uint64_t val)
 
 void msr_load(struct vcpu *v)
 {
-    if (has_tsc_aux())
+    if (msr_has_tsc_aux())
         hw_wrmsr(MSR_TSC_AUX, (uint32_t)v->tsc_aux);
 }
 
@@ -272,55 +263,48 @@ static int wr_hypercall_page(struct vcpu *v, uint32_t idx, uint64_t val)
     return hypercall_page_write(v->domain, val >> PAGE_SHIFT) ? -1 : 0;
 }
 
-static int rd_de_cfg(struct vcpu *v, uint32_t idx, uint64_t *val)
-{
-    (void)v, (void)idx;
-    *val = DE_CFG_LFENCE_SERIALISE;
-    return 0;
-}
-
 /* Everything not listed raises #GP, as do SPEC_CTRL, ARCH_CAPABILITIES, FLUSH_CMD, XSS, the
  * x2APIC range, SYSCALL/SYSENTER MSRs and the AMD DR masks, whose features are hidden. */
 static const struct msr_rule rules[] = {
-    {MSR_TSC, MSR_TSC, V_ANY, rd_tsc, NULL},
-    {MSR_APIC_BASE, MSR_APIC_BASE, V_ANY, rd_apic_base, NULL},
-    {MSR_FEATURE_CONTROL, MSR_FEATURE_CONTROL, V_INTEL, rd_feature_control, NULL},
-    {MSR_PRED_CMD, MSR_PRED_CMD, V_ANY, NULL, wr_pred_cmd},
-    {MSR_UCODE_REV, MSR_UCODE_REV, V_INTEL | V_AMD, rd_hw, wr_ucode_rev},
-    {0xc1, 0xc8, V_INTEL, rd_zero, wr_ignore}, /* perf counters: no vPMU */
-    {MSR_PLATFORM_INFO, MSR_PLATFORM_INFO, V_ANY, rd_platform_info, NULL},
-    {0xe7, 0xe8, V_ANY, NULL, wr_ignore}, /* MPERF, APERF */
-    {MSR_MISC_FEATURES_ENABLES, MSR_MISC_FEATURES_ENABLES, V_ANY, rd_misc_features,
+    {MSR_TSC, MSR_TSC, V_ANY, RD(rd_tsc), NULL},
+    {MSR_APIC_BASE, MSR_APIC_BASE, V_ANY, RD(rd_apic_base), NULL},
+    {MSR_FEATURE_CONTROL, MSR_FEATURE_CONTROL, V_INTEL, RD_CONST(FEATURE_CONTROL_LOCK), NULL},
+    {MSR_PRED_CMD, MSR_PRED_CMD, V_ANY, RD_GP, wr_pred_cmd},
+    {MSR_UCODE_REV, MSR_UCODE_REV, V_INTEL | V_AMD, RD(rd_hw), wr_ucode_rev},
+    {0xc1, 0xc8, V_INTEL, RD_ZERO, wr_ignore}, /* perf counters: no vPMU */
+    {MSR_PLATFORM_INFO, MSR_PLATFORM_INFO, V_ANY, RD(rd_platform_info), NULL},
+    {0xe7, 0xe8, V_ANY, RD_GP, wr_ignore}, /* MPERF, APERF */
+    {MSR_MISC_FEATURES_ENABLES, MSR_MISC_FEATURES_ENABLES, V_ANY, RD(rd_misc_features),
      wr_misc_features},
-    {MSR_MCG_CAP, MSR_MCG_CAP, V_ANY, rd_mcg_cap, NULL},
-    {0x17a, 0x17b, V_ANY, rd_zero, wr_ignore},   /* MCG_STATUS, MCG_CTL */
-    {0x186, 0x189, V_INTEL, rd_zero, wr_ignore}, /* perf event selects */
-    {0x198, 0x198, V_INTEL, rd_zero, NULL},      /* PERF_STATUS */
-    {0x199, 0x199, V_INTEL, rd_zero, wr_ignore}, /* PERF_CTL */
-    {0x19a, 0x19a, V_INTEL, NULL, wr_ignore},    /* THERM_CONTROL */
-    {0x19c, 0x19c, V_INTEL, rd_zero, NULL},      /* THERM_STATUS */
-    {MSR_MISC_ENABLE, MSR_MISC_ENABLE, V_INTEL, rd_misc_enable,
-     wr_ignore},                              /* writes: Xen drops them */
-    {0x1b0, 0x1b0, V_INTEL, NULL, wr_ignore}, /* ENERGY_PERF_BIAS */
-    {MSR_DEBUGCTL, MSR_DEBUGCTL, V_ANY, rd_zero, wr_debugctl},
-    {MSR_PAT, MSR_PAT, V_ANY, rd_pat, NULL},
-    {0x280, 0x29f, V_ANY, rd_zero, wr_ignore},   /* MCi_CTL2 */
-    {0x309, 0x30b, V_INTEL, rd_zero, wr_ignore}, /* fixed counters */
-    {0x345, 0x345, V_ANY, rd_zero, NULL},        /* PERF_CAPABILITIES: none */
-    {0x38d, 0x390, V_INTEL, rd_zero, wr_ignore}, /* fixed/global counter control */
-    {MSR_MC0_CTL, 0x47f, V_ANY, rd_mc_bank, wr_mc_bank},
-    {MSR_HYPERCALL_PAGE, MSR_HYPERCALL_PAGE, V_ANY, rd_zero, wr_hypercall_page},
-    {MSR_EFER, MSR_EFER, V_ANY, rd_efer, wr_efer},
-    {MSR_FS_BASE, MSR_SHADOW_GS_BASE, V_ANY, rd_segbase, wr_segbase},
-    {MSR_TSC_AUX, MSR_TSC_AUX, V_ANY, rd_tsc_aux, wr_tsc_aux},
-    {0xc0010000, 0xc0010007, V_AMD, rd_zero, wr_ignore},   /* K7 perf counters */
-    {0xc0010015, 0xc0010015, V_AMD, rd_zero, wr_ignore},   /* HWCR */
-    {0xc001001f, 0xc001001f, V_AMD, rd_zero, wr_ignore},   /* NB_CFG */
-    {0xc0010041, 0xc0010042, V_AMD, rd_zero, wr_ignore},   /* FID/VID control and status */
-    {0xc0010058, 0xc0010058, V_AMD, rd_zero, wr_ignore},   /* MMIO_CONF_BASE */
-    {0xc0010061, 0xc001006b, V_AMD, rd_zero, wr_ignore},   /* P-state limit/control/status */
-    {0xc0010200, 0xc001020b, V_AMD, rd_zero, wr_ignore},   /* Fam15h perf counters */
-    {0xc0011029, 0xc0011029, V_AMD, rd_de_cfg, wr_ignore}, /* DE_CFG */
+    {MSR_MCG_CAP, MSR_MCG_CAP, V_ANY, RD(rd_mcg_cap), NULL},
+    {0x17a, 0x17b, V_ANY, RD_ZERO, wr_ignore},   /* MCG_STATUS, MCG_CTL */
+    {0x186, 0x189, V_INTEL, RD_ZERO, wr_ignore}, /* perf event selects */
+    {0x198, 0x198, V_INTEL, RD_ZERO, NULL},      /* PERF_STATUS */
+    {0x199, 0x199, V_INTEL, RD_ZERO, wr_ignore}, /* PERF_CTL */
+    {0x19a, 0x19a, V_INTEL, RD_GP, wr_ignore},   /* THERM_CONTROL */
+    {0x19c, 0x19c, V_INTEL, RD_ZERO, NULL},      /* THERM_STATUS */
+    {MSR_MISC_ENABLE, MSR_MISC_ENABLE, V_INTEL, RD(rd_misc_enable),
+     wr_ignore},                               /* writes: Xen drops them */
+    {0x1b0, 0x1b0, V_INTEL, RD_GP, wr_ignore}, /* ENERGY_PERF_BIAS */
+    {MSR_DEBUGCTL, MSR_DEBUGCTL, V_ANY, RD_ZERO, wr_debugctl},
+    {MSR_PAT, MSR_PAT, V_ANY, RD_CONST(XEN_PAT), NULL},
+    {0x280, 0x29f, V_ANY, RD_ZERO, wr_ignore},   /* MCi_CTL2 */
+    {0x309, 0x30b, V_INTEL, RD_ZERO, wr_ignore}, /* fixed counters */
+    {0x345, 0x345, V_ANY, RD_ZERO, NULL},        /* PERF_CAPABILITIES: none */
+    {0x38d, 0x390, V_INTEL, RD_ZERO, wr_ignore}, /* fixed/global counter control */
+    {MSR_MC0_CTL, 0x47f, V_ANY, RD(rd_mc_bank), wr_mc_bank},
+    {MSR_HYPERCALL_PAGE, MSR_HYPERCALL_PAGE, V_ANY, RD_ZERO, wr_hypercall_page},
+    {MSR_EFER, MSR_EFER, V_ANY, RD(rd_efer), wr_efer},
+    {MSR_FS_BASE, MSR_SHADOW_GS_BASE, V_ANY, RD(rd_segbase), wr_segbase},
+    {MSR_TSC_AUX, MSR_TSC_AUX, V_ANY, RD(rd_tsc_aux), wr_tsc_aux},
+    {0xc0010000, 0xc0010007, V_AMD, RD_ZERO, wr_ignore}, /* K7 perf counters */
+    {0xc0010015, 0xc0010015, V_AMD, RD_ZERO, wr_ignore}, /* HWCR */
+    {0xc001001f, 0xc001001f, V_AMD, RD_ZERO, wr_ignore}, /* NB_CFG */
+    {0xc0010041, 0xc0010042, V_AMD, RD_ZERO, wr_ignore}, /* FID/VID control and status */
+    {0xc0010058, 0xc0010058, V_AMD, RD_ZERO, wr_ignore}, /* MMIO_CONF_BASE */
+    {0xc0010061, 0xc001006b, V_AMD, RD_ZERO, wr_ignore}, /* P-state limit/control/status */
+    {0xc0010200, 0xc001020b, V_AMD, RD_ZERO, wr_ignore}, /* Fam15h perf counters */
+    {0xc0011029, 0xc0011029, V_AMD, RD_CONST(DE_CFG_LFENCE_SERIALISE), wr_ignore}, /* DE_CFG */
 };
 
 static const struct msr_rule *find_rule(uint32_t idx)
@@ -340,9 +324,10 @@ int msr_guest_read(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
     const struct msr_rule *rule = find_rule(idx);
 
-    if (!rule || !rule->read)
+    if (!rule)
         return -1;
-    return rule->read(v, idx, val);
+    *val = rule->value;
+    return rule->read ? rule->read(v, idx, val) : 0;
 }
 
 int msr_guest_write(struct vcpu *v, uint32_t idx, uint64_t val)

@@ -15,7 +15,6 @@
 #include "x86/bounce.h"
 #include "x86/emulate_insn.h"
 #include "frame.h"
-#include "x86/layout.h"
 #include "mm.h"
 #include "paging.h"
 #include "pv-abi/vm_assist.h"

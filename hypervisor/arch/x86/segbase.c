@@ -4,8 +4,6 @@
 #include "percpu.h"
 #include "x86/cpu.h"
 #include "x86/desc.h"
-#include "x86/desc_tables.h"
-#include "x86/layout.h"
 #include "x86/segbase.h"
 
 /* Loads a user %gs selector (GS_USER_SEL): an unusable selector loads null, as in Xen. */

@@ -14,6 +14,8 @@ int msr_guest_write(struct vcpu *v, uint32_t idx, uint64_t val);
 /* Load v's MSRs that guests use natively when v is switched in (the core calls it): TSC_AUX,
  * read by RDTSCP and RDPID, where guests have those instructions. */
 void msr_load(struct vcpu *v);
+/* Does the guest have TSC_AUX (it has RDTSCP or RDPID)? */
+bool msr_has_tsc_aux(void);
 
 /* The hypercall-page MSR (hypercall_page.c): fill frame mfn of d with stubs, holding a writable
  * type reference meanwhile (0, or -PV_EINVAL/-PV_EPERM). The FS/GS bases: segbase.h. */
