@@ -53,28 +53,24 @@ static void *va_ptr(const struct build *b, uint64_t va)
     return pfn == PV_LAYOUT_NO_PFN ? NULL : (uint8_t *)pfn_ptr(b, pfn) + (va & (PAGE_SIZE - 1));
 }
 
+/* Copy src (or zeros if src is NULL) to [va, va + len), a page at a time. */
 static void sink_copy(void *ctx, uint64_t va, const void *src, uint64_t len)
 {
     for (uint64_t off = 0; off < len;) {
         uint64_t n = MIN(len - off, PAGE_SIZE - ((va + off) & (PAGE_SIZE - 1)));
         void *dst = va_ptr(ctx, va + off);
 
-        if (dst)
+        if (dst && src)
             memcpy(dst, (const uint8_t *)src + off, n);
+        else if (dst)
+            memset(dst, 0, n);
         off += n;
     }
 }
 
 static void sink_zero(void *ctx, uint64_t va, uint64_t len)
 {
-    for (uint64_t off = 0; off < len;) {
-        uint64_t n = MIN(len - off, PAGE_SIZE - ((va + off) & (PAGE_SIZE - 1)));
-        void *dst = va_ptr(ctx, va + off);
-
-        if (dst)
-            memset(dst, 0, n);
-        off += n;
-    }
+    sink_copy(ctx, va, NULL, len);
 }
 
 /* Give the domain its memory: nr_pages zeroed frames, recorded in p2m and M2P. */

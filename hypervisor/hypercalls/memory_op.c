@@ -105,7 +105,6 @@ static long machine_memory_map(struct vcpu *v, guest_handle arg)
 /* XENMEM_exchange: the largest extent order (Xen: 9 for a domU, 12 for the hardware domain;
  * here 9 for every domain, which bounds one chunk to 512 frames). */
 #define EXCHANGE_MAX_ORDER 9
-#define M2P_INVALID (~0UL)
 
 struct exchange_chunk {
     uint64_t in[1u << EXCHANGE_MAX_ORDER]; /* the frames given up */

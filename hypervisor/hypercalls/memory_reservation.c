@@ -13,7 +13,6 @@
 
 #define EXTENT_SHIFT 6       /* MEMOP_EXTENT_SHIFT: cmd's bits above the sub-op */
 #define RES_MAX_ORDER 9      /* the largest extent (Xen: 9 for a domU; here for every caller) */
-#define M2P_INVALID (~0UL)
 
 struct memop {
     struct domain *d;     /* the domain whose memory changes */

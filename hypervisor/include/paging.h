@@ -50,6 +50,7 @@ uint64_t paging_zero_page(void);
 /* Remove a 4 KiB hypervisor mapping; returns the mfn it mapped. */
 uint64_t paging_unmap_hv(uint64_t va);
 void m2p_set(uint64_t mfn, uint64_t pfn);
+#define M2P_INVALID (~0UL) /* the M2P entry of a frame that is no pfn of any domain */
 uint64_t m2p_get(uint64_t mfn); /* ~0 past the table */
 uint64_t m2p_nr_entries(void);
 /* First mfn of the i-th 2 MiB chunk backing the M2P. */
