@@ -14,6 +14,7 @@
 #include "blk.h"
 #include "cfg_dev.h"
 #include "monitor.h"
+#include "vif.h"
 #include "pv-abi/sched_op.h"
 
 #define MONITOR_LOG_DIR "/var/log/hv"
@@ -71,22 +72,33 @@ static void rename_old(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domi
     }
 }
 
-/* The disks as they are now (attached, detached or snapshotted since create) for the restart:
- * a snapshot's old image is a backing file that must never be written again. */
-static void refresh_disks(struct hv_ops *o, struct hv_cfg *cfg, uint32_t domid, FILE *log)
+/* The disks and vifs as they are now (attached, detached or snapshotted since create) for the
+ * restart, as xl keeps hot-plugged devices in the domain's stored configuration: a snapshot's
+ * old image is a backing file that must never be written again. */
+static void refresh_devices(struct hv_ops *o, struct hv_cfg *cfg, uint32_t domid, FILE *log)
 {
     struct hv_cfg_disk *disks;
+    struct hv_cfg_vif *vifs;
     unsigned n, i;
 
     if (hv_blk_current(o->xs, domid, &disks, &n)) {
         logf_(log, "cannot read domain %u's disks: restarting with the configured ones", domid);
+    } else {
+        for (i = 0; i < cfg->n_disks; i++)
+            cfg_disk_free(&cfg->disks[i]);
+        free(cfg->disks);
+        cfg->disks = disks;
+        cfg->n_disks = n;
+    }
+    if (hv_vif_current(o->xs, domid, &vifs, &n)) {
+        logf_(log, "cannot read domain %u's vifs: restarting with the configured ones", domid);
         return;
     }
-    for (i = 0; i < cfg->n_disks; i++)
-        cfg_disk_free(&cfg->disks[i]);
-    free(cfg->disks);
-    cfg->disks = disks;
-    cfg->n_disks = n;
+    for (i = 0; i < cfg->n_vifs; i++)
+        cfg_vif_free(&cfg->vifs[i]);
+    free(cfg->vifs);
+    cfg->vifs = vifs;
+    cfg->n_vifs = n;
 }
 
 /* Applies the action; returns the domain to go on monitoring, or -1 to stop (rc in *rc). */
@@ -107,7 +119,7 @@ static long apply(struct hv_ops *o, struct hv_cfg *cfg, uint32_t domid, int reas
         cfg->has_uuid = false;
     } else {
         if (act != HV_ACT_DESTROY)
-            refresh_disks(o, cfg, domid, log);
+            refresh_devices(o, cfg, domid, log);
         logf_(log, "Domain %u needs to be cleaned up: destroying the domain", domid);
         if ((*rc = hv_ops_destroy(o, domid)))
             logf_(log, "destroy failed: %s", o->err.msg);

@@ -1,6 +1,7 @@
 /* Network devices: vif specs checked and turned into libxl's xenstore keys (vif.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include "vif.h"
 
 #define VIF_MAX 64
+/* The toolstack copy's key for rate= as given (our own; netback reads `rate`). */
+#define VIF_RATE_SPEC_KEY "rate-spec"
 
 /* One number with an optional unit suffix; *end out. Digits only, no sign, 1 .. 2^32-1. */
 static int rate_number(const char *s, uint64_t *v, const char **end)
@@ -243,10 +246,76 @@ int hv_vif_add(struct xs_handle *xs, uint32_t domid, const uint8_t uuid[16],
     front[nf++] = (struct hv_dev_kv){"mac", mac};
     front[nf++] = (struct hv_dev_kv){"trusted", "1"};
     env[0] = (struct hv_dev_kv){"vif", vifname};
-    return hv_dev_add(xs, &(struct hv_dev){"vif", domid, 0, (uint32_t)v->devid,
-                                           v->script ? v->script : "vif-bridge", back, nb, front,
-                                           nf, env, 1, 0},
-                      err);
+    if ((rc = hv_dev_add(xs, &(struct hv_dev){"vif", domid, 0, (uint32_t)v->devid,
+                                              v->script ? v->script : "vif-bridge", back, nb,
+                                              front, nf, env, 1, 0},
+                         err)))
+        return rc;
+    /* rate= as the operator wrote it, for hv_vif_current (netback's value rounds it) */
+    if (v->rate && (rc = hv_dev_write(xs, domid, "vif", (uint32_t)v->devid, VIF_RATE_SPEC_KEY,
+                                      v->rate, false, err))) {
+        struct hv_err ignored;
+
+        hv_dev_remove(xs, "vif", domid, (uint32_t)v->devid, true, 0, &ignored);
+        return rc;
+    }
+    return 0;
+}
+
+/* One vif's spec back from its toolstack copy (as hv_vif_add wrote it). */
+static int one_vif(struct xs_handle *xs, uint32_t domid, uint32_t devid, struct hv_cfg_vif *v)
+{
+    static const struct { const char *key; size_t off; } strs[] = {
+        {"bridge", offsetof(struct hv_cfg_vif, bridge)},
+        {"ip", offsetof(struct hv_cfg_vif, ip)},
+        {"script", offsetof(struct hv_cfg_vif, script)},
+        {"vifname", offsetof(struct hv_cfg_vif, vifname)},
+        {VIF_RATE_SPEC_KEY, offsetof(struct hv_cfg_vif, rate)},
+        {"gatewaydev", offsetof(struct hv_cfg_vif, gatewaydev)},
+    };
+    char buf[256], tail;
+    unsigned m[6], i;
+
+    memset(v, 0, sizeof(*v));
+    v->devid = (int)devid;
+    if (hv_dev_read(xs, domid, "vif", devid, "mac", buf, sizeof(buf)) ||
+        sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+               &tail) != 6)
+        return -EINVAL;
+    for (i = 0; i < 6; i++)
+        v->mac[i] = (uint8_t)m[i];
+    v->has_mac = true;
+    if (!hv_dev_read(xs, domid, "vif", devid, "mtu", buf, sizeof(buf)))
+        v->mtu = (unsigned)strtoul(buf, NULL, 10);
+    for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        char **slot = (char **)((char *)v + strs[i].off);
+
+        if (hv_dev_read(xs, domid, "vif", devid, strs[i].key, buf, sizeof(buf)) || !*buf)
+            continue;
+        if (!(*slot = strdup(buf)))
+            return cfg_vif_free(v), -ENOMEM;
+    }
+    return v->bridge ? 0 : (cfg_vif_free(v), -EINVAL);
+}
+
+int hv_vif_current(struct xs_handle *xs, uint32_t domid, struct hv_cfg_vif **out, unsigned *n)
+{
+    uint32_t ids[VIF_MAX];
+    int count = hv_dev_list(xs, domid, "vif", ids, VIF_MAX), i, rc = 0;
+
+    *n = 0;
+    if (!(*out = calloc((size_t)count + 1, sizeof(**out))))
+        return -ENOMEM;
+    for (i = 0; i < count && !rc; i++)
+        if (!(rc = one_vif(xs, domid, ids[i], &(*out)[*n])))
+            (*n)++;
+    if (rc) {
+        while (*n)
+            cfg_vif_free(&(*out)[--*n]);
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* The domain's uuid from its vm path (/vm/<uuid>); zeros if it has none. */

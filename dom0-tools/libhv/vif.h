@@ -42,6 +42,12 @@ int hv_vif_check(const struct hv_cfg_vif *v, char *bridge, struct hv_err *err);
 int hv_vif_add(struct xs_handle *xs, uint32_t domid, const uint8_t uuid[16],
                const struct hv_cfg_vif *v, struct hv_err *err);
 
+/* domid's vifs as they are now (after network-attach and -detach), as specs with their devid,
+ * MAC and bridge fixed (the monitor's restart, as xl keeps hot-plugged devices in the domain's
+ * stored configuration): *out malloc()ed, free each with cfg_vif_free and the array with free().
+ * -EINVAL for a toolstack copy without a MAC or bridge. */
+int hv_vif_current(struct xs_handle *xs, uint32_t domid, struct hv_cfg_vif **out, unsigned *n);
+
 /* xl network-attach: one spec (cfg_vif_parse's syntax) added to a running domain; the devid,
  * when the spec gives none, is the lowest free one; the MAC derives from the domain's uuid. */
 int hv_vif_attach(struct xs_handle *xs, uint32_t domid, const char *spec, struct hv_err *err);

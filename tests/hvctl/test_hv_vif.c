@@ -229,11 +229,92 @@ static void test_add_list_remove(void **state)
     free(before);
 }
 
+static void backend_key(uint32_t domid, uint32_t devid, const char *key, char *buf, size_t len)
+{
+    char path[128], *val;
+    unsigned n;
+
+    snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u/%s", domid, devid, key);
+    val = xs_read(xs, XBT_NULL, path, &n);
+    snprintf(buf, len, "%s", val ? val : "(none)");
+    free(val);
+}
+
+/* The vifs as they are now (the monitor's restart): what was attached is there with its devid,
+ * MAC, bridge and options, what was detached is not; added again (the next incarnation) they
+ * give the backend the same keys; a toolstack copy without a MAC is refused. */
+static void test_current(void **state)
+{
+    static const char *const keys[] = {"mac", "bridge", "rate", "ip", "mtu", "script", "handle",
+                                       "vifname"};
+    uint8_t uuid[16] = {4, 5, 6};
+    struct hv_cfg_vif v, *cur;
+    struct hv_err err;
+    char *before = xsd_snapshot(), *snap, a[128], b[128];
+    unsigned n, i, k;
+
+    (void)state;
+    parse("bridge=testbr0,rate=1001B/s@3ms,ip=10.0.0.5 10.0.1.0/24,mtu=9000", &v);
+    assert_int_equal(hv_vif_add(xs, 5, uuid, &v, &err), 0);
+    cfg_vif_free(&v);
+    parse("bridge=testbr0,mac=00:16:3e:01:02:03,devid=1,vifname=myvif0", &v);
+    assert_int_equal(hv_vif_add(xs, 5, uuid, &v, &err), 0);
+    cfg_vif_free(&v);
+    assert_int_equal(hv_vif_attach(xs, 5, "bridge=testbr0,devid=3", &err), 0);
+    assert_int_equal(hv_vif_remove(xs, 5, "1", false, &err), 0);
+    assert_int_equal(hv_vif_current(xs, 5, &cur, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(cur[0].devid, 0);
+    assert_int_equal(cur[1].devid, 3);
+    assert_string_equal(cur[0].bridge, "testbr0");
+    assert_string_equal(cur[0].rate, "1001B/s@3ms");
+    assert_string_equal(cur[0].ip, "10.0.0.5 10.0.1.0/24");
+    assert_int_equal(cur[0].mtu, 9000);
+    assert_true(cur[0].has_mac && cur[1].has_mac);
+    assert_null(cur[1].rate);
+    assert_null(cur[1].ip);
+    /* the next incarnation (domain 7) gets the same backend keys */
+    xs_mkdir(xs, XBT_NULL, "/local/domain/7/device");
+    xs_mkdir(xs, XBT_NULL, "/libxl/7");
+    for (i = 0; i < n; i++)
+        assert_int_equal(hv_vif_add(xs, 7, (uint8_t[16]){7}, &cur[i], &err), 0);
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+            backend_key(5, (uint32_t)cur[i].devid, keys[k], a, sizeof(a));
+            backend_key(7, (uint32_t)cur[i].devid, keys[k], b, sizeof(b));
+            if (strcmp(a, b))
+                fail_msg("vif %d's %s: %s before, %s after", cur[i].devid, keys[k], a, b);
+        }
+        cfg_vif_free(&cur[i]);
+    }
+    free(cur);
+    backend_key(7, 1, "mac", a, sizeof(a));
+    assert_string_equal(a, "(none)"); /* the detached one stays gone */
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(hv_vif_remove(xs, 5, i ? "3" : "0", true, &err), 0);
+        assert_int_equal(hv_vif_remove(xs, 7, i ? "3" : "0", true, &err), 0);
+    }
+    xs_rm(xs, XBT_NULL, "/local/domain/7");
+    xs_rm(xs, XBT_NULL, "/libxl/7");
+    free(slurp_calls(calls));
+    snap = xsd_snapshot();
+    assert_string_equal(before, snap);
+    free(snap);
+    free(before);
+    /* a toolstack copy without a MAC: refused, nothing returned */
+    xs_write(xs, XBT_NULL, "/libxl/8/device/vif/0/bridge", "testbr0", 7);
+    cur = (struct hv_cfg_vif *)&v;
+    assert_int_equal(hv_vif_current(xs, 8, &cur, &n), -EINVAL);
+    assert_null(cur);
+    assert_int_equal(n, 0);
+    xs_rm(xs, XBT_NULL, "/libxl/8");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rate),  cmocka_unit_test(test_mac), cmocka_unit_test(test_check),
-        cmocka_unit_test(test_add_list_remove),
+        cmocka_unit_test(test_add_list_remove), cmocka_unit_test(test_current),
     };
 
     if (access("/sys/class/net/testbr0/bridge", F_OK)) {
