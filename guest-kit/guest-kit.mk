@@ -51,6 +51,7 @@ $(eval $(call gk_guest,gk-selftest,guest-kit/examples/selftest.c))
 $(eval $(call gk_guest,mmdemo,guest-kit/examples/mmdemo.c))
 $(eval $(call gk_guest,blkdemo,guest-kit/examples/blkdemo.c))
 $(eval $(call gk_guest,savedemo,guest-kit/examples/savedemo.c))
+$(eval $(call gk_guest,badfront,guest-kit/examples/badfront.c))
 
 ALL += $(GK_LIB)
 
@@ -58,10 +59,10 @@ include guest-kit/lwip/lwip.mk
 
 .PHONY: guest-kit-check
 guest-kit-check: $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf $(B)/guests/mmdemo.elf \
-    $(B)/guests/blkdemo.elf $(B)/guests/netdemo.elf $(B)/guests/savedemo.elf
+    $(B)/guests/blkdemo.elf $(B)/guests/netdemo.elf $(B)/guests/savedemo.elf $(B)/guests/badfront.elf
 	guest-kit/check-image.py $(B)/guests/hello.elf $(B)/guests/gk-selftest.elf \
 	    $(B)/guests/mmdemo.elf $(B)/guests/blkdemo.elf $(B)/guests/netdemo.elf \
-	    $(B)/guests/savedemo.elf
+	    $(B)/guests/savedemo.elf $(B)/guests/badfront.elf
 CHECK += guest-kit-check
 
 -include $(shell find $(GK_OUT) -name '*.d' 2>/dev/null)
