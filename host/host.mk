@@ -31,3 +31,9 @@ $(B)/bench/blkio: bench/blkio.c
 bench-block: all dom0-rootfs $(B)/bench/blkio
 	bench/block
 BENCH += bench-block
+
+# Guests' networks: iperf3 (Debian's, fetched by bench/net) in two Linux domUs and dom0.
+.PHONY: bench-net
+bench-net: all dom0-rootfs
+	bench/net
+BENCH += bench-net
