@@ -457,6 +457,12 @@ static bool fast_return(const struct percpu *pc, const struct cpu_regs *r)
            !(v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
 }
 
+/* v may keep its CPU (the clock is read only for a capped domain). */
+static bool keeps_cpu(const struct vcpu *v)
+{
+    return eligible(v, v->domain->cap ? time_now_ns() : 0);
+}
+
 int hv_exit_prepare(struct cpu_regs *r)
 {
     struct percpu *pc = percpu();
@@ -470,14 +476,14 @@ int hv_exit_prepare(struct cpu_regs *r)
     for (;;) {
         struct vcpu *v = pc->current;
 
-        if (!v || !eligible(v, time_now_ns()) || pc->need_resched) {
+        if (!v || pc->need_resched || !keeps_cpu(v)) {
             conring_drain_all();
             schedule(r);
             v = pc->current;
         }
         arch_bounce_nmi_if_pending(v, r);
         arch_bounce_events_if_pending(v, r);
-        if (!eligible(v, time_now_ns())) {
+        if (!keeps_cpu(v)) {
             pc->need_resched = true;
             continue;
         }

@@ -69,14 +69,20 @@ void hv_syscall(struct cpu_regs *r)
         bounce_syscall(v, r);
         return;
     }
-    percpu()->hypercall_tsc = rdtsc();
+    percpu()->hypercall_tsc = 0; /* read at the first preemption check: a short call never does */
     r->rax = (uint64_t)hypercall_dispatch(v, r->rax, arg);
 }
 
 bool hypercall_preempt_check(void)
 {
-    /* IRQs are off in the hypervisor: a hypercall that has run for a tick's worth yields. */
-    return rdtsc() - percpu()->hypercall_tsc > time_tsc_khz() * (1000 / TICK_HZ);
+    struct percpu *pc = percpu();
+    uint64_t now = rdtsc();
+
+    /* IRQs are off in the hypervisor: a hypercall that has run for a tick's worth since its
+     * first check (one step of its work before it) yields. */
+    if (!pc->hypercall_tsc)
+        pc->hypercall_tsc = now;
+    return now - pc->hypercall_tsc > time_tsc_khz() * (1000 / TICK_HZ);
 }
 
 long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[])

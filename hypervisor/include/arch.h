@@ -100,5 +100,10 @@ bool arch_bounce_fix_frame(struct vcpu *v, struct cpu_regs *r);
 NORETURN void arch_exit_to_guest(void);
 /* The IRETQ of the exit path: a fault there is the guest's frame failing. */
 extern char arch_exit_iret_insn[];
+/* Copy len bytes from or to a guest address through the page tables loaded now (guest_access.c
+ * checks the guest range first): 0, or -1 if a page was missing or read-only (entry.asm; the
+ * fault is resumed). */
+int arch_copy_from_guest(void *dst, const void *src, size_t len);
+int arch_copy_to_guest(void *dst, const void *src, size_t len);
 
 #endif

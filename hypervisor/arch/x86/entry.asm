@@ -159,3 +159,40 @@ arch_exit_to_guest:
     mov rsp, [gs:PCPU_STACK_TOP]
     sub rsp, REGS_SIZE
     jmp exit_path
+
+; int arch_copy_from_guest(void *dst, const void *src, size_t len), and arch_copy_to_guest the
+; same: a copy through the page tables loaded now, the guest side's range checked by the caller
+; (guest_access.c). 0, or -1 if an access faulted: hv_trap resumes a fault between
+; arch_guest_copy and arch_guest_copy_end at arch_guest_copy_fault. 64-bit moves, never a string
+; instruction (slow under TCG, MACHINE-NOTES.md).
+global arch_copy_from_guest, arch_copy_to_guest, arch_guest_copy, arch_guest_copy_end
+global arch_guest_copy_fault
+arch_copy_from_guest:
+arch_copy_to_guest:
+arch_guest_copy:
+    sub rdx, 8
+    jb .tail
+.word:
+    mov rax, [rsi]
+    mov [rdi], rax
+    add rsi, 8
+    add rdi, 8
+    sub rdx, 8
+    jae .word
+.tail:
+    add rdx, 8
+    jz .done
+.byte:
+    mov al, [rsi]
+    mov [rdi], al
+    inc rsi
+    inc rdi
+    dec rdx
+    jnz .byte
+.done:
+    xor eax, eax
+    ret
+arch_guest_copy_end:
+arch_guest_copy_fault:
+    mov eax, -1
+    ret

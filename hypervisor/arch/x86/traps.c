@@ -14,6 +14,7 @@
 #include "x86/cpu.h"
 
 void hv_trap(struct cpu_regs *r);
+extern char arch_guest_copy[], arch_guest_copy_end[], arch_guest_copy_fault[];
 
 static const char *const exc_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound",
@@ -169,6 +170,19 @@ void hv_trap(struct cpu_regs *r)
             domain_crash(v->domain, "entered virtual-8086 mode"); /* no 64-bit PV state */
         else
             guest_exception(v, r);
+        return;
+    }
+    if (r->rip >= (uint64_t)arch_guest_copy && r->rip < (uint64_t)arch_guest_copy_end) {
+        /* A guest data breakpoint the copy hit is the guest's (a trap: the copy goes on); a
+         * fault is a bad guest address. */
+        if (r->entry_vector == X86_EXC_DB) {
+            uint32_t hits = take_dr6();
+
+            if (v)
+                debugreg_merge_dr6(v, hits);
+        } else {
+            r->rip = (uint64_t)arch_guest_copy_fault;
+        }
         return;
     }
     if (!v && testhook_trap(r))

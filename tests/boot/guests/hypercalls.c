@@ -365,6 +365,9 @@ static void check_vm_assist(void)
 #define DR7_INIT 0x400ULL
 #define DR7_L0 0x1ULL
 #define DR7_GD 0x2000ULL
+#define DR7_W0_LEN8 0x90000ULL /* breakpoint 0 on writes of any of 8 bytes */
+
+static char bp_out[sizeof(pv_extraversion_t)] __attribute__((aligned(8)));
 
 /* clang-format off */
 BT_TRIGGER(trig_breakpoint, "", "nop", "");
@@ -405,6 +408,16 @@ static void check_debugreg(void)
     GK_EXPECT_EQ(bt_set_debugreg(7, 0), 0);
     GK_EXPECT_EQ((uint64_t)bt_get_debugreg(7), DR7_INIT);
     GK_EXPECT_EQ(bt_trap(trig_breakpoint, &f, NULL), false); /* disarmed */
+    GK_EXPECT_EQ(bt_set_debugreg(6, 0), 0);
+    /* A write breakpoint on a hypercall's output: the hypervisor's copy through the guest's
+     * mappings hits it, records B0 in DR6 and goes on (Xen's do_debug), the call succeeding and
+     * no #DB delivered (bt's handler would fail the test). */
+    GK_EXPECT_EQ(bt_set_debugreg(0, (uint64_t)(uintptr_t)bp_out), 0);
+    GK_EXPECT_EQ(bt_set_debugreg(7, DR7_L0 | DR7_W0_LEN8), 0);
+    GK_EXPECT_EQ(gk_hypercall_xen_version(PV_XENVER_extraversion, bp_out), 0);
+    GK_EXPECT_EQ(bt_set_debugreg(7, 0), 0);
+    GK_EXPECT_EQ(bt_get_debugreg(6) & 1, 1);
+    GK_EXPECT_EQ(bp_out[0], '.');
     GK_EXPECT_EQ(bt_set_debugreg(6, 0), 0);
 }
 

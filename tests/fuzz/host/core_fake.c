@@ -1,8 +1,9 @@
 /* tests/fuzz/host: host stand-ins for the hypervisor core that the hypercall layer calls into
  * (scheduler, timers, time, console, the hypervisor's own mappings, the M2P, the hardware) for
- * fuzz_hypercall, next to tests/unit/mm_fake.c for the page-table hooks. Guest memory is read by
- * the hypervisor's own accessor (common/guest_access.c): its `mov %cr3` gets the calling vCPU's
- * root from cf.cr3_of, and the walk runs in mm_fake's memory. The per-CPU area is a real one, reached through %gs as in the
+ * fuzz_hypercall, next to tests/unit/mm_fake.c for the page-table hooks. Guest memory is reached
+ * through the hypervisor's own accessor (common/guest_access.c), whose copy through the loaded
+ * page tables (entry.asm) is a software walk here: of the calling vCPU's root (cf.cr3_of) in
+ * mm_fake's memory. The per-CPU area is a real one, reached through %gs as in the
  * hypervisor (arch_prctl sets the host thread's GS base). The few privileged instructions the
  * hypercall code executes itself (cr3 reads and reloads, invlpg, MSR accesses, lldt, %gs loads)
  * trap to a SIGSEGV handler that performs them on the fake machine and steps over them. */
@@ -153,6 +154,52 @@ void cf_reset(void)
     cf.console_len = 0;
     memset(&pc.current, 0, sizeof(pc) - offsetof(struct percpu, current));
     memset(percpu_guest_regs(), 0, sizeof(struct cpu_regs));
+}
+
+/* ---- guest memory: what entry.asm's copy does through the loaded page tables ---- */
+
+/* The byte at gva as the CPU would reach it through the calling vCPU's tables (cf.cr3_of) in
+ * mm_fake's memory: present, user and (for a write) writable at every level, the accessed and
+ * dirty bits set as the CPU sets them; NULL where the copy would fault. */
+static uint8_t *cf_translate(uint64_t gva, bool write)
+{
+    uint64_t root = cf.cr3_of ? cf.cr3_of() >> PAGE_SHIFT : 0, upper, mfn;
+    uint64_t need = PTE_P | PTE_US | (write ? PTE_RW : 0);
+    uint64_t *l1e = mm_walk_l1e(root, gva, NULL, &upper);
+
+    if (!l1e || (*l1e & need) != need || (upper & need) != need)
+        return NULL;
+    mfn = (*l1e & PTE_ADDR) >> PAGE_SHIFT;
+    if (!frame_info(mfn))
+        return NULL; /* an I/O frame: mm_fake has no memory behind it */
+    *l1e |= PTE_A | (write ? PTE_D : 0);
+    return (uint8_t *)mm_frame_ptr(mfn) + (gva & (PAGE_SIZE - 1));
+}
+
+static int cf_guest_copy(uint64_t gva, uint8_t *buf, size_t len, bool write)
+{
+    while (len) {
+        size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+        uint8_t *p = cf_translate(gva, write);
+
+        if (!p)
+            return -1;
+        memcpy(write ? p : buf, write ? buf : p, chunk);
+        gva += chunk;
+        buf += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int arch_copy_from_guest(void *dst, const void *src, size_t len)
+{
+    return cf_guest_copy((uint64_t)src, dst, len, false);
+}
+
+int arch_copy_to_guest(void *dst, const void *src, size_t len)
+{
+    return cf_guest_copy((uint64_t)dst, (uint8_t *)src, len, true);
 }
 
 /* ---- domains ---- */
