@@ -118,7 +118,7 @@ static void put_refs(struct domain *rd, uint64_t mfn, uint32_t parts, uint32_t f
  * the guest's available bits from flags bits 16-18. */
 static uint64_t grant_pte(uint64_t mfn, uint32_t flags)
 {
-    uint64_t e = (mfn << PAGE_SHIFT) | PTE_P | PTE_A | PTE_D | PTE_NX | PTE_GNTTAB;
+    uint64_t e = (mfn << PAGE_SHIFT) | PTE_P | PTE_NX | PTE_GNTTAB; /* accessed: see undo() */
 
     if (!(flags & PV_GNTMAP_readonly))
         e |= PTE_RW;
@@ -221,9 +221,16 @@ static void undo(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t
     uint64_t mfn = gnttab_act(rd->gnttab, ref)->mfn;
 
     if (parts & PV_GNTMAP_host_map) {
+        uint64_t old = PTE_A;
+
         if (mm_grant_pte_holds(ld, m->pte, grant_pte(mfn, flags)))
-            mm_grant_pte_clear(m->pte, repl);
-        mm_flush_tlb(ld->domid); /* device mappings leave nothing in a TLB */
+            old = mm_grant_pte_clear(m->pte, repl);
+        /* A CPU caches a translation only once it has set the entry's accessed bit, atomically
+         * against the exchange above. A grant entry starts without it and nothing but this
+         * changes it (not the guest: mm_mod_entry; not log-dirty), so an entry never used is
+         * in no TLB. A replacement's old place may be: flush. Device mappings leave nothing. */
+        if ((old & PTE_A) || repl)
+            mm_flush_tlb(ld->domid);
     }
     put_refs(rd, mfn, parts, flags);
     m->flags &= ~parts;

@@ -78,9 +78,9 @@ bool mm_grant_pte_ok(const struct domain *d, uint64_t pte_maddr);
 int mm_grant_pte_set(struct domain *d, uint64_t pte_maddr, uint64_t val);
 /* Does pte_maddr still hold grant entry val (same frame, presence, RW; in a frame of d still
  * typed as an L1 table)? mm_grant_pte_clear then writes repl there (0, or an entry moved by
- * mm_grant_pte_take). */
+ * mm_grant_pte_take) and returns what it replaced, with the CPU's accessed bit. */
 bool mm_grant_pte_holds(const struct domain *d, uint64_t pte_maddr, uint64_t val);
-void mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl);
+uint64_t mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl);
 /* unmap_and_replace: remove the entry at a checked location and return it, with the references
  * it holds (none for a grant entry: mm_grant_pte_is_grant), for mm_grant_pte_clear to put
  * elsewhere. */

@@ -61,9 +61,9 @@ bool mm_grant_pte_holds(const struct domain *d, uint64_t pte_maddr, uint64_t val
     return !((__atomic_load_n(entry_ptr(pte_maddr), __ATOMIC_ACQUIRE) ^ val) & GRANT_PTE_ID);
 }
 
-void mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl)
+uint64_t mm_grant_pte_clear(uint64_t pte_maddr, uint64_t repl)
 {
-    __atomic_store_n(entry_ptr(pte_maddr), repl, __ATOMIC_RELEASE);
+    return __atomic_exchange_n(entry_ptr(pte_maddr), repl, __ATOMIC_ACQ_REL);
 }
 
 bool mm_grant_pte_is_grant(uint64_t e)

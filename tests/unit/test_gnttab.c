@@ -72,10 +72,11 @@ static const struct page_info *pg(uint64_t mfn)
     return frame_info(mfn);
 }
 
-/* The L1 entry a grant mapping installs (mm_adjust_entry adds US and the kernel-only mark). */
+/* The L1 entry a grant mapping installs (mm_adjust_entry adds US and the kernel-only mark; no
+ * accessed bit: the CPU's tells the unmap whether a TLB may hold it). */
 static uint64_t grant_entry(uint64_t mfn, bool rw)
 {
-    return mmf_pte(mfn, PTE_P | PTE_A | PTE_D | PTE_NX | PTE_GNTTAB | PTE_US | PTE_GUEST_KERNEL |
+    return mmf_pte(mfn, PTE_P | PTE_NX | PTE_GNTTAB | PTE_US | PTE_GUEST_KERNEL |
                             (rw ? PTE_RW : 0));
 }
 
@@ -124,7 +125,9 @@ static void test_flags_through_maps_and_unmaps(void **state)
     assert_int_equal(gnttab_act(dom_b.gnttab, 10)->pin,
                      GNTPIN_HOST_R + GNTPIN_HOST_W + GNTPIN_DEV_R);
 
-    /* The last writable use goes: GTF_writing clears, after a TLB flush of the mapper. */
+    /* The last writable use goes: GTF_writing clears, after a TLB flush of the mapper (a CPU
+     * used the entry: it set the accessed bit). */
+    mmf_mem(l1)[1] |= PTE_A;
     flushes = mmf.flushes;
     assert_int_equal(unmap(h_rw, gtf_va(1), 0), PV_GNTST_okay);
     assert_true(mmf.flushes > flushes);
@@ -132,7 +135,10 @@ static void test_flags_through_maps_and_unmaps(void **state)
     assert_int_equal(flags_of(&dom_b, 10), PERMIT | READING);
     assert_int_equal(mmf_type_count(f), 0);
 
+    /* An entry no CPU used (accessed bit clear) is in no TLB: its unmap flushes nothing. */
+    flushes = mmf.flushes;
     assert_int_equal(unmap(h_ro, gtf_va(0), 0), PV_GNTST_okay);
+    assert_int_equal(mmf.flushes, flushes);
     assert_int_equal(flags_of(&dom_b, 10), PERMIT | READING); /* the device mapping reads */
     assert_int_equal(unmap(h_dev, 0, f << PAGE_SHIFT), PV_GNTST_okay);
     assert_int_equal(flags_of(&dom_b, 10), PERMIT);
@@ -330,8 +336,8 @@ static void test_contains_pte(void **state)
         map(HOST | PTE | PV_GNTMAP_application_map | (5u << 16), 0, 2, mmf_maddr(l1, 9), &h),
         PV_GNTST_okay);
     /* User-accessible (no kernel-only mark), available bits 9-11 from flags bits 16-18. */
-    assert_int_equal(mmf_mem(l1)[9], mmf_pte(f, PTE_P | PTE_A | PTE_D | PTE_NX | PTE_GNTTAB |
-                                                    PTE_US | PTE_RW | (5UL << 9)));
+    assert_int_equal(mmf_mem(l1)[9],
+                     mmf_pte(f, PTE_P | PTE_NX | PTE_GNTTAB | PTE_US | PTE_RW | (5UL << 9)));
     /* Unmapping names the same entry address: its virtual address is not the same thing. */
     assert_int_equal(unmap(h, gtf_va(9), 0), PV_GNTST_general_error);
     assert_int_equal(unmap(h, mmf_maddr(l1, 8), 0), PV_GNTST_general_error);

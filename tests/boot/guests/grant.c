@@ -25,6 +25,7 @@
  */
 #include "bt.h"
 #include "gk/gnttab.h"
+#include "gk/smp.h"
 
 #define CTRL_REF(d) (8 + (d))
 #define REF_RW 16    /* A -> B, read-write */
@@ -198,6 +199,15 @@ static void granter(uint64_t mapper, uint64_t third)
         gk_gnttab_grant_ref(CTRL_REF(mapper), (pv_domid_t)mapper, gk_virt_to_mfn(ctrl_b), false),
         0);
 
+    if (lib_strcmp(mode, "stale") == 0) {
+        post(&mb->a_step, 1);
+        wait_step(&mb->d_step, 1, "B done");
+        wait_flags_clear(REF_RW, "B unmapped");
+        wait_flags_clear(CTRL_REF(mapper), "B unmapped");
+        GK_EXPECT_EQ(gk_gnttab_end(REF_RW), 0);
+        GK_EXPECT_EQ(gk_gnttab_end(CTRL_REF(mapper)), 0);
+        return;
+    }
     if (lib_strcmp(mode, "granter_dies") == 0) {
         post(&mb->a_step, 1);
         wait_step(&mb->d_step, 1, "B mapped");
@@ -443,6 +453,71 @@ static void mapper_copies(uint64_t a)
     }
 }
 
+/* ---- mode=stale: an unmap's TLB flush, or the proof that none was needed ---- */
+
+static volatile uint32_t helper_cmd, helper_done;
+static volatile uint64_t helper_val;
+static volatile bool helper_faulted;
+
+/* vCPU 1: on command 1 it reads VA1 (its CPU caches the translation), on 2 the same, a #PF
+ * caught; 3 ends it. It spins between commands, never blocking, so its CPU keeps its TLB. */
+static void helper(void *arg)
+{
+    struct gk_trap_record rec;
+
+    (void)arg;
+    for (;;) {
+        uint32_t c;
+
+        while (!(c = helper_cmd))
+            __asm__ volatile("pause");
+        if (c == 3)
+            break;
+        helper_faulted = false;
+        if (gk_trap_catch(&rec) == 0) {
+            helper_val = ((volatile uint64_t *)VA1)[0];
+            gk_trap_uncatch();
+        } else {
+            helper_faulted = rec.vector == GK_VEC_PF;
+        }
+        helper_cmd = 0;
+        helper_done = helper_done + 1;
+    }
+    helper_cmd = 0;
+    helper_done = helper_done + 1;
+}
+
+static void on_helper(uint32_t cmd)
+{
+    uint32_t done = helper_done;
+
+    helper_cmd = cmd;
+    while (helper_done == done)
+        __asm__ volatile("pause");
+}
+
+/* A grant the other vCPU read through its TLB, unmapped here: that vCPU must fault on it next
+ * (the unmap flushed its CPU); one it never touched (accessed bit clear: no CPU can hold the
+ * translation, no flush) must fault too. */
+static void mapper_stale(uint64_t a)
+{
+    struct gk_gnttab_map m;
+
+    GK_ASSERT_EQ(gk_smp_up(1, helper, NULL), 0);
+    for (int touched = 1; touched >= 0; touched--) {
+        GK_ASSERT_EQ(map(a, REF_RW, VA1, 0, &m), PV_GNTST_okay);
+        if (touched) {
+            on_helper(1);
+            GK_EXPECT(!helper_faulted);
+            GK_EXPECT_EQ(helper_val, PAT_A | 1);
+        }
+        GK_EXPECT_EQ(unmap(&m), PV_GNTST_okay);
+        on_helper(2);
+        GK_EXPECT(helper_faulted);
+    }
+    on_helper(3);
+}
+
 static void mapper(uint64_t a)
 {
     struct gk_gnttab_map mctrl, m1, m2, m3, mx;
@@ -456,6 +531,13 @@ static void mapper(uint64_t a)
     wait_step(&mb->a_step, 1, "A granted");
     n = mb->nr_entries;
 
+    if (lib_strcmp(mode, "stale") == 0) {
+        mapper_stale(a);
+        post(&mb->d_step, 1);
+        GK_EXPECT_EQ(unmap(&mctrl), PV_GNTST_okay);
+        gk_pt_trim(gk_kernel_space(), TEST_VA);
+        return;
+    }
     if (lib_strcmp(mode, "granter_dies") == 0) {
         /* A crashes while we map its page: the frame stays ours to use until we unmap. */
         GK_ASSERT_EQ(map(a, REF_RW, VA1, 0, &m1), PV_GNTST_okay);
