@@ -48,6 +48,8 @@ static long check_context(const struct pv_vcpu_guest_context *c)
         return -PV_EINVAL;
     if (!(c->flags & PV_VGCF_in_kernel) && !c->ctrlreg[1])
         return -PV_EINVAL; /* user mode needs a user page table */
+    if (c->vm_assist & ~VMASST_VALID)
+        return -PV_EINVAL;
     return 0;
 }
 
@@ -177,8 +179,8 @@ long vcpu_context_set(struct vcpu *v, const struct pv_vcpu_guest_context *c, boo
     if (v->initialised)
         rc = !again ? -PV_EEXIST : check_context(c) ? -PV_EINVAL
                                   : same_tables(v, c) ? 0 : -PV_EOPNOTSUPP;
-    else if (!(rc = check_context(c)))
-        rc = take_frames(v, c);
+    else if (!(rc = check_context(c)) && !(rc = take_frames(v, c)) && !v->id)
+        d->vm_assist = c->vm_assist; /* Xen's: vCPU 0's first context */
     had = v->initialised;
     if (!rc) {
         load_all(v, c);

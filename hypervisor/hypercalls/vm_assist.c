@@ -2,12 +2,7 @@
 #include "pv-abi/errno.h"
 #include "hypercall_table.h"
 #include "pv-abi/vm_assist.h"
-
-/* The assists Xen accepts from a 64-bit PV guest. */
-#define VMASST_VALID                                                                               \
-    ((1UL << PV_VMASST_TYPE_writable_pagetables) | (1UL << PV_VMASST_TYPE_pae_extended_cr3) |     \
-     (1UL << PV_VMASST_TYPE_architectural_iopl) | (1UL << PV_VMASST_TYPE_runstate_update_flag) |  \
-     (1UL << PV_VMASST_TYPE_m2p_strict))
+#include "vcpu_context.h"
 
 long hc_vm_assist(struct vcpu *v, unsigned long cmd, unsigned long type)
 {

@@ -28,6 +28,7 @@
 #include "pv-abi/shared_info.h"
 #include "time.h"
 #include "vcpu.h"
+#include "hypervisor/hypercalls/vcpu_context.h"
 #include "pv-abi/vm_assist.h"
 
 #define GVA 0x100000ULL /* guest memory: 64 KiB readable and writable from here */
@@ -437,6 +438,36 @@ static void test_initialise_refusals_touch_nothing(void **state)
     assert_int_equal(vcpus[1].user_l4_mfn, 103);
 }
 
+/* vCPU 0's first context sets the domain's vm_assist (Xen's: a restored guest's assists, e.g.
+ * writable page tables); another vCPU's, or a context again, leaves it; an assist Xen does not
+ * offer a 64-bit guest is refused. */
+static void test_context_vm_assist(void **state)
+{
+    const uint64_t wpt = 1UL << PV_VMASST_TYPE_writable_pagetables;
+    struct pv_vcpu_guest_context *c;
+
+    (void)state;
+    world_reset();
+    dom.vm_assist = 0;
+    c = good_context();
+    c->vm_assist = wpt;
+    assert_int_equal(op(&vcpus[0], PV_VCPUOP_initialise, 1, GVA), 0);
+    assert_int_equal(dom.vm_assist, 0);
+    vcpus[0].initialised = false; /* vCPU 0 of a domain being restored */
+    c = good_context();
+    c->vm_assist = 1UL << PV_VMASST_TYPE_4gb_segments;
+    assert_int_equal(vcpu_context_set(&vcpus[0], c, true), -PV_EINVAL);
+    assert_int_equal(dom.vm_assist, 0);
+    c->vm_assist = wpt | (1UL << PV_VMASST_TYPE_m2p_strict);
+    assert_int_equal(vcpu_context_set(&vcpus[0], c, true), 0);
+    assert_int_equal(dom.vm_assist, c->vm_assist);
+    vcpu_context_get(&vcpus[0], c); /* its own tables: registers only */
+    assert_int_equal(c->vm_assist, wpt | (1UL << PV_VMASST_TYPE_m2p_strict));
+    c->vm_assist = 0;
+    assert_int_equal(vcpu_context_set(&vcpus[0], c, true), 0);
+    assert_int_equal(dom.vm_assist, wpt | (1UL << PV_VMASST_TYPE_m2p_strict));
+}
+
 /* Each frame step failing undoes the steps before it, and the vCPU stays uninitialised. */
 static void test_initialise_frames_all_or_none(void **state)
 {
@@ -833,6 +864,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vcpu_ids_and_unknown_commands),
         cmocka_unit_test(test_initialise_refusals_touch_nothing),
+        cmocka_unit_test(test_context_vm_assist),
         cmocka_unit_test(test_initialise_frames_all_or_none),
         cmocka_unit_test(test_initialise_loads_xens_state),
         cmocka_unit_test(test_initialise_online_brings_it_up),
