@@ -116,10 +116,8 @@ static int interrupted(const sigset_t *pending, const sigset_t *stop)
     return 0;
 }
 
-/* hv_ops_create; a Ctrl-C (or a TERM or HUP) meanwhile waits for the build to end and then
- * destroys the domain: never a half-built domain left behind. */
-static int create_guarded(struct hv_ops *ops, const struct hv_cfg *cfg, bool paused,
-                          uint32_t *domid)
+int hvctl_guarded(struct hv_ops *ops, int (*make)(struct hv_ops *, void *, uint32_t *),
+                  void *arg, uint32_t *domid)
 {
     sigset_t stop, old, pending;
     struct hv_err why;
@@ -130,7 +128,7 @@ static int create_guarded(struct hv_ops *ops, const struct hv_cfg *cfg, bool pau
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGHUP);
     sigprocmask(SIG_BLOCK, &stop, &old);
-    rc = hv_ops_create(ops, cfg, paused, domid);
+    rc = make(ops, arg, domid);
     sigpending(&pending);
     if ((sig = interrupted(&pending, &stop))) {
         why = ops->err;
@@ -147,6 +145,18 @@ static int create_guarded(struct hv_ops *ops, const struct hv_cfg *cfg, bool pau
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
+}
+
+struct create_args {
+    const struct hv_cfg *cfg;
+    bool paused;
+};
+
+static int make_created(struct hv_ops *ops, void *arg, uint32_t *domid)
+{
+    const struct create_args *a = arg;
+
+    return hv_ops_create(ops, a->cfg, a->paused, domid);
 }
 
 int cmd_create(int argc, char **argv)
@@ -171,7 +181,7 @@ int cmd_create(int argc, char **argv)
         return print_cfg(&cfg), hv_cfg_free(&cfg), HVCTL_OK;
     if ((rc = hvctl_open(&ops)))
         return hv_cfg_free(&cfg), rc;
-    if (create_guarded(&ops, &cfg, o.paused, &domid)) {
+    if (hvctl_guarded(&ops, make_created, &(struct create_args){&cfg, o.paused}, &domid)) {
         rc = hvctl_fail("cannot create domain '%s': %s", cfg.name, ops.err.msg);
     } else {
         printf("Started domain %s (id=%u)%s\n", cfg.name, domid, o.paused ? ", paused" : "");

@@ -70,6 +70,19 @@ out:
     return rc;
 }
 
+struct restore_args {
+    const char *path;
+    bool paused;
+    struct hv_cfg *cfg;
+};
+
+static int make_restored(struct hv_ops *ops, void *arg, uint32_t *domid)
+{
+    struct restore_args *a = arg;
+
+    return hv_ops_restore(ops, a->path, a->paused, a->cfg, domid);
+}
+
 int cmd_restore(int argc, char **argv)
 {
     bool paused = false, no_monitor = false;
@@ -93,7 +106,8 @@ int cmd_restore(int argc, char **argv)
         return rc;
     fprintf(stderr, "Loading new save file %s (new xl fmt info 0x%x/0x0/...)\n",
             argv[optind], HV_XL_FLAG_STREAMV2);
-    if (hv_ops_restore(&ops, argv[optind], paused, &cfg, &domid)) {
+    if (hvctl_guarded(&ops, make_restored, &(struct restore_args){argv[optind], paused, &cfg},
+                      &domid)) {
         rc = hvctl_fail("cannot restore %s: %s", argv[optind], ops.err.msg);
         goto out;
     }

@@ -23,6 +23,10 @@ struct hvctl_cmd {
 
 /* "hvctl: " + message on stderr; returns HVCTL_FAIL. */
 int hvctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* make(ops, arg, domid) (create, restore) with Ctrl-C, TERM and HUP held off; one that came
+ * meanwhile destroys the domain made: never a half-made domain left behind (-EINTR). */
+int hvctl_guarded(struct hv_ops *ops, int (*make)(struct hv_ops *, void *, uint32_t *),
+                  void *arg, uint32_t *domid);
 /* The usage line of verb on stderr; returns HVCTL_USAGE. */
 int hvctl_usage(const char *verb);
 /* Opens a session (message and HVCTL_FAIL on failure). */

@@ -178,7 +178,8 @@ int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid
     x = (struct hv_xsl_dom){domid, cfg->name, {0}, cfg->memory_mib * 1024,
                             cfg->maxmem_mib * 1024, cfg->maxvcpus, cfg->vcpus, res->store_mfn,
                             res->console_mfn, res->store_port, res->console_port, cfg->kernel,
-                            cfg->ramdisk, cfg->cmdline};
+                            cfg->ramdisk, cfg->cmdline, hv_cfg_action_name(cfg->on_poweroff),
+                            hv_cfg_action_name(cfg->on_reboot), hv_cfg_action_name(cfg->on_crash)};
     memcpy(x.uuid, uuid, 16);
     if ((rc = hv_xsl_write(o->xs, &x, &o->err)) ||
         (rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)))

@@ -60,6 +60,12 @@ int hv_ops_describe(struct hv_ops *o, uint32_t domid, FILE *f)
     copy_key(o, domid, f, "ramdisk", path);
     snprintf(path, sizeof(path), "%s/image/cmdline", vm);
     copy_key(o, domid, f, "cmdline", path);
+    for (i = 0; i < 3; i++) {
+        static const char *const acts[] = {"on_poweroff", "on_reboot", "on_crash"};
+
+        snprintf(path, sizeof(path), "%s/%s", vm, acts[i]);
+        copy_key(o, domid, f, acts[i], path);
+    }
     if (!hv_xsl_read(o->xs, domid, "memory/target", num, sizeof(num)))
         fprintf(f, "memory = %llu\n", strtoull(num, NULL, 10) / 1024);
     if (!hv_xsl_read(o->xs, domid, "memory/static-max", num, sizeof(num)))

@@ -12,6 +12,7 @@
 #include "ops.h"
 #include "pv-abi/sched_op.h"
 #include "save_dom.h"
+#include "vif.h"
 
 #define SUSPEND_TIMEOUT_S 60 /* libxl waits as long for a PV guest to suspend */
 
@@ -20,7 +21,8 @@ static int priv_err(struct hv_ops *o, int rc)
     return hv_err_set(&o->err, rc, "%s", hv_priv_error(o->priv));
 }
 
-/* The domain's configuration as xl.cfg text (malloc()ed): what xenstore records of it. */
+/* The domain's configuration as xl.cfg text (malloc()ed): what xenstore records of it (image,
+ * memory, vCPUs, on_* actions, disks, vifs). */
 static int save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *len)
 {
     struct hv_cfg_disk *disks = NULL;
@@ -49,6 +51,8 @@ static int save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *le
         }
         fprintf(f, "]\n");
     }
+    if (!rc)
+        rc = hv_vif_describe(o->xs, domid, f, &o->err);
     fclose(f);
     for (i = 0; i < n; i++)
         cfg_disk_free(&disks[i]);
@@ -246,7 +250,8 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
     ctx.resume = (struct hv_resume_info){0, info.shared_info_frame, res->store_port,
                                          res->console_port};
     dom.ctx = &ctx;
-    if ((rc = hv_restore_container(s, &dom, cfg->maxmem_mib * 256, cfg->maxvcpus, &rr, &o->err)))
+    if ((rc = hv_restore_container(s, &dom, hv_save_p2m_max(cfg->maxmem_mib * 256),
+                                   cfg->maxvcpus, &rr, &o->err)))
         return rc;
     res->store_mfn = rr.store_mfn;
     res->console_mfn = rr.console_mfn;

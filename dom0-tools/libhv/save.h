@@ -31,6 +31,14 @@ struct hv_save_dom {
                       size_t *len, struct hv_err *err);
 };
 
+/* The largest p2m (in pfns) a domain of max_pages pages may publish or restore: Linux sizes its
+ * p2m for its e820 map and ballooning room in whole 512-entry leaves, beyond its memory (a
+ * 128 MiB domU with 129 MiB of max_pages: 34816 pfns); only populated pfns take memory. */
+static inline uint64_t hv_save_p2m_max(uint64_t max_pages)
+{
+    return 2 * max_pages + 512 * 512;
+}
+
 /* The largest X86_PV_VCPU_EXTENDED/_XSAVE/_MSRS body read or written (after its header). */
 #define HV_SAVE_VCPU_EXTRA_MAX 4096u
 

@@ -158,10 +158,11 @@ int hv_save_guest_p2m(struct hv_save_ctx *c, uint64_t max_pages, uint64_t **p2m,
     if (!fll || fll == HV_INVALID_MFN)
         return hv_err_set(err, -ENODATA, "domain %u has not published its p2m in shared_info "
                           "(pfn_to_mfn_frame_list_list): it cannot be saved", c->domid);
-    if (!npfn || npfn > max_pages || npfn > 512ull * 512 * 512)
+    if (!npfn || npfn > hv_save_p2m_max(max_pages) || npfn > 512ull * 512 * 512)
         return hv_err_set(err, -EINVAL, "domain %u says max_pfn is %llu (it may have %llu "
-                          "pages)", c->domid, (unsigned long long)npfn,
-                          (unsigned long long)max_pages);
+                          "pages: a p2m of at most %llu)", c->domid, (unsigned long long)npfn,
+                          (unsigned long long)max_pages,
+                          (unsigned long long)hv_save_p2m_max(max_pages));
     nleaf = (npfn + 511) / 512;
     nfl = (nleaf + 511) / 512;
     fl = malloc(nfl * 4096);

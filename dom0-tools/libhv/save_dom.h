@@ -19,7 +19,8 @@ extern const struct hv_restore_dom hv_restore_dom_priv;
  * The guest's p2m as it published it in shared_info (max_pfn and the frame-list tree, as
  * Mini-OS and Linux do): *p2m (malloc()ed, *nr entries; entries that are no frame are
  * HV_INVALID_MFN) and the mfns of the frames holding it (*leaves, malloc()ed). Every frame read
- * is mapped as the domain's, so a tree pointing elsewhere fails; max_pages bounds max_pfn.
+ * is mapped as the domain's, so a tree pointing elsewhere fails; hv_save_p2m_max(max_pages) bounds
+ * max_pfn.
  */
 int hv_save_guest_p2m(struct hv_save_ctx *c, uint64_t max_pages, uint64_t **p2m, uint64_t *nr,
                       uint64_t **leaves, unsigned *n_leaves, struct hv_err *err);

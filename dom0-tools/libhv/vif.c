@@ -391,6 +391,54 @@ int hv_vif_remove(struct xs_handle *xs, uint32_t domid, const char *which, bool 
     return rc;
 }
 
+/* A key of vif devid's backend dir (dom0's, trusted) into buf; false when it has none. */
+static bool back_key(struct xs_handle *xs, const char *be, const char *key, char *buf, size_t len)
+{
+    char path[256], *v;
+    unsigned n;
+
+    snprintf(path, sizeof(path), "%s/%s", be, key);
+    if (!(v = xs_read(xs, XBT_NULL, path, &n)))
+        return false;
+    snprintf(buf, len, "%.*s", (int)n, v);
+    free(v);
+    return true;
+}
+
+int hv_vif_describe(struct xs_handle *xs, uint32_t domid, FILE *f, struct hv_err *err)
+{
+    static const char *const keys[] = {"mac", "bridge", "ip", "script", "mtu", "vifname",
+                                       "gatewaydev"};
+    uint32_t ids[VIF_MAX];
+    char be[192], val[256];
+    unsigned k;
+    int i, n = hv_dev_list(xs, domid, "vif", ids, VIF_MAX);
+
+    for (i = 0; i < n; i++) {
+        unsigned long long per, usecs;
+
+        if (hv_dev_read(xs, domid, "vif", ids[i], "backend", be, sizeof(be)))
+            return hv_err_set(err, -ENOENT, "vif %u of domain %u has no backend", ids[i], domid);
+        fprintf(f, "%s'devid=%u", i ? ", " : "vif = [", ids[i]);
+        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+            if (!back_key(xs, be, keys[k], val, sizeof(val)))
+                continue;
+            if (strpbrk(val, ",'\\\n"))
+                return hv_err_set(err, -EINVAL, "vif %u of domain %u: %s '%s' cannot be written "
+                                  "in a vif spec", ids[i], domid, keys[k], val);
+            fprintf(f, ",%s=%s", keys[k], val);
+        }
+        /* libxl's "bytes per interval,interval in us" back to xl's N B/s@N us */
+        if (back_key(xs, be, "rate", val, sizeof(val)) &&
+            sscanf(val, "%llu,%llu", &per, &usecs) == 2 && usecs && per <= UINT64_MAX / 1000000)
+            fprintf(f, ",rate=%lluB/s@%lluus", per * 1000000 / usecs, usecs);
+        fputc('\'', f);
+    }
+    if (n > 0)
+        fprintf(f, "]\n");
+    return n < 0 ? hv_err_set(err, n, "cannot list domain %u's vifs", domid) : 0;
+}
+
 void hv_vif_list_header(FILE *f)
 {
     fprintf(f, "%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.",

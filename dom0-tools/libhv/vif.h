@@ -56,6 +56,11 @@ int hv_vif_attach(struct xs_handle *xs, uint32_t domid, const char *spec, struct
 int hv_vif_remove(struct xs_handle *xs, uint32_t domid, const char *which, bool force,
                   struct hv_err *err);
 
+/* domid's vifs as an xl.cfg `vif = [...]` line on f (nothing when it has none), from their
+ * backend dirs: devid, mac, bridge, ip, script, mtu, vifname, gatewaydev, rate (what save puts in
+ * a save file's config, so restore re-plugs them alike). A value a spec cannot hold: -EINVAL. */
+int hv_vif_describe(struct xs_handle *xs, uint32_t domid, FILE *f, struct hv_err *err);
+
 /* xl network-list's table rows for domid on f (the header: hv_vif_list_header). */
 void hv_vif_list_header(FILE *f);
 int hv_vif_list(struct xs_handle *xs, uint32_t domid, FILE *f);

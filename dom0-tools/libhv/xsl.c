@@ -133,6 +133,12 @@ static void put_others(struct wr *w, const struct hv_xsl_dom *d, const char *dp,
         put(w, P_INHERIT, d->ramdisk, "%s/image/ramdisk", vm);
     if (d->cmdline)
         put(w, P_INHERIT, d->cmdline, "%s/image/cmdline", vm);
+    if (d->on_poweroff)
+        put(w, P_INHERIT, d->on_poweroff, "%s/on_poweroff", vm);
+    if (d->on_reboot)
+        put(w, P_INHERIT, d->on_reboot, "%s/on_reboot", vm);
+    if (d->on_crash)
+        put(w, P_INHERIT, d->on_crash, "%s/on_crash", vm);
     gettimeofday(&tv, NULL);
     snprintf(num, sizeof(num), "%ld.%02ld", (long)tv.tv_sec, (long)tv.tv_usec / 10000);
     put(w, P_INHERIT, num, "%s/start_time", vm);

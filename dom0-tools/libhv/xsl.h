@@ -18,6 +18,9 @@ struct hv_xsl_dom {
     uint64_t store_mfn, console_mfn;
     uint32_t store_port, console_port;
     const char *kernel, *ramdisk, *cmdline; /* /vm/<uuid>/image/...; NULL: not written */
+    /* /vm/<uuid>/on_poweroff, on_reboot, on_crash (as xend wrote them; save reads them back);
+     * NULL: not written */
+    const char *on_poweroff, *on_reboot, *on_crash;
 };
 
 /*

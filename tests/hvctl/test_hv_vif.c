@@ -169,13 +169,14 @@ static void test_check(void **state)
     hv_net_remove_file("default", &err);
 }
 
-/* Add (libxl's keys, the script's online), list, remove by MAC (its offline), nothing left. */
+/* Add (libxl's keys, the script's online), list, describe (a save file's vif line), remove by MAC
+ * (its offline), nothing left. */
 static void test_add_list_remove(void **state)
 {
     uint8_t uuid[16] = {9, 8, 7};
     struct hv_cfg_vif v;
     struct hv_err err;
-    char *before = xsd_snapshot(), *snap, *got, out[1024] = "";
+    char *before = xsd_snapshot(), *snap, *got, out[1024] = "", *spec;
     FILE *f;
 
     (void)state;
@@ -212,6 +213,34 @@ static void test_add_list_remove(void **state)
     assert_non_null(strstr(out, "\n1   0  00:16:3e:aa:bb:cc      1     1     -1    -1/-1          "
                                 "/local/domain/0/backend/vif/6/1"));
     assert_non_null(strstr(out, "\n0   0  00:16:3e:"));
+    /* what a save file's config holds: both vifs as they are, parsed back the same */
+    memset(out, 0, sizeof(out));
+    assert_non_null(f = fmemopen(out, sizeof(out) - 1, "w"));
+    assert_int_equal(hv_vif_describe(xs, 6, f, &err), 0);
+    fclose(f);
+    assert_non_null(strstr(out, "vif = ['devid=0,mac=00:16:3e:"));
+    assert_non_null(strstr(out, ",bridge=testbr0,script=vif-bridge', 'devid=1,mac=00:16:3e:aa:bb:cc,"
+                                "bridge=testbr0,script=vif-bridge']\n"));
+    memset(out, 0, sizeof(out));
+    assert_non_null(f = fmemopen(out, sizeof(out) - 1, "w"));
+    assert_int_equal(hv_vif_describe(xs, 5, f, &err), 0);
+    fclose(f);
+    assert_non_null(strstr(out, ",bridge=testbr0,ip=10.0.0.5,script=vif-bridge,rate=1250000B/s@50000us']"));
+    spec = strchr(out, '\'') + 1; /* the spec, up to its closing quote */
+    *strchr(spec, '\'') = 0;
+    parse(spec, &v);
+    assert_int_equal(v.devid, 2);
+    assert_string_equal(v.ip, "10.0.0.5");
+    assert_int_equal(hv_vif_rate(v.rate, out, sizeof(out), &err), 0);
+    assert_string_equal(out, "62500,50000"); /* the rate libxl's key had */
+    cfg_vif_free(&v);
+    xs_write(xs, XBT_NULL, "/local/domain/0/backend/vif/5/2/vifname", "a,b", 3);
+    memset(out, 0, sizeof(out));
+    assert_non_null(f = fmemopen(out, sizeof(out) - 1, "w"));
+    assert_int_equal(hv_vif_describe(xs, 5, f, &err), -EINVAL);
+    fclose(f);
+    assert_string_equal(err.msg, "vif 2 of domain 5: vifname 'a,b' cannot be written in a vif spec");
+    xs_rm(xs, XBT_NULL, "/local/domain/0/backend/vif/5/2/vifname");
     assert_int_equal(hv_vif_remove(xs, 6, "00:16:3E:AA:BB:CC", false, &err), 0);
     got = slurp_calls(calls);
     assert_string_equal(got, "offline /local/domain/0/backend/vif/6/1 vif= 6.1\n");
