@@ -25,7 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "build/tests/fuzz/host")
 CORPUS = os.path.join(ROOT, "tests/fuzz/corpus")
-FLAGS = ["-timeout=10", "-rss_limit_mb=2048", "-max_len=4096", "-print_final_stats=1"]
+FLAGS = ["-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=1"]
+# Inputs are at most 4 KiB, but a save file's seeds (fuzz_stream: page tables, p2m frames) are
+# up to a MiB (a Linux domU's).
+MAX_LEN = {"fuzz_stream": 2 << 20}
 
 
 def fresh_copy(name, dest):
@@ -40,8 +43,8 @@ def fresh_copy(name, dest):
 def fuzz(name, secs, work, crashes, seed=None):
     """One libFuzzer run; returns (ok, summary line)."""
     os.makedirs(crashes, exist_ok=True)
-    argv = [os.path.join(OUT, name), "-max_total_time=%d" % secs,
-            "-artifact_prefix=%s/" % crashes] + FLAGS + ([("-seed=%d" % seed)] if seed else [])
+    argv = [os.path.join(OUT, name), "-max_total_time=%d" % secs, "-artifact_prefix=%s/" % crashes,
+            "-max_len=%d" % MAX_LEN.get(name, 4096)] + FLAGS + ([("-seed=%d" % seed)] if seed else [])
     argv.append(work)
     log = os.path.join(OUT, name + ".log")
     with open(log, "w") as f:
