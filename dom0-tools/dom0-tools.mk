@@ -170,7 +170,8 @@ $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
 HVT_FAKE_SRCS := $(wildcard dom0-tools/hvctl/*.c) tests/hvctl/fake_priv.c \
 	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
 	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c vif.c ops_clone.c console_client.c net.c net_up.c \
-	run.c ops_save.c save_dom.c save_read.c save_write.c stream.c stream_rec.c stream_pv.c)
+	run.c ops_save.c save_dom.c save_read.c save_write.c stream.c stream_rec.c stream_pv.c \
+	stream_sum.c migrate.c migrate_plan.c)
 
 $(HVT_OUT)/hvctl-fake: $(HVT_FAKE_SRCS) $(B)/lib/libxenstore.so.4 \
     $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h dom0-tools/hvctl/*.h)

@@ -63,6 +63,8 @@ int cmd_block_snapshot(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_migrate_receive(int argc, char **argv);
 int cmd_network_create(int argc, char **argv);
 int cmd_network_delete(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);

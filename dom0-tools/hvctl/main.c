@@ -24,6 +24,12 @@ static const struct hvctl_cmd cmds[] = {
      "save a domain's state to FILE and destroy it (-c: leave it running)"},
     {"restore", cmd_restore, "restore [-p] [-e] FILE",
      "a domain again from a save file (-p: paused; -e: no monitor)"},
+    {"migrate", cmd_migrate,
+     "migrate [-s SSHCMD] [--downtime MS] [--bandwidth MB/s] [--max-rounds N] [--abort-on-max]\n"
+     "                  [--no-auto-converge] [--no-checksums] [--timeout S] DOMAIN HOST",
+     "move a running domain to HOST live (SSHCMD HOST hvctl migrate-receive)"},
+    {"migrate-receive", cmd_migrate_receive, "migrate-receive [-e]",
+     "the target's side of migrate, on stdin and stdout (-e: no monitor)"},
     {"info", cmd_info, "info", "the host and the hypervisor"},
     {"dmesg", cmd_dmesg, "dmesg [-c]", "the hypervisor's log (-c: clear it after reading)"},
     {"vcpu-list", cmd_vcpu_list, "vcpu-list [DOMAIN ...]", "the vCPUs of domains"},

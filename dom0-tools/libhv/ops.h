@@ -115,6 +115,23 @@ int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpo
  */
 int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cfg *cfg,
                    uint32_t *domid);
+/* The same from a descriptor (path names it in messages): how says paused or not, a suffix for
+ * the name (a migration's "--incoming") and whom to tell the new domain's id as soon as it
+ * exists (created may be NULL). */
+struct hv_restore_how {
+    bool paused;
+    const char *suffix;
+    void (*created)(void *arg, uint32_t domid);
+    void *arg;
+};
+int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,
+                      struct hv_cfg *cfg, uint32_t *domid);
+/* What live migration (migrate.c) shares with save: the config as xl.cfg text (malloc()ed),
+ * the suspend through control/shutdown (withdrawn on failure: the guest runs on), and the
+ * cooperative resume of a suspended domain (its suspend returns "cancelled"). */
+int hv_ops_save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *len);
+int hv_ops_suspend(struct hv_ops *o, uint32_t domid);
+int hv_ops_resume(struct hv_ops *o, uint32_t domid);
 
 /* The toolstack's own steps, shared by create, clone, save and restore. */
 int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err);

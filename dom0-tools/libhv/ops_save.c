@@ -232,6 +232,21 @@ int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpo
 
 /* ---- restore ---- */
 
+/* A migration's incoming domain is NAME + suffix until the source lets it go. */
+static int rename_incoming(struct hv_ops *o, struct hv_cfg *cfg, const char *suffix)
+{
+    size_t n = strlen(cfg->name);
+    char *name;
+
+    if (!suffix)
+        return 0;
+    if (!(name = realloc(cfg->name, n + strlen(suffix) + 1)))
+        return hv_err_set(&o->err, -ENOMEM, "out of memory");
+    strcpy(name + n, suffix);
+    cfg->name = name;
+    return 0;
+}
+
 /* The domain's memory and vCPUs from the stream, its rings granted to dom0 again. */
 static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *cfg,
                          struct hv_stream *s, struct hv_build_result *res)
@@ -281,18 +296,32 @@ static int read_config(struct hv_ops *o, struct hv_stream *s, const char *path, 
 int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cfg *cfg,
                    uint32_t *domid)
 {
-    struct hv_domain_config dc = {.max_evtchn_port = 1023, .max_grant_frames = -1,
-                                  .max_maptrack_frames = -1, .grant_opts = 1};
-    struct hv_build_result res = {0};
-    struct hv_stream s;
-    struct hv_err cause;
+    struct hv_restore_how how = {.paused = paused};
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
     memset(cfg, 0, sizeof(*cfg));
     if (fd < 0)
         return hv_err_set(&o->err, -errno, "%s: %s", path, strerror(errno));
+    rc = hv_ops_restore_fd(o, fd, path, &how, cfg, domid);
+    close(fd);
+    return rc;
+}
+
+int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,
+                      struct hv_cfg *cfg, uint32_t *domid)
+{
+    struct hv_domain_config dc = {.max_evtchn_port = 1023, .max_grant_frames = -1,
+                                  .max_maptrack_frames = -1, .grant_opts = 1};
+    struct hv_build_result res = {0};
+    bool paused = how->paused;
+    struct hv_stream s;
+    struct hv_err cause;
+    int rc;
+
+    memset(cfg, 0, sizeof(*cfg));
     hv_stream_init(&s, fd, path, &o->err);
-    if ((rc = read_config(o, &s, path, cfg)) || (rc = hv_ops_check_new(o, cfg, false)))
+    if ((rc = read_config(o, &s, path, cfg)) || (rc = rename_incoming(o, cfg, how->suffix)) ||
+        (rc = hv_ops_check_new(o, cfg, false)))
         goto out;
     dc.max_vcpus = cfg->maxvcpus;
     if (cfg->has_uuid)
@@ -304,6 +333,8 @@ int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cf
         rc = priv_err(o, rc);
         goto out;
     }
+    if (how->created)
+        how->created(how->arg, *domid);
     if ((rc = hv_ops_dom_setup(o, cfg, *domid)) ||
         (rc = restore_state(o, *domid, cfg, &s, &res)) ||
         (rc = hv_ops_dom_finish(o, cfg, *domid, dc.handle, &res, paused))) {
@@ -312,8 +343,24 @@ int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cf
         o->err = cause;
     }
 out:
-    close(fd);
     if (rc)
         hv_cfg_free(cfg);
     return rc;
+}
+
+/* ---- for live migration (migrate.c) ---- */
+
+int hv_ops_save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *len)
+{
+    return save_config(o, domid, text, len);
+}
+
+int hv_ops_suspend(struct hv_ops *o, uint32_t domid)
+{
+    return suspend(o, domid);
+}
+
+int hv_ops_resume(struct hv_ops *o, uint32_t domid)
+{
+    return resume(o, domid);
 }

@@ -188,6 +188,12 @@ int hv_vcpu_xsave(struct hv_priv *p, uint32_t domid, unsigned vcpu, uint8_t *buf
                   bool set);
 int hv_vcpu_msrs(struct hv_priv *p, uint32_t domid, unsigned vcpu,
                  struct pv_domctl_vcpu_msr *msrs, unsigned *n, bool set);
+/* shadow_op for log-dirty mode: op PV_DOMCTL_SHADOW_OP_OFF, _ENABLE_LOGDIRTY, _CLEAN or _PEEK;
+ * CLEAN/PEEK copy the dirty bitmap of *pages pfns into bitmap ((*pages + 7) / 8 bytes, may be
+ * NULL: the counts only); *pages out: the pfns the bitmap covers; *dirty out: stats.dirty_count
+ * (both may be NULL for OFF/ENABLE). */
+int hv_logdirty_op(struct hv_priv *p, uint32_t domid, unsigned op, uint8_t *bitmap,
+                   uint64_t *pages, uint32_t *dirty);
 
 /* ---- memory of another domain ---- */
 

@@ -149,3 +149,34 @@ int hv_vcpu_msrs(struct hv_priv *p, uint32_t domid, unsigned vcpu,
     hv_buf_free(p, b, bytes);
     return rc;
 }
+
+int hv_logdirty_op(struct hv_priv *p, uint32_t domid, unsigned op, uint8_t *bitmap,
+                   uint64_t *pages, uint32_t *dirty)
+{
+    static const char *const names[] = {"OFF", "ENABLE_TEST", "ENABLE_LOGDIRTY"};
+    struct pv_domctl d = {.cmd = PV_DOMCTL_shadow_op, .domain = (pv_domid_t)domid};
+    size_t bytes = bitmap && pages ? (size_t)((*pages + 7) / 8) : 0;
+    uint8_t *b = NULL;
+    char what[80];
+    int rc;
+
+    if (bytes && !(b = hv_buf_alloc(p, bytes)))
+        return -ENOMEM;
+    d.u.shadow_op.op = op;
+    d.u.shadow_op.dirty_bitmap = (uint64_t)(uintptr_t)b;
+    d.u.shadow_op.pages = pages ? *pages : 0;
+    snprintf(what, sizeof(what), "domctl shadow_op %s of domain %u",
+             op < 3 ? names[op] : op == PV_DOMCTL_SHADOW_OP_CLEAN ? "CLEAN" : "PEEK", domid);
+    rc = priv_domctl(p, &d, what);
+    if (!rc) {
+        if (pages)
+            *pages = d.u.shadow_op.pages;
+        if (dirty)
+            *dirty = d.u.shadow_op.stats.dirty_count;
+        if (b)
+            memcpy(bitmap, b, bytes);
+    }
+    if (b)
+        hv_buf_free(p, b, bytes);
+    return rc;
+}

@@ -48,6 +48,7 @@ struct hv_save {
     const struct hv_pfnmap *map; /* the domain's p2m at the time of saving */
     unsigned max_vcpus;
     uint64_t pages_sent;         /* pages with data written so far */
+    bool page_sums;              /* HV_REC_HV_PAGE_SUMS before each PAGE_DATA (migration) */
     /* Called after each batch (may be NULL). */
     void (*progress)(void *arg, uint64_t done, uint64_t total);
     void *progress_arg;

@@ -31,6 +31,10 @@ struct rst {
     struct hv_restore_result *res;
     uint64_t batch_pfns[HV_STREAM_BATCH], batch_mfns[HV_STREAM_BATCH]; /* one record's */
     uint64_t pop_pfns[512], pop_mfns[512]; /* populate()'s own (at most a table's entries) */
+    /* HV_REC_HV_PAGE_SUMS: once one came, each PAGE_DATA must follow one (sums: its body) */
+    bool sums_seen, sums_pending;
+    uint32_t sums_len;
+    uint8_t sums[8 + 8 * HV_STREAM_BATCH];
 };
 
 static struct hv_pfnmap view(const struct rst *r)
@@ -92,6 +96,12 @@ static int page_data(struct rst *r, struct hv_stream_rec *rec)
     if (!r->nr)
         return hv_err_set(r->err, -EINVAL, "PAGE_DATA before X86_PV_P2M_FRAMES");
     if ((rc = hv_stream_page_data(rec->body, rec->len, r->nr, &pd, r->err)))
+        return rc;
+    if (r->sums_seen && !r->sums_pending)
+        return hv_err_set(r->err, -EINVAL, "PAGE_DATA at byte %llu without its PAGE_SUMS",
+                          (unsigned long long)rec->offset);
+    r->sums_pending = false;
+    if (r->sums_seen && (rc = hv_stream_check_page_sums(r->sums, r->sums_len, &pd, r->err)))
         return rc;
     for (i = 0; i < pd.n; i++) {
         uint32_t t = (uint32_t)(pd.ents[i] >> HV_STREAM_TYPE_SHIFT);
@@ -191,7 +201,17 @@ static int vcpu_extra(struct rst *r, struct hv_stream_rec *rec, unsigned kind)
 
 static int one_record(struct rst *r, struct hv_stream_rec *rec)
 {
+    if (r->sums_pending && rec->type != HV_REC_PAGE_DATA)
+        return hv_err_set(r->err, -EINVAL, "PAGE_SUMS followed by %s, not PAGE_DATA",
+                          hv_stream_rec_name(rec->type));
     switch (rec->type) {
+    case HV_REC_HV_PAGE_SUMS:
+        if (rec->len > sizeof(r->sums))
+            return hv_err_set(r->err, -EINVAL, "PAGE_SUMS of %u bytes", rec->len);
+        memcpy(r->sums, rec->body, rec->len);
+        r->sums_len = rec->len;
+        r->sums_seen = r->sums_pending = true;
+        return 0;
     case HV_REC_X86_PV_INFO:
         if (r->seen_info)
             return hv_err_set(r->err, -EINVAL, "X86_PV_INFO a second time");

@@ -86,6 +86,7 @@ static int pack_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
 
 static int save_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
 {
+    uint64_t before = sv->pages_sent;
     unsigned i;
     int rc;
 
@@ -98,6 +99,9 @@ static int save_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
         if (sv->mfns[i] == HV_INVALID_MFN)
             sv->types[i] = PV_DOMCTL_PFINFO_XTAB;
     if ((rc = pack_batch(sv, pfns, n)))
+        return rc;
+    if (sv->page_sums &&
+        (rc = hv_stream_put_page_sums(sv->s, sv->pages, (unsigned)(sv->pages_sent - before))))
         return rc;
     return hv_stream_put_page_data(sv->s, sv->ents, n, sv->pages);
 }

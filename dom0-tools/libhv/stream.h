@@ -48,6 +48,10 @@
 #define HV_REC_X86_CPUID_POLICY 17u
 #define HV_REC_X86_MSR_POLICY 18u
 #define HV_REC_OPTIONAL (1u << 31) /* a reader that does not know it may skip it */
+/* Ours (docs/hvctl.md, "The migration stream"): optional, so Xen's restore skips it. It comes
+ * right before a PAGE_DATA record: u32 count, u32 reserved 0, then count u64 checksums
+ * (hv_page_sum), one for each page with data in that record, in order. */
+#define HV_REC_HV_PAGE_SUMS (HV_REC_OPTIONAL | 0x4856u) /* "HV" */
 
 #define HV_STREAM_DOMAIN_X86_PV 1u
 #define HV_STREAM_LIBXC_VERSION 3u
@@ -142,6 +146,17 @@ struct hv_tsc_info {
 void hv_stream_tsc_encode(const struct hv_tsc_info *t, uint8_t out[24]);
 int hv_stream_tsc_decode(const uint8_t *body, uint32_t len, struct hv_tsc_info *t,
                          struct hv_err *err);
+
+/* ---- end-to-end page checksums (stream_sum.c) ---- */
+
+/* A 64-bit checksum of a 4 KiB page (not cryptographic: it finds corruption, not forgery). */
+uint64_t hv_page_sum(const uint8_t *page);
+/* HV_REC_HV_PAGE_SUMS for the n pages in pages[] (the pages a PAGE_DATA record will carry). */
+int hv_stream_put_page_sums(struct hv_stream *s, const uint8_t *pages, unsigned n);
+/* Checks a PAGE_SUMS body against the pages of the PAGE_DATA record that follows it (pd):
+ * the counts agree and every page's checksum; the message names the first pfn that differs. */
+int hv_stream_check_page_sums(const uint8_t *body, uint32_t len, const struct hv_page_data *pd,
+                              struct hv_err *err);
 
 /* The name of a libxc record type ("PAGE_DATA"), or "unknown". */
 const char *hv_stream_rec_name(uint32_t type);

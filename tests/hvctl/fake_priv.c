@@ -355,6 +355,13 @@ int hv_domain_resume(struct hv_priv *p, uint32_t domid)
     return no_memory(p, "resumedomain", domid);
 }
 
+int hv_logdirty_op(struct hv_priv *p, uint32_t domid, unsigned op, uint8_t *bitmap,
+                   uint64_t *pages, uint32_t *dirty)
+{
+    (void)op, (void)bitmap, (void)pages, (void)dirty;
+    return no_memory(p, "shadow_op", domid);
+}
+
 int hv_vcpu_getcontext(struct hv_priv *p, uint32_t domid, unsigned vcpu,
                        struct pv_vcpu_guest_context *ctx)
 {

@@ -1,0 +1,667 @@
+/* dom0-tools/libhv/migrate.c - live migration's two sides (migrate.h): the source's pre-copy
+ * rounds under log-dirty mode, its stop-and-copy and xl's handshake; the target's restore into
+ * a paused NAME--incoming guarded until the go. Nothing is lost: until the target says it runs
+ * the domain, the source keeps it and resumes it on any failure. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "migrate.h"
+#include "save_dom.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- the connection ---- */
+
+/* The target's silence ends the migration: SIGALRM kills the process behind the connection,
+ * so the write or read in progress fails. */
+static volatile pid_t watched;
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    timed_out = 1;
+    if (watched > 0)
+        kill(watched, SIGKILL);
+}
+
+static void watchdog(unsigned seconds)
+{
+    alarm(seconds);
+}
+
+int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host,
+                       struct hv_mig_conn *c)
+{
+    int to[2], from[2];
+    char *rune;
+    pid_t pid;
+
+    if (*sshcmd ? asprintf(&rune, "exec %s %s hvctl migrate-receive", sshcmd, host) < 0
+                : asprintf(&rune, "exec %s", host) < 0)
+        return hv_err_set(&o->err, -ENOMEM, "out of memory");
+    if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC)) {
+        free(rune);
+        return hv_err_set(&o->err, -errno, "pipe: %s", strerror(errno));
+    }
+    if ((pid = fork()) < 0) {
+        int e = errno;
+
+        free(rune);
+        close(to[0]), close(to[1]), close(from[0]), close(from[1]);
+        return hv_err_set(&o->err, -e, "fork: %s", strerror(e));
+    }
+    if (!pid) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        execl("/bin/sh", "sh", "-c", rune, (char *)NULL);
+        _exit(127);
+    }
+    free(rune);
+    close(to[0]);
+    close(from[1]);
+    *c = (struct hv_mig_conn){from[0], to[1], pid};
+    signal(SIGPIPE, SIG_IGN); /* a dead target: EPIPE, a message, the domain resumed */
+    signal(SIGALRM, on_alarm);
+    watched = pid;
+    return 0;
+}
+
+void hv_migrate_disconnect(struct hv_mig_conn *c)
+{
+    alarm(0);
+    if (c->out >= 0)
+        close(c->out);
+    if (c->in >= 0)
+        close(c->in);
+    c->in = c->out = -1;
+    if (c->child > 0)
+        waitpid(c->child, NULL, 0);
+    c->child = 0;
+    watched = 0;
+}
+
+/* Reads exactly len bytes within timeout_s (0: no limit); 0, or -errno with a message. */
+static int read_within(struct hv_ops *o, int fd, void *buf, size_t len, unsigned timeout_s,
+                       const char *what)
+{
+    double end = now_s() + timeout_s;
+    uint8_t *p = buf;
+
+    while (len) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int left = timeout_s ? (int)((end - now_s()) * 1000) : -1;
+        ssize_t n;
+
+        if (timeout_s && left <= 0)
+            return hv_err_set(&o->err, -ETIMEDOUT, "no %s from the other side within %u s", what,
+                              timeout_s);
+        if (poll(&pfd, 1, left) < 0) {
+            if (errno == EINTR)
+                continue;
+            return hv_err_set(&o->err, -errno, "waiting for %s: %s", what, strerror(errno));
+        }
+        if (!pfd.revents)
+            continue;
+        n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return hv_err_set(&o->err, n ? -errno : -EPIPE, "the connection %s before %s",
+                              n ? strerror(errno) : "closed", what);
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* One of xl's fixed messages: exactly as expected, or an error naming it. */
+static int expect(struct hv_ops *o, int fd, const char *msg, size_t len, unsigned timeout_s,
+                  const char *what)
+{
+    char got[128];
+    int rc;
+
+    if ((rc = read_within(o, fd, got, len, timeout_s, what)))
+        return rc;
+    if (memcmp(got, msg, len))
+        return hv_err_set(&o->err, -EPROTO, "the other side sent something else than %s", what);
+    return 0;
+}
+
+static int write_all(struct hv_ops *o, int fd, const void *buf, size_t len, const char *what)
+{
+    struct hv_stream s;
+
+    hv_stream_init(&s, fd, what, &o->err);
+    return hv_stream_write(&s, buf, len);
+}
+
+/* /local/domain/N/name and its /vm/UUID/name, as xl rename. */
+static int set_name(struct hv_ops *o, uint32_t domid, const char *name)
+{
+    char path[96], vm[128], *v;
+    unsigned len;
+    int ok;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    ok = xs_write(o->xs, XBT_NULL, path, name, strlen(name));
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
+    if (ok && (v = xs_read(o->xs, XBT_NULL, path, &len))) {
+        snprintf(vm, sizeof(vm), "%s/name", v);
+        free(v);
+        xs_write(o->xs, XBT_NULL, vm, name, strlen(name));
+    }
+    return ok ? 0 : hv_err_set(&o->err, -errno, "xenstore: naming domain %u %s: %s", domid, name,
+                               strerror(errno));
+}
+
+/* ---- the source ---- */
+
+struct src {
+    struct hv_ops *o;
+    uint32_t domid;
+    char name[80];
+    struct hv_mig_conn *c;
+    const struct hv_mig_show *show;
+    struct hv_mig_plan plan;
+    struct hv_stream s;
+    struct hv_save sv;
+    struct hv_save_ctx ctx;
+    struct hv_save_dom dom;
+    struct hv_pfnmap map;
+    uint64_t *p2m, *leaves, *leaf_pfns, *dirty, nr;
+    unsigned n_leaves, round;
+    uint8_t *bitmap;
+    uint64_t batches;   /* sent so far (auto-converge's duty cycle) */
+    bool held;          /* paused by auto-converge */
+    bool logdirty;      /* log-dirty mode is on */
+    double t0;
+    const char *fault;  /* HV_MIGRATE_TEST_FAULT: where the tests cut the connection */
+};
+
+/* The tests' fault injection: the connection cut (its process killed) at a named point. */
+static void fault_point(struct src *m, const char *at)
+{
+    if (m->fault && !strcmp(m->fault, at) && m->c->child > 0) {
+        fprintf(stderr, "migration: test fault: the connection is cut at %s\n", at);
+        kill(m->c->child, SIGKILL);
+    }
+}
+
+static void hold(struct src *m, bool on)
+{
+    if (on == m->held)
+        return;
+    if (on ? hv_domain_pause(m->o->priv, m->domid) : hv_domain_unpause(m->o->priv, m->domid))
+        return; /* the guest keeps its pace: nothing lost */
+    m->held = on;
+}
+
+/* After each batch: the watchdog re-armed, the bandwidth limit, auto-converge's duty cycle. */
+static void after_batch(void *arg, uint64_t done, uint64_t total)
+{
+    struct src *m = arg;
+    double wait = hv_mig_pace(m->s.bytes, now_s() - m->t0, m->plan.opts.bandwidth_mb);
+
+    watchdog(m->plan.opts.timeout_s);
+    if (wait > 0) {
+        struct timespec ts = {(time_t)wait, (long)((wait - (time_t)wait) * 1e9)};
+
+        while (nanosleep(&ts, &ts) && errno == EINTR)
+            ;
+    }
+    m->batches++;
+    if (m->logdirty && m->round)
+        hold(m, hv_mig_throttled(m->plan.throttle, m->batches));
+    if (m->show && m->show->progress)
+        m->show->progress(m->show->arg, m->round, done, total);
+}
+
+static int prepare(struct src *m)
+{
+    struct hv_dominfo info;
+    unsigned i;
+    int rc;
+
+    if ((rc = hv_domain_getinfo(m->o->priv, m->domid, &info)))
+        return hv_err_set(&m->o->err, rc, "%s", hv_priv_error(m->o->priv));
+    m->ctx = (struct hv_save_ctx){m->o->priv, m->domid, info.shared_info_frame, {0}};
+    m->dom = hv_save_dom_priv;
+    m->dom.ctx = &m->ctx;
+    if ((rc = hv_save_guest_p2m(&m->ctx, info.max_pages, &m->p2m, &m->nr, &m->leaves,
+                                &m->n_leaves, &m->o->err)) ||
+        (rc = hv_pfnmap_init(&m->map, m->p2m, m->nr, &m->o->err)))
+        return rc;
+    m->leaf_pfns = calloc(m->n_leaves, sizeof(*m->leaf_pfns));
+    m->dirty = malloc(m->nr * sizeof(*m->dirty));
+    m->bitmap = malloc((m->nr + 7) / 8 + 8);
+    if (!m->leaf_pfns || !m->dirty || !m->bitmap)
+        return hv_err_set(&m->o->err, -ENOMEM, "out of memory for a domain of %llu pages",
+                          (unsigned long long)m->nr);
+    for (i = 0; i < m->n_leaves; i++)
+        if (hv_pfnmap_pfn(&m->map, m->leaves[i], &m->leaf_pfns[i]))
+            return hv_err_set(&m->o->err, -EINVAL, "domain %u's p2m frame %u is not in its p2m",
+                              m->domid, i);
+    if ((rc = hv_save_init(&m->sv, &m->s, &m->dom, &m->map, info.max_vcpu_id + 1, &m->o->err)))
+        return rc;
+    m->sv.page_sums = m->plan.opts.page_sums;
+    m->sv.progress = after_batch;
+    m->sv.progress_arg = m;
+    return 0;
+}
+
+/* CLEAN: the pfns dirtied since the last one, into m->dirty; their count. */
+static int clean(struct src *m, uint64_t *n)
+{
+    uint64_t pages = m->nr, pfn;
+    int rc;
+
+    memset(m->bitmap, 0, (m->nr + 7) / 8);
+    if ((rc = hv_logdirty_op(m->o->priv, m->domid, PV_DOMCTL_SHADOW_OP_CLEAN, m->bitmap, &pages,
+                             NULL)))
+        return hv_err_set(&m->o->err, rc, "%s", hv_priv_error(m->o->priv));
+    *n = 0;
+    for (pfn = 0; pfn < pages && pfn < m->nr; pfn++)
+        if (m->bitmap[pfn / 8] & (1u << (pfn % 8)))
+            m->dirty[(*n)++] = pfn;
+    return 0;
+}
+
+static void show_round(struct src *m, bool final, uint64_t sent, uint64_t dirtied, double secs)
+{
+    struct hv_mig_round r = {m->round, final, sent, dirtied, secs,
+                             secs > 0 ? sent * 4096.0 / 1048576 / secs : 0, m->plan.est_ms,
+                             m->plan.throttle};
+
+    if (m->show && m->show->round)
+        m->show->round(m->show->arg, &r);
+}
+
+static void note(struct src *m, const char *line)
+{
+    if (m->show && m->show->note)
+        m->show->note(m->show->arg, line);
+}
+
+/* The live rounds: every page, then what was dirtied meanwhile, until the plan says stop.
+ * 1: stop-and-copy; -errno: failed or aborted (message set). */
+static int live_rounds(struct src *m)
+{
+    uint64_t n = m->nr, dirty, i;
+    int rc;
+
+    for (;;) {
+        double t = now_s();
+        uint64_t before = m->sv.pages_sent;
+        enum hv_mig_next next;
+        char which[16];
+
+        m->round++;
+        snprintf(which, sizeof(which), "round%u", m->round);
+        fault_point(m, which);
+        if (m->round == 1) {
+            for (i = 0; i < m->nr; i++)
+                m->dirty[i] = i;
+        }
+        if ((rc = hv_save_pages(&m->sv, m->dirty, n)))
+            return rc;
+        hold(m, false);
+        if ((rc = clean(m, &dirty)))
+            return rc;
+        next = hv_mig_plan_next(&m->plan, m->sv.pages_sent - before, now_s() - t, dirty);
+        show_round(m, false, m->sv.pages_sent - before, dirty, now_s() - t);
+        if (next == HV_MIG_STOP_AND_COPY)
+            return 1;
+        if (next == HV_MIG_ABORT)
+            return hv_err_set(&m->o->err, -ETIMEDOUT, "%llu pages still dirty after %u rounds "
+                              "(estimated downtime %.0f ms, the limit %u ms); --abort-on-max",
+                              (unsigned long long)dirty, m->round, m->plan.est_ms,
+                              m->plan.opts.downtime_ms);
+        n = dirty;
+    }
+}
+
+/* Suspended: the last dirty pages, the vCPUs, the stream's ends. */
+static int final_round(struct src *m)
+{
+    double t = now_s();
+    uint64_t dirty, before = m->sv.pages_sent;
+    int rc;
+
+    m->round++;
+    if ((rc = clean(m, &dirty)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))) ||
+        (rc = hv_save_end(&m->sv)) ||
+        (rc = hv_stream_put_record(&m->s, HV_LXL_END, NULL, 0, NULL, 0)))
+        return rc;
+    m->plan.est_ms = 0;
+    show_round(m, true, m->sv.pages_sent - before, dirty, now_s() - t);
+    return 0;
+}
+
+static void logdirty_off(struct src *m)
+{
+    if (m->logdirty && !hv_logdirty_op(m->o->priv, m->domid, PV_DOMCTL_SHADOW_OP_OFF, NULL, NULL,
+                                       NULL))
+        m->logdirty = false;
+}
+
+static void free_src(struct src *m)
+{
+    hv_save_free(&m->sv);
+    hv_pfnmap_free(&m->map);
+    free(m->p2m);
+    free(m->leaves);
+    free(m->leaf_pfns);
+    free(m->dirty);
+    free(m->bitmap);
+}
+
+/* On the source, a localhost target shares the domain's /vm/UUID: the source's destroy must
+ * leave it to the target. */
+static void forget_shared_vm(struct hv_ops *o, uint32_t domid)
+{
+    char path[64], other[64], *mine, *theirs;
+    struct hv_dom_summary *all = NULL;
+    unsigned len;
+    int n, i;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
+    if (!(mine = xs_read(o->xs, XBT_NULL, path, &len)))
+        return;
+    n = hv_ops_list(o, &all);
+    for (i = 0; i < n; i++) {
+        if (all[i].domid == domid)
+            continue;
+        snprintf(other, sizeof(other), "/local/domain/%u/vm", all[i].domid);
+        if ((theirs = xs_read(o->xs, XBT_NULL, other, &len))) {
+            if (!strcmp(theirs, mine))
+                xs_rm(o->xs, XBT_NULL, path);
+            free(theirs);
+        }
+    }
+    free(all);
+    free(mine);
+}
+
+/* After the go: the target's report, then the source's copy destroyed (or kept suspended). */
+static int finish(struct src *m, struct hv_mig_result *res, double paused_at)
+{
+    char report[sizeof(HV_MIG_REPORT)];
+    uint8_t status;
+    char away[96];
+    int rc;
+
+    snprintf(away, sizeof(away), "%s%s", m->name, HV_MIG_AWAY);
+    if ((rc = set_name(m->o, m->domid, away)))
+        return rc;
+    fault_point(m, "go");
+    watchdog(0);
+    if ((rc = write_all(m->o, m->c->out, HV_MIG_GO, sizeof(HV_MIG_GO), "connection")) ||
+        (rc = read_within(m->o, m->c->in, report, sizeof(report), m->plan.opts.timeout_s,
+                          "the target's report")) ||
+        (rc = memcmp(report, HV_MIG_REPORT, sizeof(report)) ? -EPROTO : 0) ||
+        (rc = read_within(m->o, m->c->in, &status, 1, m->plan.opts.timeout_s,
+                          "the target's status"))) {
+        res->kept_suspended = true;
+        return hv_err_set(&m->o->err, rc, "%s after the go: the target may be running the "
+                          "domain; this copy is kept suspended as %s (domain %u): check the "
+                          "target, then destroy one of them", m->o->err.msg, away, m->domid);
+    }
+    res->downtime_ms = (now_s() - paused_at) * 1000;
+    if (status) {
+        set_name(m->o, m->domid, m->name);
+        return hv_err_set(&m->o->err, -EIO, "the target could not start the domain (status "
+                          "%u, see its messages above)", status);
+    }
+    note(m, "the target runs the domain; destroying it here");
+    forget_shared_vm(m->o, m->domid);
+    if (hv_ops_destroy(m->o, m->domid))
+        note(m, m->o->err.msg);
+    return 0;
+}
+
+int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
+                    const struct hv_migrate_opts *opts, const struct hv_mig_show *show,
+                    struct hv_mig_result *res)
+{
+    struct src *m = calloc(1, sizeof(*m));
+    struct hv_dominfo info;
+    struct hv_err cause;
+    bool suspended = false;
+    double paused_at = 0;
+    char *cfg = NULL;
+    size_t cfg_len;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    if (!m)
+        return hv_err_set(&o->err, -ENOMEM, "out of memory");
+    *m = (struct src){.o = o, .domid = domid, .c = c, .show = show, .t0 = now_s(),
+                      .fault = getenv("HV_MIGRATE_TEST_FAULT")};
+    hv_mig_plan_init(&m->plan, opts);
+    hv_stream_init(&m->s, c->out, "the connection", &o->err);
+    if (domid == 0) {
+        rc = hv_err_set(&o->err, -EINVAL, "domain 0 cannot be migrated");
+        goto out;
+    }
+    if ((rc = hv_domain_getinfo(o->priv, domid, &info))) {
+        rc = hv_err_set(&o->err, rc, "%s", hv_priv_error(o->priv));
+        goto out;
+    }
+    if (info.shutdown) {
+        rc = hv_err_set(&o->err, -EINVAL, "domain %u has shut down (%s)", domid,
+                        hv_ops_reason_name((int)info.shutdown_reason));
+        goto out;
+    }
+    if ((rc = hv_ops_name(o, domid, m->name, sizeof(m->name))) ||
+        (rc = hv_ops_save_config(o, domid, &cfg, &cfg_len)) || (rc = prepare(m)))
+        goto out;
+    watchdog(opts->timeout_s);
+    if ((rc = expect(o, c->in, HV_MIG_BANNER, strlen(HV_MIG_BANNER), opts->timeout_s,
+                     "the target's banner")))
+        goto out;
+    if ((rc = hv_logdirty_op(o->priv, domid, PV_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, NULL,
+                             NULL))) {
+        rc = hv_err_set(&o->err, rc, "%s", hv_priv_error(o->priv));
+        goto out;
+    }
+    m->logdirty = true;
+    {
+        uint64_t ignored;
+
+        if ((rc = clean(m, &ignored)) ||
+            (rc = hv_stream_put_xl_header(&m->s, cfg, cfg_len, false)) ||
+            (rc = hv_stream_put_libxl_header(&m->s)) ||
+            (rc = hv_stream_put_record(&m->s, HV_LXL_LIBXC_CONTEXT, NULL, 0, NULL, 0)) ||
+            (rc = hv_save_begin(&m->sv, m->leaf_pfns, m->n_leaves)))
+            goto out;
+    }
+    if ((rc = live_rounds(m)) < 0)
+        goto out;
+    hold(m, false);
+    note(m, "suspending the domain for the last round");
+    paused_at = now_s();
+    if ((rc = hv_ops_suspend(o, domid)))
+        goto out;
+    suspended = true;
+    fault_point(m, "final");
+    if ((rc = final_round(m)))
+        goto out;
+    logdirty_off(m);
+    if ((rc = expect(o, c->in, HV_MIG_READY, sizeof(HV_MIG_READY), opts->timeout_s,
+                     "the target's \"domain received\"")))
+        goto out;
+    rc = finish(m, res, paused_at);
+out:
+    watchdog(0);
+    hold(m, false);
+    logdirty_off(m);
+    if (timed_out && rc)
+        hv_err_set(&o->err, rc, "%s (the target was silent for %u s)", o->err.msg,
+                   opts->timeout_s);
+    if (rc && !res->kept_suspended) {
+        cause = o->err;
+        if (suspended && hv_ops_resume(o, domid))
+            hv_err_set(&o->err, rc, "%s; and domain %u could not be resumed: %s", cause.msg,
+                       domid, o->err.msg);
+        else
+            hv_err_set(&o->err, rc, "%s; domain %u runs on here%s", cause.msg, domid,
+                       suspended ? " (resumed)" : "");
+    }
+    res->rounds = m->round;
+    res->pages = m->sv.pages_sent;
+    res->bytes = m->s.bytes;
+    res->total_s = now_s() - m->t0;
+    free_src(m);
+    free(m);
+    free(cfg);
+    return rc;
+}
+
+/* ---- the target ---- */
+
+/* The guardian: a process that outlives this one and destroys the incoming domain unless it was
+ * told the domain is committed (or gone). It hears the domain's id, 'C' for committed. */
+struct guard {
+    int fd;
+    pid_t pid;
+};
+
+static void guardian(int fd)
+{
+    uint32_t domid = 0;
+    bool have = false;
+    uint8_t b[5];
+    struct hv_ops o;
+
+    for (;;) {
+        ssize_t n = read(fd, b, 1);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (b[0] == 'C') {
+            have = false;
+        } else if (b[0] == 'D' && read(fd, b + 1, 4) == 4) {
+            memcpy(&domid, b + 1, 4);
+            have = true;
+        }
+    }
+    if (!have || hv_ops_open(&o))
+        _exit(0);
+    fprintf(stderr, "migration target: the receiver ended before the go: destroying the "
+            "incoming domain %u\n", domid);
+    if (hv_ops_destroy(&o, domid))
+        fprintf(stderr, "migration target: destroying domain %u: %s\n", domid, o.err.msg);
+    hv_ops_close(&o);
+    _exit(0);
+}
+
+static void guard_tell(struct guard *g, char what, uint32_t domid)
+{
+    uint8_t b[5] = {(uint8_t)what};
+
+    memcpy(b + 1, &domid, 4);
+    if (g->fd >= 0 && write(g->fd, b, what == 'D' ? 5 : 1) < 0)
+        fprintf(stderr, "migration target: guardian: %s\n", strerror(errno));
+}
+
+static void on_created(void *arg, uint32_t domid)
+{
+    guard_tell(arg, 'D', domid);
+}
+
+static int guard_start(struct hv_ops *o, struct guard *g)
+{
+    int p[2];
+
+    if (pipe2(p, O_CLOEXEC))
+        return hv_err_set(&o->err, -errno, "pipe: %s", strerror(errno));
+    if ((g->pid = fork()) < 0) {
+        close(p[0]), close(p[1]);
+        return hv_err_set(&o->err, -errno, "fork: %s", strerror(errno));
+    }
+    if (!g->pid) {
+        int null = open("/dev/null", O_RDWR);
+
+        close(p[1]);
+        dup2(null, 0); /* the connection is not the guardian's: its end is the source's EOF */
+        dup2(null, 1);
+        setsid();      /* a hang-up of the receiver's session spares it */
+        guardian(p[0]);
+    }
+    close(p[0]);
+    g->fd = p[1];
+    return 0;
+}
+
+static void guard_end(struct guard *g)
+{
+    close(g->fd);
+    g->fd = -1;
+    waitpid(g->pid, NULL, 0);
+}
+
+int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, uint32_t *domid)
+{
+    struct guard g = {-1, 0};
+    struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &g};
+    struct hv_err cause;
+    uint8_t status = 1;
+    int rc;
+
+    signal(SIGPIPE, SIG_IGN);
+    if ((rc = guard_start(o, &g)))
+        return rc;
+    if ((rc = write_all(o, out, HV_MIG_BANNER, strlen(HV_MIG_BANNER), "the connection")) ||
+        (rc = hv_ops_restore_fd(o, in, "the migration stream", &how, cfg, domid))) {
+        guard_tell(&g, 'C', 0); /* a failed restore destroyed its domain itself */
+        guard_end(&g);
+        return rc;
+    }
+    cfg->name[strlen(cfg->name) - strlen(HV_MIG_INCOMING)] = '\0';
+    if ((rc = write_all(o, out, HV_MIG_READY, sizeof(HV_MIG_READY), "the connection")) ||
+        (rc = expect(o, in, HV_MIG_GO, sizeof(HV_MIG_GO), 0, "the source's go")))
+        goto fail;
+    if ((rc = set_name(o, *domid, cfg->name)))
+        goto fail;
+    guard_tell(&g, 'C', 0);
+    if ((rc = hv_ops_unpause(o, *domid)))
+        goto fail;
+    status = 0;
+    rc = write_all(o, out, HV_MIG_REPORT, sizeof(HV_MIG_REPORT), "the connection");
+    if (!rc)
+        rc = write_all(o, out, &status, 1, "the connection");
+    if (rc) /* the source hears nothing and keeps its copy suspended: this one runs */
+        fprintf(stderr, "migration target: %s (the domain runs here)\n", o->err.msg);
+    guard_end(&g);
+    return 0;
+fail:
+    cause = o->err;
+    hv_ops_destroy(o, *domid);
+    guard_tell(&g, 'C', 0);
+    guard_end(&g);
+    o->err = cause;
+    if (write_all(o, out, HV_MIG_REPORT, sizeof(HV_MIG_REPORT), "the connection") == 0)
+        write_all(o, out, &status, 1, "the connection");
+    o->err = cause;
+    hv_cfg_free(cfg);
+    return rc;
+}

@@ -1,0 +1,114 @@
+/* dom0-tools/libhv/migrate.h - live migration (xl migrate / xl migrate-receive): pre-copy
+ * rounds over a pair of descriptors (ssh's stdin and stdout), Xen's stream on them, xl's
+ * handshake around it, and the convergence control that decides when to stop the guest. */
+#ifndef HV_MIGRATE_H
+#define HV_MIGRATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ops.h"
+
+/* xl's messages (tools/xl/xl_migrate.c's strings: the banner without its NUL, the others with). */
+#define HV_MIG_BANNER "xl migration receiver ready, send binary domain data.\n"
+#define HV_MIG_READY "domain received, ready to unpause"
+#define HV_MIG_GO "domain is yours, you are cleared to unpause"
+#define HV_MIG_REPORT "my copy unpause results are as follows"
+#define HV_MIG_INCOMING "--incoming"       /* the target's name for the domain until the go */
+#define HV_MIG_AWAY "--migratedaway"       /* the source's, from the go until the report */
+
+struct hv_migrate_opts {
+    unsigned downtime_ms;  /* stop-and-copy once the last round is estimated to fit (30) */
+    unsigned bandwidth_mb; /* send at most this many MiB/s (0: as fast as the link) */
+    unsigned max_rounds;   /* live rounds at most (then stop-and-copy, or abort_on_max) */
+    bool abort_on_max;     /* at max_rounds: abort, the guest runs on here */
+    bool auto_converge;    /* throttle the guest's vCPUs when it dirties faster than we send */
+    bool page_sums;        /* HV_REC_HV_PAGE_SUMS: every page checksummed end to end */
+    unsigned timeout_s;    /* the target's silence that ends the migration (120) */
+};
+#define HV_MIGRATE_OPTS_DEFAULT {30, 0, 30, false, true, true, 120}
+
+/* ---- the round logic (migrate_plan.c, pure) ---- */
+
+enum hv_mig_next { HV_MIG_ROUND, HV_MIG_STOP_AND_COPY, HV_MIG_ABORT };
+
+struct hv_mig_plan {
+    struct hv_migrate_opts opts;
+    unsigned round;      /* rounds sent so far */
+    unsigned throttle;   /* % of the time the guest is held paused (auto-converge), 0..90 */
+    double rate;         /* bytes/s of the last round that sent anything (0: none yet) */
+    double est_ms;       /* the estimated downtime of stopping now */
+    unsigned hot_rounds; /* successive rounds in which dirtying outpaced half the send rate */
+};
+
+void hv_mig_plan_init(struct hv_mig_plan *p, const struct hv_migrate_opts *o);
+/* After a round that sent `sent` pages in secs seconds, with `dirty` pages dirtied since it
+ * began: another round, stop-and-copy, or abort. Updates rate, est_ms and throttle. */
+enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double secs,
+                                  uint64_t dirty);
+/* The bandwidth limit: seconds to wait before sending more, having sent bytes in elapsed s. */
+double hv_mig_pace(uint64_t bytes, double elapsed, unsigned limit_mb);
+/* Auto-converge's duty cycle: whether the guest is held paused while batch n is sent. */
+bool hv_mig_throttled(unsigned throttle, uint64_t batch);
+
+/* ---- the two sides ---- */
+
+/* One round, as the front end shows it. */
+struct hv_mig_round {
+    unsigned round;
+    bool final;             /* the stop-and-copy round (guest suspended) */
+    uint64_t sent, dirtied; /* pages sent; pages dirtied while they were */
+    double secs, rate_mb;   /* its duration; MiB/s */
+    double est_ms;          /* estimated downtime of stopping after it */
+    unsigned throttle;      /* auto-converge's % */
+};
+
+struct hv_mig_show {
+    void (*round)(void *arg, const struct hv_mig_round *r);
+    void (*progress)(void *arg, unsigned round, uint64_t done, uint64_t total);
+    void (*note)(void *arg, const char *line); /* "suspending", "the target has it" ... */
+    void *arg;
+};
+
+struct hv_mig_result {
+    unsigned rounds;
+    uint64_t pages, bytes;
+    double downtime_ms, total_s;
+    bool kept_suspended; /* the target may run it: the source's copy is kept, suspended */
+};
+
+/* The connection to the target: descriptors and the process behind them (killed when the
+ * target is silent for timeout_s: the write or read in progress then fails). */
+struct hv_mig_conn {
+    int in, out;
+    pid_t child; /* 0: none */
+};
+
+/* "exec SSH HOST hvctl migrate-receive" (sshcmd "": HOST itself is the command, as xl's -s ''),
+ * started with its stdin and stdout on c. */
+int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host,
+                       struct hv_mig_conn *c);
+/* Waits for the child, closes the descriptors. */
+void hv_migrate_disconnect(struct hv_mig_conn *c);
+
+/*
+ * The source: the domain's pages in live rounds, then suspended, the last round and its vCPUs;
+ * the target's "ready"; the go; its report. Until the report says the target runs it, a failure
+ * resumes the domain here (message in o->err: what failed and that the domain runs on). A
+ * missing report after the go keeps it here suspended as NAME--migratedaway (res->kept_suspended)
+ * since the target may run it. On success the domain is destroyed here.
+ */
+int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
+                    const struct hv_migrate_opts *opts, const struct hv_mig_show *show,
+                    struct hv_mig_result *res);
+
+/*
+ * The target, on in/out (stdin/stdout): the banner, the stream into a new paused domain
+ * NAME--incoming, "ready", the go, the name, unpause, the report. A guardian process destroys
+ * the new domain if this one dies before the go (killed, the connection gone): nothing is left.
+ * *cfg and *domid out (for the monitor).
+ */
+int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, uint32_t *domid);
+
+#endif /* HV_MIGRATE_H */
