@@ -153,6 +153,11 @@ $(HVT_OUT)/test_hv_xsl: tests/hvctl/test_hv_xsl.c tests/hvctl/xsd_harness.c $(LI
 	$(CC) $(HVT_CFLAGS) -o $@ $(filter %.c,$^) $(LIBHV) -L$(B)/lib -lxenstore \
 	    -Wl,-rpath,$(abspath $(B)/lib) $(LIBHV_LDLIBS) -lcmocka
 
+# Live migration's round logic and page checksums (pure: the library is enough).
+$(HVT_OUT)/test_hv_migrate: tests/hvctl/test_hv_migrate.c $(LIBHV) $(wildcard $(LIBHV_DIR)/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HVT_CFLAGS) -o $@ $(filter %.c,$^) $(LIBHV) $(LIBHV_LDLIBS) -lcmocka
+
 # The operations and the monitor with a stand-in hypervisor (fake_priv.c replaces priv and
 # build): the real sources, not the library.
 HVT_OPS_SRCS := tests/hvctl/test_hv_ops.c tests/hvctl/fake_priv.c tests/hvctl/xsd_harness.c \
@@ -203,9 +208,10 @@ $(HVT_OUT)/test_hv_vif: $(HVT_VIF_SRCS) $(B)/lib/libxenstore.so.4 \
 	    -Wl,-rpath,$(abspath $(B)/lib) -lcmocka
 
 .PHONY: hvctl-check
-hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_ops $(HVT_OUT)/test_hv_dev \
+hvctl-check: $(HVT_OUT)/test_hv_xsl $(HVT_OUT)/test_hv_migrate $(HVT_OUT)/test_hv_ops $(HVT_OUT)/test_hv_dev \
     $(HVT_OUT)/test_hv_vif $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored $(B)/bin/hvctl $(LX_FETCHED)
 	$(HVT_OUT)/test_hv_xsl
+	$(HVT_OUT)/test_hv_migrate
 	$(HVT_OUT)/test_hv_ops
 	$(HVT_OUT)/test_hv_dev
 	tests/hvctl/cli.sh $(B)/bin/hvctl $(HVT_OUT)/hvctl-fake $(B)/bin/xenstored

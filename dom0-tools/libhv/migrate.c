@@ -187,7 +187,7 @@ struct src {
     struct hv_pfnmap map;
     uint64_t *p2m, *leaves, *leaf_pfns, *dirty, nr;
     unsigned n_leaves, round;
-    uint8_t *bitmap;
+    uint8_t *bitmap, *deferred; /* CLEAN's; the live rounds' deferred page tables */
     uint64_t batches;   /* sent so far (auto-converge's duty cycle) */
     bool held;          /* paused by auto-converge */
     bool logdirty;      /* log-dirty mode is on */
@@ -251,7 +251,8 @@ static int prepare(struct src *m)
     m->leaf_pfns = calloc(m->n_leaves, sizeof(*m->leaf_pfns));
     m->dirty = malloc(m->nr * sizeof(*m->dirty));
     m->bitmap = malloc((m->nr + 7) / 8 + 8);
-    if (!m->leaf_pfns || !m->dirty || !m->bitmap)
+    m->deferred = calloc((m->nr + 7) / 8 + 8, 1);
+    if (!m->leaf_pfns || !m->dirty || !m->bitmap || !m->deferred)
         return hv_err_set(&m->o->err, -ENOMEM, "out of memory for a domain of %llu pages",
                           (unsigned long long)m->nr);
     for (i = 0; i < m->n_leaves; i++)
@@ -261,13 +262,15 @@ static int prepare(struct src *m)
     if ((rc = hv_save_init(&m->sv, &m->s, &m->dom, &m->map, info.max_vcpu_id + 1, &m->o->err)))
         return rc;
     m->sv.page_sums = m->plan.opts.page_sums;
+    m->sv.deferred = m->deferred;
     m->sv.progress = after_batch;
     m->sv.progress_arg = m;
     return 0;
 }
 
-/* CLEAN: the pfns dirtied since the last one, into m->dirty; their count. */
-static int clean(struct src *m, uint64_t *n)
+/* CLEAN: the pfns dirtied since the last one (and with_deferred, the page tables deferred by
+ * the live rounds), into m->dirty; their count. */
+static int clean(struct src *m, uint64_t *n, bool with_deferred)
 {
     uint64_t pages = m->nr, pfn;
     int rc;
@@ -276,6 +279,8 @@ static int clean(struct src *m, uint64_t *n)
     if ((rc = hv_logdirty_op(m->o->priv, m->domid, PV_DOMCTL_SHADOW_OP_CLEAN, m->bitmap, &pages,
                              NULL)))
         return hv_err_set(&m->o->err, rc, "%s", hv_priv_error(m->o->priv));
+    for (pfn = 0; with_deferred && pfn < (m->nr + 7) / 8; pfn++)
+        m->bitmap[pfn] |= m->deferred[pfn];
     *n = 0;
     for (pfn = 0; pfn < pages && pfn < m->nr; pfn++)
         if (m->bitmap[pfn / 8] & (1u << (pfn % 8)))
@@ -322,7 +327,7 @@ static int live_rounds(struct src *m)
         if ((rc = hv_save_pages(&m->sv, m->dirty, n)))
             return rc;
         hold(m, false);
-        if ((rc = clean(m, &dirty)))
+        if ((rc = clean(m, &dirty, false)))
             return rc;
         next = hv_mig_plan_next(&m->plan, m->sv.pages_sent - before, now_s() - t, dirty);
         show_round(m, false, m->sv.pages_sent - before, dirty, now_s() - t);
@@ -345,7 +350,9 @@ static int final_round(struct src *m)
     int rc;
 
     m->round++;
-    if ((rc = clean(m, &dirty)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))) ||
+    m->plan.throttle = 0;
+    m->sv.deferred = NULL; /* suspended: every table must canonicalise now */
+    if ((rc = clean(m, &dirty, true)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))) ||
         (rc = hv_save_end(&m->sv)) ||
         (rc = hv_stream_put_record(&m->s, HV_LXL_END, NULL, 0, NULL, 0)))
         return rc;
@@ -370,6 +377,7 @@ static void free_src(struct src *m)
     free(m->leaf_pfns);
     free(m->dirty);
     free(m->bitmap);
+    free(m->deferred);
 }
 
 /* On the source, a localhost target shares the domain's /vm/UUID: the source's destroy must
@@ -485,7 +493,7 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
     {
         uint64_t ignored;
 
-        if ((rc = clean(m, &ignored)) ||
+        if ((rc = clean(m, &ignored, false)) ||
             (rc = hv_stream_put_xl_header(&m->s, cfg, cfg_len, false)) ||
             (rc = hv_stream_put_libxl_header(&m->s)) ||
             (rc = hv_stream_put_record(&m->s, HV_LXL_LIBXC_CONTEXT, NULL, 0, NULL, 0)) ||
@@ -625,6 +633,9 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, ui
     struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &g};
     struct hv_err cause;
     uint8_t status = 1;
+    bool renamed;
+    uint32_t other;
+    size_t n;
     int rc;
 
     signal(SIGPIPE, SIG_IGN);
@@ -636,11 +647,20 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, ui
         guard_end(&g);
         return rc;
     }
-    cfg->name[strlen(cfg->name) - strlen(HV_MIG_INCOMING)] = '\0';
+    n = strlen(cfg->name);
+    renamed = n > strlen(HV_MIG_INCOMING) &&
+              !strcmp(cfg->name + n - strlen(HV_MIG_INCOMING), HV_MIG_INCOMING);
+    if (renamed)
+        cfg->name[n - strlen(HV_MIG_INCOMING)] = '\0';
     if ((rc = write_all(o, out, HV_MIG_READY, sizeof(HV_MIG_READY), "the connection")) ||
         (rc = expect(o, in, HV_MIG_GO, sizeof(HV_MIG_GO), 0, "the source's go")))
         goto fail;
-    if ((rc = set_name(o, *domid, cfg->name)))
+    if (renamed && !hv_ops_find(o, cfg->name, &other)) {
+        rc = hv_err_set(&o->err, -EEXIST, "domain '%s' already exists here (id %u): the "
+                        "incoming one is not started", cfg->name, other);
+        goto fail;
+    }
+    if (renamed && (rc = set_name(o, *domid, cfg->name)))
         goto fail;
     guard_tell(&g, 'C', 0);
     if ((rc = hv_ops_unpause(o, *domid)))

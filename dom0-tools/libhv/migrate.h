@@ -15,7 +15,7 @@
 #define HV_MIG_READY "domain received, ready to unpause"
 #define HV_MIG_GO "domain is yours, you are cleared to unpause"
 #define HV_MIG_REPORT "my copy unpause results are as follows"
-#define HV_MIG_INCOMING "--incoming"       /* the target's name for the domain until the go */
+#define HV_MIG_INCOMING "--incoming"       /* the target's name for it until the go, if taken */
 #define HV_MIG_AWAY "--migratedaway"       /* the source's, from the go until the report */
 
 struct hv_migrate_opts {
@@ -104,8 +104,9 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
                     struct hv_mig_result *res);
 
 /*
- * The target, on in/out (stdin/stdout): the banner, the stream into a new paused domain
- * NAME--incoming, "ready", the go, the name, unpause, the report. A guardian process destroys
+ * The target, on in/out (stdin/stdout): the banner, the stream into a new paused domain (named
+ * NAME--incoming if NAME is taken here: the source is on this host), "ready", the go, its name
+ * NAME, unpause, the report. A guardian process destroys
  * the new domain if this one dies before the go (killed, the connection gone): nothing is left.
  * *cfg and *domid out (for the monitor).
  */

@@ -116,8 +116,8 @@ int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpo
 int hv_ops_restore(struct hv_ops *o, const char *path, bool paused, struct hv_cfg *cfg,
                    uint32_t *domid);
 /* The same from a descriptor (path names it in messages): how says paused or not, a suffix for
- * the name (a migration's "--incoming") and whom to tell the new domain's id as soon as it
- * exists (created may be NULL). */
+ * the name should it be taken here (a migration's "--incoming") and whom to tell the new
+ * domain's id as soon as it exists (created may be NULL). */
 struct hv_restore_how {
     bool paused;
     const char *suffix;

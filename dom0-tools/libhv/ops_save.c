@@ -232,13 +232,15 @@ int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpo
 
 /* ---- restore ---- */
 
-/* A migration's incoming domain is NAME + suffix until the source lets it go. */
+/* A migration's incoming domain whose name is taken here (the source on this same host) is
+ * NAME + suffix until the source lets it go. */
 static int rename_incoming(struct hv_ops *o, struct hv_cfg *cfg, const char *suffix)
 {
     size_t n = strlen(cfg->name);
+    uint32_t other;
     char *name;
 
-    if (!suffix)
+    if (!suffix || hv_ops_find(o, cfg->name, &other))
         return 0;
     if (!(name = realloc(cfg->name, n + strlen(suffix) + 1)))
         return hv_err_set(&o->err, -ENOMEM, "out of memory");

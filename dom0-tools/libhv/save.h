@@ -49,6 +49,10 @@ struct hv_save {
     unsigned max_vcpus;
     uint64_t pages_sent;         /* pages with data written so far */
     bool page_sums;              /* HV_REC_HV_PAGE_SUMS before each PAGE_DATA (migration) */
+    /* Live rounds (the domain running): a page table naming a frame outside the p2m (a mapping
+     * of shared_info, a grant) goes as XTAB and its bit is set here, for the last round (libxc's
+     * deferred pages). NULL: such a table is an error. */
+    uint8_t *deferred;
     /* Called after each batch (may be NULL). */
     void (*progress)(void *arg, uint64_t done, uint64_t total);
     void *progress_arg;

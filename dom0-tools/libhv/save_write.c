@@ -75,6 +75,12 @@ static int pack_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
             (rc = hv_pv_canon_table((uint64_t *)page, level, sv->map, sv->err))) {
             char why[HV_ERR_LEN];
 
+            if (sv->deferred && pfns[i] < sv->map->nr) {
+                sv->deferred[pfns[i] / 8] |= (uint8_t)(1u << (pfns[i] % 8));
+                sv->ents[i] = (uint64_t)PV_DOMCTL_PFINFO_XTAB << HV_STREAM_TYPE_SHIFT | pfns[i];
+                continue;
+            }
+
             memcpy(why, sv->err->msg, sizeof(why));
             return hv_err_set(sv->err, rc, "pfn 0x%llx: %s", (unsigned long long)pfns[i], why);
         }

@@ -4,7 +4,10 @@
  * its checksum, publishes its p2m, then waits for control/shutdown: "suspend" suspends it
  * (gk_suspend), and after the resume it says in which domain it runs on, checks its pattern
  * and prints the checksum again; "poweroff" and "reboot" end it. A line every 5 s shows it is
- * alive and its console works.
+ * alive and its console works. With dirty=1 it rewrites word 0 of every page with a new
+ * generation over and over, looking at control/shutdown every 20 ms (a guest dirtying memory
+ * faster than any link, for live migration's tests): after a resume every page must hold the
+ * last generation ("stale pages" counts those that do not).
  */
 #include "gk/kit.h"
 #include "gk/suspend.h"
@@ -15,6 +18,9 @@
 
 static uint64_t *pages[MAX_PAGES];
 static unsigned n_pages = 1024;
+static bool dirty_mode;
+static uint64_t gen; /* dirty mode: the generation every page's word 0 holds */
+#define DIRTY_NS (20ULL * GK_NS_PER_MS)
 
 /* The pattern of word w of page p: changes with both, never zero. */
 static uint64_t pattern(unsigned p, unsigned w)
@@ -37,9 +43,25 @@ static unsigned bad_words(void)
     unsigned bad = 0;
 
     for (unsigned p = 0; p < n_pages; p++)
-        for (unsigned w = 0; w < 512; w++)
+        for (unsigned w = dirty_mode ? 1 : 0; w < 512; w++)
             bad += pages[p][w] != pattern(p, w);
     return bad;
+}
+
+static unsigned stale_pages(void)
+{
+    unsigned stale = 0;
+
+    for (unsigned p = 0; dirty_mode && p < n_pages; p++)
+        stale += pages[p][0] != gen;
+    return stale;
+}
+
+static void dirty_pass(void)
+{
+    gen++;
+    for (unsigned p = 0; p < n_pages; p++)
+        pages[p][0] = gen;
 }
 
 static bool fill(void)
@@ -53,6 +75,7 @@ static bool fill(void)
     }
     if (!n_pages || n_pages > MAX_PAGES)
         n_pages = 1024;
+    dirty_mode = gk_cmdline_get("dirty", arg, sizeof(arg)) && arg[0] == '1';
     for (unsigned p = 0; p < n_pages; p++) {
         if (!(pages[p] = gk_page_alloc())) {
             gk_printf("savedemo: only %u pages free\n", p);
@@ -60,6 +83,8 @@ static bool fill(void)
         }
         for (unsigned w = 0; w < 512; w++)
             pages[p][w] = pattern(p, w);
+        if (dirty_mode)
+            pages[p][0] = gen;
     }
     return true;
 }
@@ -79,6 +104,8 @@ static void suspend_now(unsigned *round)
               gk_start_info->nr_pages);
     gk_printf("savedemo: checksum %016lx over %u pages, %u bad words\n", checksum(), n_pages,
               bad_words());
+    if (dirty_mode)
+        gk_printf("savedemo: generation %lu, %u stale pages\n", gen, stale_pages());
 }
 
 void gk_main(void)
@@ -95,10 +122,18 @@ void gk_main(void)
     gk_printf("savedemo: ready, checksum %016lx over %u pages\n", checksum(), n_pages);
     next = gk_time_now() + TICK_NS;
     for (;;) {
-        rc = gk_shutdown_request_wait(next, req, sizeof(req));
+        uint64_t until = next;
+
+        if (dirty_mode) { /* 20 ms of rewriting, then a look at control/shutdown */
+            for (until = gk_time_now() + DIRTY_NS; gk_time_now() < until;)
+                dirty_pass();
+        }
+        rc = gk_shutdown_request_wait(until, req, sizeof(req));
         if (rc == -PV_ETIMEDOUT) {
-            gk_printf("savedemo: alive, tick %lu\n", ++tick);
-            next = gk_time_now() + TICK_NS;
+            if (gk_time_now() >= next) {
+                gk_printf("savedemo: alive, tick %lu\n", ++tick);
+                next = gk_time_now() + TICK_NS;
+            }
             continue;
         }
         if (rc) {

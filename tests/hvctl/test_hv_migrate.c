@@ -1,0 +1,208 @@
+/* Unit tests of live migration's round logic (dom0-tools/libhv/migrate_plan.c: when to stop,
+ * auto-converge, the bandwidth limit, the duty cycle) and of its end-to-end page checksums
+ * (stream_sum.c: written, read back, a damaged page and a wrong count refused). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* cmocka.h needs the headers above first. */
+#include <cmocka.h>
+
+#include "dom0-tools/libhv/migrate.h"
+#include "dom0-tools/libhv/stream.h"
+#include "pv-abi/domctl.h"
+
+static const struct hv_migrate_opts defaults = HV_MIGRATE_OPTS_DEFAULT;
+
+/* 1024 pages sent in a second: 100 dirty pages take 98 ms, more than 30; then 100 pages in
+ * 0.1 s: 5 dirty pages take 5 ms and fit. */
+static void test_stops_when_the_last_round_fits(void **state)
+{
+    struct hv_mig_plan p;
+
+    (void)state;
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 100), HV_MIG_ROUND);
+    assert_true(p.est_ms > 97 && p.est_ms < 98);
+    assert_int_equal(p.round, 1);
+    assert_int_equal(hv_mig_plan_next(&p, 100, 0.1, 5), HV_MIG_STOP_AND_COPY);
+    assert_true(p.est_ms > 4.99 && p.est_ms < 5.01); /* the new rate: 1000 pages/s */
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 0), HV_MIG_STOP_AND_COPY);
+    assert_true(p.est_ms == 0);
+}
+
+/* A round that sent nothing keeps the last rate; with no rate at all, only nothing dirty fits. */
+static void test_rate_kept_and_unknown(void **state)
+{
+    struct hv_mig_plan p;
+
+    (void)state;
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 0, 0.5, 1), HV_MIG_ROUND);
+    assert_true(p.est_ms > 1e9);
+    assert_int_equal(hv_mig_plan_next(&p, 2048, 1.0, 1000), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 0, 0.2, 10), HV_MIG_STOP_AND_COPY);
+    assert_true(p.rate == 2048 * 4096.0);
+}
+
+/* At max_rounds: stop-and-copy, or abort with --abort-on-max; a round that fits wins. */
+static void test_max_rounds(void **state)
+{
+    struct hv_migrate_opts o = defaults;
+    struct hv_mig_plan p;
+    unsigned i;
+
+    (void)state;
+    o.max_rounds = 3;
+    hv_mig_plan_init(&p, &o);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1024), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1024), HV_MIG_STOP_AND_COPY);
+    o.abort_on_max = true;
+    hv_mig_plan_init(&p, &o);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1024), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1024), HV_MIG_ABORT);
+    hv_mig_plan_init(&p, &o);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1024), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1), HV_MIG_STOP_AND_COPY);
+}
+
+/* Dirtying more than half of what was sent, two rounds running: 20 %, then 10 % more a round
+ * up to 90 %; a calm round resets the count (the throttle stays); off: never. */
+static void test_auto_converge(void **state)
+{
+    struct hv_migrate_opts o = defaults;
+    struct hv_mig_plan p;
+    unsigned i;
+
+    (void)state;
+    o.max_rounds = 100;
+    hv_mig_plan_init(&p, &o);
+    hv_mig_plan_next(&p, 1000, 1.0, 600);
+    assert_int_equal(p.throttle, 0);
+    hv_mig_plan_next(&p, 1000, 1.0, 600);
+    assert_int_equal(p.throttle, 20);
+    hv_mig_plan_next(&p, 1000, 1.0, 600);
+    assert_int_equal(p.throttle, 30);
+    hv_mig_plan_next(&p, 1000, 1.0, 400); /* calm */
+    assert_int_equal(p.throttle, 30);
+    hv_mig_plan_next(&p, 1000, 1.0, 600);
+    assert_int_equal(p.throttle, 30);
+    for (i = 0; i < 20; i++)
+        hv_mig_plan_next(&p, 1000, 1.0, 900);
+    assert_int_equal(p.throttle, 90);
+    o.auto_converge = false;
+    hv_mig_plan_init(&p, &o);
+    for (i = 0; i < 5; i++)
+        hv_mig_plan_next(&p, 1000, 1.0, 900);
+    assert_int_equal(p.throttle, 0);
+}
+
+/* The duty cycle holds the guest paused for throttle % of the batches. */
+static void test_duty_cycle(void **state)
+{
+    unsigned t, held;
+    uint64_t b;
+
+    (void)state;
+    for (t = 0; t <= 90; t += 10) {
+        for (held = 0, b = 0; b < 1000; b++)
+            held += hv_mig_throttled(t, b);
+        assert_int_equal(held, t * 10);
+    }
+}
+
+/* 10 MiB sent after 2 s at 1 MiB/s: wait 8 s more; behind the limit or unlimited: no wait. */
+static void test_pace(void **state)
+{
+    (void)state;
+    assert_true(hv_mig_pace(10u << 20, 2.0, 1) > 7.99 && hv_mig_pace(10u << 20, 2.0, 1) < 8.01);
+    assert_true(hv_mig_pace(10u << 20, 20.0, 1) == 0);
+    assert_true(hv_mig_pace(10u << 20, 0.0, 0) == 0);
+}
+
+/* Differs for one changed bit, for two swapped words, and from an all-zero page's. */
+static void test_page_sum(void **state)
+{
+    static uint8_t a[4096], b[4096];
+    uint64_t x = 1, y = 2;
+
+    (void)state;
+    memset(a, 0x5a, sizeof(a));
+    memcpy(b, a, sizeof(b));
+    assert_true(hv_page_sum(a) == hv_page_sum(b));
+    b[4095] ^= 1;
+    assert_true(hv_page_sum(a) != hv_page_sum(b));
+    memcpy(a, &x, 8), memcpy(a + 8, &y, 8);
+    memcpy(b, a, sizeof(b));
+    memcpy(b, &y, 8), memcpy(b + 8, &x, 8);
+    assert_true(hv_page_sum(a) != hv_page_sum(b));
+    memset(b, 0, sizeof(b));
+    assert_true(hv_page_sum(a) != hv_page_sum(b));
+}
+
+/* A PAGE_SUMS record through a pipe, checked against a PAGE_DATA's pages: accepted as sent,
+ * refused with the pfn when a page changed, refused when the counts differ. */
+static void test_page_sums_record(void **state)
+{
+    static uint8_t pages[3 * 4096];
+    uint64_t ents[4] = {0x10, (uint64_t)PV_DOMCTL_PFINFO_XTAB << HV_STREAM_TYPE_SHIFT | 0x11,
+                        0x12, 0x13};
+    struct hv_page_data pd = {4, ents, pages, 3};
+    struct hv_stream w, r;
+    struct hv_stream_rec rec = {0};
+    struct hv_err err = {""};
+    int fds[2];
+    unsigned i;
+
+    (void)state;
+    for (i = 0; i < sizeof(pages); i++)
+        pages[i] = (uint8_t)(i * 7 + i / 4096);
+    assert_int_equal(pipe(fds), 0);
+    hv_stream_init(&w, fds[1], "pipe", &err);
+    hv_stream_init(&r, fds[0], "pipe", &err);
+    assert_int_equal(hv_stream_put_page_sums(&w, pages, 3), 0);
+    assert_int_equal(hv_stream_get_record(&r, &rec, HV_STREAM_MAX_RECORD), 0);
+    assert_int_equal(rec.type, HV_REC_HV_PAGE_SUMS);
+    assert_true(rec.type & HV_REC_OPTIONAL);
+    assert_int_equal(rec.len, 8 + 3 * 8);
+    assert_int_equal(hv_stream_check_page_sums(rec.body, rec.len, &pd, &err), 0);
+    pages[2 * 4096 + 100] ^= 0x80; /* the third page with data: pfn 0x13 */
+    assert_int_equal(hv_stream_check_page_sums(rec.body, rec.len, &pd, &err), -EBADMSG);
+    assert_non_null(strstr(err.msg, "pfn 0x13: checksum"));
+    pages[2 * 4096 + 100] ^= 0x80;
+    pd.n_pages = 2;
+    assert_int_equal(hv_stream_check_page_sums(rec.body, rec.len, &pd, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "PAGE_SUMS for 3 pages before a PAGE_DATA of 2"));
+    pd.n_pages = 3;
+    assert_int_equal(hv_stream_check_page_sums(rec.body, rec.len - 8, &pd, &err), -EINVAL);
+    free(rec.body);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stops_when_the_last_round_fits),
+        cmocka_unit_test(test_rate_kept_and_unknown),
+        cmocka_unit_test(test_max_rounds),
+        cmocka_unit_test(test_auto_converge),
+        cmocka_unit_test(test_duty_cycle),
+        cmocka_unit_test(test_pace),
+        cmocka_unit_test(test_page_sum),
+        cmocka_unit_test(test_page_sums_record),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
