@@ -4,7 +4,7 @@ DOM0_OUT := $(B)/dom0
 
 # The script keeps its own stamp of every input (Debian package list, kernel version, init files,
 # dom0-tools binaries) and returns at once when nothing changed.
-.PHONY: dom0-rootfs xen-fetch system-tests bench-host bench-block
+.PHONY: dom0-rootfs xen-fetch system-tests bench-host bench-block bench-migrate
 # The example configurations' kernels come from build/guests/ and build/linux/ (with the
 # initramfs of tests/linux), so those are built first.
 dom0-rootfs: $(LX_FETCHED) $(LX_INITRAMFS) $(B)/guests/netdemo.elf $(B)/bin/xenstored $(B)/lib/libxenstore.so.4 \
@@ -37,3 +37,8 @@ BENCH += bench-block
 bench-net: all dom0-rootfs
 	bench/net
 BENCH += bench-net
+
+# Live migration: an idle and a dirtying guest-kit guest to the same host over ssh (bench/migrate).
+bench-migrate: all dom0-rootfs
+	bench/migrate
+BENCH += bench-migrate

@@ -49,6 +49,12 @@ expect domname-not-id 2 'usage: hvctl domname' "$H" domname web
 expect save-no-file 2 'usage: hvctl save \[-c\] DOMAIN FILE' "$H" save web
 expect save-bad-option 2 'usage: hvctl save' "$H" save -x web f
 expect restore-no-file 2 'usage: hvctl restore' "$H" restore
+expect migrate-no-host 2 'usage: hvctl migrate \[-s SSHCMD\]' "$H" migrate web
+expect migrate-bad-downtime 2 'hvctl: --downtime 0: a whole number from 1 to 600000' "$H" migrate --downtime 0 web b
+expect migrate-bad-bandwidth 2 'hvctl: --bandwidth x: a whole number' "$H" migrate --bandwidth x web b
+expect migrate-bad-rounds 2 'hvctl: --max-rounds 2000: a whole number from 1 to 1000' "$H" migrate --max-rounds 2000 web b
+expect migrate-bad-option 2 'usage: hvctl migrate' "$H" migrate --frob web b
+expect migrate-receive-args 2 'usage: hvctl migrate-receive \[-e\]' "$H" migrate-receive web
 expect net-create-usage 2 'usage: hvctl network-create NAME --mode' "$H" network-create lan
 expect net-attach-usage 2 'usage: hvctl network-attach DOMAIN VIF-SPEC' "$H" network-attach web
 expect net-detach-usage 2 'usage: hvctl network-detach DOMAIN DEVID\|MAC' "$H" network-detach web
@@ -117,6 +123,14 @@ print(\"ok\", d[\"domid\"], c[\"c_info\"][\"name\"], c[\"c_info\"][\"type\"], c[
     expect mem-set-bad 1 "'12q' is not a memory size" "$FAKE" mem-set 0 12q
     expect save-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" save web "$work/web.save"
     expect save-dom0 1 'cannot save domain 0: domain 0 cannot be saved' "$FAKE" save 0 "$work/d0"
+    expect migrate-unknown 1 "^hvctl: no domain named 'web'$" "$FAKE" migrate web b
+    # dom0 is refused before anything is sent; the target (cat: no banner) is let go
+    expect migrate-dom0 1 'migration of domain 0 failed: domain 0 cannot be migrated; domain 0 runs on here' \
+        "$FAKE" migrate -s '' 0 cat
+    # a target that is no hvctl: the stream is not read, no banner comes
+    printf 'garbage' > "$work/garbage"
+    expect migrate-receive-garbage 1 'migration target: the migration stream: (not a save file|truncated)' \
+        sh -c "\"\$0\" migrate-receive < '$work/garbage'" "$FAKE"
     [ ! -e "$work/d0" ] && [ ! -e "$work/d0.partial" ] || { echo "FAIL save-dom0 left a file"; failed=$((failed + 1)); }
     expect restore-missing 1 "cannot restore $work/none.save: $work/none.save: No such file" \
         "$FAKE" restore "$work/none.save"

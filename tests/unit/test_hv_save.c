@@ -280,6 +280,8 @@ static void reset_target(void)
     memset(&restored_vcpu0, 0, sizeof(restored_vcpu0));
 }
 
+static bool with_sums; /* the source writes HV_REC_HV_PAGE_SUMS (as migrations do) */
+
 /* The source saved into a temporary file (and HV_STREAM_SAMPLE, if set); its descriptor. */
 static int save_source(void)
 {
@@ -296,6 +298,7 @@ static int save_source(void)
     make_source(&map);
     hv_stream_init(&s, fd, "save", &err);
     assert_int_equal(hv_save_init(&sv, &s, &src_dom, &map, 2, &err), 0);
+    sv.page_sums = with_sums;
     assert_int_equal(hv_save_stream(&sv, cfg, strlen(cfg), p2m_frames, 3), 0);
     assert_int_equal(sv.pages_sent, NPFN - 1);
     hv_save_free(&sv);
@@ -446,6 +449,44 @@ static size_t find_record(const uint8_t *b, size_t len, uint32_t t)
     return 0;
 }
 
+/* Page checksums (migration's HV_REC_HV_PAGE_SUMS before each PAGE_DATA): the stream restores;
+ * a page changed on the way is refused with its pfn; a PAGE_DATA without its sums once sums came
+ * is refused. */
+static void test_page_sums(void **state)
+{
+    size_t len, off, data;
+    uint32_t rh[2], n;
+    uint8_t *b;
+    int fd;
+
+    (void)state;
+    with_sums = true;
+    fd = save_source();
+    with_sums = false;
+    b = slurp(fd, &len);
+    close(fd);
+    assert_int_equal(restore_bytes(b, len, NPFN), 0);
+    off = find_record(b, len, HV_REC_HV_PAGE_SUMS);
+    memcpy(rh, b + off, 8);
+    data = off + 8 + ((rh[1] + 7u) & ~7u); /* the PAGE_DATA it covers */
+    memcpy(&n, b + data + 8, 4);
+    b[data + 16 + 8 * n + 4096 + 17] ^= 0x10; /* its second page with data */
+    assert_int_equal(restore_bytes(b, len, NPFN), -EBADMSG);
+    assert_non_null(strstr(err.msg, ": checksum 0x"));
+    assert_non_null(strstr(err.msg, "the page was damaged on the way"));
+    b[data + 16 + 8 * n + 4096 + 17] ^= 0x10;
+    /* the second PAGE_SUMS renamed to an unknown optional record: its PAGE_DATA has none */
+    memcpy(rh, b + data, 8);
+    off = data + 8 + ((rh[1] + 7u) & ~7u); /* the record after that PAGE_DATA */
+    memcpy(rh, b + off, 8);
+    assert_int_equal(rh[0], HV_REC_HV_PAGE_SUMS);
+    rh[0] = HV_REC_OPTIONAL | 0x7777;
+    memcpy(b + off, rh, 4);
+    assert_int_equal(restore_bytes(b, len, NPFN), -EINVAL);
+    assert_non_null(strstr(err.msg, "without its PAGE_SUMS"));
+    free(b);
+}
+
 static void test_hostile(void **state)
 {
     size_t len, off, cut;
@@ -533,6 +574,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_save_restore),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_page_sums),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
