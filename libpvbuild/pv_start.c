@@ -38,8 +38,11 @@ static void map_range(const struct pv_layout *l, const struct pv_start_frames *f
         for (unsigned level = 4; level > 1; level--)
             table(l, f, level, va)[pt_index(va, level)] =
                 (table_mfn(l, f, level - 1, va) << 12) | upper;
-        l1e = (f->p2m[pfn] << 12) | PTE_P | PTE_US | PTE_A; /* no D: Xen's L1_PROT; a page
-            never written stays clean for log-dirty */
+        /* The kernel's own, as a guest kernel writes its entries (no US: the hypervisor adds it
+         * and marks them kernel-only, so log-dirty clears their dirty bits at each CLEAN; Xen's
+         * L1_PROT has US, its shadow log-dirty needs no such bit). No D: a page never written
+         * stays clean for log-dirty. */
+        l1e = (f->p2m[pfn] << 12) | PTE_P | PTE_A;
         if (!pv_layout_is_table(l, pfn))
             l1e |= PTE_RW;
         table(l, f, 1, va)[pt_index(va, 1)] = l1e;

@@ -48,12 +48,13 @@ static void rings_to_mfns(struct pv_start_info *si)
 }
 
 /* A new domain: everything that named the old one's frames or ports, again. */
-static void resume_new_domain(void)
+static void resume_new_domain(uint64_t then)
 {
     gk_events_reset();
     gk_time_reset();
     if (!gk_shared_info_map()) /* the restorer masked every port: a new domain has none */
         memset(gk_shared_info()->evtchn_mask, 0, sizeof(gk_shared_info()->evtchn_mask));
+    gk_time_continue_from(then);
     gk_console_resume();
     gk_p2m_publish();
     watching = false;
@@ -66,6 +67,7 @@ long gk_suspend(void)
     struct pv_sched_shutdown arg = {.reason = PV_SHUTDOWN_suspend};
     uint64_t si_mfn = gk_virt_to_mfn(si);
     bool was_masked = gk_events_masked();
+    uint64_t then = gk_time_now();
     long rc;
 
     gk_events_mask();
@@ -77,7 +79,7 @@ long gk_suspend(void)
     }
     rc = gk_hypercall(PV_HYPERCALL_sched_op, PV_SCHEDOP_shutdown, &arg, si_mfn, 0, 0);
     if (rc == 0) {
-        resume_new_domain();
+        resume_new_domain(then);
     } else {
         rings_to_mfns(si); /* cancelled or refused: the same frames */
         gk_shared_info_map();

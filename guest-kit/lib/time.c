@@ -3,6 +3,9 @@
 
 static uint32_t timer_ports[GK_MAX_CPUS];
 static bool no_singleshot; /* vcpu_op answered -ENOSYS: use set_timer_op */
+/* Added to the hypervisor's system time: after a resume in a new domain (another host's
+ * clock, which may be behind) the guest's time goes on from where it stopped. */
+static int64_t offset;
 
 static uint64_t rdtsc(void)
 {
@@ -14,7 +17,7 @@ static uint64_t rdtsc(void)
 
 /* docs/porting/events.md §5: system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32, read while
  * version is even and unchanged (the hypervisor makes it odd while it updates the fields). */
-uint64_t gk_time_now(void)
+static uint64_t system_now(void)
 {
     const volatile struct pv_vcpu_time_info *t = &gk_vcpu_info()->time;
 
@@ -36,6 +39,16 @@ uint64_t gk_time_now(void)
         d = shift >= 0 ? d << shift : d >> -shift;
         return sys + (uint64_t)(((unsigned __int128)d * mul) >> 32);
     }
+}
+
+uint64_t gk_time_now(void)
+{
+    return system_now() + (uint64_t)offset;
+}
+
+void gk_time_continue_from(uint64_t then)
+{
+    offset = (int64_t)(then - system_now());
 }
 
 uint32_t gk_timer_port(void)
@@ -60,10 +73,17 @@ void gk_time_reset(void)
 
 long gk_timer_set(uint64_t deadline)
 {
-    struct pv_vcpu_set_singleshot_timer st = {.timeout_abs_ns = deadline};
+    struct pv_vcpu_set_singleshot_timer st = {0};
     unsigned int cpu = gk_smp_cpu();
     long rc;
 
+    /* in the hypervisor's clock; one before its zero is due now (1 ns) */
+    if (deadline) {
+        int64_t d = (int64_t)deadline - offset; /* both far below 2^63 ns */
+
+        deadline = d > 0 ? (uint64_t)d : 1;
+    }
+    st.timeout_abs_ns = deadline;
     if (!no_singleshot) {
         rc = deadline ? gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_set_singleshot_timer, cpu,
                                      &st, 0, 0)

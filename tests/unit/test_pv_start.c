@@ -89,7 +89,7 @@ static void check_mapping(const struct guest *g)
 
             assert_int_equal((e >> 12) & 0xFFFFFFFFFFULL, g->p2m[pfn]);
             assert_int_equal(up & 0x7, 0x7);                /* upper levels P, RW, US */
-            assert_int_equal(e & 0x65, 0x25);               /* P, US, A, not D (as Xen) */
+            assert_int_equal(e & 0x65, 0x21);               /* P, A; not D, not US (kernel) */
             assert_int_equal(!!(e & 2), !pv_layout_is_table(&g->lay, pfn)); /* tables read-only */
         }
 }

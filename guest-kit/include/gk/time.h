@@ -18,6 +18,9 @@ uint32_t gk_timer_port(void);
 
 /* Resume in a new domain: the timer ports are gone (bound again on next use). */
 void gk_time_reset(void);
+/* After a resume in a new domain: the guest's time goes on from then (gk_time_now() read before
+ * the suspend), whatever the new host's clock says; timer deadlines follow. */
+void gk_time_continue_from(uint64_t then);
 
 /* Arm the running vCPU's single-shot timer for absolute system time `deadline`
  * (VCPUOP_set_singleshot_timer; set_timer_op if vcpu_op lacks it). 0 cancels. */

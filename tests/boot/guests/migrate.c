@@ -330,9 +330,8 @@ static long ld_suspend(uint64_t w0, uint64_t w1, uint64_t w2)
                            w0, w1, w2);
 }
 
-/* Its page as a kernel mapping with a clear dirty bit. The kit's 1:1 mapping is the builder's,
- * user entries with the dirty bit set, which the guest keeps for itself: those the hypervisor
- * reports dirty every time. */
+/* Its page as a kernel mapping with a clear dirty bit (the kit's 1:1 mapping, the builder's, may
+ * carry the bit from the kit's own writes until the first CLEAN). */
 static uint8_t *ld_page(void)
 {
     uint8_t *p = gk_page_alloc();
