@@ -39,9 +39,9 @@ static void map_range(const struct pv_layout *l, const struct pv_start_frames *f
             table(l, f, level, va)[pt_index(va, level)] =
                 (table_mfn(l, f, level - 1, va) << 12) | upper;
         /* The kernel's own, as a guest kernel writes its entries (no US: the hypervisor adds it
-         * and marks them kernel-only, so log-dirty clears their dirty bits at each CLEAN; Xen's
-         * L1_PROT has US, its shadow log-dirty needs no such bit). No D: a page never written
-         * stays clean for log-dirty. */
+         * with its kernel-only mark, as Xen's dom0 builder has _PAGE_GUEST_KERNEL in L1_PROT), so
+         * log-dirty clears their dirty bits at each CLEAN. No D: a page never written stays
+         * clean for log-dirty. */
         l1e = (f->p2m[pfn] << 12) | PTE_P | PTE_A;
         if (!pv_layout_is_table(l, pfn))
             l1e |= PTE_RW;
