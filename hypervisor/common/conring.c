@@ -96,7 +96,6 @@ static void drain(struct domain *d)
 
 void conring_notify(struct domain *d, unsigned port)
 {
-    (void)port;
     if (d->state == DOM_RUNNING)
         drain(d); /* the ring has room again when the guest's send returns */
 }

@@ -3,8 +3,6 @@
 
 void testhook_boot(enum testhook_stage stage, const struct boot_info *bi)
 {
-    (void)stage;
-    (void)bi;
 }
 
 void testhook_guest_line(void)
@@ -17,13 +15,11 @@ void testhook_ipi(void)
 
 bool testhook_trap(const struct cpu_regs *r)
 {
-    (void)r;
     return false;
 }
 
 bool testhook_due(uint64_t now)
 {
-    (void)now;
     return false;
 }
 

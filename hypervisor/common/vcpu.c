@@ -50,7 +50,6 @@ static void periodic_fn(struct timer *t)
 /* A poll whose deadline passed ends (evtchn_poll_expire checks every poller's deadline). */
 static void poll_fn(struct timer *t)
 {
-    (void)t;
     evtchn_poll_expire(time_now_ns());
 }
 

@@ -218,7 +218,6 @@ long domctl_createdomain(struct vcpu *v, struct domain *d, struct pv_domctl *op,
     unsigned domid;
     long rc;
 
-    (void)v, (void)d;
     domains_collect(); /* the ids of destroyed domains whose memory is free */
     if ((rc = choose_domid(op->domain, &domid)) || (rc = check_config(c)) ||
         (rc = check_resources(c)))
@@ -236,7 +235,6 @@ long domctl_createdomain(struct vcpu *v, struct domain *d, struct pv_domctl *op,
 
 long domctl_destroydomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)op, (void)copyback;
     if (d == v->domain)
         return -PV_EINVAL;
     domain_kill(d);
@@ -245,7 +243,6 @@ long domctl_destroydomain(struct vcpu *v, struct domain *d, struct pv_domctl *op
 
 long domctl_pausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)op, (void)copyback;
     if (d == v->domain)
         return -PV_EINVAL; /* no domain_pause() of oneself */
     if (d->ctl_pauses >= CTL_PAUSES_MAX)
@@ -257,7 +254,6 @@ long domctl_pausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, 
 
 long domctl_unpausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)v, (void)op, (void)copyback;
     if (!d->ctl_pauses)
         return -PV_EINVAL;
     d->ctl_pauses--;
@@ -270,7 +266,6 @@ long domctl_unpausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op
 /* Xen 4.17 creates the vCPUs here; they exist from createdomain on, so this only checks. */
 long domctl_max_vcpus(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)copyback;
     if (d == v->domain || op->u.max_vcpus.max != d->nr_vcpus)
         return -PV_EINVAL;
     return 0;
@@ -279,7 +274,6 @@ long domctl_max_vcpus(struct vcpu *v, struct domain *d, struct pv_domctl *op, bo
 long domctl_setdomainhandle(struct vcpu *v, struct domain *d, struct pv_domctl *op,
                             bool *copyback)
 {
-    (void)v, (void)copyback;
     memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
     return 0;
 }

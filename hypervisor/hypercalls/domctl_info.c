@@ -83,7 +83,6 @@ void domctl_fill_info(const struct domain *d, struct pv_domctl_getdomaininfo *in
 /* The domain asked for, or the first one with a higher id (Xen 4.17); -ESRCH past the last. */
 long domctl_getdomaininfo(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)v;
     domains_collect(); /* a destroyed domain whose last frame went since is gone now */
     d = domain_by_id(op->domain);
     if (!d) {
@@ -105,7 +104,6 @@ long domctl_max_mem(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool
 {
     uint64_t pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
 
-    (void)v, (void)copyback;
     d->max_pages = MIN(pages, (uint64_t)UINT32_MAX);
     return 0;
 }
@@ -121,7 +119,6 @@ long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *o
     struct vcpu *t = domain_vcpu(d, op->u.vcpucontext.vcpu);
     long rc;
 
-    (void)copyback;
     if (d == v->domain || !t)
         return -PV_EINVAL;
     if (op->u.vcpucontext.ctxt &&
@@ -167,7 +164,6 @@ long domctl_hypercall_init(struct vcpu *v, struct domain *d, struct pv_domctl *o
     uint64_t mfn = op->u.hypercall_init.gmfn;
     long rc = 0;
 
-    (void)v, (void)copyback;
     spin_lock(&d->mm_lock);
     if (mm_get_page(mfn, d))
         rc = -PV_EINVAL;

@@ -36,8 +36,6 @@ long domctl_getpageframeinfo3(struct vcpu *v, struct domain *d, struct pv_domctl
 {
     const struct pv_domctl_getpageframeinfo3 *a = &op->u.getpageframeinfo3;
 
-    (void)v;
-    (void)copyback; /* only the array changes */
     if (a->num > PFINFO_MAX)
         return -PV_E2BIG;
     for (uint64_t i = 0; i < a->num; i++) {

@@ -23,7 +23,6 @@ long domctl_irq_permission(struct vcpu *v, struct domain *d, struct pv_domctl *o
 {
     const struct pv_domctl_irq_permission *a = &op->u.irq_permission;
 
-    (void)copyback;
     if (a->pirq >= PIRQ_NR) /* the caller's nr_pirqs */
         return -PV_EINVAL;
     return permit(&v->domain->irq_caps, &d->irq_caps, a->pirq, a->pirq, a->allow_access);
@@ -35,7 +34,6 @@ long domctl_iomem_permission(struct vcpu *v, struct domain *d, struct pv_domctl 
     const struct pv_domctl_iomem_permission *a = &op->u.iomem_permission;
     uint64_t last = a->first_mfn + a->nr_mfns - 1;
 
-    (void)copyback;
     if (last < a->first_mfn) /* wraps (nr_mfns 0 too, unless first_mfn is 0) */
         return -PV_EINVAL;
     return permit(&v->domain->iomem_caps, &d->iomem_caps, a->first_mfn, last, a->allow_access);
@@ -47,7 +45,6 @@ long domctl_ioport_permission(struct vcpu *v, struct domain *d, struct pv_domctl
     const struct pv_domctl_ioport_permission *a = &op->u.ioport_permission;
     uint32_t end = a->first_port + a->nr_ports; /* 32-bit, as Xen's unsigned int */
 
-    (void)copyback;
     if (end <= a->first_port || end > IOPORTS_NR)
         return -PV_EINVAL;
     return permit(&v->domain->ioport_caps, &d->ioport_caps, a->first_port, end - 1,

@@ -20,7 +20,6 @@
  * where it stopped; for a running domain nothing changes. */
 long domctl_resumedomain(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)op, (void)copyback;
     if (d == cur->domain) /* no domain_pause() of oneself */
         return -PV_EINVAL;
     domain_resume(d);
@@ -31,7 +30,6 @@ long domctl_resumedomain(struct vcpu *cur, struct domain *d, struct pv_domctl *o
 long domctl_set_address_size(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                              bool *copyback)
 {
-    (void)cur, (void)d, (void)copyback;
     if (op->u.address_size.size == 64)
         return 0;
     return op->u.address_size.size == 32 ? -PV_EOPNOTSUPP : -PV_EINVAL;
@@ -40,7 +38,6 @@ long domctl_set_address_size(struct vcpu *cur, struct domain *d, struct pv_domct
 long domctl_get_address_size(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                              bool *copyback)
 {
-    (void)cur, (void)d;
     op->u.address_size.size = 64;
     *copyback = true;
     return 0;

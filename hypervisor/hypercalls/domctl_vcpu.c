@@ -29,7 +29,6 @@ long domctl_getvcpuinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op
     struct vcpu *v;
     long rc;
 
-    (void)cur;
     if ((rc = vcpu_of(d, a->vcpu, &v)))
         return rc;
     vcpu_runstate_get(v, &rs, true);
@@ -134,14 +133,12 @@ static long affinity(struct domain *d, struct pv_domctl *op, bool set)
 long domctl_setvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                             bool *copyback)
 {
-    (void)cur, (void)copyback;
     return affinity(d, op, true);
 }
 
 long domctl_getvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                             bool *copyback)
 {
-    (void)cur, (void)copyback;
     return affinity(d, op, false);
 }
 
@@ -152,7 +149,6 @@ long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *o
 {
     struct pv_domctl_scheduler_op *a = &op->u.scheduler_op;
 
-    (void)cur;
     *copyback = true;
     if (a->sched_id != PV_SCHEDULER_CREDIT || a->cmd > PV_DOMCTL_SCHEDOP_getvcpuinfo)
         return -PV_EINVAL;
@@ -172,7 +168,6 @@ long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *o
 long domctl_settimeoffset(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
                           bool *copyback)
 {
-    (void)cur, (void)copyback;
     spin_lock(&d->lock);
     d->time_offset = op->u.settimeoffset.time_offset_seconds;
     if (d->shared_info)
@@ -247,6 +242,5 @@ long domctl_gettscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
 
 long domctl_settscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
 {
-    (void)copyback;
     return tscinfo(cur, d, op, true);
 }

@@ -45,7 +45,6 @@
 #define DECODER(name, ...)                                                                         \
     static long decode_##name(struct vcpu *v, const uint64_t a[5])                                 \
     {                                                                                              \
-        (void)a;                                                                                   \
         return hc_##name(v, ##__VA_ARGS__);                                                        \
     }
 HYPERCALLS(DECODER)

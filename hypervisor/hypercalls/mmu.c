@@ -84,7 +84,6 @@ static long resume_count(guest_handle pdone, uint32_t *count, uint32_t *done)
 
 static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    (void)at;
     return hc_step_rc(rc, one_update(v, e));
 }
 
@@ -255,7 +254,6 @@ static long do_one(struct vcpu *v, const struct pv_mmuext_op *op)
 
 static enum hc_step ext_step(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
-    (void)at;
     return hc_step_rc(rc, do_one(v, e));
 }
 

@@ -15,7 +15,6 @@ long sysctl_getdomaininfolist(struct vcpu *v, struct pv_sysctl *op, bool *copyba
     struct pv_domctl_getdomaininfo info;
     uint32_t n = 0;
 
-    (void)v;
     domains_collect(); /* as getdomaininfo: a destroyed domain whose last frame went is gone */
     for (unsigned id = l->first_domain; id < MAX_DOMAINS && n < l->max_domains; id++) {
         struct domain *d = domain_by_id(id);

@@ -18,7 +18,6 @@ long sysctl_readconsole(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
     struct pv_sysctl_readconsole *a = &op->u.readconsole;
     uint32_t c, p, sofar = 0;
 
-    (void)v;
     console_log_indices(&c, &p);
     if (a->incremental && (c <= p ? c < a->index && a->index <= p : c < a->index || a->index <= p))
         c = a->index;
@@ -71,7 +70,6 @@ long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
     struct pv_sysctl_physinfo *pi = &op->u.physinfo;
 
-    (void)v;
     memset(pi, 0, sizeof(*pi));
     pi->threads_per_core = 1;
     pi->cores_per_socket = arch_nr_cpus();
@@ -90,7 +88,6 @@ long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 
 long sysctl_sched_id(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
 {
-    (void)v;
     op->u.sched_id.sched_id = PV_SCHEDULER_CREDIT;
     *copyback = true;
     return 0;
@@ -102,7 +99,6 @@ long sysctl_getcpuinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
     struct pv_sysctl_getcpuinfo *a = &op->u.getcpuinfo;
     uint32_t i, n = a->max_cpus < arch_nr_cpus() ? a->max_cpus : arch_nr_cpus();
 
-    (void)v;
     for (i = 0; i < n; i++) {
         struct pv_sysctl_cpuinfo info = {.idletime = sched_idle_ns(i)};
 
@@ -121,7 +117,6 @@ long sysctl_cputopoinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
     struct pv_sysctl_cputopoinfo *a = &op->u.cputopoinfo;
     uint32_t i = arch_nr_cpus();
 
-    (void)v;
     if (a->cputopo) {
         uint32_t n = i < a->num_cpus ? i : a->num_cpus;
 

@@ -58,7 +58,6 @@ long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg)
     struct pv_platform_parameters pp = {.virt_start = HV_VIRT_START};
     uint8_t handle[16] = {0};
 
-    (void)v;
     switch (cmd) {
     case PV_XENVER_version:
         return (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;

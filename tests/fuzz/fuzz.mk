@@ -66,7 +66,7 @@ ALL += $(FZ_GUESTS) $(FZ_REGRESS)
 FZ_CLANG ?= clang
 FZ_HOST_DIR := tests/fuzz/host
 FZ_HOST_OUT := $(FZ_OUT)/host
-FZ_HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer -Ihypervisor/include \
+FZ_HOST_CFLAGS := -std=gnu11 -O1 -g $(HV_WARN) -fno-omit-frame-pointer -Ihypervisor/include \
 	-iquote . -iquote guest-kit/include -Itests/unit -I$(FZ_HOST_DIR) -DUNIT_TEST
 FZ_HOST_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FZ_HOST_COV := -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping

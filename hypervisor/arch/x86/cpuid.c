@@ -295,9 +295,9 @@ static void xen_leaves(uint32_t idx, uint32_t sub, uint32_t out[4])
     } /* leaf 4 is for HVM guests only: zero */
 }
 
+/* v is unused: the policy is the same for every PV vCPU. */
 void cpuid_guest(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
-    (void)v; /* the policy is the same for every PV vCPU */
     ensure_policy();
     if (leaf >= XEN_LEAF_BASE && leaf < XEN_LEAF_BASE + 0x200) {
         memset(out, 0, 4 * sizeof(uint32_t));

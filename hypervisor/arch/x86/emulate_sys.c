@@ -150,6 +150,5 @@ enum emul_rc emul_op_clts(struct insn *in)
  * none has yet, so like Xen for such domains it does nothing (Linux uses it in timing loops). */
 enum emul_rc emul_op_wbinvd(struct insn *in)
 {
-    (void)in;
     return EMUL_OK;
 }

@@ -56,19 +56,16 @@ struct msr_rule {
 
 static int rd_gp(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx, (void)val;
     return -1;
 }
 
 static int wr_ignore(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    (void)v, (void)idx, (void)val;
     return 0;
 }
 
 static int rd_tsc(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx;
     *val = arch_rdtsc();
     return 0;
 }
@@ -77,21 +74,18 @@ static int rd_tsc(struct vcpu *v, uint32_t idx, uint64_t *val)
  * 4.17 faulted the read, which broke guests that save and restore it). */
 static int wr_debugctl(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    (void)v, (void)idx;
     return val ? -1 : 0;
 }
 
 /* Linux PV reads APIC_BASE: enabled, at the default address, BSP on vCPU 0. */
 static int rd_apic_base(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)idx;
     *val = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
     return 0;
 }
 
 static int wr_pred_cmd(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    (void)v;
     if (!cpuid_guest_has(CPUID_F_IBPB) || (val & ~PRED_CMD_IBPB))
         return -1;
     if (val)
@@ -101,7 +95,6 @@ static int wr_pred_cmd(struct vcpu *v, uint32_t idx, uint64_t val)
 
 static int rd_hw(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v;
     *val = hw_rdmsr(idx);
     return 0;
 }
@@ -109,20 +102,17 @@ static int rd_hw(struct vcpu *v, uint32_t idx, uint64_t *val)
 /* Intel documents writing 0 before reading the microcode revision. */
 static int wr_ucode_rev(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    (void)v, (void)idx;
     return cpuid_vendor() == CPU_VENDOR_INTEL && val == 0 ? 0 : -1;
 }
 
 static int rd_platform_info(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx;
     *val = cpuid_faulting_enabled() ? PLATFORM_INFO_CPUID_FAULTING : 0;
     return 0;
 }
 
 static int rd_misc_features(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)idx;
     *val = v->cpuid_faulting ? MISC_FEATURES_CPUID_FAULTING : 0;
     return 0;
 }
@@ -131,7 +121,6 @@ static int wr_misc_features(struct vcpu *v, uint32_t idx, uint64_t val)
 {
     uint64_t allowed = cpuid_faulting_enabled() ? MISC_FEATURES_CPUID_FAULTING : 0;
 
-    (void)idx;
     if (val & ~allowed)
         return -1;
     v->cpuid_faulting = (val & MISC_FEATURES_CPUID_FAULTING) != 0;
@@ -140,7 +129,6 @@ static int wr_misc_features(struct vcpu *v, uint32_t idx, uint64_t val)
 
 static int rd_mcg_cap(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx;
     *val = MC_BANKS | (cpuid_vendor() == CPU_VENDOR_INTEL ? MCG_CAP_INTEL : 0);
     return 0;
 }
@@ -151,7 +139,6 @@ static int rd_mc_bank(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
     unsigned bank = (idx - MSR_MC0_CTL) / 4;
 
-    (void)v;
     *val = (bank < MC_BANKS && (idx & 3) == 0) ? ~0ULL : 0;
     return 0;
 }
@@ -160,7 +147,6 @@ static int wr_mc_bank(struct vcpu *v, uint32_t idx, uint64_t val)
 {
     unsigned bank = (idx - MSR_MC0_CTL) / 4;
 
-    (void)v;
     if (bank < MC_BANKS && (idx & 3) >= 2 && val == ~0ULL)
         return -1; /* all ones in ADDR or MISC faults, as on hardware */
     return 0;
@@ -173,7 +159,6 @@ static uint64_t guest_misc_enable(void)
 
 static int rd_misc_enable(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx;
     *val = guest_misc_enable();
     return 0;
 }
@@ -185,7 +170,6 @@ static uint64_t guest_efer(void)
 
 static int rd_efer(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)v, (void)idx;
     *val = guest_efer();
     return 0;
 }
@@ -193,7 +177,6 @@ static int rd_efer(struct vcpu *v, uint32_t idx, uint64_t *val)
 /* Linux writes back the value it read; any change faults. */
 static int wr_efer(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    (void)v, (void)idx;
     return val == guest_efer() ? 0 : -1;
 }
 
@@ -231,7 +214,6 @@ bool msr_has_tsc_aux(void)
 
 static int rd_tsc_aux(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    (void)idx;
     if (!msr_has_tsc_aux())
         return -1;
     *val = v->tsc_aux;
@@ -257,7 +239,6 @@ void msr_load(struct vcpu *v)
 /* Write (mfn << 12) | page index; only index 0 exists. Reads as zero. */
 static int wr_hypercall_page(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    (void)idx;
     if (val & (PAGE_SIZE - 1))
         return -1;
     return hypercall_page_write(v->domain, val >> PAGE_SHIFT) ? -1 : 0;
