@@ -16,6 +16,7 @@
 #define GNTTAB_MAX_VERSION 1 /* version 2 is refused here (grant_table.h) */
 
 static spinlock_t domctl_lock = SPINLOCK_INIT; /* one command at a time, as Xen */
+static bool copyback;                           /* under domctl_lock: see domctl_copyback */
 
 bool domctl_lock_try(void)
 {
@@ -25,6 +26,11 @@ bool domctl_lock_try(void)
 void domctl_unlock(void)
 {
     spin_unlock(&domctl_lock);
+}
+
+void domctl_copyback(void)
+{
+    copyback = true;
 }
 
 /* The target as Xen looks it up before asking the policy: none for the commands that take no
@@ -100,18 +106,18 @@ static domctl_fn *const domctl_cmds[] = {
     [PV_DOMCTL_get_vcpu_msrs] = domctl_vcpu_msrs,
 };
 
-static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+static long domctl_dispatch(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     if (op->cmd >= ARRAY_SIZE(domctl_cmds) || !domctl_cmds[op->cmd])
         return -PV_ENOSYS;
-    return domctl_cmds[op->cmd](v, d, op, copyback);
+    return domctl_cmds[op->cmd](v, d, op);
 }
 
 long hc_domctl(struct vcpu *v, guest_handle u_domctl)
 {
     struct pv_domctl op;
     struct domain *d;
-    bool copyback = false;
+    bool back;
     long rc;
 
     if (guest_copy_from(&op, u_domctl, sizeof(op)))
@@ -122,12 +128,14 @@ long hc_domctl(struct vcpu *v, guest_handle u_domctl)
         return rc;
     if (!domctl_lock_try()) /* as Xen: come back rather than spin with events off */
         return hypercall_continue(PV_HYPERCALL_domctl, 1, (const uint64_t[]){u_domctl.gva});
+    copyback = false;
     if (d && d != domain_by_id(op.domain)) /* destroyed meanwhile, its record freed */
         rc = -PV_ESRCH;
     else
-        rc = domctl_dispatch(v, d, &op, &copyback);
+        rc = domctl_dispatch(v, d, &op);
+    back = copyback;
     domctl_unlock();
-    if (copyback && guest_copy_to(u_domctl, &op, sizeof(op)))
+    if (back && guest_copy_to(u_domctl, &op, sizeof(op)))
         rc = -PV_EFAULT;
     return rc;
 }
@@ -211,7 +219,7 @@ static void apply_config(struct domain *d, const struct pv_domctl_createdomain *
     d->paused = 1;
 }
 
-long domctl_createdomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_createdomain(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     const struct pv_domctl_createdomain *c = &op->u.createdomain;
     char name[16];
@@ -227,13 +235,13 @@ long domctl_createdomain(struct vcpu *v, struct domain *d, struct pv_domctl *op,
         return -PV_ENOMEM;
     apply_config(d, c);
     op->domain = d->domid;
-    *copyback = true;
+    domctl_copyback();
     return 0;
 }
 
 /* ---- destroy, pause, unpause ---- */
 
-long domctl_destroydomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_destroydomain(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     if (d == v->domain)
         return -PV_EINVAL;
@@ -241,7 +249,7 @@ long domctl_destroydomain(struct vcpu *v, struct domain *d, struct pv_domctl *op
     return 0;
 }
 
-long domctl_pausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_pausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     if (d == v->domain)
         return -PV_EINVAL; /* no domain_pause() of oneself */
@@ -252,7 +260,7 @@ long domctl_pausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, 
     return 0;
 }
 
-long domctl_unpausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_unpausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     if (!d->ctl_pauses)
         return -PV_EINVAL;
@@ -264,15 +272,14 @@ long domctl_unpausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op
 /* ---- settings ---- */
 
 /* Xen 4.17 creates the vCPUs here; they exist from createdomain on, so this only checks. */
-long domctl_max_vcpus(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_max_vcpus(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     if (d == v->domain || op->u.max_vcpus.max != d->nr_vcpus)
         return -PV_EINVAL;
     return 0;
 }
 
-long domctl_setdomainhandle(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                            bool *copyback)
+long domctl_setdomainhandle(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
     return 0;

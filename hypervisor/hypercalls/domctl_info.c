@@ -81,7 +81,7 @@ void domctl_fill_info(const struct domain *d, struct pv_domctl_getdomaininfo *in
 }
 
 /* The domain asked for, or the first one with a higher id (Xen 4.17); -ESRCH past the last. */
-long domctl_getdomaininfo(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_getdomaininfo(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     domains_collect(); /* a destroyed domain whose last frame went since is gone now */
     d = domain_by_id(op->domain);
@@ -95,12 +95,12 @@ long domctl_getdomaininfo(struct vcpu *v, struct domain *d, struct pv_domctl *op
     }
     domctl_fill_info(d, &op->u.getdomaininfo);
     op->domain = d->domid;
-    *copyback = true;
+    domctl_copyback();
     return 0;
 }
 
 /* max_memkb / 4 pages, at most 2^32 - 1 as Xen's max_pages; a domain above it may only shrink. */
-long domctl_max_mem(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_max_mem(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     uint64_t pages = op->u.max_mem.max_memkb >> (PAGE_SHIFT - 10);
 
@@ -112,8 +112,7 @@ long domctl_max_mem(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool
 
 /* Validated as VCPUOP_initialise (vcpu_context.c) with d paused. A null ctxt resets the vCPU
  * (Xen's vcpu_reset): no context, down, its tables let go. */
-long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                           bool *copyback)
+long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     static struct pv_vcpu_guest_context ctxt; /* under the domctl lock; 5 KiB off the stack */
     struct vcpu *t = domain_vcpu(d, op->u.vcpucontext.vcpu);
@@ -135,8 +134,7 @@ long domctl_setvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *o
 
 /* The registers of a stopped vCPU (the domain is paused while they are read). Another vCPU of
  * the caller's own domain is refused here (Xen pauses just that vCPU). */
-long domctl_getvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                           bool *copyback)
+long domctl_getvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     static struct pv_vcpu_guest_context ctxt; /* under the domctl lock */
     struct vcpu *t = domain_vcpu(d, op->u.vcpucontext.vcpu);
@@ -148,7 +146,7 @@ long domctl_getvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *o
     domain_pause(d);
     vcpu_context_get(t, &ctxt);
     domain_unpause(d);
-    *copyback = true;
+    domctl_copyback();
     if (guest_copy_to(guest_handle_of(op->u.vcpucontext.ctxt), &ctxt, sizeof(ctxt)))
         return -PV_EFAULT;
     return 0;
@@ -158,8 +156,7 @@ long domctl_getvcpucontext(struct vcpu *v, struct domain *d, struct pv_domctl *o
 
 /* The hypercall page into a frame of d: -EINVAL if d does not own it, -EPERM if it cannot be
  * writable (a page table, a descriptor table). */
-long domctl_hypercall_init(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                           bool *copyback)
+long domctl_hypercall_init(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     uint64_t mfn = op->u.hypercall_init.gmfn;
     long rc = 0;

@@ -31,8 +31,7 @@ static uint64_t frame_type(const struct domain *d, uint64_t mfn)
     return pg->type_info & PGT_pinned ? type | PV_DOMCTL_PFINFO_LPINTAB : type;
 }
 
-long domctl_getpageframeinfo3(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                              bool *copyback)
+long domctl_getpageframeinfo3(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     const struct pv_domctl_getpageframeinfo3 *a = &op->u.getpageframeinfo3;
 

@@ -2,8 +2,9 @@
  * (domctl.c, domctl_info.c: lifecycle, domctl_mem.c: memory, domctl_vcpu.c: vCPUs and
  * scheduling, domctl_perm.c: machine I/O; sysctl.c, sysctl_host.c).
  * hc_domctl / hc_sysctl have checked the header, the target and the policy before they call
- * one. A command sets *copyback when the whole argument goes back to the caller (Xen's
- * copyback: the result fields are in op). */
+ * one. A domctl command calls domctl_copyback() when the whole argument goes back to the
+ * caller (Xen's copyback: the result fields are in op); a sysctl command's goes back exactly
+ * when it succeeds. */
 #ifndef HV_DOMCTL_OPS_H
 #define HV_DOMCTL_OPS_H
 #include "domain.h"
@@ -11,14 +12,16 @@
 #include "pv-abi/sysctl.h"
 
 /* A domctl command on target d (NULL for the commands without a target, see hc_domctl). */
-typedef long domctl_fn(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback);
+typedef long domctl_fn(struct vcpu *v, struct domain *d, struct pv_domctl *op);
 /* A sysctl command. */
-typedef long sysctl_fn(struct vcpu *v, struct pv_sysctl *op, bool *copyback);
+typedef long sysctl_fn(struct vcpu *v, struct pv_sysctl *op);
 
 /* The domctl lock (Xen's): domctl commands, and the sysctl commands that read the domain
  * table, run under it; a caller that finds it taken comes back later. */
 bool domctl_lock_try(void);
 void domctl_unlock(void);
+/* The running domctl command's argument goes back to the caller when it returns. */
+void domctl_copyback(void);
 
 /* Each file's commands follow, in the order of the files above. */
 

@@ -18,8 +18,7 @@ static long permit(struct rangeset *own, struct rangeset *set, uint64_t first, u
     return allow ? rangeset_add(set, first, last) : rangeset_remove(set, first, last);
 }
 
-long domctl_irq_permission(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                           bool *copyback)
+long domctl_irq_permission(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     const struct pv_domctl_irq_permission *a = &op->u.irq_permission;
 
@@ -28,8 +27,7 @@ long domctl_irq_permission(struct vcpu *v, struct domain *d, struct pv_domctl *o
     return permit(&v->domain->irq_caps, &d->irq_caps, a->pirq, a->pirq, a->allow_access);
 }
 
-long domctl_iomem_permission(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                             bool *copyback)
+long domctl_iomem_permission(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     const struct pv_domctl_iomem_permission *a = &op->u.iomem_permission;
     uint64_t last = a->first_mfn + a->nr_mfns - 1;
@@ -39,8 +37,7 @@ long domctl_iomem_permission(struct vcpu *v, struct domain *d, struct pv_domctl 
     return permit(&v->domain->iomem_caps, &d->iomem_caps, a->first_mfn, last, a->allow_access);
 }
 
-long domctl_ioport_permission(struct vcpu *v, struct domain *d, struct pv_domctl *op,
-                              bool *copyback)
+long domctl_ioport_permission(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
     const struct pv_domctl_ioport_permission *a = &op->u.ioport_permission;
     uint32_t end = a->first_port + a->nr_ports; /* 32-bit, as Xen's unsigned int */

@@ -18,7 +18,7 @@
 
 /* Xen's domain_resume: a domain that shut down (SCHEDOP_shutdown, e.g. suspend) runs again
  * where it stopped; for a running domain nothing changes. */
-long domctl_resumedomain(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_resumedomain(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     if (d == cur->domain) /* no domain_pause() of oneself */
         return -PV_EINVAL;
@@ -27,19 +27,17 @@ long domctl_resumedomain(struct vcpu *cur, struct domain *d, struct pv_domctl *o
 }
 
 /* Only 64-bit PV guests: 64 is the width, 32 (a compat guest) is not supported here. */
-long domctl_set_address_size(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                             bool *copyback)
+long domctl_set_address_size(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     if (op->u.address_size.size == 64)
         return 0;
     return op->u.address_size.size == 32 ? -PV_EOPNOTSUPP : -PV_EINVAL;
 }
 
-long domctl_get_address_size(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                             bool *copyback)
+long domctl_get_address_size(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     op->u.address_size.size = 64;
-    *copyback = true;
+    domctl_copyback();
     return 0;
 }
 
@@ -75,8 +73,7 @@ static long ext_set(struct domain *d, struct vcpu *v, const struct pv_domctl_ext
     return 0;
 }
 
-long domctl_ext_vcpucontext(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                            bool *copyback)
+long domctl_ext_vcpucontext(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     struct vcpu *v = domain_vcpu(d, op->u.ext_vcpucontext.vcpu);
 
@@ -89,7 +86,7 @@ long domctl_ext_vcpucontext(struct vcpu *cur, struct domain *d, struct pv_domctl
     domain_pause(d);
     ext_get(v, &op->u.ext_vcpucontext);
     domain_unpause(d);
-    *copyback = true;
+    domctl_copyback();
     return 0;
 }
 
@@ -125,12 +122,12 @@ static long extstate_set(const struct pv_domctl_vcpuextstate *x)
     return hdr[0] || hdr[1] ? -PV_EINVAL : 0;
 }
 
-long domctl_vcpuextstate(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                         bool *copyback)
+long domctl_vcpuextstate(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     struct vcpu *v = domain_vcpu(d, op->u.vcpuextstate.vcpu);
 
-    *copyback = op->cmd == PV_DOMCTL_getvcpuextstate;
+    if (op->cmd == PV_DOMCTL_getvcpuextstate)
+        domctl_copyback();
     if (!v)
         return -PV_ESRCH;
     if (v == cur) /* no vcpu_pause() of oneself */
@@ -167,8 +164,7 @@ static long msrs_get(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msr
 
 /* set_vcpu_msrs: each entry in turn (reserved 0, an MSR the vCPU has, a value it takes); at the
  * first refusal -EINVAL with msr_count the entries done (-EFAULT for an unreadable one). */
-static long msrs_set(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msrs *m,
-                     bool *copyback)
+static long msrs_set(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msrs *m)
 {
     struct pv_domctl_vcpu_msr msr;
     uint32_t i;
@@ -191,12 +187,12 @@ static long msrs_set(struct domain *d, struct vcpu *v, struct pv_domctl_vcpu_msr
     domain_unpause(d);
     if (rc) {
         m->msr_count = i;
-        *copyback = true;
+        domctl_copyback();
     }
     return rc;
 }
 
-long domctl_vcpu_msrs(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_vcpu_msrs(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     struct vcpu *v = domain_vcpu(d, op->u.vcpu_msrs.vcpu);
 
@@ -205,8 +201,8 @@ long domctl_vcpu_msrs(struct vcpu *cur, struct domain *d, struct pv_domctl *op, 
     if (v == cur)
         return -PV_EINVAL;
     if (op->cmd == PV_DOMCTL_set_vcpu_msrs)
-        return msrs_set(d, v, &op->u.vcpu_msrs, copyback);
-    *copyback = true;
+        return msrs_set(d, v, &op->u.vcpu_msrs);
+    domctl_copyback();
     return msrs_get(d, v, &op->u.vcpu_msrs);
 }
 
@@ -251,12 +247,12 @@ static long logdirty_peek_clean(struct domain *d, struct pv_domctl_shadow_op *sc
 
 /* Xen's paging_domctl for a PV domain without shadow paging: log-dirty on, off, CLEAN and PEEK;
  * the other modes and the shadow allocation -EOPNOTSUPP. The argument always goes back. */
-long domctl_shadow_op(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_shadow_op(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     struct pv_domctl_shadow_op *sc = &op->u.shadow_op;
     long rc;
 
-    *copyback = true;
+    domctl_copyback();
     if (d == cur->domain)
         return -PV_EINVAL;
     if (d->dying)

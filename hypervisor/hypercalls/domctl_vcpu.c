@@ -22,7 +22,7 @@ static long vcpu_of(struct domain *d, uint32_t id, struct vcpu **v)
     return *v ? 0 : -PV_ESRCH;
 }
 
-long domctl_getvcpuinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_getvcpuinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     struct pv_domctl_getvcpuinfo *a = &op->u.getvcpuinfo;
     struct pv_vcpu_runstate_info rs;
@@ -37,7 +37,7 @@ long domctl_getvcpuinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op
     a->running = __atomic_load_n(&v->running, __ATOMIC_RELAXED);
     a->cpu_time = rs.time[PV_RUNSTATE_running];
     a->cpu = __atomic_load_n(&v->processor, __ATOMIC_RELAXED);
-    *copyback = true;
+    domctl_copyback();
     return 0;
 }
 
@@ -130,26 +130,23 @@ static long affinity(struct domain *d, struct pv_domctl *op, bool set)
     return 0;
 }
 
-long domctl_setvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                            bool *copyback)
+long domctl_setvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     return affinity(d, op, true);
 }
 
-long domctl_getvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                            bool *copyback)
+long domctl_getvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     return affinity(d, op, false);
 }
 
 /* The credit scheduler's view of the scheduler (sched_adjust, csched_dom_cntl): the argument
  * always goes back. putinfo: weight 0 and cap 0xffff leave those as they are. */
-long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                         bool *copyback)
+long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     struct pv_domctl_scheduler_op *a = &op->u.scheduler_op;
 
-    *copyback = true;
+    domctl_copyback();
     if (a->sched_id != PV_SCHEDULER_CREDIT || a->cmd > PV_DOMCTL_SCHEDOP_getvcpuinfo)
         return -PV_EINVAL;
     if (a->cmd == PV_DOMCTL_SCHEDOP_getinfo) {
@@ -165,8 +162,7 @@ long domctl_scheduler_op(struct vcpu *cur, struct domain *d, struct pv_domctl *o
 }
 
 /* Xen's domain_set_time_offset: the wallclock the domain sees moves at once. */
-long domctl_settimeoffset(struct vcpu *cur, struct domain *d, struct pv_domctl *op,
-                          bool *copyback)
+long domctl_settimeoffset(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     spin_lock(&d->lock);
     d->time_offset = op->u.settimeoffset.time_offset_seconds;
@@ -234,13 +230,14 @@ static long tscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bo
     return rc;
 }
 
-long domctl_gettscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_gettscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
-    *copyback = d != cur->domain;
+    if (d != cur->domain)
+        domctl_copyback();
     return tscinfo(cur, d, op, false);
 }
 
-long domctl_settscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool *copyback)
+long domctl_settscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     return tscinfo(cur, d, op, true);
 }

@@ -9,7 +9,7 @@
 /* Up to max_domains records, from first_domain up in id order (Xen's for_each_domain), each
  * copied out as it is made (-EFAULT stops there, nothing copied back). Under the domctl lock,
  * so that no domain record is freed meanwhile. */
-long sysctl_getdomaininfolist(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+long sysctl_getdomaininfolist(struct vcpu *v, struct pv_sysctl *op)
 {
     struct pv_sysctl_getdomaininfolist *l = &op->u.getdomaininfolist;
     struct pv_domctl_getdomaininfo info;
@@ -28,12 +28,11 @@ long sysctl_getdomaininfolist(struct vcpu *v, struct pv_sysctl *op, bool *copyba
         n++;
     }
     l->num_domains = n;
-    *copyback = true;
     return 0;
 }
 
 /* One function per command (domctl_ops.h); -ENOSYS for the commands not implemented. */
-static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op)
 {
     long rc;
 
@@ -41,19 +40,19 @@ static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op, bool *copyback
     case PV_SYSCTL_getdomaininfolist:
         if (!domctl_lock_try())
             return -PV_ERESTART;
-        rc = sysctl_getdomaininfolist(v, op, copyback);
+        rc = sysctl_getdomaininfolist(v, op);
         domctl_unlock();
         return rc;
     case PV_SYSCTL_readconsole:
-        return sysctl_readconsole(v, op, copyback);
+        return sysctl_readconsole(v, op);
     case PV_SYSCTL_physinfo:
-        return sysctl_physinfo(v, op, copyback);
+        return sysctl_physinfo(v, op);
     case PV_SYSCTL_sched_id:
-        return sysctl_sched_id(v, op, copyback);
+        return sysctl_sched_id(v, op);
     case PV_SYSCTL_getcpuinfo:
-        return sysctl_getcpuinfo(v, op, copyback);
+        return sysctl_getcpuinfo(v, op);
     case PV_SYSCTL_cputopoinfo:
-        return sysctl_cputopoinfo(v, op, copyback);
+        return sysctl_cputopoinfo(v, op);
     default:
         return -PV_ENOSYS;
     }
@@ -62,7 +61,6 @@ static long sysctl_dispatch(struct vcpu *v, struct pv_sysctl *op, bool *copyback
 long hc_sysctl(struct vcpu *v, guest_handle u_sysctl)
 {
     struct pv_sysctl op;
-    bool copyback = false;
     long rc;
 
     if (guest_copy_from(&op, u_sysctl, sizeof(op)))
@@ -74,10 +72,10 @@ long hc_sysctl(struct vcpu *v, guest_handle u_sysctl)
     if (!v->domain->privileged && !(v->domain->xs_domain && (op.cmd == PV_SYSCTL_readconsole ||
                                                              op.cmd == PV_SYSCTL_getdomaininfolist)))
         return -PV_EPERM;
-    rc = sysctl_dispatch(v, &op, &copyback);
+    rc = sysctl_dispatch(v, &op);
     if (rc == -PV_ERESTART) /* the domctl lock was taken: come back, as Xen's sysctl lock */
         return hypercall_continue(PV_HYPERCALL_sysctl, 1, (const uint64_t[]){u_sysctl.gva});
-    if (copyback && guest_copy_to(u_sysctl, &op, sizeof(op)))
+    if (!rc && guest_copy_to(u_sysctl, &op, sizeof(op)))
         rc = -PV_EFAULT;
     return rc;
 }

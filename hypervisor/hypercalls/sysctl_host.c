@@ -13,7 +13,7 @@
 
 /* Xen's read_console_ring: from the oldest byte kept (or `index` if it still is in the ring),
  * as much as fits; clear forgets what was read. */
-long sysctl_readconsole(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+long sysctl_readconsole(struct vcpu *v, struct pv_sysctl *op)
 {
     struct pv_sysctl_readconsole *a = &op->u.readconsole;
     uint32_t c, p, sofar = 0;
@@ -37,7 +37,6 @@ long sysctl_readconsole(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
         console_log_clear(c);
     a->count = sofar;
     a->index = c;
-    *copyback = true;
     return 0;
 }
 
@@ -66,7 +65,7 @@ static void hw_caps(uint32_t cap[8])
     }
 }
 
-long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op)
 {
     struct pv_sysctl_physinfo *pi = &op->u.physinfo;
 
@@ -82,19 +81,17 @@ long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
     pi->free_pages = frame_free_count();
     pi->max_mfn = frame_total() - 1;
     hw_caps(pi->hw_cap);
-    *copyback = true;
     return 0;
 }
 
-long sysctl_sched_id(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+long sysctl_sched_id(struct vcpu *v, struct pv_sysctl *op)
 {
     op->u.sched_id.sched_id = PV_SCHEDULER_CREDIT;
-    *copyback = true;
     return 0;
 }
 
 /* Idle time of the first max_cpus CPUs; nothing goes back if one cannot be written. */
-long sysctl_getcpuinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+long sysctl_getcpuinfo(struct vcpu *v, struct pv_sysctl *op)
 {
     struct pv_sysctl_getcpuinfo *a = &op->u.getcpuinfo;
     uint32_t i, n = a->max_cpus < arch_nr_cpus() ? a->max_cpus : arch_nr_cpus();
@@ -106,13 +103,12 @@ long sysctl_getcpuinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
             return -PV_EFAULT;
     }
     a->nr_cpus = i;
-    *copyback = true;
     return 0;
 }
 
 /* As Xen: with no array, num_cpus becomes the number of CPUs; with one, as many entries as
  * both sides have are written and num_cpus says how many. */
-long sysctl_cputopoinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
+long sysctl_cputopoinfo(struct vcpu *v, struct pv_sysctl *op)
 {
     struct pv_sysctl_cputopoinfo *a = &op->u.cputopoinfo;
     uint32_t i = arch_nr_cpus();
@@ -128,6 +124,5 @@ long sysctl_cputopoinfo(struct vcpu *v, struct pv_sysctl *op, bool *copyback)
         }
     }
     a->num_cpus = i;
-    *copyback = true;
     return 0;
 }

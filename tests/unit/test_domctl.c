@@ -62,21 +62,23 @@ long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[])
 static unsigned routed_cmd;
 static struct domain *routed_dom;
 #define ROUTED 0x7777 /* what the stand-ins return */
+static long sysctl_rc = ROUTED; /* what the sysctl stand-ins return */
 #define DOMCTL_STUB(name, nr)                                                                      \
-    long domctl_##name(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)  \
+    long domctl_##name(struct vcpu *v, struct domain *d, struct pv_domctl *op)                  \
     {                                                                                              \
-        (void)v, (void)copyback;                                                                   \
+        (void)v;                                                                                   \
         assert_int_equal(op->cmd, nr);                                                             \
         routed_cmd = op->cmd, routed_dom = d;                                                      \
         return ROUTED;                                                                             \
     }
 #define SYSCTL_STUB(name, nr)                                                                      \
-    long sysctl_##name(struct vcpu *v, struct pv_sysctl *op, bool *copyback)                     \
+    long sysctl_##name(struct vcpu *v, struct pv_sysctl *op)                                     \
     {                                                                                              \
-        (void)v, (void)copyback;                                                                   \
+        (void)v;                                                                                   \
         assert_int_equal(op->cmd, nr);                                                             \
         routed_cmd = op->cmd;                                                                      \
-        return ROUTED;                                                                             \
+        op->u.pad[0] = 0x5a; /* a result, which goes back only on success */                       \
+        return sysctl_rc;                                                                          \
     }
 DOMCTL_STUB(setvcpuaffinity, PV_DOMCTL_setvcpuaffinity)
 DOMCTL_STUB(getvcpuinfo, PV_DOMCTL_getvcpuinfo)
@@ -88,9 +90,9 @@ DOMCTL_STUB(settscinfo, PV_DOMCTL_settscinfo)
 DOMCTL_STUB(getpageframeinfo3, PV_DOMCTL_getpageframeinfo3) /* domctl_mem.c: boot case foreign */
 /* domctl_save.c, mm/logdirty.c: boot cases migrate and logdirty. */
 #define DOMCTL_STUB2(name, nr1, nr2)                                                               \
-    long domctl_##name(struct vcpu *v, struct domain *d, struct pv_domctl *op, bool *copyback)  \
+    long domctl_##name(struct vcpu *v, struct domain *d, struct pv_domctl *op)                  \
     {                                                                                              \
-        (void)v, (void)copyback;                                                                   \
+        (void)v;                                                                                   \
         assert_true(op->cmd == (nr1) || op->cmd == (nr2));                                         \
         routed_cmd = op->cmd, routed_dom = d;                                                      \
         return ROUTED;                                                                             \
@@ -446,6 +448,22 @@ static void test_routing(void **state)
     }
 }
 
+/* A sysctl's argument goes back exactly when its command succeeds (Xen's copyback). */
+static void test_sysctl_copyback(void **state)
+{
+    const size_t pad = offsetof(struct pv_sysctl, u);
+
+    (void)state;
+    reset(true);
+    sysctl_rc = -PV_EINVAL;
+    assert_int_equal(sysctl(PV_SYSCTL_physinfo, PV_SYSCTL_INTERFACE_VERSION), -PV_EINVAL);
+    assert_int_equal(guest_mem[pad], 0);
+    sysctl_rc = 0;
+    assert_int_equal(sysctl(PV_SYSCTL_physinfo, PV_SYSCTL_INTERFACE_VERSION), 0);
+    assert_int_equal(guest_mem[pad], 0x5a);
+    sysctl_rc = ROUTED;
+}
+
 static long perm(uint32_t cmd, uint64_t first, uint64_t nr, bool allow)
 {
     memset(guest_mem, 0, sizeof(guest_mem));
@@ -524,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_xs_domain_policy),
         cmocka_unit_test(test_getdomaininfo),
         cmocka_unit_test(test_sysctl),
+        cmocka_unit_test(test_sysctl_copyback),
         cmocka_unit_test(test_routing),
         cmocka_unit_test(test_bad_argument),
         cmocka_unit_test(test_io_permissions),

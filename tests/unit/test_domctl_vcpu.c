@@ -30,6 +30,7 @@ static struct domain dom, caller_dom;
 static struct vcpu v0, caller;
 static unsigned nr_cpus = 2, pauses, unpauses;
 static uint64_t hard_set;
+static bool copyback; /* domctl_copyback() was called */
 
 int guest_copy_from(void *dst, guest_handle src, size_t len)
 {
@@ -70,6 +71,7 @@ uint64_t sched_idle_ns(unsigned cpu) { return 1000 + cpu; }
 void domain_pause(struct domain *d) { (void)d, pauses++; }
 void domain_unpause(struct domain *d) { (void)d, unpauses++; }
 uint64_t frame_total(void) { return 4096; }
+void domctl_copyback(void) { copyback = true; }
 uint64_t frame_free_count(void) { return 1000; }
 
 static void reset(void)
@@ -97,13 +99,13 @@ static long affinity(domctl_fn *fn, uint32_t flags, uint32_t nr_hard, uint32_t n
         .cpumap_hard = {.bitmap = GVA, .nr_bits = nr_hard},
         .cpumap_soft = {.bitmap = GVA + 64, .nr_bits = nr_soft},
     };
-    bool copyback = false;
     long rc;
 
     guest_mem[0] = hard;
     guest_mem[64] = soft;
     memcpy(op.u.pad, &a, sizeof(a));
-    rc = fn(&caller, &dom, &op, &copyback);
+    copyback = false;
+    rc = fn(&caller, &dom, &op);
     assert_false(copyback);
     return rc;
 }
@@ -152,34 +154,33 @@ static void test_affinity_rollback(void **state)
         .cpumap_hard = {.bitmap = GVA, .nr_bits = 8},
         .cpumap_soft = {.bitmap = 0x4000000, .nr_bits = 8}, /* unreadable */
     };
-    bool copyback = false;
 
     (void)state;
     reset();
     v0.hard_affinity = 1;
     guest_mem[0] = 2;
     memcpy(op.u.pad, &a, sizeof(a));
-    assert_int_equal(domctl_setvcpuaffinity(&caller, &dom, &op, &copyback), -PV_EFAULT);
+    assert_int_equal(domctl_setvcpuaffinity(&caller, &dom, &op), -PV_EFAULT);
     assert_int_equal(v0.hard_affinity, 1); /* as Xen: the hard map set first is undone */
     a.vcpu = 1;
     memcpy(op.u.pad, &a, sizeof(a));
-    assert_int_equal(domctl_setvcpuaffinity(&caller, &dom, &op, &copyback), -PV_EINVAL);
+    assert_int_equal(domctl_setvcpuaffinity(&caller, &dom, &op), -PV_EINVAL);
     dom.nr_vcpus = 2; /* a vCPU slot without a vCPU */
-    assert_int_equal(domctl_getvcpuaffinity(&caller, &dom, &op, &copyback), -PV_ESRCH);
+    assert_int_equal(domctl_getvcpuaffinity(&caller, &dom, &op), -PV_ESRCH);
 }
 
 static long sched(uint32_t id, uint32_t cmd, uint16_t weight, uint16_t cap,
                   struct pv_domctl_scheduler_op *s)
 {
     struct pv_domctl op = {0};
-    bool copyback = false;
     long rc;
 
     *s = (struct pv_domctl_scheduler_op){.sched_id = id, .cmd = cmd};
     s->u.credit.weight = weight;
     s->u.credit.cap = cap;
     memcpy(op.u.pad, s, sizeof(*s));
-    rc = domctl_scheduler_op(&caller, &dom, &op, &copyback);
+    copyback = false;
+    rc = domctl_scheduler_op(&caller, &dom, &op);
     assert_true(copyback); /* always, as Xen */
     memcpy(s, op.u.pad, sizeof(*s));
     return rc;
@@ -212,12 +213,11 @@ static long tsc(domctl_fn *fn, struct vcpu *cur, uint32_t mode, uint32_t khz, ui
                 struct pv_domctl_tsc_info *t)
 {
     struct pv_domctl op = {0};
-    bool copyback = false;
     long rc;
 
     *t = (struct pv_domctl_tsc_info){.tsc_mode = mode, .gtsc_khz = khz, .incarnation = inc};
     memcpy(op.u.pad, t, sizeof(*t));
-    rc = fn(cur, &dom, &op, &copyback);
+    rc = fn(cur, &dom, &op);
     memcpy(t, op.u.pad, sizeof(*t));
     return rc;
 }
@@ -256,16 +256,14 @@ static long readcon(bool clear, bool incr, uint32_t index, uint32_t count,
                     struct pv_sysctl_readconsole *r)
 {
     struct pv_sysctl op = {0};
-    bool copyback = false;
     long rc;
 
     *r = (struct pv_sysctl_readconsole){
         .clear = clear, .incremental = incr, .index = index, .buffer = GVA, .count = count};
     memcpy(op.u.pad, r, sizeof(*r));
     memset(guest_mem, 0, sizeof(guest_mem));
-    rc = sysctl_readconsole(&caller, &op, &copyback);
+    rc = sysctl_readconsole(&caller, &op);
     memcpy(r, op.u.pad, sizeof(*r));
-    assert_true(copyback == !rc);
     return rc;
 }
 
@@ -314,11 +312,9 @@ static void test_readconsole(void **state)
     r = (struct pv_sysctl_readconsole){.buffer = 0x4000000, .count = 10};
     {
         struct pv_sysctl op = {0};
-        bool copyback = false;
 
         memcpy(op.u.pad, &r, sizeof(r));
-        assert_int_equal(sysctl_readconsole(&caller, &op, &copyback), -PV_EFAULT);
-        assert_false(copyback);
+        assert_int_equal(sysctl_readconsole(&caller, &op), -PV_EFAULT);
     }
 }
 
@@ -328,23 +324,22 @@ static void test_host(void **state)
     struct pv_sysctl_cputopoinfo ti = {.num_cpus = 1, .cputopo = GVA};
     struct pv_sysctl_getcpuinfo ci = {.max_cpus = 8, .info = GVA};
     struct pv_sysctl_physinfo pi;
-    bool copyback = false;
 
     (void)state;
     reset();
     nr_cpus = 3;
     memcpy(op.u.pad, &ti, sizeof(ti));
-    assert_int_equal(sysctl_cputopoinfo(&caller, &op, &copyback), 0);
+    assert_int_equal(sysctl_cputopoinfo(&caller, &op), 0);
     memcpy(&ti, op.u.pad, sizeof(ti));
     assert_int_equal(ti.num_cpus, 1);
     assert_int_equal(guest_mem[12], 0xaa); /* one entry of 12 bytes */
     memcpy(op.u.pad, &ci, sizeof(ci));
-    assert_int_equal(sysctl_getcpuinfo(&caller, &op, &copyback), 0);
+    assert_int_equal(sysctl_getcpuinfo(&caller, &op), 0);
     memcpy(&ci, op.u.pad, sizeof(ci));
     assert_int_equal(ci.nr_cpus, 3);
     assert_int_equal(guest_mem[16], 1002 & 0xff);
     assert_int_equal(guest_mem[24], 0xaa);
-    assert_int_equal(sysctl_physinfo(&caller, &op, &copyback), 0);
+    assert_int_equal(sysctl_physinfo(&caller, &op), 0);
     memcpy(&pi, op.u.pad, sizeof(pi));
     assert_int_equal(pi.nr_cpus, 3);
     assert_int_equal(pi.max_cpu_id, 2);
