@@ -1,7 +1,8 @@
 /* GNTTABOP_copy (grant_table.h): copy bytes between a granted frame and another granted frame or a
  * frame of the caller, without mapping either (Xen's gnttab_copy_one and its helpers; each op
  * takes and releases its own pins, so the entries show GTF_reading/GTF_writing for the time of
- * the copy). */
+ * the copy). A sub-page grant bounds the bytes; a transitive grant reaches the frame of the
+ * grant it names, whose granter is locked with the others. */
 #include "frame.h"
 #include "grant_table.h"
 #include "logdirty.h"
@@ -10,11 +11,13 @@
 
 /* One side of a copy while it runs. */
 struct copy_side {
-    struct domain *d; /* the domain of the grant or frame */
-    bool gref;        /* a grant reference of d, not a frame of the caller */
-    bool dest;        /* written to: a writable pin and the writable type */
+    struct domain *d;  /* the domain of the grant or frame */
+    struct domain *td; /* a transitive grant's next granter (gnttab_trans_domain), or NULL */
+    bool gref;         /* a grant reference of d, not a frame of the caller */
+    bool dest;         /* written to: a writable pin and the writable type */
     uint32_t ref;
     uint64_t mfn;
+    uint16_t start, length; /* the bytes the grant allows */
     bool pinned, have_page, have_type;
 };
 
@@ -31,16 +34,19 @@ static int16_t side_domain(struct domain *caller, const struct pv_gnttab_copy_pt
 /* Pin the grant or check the frame, and hold the frame (writable, for the destination). */
 static int16_t claim(struct domain *caller, const struct pv_gnttab_copy_ptr *p, struct copy_side *s)
 {
+    const struct gnttab_active *act;
     int16_t rc;
 
     if (s->gref) {
-        s->ref = p->u.ref;
         rc = gnttab_pin(s->d, s->ref, caller->domid, s->dest ? GNTPIN_HOST_W : GNTPIN_HOST_R, false,
-                        &s->mfn);
+                        s->td, &act);
         if (rc)
             return rc;
         s->pinned = true;
-        if (mm_get_page(s->mfn, s->d))
+        s->mfn = act->mfn;
+        s->start = act->start;
+        s->length = act->length;
+        if (mm_get_page(s->mfn, act->trans ? s->td : s->d))
             return PV_GNTST_bad_domain; /* no longer the granter's (Xen's answer too) */
     } else {
         s->mfn = p->u.gmfn;
@@ -75,6 +81,9 @@ static int16_t copy_locked(struct domain *caller, const struct pv_gnttab_copy *o
         return rc;
     if (op->source.offset + op->len > PAGE_SIZE || op->dest.offset + op->len > PAGE_SIZE)
         return PV_GNTST_bad_copy_arg;
+    if (op->source.offset < src->start || op->source.offset + op->len > src->start + src->length ||
+        op->dest.offset < dst->start || op->dest.offset + op->len > dst->start + dst->length)
+        return PV_GNTST_general_error; /* outside a sub-page grant */
     memmove((uint8_t *)mm_frame_ptr(dst->mfn) + op->dest.offset,
             (const uint8_t *)mm_frame_ptr(src->mfn) + op->source.offset, op->len);
     logdirty_mark(dst->mfn);
@@ -83,17 +92,23 @@ static int16_t copy_locked(struct domain *caller, const struct pv_gnttab_copy *o
 
 int16_t gnttab_copy(struct domain *caller, const struct pv_gnttab_copy *op)
 {
-    struct copy_side src = {.gref = op->flags & PV_GNTCOPY_source_gref};
-    struct copy_side dst = {.gref = op->flags & PV_GNTCOPY_dest_gref, .dest = true};
+    struct copy_side src = {.gref = op->flags & PV_GNTCOPY_source_gref, .ref = op->source.u.ref,
+                            .length = PAGE_SIZE};
+    struct copy_side dst = {.gref = op->flags & PV_GNTCOPY_dest_gref, .ref = op->dest.u.ref,
+                            .length = PAGE_SIZE, .dest = true};
+    struct domain *locks[4];
     int16_t rc;
 
     if ((rc = side_domain(caller, &op->source, &src)) ||
         (rc = side_domain(caller, &op->dest, &dst)))
         return rc;
-    gnttab_lock_pair(src.d, dst.d);
+    src.td = src.gref ? gnttab_trans_domain(src.d, src.ref) : NULL;
+    dst.td = dst.gref ? gnttab_trans_domain(dst.d, dst.ref) : NULL;
+    locks[0] = src.d, locks[1] = dst.d, locks[2] = src.td ?: src.d, locks[3] = dst.td ?: dst.d;
+    gnttab_lock_set(locks, 4);
     rc = copy_locked(caller, op, &src, &dst);
     release(&dst);
     release(&src);
-    gnttab_unlock_pair(src.d, dst.d);
+    gnttab_unlock_set(locks, 4);
     return rc;
 }

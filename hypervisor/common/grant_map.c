@@ -168,14 +168,15 @@ static int16_t map_locked(struct vcpu *v, struct domain *rd, struct pv_gnttab_ma
 {
     struct gnttab *lgt = v->domain->gnttab;
     uint32_t use = pin_use(op->flags, op->flags), handle = handle_get(lgt);
+    const struct gnttab_active *act;
     struct gnttab_map *m;
-    uint64_t mfn, pte;
+    uint64_t mfn = 0, pte;
     int16_t rc;
 
     if (handle == GNTTAB_NO_HANDLE)
         return PV_GNTST_no_space;
-    rc = gnttab_pin(rd, op->ref, v->domain->domid, use, true, &mfn);
-    if (!rc && (rc = map_frame(v, rd, op, mfn, &pte)))
+    rc = gnttab_pin(rd, op->ref, v->domain->domid, use, true, NULL, &act);
+    if (!rc && (rc = map_frame(v, rd, op, mfn = act->mfn, &pte)))
         gnttab_unpin(rd, op->ref, use);
     if (rc) {
         handle_put(lgt, handle);

@@ -1,6 +1,6 @@
-/* Grant tables (grant_table.h): a domain's table and its lifetime, setup_table, query_size, the
- * version sub-ops, swap_grant_ref and dump_table (Xen's grant_table_init, gnttab_grow_table,
- * grant_table_destroy and the small GNTTABOP_* handlers of xen/common/grant_table.c). */
+/* Grant tables (grant_table.h): a domain's table and its lifetime, setup_table, query_size,
+ * swap_grant_ref and dump_table (Xen's grant_table_init, gnttab_grow_table, grant_table_destroy
+ * and the small GNTTABOP_* handlers of xen/common/grant_table.c). */
 #include "console.h"
 #include "pv-abi/errno.h"
 #include "frame.h"
@@ -11,8 +11,9 @@
 _Static_assert(sizeof(struct gnttab) <= PAGE_SIZE, "struct gnttab must fit a page");
 _Static_assert(sizeof(struct pv_grant_entry_v1) * GNTTAB_ENTRIES_PER_FRAME == PAGE_SIZE,
                "v1 entries fill a table frame");
-_Static_assert(GNTTAB_ENTRIES_PER_FRAME == 2 * GNTTAB_ACTIVE_PER_PAGE,
-               "two pages of active entries per table frame");
+_Static_assert(sizeof(union pv_grant_entry_v2) * GNTTAB_V2_PER_FRAME == PAGE_SIZE &&
+                   GNTTAB_ENTRIES_PER_FRAME % GNTTAB_ACTIVE_PER_PAGE == 0,
+               "v2 entries fill a table frame; whole pages of active entries per table frame");
 
 uint64_t gnttab_page_alloc(void)
 {
@@ -29,30 +30,73 @@ struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref)
            ref % GNTTAB_ENTRIES_PER_FRAME;
 }
 
+unsigned gnttab_nr_entries(const struct gnttab *gt)
+{
+    return gt->nr_frames * (gt->version == 1 ? GNTTAB_ENTRIES_PER_FRAME : GNTTAB_V2_PER_FRAME);
+}
+
+struct pv_grant_entry_header *gnttab_hdr(const struct gnttab *gt, uint32_t ref)
+{
+    if (gt->version == 1)
+        return (struct pv_grant_entry_header *)gnttab_entry(gt, ref);
+    return &((union pv_grant_entry_v2 *)mm_frame_ptr(gt->shared[ref / GNTTAB_V2_PER_FRAME]) +
+             ref % GNTTAB_V2_PER_FRAME)
+                ->hdr;
+}
+
+uint16_t *gnttab_status(const struct gnttab *gt, uint32_t ref)
+{
+    if (gt->version == 1)
+        return &gnttab_entry(gt, ref)->flags;
+    return (uint16_t *)mm_frame_ptr(gt->status[ref / GNTTAB_STATUS_PER_FRAME]) +
+           ref % GNTTAB_STATUS_PER_FRAME;
+}
+
+uint64_t gnttab_frame(const struct gnttab *gt, uint32_t ref)
+{
+    const struct pv_grant_entry_header *h = gnttab_hdr(gt, ref);
+
+    if (gt->version == 1)
+        return __atomic_load_n(&((const struct pv_grant_entry_v1 *)h)->frame, __ATOMIC_ACQUIRE);
+    /* full_page.frame and sub_page.frame are the same 8 bytes */
+    return __atomic_load_n(&((const union pv_grant_entry_v2 *)h)->full_page.frame, __ATOMIC_ACQUIRE);
+}
+
 struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref)
 {
     return (struct gnttab_active *)mm_frame_ptr(gt->active[ref / GNTTAB_ACTIVE_PER_PAGE]) +
            ref % GNTTAB_ACTIVE_PER_PAGE;
 }
 
+void gnttab_lock_set(struct domain **d, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) /* insertion sort by domid */
+        for (unsigned j = i; j && d[j - 1]->domid > d[j]->domid; j--) {
+            struct domain *t = d[j];
+
+            d[j] = d[j - 1];
+            d[j - 1] = t;
+        }
+    for (unsigned i = 0; i < n; i++)
+        if (!i || d[i] != d[i - 1])
+            spin_lock(&d[i]->mm_lock);
+}
+
+void gnttab_unlock_set(struct domain **d, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!i || d[i] != d[i - 1])
+            spin_unlock(&d[i]->mm_lock);
+}
+
 void gnttab_lock_pair(struct domain *a, struct domain *b)
 {
-    if (a->domid > b->domid) {
-        struct domain *t = a;
-
-        a = b;
-        b = t;
-    }
-    spin_lock(&a->mm_lock);
-    if (a != b)
-        spin_lock(&b->mm_lock);
+    gnttab_lock_set((struct domain *[]){a, b}, 2);
 }
 
 void gnttab_unlock_pair(struct domain *a, struct domain *b)
 {
-    spin_unlock(&a->mm_lock);
-    if (a != b)
-        spin_unlock(&b->mm_lock);
+    gnttab_unlock_set((struct domain *[]){a, b}, 2);
 }
 
 struct gnttab *gnttab_live(const struct domain *d)
@@ -62,23 +106,22 @@ struct gnttab *gnttab_live(const struct domain *d)
 
 /* ---- the table's frames ---- */
 
-/* Append a table frame, shared with d, and its two pages of active entries. */
+/* Append a table frame, shared with d, and its pages of active entries. */
 static bool add_frame(struct domain *d, struct gnttab *gt)
 {
-    uint64_t s = gnttab_page_alloc(), a0 = gnttab_page_alloc(), a1 = gnttab_page_alloc();
-    unsigned i = gt->nr_frames;
+    uint64_t s = gnttab_page_alloc(), *a = &gt->active[gt->nr_frames * GNTTAB_ACTIVE_PAGES];
+    bool ok = s != FRAME_NONE;
 
-    if (s == FRAME_NONE || a0 == FRAME_NONE || a1 == FRAME_NONE) {
+    for (unsigned i = 0; i < GNTTAB_ACTIVE_PAGES; i++)
+        ok &= (a[i] = gnttab_page_alloc()) != FRAME_NONE;
+    if (!ok) {
         frame_free(s); /* frame_free ignores FRAME_NONE */
-        frame_free(a0);
-        frame_free(a1);
+        for (unsigned i = 0; i < GNTTAB_ACTIVE_PAGES; i++)
+            frame_free(a[i]);
         return false;
     }
     mm_share_frame(d, s);
-    gt->shared[i] = s;
-    gt->active[2 * i] = a0;
-    gt->active[2 * i + 1] = a1;
-    gt->nr_frames = i + 1;
+    gt->shared[gt->nr_frames++] = s;
     return true;
 }
 
@@ -89,22 +132,22 @@ static void drop_frame(struct domain *d, struct gnttab *gt)
 
     if (mm_unshare_frame(d, gt->shared[i])) /* else freed by a foreign mapping's last unmap */
         frame_free(gt->shared[i]);
-    frame_free(gt->active[2 * i]);
-    frame_free(gt->active[2 * i + 1]);
+    for (unsigned j = 0; j < GNTTAB_ACTIVE_PAGES; j++)
+        frame_free(gt->active[i * GNTTAB_ACTIVE_PAGES + j]);
 }
 
-/* Grow to nr frames, all or nothing (Xen's gnttab_grow_table). */
+/* Grow to nr frames, with version 2's status frames, all or nothing (Xen's gnttab_grow_table). */
 static bool grow(struct domain *d, struct gnttab *gt, unsigned nr)
 {
     unsigned had = gt->nr_frames;
 
-    while (gt->nr_frames < nr)
-        if (!add_frame(d, gt)) {
-            while (gt->nr_frames > had)
-                drop_frame(d, gt);
-            return false;
-        }
-    return true;
+    while (gt->nr_frames < nr && add_frame(d, gt))
+        ;
+    if (gt->nr_frames == MAX(nr, had) && (gt->version == 1 || gnttab_status_grow(d, gt)))
+        return true;
+    while (gt->nr_frames > had)
+        drop_frame(d, gt);
+    return false;
 }
 
 int gnttab_init(struct domain *d)
@@ -118,6 +161,8 @@ int gnttab_init(struct domain *d)
     gt->self_mfn = mfn;
     gt->maptrack_free = GNTTAB_NO_HANDLE;
     gt->maptrack_max = GNTTAB_MAPTRACK_FRAMES;
+    gt->version = 1;
+    gt->max_version = 2; /* Xen's gnttab=max-ver default; createdomain's grant_opts may lower it */
     if (!add_frame(d, gt)) {
         frame_free(mfn);
         return -PV_ENOMEM;
@@ -132,6 +177,7 @@ void gnttab_free(struct domain *d)
     uint64_t self = gt->self_mfn;
 
     BUG_ON(!gt->dead || gt->nr_pinned);
+    gnttab_status_free(d, gt);
     while (gt->nr_frames)
         drop_frame(d, gt);
     for (unsigned i = 0; i < gt->maptrack_limit / GNTTAB_MAPS_PER_PAGE; i++) {
@@ -210,55 +256,62 @@ int16_t gnttab_query_size(struct domain *caller, unsigned dom, uint32_t *nr, uin
     return rc;
 }
 
-int gnttab_set_version(uint32_t *version)
+/* Does d still have its table (until it is reaped)? Its version then. */
+static unsigned version_of(struct domain *d)
 {
-    uint32_t want = *version;
-
-    *version = 1; /* the table's version, reported whatever the outcome */
-    if (want != 1 && want != 2)
-        return -PV_EINVAL;
-    return want == 2 ? -PV_ENOSYS : 0; /* Xen built without version 2 */
-}
-
-/* Does d still have its table (until it is reaped)? */
-static bool has_table(struct domain *d)
-{
-    bool live;
+    unsigned version = 0;
 
     spin_lock(&d->mm_lock);
-    live = gnttab_live(d) != NULL;
+    if (gnttab_live(d))
+        version = d->gnttab->version;
     spin_unlock(&d->mm_lock);
-    return live;
+    return version;
 }
 
 int gnttab_get_version(struct domain *caller, unsigned dom, uint32_t *version)
 {
     struct domain *d = by_any_id(caller, dom);
 
-    if (!d || !has_table(d))
+    if (!d || !(*version = version_of(d)))
         return -PV_ESRCH;
-    if (!may_act_on(caller, d))
-        return -PV_EPERM;
-    *version = 1;
-    return 0;
+    return may_act_on(caller, d) ? 0 : -PV_EPERM;
 }
 
-/* A version 1 table has no status frames: only a request for none succeeds. */
-int16_t gnttab_get_status_frames(struct domain *caller, unsigned dom, unsigned nr_frames)
+int16_t gnttab_get_status_frames(struct domain *caller, unsigned dom, unsigned nr_frames,
+                                 uint64_t mfns[GNTTAB_STATUS_FRAMES(GNTTAB_MAX_FRAMES)])
 {
     struct domain *d = by_any_id(caller, dom);
+    int16_t rc = PV_GNTST_okay;
 
-    if (!d || !has_table(d))
+    if (!d)
         return PV_GNTST_bad_domain;
     if (!may_act_on(caller, d))
         return PV_GNTST_permission_denied;
-    return nr_frames ? PV_GNTST_general_error : PV_GNTST_okay;
+    spin_lock(&d->mm_lock);
+    if (!gnttab_live(d))
+        rc = PV_GNTST_bad_domain;
+    else if (nr_frames > d->gnttab->nr_status) /* none in version 1 */
+        rc = PV_GNTST_general_error;
+    else
+        memcpy(mfns, d->gnttab->status, nr_frames * sizeof(mfns[0]));
+    spin_unlock(&d->mm_lock);
+    return rc;
 }
 
+/* Exchange n bytes at a and b. */
+static void swap_bytes(void *a, void *b, size_t n)
+{
+    uint8_t t[sizeof(union pv_grant_entry_v2)];
+
+    memcpy(t, a, n);
+    memcpy(a, b, n);
+    memcpy(b, t, n);
+}
+
+/* Both entries, and with version 2 their status words. */
 static int16_t swap_locked(struct gnttab *gt, uint32_t ref_a, uint32_t ref_b)
 {
-    unsigned nr = gt->nr_frames * GNTTAB_ENTRIES_PER_FRAME;
-    struct pv_grant_entry_v1 *a, *b, t;
+    unsigned nr = gnttab_nr_entries(gt);
 
     if (ref_a >= nr || ref_b >= nr)
         return PV_GNTST_bad_gntref;
@@ -266,11 +319,10 @@ static int16_t swap_locked(struct gnttab *gt, uint32_t ref_a, uint32_t ref_b)
         return PV_GNTST_okay;
     if (gnttab_act(gt, ref_a)->pin || gnttab_act(gt, ref_b)->pin)
         return PV_GNTST_eagain;
-    a = gnttab_entry(gt, ref_a);
-    b = gnttab_entry(gt, ref_b);
-    t = *a;
-    *a = *b;
-    *b = t;
+    swap_bytes(gnttab_hdr(gt, ref_a), gnttab_hdr(gt, ref_b),
+               gt->version == 1 ? sizeof(struct pv_grant_entry_v1) : sizeof(union pv_grant_entry_v2));
+    if (gt->version == 2)
+        swap_bytes(gnttab_status(gt, ref_a), gnttab_status(gt, ref_b), sizeof(uint16_t));
     return PV_GNTST_okay;
 }
 
@@ -288,18 +340,21 @@ int16_t gnttab_swap_grant_ref(struct domain *caller, uint32_t ref_a, uint32_t re
 
 static void dump_locked(const struct domain *d, const struct gnttab *gt)
 {
-    unsigned nr = gt->nr_frames * GNTTAB_ENTRIES_PER_FRAME, valid = 0;
+    unsigned nr = gnttab_nr_entries(gt), valid = 0;
 
-    printk("(hv) grant table of domain %u: version 1, %u frames (%u max), %u pinned, %u handles\n",
-           d->domid, gt->nr_frames, d->max_grant_frames, gt->nr_pinned, gt->maptrack_limit);
+    printk("(hv) grant table of domain %u: version %u, %u frames (%u max), %u pinned, %u handles\n",
+           d->domid, gt->version, gt->nr_frames, d->max_grant_frames, gt->nr_pinned,
+           gt->maptrack_limit);
     for (uint32_t ref = 0; ref < nr; ref++) {
-        const struct pv_grant_entry_v1 *e = gnttab_entry(gt, ref);
+        const struct pv_grant_entry_header *e = gnttab_hdr(gt, ref);
         const struct gnttab_active *act = gnttab_act(gt, ref);
 
         valid += (e->flags & PV_GTF_type_mask) != PV_GTF_invalid;
         if (act->pin)
-            printk("(hv)   ref 0x%x: d%u mfn 0x%lx pin %08x; entry flags 0x%x domid %u frame 0x%x\n",
-                   ref, act->domid, act->mfn, act->pin, e->flags, e->domid, e->frame);
+            printk("(hv)   ref 0x%x: d%u mfn 0x%lx pin %08x; entry flags 0x%x/0x%x domid %u frame "
+                   "0x%lx\n",
+                   ref, act->domid, act->mfn, act->pin, e->flags, *gnttab_status(gt, ref),
+                   e->domid, gnttab_frame(gt, ref));
     }
     printk("(hv)   %u entries not invalid\n", valid);
 }

@@ -13,7 +13,6 @@
 #include "spinlock.h"
 
 #define CTL_PAUSES_MAX 255 /* Xen's limit on the toolstack's pauses of one domain */
-#define GNTTAB_MAX_VERSION 1 /* version 2 is refused here (grant_table.h) */
 
 static spinlock_t domctl_lock = SPINLOCK_INIT; /* one command at a time, as Xen */
 static bool copyback;                           /* under domctl_lock: see domctl_copyback */
@@ -173,7 +172,7 @@ static long check_resources(const struct pv_domctl_createdomain *c)
         return -PV_EINVAL;
     if (emu && emu != PV_X86_EMU_PIT)
         return -PV_EOPNOTSUPP; /* a PV domain has no emulated devices but the PIT */
-    if (!version || version > GNTTAB_MAX_VERSION)
+    if (!version || version > 2)
         return -PV_EINVAL;
     if (c->max_grant_frames == 0 || c->max_grant_frames > GNTTAB_MAX_FRAMES ||
         c->max_maptrack_frames > GNTTAB_MAPTRACK_FRAMES)
@@ -210,6 +209,7 @@ static void apply_config(struct domain *d, const struct pv_domctl_createdomain *
     d->max_evtchns = c->max_evtchn_port;
     d->gnttab->maptrack_max =
         c->max_maptrack_frames < 0 ? GNTTAB_MAPTRACK_FRAMES : (unsigned)c->max_maptrack_frames;
+    d->gnttab->max_version = (uint8_t)(c->grant_opts & PV_DOMCTL_GRANT_version_mask);
     d->max_grant_frames =
         c->max_grant_frames < 0 ? GNTTAB_DEFAULT_MAX_FRAMES : (unsigned)c->max_grant_frames;
     d->xs_domain = c->flags & PV_DOMCTL_CDF_xs_domain;

@@ -76,6 +76,17 @@ static long batch(struct vcpu *v, uint32_t cmd, guest_handle uop, uint32_t count
 
 /* ---- single ops: a batch of one struct ---- */
 
+/* Write n frame numbers to frame_list: PV_GNTST_bad_virt_addr if one does not go. */
+static int16_t frames_to(uint64_t frame_list, const uint64_t *mfns, uint32_t n)
+{
+    int16_t status = PV_GNTST_okay;
+
+    for (uint32_t i = 0; i < n; i++)
+        if (guest_copy_to(guest_handle_of(frame_list + i * sizeof(mfns[0])), &mfns[i], 8))
+            status = PV_GNTST_bad_virt_addr;
+    return status;
+}
+
 static enum hc_step setup_table(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
     struct pv_gnttab_setup_table *op = e;
@@ -84,9 +95,8 @@ static enum hc_step setup_table(struct vcpu *v, void *e, guest_handle at, long *
     if (!guest_range_ok(op->frame_list, 1))
         return hc_step_rc(rc, -PV_EFAULT);
     op->status = gnttab_setup_table(v->domain, op->dom, op->nr_frames, mfns);
-    for (uint32_t i = 0; op->status == PV_GNTST_okay && i < op->nr_frames; i++)
-        if (guest_copy_to(guest_handle_of(op->frame_list + i * sizeof(mfns[0])), &mfns[i], 8))
-            op->status = PV_GNTST_bad_virt_addr;
+    if (op->status == PV_GNTST_okay)
+        op->status = frames_to(op->frame_list, mfns, op->nr_frames);
     return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
@@ -109,8 +119,11 @@ static enum hc_step dump_table(struct vcpu *v, void *e, guest_handle at, long *r
 static enum hc_step get_status_frames(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
     struct pv_gnttab_get_status_frames *op = e;
+    uint64_t mfns[GNTTAB_STATUS_FRAMES(GNTTAB_MAX_FRAMES)];
 
-    op->status = gnttab_get_status_frames(v->domain, op->dom, op->nr_frames);
+    op->status = gnttab_get_status_frames(v->domain, op->dom, op->nr_frames, mfns);
+    if (op->status == PV_GNTST_okay)
+        op->status = frames_to(op->frame_list, mfns, op->nr_frames);
     return hc_step_rc(rc, STATUS_TO(at, *op));
 }
 
@@ -118,9 +131,8 @@ static enum hc_step get_status_frames(struct vcpu *v, void *e, guest_handle at, 
 static enum hc_step set_version(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
     struct pv_gnttab_set_version *op = e;
-    long r = gnttab_set_version(&op->version);
+    long r = gnttab_set_version(v->domain, &op->version);
 
-    (void)v;
     return hc_step_rc(rc, guest_copy_to(at, op, sizeof(*op)) ? -PV_EFAULT : r);
 }
 

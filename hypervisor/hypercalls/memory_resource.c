@@ -25,20 +25,30 @@ static long max_frames(const struct domain *d, const struct pv_mem_acquire_resou
 {
     if (r->type != PV_XENMEM_resource_grant_table)
         return -PV_EOPNOTSUPP;
-    /* Status frames exist with grant table version 2 only, which is not offered. */
-    return r->id == PV_XENMEM_resource_grant_table_id_shared
-               ? (long)MIN(d->max_grant_frames, GNTTAB_MAX_FRAMES)
+    if (r->id == PV_XENMEM_resource_grant_table_id_shared)
+        return (long)MIN(d->max_grant_frames, GNTTAB_MAX_FRAMES);
+    return r->id == PV_XENMEM_resource_grant_table_id_status
+               ? (long)GNTTAB_STATUS_FRAMES(MIN(d->max_grant_frames, GNTTAB_MAX_FRAMES))
                : 0;
 }
 
-/* The shared frames [frame, frame + nr): the table grows to hold them, as setup_table. */
+/* The shared frames [frame, frame + nr): the table grows to hold them, as setup_table. Status
+ * frames (version 2 only): the table grows to the frames that need them, if it may grow that
+ * far (Xen's gnttab_get_status_frame_mfn). */
 static long grant_frames(struct vcpu *v, struct domain *d, const struct pv_mem_acquire_resource *r)
 {
-    uint64_t mfns[GNTTAB_MAX_FRAMES];
+    uint64_t mfns[GNTTAB_MAX_FRAMES], end = r->frame + r->nr_frames;
+    bool status = r->id == PV_XENMEM_resource_grant_table_id_status;
+    unsigned grow = (unsigned)(status ? end * GNTTAB_STATUS_PER_FRAME / GNTTAB_V2_PER_FRAME : end);
+    uint32_t version = 0;
 
-    if (gnttab_setup_table(v->domain, d->domid, (unsigned)(r->frame + r->nr_frames), mfns) !=
-        PV_GNTST_okay)
+    if (status && (gnttab_get_version(v->domain, d->domid, &version) || version != 2))
+        return -PV_EINVAL; /* no status frames in version 1 */
+    if (grow <= d->max_grant_frames &&
+        gnttab_setup_table(v->domain, d->domid, grow, mfns) != PV_GNTST_okay)
         return -PV_EINVAL; /* the domain's table is gone, or no room to grow */
+    if (status && gnttab_get_status_frames(v->domain, d->domid, (unsigned)end, mfns))
+        return -PV_EINVAL; /* not grown that far */
     return guest_copy_to(guest_handle_of(r->frame_list), &mfns[r->frame], r->nr_frames * 8)
                ? -PV_EFAULT
                : 0;

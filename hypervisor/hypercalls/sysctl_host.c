@@ -76,7 +76,8 @@ long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op)
     pi->max_cpu_id = arch_nr_cpus() - 1;
     pi->nr_nodes = 1;
     pi->cpu_khz = (uint32_t)time_tsc_khz();
-    pi->capabilities = PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1;
+    pi->capabilities =
+        PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1 | PV_SYSCTL_PHYSCAP_gnttab_v2;
     pi->total_pages = frame_total();
     pi->free_pages = frame_free_count();
     pi->max_mfn = frame_total() - 1;

@@ -1,8 +1,10 @@
-/* Grant tables, version 1 (ABI: pv-abi/grant_table.h): each domain's table of grant entries in
- * frames shared with it, the hypervisor's record of the entries in use (pins), the mappings a
- * domain holds of other domains' grants (maptrack), and the operations on them. The
- * GNTTABOP_* decoding lives in hypercalls/grant_table.c; table lifetime and the small sub-ops in
- * common/grant_table.c, pins in grant_pin.c, map/unmap in grant_map.c, copy in grant_copy.c.
+/* Grant tables, versions 1 and 2 (ABI: pv-abi/grant_table.h): each domain's table of grant
+ * entries in frames shared with it (and with version 2 the status frames holding the entries'
+ * in-use flags), the hypervisor's record of the entries in use (pins), the mappings a domain
+ * holds of other domains' grants (maptrack), and the operations on them. The GNTTABOP_*
+ * decoding lives in hypercalls/grant_table.c; table lifetime and the small sub-ops in
+ * common/grant_table.c, the version and status frames in grant_version.c, pins in grant_pin.c,
+ * map/unmap in grant_map.c, copy in grant_copy.c.
  *
  * Results are PV_GNTST_* (0 or negative), or -PV_E* where Xen returns an errno. Locking: a
  * domain's table, pins and maptrack change under its mm_lock, with the frame references and L1
@@ -17,6 +19,11 @@
 #define GNTTAB_DEFAULT_MAX_FRAMES 32 /* xl's default max_grant_frames */
 #define GNTTAB_MAX_FRAMES 64         /* Xen's gnttab_max_frames: the most a domain may be given */
 #define GNTTAB_ENTRIES_PER_FRAME 512 /* 8-byte v1 entries */
+#define GNTTAB_V2_PER_FRAME 256      /* 16-byte v2 entries */
+#define GNTTAB_STATUS_PER_FRAME 2048 /* 2-byte v2 status words */
+/* The status frames of a version 2 table of nr frames (Xen's grant_to_status_frames). */
+#define GNTTAB_STATUS_FRAMES(nr) (((nr) * GNTTAB_V2_PER_FRAME + GNTTAB_STATUS_PER_FRAME - 1) / \
+                                  GNTTAB_STATUS_PER_FRAME)
 #define GNTTAB_MAPTRACK_FRAMES 1024  /* Xen's max_maptrack_frames: the most a domain may be given,
                                       * and its default (262144 mapping handles) */
 #define GNTTAB_MAPTRACK_PER_DIR (PAGE_SIZE / sizeof(uint64_t)) /* maptrack mfns in a dir page */
@@ -36,10 +43,15 @@ int16_t gnttab_setup_table(struct domain *caller, unsigned dom, unsigned nr_fram
                            uint64_t mfns[GNTTAB_MAX_FRAMES]);
 int16_t gnttab_query_size(struct domain *caller, unsigned dom, uint32_t *nr, uint32_t *max);
 int16_t gnttab_dump_table(struct domain *caller, unsigned dom);
-/* set_version: *version in, the table's version (1) out; 0, -PV_ENOSYS for 2, -PV_EINVAL. */
-int gnttab_set_version(uint32_t *version);
+/* set_version of the caller's own table (grant_version.c): *version in, the table's version out
+ * whatever the outcome; 0, -PV_EINVAL, -PV_ENOSYS (beyond the domain's max_version), -PV_EBUSY
+ * (entries from 8 up in use, or status frames mapped), -PV_ERANGE (a reserved entry version 1
+ * cannot hold), -PV_ENOMEM. */
+int gnttab_set_version(struct domain *caller, uint32_t *version);
 int gnttab_get_version(struct domain *caller, unsigned dom, uint32_t *version);
-int16_t gnttab_get_status_frames(struct domain *caller, unsigned dom, unsigned nr_frames);
+/* The first nr_frames status frames of dom's table (a version 1 table has none). */
+int16_t gnttab_get_status_frames(struct domain *caller, unsigned dom, unsigned nr_frames,
+                                 uint64_t mfns[GNTTAB_STATUS_FRAMES(GNTTAB_MAX_FRAMES)]);
 int16_t gnttab_swap_grant_ref(struct domain *caller, uint32_t ref_a, uint32_t ref_b);
 /* map_grant_ref: fills op->status, and on success op->handle and op->dev_bus_addr. */
 void gnttab_map(struct vcpu *v, struct pv_gnttab_map_grant_ref *op);
@@ -50,12 +62,17 @@ int16_t gnttab_copy(struct domain *caller, const struct pv_gnttab_copy *op);
 
 /* ---- inside common/grant_*.c ---- */
 
-/* The hypervisor's record of an entry in use (Xen's active entry), 16 bytes. */
+/* The hypervisor's record of an entry in use (Xen's active entry), 32 bytes; all but pin fixed
+ * while pinned. */
 struct gnttab_active {
-    uint32_t pin;   /* uses under way, by kind: GNTPIN_* counters of 8 bits */
-    uint16_t domid; /* the grantee, fixed while pinned */
-    uint16_t pad;
-    uint64_t mfn; /* the frame, fixed while pinned */
+    uint32_t pin;         /* uses under way, by kind: GNTPIN_* counters of 8 bits */
+    uint16_t domid;       /* the grantee */
+    uint16_t trans_domid; /* trans: the domain whose grant trans_gref this one passes on */
+    uint64_t mfn;         /* the frame */
+    uint32_t trans_gref;
+    uint16_t start, length; /* the bytes a copy may reach: sub-page grants, else 0, 4096 */
+    bool sub_page;          /* sub-page or transitive (v2): copies only, never maps */
+    bool trans;             /* transitive: pins trans_domid's entry trans_gref too */
 };
 #define GNTPIN_HOST_W 0x00000001u /* writable host mappings and copies into the frame */
 #define GNTPIN_HOST_R 0x00000100u /* read-only host mappings and copies from it */
@@ -75,28 +92,43 @@ struct gnttab_map {
 #define GNTTAB_MAPS_PER_PAGE (PAGE_SIZE / sizeof(struct gnttab_map))
 #define GNTTAB_NO_HANDLE 0xffffffffu
 
+#define GNTTAB_ACTIVE_PAGES (GNTTAB_ENTRIES_PER_FRAME / GNTTAB_ACTIVE_PER_PAGE) /* per frame */
+
 /* A domain's grant state: one hypervisor page, referring to others by mfn. */
 struct gnttab {
     uint64_t self_mfn;                         /* this page */
     bool dead;                                 /* owner reaped: freed when nr_pinned drops to 0 */
-    unsigned nr_frames;                        /* shared table frames (entries: nr_frames * 512) */
+    uint8_t version;                           /* 1 or 2 (set_version) */
+    uint8_t max_version;                       /* [create] the highest set_version may choose */
+    unsigned nr_frames;                        /* shared table frames */
+    unsigned nr_status;                        /* version 2: GNTTAB_STATUS_FRAMES(nr_frames) */
     unsigned nr_pinned;                        /* active entries with a non-zero pin */
     unsigned maptrack_limit;                   /* handles with storage */
     unsigned maptrack_free;                    /* first free handle, or GNTTAB_NO_HANDLE */
     unsigned maptrack_max;                     /* pages of handles it may have (max_maptrack_frames) */
     uint64_t shared[GNTTAB_MAX_FRAMES];        /* the table, shared with the owner */
-    uint64_t active[GNTTAB_MAX_FRAMES * 2];    /* pages of struct gnttab_active */
+    uint64_t status[GNTTAB_STATUS_FRAMES(GNTTAB_MAX_FRAMES)]; /* shared with the owner too */
+    uint64_t active[GNTTAB_MAX_FRAMES * GNTTAB_ACTIVE_PAGES]; /* pages of struct gnttab_active */
     /* pages listing the mfns of the pages of struct gnttab_map */
     uint64_t maptrack_dir[GNTTAB_MAPTRACK_FRAMES / GNTTAB_MAPTRACK_PER_DIR];
 };
 
-/* grant_table.c: entries, and the domain an operation names. */
+/* grant_table.c: entries, and the domain an operation names. gnttab_entry: a version 1 table's
+ * entry; gnttab_hdr: either version's (flags, domid), gnttab_status: where its GTF_reading and
+ * GTF_writing live (v1: its flags; v2: its status word), gnttab_frame: the frame it names. */
+unsigned gnttab_nr_entries(const struct gnttab *gt);
 struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref);
+struct pv_grant_entry_header *gnttab_hdr(const struct gnttab *gt, uint32_t ref);
+uint16_t *gnttab_status(const struct gnttab *gt, uint32_t ref);
+uint64_t gnttab_frame(const struct gnttab *gt, uint32_t ref);
 struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref);
 /* The record of mapping handle `handle` (below gt->maptrack_limit; grant_map.c). */
 struct gnttab_map *gnttab_map_entry(const struct gnttab *gt, uint32_t handle);
 uint64_t gnttab_page_alloc(void); /* a zeroed hypervisor frame, or FRAME_NONE */
-/* Lock a's and b's mm_lock (one lock if a == b) in ascending domid order, and unlock. */
+/* Lock the mm_lock of n domains (a domain given twice: once) in ascending domid order (d[] is
+ * sorted), and unlock; the pair: the same for a and b. */
+void gnttab_lock_set(struct domain **d, unsigned n);
+void gnttab_unlock_set(struct domain **d, unsigned n);
 void gnttab_lock_pair(struct domain *a, struct domain *b);
 void gnttab_unlock_pair(struct domain *a, struct domain *b);
 /* The live table of d (locked), or NULL once it is dead. */
@@ -104,15 +136,25 @@ struct gnttab *gnttab_live(const struct domain *d);
 
 /* grant_pin.c: pin entry ref of rd's table for domain ldom (Xen's checks: PV_GNTST_bad_gntref,
  * PV_GNTST_general_error, PV_GNTST_bad_page), adding `use` (one GNTPIN_* counter) and setting
- * GTF_reading/GTF_writing; *mfn is the frame. Unpinning clears the flags when the last use of
- * a kind ends, and frees a dead domain's table when its last pin goes. */
+ * GTF_reading/GTF_writing; *act is its record (frame, bytes). A map takes full-page grants
+ * only. A copy (map false) may take a transitive grant of a version 2 table, which pins the
+ * grant it names too, of td (locked by the caller; NULL: no transitive grant, Xen's depth of
+ * one). Unpinning clears the flags when the last use of a kind ends (and unpins the grant a
+ * transitive one names), and frees a dead domain's table when its last pin goes. */
 int16_t gnttab_pin(struct domain *rd, uint32_t ref, uint16_t ldom, uint32_t use, bool map,
-                   uint64_t *mfn);
+                   struct domain *td, const struct gnttab_active **act);
 void gnttab_unpin(struct domain *rd, uint32_t ref, uint32_t use);
+/* The domain a copy of rd's entry ref would reach through a transitive grant, read under rd's
+ * lock for the caller to lock (the pin checks it again), or NULL. */
+struct domain *gnttab_trans_domain(struct domain *rd, uint32_t ref);
 /* Drop a grant reference on rd's frame (mm_put_grant_ref); the last one of a reaped domain's
  * frame frees it. */
 void gnttab_put_frame(struct domain *rd, uint64_t mfn, bool writable);
 /* Free the storage of a dead table with no pins left (grant_table.c). */
 void gnttab_free(struct domain *d);
+/* grant_version.c: give a version 2 table the status frames it needs (false: out of memory), or
+ * free them (a dead table's, or on a switch to version 1 when nothing maps them). */
+bool gnttab_status_grow(struct domain *d, struct gnttab *gt);
+void gnttab_status_free(struct domain *d, struct gnttab *gt);
 
 #endif

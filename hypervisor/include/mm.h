@@ -95,6 +95,8 @@ bool mm_grant_pte_is_grant(uint64_t e);
  * mappings still hold it (it stays d's and is freed at their last unmap). */
 void mm_share_frame(struct domain *d, uint64_t mfn);
 bool mm_unshare_frame(struct domain *d, uint64_t mfn);
+/* Does anything map shared frame mfn (its owner, or another domain)? Under the owner's lock. */
+bool mm_shared_frame_mapped(uint64_t mfn);
 
 /* update_descriptor: write one audited descriptor at machine address maddr (8-byte aligned) of
  * d's frame, which must be a descriptor page or usable as writable memory. */

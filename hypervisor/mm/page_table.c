@@ -561,6 +561,11 @@ void mm_share_frame(struct domain *d, uint64_t mfn)
     pg->type_info = PGT_writable | PGT_validated | 1;
 }
 
+bool mm_shared_frame_mapped(uint64_t mfn)
+{
+    return frame_info(mfn)->count > 1; /* the hypervisor's reference, and others */
+}
+
 bool mm_unshare_frame(struct domain *d, uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);

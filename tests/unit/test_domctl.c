@@ -280,7 +280,7 @@ static void test_createdomain_checks(void **state)
         {&c->flags, PV_DOMCTL_CDF_nested_virt, -PV_EINVAL},
         {&c->iommu_opts, 1, -PV_EINVAL},             {&c->vmtrace_size, 1, -PV_EINVAL},
         {&c->max_vcpus, 0, -PV_EINVAL},              {&c->max_vcpus, 33, -PV_EINVAL},
-        {&c->grant_opts, 0, -PV_EINVAL},             {&c->grant_opts, 2, -PV_EINVAL},
+        {&c->grant_opts, 0, -PV_EINVAL},             {&c->grant_opts, 3, -PV_EINVAL},
         {&c->grant_opts, 0x11, -PV_EINVAL},          {&c->arch.misc_flags, 2, -PV_EINVAL},
         {&c->arch.emulation_flags, 1U << 11, -PV_EINVAL},
         {&c->arch.emulation_flags, PV_X86_EMU_HPET, -PV_EOPNOTSUPP},

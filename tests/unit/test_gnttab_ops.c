@@ -121,7 +121,7 @@ static void test_reaped_domain(void **state)
     assert_int_equal(gnttab_setup_table(&dom_p, dom_b.domid, 1, mfns), PV_GNTST_bad_domain);
     assert_int_equal(gnttab_dump_table(&dom_p, dom_b.domid), PV_GNTST_bad_domain);
     assert_int_equal(gnttab_get_version(&dom_p, dom_b.domid, &version), -PV_ESRCH);
-    assert_int_equal(gnttab_get_status_frames(&dom_p, dom_b.domid, 0), PV_GNTST_bad_domain);
+    assert_int_equal(gnttab_get_status_frames(&dom_p, dom_b.domid, 0, mfns), PV_GNTST_bad_domain);
 }
 
 /* ---- versions, status frames, swap, dump ---- */
@@ -132,27 +132,32 @@ static void test_versions(void **state)
         uint32_t want;
         int rc;
     } cases[] = {
-        {1, 0}, {2, -PV_ENOSYS}, {0, -PV_EINVAL}, {3, -PV_EINVAL}, {0xffffffff, -PV_EINVAL}};
+        {1, 0}, {0, -PV_EINVAL}, {3, -PV_EINVAL}, {0xffffffff, -PV_EINVAL}};
+    uint64_t mfns[8];
     uint32_t v;
 
     (void)state;
     gtf_reset();
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         v = cases[i].want;
-        assert_int_equal(gnttab_set_version(&v), cases[i].rc);
+        assert_int_equal(gnttab_set_version(&dom_a, &v), cases[i].rc);
         assert_int_equal(v, 1);
     }
+    dom_a.gnttab->max_version = 1; /* createdomain's grant_opts 1: as if set_version did not exist */
+    v = 2;
+    assert_int_equal(gnttab_set_version(&dom_a, &v), -PV_ENOSYS);
+    assert_int_equal(v, 1);
     v = 0;
     assert_int_equal(gnttab_get_version(&dom_a, PV_DOMID_SELF, &v), 0);
     assert_int_equal(v, 1);
     assert_int_equal(gnttab_get_version(&dom_a, dom_b.domid, &v), -PV_EPERM);
     assert_int_equal(gnttab_get_version(&dom_p, dom_b.domid, &v), 0);
     assert_int_equal(gnttab_get_version(&dom_a, 9, &v), -PV_ESRCH);
-    assert_int_equal(gnttab_get_status_frames(&dom_a, PV_DOMID_SELF, 0), PV_GNTST_okay);
-    assert_int_equal(gnttab_get_status_frames(&dom_a, PV_DOMID_SELF, 1), PV_GNTST_general_error);
-    assert_int_equal(gnttab_get_status_frames(&dom_a, dom_b.domid, 0), PV_GNTST_permission_denied);
-    assert_int_equal(gnttab_get_status_frames(&dom_p, dom_b.domid, 0), PV_GNTST_okay);
-    assert_int_equal(gnttab_get_status_frames(&dom_a, 9, 0), PV_GNTST_bad_domain);
+    assert_int_equal(gnttab_get_status_frames(&dom_a, PV_DOMID_SELF, 0, mfns), PV_GNTST_okay);
+    assert_int_equal(gnttab_get_status_frames(&dom_a, PV_DOMID_SELF, 1, mfns), PV_GNTST_general_error);
+    assert_int_equal(gnttab_get_status_frames(&dom_a, dom_b.domid, 0, mfns), PV_GNTST_permission_denied);
+    assert_int_equal(gnttab_get_status_frames(&dom_p, dom_b.domid, 0, mfns), PV_GNTST_okay);
+    assert_int_equal(gnttab_get_status_frames(&dom_a, 9, 0, mfns), PV_GNTST_bad_domain);
 }
 
 static void test_swap(void **state)
@@ -461,8 +466,8 @@ static void test_decoder_small_ops(void **state)
     assert_int_equal(q->nr_frames, 1);
     assert_int_equal(q->max_nr_frames, 32);
     assert_int_equal(q->status, PV_GNTST_okay);
-    sv->version = 2;
-    assert_int_equal(hc(PV_GNTTABOP_set_version, GTF_GVA + 0x40, 99), -PV_ENOSYS);
+    sv->version = 3;
+    assert_int_equal(hc(PV_GNTTABOP_set_version, GTF_GVA + 0x40, 99), -PV_EINVAL);
     assert_int_equal(sv->version, 1);
     sv->version = 1;
     assert_int_equal(hc(PV_GNTTABOP_set_version, GTF_GVA + 0x40, 0), 0);
