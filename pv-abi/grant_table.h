@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pv-abi/grant_table.h - grant tables: grant_table_op(cmd, args, count), version 1 entries.
+ * pv-abi/grant_table.h - grant tables: grant_table_op(cmd, args, count), version 1 and 2 entries.
  *
  * A domain lets another domain use one of its frames by filling an entry of its grant table.
  * The table lives in frames the hypervisor allocates and shares with the domain:
@@ -64,10 +64,10 @@ struct pv_grant_entry_v1 {
     uint32_t frame;   /* the frame granted (a machine frame number for PV guests) */
 };
 
-/* Version 2 layouts (Xen's; this hypervisor does not offer version 2 yet: set_version 2 fails
- * with -PV_ENOSYS). Entries are 16 bytes, 256 per table frame, with the v1 entry's first two
- * fields as a common header; their in-use flags live apart, in status frames of
- * pv_grant_status_t (2048 per frame), which get_status_frames names. */
+/* Version 2 layouts (PV_GNTTABOP_set_version 2). Entries are 16 bytes, 256 per table frame,
+ * with the v1 entry's first two fields as a common header; their in-use flags live apart, in
+ * status frames of pv_grant_status_t (2048 per frame), which get_status_frames names and the
+ * domain maps like its table frames. Sub-page and transitive grants serve copies only. */
 struct pv_grant_entry_header {
     uint16_t flags;   /* PV_GTF_* as in v1, but reading/writing live in the status entry */
     pv_domid_t domid; /* the domain allowed to use the grant */
@@ -253,13 +253,14 @@ struct pv_gnttab_query_size {
     uint16_t pad1;          /* padding */
 };
 
-/* PV_GNTTABOP_set_version (4 bytes): version 1 is the only one. */
+/* PV_GNTTABOP_set_version (4 bytes): switch the caller's table between versions 1 and 2
+ * (entries 8 and up cleared, none of them may be in use). */
 struct pv_gnttab_set_version {
     uint32_t version; /* IN: wanted; OUT: the table's version */
 };
 
-/* PV_GNTTABOP_get_status_frames (16 bytes): version 2 status frames; a version 1 table has
- * none. */
+/* PV_GNTTABOP_get_status_frames (16 bytes): the machine frames of the first nr_frames status
+ * frames of a version 2 table; a version 1 table has none. */
 struct pv_gnttab_get_status_frames {
     uint32_t nr_frames;        /* IN */
     pv_domid_t dom;            /* IN: PV_DOMID_SELF (another domain: privileged) */

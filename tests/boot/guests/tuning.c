@@ -291,7 +291,8 @@ static uint32_t check_physinfo(void)
     GK_EXPECT_EQ(pi.threads_per_core * pi.cores_per_socket, NCPUS);
     GK_EXPECT_EQ(pi.nr_nodes, 1);
     GK_EXPECT_GT(pi.cpu_khz, 100000);
-    GK_EXPECT_EQ(pi.capabilities, PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1);
+    GK_EXPECT_EQ(pi.capabilities,
+                 PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1 | PV_SYSCTL_PHYSCAP_gnttab_v2);
     GK_EXPECT_EQ(pi.pad, 0);
     GK_EXPECT_GT(pi.free_pages, 0);
     GK_EXPECT_LT(pi.free_pages, pi.total_pages);

@@ -66,6 +66,7 @@ struct fz_world {
     uint64_t toy_mfn[FZ_NR_TOYS];   /* even: read-only in the 1:1 map (may become tables) */
     uint64_t image_mfn_first, image_mfn_last; /* the fuzzer's own image and data */
     uint64_t shared_info_mfn;
+    uint64_t status_mfn; /* the first status frame once the table is version 2, else 0 */
     uint64_t foreign_mfn[4];        /* learned from the watchdog's grants (0 if not yet) */
     unsigned nr_foreign;
     uint64_t victim_va;             /* a page of the image the hypervisor may scribble on */

@@ -50,6 +50,33 @@ static void own_grant(void)
     __atomic_store_n(&e[ref].flags, flags, __ATOMIC_RELEASE);
 }
 
+static uint32_t ref(void);
+static uint16_t granter(void);
+
+/* The same in version 2's layout (set_version may have made the table one): a full page, a
+ * sub-page of random bounds, or a transitive grant naming another grant (the watchdog's canary
+ * among them: copies through it must stay read-only). */
+static void own_grant_v2(void)
+{
+    volatile union pv_grant_entry_v2 *e = (void *)FZ_SLOT(FZ_OWN_GNT);
+    unsigned r = (unsigned)fz_range(WD_FIRST_REF, 31);
+    uint16_t flags = (uint16_t[]){PV_GTF_permit_access, PV_GTF_permit_access | PV_GTF_sub_page,
+                                  PV_GTF_transitive, (uint16_t)fz_rand()}[fz_below(4)];
+
+    if (!own_table_mfn)
+        return;
+    if ((flags & PV_GTF_type_mask) == PV_GTF_transitive) {
+        e[r].transitive.trans_domid = granter();
+        e[r].transitive.gref = ref();
+    } else {
+        e[r].sub_page.frame = fz_chance(768) ? fz.toy_mfn[fz_below(FZ_NR_TOYS)] : fz_mfn_dest();
+        e[r].sub_page.page_off = (uint16_t)(fz_chance(900) ? fz_below(4096) : fz_rand());
+        e[r].sub_page.length = (uint16_t)(fz_chance(900) ? fz_below(4097) : fz_rand());
+    }
+    e[r].hdr.domid = fz_chance(512) ? (uint16_t)fz.self : fz_domid();
+    __atomic_store_n(&e[r].hdr.flags, (uint16_t)(flags | (fz_below(2) << 2)), __ATOMIC_RELEASE);
+}
+
 static uint32_t ref(void)
 {
     switch (fz_below(4)) {
@@ -253,7 +280,7 @@ void fz_gen_grant_table_op(struct fz_call *c)
     if (cmd == PV_GNTTABOP_dump_table && !fz_chance(64))
         cmd = PV_GNTTABOP_query_size; /* dump prints the table: seldom */
     if (fz_chance(256))
-        own_grant();
+        fz_below(2) ? own_grant() : own_grant_v2();
     for (unsigned i = 0; ops && i < n; i++)
         gen_op((unsigned)cmd, ops + i * size);
     c->sub = fz_sub(cmd & 63);
@@ -336,6 +363,13 @@ void fz_grant_after(const struct fz_call *c, long rc)
 
     if (rc || !last_ops || c->arg[1] != (uint64_t)(uintptr_t)last_ops)
         return;
+    if (last_cmd == PV_GNTTABOP_set_version) { /* learn a status frame, for the MMU ops */
+        struct pv_gnttab_get_status_frames g = {.nr_frames = 1, .dom = PV_DOMID_SELF,
+                                                .frame_list = (uint64_t)(uintptr_t)&fz.status_mfn};
+
+        fz.status_mfn = 0;
+        gk_hypercall(PV_HYPERCALL_grant_table_op, PV_GNTTABOP_get_status_frames, &g, 1, 0, 0);
+    }
     for (unsigned i = 0; i < last_count && status_offset(last_cmd) >= 0; i++) {
         int16_t status = *(int16_t *)((uint8_t *)last_ops + i * op_size(last_cmd) +
                                       status_offset(last_cmd));

@@ -298,8 +298,8 @@ uint64_t fz_mfn(void)
         return fz_range(fz.image_mfn_first, fz.image_mfn_last);
     case 8:
         return own_random_mfn();
-    case 9:
-        return fz.shared_info_mfn;
+    case 9: /* pages the hypervisor shares: shared_info, a version 2 table's status frame */
+        return fz.status_mfn && fz_below(2) ? fz.status_mfn : fz.shared_info_mfn;
     case 10:
         return gk_start_info->console.domU.mfn;
     case 11:

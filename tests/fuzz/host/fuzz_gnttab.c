@@ -1,7 +1,8 @@
 /* tests/fuzz/host: grant tables (hypervisor/common/grant_*.c, the decoder
  * hypervisor/hypercalls/grant_table.c, the grant entries of hypervisor/mm/grant_pte.c) driven by
  * a program of operations from three domains (tests/unit/gnttab_fake.c and mm_fake.c): granters
- * writing and revoking entries at any moment, grant_table_op batches with arbitrary bytes, the
+ * writing and revoking entries at any moment (version 1 or 2: full-page, sub-page, transitive),
+ * switching versions, grant_table_op batches with arbitrary bytes, the
  * PV MMU rewriting the L1 tables that hold grant mappings, preempted batches, and domains reaped
  * while others map their frames. After every operation each grant entry in a live domain's L1
  * must be one of its handles'; when all three are reaped, every frame must be back: free or the
@@ -52,8 +53,11 @@ static uint64_t frame(uint8_t sel)
         return mmf_free_frame();
     case 3:
         return MMF_BEYOND;
-    default:
-        return doms[sel % 3]->gnttab ? doms[sel % 3]->gnttab->shared[0] : 0;
+    default: /* a table frame, or a version 2 table's status frame */
+        if (!doms[sel % 3]->gnttab)
+            return 0;
+        return sel & 8 && doms[sel % 3]->gnttab->nr_status ? doms[sel % 3]->gnttab->status[0]
+                                                           : doms[sel % 3]->gnttab->shared[0];
     }
 }
 
@@ -76,6 +80,21 @@ static void grant(struct fzin *in, unsigned d)
 
     if (!gt || gt->dead || ref >= gt->nr_frames * 512)
         return;
+    if (gt->version == 2 && ref < gnttab_nr_entries(gt) && (how & 0x20)) {
+        union pv_grant_entry_v2 *e2 = (union pv_grant_entry_v2 *)gnttab_hdr(gt, ref);
+
+        e2->hdr.domid = domid(fzin_u8(in));
+        if ((flags & PV_GTF_type_mask) == PV_GTF_transitive) {
+            e2->transitive.trans_domid = domid(fzin_u8(in));
+            e2->transitive.gref = fzin_u16(in) % 1100;
+        } else {
+            e2->sub_page.frame = frame(fzin_u8(in));
+            e2->sub_page.page_off = fzin_u16(in);
+            e2->sub_page.length = fzin_u16(in);
+        }
+        __atomic_store_n(&e2->hdr.flags, flags, __ATOMIC_SEQ_CST);
+        return;
+    }
     e = gnttab_entry(gt, ref);
     if (how & 0x40) {
         __atomic_store_n(&e->flags, flags & ~(PV_GTF_reading | PV_GTF_writing), __ATOMIC_SEQ_CST);
@@ -147,8 +166,9 @@ static void check_grant_entries(void)
 
 static void one_op(struct fzin *in)
 {
-    uint8_t op = fzin_u8(in);
+    uint8_t op = fzin_u8(in), sel;
     unsigned d = (op >> 4) % 3;
+    uint32_t version;
 
     if (reaped[d])
         return;
@@ -163,9 +183,13 @@ static void one_op(struct fzin *in)
         mmu(in, d);
         break;
     default:
-        if (fzin_u8(in) > 0xf0) { /* reaped, while the others may still map its frames */
+        sel = fzin_u8(in);
+        if (sel > 0xf0) { /* reaped, while the others may still map its frames */
             gtf_reap(doms[d]);
             reaped[d] = true;
+        } else if (sel & 1) {
+            version = 1 + (sel >> 1 & 1);
+            gnttab_set_version(doms[d], &version);
         }
     }
 }
