@@ -88,7 +88,7 @@ static void check_create_errors(void)
     BAD(c->max_vcpus = 0, -PV_EINVAL);
     BAD(c->max_vcpus = 33, -PV_EINVAL);
     BAD(c->grant_opts = 0, -PV_EINVAL);
-    BAD(c->grant_opts = 2, -PV_EINVAL);
+    BAD(c->grant_opts = 3, -PV_EINVAL);
     BAD(c->grant_opts = 0x11, -PV_EINVAL);
     BAD(c->arch.misc_flags = 2, -PV_EINVAL);
     BAD(c->arch.emulation_flags = 1U << 11, -PV_EINVAL);
