@@ -92,7 +92,8 @@ int cmd_migrate(int argc, char **argv)
         {"downtime", required_argument, NULL, 'd'},  {"bandwidth", required_argument, NULL, 'b'},
         {"max-rounds", required_argument, NULL, 'm'}, {"abort-on-max", no_argument, NULL, 'a'},
         {"no-auto-converge", no_argument, NULL, 'A'}, {"no-checksums", no_argument, NULL, 'K'},
-        {"timeout", required_argument, NULL, 't'},   {NULL, 0, NULL, 0}};
+        {"timeout", required_argument, NULL, 't'},   {"verbose", no_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0}};
     struct hv_migrate_opts opts = HV_MIGRATE_OPTS_DEFAULT;
     struct view v = {isatty(2), false, 0};
     struct hv_mig_show show = {show_round, show_progress, show_note, &v};
@@ -100,14 +101,18 @@ int cmd_migrate(int argc, char **argv)
     struct hv_mig_result res;
     const char *ssh = "ssh";
     struct hv_ops ops;
+    bool verbose = false;
     uint32_t domid;
     long n;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "s:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:v", longs, NULL)) != -1) {
         switch (c) {
         case 's':
             ssh = optarg;
+            break;
+        case 'v':
+            verbose = true;
             break;
         case 'd':
             if ((n = number("--downtime", optarg, 1, 600000)) < 0)
@@ -148,7 +153,7 @@ int cmd_migrate(int argc, char **argv)
         return rc;
     if ((rc = hvctl_domain(&ops, argv[optind], &domid)))
         goto out;
-    if (hv_migrate_connect(&ops, ssh, argv[optind + 1], &conn)) {
+    if (hv_migrate_connect(&ops, ssh, argv[optind + 1], verbose, &conn)) {
         rc = hvctl_fail("cannot migrate domain %u: %s", domid, ops.err.msg);
         goto out;
     }
@@ -162,6 +167,11 @@ int cmd_migrate(int argc, char **argv)
         fprintf(stderr, "migration: done in %.2f s, %u rounds, %llu pages (%.1f MiB sent); "
                 "downtime %.1f ms (suspended here -> running there)\n", res.total_s, res.rounds,
                 (unsigned long long)res.pages, res.bytes / 1048576.0, res.downtime_ms);
+        if (verbose)
+            fprintf(stderr, "migration: downtime: suspend %.1f ms, last round %.1f ms, vCPUs "
+                    "and END %.1f ms, END -> \"domain received\" %.1f ms, go -> report %.1f ms\n",
+                    res.parts.suspend, res.parts.last, res.parts.state, res.parts.ready,
+                    res.parts.commit);
     }
     hv_migrate_disconnect(&conn);
 out:
@@ -171,22 +181,23 @@ out:
 
 int cmd_migrate_receive(int argc, char **argv)
 {
-    bool no_monitor = false;
+    bool no_monitor = false, verbose = false;
     struct hv_ops ops;
     struct hv_cfg cfg;
     uint32_t domid;
     int c, rc;
 
-    while ((c = hvctl_getopt(argc, argv, "e", "migrate-receive")) != -1) {
-        if (c != 'e')
+    while ((c = hvctl_getopt(argc, argv, "ev", "migrate-receive")) != -1) {
+        if (c != 'e' && c != 'v')
             return HVCTL_USAGE;
-        no_monitor = true;
+        no_monitor |= c == 'e';
+        verbose |= c == 'v';
     }
     if (argc != optind)
         return hvctl_usage("migrate-receive");
     if ((rc = hvctl_open(&ops)))
         return rc;
-    if (hv_migrate_receive(&ops, 0, 1, &cfg, &domid)) {
+    if (hv_migrate_receive(&ops, 0, 1, verbose, &cfg, &domid)) {
         rc = hvctl_fail("migration target: %s", ops.err.msg);
         goto out;
     }

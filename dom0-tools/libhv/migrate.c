@@ -17,25 +17,20 @@
 #include "migrate.h"
 #include "save_dom.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---- the connection ---- */
 
 /* The target's silence ends the migration: SIGALRM kills the process behind the connection,
- * so the write or read in progress fails. */
+ * so the write or read in progress fails. So does the operator's Ctrl-C (or a TERM, a hang-up):
+ * the failure path then resumes the domain here, as for any other failure. */
 static volatile pid_t watched;
-static volatile sig_atomic_t timed_out;
+static volatile sig_atomic_t timed_out, stopped_by;
 
 static void on_alarm(int sig)
 {
-    (void)sig;
-    timed_out = 1;
+    if (sig == SIGALRM)
+        timed_out = 1;
+    else
+        stopped_by = sig;
     if (watched > 0)
         kill(watched, SIGKILL);
 }
@@ -45,14 +40,15 @@ static void watchdog(unsigned seconds)
     alarm(seconds);
 }
 
-int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host,
+int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host, bool verbose,
                        struct hv_mig_conn *c)
 {
     int to[2], from[2];
     char *rune;
     pid_t pid;
 
-    if (*sshcmd ? asprintf(&rune, "exec %s %s hvctl migrate-receive", sshcmd, host) < 0
+    if (*sshcmd ? asprintf(&rune, "exec %s %s hvctl migrate-receive%s", sshcmd, host,
+                           verbose ? " -v" : "") < 0
                 : asprintf(&rune, "exec %s", host) < 0)
         return hv_err_set(&o->err, -ENOMEM, "out of memory");
     if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC)) {
@@ -78,20 +74,30 @@ int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host,
     *c = (struct hv_mig_conn){from[0], to[1], pid};
     signal(SIGPIPE, SIG_IGN); /* a dead target: EPIPE, a message, the domain resumed */
     signal(SIGALRM, on_alarm);
+    signal(SIGINT, on_alarm);
+    signal(SIGTERM, on_alarm);
+    signal(SIGHUP, on_alarm);
     watched = pid;
     return 0;
 }
 
 void hv_migrate_disconnect(struct hv_mig_conn *c)
 {
+    unsigned i;
+
     alarm(0);
     if (c->out >= 0)
         close(c->out);
     if (c->in >= 0)
         close(c->in);
     c->in = c->out = -1;
-    if (c->child > 0)
+    /* ssh ends at the connection's EOF, within 5 s; a command that does not is killed */
+    for (i = 0; c->child > 0 && i < 50 && !waitpid(c->child, NULL, WNOHANG); i++)
+        usleep(100000);
+    if (c->child > 0 && i == 50) {
+        kill(c->child, SIGKILL);
         waitpid(c->child, NULL, 0);
+    }
     c->child = 0;
     watched = 0;
 }
@@ -100,12 +106,12 @@ void hv_migrate_disconnect(struct hv_mig_conn *c)
 static int read_within(struct hv_ops *o, int fd, void *buf, size_t len, unsigned timeout_s,
                        const char *what)
 {
-    double end = now_s() + timeout_s;
+    double end = hv_now() + timeout_s;
     uint8_t *p = buf;
 
     while (len) {
         struct pollfd pfd = {fd, POLLIN, 0};
-        int left = timeout_s ? (int)((end - now_s()) * 1000) : -1;
+        int left = timeout_s ? (int)((end - hv_now()) * 1000) : -1;
         ssize_t n;
 
         if (timeout_s && left <= 0)
@@ -173,6 +179,8 @@ static int set_name(struct hv_ops *o, uint32_t domid, const char *name)
 
 /* ---- the source ---- */
 
+#define STREAM_BUFFER (128u << 10) /* the stream's records gathered into writes of this much */
+
 struct src {
     struct hv_ops *o;
     uint32_t domid;
@@ -217,7 +225,7 @@ static void hold(struct src *m, bool on)
 static void after_batch(void *arg, uint64_t done, uint64_t total)
 {
     struct src *m = arg;
-    double wait = hv_mig_pace(m->s.bytes, now_s() - m->t0, m->plan.opts.bandwidth_mb);
+    double wait = hv_mig_pace(m->s.bytes, hv_now() - m->t0, m->plan.opts.bandwidth_mb);
 
     watchdog(m->plan.opts.timeout_s);
     if (wait > 0) {
@@ -312,7 +320,7 @@ static int live_rounds(struct src *m)
     int rc;
 
     for (;;) {
-        double t = now_s();
+        double t = hv_now();
         uint64_t before = m->sv.pages_sent;
         enum hv_mig_next next;
         char which[16];
@@ -324,13 +332,13 @@ static int live_rounds(struct src *m)
             for (i = 0; i < m->nr; i++)
                 m->dirty[i] = i;
         }
-        if ((rc = hv_save_pages(&m->sv, m->dirty, n)))
+        if ((rc = hv_save_pages(&m->sv, m->dirty, n)) || (rc = hv_stream_flush(&m->s)))
             return rc;
         hold(m, false);
         if ((rc = clean(m, &dirty, false)))
             return rc;
-        next = hv_mig_plan_next(&m->plan, m->sv.pages_sent - before, now_s() - t, dirty);
-        show_round(m, false, m->sv.pages_sent - before, dirty, now_s() - t);
+        next = hv_mig_plan_next(&m->plan, m->sv.pages_sent - before, hv_now() - t, dirty);
+        show_round(m, false, m->sv.pages_sent - before, dirty, hv_now() - t);
         if (next == HV_MIG_STOP_AND_COPY)
             return 1;
         if (next == HV_MIG_ABORT)
@@ -343,21 +351,26 @@ static int live_rounds(struct src *m)
 }
 
 /* Suspended: the last dirty pages, the vCPUs, the stream's ends. */
-static int final_round(struct src *m)
+static int final_round(struct src *m, struct hv_mig_parts *parts)
 {
-    double t = now_s();
+    double t = hv_now(), sent_at;
     uint64_t dirty, before = m->sv.pages_sent;
     int rc;
 
     m->round++;
     m->plan.throttle = 0;
     m->sv.deferred = NULL; /* suspended: every table must canonicalise now */
-    if ((rc = clean(m, &dirty, true)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))) ||
-        (rc = hv_save_end(&m->sv)) ||
-        (rc = hv_stream_put_record(&m->s, HV_LXL_END, NULL, 0, NULL, 0)))
+    if ((rc = clean(m, &dirty, true)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))))
         return rc;
+    sent_at = hv_now();
+    if ((rc = hv_save_end(&m->sv)) ||
+        (rc = hv_stream_put_record(&m->s, HV_LXL_END, NULL, 0, NULL, 0)) ||
+        (rc = hv_stream_flush(&m->s)))
+        return rc;
+    parts->last = (sent_at - t) * 1000;
+    parts->state = (hv_now() - sent_at) * 1000;
     m->plan.est_ms = 0;
-    show_round(m, true, m->sv.pages_sent - before, dirty, now_s() - t);
+    show_round(m, true, m->sv.pages_sent - before, dirty, hv_now() - t);
     return 0;
 }
 
@@ -370,6 +383,7 @@ static void logdirty_off(struct src *m)
 
 static void free_src(struct src *m)
 {
+    hv_stream_free(&m->s);
     hv_save_free(&m->sv);
     hv_pfnmap_free(&m->map);
     free(m->p2m);
@@ -408,18 +422,16 @@ static void forget_shared_vm(struct hv_ops *o, uint32_t domid)
 }
 
 /* After the go: the target's report, then the source's copy destroyed (or kept suspended). */
-static int finish(struct src *m, struct hv_mig_result *res, double paused_at)
+static int finish(struct src *m, struct hv_mig_result *res, double paused_at, const char *away)
 {
+    double go_at;
     char report[sizeof(HV_MIG_REPORT)];
     uint8_t status;
-    char away[96];
     int rc;
 
-    snprintf(away, sizeof(away), "%s%s", m->name, HV_MIG_AWAY);
-    if ((rc = set_name(m->o, m->domid, away)))
-        return rc;
     fault_point(m, "go");
     watchdog(0);
+    go_at = hv_now();
     if ((rc = write_all(m->o, m->c->out, HV_MIG_GO, sizeof(HV_MIG_GO), "connection")) ||
         (rc = read_within(m->o, m->c->in, report, sizeof(report), m->plan.opts.timeout_s,
                           "the target's report")) ||
@@ -431,9 +443,9 @@ static int finish(struct src *m, struct hv_mig_result *res, double paused_at)
                           "domain; this copy is kept suspended as %s (domain %u): check the "
                           "target, then destroy one of them", m->o->err.msg, away, m->domid);
     }
-    res->downtime_ms = (now_s() - paused_at) * 1000;
+    res->downtime_ms = (hv_now() - paused_at) * 1000;
+    res->parts.commit = (hv_now() - go_at) * 1000;
     if (status) {
-        set_name(m->o, m->domid, m->name);
         return hv_err_set(&m->o->err, -EIO, "the target could not start the domain (status "
                           "%u, see its messages above)", status);
     }
@@ -451,8 +463,9 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
     struct src *m = calloc(1, sizeof(*m));
     struct hv_dominfo info;
     struct hv_err cause;
-    bool suspended = false;
-    double paused_at = 0;
+    bool suspended = false, renamed = false;
+    double paused_at = 0, sent_at;
+    char away[96];
     char *cfg = NULL;
     size_t cfg_len;
     int rc;
@@ -460,10 +473,12 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
     memset(res, 0, sizeof(*res));
     if (!m)
         return hv_err_set(&o->err, -ENOMEM, "out of memory");
-    *m = (struct src){.o = o, .domid = domid, .c = c, .show = show, .t0 = now_s(),
+    *m = (struct src){.o = o, .domid = domid, .c = c, .show = show, .t0 = hv_now(),
                       .fault = getenv("HV_MIGRATE_TEST_FAULT")};
     hv_mig_plan_init(&m->plan, opts);
     hv_stream_init(&m->s, c->out, "the connection", &o->err);
+    if ((rc = hv_stream_buffer(&m->s, STREAM_BUFFER)))
+        goto out;
     if (domid == 0) {
         rc = hv_err_set(&o->err, -EINVAL, "domain 0 cannot be migrated");
         goto out;
@@ -504,27 +519,40 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
         goto out;
     hold(m, false);
     note(m, "suspending the domain for the last round");
-    paused_at = now_s();
+    paused_at = hv_now();
     if ((rc = hv_ops_suspend(o, domid)))
         goto out;
     suspended = true;
+    res->parts.suspend = (hv_now() - paused_at) * 1000;
     fault_point(m, "final");
-    if ((rc = final_round(m)))
+    if ((rc = final_round(m, &res->parts)))
         goto out;
+    sent_at = hv_now();
     logdirty_off(m);
+    /* xl's name for a copy the target may run, taken while the target restores */
+    snprintf(away, sizeof(away), "%s%s", m->name, HV_MIG_AWAY);
+    if ((rc = set_name(o, domid, away)))
+        goto out;
+    renamed = true;
     if ((rc = expect(o, c->in, HV_MIG_READY, sizeof(HV_MIG_READY), opts->timeout_s,
                      "the target's \"domain received\"")))
         goto out;
-    rc = finish(m, res, paused_at);
+    res->parts.ready = (hv_now() - sent_at) * 1000;
+    rc = finish(m, res, paused_at, away);
 out:
     watchdog(0);
     hold(m, false);
     logdirty_off(m);
+    cause = o->err;
     if (timed_out && rc)
-        hv_err_set(&o->err, rc, "%s (the target was silent for %u s)", o->err.msg,
+        hv_err_set(&o->err, rc, "%s (the target was silent for %u s)", cause.msg,
                    opts->timeout_s);
+    else if (stopped_by && rc)
+        hv_err_set(&o->err, rc, "%s (stopped by signal %d)", cause.msg, (int)stopped_by);
     if (rc && !res->kept_suspended) {
         cause = o->err;
+        if (renamed)
+            set_name(o, domid, m->name);
         if (suspended && hv_ops_resume(o, domid))
             hv_err_set(&o->err, rc, "%s; and domain %u could not be resumed: %s", cause.msg,
                        domid, o->err.msg);
@@ -535,7 +563,7 @@ out:
     res->rounds = m->round;
     res->pages = m->sv.pages_sent;
     res->bytes = m->s.bytes;
-    res->total_s = now_s() - m->t0;
+    res->total_s = hv_now() - m->t0;
     free_src(m);
     free(m);
     free(cfg);
@@ -591,9 +619,37 @@ static void guard_tell(struct guard *g, char what, uint32_t domid)
         fprintf(stderr, "migration target: guardian: %s\n", strerror(errno));
 }
 
+/* What the restore's hooks need: the guardian, the connection, whether "received" went. */
+struct tgt {
+    struct guard g;
+    struct hv_ops *o;
+    int out;
+    bool ready;        /* "domain received" sent (or tried: ready_rc) */
+    int ready_rc;
+    struct hv_err ready_err;
+    double ready_at;
+};
+
 static void on_created(void *arg, uint32_t domid)
 {
-    guard_tell(arg, 'D', domid);
+    struct tgt *t = arg;
+
+    guard_tell(&t->g, 'D', domid);
+}
+
+/* The stream's END: every page is in and checked, so "domain received" goes now and the
+ * source's go crosses the restore's last steps (up to the introduction). Should one of them
+ * fail, the report after the go says so (status 1) and the source resumes its copy. */
+static void on_received(void *arg)
+{
+    struct tgt *t = arg;
+    struct hv_err keep = t->o->err;
+
+    t->ready = true;
+    t->ready_rc = write_all(t->o, t->out, HV_MIG_READY, sizeof(HV_MIG_READY), "the connection");
+    t->ready_err = t->o->err;
+    t->o->err = keep;
+    t->ready_at = hv_now();
 }
 
 static int guard_start(struct hv_ops *o, struct guard *g)
@@ -627,10 +683,35 @@ static void guard_end(struct guard *g)
     waitpid(g->pid, NULL, 0);
 }
 
-int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, uint32_t *domid)
+/* xl's report and its status byte, in one write (one packet: the source waits for both). */
+static int report(struct hv_ops *o, int out, uint8_t status)
 {
-    struct guard g = {-1, 0};
-    struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &g};
+    uint8_t msg[sizeof(HV_MIG_REPORT) + 1];
+
+    memcpy(msg, HV_MIG_REPORT, sizeof(HV_MIG_REPORT));
+    msg[sizeof(HV_MIG_REPORT)] = status;
+    return write_all(o, out, msg, sizeof(msg), "the connection");
+}
+
+/* The target's part of the downtime, from the stream's END to the report. */
+static void show_times(const struct hv_restore_times *t, double ready_at, double go_at,
+                       double running_at)
+{
+    fprintf(stderr, "migration target: END -> \"domain received\" sent %.1f ms; the last steps "
+            "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f; rings and "
+            "introduction %.1f); the go at END + %.1f ms -> running %.1f ms\n",
+            (ready_at - t->end_at) * 1000, (t->done_at - t->end_at) * 1000, t->pinned,
+            (t->state_at - t->end_at) * 1000, (t->done_at - t->state_at) * 1000,
+            (go_at - t->end_at) * 1000, (running_at - go_at) * 1000);
+}
+
+int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct hv_cfg *cfg,
+                       uint32_t *domid)
+{
+    struct hv_restore_times times;
+    struct tgt t = {{-1, 0}, o, out, false, 0, {""}, 0};
+    struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &t, &times, on_received};
+    double go_at, running_at;
     struct hv_err cause;
     uint8_t status = 1;
     bool renamed;
@@ -639,12 +720,17 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, ui
     int rc;
 
     signal(SIGPIPE, SIG_IGN);
-    if ((rc = guard_start(o, &g)))
+    if ((rc = guard_start(o, &t.g)))
         return rc;
     if ((rc = write_all(o, out, HV_MIG_BANNER, strlen(HV_MIG_BANNER), "the connection")) ||
         (rc = hv_ops_restore_fd(o, in, "the migration stream", &how, cfg, domid))) {
-        guard_tell(&g, 'C', 0); /* a failed restore destroyed its domain itself */
-        guard_end(&g);
+        guard_tell(&t.g, 'C', 0); /* a failed restore destroyed its domain itself */
+        guard_end(&t.g);
+        cause = o->err;
+        /* after "received": the source's go, then the failure in the report */
+        if (t.ready && !t.ready_rc && !expect(o, in, HV_MIG_GO, sizeof(HV_MIG_GO), 0, "the go"))
+            report(o, out, status);
+        o->err = cause;
         return rc;
     }
     n = strlen(cfg->name);
@@ -652,9 +738,15 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, ui
               !strcmp(cfg->name + n - strlen(HV_MIG_INCOMING), HV_MIG_INCOMING);
     if (renamed)
         cfg->name[n - strlen(HV_MIG_INCOMING)] = '\0';
-    if ((rc = write_all(o, out, HV_MIG_READY, sizeof(HV_MIG_READY), "the connection")) ||
-        (rc = expect(o, in, HV_MIG_GO, sizeof(HV_MIG_GO), 0, "the source's go")))
+    if (!t.ready)
+        on_received(&t);
+    if ((rc = t.ready_rc)) {
+        o->err = t.ready_err;
         goto fail;
+    }
+    if ((rc = expect(o, in, HV_MIG_GO, sizeof(HV_MIG_GO), 0, "the source's go")))
+        goto fail;
+    go_at = hv_now();
     if (renamed && !hv_ops_find(o, cfg->name, &other)) {
         rc = hv_err_set(&o->err, -EEXIST, "domain '%s' already exists here (id %u): the "
                         "incoming one is not started", cfg->name, other);
@@ -662,25 +754,25 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, ui
     }
     if (renamed && (rc = set_name(o, *domid, cfg->name)))
         goto fail;
-    guard_tell(&g, 'C', 0);
+    guard_tell(&t.g, 'C', 0);
     if ((rc = hv_ops_unpause(o, *domid)))
         goto fail;
     status = 0;
-    rc = write_all(o, out, HV_MIG_REPORT, sizeof(HV_MIG_REPORT), "the connection");
-    if (!rc)
-        rc = write_all(o, out, &status, 1, "the connection");
+    running_at = hv_now();
+    rc = report(o, out, status);
+    if (verbose)
+        show_times(&times, t.ready_at, go_at, running_at);
     if (rc) /* the source hears nothing and keeps its copy suspended: this one runs */
         fprintf(stderr, "migration target: %s (the domain runs here)\n", o->err.msg);
-    guard_end(&g);
+    guard_end(&t.g);
     return 0;
 fail:
     cause = o->err;
     hv_ops_destroy(o, *domid);
-    guard_tell(&g, 'C', 0);
-    guard_end(&g);
+    guard_tell(&t.g, 'C', 0);
+    guard_end(&t.g);
     o->err = cause;
-    if (write_all(o, out, HV_MIG_REPORT, sizeof(HV_MIG_REPORT), "the connection") == 0)
-        write_all(o, out, &status, 1, "the connection");
+    report(o, out, status);
     o->err = cause;
     hv_cfg_free(cfg);
     return rc;

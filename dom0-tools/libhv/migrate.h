@@ -37,14 +37,17 @@ struct hv_mig_plan {
     struct hv_migrate_opts opts;
     unsigned round;      /* rounds sent so far */
     unsigned throttle;   /* % of the time the guest is held paused (auto-converge), 0..90 */
-    double rate;         /* bytes/s of the last round that sent anything (0: none yet) */
+    double rate;         /* bytes/s of the fastest round so far (0: none sent anything yet) */
     double est_ms;       /* the estimated downtime of stopping now */
     unsigned hot_rounds; /* successive rounds in which dirtying outpaced half the send rate */
+    uint64_t last_dirty; /* the previous round's dirty pages */
 };
 
 void hv_mig_plan_init(struct hv_mig_plan *p, const struct hv_migrate_opts *o);
 /* After a round that sent `sent` pages in secs seconds, with `dirty` pages dirtied since it
- * began: another round, stop-and-copy, or abort. Updates rate, est_ms and throttle. */
+ * began: another round, stop-and-copy, or abort. Stop-and-copy once the last round is estimated
+ * to fit the downtime limit at the fastest rate seen, or once a dirty set of at most 256 pages
+ * (1 MiB) no longer shrinks. Updates rate, est_ms and throttle. */
 enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double secs,
                                   uint64_t dirty);
 /* The bandwidth limit: seconds to wait before sending more, having sent bytes in elapsed s. */
@@ -76,6 +79,13 @@ struct hv_mig_result {
     uint64_t pages, bytes;
     double downtime_ms, total_s;
     bool kept_suspended; /* the target may run it: the source's copy is kept, suspended */
+    struct hv_mig_parts { /* the downtime's parts (ms), in order; they add up to it */
+        double suspend;   /* the request until the guest had suspended */
+        double last;      /* the last round's pages: CLEAN, read, sent */
+        double state;     /* TSC, shared_info, vCPUs, the stream's END */
+        double ready;     /* until the target's "domain received": its restore and the wire */
+        double commit;    /* the go until the target's report: its unpause and the wire */
+    } parts;
 };
 
 /* The connection to the target: descriptors and the process behind them (killed when the
@@ -85,9 +95,9 @@ struct hv_mig_conn {
     pid_t child; /* 0: none */
 };
 
-/* "exec SSH HOST hvctl migrate-receive" (sshcmd "": HOST itself is the command, as xl's -s ''),
- * started with its stdin and stdout on c. */
-int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host,
+/* "exec SSH HOST hvctl migrate-receive" (with -v: its own timings on stderr; sshcmd "": HOST
+ * itself is the command, as xl's -s ''), started with its stdin and stdout on c. */
+int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host, bool verbose,
                        struct hv_mig_conn *c);
 /* Waits for the child, closes the descriptors. */
 void hv_migrate_disconnect(struct hv_mig_conn *c);
@@ -108,8 +118,9 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
  * NAME--incoming if NAME is taken here: the source is on this host), "ready", the go, its name
  * NAME, unpause, the report. A guardian process destroys
  * the new domain if this one dies before the go (killed, the connection gone): nothing is left.
- * *cfg and *domid out (for the monitor).
+ * *cfg and *domid out (for the monitor). verbose: the target's part of the downtime on stderr.
  */
-int hv_migrate_receive(struct hv_ops *o, int in, int out, struct hv_cfg *cfg, uint32_t *domid);
+int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct hv_cfg *cfg,
+                       uint32_t *domid);
 
 #endif /* HV_MIGRATE_H */

@@ -163,33 +163,82 @@ int hv_ops_dom_setup(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid)
     return grant_io(o, cfg, domid);
 }
 
-/* A domain with its memory and vCPU 0: scheduler parameters, xenstore tree, introduction to
- * xenstored, devices (as libxl: before it runs), unpause (create and restore). */
-int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
-                      const uint8_t uuid[16], const struct hv_build_result *res, bool paused)
+static struct hv_xsl_dom xsl_dom(const struct hv_cfg *cfg, uint32_t domid, const uint8_t uuid[16],
+                                 const struct hv_build_result *res, bool rings_later)
 {
-    struct hv_xsl_dom x;
+    struct hv_xsl_dom x = {domid, cfg->name, {0}, cfg->memory_mib * 1024,
+                           cfg->maxmem_mib * 1024, cfg->maxvcpus, cfg->vcpus, res->store_mfn,
+                           res->console_mfn, res->store_port, res->console_port, cfg->kernel,
+                           cfg->ramdisk, cfg->cmdline, hv_cfg_action_name(cfg->on_poweroff),
+                           hv_cfg_action_name(cfg->on_reboot), hv_cfg_action_name(cfg->on_crash),
+                           rings_later};
+
+    memcpy(x.uuid, uuid, 16);
+    return x;
+}
+
+static int sched_params(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid)
+{
     struct hv_sched_credit sc = {cfg->cpu_weight, cfg->cap};
-    unsigned i;
     int rc;
 
     if ((cfg->cpu_weight || cfg->cap) && (rc = hv_sched_credit_set(o->priv, domid, &sc)))
         return priv_err(o, rc);
-    x = (struct hv_xsl_dom){domid, cfg->name, {0}, cfg->memory_mib * 1024,
-                            cfg->maxmem_mib * 1024, cfg->maxvcpus, cfg->vcpus, res->store_mfn,
-                            res->console_mfn, res->store_port, res->console_port, cfg->kernel,
-                            cfg->ramdisk, cfg->cmdline, hv_cfg_action_name(cfg->on_poweroff),
-                            hv_cfg_action_name(cfg->on_reboot), hv_cfg_action_name(cfg->on_crash)};
-    memcpy(x.uuid, uuid, 16);
-    if ((rc = hv_xsl_write(o->xs, &x, &o->err)) ||
-        (rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)))
-        return rc;
+    return 0;
+}
+
+static int add_devices(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                       const uint8_t uuid[16])
+{
+    unsigned i;
+    int rc;
+
     for (i = 0; i < cfg->n_disks; i++)
         if ((rc = hv_blk_add(o->xs, domid, &cfg->disks[i], &o->err)))
             return rc;
     for (i = 0; i < cfg->n_vifs; i++)
         if ((rc = hv_vif_add(o->xs, domid, uuid, &cfg->vifs[i], &o->err)))
             return rc;
+    return 0;
+}
+
+/* A domain with its memory and vCPU 0: scheduler parameters, xenstore tree, introduction to
+ * xenstored, devices (as libxl: before it runs), unpause (create). */
+int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                      const uint8_t uuid[16], const struct hv_build_result *res, bool paused)
+{
+    struct hv_xsl_dom x = xsl_dom(cfg, domid, uuid, res, false);
+    int rc;
+
+    if ((rc = sched_params(o, cfg, domid)) || (rc = hv_xsl_write(o->xs, &x, &o->err)) ||
+        (rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)) ||
+        (rc = add_devices(o, cfg, domid, uuid)))
+        return rc;
+    if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
+        return priv_err(o, rc);
+    return 0;
+}
+
+int hv_ops_dom_describe(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                        const uint8_t uuid[16], const struct hv_build_result *res)
+{
+    struct hv_xsl_dom x = xsl_dom(cfg, domid, uuid, res, true);
+    int rc;
+
+    if ((rc = sched_params(o, cfg, domid)) || (rc = hv_xsl_write(o->xs, &x, &o->err)))
+        return rc;
+    return add_devices(o, cfg, domid, uuid);
+}
+
+int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                     const uint8_t uuid[16], const struct hv_build_result *res, bool paused)
+{
+    struct hv_xsl_dom x = xsl_dom(cfg, domid, uuid, res, true);
+    int rc;
+
+    if ((rc = hv_xsl_write_rings(o->xs, &x, &o->err)) ||
+        (rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)))
+        return rc;
     if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
         return priv_err(o, rc);
     return 0;
@@ -296,7 +345,7 @@ int hv_ops_shutdown(struct hv_ops *o, uint32_t domid, const char *what)
     return hv_xsl_shutdown(o->xs, domid, what, &o->err);
 }
 
-static double now_s(void)
+double hv_now(void)
 {
     struct timespec ts;
 
@@ -308,7 +357,7 @@ static double now_s(void)
 int hv_ops_wait_shutdown(struct hv_ops *o, uint32_t domid, unsigned timeout_s, int *reason)
 {
     struct hv_dominfo info;
-    double end = now_s() + timeout_s;
+    double end = hv_now() + timeout_s;
     bool watching = xs_watch(o->xs, "@releaseDomain", "hvctl-wait");
     struct pollfd pfd = {xs_fileno(o->xs), POLLIN, 0};
     int rc;
@@ -321,7 +370,7 @@ int hv_ops_wait_shutdown(struct hv_ops *o, uint32_t domid, unsigned timeout_s, i
             return priv_err(o, rc);
         if (info.shutdown)
             return *reason = (int)info.shutdown_reason, 0;
-        if (timeout_s && now_s() > end)
+        if (timeout_s && hv_now() > end)
             return hv_err_set(&o->err, -ETIMEDOUT, "domain %u has not shut down after %u s",
                               domid, timeout_s);
         if (watching && poll(&pfd, 1, 200) > 0)

@@ -123,6 +123,15 @@ struct hv_restore_how {
     const char *suffix;
     void (*created)(void *arg, uint32_t domid);
     void *arg;
+    struct hv_restore_times *times; /* if not NULL: when the last steps ended */
+    void (*received)(void *arg);    /* if not NULL: told when the stream's END is read */
+};
+/* A restore's last steps (CLOCK_MONOTONIC s): what a migration's downtime is made of. */
+struct hv_restore_times {
+    double end_at;   /* the stream's END read */
+    double state_at; /* p2m, start_info, `pinned` page tables, shared_info, TSC, vCPUs set */
+    double done_at;  /* the rings' xenstore nodes written, the domain introduced */
+    unsigned pinned;
 };
 int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,
                       struct hv_cfg *cfg, uint32_t *domid);
@@ -133,6 +142,9 @@ int hv_ops_save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *le
 int hv_ops_suspend(struct hv_ops *o, uint32_t domid);
 int hv_ops_resume(struct hv_ops *o, uint32_t domid);
 
+/* CLOCK_MONOTONIC in seconds: the durations the toolstack measures and shows. */
+double hv_now(void);
+
 /* The toolstack's own steps, shared by create, clone, save and restore. */
 int hv_ops_new_uuid(uint8_t uuid[16], struct hv_err *err);
 /* What can be checked before a domain exists: a unique name, usable disks and (images) a
@@ -141,6 +153,13 @@ int hv_ops_check_new(struct hv_ops *o, const struct hv_cfg *cfg, bool images);
 int hv_ops_dom_setup(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid);
 int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                       const uint8_t uuid[16], const struct hv_build_result *res, bool paused);
+/* A restore's halves of hv_ops_dom_finish: before the stream (its ports in res) the
+ * scheduler parameters, the xenstore tree without the rings' nodes and the devices, all off a
+ * migration's downtime; after it the rings' nodes, the introduction, the unpause. */
+int hv_ops_dom_describe(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                        const uint8_t uuid[16], const struct hv_build_result *res);
+int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                     const uint8_t uuid[16], const struct hv_build_result *res, bool paused);
 /* kernel, ramdisk, cmdline, memory, vCPUs of domid as xl.cfg lines; a disk as a spec. */
 int hv_ops_describe(struct hv_ops *o, uint32_t domid, FILE *f);
 void hv_ops_describe_disk(const struct hv_cfg_disk *d, FILE *f);

@@ -249,24 +249,48 @@ static int rename_incoming(struct hv_ops *o, struct hv_cfg *cfg, const char *suf
     return 0;
 }
 
+/* The new domain's store and console ports (dom0 their other end). */
+static int restore_ports(struct hv_ops *o, uint32_t domid, struct hv_build_result *res)
+{
+    int rc;
+
+    if ((rc = hv_evtchn_alloc_unbound(o->priv, domid, 0, &res->store_port)) ||
+        (rc = hv_evtchn_alloc_unbound(o->priv, domid, 0, &res->console_port)))
+        return priv_err(o, rc);
+    return 0;
+}
+
+/* The stream's END read: the time noted, the caller told. */
+static void received(void *arg)
+{
+    const struct hv_restore_how *how = arg;
+
+    if (how->times)
+        how->times->end_at = hv_now();
+    if (how->received)
+        how->received(how->arg);
+}
+
 /* The domain's memory and vCPUs from the stream, its rings granted to dom0 again. */
 static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *cfg,
-                         struct hv_stream *s, struct hv_build_result *res)
+                         struct hv_stream *s, struct hv_build_result *res,
+                         const struct hv_restore_how *how)
 {
+    struct hv_restore_times *t = how->times;
     struct hv_save_ctx ctx = {o->priv, domid, 0, {0}};
     struct hv_restore_dom dom = hv_restore_dom_priv;
     struct hv_restore_result rr;
     struct hv_dominfo info;
     int rc;
 
-    if ((rc = hv_domain_getinfo(o->priv, domid, &info)) ||
-        (rc = hv_evtchn_alloc_unbound(o->priv, domid, 0, &res->store_port)) ||
-        (rc = hv_evtchn_alloc_unbound(o->priv, domid, 0, &res->console_port)))
+    if ((rc = hv_domain_getinfo(o->priv, domid, &info)))
         return priv_err(o, rc);
     ctx.shared_info_mfn = info.shared_info_frame;
     ctx.resume = (struct hv_resume_info){0, info.shared_info_frame, res->store_port,
                                          res->console_port};
     dom.ctx = &ctx;
+    dom.received = received;
+    dom.received_arg = (void *)how;
     if ((rc = hv_restore_container(s, &dom, hv_save_p2m_max(cfg->maxmem_mib * 256),
                                    cfg->maxvcpus, &rr, &o->err)))
         return rc;
@@ -275,6 +299,10 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
     res->nr_pages = rr.pages;
     if ((rc = hv_build_seed_grants(o->priv, domid, 0, rr.console_mfn, 0, rr.store_mfn)))
         return priv_err(o, rc);
+    if (t) {
+        t->state_at = hv_now();
+        t->pinned = rr.pinned;
+    }
     return 0;
 }
 
@@ -337,12 +365,15 @@ int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct h
     }
     if (how->created)
         how->created(how->arg, *domid);
-    if ((rc = hv_ops_dom_setup(o, cfg, *domid)) ||
-        (rc = restore_state(o, *domid, cfg, &s, &res)) ||
-        (rc = hv_ops_dom_finish(o, cfg, *domid, dc.handle, &res, paused))) {
+    if ((rc = hv_ops_dom_setup(o, cfg, *domid)) || (rc = restore_ports(o, *domid, &res)) ||
+        (rc = hv_ops_dom_describe(o, cfg, *domid, dc.handle, &res)) ||
+        (rc = restore_state(o, *domid, cfg, &s, &res, how)) ||
+        (rc = hv_ops_dom_start(o, cfg, *domid, dc.handle, &res, paused))) {
         cause = o->err;
         hv_ops_destroy(o, *domid);
         o->err = cause;
+    } else if (how->times) {
+        how->times->done_at = hv_now();
     }
 out:
     if (rc)

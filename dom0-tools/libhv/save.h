@@ -106,6 +106,10 @@ struct hv_restore_dom {
      * basic context. NULL: those records are read and dropped. */
     int (*vcpu_extra)(void *ctx, unsigned vcpu, uint32_t type, const uint8_t *body, size_t len,
                       struct hv_err *err);
+    /* Told once the stream's END is read, before the last steps (the guest's p2m, start_info,
+     * pinning, shared_info, vCPUs): a migration's target says "received" then. NULL: nobody. */
+    void (*received)(void *arg);
+    void *received_arg;
 };
 
 /* What a restore found and did. */
@@ -113,6 +117,7 @@ struct hv_restore_result {
     uint64_t nr_pfns, pages;        /* the p2m's size; pages with data written */
     uint64_t store_mfn, console_mfn; /* the new frames of the two rings */
     unsigned vcpus;                 /* vCPU contexts set */
+    unsigned pinned;                /* page tables pinned */
 };
 
 /*

@@ -319,6 +319,7 @@ static int pin_tables(struct rst *r)
                               (unsigned long long)pfn,
                               (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28, why);
         }
+        r->res->pinned++;
     }
     return 0;
 }
@@ -401,8 +402,12 @@ int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uin
                rec.type != HV_REC_END)
             if ((rc = one_record(r, &rec)))
                 break;
+    if (!rc && rec.len)
+        rc = hv_err_set(err, -EINVAL, "END with a body");
+    if (!rc && dom->received)
+        dom->received(dom->received_arg);
     if (!rc)
-        rc = rec.len ? hv_err_set(err, -EINVAL, "END with a body") : finish(r);
+        rc = finish(r);
     free(rec.body);
     free(r->p2m);
     free(r->types);

@@ -19,12 +19,68 @@ void hv_stream_init(struct hv_stream *s, int fd, const char *name, struct hv_err
     s->name = name;
     s->bytes = 0;
     s->err = err;
+    s->buf = NULL;
+    s->len = s->cap = 0;
+}
+
+int hv_stream_buffer(struct hv_stream *s, size_t cap)
+{
+    if (!(s->buf = malloc(cap)))
+        return hv_err_set(s->err, -ENOMEM, "out of memory");
+    s->cap = cap;
+    s->len = 0;
+    return 0;
+}
+
+void hv_stream_free(struct hv_stream *s)
+{
+    free(s->buf);
+    s->buf = NULL;
+    s->len = s->cap = 0;
+}
+
+/* write(2) until all is out; offset: where s->bytes stood when these bytes were given. */
+static int write_out(struct hv_stream *s, const uint8_t *p, size_t n, uint64_t offset)
+{
+    while (n) {
+        ssize_t w = write(s->fd, p, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return hv_err_set(s->err, w < 0 ? -errno : -EIO, "%s: write at byte %llu: %s",
+                              s->name, (unsigned long long)offset,
+                              strerror(w < 0 ? errno : EIO));
+        p += w;
+        n -= (size_t)w;
+        offset += (uint64_t)w;
+    }
+    return 0;
+}
+
+int hv_stream_flush(struct hv_stream *s)
+{
+    size_t n = s->len;
+
+    s->len = 0;
+    return n ? write_out(s, s->buf, n, s->bytes - n) : 0;
 }
 
 int hv_stream_write(struct hv_stream *s, const void *buf, size_t n)
 {
     const uint8_t *p = buf;
+    int rc;
 
+    if (s->buf) {
+        if (s->len + n > s->cap && (rc = hv_stream_flush(s)))
+            return rc;
+        s->bytes += n;
+        if (n >= s->cap)
+            return write_out(s, p, n, s->bytes - n);
+        memcpy(s->buf + s->len, p, n);
+        s->len += n;
+        return 0;
+    }
     while (n) {
         ssize_t w = write(s->fd, p, n);
 

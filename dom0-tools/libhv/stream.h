@@ -77,9 +77,17 @@ struct hv_stream {
     const char *name;
     uint64_t bytes; /* written or read so far */
     struct hv_err *err;
+    uint8_t *buf;   /* writes gather here if set (hv_stream_buffer) */
+    size_t len, cap;
 };
 
 void hv_stream_init(struct hv_stream *s, int fd, const char *name, struct hv_err *err);
+/* Writes gather in a buffer of cap bytes, written out when full and by hv_stream_flush: on a
+ * connection the peer gets whole records, not a header, then its body, in packets of their own
+ * (which TCP's Nagle holds back until the previous one is acknowledged). */
+int hv_stream_buffer(struct hv_stream *s, size_t cap);
+int hv_stream_flush(struct hv_stream *s);
+void hv_stream_free(struct hv_stream *s); /* the buffer, unflushed */
 
 /* ---- writing (each returns 0 or a negative errno with a message) ---- */
 

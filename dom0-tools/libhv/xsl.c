@@ -85,14 +85,25 @@ static void put_domain(struct wr *w, const struct hv_xsl_dom *d, const char *dp,
         put(w, P_RW, NULL, "%s/%s", dp, rw_dirs[i]);
 }
 
-static void put_rings(struct wr *w, const struct hv_xsl_dom *d, const char *dp)
+/* The rings' ports and frames (a restore knows the frames only after the stream). */
+static void put_ring_refs(struct wr *w, const struct hv_xsl_dom *d, const char *dp)
 {
-    char num[32], bp[64];
+    char num[32];
 
     snprintf(num, sizeof(num), "%u", d->store_port);
     put(w, P_INHERIT, num, "%s/store/port", dp);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)d->store_mfn);
     put(w, P_INHERIT, num, "%s/store/ring-ref", dp);
+    snprintf(num, sizeof(num), "%u", d->console_port);
+    put(w, P_INHERIT, num, "%s/console/port", dp);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)d->console_mfn);
+    put(w, P_INHERIT, num, "%s/console/ring-ref", dp);
+}
+
+static void put_console(struct wr *w, const struct hv_xsl_dom *d, const char *dp)
+{
+    char bp[64];
+
     put(w, P_RO, NULL, "%s/console", dp);
     snprintf(bp, sizeof(bp), "/local/domain/0/backend/console/%u/0", d->domid);
     put(w, P_INHERIT, bp, "%s/console/backend", dp);
@@ -101,10 +112,6 @@ static void put_rings(struct wr *w, const struct hv_xsl_dom *d, const char *dp)
     put(w, P_INHERIT, "xenconsoled", "%s/console/type", dp);
     put(w, P_INHERIT, "pty", "%s/console/output", dp);
     put(w, P_INHERIT, "", "%s/console/tty", dp);
-    snprintf(num, sizeof(num), "%u", d->console_port);
-    put(w, P_INHERIT, num, "%s/console/port", dp);
-    snprintf(num, sizeof(num), "%llu", (unsigned long long)d->console_mfn);
-    put(w, P_INHERIT, num, "%s/console/ring-ref", dp);
 }
 
 /* dom0's console backend directory, /vm/<uuid> and /libxl/D. */
@@ -181,13 +188,28 @@ static void write_all(struct wr *w, const void *arg)
     snprintf(dp, sizeof(dp), "/local/domain/%u", d->domid);
     snprintf(vm, sizeof(vm), "/vm/%s", uuid);
     put_domain(w, d, dp, vm);
-    put_rings(w, d, dp);
+    put_console(w, d, dp);
+    if (!d->rings_later)
+        put_ring_refs(w, d, dp);
     put_others(w, d, dp, vm, uuid);
+}
+
+static void write_rings(struct wr *w, const void *arg)
+{
+    char dp[64];
+
+    snprintf(dp, sizeof(dp), "/local/domain/%u", w->domid);
+    put_ring_refs(w, arg, dp);
 }
 
 int hv_xsl_write(struct xs_handle *xs, const struct hv_xsl_dom *d, struct hv_err *err)
 {
     return in_transaction(xs, write_all, d, d->domid, err, "writing");
+}
+
+int hv_xsl_write_rings(struct xs_handle *xs, const struct hv_xsl_dom *d, struct hv_err *err)
+{
+    return in_transaction(xs, write_rings, d, d->domid, err, "writing");
 }
 
 static void rm(struct wr *w, const char *path)

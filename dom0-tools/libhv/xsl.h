@@ -21,6 +21,7 @@ struct hv_xsl_dom {
     /* /vm/<uuid>/on_poweroff, on_reboot, on_crash (as xend wrote them; save reads them back);
      * NULL: not written */
     const char *on_poweroff, *on_reboot, *on_crash;
+    bool rings_later; /* store/ and console/ port and ring-ref left to hv_xsl_write_rings */
 };
 
 /*
@@ -31,6 +32,9 @@ struct hv_xsl_dom {
  * Nothing is left written on failure.
  */
 int hv_xsl_write(struct xs_handle *xs, const struct hv_xsl_dom *d, struct hv_err *err);
+/* The four nodes rings_later left out (a restore's, once the stream gave the frames); hvconsoled
+ * serves the console once they are there. */
+int hv_xsl_write_rings(struct xs_handle *xs, const struct hv_xsl_dom *d, struct hv_err *err);
 
 /* Removes everything hv_xsl_write wrote for domid (and every backend dir of dom0 for it);
  * what is already gone is fine. */

@@ -22,7 +22,7 @@
 static const struct hv_migrate_opts defaults = HV_MIGRATE_OPTS_DEFAULT;
 
 /* 1024 pages sent in a second: 100 dirty pages take 98 ms, more than 30; then 100 pages in
- * 0.1 s: 5 dirty pages take 5 ms and fit. */
+ * 0.1 s (slower: the rate stays the first round's): 5 dirty pages take 4.9 ms and fit. */
 static void test_stops_when_the_last_round_fits(void **state)
 {
     struct hv_mig_plan p;
@@ -33,7 +33,7 @@ static void test_stops_when_the_last_round_fits(void **state)
     assert_true(p.est_ms > 97 && p.est_ms < 98);
     assert_int_equal(p.round, 1);
     assert_int_equal(hv_mig_plan_next(&p, 100, 0.1, 5), HV_MIG_STOP_AND_COPY);
-    assert_true(p.est_ms > 4.99 && p.est_ms < 5.01); /* the new rate: 1000 pages/s */
+    assert_true(p.est_ms > 4.87 && p.est_ms < 4.89); /* at 1024 pages/s */
     hv_mig_plan_init(&p, &defaults);
     assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 0), HV_MIG_STOP_AND_COPY);
     assert_true(p.est_ms == 0);
@@ -51,6 +51,44 @@ static void test_rate_kept_and_unknown(void **state)
     assert_int_equal(hv_mig_plan_next(&p, 2048, 1.0, 1000), HV_MIG_ROUND);
     assert_int_equal(hv_mig_plan_next(&p, 0, 0.2, 10), HV_MIG_STOP_AND_COPY);
     assert_true(p.rate == 2048 * 4096.0);
+}
+
+/* The fastest round sets the rate: a small round, mostly fixed costs, does not lower it; a
+ * faster one raises it. */
+static void test_rate_is_the_fastest(void **state)
+{
+    struct hv_mig_plan p;
+
+    (void)state;
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 4096, 8.0, 1000), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 900, 5.0, 800), HV_MIG_ROUND);
+    assert_true(p.rate == 512 * 4096.0);
+    assert_int_equal(hv_mig_plan_next(&p, 800, 0.5, 700), HV_MIG_ROUND);
+    assert_true(p.rate == 1600 * 4096.0);
+}
+
+/* An idle guest's working set (the pages its ticks write): over the limit at a slow link, it
+ * stops shrinking at 14 pages, and the next round stops and copies; never throttled. A small set
+ * still shrinking goes on; a large one that does not is left to the limit and max_rounds. */
+static void test_settled_working_set(void **state)
+{
+    struct hv_mig_plan p;
+
+    (void)state;
+    hv_mig_plan_init(&p, &defaults); /* 100 pages/s: 14 pages take 140 ms */
+    assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 19), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 18, 0.5, 14), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 13, 0.5, 14), HV_MIG_STOP_AND_COPY);
+    assert_true(p.est_ms > 139 && p.est_ms < 141);
+    assert_int_equal(p.throttle, 0);
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 40), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 40, 0.5, 30), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 30, 0.5, 20), HV_MIG_ROUND);
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 257), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 257, 2.57, 257), HV_MIG_ROUND);
 }
 
 /* At max_rounds: stop-and-copy, or abort with --abort-on-max; a round that fits wins. */
@@ -196,6 +234,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stops_when_the_last_round_fits),
         cmocka_unit_test(test_rate_kept_and_unknown),
+        cmocka_unit_test(test_rate_is_the_fastest),
+        cmocka_unit_test(test_settled_working_set),
         cmocka_unit_test(test_max_rounds),
         cmocka_unit_test(test_auto_converge),
         cmocka_unit_test(test_duty_cycle),

@@ -266,7 +266,7 @@ static int t_extra(void *ctx, unsigned v, uint32_t type, const uint8_t *body, si
 }
 
 static const struct hv_restore_dom tgt_dom = {NULL,     t_populate, t_write, t_read,   t_pin,
-                                              t_shinfo, t_tsc,      t_vcpu,  t_resume, t_extra};
+                                              t_shinfo, t_tsc,      t_vcpu,  t_resume, t_extra, NULL, NULL};
 
 static void reset_target(void)
 {
@@ -327,6 +327,17 @@ static uint64_t entry(uint64_t mfn, unsigned slot)
     return e;
 }
 
+/* The received hook: how often it was told, and whether the last steps had begun then. */
+static unsigned received_calls;
+static bool received_before_last_steps;
+
+static void t_received(void *arg)
+{
+    (void)arg;
+    received_calls++;
+    received_before_last_steps = !restored_shinfo && !pinned[tgt_p2m[L4]];
+}
+
 static void test_save_restore(void **state)
 {
     struct hv_restore_result res;
@@ -342,8 +353,18 @@ static void test_save_restore(void **state)
     assert_int_equal(hv_stream_get_xl_header(&s, &xl), 0);
     assert_non_null(strstr(xl.config, "name = 'fake'"));
     free(xl.config);
-    if (hv_restore_container(&s, &tgt_dom, NPFN, 2, &res, &err))
-        fail_msg("restore: %s", err.msg);
+    {
+        struct hv_restore_dom told = tgt_dom;
+
+        told.received = t_received;
+        received_calls = 0;
+        if (hv_restore_container(&s, &told, NPFN, 2, &res, &err))
+            fail_msg("restore: %s", err.msg);
+        /* once, at END, before anything was pinned or shared_info set */
+        assert_int_equal(received_calls, 1);
+        assert_true(received_before_last_steps);
+        assert_int_equal(res.pinned, 1);
+    }
     assert_int_equal(res.nr_pfns, NPFN);
     assert_int_equal(res.pages, NPFN - 1);
     assert_int_equal(res.vcpus, 1);
@@ -424,8 +445,13 @@ static int restore_bytes(const uint8_t *b, size_t len, uint64_t max_pfns)
     hv_stream_init(&s, fd, "save", &err);
     rc = hv_stream_get_xl_header(&s, &xl);
     free(xl.config);
-    if (!rc)
-        rc = hv_restore_container(&s, &tgt_dom, max_pfns, 2, &res, &err);
+    received_calls = 0;
+    if (!rc) {
+        struct hv_restore_dom told = tgt_dom;
+
+        told.received = t_received;
+        rc = hv_restore_container(&s, &told, max_pfns, 2, &res, &err);
+    }
     fclose(f);
     return rc;
 }
@@ -500,10 +526,16 @@ static void test_hostile(void **state)
     c = malloc(len);
     assert_non_null(c);
     assert_int_equal(restore_bytes(b, len, NPFN), 0);
-    /* truncated anywhere: refused */
-    for (cut = 0; cut < len; cut += cut < 200 ? 7 : 65521)
+    /* truncated anywhere: refused; before libxc's END (libxl's, 8 bytes, follows it) nobody
+     * was told the stream was received */
+    for (cut = 0; cut < len; cut += cut < 200 ? 7 : 65521) {
         if (restore_bytes(b, cut, NPFN) == 0)
             fail_msg("a save file cut at byte %zu of %zu was restored", cut, len);
+        if (cut < len - 8 && received_calls)
+            fail_msg("a save file cut at byte %zu of %zu was said received", cut, len);
+    }
+    assert_int_equal(restore_bytes(b, len - 4, NPFN), -EIO); /* libxl's END cut: told, refused */
+    assert_int_equal(received_calls, 1);
     /* a domain too small for the stream */
     assert_int_equal(restore_bytes(b, len, NPFN - 1), -ERANGE);
     /* an L1 entry naming a pfn beyond the domain (canonical stream: pfn 0xfffff) */
