@@ -59,6 +59,10 @@ void arch_ipi_resched(unsigned cpu);
 /* Flush the TLB of every CPU that may hold translations of domain domid (this one included),
  * and wait until they have. */
 void arch_ipi_flush_domain(uint16_t domid);
+/* The same, skipping the CPUs that flushed since stamp (a tick of arch_tlb_clock_tick). */
+void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp);
+/* Advance the TLB flush clock: the stamp of an event that leaves translations behind. */
+uint64_t arch_tlb_clock_tick(void);
 /* Serve the requests other CPUs left for this one (called from the IPI handler, and from every
  * wait loop so that two CPUs waiting on each other cannot deadlock). */
 void arch_ipi_serve(void);

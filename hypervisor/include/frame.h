@@ -35,6 +35,8 @@ struct page_info {
     uint16_t grant_refs; /* [mm] general references held from outside the owner: grant mappings
                             and other domains' foreign mappings (in count) */
     uint16_t grant_rw;   /* [mm] writable type references held by them (in the type count) */
+    uint64_t tlb_stamp;  /* [mm] TLB flush clock when the type count last fell to 0 (a type
+                            change flushes only CPUs that have not flushed since) */
 };
 
 /* Take over a frame table of nr_frames entries; every frame starts owned by the hypervisor. */

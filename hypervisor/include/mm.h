@@ -120,6 +120,10 @@ static inline bool mm_io_denied(uint64_t mfn)
  * changes type. */
 void *mm_frame_ptr(uint64_t mfn);
 void mm_flush_tlb(uint16_t owner);
+/* The same for translations left by an event stamped `stamp` (of mm_tlb_stamp): only CPUs that
+ * have not reloaded %cr3 since. */
+void mm_flush_tlb_since(uint16_t owner, uint64_t stamp);
+uint64_t mm_tlb_stamp(void);
 
 /* Walk the page tables under l4_mfn for va (walk.c): a pointer to the L1 entry that maps it (and
  * the L1 table's mfn, and the AND of the upper levels' flags), or NULL if va is outside the guest

@@ -20,7 +20,13 @@ struct percpu {
     bool mc_preempted;               /* an entry asked for a continuation (args in mc_args) */
     uint64_t mc_args[4];
     volatile uint32_t flush_pending; /* another CPU asked for a TLB flush (ipi.c) */
+    bool resched_sent;               /* a resched IPI is on its way here and not yet taken */
+    uint64_t flush_time;             /* tlb_clock read before this CPU's last full flush */
 };
+
+/* The TLB flush clock (ipi.c, after Xen's tlbflush_clock): events that leave translations to
+ * flush take a tick, and a CPU that reloaded %cr3 since an event's tick holds none from before. */
+extern uint64_t tlb_clock;
 
 static inline struct percpu *percpu(void)
 {

@@ -355,7 +355,7 @@ static int get_first_type(uint64_t mfn, struct page_info *pg, uint32_t type)
         /* The frame may still be reachable through translations made for its old use (a
          * writable mapping, or walks through it as a table): none may survive the change. */
         if ((info & PGT_type_mask) != PGT_none)
-            mm_flush_tlb(pg->owner);
+            mm_flush_tlb_since(pg->owner, pg->tlb_stamp);
         info = type | (type == PGT_writable ? PGT_validated : 0);
     }
     pg->type_info = info + 1;
@@ -409,6 +409,7 @@ void mm_put_page_type(uint64_t mfn)
             BUG_ON(pg->linear);
             info &= ~PGT_validated; /* the type stays until the next first reference */
         }
+        pg->tlb_stamp = mm_tlb_stamp(); /* after the entries that used it were changed */
     }
     pg->type_info = info - 1;
 }

@@ -225,3 +225,13 @@ void mm_flush_tlb(uint16_t owner)
 {
     arch_ipi_flush_domain(owner);
 }
+
+void mm_flush_tlb_since(uint16_t owner, uint64_t stamp)
+{
+    arch_ipi_flush_domain_since(owner, stamp);
+}
+
+uint64_t mm_tlb_stamp(void)
+{
+    return arch_tlb_clock_tick();
+}

@@ -33,6 +33,18 @@ void mm_flush_tlb(uint16_t owner)
     mmf.flushes++;
 }
 
+/* No CPU flushes by itself here: a type change always flushes. */
+void mm_flush_tlb_since(uint16_t owner, uint64_t stamp)
+{
+    (void)stamp;
+    mm_flush_tlb(owner);
+}
+
+uint64_t mm_tlb_stamp(void)
+{
+    return ++mmf.tlb_clock;
+}
+
 void paging_fill_hv_slots(uint64_t *l4)
 {
     for (unsigned s = HV_L4_FIRST; s <= HV_L4_LAST; s++)

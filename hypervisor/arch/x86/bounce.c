@@ -2,6 +2,7 @@
 #include "x86/bounce.h"
 #include "console.h"
 #include "guest_access.h"
+#include "percpu.h"
 #include "pv-abi/shared_info.h"
 #include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
@@ -12,8 +13,10 @@
 void vcpu_load_cr3(struct vcpu *v)
 {
     uint64_t mfn = v->kernel_mode ? v->kernel_l4_mfn : v->user_l4_mfn;
+    uint64_t t = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
 
     __asm__ volatile("mov %0, %%cr3" ::"r"(mfn << PAGE_SHIFT) : "memory");
+    __atomic_store_n(&percpu()->flush_time, t, __ATOMIC_RELEASE); /* a full flush (ipi.c) */
 }
 
 void arch_vcpu_root_changed(struct vcpu *v)

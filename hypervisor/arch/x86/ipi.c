@@ -8,9 +8,28 @@
 #include "x86/apic.h"
 #include "x86/cpu.h"
 
+uint64_t tlb_clock = 1;
+
+/* One IPI until the target takes it: its handler clears resched_sent before it looks at its
+ * run queue, so whatever was made runnable before a skipped IPI is seen. */
 void arch_ipi_resched(unsigned cpu)
 {
-    apic_send_ipi(smp_apic_id(cpu), APIC_RESCHED_VECTOR);
+    if (!__atomic_exchange_n(&arch_percpu_of(cpu)->resched_sent, true, __ATOMIC_ACQ_REL))
+        apic_send_ipi(smp_apic_id(cpu), APIC_RESCHED_VECTOR);
+}
+
+uint64_t arch_tlb_clock_tick(void)
+{
+    return __atomic_add_fetch(&tlb_clock, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Reload %cr3 (guest translations are never global: this drops them all) and stamp it. */
+static void flush_here(void)
+{
+    uint64_t t = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
+
+    write_cr3(read_cr3());
+    __atomic_store_n(&percpu()->flush_time, t, __ATOMIC_RELEASE);
 }
 
 void arch_ipi_serve(void)
@@ -18,7 +37,7 @@ void arch_ipi_serve(void)
     struct percpu *pc = percpu();
 
     if (__atomic_load_n(&pc->flush_pending, __ATOMIC_ACQUIRE)) {
-        write_cr3(read_cr3()); /* guest translations are never global: this drops them all */
+        flush_here();
         __atomic_store_n(&pc->flush_pending, 0, __ATOMIC_RELEASE);
     }
 }
@@ -30,19 +49,31 @@ static bool cpu_holds(unsigned cpu, uint16_t domid)
     return v && v->domain->domid == domid;
 }
 
+/* A CPU that reloaded %cr3 after the event stamped `stamp` holds nothing from before it. */
+static bool flushed_since(unsigned cpu, uint64_t stamp)
+{
+    return __atomic_load_n(&arch_percpu_of(cpu)->flush_time, __ATOMIC_ACQUIRE) >= stamp;
+}
+
 void arch_ipi_flush_domain(uint16_t domid)
+{
+    arch_ipi_flush_domain_since(domid, ~0UL);
+}
+
+void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp)
 {
     unsigned me = percpu()->cpu_id;
     bool sent[MAX_CPUS] = {false};
 
     for (unsigned c = 0; c < arch_nr_cpus(); c++) {
-        if (c == me || !cpu_holds(c, domid))
+        if (c == me || !cpu_holds(c, domid) || flushed_since(c, stamp))
             continue;
         __atomic_store_n(&arch_percpu_of(c)->flush_pending, 1, __ATOMIC_RELEASE);
         apic_send_ipi(smp_apic_id(c), APIC_FLUSH_VECTOR);
         sent[c] = true;
     }
-    write_cr3(read_cr3());
+    if (!flushed_since(me, stamp))
+        flush_here();
     for (unsigned c = 0; c < arch_nr_cpus(); c++)
         while (sent[c] && __atomic_load_n(&arch_percpu_of(c)->flush_pending, __ATOMIC_ACQUIRE)) {
             arch_ipi_serve();

@@ -56,6 +56,7 @@ void irq_handle(unsigned vector)
         arch_timer_oneshot(timer_next_wait());
         break;
     case APIC_RESCHED_VECTOR:
+        __atomic_store_n(&pc->resched_sent, false, __ATOMIC_RELEASE); /* (before the look) */
         pc->need_resched = true;
         break;
     case APIC_FLUSH_VECTOR:
