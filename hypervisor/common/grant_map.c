@@ -8,9 +8,21 @@
 #include "logdirty.h"
 #include "mm.h"
 #include "paging.h"
+#include "smp.h"
 
 #define MAP_PARTS (PV_GNTMAP_host_map | PV_GNTMAP_device_map)
 #define MAP_KEPT 0x1f /* the PV_GNTMAP_* bits a handle records (Xen: bits 0-4) */
+#define MAP_OWED (1u << 31) /* a host mapping gone whose references wait for the batch's flush */
+#define OWED_MAX 64
+
+/* The unmaps of the grant_table_op batch running on a CPU whose references wait for the one TLB
+ * flush at its end (Xen's unmap_common, then gnttab_flush_tlb, then unmap_common_complete). */
+struct owed {
+    bool batching;
+    unsigned n;
+    struct { uint16_t rd; uint32_t handle; } e[OWED_MAX];
+};
+static struct owed owed[MAX_CPUS];
 
 /* ---- the maptrack ---- */
 
@@ -211,33 +223,75 @@ void gnttab_map(struct vcpu *v, struct pv_gnttab_map_grant_ref *op)
 
 /* ---- unmap ---- */
 
-/* Undo parts of mapping `handle` of ld: the L1 entry, if still there, gets repl; every CPU
- * running ld forgets the mapping before its references go; the handle is freed with its last
- * part. The unpin comes last: it may free a reaped granter's table. */
-static void undo(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t parts,
-                 uint64_t repl)
+/* The references of parts of mapping `handle` of ld go, once no CPU can use them; the handle is
+ * freed with its last part. The unpin comes last: it may free a reaped granter's table. */
+static void release(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t parts)
 {
     struct gnttab_map *m = gnttab_map_entry(ld->gnttab, handle);
     uint32_t ref = m->ref, flags = m->flags;
-    uint64_t mfn = gnttab_act(rd->gnttab, ref)->mfn;
+
+    put_refs(rd, gnttab_act(rd->gnttab, ref)->mfn, parts, flags);
+    m->flags &= ~(parts | (parts & PV_GNTMAP_host_map ? MAP_OWED : 0));
+    if (!(m->flags & (MAP_PARTS | MAP_OWED)))
+        handle_put(ld->gnttab, handle);
+    gnttab_unpin(rd, ref, pin_use(parts, flags));
+}
+
+/* A host mapping's release left to the end of the batch (false: not batching, or no room). */
+static bool owe(struct owed *o, struct domain *rd, struct gnttab_map *m, uint32_t handle)
+{
+    if (!o || !o->batching || o->n == OWED_MAX)
+        return false;
+    o->e[o->n].rd = rd->domid;
+    o->e[o->n++].handle = handle;
+    m->flags = (m->flags & ~PV_GNTMAP_host_map) | MAP_OWED; /* no other unmap takes it */
+    return true;
+}
+
+void gnttab_unmap_batch(struct vcpu *v, bool start)
+{
+    struct owed *o = &owed[v->processor];
+    struct domain *ld = v->domain;
+
+    o->batching = start;
+    if (start || !o->n)
+        return;
+    mm_flush_tlb(ld->domid);
+    for (unsigned i = 0; i < o->n; i++) {
+        struct domain *rd = domain_by_id(o->e[i].rd);
+
+        BUG_ON(!rd); /* the pin keeps the granter */
+        gnttab_lock_pair(ld, rd);
+        release(ld, rd, o->e[i].handle, PV_GNTMAP_host_map);
+        gnttab_unlock_pair(ld, rd);
+    }
+    o->n = 0;
+}
+
+/* Undo parts of mapping `handle` of ld: the L1 entry, if still there, gets repl; every CPU
+ * running ld forgets the mapping before its references go (in a batch of unmaps, all of them
+ * at its end). */
+static void undo(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t parts,
+                 uint64_t repl, struct owed *o)
+{
+    struct gnttab_map *m = gnttab_map_entry(ld->gnttab, handle);
+    uint64_t mfn = gnttab_act(rd->gnttab, m->ref)->mfn;
 
     if (parts & PV_GNTMAP_host_map) {
         uint64_t old = PTE_A;
 
-        if (mm_grant_pte_holds(ld, m->pte, grant_pte(mfn, flags)))
+        if (mm_grant_pte_holds(ld, m->pte, grant_pte(mfn, m->flags)))
             old = mm_grant_pte_clear(m->pte, repl);
         /* A CPU caches a translation only once it has set the entry's accessed bit, atomically
          * against the exchange above. A grant entry starts without it and nothing but this
          * changes it (not the guest: mm_mod_entry; not log-dirty), so an entry never used is
          * in no TLB. A replacement's old place may be: flush. Device mappings leave nothing. */
+        if (!repl && (old & PTE_A) && parts == PV_GNTMAP_host_map && owe(o, rd, m, handle))
+            return;
         if ((old & PTE_A) || repl)
             mm_flush_tlb(ld->domid);
     }
-    put_refs(rd, mfn, parts, flags);
-    m->flags &= ~parts;
-    if (!(m->flags & MAP_PARTS))
-        handle_put(ld->gnttab, handle);
-    gnttab_unpin(rd, ref, pin_use(parts, flags));
+    release(ld, rd, handle, parts);
 }
 
 /* The frame a live handle maps (fixed while the handle pins the granter's entry). */
@@ -296,7 +350,7 @@ static int16_t unmap_locked(struct vcpu *v, struct domain *rd, uint32_t handle,
     uint32_t parts = 0, moved = GNTTAB_NO_HANDLE;
     int16_t rc;
 
-    if (!m->flags || m->domid != rd->domid)
+    if (!(m->flags & MAP_PARTS) || m->domid != rd->domid)
         return PV_GNTST_bad_handle; /* unmapped meanwhile by another vCPU */
     mfn = gnttab_act(rd->gnttab, m->ref)->mfn;
     if (rq->dev_bus_addr && rq->dev_bus_addr != mfn << PAGE_SHIFT)
@@ -313,7 +367,7 @@ static int16_t unmap_locked(struct vcpu *v, struct domain *rd, uint32_t handle,
     if (moved != GNTTAB_NO_HANDLE)
         gnttab_map_entry(lgt, moved)->pte = m->pte;
     if (parts)
-        undo(v->domain, rd, handle, parts, repl);
+        undo(v->domain, rd, handle, parts, repl, &owed[v->processor]);
     return PV_GNTST_okay;
 }
 
@@ -359,7 +413,7 @@ void gnttab_release_mappings(struct domain *d)
         rd = domain_by_id(m->domid);
         BUG_ON(!rd);
         gnttab_lock_pair(d, rd);
-        undo(d, rd, h, m->flags & MAP_PARTS, 0);
+        undo(d, rd, h, m->flags & MAP_PARTS, 0, NULL);
         gnttab_unlock_pair(d, rd);
     }
 }

@@ -176,5 +176,13 @@ long hc_grant_table_op(struct vcpu *v, unsigned int cmd, guest_handle uop, unsig
     cmd &= CMD_MASK;
     if (cmd >= ARRAY_SIZE(ops) || !ops[cmd].step)
         return -PV_ENOSYS; /* transfer, cache_flush, and unknown sub-ops */
+    if (cmd == PV_GNTTABOP_unmap_grant_ref) {
+        long rc;
+
+        gnttab_unmap_batch(v, true);
+        rc = batch(v, cmd, uop, count, ops[cmd].size, ops[cmd].step);
+        gnttab_unmap_batch(v, false);
+        return rc;
+    }
     return batch(v, cmd, uop, ops[cmd].single ? 1 : count, ops[cmd].size, ops[cmd].step);
 }

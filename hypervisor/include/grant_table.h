@@ -58,6 +58,9 @@ void gnttab_map(struct vcpu *v, struct pv_gnttab_map_grant_ref *op);
 /* unmap_grant_ref (new_addr 0) and unmap_and_replace (dev_bus_addr 0). */
 int16_t gnttab_unmap(struct vcpu *v, uint32_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
                      uint64_t new_addr);
+/* Around a batch of unmap_grant_ref: the unmaps between start and the end (start false) that
+ * need a TLB flush share one, at the end, before their references go. */
+void gnttab_unmap_batch(struct vcpu *v, bool start);
 int16_t gnttab_copy(struct domain *caller, const struct pv_gnttab_copy *op);
 
 /* ---- inside common/grant_*.c ---- */

@@ -31,6 +31,8 @@ void mm_flush_tlb(uint16_t owner)
 {
     (void)owner;
     mmf.flushes++;
+    if (mmf.on_flush)
+        mmf.on_flush();
 }
 
 /* No CPU flushes by itself here: a type change always flushes. */

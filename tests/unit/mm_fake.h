@@ -18,6 +18,7 @@
 struct mmf_state {
     unsigned long flushes;
     uint64_t tlb_clock; /* mm_tlb_stamp's ticks */
+    void (*on_flush)(void); /* called by each mm_flush_tlb, if set */
     unsigned long ptr_calls[MMF_FRAMES]; /* mm_frame_ptr() per frame */
     unsigned long cr3_loads;
     uint64_t cr3; /* the root vcpu_load_cr3 last loaded */

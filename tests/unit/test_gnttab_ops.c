@@ -549,6 +549,67 @@ static void test_decoder_batches(void **state)
     assert_int_equal(gnttab_act(dom_b.gnttab, 1)->pin, GNTPIN_DEV_W);
 }
 
+/* At the batch's one flush the granter's entry is still in use by both mappings. */
+static void flush_sees_pins(void)
+{
+    assert_int_equal(gnttab_act(dom_b.gnttab, 1)->pin, 2 * GNTPIN_HOST_W);
+    assert_int_equal(gtf_entry(&dom_b, 1)->flags, PERMIT | PV_GTF_reading | PV_GTF_writing);
+}
+
+/* A batch of unmaps whose entries CPUs used flushes once, at its end, before any reference goes
+ * (Xen's unmap_common, then one flush, then unmap_common_complete); a handle already unmapped
+ * earlier in the same batch is a bad handle, and a flush-free entry needs none. */
+static void test_unmap_batch_one_flush(void **state)
+{
+    struct pv_gnttab_map_grant_ref *m = guest(GTF_GVA);
+    struct pv_gnttab_unmap_grant_ref *u = guest(GTF_GVA + 0x200);
+    uint64_t l1, f;
+    unsigned long flushes;
+
+    (void)state;
+    gtf_reset();
+    l1 = gtf_tables(&dom_a);
+    f = mmf_frame(&dom_b);
+    gtf_grant(&dom_b, 1, 1, f, PERMIT);
+    for (unsigned i = 0; i < 3; i++)
+        m[i] = (struct pv_gnttab_map_grant_ref){
+            .host_addr = gtf_va(i), .flags = PV_GNTMAP_host_map, .ref = 1, .dom = 2};
+    assert_int_equal(hc(PV_GNTTABOP_map_grant_ref, GTF_GVA, 3), 0);
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(m[i].status, PV_GNTST_okay);
+    mmf_mem(l1)[0] |= PTE_A; /* CPUs used two of them */
+    mmf_mem(l1)[1] |= PTE_A;
+
+    /* The unused one first: no flush, its references go at once. */
+    u[0] = (struct pv_gnttab_unmap_grant_ref){.host_addr = gtf_va(2), .handle = m[2].handle};
+    flushes = mmf.flushes;
+    assert_int_equal(hc(PV_GNTTABOP_unmap_grant_ref, GTF_GVA + 0x200, 1), 0);
+    assert_int_equal(mmf.flushes, flushes);
+    assert_int_equal(gnttab_act(dom_b.gnttab, 1)->pin, 2 * GNTPIN_HOST_W);
+
+    for (unsigned i = 0; i < 3; i++)
+        u[i] = (struct pv_gnttab_unmap_grant_ref){
+            .host_addr = gtf_va(i & 1), .handle = m[i & 1].handle, .status = 99};
+    mmf.on_flush = flush_sees_pins;
+    assert_int_equal(hc(PV_GNTTABOP_unmap_grant_ref, GTF_GVA + 0x200, 3), 0);
+    mmf.on_flush = NULL;
+    assert_int_equal(mmf.flushes, flushes + 1);
+    assert_int_equal(u[0].status, PV_GNTST_okay);
+    assert_int_equal(u[1].status, PV_GNTST_okay);
+    assert_int_equal(u[2].status, PV_GNTST_bad_handle); /* u[0]'s handle, gone in this batch */
+    assert_int_equal(mmf_mem(l1)[0], 0);
+    assert_int_equal(mmf_mem(l1)[1], 0);
+    assert_int_equal(gnttab_act(dom_b.gnttab, 1)->pin, 0);
+    assert_int_equal(gtf_entry(&dom_b, 1)->flags, PERMIT);
+    assert_int_equal(frame_info(f)->count, 0);
+    assert_int_equal(mmf_type_count(f), 0);
+
+    /* Its handles are free again: the next maps may take them. */
+    assert_int_equal(hc(PV_GNTTABOP_map_grant_ref, GTF_GVA, 2), 0);
+    assert_int_equal(m[0].status, PV_GNTST_okay);
+    assert_int_equal(m[1].status, PV_GNTST_okay);
+}
+
 /* A long batch yields: the guest re-issues the call for the ops not done. */
 static void test_decoder_continuation(void **state)
 {
@@ -594,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_decoder_small_ops),
         cmocka_unit_test(test_decoder_batches),
         cmocka_unit_test(test_decoder_continuation),
+        cmocka_unit_test(test_unmap_batch_one_flush),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
