@@ -274,7 +274,7 @@ int hv_ops_create(struct hv_ops *o, const struct hv_cfg *cfg, bool paused, uint3
 {
     struct hv_domain_config dc = {.max_vcpus = cfg->maxvcpus, .max_evtchn_port = 1023,
                                   .max_grant_frames = -1, .max_maptrack_frames = -1,
-                                  .grant_opts = 1};
+                                  .grant_opts = 2};
     struct hv_err first;
     bool gone;
     int rc;

@@ -341,7 +341,7 @@ int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct h
                       struct hv_cfg *cfg, uint32_t *domid)
 {
     struct hv_domain_config dc = {.max_evtchn_port = 1023, .max_grant_frames = -1,
-                                  .max_maptrack_frames = -1, .grant_opts = 1};
+                                  .max_maptrack_frames = -1, .grant_opts = 2};
     struct hv_build_result res = {0};
     bool paused = how->paused;
     struct hv_stream s;

@@ -86,7 +86,7 @@ struct hv_domain_config {
     uint32_t max_evtchn_port;    /* 0: the hypervisor's default (Xen's libxl: 1023 for PV) */
     int32_t max_grant_frames;    /* < 0: the hypervisor's default */
     int32_t max_maptrack_frames; /* < 0: the hypervisor's default */
-    uint32_t grant_opts;         /* grant table version in the low 4 bits (1 by default) */
+    uint32_t grant_opts;         /* highest grant table version, low 4 bits (2: xl's default) */
 };
 
 /* getdomaininfo's output, decoded. */
