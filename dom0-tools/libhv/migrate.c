@@ -332,8 +332,10 @@ static int live_rounds(struct src *m)
             for (i = 0; i < m->nr; i++)
                 m->dirty[i] = i;
         }
+        m->sv.zero_alloc = m->round == 1; /* every frame on the target is fresh (zero) then */
         if ((rc = hv_save_pages(&m->sv, m->dirty, n)) || (rc = hv_stream_flush(&m->s)))
             return rc;
+        m->sv.zero_alloc = false;
         hold(m, false);
         if ((rc = clean(m, &dirty, false)))
             return rc;
@@ -712,6 +714,7 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
     struct tgt t = {{-1, 0}, o, out, false, 0, {""}, 0};
     struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &t, &times, on_received};
     double go_at, running_at;
+    const char *fault;
     struct hv_err cause;
     uint8_t status = 1;
     bool renamed;
@@ -722,8 +725,15 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
     signal(SIGPIPE, SIG_IGN);
     if ((rc = guard_start(o, &t.g)))
         return rc;
-    if ((rc = write_all(o, out, HV_MIG_BANNER, strlen(HV_MIG_BANNER), "the connection")) ||
-        (rc = hv_ops_restore_fd(o, in, "the migration stream", &how, cfg, domid))) {
+    if (!(rc = write_all(o, out, HV_MIG_BANNER, strlen(HV_MIG_BANNER), "the connection")) &&
+        !(rc = hv_ops_restore_fd(o, in, "the migration stream", &how, cfg, domid)) &&
+        (fault = getenv("HV_MIGRATE_TEST_FAULT")) && !strcmp(fault, "received")) {
+        /* the tests' fault: the restore's last steps failing after "domain received" */
+        hv_ops_destroy(o, *domid);
+        hv_cfg_free(cfg);
+        rc = hv_err_set(&o->err, -EIO, "test fault: the restore fails after \"received\"");
+    }
+    if (rc) {
         guard_tell(&t.g, 'C', 0); /* a failed restore destroyed its domain itself */
         guard_end(&t.g);
         cause = o->err;

@@ -49,6 +49,10 @@ struct hv_save {
     unsigned max_vcpus;
     uint64_t pages_sent;         /* pages with data written so far */
     bool page_sums;              /* HV_REC_HV_PAGE_SUMS before each PAGE_DATA (migration) */
+    /* An all-zero page goes as XALLOC, without data (libxc's "allocate only": the restore
+     * populates it, and a fresh frame is zero): only when the target has no frame for it yet,
+     * as in a migration's first round. */
+    bool zero_alloc;
     /* Live rounds (the domain running): a page table naming a frame outside the p2m (a mapping
      * of shared_info, a grant) goes as XTAB and its bit is set here, for the last round (libxc's
      * deferred pages). NULL: such a table is an error. */
@@ -106,8 +110,9 @@ struct hv_restore_dom {
      * basic context. NULL: those records are read and dropped. */
     int (*vcpu_extra)(void *ctx, unsigned vcpu, uint32_t type, const uint8_t *body, size_t len,
                       struct hv_err *err);
-    /* Told once the stream's END is read, before the last steps (the guest's p2m, start_info,
-     * pinning, shared_info, vCPUs): a migration's target says "received" then. NULL: nobody. */
+    /* Told once the whole stream is read (a container's: up to libxl's END), before the last
+     * steps (the guest's p2m, start_info, pinning, shared_info, vCPUs): a migration's target
+     * says "received" then. NULL: nobody. */
     void (*received)(void *arg);
     void *received_arg;
 };

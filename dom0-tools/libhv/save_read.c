@@ -106,7 +106,8 @@ static int page_data(struct rst *r, struct hv_stream_rec *rec)
     for (i = 0; i < pd.n; i++) {
         uint32_t t = (uint32_t)(pd.ents[i] >> HV_STREAM_TYPE_SHIFT);
 
-        if (hv_stream_type_has_data(t))
+        /* XALLOC: populated, no data (a fresh frame is zero) */
+        if (hv_stream_type_has_data(t) || t == PV_DOMCTL_PFINFO_XALLOC)
             r->batch_pfns[k++] = pd.ents[i] & HV_STREAM_PFN_MASK;
     }
     if ((rc = populate(r, r->batch_pfns, k)))
@@ -308,7 +309,9 @@ static int pin_tables(struct rst *r)
     for (pfn = 0; pfn < r->nr; pfn++) {
         uint32_t t = r->types[pfn];
 
-        if (!(t & PV_DOMCTL_PFINFO_LPINTAB) || r->p2m[pfn] == HV_INVALID_MFN)
+        /* a table the source had pinned (XALLOC and XTAB have that bit too: not tables) */
+        if (!(t & PV_DOMCTL_PFINFO_LPINTAB) || !hv_stream_type_has_data(t) ||
+            r->p2m[pfn] == HV_INVALID_MFN)
             continue;
         if ((rc = r->dom->pin(r->dom->ctx, (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28,
                               r->p2m[pfn], r->err))) {
@@ -381,8 +384,25 @@ static int setup(struct rst *r)
     return 0;
 }
 
-int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,
-                      unsigned max_vcpus, struct hv_restore_result *res, struct hv_err *err)
+/* libxl's own records after the domain's: PV has no emulator, so END (checked, as the
+ * stream's tail must not hide anything). */
+static int libxl_end(struct hv_stream *s, struct hv_err *err)
+{
+    struct hv_stream_rec rec = {0};
+    int rc = hv_stream_get_record(s, &rec, 1u << 20);
+
+    if (!rc && (rec.type != HV_LXL_END || rec.len))
+        rc = hv_err_set(err, -EINVAL, "%s: libxl record %u after the domain (END expected)",
+                        s->name, rec.type);
+    free(rec.body);
+    return rc;
+}
+
+/* The libxc stream (and with in_container libxl's END after it) read, then applied: whoever
+ * is told `received` has the whole stream read, the connection free for what follows. */
+static int restore(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,
+                   unsigned max_vcpus, bool in_container, struct hv_restore_result *res,
+                   struct hv_err *err)
 {
     struct rst *r = calloc(1, sizeof(*r));
     struct hv_stream_rec rec = {0};
@@ -404,6 +424,8 @@ int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uin
                 break;
     if (!rc && rec.len)
         rc = hv_err_set(err, -EINVAL, "END with a body");
+    if (!rc && in_container)
+        rc = libxl_end(s, err);
     if (!rc && dom->received)
         dom->received(dom->received_arg);
     if (!rc)
@@ -419,6 +441,12 @@ int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uin
     return rc;
 }
 
+int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,
+                      unsigned max_vcpus, struct hv_restore_result *res, struct hv_err *err)
+{
+    return restore(s, dom, max_pfns, max_vcpus, false, res, err);
+}
+
 int hv_restore_container(struct hv_stream *s, const struct hv_restore_dom *dom,
                          uint64_t max_pfns, unsigned max_vcpus, struct hv_restore_result *res,
                          struct hv_err *err)
@@ -428,20 +456,11 @@ int hv_restore_container(struct hv_stream *s, const struct hv_restore_dom *dom,
 
     if ((rc = hv_stream_get_libxl_header(s)) || (rc = hv_stream_get_record(s, &rec, 0)))
         goto out;
-    if (rec.type != HV_LXL_LIBXC_CONTEXT) {
+    if (rec.type != HV_LXL_LIBXC_CONTEXT)
         rc = hv_err_set(err, -EINVAL, "%s: libxl record %u where LIBXC_CONTEXT was expected",
                         s->name, rec.type);
-        goto out;
-    }
-    if ((rc = hv_restore_stream(s, dom, max_pfns, max_vcpus, res, err)))
-        goto out;
-    /* libxl's own records after the domain's: PV has no emulator, so END (checked, as the
-     * stream's tail must not hide anything) */
-    if ((rc = hv_stream_get_record(s, &rec, 1u << 20)))
-        goto out;
-    if (rec.type != HV_LXL_END || rec.len)
-        rc = hv_err_set(err, -EINVAL, "%s: libxl record %u after the domain (END expected)",
-                        s->name, rec.type);
+    else
+        rc = restore(s, dom, max_pfns, max_vcpus, true, res, err);
 out:
     free(rec.body);
     return rc;

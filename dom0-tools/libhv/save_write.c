@@ -51,6 +51,13 @@ int hv_save_begin(struct hv_save *sv, const uint64_t *p2m_frame_pfns, unsigned n
                                 p2m_frame_pfns, 8 * (size_t)n);
 }
 
+static bool all_zero(const uint8_t *page)
+{
+    static const uint8_t zero[4096];
+
+    return !memcmp(page, zero, sizeof(zero));
+}
+
 /* Compacts the batch's page data (read into slot i of pages) so that only the pages of types
  * with data remain, in order, canonicalising the page tables on the way. */
 static int pack_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
@@ -69,6 +76,11 @@ static int pack_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
         sv->ents[i] = (uint64_t)t << HV_STREAM_TYPE_SHIFT | pfns[i];
         if (!hv_stream_type_has_data(t))
             continue;
+        if (sv->zero_alloc && t == PV_DOMCTL_PFINFO_NOTAB &&
+            all_zero(sv->pages + (size_t)i * 4096)) {
+            sv->ents[i] = (uint64_t)PV_DOMCTL_PFINFO_XALLOC << HV_STREAM_TYPE_SHIFT | pfns[i];
+            continue;
+        }
         if (out != i)
             memmove(page, sv->pages + (size_t)i * 4096, 4096);
         if (level >= 1 && level <= 4 &&
