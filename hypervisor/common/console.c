@@ -27,7 +27,7 @@ static void serial_putc(char c)
     outb(COM1, (uint8_t)c);
 }
 
-void console_write(const char *s, size_t len)
+static void console_write(const char *s, size_t len)
 {
     if (!panicking)
         console_log_append(s, len);

@@ -155,7 +155,7 @@ struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus
 }
 
 /* Domain 0 when the hypervisor built it as the initial domain (docs/boot.md), else NULL. */
-struct domain *domain_initial(void)
+static struct domain *domain_initial(void)
 {
     return domains[0] && domains[0]->privileged ? domains[0] : NULL;
 }

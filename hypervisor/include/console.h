@@ -5,7 +5,6 @@
 
 void console_init(void);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void console_write(const char *s, size_t len);
 NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The log ring (conlog.c): the last CONSOLE_LOG_SIZE bytes written to the console, indexed by

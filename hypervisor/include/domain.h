@@ -195,8 +195,6 @@ static inline struct vcpu *domain_vcpu(const struct domain *d, uint32_t id)
  * page; NULL, with nothing left allocated, if domid is taken or out of range or memory short.
  * The boot-time builder and the toolstack's createdomain both create domains through it. */
 struct domain *domain_create(unsigned domid, const char *name, unsigned nr_vcpus);
-/* The initial domain (dom0) if the hypervisor built one, else NULL. */
-struct domain *domain_initial(void);
 /* Free the resources of ended domains other than the one whose frame is loaded. */
 void domains_reap_ended(void);
 

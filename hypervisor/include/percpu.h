@@ -13,7 +13,6 @@ struct percpu {
     unsigned cpu_id;
     struct vcpu *current; /* the vCPU whose frame is on this stack, or NULL when idle */
     bool need_resched;    /* set by the timer tick: pick another vCPU on the way out */
-    uint64_t ticks;
     uint64_t hypercall_tsc; /* TSC at the current hypercall's first preemption check, or 0 */
     bool idle;                       /* halted in the idle loop */
     bool in_multicall;               /* a multicall is dispatching its entries */

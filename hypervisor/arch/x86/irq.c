@@ -48,7 +48,6 @@ void irq_handle(unsigned vector)
 
     switch (vector) {
     case APIC_TIMER_VECTOR:
-        pc->ticks++;
         if (timer_run_expired())
             sched_tick();
         if (pc->cpu_id == 0)
@@ -80,9 +79,4 @@ void irq_handle(unsigned vector)
         return;
     }
     apic_eoi();
-}
-
-uint64_t irq_ticks(void)
-{
-    return percpu()->ticks;
 }

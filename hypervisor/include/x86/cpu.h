@@ -3,17 +3,12 @@
 #define HV_X86_CPU_H
 #include "../types.h"
 
-#define X86_CR0_PE (1UL << 0)
 #define X86_CR0_MP (1UL << 1)
-#define X86_CR0_EM (1UL << 2)
 #define X86_CR0_TS (1UL << 3)
 #define X86_CR0_NE (1UL << 5)
 #define X86_CR0_WP (1UL << 16)
-#define X86_CR0_AM (1UL << 18)
-#define X86_CR0_PG (1UL << 31)
 #define X86_CR4_TSD (1UL << 2)
 #define X86_CR4_DE (1UL << 3)
-#define X86_CR4_PSE (1UL << 4)
 #define X86_CR4_PAE (1UL << 5)
 #define X86_CR4_PGE (1UL << 7)
 #define X86_CR4_OSFXSR (1UL << 9)
@@ -21,7 +16,6 @@
 #define X86_CR4_FSGSBASE (1UL << 16)
 #define X86_CR4_OSXSAVE (1UL << 18)
 #define X86_CR4_SMEP (1UL << 20)
-#define X86_CR4_SMAP (1UL << 21)
 
 #define X86_EFLAGS_CF (1UL << 0)
 #define X86_EFLAGS_TF (1UL << 8)
@@ -32,7 +26,6 @@
 #define X86_EFLAGS_RF (1UL << 16)
 #define X86_EFLAGS_VM (1UL << 17)
 #define X86_EFLAGS_AC (1UL << 18)
-#define X86_EFLAGS_ID (1UL << 21)
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
@@ -46,7 +39,6 @@
 #define MSR_PLATFORM_INFO 0xce
 #define MSR_MISC_FEATURES_ENABLES 0x140
 #define EFER_SCE (1UL << 0)
-#define EFER_LME (1UL << 8)
 #define EFER_NXE (1UL << 11)
 
 /* Exception vectors. */

@@ -8,7 +8,6 @@ enum cpu_vendor { CPU_VENDOR_OTHER, CPU_VENDOR_INTEL, CPU_VENDOR_AMD };
 
 /* Feature bits as (leaf, subleaf, register 0-3 = eax..edx, bit) for cpuid_guest_has(). */
 #define CPUID_F_DE 0x00000001u, 0, 3, 2
-#define CPUID_F_MCE 0x00000001u, 0, 3, 7
 #define CPUID_F_RDPID 0x00000007u, 0, 2, 22
 #define CPUID_F_RDTSCP 0x80000001u, 0, 3, 27
 #define CPUID_F_IBPB 0x80000008u, 0, 1, 12

@@ -11,6 +11,5 @@ void irq_init(void);
 /* Arm this CPU's timer for its first interrupt. */
 void irq_start_tick(void);
 void irq_handle(unsigned vector);
-uint64_t irq_ticks(void);
 
 #endif

@@ -31,7 +31,6 @@
 
 /* Direct map of all machine memory, slots 262-271. */
 #define DIRECTMAP_START 0xffff830000000000UL
-#define DIRECTMAP_END 0xffff880000000000UL
 
 #define HV_STACK_SIZE (16 * 4096UL)
 
