@@ -24,10 +24,8 @@ static const char *skip_blanks(const char *s)
 /* The word starting at or after *s; advances *s past it. len == 0 at the end of the string. */
 static struct word next_word(const char **s)
 {
-    struct word w;
+    struct word w = {skip_blanks(*s), 0};
 
-    w.p = skip_blanks(*s);
-    w.len = 0;
     while (w.p[w.len] && !is_blank(w.p[w.len]))
         w.len++;
     *s = w.p + w.len;
@@ -73,21 +71,18 @@ static bool parse_decimal(struct word w, uint64_t *v)
     return true;
 }
 
+/* K, M or G (either case): its shift; 0 for anything else. */
 static unsigned suffix_shift(char c)
 {
-    switch (c) {
+    switch (c | 0x20) {
     case 'k':
-    case 'K':
         return 10;
     case 'm':
-    case 'M':
         return 20;
     case 'g':
-    case 'G':
         return 30;
-    default:
-        return 0;
     }
+    return 0;
 }
 
 static int parse_size_word(struct word w, uint64_t *bytes)
@@ -122,9 +117,7 @@ static int fail(const char **why, const char *reason)
 
 static struct word value_of(struct word w, size_t key_len)
 {
-    struct word v = {w.p + key_len, w.len - key_len};
-
-    return v;
+    return (struct word){w.p + key_len, w.len - key_len};
 }
 
 static int opt_mem(struct dom_opts *o, struct word v, const char **why)
@@ -148,16 +141,6 @@ static int opt_maxmem(struct dom_opts *o, struct word v, const char **why)
     if (parse_size_word(v, &bytes) || bytes % 4096)
         return fail(why, "bad maxmem= value (e.g. maxmem=64M, a multiple of 4K)");
     o->maxmem_bytes = bytes;
-    return 0;
-}
-
-static int opt_vcpus(struct dom_opts *o, struct word v, const char **why)
-{
-    uint64_t n;
-
-    if (!parse_decimal(v, &n) || n < 1 || n > CMDLINE_MAX_VCPUS)
-        return fail(why, "bad vcpus= value (1..32)");
-    o->vcpus = (unsigned)n;
     return 0;
 }
 
@@ -192,24 +175,20 @@ static int opt_name(struct dom_opts *o, struct word v, const char **why)
 
 static int parse_option(struct dom_opts *o, struct word w, const char **why)
 {
-    if (word_is(w, "console")) {
-        o->console_focus = true;
-        return 0;
-    }
-    if (word_is(w, "xenstore")) {
-        o->xenstore = true;
-        return 0;
-    }
-    if (word_is(w, "dom0console")) {
-        o->dom0_console = true;
-        return 0;
-    }
+    bool *flag = word_is(w, "console")       ? &o->console_focus
+                 : word_is(w, "xenstore")    ? &o->xenstore
+                 : word_is(w, "dom0console") ? &o->dom0_console
+                                             : NULL;
+
+    if (flag)
+        return *flag = true, 0;
     if (word_has_prefix(w, "mem="))
         return opt_mem(o, value_of(w, 4), why);
     if (word_has_prefix(w, "maxmem="))
         return opt_maxmem(o, value_of(w, 7), why);
     if (word_has_prefix(w, "vcpus="))
-        return opt_vcpus(o, value_of(w, 6), why);
+        return opt_range(&o->vcpus, value_of(w, 6), 1, CMDLINE_MAX_VCPUS, why,
+                         "bad vcpus= value (1..32)");
     if (word_has_prefix(w, "name="))
         return opt_name(o, value_of(w, 5), why);
     if (word_has_prefix(w, "weight="))
@@ -244,17 +223,9 @@ static int parse_options(struct dom_opts *o, const char *s, const char *end, con
 
         if (w.len == 0 || w.p >= end)
             return 0;
-        rc = parse_option(o, w, why);
-        if (rc)
+        if ((rc = parse_option(o, w, why)))
             return rc;
     }
-}
-
-static void set_defaults(struct dom_opts *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->mem_bytes = CMDLINE_DEFAULT_MEM;
-    o->vcpus = 1;
 }
 
 int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why)
@@ -263,17 +234,16 @@ int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why)
     size_t len;
     int rc;
 
-    set_defaults(o);
+    memset(o, 0, sizeof(*o));
+    o->mem_bytes = CMDLINE_DEFAULT_MEM;
+    o->vcpus = 1;
     *why = "ok";
     rest = s ? s : "";
     copy_word(o->path, sizeof(o->path), next_word(&rest));
     sep = find_separator(rest);
     guest = sep ? sep + 2 : rest;
-    if (sep) {
-        rc = parse_options(o, rest, sep, why);
-        if (rc)
-            return rc;
-    }
+    if (sep && (rc = parse_options(o, rest, sep, why)))
+        return rc;
     guest = skip_blanks(guest);
     len = lib_strlen(guest);
     if (len >= CMDLINE_GUEST_MAX)
@@ -292,19 +262,8 @@ bool cmdline_module_is_initrd(const char *s)
 
 void cmdline_default_name(struct dom_opts *o, unsigned domid)
 {
-    char digits[12];
-    size_t n = 0, i = 0;
-
-    if (o->name[0])
-        return;
-    do {
-        digits[n++] = (char)('0' + domid % 10);
-        domid /= 10;
-    } while (domid);
-    o->name[i++] = 'd';
-    while (n)
-        o->name[i++] = digits[--n];
-    o->name[i] = '\0';
+    if (!o->name[0])
+        lib_snprintf(o->name, sizeof(o->name), "d%u", domid);
 }
 
 /* ---- hypervisor command line ---- */
