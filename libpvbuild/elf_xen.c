@@ -157,8 +157,7 @@ static int add_segment(struct parse *ps, const uint8_t *ph)
         return fail(ps, -PV_ENOEXEC, "segment outside the image");
     if (s.memsz - 1 > ~0ULL - s.load_va)
         return fail(ps, -PV_ENOEXEC, "segment wraps the address space");
-    rc = check_overlaps(ps, &s);
-    if (rc)
+    if ((rc = check_overlaps(ps, &s)))
         return rc;
     if (ps->info->nr_segs == ELF_XEN_MAX_SEGS)
         return fail(ps, -PV_ENOEXEC, "too many loadable segments");
@@ -172,10 +171,7 @@ static int read_segments(struct parse *ps)
         const uint8_t *ph = phdr(ps, i);
         int rc;
 
-        if (rd(ph, 4) != PT_LOAD || !(rd(ph + 4, 4) & PF_RWX))
-            continue;
-        rc = add_segment(ps, ph);
-        if (rc)
+        if (rd(ph, 4) == PT_LOAD && (rd(ph + 4, 4) & PF_RWX) && (rc = add_segment(ps, ph)))
             return rc;
     }
     if (ps->info->nr_segs == 0)
@@ -208,6 +204,25 @@ static uint64_t str_len(const uint8_t *src, uint64_t len)
 static bool word_is(const uint8_t *w, uint64_t len, const char *lit)
 {
     return lib_strlen(lit) == len && memcmp(w, lit, len) == 0;
+}
+
+/* Each non-empty token of s[0, len) between sep characters, to fn in turn; the first error
+ * stops the walk. */
+static int for_each_token(struct parse *ps, const uint8_t *s, uint64_t len, char sep,
+                          int (*fn)(struct parse *ps, const uint8_t *w, uint64_t len))
+{
+    uint64_t start = 0;
+
+    for (uint64_t i = 0; i <= len; i++) {
+        int rc;
+
+        if (i < len && s[i] != sep)
+            continue;
+        if (i > start && (rc = fn(ps, s + start, i - start)))
+            return rc;
+        start = i + 1;
+    }
+    return 0;
 }
 
 /* ---- FEATURES strings: "name|!name|..." ---- */
@@ -262,20 +277,7 @@ static int add_feature(struct parse *ps, const uint8_t *w, uint64_t len)
 
 static int parse_features(struct parse *ps, const uint8_t *s, uint64_t len)
 {
-    uint64_t start = 0;
-
-    len = str_len(s, len);
-    for (uint64_t i = 0; i <= len; i++) {
-        if (i < len && s[i] != '|')
-            continue;
-        if (i > start) {
-            int rc = add_feature(ps, s + start, i - start);
-            if (rc)
-                return rc;
-        }
-        start = i + 1;
-    }
-    return 0;
+    return for_each_token(ps, s, str_len(s, len), '|', add_feature);
 }
 
 /* ---- Xen ELF notes ---- */
@@ -365,8 +367,7 @@ static int xen_note(struct parse *ps, unsigned type, struct span d)
     }
     if (type >= 32 || !(NUMERIC_NOTES & (1U << type)))
         return 0;
-    rc = note_number(ps, d, &v);
-    if (rc)
+    if ((rc = note_number(ps, d, &v)))
         return rc;
     note_store_number(ps, type, v);
     return 0;
@@ -394,8 +395,7 @@ static int walk_notes(struct parse *ps, struct span s)
             return fail(ps, -PV_ENOEXEC, "too many ELF notes");
         if (namesz == 4 && memcmp(n + NOTE_HDR_SIZE, PV_ELFNOTE_NAME, 4) == 0) {
             ps->xen_notes++;
-            rc = xen_note(ps, (unsigned)rd(n + 8, 4), d);
-            if (rc)
+            if ((rc = xen_note(ps, (unsigned)rd(n + 8, 4), d)))
                 return rc;
         }
         off += NOTE_HDR_SIZE + align4(namesz) + align4(descsz);
@@ -414,39 +414,20 @@ static int note_range(struct parse *ps, uint64_t off, uint64_t len, struct span 
     return 0;
 }
 
-/* PT_NOTE segments first; p_offset 0 is skipped, as some binutils leave it unset (Xen does too). */
-static int notes_from_segments(struct parse *ps)
+/* The PT_NOTE segments (p_offset 0 is skipped, as some binutils leave it unset; Xen does too),
+ * or the SHT_NOTE sections (from 1), used only when no PT_NOTE segment held a Xen note (Xen's
+ * fallback). */
+static int notes_from(struct parse *ps, bool sections)
 {
-    for (unsigned i = 0; i < ps->phnum; i++) {
-        const uint8_t *ph = phdr(ps, i);
+    for (unsigned i = sections; i < (sections ? ps->shnum : ps->phnum); i++) {
+        const uint8_t *h = sections ? shdr(ps, i) : phdr(ps, i);
+        uint64_t off = rd(h + (sections ? 24 : 8), 8);
         struct span s;
         int rc;
 
-        if (rd(ph, 4) != PT_NOTE || rd(ph + 8, 8) == 0)
+        if (sections ? rd(h + 4, 4) != SHT_NOTE : (rd(h, 4) != PT_NOTE || off == 0))
             continue;
-        rc = note_range(ps, rd(ph + 8, 8), rd(ph + 32, 8), &s);
-        if (!rc)
-            rc = walk_notes(ps, s);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
-/* SHT_NOTE sections, used only when no PT_NOTE segment held a Xen note (Xen's fallback). */
-static int notes_from_sections(struct parse *ps)
-{
-    for (unsigned i = 1; i < ps->shnum; i++) {
-        const uint8_t *sh = shdr(ps, i);
-        struct span s;
-        int rc;
-
-        if (rd(sh + 4, 4) != SHT_NOTE)
-            continue;
-        rc = note_range(ps, rd(sh + 24, 8), rd(sh + 32, 8), &s);
-        if (!rc)
-            rc = walk_notes(ps, s);
-        if (rc)
+        if ((rc = note_range(ps, off, rd(h + 32, 8), &s)) || (rc = walk_notes(ps, s)))
             return rc;
     }
     return 0;
@@ -580,31 +561,13 @@ static int legacy_item(struct parse *ps, const uint8_t *p, uint64_t len)
     return legacy_pair(ps, p, eq, v);
 }
 
-static int parse_guest_info(struct parse *ps, struct span s)
-{
-    uint64_t start = 0;
-
-    ps->info->legacy_guest_info = true;
-    for (uint64_t i = 0; i <= s.len; i++) {
-        if (i < s.len && s.p[i] != ',')
-            continue;
-        if (i > start) {
-            int rc = legacy_item(ps, s.p + start, i - start);
-            if (rc)
-                return rc;
-        }
-        start = i + 1;
-    }
-    return 0;
-}
-
 static int read_xen_info(struct parse *ps)
 {
     struct span s;
-    int rc = notes_from_segments(ps);
+    int rc = notes_from(ps, false);
 
     if (!rc && ps->xen_notes == 0)
-        rc = notes_from_sections(ps);
+        rc = notes_from(ps, true);
     if (rc || ps->xen_notes > 0)
         return rc;
     rc = find_guest_info(ps, &s);
@@ -612,7 +575,8 @@ static int read_xen_info(struct parse *ps)
         return rc;
     if (rc == 0)
         return fail(ps, -PV_ENOEXEC, "no Xen ELF notes (not a Xen-ELF image)");
-    return parse_guest_info(ps, s);
+    ps->info->legacy_guest_info = true;
+    return for_each_token(ps, s.p, s.len, ',', legacy_item);
 }
 
 /* ---- semantic checks ---- */
@@ -701,21 +665,12 @@ static int check_features(struct parse *ps)
 
 static int parse_all(struct parse *ps)
 {
-    int rc = read_ehdr(ps);
+    int rc;
 
-    if (!rc)
-        rc = read_segments(ps);
-    if (!rc)
-        rc = read_xen_info(ps);
-    if (!rc)
-        rc = check_identity(ps);
-    if (!rc)
-        rc = compute_addresses(ps);
-    if (!rc)
-        rc = check_addresses(ps);
-    if (!rc)
-        rc = check_features(ps);
-    return rc;
+    if ((rc = read_ehdr(ps)) || (rc = read_segments(ps)) || (rc = read_xen_info(ps)) ||
+        (rc = check_identity(ps)) || (rc = compute_addresses(ps)) || (rc = check_addresses(ps)))
+        return rc;
+    return check_features(ps);
 }
 
 int elf_xen_parse(const void *image, uint64_t size, uint32_t hv_features_supported,
