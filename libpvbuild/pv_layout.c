@@ -144,11 +144,9 @@ static int size_initial_map(struct pv_layout *o, struct alloc *a, uint64_t *last
 static int layout_tables(struct pv_layout *o, struct alloc *a)
 {
     uint64_t last, pad;
-    int rc = size_initial_map(o, a, &last);
+    int rc;
 
-    if (!rc)
-        rc = take(a, o->map[0].nr_tables, &o->pt_pfn);
-    if (rc)
+    if ((rc = size_initial_map(o, a, &last)) || (rc = take(a, o->map[0].nr_tables, &o->pt_pfn)))
         return rc;
     place_tables(&o->map[0], o->pt_pfn);
     o->pt_pages = o->map[0].nr_tables;
@@ -270,13 +268,8 @@ int pv_layout_compute(const struct pv_layout_in *in, struct pv_layout *out, cons
     out->nr_maps = 1;
     out->p2m_relocated =
         in->has_init_p2m && in->init_p2m_va < in->virt_base && in->init_p2m_va % PG == 0;
-    if (!rc)
-        rc = layout_front(in, out, &a);
-    if (!rc)
-        rc = layout_tables(out, &a);
-    if (!rc)
-        rc = layout_unmapped_initrd(in, out, &a);
-    if (!rc)
+    if (!rc && !(rc = layout_front(in, out, &a)) && !(rc = layout_tables(out, &a)) &&
+        !(rc = layout_unmapped_initrd(in, out, &a)))
         rc = layout_relocated_p2m(in, out, &a);
     out->pages_used = a.next;
     *why = a.why;
