@@ -128,17 +128,13 @@ static const uint8_t *shdr(const struct parse *ps, unsigned i)
 
 /* ---- loadable segments ---- */
 
-static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a <= b + (blen - 1) && b <= a + (alen - 1);
-}
-
 static int check_overlaps(struct parse *ps, const struct elf_xen_seg *s)
 {
     const struct elf_xen_info *in = ps->info;
 
     for (unsigned i = 0; i < in->nr_segs; i++)
-        if (ranges_overlap(in->seg[i].load_va, in->seg[i].memsz, s->load_va, s->memsz))
+        if (in->seg[i].load_va <= s->load_va + (s->memsz - 1) &&
+            s->load_va <= in->seg[i].load_va + (in->seg[i].memsz - 1))
             return fail(ps, -PV_ENOEXEC, "overlapping segments");
     return 0;
 }

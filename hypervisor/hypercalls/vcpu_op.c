@@ -17,25 +17,6 @@
 #define HUGE_TIMEOUT_NS (1ULL << 50)      /* set_timer_op: ~13 days, Xen's "wrapped" limit */
 #define HUGE_TIMEOUT_FIRE_NS 100000000ULL /* ... and when such a timer fires instead */
 
-static long op_initialise(struct vcpu *v, guest_handle arg)
-{
-    struct pv_vcpu_guest_context ctxt; /* 5 KiB of the 64 KiB stack */
-
-    if (guest_copy_from(&ctxt, arg, sizeof(ctxt)))
-        return -PV_EFAULT;
-    return vcpu_context_set(v, &ctxt, false);
-}
-
-/* Up, down, is_up. */
-
-static long op_up(struct vcpu *v)
-{
-    if (!__atomic_load_n(&v->initialised, __ATOMIC_ACQUIRE))
-        return -PV_EINVAL;
-    sched_vcpu_up(v);
-    return 0;
-}
-
 /* Taking the last vCPU that is up down powers the domain off, as in Xen. */
 static long op_down(struct vcpu *v)
 {
@@ -143,29 +124,25 @@ static long vcpu_timer_op(unsigned cmd, struct vcpu *cur, struct vcpu *v, guest_
     return -PV_ENOSYS;
 }
 
-/* send_nmi: no argument (-EINVAL otherwise); the NMI waits until the vCPU can take it. */
-static long op_send_nmi(struct vcpu *v, guest_handle arg)
-{
-    if (arg.gva)
-        return -PV_EINVAL;
-    vcpu_send_nmi(v);
-    return 0;
-}
-
 /* vcpu_op(cmd, vcpuid, arg). register_vcpu_time_memory_area and the *_phys_area variants: not
  * implemented (-ENOSYS; Linux then does without). */
 long hc_vcpu_op(struct vcpu *cur, int cmd, unsigned int vcpuid, guest_handle arg)
 {
-    struct domain *d = cur->domain;
+    struct pv_vcpu_guest_context ctxt; /* 5 KiB of the 64 KiB stack */
     struct vcpu *v;
 
-    if (!(v = domain_vcpu(d, vcpuid)))
+    if (!(v = domain_vcpu(cur->domain, vcpuid)))
         return -PV_ENOENT;
     switch (cmd) {
     case PV_VCPUOP_initialise:
-        return op_initialise(v, arg);
+        if (guest_copy_from(&ctxt, arg, sizeof(ctxt)))
+            return -PV_EFAULT;
+        return vcpu_context_set(v, &ctxt, false);
     case PV_VCPUOP_up:
-        return op_up(v);
+        if (!__atomic_load_n(&v->initialised, __ATOMIC_ACQUIRE))
+            return -PV_EINVAL;
+        sched_vcpu_up(v);
+        return 0;
     case PV_VCPUOP_down:
         return op_down(v);
     case PV_VCPUOP_is_up:
@@ -178,8 +155,11 @@ long hc_vcpu_op(struct vcpu *cur, int cmd, unsigned int vcpuid, guest_handle arg
         return op_register_vcpu_info(cur, v, arg);
     case PV_VCPUOP_get_physid:
         return -PV_EINVAL; /* only for the hardware domain's pinned vCPUs */
-    case PV_VCPUOP_send_nmi:
-        return op_send_nmi(v, arg);
+    case PV_VCPUOP_send_nmi: /* no argument; the NMI waits until the vCPU can take it */
+        if (arg.gva)
+            return -PV_EINVAL;
+        vcpu_send_nmi(v);
+        return 0;
     }
     return vcpu_timer_op(cmd, cur, v, arg);
 }

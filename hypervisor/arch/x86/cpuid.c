@@ -104,14 +104,9 @@ static enum cpu_vendor vendor_of(const uint32_t leaf0[4])
     return CPU_VENDOR_OTHER;
 }
 
-static bool has_subleaves(uint32_t leaf)
-{
-    return leaf == 4 || leaf == 7;
-}
-
 static struct cpuid_entry *find(uint32_t leaf, uint32_t sub)
 {
-    if (!has_subleaves(leaf))
+    if (leaf != 4 && leaf != 7) /* the leaves with subleaves */
         sub = 0;
     for (unsigned i = 0; i < policy_nr; i++)
         if (policy[i].leaf == leaf && policy[i].sub == sub)
