@@ -49,19 +49,14 @@ static uint32_t take_dr6(void)
     return (uint32_t)dr6 & 0xe00f;
 }
 
-static void deliver_fault(struct vcpu *v, struct cpu_regs *r, const struct emul_fault *f)
-{
-    if (f->vector == X86_EXC_PF)
-        v->guest_cr2 = f->cr2;
-    bounce_trap(v, r, f->vector, f->has_ec, f->ec);
-}
-
 /* Act on an emulator verdict: done, a fault it raised, or the original fault (vector, ec). */
 static void emul_outcome(struct vcpu *v, struct cpu_regs *r, enum emul_rc rc,
                          const struct emul_fault *f, unsigned vector, bool has_ec)
 {
+    if (rc == EMUL_FAULT && f->vector == X86_EXC_PF)
+        v->guest_cr2 = f->cr2;
     if (rc == EMUL_FAULT)
-        deliver_fault(v, r, f);
+        bounce_trap(v, r, f->vector, f->has_ec, f->ec);
     else if (rc == EMUL_NOT_HANDLED)
         bounce_trap(v, r, vector, has_ec, r->error_code);
 }
@@ -109,21 +104,16 @@ static bool ptwr_locked(struct vcpu *v, struct cpu_regs *r)
     return done;
 }
 
-static void guest_ud(struct vcpu *v, struct cpu_regs *r)
+static void guest_exception(struct vcpu *v, struct cpu_regs *r)
 {
     struct emul_fault f;
 
-    emul_outcome(v, r, emul_invalid_op(v, r, &f), &f, X86_EXC_UD, false);
-}
-
-static void guest_exception(struct vcpu *v, struct cpu_regs *r)
-{
     switch (r->entry_vector) {
     case X86_EXC_GP:
         guest_gp(v, r);
         break;
     case X86_EXC_UD:
-        guest_ud(v, r);
+        emul_outcome(v, r, emul_invalid_op(v, r, &f), &f, X86_EXC_UD, false);
         break;
     case X86_EXC_PF:
         /* The CPU reading an LDT page not taken yet; a write to one of its L1 tables is
@@ -140,13 +130,10 @@ static void guest_exception(struct vcpu *v, struct cpu_regs *r)
         debugreg_merge_dr6(v, take_dr6());
         bounce_trap(v, r, X86_EXC_DB, false, 0);
         break;
-    case 0x80: /* int $0x80 through its DPL-3 gate: the guest's own DPL still applies */
-        if (v->trap[0x80].address && (v->trap[0x80].flags & 3) >= (v->kernel_mode ? 1 : 3))
-            bounce_soft_int(v, r, 0x80);
-        else { /* as a #GP raised by the gate: rip back on the int instruction */
-            r->rip -= 2;
-            bounce_trap(v, r, X86_EXC_GP, true, (0x80 << 3) | 2);
-        }
+    case 0x80: /* int $0x80 through its DPL-3 gate: the guest's own DPL still applies, and a
+                * #GP has rip on the int instruction (2 bytes back) */
+        r->rip -= 2;
+        soft_int(v, r, 0x80, 2);
         break;
     default:
         bounce_trap(v, r, r->entry_vector, true, r->error_code);
