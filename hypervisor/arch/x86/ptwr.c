@@ -34,19 +34,7 @@
 #define FL_OF (1UL << 11)
 #define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
 
-enum ptwr_kind {
-    K_NONE,
-    K_MOV,
-    K_XCHG,
-    K_CMPXCHG,
-    K_CMPXCHG8B,
-    K_OR,
-    K_AND,
-    K_XOR,
-    K_BTS,
-    K_BTR,
-    K_BTC
-};
+enum ptwr_kind { K_NONE, K_MOV, K_XCHG, K_CMPXCHG, K_CX8, K_OR, K_AND, K_XOR, K_BTS, K_BTR, K_BTC };
 
 /* Where the value comes from: the ModRM.reg register, an 8-bit or a 16/32-bit immediate. */
 enum ptwr_src { SRC_NONE, SRC_REG, SRC_IMM8, SRC_IMMZ };
@@ -64,7 +52,7 @@ struct ptwr_form {
 static const uint8_t grp_alu[8] = {[1] = K_OR, [4] = K_AND, [6] = K_XOR}; /* 80, 81, 83 */
 static const uint8_t grp_mov[8] = {[0] = K_MOV};                          /* C6, C7 */
 static const uint8_t grp_bt[8] = {[5] = K_BTS, [6] = K_BTR, [7] = K_BTC}; /* 0F BA */
-static const uint8_t grp_cx8[8] = {[1] = K_CMPXCHG8B};                    /* 0F C7 */
+static const uint8_t grp_cx8[8] = {[1] = K_CX8};                          /* 0F C7 */
 
 static const struct ptwr_form forms[] = {
     {false, 0x08, true, SRC_REG, K_OR, NULL},
@@ -183,7 +171,7 @@ static bool decode(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p)
     p->kind = fm->group ? fm->group[(p->in.modrm >> 3) & 7] : fm->kind;
     if (p->kind == K_NONE || (p->kind == K_MOV && p->in.lock))
         return false; /* LOCK MOV is #UD */
-    if (p->kind == K_CMPXCHG8B) {
+    if (p->kind == K_CX8) {
         if (p->in.rex & REX_W)
             return false; /* CMPXCHG16B: wider than an entry */
         p->size = 8;
@@ -300,7 +288,7 @@ static bool execute(const struct ptwr_insn *p, uint64_t old, struct cpu_regs *nr
         return true;
     case K_CMPXCHG:
         return do_cmpxchg(p, old, nr, val);
-    case K_CMPXCHG8B:
+    case K_CX8:
         return do_cmpxchg8b(old, nr, val);
     case K_OR:
     case K_AND:
