@@ -31,10 +31,7 @@ static bool fetch_upto(struct insn_fetch *f, unsigned need)
 
 enum emul_rc emul_raise(struct insn *in, uint8_t vector, bool has_ec, uint32_t ec, uint64_t cr2)
 {
-    in->fault->vector = vector;
-    in->fault->has_ec = has_ec;
-    in->fault->ec = ec;
-    in->fault->cr2 = cr2;
+    *in->fault = (struct emul_fault){vector, has_ec, ec, cr2};
     return EMUL_FAULT;
 }
 
@@ -76,16 +73,11 @@ bool emul_iopl_ok(const struct insn *in)
 
 static void insn_init(struct insn *in, struct vcpu *v, struct cpu_regs *regs, struct emul_fault *f)
 {
-    memset(in, 0, sizeof(*in));
-    memset(f, 0, sizeof(*f));
-    in->v = v;
-    in->regs = regs;
-    in->fault = f;
-    in->f.rip = regs->rip;
-    in->user = v && !v->kernel_mode;
     /* The flat 32-bit user code segment runs in compatibility mode; all others are 64-bit. */
-    in->mode64 = (regs->cs & 0xffff) != PV_FLAT_RING3_CS32;
-    in->seg = SEG_DEFAULT;
+    *in = (struct insn){.v = v, .regs = regs, .fault = f, .f.rip = regs->rip,
+                        .user = v && !v->kernel_mode,
+                        .mode64 = (regs->cs & 0xffff) != PV_FLAT_RING3_CS32, .seg = SEG_DEFAULT};
+    *f = (struct emul_fault){0};
 }
 
 /* Record one legacy prefix; false if b is not one. */
