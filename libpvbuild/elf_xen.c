@@ -672,15 +672,11 @@ static int parse_all(struct parse *ps)
 int elf_xen_parse(const void *image, uint64_t size, uint32_t hv_features_supported,
                   struct elf_xen_info *info, const char **why)
 {
-    struct parse ps;
+    struct parse ps = {.img = image, .size = image ? size : 0, .hv_features = hv_features_supported,
+                       .info = info};
     int rc;
 
-    memset(&ps, 0, sizeof(ps));
     memset(info, 0, sizeof(*info));
-    ps.img = image;
-    ps.size = image ? size : 0;
-    ps.hv_features = hv_features_supported;
-    ps.info = info;
     rc = parse_all(&ps);
     if (rc)
         memset(info, 0, sizeof(*info));

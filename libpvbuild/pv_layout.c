@@ -74,9 +74,7 @@ static uint64_t count_tables(struct pv_layout *o, unsigned m, uint64_t from, uin
     struct pv_layout_map *map = &o->map[m];
     uint64_t total = 0;
 
-    memset(map, 0, sizeof(*map));
-    map->va_from = from;
-    map->va_last = last;
+    *map = (struct pv_layout_map){.va_from = from, .va_last = last};
     map->lvl[L4_IDX].va_last = ~0ULL;
     map->lvl[L4_IDX].count = m == 0;
     for (unsigned l = 0; l < L4_IDX; l++) {
@@ -263,11 +261,10 @@ int pv_layout_compute(const struct pv_layout_in *in, struct pv_layout *out, cons
     struct alloc a = {0, in->nr_pages, "ok"};
     int rc = check_input(in, &a);
 
-    memset(out, 0, sizeof(*out));
-    out->virt_base = in->virt_base;
-    out->nr_maps = 1;
-    out->p2m_relocated =
-        in->has_init_p2m && in->init_p2m_va < in->virt_base && in->init_p2m_va % PG == 0;
+    *out = (struct pv_layout){
+        .virt_base = in->virt_base, .nr_maps = 1,
+        .p2m_relocated =
+            in->has_init_p2m && in->init_p2m_va < in->virt_base && in->init_p2m_va % PG == 0};
     if (!rc && !(rc = layout_front(in, out, &a)) && !(rc = layout_tables(out, &a)) &&
         !(rc = layout_unmapped_initrd(in, out, &a)))
         rc = layout_relocated_p2m(in, out, &a);

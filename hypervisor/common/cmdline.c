@@ -234,9 +234,7 @@ int cmdline_parse_module(const char *s, struct dom_opts *o, const char **why)
     size_t len;
     int rc;
 
-    memset(o, 0, sizeof(*o));
-    o->mem_bytes = CMDLINE_DEFAULT_MEM;
-    o->vcpus = 1;
+    *o = (struct dom_opts){.mem_bytes = CMDLINE_DEFAULT_MEM, .vcpus = 1};
     *why = "ok";
     rest = s ? s : "";
     copy_word(o->path, sizeof(o->path), next_word(&rest));
