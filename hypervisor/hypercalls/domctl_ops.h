@@ -39,8 +39,8 @@ sysctl_fn sysctl_getdomaininfolist;
 domctl_fn domctl_getpageframeinfo3;
 
 /* domctl_vcpu.c: vCPUs, scheduling, time. */
-domctl_fn domctl_getvcpuinfo, domctl_setvcpuaffinity, domctl_getvcpuaffinity;
-domctl_fn domctl_scheduler_op, domctl_settimeoffset, domctl_gettscinfo, domctl_settscinfo;
+domctl_fn domctl_getvcpuinfo, domctl_vcpuaffinity, domctl_scheduler_op, domctl_settimeoffset;
+domctl_fn domctl_tscinfo;
 
 /* domctl_perm.c: the machine I/O a domain may reach. */
 domctl_fn domctl_irq_permission, domctl_iomem_permission, domctl_ioport_permission;

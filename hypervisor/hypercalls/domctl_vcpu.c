@@ -110,8 +110,9 @@ static long set_affinity(struct vcpu *v, const struct pv_domctl_vcpuaffinity *a)
     return 0;
 }
 
-/* Both commands: the vCPU, then the flags (HARD and/or SOFT; FORCE has no pin to undo here). */
-static long affinity(struct domain *d, struct pv_domctl *op, bool set)
+/* setvcpuaffinity and getvcpuaffinity: the vCPU, then the flags (HARD and/or SOFT; FORCE has no
+ * pin to undo here). */
+long domctl_vcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     const struct pv_domctl_vcpuaffinity *a = &op->u.vcpuaffinity;
     struct vcpu *v;
@@ -121,23 +122,13 @@ static long affinity(struct domain *d, struct pv_domctl *op, bool set)
         return rc;
     if (!(a->flags & (PV_VCPUAFFINITY_HARD | PV_VCPUAFFINITY_SOFT)))
         return -PV_EINVAL;
-    if (set)
+    if (op->cmd == PV_DOMCTL_setvcpuaffinity)
         return set_affinity(v, a);
     if ((a->flags & PV_VCPUAFFINITY_HARD) && (rc = bitmap_write(&a->cpumap_hard, v->hard_affinity)))
         return rc;
     if (a->flags & PV_VCPUAFFINITY_SOFT)
         return bitmap_write(&a->cpumap_soft, v->soft_affinity);
     return 0;
-}
-
-long domctl_setvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
-{
-    return affinity(d, op, true);
-}
-
-long domctl_getvcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
-{
-    return affinity(d, op, false);
 }
 
 /* The credit scheduler's view of the scheduler (sched_adjust, csched_dom_cntl): the argument
@@ -214,30 +205,21 @@ static long tsc_set(struct domain *d, const struct pv_domctl_tsc_info *t)
     return 0;
 }
 
-/* Both: never on the caller's own domain (Xen pauses the target around them). */
-static long tscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op, bool set)
+/* gettscinfo and settscinfo: never on the caller's own domain (Xen pauses the target around
+ * them); what gettscinfo reads goes back. */
+long domctl_tscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
 {
     long rc = 0;
 
     if (d == cur->domain)
         return -PV_EINVAL;
     domain_pause(d);
-    if (set)
+    if (op->cmd == PV_DOMCTL_settscinfo)
         rc = tsc_set(d, &op->u.tsc_info);
     else
         tsc_get(d, &op->u.tsc_info);
     domain_unpause(d);
-    return rc;
-}
-
-long domctl_gettscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
-{
-    if (d != cur->domain)
+    if (op->cmd == PV_DOMCTL_gettscinfo)
         domctl_copyback();
-    return tscinfo(cur, d, op, false);
-}
-
-long domctl_settscinfo(struct vcpu *cur, struct domain *d, struct pv_domctl *op)
-{
-    return tscinfo(cur, d, op, true);
+    return rc;
 }

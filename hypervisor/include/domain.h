@@ -81,7 +81,6 @@ struct vcpu {
 
     struct pv_vcpu_info *vcpu_info; /* [boot] hypervisor pointer into shared_info */
     uint8_t fpu_state[512] ALIGNED(16); /* [sched] FXSAVE image */
-    bool fpu_dirty;                     /* [sched] guest used the FPU since last save */
 
     /* Event channels (common/event_channel.c); [evtchn] fields change under domain->evtchn_lock. */
     uint16_t virq_to_evtchn[EVTCHN_NR_VIRQS]; /* [evtchn] port bound to each VIRQ here, 0 none */

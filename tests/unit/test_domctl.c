@@ -80,13 +80,9 @@ static long sysctl_rc = ROUTED; /* what the sysctl stand-ins return */
         op->u.pad[0] = 0x5a; /* a result, which goes back only on success */                       \
         return sysctl_rc;                                                                          \
     }
-DOMCTL_STUB(setvcpuaffinity, PV_DOMCTL_setvcpuaffinity)
 DOMCTL_STUB(getvcpuinfo, PV_DOMCTL_getvcpuinfo)
 DOMCTL_STUB(scheduler_op, PV_DOMCTL_scheduler_op)
 DOMCTL_STUB(settimeoffset, PV_DOMCTL_settimeoffset)
-DOMCTL_STUB(getvcpuaffinity, PV_DOMCTL_getvcpuaffinity)
-DOMCTL_STUB(gettscinfo, PV_DOMCTL_gettscinfo)
-DOMCTL_STUB(settscinfo, PV_DOMCTL_settscinfo)
 DOMCTL_STUB(getpageframeinfo3, PV_DOMCTL_getpageframeinfo3) /* domctl_mem.c: boot case foreign */
 /* domctl_save.c, mm/logdirty.c: boot cases migrate and logdirty. */
 #define DOMCTL_STUB2(name, nr1, nr2)                                                               \
@@ -104,6 +100,8 @@ DOMCTL_STUB(get_address_size, PV_DOMCTL_get_address_size)
 DOMCTL_STUB2(ext_vcpucontext, PV_DOMCTL_set_ext_vcpucontext, PV_DOMCTL_get_ext_vcpucontext)
 DOMCTL_STUB2(vcpuextstate, PV_DOMCTL_setvcpuextstate, PV_DOMCTL_getvcpuextstate)
 DOMCTL_STUB2(vcpu_msrs, PV_DOMCTL_set_vcpu_msrs, PV_DOMCTL_get_vcpu_msrs)
+DOMCTL_STUB2(vcpuaffinity, PV_DOMCTL_setvcpuaffinity, PV_DOMCTL_getvcpuaffinity)
+DOMCTL_STUB2(tscinfo, PV_DOMCTL_gettscinfo, PV_DOMCTL_settscinfo)
 SYSCTL_STUB(readconsole, PV_SYSCTL_readconsole)
 SYSCTL_STUB(physinfo, PV_SYSCTL_physinfo)
 SYSCTL_STUB(sched_id, PV_SYSCTL_sched_id)

@@ -90,7 +90,7 @@ static void reset(void)
     pauses = unpauses = 0;
 }
 
-static long affinity(domctl_fn *fn, uint32_t flags, uint32_t nr_hard, uint32_t nr_soft,
+static long affinity(uint32_t cmd, uint32_t flags, uint32_t nr_hard, uint32_t nr_soft,
                      uint8_t hard, uint8_t soft)
 {
     struct pv_domctl op = {0};
@@ -104,8 +104,9 @@ static long affinity(domctl_fn *fn, uint32_t flags, uint32_t nr_hard, uint32_t n
     guest_mem[0] = hard;
     guest_mem[64] = soft;
     memcpy(op.u.pad, &a, sizeof(a));
+    op.cmd = cmd;
     copyback = false;
-    rc = fn(&caller, &dom, &op);
+    rc = domctl_vcpuaffinity(&caller, &dom, &op);
     assert_false(copyback);
     return rc;
 }
@@ -115,35 +116,35 @@ static void test_bitmaps(void **state)
     (void)state;
     reset();
     /* get: the CPUs' bytes, then zeros up to nr_bits, nothing further */
-    assert_int_equal(affinity(domctl_getvcpuaffinity, PV_VCPUAFFINITY_HARD, 24, 8, 0, 0x55), 0);
+    assert_int_equal(affinity(PV_DOMCTL_getvcpuaffinity, PV_VCPUAFFINITY_HARD, 24, 8, 0, 0x55), 0);
     assert_int_equal(guest_mem[0], 3);
     assert_int_equal(guest_mem[1], 0);
     assert_int_equal(guest_mem[2], 0);
     assert_int_equal(guest_mem[3], 0xaa);
     assert_int_equal(guest_mem[64], 0x55); /* soft not asked */
     /* nr_bits 0: nothing read (no CPU: -EINVAL), nothing written */
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 0, 0, 3, 0), -PV_EINVAL);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 0, 0, 3, 0), -PV_EINVAL);
     /* bits past nr_bits in the last byte are dropped */
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 1, 0, 0xfe, 0), -PV_EINVAL);
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 2, 0, 0xfe, 0), 0);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 1, 0, 0xfe, 0), -PV_EINVAL);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 2, 0, 0xfe, 0), 0);
     assert_int_equal(hard_set, 2);
     assert_int_equal(guest_mem[0], 2);
     /* offline CPUs are kept in the map but not returned; none online: -EINVAL */
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 8, 0, 0x0c, 0), -PV_EINVAL);
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 8, 0, 0x0d, 0), 0);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 8, 0, 0x0c, 0), -PV_EINVAL);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 8, 0, 0x0d, 0), 0);
     assert_int_equal(hard_set, 1);
     assert_int_equal(guest_mem[0], 1);
     /* nr_bits so large that its byte count wraps (as Xen's unsigned arithmetic): no bytes */
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 0xfffffffa, 0, 3, 0),
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_HARD, 0xfffffffa, 0, 3, 0),
                      -PV_EINVAL);
     /* soft: kept whole, returned as soft & hard & online */
-    assert_int_equal(affinity(domctl_setvcpuaffinity, PV_VCPUAFFINITY_SOFT, 0, 16, 0, 0xf3), 0);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, PV_VCPUAFFINITY_SOFT, 0, 16, 0, 0xf3), 0);
     assert_int_equal(v0.soft_affinity, 3);
     assert_int_equal(guest_mem[64], 1);
     assert_int_equal(guest_mem[65], 0);
     /* flags */
-    assert_int_equal(affinity(domctl_setvcpuaffinity, 0, 8, 8, 1, 1), -PV_EINVAL);
-    assert_int_equal(affinity(domctl_getvcpuaffinity, PV_VCPUAFFINITY_FORCE, 8, 8, 1, 1), -PV_EINVAL);
+    assert_int_equal(affinity(PV_DOMCTL_setvcpuaffinity, 0, 8, 8, 1, 1), -PV_EINVAL);
+    assert_int_equal(affinity(PV_DOMCTL_getvcpuaffinity, PV_VCPUAFFINITY_FORCE, 8, 8, 1, 1), -PV_EINVAL);
 }
 
 static void test_affinity_rollback(void **state)
@@ -160,13 +161,15 @@ static void test_affinity_rollback(void **state)
     v0.hard_affinity = 1;
     guest_mem[0] = 2;
     memcpy(op.u.pad, &a, sizeof(a));
-    assert_int_equal(domctl_setvcpuaffinity(&caller, &dom, &op), -PV_EFAULT);
+    op.cmd = PV_DOMCTL_setvcpuaffinity;
+    assert_int_equal(domctl_vcpuaffinity(&caller, &dom, &op), -PV_EFAULT);
     assert_int_equal(v0.hard_affinity, 1); /* as Xen: the hard map set first is undone */
     a.vcpu = 1;
     memcpy(op.u.pad, &a, sizeof(a));
-    assert_int_equal(domctl_setvcpuaffinity(&caller, &dom, &op), -PV_EINVAL);
+    assert_int_equal(domctl_vcpuaffinity(&caller, &dom, &op), -PV_EINVAL);
     dom.nr_vcpus = 2; /* a vCPU slot without a vCPU */
-    assert_int_equal(domctl_getvcpuaffinity(&caller, &dom, &op), -PV_ESRCH);
+    op.cmd = PV_DOMCTL_getvcpuaffinity;
+    assert_int_equal(domctl_vcpuaffinity(&caller, &dom, &op), -PV_ESRCH);
 }
 
 static long sched(uint32_t id, uint32_t cmd, uint16_t weight, uint16_t cap,
@@ -209,15 +212,17 @@ static void test_scheduler_op(void **state)
     assert_int_equal(dom.weight, 65535);
 }
 
-static long tsc(domctl_fn *fn, struct vcpu *cur, uint32_t mode, uint32_t khz, uint32_t inc,
+static long tsc(uint32_t cmd, struct vcpu *cur, uint32_t mode, uint32_t khz, uint32_t inc,
                 struct pv_domctl_tsc_info *t)
 {
-    struct pv_domctl op = {0};
+    struct pv_domctl op = {.cmd = cmd};
     long rc;
 
     *t = (struct pv_domctl_tsc_info){.tsc_mode = mode, .gtsc_khz = khz, .incarnation = inc};
     memcpy(op.u.pad, t, sizeof(*t));
-    rc = fn(cur, &dom, &op);
+    copyback = false;
+    rc = domctl_tscinfo(cur, &dom, &op);
+    assert_true(copyback == (cmd == PV_DOMCTL_gettscinfo && !rc)); /* what get read goes back */
     memcpy(t, op.u.pad, sizeof(*t));
     return rc;
 }
@@ -229,26 +234,26 @@ static void test_tscinfo(void **state)
 
     (void)state;
     reset();
-    assert_int_equal(tsc(domctl_gettscinfo, &self, 0, 0, 0, &t), -PV_EINVAL);
-    assert_int_equal(tsc(domctl_settscinfo, &self, 0, 0, 0, &t), -PV_EINVAL);
+    assert_int_equal(tsc(PV_DOMCTL_gettscinfo, &self, 0, 0, 0, &t), -PV_EINVAL);
+    assert_int_equal(tsc(PV_DOMCTL_settscinfo, &self, 0, 0, 0, &t), -PV_EINVAL);
     assert_int_equal(pauses, 0);
-    assert_int_equal(tsc(domctl_gettscinfo, &caller, 5, 5, 5, &t), 0);
+    assert_int_equal(tsc(PV_DOMCTL_gettscinfo, &caller, 5, 5, 5, &t), 0);
     assert_int_equal(t.tsc_mode, 0);
     assert_int_equal(t.gtsc_khz, 1000000);
     assert_int_equal(t.incarnation, 1);
     assert_int_equal(t.elapsed_nsec, 3000000000ULL);
-    assert_int_equal(tsc(domctl_settscinfo, &caller, 2, 0, 0xffffffff, &t), 0);
-    assert_int_equal(tsc(domctl_gettscinfo, &caller, 0, 0, 0, &t), 0);
+    assert_int_equal(tsc(PV_DOMCTL_settscinfo, &caller, 2, 0, 0xffffffff, &t), 0);
+    assert_int_equal(tsc(PV_DOMCTL_gettscinfo, &caller, 0, 0, 0, &t), 0);
     assert_int_equal(t.incarnation, 0); /* wraps, as Xen's */
     assert_int_equal(t.elapsed_nsec, 0);
     assert_int_equal(t.gtsc_khz, 0);
-    assert_int_equal(tsc(domctl_settscinfo, &caller, 1, 0, 0, &t), -PV_EOPNOTSUPP);
-    assert_int_equal(tsc(domctl_settscinfo, &caller, 0, 999, 0, &t), -PV_EOPNOTSUPP);
-    assert_int_equal(tsc(domctl_settscinfo, &caller, 3, 0, 0, &t), -PV_EINVAL);
+    assert_int_equal(tsc(PV_DOMCTL_settscinfo, &caller, 1, 0, 0, &t), -PV_EOPNOTSUPP);
+    assert_int_equal(tsc(PV_DOMCTL_settscinfo, &caller, 0, 999, 0, &t), -PV_EOPNOTSUPP);
+    assert_int_equal(tsc(PV_DOMCTL_settscinfo, &caller, 3, 0, 0, &t), -PV_EINVAL);
     assert_int_equal(dom.tsc_mode, 2); /* refusals change nothing */
     assert_int_equal(pauses, unpauses);
     dom.privileged = true; /* the hardware domain keeps its TSC: accepted, not recorded */
-    assert_int_equal(tsc(domctl_settscinfo, &caller, 7, 0, 0, &t), 0);
+    assert_int_equal(tsc(PV_DOMCTL_settscinfo, &caller, 7, 0, 0, &t), 0);
     assert_int_equal(dom.tsc_mode, 2);
 }
 
