@@ -152,14 +152,9 @@ static int wr_mc_bank(struct vcpu *v, uint32_t idx, uint64_t val)
     return 0;
 }
 
-static uint64_t guest_misc_enable(void)
-{
-    return (hw_rdmsr(MSR_MISC_ENABLE) & ~MISC_ENABLE_HIDE) | MISC_ENABLE_SHOW;
-}
-
 static int rd_misc_enable(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    *val = guest_misc_enable();
+    *val = (hw_rdmsr(MSR_MISC_ENABLE) & ~MISC_ENABLE_HIDE) | MISC_ENABLE_SHOW;
     return 0;
 }
 
@@ -184,26 +179,21 @@ static int wr_efer(struct vcpu *v, uint32_t idx, uint64_t val)
  * entry did swapgs); the inactive (user) one is v->gs_base_user. */
 static int rd_segbase(struct vcpu *v, uint32_t idx, uint64_t *val)
 {
-    if (idx == MSR_FS_BASE)
-        *val = hw_rdmsr(MSR_FS_BASE);
-    else if (idx == MSR_GS_BASE)
-        *val = hw_rdmsr(MSR_SHADOW_GS_BASE);
-    else
-        *val = v->gs_base_user;
+    *val = idx == MSR_FS_BASE   ? hw_rdmsr(MSR_FS_BASE)
+           : idx == MSR_GS_BASE ? hw_rdmsr(MSR_SHADOW_GS_BASE)
+                                : v->gs_base_user;
     return 0;
 }
 
 /* Run from guest kernel mode: GS_BASE is the kernel's base, SHADOW_GS_BASE the user's. */
 static int wr_segbase(struct vcpu *v, uint32_t idx, uint64_t val)
 {
-    unsigned which = PV_SEGBASE_FS;
+    unsigned which = idx == MSR_GS_BASE          ? PV_SEGBASE_GS_KERNEL
+                     : idx == MSR_SHADOW_GS_BASE ? PV_SEGBASE_GS_USER
+                                                 : PV_SEGBASE_FS;
 
     if (!is_canonical(val))
         return -1;
-    if (idx == MSR_GS_BASE)
-        which = PV_SEGBASE_GS_KERNEL;
-    else if (idx == MSR_SHADOW_GS_BASE)
-        which = PV_SEGBASE_GS_USER;
     return segbase_set(v, which, val) ? -1 : 0;
 }
 
