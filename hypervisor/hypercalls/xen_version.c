@@ -31,13 +31,9 @@ static long put_string(guest_handle arg, const char *s, size_t size)
 
 static long compile_info(guest_handle arg)
 {
-    struct pv_compile_info ci;
+    struct pv_compile_info ci = {.compiler = "gcc " __VERSION__, .compile_by = "hv",
+                                 .compile_domain = "local", .compile_date = __DATE__ " " __TIME__};
 
-    memset(&ci, 0, sizeof(ci));
-    lib_strlcpy(ci.compiler, "gcc " __VERSION__, sizeof(ci.compiler));
-    lib_strlcpy(ci.compile_by, "hv", sizeof(ci.compile_by));
-    lib_strlcpy(ci.compile_domain, "local", sizeof(ci.compile_domain));
-    lib_strlcpy(ci.compile_date, __DATE__ " " __TIME__, sizeof(ci.compile_date));
     return guest_copy_to(arg, &ci, sizeof(ci)) ? -PV_EFAULT : 0;
 }
 
