@@ -170,9 +170,7 @@ static int read_segments(struct parse *ps)
         if (rd(ph, 4) == PT_LOAD && (rd(ph + 4, 4) & PF_RWX) && (rc = add_segment(ps, ph)))
             return rc;
     }
-    if (ps->info->nr_segs == 0)
-        return fail(ps, -PV_ENOEXEC, "no loadable segments");
-    return 0;
+    return ps->info->nr_segs == 0 ? fail(ps, -PV_ENOEXEC, "no loadable segments") : 0;
 }
 
 /* ---- string helpers over untrusted, possibly unterminated bytes ---- */
@@ -468,9 +466,7 @@ static int digit_value(uint8_t c)
         return c - '0';
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return 99;
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
 }
 
 /* Number in C notation (0x.. hex, 0.. octal, else decimal), whole word, no overflow. */

@@ -40,9 +40,7 @@ static void console_write(const char *s, size_t len)
 
 int console_getc(void)
 {
-    if (!(inb(COM1 + 5) & 0x01))
-        return -1;
-    return inb(COM1);
+    return !(inb(COM1 + 5) & 0x01) ? -1 : inb(COM1);
 }
 
 static void vprintk(const char *fmt, va_list ap)

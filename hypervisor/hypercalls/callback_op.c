@@ -46,9 +46,7 @@ long hc_callback_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
 
     switch (cmd) {
     case PV_CALLBACKOP_register:
-        if (guest_copy_from(&reg, arg, sizeof(reg)))
-            return -PV_EFAULT;
-        return register_callback(v, &reg);
+        return guest_copy_from(&reg, arg, sizeof(reg)) ? -PV_EFAULT : register_callback(v, &reg);
     case PV_CALLBACKOP_unregister:
         if (guest_copy_from(&unreg, arg, sizeof(unreg)))
             return -PV_EFAULT;

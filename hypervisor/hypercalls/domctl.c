@@ -274,9 +274,7 @@ long domctl_unpausedomain(struct vcpu *v, struct domain *d, struct pv_domctl *op
 /* Xen 4.17 creates the vCPUs here; they exist from createdomain on, so this only checks. */
 long domctl_max_vcpus(struct vcpu *v, struct domain *d, struct pv_domctl *op)
 {
-    if (d == v->domain || op->u.max_vcpus.max != d->nr_vcpus)
-        return -PV_EINVAL;
-    return 0;
+    return d == v->domain || op->u.max_vcpus.max != d->nr_vcpus ? -PV_EINVAL : 0;
 }
 
 long domctl_setdomainhandle(struct vcpu *v, struct domain *d, struct pv_domctl *op)

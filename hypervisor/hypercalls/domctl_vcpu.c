@@ -126,9 +126,7 @@ long domctl_vcpuaffinity(struct vcpu *cur, struct domain *d, struct pv_domctl *o
         return set_affinity(v, a);
     if ((a->flags & PV_VCPUAFFINITY_HARD) && (rc = bitmap_write(&a->cpumap_hard, v->hard_affinity)))
         return rc;
-    if (a->flags & PV_VCPUAFFINITY_SOFT)
-        return bitmap_write(&a->cpumap_soft, v->soft_affinity);
-    return 0;
+    return a->flags & PV_VCPUAFFINITY_SOFT ? bitmap_write(&a->cpumap_soft, v->soft_affinity) : 0;
 }
 
 /* The credit scheduler's view of the scheduler (sched_adjust, csched_dom_cntl): the argument

@@ -54,9 +54,7 @@ static long (*const table[])(struct vcpu *v, const uint64_t a[5]) = {HYPERCALLS(
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
 {
-    if (nr >= ARRAY_SIZE(table) || !table[nr])
-        return -PV_ENOSYS;
-    return table[nr](v, arg);
+    return nr >= ARRAY_SIZE(table) || !table[nr] ? -PV_ENOSYS : table[nr](v, arg);
 }
 
 void hv_syscall(struct cpu_regs *r)

@@ -77,9 +77,7 @@ static long resume_count(guest_handle pdone, uint32_t *count, uint32_t *done)
     if (!(*count & PREEMPTED))
         return 0;
     *count &= ~PREEMPTED;
-    if (pdone.gva && guest_copy_from(done, pdone, sizeof(*done)))
-        return -PV_EFAULT;
-    return 0;
+    return pdone.gva && guest_copy_from(done, pdone, sizeof(*done)) ? -PV_EFAULT : 0;
 }
 
 static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)

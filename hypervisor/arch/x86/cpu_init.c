@@ -114,9 +114,7 @@ uint64_t gdt_read(uint16_t sel)
 
     if (sel & 4) /* the running vCPU's LDT, shown in the window's LDT pages (taken lazily) */
         return v ? desc_ldt_read(v, idx) : 0;
-    if (idx >= GDT_FIRST_RESERVED + GDT_RESERVED_ENTS)
-        return 0;
-    return ((const uint64_t *)base)[idx];
+    return idx >= GDT_FIRST_RESERVED + GDT_RESERVED_ENTS ? 0 : ((const uint64_t *)base)[idx];
 }
 
 static void load_tables(unsigned cpu)

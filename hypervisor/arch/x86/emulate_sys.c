@@ -64,9 +64,7 @@ enum emul_rc emul_op_group7(struct insn *in)
         return rc;
     if (in->modrm == MODRM_XSETBV)
         return emul_raise(in, X86_EXC_UD, false, 0, 0);
-    if (in->modrm == MODRM_RDTSCP)
-        return rdtscp(in);
-    return EMUL_NOT_HANDLED;
+    return in->modrm == MODRM_RDTSCP ? rdtscp(in) : EMUL_NOT_HANDLED;
 }
 
 /* 0F 30 WRMSR / 0F 32 RDMSR: index in ecx, value in edx:eax; refused MSRs raise #GP(0). */
@@ -135,9 +133,7 @@ enum emul_rc emul_op_mov_cr_dr(struct insn *in)
     n = ((in->modrm >> 3) & 7) | (in->rex & REX_R ? 8 : 0);
     reg = (in->modrm & 7) | (in->rex & REX_B ? 8 : 0);
     gpr = emul_gpr(in->regs, reg);
-    if (in->op & 1)
-        return mov_dr(in, n, gpr, !(in->op & 2));
-    return mov_cr(in, n, gpr, !(in->op & 2));
+    return in->op & 1 ? mov_dr(in, n, gpr, !(in->op & 2)) : mov_cr(in, n, gpr, !(in->op & 2));
 }
 
 enum emul_rc emul_op_clts(struct insn *in)

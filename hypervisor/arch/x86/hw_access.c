@@ -41,9 +41,7 @@ uint32_t arch_port_in(uint16_t port, unsigned size)
 {
     if (size == 1)
         return inb(port);
-    if (size == 2)
-        return inw(port);
-    return inl(port);
+    return size == 2 ? inw(port) : inl(port);
 }
 
 void arch_port_out(uint16_t port, unsigned size, uint32_t val)

@@ -305,7 +305,5 @@ int msr_guest_write(struct vcpu *v, uint32_t idx, uint64_t val)
 {
     const struct msr_rule *rule = find_rule(idx);
 
-    if (!rule || !rule->write)
-        return -1;
-    return rule->write(v, idx, val);
+    return !rule || !rule->write ? -1 : rule->write(v, idx, val);
 }
