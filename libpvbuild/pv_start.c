@@ -16,12 +16,6 @@ static uint64_t *table(const struct pv_layout *l, const struct pv_start_frames *
     return f->page(f->ctx, pv_layout_table_pfn(l, level, va));
 }
 
-static uint64_t table_mfn(const struct pv_layout *l, const struct pv_start_frames *f,
-                          unsigned level, uint64_t va)
-{
-    return f->p2m[pv_layout_table_pfn(l, level, va)];
-}
-
 static unsigned pt_index(uint64_t va, unsigned level)
 {
     return (va >> (12 + 9 * (level - 1))) & 511;
@@ -37,7 +31,7 @@ static void map_range(const struct pv_layout *l, const struct pv_start_frames *f
 
         for (unsigned level = 4; level > 1; level--)
             table(l, f, level, va)[pt_index(va, level)] =
-                (table_mfn(l, f, level - 1, va) << 12) | upper;
+                (f->p2m[pv_layout_table_pfn(l, level - 1, va)] << 12) | upper;
         /* The kernel's own, as a guest kernel writes its entries (no US: the hypervisor adds it
          * with its kernel-only mark, as Xen's dom0 builder has _PAGE_GUEST_KERNEL in L1_PROT), so
          * log-dirty clears their dirty bits at each CLEAN. No D: a page never written stays

@@ -71,12 +71,6 @@ int evtchn_unmask(struct domain *caller, unsigned port)
     return chn ? 0 : -PV_EINVAL;
 }
 
-/* Xen's local_events_need_delivery: an upcall v would take on its way back to the guest. */
-static bool upcall_deliverable(const struct vcpu *v)
-{
-    return v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask;
-}
-
 /* 1: the poll returns at once; 0: it blocks; < 0: error (ports are checked in order, so a
  * pending port ahead of a bad one wins, as in Xen). */
 static int poll_ready(struct vcpu *v, const uint32_t *ports, unsigned nr, uint64_t deadline,
@@ -84,7 +78,8 @@ static int poll_ready(struct vcpu *v, const uint32_t *ports, unsigned nr, uint64
 {
     const struct pv_shared_info *s = v->domain->shared_info;
 
-    if (upcall_deliverable(v))
+    /* Xen's local_events_need_delivery: an upcall v would take on its way back to the guest. */
+    if (v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask)
         return 1;
     for (unsigned i = 0; i < nr; i++) {
         if (!evtchn_chn(v->domain, ports[i]))

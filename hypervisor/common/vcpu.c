@@ -15,16 +15,12 @@
 
 #define PERIOD_DEFAULT_NS 10000000ULL /* Xen's 100 Hz tick for PV vCPUs */
 
-/* Timers: their functions run on the CPU that armed them (timer.h). */
-
-static void send_timer_event(struct vcpu *v)
-{
-    evtchn_send_virq(v, PV_VIRQ_TIMER); /* -ENOENT if the guest bound no port: nothing to do */
-}
+/* Timers: their functions run on the CPU that armed them (timer.h). A timer event is
+ * VIRQ_TIMER (-ENOENT if the guest bound no port: nothing to do). */
 
 static void singleshot_fn(struct timer *t)
 {
-    send_timer_event(t->data);
+    evtchn_send_virq(t->data, PV_VIRQ_TIMER);
 }
 
 /* Xen's vcpu_periodic_timer_work: tick if a period has passed, then arm the next one. */
@@ -35,7 +31,7 @@ static void periodic_work(struct vcpu *v, uint64_t now)
     if (!v->periodic_period)
         return;
     if (now >= next) {
-        send_timer_event(v);
+        evtchn_send_virq(v, PV_VIRQ_TIMER);
         v->periodic_last = now;
         next = now + v->periodic_period;
     }

@@ -62,11 +62,6 @@ static guest_handle extent_at(const struct memop *m, uint64_t i)
     return guest_handle_of(m->r.extent_start + i * 8);
 }
 
-static bool list_ok(const struct memop *m)
-{
-    return guest_range_ok(m->r.extent_start + m->done * 8, (m->r.nr_extents - m->done) * 8);
-}
-
 /* increase_reservation: new frames, their mfns written to the list if there is one. */
 static bool increase_one(struct memop *m, uint64_t i)
 {
@@ -133,17 +128,11 @@ static bool run(struct memop *m, unsigned op)
     uint64_t first = m->done;
 
     for (; m->done < m->r.nr_extents; m->done++) {
-        bool ok;
-
         if (m->done != first && hypercall_preempt_check())
             return true;
-        if (op == PV_XENMEM_increase_reservation)
-            ok = increase_one(m, m->done);
-        else if (op == PV_XENMEM_populate_physmap)
-            ok = populate_one(m, m->done);
-        else
-            ok = decrease_one(m, m->done);
-        if (!ok)
+        if (!(op == PV_XENMEM_increase_reservation ? increase_one(m, m->done)
+              : op == PV_XENMEM_populate_physmap   ? populate_one(m, m->done)
+                                                   : decrease_one(m, m->done)))
             break;
     }
     return false;
@@ -154,18 +143,14 @@ long memory_reservation_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
     struct memop m = {.done = cmd >> EXTENT_SHIFT};
     unsigned op = cmd & ((1u << EXTENT_SHIFT) - 1);
 
-    if (guest_copy_from(&m.r, arg, sizeof(m.r)))
+    /* Refusals, in Xen's order: nothing done (populate-on-demand is for translated domains). */
+    if (guest_copy_from(&m.r, arg, sizeof(m.r)) || m.r.nr_extents > (UINT32_MAX >> EXTENT_SHIFT) ||
+        m.done >= m.r.nr_extents || !decode(v, &m) ||
+        ((m.r.extent_start || op != PV_XENMEM_increase_reservation) &&
+         !guest_range_ok(m.r.extent_start + m.done * 8, (m.r.nr_extents - m.done) * 8)) ||
+        m.r.extent_order > RES_MAX_ORDER ||
+        (op == PV_XENMEM_populate_physmap && (m.r.mem_flags & PV_XENMEMF_populate_on_demand)))
         return (long)m.done;
-    if (m.r.nr_extents > (UINT32_MAX >> EXTENT_SHIFT) || m.done >= m.r.nr_extents)
-        return (long)m.done;
-    if (!decode(v, &m))
-        return (long)m.done;
-    if ((m.r.extent_start || op != PV_XENMEM_increase_reservation) && !list_ok(&m))
-        return (long)m.done;
-    if (m.r.extent_order > RES_MAX_ORDER)
-        return (long)m.done;
-    if (op == PV_XENMEM_populate_physmap && (m.r.mem_flags & PV_XENMEMF_populate_on_demand))
-        return (long)m.done; /* populate-on-demand is for translated (HVM) domains */
     if (run(&m, op))
         return hypercall_continue(PV_HYPERCALL_memory_op, 2,
                                   (const uint64_t[]){op | (m.done << EXTENT_SHIFT), arg.gva});

@@ -39,12 +39,6 @@ void vcpu_toggle_mode(struct vcpu *v)
     vcpu_load_cr3(v);
 }
 
-/* The virtual IOPL shows in frames only with VMASST_TYPE_architectural_iopl, as in Xen. */
-static bool arch_iopl(const struct vcpu *v)
-{
-    return v->domain->vm_assist & (1UL << PV_VMASST_TYPE_architectural_iopl);
-}
-
 /* Push the frame (extra words between RIP and R11: error code, or the failsafe selectors) on
  * the guest kernel stack and point the register frame at handler. */
 static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, const uint64_t *extra,
@@ -67,8 +61,11 @@ static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, cons
         f[n++] = extra[i];
     f[n++] = r->rip;
     f[n++] = (was_kernel ? r->cs & ~3UL : r->cs) | ((uint64_t)*mask << 32);
+    /* The virtual IOPL shows only with VMASST_TYPE_architectural_iopl, as in Xen. */
     f[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) | (*mask ? 0 : X86_EFLAGS_IF) |
-             (arch_iopl(v) ? (uint64_t)v->iopl << 12 & X86_EFLAGS_IOPL : 0);
+             (v->domain->vm_assist & (1UL << PV_VMASST_TYPE_architectural_iopl)
+                  ? (uint64_t)v->iopl << 12 & X86_EFLAGS_IOPL
+                  : 0);
     f[n++] = r->rsp;
     f[n++] = r->ss; /* only CS tells kernel from user context, as in Xen */
     sp -= n * 8;
