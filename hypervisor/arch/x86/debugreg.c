@@ -93,10 +93,7 @@ long debugreg_set(struct vcpu *v, unsigned reg, uint64_t value)
     if ((reg == 4 || reg == 5) && debugreg_cr4_de(v))
         return -PV_ENODEV;
     switch (reg) {
-    case 0:
-    case 1:
-    case 2:
-    case 3:
+    case 0 ... 3:
         return set_addr(v, reg, value);
     case 4:
     case 6:
@@ -112,12 +109,10 @@ long debugreg_get(struct vcpu *v, unsigned reg, uint64_t *value)
 {
     if (reg > 7 || ((reg == 4 || reg == 5) && debugreg_cr4_de(v)))
         return -PV_ENODEV;
-    if (reg < 4)
-        *value = v->debugreg[reg];
-    else if (reg == 4 || reg == 6)
-        *value = dr6_adjust((uint32_t)v->debugreg[6]);
-    else
-        *value = dr7_adjust((uint32_t)v->debugreg[7]) | v->debugreg[DEBUGREG_SLOT_DR7_IO];
+    *value = reg < 4 ? v->debugreg[reg]
+             : reg == 4 || reg == 6
+                 ? dr6_adjust((uint32_t)v->debugreg[6])
+                 : dr7_adjust((uint32_t)v->debugreg[7]) | v->debugreg[DEBUGREG_SLOT_DR7_IO];
     return 0;
 }
 
