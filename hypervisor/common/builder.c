@@ -394,20 +394,15 @@ int builder_boot_module(unsigned domid, const struct boot_module *m,
     if (b.opts.grant_frames)
         b.d->max_grant_frames = b.opts.grant_frames;
     b.d->ram_bytes = b.nr_pages << PAGE_SHIFT;
-    rc = populate(&b, scratch_map(b.nr_pages));
+    if ((rc = populate(&b, scratch_map(b.nr_pages))))
+        why = "out of memory while building";
+    else if ((rc = build_page_tables(&b)))
+        why = "bootstrap page tables refused";
+    else if ((rc = bind_special_ports(b.d, &b.opts)))
+        why = "no event channel for the console or xenstore";
     if (rc) {
         scratch_unmap();
-        domain_crash(b.d, "out of memory while building");
-        return rc;
-    }
-    if ((rc = build_page_tables(&b))) {
-        scratch_unmap();
-        domain_crash(b.d, "bootstrap page tables refused");
-        return rc;
-    }
-    if ((rc = bind_special_ports(b.d, &b.opts))) {
-        scratch_unmap();
-        domain_crash(b.d, "no event channel for the console or xenstore");
+        domain_crash(b.d, why);
         return rc;
     }
     load_image(&b, m);

@@ -93,8 +93,7 @@ static bool take_legacy_prefix(struct insn *in, uint8_t b)
     case 0xf0:
         in->lock = true;
         return true;
-    case 0xf2:
-    case 0xf3:
+    case 0xf2 ... 0xf3:
         in->rep = true;
         return true;
     case 0x26:
@@ -103,8 +102,7 @@ static bool take_legacy_prefix(struct insn *in, uint8_t b)
     case 0x3e:
         in->seg = (enum insn_seg)((b >> 3) & 3); /* ES, CS, SS, DS */
         return true;
-    case 0x64:
-    case 0x65:
+    case 0x64 ... 0x65:
         in->seg = b == 0x64 ? SEG_FS : SEG_GS;
         return true;
     }

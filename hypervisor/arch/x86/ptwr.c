@@ -131,18 +131,6 @@ static const struct ptwr_form *find_form(const struct insn *in)
     return NULL;
 }
 
-static unsigned operand_size(const struct insn *in, const struct ptwr_form *fm)
-{
-    if (fm->byte)
-        return 1;
-    return (in->rex & REX_W) ? 8 : in->opsize16 ? 2 : 4;
-}
-
-static unsigned imm_len(const struct ptwr_form *fm, unsigned size)
-{
-    return fm->src == SRC_IMM8 ? 1 : fm->src == SRC_IMMZ ? MIN(size, 4) : 0;
-}
-
 /* BTS/BTR/BTC with a register bit offset address a bit string: the signed offset selects the
  * operand-sized word, possibly before or after the one at the operand's address. */
 static void bit_string_address(struct ptwr_insn *p)
@@ -163,8 +151,8 @@ static bool decode(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p)
 
     if (emul_decode_start(&p->in, v, r, &p->fault) != EMUL_OK || !(fm = find_form(&p->in)))
         return false;
-    p->size = operand_size(&p->in, fm);
-    ilen = imm_len(fm, p->size);
+    p->size = fm->byte ? 1 : (p->in.rex & REX_W) ? 8 : p->in.opsize16 ? 2 : 4;
+    ilen = fm->src == SRC_IMM8 ? 1 : fm->src == SRC_IMMZ ? MIN(p->size, 4) : 0;
     if (emul_decode_mem(&p->in, ilen, &p->la) != EMUL_OK)
         return false;
     p->reg = ((p->in.modrm >> 3) & 7) | (p->in.rex & REX_R ? 8 : 0);
