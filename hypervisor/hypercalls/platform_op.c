@@ -35,15 +35,6 @@ static long cpuinfo(struct pv_platform_op *op)
     return 1;
 }
 
-/* S5 is the initial domain powering off; other sleep states are not supported. */
-static long acpi_sleep(struct vcpu *v, const struct pv_platform_op *op)
-{
-    if (op->u.enter_acpi_sleep.sleep_state != 5)
-        return -PV_EOPNOTSUPP;
-    domain_shutdown(v->domain, PV_SHUTDOWN_poweroff);
-    return 0;
-}
-
 /* The wall clock dom0 sets becomes every running domain's (shared_info wc_*). */
 static long settime(uint64_t secs, uint32_t nsecs, uint64_t system_time)
 {
@@ -69,8 +60,11 @@ static long run(struct vcpu *v, struct pv_platform_op *op)
         return settime(op->u.settime64.secs, op->u.settime64.nsecs, op->u.settime64.system_time);
     case PV_XENPF_firmware_info:
         return firmware_info(op);
-    case PV_XENPF_enter_acpi_sleep:
-        return acpi_sleep(v, op);
+    case PV_XENPF_enter_acpi_sleep: /* S5 is dom0 powering off; no other sleep state here */
+        if (op->u.enter_acpi_sleep.sleep_state != 5)
+            return -PV_EOPNOTSUPP;
+        domain_shutdown(v->domain, PV_SHUTDOWN_poweroff);
+        return 0;
     case PV_XENPF_set_processor_pminfo:
         return -PV_ENOSYS; /* processor power management stays with the hypervisor */
     case PV_XENPF_get_cpuinfo:

@@ -12,26 +12,11 @@
 #include "x86/cpu.h"
 #include "x86/desc.h"
 
-static uint16_t read_sel(int which)
-{
-    uint16_t s = 0;
-
-    switch (which) {
-    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(s)); break;
-    case 1: __asm__ volatile("mov %%es, %0" : "=r"(s)); break;
-    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(s)); break;
-    default: __asm__ volatile("mov %%gs, %0" : "=r"(s)); break;
-    }
-    return s;
-}
-
 void arch_context_save(struct vcpu *v, struct cpu_regs *r)
 {
     v->regs = *r;
-    v->ds = read_sel(0);
-    v->es = read_sel(1);
-    v->fs = read_sel(2);
-    v->gs = read_sel(3);
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+                     : "=r"(v->ds), "=r"(v->es), "=r"(v->fs), "=r"(v->gs));
     v->fs_base = rdmsr(MSR_FS_BASE);
     if (v->kernel_mode)
         v->gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);

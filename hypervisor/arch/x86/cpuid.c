@@ -142,13 +142,6 @@ static void apply_rule(const struct leaf_rule *rule)
     }
 }
 
-static uint8_t vendor_mask(void)
-{
-    if (host_vendor == CPU_VENDOR_INTEL)
-        return V_INTEL;
-    return host_vendor == CPU_VENDOR_AMD ? V_AMD : V_INTEL; /* others: the Intel layout */
-}
-
 /* Xen's shrinking of max leaves: the highest leaf of the range with any content. */
 static uint32_t highest_leaf(uint32_t base)
 {
@@ -185,10 +178,12 @@ static void fixup_policy(uint32_t host_7d)
 void cpuid_policy_init(void)
 {
     uint32_t leaf0[4], ext0[4], leaf7[4] = {0};
+    uint8_t vendors;
 
     arch_cpuid(0, 0, leaf0);
     arch_cpuid(0x80000000u, 0, ext0);
     host_vendor = vendor_of(leaf0);
+    vendors = host_vendor == CPU_VENDOR_AMD ? V_AMD : V_INTEL; /* others: the Intel layout */
     host_ext_max = ext0[0];
     faulting_on = false; /* cpuid_faulting_enable() comes after */
     if (leaf0[0] >= 7)
@@ -198,7 +193,7 @@ void cpuid_policy_init(void)
         const struct leaf_rule *rule = &rules[i];
         uint32_t host_max = rule->leaf >= 0x80000000u ? ext0[0] : leaf0[0];
 
-        if ((rule->vendors & vendor_mask()) && rule->leaf <= host_max)
+        if ((rule->vendors & vendors) && rule->leaf <= host_max)
             apply_rule(rule);
     }
     fixup_policy(leaf7[3]);
