@@ -118,4 +118,43 @@ struct pv_physdev_pirq_eoi_gmfn {
     uint64_t gmfn; /* a page of the caller's: bit n set = pirq n needs PV_PHYSDEVOP_eoi */
 };
 
+/* PV_PHYSDEVOP_manage_pci_add, PV_PHYSDEVOP_manage_pci_remove: a function of segment 0. */
+struct pv_physdev_manage_pci {
+    uint8_t bus;   /* IN */
+    uint8_t devfn; /* IN: device << 3 | function */
+};
+
+struct pv_physdev_manage_pci_ext {
+    uint8_t bus;        /* IN */
+    uint8_t devfn;      /* IN */
+    uint32_t is_extfn;  /* IN: 0 or 1, an ARI extended function */
+    uint32_t is_virtfn; /* IN: 0 or 1, an SR-IOV virtual function of physfn */
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn; /* IN */
+};
+
+#define PV_XEN_PCI_DEV_EXTFN 0x1  /* pci_device_add flags: an extended function */
+#define PV_XEN_PCI_DEV_VIRTFN 0x2 /* a virtual function of physfn */
+#define PV_XEN_PCI_DEV_PXM 0x4    /* a proximity domain follows the struct (optarr[0]) */
+
+struct pv_physdev_pci_device_add {
+    uint16_t seg;   /* IN: PCI segment */
+    uint8_t bus;    /* IN */
+    uint8_t devfn;  /* IN */
+    uint32_t flags; /* IN: PV_XEN_PCI_DEV_* */
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn; /* IN (VIRTFN) */
+};
+
+/* PV_PHYSDEVOP_pci_device_remove, PV_PHYSDEVOP_prepare_msix, PV_PHYSDEVOP_release_msix. */
+struct pv_physdev_pci_device {
+    uint16_t seg;  /* IN */
+    uint8_t bus;   /* IN */
+    uint8_t devfn; /* IN */
+};
+
 #endif /* PV_ABI_PHYSDEV_OP_H */

@@ -5,8 +5,8 @@
 
 /* Ports the hypervisor drives itself (Xen's dom0_setup_permissions deny list, adapted): the
  * PICs, the PIT and the speaker gate (time calibration), its serial console COM1 and QEMU's
- * debug-exit device. PCI configuration (0xcf8-0xcff) and the CMOS RTC (0x70-0x71) pass through:
- * the hypervisor reads the RTC once at boot, before dom0 runs, and never touches PCI. */
+ * debug-exit device. PCI configuration (dword 0xcf8, 0xcfc-0xcff) and the CMOS RTC (0x70-0x71)
+ * are never passed through either: the I/O emulation mediates them (arch/x86/pci.c). */
 static const struct {
     uint16_t first, last;
 } hv_ports[] = {

@@ -1,7 +1,8 @@
 /* PIRQs: the machine's GSIs given to domains as event channels, after Xen's model for a PV
  * hardware domain (pirq = GSI). One owner per GSI. A level GSI is masked from its interrupt until
  * the owner's PHYSDEVOP_eoi; an edge GSI stays unmasked and its interrupts collect in the port's
- * pending bit. A GSI with no bound port is masked. */
+ * pending bit. A GSI with no bound port is masked. MSI and MSI-X vectors (arch_msi_*) are pirqs
+ * above the GSIs, chosen from the top down as Xen does, edge-like, masked until bound. */
 #include "pirq.h"
 #include "evtchn.h"
 #include "mm.h"
@@ -13,6 +14,10 @@ static struct {
     uint16_t port;        /* the owner's port bound to it (may have been closed since), 0 none */
     bool in_service;      /* level: masked from its interrupt until the owner's EOI */
 } gsis[PIRQ_MAX_GSI];
+static struct {
+    struct domain *owner; /* NULL: the slot's vector is not a pirq's */
+    uint16_t port, pirq;
+} msis[ARCH_MSI_SLOTS];
 static spinlock_t pirq_lock = SPINLOCK_INIT;
 
 static unsigned nr_gsis(void)
@@ -64,7 +69,7 @@ int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq
     if (rc)
         return rc;
     if (type != PV_MAP_PIRQ_TYPE_GSI)
-        return -PV_EINVAL; /* MSI and MSI-X: not yet (Linux falls back to INTx) */
+        return -PV_EINVAL;
     if (gsi < 0 || (unsigned)gsi >= nr_gsis() || (*pirq != -1 && *pirq != gsi))
         return -PV_EINVAL; /* pirq = gsi only: Xen's choice for the hardware domain */
     if (arch_gsi_reserved((unsigned)gsi))
@@ -82,10 +87,71 @@ int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq
     return rc;
 }
 
+/* d's MSI slot for pirq, or -1 (pirq_lock held). */
+static int msi_slot(struct domain *d, unsigned pirq)
+{
+    for (int s = 0; s < ARCH_MSI_SLOTS; s++)
+        if (msis[s].owner == d && msis[s].pirq == pirq)
+            return s;
+    return -1;
+}
+
+/* The pirq wanted (-1: the highest free above the GSIs), or -PV_E* (pirq_lock held). */
+static int msi_pirq(struct domain *d, int want)
+{
+    if (want != -1 && (want < PIRQ_MAX_GSI || want >= PIRQ_NR))
+        return -PV_EINVAL;
+    if (want != -1)
+        return msi_slot(d, (unsigned)want) < 0 ? want : -PV_EEXIST;
+    for (int p = PIRQ_NR - 1; p >= PIRQ_MAX_GSI; p--)
+        if (msi_slot(d, (unsigned)p) < 0)
+            return p;
+    return -PV_ENOSPC;
+}
+
+/* Forget an MSI slot (pirq_lock held): its vector disabled, its pirq no longer d's to bind. */
+static void release_msi(unsigned s)
+{
+    arch_msi_teardown(s);
+    rangeset_remove(&msis[s].owner->irq_caps, msis[s].pirq, msis[s].pirq);
+    msis[s].owner = NULL;
+}
+
+int pirq_map_msi(struct domain *caller, struct pv_physdev_map_pirq *m)
+{
+    struct domain *d;
+    bool seg = m->type == PV_MAP_PIRQ_TYPE_MSI_SEG, msix = m->table_base != 0; /* Xen's test */
+    uint32_t bus = seg ? (uint32_t)m->bus & 0xffff : (uint32_t)m->bus;
+    int rc = target(caller, m->domid, &d), p, s;
+
+    if (rc)
+        return rc;
+    if ((!seg && m->type != PV_MAP_PIRQ_TYPE_MSI) || m->index != -1)
+        return -PV_EINVAL; /* MULTI_MSI not served (Linux then asks for one vector); no irq reuse */
+    if (bus > 255 || m->devfn < 0 || m->devfn > 255 || (msix && m->entry_nr < 0))
+        return -PV_EINVAL;
+    if (seg && (uint32_t)m->bus >> 16)
+        return -PV_ENODEV; /* segment 0 only */
+    spin_lock(&pirq_lock);
+    if (d->state != DOM_RUNNING)
+        rc = -PV_ESRCH;
+    else if ((rc = p = msi_pirq(d, m->pirq)) >= 0 &&
+             (rc = s = arch_msi_setup(bus << 8 | (unsigned)m->devfn, msix, (unsigned)m->entry_nr,
+                                      m->table_base)) >= 0) {
+        msis[s] = (typeof(msis[0])){.owner = d, .pirq = (uint16_t)p};
+        if ((rc = rangeset_add(&d->irq_caps, (unsigned)p, (unsigned)p)))
+            release_msi((unsigned)s);
+        else
+            m->pirq = p;
+    }
+    spin_unlock(&pirq_lock);
+    return rc;
+}
+
 int pirq_unmap(struct domain *caller, unsigned domid, int pirq)
 {
     struct domain *d;
-    int rc = target(caller, domid, &d);
+    int rc = target(caller, domid, &d), s;
 
     if (rc)
         return rc;
@@ -94,6 +160,8 @@ int pirq_unmap(struct domain *caller, unsigned domid, int pirq)
     spin_lock(&pirq_lock);
     if ((unsigned)pirq < PIRQ_MAX_GSI && gsis[pirq].owner == d)
         release_gsi((unsigned)pirq);
+    else if ((s = msi_slot(d, (unsigned)pirq)) >= 0)
+        release_msi((unsigned)s);
     else
         rc = -PV_EINVAL; /* not mapped */
     spin_unlock(&pirq_lock);
@@ -111,32 +179,39 @@ int pirq_setup_gsi(struct domain *caller, int gsi, unsigned level, unsigned acti
     return arch_gsi_setup((unsigned)gsi, level != 0, active_low != 0) ? 0 : -PV_EEXIST;
 }
 
-/* Is gsi d's, with a port still bound to it? (pirq_lock held) */
-static bool bound(struct domain *d, unsigned gsi)
+/* d's port field for pirq, NULL if pirq is not d's (pirq_lock held). */
+static uint16_t *port_of(struct domain *d, unsigned pirq)
 {
-    return gsis[gsi].owner == d && evtchn_raise_pirq(d, gsis[gsi].port, gsi, false);
+    int s = pirq < PIRQ_MAX_GSI ? -1 : msi_slot(d, pirq);
+
+    if (pirq < PIRQ_MAX_GSI)
+        return gsis[pirq].owner == d ? &gsis[pirq].port : NULL;
+    return s < 0 ? NULL : &msis[s].port;
 }
 
 int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port)
 {
     int rc = 0, p;
+    uint16_t *pp;
 
     (void)flags; /* BIND_PIRQ__WILL_SHARE: a GSI has one owner here, nothing is shared */
     if (pirq >= PIRQ_NR)
         return -PV_EINVAL;
     spin_lock(&pirq_lock);
-    if (pirq >= PIRQ_MAX_GSI || gsis[pirq].owner != d)
+    if (!(pp = port_of(d, pirq)))
         rc = d->privileged ? -PV_EINVAL : -PV_EPERM; /* not mapped; a domU has no access */
     else if (!rangeset_contains(&d->irq_caps, pirq, pirq))
         rc = -PV_EPERM; /* mapped for d, not granted (Xen's pirq_access_permitted) */
-    else if (bound(d, pirq))
-        rc = -PV_EEXIST;
+    else if (evtchn_raise_pirq(d, *pp, pirq, false))
+        rc = -PV_EEXIST; /* a port is still bound to it */
     else if ((p = evtchn_alloc_pirq_port(d, pirq)) < 0)
         rc = p;
     else {
-        gsis[pirq].port = (uint16_t)p;
+        *pp = (uint16_t)p;
         *port = (unsigned)p;
-        if (!gsis[pirq].in_service)
+        if (pirq >= PIRQ_MAX_GSI)
+            arch_msi_mask((unsigned)msi_slot(d, pirq), false);
+        else if (!gsis[pirq].in_service)
             arch_gsi_mask(pirq, false);
     }
     spin_unlock(&pirq_lock);
@@ -150,9 +225,9 @@ int pirq_eoi(struct domain *d, unsigned pirq)
     if (pirq >= PIRQ_NR)
         return -PV_EINVAL;
     spin_lock(&pirq_lock);
-    if (pirq >= PIRQ_MAX_GSI || gsis[pirq].owner != d) {
+    if (!port_of(d, pirq)) {
         rc = -PV_EINVAL; /* no such pirq of d's */
-    } else if (gsis[pirq].in_service) {
+    } else if (pirq < PIRQ_MAX_GSI && gsis[pirq].in_service) {
         serve(d, pirq, false);
         arch_gsi_mask(pirq, false);
     }
@@ -213,9 +288,20 @@ void pirq_raise(unsigned gsi)
     spin_unlock(&pirq_lock);
 }
 
+void pirq_raise_msi(unsigned slot)
+{
+    spin_lock(&pirq_lock);
+    if (msis[slot].owner) /* else a vector just torn down; one with no port: dropped */
+        evtchn_raise_pirq(msis[slot].owner, msis[slot].port, msis[slot].pirq, true);
+    spin_unlock(&pirq_lock);
+}
+
 void pirq_domain_destroy(struct domain *d)
 {
     spin_lock(&pirq_lock);
+    for (unsigned s = 0; s < ARCH_MSI_SLOTS; s++)
+        if (msis[s].owner == d)
+            release_msi(s);
     for (unsigned gsi = 0; gsi < PIRQ_MAX_GSI; gsi++)
         if (gsis[gsi].owner == d)
             release_gsi(gsi);

@@ -1,5 +1,6 @@
 /* physdev_op (pv-abi/physdev_op.h): set_iopl for every PV guest; the interrupt sub-ops (PIRQs,
- * the IO-APIC's registers) decoded here and served by common/pirq.c and arch/x86/ioapic.c. */
+ * MSIs, the IO-APIC's registers) and dom0's PCI device reports decoded here and served by
+ * common/pirq.c, arch/x86/ioapic.c, pci.c and msi.c. */
 #include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
@@ -16,6 +17,10 @@ union physdev_arg {
     struct pv_physdev_unmap_pirq unmap;
     struct pv_physdev_setup_gsi gsi;
     struct pv_physdev_pirq_eoi_gmfn gmfn;
+    struct pv_physdev_manage_pci manage;
+    struct pv_physdev_manage_pci_ext manage_ext;
+    struct pv_physdev_pci_device_add add;
+    struct pv_physdev_pci_device dev;
 };
 
 /* Each served sub-op's struct size, and whether it has OUT fields to copy back. */
@@ -33,7 +38,41 @@ static const struct {
     [PV_PHYSDEVOP_unmap_pirq] = {sizeof(struct pv_physdev_unmap_pirq), false},
     [PV_PHYSDEVOP_setup_gsi] = {sizeof(struct pv_physdev_setup_gsi), false},
     [PV_PHYSDEVOP_pirq_eoi_gmfn_v2] = {sizeof(struct pv_physdev_pirq_eoi_gmfn), false},
+    [PV_PHYSDEVOP_manage_pci_add] = {sizeof(struct pv_physdev_manage_pci), false},
+    [PV_PHYSDEVOP_manage_pci_remove] = {sizeof(struct pv_physdev_manage_pci), false},
+    [PV_PHYSDEVOP_manage_pci_add_ext] = {sizeof(struct pv_physdev_manage_pci_ext), false},
+    [PV_PHYSDEVOP_pci_device_add] = {sizeof(struct pv_physdev_pci_device_add), false},
+    [PV_PHYSDEVOP_pci_device_remove] = {sizeof(struct pv_physdev_pci_device), false},
+    [PV_PHYSDEVOP_prepare_msix] = {sizeof(struct pv_physdev_pci_device), false},
+    [PV_PHYSDEVOP_release_msix] = {sizeof(struct pv_physdev_pci_device), false},
 };
+
+/* The PCI device sub-ops (Xen's pci_add_device, pci_remove_device, pci_prepare_msix): dom0
+ * only, on segment 0's functions. */
+static long device_op(struct domain *d, unsigned cmd, union physdev_arg *a)
+{
+    static const uint8_t ops[] = {
+        [PV_PHYSDEVOP_manage_pci_add] = PCI_OP_ADD,
+        [PV_PHYSDEVOP_manage_pci_remove] = PCI_OP_REMOVE,
+        [PV_PHYSDEVOP_manage_pci_add_ext] = PCI_OP_ADD,
+        [PV_PHYSDEVOP_pci_device_add] = PCI_OP_ADD,
+        [PV_PHYSDEVOP_pci_device_remove] = PCI_OP_REMOVE,
+        [PV_PHYSDEVOP_prepare_msix] = PCI_OP_PREPARE_MSIX,
+        [PV_PHYSDEVOP_release_msix] = PCI_OP_RELEASE_MSIX,
+    };
+
+    if (!d->privileged)
+        return -PV_EPERM;
+    if (cmd == PV_PHYSDEVOP_manage_pci_add || cmd == PV_PHYSDEVOP_manage_pci_remove)
+        return arch_pci_device_op(ops[cmd], 0, a->manage.bus, a->manage.devfn);
+    if (cmd == PV_PHYSDEVOP_manage_pci_add_ext)
+        return a->manage_ext.is_extfn > 1 || a->manage_ext.is_virtfn > 1
+                   ? -PV_EINVAL
+                   : arch_pci_device_op(PCI_OP_ADD, 0, a->manage_ext.bus, a->manage_ext.devfn);
+    if (cmd == PV_PHYSDEVOP_pci_device_add)
+        return arch_pci_device_op(PCI_OP_ADD, a->add.seg, a->add.bus, a->add.devfn);
+    return arch_pci_device_op(ops[cmd], a->dev.seg, a->dev.bus, a->dev.devfn);
+}
 
 /* The IO-APIC's registers (Xen's ioapic_guest_read/write, XSM_PRIV). dom0 never programs a
  * redirection entry: the hypervisor does on setup_gsi and bind; a write is accepted, dropped. */
@@ -71,6 +110,8 @@ static long invoke(struct vcpu *v, unsigned cmd, union physdev_arg *a)
         a->irq.vector = a->irq.irq; /* Xen's dummy: the vector is the hypervisor's business */
         return d->privileged ? 0 : -PV_EPERM;
     case PV_PHYSDEVOP_map_pirq:
+        if (a->map.type != PV_MAP_PIRQ_TYPE_GSI)
+            return pirq_map_msi(d, &a->map);
         return pirq_map(d, a->map.domid, a->map.type, a->map.index, &a->map.pirq);
     case PV_PHYSDEVOP_unmap_pirq:
         return pirq_unmap(d, a->unmap.domid, a->unmap.pirq);
@@ -79,7 +120,7 @@ static long invoke(struct vcpu *v, unsigned cmd, union physdev_arg *a)
     case PV_PHYSDEVOP_pirq_eoi_gmfn_v2:
         return pirq_eoi_page(d, a->gmfn.gmfn);
     }
-    return -PV_ENOSYS;
+    return device_op(d, cmd, a);
 }
 
 long hc_physdev_op(struct vcpu *v, unsigned long cmd_arg, guest_handle arg)

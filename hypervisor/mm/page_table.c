@@ -65,6 +65,8 @@ uint64_t mm_adjust_entry(unsigned level, uint64_t e)
             e |= PTE_GUEST_KERNEL | PTE_US;
         if (!(e & (PTE_PWT | PTE_PCD | PTE_PSE)) && is_io_frame(pte_mfn(e)))
             e |= PTE_PCD | PTE_PWT;
+        if ((e & PTE_RW) && is_io_frame(pte_mfn(e)) && arch_mmio_ro(pte_mfn(e)))
+            e &= ~PTE_RW; /* Xen's mmio_ro_ranges: the mapping is made read-only */
         return e & ~PTE_G;
     }
     return e | PTE_US | (level == 4 ? PTE_A : 0);

@@ -644,6 +644,28 @@ static void check_physdev_op(void)
     FIELD(pv_physdev_setup_gsi, physdev_setup_gsi, polarity);
     SIZE(pv_physdev_pirq_eoi_gmfn, physdev_pirq_eoi_gmfn);
     FIELD(pv_physdev_pirq_eoi_gmfn, physdev_pirq_eoi_gmfn, gmfn);
+    SIZE(pv_physdev_manage_pci, physdev_manage_pci);
+    FIELD(pv_physdev_manage_pci, physdev_manage_pci, bus);
+    FIELD(pv_physdev_manage_pci, physdev_manage_pci, devfn);
+    SIZE(pv_physdev_manage_pci_ext, physdev_manage_pci_ext);
+    FIELD(pv_physdev_manage_pci_ext, physdev_manage_pci_ext, bus);
+    FIELD(pv_physdev_manage_pci_ext, physdev_manage_pci_ext, devfn);
+    FIELD(pv_physdev_manage_pci_ext, physdev_manage_pci_ext, is_extfn);
+    FIELD(pv_physdev_manage_pci_ext, physdev_manage_pci_ext, is_virtfn);
+    FIELD(pv_physdev_manage_pci_ext, physdev_manage_pci_ext, physfn);
+    SAME(XEN_PCI_DEV_EXTFN);
+    SAME(XEN_PCI_DEV_VIRTFN);
+    SAME(XEN_PCI_DEV_PXM);
+    SIZE(pv_physdev_pci_device_add, physdev_pci_device_add);
+    FIELD(pv_physdev_pci_device_add, physdev_pci_device_add, seg);
+    FIELD(pv_physdev_pci_device_add, physdev_pci_device_add, bus);
+    FIELD(pv_physdev_pci_device_add, physdev_pci_device_add, devfn);
+    FIELD(pv_physdev_pci_device_add, physdev_pci_device_add, flags);
+    FIELD(pv_physdev_pci_device_add, physdev_pci_device_add, physfn);
+    SIZE(pv_physdev_pci_device, physdev_pci_device);
+    FIELD(pv_physdev_pci_device, physdev_pci_device, seg);
+    FIELD(pv_physdev_pci_device, physdev_pci_device, bus);
+    FIELD(pv_physdev_pci_device, physdev_pci_device, devfn);
 }
 
 static void check_sched_op(void)

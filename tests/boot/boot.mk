@@ -20,7 +20,7 @@ $(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_HELPER_OBJS) $(GK_LIB) guest-kit/
 	@mkdir -p $(@D)
 	$(LD) $(GK_LDFLAGS) -o $@ $< $(BT_HELPER_OBJS) $(GK_LIB)
 
-# Guests that may be the initial domain (pirq, domctl): dom0's image must lie in the host's RAM,
+# Guests that may be the initial domain (pirq, domctl, msi): dom0's image must lie in the host's RAM,
 # where pfn 0 (the kit's usual place) is not; these are linked 1 MiB up, the layout otherwise the
 # kit's.
 $(BT_OUT)/dom0.lds: guest-kit/guest.lds
@@ -31,7 +31,7 @@ $(BT_OUT)/dom0.lds: guest-kit/guest.lds
 BT_DOM0_GUESTS := $(BT_OUT)/guests/pirq.elf $(BT_OUT)/guests/domctl.elf $(BT_OUT)/guests/migrate.elf \
                   $(BT_OUT)/guests/tuning.elf $(BT_OUT)/guests/foreign.elf \
                   $(BT_OUT)/guests/domctl_life.elf $(BT_OUT)/guests/domctl_build.elf \
-                  $(BT_OUT)/guests/ioperm.elf
+                  $(BT_OUT)/guests/ioperm.elf $(BT_OUT)/guests/msi.elf
 $(BT_DOM0_GUESTS): $(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_HELPER_OBJS) $(GK_LIB) $(BT_OUT)/dom0.lds
 	@mkdir -p $(@D)
 	$(LD) $(subst guest-kit/guest.lds,$(BT_OUT)/dom0.lds,$(GK_LDFLAGS)) -o $@ $< $(BT_HELPER_OBJS) $(GK_LIB)

@@ -10,6 +10,8 @@
 #include "x86/msr.h"
 #include "ioport.h"
 #include "mm_baseptr.h"
+#include "x86/acpi.h"
+#include "x86/pci.h"
 #include "x86/segbase.h"
 #include "x86/desc_tables.h"
 
@@ -228,4 +230,29 @@ void desc_ldt_flush(struct vcpu *v)
 {
     (void)v;
     fake.ldt_flushes++;
+}
+
+/* pci.c's neighbours: no ACPI tables, no MSI vectors, no reported function has any. */
+const void *acpi_table(const char *sig)
+{
+    (void)sig;
+    return NULL;
+}
+
+bool msi_in_use(unsigned bdf, bool msix)
+{
+    (void)bdf;
+    return msix && fake.msix_in_use;
+}
+
+int msi_device_op(unsigned op, unsigned bdf)
+{
+    (void)op, (void)bdf;
+    return 0;
+}
+
+bool msi_table_frame(uint64_t mfn)
+{
+    (void)mfn;
+    return false;
 }

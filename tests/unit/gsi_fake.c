@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "pv-abi/errno.h"
 #include "gsi_fake.h"
 
 struct gsif_state gsif;
@@ -54,4 +55,36 @@ bool arch_ioapic_read(uint64_t physbase, unsigned reg, uint32_t *val)
         return false;
     *val = reg == 1 ? 0x170020 : 0;
     return true;
+}
+
+/* MSI slots: a vector for any function, an MSI-X entry below 4 of table_base 0xfe000000;
+ * bus 0 devfn 8 is reported, others -ENODEV. */
+int arch_msi_setup(unsigned bdf, bool msix, unsigned entry, uint64_t table_base)
+{
+    if (bdf != 8)
+        return -PV_ENODEV;
+    if (msix && (entry >= 4 || table_base != 0xfe000000))
+        return -PV_EINVAL;
+    for (int s = 0; s < ARCH_MSI_SLOTS; s++)
+        if (!gsif.msi_used[s]) {
+            gsif.msi_used[s] = gsif.msi_masked[s] = true;
+            return s;
+        }
+    return -PV_ENOSPC;
+}
+
+void arch_msi_mask(unsigned slot, bool masked)
+{
+    gsif.msi_masked[slot] = masked;
+}
+
+void arch_msi_teardown(unsigned slot)
+{
+    gsif.msi_used[slot] = false;
+}
+
+int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn)
+{
+    gsif.pci_ops++;
+    return op == PCI_OP_ADD && !seg && !bus && devfn == 8 ? 0 : -PV_ENODEV;
 }

@@ -198,3 +198,9 @@ void logdirty_mark_slow(uint64_t mfn)
 {
     (void)mfn;
 }
+
+/* The frame arch_mmio_ro names (an HPET or MSI-X table page): MMF_BEYOND + 2. */
+bool arch_mmio_ro(uint64_t mfn)
+{
+    return mfn == MMF_BEYOND + 2;
+}

@@ -723,6 +723,52 @@ static void test_port_io(void **state)
     assert_int_equal(RUN("\xe4\x60"), EMUL_OK);
 }
 
+/* PCI configuration and the CMOS RTC are never passed through (arch/x86/pci.c): the 0xcf8
+ * and 0x70 latches are per domain, 0xcfc and 0x71 reach the hardware through them for the
+ * privileged domain (0x71: a domain holding 0x70-0x71) only. */
+static void test_mediated_ports(void **state)
+{
+    setup(state);
+    regs.rdx = 0xcf8;
+    regs.rax = 0x80000804;
+    assert_int_equal(RUN("\xef"), EMUL_OK); /* out %eax, (%dx): latched */
+    regs.rax = 0;
+    assert_int_equal(RUN("\xed"), EMUL_OK);
+    assert_int_equal(regs.rax, 0x80000804);
+    regs.rdx = 0xcfc;
+    assert_int_equal(RUN("\xed"), EMUL_OK); /* a domU: all ones */
+    assert_int_equal(regs.rax, 0xffffffff);
+    regs.rax = 0x8c;
+    assert_int_equal(RUN("\xe6\x70"), EMUL_OK);
+    assert_int_equal(RUN("\xe4\x70"), EMUL_OK);
+    assert_int_equal(regs.rax & 0xff, 0x8c);
+    assert_int_equal(RUN("\xe4\x71"), EMUL_OK); /* no RTC ports */
+    assert_int_equal(regs.rax & 0xff, 0xff);
+    assert_int_equal(fake.nr_ports, 0);
+
+    /* The privileged domain: CFC through its latch, 0x71 with the index's low 7 bits. */
+    dom.privileged = true;
+    assert_int_equal(rangeset_add(&dom.ioport_caps, 0x70, 0x71), 0);
+    fake.port_in_val = 0x12345678;
+    regs.rdx = 0xcfe;
+    assert_int_equal(RUN("\x66\xed"), EMUL_OK); /* in (%dx), %ax */
+    assert_int_equal(regs.rax & 0xffff, 0x5678);
+    assert_int_equal(fake.nr_ports, 2);
+    assert_true(fake.ports[0].out && fake.ports[0].port == 0xcf8 && fake.ports[0].val == 0x80000804);
+    assert_true(!fake.ports[1].out && fake.ports[1].port == 0xcfe && fake.ports[1].size == 2);
+    assert_int_equal(RUN("\xed"), EMUL_OK); /* a dword from 0xcfe crosses the dword */
+    assert_int_equal(regs.rax, 0xffffffff);
+    assert_int_equal(fake.nr_ports, 2);
+    assert_int_equal(RUN("\xe4\x71"), EMUL_OK);
+    assert_int_equal(regs.rax & 0xff, 0x78);
+    assert_true(fake.ports[2].out && fake.ports[2].port == 0x70 && fake.ports[2].val == 0x0c);
+    regs.rax = 0x0000;
+    assert_int_equal(RUN("\x66\xe5\x70"), EMUL_OK); /* a word over 0x70-0x71: refused */
+    assert_int_equal(regs.rax & 0xffff, 0xffff);
+    assert_int_equal(fake.nr_ports, 4);
+    rangeset_clear(&dom.ioport_caps);
+}
+
 static void test_string_io(void **state)
 {
     uint8_t buf[8];
@@ -1088,6 +1134,7 @@ int main(void)
         cmocka_unit_test_setup(test_debugreg_hardware_and_hypercalls, setup),
         cmocka_unit_test_setup(test_io_breakpoint, setup),
         cmocka_unit_test_setup(test_port_io, setup),
+        cmocka_unit_test_setup(test_mediated_ports, setup),
         cmocka_unit_test_setup(test_string_io, setup),
         cmocka_unit_test_setup(test_string_io_faults, setup),
         cmocka_unit_test_setup(test_string_io_batches, setup),

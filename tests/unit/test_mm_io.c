@@ -144,9 +144,32 @@ static void test_validate_and_release(void **state)
     assert_int_equal(mm_pin(&dom_a, l1, 1), -PV_EINVAL); /* without the grant: PCD refused */
 }
 
+/* A read-only I/O frame (arch_mmio_ro: the HPET, an MSI-X table): a writable entry is made
+ * read-only, by mm_mod_entry and when a table is pinned (Xen's mmio_ro_ranges); others keep RW. */
+static void test_mmio_ro_forced(void **state)
+{
+    uint64_t l1, ro = MMF_BEYOND + 2;
+
+    (void)state;
+    mmf_reset();
+    io_allow(&dom_a);
+    l1 = l1_of(&dom_a);
+    assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l1, 3), mmf_pte(ro, PTE_P | PTE_RW), false), 0);
+    assert_int_equal(mmf_mem(l1)[3] & (PTE_P | PTE_RW), PTE_P);
+    assert_int_equal(mm_mod_entry(&dom_a, mmf_maddr(l1, 4), mmf_pte(MMF_BEYOND, PTE_P | PTE_RW), false), 0);
+    assert_int_equal(mmf_mem(l1)[4] & PTE_RW, PTE_RW);
+    assert_int_equal(mm_unpin(&dom_a, l1), 0);
+    mmf_mem(l1)[3] = mmf_pte(ro, PTE_P | PTE_RW);
+    assert_int_equal(mm_pin(&dom_a, l1, 1), 0);
+    assert_int_equal(mmf_mem(l1)[3] & PTE_RW, 0);
+    assert_int_equal(mm_unpin(&dom_a, l1), 0);
+    rangeset_clear(&dom_a.iomem_caps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mmio_ro_forced),
         cmocka_unit_test(test_io_domain_maps_io),
         cmocka_unit_test(test_other_domain_refused),
         cmocka_unit_test(test_validate_and_release),

@@ -254,6 +254,57 @@ static void test_decoder(void **state)
                      -PV_EFAULT);
 }
 
+static int map_msi(struct domain *caller, unsigned domid, int type, int entry, uint64_t table,
+                   int want)
+{
+    struct pv_physdev_map_pirq m = {.domid = (uint16_t)domid, .type = type, .index = -1,
+                                    .pirq = want, .bus = 0, .devfn = 8, .entry_nr = entry,
+                                    .table_base = table};
+    int rc = pirq_map_msi(caller, &m);
+
+    return rc ? rc : m.pirq;
+}
+
+/* MSI pirqs (gsi_fake.c: function 00:01.0 only, MSI-X entries 0-3 of table 0xfe000000): the
+ * highest free above the GSIs, per domain; refusals in Xen's order; bind unmasks, unmap and the
+ * domain's end free the vector; an interrupt reaches the bound port only. */
+static void test_msi(void **state)
+{
+    unsigned port = 0, s;
+
+    (void)state;
+    assert_int_equal(map_msi(&dom_a, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 0, -1), -PV_EPERM);
+    assert_int_equal(map_msi(&dom_p, 77, PV_MAP_PIRQ_TYPE_MSI, 0, 0, -1), -PV_ESRCH);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MULTI_MSI, 0, 0, -1), -PV_EINVAL);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 0, 20), -PV_EINVAL);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, -1, 0xfe000000, -1), -PV_EINVAL);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 4, 0xfe000000, -1), -PV_EINVAL);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, 0, -1), PIRQ_NR - 1);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 1, 0xfe000000, -1), PIRQ_NR - 2);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 2, 0xfe000000, 100), 100);
+    assert_int_equal(map_msi(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 3, 0xfe000000, 100), -PV_EEXIST);
+    assert_int_equal(map_msi(&dom_p, dom_a.domid, PV_MAP_PIRQ_TYPE_MSI, 3, 0xfe000000, 100), 100);
+    for (s = 0; s < 4; s++)
+        assert_true(gsif.msi_used[s] && gsif.msi_masked[s]);
+    assert_int_equal(pirq_bind(&dom_b, 100, 0, &port), -PV_EPERM); /* dom_a's, not dom_b's */
+    assert_int_equal(pirq_bind(&dom_p, PIRQ_NR - 2, 0, &port), 0);
+    assert_false(gsif.msi_masked[1]);
+    assert_int_equal(pirq_bind(&dom_p, PIRQ_NR - 2, 0, NULL), -PV_EEXIST);
+    pirq_raise_msi(1);
+    assert_true(evf_pending(&dom_p, port));
+    pirq_raise_msi(0); /* not bound: dropped */
+    assert_int_equal(pirq_eoi(&dom_p, PIRQ_NR - 2), 0);
+    assert_int_equal(pirq_unmap(&dom_p, PV_DOMID_SELF, PIRQ_NR - 2), 0);
+    assert_false(gsif.msi_used[1]);
+    assert_int_equal(pirq_unmap(&dom_p, PV_DOMID_SELF, PIRQ_NR - 2), -PV_EINVAL);
+    assert_int_equal(pirq_bind(&dom_p, PIRQ_NR - 2, 0, &port), -PV_EINVAL);
+    assert_int_equal(pirq_bind(&dom_a, 100, 0, &port), 0); /* mapped to dom_a: its to bind */
+    pirq_domain_destroy(&dom_a);
+    assert_false(gsif.msi_used[3]);
+    pirq_domain_destroy(&dom_p);
+    assert_false(gsif.msi_used[0] || gsif.msi_used[2]);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, evf_teardown)
@@ -261,7 +312,7 @@ int main(void)
         T(test_map_rules),         T(test_unmap_rules),        T(test_bind_rules),
         T(test_edge),              T(test_level_and_eoi_map), T(test_eoi_map_late),
         T(test_unbound_masks),     T(test_destroy_releases),  T(test_setup_gsi_and_status),
-        T(test_decoder),
+        T(test_decoder),           T(test_msi),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

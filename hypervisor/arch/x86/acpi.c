@@ -1,4 +1,4 @@
-/* Minimal ACPI reading: RSDP -> RSDT/XSDT -> MADT, for the processors and IO-APICs. Firmware tables
+/* Minimal ACPI reading: RSDP -> RSDT/XSDT -> MADT (processors, IO-APICs) and HPET. Firmware tables
  * live in RAM or ROM below 4 GiB; they are read through the direct map (which covers all RAM)
  * or, above it, not at all. */
 #include "x86/acpi.h"
@@ -40,7 +40,7 @@ static const uint8_t *find_rsdp(void)
     return NULL;
 }
 
-static const struct sdt_header *find_madt(const uint8_t *rsdp)
+static const struct sdt_header *find_table(const uint8_t *rsdp, const char *sig)
 {
     bool x = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
     const struct sdt_header *root = phys(x ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16));
@@ -51,18 +51,24 @@ static const struct sdt_header *find_madt(const uint8_t *rsdp)
         uint64_t pa = x ? *(const uint64_t *)e : *(const uint32_t *)e;
         const struct sdt_header *t = phys(pa);
 
-        if (!memcmp(t->sig, "APIC", 4) && sum_ok(t, t->length))
+        if (!memcmp(t->sig, sig, 4) && sum_ok(t, t->length))
             return t;
     }
     return NULL;
 }
 
-const uint8_t *acpi_madt_entries(const uint8_t **end)
+const void *acpi_table(const char *sig)
 {
     const uint8_t *rsdp = find_rsdp();
-    const struct sdt_header *madt;
 
-    if (!rsdp || !(madt = find_madt(rsdp)))
+    return rsdp ? find_table(rsdp, sig) : NULL;
+}
+
+const uint8_t *acpi_madt_entries(const uint8_t **end)
+{
+    const struct sdt_header *madt = acpi_table("APIC");
+
+    if (!madt)
         return NULL;
     *end = (const uint8_t *)madt + madt->length;
     return (const uint8_t *)madt + sizeof(*madt) + 8; /* after the local APIC address and flags */

@@ -5,6 +5,7 @@
 #include "x86/hw_access.h"
 #include "ioport.h"
 #include "x86/cpu.h"
+#include "x86/pci.h"
 
 #define REP_BATCH 256 /* REP iterations per trap; the guest re-executes for the rest */
 
@@ -15,9 +16,12 @@ static unsigned io_size(const struct insn *in)
     return in->opsize16 ? 2 : 4;
 }
 
-/* Ports the domain may not reach read as all ones and ignore writes. */
+/* Ports the domain may not reach read as all ones and ignore writes; PCI configuration and the
+ * CMOS RTC are emulated (x86/pci.h). */
 static uint32_t port_read(struct domain *d, uint16_t port, unsigned size)
 {
+    if (pci_port_mediated(port, size))
+        return pci_port_read(d, port, size);
     if (domain_ioport_allowed(d, port, size))
         return arch_port_in(port, size);
     return size == 4 ? ~0u : (1u << (8 * size)) - 1;
@@ -25,7 +29,9 @@ static uint32_t port_read(struct domain *d, uint16_t port, unsigned size)
 
 static void port_write(struct domain *d, uint16_t port, unsigned size, uint32_t val)
 {
-    if (domain_ioport_allowed(d, port, size))
+    if (pci_port_mediated(port, size))
+        pci_port_write(d, port, size, val);
+    else if (domain_ioport_allowed(d, port, size))
         arch_port_out(port, size, val);
 }
 

@@ -1,5 +1,5 @@
 /* Interrupts: the legacy PIC (remapped, then masked: the PIT only serves calibration), the
- * local APIC's timer and IPI vectors on every CPU, and the IO-APICs' GSIs (to their PIRQs). */
+ * local APIC's timer and IPI vectors on every CPU, the IO-APICs' GSIs and MSIs (to their PIRQs). */
 #include "x86/irq.h"
 #include "conring.h"
 #include "arch.h"
@@ -11,6 +11,7 @@
 #include "x86/apic.h"
 #include "x86/cpu.h"
 #include "x86/ioapic.h"
+#include "x86/pci.h"
 
 #define PIC1 0x20
 #define PIC2 0xa0
@@ -34,6 +35,7 @@ void irq_init(void)
     pic_init_masked();
     apic_init();
     ioapic_init();
+    pci_init();
     apic_timer_calibrate();
 }
 
@@ -69,6 +71,10 @@ void irq_handle(unsigned vector)
     default:
         if (vector >= IOAPIC_VECTOR_BASE && vector < IOAPIC_VECTOR_BASE + IOAPIC_MAX_GSI) {
             pirq_raise(vector - IOAPIC_VECTOR_BASE); /* masks a level GSI before the EOI */
+            break;
+        }
+        if (vector >= MSI_VECTOR_BASE && vector < MSI_VECTOR_BASE + ARCH_MSI_SLOTS) {
+            pirq_raise_msi(vector - MSI_VECTOR_BASE);
             break;
         }
         if (vector < IRQ_FIRST_VECTOR + 16) {

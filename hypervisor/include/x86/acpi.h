@@ -8,6 +8,8 @@
 /* Fill apic_ids[] with the enabled processors' local APIC ids; returns how many (0: no MADT). */
 unsigned acpi_cpus(uint32_t *apic_ids, unsigned max);
 
+/* The checked ACPI table with that 4-character signature (from its header on), or NULL. */
+const void *acpi_table(const char *sig);
 /* The MADT's entries (type, length, ...) up to *end; NULL if there is no MADT. */
 const uint8_t *acpi_madt_entries(const uint8_t **end);
 

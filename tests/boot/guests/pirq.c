@@ -209,7 +209,7 @@ static void check_map_refusals(void)
     GK_EXPECT_EQ(map_gsi(PV_DOMID_SELF, 24, -1, NULL), -PV_EINVAL);
     GK_EXPECT_EQ(map_gsi(PV_DOMID_SELF, -5, -1, NULL), -PV_EINVAL);
     GK_EXPECT_EQ(map_gsi(77, GSI_RTC, -1, NULL), -PV_ESRCH);
-    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_map_pirq, &msi), -PV_EINVAL); /* no MSI yet */
+    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_map_pirq, &msi), -PV_ENODEV); /* 00:00.0 not reported */
     GK_EXPECT_EQ(map_gsi(PV_DOMID_SELF, GSI_SCI, GSI_SCI, &pirq), 0);
     GK_EXPECT_EQ(pirq, GSI_SCI);
 }

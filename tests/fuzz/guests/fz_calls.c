@@ -407,9 +407,12 @@ static uint64_t physdev_arg(uint64_t cmd)
     uint32_t words[4] = {fz_chance(768) ? (uint32_t)fz_below(5) : fz_num32(), fz_num32(),
                          fz_num32(), fz_num32()};
     struct pv_physdev_map_pirq m = {.domid = fz_domid(), .type = (int32_t)fz_below(6) - 1,
-                                    .index = fz_gsi(), .pirq = fz_chance(512) ? -1 : fz_gsi(),
-                                    .bus = (int32_t)fz_num32(), .devfn = (int32_t)fz_below(256),
-                                    .entry_nr = (int32_t)fz_num32(), .table_base = fz_num()};
+                                    .index = fz_chance(512) ? -1 : fz_gsi(),
+                                    .pirq = fz_chance(512) ? -1 : fz_gsi(),
+                                    .bus = fz_chance(768) ? 0 : (int32_t)fz_num32(),
+                                    .devfn = (int32_t)fz_below(256),
+                                    .entry_nr = (int32_t)fz_below(8),
+                                    .table_base = fz_chance(512) ? 0 : fz_num()};
     struct pv_physdev_apic a = {.apic_physbase = fz_chance(768) ? 0xfec00000 : fz_num(),
                                 .reg = fz_chance(768) ? (uint32_t)fz_below(0x40) : fz_num32(),
                                 .value = fz_num32()};
@@ -434,6 +437,19 @@ static uint64_t physdev_arg(uint64_t cmd)
     case PV_PHYSDEVOP_pirq_eoi_gmfn_v1:
     case PV_PHYSDEVOP_pirq_eoi_gmfn_v2:
         return fz_struct(&(uint64_t){fz_mfn()}, 8);
+    case PV_PHYSDEVOP_manage_pci_add: /* {bus, devfn}: QEMU's functions sit on bus 0 */
+    case PV_PHYSDEVOP_manage_pci_remove:
+    case PV_PHYSDEVOP_manage_pci_add_ext:
+        words[0] = fz_chance(768) ? (uint32_t)fz_below(256) << 8 : fz_num32();
+        words[1] = fz_chance(768) ? (uint32_t)fz_below(3) : fz_num32(); /* is_extfn */
+        break;
+    case PV_PHYSDEVOP_pci_device_add: /* {seg, bus, devfn, flags, ...} */
+    case PV_PHYSDEVOP_pci_device_remove:
+    case PV_PHYSDEVOP_prepare_msix:
+    case PV_PHYSDEVOP_release_msix:
+        words[0] = fz_chance(768) ? (uint32_t)fz_below(256) << 24 : fz_num32();
+        words[1] = fz_chance(768) ? (uint32_t)fz_below(8) : fz_num32();
+        break;
     }
     return fz_struct(words, sizeof(words));
 }
@@ -444,7 +460,10 @@ void fz_gen_physdev_op(struct fz_call *c)
         PV_PHYSDEVOP_irq_status_query, PV_PHYSDEVOP_apic_read,    PV_PHYSDEVOP_apic_write,
         PV_PHYSDEVOP_alloc_irq_vector, PV_PHYSDEVOP_eoi,          PV_PHYSDEVOP_map_pirq,
         PV_PHYSDEVOP_unmap_pirq,       PV_PHYSDEVOP_setup_gsi,    PV_PHYSDEVOP_pirq_eoi_gmfn_v2,
-        PV_PHYSDEVOP_pirq_eoi_gmfn_v1, PV_PHYSDEVOP_free_irq_vector};
+        PV_PHYSDEVOP_pirq_eoi_gmfn_v1, PV_PHYSDEVOP_free_irq_vector, PV_PHYSDEVOP_manage_pci_add,
+        PV_PHYSDEVOP_manage_pci_remove, PV_PHYSDEVOP_manage_pci_add_ext,
+        PV_PHYSDEVOP_pci_device_add,   PV_PHYSDEVOP_pci_device_remove, PV_PHYSDEVOP_prepare_msix,
+        PV_PHYSDEVOP_release_msix};
     uint64_t cmd = fz_chance(512)   ? PV_PHYSDEVOP_set_iopl
                    : fz_chance(768) ? irq_ops[fz_below(sizeof(irq_ops))]
                    : fz_chance(960) ? fz_below(32)

@@ -1,0 +1,376 @@
+/*
+ * Boot test "msi": MSI and MSI-X as pirqs, PCI configuration and CMOS mediation, read-only I/O
+ * memory (Xen 4.17's physdev.c, msi.c, emul-priv-op.c and mmio_ro_ranges are the reference).
+ *   rule=dom0 (the initial domain, on a machine with QEMU's edu device and a virtio NIC):
+ *     configuration space through 0xcf8/0xcfc finds both; reports and their refusals
+ *     (pci_device_add, manage_pci_add_ext, remove); map_pirq's MSI refusals (unreported
+ *     function, MULTI_MSI, index, bus, segment, no such capability); edu's MSI mapped: the
+ *     hypervisor's address and data are in its capability, dom0's direct writes to them and to
+ *     the enable bit before the mapping are dropped; bound, edu's raise register brings events;
+ *     unmapped, none. virtio-net's MSI-X: bad entry and table_base refused, an entry mapped,
+ *     its table page mapped writable comes out read-only and dom0's store there is dropped;
+ *     remove/prepare/release while mapped and after; the HPET page read-only the same way;
+ *     the CMOS index latched.
+ *   rule=domu (an unprivileged domain beside dom0): every new sub-op -EPERM (or -ESRCH for an
+ *     absent domain), configuration space reads all-ones, the RTC's data port too.
+ */
+#include "bt.h"
+#include "bt_mmu.h"
+#include "gk/kit.h"
+#include "pv-abi/elfnote.h"
+#include "pv-abi/physdev_op.h"
+#include "pv-abi/xen_version.h"
+
+__asm__(".pushsection .note.Xen,\"a\",@note\n.balign 4\n"
+        ".long 4, 4, " BT_STR(PV_ELFNOTE_SUPPORTED_FEATURES) "\n.asciz \"Xen\"\n"
+        ".long 1 << " BT_STR(PV_XENFEAT_dom0) "\n.popsection");
+
+#define HPET_MFN 0xfed00ULL
+#define EDU_ID 0x11e81234u /* device << 16 | vendor */
+
+static volatile uint32_t edu_events;
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %w1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+
+    __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %w1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+
+    __asm__ volatile("inw %w1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %w1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+
+    __asm__ volatile("inb %w1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static uint32_t cfg32(unsigned bdf, unsigned reg)
+{
+    outl(0xcf8, 0x80000000u | bdf << 8 | reg);
+    return inl(0xcfc);
+}
+
+static uint16_t cfg16(unsigned bdf, unsigned reg)
+{
+    outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
+    return inw((uint16_t)(0xcfc + (reg & 2)));
+}
+
+static void cfg_write32(unsigned bdf, unsigned reg, uint32_t v)
+{
+    outl(0xcf8, 0x80000000u | bdf << 8 | reg);
+    outl(0xcfc, v);
+}
+
+static void cfg_write16(unsigned bdf, unsigned reg, uint16_t v)
+{
+    outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
+    outw((uint16_t)(0xcfc + (reg & 2)), v);
+}
+
+static unsigned find_cap(unsigned bdf, unsigned id)
+{
+    unsigned pos = cfg32(bdf, 0x34) & 0xfc;
+
+    for (unsigned n = 0; pos && n < 48; n++, pos = (cfg32(bdf, pos) >> 8) & 0xfc)
+        if ((cfg32(bdf, pos) & 0xff) == id)
+            return pos;
+    return 0;
+}
+
+/* The first function of bus 0 with that id (or id2), memory decoding and bus mastering on. */
+static unsigned find_fn(uint32_t id, uint32_t id2)
+{
+    for (unsigned devfn = 0; devfn < 256; devfn++)
+        if (cfg32(devfn, 0) == id || cfg32(devfn, 0) == id2) {
+            cfg_write16(devfn, 4, cfg16(devfn, 4) | 6);
+            return devfn;
+        }
+    return 0;
+}
+
+static long physdev(unsigned cmd, void *arg)
+{
+    return gk_hypercall_physdev_op(cmd, arg);
+}
+
+static long dev_op(unsigned cmd, uint16_t seg, unsigned devfn)
+{
+    struct pv_physdev_pci_device d = {.seg = seg, .bus = 0, .devfn = (uint8_t)devfn};
+    struct pv_physdev_pci_device_add a = {.seg = seg, .bus = 0, .devfn = (uint8_t)devfn};
+
+    return cmd == PV_PHYSDEVOP_pci_device_add ? physdev(cmd, &a) : physdev(cmd, &d);
+}
+
+static long map_msi(uint16_t dom, int type, int bus, int devfn, int entry, uint64_t table,
+                    int index, int *pirq)
+{
+    struct pv_physdev_map_pirq m = {.domid = dom, .type = type, .index = index, .pirq = -1,
+                                    .bus = bus, .devfn = devfn, .entry_nr = entry,
+                                    .table_base = table};
+    long rc = physdev(PV_PHYSDEVOP_map_pirq, &m);
+
+    if (pirq)
+        *pirq = m.pirq;
+    return rc;
+}
+
+static long unmap(uint16_t dom, int pirq)
+{
+    struct pv_physdev_unmap_pirq u = {.domid = dom, .pirq = pirq};
+
+    return physdev(PV_PHYSDEVOP_unmap_pirq, &u);
+}
+
+static long bind_pirq(uint32_t pirq, uint32_t *port)
+{
+    struct pv_evtchn_bind_pirq b = {.pirq = pirq};
+    long rc = gk_hypercall_event_channel_op(PV_EVTCHNOP_bind_pirq, &b);
+
+    if (port)
+        *port = b.port;
+    return rc;
+}
+
+static void on_edu(pv_evtchn_port_t port, void *arg)
+{
+    (void)port, (void)arg;
+    edu_events++;
+}
+
+/* Map I/O frame mfn at page i of region r (asked writable); returns the page. */
+static volatile uint32_t *map_io(struct bt_region *r, unsigned i, uint64_t mfn)
+{
+    GK_EXPECT_EQ(bt_mmu(bt_region_pte(r, i), mfn << 12 | BT_PTE_RWD | BT_PTE_PCD | BT_PTE_PWT), 0);
+    return (volatile uint32_t *)(r->va + i * 4096ULL);
+}
+
+static uint64_t bar(unsigned bdf, unsigned bir)
+{
+    uint32_t lo = cfg32(bdf, 0x10 + 4 * bir);
+
+    return (lo & ~0xfULL) | ((lo & 6) == 4 ? (uint64_t)cfg32(bdf, 0x14 + 4 * bir) << 32 : 0);
+}
+
+static void check_reports(unsigned edu, unsigned nic)
+{
+    struct pv_physdev_manage_pci_ext ext = {.devfn = (uint8_t)nic, .is_extfn = 2};
+    struct pv_physdev_manage_pci m = {.devfn = (uint8_t)edu};
+    int pirq;
+
+    BT_EXPECT_RC("MSI of an unreported function",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL),
+                 -PV_ENODEV);
+    BT_EXPECT_RC("add: nothing there", dev_op(PV_PHYSDEVOP_pci_device_add, 0, 0xff), -PV_ENODEV);
+    BT_EXPECT_RC("add: segment 1", dev_op(PV_PHYSDEVOP_pci_device_add, 1, edu), -PV_ENODEV);
+    BT_EXPECT_RC("add_ext: is_extfn 2", physdev(PV_PHYSDEVOP_manage_pci_add_ext, &ext), -PV_EINVAL);
+    BT_EXPECT_RC("remove unreported", dev_op(PV_PHYSDEVOP_pci_device_remove, 0, edu), -PV_ENODEV);
+    BT_EXPECT_RC("manage_pci_add", physdev(PV_PHYSDEVOP_manage_pci_add, &m), 0);
+    BT_EXPECT_RC("manage_pci_remove", physdev(PV_PHYSDEVOP_manage_pci_remove, &m), 0);
+    BT_EXPECT_RC("pci_device_add edu", dev_op(PV_PHYSDEVOP_pci_device_add, 0, edu), 0);
+    ext.is_extfn = 0;
+    BT_EXPECT_RC("add_ext nic", physdev(PV_PHYSDEVOP_manage_pci_add_ext, &ext), 0);
+    BT_EXPECT_RC("MULTI_MSI", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MULTI_MSI, 0, (int)edu, 2, 0, -1, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("index 5", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, 5, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("bus 300", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 300, (int)edu, 0, 0, -1, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("devfn 256", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 256, 0, 0, -1, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("segment 1", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, (int)edu, 0, 0, -1, NULL), -PV_ENODEV);
+    BT_EXPECT_RC("domain 77", map_msi(77, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL), -PV_ESRCH);
+    BT_EXPECT_RC("virtio-net has no MSI", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)nic, 0, 0, -1, &pirq), -PV_ENODEV);
+}
+
+/* edu: MSI only. Its raise register (0x60) sends one message per write once MSI is enabled. */
+static void check_msi(unsigned edu, struct bt_region *r)
+{
+    unsigned pos = find_cap(edu, 0x05);
+    volatile uint32_t *regs = map_io(r, 0, bar(edu, 0) >> 12);
+    uint32_t port, data_reg, n;
+    int pirq = 0;
+
+    GK_ASSERT(pos != 0);
+    data_reg = pos + ((cfg16(edu, pos + 2) & 0x80) ? 12 : 8);
+    cfg_write32(edu, pos + 4, 0xfee01000); /* dom0's own address: dropped */
+    cfg_write16(edu, pos + 2, cfg16(edu, pos + 2) | 1); /* enable before any mapping: kept clear */
+    GK_EXPECT_EQ(cfg32(edu, pos + 4), 0);
+    GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 0);
+    BT_EXPECT_RC("map edu MSI", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)edu, 0, 0, -1, &pirq), 0);
+    gk_test_log("edu MSI: pirq %d, address %#x, data %#x", pirq, cfg32(edu, pos + 4), cfg16(edu, data_reg));
+    GK_EXPECT_EQ(pirq, 255); /* the highest free one, as Xen's get_free_pirq */
+    GK_EXPECT_EQ(cfg32(edu, pos + 4) & 0xfff00000u, 0xfee00000u);
+    GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
+    BT_EXPECT_RC("map it again", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL), -PV_EEXIST);
+    cfg_write16(edu, data_reg, 0x33); /* dom0's own vector: dropped */
+    GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
+    cfg_write16(edu, pos + 2, cfg16(edu, pos + 2) | 1); /* now the enable bit is dom0's */
+    GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 1);
+    GK_ASSERT_EQ(bind_pirq((uint32_t)pirq, &port), 0);
+    GK_EXPECT_EQ(bind_pirq((uint32_t)pirq, NULL), -PV_EEXIST);
+    gk_event_set_handler(port, on_edu, NULL);
+    for (unsigned i = 0; i < 3; i++) {
+        regs[0x60 / 4] = 1; /* raise */
+        for (unsigned t = 0; t < 200 && edu_events <= i; t++)
+            gk_sleep_ns(5 * GK_NS_PER_MS);
+        regs[0x64 / 4] = 1; /* acknowledge */
+    }
+    gk_test_log("edu: %u events", edu_events);
+    GK_EXPECT_EQ(edu_events, 3);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, edu), -PV_EBUSY);
+    GK_EXPECT_EQ(unmap(PV_DOMID_SELF, pirq), 0);
+    GK_EXPECT_EQ(unmap(PV_DOMID_SELF, pirq), -PV_EINVAL);
+    GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 0); /* disabled by the unmap */
+    n = edu_events;
+    regs[0x60 / 4] = 1;
+    gk_sleep_ns(50 * GK_NS_PER_MS);
+    regs[0x64 / 4] = 1;
+    GK_EXPECT_EQ(edu_events, n);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, edu), 0);
+}
+
+/* virtio-net: MSI-X only; the table page read-only once an entry is mapped. */
+static void check_msix(unsigned nic, struct bt_region *r)
+{
+    unsigned pos = find_cap(nic, 0x11);
+    uint32_t t = cfg32(nic, pos + 4), ctl;
+    uint64_t base = bar(nic, t & 7), table = base + (t & ~7u);
+    volatile uint32_t *page;
+    int pirq = 0;
+
+    GK_ASSERT(pos != 0);
+    BT_EXPECT_RC("entry 1000", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1000, base, -1, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("entry -1", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, -1, base, -1, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("another table_base", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 0, base + 0x1000, -1, NULL), -PV_EINVAL);
+    BT_EXPECT_RC("map entry 1", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1, base, -1, &pirq), 0);
+    GK_EXPECT_EQ(pirq, 255); /* edu's was freed */
+    BT_EXPECT_RC("entry 1 again", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1, base, -1, NULL), -PV_EEXIST);
+    ctl = cfg16(nic, pos + 2);
+    GK_EXPECT(ctl & 0x8000); /* enabled by the hypervisor */
+    cfg_write32(nic, pos, 0); /* a dword over the capability: dropped */
+    GK_EXPECT_EQ(cfg16(nic, pos + 2), ctl);
+    page = map_io(r, 1, table >> 12);
+    GK_EXPECT_EQ(bt_peek(r->l1.mfn, 1) & BT_PTE_RW, 0); /* asked writable, made read-only */
+    page += (table & 0xfff) / 4 + 4; /* entry 1 */
+    gk_test_log("MSI-X entry 1: %#x %#x %#x %#x", page[0], page[1], page[2], page[3]);
+    GK_EXPECT_EQ(page[0] & 0xfff00000u, 0xfee00000u);
+    GK_EXPECT_EQ(page[3], 1); /* masked: not bound */
+    page[0] = 0xfee0f000; /* dom0's store: dropped */
+    page[3] = 0;
+    GK_EXPECT_EQ(page[0] & 0xfff00000u, 0xfee00000u);
+    GK_EXPECT_NE(page[0], 0xfee0f000);
+    GK_EXPECT_EQ(page[3], 1);
+    GK_EXPECT_EQ(bind_pirq((uint32_t)pirq, NULL), 0);
+    GK_EXPECT_EQ(page[3], 0); /* unmasked by the bind */
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_prepare_msix, 0, nic), -PV_EBUSY);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, nic), -PV_EBUSY);
+    GK_EXPECT_EQ(unmap(PV_DOMID_SELF, pirq), 0);
+    GK_EXPECT_EQ(page[3], 1); /* masked by the unmap */
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_release_msix, 0, nic), -PV_EBUSY);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_prepare_msix, 0, nic), 0);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_prepare_msix, 0, nic), -PV_EBUSY);
+    map_io(r, 2, table >> 12);
+    GK_EXPECT_EQ(bt_peek(r->l1.mfn, 2) & BT_PTE_RW, 0); /* prepared: read-only too */
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, nic), -PV_EBUSY);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_release_msix, 0, nic), 0);
+    map_io(r, 3, table >> 12);
+    GK_EXPECT_EQ(bt_peek(r->l1.mfn, 3) & BT_PTE_RW, BT_PTE_RW); /* released: writable again */
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, nic), 0);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, nic), -PV_ENODEV);
+}
+
+/* The HPET: read-only, stores dropped; the CMOS index latched per domain. */
+static void check_hpet_and_cmos(struct bt_region *r)
+{
+    volatile uint32_t *hpet = map_io(r, 4, HPET_MFN);
+    uint32_t cfg = hpet[0x10 / 4];
+
+    GK_EXPECT_EQ(bt_peek(r->l1.mfn, 4) & BT_PTE_RW, 0);
+    gk_test_log("HPET id %#x, config %#x", hpet[0], cfg);
+    GK_EXPECT_EQ(hpet[0] >> 16, 0x8086); /* QEMU's vendor id */
+    hpet[0x10 / 4] = cfg ^ 1; /* ENABLE_CNF flipped: dropped */
+    GK_EXPECT_EQ(hpet[0x10 / 4], cfg);
+    outb(0x70, 0x8b); /* register B, NMI-disable bit set */
+    GK_EXPECT_EQ(inb(0x70), 0x8b);
+    GK_EXPECT_EQ(inb(0x71) & 0x02, 0x02); /* 24-hour mode, as SeaBIOS sets it */
+    outb(0x70, 0x00);
+    GK_EXPECT(inb(0x71) < 0x60); /* seconds, BCD */
+}
+
+static void rule_dom0(void)
+{
+    unsigned edu, nic;
+    struct bt_region r;
+
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    gk_events_unmask();
+    GK_ASSERT_EQ(gk_writable_pagetables(true), 0);
+    edu = find_fn(EDU_ID, EDU_ID);
+    nic = find_fn(0x10001af4, 0x10411af4); /* virtio-net, transitional or modern */
+    gk_test_log("edu at 00:%02x.%u, virtio-net at 00:%02x.%u", edu >> 3, edu & 7, nic >> 3, nic & 7);
+    GK_ASSERT(edu && nic);
+    GK_ASSERT(bt_region_init(&r));
+    check_reports(edu, nic);
+    check_msi(edu, &r);
+    check_msix(nic, &r);
+    check_hpet_and_cmos(&r);
+    GK_EXPECT_EQ(bt_region_fini(&r), 0);
+}
+
+static void rule_domu(void)
+{
+    static const unsigned dev_cmds[] = {PV_PHYSDEVOP_pci_device_add, PV_PHYSDEVOP_pci_device_remove,
+                                        PV_PHYSDEVOP_prepare_msix, PV_PHYSDEVOP_release_msix};
+    struct pv_physdev_manage_pci m = {.devfn = 8};
+    struct pv_physdev_manage_pci_ext ext = {.devfn = 8};
+
+    for (unsigned i = 0; i < sizeof(dev_cmds) / sizeof(dev_cmds[0]); i++)
+        GK_EXPECT_EQ(dev_op(dev_cmds[i], 0, 8), -PV_EPERM);
+    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_manage_pci_add, &m), -PV_EPERM);
+    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_manage_pci_remove, &m), -PV_EPERM);
+    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_manage_pci_add_ext, &ext), -PV_EPERM);
+    GK_EXPECT_EQ(map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_EPERM);
+    GK_EXPECT_EQ(map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, 8, 0, 0xfebf0000, -1, NULL), -PV_EPERM);
+    GK_EXPECT_EQ(map_msi(0, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_EPERM);
+    GK_EXPECT_EQ(map_msi(77, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_ESRCH);
+    GK_EXPECT_EQ(unmap(PV_DOMID_SELF, 255), -PV_EPERM);
+    GK_EXPECT_EQ(bind_pirq(255, NULL), -PV_EPERM);
+    GK_ASSERT_EQ(bt_set_iopl(1), 0);
+    GK_EXPECT_EQ(cfg32(0, 0), 0xffffffff); /* the host bridge: not for a domU */
+    cfg_write16(0, 4, 0); /* its command register: dropped */
+    outb(0x70, 0x0b);
+    GK_EXPECT_EQ(inb(0x70), 0x0b); /* the latch is every domain's own */
+    GK_EXPECT_EQ(inb(0x71), 0xff); /* the RTC is not */
+}
+
+static const struct bt_rule rules[] = {{"dom0", rule_dom0}, {"domu", rule_domu}};
+
+void gk_main(void)
+{
+    struct pv_physdev_set_iopl iopl = {.iopl = 1};
+
+    gk_hypercall_physdev_op(PV_PHYSDEVOP_set_iopl, &iopl);
+    bt_run_rule("msi_", rules, sizeof(rules) / sizeof(rules[0]));
+}
