@@ -5,12 +5,13 @@
 
 /* Ports the hypervisor drives itself (Xen's dom0_setup_permissions deny list, adapted): the
  * PICs, the PIT and the speaker gate (time calibration), its serial console COM1 and QEMU's
- * debug-exit device. PCI configuration (dword 0xcf8, 0xcfc-0xcff) and the CMOS RTC (0x70-0x71)
- * are never passed through either: the I/O emulation mediates them (arch/x86/pci.c). */
+ * debug-exit device, and PCI configuration data (0xcfc-0xcff, as Xen). That and dword 0xcf8
+ * and the CMOS RTC (0x70-0x71) are mediated by the I/O emulation (arch/x86/pci.c). */
 static const struct {
     uint16_t first, last;
 } hv_ports[] = {
-    {0x20, 0x21}, {0xa0, 0xa1}, {0x40, 0x43}, {0x61, 0x61}, {0x3f8, 0x3ff}, {0xf4, 0xf7},
+    {0x20, 0x21},   {0xa0, 0xa1}, {0x40, 0x43},   {0x61, 0x61},
+    {0x3f8, 0x3ff}, {0xf4, 0xf7}, {0xcfc, 0xcff},
 };
 
 static bool hv_port(unsigned port, unsigned size)

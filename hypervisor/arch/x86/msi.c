@@ -3,18 +3,18 @@
  * GSIs. An MSI-X entry stays masked until its pirq is bound; the frames of the table and PBA of
  * a function with vectors mapped (or prepared for pass-through) are read-only to every domain's
  * new mappings (arch_mmio_ro). Everything here runs under pci_lock. */
-#include "x86/pci.h"
 #include "arch.h"
 #include "paging.h"
 #include "x86/ioapic.h"
+#include "x86/pci.h"
 
 #define MSIX_ENTRY_VA (MMIO_VIRT_START + 6 * PAGE_SIZE) /* after the local APIC and IO-APICs */
 
 static struct msi_slot {
     bool used, msix, prepared; /* prepared: prepare_msix's, no vector */
     uint16_t bdf;
-    uint8_t pos;       /* the capability's offset */
-    uint64_t entry_pa; /* MSI-X: the entry's address */
+    uint8_t pos;                                           /* the capability's offset */
+    uint64_t entry_pa;                                     /* MSI-X: the entry's address */
     uint64_t table_first, table_last, pba_first, pba_last; /* MSI-X frames */
 } slots[ARCH_MSI_SLOTS];
 

@@ -23,7 +23,8 @@
 
 __asm__(".pushsection .note.Xen,\"a\",@note\n.balign 4\n"
         ".long 4, 4, " BT_STR(PV_ELFNOTE_SUPPORTED_FEATURES) "\n.asciz \"Xen\"\n"
-        ".long 1 << " BT_STR(PV_XENFEAT_dom0) "\n.popsection");
+                                                             ".long 1 << " BT_STR(
+                                                                 PV_XENFEAT_dom0) "\n.popsection");
 
 #define HPET_MFN 0xfed00ULL
 #define EDU_ID 0x11e81234u /* device << 16 | vendor */
@@ -130,8 +131,13 @@ static long dev_op(unsigned cmd, uint16_t seg, unsigned devfn)
 static long map_msi(uint16_t dom, int type, int bus, int devfn, int entry, uint64_t table,
                     int index, int *pirq)
 {
-    struct pv_physdev_map_pirq m = {.domid = dom, .type = type, .index = index, .pirq = -1,
-                                    .bus = bus, .devfn = devfn, .entry_nr = entry,
+    struct pv_physdev_map_pirq m = {.domid = dom,
+                                    .type = type,
+                                    .index = index,
+                                    .pirq = -1,
+                                    .bus = bus,
+                                    .devfn = devfn,
+                                    .entry_nr = entry,
                                     .table_base = table};
     long rc = physdev(PV_PHYSDEVOP_map_pirq, &m);
 
@@ -195,13 +201,26 @@ static void check_reports(unsigned edu, unsigned nic)
     BT_EXPECT_RC("pci_device_add edu", dev_op(PV_PHYSDEVOP_pci_device_add, 0, edu), 0);
     ext.is_extfn = 0;
     BT_EXPECT_RC("add_ext nic", physdev(PV_PHYSDEVOP_manage_pci_add_ext, &ext), 0);
-    BT_EXPECT_RC("MULTI_MSI", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MULTI_MSI, 0, (int)edu, 2, 0, -1, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("index 5", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, 5, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("bus 300", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 300, (int)edu, 0, 0, -1, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("devfn 256", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 256, 0, 0, -1, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("segment 1", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, (int)edu, 0, 0, -1, NULL), -PV_ENODEV);
-    BT_EXPECT_RC("domain 77", map_msi(77, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL), -PV_ESRCH);
-    BT_EXPECT_RC("virtio-net has no MSI", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)nic, 0, 0, -1, &pirq), -PV_ENODEV);
+    BT_EXPECT_RC("MULTI_MSI",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MULTI_MSI, 0, (int)edu, 2, 0, -1, NULL),
+                 -PV_EINVAL);
+    BT_EXPECT_RC("index 5",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, 5, NULL),
+                 -PV_EINVAL);
+    BT_EXPECT_RC("bus 300",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 300, (int)edu, 0, 0, -1, NULL),
+                 -PV_EINVAL);
+    BT_EXPECT_RC("devfn 256", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 256, 0, 0, -1, NULL),
+                 -PV_EINVAL);
+    BT_EXPECT_RC(
+        "segment 1",
+        map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 1 << 16, (int)edu, 0, 0, -1, NULL),
+        -PV_ENODEV);
+    BT_EXPECT_RC("domain 77", map_msi(77, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL),
+                 -PV_ESRCH);
+    BT_EXPECT_RC("virtio-net has no MSI",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)nic, 0, 0, -1, &pirq),
+                 -PV_ENODEV);
 }
 
 /* edu: MSI only. Its raise register (0x60) sends one message per write once MSI is enabled. */
@@ -214,16 +233,20 @@ static void check_msi(unsigned edu, struct bt_region *r)
 
     GK_ASSERT(pos != 0);
     data_reg = pos + ((cfg16(edu, pos + 2) & 0x80) ? 12 : 8);
-    cfg_write32(edu, pos + 4, 0xfee01000); /* dom0's own address: dropped */
+    cfg_write32(edu, pos + 4, 0xfee01000);              /* dom0's own address: dropped */
     cfg_write16(edu, pos + 2, cfg16(edu, pos + 2) | 1); /* enable before any mapping: kept clear */
     GK_EXPECT_EQ(cfg32(edu, pos + 4), 0);
     GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 0);
-    BT_EXPECT_RC("map edu MSI", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)edu, 0, 0, -1, &pirq), 0);
-    gk_test_log("edu MSI: pirq %d, address %#x, data %#x", pirq, cfg32(edu, pos + 4), cfg16(edu, data_reg));
+    BT_EXPECT_RC("map edu MSI",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)edu, 0, 0, -1, &pirq), 0);
+    gk_test_log("edu MSI: pirq %d, address %#x, data %#x", pirq, cfg32(edu, pos + 4),
+                cfg16(edu, data_reg));
     GK_EXPECT_EQ(pirq, 255); /* the highest free one, as Xen's get_free_pirq */
     GK_EXPECT_EQ(cfg32(edu, pos + 4) & 0xfff00000u, 0xfee00000u);
     GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
-    BT_EXPECT_RC("map it again", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL), -PV_EEXIST);
+    BT_EXPECT_RC("map it again",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL),
+                 -PV_EEXIST);
     cfg_write16(edu, data_reg, 0x33); /* dom0's own vector: dropped */
     GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
     cfg_write16(edu, pos + 2, cfg16(edu, pos + 2) | 1); /* now the enable bit is dom0's */
@@ -261,23 +284,35 @@ static void check_msix(unsigned nic, struct bt_region *r)
     int pirq = 0;
 
     GK_ASSERT(pos != 0);
-    BT_EXPECT_RC("entry 1000", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1000, base, -1, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("entry -1", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, -1, base, -1, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("another table_base", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 0, base + 0x1000, -1, NULL), -PV_EINVAL);
-    BT_EXPECT_RC("map entry 1", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1, base, -1, &pirq), 0);
+    BT_EXPECT_RC(
+        "entry 1000",
+        map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1000, base, -1, NULL),
+        -PV_EINVAL);
+    BT_EXPECT_RC("entry -1",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, -1, base, -1, NULL),
+                 -PV_EINVAL);
+    BT_EXPECT_RC(
+        "another table_base",
+        map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 0, base + 0x1000, -1, NULL),
+        -PV_EINVAL);
+    BT_EXPECT_RC("map entry 1",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1, base, -1, &pirq),
+                 0);
     GK_EXPECT_EQ(pirq, 255); /* edu's was freed */
-    BT_EXPECT_RC("entry 1 again", map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1, base, -1, NULL), -PV_EEXIST);
+    BT_EXPECT_RC("entry 1 again",
+                 map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, (int)nic, 1, base, -1, NULL),
+                 -PV_EEXIST);
     ctl = cfg16(nic, pos + 2);
-    GK_EXPECT(ctl & 0x8000); /* enabled by the hypervisor */
+    GK_EXPECT(ctl & 0x8000);  /* enabled by the hypervisor */
     cfg_write32(nic, pos, 0); /* a dword over the capability: dropped */
     GK_EXPECT_EQ(cfg16(nic, pos + 2), ctl);
     page = map_io(r, 1, table >> 12);
     GK_EXPECT_EQ(bt_peek(r->l1.mfn, 1) & BT_PTE_RW, 0); /* asked writable, made read-only */
-    page += (table & 0xfff) / 4 + 4; /* entry 1 */
+    page += (table & 0xfff) / 4 + 4;                    /* entry 1 */
     gk_test_log("MSI-X entry 1: %#x %#x %#x %#x", page[0], page[1], page[2], page[3]);
     GK_EXPECT_EQ(page[0] & 0xfff00000u, 0xfee00000u);
     GK_EXPECT_EQ(page[3], 1); /* masked: not bound */
-    page[0] = 0xfee0f000; /* dom0's store: dropped */
+    page[0] = 0xfee0f000;     /* dom0's store: dropped */
     page[3] = 0;
     GK_EXPECT_EQ(page[0] & 0xfff00000u, 0xfee00000u);
     GK_EXPECT_NE(page[0], 0xfee0f000);
@@ -310,7 +345,7 @@ static void check_hpet_and_cmos(struct bt_region *r)
     GK_EXPECT_EQ(bt_peek(r->l1.mfn, 4) & BT_PTE_RW, 0);
     gk_test_log("HPET id %#x, config %#x", hpet[0], cfg);
     GK_EXPECT_EQ(hpet[0] >> 16, 0x8086); /* QEMU's vendor id */
-    hpet[0x10 / 4] = cfg ^ 1; /* ENABLE_CNF flipped: dropped */
+    hpet[0x10 / 4] = cfg ^ 1;            /* ENABLE_CNF flipped: dropped */
     GK_EXPECT_EQ(hpet[0x10 / 4], cfg);
     outb(0x70, 0x8b); /* register B, NMI-disable bit set */
     GK_EXPECT_EQ(inb(0x70), 0x8b);
@@ -329,7 +364,8 @@ static void rule_dom0(void)
     GK_ASSERT_EQ(gk_writable_pagetables(true), 0);
     edu = find_fn(EDU_ID, EDU_ID);
     nic = find_fn(0x10001af4, 0x10411af4); /* virtio-net, transitional or modern */
-    gk_test_log("edu at 00:%02x.%u, virtio-net at 00:%02x.%u", edu >> 3, edu & 7, nic >> 3, nic & 7);
+    gk_test_log("edu at 00:%02x.%u, virtio-net at 00:%02x.%u", edu >> 3, edu & 7, nic >> 3,
+                nic & 7);
     GK_ASSERT(edu && nic);
     GK_ASSERT(bt_region_init(&r));
     check_reports(edu, nic);
@@ -352,14 +388,15 @@ static void rule_domu(void)
     GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_manage_pci_remove, &m), -PV_EPERM);
     GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_manage_pci_add_ext, &ext), -PV_EPERM);
     GK_EXPECT_EQ(map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_EPERM);
-    GK_EXPECT_EQ(map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, 8, 0, 0xfebf0000, -1, NULL), -PV_EPERM);
+    GK_EXPECT_EQ(map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI_SEG, 0, 8, 0, 0xfebf0000, -1, NULL),
+                 -PV_EPERM);
     GK_EXPECT_EQ(map_msi(0, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_EPERM);
     GK_EXPECT_EQ(map_msi(77, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_ESRCH);
     GK_EXPECT_EQ(unmap(PV_DOMID_SELF, 255), -PV_EPERM);
     GK_EXPECT_EQ(bind_pirq(255, NULL), -PV_EPERM);
     GK_ASSERT_EQ(bt_set_iopl(1), 0);
     GK_EXPECT_EQ(cfg32(0, 0), 0xffffffff); /* the host bridge: not for a domU */
-    cfg_write16(0, 4, 0); /* its command register: dropped */
+    cfg_write16(0, 4, 0);                  /* its command register: dropped */
     outb(0x70, 0x0b);
     GK_EXPECT_EQ(inb(0x70), 0x0b); /* the latch is every domain's own */
     GK_EXPECT_EQ(inb(0x71), 0xff); /* the RTC is not */
