@@ -99,14 +99,12 @@ static int msi_slot(struct domain *d, unsigned pirq)
 /* The pirq wanted (-1: the highest free above the GSIs), or -PV_E* (pirq_lock held). */
 static int msi_pirq(struct domain *d, int want)
 {
-    if (want != -1 && (want < PIRQ_MAX_GSI || want >= PIRQ_NR))
-        return -PV_EINVAL;
-    if (want != -1)
-        return msi_slot(d, (unsigned)want) < 0 ? want : -PV_EEXIST;
     for (int p = PIRQ_NR - 1; p >= PIRQ_MAX_GSI; p--)
-        if (msi_slot(d, (unsigned)p) < 0)
+        if ((want == -1 || want == p) && msi_slot(d, (unsigned)p) < 0)
             return p;
-    return -PV_ENOSPC;
+    return want == -1                               ? -PV_ENOSPC
+           : want >= PIRQ_MAX_GSI && want < PIRQ_NR ? -PV_EEXIST
+                                                    : -PV_EINVAL;
 }
 
 /* Forget an MSI slot (pirq_lock held): its vector disabled, its pirq no longer d's to bind. */
@@ -126,10 +124,9 @@ int pirq_map_msi(struct domain *caller, struct pv_physdev_map_pirq *m)
 
     if (rc)
         return rc;
-    if ((!seg && m->type != PV_MAP_PIRQ_TYPE_MSI) || m->index != -1)
+    if ((!seg && m->type != PV_MAP_PIRQ_TYPE_MSI) || m->index != -1 || bus > 255 ||
+        (uint32_t)m->devfn > 255 || (msix && m->entry_nr < 0))
         return -PV_EINVAL; /* MULTI_MSI not served (Linux then asks for one vector); no irq reuse */
-    if (bus > 255 || m->devfn < 0 || m->devfn > 255 || (msix && m->entry_nr < 0))
-        return -PV_EINVAL;
     if (seg && (uint32_t)m->bus >> 16)
         return -PV_ENODEV; /* segment 0 only */
     spin_lock(&pirq_lock);

@@ -1,6 +1,6 @@
 /* physdev_op (pv-abi/physdev_op.h): set_iopl for every PV guest; the interrupt sub-ops (PIRQs,
  * MSIs, the IO-APIC's registers) and dom0's PCI device reports decoded here and served by
- * common/pirq.c, arch/x86/ioapic.c, pci.c and msi.c. */
+ * common/pirq.c, arch/x86/ioapic.c and pci.c. */
 #include "pv-abi/errno.h"
 #include "guest_access.h"
 #include "hypercall_table.h"
@@ -17,16 +17,20 @@ union physdev_arg {
     struct pv_physdev_unmap_pirq unmap;
     struct pv_physdev_setup_gsi gsi;
     struct pv_physdev_pirq_eoi_gmfn gmfn;
-    struct pv_physdev_manage_pci manage;
-    struct pv_physdev_manage_pci_ext manage_ext;
-    struct pv_physdev_pci_device_add add;
-    struct pv_physdev_pci_device dev;
+    struct pv_physdev_manage_pci_ext manage; /* manage_pci's too: the same first bytes */
+    struct pv_physdev_pci_device dev;        /* pci_device_add's too */
 };
 
-/* Each served sub-op's struct size, and whether it has OUT fields to copy back. */
+/* Each served sub-op's struct size, whether it has OUT fields to copy back and, for a PCI
+ * device report, its PCI_OP_* plus one. */
+#define DEV(s, op)                                                                                 \
+    {                                                                                              \
+        sizeof(struct s), false, op + 1                                                            \
+    }
 static const struct {
     uint8_t size;
     bool out;
+    uint8_t pci_op;
 } op_arg[] = {
     [PV_PHYSDEVOP_irq_status_query] = {sizeof(struct pv_physdev_irq_status_query), true},
     [PV_PHYSDEVOP_set_iopl] = {sizeof(struct pv_physdev_set_iopl), false},
@@ -38,40 +42,28 @@ static const struct {
     [PV_PHYSDEVOP_unmap_pirq] = {sizeof(struct pv_physdev_unmap_pirq), false},
     [PV_PHYSDEVOP_setup_gsi] = {sizeof(struct pv_physdev_setup_gsi), false},
     [PV_PHYSDEVOP_pirq_eoi_gmfn_v2] = {sizeof(struct pv_physdev_pirq_eoi_gmfn), false},
-    [PV_PHYSDEVOP_manage_pci_add] = {sizeof(struct pv_physdev_manage_pci), false},
-    [PV_PHYSDEVOP_manage_pci_remove] = {sizeof(struct pv_physdev_manage_pci), false},
-    [PV_PHYSDEVOP_manage_pci_add_ext] = {sizeof(struct pv_physdev_manage_pci_ext), false},
-    [PV_PHYSDEVOP_pci_device_add] = {sizeof(struct pv_physdev_pci_device_add), false},
-    [PV_PHYSDEVOP_pci_device_remove] = {sizeof(struct pv_physdev_pci_device), false},
-    [PV_PHYSDEVOP_prepare_msix] = {sizeof(struct pv_physdev_pci_device), false},
-    [PV_PHYSDEVOP_release_msix] = {sizeof(struct pv_physdev_pci_device), false},
+    [PV_PHYSDEVOP_manage_pci_add] = DEV(pv_physdev_manage_pci, PCI_OP_ADD),
+    [PV_PHYSDEVOP_manage_pci_remove] = DEV(pv_physdev_manage_pci, PCI_OP_REMOVE),
+    [PV_PHYSDEVOP_manage_pci_add_ext] = DEV(pv_physdev_manage_pci_ext, PCI_OP_ADD),
+    [PV_PHYSDEVOP_pci_device_add] = DEV(pv_physdev_pci_device_add, PCI_OP_ADD),
+    [PV_PHYSDEVOP_pci_device_remove] = DEV(pv_physdev_pci_device, PCI_OP_REMOVE),
+    [PV_PHYSDEVOP_prepare_msix] = DEV(pv_physdev_pci_device, PCI_OP_PREPARE_MSIX),
+    [PV_PHYSDEVOP_release_msix] = DEV(pv_physdev_pci_device, PCI_OP_RELEASE_MSIX),
 };
 
-/* The PCI device sub-ops (Xen's pci_add_device, pci_remove_device, pci_prepare_msix): dom0
- * only, on segment 0's functions. */
+/* The PCI device reports (Xen's pci_add_device, pci_remove_device, pci_prepare_msix): dom0
+ * only, on segment 0's functions; the older sub-ops (before 25) carry no segment. */
 static long device_op(struct domain *d, unsigned cmd, union physdev_arg *a)
 {
-    static const uint8_t ops[] = {
-        [PV_PHYSDEVOP_manage_pci_add] = PCI_OP_ADD,
-        [PV_PHYSDEVOP_manage_pci_remove] = PCI_OP_REMOVE,
-        [PV_PHYSDEVOP_manage_pci_add_ext] = PCI_OP_ADD,
-        [PV_PHYSDEVOP_pci_device_add] = PCI_OP_ADD,
-        [PV_PHYSDEVOP_pci_device_remove] = PCI_OP_REMOVE,
-        [PV_PHYSDEVOP_prepare_msix] = PCI_OP_PREPARE_MSIX,
-        [PV_PHYSDEVOP_release_msix] = PCI_OP_RELEASE_MSIX,
-    };
+    unsigned op = op_arg[cmd].pci_op - 1u;
 
     if (!d->privileged)
         return -PV_EPERM;
-    if (cmd == PV_PHYSDEVOP_manage_pci_add || cmd == PV_PHYSDEVOP_manage_pci_remove)
-        return arch_pci_device_op(ops[cmd], 0, a->manage.bus, a->manage.devfn);
-    if (cmd == PV_PHYSDEVOP_manage_pci_add_ext)
-        return a->manage_ext.is_extfn > 1 || a->manage_ext.is_virtfn > 1
-                   ? -PV_EINVAL
-                   : arch_pci_device_op(PCI_OP_ADD, 0, a->manage_ext.bus, a->manage_ext.devfn);
-    if (cmd == PV_PHYSDEVOP_pci_device_add)
-        return arch_pci_device_op(PCI_OP_ADD, a->add.seg, a->add.bus, a->add.devfn);
-    return arch_pci_device_op(ops[cmd], a->dev.seg, a->dev.bus, a->dev.devfn);
+    if (cmd == PV_PHYSDEVOP_manage_pci_add_ext && (a->manage.is_extfn | a->manage.is_virtfn) > 1)
+        return -PV_EINVAL;
+    if (cmd < PV_PHYSDEVOP_pci_device_add)
+        return arch_pci_device_op(op, 0, a->manage.bus, a->manage.devfn);
+    return arch_pci_device_op(op, a->dev.seg, a->dev.bus, a->dev.devfn);
 }
 
 /* The IO-APIC's registers (Xen's ioapic_guest_read/write, XSM_PRIV). dom0 never programs a

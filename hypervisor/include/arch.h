@@ -33,7 +33,7 @@ void arch_gsi_mask(unsigned gsi, bool masked);
 /* Read a register of the IO-APIC at that physical address; false if there is none. */
 bool arch_ioapic_read(uint64_t physbase, unsigned reg, uint32_t *val);
 
-/* PCI functions and their MSI/MSI-X vectors (pci.c, msi.c); bdf is bus << 8 | devfn, segment 0.
+/* PCI functions and their MSI/MSI-X vectors (pci.c); bdf is bus << 8 | devfn, segment 0.
  * Each returns 0 or -PV_E*, with Xen's error for each case. */
 
 #define ARCH_MSI_SLOTS 32 /* MSI vectors the hypervisor hands out */

@@ -164,8 +164,8 @@ struct domain {
      * port numbers, machine frames outside RAM, GSIs. dom0's are set by the builder, a domU's
      * by dom0's domctls; emptied when the domain is reaped. */
     struct rangeset ioport_caps, iomem_caps, irq_caps;
-    uint32_t pci_cf8; /* [pci_lock] its last dword write to port 0xcf8 (arch/x86/pci.c) */
-    uint8_t cmos_idx; /* [pci_lock] its last write to port 0x70 */
+    uint32_t pci_cf8;  /* [pci_lock] its last dword write to port 0xcf8 (arch/x86/pci.c) */
+    uint32_t cmos_idx; /* [pci_lock] its last write to port 0x70 (a byte) */
 
     /* Log-dirty mode (mm/logdirty.c); [ld] under logdirty_lock, taken after mm_lock. */
     spinlock_t logdirty_lock;

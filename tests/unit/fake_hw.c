@@ -11,7 +11,9 @@
 #include "ioport.h"
 #include "mm_baseptr.h"
 #include "x86/acpi.h"
+#include "x86/apic.h"
 #include "x86/pci.h"
+#include "paging.h"
 #include "x86/segbase.h"
 #include "x86/desc_tables.h"
 
@@ -232,27 +234,17 @@ void desc_ldt_flush(struct vcpu *v)
     fake.ldt_flushes++;
 }
 
-/* pci.c's neighbours: no ACPI tables, no MSI vectors, no reported function has any. */
+/* pci.c's neighbours: no ACPI tables; MSI-X entries are not written in these tests. */
 const void *acpi_table(const char *sig)
 {
-    (void)sig;
     return NULL;
 }
 
-bool msi_in_use(unsigned bdf, bool msix)
+void paging_map_hv(uint64_t va, uint64_t mfn, uint64_t flags)
 {
-    (void)bdf;
-    return msix && fake.msix_in_use;
 }
 
-int msi_device_op(unsigned op, unsigned bdf)
+uint32_t apic_id(void)
 {
-    (void)op, (void)bdf;
     return 0;
-}
-
-bool msi_table_frame(uint64_t mfn)
-{
-    (void)mfn;
-    return false;
 }

@@ -35,7 +35,6 @@ struct fake_hw {
     uint64_t dr[8];
     unsigned dr_writes;
     uint32_t port_in_val;
-    bool msix_in_use; /* msi_in_use(any, true) */
     struct fake_port_access ports[FAKE_MAX_PORT_LOG];
     unsigned nr_ports;
     /* Guest memory. */

@@ -20,8 +20,10 @@ static unsigned io_size(const struct insn *in)
  * CMOS RTC are emulated (x86/pci.h). */
 static uint32_t port_read(struct domain *d, uint16_t port, unsigned size)
 {
-    if (pci_port_mediated(port, size))
-        return pci_port_read(d, port, size);
+    uint32_t v;
+
+    if (pci_port_io(d, port, size, false, &v))
+        return v;
     if (domain_ioport_allowed(d, port, size))
         return arch_port_in(port, size);
     return size == 4 ? ~0u : (1u << (8 * size)) - 1;
@@ -29,9 +31,7 @@ static uint32_t port_read(struct domain *d, uint16_t port, unsigned size)
 
 static void port_write(struct domain *d, uint16_t port, unsigned size, uint32_t val)
 {
-    if (pci_port_mediated(port, size))
-        pci_port_write(d, port, size, val);
-    else if (domain_ioport_allowed(d, port, size))
+    if (!pci_port_io(d, port, size, true, &val) && domain_ioport_allowed(d, port, size))
         arch_port_out(port, size, val);
 }
 

@@ -124,11 +124,6 @@ unsigned arch_gsi_count(void)
     return nr_gsis;
 }
 
-uint32_t ioapic_dest(void)
-{
-    return dest_apic;
-}
-
 bool arch_gsi_reserved(unsigned gsi)
 {
     return gsi == 0 || gsi == isa_pit_gsi || !apic_of(gsi); /* the PIT is the hypervisor's */

@@ -1,41 +1,42 @@
-/* PCI configuration space and the CMOS RTC as dom0 reaches them (Xen's guest_io_read/write,
- * pci_cfg_ok and rtc_guest_read/write): port 0xcf8 as a dword, 0xcfc-0xcff and 0x70-0x71 are
- * never passed through. A domain's dword 0xcf8 writes are latched; the privileged domain's
- * 0xcfc-0xcff accesses use its latch, writes to a device's MSI and MSI-X capabilities filtered
- * (x86/pci.h); 0x70 latches the CMOS index and 0x71 reads or writes that register, for a domain
- * holding both ports. Also: the devices dom0 reported, and the MMIO frames mapped read-only. */
+/* PCI: the functions dom0 reports, their MSI and MSI-X vectors, and configuration space and the
+ * CMOS RTC as dom0 reaches them (Xen's guest_io_read/write, pci_cfg_ok, rtc_guest_read/write):
+ * port 0xcf8 as a dword, 0xcfc-0xcff and 0x70-0x71 are never passed through. A domain's dword
+ * 0xcf8 writes are latched; the privileged domain's 0xcfc-0xcff accesses use its latch, writes
+ * to a function's MSI and MSI-X capabilities filtered; 0x70 latches the CMOS index and 0x71 reads
+ * or writes that register, for a domain holding both ports. The HPET and MSI-X tables are
+ * mapped read-only (arch_mmio_ro). */
 #include "x86/pci.h"
 #include "arch.h"
+#include "paging.h"
+#include "pv-abi/errno.h"
 #include "x86/acpi.h"
+#include "x86/apic.h"
 
 #define CF8_EN (1u << 31)
+#define MSIX_ENTRY_VA (MMIO_VIRT_START + 6 * PAGE_SIZE) /* after the local APIC and IO-APICs */
 #define CAP_MSI 0x05
 #define CAP_MSIX 0x11
 
-spinlock_t pci_lock = SPINLOCK_INIT;
-static uint64_t added[65536 / 64]; /* [pci_lock] segment 0's functions dom0 reported */
+static spinlock_t pci_lock = SPINLOCK_INIT; /* CF8/CFC, CMOS index/data, added[], slots[] */
+static uint64_t added[65536 / 64];          /* [pci_lock] segment 0's functions dom0 reported */
 static uint64_t hpet_mfn = ~0ULL;
 
-/* One configuration access through CF8/CFC with that address (pci_lock held). */
-static uint32_t cfg_access(uint32_t cf8, unsigned off, unsigned size, bool write, uint32_t val)
+/* Configuration space of segment 0 below 256 through CF8/CFC (pci_lock held): bdf is
+ * bus << 8 | devfn; an access stays within its dword. */
+static uint32_t pci_read(unsigned bdf, unsigned reg, unsigned size)
 {
-    arch_port_out(0xcf8, 4, cf8);
-    if (write)
-        arch_port_out((uint16_t)(0xcfc + off), size, val);
-    return write ? 0 : arch_port_in((uint16_t)(0xcfc + off), size);
+    arch_port_out(0xcf8, 4, CF8_EN | bdf << 8 | (reg & 0xfc));
+    return arch_port_in((uint16_t)(0xcfc + (reg & 3)), size);
 }
 
-uint32_t pci_read(unsigned bdf, unsigned reg, unsigned size)
+static void pci_write(unsigned bdf, unsigned reg, unsigned size, uint32_t val)
 {
-    return cfg_access(CF8_EN | bdf << 8 | (reg & 0xfc), reg & 3, size, false, 0);
+    arch_port_out(0xcf8, 4, CF8_EN | bdf << 8 | (reg & 0xfc));
+    arch_port_out((uint16_t)(0xcfc + (reg & 3)), size, val);
 }
 
-void pci_write(unsigned bdf, unsigned reg, unsigned size, uint32_t val)
-{
-    cfg_access(CF8_EN | bdf << 8 | (reg & 0xfc), reg & 3, size, true, val);
-}
-
-unsigned pci_find_cap(unsigned bdf, unsigned id)
+/* A capability's offset, 0 if bdf has none with that id. */
+static unsigned pci_find_cap(unsigned bdf, unsigned id)
 {
     unsigned pos;
 
@@ -48,6 +49,177 @@ unsigned pci_find_cap(unsigned bdf, unsigned id)
     return 0;
 }
 
+/* MSI and MSI-X vectors, programmed by the hypervisor alone (Xen's xen/arch/x86/msi.c): slot s
+ * is vector MSI_VECTOR_BASE + s, delivered to the CPU that mapped it. An MSI-X entry stays
+ * masked until its pirq is bound; the frames of the table and PBA of a function with vectors
+ * mapped (or prepared for pass-through) are read-only to every domain's new mappings. */
+static struct msi_slot {
+    bool used, msix, prepared; /* prepared: prepare_msix's, no vector */
+    uint16_t bdf;
+    uint8_t pos;                                           /* the capability's offset */
+    uint64_t entry_pa;                                     /* MSI-X: the entry's address */
+    uint64_t table_first, table_last, pba_first, pba_last; /* MSI-X frames */
+} slots[ARCH_MSI_SLOTS];
+
+/* The memory BAR bir of bdf (64-bit ones whole), 0 for none or an I/O BAR. */
+static uint64_t bar(unsigned bdf, unsigned bir)
+{
+    uint32_t lo = bir < 6 ? pci_read(bdf, 0x10 + 4 * bir, 4) : 1;
+    uint64_t hi = (lo & 6) == 4 && bir < 5 ? pci_read(bdf, 0x14 + 4 * bir, 4) : 0;
+
+    return (lo & 1) ? 0 : (lo & ~0xfULL) | hi << 32;
+}
+
+/* Fill s's MSI-X frames from its capability; returns the table's entries and *base its BAR. */
+static unsigned msix_layout(struct msi_slot *s, uint64_t *base)
+{
+    unsigned nr = (pci_read(s->bdf, s->pos + 2, 2) & 0x7ff) + 1;
+    uint32_t t = pci_read(s->bdf, s->pos + 4, 4), p = pci_read(s->bdf, s->pos + 8, 4);
+    uint64_t table = (*base = bar(s->bdf, t & 7)) + (t & ~7u), pba = bar(s->bdf, p & 7) + (p & ~7u);
+
+    s->table_first = table >> PAGE_SHIFT;
+    s->table_last = (table + nr * 16 - 1) >> PAGE_SHIFT;
+    s->pba_first = pba >> PAGE_SHIFT;
+    s->pba_last = (pba + (nr + 63) / 64 * 8 - 1) >> PAGE_SHIFT;
+    s->entry_pa = table;
+    return nr;
+}
+
+static int find(unsigned bdf, bool msix, bool prepared, uint64_t entry_pa)
+{
+    for (int i = 0; i < ARCH_MSI_SLOTS; i++)
+        if (slots[i].used && slots[i].bdf == bdf && slots[i].msix == msix &&
+            slots[i].prepared == prepared && (!entry_pa || slots[i].entry_pa == entry_pa))
+            return i;
+    return -1;
+}
+
+static bool msi_in_use(unsigned bdf, bool msix)
+{
+    return find(bdf, msix, false, 0) >= 0;
+}
+
+/* The four 32-bit words of the MSI-X entry at pa, through the hypervisor's one mapping. */
+static volatile uint32_t *entry_map(uint64_t pa)
+{
+    paging_map_hv(MSIX_ENTRY_VA, pa >> PAGE_SHIFT, PTE_P | PTE_RW | PTE_PCD | PTE_PWT | PTE_NX);
+    return (volatile uint32_t *)(MSIX_ENTRY_VA + (pa & (PAGE_SIZE - 1)));
+}
+
+/* Check a new vector of bdf in Xen's order of refusals; fills *s. */
+static int check(struct msi_slot *s, unsigned bdf, bool msix, unsigned entry, uint64_t table_base)
+{
+    uint64_t base;
+    unsigned nr;
+
+    *s = (struct msi_slot){.used = true, .msix = msix, .bdf = (uint16_t)bdf};
+    if (!(added[bdf / 64] >> (bdf % 64) & 1) ||
+        !(s->pos = (uint8_t)pci_find_cap(bdf, s->msix ? CAP_MSIX : CAP_MSI)))
+        return -PV_ENODEV; /* not reported by pci_device_add, or no such capability */
+    if (!s->msix)
+        return msi_in_use(bdf, false) ? -PV_EEXIST : msi_in_use(bdf, true) ? -PV_EBUSY : 0;
+    nr = msix_layout(s, &base);
+    if (entry >= nr || !base || table_base != base)
+        return -PV_EINVAL; /* Xen only warns of another table_base, and uses its own */
+    s->entry_pa += (uint64_t)entry * 16;
+    if (find(bdf, true, false, s->entry_pa) >= 0)
+        return -PV_EEXIST;
+    return msi_in_use(bdf, false) ? -PV_EBUSY : 0;
+}
+
+/* Address: this CPU (the one dom0 asked on), physical destination; data: the vector, fixed,
+ * edge. */
+static void program(struct msi_slot *s, unsigned vector)
+{
+    uint32_t ctl = pci_read(s->bdf, s->pos + 2, 2), addr = 0xfee00000u | apic_id() << 12;
+    volatile uint32_t *e;
+
+    if (!s->msix) {
+        pci_write(s->bdf, s->pos + 4, 4, addr);
+        if (ctl & 0x80)
+            pci_write(s->bdf, s->pos + 8, 4, 0);
+        pci_write(s->bdf, s->pos + ((ctl & 0x80) ? 12 : 8), 2, vector);
+        pci_write(s->bdf, s->pos + 2, 2, ctl & ~0x70u); /* one vector */
+        return;
+    }
+    pci_write(s->bdf, s->pos + 2, 2, ctl | 0x8000); /* enabled (dom0's mask-all bit kept) */
+    e = entry_map(s->entry_pa);
+    e[3] = 1; /* masked until bound */
+    e[0] = addr;
+    e[1] = 0;
+    e[2] = vector;
+}
+
+static int free_slot(void)
+{
+    for (int i = 0; i < ARCH_MSI_SLOTS; i++)
+        if (!slots[i].used)
+            return i;
+    return -PV_ENOSPC;
+}
+
+int arch_msi_setup(unsigned bdf, bool msix, unsigned entry, uint64_t table_base)
+{
+    struct msi_slot s;
+    int rc;
+
+    spin_lock(&pci_lock);
+    if (!(rc = check(&s, bdf, msix, entry, table_base)) && (rc = free_slot()) >= 0) {
+        slots[rc] = s;
+        program(&slots[rc], MSI_VECTOR_BASE + (unsigned)rc);
+    }
+    spin_unlock(&pci_lock);
+    return rc;
+}
+
+void arch_msi_mask(unsigned slot, bool masked)
+{
+    spin_lock(&pci_lock);
+    if (slots[slot].msix)
+        entry_map(slots[slot].entry_pa)[3] = masked;
+    spin_unlock(&pci_lock);
+}
+
+void arch_msi_teardown(unsigned slot)
+{
+    struct msi_slot *s = &slots[slot];
+
+    arch_msi_mask(slot, true);
+    spin_lock(&pci_lock);
+    if (!s->msix)
+        pci_write(s->bdf, s->pos + 2, 2, pci_read(s->bdf, s->pos + 2, 2) & ~1u);
+    s->used = false;
+    spin_unlock(&pci_lock);
+}
+
+static int msi_device_op(unsigned op, unsigned bdf)
+{
+    struct msi_slot s = {.used = true, .msix = true, .prepared = true, .bdf = (uint16_t)bdf};
+    int prep = find(bdf, true, true, 0), i = free_slot();
+    bool vectors = msi_in_use(bdf, true) || msi_in_use(bdf, false);
+    uint64_t base;
+
+    if (op == PCI_OP_RELEASE_MSIX && prep >= 0 && !vectors)
+        return slots[prep].used = false, 0;
+    if (op == PCI_OP_PREPARE_MSIX && !(s.pos = (uint8_t)pci_find_cap(bdf, CAP_MSIX)))
+        return -PV_ENODEV;
+    if (prep >= 0 || vectors || op == PCI_OP_RELEASE_MSIX)
+        return -PV_EBUSY; /* Xen's pci_prepare_msix; Xen's remove would tear vectors down */
+    if (op == PCI_OP_PREPARE_MSIX && i >= 0)
+        msix_layout(&s, &base), slots[i] = s;
+    return op == PCI_OP_PREPARE_MSIX ? MIN(i, 0) : 0;
+}
+
+static bool msi_table_frame(uint64_t mfn)
+{
+    for (unsigned i = 0; i < ARCH_MSI_SLOTS; i++)
+        if (slots[i].used && slots[i].msix &&
+            ((mfn >= slots[i].table_first && mfn <= slots[i].table_last) ||
+             (mfn >= slots[i].pba_first && mfn <= slots[i].pba_last)))
+            return true;
+    return false;
+}
+
 /* Is a write to [reg, reg + size) of bdf allowed by the capability at pos (0: none) of len
  * bytes, with *val adjusted? Only its control word, as a word; the enable bit stays clear unless
  * the hypervisor maps vectors of the device there (MSI: one, the multiple message field clear). */
@@ -58,10 +230,7 @@ static bool cap_write_ok(unsigned bdf, unsigned pos, unsigned len, bool msix, un
         return true;
     if (reg != pos + 2 || size != 2)
         return false;
-    if (!msi_in_use(bdf, msix))
-        *val &= msix ? ~0x8000u : ~1u;
-    if (!msix)
-        *val &= ~0x70u;
+    *val &= (msi_in_use(bdf, msix) ? ~0u : msix ? ~0x8000u : ~1u) & (msix ? ~0u : ~0x70u);
     return true;
 }
 
@@ -88,68 +257,51 @@ static bool cfg_ok(struct domain *d, unsigned off, unsigned size, uint32_t *writ
     return !(d->pci_cf8 & CF8_EN) || !write || write_ok(bdf, reg, size, write);
 }
 
-bool pci_port_mediated(unsigned port, unsigned size)
+bool pci_port_io(struct domain *d, unsigned port, unsigned size, bool write, uint32_t *val)
 {
-    return (port == 0xcf8 && size == 4) || (port <= 0xcff && port + size > 0xcfc) ||
-           (port <= 0x71 && port + size > 0x70);
-}
+    bool rtc = port == 0x71 && size == 1 && rangeset_contains(&d->ioport_caps, 0x70, 0x71);
+    uint32_t *latch = port == 0xcf8 ? &d->pci_cf8 : port == 0x70 && size == 1 ? &d->cmos_idx : 0;
 
-uint32_t pci_port_read(struct domain *d, unsigned port, unsigned size)
-{
-    uint32_t v = ~0u;
-
+    if (!(port == 0xcf8 && size == 4) && !(port <= 0xcff && port + size > 0xcfc) &&
+        !(port <= 0x71 && port + size > 0x70))
+        return false; /* an ordinary port */
     spin_lock(&pci_lock);
-    if (port == 0xcf8)
-        v = d->pci_cf8;
-    else if (port == 0x70 && size == 1)
-        v = d->cmos_idx;
-    else if (port == 0x71 && size == 1 && rangeset_contains(&d->ioport_caps, 0x70, 0x71))
-        v = (arch_port_out(0x70, 1, d->cmos_idx & 0x7f), arch_port_in(0x71, 1));
-    else if (port >= 0xcfc && (port & 3) + size <= 4 && cfg_ok(d, port & 3, size, NULL))
-        v = cfg_access(d->pci_cf8, port & 3, size, false, 0);
+    if (latch && write)
+        *latch = *val;
+    else if (latch)
+        *val = *latch;
+    else if (rtc || (port >= 0xcfc && (port & 3) + size <= 4 &&
+                     cfg_ok(d, port & 3, size, write ? val : NULL))) {
+        arch_port_out(rtc ? 0x70 : 0xcf8, rtc ? 1 : 4, rtc ? d->cmos_idx & 0x7fu : d->pci_cf8);
+        if (write)
+            arch_port_out((uint16_t)port, size, *val);
+        else
+            *val = arch_port_in((uint16_t)port, size);
+    } else if (!write)
+        *val = ~0u; /* refused: all ones (a write is dropped) */
     spin_unlock(&pci_lock);
-    return size == 4 ? v : v & ((1u << (8 * size)) - 1);
-}
-
-void pci_port_write(struct domain *d, unsigned port, unsigned size, uint32_t val)
-{
-    spin_lock(&pci_lock);
-    if (port == 0xcf8)
-        d->pci_cf8 = val;
-    else if (port == 0x70 && size == 1)
-        d->cmos_idx = (uint8_t)val;
-    else if (port == 0x71 && size == 1 && rangeset_contains(&d->ioport_caps, 0x70, 0x71))
-        arch_port_out(0x70, 1, d->cmos_idx & 0x7f), arch_port_out(0x71, 1, val);
-    else if (port >= 0xcfc && (port & 3) + size <= 4 && cfg_ok(d, port & 3, size, &val))
-        cfg_access(d->pci_cf8, port & 3, size, true, val);
-    spin_unlock(&pci_lock);
+    return true;
 }
 
 int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn)
 {
     unsigned bdf = bus << 8 | devfn;
-    int rc = 0;
+    uint64_t bit = 1ULL << (bdf % 64);
+    int rc;
 
-    if (seg || bus > 255 || devfn > 255)
+    if (seg)
         return -PV_ENODEV; /* segment 0 only: the one CF8/CFC reaches */
     spin_lock(&pci_lock);
-    if (op == PCI_OP_ADD && pci_read(bdf, 0, 2) == 0xffff)
-        rc = -PV_ENODEV; /* nothing there */
-    else if (op != PCI_OP_ADD && !(added[bdf / 64] & (1ULL << (bdf % 64))))
-        rc = -PV_ENODEV; /* never reported */
-    else if (op == PCI_OP_ADD)
-        added[bdf / 64] |= 1ULL << (bdf % 64);
+    if (op == PCI_OP_ADD)
+        rc = pci_read(bdf, 0, 2) == 0xffff ? -PV_ENODEV : 0; /* nothing there */
     else
-        rc = msi_device_op(op, bdf);
+        rc = added[bdf / 64] & bit ? msi_device_op(op, bdf) : -PV_ENODEV; /* never reported */
+    if (!rc && op == PCI_OP_ADD)
+        added[bdf / 64] |= bit;
     if (!rc && op == PCI_OP_REMOVE)
-        added[bdf / 64] &= ~(1ULL << (bdf % 64));
+        added[bdf / 64] &= ~bit;
     spin_unlock(&pci_lock);
     return rc;
-}
-
-bool pci_added(unsigned bdf)
-{
-    return added[bdf / 64] & (1ULL << (bdf % 64));
 }
 
 void pci_init(void)

@@ -330,19 +330,6 @@ static bool apply(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p, uint6
     return true;
 }
 
-/* Xen's mmio_ro_emulated_write: the hardware domain's MOV to a frame of I/O memory mapped
- * read-only (arch_mmio_ro: the HPET, an MSI-X table) is dropped. */
-static bool mmio_ro_drop(struct vcpu *v, struct cpu_regs *r, uint64_t cr2)
-{
-    struct ptwr_insn p;
-
-    if (!decode(v, r, &p) || !access_ok(&p, cr2) || p.kind != K_MOV)
-        return false;
-    if (emul_retire(&p.in) == EMUL_FAULT)
-        bounce_trap(v, r, p.fault.vector, p.fault.has_ec, p.fault.ec);
-    return true;
-}
-
 bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t error_code)
 {
     struct ptwr_insn p;
@@ -351,8 +338,6 @@ bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t err
     if (!fault_qualifies(v, error_code))
         return false;
     mfn = ro_mapped_frame(v, cr2);
-    if (mfn != FRAME_NONE && v->domain->privileged && arch_mmio_ro(mfn))
-        return mmio_ro_drop(v, r, cr2);
     if (mfn == FRAME_NONE || !mm_is_l1_table(v->domain, mfn))
         return false;
     if (!decode(v, r, &p) || !access_ok(&p, cr2))

@@ -8,7 +8,5 @@
 
 /* Find the IO-APICs in the MADT, program the ISA IRQs' entries, mask every pin (boot CPU). */
 void ioapic_init(void);
-/* The local APIC id every GSI and MSI is delivered to (the boot CPU's). */
-uint32_t ioapic_dest(void);
 
 #endif

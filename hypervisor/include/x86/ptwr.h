@@ -13,8 +13,7 @@
  * instruction would, rip moves past it, and the result is true (a single-stepping guest also
  * gets its #DB, bounced here). False leaves everything unchanged and the caller delivers the
  * original #PF: not such a fault, an instruction or access not accepted, or a new entry the PV
- * MMU refuses (Xen's emulation fails the same way and the guest sees its #PF). The privileged
- * domain's MOV to a read-only frame of I/O memory (arch_mmio_ro) is dropped, rip past it. */
+ * MMU refuses (Xen's emulation fails the same way and the guest sees its #PF). */
 bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t error_code);
 
 #endif
