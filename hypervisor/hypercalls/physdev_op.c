@@ -23,25 +23,25 @@ union physdev_arg {
 
 /* Each served sub-op's struct size, whether it has OUT fields to copy back and, for a PCI
  * device report, its PCI_OP_* plus one. */
-#define DEV(s, op)                                                                                 \
-    {                                                                                              \
-        sizeof(struct s), false, op + 1                                                            \
-    }
+/* clang-format off */
+#define ARG(s, out) {sizeof(struct s), out, 0}
+#define DEV(s, op) {sizeof(struct s), false, op + 1}
+/* clang-format on */
 static const struct {
     uint8_t size;
     bool out;
     uint8_t pci_op;
 } op_arg[] = {
-    [PV_PHYSDEVOP_irq_status_query] = {sizeof(struct pv_physdev_irq_status_query), true},
-    [PV_PHYSDEVOP_set_iopl] = {sizeof(struct pv_physdev_set_iopl), false},
-    [PV_PHYSDEVOP_apic_read] = {sizeof(struct pv_physdev_apic), true},
-    [PV_PHYSDEVOP_apic_write] = {sizeof(struct pv_physdev_apic), false},
-    [PV_PHYSDEVOP_alloc_irq_vector] = {sizeof(struct pv_physdev_irq), true},
-    [PV_PHYSDEVOP_eoi] = {sizeof(struct pv_physdev_eoi), false},
-    [PV_PHYSDEVOP_map_pirq] = {sizeof(struct pv_physdev_map_pirq), true},
-    [PV_PHYSDEVOP_unmap_pirq] = {sizeof(struct pv_physdev_unmap_pirq), false},
-    [PV_PHYSDEVOP_setup_gsi] = {sizeof(struct pv_physdev_setup_gsi), false},
-    [PV_PHYSDEVOP_pirq_eoi_gmfn_v2] = {sizeof(struct pv_physdev_pirq_eoi_gmfn), false},
+    [PV_PHYSDEVOP_irq_status_query] = ARG(pv_physdev_irq_status_query, true),
+    [PV_PHYSDEVOP_set_iopl] = ARG(pv_physdev_set_iopl, false),
+    [PV_PHYSDEVOP_apic_read] = ARG(pv_physdev_apic, true),
+    [PV_PHYSDEVOP_apic_write] = ARG(pv_physdev_apic, false),
+    [PV_PHYSDEVOP_alloc_irq_vector] = ARG(pv_physdev_irq, true),
+    [PV_PHYSDEVOP_eoi] = ARG(pv_physdev_eoi, false),
+    [PV_PHYSDEVOP_map_pirq] = ARG(pv_physdev_map_pirq, true),
+    [PV_PHYSDEVOP_unmap_pirq] = ARG(pv_physdev_unmap_pirq, false),
+    [PV_PHYSDEVOP_setup_gsi] = ARG(pv_physdev_setup_gsi, false),
+    [PV_PHYSDEVOP_pirq_eoi_gmfn_v2] = ARG(pv_physdev_pirq_eoi_gmfn, false),
     [PV_PHYSDEVOP_manage_pci_add] = DEV(pv_physdev_manage_pci, PCI_OP_ADD),
     [PV_PHYSDEVOP_manage_pci_remove] = DEV(pv_physdev_manage_pci, PCI_OP_REMOVE),
     [PV_PHYSDEVOP_manage_pci_add_ext] = DEV(pv_physdev_manage_pci_ext, PCI_OP_ADD),

@@ -17,9 +17,9 @@
 #define CAP_MSI 0x05
 #define CAP_MSIX 0x11
 
-static spinlock_t pci_lock = SPINLOCK_INIT; /* CF8/CFC, CMOS index/data, added[], slots[] */
-static uint64_t added[65536 / 64];          /* [pci_lock] segment 0's functions dom0 reported */
-static uint64_t hpet_mfn = ~0ULL;
+static spinlock_t pci_lock = SPINLOCK_INIT;  /* CF8/CFC, CMOS index/data, added[], slots[] */
+static uint64_t added[65536 / 64];           /* [pci_lock] segment 0's functions dom0 reported */
+static uint64_t hpet_mfn = ~0ULL, boot_apic; /* [boot] */
 
 /* Configuration space of segment 0 below 256 through CF8/CFC (pci_lock held): bdf is
  * bus << 8 | devfn; an access stays within its dword. */
@@ -38,11 +38,8 @@ static void pci_write(unsigned bdf, unsigned reg, unsigned size, uint32_t val)
 /* A capability's offset, 0 if bdf has none with that id. */
 static unsigned pci_find_cap(unsigned bdf, unsigned id)
 {
-    unsigned pos;
+    unsigned pos = (pci_read(bdf, 6, 2) & 0x10) ? pci_read(bdf, 0x34, 1) & 0xfc : 0; /* a list? */
 
-    if (!(pci_read(bdf, 6, 2) & 0x10)) /* status: no capability list */
-        return 0;
-    pos = pci_read(bdf, 0x34, 1) & 0xfc;
     for (unsigned n = 0; pos >= 0x40 && n < 48; n++, pos = pci_read(bdf, pos + 1, 1) & 0xfc)
         if (pci_read(bdf, pos, 1) == id)
             return pos;
@@ -50,7 +47,7 @@ static unsigned pci_find_cap(unsigned bdf, unsigned id)
 }
 
 /* MSI and MSI-X vectors, programmed by the hypervisor alone (Xen's xen/arch/x86/msi.c): slot s
- * is vector MSI_VECTOR_BASE + s, delivered to the CPU that mapped it. An MSI-X entry stays
+ * is vector MSI_VECTOR_BASE + s, delivered to the boot CPU like the GSIs. An MSI-X entry stays
  * masked until its pirq is bound; the frames of the table and PBA of a function with vectors
  * mapped (or prepared for pass-through) are read-only to every domain's new mappings. */
 static struct msi_slot {
@@ -127,11 +124,10 @@ static int check(struct msi_slot *s, unsigned bdf, bool msix, unsigned entry, ui
     return msi_in_use(bdf, false) ? -PV_EBUSY : 0;
 }
 
-/* Address: this CPU (the one dom0 asked on), physical destination; data: the vector, fixed,
- * edge. */
+/* Address: the boot CPU (as the GSIs), physical destination; data: the vector, fixed, edge. */
 static void program(struct msi_slot *s, unsigned vector)
 {
-    uint32_t ctl = pci_read(s->bdf, s->pos + 2, 2), addr = 0xfee00000u | apic_id() << 12;
+    uint32_t ctl = pci_read(s->bdf, s->pos + 2, 2), addr = 0xfee00000u | boot_apic << 12;
     volatile uint32_t *e;
 
     if (!s->msix) {
@@ -308,6 +304,7 @@ void pci_init(void)
 {
     const uint8_t *hpet = acpi_table("HPET");
 
+    boot_apic = apic_id();
     if (hpet)
         hpet_mfn = *(const uint64_t *)(hpet + 44) >> PAGE_SHIFT; /* its register block */
 }
