@@ -150,6 +150,16 @@ static bool preempts(const struct vcpu *v, uint64_t now)
                                              (cur->domain->weight ? cur->domain->weight : 1);
 }
 
+/* v waits behind another vCPU on its CPU: kick an idle CPU that may run it (it steals v). */
+static void offer_to_idle(const struct vcpu *v)
+{
+    for (unsigned c = 0; c < arch_nr_cpus(); c++)
+        if (c != percpu()->cpu_id && allowed_on(v, c) && arch_percpu_of(c)->idle) {
+            arch_ipi_resched(c);
+            return;
+        }
+}
+
 /* v leaves state `from` (blocked: a wake-up; offline: VCPUOP_up) and becomes runnable. */
 static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
 {
@@ -169,10 +179,15 @@ static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
         preempt = !v->running && preempts(v, now);
     }
     spin_unlock(&q->lock);
+    /* The idle flags are read after the unlock is visible: an idle CPU whose look (a trylock in
+     * steal) missed v has its flag set before that look (idle_until_runnable). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (preempt && v->processor != percpu()->cpu_id)
         arch_ipi_resched(v->processor);
     else
         sched_kick(v);
+    if (woke && !preempt && !v->running && !arch_percpu_of(v->processor)->idle)
+        offer_to_idle(v);
 }
 
 void sched_wake(struct vcpu *v)
@@ -366,18 +381,22 @@ static struct vcpu *idle_until_runnable(void)
     struct vcpu *v;
 
     __atomic_store_n(&idle_since[pc->cpu_id], time_now_ns() | 1, __ATOMIC_RELAXED);
+    /* Idle before every look: a wake-up the look misses sees the flag and sends an IPI, which
+     * ends the halt (make_runnable); one from this CPU is seen by the look after it. */
+    __atomic_store_n(&pc->idle, true, __ATOMIC_SEQ_CST);
     while (!(v = pick_next(NULL, time_now_ns()))) {
         if (pc->cpu_id == 0) {
             testhook_poll();
             conring_poll_input();
             domains_reap_ended();
             domains_check_all_ended();
+            if ((v = pick_next(NULL, time_now_ns())))
+                break;
         }
-        pc->idle = true;
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
-        pc->idle = false;
+        arch_idle_halt();
         arch_ipi_serve();
     }
+    __atomic_store_n(&pc->idle, false, __ATOMIC_RELAXED);
     idle_end(pc->cpu_id);
     return v;
 }

@@ -1,4 +1,5 @@
-/* Power-off: QEMU's isa-debug-exit port carries the status, then ACPI-less fallbacks, then halt. */
+/* Power-off: QEMU's isa-debug-exit port carries the status, then ACPI-less fallbacks, then halt;
+ * and the idle halt. */
 #include "arch.h"
 #include "x86/cpu.h"
 
@@ -12,4 +13,9 @@ void arch_power_off(enum power_exit code)
     outw(0xb004, 0x2000);                  /* older QEMU / Bochs */
     for (;;)
         __asm__ volatile("hlt");
+}
+
+void arch_idle_halt(void)
+{
+    __asm__ volatile("sti; hlt; cli" ::: "memory"); /* sti's shadow: no interrupt before hlt */
 }
