@@ -3,15 +3,16 @@
  * map+unmap pairs of one grant (by virtual address and by PTE address), and grant copies of
  * 4 KiB (one operation) and 64 KiB (16 operations of 4 KiB in one hypercall) from the granter's
  * pages into its own, next to a plain memcpy of the same sizes between its own pages (the
- * reference, in the same boot). Timed with the TSC, best of RUNS runs; one line per figure for
+ * reference, in the same boot). Timed with the TSC, best of RUNS short runs (a short run is
+ * rarely interrupted by the host or the other domain); one line per figure for
  * bench/run. The two meet over a control page granted at ref 8 + mapper's id, as in the boot
  * test tests/boot/guests/grant.c. */
 #include "gk/gnttab.h"
 #include "gk/kit.h"
 
-#define RUNS 5
-#define MAP_ROUNDS 2000 /* map+unmap pairs per run */
-#define COPY_ROUNDS 400 /* copy batches per run */
+#define RUNS 50
+#define MAP_ROUNDS 200 /* map+unmap pairs per run */
+#define COPY_ROUNDS 40 /* copy batches per run */
 #define NR_PAGES 16     /* 64 KiB */
 #define FIRST_REF 16
 #define CTRL_REF(d) (8 + (d))

@@ -21,7 +21,7 @@ struct runq {
     struct vcpu *v[MAX_RUNQ];
 };
 
-static bool eligible(const struct vcpu *v, uint64_t now)
+HOT static bool eligible(const struct vcpu *v, uint64_t now)
 {
     const struct domain *d = v->domain;
 
@@ -431,7 +431,7 @@ static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
     mark_stopped(prev);
 }
 
-static void schedule(struct cpu_regs *r)
+static __attribute__((noinline)) void schedule(struct cpu_regs *r) /* not in the hot page */
 {
     struct percpu *pc = percpu();
     struct vcpu *prev = pc->current, *next;
@@ -464,25 +464,13 @@ static void schedule(struct cpu_regs *r)
     domains_reap_ended(); /* prev's domain may have ended: free it once nothing runs it */
 }
 
-/* Nothing to do on the way out of a hypercall: same vCPU, no event to deliver, and a rip
- * SYSRET can return to (a non-canonical one takes the slow path, which makes it a #GP). */
-static bool fast_return(const struct percpu *pc, const struct cpu_regs *r)
-{
-    const struct vcpu *v = pc->current;
-
-    return r->entry_vector == ENTRY_SYSCALL && is_canonical(r->rip) && !pc->need_resched && v &&
-           v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING &&
-           !v->domain->paused &&
-           !(v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
-}
-
 /* v may keep its CPU (the clock is read only for a capped domain). */
-static bool keeps_cpu(const struct vcpu *v)
+HOT static bool keeps_cpu(const struct vcpu *v)
 {
     return eligible(v, v->domain->cap ? time_now_ns() : 0);
 }
 
-int hv_exit_prepare(struct cpu_regs *r)
+HOT int hv_exit_prepare(struct cpu_regs *r)
 {
     struct percpu *pc = percpu();
 
@@ -490,8 +478,6 @@ int hv_exit_prepare(struct cpu_regs *r)
         return 0; /* an interrupt that arrived while the hypervisor idled */
     if ((r->rflags & (1UL << 17)) && pc->current) /* vm86 (see regs_from_guest): never resumed */
         domain_crash(pc->current->domain, "entered virtual-8086 mode");
-    if (fast_return(pc, r))
-        return 1; /* the SYSCALL frame is untouched: SYSRET returns to it */
     for (;;) {
         struct vcpu *v = pc->current;
 

@@ -43,7 +43,7 @@
     X(domctl, H(0))
 
 #define DECODER(name, ...)                                                                         \
-    static long decode_##name(struct vcpu *v, const uint64_t a[5])                                 \
+    HOT static long decode_##name(struct vcpu *v, const uint64_t a[5])                             \
     {                                                                                              \
         return hc_##name(v, ##__VA_ARGS__);                                                        \
     }
@@ -52,22 +52,23 @@ HYPERCALLS(DECODER)
 #define ENTRY(name, ...) [PV_HYPERCALL_##name] = decode_##name,
 static long (*const table[])(struct vcpu *v, const uint64_t a[5]) = {HYPERCALLS(ENTRY)};
 
-long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
+HOT long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
 {
     return nr >= ARRAY_SIZE(table) || !table[nr] ? -PV_ENOSYS : table[nr](v, arg);
 }
 
-void hv_syscall(struct cpu_regs *r)
+HOT bool hv_syscall(struct cpu_regs *r)
 {
     struct vcpu *v = percpu()->current;
     uint64_t arg[5] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8};
 
     if (!v->kernel_mode) {
         bounce_syscall(v, r);
-        return;
+        return false;
     }
     percpu()->hypercall_tsc = 0; /* read at the first preemption check: a short call never does */
     r->rax = (uint64_t)hypercall_dispatch(v, r->rax, arg);
+    return sched_fast_return(r);
 }
 
 bool hypercall_preempt_check(void)

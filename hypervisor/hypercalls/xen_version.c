@@ -51,9 +51,6 @@ static long get_features(const struct vcpu *v, guest_handle arg)
 
 long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg)
 {
-    struct pv_platform_parameters pp = {.virt_start = HV_VIRT_START};
-    uint8_t handle[16] = {0};
-
     switch (cmd) {
     case PV_XENVER_version:
         return (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
@@ -66,13 +63,16 @@ long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg)
     case PV_XENVER_changeset:
         return put_string(arg, "hv", sizeof(pv_changeset_info_t));
     case PV_XENVER_platform_parameters:
-        return guest_copy_to(arg, &pp, sizeof(pp)) ? -PV_EFAULT : 0;
+        return guest_copy_to(arg, &(struct pv_platform_parameters){.virt_start = HV_VIRT_START},
+                             sizeof(struct pv_platform_parameters))
+                   ? -PV_EFAULT
+                   : 0;
     case PV_XENVER_get_features:
         return get_features(v, arg);
     case PV_XENVER_pagesize:
         return 4096;
     case PV_XENVER_guest_handle:
-        return guest_copy_to(arg, handle, sizeof(handle)) ? -PV_EFAULT : 0;
+        return guest_copy_to(arg, (uint8_t[16]){0}, 16) ? -PV_EFAULT : 0;
     case PV_XENVER_commandline:
     case PV_XENVER_build_id:
         return -PV_EPERM; /* privileged domains only, as under Xen's default policy */

@@ -28,13 +28,14 @@ long memory_acquire_resource(struct vcpu *v, guest_handle arg);
 long hc_multicall(struct vcpu *v, guest_handle calls, unsigned int nr);
 long hc_update_va_mapping(struct vcpu *v, unsigned long va, uint64_t val, unsigned long flags);
 long hc_set_timer_op(struct vcpu *v, uint64_t timeout);
-long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg);
+/* HOT: Linux calls xen_version(XENVER_version) to have pending events delivered at once. */
+HOT long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg);
 long hc_console_io(struct vcpu *v, unsigned long cmd, unsigned int count, guest_handle buf);
 long hc_grant_table_op(struct vcpu *v, unsigned int cmd, guest_handle uop, unsigned int count);
 long hc_vm_assist(struct vcpu *v, unsigned long cmd, unsigned long type);
 long hc_update_va_mapping_otherdomain(struct vcpu *v, unsigned long va, uint64_t val,
                                       unsigned long flags, pv_domid_t domid);
-long hc_iret(struct vcpu *v);
+HOT long hc_iret(struct vcpu *v); /* HOT (types.h): every guest system call returns by it */
 long hc_vcpu_op(struct vcpu *v, int cmd, unsigned int vcpuid, guest_handle arg);
 long hc_set_segment_base(struct vcpu *v, int which, unsigned long base);
 long hc_mmuext_op(struct vcpu *v, guest_handle ops, unsigned int count, guest_handle done,
@@ -54,8 +55,9 @@ bool hypercall_preempt_check(void);
 /* Arrange for the guest to re-issue hypercall nr with its first n (<= 4) arguments replaced by
  * args, the rest unchanged, after other vCPUs had a turn; the handler returns this result. */
 long hypercall_continue(unsigned nr, unsigned n, const uint64_t args[]);
-/* Entry from the SYSCALL stub: a hypercall from guest kernel mode, or a guest user syscall. */
-void hv_syscall(struct cpu_regs *r);
+/* Entry from the SYSCALL stub: a hypercall from guest kernel mode, or a guest user syscall.
+ * True if the stub may SYSRET at once (sched_fast_return), false for the full exit path. */
+bool hv_syscall(struct cpu_regs *r);
 
 /* Batched hypercalls (hypercalls/batch.c). A step is given entry `at`, already copied into e,
  * and says whether the batch goes on, stops (with *rc its result), or must run this entry

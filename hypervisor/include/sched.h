@@ -6,6 +6,8 @@
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 #include "domain.h"
+#include "percpu.h"
+#include "pv-abi/shared_info.h"
 
 #define SCHED_DEFAULT_WEIGHT 256
 #define SCHED_SLICE_NS 10000000UL
@@ -36,6 +38,20 @@ void sched_tick(void);
 NORETURN void sched_start(void);
 /* Did the hypervisor fault on its final iretq to a guest? */
 bool sched_is_return_fault(const struct cpu_regs *r);
+/* After a hypercall (hv_syscall), may SYSRET return to the untouched frame at once: same vCPU,
+ * no event to deliver, and a rip SYSRET can return to (a non-canonical one takes the slow path,
+ * which makes it a #GP)? A rewritten frame (iret) leaves at once; the rest is one expression
+ * without branches (each ends a TCG block; every load is safe: v is the running vCPU). */
+static inline bool sched_fast_return(const struct cpu_regs *r)
+{
+    const struct percpu *pc = percpu();
+    const struct vcpu *v = pc->current;
+    const struct pv_vcpu_info *vi = v->vcpu_info;
+
+    return r->entry_vector == ENTRY_SYSCALL && is_canonical(r->rip) & !pc->need_resched &
+           (v->run_state == VCPU_RUNNABLE) & (v->domain->state == DOM_RUNNING) &
+           !v->domain->paused & ((vi->evtchn_upcall_pending == 0) | (vi->evtchn_upcall_mask != 0));
+}
 /* Called from the exit path: events, rescheduling, frame checks. Returns 1 if SYSRET is safe. */
 int hv_exit_prepare(struct cpu_regs *r);
 /* v may run only on the CPUs of the mask (bit n: CPU n; at least one online, checked by the

@@ -14,6 +14,9 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define NORETURN __attribute__((noreturn))
+/* On the hypercall, bounce and exit paths: linked together into .text.hot (a page or two that
+ * stay in the TLB; under TCG every page touched after a %cr3 write costs a walk). */
+#define HOT __attribute__((hot))
 #define PACKED __attribute__((packed))
 #define ALIGNED(n) __attribute__((aligned(n)))
 

@@ -10,7 +10,7 @@
 
 #define RFLAGS_CLEARED (X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_AC | X86_EFLAGS_VM)
 
-void vcpu_load_cr3(struct vcpu *v)
+HOT void vcpu_load_cr3(struct vcpu *v)
 {
     uint64_t mfn = v->kernel_mode ? v->kernel_l4_mfn : v->user_l4_mfn;
     uint64_t t = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
@@ -25,7 +25,7 @@ void arch_vcpu_root_changed(struct vcpu *v)
         vcpu_load_cr3(v);
 }
 
-void vcpu_toggle_mode(struct vcpu *v)
+HOT void vcpu_toggle_mode(struct vcpu *v)
 {
     /* While the hypervisor runs, the guest's active GS base sits in MSR_SHADOW_GS_BASE. */
     if (v->kernel_mode) {
@@ -41,8 +41,8 @@ void vcpu_toggle_mode(struct vcpu *v)
 
 /* Push the frame (extra words between RIP and R11: error code, or the failsafe selectors) on
  * the guest kernel stack and point the register frame at handler. */
-static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler, const uint64_t *extra,
-                      unsigned nr_extra, bool mask_events)
+HOT static bool bounce_to(struct vcpu *v, struct cpu_regs *r, uint64_t handler,
+                          const uint64_t *extra, unsigned nr_extra, bool mask_events)
 {
     uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask;
     bool was_kernel = v->kernel_mode;
@@ -118,7 +118,7 @@ void bounce_soft_int(struct vcpu *v, struct cpu_regs *r, unsigned vector)
     deliver(v, r, vector, false, 0);
 }
 
-void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
+HOT void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
 {
     uint64_t cb = r->cs == SEL_RING3_CS32 ? v->syscall32_callback : v->syscall_callback;
 
@@ -131,7 +131,7 @@ void bounce_syscall(struct vcpu *v, struct cpu_regs *r)
         domain_crash(v->domain, "guest kernel stack cannot take a syscall frame");
 }
 
-void arch_bounce_nmi_if_pending(struct vcpu *v, struct cpu_regs *r)
+HOT void arch_bounce_nmi_if_pending(struct vcpu *v, struct cpu_regs *r)
 {
     const struct vtrap *t = &v->trap[X86_EXC_NMI];
 
@@ -145,7 +145,7 @@ void arch_bounce_nmi_if_pending(struct vcpu *v, struct cpu_regs *r)
         v->nmi_masked = true;
 }
 
-void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
+HOT void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r)
 {
     struct pv_vcpu_info *vi = v->vcpu_info;
 
@@ -193,7 +193,7 @@ static bool desc_ok(uint16_t sel, bool code)
 /* Why iretq would refuse this frame's selectors or rip, or NULL. The rsp is not checked: a
  * non-canonical one is restored as the guest asked (iretq and SYSRET load it as it is) and the
  * guest takes #SS when it next uses its stack, as on Xen. */
-static const char *bad_selector_or_rip(const struct cpu_regs *r)
+HOT static const char *bad_selector_or_rip(const struct cpu_regs *r)
 {
     if (!desc_ok((uint16_t)r->cs, true))
         return "code selector not usable from ring 3";
@@ -204,7 +204,7 @@ static const char *bad_selector_or_rip(const struct cpu_regs *r)
     return NULL;
 }
 
-bool arch_bounce_fix_frame(struct vcpu *v, struct cpu_regs *r)
+HOT bool arch_bounce_fix_frame(struct vcpu *v, struct cpu_regs *r)
 {
     const char *bad = bad_selector_or_rip(r);
 

@@ -1,7 +1,7 @@
 ; Entry and exit stubs: SYSCALL from guests, exceptions and interrupts, and the return to a guest.
 ; C prototypes implemented/called:
-;   void entry_syscall(void);                 (MSR_LSTAR)      -> void hv_syscall(struct cpu_regs *)
-;   void entry_syscall32(void);               (MSR_CSTAR)      -> void hv_syscall(struct cpu_regs *)
+;   void entry_syscall(void);                 (MSR_LSTAR)      -> bool hv_syscall(struct cpu_regs *)
+;   void entry_syscall32(void);               (MSR_CSTAR)      -> bool hv_syscall(struct cpu_regs *)
 ;   void entry_vector_N(void);                (IDT, N = 0..255) -> void hv_trap(struct cpu_regs *)
 ;   void arch_exit_to_guest(void);           resumes the frame at percpu()->stack_top - sizeof(regs)
 ;   int hv_exit_prepare(struct cpu_regs *);   C: events, scheduling; returns 1 if SYSRET may be used
@@ -45,7 +45,7 @@ extern hv_syscall, hv_trap, hv_exit_prepare
     pop rdi
 %endmacro
 
-section .text
+section .text.hot.entry                 ; first in .text.hot, with the C of the hot paths (types.h HOT)
 bits 64
 
 ; SYSCALL from guest (kernel: hypercall, user: bounced to the guest's syscall callback).
@@ -75,37 +75,18 @@ syscall_common:
     SAVE_GPRS
     cld
     mov rdi, rsp
-    call hv_syscall
-    jmp exit_path
+    call hv_syscall                     ; true: nothing to do on the way out (the fast path)
+    test eax, eax
+    jz exit_path
+exit_sysret:
+    RESTORE_GPRS
+    mov rcx, [rsp + REGS_RIP - REGS_ERROR_CODE]
+    mov r11, [rsp + REGS_RFLAGS - REGS_ERROR_CODE]
+    mov rsp, [rsp + REGS_RSP - REGS_ERROR_CODE]
+    swapgs
+    o64 sysret
 
-; Exceptions and interrupts. Vectors with a hardware error code skip the dummy push.
-%macro VECTOR 1
-align 16
-entry_vector_%1:
-%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
-%else
-    push 0
-%endif
-    mov dword [rsp + 4], %1
-    jmp exception_common
-%endmacro
-
-%assign i 0
-%rep 256
-VECTOR i
-%assign i i+1
-%endrep
-
-section .rodata
-global entry_vector_table
-entry_vector_table:
-%assign i 0
-%rep 256
-    dq entry_vector_ %+ i
-%assign i i+1
-%endrep
-
-section .text
+; Exceptions and interrupts (from the vector stubs at the end of this file, out of the hot page).
 exception_common:
     test byte [rsp + 16], 3             ; saved CS: from ring 3?
     jnz .from_guest
@@ -145,13 +126,6 @@ exit_to_ring0:
     RESTORE_GPRS
     add rsp, 8
     iretq
-exit_sysret:
-    RESTORE_GPRS
-    mov rcx, [rsp + REGS_RIP - REGS_ERROR_CODE]
-    mov r11, [rsp + REGS_RFLAGS - REGS_ERROR_CODE]
-    mov rsp, [rsp + REGS_RSP - REGS_ERROR_CODE]
-    swapgs
-    o64 sysret
 
 ; Start running the vCPU whose frame is at the top of this CPU's stack (used once per CPU).
 global arch_exit_to_guest
@@ -196,3 +170,31 @@ arch_guest_copy_end:
 arch_guest_copy_fault:
     mov eax, -1
     ret
+
+; Exceptions and interrupts. Vectors with a hardware error code skip the dummy push.
+section .text
+%macro VECTOR 1
+align 16
+entry_vector_%1:
+%if %1 = 8 || (%1 >= 10 && %1 <= 14) || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
+%else
+    push 0
+%endif
+    mov dword [rsp + 4], %1
+    jmp exception_common
+%endmacro
+
+%assign i 0
+%rep 256
+VECTOR i
+%assign i i+1
+%endrep
+
+section .rodata
+global entry_vector_table
+entry_vector_table:
+%assign i 0
+%rep 256
+    dq entry_vector_ %+ i
+%assign i i+1
+%endrep

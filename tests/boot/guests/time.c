@@ -8,7 +8,8 @@
  * periodic timer's tick count and its 1 ms floor; SCHEDOP_poll's timeout;
  *   - run states: get_runstate_info and a registered area follow running and blocked time;
  *   - vCPU 1: down at start, refused before VCPUOP_initialise, initialised (and not twice),
- *     brought up, exchanging IPIs with vCPU 0 over EVTCHNOP_bind_ipi ports, taking itself down,
+ *     brought up, exchanging IPIs with vCPU 0 over EVTCHNOP_bind_ipi ports (a yield right after
+ *     an IPI lets it answer at once), taking itself down,
  *     up again; register_vcpu_info for it while it is down;
  *   - errors: bad vCPU ids, unknown commands.
  * With "mode=spin" (next to a domain spinning on the same CPU) it only does the 10 ms sleeps,
@@ -429,6 +430,22 @@ static void ping_pong(unsigned rounds)
     }
 }
 
+/* SCHEDOP_yield hands the CPU over at once (the case runs on one CPU): vCPU 1, woken by the IPI,
+ * has answered by the time the yield returns. Fails if the hypercall's fast exit skipped the
+ * switch that the yield asked for. */
+static void check_yield_switches(void)
+{
+    unsigned want = smp.pongs + 1;
+    uint64_t limit = now() + 1000 * MS;
+
+    GK_ASSERT_EQ(send(smp.to_1), 0);
+    GK_EXPECT_EQ(gk_hypercall_sched_op(PV_SCHEDOP_yield, NULL), 0);
+    GK_EXPECT_EQ(smp.pongs, want);
+    while (!pending(smp.to_0) && now() < limit)
+        poll(smp.to_0, limit);
+    clear_pending(smp.to_0);
+}
+
 /* Wait (yielding) until vCPU 1 is down and switched out. */
 static bool wait_vcpu1_offline(void)
 {
@@ -476,6 +493,7 @@ static void check_vcpu1(void)
     GK_EXPECT_EQ(vcpu_op(PV_VCPUOP_is_up, 1, NULL), 1);
     GK_EXPECT_EQ(vcpu_op(PV_VCPUOP_register_vcpu_info, 1, &r), -PV_EINVAL); /* up, not itself */
     ping_pong(ROUNDS);
+    check_yield_switches();
     GK_EXPECT_EQ(vcpu_op(PV_VCPUOP_get_runstate_info, 1, &rs), 0);
     GK_EXPECT_GT(rs.time[PV_RUNSTATE_running], 0);
     smp.quit = 1;
