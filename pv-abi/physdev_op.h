@@ -135,6 +135,22 @@ struct pv_physdev_manage_pci_ext {
     } physfn; /* IN */
 };
 
+/* PV_PHYSDEVOP_restore_msi: a function of segment 0. All IN. */
+struct pv_physdev_restore_msi {
+    uint8_t bus;
+    uint8_t devfn;
+};
+
+/* PV_PHYSDEVOP_pci_mmcfg_reserved (16 bytes): an ACPI MCFG window, reserved or not. All IN. */
+#define PV_XEN_PCI_MMCFG_RESERVED 0x1 /* the firmware reserves it: the hypervisor may use it */
+struct pv_physdev_pci_mmcfg_reserved {
+    uint64_t address; /* the window's base (bus 0) */
+    uint16_t segment;
+    uint8_t start_bus;
+    uint8_t end_bus;
+    uint32_t flags; /* PV_XEN_PCI_MMCFG_RESERVED or 0 */
+};
+
 #define PV_XEN_PCI_DEV_EXTFN 0x1  /* pci_device_add flags: an extended function */
 #define PV_XEN_PCI_DEV_VIRTFN 0x2 /* a virtual function of physfn */
 #define PV_XEN_PCI_DEV_PXM 0x4    /* a proximity domain follows the struct (optarr[0]) */
@@ -150,11 +166,25 @@ struct pv_physdev_pci_device_add {
     } physfn; /* IN (VIRTFN) */
 };
 
-/* PV_PHYSDEVOP_pci_device_remove, PV_PHYSDEVOP_prepare_msix, PV_PHYSDEVOP_release_msix. */
+/* PV_PHYSDEVOP_pci_device_remove, _prepare_msix, _release_msix, _restore_msi_ext. */
 struct pv_physdev_pci_device {
     uint16_t seg;  /* IN */
     uint8_t bus;   /* IN */
     uint8_t devfn; /* IN */
+};
+
+/* PV_PHYSDEVOP_dbgp_op (6 bytes): an EHCI debug port's controller is about to be reset, or was.
+ * All IN. */
+#define PV_PHYSDEVOP_DBGP_RESET_PREPARE 1
+#define PV_PHYSDEVOP_DBGP_RESET_DONE 2
+#define PV_PHYSDEVOP_DBGP_BUS_UNKNOWN 0
+#define PV_PHYSDEVOP_DBGP_BUS_PCI 1
+struct pv_physdev_dbgp_op {
+    uint8_t op;  /* PV_PHYSDEVOP_DBGP_RESET_* */
+    uint8_t bus; /* PV_PHYSDEVOP_DBGP_BUS_* */
+    union {
+        struct pv_physdev_pci_device pci; /* BUS_PCI: the controller */
+    } u;
 };
 
 #endif /* PV_ABI_PHYSDEV_OP_H */

@@ -72,8 +72,10 @@ int pirq_map(struct domain *caller, unsigned domid, int type, int gsi, int *pirq
         return -PV_EINVAL;
     if (gsi < 0 || (unsigned)gsi >= nr_gsis() || (*pirq != -1 && *pirq != gsi))
         return -PV_EINVAL; /* pirq = gsi only: Xen's choice for the hardware domain */
-    if (arch_gsi_reserved((unsigned)gsi))
-        return -PV_EPERM; /* the hypervisor's own (Xen's irq_access_permitted) */
+    if (!gsi)
+        return -PV_EPERM; /* IRQ 0, the timer: Xen's irq_access_permitted refuses it. Another
+                           * reserved GSI maps inert, as Xen's pinless IRQ 2: none binds it
+                           * (irq_caps), setup_gsi refuses it, its pin stays masked */
     spin_lock(&pirq_lock);
     if (d->state != DOM_RUNNING)
         rc = -PV_ESRCH; /* ended meanwhile: its reap (pirq_domain_destroy) may have passed */

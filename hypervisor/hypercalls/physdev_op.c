@@ -19,6 +19,7 @@ union physdev_arg {
     struct pv_physdev_pirq_eoi_gmfn gmfn;
     struct pv_physdev_manage_pci_ext manage; /* manage_pci's too: the same first bytes */
     struct pv_physdev_pci_device dev;        /* pci_device_add's too */
+    struct pv_physdev_pci_mmcfg_reserved mmcfg;
 };
 
 /* Each served sub-op's struct size, whether it has OUT fields to copy back and, for a PCI
@@ -49,10 +50,15 @@ static const struct {
     [PV_PHYSDEVOP_pci_device_remove] = DEV(pv_physdev_pci_device, PCI_OP_REMOVE),
     [PV_PHYSDEVOP_prepare_msix] = DEV(pv_physdev_pci_device, PCI_OP_PREPARE_MSIX),
     [PV_PHYSDEVOP_release_msix] = DEV(pv_physdev_pci_device, PCI_OP_RELEASE_MSIX),
+    [PV_PHYSDEVOP_restore_msi] = DEV(pv_physdev_restore_msi, PCI_OP_RESTORE_MSI),
+    [PV_PHYSDEVOP_restore_msi_ext] = DEV(pv_physdev_pci_device, PCI_OP_RESTORE_MSI),
+    [PV_PHYSDEVOP_pci_mmcfg_reserved] = ARG(pv_physdev_pci_mmcfg_reserved, false),
+    [PV_PHYSDEVOP_dbgp_op] = ARG(pv_physdev_dbgp_op, false),
 };
 
-/* The PCI device reports (Xen's pci_add_device, pci_remove_device, pci_prepare_msix): dom0
- * only, on segment 0's functions; the older sub-ops (before 25) carry no segment. */
+/* The PCI device reports (Xen's pci_add_device, pci_remove_device, pci_prepare_msix,
+ * pci_restore_msi_state): dom0 only (restore_msi: checked first, where Xen looks the function
+ * up first), on segment 0's functions; the older sub-ops (before 25) carry no segment. */
 static long device_op(struct domain *d, unsigned cmd, union physdev_arg *a)
 {
     unsigned op = op_arg[cmd].pci_op - 1u;
@@ -111,6 +117,13 @@ static long invoke(struct vcpu *v, unsigned cmd, union physdev_arg *a)
         return pirq_setup_gsi(d, a->gsi.gsi, a->gsi.triggering, a->gsi.polarity);
     case PV_PHYSDEVOP_pirq_eoi_gmfn_v2:
         return pirq_eoi_page(d, a->gmfn.gmfn);
+    case PV_PHYSDEVOP_pci_mmcfg_reserved:
+        return d->privileged ? arch_pci_mmcfg_reserved(a->mmcfg.address, a->mmcfg.segment,
+                                                       a->mmcfg.start_bus, a->mmcfg.end_bus,
+                                                       a->mmcfg.flags)
+                             : -PV_EPERM;
+    case PV_PHYSDEVOP_dbgp_op:
+        return d->privileged ? 0 : -PV_EPERM; /* Xen with no EHCI debug port in use */
     }
     return device_op(d, cmd, a);
 }

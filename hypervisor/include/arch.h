@@ -37,11 +37,16 @@ bool arch_ioapic_read(uint64_t physbase, unsigned reg, uint32_t *val);
  * Each returns 0 or -PV_E*, with Xen's error for each case. */
 
 #define ARCH_MSI_SLOTS 32 /* MSI vectors the hypervisor hands out */
-enum { PCI_OP_ADD, PCI_OP_REMOVE, PCI_OP_PREPARE_MSIX, PCI_OP_RELEASE_MSIX };
+enum { PCI_OP_ADD, PCI_OP_REMOVE, PCI_OP_PREPARE_MSIX, PCI_OP_RELEASE_MSIX, PCI_OP_RESTORE_MSI };
 /* dom0 reports a function (ADD: -ENODEV if absent), its removal (-ENODEV unreported, -EBUSY
  * with vectors), MSI-X tables about to be handed to a guest (PREPARE: read-only from then on,
- * -EBUSY if vectors or prepared) or no longer (RELEASE: -EBUSY unless prepared). */
+ * -EBUSY if vectors or prepared) or no longer (RELEASE: -EBUSY unless prepared), or asks for its
+ * vectors programmed again (RESTORE_MSI: -ENXIO for MSI-X with memory decoding off). */
 int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn);
+/* dom0 reports an MMCONFIG window (reserved: flags PV_XEN_PCI_MMCFG_RESERVED) or not: -EINVAL
+ * (other flags), -ENODEV (no ACPI window with that segment and buses), -EIO (another address). */
+int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsigned last,
+                            unsigned flags);
 /* A vector for bdf's MSI (msix false) or MSI-X table entry `entry` (table_base: the table's BAR,
  * as dom0 sees it): programmed (an MSI-X entry masked) and its slot returned, or -ENODEV (not
  * reported, no such capability), -EINVAL (entry or table_base wrong), -EEXIST (mapped),
@@ -50,7 +55,8 @@ int arch_msi_setup(unsigned bdf, bool msix, unsigned entry, uint64_t table_base)
 /* Mask or unmask a slot's MSI-X entry (MSI: nothing); free the slot, its vector disabled. */
 void arch_msi_mask(unsigned slot, bool masked);
 void arch_msi_teardown(unsigned slot);
-/* May a domain's new mapping of this I/O frame only be read-only (the HPET, MSI-X tables)? */
+/* May a domain's new mapping of this I/O frame only be read-only (the HPET, MSI-X tables, the
+ * MMCONFIG windows)? */
 bool arch_mmio_ro(uint64_t mfn);
 
 /* Machine (power.c, hw_access.c, smpboot.c, cpu_init.c, apic.c). */

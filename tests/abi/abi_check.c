@@ -666,6 +666,22 @@ static void check_physdev_op(void)
     FIELD(pv_physdev_pci_device, physdev_pci_device, seg);
     FIELD(pv_physdev_pci_device, physdev_pci_device, bus);
     FIELD(pv_physdev_pci_device, physdev_pci_device, devfn);
+    SIZE(pv_physdev_restore_msi, physdev_restore_msi);
+    FIELD(pv_physdev_restore_msi, physdev_restore_msi, bus);
+    FIELD(pv_physdev_restore_msi, physdev_restore_msi, devfn);
+    SAME(XEN_PCI_MMCFG_RESERVED);
+    SIZE(pv_physdev_pci_mmcfg_reserved, physdev_pci_mmcfg_reserved);
+    FIELD(pv_physdev_pci_mmcfg_reserved, physdev_pci_mmcfg_reserved, address);
+    FIELD(pv_physdev_pci_mmcfg_reserved, physdev_pci_mmcfg_reserved, segment);
+    FIELD(pv_physdev_pci_mmcfg_reserved, physdev_pci_mmcfg_reserved, start_bus);
+    FIELD(pv_physdev_pci_mmcfg_reserved, physdev_pci_mmcfg_reserved, end_bus);
+    FIELD(pv_physdev_pci_mmcfg_reserved, physdev_pci_mmcfg_reserved, flags);
+    SAME(PHYSDEVOP_DBGP_RESET_PREPARE); SAME(PHYSDEVOP_DBGP_RESET_DONE);
+    SAME(PHYSDEVOP_DBGP_BUS_UNKNOWN); SAME(PHYSDEVOP_DBGP_BUS_PCI);
+    SIZE(pv_physdev_dbgp_op, physdev_dbgp_op);
+    FIELD(pv_physdev_dbgp_op, physdev_dbgp_op, op);
+    FIELD(pv_physdev_dbgp_op, physdev_dbgp_op, bus);
+    FIELD(pv_physdev_dbgp_op, physdev_dbgp_op, u);
 }
 
 static void check_sched_op(void)

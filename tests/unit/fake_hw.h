@@ -35,6 +35,12 @@ struct fake_hw {
     uint64_t dr[8];
     unsigned dr_writes;
     uint32_t port_in_val;
+    /* PCI configuration space of function cfg_bdf (cfg non-NULL): 0xcfc-0xcff reads through the
+     * last dword written to 0xcf8 (cf8) come from cfg[], others from port_in_val. */
+    uint32_t cf8;
+    const uint8_t *cfg;
+    unsigned cfg_bdf;
+    const void *mcfg; /* the ACPI MCFG table acpi_table returns, or NULL */
     struct fake_port_access ports[FAKE_MAX_PORT_LOG];
     unsigned nr_ports;
     /* Guest memory. */

@@ -83,6 +83,18 @@ void arch_msi_teardown(unsigned slot)
     gsif.msi_used[slot] = false;
 }
 
+/* The MMCONFIG window 0xb0000000, segment 0, buses 0-255: flags 0 or 1 only. */
+int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsigned last,
+                            unsigned flags)
+{
+    gsif.pci_ops++;
+    if (flags > 1)
+        return -PV_EINVAL;
+    if (seg || first || last != 255)
+        return -PV_ENODEV;
+    return address == 0xb0000000 ? 0 : -PV_EIO;
+}
+
 int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn)
 {
     gsif.pci_ops++;

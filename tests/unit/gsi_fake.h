@@ -1,6 +1,7 @@
 /* Host stand-in for the machine's GSIs (the arch_gsi_* hooks of arch/x86/ioapic.c): 24 GSIs,
  * ISA ones (0-15) programmed edge at boot, GSI 9 level, GSIs 0 and 2 the hypervisor's; and for
- * the arch_msi_* and arch_pci_device_op hooks (gsi_fake.c says what they accept). */
+ * the arch_msi_*, arch_pci_device_op and arch_pci_mmcfg_reserved hooks (gsi_fake.c says what
+ * they accept). */
 #ifndef TEST_GSI_FAKE_H
 #define TEST_GSI_FAKE_H
 #include <stdbool.h>
@@ -13,7 +14,7 @@ struct gsif_state {
     unsigned unmasks[GSIF_NR]; /* arch_gsi_mask(gsi, false) calls */
     bool ready;                /* gsif_reset() ran */
     bool msi_used[32], msi_masked[32]; /* arch_msi_* slots (ARCH_MSI_SLOTS) */
-    unsigned pci_ops;                  /* arch_pci_device_op calls */
+    unsigned pci_ops; /* arch_pci_device_op and arch_pci_mmcfg_reserved calls */
 };
 extern struct gsif_state gsif;
 

@@ -55,8 +55,14 @@ static void test_map_rules(void **state)
     assert_int_equal(map(&dom_a, 77, 8), -PV_ESRCH);
     assert_int_equal(map(&dom_p, PV_DOMID_SELF, 24), -PV_EINVAL);
     assert_int_equal(map(&dom_p, PV_DOMID_SELF, -1), -PV_EINVAL);
-    assert_int_equal(map(&dom_p, PV_DOMID_SELF, 2), -PV_EPERM); /* the hypervisor's */
-    assert_int_equal(map(&dom_p, PV_DOMID_SELF, 0), -PV_EPERM);
+    assert_int_equal(map(&dom_p, PV_DOMID_SELF, 0), -PV_EPERM); /* IRQ 0, the timer */
+    /* GSI 2, the PIT's pin here: mapped inert as Xen maps its pinless IRQ 2; not in dom0's
+     * irq_caps (iocaps_init_dom0), so never bound, never unmasked */
+    assert_int_equal(rangeset_remove(&dom_p.irq_caps, 2, 2), 0);
+    assert_int_equal(map(&dom_p, PV_DOMID_SELF, 2), 0);
+    assert_int_equal(pirq_bind(&dom_p, 2, 0, (unsigned[]){0}), -PV_EPERM);
+    assert_true(gsif.masked[2]);
+    assert_int_equal(pirq_unmap(&dom_p, PV_DOMID_SELF, 2), 0);
     assert_int_equal(pirq_map(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_GSI, 8, &pirq), -PV_EINVAL);
     assert_int_equal(pirq_map(&dom_p, PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 8, &pirq), -PV_EINVAL);
     assert_int_equal(map(&dom_p, PV_DOMID_SELF, 8), 0);
@@ -254,6 +260,40 @@ static void test_decoder(void **state)
                      -PV_EFAULT);
 }
 
+/* The PCI sub-ops this decoder adds: a domU's pci_mmcfg_reserved, restore_msi(_ext) and dbgp_op
+ * are -EPERM before any hook runs; dom0's reach the hooks with their fields (gsi_fake.c's
+ * window: 0xb0000000, segment 0, buses 0-255) and dbgp_op is Xen's 0 with no debug port. */
+static void test_pci_subops(void **state)
+{
+    struct pv_physdev_pci_mmcfg_reserved m = {.address = 0xb0000000, .end_bus = 255, .flags = 1};
+    struct pv_physdev_pci_device dev = {.devfn = 8};
+    struct pv_physdev_dbgp_op dbgp = {.op = PV_PHYSDEVOP_DBGP_RESET_DONE};
+    unsigned ops = gsif.pci_ops;
+
+    (void)state;
+    assert_int_equal(physdev(&dom_a, PV_PHYSDEVOP_pci_mmcfg_reserved, &m, sizeof(m)), -PV_EPERM);
+    assert_int_equal(physdev(&dom_a, PV_PHYSDEVOP_restore_msi_ext, &dev, sizeof(dev)), -PV_EPERM);
+    assert_int_equal(physdev(&dom_a, PV_PHYSDEVOP_restore_msi, &dev, 2), -PV_EPERM);
+    assert_int_equal(physdev(&dom_a, PV_PHYSDEVOP_dbgp_op, &dbgp, sizeof(dbgp)), -PV_EPERM);
+    assert_int_equal(gsif.pci_ops, ops);
+    assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_pci_mmcfg_reserved, &m, sizeof(m)), 0);
+    m.flags = 2;
+    assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_pci_mmcfg_reserved, &m, sizeof(m)), -PV_EINVAL);
+    m.flags = 0;
+    m.end_bus = 127;
+    assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_pci_mmcfg_reserved, &m, sizeof(m)), -PV_ENODEV);
+    m.end_bus = 255;
+    m.address += 1 << 20;
+    assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_pci_mmcfg_reserved, &m, sizeof(m)), -PV_EIO);
+    assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_restore_msi_ext, &dev, sizeof(dev)),
+                     -PV_ENODEV); /* gsi_fake: only ADD of 00:01.0 succeeds */
+    assert_int_equal(gsif.pci_ops, ops + 5);
+    assert_int_equal(physdev(&dom_p, PV_PHYSDEVOP_dbgp_op, &dbgp, sizeof(dbgp)), 0);
+    assert_int_equal(hc_physdev_op(dom_p.vcpu[0], PV_PHYSDEVOP_pci_mmcfg_reserved,
+                                   guest_handle_of(8)),
+                     -PV_EFAULT);
+}
+
 static int map_msi(struct domain *caller, unsigned domid, int type, int entry, uint64_t table,
                    int want)
 {
@@ -312,7 +352,7 @@ int main(void)
         T(test_map_rules),         T(test_unmap_rules),        T(test_bind_rules),
         T(test_edge),              T(test_level_and_eoi_map), T(test_eoi_map_late),
         T(test_unbound_masks),     T(test_destroy_releases),  T(test_setup_gsi_and_status),
-        T(test_decoder),           T(test_msi),
+        T(test_decoder),           T(test_msi),               T(test_pci_subops),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,8 @@
 #include "mm.h"
 #include "paging.h"
 #include "x86/ptwr.h"
+#include "x86/pci.h"
+#include "arch.h"
 #include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
 
@@ -906,6 +908,132 @@ static void test_single_step(void **state)
     assert_false(regs.rflags & X86_EFLAGS_RF);
 }
 
+/* ---- MMCONFIG: the privileged domain's stores to an ECAM frame (arch/x86/pci.c) ---- */
+
+#define ECAM_MFN (0xb0000ULL + 8)      /* 00:01.0 in the window at 0xb0000000 (buses 0-255) */
+#define ECAM_VA (PT_VA + 0x6000)       /* it, read-only */
+#define NOT_ECAM_VA (PT_VA + 0x7000)   /* the frame after the window, read-only */
+
+/* An ACPI MCFG with one window: base 0xb0000000, segment 0, buses 0-255. */
+static const uint8_t mcfg_table[60] = {'M', 'C', 'F', 'G', 60, [47] = 0xb0, [55] = 0xff};
+/* 00:01.0: a capability list with MSI (64-bit, no per-vector masking) at 0x40. */
+static const uint8_t cfg8[256] = {[6] = 0x10, [0x34] = 0x40, [0x40] = 0x05, [0x42] = 0x80};
+
+/* A privileged domain (or not) without the writable-page-table assist, the window reserved. */
+static void mmcfg_setup(void **state, bool privileged)
+{
+    static bool booted;
+
+    setup(state);
+    fake.mcfg = mcfg_table;
+    fake.cfg = cfg8;
+    fake.cfg_bdf = 8;
+    if (!booted)
+        pci_init();
+    booted = true;
+    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 255, 1), 0);
+    dom.privileged = privileged;
+    dom.vm_assist = 0;
+    set_entry(MFN_L1, ECAM_VA, 1, table_entry(ECAM_MFN, PTE_FLAGS_RO));
+    set_entry(MFN_L1, NOT_ECAM_VA, 1, table_entry(0xc0000, PTE_FLAGS_RO));
+    fake.nr_ports = 0;
+}
+
+/* Run a store to register reg of the ECAM page (rdi) of value rax. */
+static bool run_ecam(const void *code, unsigned len, unsigned reg, uint64_t rax)
+{
+    regs.rdi = ECAM_VA + reg;
+    regs.rax = rax;
+    return run(code, len, ECAM_VA + reg);
+}
+
+/* The configuration writes that reached 0xcfc-0xcff since the set-up: how many, the last. */
+static unsigned cfg_writes(struct fake_port_access *last)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < fake.nr_ports; i++)
+        if (fake.ports[i].out && fake.ports[i].port >= 0xcfc && fake.ports[i].port <= 0xcff)
+            n++, *last = fake.ports[i];
+    return n;
+}
+
+/* MOVs of 4, 2 and 1 bytes become the same configuration cycles as through 0xcf8/0xcfc, rip
+ * past them, with or without the assist. */
+static void test_mmcfg_stores(void **state)
+{
+    struct fake_port_access w;
+
+    mmcfg_setup(state, true);
+    assert_true(run_ecam(C("\x89\x07"), 0x04, 0x12345678)); /* mov %eax,(%rdi) */
+    assert_int_equal(regs.rip, RIP0 + 2);
+    assert_int_equal(cfg_writes(&w), 1);
+    assert_int_equal(fake.cf8, 0x80000804);
+    assert_true(w.port == 0xcfc && w.size == 4 && w.val == 0x12345678);
+    assert_int_equal(bounce.calls, 0);
+    mmcfg_setup(state, true);
+    assert_true(run_ecam(C("\x66\x89\x07"), 0x06, 0xabcd)); /* mov %ax,(%rdi) */
+    assert_int_equal(cfg_writes(&w), 1);
+    assert_true(w.port == 0xcfe && w.size == 2 && w.val == 0xabcd);
+    assert_int_equal(regs.rip, RIP0 + 3);
+    mmcfg_setup(state, true);
+    assert_true(run_ecam(C("\xc6\x07\x5a"), 0x0d, 0)); /* movb $0x5a,(%rdi) */
+    assert_int_equal(cfg_writes(&w), 1);
+    assert_true(w.port == 0xcfd && w.size == 1 && w.val == 0x5a);
+    assert_int_equal(fake.cf8, 0x8000080c);
+}
+
+/* The filter of 0xcfc applies: the MSI address is dropped, the control word loses its enable
+ * bit (no vector mapped); the instruction still completes. */
+static void test_mmcfg_filter(void **state)
+{
+    struct fake_port_access w;
+    uint32_t v;
+
+    mmcfg_setup(state, true);
+    assert_true(run_ecam(C("\x89\x07"), 0x44, 0xfee01000)); /* the MSI address */
+    assert_int_equal(regs.rip, RIP0 + 2);
+    assert_int_equal(cfg_writes(&w), 0);
+    mmcfg_setup(state, true);
+    assert_true(run_ecam(C("\x66\x89\x07"), 0x42, 0x81)); /* MSI control, enable set */
+    assert_int_equal(cfg_writes(&w), 1);
+    assert_true(w.port == 0xcfe && w.size == 2 && w.val == 0x80);
+    /* the same address write through the ports: the same refusal */
+    mmcfg_setup(state, true);
+    v = 0x80000844;
+    assert_true(pci_port_io(&dom, 0xcf8, 4, true, &v));
+    v = 0xfee01000;
+    assert_true(pci_port_io(&dom, 0xcfc, 4, true, &v));
+    assert_int_equal(cfg_writes(&w), 0);
+}
+
+/* Refused (the caller delivers the #PF): an unprivileged domain, a frame outside the window,
+ * a read-modify-write, an 8-byte store. A window reported not reserved drops stores. */
+static void test_mmcfg_refusals(void **state)
+{
+    struct fake_port_access w;
+
+    mmcfg_setup(state, false);
+    dom.vm_assist = 1ULL << PV_VMASST_TYPE_writable_pagetables;
+    assert_false(run_ecam(C("\x89\x07"), 0x04, 1));
+    mmcfg_setup(state, true);
+    regs.rdi = NOT_ECAM_VA + 4;
+    assert_false(run(C("\x89\x07"), NOT_ECAM_VA + 4));
+    assert_false(run_ecam(C("\x09\x07"), 0x04, 1));     /* or %eax,(%rdi) */
+    assert_false(run_ecam(C("\x48\x89\x07"), 0x08, 1)); /* mov %rax,(%rdi) */
+    assert_int_equal(regs.rip, RIP0);
+    assert_int_equal(cfg_writes(&w), 0);
+    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 255, 0), 0);
+    assert_true(run_ecam(C("\x89\x07"), 0x04, 1));
+    assert_int_equal(cfg_writes(&w), 0);
+    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 255, 2), -PV_EINVAL);
+    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 1, 0, 255, 1), -PV_ENODEV);
+    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 127, 1), -PV_ENODEV);
+    assert_int_equal(arch_pci_mmcfg_reserved(0xb0100000, 0, 0, 255, 1), -PV_EIO);
+    assert_true(arch_mmio_ro(0xb0000) && arch_mmio_ro(0xbffff) && arch_mmio_ro(ECAM_MFN));
+    assert_false(arch_mmio_ro(0xaffff) || arch_mmio_ro(0xc0000));
+}
+
 /* Random instruction bytes and registers: never a crash or an out-of-bounds access (ASan), and
  * an accepted write always lands on an aligned entry of the target table. */
 static void test_random_bytes(void **state)
@@ -965,6 +1093,9 @@ int main(void)
         cmocka_unit_test_setup(test_refused_entry, setup),
         cmocka_unit_test_setup(test_single_step, setup),
         cmocka_unit_test_setup(test_random_bytes, setup),
+        cmocka_unit_test(test_mmcfg_stores),
+        cmocka_unit_test(test_mmcfg_filter),
+        cmocka_unit_test(test_mmcfg_refusals),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

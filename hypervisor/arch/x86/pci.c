@@ -3,23 +3,39 @@
  * port 0xcf8 as a dword, 0xcfc-0xcff and 0x70-0x71 are never passed through. A domain's dword
  * 0xcf8 writes are latched; the privileged domain's 0xcfc-0xcff accesses use its latch, writes
  * to a function's MSI and MSI-X capabilities filtered; 0x70 latches the CMOS index and 0x71 reads
- * or writes that register, for a domain holding both ports. The HPET and MSI-X tables are
- * mapped read-only (arch_mmio_ro). */
+ * or writes that register, for a domain holding both ports. The HPET, MSI-X tables and the
+ * MMCONFIG (ECAM) windows are mapped read-only (arch_mmio_ro); the privileged domain's stores to
+ * an ECAM window come here decoded (ptwr.c) and pass the same filter as 0xcfc's. */
 #include "x86/pci.h"
 #include "arch.h"
 #include "paging.h"
+#include "console.h"
+#include "lib.h"
 #include "pv-abi/errno.h"
+#include "pv-abi/physdev_op.h"
 #include "x86/acpi.h"
 #include "x86/apic.h"
 
 #define CF8_EN (1u << 31)
 #define MSIX_ENTRY_VA (MMIO_VIRT_START + 6 * PAGE_SIZE) /* after the local APIC and IO-APICs */
+#define MCFG_MAX 4
 #define CAP_MSI 0x05
 #define CAP_MSIX 0x11
 
 static spinlock_t pci_lock = SPINLOCK_INIT;  /* CF8/CFC, CMOS index/data, added[], slots[] */
 static uint64_t added[65536 / 64];           /* [pci_lock] segment 0's functions dom0 reported */
 static uint64_t hpet_mfn = ~0ULL, boot_apic; /* [boot] */
+
+/* ACPI MCFG's ECAM windows (Xen's pci_mmcfg_config): each bus has 256 frames, from base's bus 0;
+ * `on` while dom0 reports it reserved (Xen's enabled state; on from boot, as Xen finds the
+ * windows QEMU's E820 reserves). Read-only either way; stores to an off one are dropped. */
+static struct mcfg {
+    uint64_t base;       /* [boot] */
+    uint16_t seg;        /* [boot] */
+    uint8_t first, last; /* [boot] buses */
+    bool on;             /* [pci_lock] */
+} mcfg[MCFG_MAX];
+static unsigned nr_mcfg; /* [boot] */
 
 /* Configuration space of segment 0 below 256 through CF8/CFC (pci_lock held): bdf is
  * bus << 8 | devfn; an access stays within its dword. */
@@ -51,7 +67,7 @@ static unsigned pci_find_cap(unsigned bdf, unsigned id)
  * masked until its pirq is bound; the frames of the table and PBA of a function with vectors
  * mapped (or prepared for pass-through) are read-only to every domain's new mappings. */
 static struct msi_slot {
-    bool used, msix, prepared; /* prepared: prepare_msix's, no vector */
+    bool used, msix, prepared, masked; /* prepared: prepare_msix's, no vector */
     uint16_t bdf;
     uint8_t pos;                                           /* the capability's offset */
     uint64_t entry_pa;                                     /* MSI-X: the entry's address */
@@ -96,7 +112,8 @@ static bool msi_in_use(unsigned bdf, bool msix)
     return find(bdf, msix, false, 0) >= 0;
 }
 
-/* The four 32-bit words of the MSI-X entry at pa, through the hypervisor's one mapping. */
+/* Device memory at pa (an MSI-X entry's four words, an ECAM register), through the hypervisor's
+ * one mapping (pci_lock held). */
 static volatile uint32_t *entry_map(uint64_t pa)
 {
     paging_map_hv(MSIX_ENTRY_VA, pa >> PAGE_SHIFT, PTE_P | PTE_RW | PTE_PCD | PTE_PWT | PTE_NX);
@@ -138,9 +155,9 @@ static void program(struct msi_slot *s, unsigned vector)
         pci_write(s->bdf, s->pos + 2, 2, ctl & ~0x70u); /* one vector */
         return;
     }
-    pci_write(s->bdf, s->pos + 2, 2, ctl | 0x8000); /* enabled (dom0's mask-all bit kept) */
     e = entry_map(s->entry_pa);
-    e[3] = 1; /* masked until bound */
+    e[3] = s->masked = true; /* masked until bound */
+    pci_write(s->bdf, s->pos + 2, 2, ctl | 0x8000); /* enabled (dom0's mask-all bit kept) */
     e[0] = addr;
     e[1] = 0;
     e[2] = vector;
@@ -172,7 +189,7 @@ void arch_msi_mask(unsigned slot, bool masked)
 {
     spin_lock(&pci_lock);
     if (slots[slot].msix)
-        entry_map(slots[slot].entry_pa)[3] = masked;
+        entry_map(slots[slot].entry_pa)[3] = slots[slot].masked = masked;
     spin_unlock(&pci_lock);
 }
 
@@ -204,6 +221,28 @@ static int msi_device_op(unsigned op, unsigned bdf)
     if (op == PCI_OP_PREPARE_MSIX && i >= 0)
         msix_layout(&s, &base), slots[i] = s;
     return op == PCI_OP_PREPARE_MSIX ? MIN(i, 0) : 0;
+}
+
+/* Xen's pci_restore_msi_state (after dom0's resume): bdf's vectors programmed again from the
+ * slots, MSI enabled, each MSI-X entry masked as its binding left it; -ENXIO for MSI-X with
+ * memory decoding off. */
+static int msi_restore(unsigned bdf)
+{
+    for (unsigned i = 0; i < ARCH_MSI_SLOTS; i++) {
+        struct msi_slot *s = &slots[i];
+        bool masked = s->masked;
+
+        if (!s->used || s->prepared || s->bdf != bdf)
+            continue;
+        if (s->msix && !(pci_read(bdf, 4, 2) & 2))
+            return -PV_ENXIO;
+        program(s, MSI_VECTOR_BASE + i);
+        if (s->msix)
+            entry_map(s->entry_pa)[3] = s->masked = masked;
+        else
+            pci_write(bdf, s->pos + 2, 2, pci_read(bdf, s->pos + 2, 2) | 1);
+    }
+    return 0;
 }
 
 static bool msi_table_frame(uint64_t mfn)
@@ -240,6 +279,57 @@ static bool write_ok(unsigned bdf, unsigned reg, unsigned size, uint32_t *val)
 
     return reg < 0x40 || (cap_write_ok(bdf, x, 12, true, reg, size, val) &&
                           cap_write_ok(bdf, m, mlen, false, reg, size, val));
+}
+
+static struct mcfg *mcfg_of(uint64_t mfn)
+{
+    for (unsigned i = 0; i < nr_mcfg; i++)
+        if (mfn - (mcfg[i].base >> PAGE_SHIFT) - mcfg[i].first * 256u <
+            (mcfg[i].last + 1u - mcfg[i].first) * 256u)
+            return &mcfg[i];
+    return NULL;
+}
+
+bool pci_mmcfg_write(uint64_t mfn, unsigned reg, unsigned size, uint32_t val)
+{
+    struct mcfg *m = mcfg_of(mfn);
+    unsigned bdf = m ? (unsigned)(mfn - (m->base >> PAGE_SHIFT)) : 0;
+    volatile uint8_t *p;
+    bool ok;
+
+    if (!m)
+        return false;
+    spin_lock(&pci_lock);
+    ok = m->on && !m->seg && write_ok(bdf, reg, size, &val); /* write_ok reads segment 0 */
+    if (ok && reg < 0x100) {
+        pci_write(bdf, reg, size, val); /* the same cycle as through 0xcfc */
+    } else if (ok) {
+        p = (volatile uint8_t *)entry_map(mfn << PAGE_SHIFT | (reg & ~3u)) + (reg & 3);
+        if (size == 4)
+            *(volatile uint32_t *)p = val;
+        else if (size == 2)
+            *(volatile uint16_t *)p = (uint16_t)val;
+        else
+            *p = (uint8_t)val;
+    }
+    spin_unlock(&pci_lock);
+    return true;
+}
+
+/* Xen's pci_mmcfg_reserved: the flags first, then the window by segment and buses. */
+int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsigned last,
+                            unsigned flags)
+{
+    int rc = (flags & ~PV_XEN_PCI_MMCFG_RESERVED) ? -PV_EINVAL : -PV_ENODEV;
+
+    spin_lock(&pci_lock);
+    for (unsigned i = 0; i < nr_mcfg && rc == -PV_ENODEV; i++)
+        if (mcfg[i].seg == seg && mcfg[i].first == first && mcfg[i].last == last) {
+            rc = mcfg[i].base == address ? 0 : -PV_EIO; /* Xen warns of another address */
+            mcfg[i].on = rc ? mcfg[i].on : flags & PV_XEN_PCI_MMCFG_RESERVED;
+        }
+    spin_unlock(&pci_lock);
+    return rc;
 }
 
 /* Xen's pci_cfg_ok: the hardware domain only; with the latch's enable bit clear, the access is
@@ -291,7 +381,9 @@ int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn)
     if (op == PCI_OP_ADD)
         rc = pci_read(bdf, 0, 2) == 0xffff ? -PV_ENODEV : 0; /* nothing there */
     else
-        rc = added[bdf / 64] & bit ? msi_device_op(op, bdf) : -PV_ENODEV; /* never reported */
+        rc = !(added[bdf / 64] & bit)   ? -PV_ENODEV /* never reported */
+             : op == PCI_OP_RESTORE_MSI ? msi_restore(bdf)
+                                        : msi_device_op(op, bdf);
     if (!rc && op == PCI_OP_ADD)
         added[bdf / 64] |= bit;
     if (!rc && op == PCI_OP_REMOVE)
@@ -302,14 +394,24 @@ int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn)
 
 void pci_init(void)
 {
-    const uint8_t *hpet = acpi_table("HPET");
+    const uint8_t *hpet = acpi_table("HPET"), *t = acpi_table("MCFG");
+    uint32_t len = t ? *(const uint32_t *)(t + 4) : 0;
 
     boot_apic = apic_id();
     if (hpet)
         hpet_mfn = *(const uint64_t *)(hpet + 44) >> PAGE_SHIFT; /* its register block */
+    for (unsigned o = 44; o + 16 <= len && nr_mcfg < MCFG_MAX; o += 16) /* 16-byte entries */
+        if (t[o + 10] <= t[o + 11]) {
+            struct mcfg *m = &mcfg[nr_mcfg++];
+
+            memcpy(m, t + o, 12); /* base, segment, first and last bus: the entry's layout */
+            m->on = true;
+            printk("(hv) PCI: MMCONFIG segment %u buses %02x-%02x at %#lx, read-only\n", m->seg,
+                   m->first, m->last, m->base);
+        }
 }
 
 bool arch_mmio_ro(uint64_t mfn)
 {
-    return mfn == hpet_mfn || msi_table_frame(mfn);
+    return mfn == hpet_mfn || msi_table_frame(mfn) || mcfg_of(mfn);
 }

@@ -14,6 +14,7 @@
 #include "x86/ptwr.h"
 #include "x86/bounce.h"
 #include "x86/emulate_insn.h"
+#include "x86/pci.h"
 #include "frame.h"
 #include "mm.h"
 #include "paging.h"
@@ -288,13 +289,14 @@ static bool execute(const struct ptwr_insn *p, uint64_t old, struct cpu_regs *nr
 }
 
 /* Xen's fixup_page_fault: the guest kernel wrote (not a fetch, no reserved bit) to a present
- * page, and the domain asked for writable page tables. */
+ * page, and the domain asked for writable page tables or is the hardware domain (mmio_ro). */
 static bool fault_qualifies(const struct vcpu *v, uint32_t ec)
 {
     uint32_t which = PFEC_PRESENT | PFEC_WRITE | PFEC_RSVD | PFEC_FETCH;
 
-    return v->kernel_mode && ((v->domain->vm_assist >> PV_VMASST_TYPE_writable_pagetables) & 1) &&
-           (ec & which) == (PFEC_PRESENT | PFEC_WRITE);
+    return v->kernel_mode && (ec & which) == (PFEC_PRESENT | PFEC_WRITE) &&
+           (((v->domain->vm_assist >> PV_VMASST_TYPE_writable_pagetables) & 1) ||
+            v->domain->privileged);
 }
 
 /* The frame that v's kernel page tables (loaded: v is in kernel mode) map at la with a present,
@@ -308,6 +310,13 @@ static uint64_t ro_mapped_frame(const struct vcpu *v, uint64_t la)
     if (!l1e || !(*l1e & PTE_P) || (*l1e & PTE_RW))
         return FRAME_NONE;
     return (*l1e & PTE_ADDR) >> PAGE_SHIFT;
+}
+
+static bool retire(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p)
+{
+    if (emul_retire(&p->in) == EMUL_FAULT)
+        bounce_trap(v, r, p->fault.vector, p->fault.has_ec, p->fault.ec);
+    return true;
 }
 
 /* Validate and write the entry the instruction changes in L1 table `mfn`, then commit the
@@ -325,9 +334,7 @@ static bool apply(struct vcpu *v, struct cpu_regs *r, struct ptwr_insn *p, uint6
         mm_mod_entry(v->domain, maddr, (entry & ~m) | ((field << shift) & m), false))
         return false;
     *r = nr;
-    if (emul_retire(&p->in) == EMUL_FAULT)
-        bounce_trap(v, r, p->fault.vector, p->fault.has_ec, p->fault.ec);
-    return true;
+    return retire(v, r, p);
 }
 
 bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t error_code)
@@ -335,12 +342,15 @@ bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t err
     struct ptwr_insn p;
     uint64_t mfn;
 
-    if (!fault_qualifies(v, error_code))
+    if (!fault_qualifies(v, error_code) || (mfn = ro_mapped_frame(v, cr2)) == FRAME_NONE ||
+        !decode(v, r, &p) || !access_ok(&p, cr2))
         return false;
-    mfn = ro_mapped_frame(v, cr2);
-    if (mfn == FRAME_NONE || !mm_is_l1_table(v->domain, mfn))
-        return false;
-    if (!decode(v, r, &p) || !access_ok(&p, cr2))
-        return false;
-    return apply(v, r, &p, mfn);
+    if (((v->domain->vm_assist >> PV_VMASST_TYPE_writable_pagetables) & 1) &&
+        mm_is_l1_table(v->domain, mfn))
+        return apply(v, r, &p, mfn);
+    /* Xen's mmcfg_intercept_write: the hardware domain's plain store of at most 4 bytes at
+     * %cr2 to an ECAM frame (no read: Xen's emulation has none) */
+    return v->domain->privileged && p.kind == K_MOV && p.size <= 4 && p.la == cr2 &&
+           pci_mmcfg_write(mfn, cr2 & (PAGE_SIZE - 1), p.size, (uint32_t)p.src) &&
+           retire(v, r, &p);
 }

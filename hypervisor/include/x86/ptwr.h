@@ -13,7 +13,10 @@
  * instruction would, rip moves past it, and the result is true (a single-stepping guest also
  * gets its #DB, bounced here). False leaves everything unchanged and the caller delivers the
  * original #PF: not such a fault, an instruction or access not accepted, or a new entry the PV
- * MMU refuses (Xen's emulation fails the same way and the guest sees its #PF). */
+ * MMU refuses (Xen's emulation fails the same way and the guest sees its #PF).
+ * The privileged domain's kernel-mode MOV of 1, 2 or 4 bytes to an MMCONFIG frame it maps
+ * read-only goes to pci_mmcfg_write (filtered, then done or dropped) and is retired the same way,
+ * with or without the assist (Xen's mmio_ro_do_page_fault with mmcfg_intercept_write). */
 bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t error_code);
 
 #endif

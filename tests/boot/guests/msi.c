@@ -4,15 +4,21 @@
  *   rule=dom0 (the initial domain, on a machine with QEMU's edu device and a virtio NIC):
  *     configuration space through 0xcf8/0xcfc finds both; reports and their refusals
  *     (pci_device_add, manage_pci_add_ext, remove); map_pirq's MSI refusals (unreported
- *     function, MULTI_MSI, index, bus, segment, no such capability); edu's MSI mapped: the
- *     hypervisor's address and data are in its capability, dom0's direct writes to them and to
- *     the enable bit before the mapping are dropped; bound, edu's raise register brings events;
+ *     function, MULTI_MSI, index, bus, segment, no such capability); dbgp_op's 0 (no debug
+ *     port); MMCONFIG: pci_mmcfg_reserved's refusals, the ECAM pages read-only, dom0's MOV
+ *     stores there done or filtered as through 0xcfc (MSI address, MSI and MSI-X enable bits
+ *     before a mapping), an OR faults, stores dropped while not reserved; edu's MSI mapped: the
+ *     hypervisor's address and data are in its capability, dom0's direct writes to them (ports
+ *     and MMCONFIG) and to the enable bit before the mapping are dropped; bound, edu's raise
+ *     register brings events; disabled by dom0, none until restore_msi(_ext) enables it again;
  *     unmapped, none. virtio-net's MSI-X: bad entry and table_base refused, an entry mapped,
  *     its table page mapped writable comes out read-only and dom0's store there faults;
- *     remove/prepare/release while mapped and after; the HPET page read-only the same way;
- *     the CMOS index latched.
+ *     restore_msi_ext re-enables it with the entry unmasked as bound (-ENXIO without memory
+ *     decoding); remove/prepare/release while mapped and after; the HPET page read-only the
+ *     same way; the CMOS index latched.
  *   rule=domu (an unprivileged domain beside dom0): every new sub-op -EPERM (or -ESRCH for an
- *     absent domain), configuration space reads all-ones, the RTC's data port too.
+ *     absent domain; pci_mmcfg_reserved, restore_msi(_ext) and dbgp_op too), configuration
+ *     space reads all-ones, the RTC's data port too.
  */
 #include "bt.h"
 #include "bt_mmu.h"
@@ -30,11 +36,35 @@ __asm__(".pushsection .note.Xen,\"a\",@note\n.balign 4\n"
 #define EDU_ID 0x11e81234u /* device << 16 | vendor */
 
 static volatile uint32_t edu_events;
-static volatile uint32_t *store_at; /* what store_ro writes */
+static volatile void *store_at; /* what store_any writes: store_size bytes of store_val */
+static unsigned store_size;
+static uint32_t store_val;
 
-static void store_ro(void)
+/* A plain MOV store of 1, 2 or 4 bytes. */
+static void store_any(void)
 {
-    *store_at = 0xfee0f000;
+    if (store_size == 1)
+        *(volatile uint8_t *)store_at = (uint8_t)store_val;
+    else if (store_size == 2)
+        *(volatile uint16_t *)store_at = (uint16_t)store_val;
+    else
+        *(volatile uint32_t *)store_at = store_val;
+}
+
+/* A read-modify-write store (OR), which no emulation of a read-only page accepts. */
+static void store_or(void)
+{
+    __asm__ volatile("orl %1, (%0)" ::"r"(store_at), "r"(store_val) : "memory");
+}
+
+/* Run a store of size bytes of val at p: true if it faulted, with *f its frame. */
+static bool store_traps(void (*how)(void), volatile void *p, unsigned size, uint32_t val,
+                        struct gk_regs *f)
+{
+    store_at = p;
+    store_size = size;
+    store_val = val;
+    return bt_trap(how, f, NULL);
 }
 
 /* A store to a page mapped read-only faults (#PF, present and write), and nothing changes. */
@@ -43,11 +73,20 @@ static void expect_store_faults(volatile uint32_t *p)
     struct gk_regs f;
     uint32_t before = *p;
 
-    store_at = p;
-    GK_EXPECT(bt_trap(store_ro, &f, NULL));
+    GK_EXPECT(store_traps(store_any, p, 4, 0xfee0f000, &f));
     GK_EXPECT_EQ(f.vector, 14);
     GK_EXPECT_EQ(f.error_code & 3, 3);
     GK_EXPECT_EQ(*p, before);
+}
+
+/* A MOV store through an MMCONFIG page dom0 maps read-only: emulated, never a fault. */
+static void ecam_store(volatile uint8_t *page, unsigned reg, unsigned size, uint32_t val)
+{
+    struct gk_regs f;
+
+    if (store_traps(store_any, page + reg, size, val, &f))
+        GK_FAIL("MMCONFIG store of %u bytes at %#x: vector %lu", size, reg,
+                (unsigned long)f.vector);
 }
 
 static inline void outl(uint16_t port, uint32_t v)
@@ -212,6 +251,11 @@ static void check_reports(unsigned edu, unsigned nic)
                  map_msi(PV_DOMID_SELF, PV_MAP_PIRQ_TYPE_MSI, 0, (int)edu, 0, 0, -1, NULL),
                  -PV_ENODEV);
     BT_EXPECT_RC("add: nothing there", dev_op(PV_PHYSDEVOP_pci_device_add, 0, 0xff), -PV_ENODEV);
+    BT_EXPECT_RC("dbgp_op: no debug port",
+                 physdev(PV_PHYSDEVOP_dbgp_op,
+                         &(struct pv_physdev_dbgp_op){.op = PV_PHYSDEVOP_DBGP_RESET_PREPARE,
+                                                      .bus = PV_PHYSDEVOP_DBGP_BUS_PCI}),
+                 0);
     BT_EXPECT_RC("add: segment 1", dev_op(PV_PHYSDEVOP_pci_device_add, 1, edu), -PV_ENODEV);
     BT_EXPECT_RC("add_ext: is_extfn 2", physdev(PV_PHYSDEVOP_manage_pci_add_ext, &ext), -PV_EINVAL);
     BT_EXPECT_RC("remove unreported", dev_op(PV_PHYSDEVOP_pci_device_remove, 0, edu), -PV_ENODEV);
@@ -242,8 +286,72 @@ static void check_reports(unsigned edu, unsigned nic)
                  -PV_ENODEV);
 }
 
+static long mmcfg_reserved(uint64_t address, uint16_t seg, uint8_t last, uint32_t flags)
+{
+    struct pv_physdev_pci_mmcfg_reserved m = {
+        .address = address, .segment = seg, .start_bus = 0, .end_bus = last, .flags = flags};
+
+    return physdev(PV_PHYSDEVOP_pci_mmcfg_reserved, &m);
+}
+
+/* MMCONFIG: q35's window (its PCIEXBAR, 256 buses) and pci_mmcfg_reserved's refusals; edu's
+ * ECAM page asked writable comes out read-only and reads as its configuration space; MOV stores
+ * of 1, 2 and 4 bytes reach the command register through the hypervisor, an OR faults; the
+ * MSI and MSI-X capabilities refuse what they refuse through 0xcfc; a window reported not
+ * reserved drops every store. Returns edu's ECAM page. */
+static volatile uint8_t *check_mmcfg(unsigned edu, unsigned nic, struct bt_region *r)
+{
+    uint32_t pciexbar = cfg32(0, 0x60);
+    uint64_t base = (pciexbar & 0xf0000000u) | (uint64_t)cfg32(0, 0x64) << 32;
+    unsigned pos = find_cap(edu, 0x05), xpos = find_cap(nic, 0x11);
+    uint16_t cmd = cfg16(edu, 4), xctl = cfg16(nic, xpos + 2);
+    volatile uint8_t *e, *x;
+    struct gk_regs f;
+
+    gk_test_log("PCIEXBAR %#x: MMCONFIG at %#lx", pciexbar, (unsigned long)base);
+    GK_ASSERT((pciexbar & 7) == 1); /* enabled, 256 MiB */
+    BT_EXPECT_RC("mmcfg flags 2", mmcfg_reserved(base, 0, 255, 2), -PV_EINVAL);
+    BT_EXPECT_RC("mmcfg segment 1", mmcfg_reserved(base, 1, 255, 1), -PV_ENODEV);
+    BT_EXPECT_RC("mmcfg buses 0-127", mmcfg_reserved(base, 0, 127, 1), -PV_ENODEV);
+    BT_EXPECT_RC("mmcfg another address", mmcfg_reserved(base + (1 << 20), 0, 255, 1), -PV_EIO);
+    BT_EXPECT_RC("mmcfg reserved", mmcfg_reserved(base, 0, 255, 1), 0);
+    e = (volatile uint8_t *)map_io(r, 5, (base >> 12) + edu);
+    x = (volatile uint8_t *)map_io(r, 6, (base >> 12) + nic);
+    GK_EXPECT_EQ(bt_peek(r->l1.mfn, 5) & BT_PTE_RW, 0); /* asked writable, made read-only */
+    GK_EXPECT_EQ(bt_peek(r->l1.mfn, 6) & BT_PTE_RW, 0);
+    GK_EXPECT_EQ(*(volatile uint32_t *)e, EDU_ID);
+    ecam_store(e, 4, 2, cmd | 0x400u); /* INTx disable, a word */
+    GK_EXPECT_EQ(cfg16(edu, 4), cmd | 0x400u);
+    ecam_store(e, 5, 1, (cmd >> 8) & ~4u); /* a byte */
+    GK_EXPECT_EQ(cfg16(edu, 4), cmd & ~0x400u);
+    ecam_store(e, 4, 4, cmd | 0x400u); /* a dword (zeros to the status: no change) */
+    GK_EXPECT_EQ(cfg16(edu, 4), cmd | 0x400u);
+    GK_EXPECT(store_traps(store_or, e + 4, 4, 0x4, &f)); /* not a plain store */
+    GK_EXPECT_EQ(f.vector, 14);
+    ecam_store(e, 4, 2, cmd);
+    GK_EXPECT_EQ(cfg16(edu, 4), cmd);
+    ecam_store(e, pos + 4, 4, 0xfee01000); /* dom0's own MSI address: dropped */
+    GK_EXPECT_EQ(cfg32(edu, pos + 4), 0);
+    ecam_store(e, pos + 2, 2, cfg16(edu, pos + 2) | 1u); /* enable before a mapping: clear */
+    GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 0);
+    ecam_store(x, xpos + 2, 2, xctl | 0x8000u); /* MSI-X enable before a mapping: clear */
+    GK_EXPECT_EQ(cfg16(nic, xpos + 2), xctl);
+    BT_EXPECT_RC("mmcfg not reserved", mmcfg_reserved(base, 0, 255, 0), 0);
+    ecam_store(e, 4, 2, cmd | 0x400u); /* dropped */
+    GK_EXPECT_EQ(cfg16(edu, 4), cmd);
+    BT_EXPECT_RC("mmcfg reserved again", mmcfg_reserved(base, 0, 255, 1), 0);
+    return e;
+}
+
+/* Wait up to a second for edu's events to pass n. */
+static void wait_events(uint32_t n)
+{
+    for (unsigned t = 0; t < 200 && edu_events <= n; t++)
+        gk_sleep_ns(5 * GK_NS_PER_MS);
+}
+
 /* edu: MSI only. Its raise register (0x60) sends one message per write once MSI is enabled. */
-static void check_msi(unsigned edu, struct bt_region *r)
+static void check_msi(unsigned edu, struct bt_region *r, volatile uint8_t *ecam)
 {
     unsigned pos = find_cap(edu, 0x05);
     volatile uint32_t *regs = map_io(r, 0, bar(edu, 0) >> 12);
@@ -268,6 +376,8 @@ static void check_msi(unsigned edu, struct bt_region *r)
                  -PV_EEXIST);
     cfg_write16(edu, data_reg, 0x33); /* dom0's own vector: dropped */
     GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
+    ecam_store(ecam, data_reg, 2, 0x33); /* through MMCONFIG too */
+    GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
     cfg_write16(edu, pos + 2, cfg16(edu, pos + 2) | 1); /* now the enable bit is dom0's */
     GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 1);
     GK_ASSERT_EQ(bind_pirq((uint32_t)pirq, &port), 0);
@@ -275,12 +385,33 @@ static void check_msi(unsigned edu, struct bt_region *r)
     gk_event_set_handler(port, on_edu, NULL);
     for (unsigned i = 0; i < 3; i++) {
         regs[0x60 / 4] = 1; /* raise */
-        for (unsigned t = 0; t < 200 && edu_events <= i; t++)
-            gk_sleep_ns(5 * GK_NS_PER_MS);
+        wait_events(i);
         regs[0x64 / 4] = 1; /* acknowledge */
     }
     gk_test_log("edu: %u events", edu_events);
     GK_EXPECT_EQ(edu_events, 3);
+    cfg_write16(edu, pos + 2, cfg16(edu, pos + 2) & ~1u); /* disabled, as a suspend leaves it */
+    cfg_write16(edu, data_reg, 0);                        /* (dropped) */
+    regs[0x60 / 4] = 1;
+    gk_sleep_ns(50 * GK_NS_PER_MS);
+    regs[0x64 / 4] = 1;
+    GK_EXPECT_EQ(edu_events, 3);
+    BT_EXPECT_RC("restore_msi_ext edu", dev_op(PV_PHYSDEVOP_restore_msi_ext, 0, edu), 0);
+    GK_EXPECT_EQ(cfg16(edu, pos + 2) & 1, 1); /* enabled again, the same message */
+    GK_EXPECT_EQ(cfg32(edu, pos + 4) & 0xfff00000u, 0xfee00000u);
+    GK_EXPECT_GE(cfg16(edu, data_reg), 0x90);
+    regs[0x60 / 4] = 1;
+    wait_events(3);
+    regs[0x64 / 4] = 1;
+    GK_EXPECT_EQ(edu_events, 4);
+    BT_EXPECT_RC("restore_msi edu",
+                 physdev(PV_PHYSDEVOP_restore_msi,
+                         &(struct pv_physdev_restore_msi){.devfn = (uint8_t)edu}),
+                 0);
+    BT_EXPECT_RC("restore_msi_ext segment 1", dev_op(PV_PHYSDEVOP_restore_msi_ext, 1, edu),
+                 -PV_ENODEV);
+    BT_EXPECT_RC("restore_msi unreported", dev_op(PV_PHYSDEVOP_restore_msi_ext, 0, 0xff),
+                 -PV_ENODEV);
     GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, edu), -PV_EBUSY);
     GK_EXPECT_EQ(unmap(PV_DOMID_SELF, pirq), 0);
     GK_EXPECT_EQ(unmap(PV_DOMID_SELF, pirq), -PV_EINVAL);
@@ -335,6 +466,16 @@ static void check_msix(unsigned nic, struct bt_region *r)
     expect_store_faults(&page[3]);
     GK_EXPECT_EQ(bind_pirq((uint32_t)pirq, NULL), 0);
     GK_EXPECT_EQ(page[3], 0); /* unmasked by the bind */
+    cfg_write16(nic, pos + 2, (uint16_t)(ctl & ~0x8000u)); /* MSI-X off, as a suspend leaves it */
+    GK_EXPECT_EQ(cfg16(nic, pos + 2) & 0x8000, 0);
+    cfg_write16(nic, 4, cfg16(nic, 4) & ~2u); /* memory decoding off */
+    BT_EXPECT_RC("restore_msi_ext, no memory decoding",
+                 dev_op(PV_PHYSDEVOP_restore_msi_ext, 0, nic), -PV_ENXIO);
+    cfg_write16(nic, 4, cfg16(nic, 4) | 2u);
+    BT_EXPECT_RC("restore_msi_ext nic", dev_op(PV_PHYSDEVOP_restore_msi_ext, 0, nic), 0);
+    GK_EXPECT_EQ(cfg16(nic, pos + 2), ctl); /* enabled again */
+    GK_EXPECT_EQ(page[0] & 0xfff00000u, 0xfee00000u);
+    GK_EXPECT_EQ(page[3], 0); /* still unmasked: bound */
     GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_prepare_msix, 0, nic), -PV_EBUSY);
     GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_pci_device_remove, 0, nic), -PV_EBUSY);
     GK_EXPECT_EQ(unmap(PV_DOMID_SELF, pirq), 0);
@@ -383,7 +524,7 @@ static void rule_dom0(void)
     GK_ASSERT(edu && nic);
     GK_ASSERT(bt_region_init(&r));
     check_reports(edu, nic);
-    check_msi(edu, &r);
+    check_msi(edu, &r, check_mmcfg(edu, nic, &r));
     check_msix(nic, &r);
     check_hpet_and_cmos(&r);
     GK_EXPECT_EQ(bt_region_fini(&r), 0);
@@ -407,6 +548,12 @@ static void rule_domu(void)
     GK_EXPECT_EQ(map_msi(0, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_EPERM);
     GK_EXPECT_EQ(map_msi(77, PV_MAP_PIRQ_TYPE_MSI, 0, 8, 0, 0, -1, NULL), -PV_ESRCH);
     GK_EXPECT_EQ(unmap(PV_DOMID_SELF, 255), -PV_EPERM);
+    GK_EXPECT_EQ(mmcfg_reserved(0xb0000000, 0, 255, 1), -PV_EPERM);
+    GK_EXPECT_EQ(dev_op(PV_PHYSDEVOP_restore_msi_ext, 0, 8), -PV_EPERM);
+    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_restore_msi, &(struct pv_physdev_restore_msi){.devfn = 8}),
+                 -PV_EPERM);
+    GK_EXPECT_EQ(physdev(PV_PHYSDEVOP_dbgp_op, &(struct pv_physdev_dbgp_op){.op = 1}),
+                 -PV_EPERM);
     GK_EXPECT_EQ(bind_pirq(255, NULL), -PV_EPERM);
     GK_ASSERT_EQ(bt_set_iopl(1), 0);
     GK_EXPECT_EQ(cfg32(0, 0), 0xffffffff); /* the host bridge: not for a domU */

@@ -443,10 +443,25 @@ static uint64_t physdev_arg(uint64_t cmd)
         words[0] = fz_chance(768) ? (uint32_t)fz_below(256) << 8 : fz_num32();
         words[1] = fz_chance(768) ? (uint32_t)fz_below(3) : fz_num32(); /* is_extfn */
         break;
+    case PV_PHYSDEVOP_pci_mmcfg_reserved: /* q35's window, or near it */
+        return fz_struct(
+            &(struct pv_physdev_pci_mmcfg_reserved){
+                .address = fz_chance(768) ? 0xb0000000 : fz_num(),
+                .segment = fz_chance(768) ? 0 : (uint16_t)fz_num32(),
+                .end_bus = fz_chance(768) ? 255 : (uint8_t)fz_num32(),
+                .flags = fz_chance(768) ? (uint32_t)fz_below(3) : fz_num32()},
+            sizeof(struct pv_physdev_pci_mmcfg_reserved));
+    case PV_PHYSDEVOP_restore_msi: /* {bus, devfn} */
+        words[0] = fz_chance(768) ? (uint32_t)fz_below(256) << 8 : fz_num32();
+        break;
+    case PV_PHYSDEVOP_dbgp_op: /* {op, bus, {seg, bus, devfn}} */
+        words[0] = fz_chance(768) ? (uint32_t)(fz_below(4) | fz_below(3) << 8) : fz_num32();
+        break;
     case PV_PHYSDEVOP_pci_device_add: /* {seg, bus, devfn, flags, ...} */
     case PV_PHYSDEVOP_pci_device_remove:
     case PV_PHYSDEVOP_prepare_msix:
     case PV_PHYSDEVOP_release_msix:
+    case PV_PHYSDEVOP_restore_msi_ext:
         words[0] = fz_chance(768) ? (uint32_t)fz_below(256) << 24 : fz_num32();
         words[1] = fz_chance(768) ? (uint32_t)fz_below(8) : fz_num32();
         break;
@@ -463,7 +478,8 @@ void fz_gen_physdev_op(struct fz_call *c)
         PV_PHYSDEVOP_pirq_eoi_gmfn_v1, PV_PHYSDEVOP_free_irq_vector, PV_PHYSDEVOP_manage_pci_add,
         PV_PHYSDEVOP_manage_pci_remove, PV_PHYSDEVOP_manage_pci_add_ext,
         PV_PHYSDEVOP_pci_device_add,   PV_PHYSDEVOP_pci_device_remove, PV_PHYSDEVOP_prepare_msix,
-        PV_PHYSDEVOP_release_msix};
+        PV_PHYSDEVOP_release_msix,     PV_PHYSDEVOP_pci_mmcfg_reserved, PV_PHYSDEVOP_restore_msi,
+        PV_PHYSDEVOP_restore_msi_ext,  PV_PHYSDEVOP_dbgp_op};
     uint64_t cmd = fz_chance(512)   ? PV_PHYSDEVOP_set_iopl
                    : fz_chance(768) ? irq_ops[fz_below(sizeof(irq_ops))]
                    : fz_chance(960) ? fz_below(32)
