@@ -329,6 +329,8 @@ int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsi
             mcfg[i].on = rc ? mcfg[i].on : flags & PV_XEN_PCI_MMCFG_RESERVED;
         }
     spin_unlock(&pci_lock);
+    if (!rc)
+        printk("(hv) PCI: MMCONFIG at %#lx reported%s reserved\n", address, flags ? "" : " not");
     return rc;
 }
 
