@@ -4,6 +4,7 @@
 #include "console.h"
 #include "pv-abi/errno.h"
 #include "evtchn.h"
+#include "pirq.h"
 #include "evtchn_table.h"
 
 _Static_assert(sizeof(struct evtchn) * EVTCHN_PORTS_PER_BUCKET == PAGE_SIZE,
@@ -371,7 +372,7 @@ int evtchn_bind_vcpu(struct domain *caller, unsigned port, unsigned vcpu)
 {
     struct domain *d = caller;
     struct evtchn *chn;
-    int rc = -PV_EINVAL;
+    int rc = -PV_EINVAL, pirq = -1;
 
     if (vcpu >= d->nr_vcpus || !d->vcpu[vcpu])
         return -PV_ENOENT;
@@ -386,11 +387,14 @@ int evtchn_bind_vcpu(struct domain *caller, unsigned port, unsigned vcpu)
     case ECS_INTERDOMAIN:
     case ECS_HV:
     case ECS_PIRQ:
+        pirq = chn->state == ECS_PIRQ ? (int)chn->u : -1;
         chn->notify_vcpu = (uint8_t)vcpu;
         rc = 0;
         break;
     }
     spin_unlock(&d->evtchn_lock);
+    if (pirq >= 0) /* Xen's pirq_set_affinity, after the lock (pirq_lock comes first) */
+        pirq_set_cpu(d, (unsigned)pirq, d->vcpu[vcpu]->processor);
     return rc;
 }
 

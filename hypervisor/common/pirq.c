@@ -217,6 +217,16 @@ int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port)
     return rc;
 }
 
+void pirq_set_cpu(struct domain *d, unsigned pirq, unsigned cpu)
+{
+    int s;
+
+    spin_lock(&pirq_lock);
+    if (pirq >= PIRQ_MAX_GSI && (s = msi_slot(d, pirq)) >= 0)
+        arch_msi_set_cpu((unsigned)s, cpu);
+    spin_unlock(&pirq_lock);
+}
+
 int pirq_eoi(struct domain *d, unsigned pirq)
 {
     int rc = 0;

@@ -118,10 +118,7 @@ static long invoke(struct vcpu *v, unsigned cmd, union physdev_arg *a)
     case PV_PHYSDEVOP_pirq_eoi_gmfn_v2:
         return pirq_eoi_page(d, a->gmfn.gmfn);
     case PV_PHYSDEVOP_pci_mmcfg_reserved:
-        return d->privileged ? arch_pci_mmcfg_reserved(a->mmcfg.address, a->mmcfg.segment,
-                                                       a->mmcfg.start_bus, a->mmcfg.end_bus,
-                                                       a->mmcfg.flags)
-                             : -PV_EPERM;
+        return d->privileged ? arch_pci_mmcfg_reserved(&a->mmcfg) : -PV_EPERM;
     case PV_PHYSDEVOP_dbgp_op:
         return d->privileged ? 0 : -PV_EPERM; /* Xen with no EHCI debug port in use */
     }

@@ -45,8 +45,8 @@ enum { PCI_OP_ADD, PCI_OP_REMOVE, PCI_OP_PREPARE_MSIX, PCI_OP_RELEASE_MSIX, PCI_
 int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn);
 /* dom0 reports an MMCONFIG window (reserved: flags PV_XEN_PCI_MMCFG_RESERVED) or not: -EINVAL
  * (other flags), -ENODEV (no ACPI window with that segment and buses), -EIO (another address). */
-int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsigned last,
-                            unsigned flags);
+struct pv_physdev_pci_mmcfg_reserved;
+int arch_pci_mmcfg_reserved(const struct pv_physdev_pci_mmcfg_reserved *r);
 /* A vector for bdf's MSI (msix false) or MSI-X table entry `entry` (table_base: the table's BAR,
  * as dom0 sees it): programmed (an MSI-X entry masked) and its slot returned, or -ENODEV (not
  * reported, no such capability), -EINVAL (entry or table_base wrong), -EEXIST (mapped),
@@ -54,6 +54,8 @@ int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsi
 int arch_msi_setup(unsigned bdf, bool msix, unsigned entry, uint64_t table_base);
 /* Mask or unmask a slot's MSI-X entry (MSI: nothing); free the slot, its vector disabled. */
 void arch_msi_mask(unsigned slot, bool masked);
+/* Send a slot's messages to CPU cpu from now on (the boot CPU's at first). */
+void arch_msi_set_cpu(unsigned slot, unsigned cpu);
 void arch_msi_teardown(unsigned slot);
 /* May a domain's new mapping of this I/O frame only be read-only (the HPET, MSI-X tables, the
  * MMCONFIG windows)? */

@@ -25,6 +25,9 @@ int pirq_setup_gsi(struct domain *caller, int gsi, unsigned level, unsigned acti
 /* EVTCHNOP_bind_pirq: a port of d for a pirq mapped to d and in its irq_caps (for a domU:
  * dom0's map_pirq and irq_permission domctl); unmasks its GSI. */
 int pirq_bind(struct domain *d, unsigned pirq, unsigned flags, unsigned *port);
+/* EVTCHNOP_bind_vcpu moved d's port of pirq to a vCPU on that CPU: an MSI follows it (Xen's
+ * pirq_set_affinity; a GSI stays with the boot CPU). */
+void pirq_set_cpu(struct domain *d, unsigned pirq, unsigned cpu);
 /* PHYSDEVOP_eoi: end a level pirq's service (its GSI unmasked); irq_status_query's flags. */
 int pirq_eoi(struct domain *d, unsigned pirq);
 int pirq_status(struct domain *d, unsigned pirq, uint32_t *flags);

@@ -15,6 +15,7 @@
 #include "x86/pci.h"
 #include "console.h"
 #include "paging.h"
+#include "smp.h"
 #include "x86/segbase.h"
 #include "x86/desc_tables.h"
 
@@ -264,4 +265,9 @@ void paging_map_hv(uint64_t va, uint64_t mfn, uint64_t flags)
 uint32_t apic_id(void)
 {
     return 0;
+}
+
+uint32_t smp_apic_id(unsigned cpu)
+{
+    return cpu;
 }

@@ -3,6 +3,7 @@
 
 #include "arch.h"
 #include "pv-abi/errno.h"
+#include "pv-abi/physdev_op.h"
 #include "gsi_fake.h"
 
 struct gsif_state gsif;
@@ -84,15 +85,19 @@ void arch_msi_teardown(unsigned slot)
 }
 
 /* The MMCONFIG window 0xb0000000, segment 0, buses 0-255: flags 0 or 1 only. */
-int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsigned last,
-                            unsigned flags)
+int arch_pci_mmcfg_reserved(const struct pv_physdev_pci_mmcfg_reserved *r)
 {
     gsif.pci_ops++;
-    if (flags > 1)
+    if (r->flags > 1)
         return -PV_EINVAL;
-    if (seg || first || last != 255)
+    if (r->segment || r->start_bus || r->end_bus != 255)
         return -PV_ENODEV;
-    return address == 0xb0000000 ? 0 : -PV_EIO;
+    return r->address == 0xb0000000 ? 0 : -PV_EIO;
+}
+
+void arch_msi_set_cpu(unsigned slot, unsigned cpu)
+{
+    gsif.msi_cpu[slot] = cpu;
 }
 
 int arch_pci_device_op(unsigned op, unsigned seg, unsigned bus, unsigned devfn)

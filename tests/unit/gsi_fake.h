@@ -14,6 +14,7 @@ struct gsif_state {
     unsigned unmasks[GSIF_NR]; /* arch_gsi_mask(gsi, false) calls */
     bool ready;                /* gsif_reset() ran */
     bool msi_used[32], msi_masked[32]; /* arch_msi_* slots (ARCH_MSI_SLOTS) */
+    unsigned msi_cpu[32];              /* arch_msi_set_cpu's last CPU for each */
     unsigned pci_ops; /* arch_pci_device_op and arch_pci_mmcfg_reserved calls */
 };
 extern struct gsif_state gsif;

@@ -339,6 +339,12 @@ static void test_msi(void **state)
     assert_int_equal(pirq_unmap(&dom_p, PV_DOMID_SELF, PIRQ_NR - 2), -PV_EINVAL);
     assert_int_equal(pirq_bind(&dom_p, PIRQ_NR - 2, 0, &port), -PV_EINVAL);
     assert_int_equal(pirq_bind(&dom_a, 100, 0, &port), 0); /* mapped to dom_a: its to bind */
+    dom_a.vcpu[1]->processor = 1; /* bind_vcpu moves the MSI to that vCPU's CPU */
+    assert_int_equal(evtchn_bind_vcpu(&dom_a, port, 1), 0);
+    assert_int_equal(gsif.msi_cpu[3], 1);
+    dom_a.vcpu[0]->processor = 0;
+    assert_int_equal(evtchn_bind_vcpu(&dom_a, port, 0), 0);
+    assert_int_equal(gsif.msi_cpu[3], 0);
     pirq_domain_destroy(&dom_a);
     assert_false(gsif.msi_used[3]);
     pirq_domain_destroy(&dom_p);

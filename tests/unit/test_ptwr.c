@@ -23,6 +23,7 @@
 #include "x86/ptwr.h"
 #include "x86/pci.h"
 #include "arch.h"
+#include "pv-abi/physdev_op.h"
 #include "pv-abi/vm_assist.h"
 #include "x86/cpu.h"
 
@@ -919,6 +920,14 @@ static const uint8_t mcfg_table[60] = {'M', 'C', 'F', 'G', 60, [47] = 0xb0, [55]
 /* 00:01.0: a capability list with MSI (64-bit, no per-vector masking) at 0x40. */
 static const uint8_t cfg8[256] = {[6] = 0x10, [0x34] = 0x40, [0x40] = 0x05, [0x42] = 0x80};
 
+static int mmcfg_rep(uint64_t address, unsigned seg, unsigned first, unsigned last, unsigned flags)
+{
+    struct pv_physdev_pci_mmcfg_reserved r = {address, (uint16_t)seg, (uint8_t)first,
+                                              (uint8_t)last, flags};
+
+    return arch_pci_mmcfg_reserved(&r);
+}
+
 /* A privileged domain (or not) without the writable-page-table assist, the window reserved. */
 static void mmcfg_setup(void **state, bool privileged)
 {
@@ -931,7 +940,7 @@ static void mmcfg_setup(void **state, bool privileged)
     if (!booted)
         pci_init();
     booted = true;
-    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 255, 1), 0);
+    assert_int_equal(mmcfg_rep(0xb0000000, 0, 0, 255, 1), 0);
     dom.privileged = privileged;
     dom.vm_assist = 0;
     set_entry(MFN_L1, ECAM_VA, 1, table_entry(ECAM_MFN, PTE_FLAGS_RO));
@@ -1023,13 +1032,13 @@ static void test_mmcfg_refusals(void **state)
     assert_false(run_ecam(C("\x48\x89\x07"), 0x08, 1)); /* mov %rax,(%rdi) */
     assert_int_equal(regs.rip, RIP0);
     assert_int_equal(cfg_writes(&w), 0);
-    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 255, 0), 0);
+    assert_int_equal(mmcfg_rep(0xb0000000, 0, 0, 255, 0), 0);
     assert_true(run_ecam(C("\x89\x07"), 0x04, 1));
     assert_int_equal(cfg_writes(&w), 0);
-    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 255, 2), -PV_EINVAL);
-    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 1, 0, 255, 1), -PV_ENODEV);
-    assert_int_equal(arch_pci_mmcfg_reserved(0xb0000000, 0, 0, 127, 1), -PV_ENODEV);
-    assert_int_equal(arch_pci_mmcfg_reserved(0xb0100000, 0, 0, 255, 1), -PV_EIO);
+    assert_int_equal(mmcfg_rep(0xb0000000, 0, 0, 255, 2), -PV_EINVAL);
+    assert_int_equal(mmcfg_rep(0xb0000000, 1, 0, 255, 1), -PV_ENODEV);
+    assert_int_equal(mmcfg_rep(0xb0000000, 0, 0, 127, 1), -PV_ENODEV);
+    assert_int_equal(mmcfg_rep(0xb0100000, 0, 0, 255, 1), -PV_EIO);
     assert_true(arch_mmio_ro(0xb0000) && arch_mmio_ro(0xbffff) && arch_mmio_ro(ECAM_MFN));
     assert_false(arch_mmio_ro(0xaffff) || arch_mmio_ro(0xc0000));
 }

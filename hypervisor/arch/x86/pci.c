@@ -15,6 +15,7 @@
 #include "pv-abi/physdev_op.h"
 #include "x86/acpi.h"
 #include "x86/apic.h"
+#include "smp.h"
 
 #define CF8_EN (1u << 31)
 #define MSIX_ENTRY_VA (MMIO_VIRT_START + 6 * PAGE_SIZE) /* after the local APIC and IO-APICs */
@@ -24,7 +25,8 @@
 
 static spinlock_t pci_lock = SPINLOCK_INIT;  /* CF8/CFC, CMOS index/data, added[], slots[] */
 static uint64_t added[65536 / 64];           /* [pci_lock] segment 0's functions dom0 reported */
-static uint64_t hpet_mfn = ~0ULL, boot_apic; /* [boot] */
+static uint64_t hpet_mfn = ~0ULL; /* [boot] */
+static uint32_t boot_apic;         /* [boot] */
 
 /* ACPI MCFG's ECAM windows (Xen's pci_mmcfg_config): each bus has 256 frames, from base's bus 0;
  * `on` while dom0 reports it reserved (Xen's enabled state; on from boot, as Xen finds the
@@ -33,7 +35,7 @@ static struct mcfg {
     uint64_t base;       /* [boot] */
     uint16_t seg;        /* [boot] */
     uint8_t first, last; /* [boot] buses */
-    bool on;             /* [pci_lock] */
+    bool on;             /* [any] pci_mmcfg_reserved's; a store racing it is done or not */
 } mcfg[MCFG_MAX];
 static unsigned nr_mcfg; /* [boot] */
 
@@ -69,6 +71,7 @@ static unsigned pci_find_cap(unsigned bdf, unsigned id)
 static struct msi_slot {
     bool used, msix, prepared, masked; /* prepared: prepare_msix's, no vector */
     uint16_t bdf;
+    uint32_t dest;                                         /* the local APIC messages go to */
     uint8_t pos;                                           /* the capability's offset */
     uint64_t entry_pa;                                     /* MSI-X: the entry's address */
     uint64_t table_first, table_last, pba_first, pba_last; /* MSI-X frames */
@@ -126,7 +129,8 @@ static int check(struct msi_slot *s, unsigned bdf, bool msix, unsigned entry, ui
     uint64_t base;
     unsigned nr;
 
-    *s = (struct msi_slot){.used = true, .msix = msix, .bdf = (uint16_t)bdf};
+    *s = (struct msi_slot){
+        .used = true, .msix = msix, .masked = true, .bdf = (uint16_t)bdf, .dest = boot_apic};
     if (!(added[bdf / 64] >> (bdf % 64) & 1) ||
         !(s->pos = (uint8_t)pci_find_cap(bdf, s->msix ? CAP_MSIX : CAP_MSI)))
         return -PV_ENODEV; /* not reported by pci_device_add, or no such capability */
@@ -141,10 +145,12 @@ static int check(struct msi_slot *s, unsigned bdf, bool msix, unsigned entry, ui
     return msi_in_use(bdf, false) ? -PV_EBUSY : 0;
 }
 
-/* Address: the boot CPU (as the GSIs), physical destination; data: the vector, fixed, edge. */
+/* Address: the slot's CPU (the boot CPU's until bind_vcpu moves it), physical destination;
+ * data: the vector, fixed, edge. The enable bits stay as they are; an MSI-X entry is masked
+ * while it changes (as the PCI specification asks), then as its binding wants. */
 static void program(struct msi_slot *s, unsigned vector)
 {
-    uint32_t ctl = pci_read(s->bdf, s->pos + 2, 2), addr = 0xfee00000u | boot_apic << 12;
+    uint32_t ctl = pci_read(s->bdf, s->pos + 2, 2), addr = 0xfee00000u | s->dest << 12;
     volatile uint32_t *e;
 
     if (!s->msix) {
@@ -156,11 +162,17 @@ static void program(struct msi_slot *s, unsigned vector)
         return;
     }
     e = entry_map(s->entry_pa);
-    e[3] = s->masked = true; /* masked until bound */
-    pci_write(s->bdf, s->pos + 2, 2, ctl | 0x8000); /* enabled (dom0's mask-all bit kept) */
+    e[3] = 1;
     e[0] = addr;
     e[1] = 0;
     e[2] = vector;
+    e[3] = s->masked;
+}
+
+/* The capability's enable bit on (MSI-X: dom0's mask-all bit kept). */
+static void enable(struct msi_slot *s)
+{
+    pci_write(s->bdf, s->pos + 2, 2, pci_read(s->bdf, s->pos + 2, 2) | (s->msix ? 0x8000 : 1));
 }
 
 static int free_slot(void)
@@ -180,6 +192,8 @@ int arch_msi_setup(unsigned bdf, bool msix, unsigned entry, uint64_t table_base)
     if (!(rc = check(&s, bdf, msix, entry, table_base)) && (rc = free_slot()) >= 0) {
         slots[rc] = s;
         program(&slots[rc], MSI_VECTOR_BASE + (unsigned)rc);
+        if (s.msix)
+            enable(&slots[rc]); /* MSI: dom0 enables it */
     }
     spin_unlock(&pci_lock);
     return rc;
@@ -190,6 +204,14 @@ void arch_msi_mask(unsigned slot, bool masked)
     spin_lock(&pci_lock);
     if (slots[slot].msix)
         entry_map(slots[slot].entry_pa)[3] = slots[slot].masked = masked;
+    spin_unlock(&pci_lock);
+}
+
+void arch_msi_set_cpu(unsigned slot, unsigned cpu)
+{
+    spin_lock(&pci_lock);
+    slots[slot].dest = smp_apic_id(cpu);
+    program(&slots[slot], MSI_VECTOR_BASE + slot);
     spin_unlock(&pci_lock);
 }
 
@@ -230,17 +252,13 @@ static int msi_restore(unsigned bdf)
 {
     for (unsigned i = 0; i < ARCH_MSI_SLOTS; i++) {
         struct msi_slot *s = &slots[i];
-        bool masked = s->masked;
 
         if (!s->used || s->prepared || s->bdf != bdf)
             continue;
         if (s->msix && !(pci_read(bdf, 4, 2) & 2))
             return -PV_ENXIO;
         program(s, MSI_VECTOR_BASE + i);
-        if (s->msix)
-            entry_map(s->entry_pa)[3] = s->masked = masked;
-        else
-            pci_write(bdf, s->pos + 2, 2, pci_read(bdf, s->pos + 2, 2) | 1);
+        enable(s);
     }
     return 0;
 }
@@ -317,20 +335,19 @@ bool pci_mmcfg_write(uint64_t mfn, unsigned reg, unsigned size, uint32_t val)
 }
 
 /* Xen's pci_mmcfg_reserved: the flags first, then the window by segment and buses. */
-int arch_pci_mmcfg_reserved(uint64_t address, unsigned seg, unsigned first, unsigned last,
-                            unsigned flags)
+int arch_pci_mmcfg_reserved(const struct pv_physdev_pci_mmcfg_reserved *r)
 {
-    int rc = (flags & ~PV_XEN_PCI_MMCFG_RESERVED) ? -PV_EINVAL : -PV_ENODEV;
+    int rc = (r->flags & ~PV_XEN_PCI_MMCFG_RESERVED) ? -PV_EINVAL : -PV_ENODEV;
 
-    spin_lock(&pci_lock);
     for (unsigned i = 0; i < nr_mcfg && rc == -PV_ENODEV; i++)
-        if (mcfg[i].seg == seg && mcfg[i].first == first && mcfg[i].last == last) {
-            rc = mcfg[i].base == address ? 0 : -PV_EIO; /* Xen warns of another address */
-            mcfg[i].on = rc ? mcfg[i].on : flags & PV_XEN_PCI_MMCFG_RESERVED;
+        if (mcfg[i].seg == r->segment && mcfg[i].first == r->start_bus &&
+            mcfg[i].last == r->end_bus) {
+            rc = mcfg[i].base == r->address ? 0 : -PV_EIO; /* Xen warns of another address */
+            mcfg[i].on = rc ? mcfg[i].on : r->flags & PV_XEN_PCI_MMCFG_RESERVED;
         }
-    spin_unlock(&pci_lock);
     if (!rc)
-        printk("(hv) PCI: MMCONFIG at %#lx reported%s reserved\n", address, flags ? "" : " not");
+        printk("(hv) PCI: MMCONFIG at %#lx reported%s reserved\n", r->address,
+               r->flags ? "" : " not");
     return rc;
 }
 

@@ -289,14 +289,12 @@ static bool execute(const struct ptwr_insn *p, uint64_t old, struct cpu_regs *nr
 }
 
 /* Xen's fixup_page_fault: the guest kernel wrote (not a fetch, no reserved bit) to a present
- * page, and the domain asked for writable page tables or is the hardware domain (mmio_ro). */
+ * page (then an L1 table with writable page tables, or the hardware domain's mmio_ro). */
 static bool fault_qualifies(const struct vcpu *v, uint32_t ec)
 {
     uint32_t which = PFEC_PRESENT | PFEC_WRITE | PFEC_RSVD | PFEC_FETCH;
 
-    return v->kernel_mode && (ec & which) == (PFEC_PRESENT | PFEC_WRITE) &&
-           (((v->domain->vm_assist >> PV_VMASST_TYPE_writable_pagetables) & 1) ||
-            v->domain->privileged);
+    return v->kernel_mode && (ec & which) == (PFEC_PRESENT | PFEC_WRITE);
 }
 
 /* The frame that v's kernel page tables (loaded: v is in kernel mode) map at la with a present,

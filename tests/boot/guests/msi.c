@@ -11,6 +11,7 @@
  *     hypervisor's address and data are in its capability, dom0's direct writes to them (ports
  *     and MMCONFIG) and to the enable bit before the mapping are dropped; bound, edu's raise
  *     register brings events; disabled by dom0, none until restore_msi(_ext) enables it again;
+ *     bind_vcpu moves its address to the CPU of the port's vCPU (vCPU 0 pinned to CPU 1);
  *     unmapped, none. virtio-net's MSI-X: bad entry and table_base refused, an entry mapped,
  *     its table page mapped writable comes out read-only and dom0's store there faults;
  *     restore_msi_ext re-enables it with the entry unmasked as bound (-ENXIO without memory
@@ -23,6 +24,7 @@
 #include "bt.h"
 #include "bt_mmu.h"
 #include "gk/kit.h"
+#include "pv-abi/domctl.h"
 #include "pv-abi/elfnote.h"
 #include "pv-abi/physdev_op.h"
 #include "pv-abi/xen_version.h"
@@ -343,6 +345,92 @@ static volatile uint8_t *check_mmcfg(unsigned edu, unsigned nic, struct bt_regio
     return e;
 }
 
+/* A domctl on dom0 itself with a len-byte argument, copied back. */
+static long domctl0(uint32_t cmd, void *arg, size_t len)
+{
+    static struct pv_domctl op __attribute__((aligned(16)));
+    long rc;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = cmd;
+    op.interface_version = PV_DOMCTL_INTERFACE_VERSION;
+    memcpy(op.u.pad, arg, len);
+    rc = gk_hypercall_nr(PV_HYPERCALL_domctl, (uint64_t)(uintptr_t)&op, 0, 0, 0, 0);
+    memcpy(arg, op.u.pad, len);
+    return rc;
+}
+
+/* The CPU whose run queue holds vCPU vcpu of dom0 (domctl getvcpuinfo). */
+static uint32_t vcpu_cpu(uint32_t vcpu)
+{
+    struct pv_domctl_getvcpuinfo i = {.vcpu = vcpu};
+
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_getvcpuinfo, &i, sizeof(i)), 0);
+    return i.cpu;
+}
+
+static long bind_vcpu(uint32_t port, uint32_t vcpu)
+{
+    struct pv_evtchn_bind_vcpu b = {.port = port, .vcpu = vcpu};
+
+    return gk_hypercall_event_channel_op(PV_EVTCHNOP_bind_vcpu, &b);
+}
+
+static uint32_t msi_cpu(unsigned edu, unsigned pos)
+{
+    return (cfg32(edu, pos + 4) >> 12) & 0xff; /* QEMU's APIC ids are the CPU numbers */
+}
+
+/* EVTCHNOP_bind_vcpu moves an MSI to the CPU of the port's new vCPU (Xen's pirq_set_affinity):
+ * mapped, it names the boot CPU; dom0's vCPU 0 pinned to CPU 1, binding the port to it moves the
+ * address there; to vCPU 1 (down, pinned to CPU 0), back to CPU 0, and a message still arrives
+ * (the port masked: pending only); back to vCPU 0, back to CPU 1, whose local APIC takes the
+ * next message to vCPU 0's handler. */
+static void check_affinity(unsigned edu, unsigned pos, uint32_t port, volatile uint32_t *regs)
+{
+    static uint8_t cpu1 = 1 << 1, cpu0 = 1 << 0;
+    struct pv_domctl_vcpuaffinity a = {
+        .vcpu = 0,
+        .flags = PV_VCPUAFFINITY_HARD,
+        .cpumap_hard = {.bitmap = PV_GUEST_PTR(&cpu1), .nr_bits = 8},
+    };
+    struct pv_domctl_vcpuaffinity a1 = {
+        .vcpu = 1,
+        .flags = PV_VCPUAFFINITY_HARD,
+        .cpumap_hard = {.bitmap = PV_GUEST_PTR(&cpu0), .nr_bits = 8},
+    };
+    uint32_t n = edu_events;
+
+    GK_EXPECT_EQ(msi_cpu(edu, pos), 0);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_setvcpuaffinity, &a1, sizeof(a1)), 0);
+    GK_EXPECT_EQ(domctl0(PV_DOMCTL_setvcpuaffinity, &a, sizeof(a)), 0);
+    for (unsigned t = 0; t < 100 && vcpu_cpu(0) != 1; t++)
+        gk_sleep_ns(10 * GK_NS_PER_MS);
+    GK_EXPECT_EQ(vcpu_cpu(0), 1);
+    BT_EXPECT_RC("bind_vcpu 0", bind_vcpu(port, 0), 0);
+    GK_EXPECT_EQ(msi_cpu(edu, pos), 1);
+    BT_EXPECT_RC("bind_vcpu 1", bind_vcpu(port, 1), 0);
+    gk_test_log("MSI address %#x with dom0's vCPU 1 on CPU %u", cfg32(edu, pos + 4), vcpu_cpu(1));
+    GK_EXPECT_EQ(vcpu_cpu(1), 0);
+    GK_EXPECT_EQ(msi_cpu(edu, pos), 0);
+    gk_event_mask_port(port); /* the message only marks it pending */
+    regs[0x60 / 4] = 1;
+    for (unsigned t = 0; t < 200 && !gk_event_pending(port); t++)
+        gk_sleep_ns(5 * GK_NS_PER_MS);
+    regs[0x64 / 4] = 1;
+    GK_EXPECT(gk_event_pending(port));
+    GK_EXPECT_EQ(edu_events, n);
+    gk_event_clear(port);
+    GK_EXPECT_EQ(gk_event_unmask_port(port), 0);
+    BT_EXPECT_RC("bind_vcpu 0 again", bind_vcpu(port, 0), 0);
+    GK_EXPECT_EQ(msi_cpu(edu, pos), 1);
+    regs[0x60 / 4] = 1; /* through CPU 1's local APIC to the handler on vCPU 0 */
+    for (unsigned t = 0; t < 200 && edu_events == n; t++)
+        gk_sleep_ns(5 * GK_NS_PER_MS);
+    regs[0x64 / 4] = 1;
+    GK_EXPECT_EQ(edu_events, n + 1);
+}
+
 /* Wait up to a second for edu's events to pass n. */
 static void wait_events(uint32_t n)
 {
@@ -408,6 +496,7 @@ static void check_msi(unsigned edu, struct bt_region *r, volatile uint8_t *ecam)
                  physdev(PV_PHYSDEVOP_restore_msi,
                          &(struct pv_physdev_restore_msi){.devfn = (uint8_t)edu}),
                  0);
+    check_affinity(edu, pos, port, regs);
     BT_EXPECT_RC("restore_msi_ext segment 1", dev_op(PV_PHYSDEVOP_restore_msi_ext, 1, edu),
                  -PV_ENODEV);
     BT_EXPECT_RC("restore_msi unreported", dev_op(PV_PHYSDEVOP_restore_msi_ext, 0, 0xff),
