@@ -13,12 +13,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "dom0-tools/libhv/xsl.h"
 #include "hvconsoled.h"
 #include "xenstore.h"
 
 int cpty_open(struct hvc *h, struct cdom *d)
 {
-    char path[64];
+    struct hv_err err;
     const char *slave;
     struct termios t;
 
@@ -32,8 +33,10 @@ int cpty_open(struct hvc *h, struct cdom *d)
     cfmakeraw(&t); /* the guest's bytes as they are, both ways */
     if (tcsetattr(d->pty_slave, TCSANOW, &t))
         goto fail;
-    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
-    if (!xs_write(h->xs, XBT_NULL, path, slave, (unsigned)strlen(slave)))
+    /* only while its console/ is there: a toolstack that removed the domain's home (a destroy
+     * crossing this connection) must not find console/tty made again */
+    if ((errno = -hv_xsl_write_beside(h->xs, d->domid, "console/port", "console/tty", slave,
+                                      &err)))
         goto fail;
     return 0;
 fail:

@@ -396,33 +396,6 @@ static void free_src(struct src *m)
     free(m->deferred);
 }
 
-/* On the source, a localhost target shares the domain's /vm/UUID: the source's destroy must
- * leave it to the target. */
-static void forget_shared_vm(struct hv_ops *o, uint32_t domid)
-{
-    char path[64], other[64], *mine, *theirs;
-    struct hv_dom_summary *all = NULL;
-    unsigned len;
-    int n, i;
-
-    snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
-    if (!(mine = xs_read(o->xs, XBT_NULL, path, &len)))
-        return;
-    n = hv_ops_list(o, &all);
-    for (i = 0; i < n; i++) {
-        if (all[i].domid == domid)
-            continue;
-        snprintf(other, sizeof(other), "/local/domain/%u/vm", all[i].domid);
-        if ((theirs = xs_read(o->xs, XBT_NULL, other, &len))) {
-            if (!strcmp(theirs, mine))
-                xs_rm(o->xs, XBT_NULL, path);
-            free(theirs);
-        }
-    }
-    free(all);
-    free(mine);
-}
-
 /* After the go: the target's report, then the source's copy destroyed (or kept suspended). */
 static int finish(struct src *m, struct hv_mig_result *res, double paused_at, const char *away)
 {
@@ -451,8 +424,7 @@ static int finish(struct src *m, struct hv_mig_result *res, double paused_at, co
         return hv_err_set(&m->o->err, -EIO, "the target could not start the domain (status "
                           "%u, see its messages above)", status);
     }
-    note(m, "the target runs the domain; destroying it here");
-    forget_shared_vm(m->o, m->domid);
+    note(m, "the target runs the domain; destroying it here"); /* a shared /vm stays theirs */
     if (hv_ops_destroy(m->o, m->domid))
         note(m, m->o->err.msg);
     return 0;

@@ -233,6 +233,28 @@ static void rm_if_empty(struct wr *w, const char *path)
     free(kids);
 }
 
+/* Does a domain other than w's name vm as its /vm/<uuid>? (A migration's incoming copy on the
+ * source's own host shares the source's: whichever goes first leaves it to the other.) */
+static bool vm_shared(struct wr *w, const char *vm)
+{
+    char path[64], *theirs;
+    unsigned n = 0, i, len;
+    char **ids = xs_directory(w->xs, w->t, "/local/domain", &n);
+    bool shared = false;
+
+    for (i = 0; ids && i < n && !shared; i++) {
+        if (strtoul(ids[i], NULL, 10) == w->domid)
+            continue;
+        snprintf(path, sizeof(path), "/local/domain/%.40s/vm", ids[i]);
+        if ((theirs = xs_read(w->xs, w->t, path, &len))) {
+            shared = !strcmp(theirs, vm);
+            free(theirs);
+        }
+    }
+    free(ids);
+    return shared;
+}
+
 static void remove_all(struct wr *w, const void *arg)
 {
     char path[128], *vm;
@@ -242,7 +264,7 @@ static void remove_all(struct wr *w, const void *arg)
     (void)arg;
     snprintf(path, sizeof(path), "/local/domain/%u/vm", w->domid);
     vm = xs_read(w->xs, w->t, path, &len);
-    if (vm && !strncmp(vm, "/vm/", 4) && !strchr(vm + 4, '/') && vm[4])
+    if (vm && !strncmp(vm, "/vm/", 4) && !strchr(vm + 4, '/') && vm[4] && !vm_shared(w, vm))
         rm(w, vm);
     free(vm);
     snprintf(path, sizeof(path), "/local/domain/%u", w->domid);
@@ -306,22 +328,22 @@ int hv_xsl_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len)
     return hv_xsl_read(xs, domid, "name", buf, len);
 }
 
-/* Writes an existing node of the domain's tree (never creates one: -ENOENT if it is gone). */
-static int write_one(struct xs_handle *xs, uint32_t domid, const char *rel, const char *value,
-                     struct hv_err *err)
+int hv_xsl_write_beside(struct xs_handle *xs, uint32_t domid, const char *guard,
+                        const char *rel, const char *value, struct hv_err *err)
 {
-    char path[160], *old;
+    char path[160], there[160], *old;
     unsigned n, tries;
     xs_transaction_t t;
 
     snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, rel);
+    snprintf(there, sizeof(there), "/local/domain/%u/%s", domid, guard);
     for (tries = 0; tries < 20; tries++) {
         if (!(t = xs_transaction_start(xs)))
             break;
-        if (!(old = xs_read(xs, t, path, &n))) {
+        if (!(old = xs_read(xs, t, there, &n))) {
             int e = errno ? errno : ENOENT;
             xs_transaction_end(xs, t, true);
-            return hv_err_set(err, -e, "xenstore: %s: %s", path, strerror(e));
+            return hv_err_set(err, -e, "xenstore: %s: %s", there, strerror(e));
         }
         free(old);
         if (!xs_write(xs, t, path, value, strlen(value))) {
@@ -335,6 +357,13 @@ static int write_one(struct xs_handle *xs, uint32_t domid, const char *rel, cons
     }
     return hv_err_set(err, -(errno ? errno : EIO), "xenstore: writing %s: %s", path,
                       strerror(errno ? errno : EIO));
+}
+
+/* Writes an existing node of the domain's tree (never creates one: -ENOENT if it is gone). */
+static int write_one(struct xs_handle *xs, uint32_t domid, const char *rel, const char *value,
+                     struct hv_err *err)
+{
+    return hv_xsl_write_beside(xs, domid, rel, rel, value, err);
 }
 
 int hv_xsl_shutdown(struct xs_handle *xs, uint32_t domid, const char *what, struct hv_err *err)

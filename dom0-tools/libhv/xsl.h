@@ -37,13 +37,19 @@ int hv_xsl_write(struct xs_handle *xs, const struct hv_xsl_dom *d, struct hv_err
 int hv_xsl_write_rings(struct xs_handle *xs, const struct hv_xsl_dom *d, struct hv_err *err);
 
 /* Removes everything hv_xsl_write wrote for domid (and every backend dir of dom0 for it);
- * what is already gone is fine. */
+ * what is already gone is fine. Its /vm/<uuid> stays while another domain names the same one
+ * (a migration's two copies on one host). */
 int hv_xsl_remove(struct xs_handle *xs, uint32_t domid, struct hv_err *err);
 
 /* XS_INTRODUCE / XS_RELEASE for the domain's store ring. */
 int hv_xsl_introduce(struct xs_handle *xs, uint32_t domid, uint64_t store_mfn, uint32_t port,
                      struct hv_err *err);
 int hv_xsl_release(struct xs_handle *xs, uint32_t domid, struct hv_err *err);
+
+/* Writes /local/domain/D/<rel> only while /local/domain/D/<guard> exists, in one transaction
+ * (-ENOENT if it is gone): a daemon's late write never makes a removed domain's home again. */
+int hv_xsl_write_beside(struct xs_handle *xs, uint32_t domid, const char *guard,
+                        const char *rel, const char *value, struct hv_err *err);
 
 /* /local/domain/D/name into buf ("" and -ENOENT if there is none). */
 int hv_xsl_name(struct xs_handle *xs, uint32_t domid, char *buf, size_t len);

@@ -198,6 +198,60 @@ static void test_updates(void **state)
     free(after);
 }
 
+/* A migration's two copies on one host share /vm/<uuid>: removing either leaves it to the other
+ * (the target failing after its answer must not take the source's /vm with it); the last one
+ * removes it. */
+static void test_shared_vm_stays(void **state)
+{
+    struct hv_xsl_dom d7, d8;
+    struct hv_err err = {""};
+    char *before = xsd_snapshot(), *after, *v;
+    unsigned len;
+
+    (void)state;
+    fill(&d7, 7, "web");
+    fill(&d8, 8, "web--incoming");
+    memcpy(d8.uuid, d7.uuid, 16);
+    assert_int_equal(hv_xsl_write(xs, &d7, &err), 0);
+    assert_int_equal(hv_xsl_write(xs, &d8, &err), 0);
+    assert_int_equal(hv_xsl_remove(xs, 8, &err), 0);
+    check_node("/vm/00112233-4455-6677-8899-aabbccddee07/uuid",
+               "00112233-4455-6677-8899-aabbccddee07", "n0r7");
+    v = xs_read(xs, XBT_NULL, "/vm/00112233-4455-6677-8899-aabbccddee07/image/kernel", &len);
+    assert_non_null(v);
+    free(v);
+    assert_int_equal(hv_xsl_remove(xs, 7, &err), 0);
+    after = xsd_snapshot();
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+/* hvconsoled's console/tty: written beside console/port while it is there; once the domain's
+ * home is removed (a destroy crossing the daemon's connection) the write makes nothing again. */
+static void test_write_beside(void **state)
+{
+    struct hv_xsl_dom d;
+    struct hv_err err = {""};
+    char *before, *after;
+
+    (void)state;
+    fill(&d, 7, "web");
+    assert_int_equal(hv_xsl_write(xs, &d, &err), 0);
+    assert_int_equal(hv_xsl_write_beside(xs, 7, "console/port", "console/tty", "/dev/pts/3",
+                                         &err), 0);
+    check_node("/local/domain/7/console/tty", "/dev/pts/3", "n0r7");
+    assert_int_equal(hv_xsl_remove(xs, 7, &err), 0);
+    before = xsd_snapshot();
+    assert_int_equal(hv_xsl_write_beside(xs, 7, "console/port", "console/tty", "/dev/pts/3",
+                                         &err), -ENOENT);
+    assert_non_null(strstr(err.msg, "/local/domain/7/console/port"));
+    after = xsd_snapshot();
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +259,8 @@ int main(void)
         cmocka_unit_test(test_remove_leaves_nothing),
         cmocka_unit_test(test_failed_write_leaves_nothing),
         cmocka_unit_test(test_updates),
+        cmocka_unit_test(test_shared_vm_stays),
+        cmocka_unit_test(test_write_beside),
     };
 
     return cmocka_run_group_tests(tests, xsd_start, xsd_stop);
