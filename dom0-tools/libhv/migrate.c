@@ -196,8 +196,9 @@ struct src {
     uint64_t *p2m, *leaves, *leaf_pfns, *dirty, nr;
     unsigned n_leaves, round;
     uint8_t *bitmap, *deferred; /* CLEAN's; the live rounds' deferred page tables */
-    uint64_t batches;   /* sent so far (auto-converge's duty cycle) */
-    bool held;          /* paused by auto-converge */
+    int thr_fd;         /* auto-converge's throttler: its pipe (-1: none) and process */
+    pid_t thr_pid;
+    unsigned thr_now;   /* the throttle it was told */
     bool logdirty;      /* log-dirty mode is on */
     double t0;
     const char *fault;  /* HV_MIGRATE_TEST_FAULT: where the tests cut the connection */
@@ -212,16 +213,89 @@ static void fault_point(struct src *m, const char *at)
     }
 }
 
-static void hold(struct src *m, bool on)
+/* Auto-converge: a process that holds the guest paused for throttle % of every
+ * THROTTLE_PERIOD_MS (QEMU's CPU throttle takes a share of every time slice), told each new
+ * throttle (a byte) through a pipe. The pipe's end, however this process ends, unpauses the
+ * guest and ends it: the guest is never left held. */
+#define THROTTLE_PERIOD_MS 50
+
+static void sleep_ms(unsigned ms)
 {
-    if (on == m->held)
-        return;
-    if (on ? hv_domain_pause(m->o->priv, m->domid) : hv_domain_unpause(m->o->priv, m->domid))
-        return; /* the guest keeps its pace: nothing lost */
-    m->held = on;
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
 }
 
-/* After each batch: the watchdog re-armed, the bandwidth limit, auto-converge's duty cycle. */
+static void throttler(uint32_t domid, int fd)
+{
+    unsigned throttle = 0, hold;
+    struct hv_priv *priv;
+    struct hv_err err;
+    uint8_t b;
+
+    signal(SIGINT, SIG_IGN); /* the operator's Ctrl-C is the migration's: it closes the pipe */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    if (hv_priv_open(&priv, &err)) /* its own: the source's hypercall buffers are not forked */
+        _exit(1);
+    for (;;) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+
+        hold = hv_mig_hold_ms(throttle, THROTTLE_PERIOD_MS);
+        if (hold && !hv_domain_pause(priv, domid)) {
+            sleep_ms(hold);
+            hv_domain_unpause(priv, domid);
+        }
+        if (poll(&pfd, 1, hold ? THROTTLE_PERIOD_MS - (int)hold : -1) < 0 && errno != EINTR)
+            _exit(1);
+        if (!pfd.revents)
+            continue;
+        if (read(fd, &b, 1) != 1)
+            _exit(0);
+        throttle = b;
+    }
+}
+
+static void throttle_set(struct src *m, unsigned throttle)
+{
+    uint8_t b = (uint8_t)throttle;
+    int p[2];
+
+    if (throttle == m->thr_now)
+        return;
+    if (m->thr_fd < 0) {
+        if (pipe2(p, O_CLOEXEC))
+            return; /* the guest keeps its pace: nothing lost */
+        if ((m->thr_pid = fork()) < 0) {
+            close(p[0]), close(p[1]);
+            return;
+        }
+        if (!m->thr_pid) {
+            close(p[1]);
+            close(m->c->in); /* the connection's ends are the source's alone */
+            close(m->c->out);
+            throttler(m->domid, p[0]);
+        }
+        close(p[0]);
+        m->thr_fd = p[1];
+    }
+    if (write(m->thr_fd, &b, 1) == 1)
+        m->thr_now = throttle;
+}
+
+/* The throttler ended and waited for: the guest is not held any more. */
+static void throttle_end(struct src *m)
+{
+    if (m->thr_fd < 0)
+        return;
+    close(m->thr_fd);
+    waitpid(m->thr_pid, NULL, 0);
+    m->thr_fd = -1;
+    m->thr_now = 0;
+}
+
+/* After each batch: the watchdog re-armed, the bandwidth limit, the progress bar. */
 static void after_batch(void *arg, uint64_t done, uint64_t total)
 {
     struct src *m = arg;
@@ -234,9 +308,6 @@ static void after_batch(void *arg, uint64_t done, uint64_t total)
         while (nanosleep(&ts, &ts) && errno == EINTR)
             ;
     }
-    m->batches++;
-    if (m->logdirty && m->round)
-        hold(m, hv_mig_throttled(m->plan.throttle, m->batches));
     if (m->show && m->show->progress)
         m->show->progress(m->show->arg, m->round, done, total);
 }
@@ -336,18 +407,23 @@ static int live_rounds(struct src *m)
         if ((rc = hv_save_pages(&m->sv, m->dirty, n)) || (rc = hv_stream_flush(&m->s)))
             return rc;
         m->sv.zero_alloc = false;
-        hold(m, false);
         if ((rc = clean(m, &dirty, false)))
             return rc;
         next = hv_mig_plan_next(&m->plan, m->sv.pages_sent - before, hv_now() - t, dirty);
         show_round(m, false, m->sv.pages_sent - before, dirty, hv_now() - t);
-        if (next == HV_MIG_STOP_AND_COPY)
+        if (next == HV_MIG_STOP_AND_COPY) {
+            char line[96];
+
+            snprintf(line, sizeof(line), "stop-and-copy: %s", m->plan.why);
+            note(m, line);
             return 1;
+        }
         if (next == HV_MIG_ABORT)
             return hv_err_set(&m->o->err, -ETIMEDOUT, "%llu pages still dirty after %u rounds "
                               "(estimated downtime %.0f ms, the limit %u ms); --abort-on-max",
                               (unsigned long long)dirty, m->round, m->plan.est_ms,
                               m->plan.opts.downtime_ms);
+        throttle_set(m, m->plan.throttle);
         n = dirty;
     }
 }
@@ -448,7 +524,7 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
     if (!m)
         return hv_err_set(&o->err, -ENOMEM, "out of memory");
     *m = (struct src){.o = o, .domid = domid, .c = c, .show = show, .t0 = hv_now(),
-                      .fault = getenv("HV_MIGRATE_TEST_FAULT")};
+                      .thr_fd = -1, .fault = getenv("HV_MIGRATE_TEST_FAULT")};
     hv_mig_plan_init(&m->plan, opts);
     hv_stream_init(&m->s, c->out, "the connection", &o->err);
     if ((rc = hv_stream_buffer(&m->s, STREAM_BUFFER)))
@@ -489,9 +565,10 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
             (rc = hv_save_begin(&m->sv, m->leaf_pfns, m->n_leaves)))
             goto out;
     }
-    if ((rc = live_rounds(m)) < 0)
+    rc = live_rounds(m);
+    throttle_end(m);
+    if (rc < 0)
         goto out;
-    hold(m, false);
     note(m, "suspending the domain for the last round");
     paused_at = hv_now();
     if ((rc = hv_ops_suspend(o, domid)))
@@ -515,7 +592,7 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
     rc = finish(m, res, paused_at, away);
 out:
     watchdog(0);
-    hold(m, false);
+    throttle_end(m);
     logdirty_off(m);
     cause = o->err;
     if (timed_out && rc)
@@ -672,11 +749,14 @@ static void show_times(const struct hv_restore_times *t, double ready_at, double
                        double running_at)
 {
     fprintf(stderr, "migration target: END -> \"domain received\" sent %.1f ms; the last steps "
-            "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f; rings and "
-            "introduction %.1f); the go at END + %.1f ms -> running %.1f ms\n",
+            "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f [p2m and "
+            "start_info %.1f, pinning %.1f]; introduction and rings %.1f [introduction %.1f]); the go "
+            "at END + %.1f ms -> running %.1f ms\n",
             (ready_at - t->end_at) * 1000, (t->done_at - t->end_at) * 1000, t->pinned,
-            (t->state_at - t->end_at) * 1000, (t->done_at - t->state_at) * 1000,
-            (go_at - t->end_at) * 1000, (running_at - go_at) * 1000);
+            (t->state_at - t->end_at) * 1000, t->p2m_ms, t->pin_ms,
+            (t->done_at - t->state_at) * 1000, (t->rings_at - t->state_at) * 1000,
+            (go_at - t->end_at) * 1000,
+            (running_at - go_at) * 1000);
 }
 
 int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct hv_cfg *cfg,

@@ -40,20 +40,24 @@ struct hv_mig_plan {
     double rate;         /* bytes/s of the fastest round so far (0: none sent anything yet) */
     double est_ms;       /* the estimated downtime of stopping now */
     unsigned hot_rounds; /* successive rounds in which dirtying outpaced half the send rate */
-    uint64_t last_dirty; /* the previous round's dirty pages */
+    double best_ms;      /* the best estimate of the rounds so far */
+    unsigned stalled;    /* successive rounds whose estimate was not 10 % below the best */
+    const char *why;     /* why it stopped or aborted */
 };
 
 void hv_mig_plan_init(struct hv_mig_plan *p, const struct hv_migrate_opts *o);
 /* After a round that sent `sent` pages in secs seconds, with `dirty` pages dirtied since it
- * began: another round, stop-and-copy, or abort. Stop-and-copy once the last round is estimated
- * to fit the downtime limit at the fastest rate seen, or once a dirty set of at most 256 pages
- * (1 MiB) no longer shrinks. Updates rate, est_ms and throttle. */
+ * began: another round, stop-and-copy, or abort. By the estimated downtime (the dirty pages at
+ * the fastest rate seen): stop-and-copy once it fits the limit; when it stops improving (two
+ * rounds not 10 % below the best), auto-converge throttles the guest, doubling to 90 %, and
+ * then (or without auto-converge) stop-and-copy: more rounds would only add time. At
+ * max_rounds: stop-and-copy, or abort. Updates rate, est_ms, throttle and why. */
 enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double secs,
                                   uint64_t dirty);
 /* The bandwidth limit: seconds to wait before sending more, having sent bytes in elapsed s. */
 double hv_mig_pace(uint64_t bytes, double elapsed, unsigned limit_mb);
-/* Auto-converge's duty cycle: whether the guest is held paused while batch n is sent. */
-bool hv_mig_throttled(unsigned throttle, uint64_t batch);
+/* Auto-converge's duty cycle: how long of every period_ms the guest is held paused. */
+unsigned hv_mig_hold_ms(unsigned throttle, unsigned period_ms);
 
 /* ---- the two sides ---- */
 

@@ -231,13 +231,19 @@ int hv_ops_dom_describe(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
 }
 
 int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
-                     const uint8_t uuid[16], const struct hv_build_result *res, bool paused)
+                     const uint8_t uuid[16], const struct hv_build_result *res, bool paused,
+                     double *rings_at)
 {
     struct hv_xsl_dom x = xsl_dom(cfg, domid, uuid, res, true);
     int rc;
 
-    if ((rc = hv_xsl_write_rings(o->xs, &x, &o->err)) ||
-        (rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)))
+    /* introduced first: the rings' nodes wake hvconsoled, whose scan and connection would
+     * otherwise queue before the introduction at xenstored (the guest is paused either way) */
+    if ((rc = hv_xsl_introduce(o->xs, domid, res->store_mfn, res->store_port, &o->err)))
+        return rc;
+    if (rings_at)
+        *rings_at = hv_now();
+    if ((rc = hv_xsl_write_rings(o->xs, &x, &o->err)))
         return rc;
     if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
         return priv_err(o, rc);

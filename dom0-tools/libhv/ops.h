@@ -132,6 +132,8 @@ struct hv_restore_times {
     double state_at; /* p2m, start_info, `pinned` page tables, shared_info, TSC, vCPUs set */
     double done_at;  /* the rings' xenstore nodes written, the domain introduced */
     unsigned pinned;
+    double p2m_ms, pin_ms; /* of state_at - end_at: the guest's p2m and start_info; pinning */
+    double rings_at;       /* between state_at and done_at: introduced (the rings' nodes next) */
 };
 int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,
                       struct hv_cfg *cfg, uint32_t *domid);
@@ -155,11 +157,13 @@ int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid
                       const uint8_t uuid[16], const struct hv_build_result *res, bool paused);
 /* A restore's halves of hv_ops_dom_finish: before the stream (its ports in res) the
  * scheduler parameters, the xenstore tree without the rings' nodes and the devices, all off a
- * migration's downtime; after it the rings' nodes, the introduction, the unpause. */
+ * migration's downtime; after it the introduction, the rings' nodes (*rings_at, if not NULL:
+ * when the introduction was done), the unpause. */
 int hv_ops_dom_describe(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                         const uint8_t uuid[16], const struct hv_build_result *res);
 int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
-                     const uint8_t uuid[16], const struct hv_build_result *res, bool paused);
+                     const uint8_t uuid[16], const struct hv_build_result *res, bool paused,
+                     double *rings_at);
 /* kernel, ramdisk, cmdline, memory, vCPUs of domid as xl.cfg lines; a disk as a spec. */
 int hv_ops_describe(struct hv_ops *o, uint32_t domid, FILE *f);
 void hv_ops_describe_disk(const struct hv_cfg_disk *d, FILE *f);

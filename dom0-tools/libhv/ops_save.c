@@ -302,6 +302,8 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
     if (t) {
         t->state_at = hv_now();
         t->pinned = rr.pinned;
+        t->p2m_ms = rr.p2m_ms;
+        t->pin_ms = rr.pin_ms;
     }
     return 0;
 }
@@ -368,7 +370,8 @@ int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct h
     if ((rc = hv_ops_dom_setup(o, cfg, *domid)) || (rc = restore_ports(o, *domid, &res)) ||
         (rc = hv_ops_dom_describe(o, cfg, *domid, dc.handle, &res)) ||
         (rc = restore_state(o, *domid, cfg, &s, &res, how)) ||
-        (rc = hv_ops_dom_start(o, cfg, *domid, dc.handle, &res, paused))) {
+        (rc = hv_ops_dom_start(o, cfg, *domid, dc.handle, &res, paused,
+                               how->times ? &how->times->rings_at : NULL))) {
         cause = o->err;
         hv_ops_destroy(o, *domid);
         o->err = cause;

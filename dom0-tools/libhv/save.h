@@ -123,6 +123,7 @@ struct hv_restore_result {
     uint64_t store_mfn, console_mfn; /* the new frames of the two rings */
     unsigned vcpus;                 /* vCPU contexts set */
     unsigned pinned;                /* page tables pinned */
+    double p2m_ms, pin_ms;          /* after END: the guest's p2m and start_info; the pinning */
 };
 
 /*

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "save.h"
 
@@ -351,17 +352,32 @@ static int set_vcpus(struct rst *r)
     return 0;
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* After END: everything the stream gave, applied in Xen's order. */
 static int finish(struct rst *r)
 {
+    double t;
     int rc;
 
     if (!r->nr || !r->have_vcpu[0] || !r->have_shinfo || !r->have_tsc)
         return hv_err_set(r->err, -EINVAL, "the stream ended without %s",
                           !r->nr ? "X86_PV_P2M_FRAMES" : !r->have_vcpu[0] ? "vCPU 0's context"
                           : !r->have_shinfo ? "SHARED_INFO" : "X86_TSC_INFO");
-    if ((rc = update_guest_p2m(r)) || (rc = fix_start_info(r)) || (rc = pin_tables(r)) ||
-        (rc = r->dom->shared_info(r->dom->ctx, r->shinfo, r->err)) ||
+    t = now_ms();
+    if ((rc = update_guest_p2m(r)) || (rc = fix_start_info(r)))
+        return rc;
+    r->res->p2m_ms = now_ms() - t;
+    t = now_ms();
+    rc = pin_tables(r);
+    r->res->pin_ms = now_ms() - t;
+    if (rc || (rc = r->dom->shared_info(r->dom->ctx, r->shinfo, r->err)) ||
         (rc = r->dom->tsc_info(r->dom->ctx, &r->tsc, r->err)))
         return rc;
     return set_vcpus(r);

@@ -7,7 +7,10 @@
  * alive and its console works. With dirty=1 it rewrites word 0 of every page with a new
  * generation every millisecond, looking at control/shutdown every 20 ms (4 MiB/ms: a guest
  * dirtying memory faster than any link, for live migration's tests): after a resume every page must hold the
- * last generation ("stale pages" counts those that do not).
+ * last generation ("stale pages" counts those that do not). dirtyrate=K (with dirty=1) writes
+ * only K pages a second instead (K/1000 each millisecond it runs), going round its pages: a
+ * guest whose dirtying follows the CPU time it gets, which auto-converge's throttling slows;
+ * each page's word 0 holds the number of the last write to it, so the same check holds.
  */
 #include "gk/kit.h"
 #include "gk/suspend.h"
@@ -19,7 +22,9 @@
 static uint64_t *pages[MAX_PAGES];
 static unsigned n_pages = 1024;
 static bool dirty_mode;
-static uint64_t gen; /* dirty mode: the generation every page's word 0 holds */
+static unsigned per_s;   /* dirty mode: pages written a second (0: all of them a millisecond) */
+static unsigned owed;    /* thousandths of a page owed (per_s) */
+static uint64_t writes;  /* page writes so far: write w (from 1) went to page (w - 1) % n_pages */
 #define DIRTY_NS (20ULL * GK_NS_PER_MS)
 
 /* The pattern of word w of page p: changes with both, never zero. */
@@ -48,34 +53,52 @@ static unsigned bad_words(void)
     return bad;
 }
 
+/* What page p's word 0 must hold: the number of the last write to it (0: none yet). */
+static uint64_t last_write(unsigned p)
+{
+    return writes > p ? writes - (writes - 1 - p) % n_pages : 0;
+}
+
 static unsigned stale_pages(void)
 {
     unsigned stale = 0;
 
     for (unsigned p = 0; dirty_mode && p < n_pages; p++)
-        stale += pages[p][0] != gen;
+        stale += pages[p][0] != last_write(p);
     return stale;
 }
 
+/* A millisecond's writes: every page, or per_s / 1000 of one. */
 static void dirty_pass(void)
 {
-    gen++;
-    for (unsigned p = 0; p < n_pages; p++)
-        pages[p][0] = gen;
+    unsigned n = per_s ? (owed += per_s) / 1000 : n_pages;
+
+    owed %= 1000;
+    for (unsigned i = 0; i < n; i++) {
+        writes++;
+        pages[(writes - 1) % n_pages][0] = writes;
+    }
+}
+
+static unsigned number(const char *arg)
+{
+    unsigned v = 0;
+
+    for (const char *c = arg; *c >= '0' && *c <= '9' && v <= MAX_PAGES; c++)
+        v = v * 10 + (unsigned)(*c - '0');
+    return v;
 }
 
 static bool fill(void)
 {
     char arg[16];
 
-    if (gk_cmdline_get("savedemo", arg, sizeof(arg)) && arg[0]) {
-        n_pages = 0;
-        for (const char *c = arg; *c >= '0' && *c <= '9' && n_pages <= MAX_PAGES; c++)
-            n_pages = n_pages * 10 + (unsigned)(*c - '0');
-    }
+    if (gk_cmdline_get("savedemo", arg, sizeof(arg)) && arg[0])
+        n_pages = number(arg);
     if (!n_pages || n_pages > MAX_PAGES)
         n_pages = 1024;
     dirty_mode = gk_cmdline_get("dirty", arg, sizeof(arg)) && arg[0] == '1';
+    per_s = gk_cmdline_get("dirtyrate", arg, sizeof(arg)) ? number(arg) : 0;
     for (unsigned p = 0; p < n_pages; p++) {
         if (!(pages[p] = gk_page_alloc())) {
             gk_printf("savedemo: only %u pages free\n", p);
@@ -84,7 +107,7 @@ static bool fill(void)
         for (unsigned w = 0; w < 512; w++)
             pages[p][w] = pattern(p, w);
         if (dirty_mode)
-            pages[p][0] = gen;
+            pages[p][0] = 0;
     }
     return true;
 }
@@ -105,7 +128,7 @@ static void suspend_now(unsigned *round)
     gk_printf("savedemo: checksum %016lx over %u pages, %u bad words\n", checksum(), n_pages,
               bad_words());
     if (dirty_mode)
-        gk_printf("savedemo: generation %lu, %u stale pages\n", gen, stale_pages());
+        gk_printf("savedemo: generation %lu, %u stale pages\n", writes / n_pages, stale_pages());
 }
 
 void gk_main(void)

@@ -68,27 +68,59 @@ static void test_rate_is_the_fastest(void **state)
     assert_true(p.rate == 1600 * 4096.0);
 }
 
-/* An idle guest's working set (the pages its ticks write): over the limit at a slow link, it
- * stops shrinking at 14 pages, and the next round stops and copies; never throttled. A small set
- * still shrinking goes on; a large one that does not is left to the limit and max_rounds. */
-static void test_settled_working_set(void **state)
+/* An idle guest's working set (the pages its ticks and the hypervisor write) over the limit at
+ * a slow link, near it (140 ms, not 10 times 30): the estimate stops improving at 14 pages and
+ * two rounds later it stops and copies, never throttled. A set far from fitting (1,000 pages:
+ * 10 s) is throttled first, doubling 20, 40, 80, 90 %; at 90 % without progress it stops.
+ * Without auto-converge it stops two rounds after the last progress; with --abort-on-max it
+ * goes on to the limit. A set shrinking, less than half of what each round sent, goes on
+ * unthrottled until it fits. */
+static void test_no_progress(void **state)
 {
+    static const unsigned throttles[] = {20, 40, 80, 90};
+    struct hv_migrate_opts o = defaults;
     struct hv_mig_plan p;
+    unsigned i;
 
     (void)state;
     hv_mig_plan_init(&p, &defaults); /* 100 pages/s: 14 pages take 140 ms */
     assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 19), HV_MIG_ROUND);
     assert_int_equal(hv_mig_plan_next(&p, 18, 0.5, 14), HV_MIG_ROUND);
-    assert_int_equal(hv_mig_plan_next(&p, 13, 0.5, 14), HV_MIG_STOP_AND_COPY);
-    assert_true(p.est_ms > 139 && p.est_ms < 141);
+    assert_int_equal(hv_mig_plan_next(&p, 13, 0.5, 14), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 14, 0.5, 14), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "no progress");
     assert_int_equal(p.throttle, 0);
+    assert_true(p.est_ms > 139 && p.est_ms < 141);
+    hv_mig_plan_init(&p, &defaults);
+    assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 1000), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1000, 10, 1000), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 0);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(hv_mig_plan_next(&p, 1000, 10, 1000), HV_MIG_ROUND);
+        assert_int_equal(p.throttle, throttles[i]);
+    }
+    assert_int_equal(hv_mig_plan_next(&p, 1000, 10, 1000), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "no progress, even throttled to 90 %");
+    o.auto_converge = false;
+    hv_mig_plan_init(&p, &o);
+    assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 1000), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1000, 10, 1000), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1000, 10, 1000), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "no progress");
+    o.abort_on_max = true;
+    o.max_rounds = 10;
+    hv_mig_plan_init(&p, &o);
+    for (i = 0; i < 9; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 14, 0.14, 14), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 14, 0.14, 14), HV_MIG_ABORT);
+    assert_string_equal(p.why, "the round limit");
     hv_mig_plan_init(&p, &defaults);
     assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 40), HV_MIG_ROUND);
-    assert_int_equal(hv_mig_plan_next(&p, 40, 0.5, 30), HV_MIG_ROUND);
-    assert_int_equal(hv_mig_plan_next(&p, 30, 0.5, 20), HV_MIG_ROUND);
-    hv_mig_plan_init(&p, &defaults);
-    assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 257), HV_MIG_ROUND);
-    assert_int_equal(hv_mig_plan_next(&p, 257, 2.57, 257), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 40, 0.5, 18), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 18, 0.5, 8), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 0);
+    assert_int_equal(hv_mig_plan_next(&p, 8, 0.5, 3), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "the estimated downtime fits the limit");
 }
 
 /* At max_rounds: stop-and-copy, or abort with --abort-on-max; a round that fits wins. */
@@ -115,49 +147,60 @@ static void test_max_rounds(void **state)
     assert_int_equal(hv_mig_plan_next(&p, 1024, 1.0, 1), HV_MIG_STOP_AND_COPY);
 }
 
-/* Dirtying more than half of what was sent, two rounds running: 20 %, then 10 % more a round
- * up to 90 %; a calm round resets the count (the throttle stays); off: never. */
+/* At 1000 pages/s (a page's estimate is 1 ms) with a 10 ms limit (throttling above 100 ms):
+ * dirtying more than half of what was sent two rounds running throttles while the estimate
+ * still improves, 20 % then 10 % more a round; a calm round resets the count (the throttle
+ * stays); no progress doubles it to 90 %, then stop-and-copy. Throttled, a guest whose dirtying
+ * slows converges. Off: never throttled, and no progress stops. */
 static void test_auto_converge(void **state)
 {
+    static const uint64_t hot[] = {1000, 900, 800, 700, 620};
     struct hv_migrate_opts o = defaults;
     struct hv_mig_plan p;
     unsigned i;
 
     (void)state;
     o.max_rounds = 100;
+    o.downtime_ms = 10;
     hv_mig_plan_init(&p, &o);
-    hv_mig_plan_next(&p, 1000, 1.0, 600);
-    assert_int_equal(p.throttle, 0);
-    hv_mig_plan_next(&p, 1000, 1.0, 600);
-    assert_int_equal(p.throttle, 20);
-    hv_mig_plan_next(&p, 1000, 1.0, 600);
-    assert_int_equal(p.throttle, 30);
-    hv_mig_plan_next(&p, 1000, 1.0, 400); /* calm */
-    assert_int_equal(p.throttle, 30);
-    hv_mig_plan_next(&p, 1000, 1.0, 600);
-    assert_int_equal(p.throttle, 30);
-    for (i = 0; i < 20; i++)
-        hv_mig_plan_next(&p, 1000, 1.0, 900);
+    for (i = 0; i + 1 < 5; i++)
+        assert_int_equal(hv_mig_plan_next(&p, hot[i], hot[i] / 1000.0, hot[i + 1]), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 40); /* 0, 20, 30, 40 */
+    assert_int_equal(p.stalled, 0);
+    assert_int_equal(hv_mig_plan_next(&p, 620, 0.62, 300), HV_MIG_ROUND); /* calm */
+    assert_int_equal(p.throttle, 40);
+    assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 40);
+    assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 80);
+    assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_ROUND);
     assert_int_equal(p.throttle, 90);
+    assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_STOP_AND_COPY);
+    /* throttled, the guest's dirtying slows: the estimate improves and fits */
+    hv_mig_plan_init(&p, &o);
+    for (i = 0; i < 3; i++)
+        hv_mig_plan_next(&p, 1000, 1.0, 1000);
+    assert_int_equal(p.throttle, 40); /* hot twice: 20; no progress twice: doubled */
+    assert_int_equal(hv_mig_plan_next(&p, 1000, 1.0, 800), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 800, 0.8, 400), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 400, 0.4, 100), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 100, 0.1, 8), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "the estimated downtime fits the limit");
     o.auto_converge = false;
     hv_mig_plan_init(&p, &o);
-    for (i = 0; i < 5; i++)
-        hv_mig_plan_next(&p, 1000, 1.0, 900);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 1000, 1.0, 900), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 1000, 1.0, 900), HV_MIG_STOP_AND_COPY);
     assert_int_equal(p.throttle, 0);
 }
 
-/* The duty cycle holds the guest paused for throttle % of the batches. */
+/* The duty cycle: throttle % of each period held paused. */
 static void test_duty_cycle(void **state)
 {
-    unsigned t, held;
-    uint64_t b;
-
     (void)state;
-    for (t = 0; t <= 90; t += 10) {
-        for (held = 0, b = 0; b < 1000; b++)
-            held += hv_mig_throttled(t, b);
-        assert_int_equal(held, t * 10);
-    }
+    assert_int_equal(hv_mig_hold_ms(0, 50), 0);
+    assert_int_equal(hv_mig_hold_ms(20, 50), 10);
+    assert_int_equal(hv_mig_hold_ms(90, 50), 45);
 }
 
 /* 10 MiB sent after 2 s at 1 MiB/s: wait 8 s more; behind the limit or unlimited: no wait. */
@@ -235,7 +278,7 @@ int main(void)
         cmocka_unit_test(test_stops_when_the_last_round_fits),
         cmocka_unit_test(test_rate_kept_and_unknown),
         cmocka_unit_test(test_rate_is_the_fastest),
-        cmocka_unit_test(test_settled_working_set),
+        cmocka_unit_test(test_no_progress),
         cmocka_unit_test(test_max_rounds),
         cmocka_unit_test(test_auto_converge),
         cmocka_unit_test(test_duty_cycle),
