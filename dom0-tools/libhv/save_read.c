@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/time.h>
 
 #include "save.h"
 
@@ -256,26 +256,34 @@ static int one_record(struct rst *r, struct hv_stream_rec *rec)
     }
 }
 
-/* The guest's own p2m frames get the new mfns (unpopulated pfns: ~0). */
+/* The guest's own p2m frames get the new mfns (unpopulated pfns: ~0), written up to a batch
+ * at a time (a foreign mapping each: one a frame cost a Linux domU's restore 0.6 s). */
 static int update_guest_p2m(struct rst *r)
 {
-    uint64_t page[512];
-    unsigned f, i;
-    int rc;
+    uint64_t (*pages)[512] = malloc(4096 * (size_t)HV_STREAM_BATCH), mfns[HV_STREAM_BATCH];
+    unsigned f, i, k = 0;
+    int rc = pages ? 0 : hv_err_set(r->err, -ENOMEM, "out of memory");
 
-    for (f = 0; f < r->n_p2m_frames; f++) {
+    for (f = 0; !rc && f < r->n_p2m_frames; f++) {
         uint64_t pfn = r->p2m_frames[f], mfn = r->p2m[pfn];
 
-        if (mfn == HV_INVALID_MFN || (r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK))
-            return hv_err_set(r->err, -EINVAL, "p2m frame %u (pfn 0x%llx) is %s", f,
-                              (unsigned long long)pfn,
-                              mfn == HV_INVALID_MFN ? "not in the stream" : "a page table");
+        if (mfn == HV_INVALID_MFN || (r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK)) {
+            rc = hv_err_set(r->err, -EINVAL, "p2m frame %u (pfn 0x%llx) is %s", f,
+                            (unsigned long long)pfn,
+                            mfn == HV_INVALID_MFN ? "not in the stream" : "a page table");
+            break;
+        }
         for (i = 0; i < 512; i++)
-            page[i] = (uint64_t)f * 512 + i < r->nr ? r->p2m[(uint64_t)f * 512 + i] : HV_INVALID_MFN;
-        if ((rc = r->dom->write_frames(r->dom->ctx, &mfn, 1, (uint8_t *)page, r->err)))
-            return rc;
+            pages[k][i] = (uint64_t)f * 512 + i < r->nr ? r->p2m[(uint64_t)f * 512 + i]
+                                                        : HV_INVALID_MFN;
+        mfns[k++] = mfn;
+        if (k == HV_STREAM_BATCH || f + 1 == r->n_p2m_frames) {
+            rc = r->dom->write_frames(r->dom->ctx, mfns, k, (uint8_t *)pages, r->err);
+            k = 0;
+        }
     }
-    return 0;
+    free(pages);
+    return rc;
 }
 
 static int fix_start_info(struct rst *r)
@@ -352,12 +360,13 @@ static int set_vcpus(struct rst *r)
     return 0;
 }
 
+/* (<sys/time.h>: the unit tests' include path has the hypervisor's own time.h first) */
 static double now_ms(void)
 {
-    struct timespec ts;
+    struct timeval tv;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+    gettimeofday(&tv, NULL);
+    return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
 }
 
 /* After END: everything the stream gave, applied in Xen's order. */

@@ -187,6 +187,8 @@ static int t_populate(void *ctx, const uint64_t *pfns, unsigned n, uint64_t *mfn
     return 0;
 }
 
+static unsigned received_calls, writes_after_end; /* told "received"; write_frames calls since */
+
 static int t_write(void *ctx, const uint64_t *mfns, unsigned n, const uint8_t *pages,
                    struct hv_err *e)
 {
@@ -194,6 +196,7 @@ static int t_write(void *ctx, const uint64_t *mfns, unsigned n, const uint8_t *p
 
     (void)ctx;
     (void)e;
+    writes_after_end += received_calls > 0;
     for (i = 0; i < n; i++)
         memcpy(mem[mfns[i]], pages + 4096 * (size_t)i, 4096);
     return 0;
@@ -341,7 +344,6 @@ static uint64_t entry(uint64_t mfn, unsigned slot)
 }
 
 /* The received hook: how often it was told, and whether the last steps had begun then. */
-static unsigned received_calls;
 static bool received_before_last_steps;
 
 static void t_received(void *arg)
@@ -370,12 +372,15 @@ static void test_save_restore(void **state)
         struct hv_restore_dom told = tgt_dom;
 
         told.received = t_received;
-        received_calls = 0;
+        received_calls = writes_after_end = 0;
         if (hv_restore_container(&s, &told, NPFN, 2, &res, &err))
             fail_msg("restore: %s", err.msg);
         /* once, at END, before anything was pinned or shared_info set */
         assert_int_equal(received_calls, 1);
         assert_true(received_before_last_steps);
+        /* after it, the three p2m frames in one write (a foreign mapping each on a real domain),
+         * start_info in one */
+        assert_int_equal(writes_after_end, 2);
         assert_int_equal(res.pinned, 1);
     }
     assert_int_equal(res.nr_pfns, NPFN);
