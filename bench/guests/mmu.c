@@ -5,9 +5,9 @@
  * real references. Timed with the TSC, best of RUNS runs; one line per figure for bench/run. */
 #include "tests/boot/guests/bt_mmu.h"
 
-#define RUNS 5
-#define PASSES 8       /* passes over the 512 entries of the L1 per run */
-#define TREE_ROUNDS 64 /* pin+unpin pairs per run */
+#define RUNS 40
+#define PASSES 1       /* passes over the 512 entries of the L1 per run */
+#define TREE_ROUNDS 8  /* pin+unpin pairs per run */
 #define NR_UPDATES (PASSES * 512)
 
 static struct bt_region reg;

@@ -74,10 +74,14 @@ HOT bool hv_syscall(struct cpu_regs *r)
 bool hypercall_preempt_check(void)
 {
     struct percpu *pc = percpu();
-    uint64_t now = rdtsc();
+    uint64_t now;
 
     /* IRQs are off in the hypervisor: a hypercall that has run for a tick's worth since its
-     * first check (one step of its work before it) yields. */
+     * first check (one step of its work before it) yields. The TSC is read at every 16th check
+     * only: under TCG rdtsc is a call into QEMU, and 16 steps are far shorter than a tick. */
+    if (pc->preempt_checks++ % 16)
+        return false;
+    now = rdtsc();
     if (!pc->hypercall_tsc)
         pc->hypercall_tsc = now;
     return now - pc->hypercall_tsc > time_tsc_khz() * (1000 / TICK_HZ);

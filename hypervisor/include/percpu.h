@@ -14,6 +14,7 @@ struct percpu {
     struct vcpu *current; /* the vCPU whose frame is on this stack, or NULL when idle */
     bool need_resched;    /* set by the timer tick: pick another vCPU on the way out */
     uint64_t hypercall_tsc; /* TSC at the current hypercall's first preemption check, or 0 */
+    unsigned preempt_checks; /* hypercall_preempt_check calls, for reading the TSC at every 16th */
     bool idle;                       /* halted in the idle loop */
     bool in_multicall;               /* a multicall is dispatching its entries */
     bool mc_preempted;               /* an entry asked for a continuation (args in mc_args) */

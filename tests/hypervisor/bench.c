@@ -60,17 +60,19 @@ bool bench_trap(const struct cpu_regs *r)
  * the hypervisor on one of its own mappings. */
 static void bench_pte_reference(uint64_t mfn)
 {
-    uint64_t *pte = paging_hv_pte(BENCH_CODE_VA), t0, t1;
+    uint64_t *pte = paging_hv_pte(BENCH_CODE_VA), best = ~0ULL;
 
-    t0 = rdtsc();
-    for (unsigned i = 0; i < BENCH_ROUNDS; i++) {
-        __atomic_store_n(pte, (mfn << PAGE_SHIFT) | PTE_P | PTE_US | (i & 1 ? PTE_RW : 0),
-                         __ATOMIC_RELAXED);
-        invlpg(BENCH_CODE_VA);
+    for (unsigned run = 0; run < BENCH_ROUNDS / 500; run++) { /* the fastest run of 500 */
+        uint64_t t0 = rdtsc();
+
+        for (unsigned i = 0; i < 500; i++) {
+            __atomic_store_n(pte, (mfn << PAGE_SHIFT) | PTE_P | PTE_US | (i & 1 ? PTE_RW : 0),
+                             __ATOMIC_RELAXED);
+            invlpg(BENCH_CODE_VA);
+        }
+        best = MIN(best, (rdtsc() - t0) / 500);
     }
-    t1 = rdtsc();
-    printk("(hv) bench: direct PTE write + invlpg by the hypervisor: %lu cycles\n",
-           (t1 - t0) / BENCH_ROUNDS);
+    printk("(hv) bench: direct PTE write + invlpg by the hypervisor: %lu cycles\n", best);
 }
 
 void bench_syscall_reference(void)
