@@ -4,7 +4,7 @@
 #include "hypercall_table.h"
 #include "pv-abi/errno.h"
 
-bool hypercall_batch(struct vcpu *v, struct hc_batch *b, hc_step_fn *step)
+HOT_MM bool hypercall_batch(struct vcpu *v, struct hc_batch *b, hc_step_fn *step)
 {
     uint64_t e[HC_BATCH_ENTRY_MAX / 8];
 

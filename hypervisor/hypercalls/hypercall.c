@@ -71,7 +71,7 @@ HOT bool hv_syscall(struct cpu_regs *r)
     return sched_fast_return(r);
 }
 
-bool hypercall_preempt_check(void)
+HOT_MM bool hypercall_preempt_check(void)
 {
     struct percpu *pc = percpu();
     uint64_t now;

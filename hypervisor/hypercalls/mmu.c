@@ -80,7 +80,7 @@ static long resume_count(guest_handle pdone, uint32_t *count, uint32_t *done)
     return pdone.gva && guest_copy_from(done, pdone, sizeof(*done)) ? -PV_EFAULT : 0;
 }
 
-static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)
+HOT_MM static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)
 {
     return hc_step_rc(rc, one_update(v, e));
 }

@@ -4,9 +4,9 @@
 #include "types.h"
 
 #define FRAME_NONE (~0UL)
-#define DOMID_FREE 0x7ff0  /* frame is in the free pool */
-#define DOMID_HV 0x7ff2    /* frame belongs to the hypervisor (DOMID_XEN) */
-#define DOMID_IO 0x7ff1    /* firmware and device space: the first MiB and non-RAM (DOMID_IO) */
+#define DOMID_FREE 0x7ff0 /* frame is in the free pool */
+#define DOMID_HV 0x7ff2   /* frame belongs to the hypervisor (DOMID_XEN) */
+#define DOMID_IO 0x7ff1   /* firmware and device space: the first MiB and non-RAM (DOMID_IO) */
 
 struct domain;
 
@@ -43,14 +43,20 @@ struct page_info {
 void frame_init(struct page_info *table, uint64_t nr_frames);
 /* Give [first, first+count) to the free pool. */
 void frame_add_free(uint64_t first, uint64_t count);
-uint64_t frame_alloc(void);          /* an mfn owned by the hypervisor, or FRAME_NONE */
+uint64_t frame_alloc(void); /* an mfn owned by the hypervisor, or FRAME_NONE */
 /* 2^order contiguous frames, aligned to their size and below frame `limit`, owned by the
  * hypervisor: the first mfn, or FRAME_NONE (XENMEM_exchange's machine-contiguous extents). */
 uint64_t frame_alloc_run(unsigned order, uint64_t limit);
-void frame_free(uint64_t mfn);       /* back to the pool (must not be owned by a domain) */
+void frame_free(uint64_t mfn); /* back to the pool (must not be owned by a domain) */
 uint64_t frame_free_count(void);
 uint64_t frame_total(void);
-struct page_info *frame_info(uint64_t mfn); /* NULL if mfn is beyond the table */
+extern struct page_info *frame_tab; /* frame_nr entries, set by frame_init */
+extern uint64_t frame_nr;
+/* NULL if mfn is beyond the table; inline: the page-table paths look frames up many times. */
+static inline struct page_info *frame_info(uint64_t mfn)
+{
+    return mfn < frame_nr ? &frame_tab[mfn] : NULL;
+}
 
 /* Ownership: give a hypervisor frame to d (counts against d->tot_pages), and take all back.
  * frame_release_all frees every frame of d that nothing references any more; frames still

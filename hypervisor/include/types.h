@@ -17,6 +17,10 @@
 /* On the hypercall, bounce and exit paths: linked together into .text.hot (a page or two that
  * stay in the TLB; under TCG every page touched after a %cr3 write costs a walk). */
 #define HOT __attribute__((hot))
+/* The validated update of one page-table entry (mmu_update's loop): a page of its own, where
+ * calls chain and only returns pay QEMU's block lookup. */
+#define HOT_MM __attribute__((section(".text.hot_mm")))
+#define NOINLINE __attribute__((noinline)) /* e.g. a rare path kept out of a hot page */
 #define PACKED __attribute__((packed))
 #define ALIGNED(n) __attribute__((aligned(n)))
 

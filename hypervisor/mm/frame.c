@@ -5,23 +5,20 @@
 #include "spinlock.h"
 
 static spinlock_t lock = SPINLOCK_INIT; /* the free list and ownership lists */
-static struct page_info *table;
-static uint64_t nr_frames, free_head = FRAME_NONE, free_count;
+struct page_info *frame_tab;            /* frame.h: frame_info */
+uint64_t frame_nr;
+static uint64_t free_head = FRAME_NONE, free_count;
 static struct domain *owners[MAX_DOMAINS]; /* [lock] the domain record of each owner id */
 
 void frame_init(struct page_info *t, uint64_t n)
 {
-    table = t;
-    nr_frames = n;
+    frame_tab = t;
+    frame_nr = n;
     free_head = FRAME_NONE;
     free_count = 0;
     for (uint64_t i = 0; i < n; i++)
-        table[i] = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
-}
-
-struct page_info *frame_info(uint64_t mfn)
-{
-    return mfn < nr_frames ? &table[mfn] : NULL;
+        frame_tab[i] =
+            (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
 }
 
 uint64_t frame_free_count(void)
@@ -31,7 +28,7 @@ uint64_t frame_free_count(void)
 
 uint64_t frame_total(void)
 {
-    return nr_frames;
+    return frame_nr;
 }
 
 static void free_locked(uint64_t mfn)
@@ -42,7 +39,7 @@ static void free_locked(uint64_t mfn)
         return; /* never free a frame twice or one a domain still owns */
     *pg = (struct page_info){.next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE};
     if (free_head != FRAME_NONE)
-        table[free_head].prev = mfn;
+        frame_tab[free_head].prev = mfn;
     free_head = mfn;
     free_count++;
 }
@@ -52,7 +49,7 @@ void frame_add_free(uint64_t first, uint64_t count)
 {
     /* Added from the top down so that allocation hands out low frames first. */
     for (uint64_t i = count; i-- > 0;)
-        if (first + i < nr_frames)
+        if (first + i < frame_nr)
             free_locked(first + i);
 }
 
@@ -66,14 +63,14 @@ void frame_free(uint64_t mfn)
 /* Take a free frame out of the pool: it becomes the hypervisor's. */
 static void take_locked(uint64_t mfn)
 {
-    struct page_info *pg = &table[mfn];
+    struct page_info *pg = &frame_tab[mfn];
 
     if (pg->prev != FRAME_NONE)
-        table[pg->prev].next = pg->next;
+        frame_tab[pg->prev].next = pg->next;
     else
         free_head = pg->next;
     if (pg->next != FRAME_NONE)
-        table[pg->next].prev = pg->prev;
+        frame_tab[pg->next].prev = pg->prev;
     free_count--;
     *pg = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
 }
@@ -93,11 +90,11 @@ uint64_t frame_alloc(void)
 /* First fit from the bottom, skipping past each frame in use. */
 uint64_t frame_alloc_run(unsigned order, uint64_t limit)
 {
-    uint64_t n = 1ULL << order, end = MIN(limit, nr_frames), mfn = FRAME_NONE;
+    uint64_t n = 1ULL << order, end = MIN(limit, frame_nr), mfn = FRAME_NONE;
 
     spin_lock(&lock);
     for (uint64_t first = 0, i = 0; first + n <= end; i = first) {
-        while (i < first + n && table[i].owner == DOMID_FREE)
+        while (i < first + n && frame_tab[i].owner == DOMID_FREE)
             i++;
         if (i == first + n) {
             mfn = first;
@@ -113,7 +110,7 @@ uint64_t frame_alloc_run(unsigned order, uint64_t limit)
 
 void frame_assign(struct domain *d, uint64_t mfn)
 {
-    struct page_info *pg = &table[mfn];
+    struct page_info *pg = &frame_tab[mfn];
 
     spin_lock(&lock);
     if (d->domid < MAX_DOMAINS)
@@ -122,7 +119,7 @@ void frame_assign(struct domain *d, uint64_t mfn)
     pg->prev = FRAME_NONE;
     pg->next = d->first_page;
     if (d->first_page != FRAME_NONE)
-        table[d->first_page].prev = mfn;
+        frame_tab[d->first_page].prev = mfn;
     d->first_page = mfn;
     d->tot_pages++;
     spin_unlock(&lock);
@@ -130,20 +127,21 @@ void frame_assign(struct domain *d, uint64_t mfn)
 
 static bool on_list_locked(const struct domain *d, uint64_t mfn)
 {
-    return table[mfn].owner == d->domid && (table[mfn].prev != FRAME_NONE || d->first_page == mfn);
+    return frame_tab[mfn].owner == d->domid &&
+           (frame_tab[mfn].prev != FRAME_NONE || d->first_page == mfn);
 }
 
 /* Take a frame off its owner's list and give it back to the pool. */
 static void release_locked(struct domain *d, uint64_t mfn)
 {
-    struct page_info *pg = &table[mfn];
+    struct page_info *pg = &frame_tab[mfn];
 
     if (pg->prev != FRAME_NONE)
-        table[pg->prev].next = pg->next;
+        frame_tab[pg->prev].next = pg->next;
     else
         d->first_page = pg->next;
     if (pg->next != FRAME_NONE)
-        table[pg->next].prev = pg->prev;
+        frame_tab[pg->next].prev = pg->prev;
     d->tot_pages--;
     pg->owner = DOMID_HV;
     free_locked(mfn);
@@ -154,8 +152,8 @@ void frame_release_all(struct domain *d)
 {
     spin_lock(&lock);
     for (uint64_t mfn = d->first_page, next; mfn != FRAME_NONE; mfn = next) {
-        next = table[mfn].next;
-        if (!table[mfn].count)
+        next = frame_tab[mfn].next;
+        if (!frame_tab[mfn].count)
             release_locked(d, mfn);
     }
     spin_unlock(&lock);
@@ -164,14 +162,14 @@ void frame_release_all(struct domain *d)
 void frame_release_one(struct domain *d, uint64_t mfn)
 {
     spin_lock(&lock);
-    if (mfn < nr_frames && on_list_locked(d, mfn) && !table[mfn].count)
+    if (mfn < frame_nr && on_list_locked(d, mfn) && !frame_tab[mfn].count)
         release_locked(d, mfn);
     spin_unlock(&lock);
 }
 
 bool frame_owned_by(const struct domain *d, uint64_t mfn)
 {
-    return mfn < nr_frames && table[mfn].owner == d->domid;
+    return mfn < frame_nr && frame_tab[mfn].owner == d->domid;
 }
 
 void frame_note_owner(struct domain *d)
@@ -197,11 +195,11 @@ struct domain *frame_owner(uint64_t mfn)
 {
     struct domain *d = NULL;
 
-    if (mfn >= nr_frames)
+    if (mfn >= frame_nr)
         return NULL;
     spin_lock(&lock);
-    if (table[mfn].owner < MAX_DOMAINS)
-        d = owners[table[mfn].owner];
+    if (frame_tab[mfn].owner < MAX_DOMAINS)
+        d = owners[frame_tab[mfn].owner];
     spin_unlock(&lock);
     return d;
 }
@@ -210,7 +208,7 @@ bool frame_in_memory_of(const struct domain *d, uint64_t mfn)
 {
     bool in;
 
-    if (mfn >= nr_frames)
+    if (mfn >= frame_nr)
         return false;
     spin_lock(&lock);
     in = on_list_locked(d, mfn);

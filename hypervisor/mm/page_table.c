@@ -8,10 +8,10 @@
  * put_page_from_lNe, promote/demote_lN_table, adjust_guest_lNe and mod_lN_entry; the masks are
  * arch_init_memory's. */
 #include "console.h"
-#include "pv-abi/errno.h"
 #include "logdirty.h"
 #include "mm_internal.h"
 #include "paging.h"
+#include "pv-abi/errno.h"
 
 #define PTE_FLAGS (~PTE_ADDR)
 /* What a guest may set at every level (Xen's base_disallow_mask, inverted). PWT, PCD, PSE/PAT and
@@ -56,7 +56,7 @@ static bool is_io_frame(uint64_t mfn);
  * vCPU and kernel/user switches reload %cr3 without flushing global translations. An I/O frame
  * (only dom0's entries reach here with one) asked for as write-back becomes uncached (PCD|PWT),
  * as Xen does without mmio-relax. */
-uint64_t mm_adjust_entry(unsigned level, uint64_t e)
+HOT_MM uint64_t mm_adjust_entry(unsigned level, uint64_t e)
 {
     if (!(e & PTE_P))
         return e;
@@ -84,17 +84,23 @@ static bool ref_get(uint64_t mfn, uint16_t owner)
     return true;
 }
 
-int mm_get_page(uint64_t mfn, const struct domain *d)
+HOT_MM int mm_get_page(uint64_t mfn, const struct domain *d)
 {
     return ref_get(mfn, d->domid) ? 0 : -PV_EINVAL;
 }
 
-void mm_put_page(uint64_t mfn)
+/* Inline here: a call on the update path costs a block lookup under TCG (docs/benchmarks.md). */
+static inline void put_page(uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);
 
     BUG_ON(!pg || !pg->count);
     pg->count--;
+}
+
+void mm_put_page(uint64_t mfn)
+{
+    put_page(mfn);
 }
 
 /* The references one entry holds. */
@@ -138,7 +144,7 @@ bool mm_io_frame_ok(struct domain *d, uint64_t mfn)
  * owner (its grant table, shared_info) may be mapped too, as Xen's (the domain builder writes the
  * new domain's grant entries so); it is freed at its last reference after mm_unshare_frame.
  * Any failure is Xen's -EBUSY. */
-static int get_foreign_refs(struct domain *pg_owner, uint64_t e)
+static NOINLINE int get_foreign_refs(struct domain *pg_owner, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
     int rc = -PV_EBUSY;
@@ -167,7 +173,7 @@ static void free_unshared(uint64_t mfn)
 
 /* The last writable reference of a foreign frame: the CPUs of the domain that mapped it may still
  * hold the translation, and the owner may make the frame a page table next. */
-static void put_foreign_refs(uint16_t table_owner, uint64_t e)
+static NOINLINE void put_foreign_refs(uint16_t table_owner, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
     struct domain *d = frame_owner(mfn);
@@ -205,7 +211,7 @@ static int get_l1_refs(uint16_t owner, struct domain *pg_owner, uint64_t e)
     if (!ref_get(mfn, owner))
         return frame_info(mfn)->owner == DOMID_IO ? -PV_EPERM : -PV_EBUSY; /* I/O space: Xen */
     if ((e & PTE_RW) && mm_get_page_type(mfn, PGT_writable)) {
-        mm_put_page(mfn);
+        put_page(mfn);
         return -PV_EBUSY;
     }
     return 0;
@@ -215,7 +221,7 @@ static int get_l1_refs(uint16_t owner, struct domain *pg_owner, uint64_t e)
  * the table itself with no reference, or another validated one with a type reference. Chains
  * stay one step long: a table with linear entries cannot be mapped linearly, and a table mapped
  * linearly cannot take linear entries. */
-static int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
+static NOINLINE int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 {
     struct page_info *table = frame_info(table_mfn), *pg;
     uint64_t mfn = pte_mfn(e);
@@ -232,7 +238,7 @@ static int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
         (pg->type_info & (PGT_type_mask | PGT_validated)) !=
             (mm_level_type(level) | PGT_validated) ||
         mm_get_page_type(mfn, mm_level_type(level))) {
-        mm_put_page(mfn);
+        put_page(mfn);
         return -PV_EINVAL;
     }
     table->linear++;
@@ -242,7 +248,8 @@ static int get_linear_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 
 /* The references entry e of a level-`level` table takes (nothing if it is not present);
  * pg_owner: see get_l1_refs. */
-static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e, struct domain *pg_owner)
+HOT_MM static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e,
+                                 struct domain *pg_owner)
 {
     uint16_t owner = frame_info(table_mfn)->owner;
     uint64_t mfn = pte_mfn(e);
@@ -258,7 +265,7 @@ static int get_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e, struct
         return -PV_EINVAL;
     rc = mm_get_page_type(mfn, mm_level_type(level - 1));
     if (rc)
-        mm_put_page(mfn);
+        put_page(mfn);
     if (rc == -PV_EINVAL && !get_linear_refs(table_mfn, level, e))
         rc = 0;
     return rc;
@@ -286,7 +293,7 @@ bool mm_is_foreign_entry(uint64_t table_mfn, unsigned level, uint64_t e)
            frame_info(mfn)->owner != frame_info(table_mfn)->owner;
 }
 
-void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
+HOT_MM void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
 {
     uint64_t mfn = pte_mfn(e);
 
@@ -296,7 +303,7 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
         logdirty_mark(mfn); /* written through an entry that goes: not harvested any more */
     if (level == 1 && ((e & PTE_GNTTAB) || is_io_frame(mfn)))
         return; /* a grant mapping holds the references (grant_pte.c); I/O frames have none */
-    if (mm_is_foreign_entry(table_mfn, level, e)) {
+    if (level == 1 && frame_info(mfn)->owner != frame_info(table_mfn)->owner) { /* foreign */
         put_foreign_refs(frame_info(table_mfn)->owner, e);
         return;
     }
@@ -308,7 +315,7 @@ void mm_put_entry_refs(uint64_t table_mfn, unsigned level, uint64_t e)
     } else {
         put_type_from(mfn, table_mfn);
     }
-    mm_put_page(mfn);
+    put_page(mfn);
 }
 
 /* Whole tables. */
@@ -348,7 +355,7 @@ static int validate_table(uint64_t mfn, unsigned level)
 
 /* The first type reference: the frame may change type, and is validated unless it still holds a
  * validated writable or descriptor type from earlier. */
-static int get_first_type(uint64_t mfn, struct page_info *pg, uint32_t type)
+static NOINLINE int get_first_type(uint64_t mfn, struct page_info *pg, uint32_t type)
 {
     uint32_t info = pg->type_info;
     int rc;
@@ -375,7 +382,7 @@ static int get_first_type(uint64_t mfn, struct page_info *pg, uint32_t type)
     return 0;
 }
 
-int mm_get_page_type(uint64_t mfn, uint32_t type)
+HOT_MM int mm_get_page_type(uint64_t mfn, uint32_t type)
 {
     struct page_info *pg = frame_info(mfn);
     uint32_t info;
@@ -393,7 +400,7 @@ int mm_get_page_type(uint64_t mfn, uint32_t type)
     return 0;
 }
 
-void mm_put_page_type(uint64_t mfn)
+HOT_MM void mm_put_page_type(uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);
     uint32_t info;
@@ -428,7 +435,7 @@ int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
     fresh_l4 = type == PGT_l4 && ((info & PGT_type_mask) != PGT_l4 || !(info & PGT_validated));
     rc = mm_get_page_type(mfn, type);
     if (rc)
-        mm_put_page(mfn);
+        put_page(mfn);
     else if (fresh_l4)
         mm_m2p_validated_l4(d, mfn);
     return rc;
@@ -437,7 +444,7 @@ int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
 void mm_put_page_and_type(uint64_t mfn)
 {
     mm_put_page_type(mfn);
-    mm_put_page(mfn);
+    put_page(mfn);
 }
 
 /* Checked entry updates. */
@@ -498,8 +505,8 @@ int mm_write_as(uint64_t mfn, uint32_t type, unsigned slot, uint64_t val)
 
 /* A frame in no page-table use is written as plain memory, as Xen does, if it can take the
  * writable type: a descriptor page cannot (it changes through update_descriptor only). */
-int mm_mod_entry_foreign(struct domain *d, struct domain *pg_owner, uint64_t pte_maddr,
-                         uint64_t val, bool preserve_ad)
+HOT_MM int mm_mod_entry_foreign(struct domain *d, struct domain *pg_owner, uint64_t pte_maddr,
+                                uint64_t val, bool preserve_ad)
 {
     uint64_t mfn = pte_maddr >> PAGE_SHIFT;
     unsigned slot = (pte_maddr & (PAGE_SIZE - 1)) / 8;
@@ -514,7 +521,7 @@ int mm_mod_entry_foreign(struct domain *d, struct domain *pg_owner, uint64_t pte
                              pg_owner == d ? NULL : pg_owner);
     else
         rc = mm_write_as(mfn, PGT_writable, slot, val);
-    mm_put_page(mfn);
+    put_page(mfn);
     return rc;
 }
 
@@ -532,7 +539,7 @@ int mm_get_grant_ref(uint64_t mfn, const struct domain *d, bool writable)
     if (!pg || pg->grant_refs == UINT16_MAX || !ref_get(mfn, d->domid))
         return -PV_EINVAL;
     if (writable && mm_get_page_type(mfn, PGT_writable)) {
-        mm_put_page(mfn);
+        put_page(mfn);
         return -PV_EBUSY;
     }
     pg->grant_refs++;
@@ -550,7 +557,7 @@ void mm_put_grant_ref(uint64_t mfn, bool writable)
         pg->grant_rw--;
         mm_put_page_type(mfn);
     }
-    mm_put_page(mfn);
+    put_page(mfn);
 }
 
 void mm_share_frame(struct domain *d, uint64_t mfn)

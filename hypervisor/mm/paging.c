@@ -214,7 +214,7 @@ void paging_load_cr3(uint64_t l4_mfn)
     write_cr3(l4_mfn << PAGE_SHIFT);
 }
 
-void *mm_frame_ptr(uint64_t mfn)
+HOT_MM void *mm_frame_ptr(uint64_t mfn)
 {
     return mfn_to_virt(mfn);
 }

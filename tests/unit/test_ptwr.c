@@ -62,7 +62,11 @@
 #define PTE_FLAGS_RO (PTE_P | PTE_US | PTE_A)
 
 static uint64_t frames[NFRAMES][512];
-static struct page_info pinfo[NFRAMES];
+/* The frame table the core's frame_info (frame.h) reads: the frames below MFN0 are never used. */
+static struct page_info pinfo_table[MFN0 + NFRAMES];
+struct page_info *frame_tab = pinfo_table;
+uint64_t frame_nr = MFN0 + NFRAMES;
+#define pinfo (pinfo_table + MFN0)
 static struct domain dom;
 static struct vcpu vc;
 static struct cpu_regs regs;
@@ -87,11 +91,6 @@ void *mm_frame_ptr(uint64_t mfn)
     if (mfn < MFN0 || mfn >= MFN0 + NFRAMES)
         fail_msg("mm_frame_ptr(%#lx): not a frame the walk may touch", (unsigned long)mfn);
     return frames[mfn - MFN0];
-}
-
-struct page_info *frame_info(uint64_t mfn)
-{
-    return mfn >= MFN0 && mfn < MFN0 + NFRAMES ? &pinfo[mfn - MFN0] : NULL;
 }
 
 bool frame_owned_by(const struct domain *d, uint64_t mfn)
@@ -157,7 +156,7 @@ static uint64_t target(unsigned i)
 static void build_tables(void)
 {
     memset(frames, 0, sizeof(frames));
-    memset(pinfo, 0, sizeof(pinfo));
+    memset(pinfo_table, 0, sizeof(pinfo_table));
     set_entry(MFN_L4, PT_VA, 4, table_entry(MFN_L3, PTE_FLAGS_TABLE));
     set_entry(MFN_L3, PT_VA, 3, table_entry(MFN_L2, PTE_FLAGS_TABLE));
     set_entry(MFN_L2, PT_VA, 2, table_entry(MFN_L1, PTE_FLAGS_TABLE));
