@@ -414,6 +414,10 @@ static int live_rounds(struct src *m)
         if (next == HV_MIG_STOP_AND_COPY) {
             char line[96];
 
+            /* what this CLEAN found is owed to the last round (the estimate counted it): the
+             * last round's CLEAN reports only what was written after this one */
+            for (i = 0; i < dirty; i++)
+                m->deferred[m->dirty[i] / 8] |= (uint8_t)(1u << (m->dirty[i] % 8));
             snprintf(line, sizeof(line), "stop-and-copy: %s", m->plan.why);
             note(m, line);
             return 1;
