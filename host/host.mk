@@ -42,3 +42,9 @@ BENCH += bench-net
 bench-migrate: all dom0-rootfs
 	bench/migrate
 BENCH += bench-migrate
+
+# A Linux domU live-migrated between two hosts (shared disk, bridged segment, HTTP clients on both).
+.PHONY: bench-migrate-hosts
+bench-migrate-hosts: all dom0-rootfs
+	bench/migrate-hosts
+BENCH += bench-migrate-hosts
