@@ -35,6 +35,9 @@ HOT static bool eligible(const struct vcpu *v, uint64_t now)
 static struct runq runqs[MAX_CPUS];
 static uint64_t idle_ns[MAX_CPUS];    /* time each CPU spent idle before its current idle spell */
 static uint64_t idle_since[MAX_CPUS]; /* start of its current idle spell, 0 while it works */
+static uint64_t poll_ns[MAX_CPUS];    /* how long each CPU polls before it halts */
+#define POLL_MIN_NS 20000
+#define POLL_MAX_NS 1000000
 
 static bool allowed_on(const struct vcpu *v, unsigned cpu)
 {
@@ -55,6 +58,7 @@ static unsigned least_loaded_cpu(const struct vcpu *v)
 void sched_init_cpu(unsigned cpu)
 {
     runqs[cpu] = (struct runq){.lock = SPINLOCK_INIT};
+    poll_ns[cpu] = 0;
 }
 
 void sched_add_vcpu(struct vcpu *v)
@@ -102,6 +106,15 @@ bool sched_domain_running(const struct domain *d)
     return false;
 }
 
+/* Make CPU cpu look at its run queues soon: a CPU polling in its idle loop sees the flag, the
+ * others get an IPI (under emulation, waking a halted CPU's thread is what costs the sender). */
+static void resched_cpu(unsigned cpu)
+{
+    __atomic_store_n(&arch_percpu_of(cpu)->poll_wake, true, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&arch_percpu_of(cpu)->polling, __ATOMIC_SEQ_CST))
+        arch_ipi_resched(cpu);
+}
+
 void sched_kick(struct vcpu *v)
 {
     unsigned cpu = v->processor;
@@ -109,7 +122,7 @@ void sched_kick(struct vcpu *v)
     if (cpu == percpu()->cpu_id)
         percpu()->need_resched = true;
     else if (v->running || arch_percpu_of(cpu)->idle)
-        arch_ipi_resched(cpu);
+        resched_cpu(cpu);
 }
 
 static uint64_t queue_min_vruntime(const struct runq *q, const struct vcpu *except)
@@ -155,7 +168,7 @@ static void offer_to_idle(const struct vcpu *v)
 {
     for (unsigned c = 0; c < arch_nr_cpus(); c++)
         if (c != percpu()->cpu_id && allowed_on(v, c) && arch_percpu_of(c)->idle) {
-            arch_ipi_resched(c);
+            resched_cpu(c);
             return;
         }
 }
@@ -183,7 +196,7 @@ static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
      * steal) missed v has its flag set before that look (idle_until_runnable). */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (preempt && v->processor != percpu()->cpu_id)
-        arch_ipi_resched(v->processor);
+        resched_cpu(v->processor);
     else
         sched_kick(v);
     if (woke && !preempt && !v->running && !arch_percpu_of(v->processor)->idle)
@@ -323,7 +336,7 @@ static void push_disallowed(struct runq *q, unsigned cpu)
             q->v[i--] = q->v[--q->n];
             __atomic_store_n(&v->processor, to, __ATOMIC_RELEASE);
             tq->v[tq->n++] = v;
-            arch_ipi_resched(to);
+            resched_cpu(to);
         }
         spin_unlock(&tq->lock);
     }
@@ -353,25 +366,29 @@ static struct vcpu *pick_next(struct vcpu *prev, uint64_t now)
     return next;
 }
 
-static void mark_stopped(struct vcpu *v)
-{
-    __atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
-}
-
-static void idle_end(unsigned cpu)
-{
-    uint64_t since = idle_since[cpu];
-
-    __atomic_store_n(&idle_ns[cpu], idle_ns[cpu] + (time_now_ns() - since), __ATOMIC_RELAXED);
-    __atomic_store_n(&idle_since[cpu], 0, __ATOMIC_RELAXED);
-}
-
 uint64_t sched_idle_ns(unsigned cpu)
 {
     uint64_t since = __atomic_load_n(&idle_since[cpu], __ATOMIC_RELAXED);
     uint64_t total = __atomic_load_n(&idle_ns[cpu], __ATOMIC_RELAXED), now = time_now_ns();
 
     return total + (since && now > since ? now - since : 0);
+}
+
+/* Spin (interrupts on) up to this CPU's poll window for a wake-up before halting; true if one
+ * came. polling is cleared before poll_wake is taken: a resched_cpu that saw it set has set
+ * poll_wake by then (KVM's halt polling). */
+static bool idle_poll(struct percpu *pc)
+{
+    uint64_t start = time_now_ns();
+
+    __atomic_store_n(&pc->polling, true, __ATOMIC_SEQ_CST);
+    while (!__atomic_load_n(&pc->poll_wake, __ATOMIC_SEQ_CST) && !pc->need_resched &&
+           time_now_ns() - start < poll_ns[pc->cpu_id])
+        arch_idle_halt(true);
+    __atomic_store_n(&pc->polling, false, __ATOMIC_SEQ_CST);
+    bool woke = __atomic_exchange_n(&pc->poll_wake, false, __ATOMIC_SEQ_CST) | pc->need_resched;
+    pc->need_resched = false; /* (the look follows) */
+    return woke;
 }
 
 /* Nothing to run: idle with interrupts on until something becomes runnable. */
@@ -393,11 +410,17 @@ static struct vcpu *idle_until_runnable(void)
             if ((v = pick_next(NULL, time_now_ns())))
                 break;
         }
-        arch_idle_halt();
+        if (idle_poll(pc))
+            continue;
+        uint64_t t = time_now_ns(), *w = &poll_ns[pc->cpu_id];
+        arch_idle_halt(false); /* a halt that a longer poll would have spared widens the window */
+        *w = time_now_ns() - t > POLL_MAX_NS ? *w / 2 : MIN(MAX(*w * 2, POLL_MIN_NS), POLL_MAX_NS);
         arch_ipi_serve();
     }
     __atomic_store_n(&pc->idle, false, __ATOMIC_RELAXED);
-    idle_end(pc->cpu_id);
+    __atomic_store_n(&idle_ns[pc->cpu_id], idle_ns[pc->cpu_id] + (time_now_ns() - idle_since[pc->cpu_id]),
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&idle_since[pc->cpu_id], 0, __ATOMIC_RELAXED);
     return v;
 }
 
@@ -428,7 +451,7 @@ static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
     vcpu_switch_out(prev); /* while its page tables are loaded */
     pc->current = NULL;
     paging_load_cr3(paging_idle_l4());
-    mark_stopped(prev);
+    __atomic_store_n(&prev->running, false, __ATOMIC_RELEASE);
 }
 
 static __attribute__((noinline)) void schedule(struct cpu_regs *r) /* not in the hot page */
@@ -507,7 +530,7 @@ void sched_set_hard_affinity(struct vcpu *v, uint64_t cpus)
         if (v->processor == percpu()->cpu_id)
             percpu()->need_resched = true;
         else
-            arch_ipi_resched(v->processor); /* its CPU pushes it away at its next pick */
+            resched_cpu(v->processor); /* its CPU pushes it away at its next pick */
     }
 }
 

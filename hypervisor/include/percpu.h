@@ -21,6 +21,7 @@ struct percpu {
     uint64_t mc_args[4];
     volatile uint32_t flush_pending; /* another CPU asked for a TLB flush (ipi.c) */
     bool resched_sent;               /* a resched IPI is on its way here and not yet taken */
+    bool polling, poll_wake;         /* spinning in the idle loop; asked to look (sched.c) */
     uint64_t flush_time;             /* tlb_clock read before this CPU's last full flush */
 };
 

@@ -4,8 +4,9 @@
  * at once if a resched IPI is pending for the CPU, otherwise at the next tick; a halt that
  * starts while a vCPU the CPU could run waits, with no IPI on its way, is a lost wake-up (the
  * vCPU waits up to a tick, 10 ms). Every call the idle path makes out of sched.c (the clock, the
- * polls of CPU 0, the IPI service, the halt) is a point where the test can make another CPU (or
- * an interrupt on this one) wake a vCPU: the cases try each point in turn. */
+ * polls of CPU 0, the IPI service, a step of polling, the halt) is a point where the test can
+ * make another CPU wake a vCPU; the polls, polling steps and halts (interrupts on) are points
+ * where this CPU itself can: the cases try each point in turn. */
 #include <asm/prctl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,8 +40,9 @@ static struct pv_vcpu_info infos[2];
 
 static struct {
     uint64_t now;
-    unsigned calls, inject_at, waker, ipis[NCPU], halts, max_halts, lost;
-    bool injected;
+    unsigned calls, inject_at, waker, ipis[NCPU], halts, max_halts, lost, polls;
+    bool injected, target_polled; /* the wake-up came while CPU 0 polled */
+    bool resched_only;            /* the injection is a resched IPI's handler, no vCPU woken */
     jmp_buf out;
 } f;
 
@@ -105,10 +107,17 @@ static bool waits_for(unsigned cpu)
 /* A call out of sched.c: at the chosen one, the waker CPU makes B runnable (true then). */
 static bool callout(void)
 {
-    if (++f.calls != f.inject_at)
+    if (++f.calls > 1000000)
+        fail_msg("the idle loop spins without halting");
+    if (f.calls != f.inject_at)
         return false;
     unsigned me = percpu()->cpu_id;
 
+    if (f.resched_only) {
+        percpu()->need_resched = true;
+        return f.injected = true;
+    }
+    f.target_polled = pcs[0].polling;
     on_cpu(f.waker);
     sched_wake(B);
     on_cpu(me);
@@ -134,10 +143,17 @@ void arch_ipi_resched(unsigned cpu)
         f.ipis[cpu]++;
 }
 
-void arch_idle_halt(void)
+void arch_idle_halt(bool poll)
 {
     struct percpu *pc = percpu();
 
+    if (poll) { /* one step of polling: an interrupt here may wake something (callout) */
+        assert_true(pc->polling && pc->idle);
+        f.polls++;
+        callout();
+        return;
+    }
+    assert_false(pc->polling);
     if (callout() && f.waker == pc->cpu_id)
         return; /* the wake-up came from an interrupt here: that interrupt ended the halt */
     if (pc->resched_sent) { /* the IPI ends the halt, its handler runs */
@@ -151,14 +167,21 @@ void arch_idle_halt(void)
         longjmp(f.out, 1);
 }
 
+/* Interrupts are off here: a wake-up by this CPU itself cannot come (another CPU's can). */
+static void callout_remote(void)
+{
+    if (f.waker != percpu()->cpu_id)
+        callout();
+}
+
 void arch_ipi_serve(void)
 {
-    callout();
+    callout_remote();
 }
 
 uint64_t time_now_ns(void)
 {
-    callout();
+    callout_remote();
     return f.now += 1000;
 }
 
@@ -221,9 +244,9 @@ char arch_exit_iret_insn[1];
  * without a halt that waits for a tick. */
 static void idle_race(unsigned waker)
 {
-    volatile unsigned points = 0;
+    volatile unsigned points = 0, polled = 0;
 
-    for (volatile unsigned k = 1; k <= 40; k++) {
+    for (volatile unsigned k = 1; k <= 400; k++) {
         world_reset();
         f.waker = waker;
         f.inject_at = k;
@@ -236,10 +259,16 @@ static void idle_race(unsigned waker)
             fail_msg("wake-up at call %u of the idle path (waker CPU %u): CPU 0 halted until its "
                      "next tick with B runnable and no IPI", k, waker);
         assert_int_equal(B->processor, 0);
-        assert_false(pcs[0].idle);
+        assert_false(pcs[0].idle || pcs[0].polling);
         points += !f.halts; /* woken before any halt */
+        if (f.target_polled && waker != 0) {
+            assert_int_equal(f.ipis[0], 0); /* the polling CPU saw the flag: no IPI */
+            polled++;
+        }
     }
-    assert_true(points > 3); /* the sweep did cover the path before the halt */
+    assert_true(points > 3);  /* the sweep did cover the path before the first halt, */
+    assert_true(polled > 10 || waker == 0); /* the polling, */
+    assert_true(f.halts > 0 || points < 400); /* and halts */
 }
 
 static void test_idle_race_remote_waker(void **state)
@@ -250,6 +279,23 @@ static void test_idle_race_remote_waker(void **state)
 static void test_idle_race_local_waker(void **state)
 {
     idle_race(0);
+}
+
+/* A resched IPI taken by an idle CPU whose vCPU another CPU took first: it looks, finds
+ * nothing, and halts again (it does not spin on the flag). */
+static void test_idle_resched_without_work_halts(void **state)
+{
+    world_reset();
+    f.waker = 0;
+    f.resched_only = true;
+    f.max_halts = 3;
+    add_on(B, 0);
+    f.inject_at = 12; /* in the first halt */
+    if (!setjmp(f.out))
+        exit_on(0);
+    assert_true(f.injected);
+    assert_int_equal(f.halts, 3);
+    assert_int_equal(f.lost, 0);
 }
 
 /* A runs on CPU 0; B, queued on CPU 0 with far more CPU time than A (it does not preempt A), is
@@ -322,6 +368,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idle_race_remote_waker),
         cmocka_unit_test(test_idle_race_local_waker),
+        cmocka_unit_test(test_idle_resched_without_work_halts),
         cmocka_unit_test(test_woken_behind_busy_cpu_goes_to_idle_cpu),
         cmocka_unit_test(test_not_offered_outside_affinity),
         cmocka_unit_test(test_preempting_wake_stays),

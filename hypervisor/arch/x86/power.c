@@ -15,7 +15,10 @@ void arch_power_off(enum power_exit code)
         __asm__ volatile("hlt");
 }
 
-void arch_idle_halt(void)
+void arch_idle_halt(bool poll)
 {
-    __asm__ volatile("sti; hlt; cli" ::: "memory"); /* sti's shadow: no interrupt before hlt */
+    if (poll)
+        __asm__ volatile("sti; pause; cli" ::: "memory"); /* interrupts are taken after pause */
+    else
+        __asm__ volatile("sti; hlt; cli" ::: "memory"); /* sti's shadow: none before hlt */
 }
