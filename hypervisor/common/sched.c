@@ -380,7 +380,12 @@ uint64_t sched_idle_ns(unsigned cpu)
 static bool idle_poll(struct percpu *pc)
 {
     uint64_t start = time_now_ns();
+    bool busy = false;
 
+    for (unsigned c = 0; c < arch_nr_cpus(); c++) /* a wake-up is likely only from a busy CPU */
+        busy |= c != pc->cpu_id && __atomic_load_n(&arch_percpu_of(c)->current, __ATOMIC_RELAXED);
+    if (!busy)
+        return false;
     __atomic_store_n(&pc->polling, true, __ATOMIC_SEQ_CST);
     while (!__atomic_load_n(&pc->poll_wake, __ATOMIC_SEQ_CST) && !pc->need_resched &&
            time_now_ns() - start < poll_ns[pc->cpu_id])
@@ -418,8 +423,9 @@ static struct vcpu *idle_until_runnable(void)
         arch_ipi_serve();
     }
     __atomic_store_n(&pc->idle, false, __ATOMIC_RELAXED);
-    __atomic_store_n(&idle_ns[pc->cpu_id], idle_ns[pc->cpu_id] + (time_now_ns() - idle_since[pc->cpu_id]),
-                     __ATOMIC_RELAXED);
+    uint64_t spell = time_now_ns() - idle_since[pc->cpu_id];
+
+    __atomic_store_n(&idle_ns[pc->cpu_id], idle_ns[pc->cpu_id] + spell, __ATOMIC_RELAXED);
     __atomic_store_n(&idle_since[pc->cpu_id], 0, __ATOMIC_RELAXED);
     return v;
 }

@@ -80,7 +80,7 @@ struct percpu *arch_percpu_of(unsigned cpu);
 /* This CPU's one-shot timer interrupt after ns nanoseconds (clamped to the timer's range). */
 void arch_timer_oneshot(uint64_t ns);
 /* Halt with interrupts on until one arrives (taken before this returns, interrupts off again);
- * with poll, one pause instead of the halt (a step of an idle CPU's polling). */
+ * with poll, an instruction with interrupts on instead (a step of an idle CPU's polling). */
 void arch_idle_halt(bool poll);
 
 /* Cross-CPU requests (ipi.c). */

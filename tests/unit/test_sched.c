@@ -242,12 +242,13 @@ char arch_exit_iret_insn[1];
 /* CPU 0 has nothing to run and goes idle; B, queued on CPU 0, is woken at each point of that
  * path in turn by `waker`: CPU 1, or CPU 0 itself (an interrupt, or its polls). CPU 0 must run B
  * without a halt that waits for a tick. */
-static void idle_race(unsigned waker)
+static void idle_race(unsigned waker, bool cpu1_busy)
 {
-    volatile unsigned points = 0, polled = 0;
+    volatile unsigned points = 0, polled = 0, polls = 0, kmax = cpu1_busy ? 400 : 40;
 
-    for (volatile unsigned k = 1; k <= 400; k++) {
+    for (volatile unsigned k = 1; k <= kmax; k++) { /* (without polling the path is shorter) */
         world_reset();
+        pcs[1].current = cpu1_busy ? A : NULL; /* CPU 1 runs a vCPU (CPU 0 may poll) or idles */
         f.waker = waker;
         f.inject_at = k;
         add_on(B, 0);
@@ -261,24 +262,34 @@ static void idle_race(unsigned waker)
         assert_int_equal(B->processor, 0);
         assert_false(pcs[0].idle || pcs[0].polling);
         points += !f.halts; /* woken before any halt */
+        polls += f.polls;
         if (f.target_polled && waker != 0) {
             assert_int_equal(f.ipis[0], 0); /* the polling CPU saw the flag: no IPI */
             polled++;
         }
     }
     assert_true(points > 3);  /* the sweep did cover the path before the first halt, */
-    assert_true(polled > 10 || waker == 0); /* the polling, */
-    assert_true(f.halts > 0 || points < 400); /* and halts */
+    assert_true(polled > 10 || waker == 0 || !cpu1_busy); /* the polling, */
+    assert_true(f.halts > 0 || points < kmax);             /* and halts; */
+    assert_true(cpu1_busy ? polls > 0 : polls == 0); /* no polling while no other CPU is busy */
 }
 
 static void test_idle_race_remote_waker(void **state)
 {
-    idle_race(1);
+    idle_race(1, true);
 }
 
 static void test_idle_race_local_waker(void **state)
 {
-    idle_race(0);
+    idle_race(0, true);
+}
+
+/* With no vCPU running anywhere else, a wake-up can only come from an interrupt: the idle CPU
+ * halts at once (no polling burns a host thread under emulation), and still loses no wake-up. */
+static void test_idle_race_no_busy_cpu(void **state)
+{
+    idle_race(1, false);
+    idle_race(0, false);
 }
 
 /* A resched IPI taken by an idle CPU whose vCPU another CPU took first: it looks, finds
@@ -368,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idle_race_remote_waker),
         cmocka_unit_test(test_idle_race_local_waker),
+        cmocka_unit_test(test_idle_race_no_busy_cpu),
         cmocka_unit_test(test_idle_resched_without_work_halts),
         cmocka_unit_test(test_woken_behind_busy_cpu_goes_to_idle_cpu),
         cmocka_unit_test(test_not_offered_outside_affinity),

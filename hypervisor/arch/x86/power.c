@@ -18,7 +18,7 @@ void arch_power_off(enum power_exit code)
 void arch_idle_halt(bool poll)
 {
     if (poll)
-        __asm__ volatile("sti; pause; cli" ::: "memory"); /* interrupts are taken after pause */
+        __asm__ volatile("sti; nop; cli" ::: "memory"); /* taken after the nop (no pause) */
     else
         __asm__ volatile("sti; hlt; cli" ::: "memory"); /* sti's shadow: none before hlt */
 }
