@@ -23,10 +23,10 @@
 #define CAP_MSI 0x05
 #define CAP_MSIX 0x11
 
-static spinlock_t pci_lock = SPINLOCK_INIT;  /* CF8/CFC, CMOS index/data, added[], slots[] */
-static uint64_t added[65536 / 64];           /* [pci_lock] segment 0's functions dom0 reported */
-static uint64_t hpet_mfn = ~0ULL; /* [boot] */
-static uint32_t boot_apic;         /* [boot] */
+static spinlock_t pci_lock = SPINLOCK_INIT; /* CF8/CFC, CMOS index/data, added[], slots[] */
+static uint64_t added[65536 / 64];          /* [pci_lock] segment 0's functions dom0 reported */
+static uint64_t hpet_mfn = ~0ULL;           /* [boot] */
+static uint32_t boot_apic;                  /* [boot] */
 
 /* ACPI MCFG's ECAM windows (Xen's pci_mmcfg_config): each bus has 256 frames, from base's bus 0;
  * `on` while dom0 reports it reserved (Xen's enabled state; on from boot, as Xen finds the
@@ -357,9 +357,7 @@ static bool cfg_ok(struct domain *d, unsigned off, unsigned size, uint32_t *writ
 {
     unsigned bdf = (d->pci_cf8 >> 8) & 0xffff, reg = (d->pci_cf8 & 0xfc) | off;
 
-    if (!d->privileged)
-        return false;
-    return !(d->pci_cf8 & CF8_EN) || !write || write_ok(bdf, reg, size, write);
+    return d->privileged && (!(d->pci_cf8 & CF8_EN) || !write || write_ok(bdf, reg, size, write));
 }
 
 bool pci_port_io(struct domain *d, unsigned port, unsigned size, bool write, uint32_t *val)

@@ -340,15 +340,14 @@ bool ptwr_emulate(struct vcpu *v, struct cpu_regs *r, uint64_t cr2, uint32_t err
     struct ptwr_insn p;
     uint64_t mfn;
 
-    if (!fault_qualifies(v, error_code) || (mfn = ro_mapped_frame(v, cr2)) == FRAME_NONE ||
-        !decode(v, r, &p) || !access_ok(&p, cr2))
+    if (!fault_qualifies(v, error_code) || (mfn = ro_mapped_frame(v, cr2)) == FRAME_NONE)
         return false;
     if (((v->domain->vm_assist >> PV_VMASST_TYPE_writable_pagetables) & 1) &&
         mm_is_l1_table(v->domain, mfn))
-        return apply(v, r, &p, mfn);
+        return decode(v, r, &p) && access_ok(&p, cr2) && apply(v, r, &p, mfn);
     /* Xen's mmcfg_intercept_write: the hardware domain's plain store of at most 4 bytes at
-     * %cr2 to an ECAM frame (no read: Xen's emulation has none) */
-    return v->domain->privileged && p.kind == K_MOV && p.size <= 4 && p.la == cr2 &&
-           pci_mmcfg_write(mfn, cr2 & (PAGE_SIZE - 1), p.size, (uint32_t)p.src) &&
-           retire(v, r, &p);
+     * %cr2 to an ECAM frame (no read: Xen's emulation has none); nothing else is decoded */
+    return v->domain->privileged && arch_mmio_ro(mfn) && decode(v, r, &p) && access_ok(&p, cr2) &&
+           p.kind == K_MOV && p.size <= 4 && p.la == cr2 &&
+           pci_mmcfg_write(mfn, cr2 & (PAGE_SIZE - 1), p.size, (uint32_t)p.src) && retire(v, r, &p);
 }
