@@ -14,7 +14,7 @@ dom0-rootfs: $(LX_FETCHED) $(LX_INITRAMFS) $(B)/guests/netdemo.elf $(B)/bin/xens
 xen-fetch:
 	scripts/fetch-xen
 
-system-tests: all dom0-rootfs $(XEN_VERIFY)
+system-tests: all dom0-rootfs $(XEN_VERIFY) $(LX_OUT)/hvtest
 	tests/system/run
 CHECK += system-tests
 

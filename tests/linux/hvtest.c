@@ -1,6 +1,7 @@
 /* hvtest: the user-space work of the Linux guest tests (tests/linux/init runs it), built static.
  *   hvtest check cpus=N hosttime=UNIX-SECONDS   every check, then ONE line: "HVTEST PASS ..." or
  *                                               "HVTEST FAIL <first failure>"
+ *   hvtest gntalloc                             dom0 only: "GNTALLOC PASS|FAIL ..." (run_gntalloc)
  *   hvtest bench                                micro-benchmarks, one "HVBENCH name value unit" each
  *   hvtest child                                exits with status 7 (the exec target of check)
  * Each check drives a part of the PV port for real: fork/exec/exit build and tear down address
@@ -9,6 +10,7 @@
  * timer and IPI event channels counting. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -399,6 +402,88 @@ static void bench_pipe(void)
     close(ba[0]);
 }
 
+/* ---- gntalloc and gntdev in dom0 (hvtest gntalloc) ---- */
+
+/* The layouts of Linux's uapi xen/gntalloc.h and xen/gntdev.h, for one reference each. */
+struct ga_alloc {
+    uint16_t domid, flags; /* flags: 1 writable */
+    uint32_t count;
+    uint64_t index; /* OUT: mmap offset */
+    uint32_t gref;  /* OUT */
+};
+struct ga_dealloc {
+    uint64_t index;
+    uint32_t count;
+};
+struct gd_map {
+    uint32_t count, pad;
+    uint64_t index; /* OUT: mmap offset */
+    uint32_t domid, ref;
+};
+struct gd_unmap {
+    uint64_t index;
+    uint32_t count, pad;
+};
+#define GA_ALLOC _IOC(_IOC_NONE, 'G', 5, sizeof(struct ga_alloc))
+#define GA_DEALLOC _IOC(_IOC_NONE, 'G', 6, sizeof(struct ga_dealloc))
+#define GD_MAP _IOC(_IOC_NONE, 'G', 0, sizeof(struct gd_map))
+#define GD_UNMAP _IOC(_IOC_NONE, 'G', 1, sizeof(struct gd_unmap))
+
+/* A page of dom0's granted (writable) to domid by gntalloc, mapped at *page; its reference. */
+static int ga_grant(int fa, uint16_t domid, uint64_t *index, char **page)
+{
+    struct ga_alloc a = {.domid = domid, .flags = 1, .count = 1};
+
+    if (ioctl(fa, GA_ALLOC, &a))
+        return -1;
+    *index = a.index;
+    *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fa, (off_t)a.index);
+    return *page == MAP_FAILED ? -1 : (int)a.gref;
+}
+
+/* dom0's reference ref mapped through gntdev (the grant map hypercall runs at the mmap). */
+static char *gd_map(int fd, uint32_t ref, uint64_t *index)
+{
+    struct gd_map m = {.count = 1, .ref = ref};
+
+    if (ioctl(fd, GD_MAP, &m))
+        return MAP_FAILED;
+    *index = m.index;
+    return mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m.index);
+}
+
+/* dom0 grants itself a page with gntalloc and maps it back with gntdev: both see one page, each
+ * other's writes; a page it granted to domain 1 does not map for dom0; all is released. */
+static int run_gntalloc(void)
+{
+    int fa = open("/dev/xen/gntalloc", O_RDWR), fd = open("/dev/xen/gntdev", O_RDWR), ref, other;
+    uint64_t ia, ib, im, in;
+    char *a, *b, *m;
+
+    if (fa < 0 || fd < 0)
+        fail("open /dev/xen/gntalloc, gntdev: %s", strerror(errno));
+    else if ((ref = ga_grant(fa, 0, &ia, &a)) < 0 || (other = ga_grant(fa, 1, &ib, &b)) < 0)
+        fail("gntalloc: %s", strerror(errno));
+    else if (memset(a, 0x5a, PAGE), strcpy(a, "granted by dom0"),
+             (m = gd_map(fd, (uint32_t)ref, &im)) == MAP_FAILED)
+        fail("gntdev map of dom0's gref %d: %s", ref, strerror(errno));
+    else if (memcmp(m, a, PAGE))
+        fail("gref %d through gntdev differs from the granted page", ref);
+    else if (strcpy(m + 100, "written through the grant"), strcmp(a + 100, m + 100))
+        fail("a write through the grant mapping is not in the granted page");
+    else if (gd_map(fd, (uint32_t)other, &in) != MAP_FAILED)
+        fail("gref %d, granted to domain 1, mapped by dom0", other);
+    else if (munmap(m, PAGE) || ioctl(fd, GD_UNMAP, &(struct gd_unmap){.index = im, .count = 1}) ||
+             munmap(a, PAGE) || munmap(b, PAGE) ||
+             ioctl(fa, GA_DEALLOC, &(struct ga_dealloc){.index = ia, .count = 1}) ||
+             ioctl(fa, GA_DEALLOC, &(struct ga_dealloc){.index = ib, .count = 1}))
+        fail("release: %s", strerror(errno));
+    else
+        note("grefs %d %d", ref, other);
+    printf("GNTALLOC %s %s\n", failure[0] ? "FAIL" : "PASS", failure[0] ? failure : summary);
+    return failure[0] ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -406,6 +491,8 @@ int main(int argc, char **argv)
         return 7;
     if (argc >= 2 && !strcmp(argv[1], "check"))
         return run_checks(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "gntalloc"))
+        return run_gntalloc();
     if (argc >= 2 && !strcmp(argv[1], "bench")) {
         bench_syscall();
         bench_fork();
@@ -413,6 +500,6 @@ int main(int argc, char **argv)
         bench_pipe();
         return 0;
     }
-    fprintf(stderr, "usage: hvtest check cpus=N hosttime=SECONDS | bench | child\n");
+    fprintf(stderr, "usage: hvtest check cpus=N hosttime=SECONDS | gntalloc | bench | child\n");
     return 2;
 }
