@@ -6,10 +6,13 @@
  * where Xen allows them), and then every command, implemented or not, known to Xen or not, is
  * -EPERM: a domU cannot tell which privileged commands exist.
  * As dom0 (privileged) the same checks come first, then the commands run (the boot test
- * "domctl_life" checks them); numbers that are no command of Xen's are -ENOSYS.
+ * "domctl_life" checks them); numbers that are no command of Xen's are -ENOSYS. dom0 also sets
+ * the wall clock (platform_op settime64, as Linux's xen_set_wallclock): its shared_info's wc_*
+ * say secs at that system time; a set with mbz not 0 is -EINVAL and changes nothing.
  * The command line names the domain's own id and a peer's: self=N peer=M.
  */
 #include "bt.h"
+#include "pv-abi/platform_op.h"
 #include "pv-abi/xen_version.h"
 
 /* The kit's notes say nothing of dom0: this guest may also be the initial domain. */
@@ -132,6 +135,48 @@ static const uint32_t sysctl_none[] = {0, 999, 0x10000, 0xffffffff};
 
 /* dom0: past the version and the target, the commands (domctl_life checks them in depth);
  * -ENOSYS for the numbers no command has. */
+static long settime64(uint64_t secs, uint32_t nsecs, uint32_t mbz, uint64_t system_time)
+{
+    struct pv_platform_op op = {
+        .cmd = PV_XENPF_settime64,
+        .interface_version = PV_XENPF_INTERFACE_VERSION,
+        .u.settime64 = {.secs = secs, .nsecs = nsecs, .mbz = mbz, .system_time = system_time}};
+
+    return gk_hypercall(PV_HYPERCALL_platform_op, &op, 0, 0, 0, 0);
+}
+
+/* The wall clock at system time 0, in seconds (shared_info's wc_*, read under wc_version). */
+static uint64_t wallclock(void)
+{
+    const volatile struct pv_shared_info *s = gk_shared_info();
+    uint32_t v;
+    uint64_t sec;
+
+    do {
+        v = s->wc_version;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        sec = (uint64_t)s->wc_sec_hi << 32 | s->wc_sec;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((v & 1) || v != s->wc_version);
+    return sec;
+}
+
+static void check_settime(void)
+{
+    uint64_t t, secs, before;
+
+    GK_ASSERT_EQ(gk_shared_info_map(), 0);
+    t = gk_time_now();
+    secs = 2000000000ULL + t / 1000000000ULL;
+    before = wallclock();
+
+    GK_EXPECT_EQ(settime64(secs + 7, 0, 1, t), -PV_EINVAL);
+    GK_EXPECT_EQ(wallclock(), before);
+    /* secs.nsecs at system time t: 2000000000 at system time 0 */
+    GK_EXPECT_EQ(settime64(secs, (uint32_t)(t % 1000000000ULL), 0, t), 0);
+    GK_EXPECT_EQ(wallclock(), 2000000000ULL);
+}
+
 static void check_privileged(void)
 {
     for (unsigned i = 0; i < sizeof(domctl_none) / sizeof(domctl_none[0]); i++) {
@@ -159,6 +204,7 @@ static void check_privileged(void)
     GK_EXPECT_EQ(sysctl(PV_SYSCTL_getdomaininfolist, PV_SYSCTL_INTERFACE_VERSION), 0);
     GK_EXPECT_EQ(sysctl(PV_SYSCTL_readconsole, 0), -PV_EACCES);
     check_bad_pointers();
+    check_settime();
 }
 
 GK_TEST(domctl)
