@@ -213,21 +213,37 @@ static bool may_act_on(const struct domain *caller, const struct domain *d)
     return caller == d || caller->privileged;
 }
 
-int16_t gnttab_setup_table(struct domain *caller, unsigned dom, unsigned nr_frames,
-                           uint64_t mfns[GNTTAB_MAX_FRAMES])
+/* The checks every GNTTABOP on a named domain's table begins with, in Xen's order: the domain,
+ * the caller's right to it, its table still there. On PV_GNTST_okay *dp is the domain, its
+ * mm_lock held. */
+static int16_t lock_table(struct domain *caller, unsigned dom, struct domain **dp)
 {
     struct domain *d = by_any_id(caller, dom);
-    struct gnttab *gt;
-    int16_t rc = PV_GNTST_okay;
 
     if (!d)
         return PV_GNTST_bad_domain;
     if (!may_act_on(caller, d))
         return PV_GNTST_permission_denied;
     spin_lock(&d->mm_lock);
-    if (!(gt = gnttab_live(d)))
-        rc = PV_GNTST_bad_domain;
-    else if (nr_frames > MIN(d->max_grant_frames, GNTTAB_MAX_FRAMES) || !grow(d, gt, nr_frames))
+    if (gnttab_live(d)) {
+        *dp = d;
+        return PV_GNTST_okay;
+    }
+    spin_unlock(&d->mm_lock);
+    return PV_GNTST_bad_domain;
+}
+
+int16_t gnttab_setup_table(struct domain *caller, unsigned dom, unsigned nr_frames,
+                           uint64_t mfns[GNTTAB_MAX_FRAMES])
+{
+    struct domain *d;
+    int16_t rc = lock_table(caller, dom, &d);
+    struct gnttab *gt;
+
+    if (rc)
+        return rc;
+    gt = d->gnttab;
+    if (nr_frames > MIN(d->max_grant_frames, GNTTAB_MAX_FRAMES) || !grow(d, gt, nr_frames))
         rc = PV_GNTST_general_error;
     else
         for (unsigned i = 0; i < nr_frames; i++)
@@ -238,22 +254,15 @@ int16_t gnttab_setup_table(struct domain *caller, unsigned dom, unsigned nr_fram
 
 int16_t gnttab_query_size(struct domain *caller, unsigned dom, uint32_t *nr, uint32_t *max)
 {
-    struct domain *d = by_any_id(caller, dom);
-    int16_t rc = PV_GNTST_okay;
+    struct domain *d;
+    int16_t rc = lock_table(caller, dom, &d);
 
-    if (!d)
-        return PV_GNTST_bad_domain;
-    if (!may_act_on(caller, d))
-        return PV_GNTST_permission_denied;
-    spin_lock(&d->mm_lock);
-    if (gnttab_live(d)) {
-        *nr = d->gnttab->nr_frames;
-        *max = d->max_grant_frames;
-    } else {
-        rc = PV_GNTST_bad_domain;
-    }
+    if (rc)
+        return rc;
+    *nr = d->gnttab->nr_frames;
+    *max = d->max_grant_frames;
     spin_unlock(&d->mm_lock);
-    return rc;
+    return PV_GNTST_okay;
 }
 
 /* Does d still have its table (until it is reaped)? Its version then. */
@@ -280,17 +289,12 @@ int gnttab_get_version(struct domain *caller, unsigned dom, uint32_t *version)
 int16_t gnttab_get_status_frames(struct domain *caller, unsigned dom, unsigned nr_frames,
                                  uint64_t mfns[GNTTAB_STATUS_FRAMES(GNTTAB_MAX_FRAMES)])
 {
-    struct domain *d = by_any_id(caller, dom);
-    int16_t rc = PV_GNTST_okay;
+    struct domain *d;
+    int16_t rc = lock_table(caller, dom, &d);
 
-    if (!d)
-        return PV_GNTST_bad_domain;
-    if (!may_act_on(caller, d))
-        return PV_GNTST_permission_denied;
-    spin_lock(&d->mm_lock);
-    if (!gnttab_live(d))
-        rc = PV_GNTST_bad_domain;
-    else if (nr_frames > d->gnttab->nr_status) /* none in version 1 */
+    if (rc)
+        return rc;
+    if (nr_frames > d->gnttab->nr_status) /* none in version 1 */
         rc = PV_GNTST_general_error;
     else
         memcpy(mfns, d->gnttab->status, nr_frames * sizeof(mfns[0]));
@@ -363,18 +367,12 @@ static void dump_locked(const struct domain *d, const struct gnttab *gt)
  * same pinned-entry report). */
 int16_t gnttab_dump_table(struct domain *caller, unsigned dom)
 {
-    struct domain *d = by_any_id(caller, dom);
-    int16_t rc = PV_GNTST_okay;
+    struct domain *d;
+    int16_t rc = lock_table(caller, dom, &d);
 
-    if (!d)
-        return PV_GNTST_bad_domain;
-    if (!may_act_on(caller, d))
-        return PV_GNTST_permission_denied;
-    spin_lock(&d->mm_lock);
-    if (gnttab_live(d))
-        dump_locked(d, d->gnttab);
-    else
-        rc = PV_GNTST_bad_domain;
+    if (rc)
+        return rc;
+    dump_locked(d, d->gnttab);
     spin_unlock(&d->mm_lock);
-    return rc;
+    return PV_GNTST_okay;
 }

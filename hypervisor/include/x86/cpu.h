@@ -90,36 +90,22 @@ DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
-}
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
+/* Port I/O: outb/inb, outw/inw, outl/inl. */
+#define DEFINE_PIO(sfx, type)                                                                      \
+    static inline void out##sfx(uint16_t port, type v)                                             \
+    {                                                                                              \
+        __asm__ volatile("out" #sfx " %0, %1" ::"a"(v), "Nd"(port));                               \
+    }                                                                                              \
+    static inline type in##sfx(uint16_t port)                                                      \
+    {                                                                                              \
+        type v;                                                                                    \
+        __asm__ volatile("in" #sfx " %1, %0" : "=a"(v) : "Nd"(port));                              \
+        return v;                                                                                  \
+    }
+DEFINE_PIO(b, uint8_t)
+DEFINE_PIO(w, uint16_t)
+DEFINE_PIO(l, uint32_t)
+#undef DEFINE_PIO
 
 static inline void invlpg(uint64_t va)
 {
