@@ -6,9 +6,6 @@
 #include "lib.h"
 #include "pv-abi/xen_version.h"
 
-#define HV_VERSION_MAJOR 4 /* we implement the Xen 4.17 interface */
-#define HV_VERSION_MINOR 17
-
 /* Feature bits a 64-bit PV domU sees in word 0, the ones Xen gives a PV domain: the A/D-keeping
  * MMU_PT_UPDATE_PRESERVE_AD (mm/mod_entry.c), MMUEXT_CLEAR_PAGE/COPY_PAGE, grant maps carrying
  * flags bits 16-18 into the entry's available bits (common/grant_map.c). Linux panics without
@@ -53,7 +50,7 @@ long hc_xen_version(struct vcpu *v, unsigned long cmd, guest_handle arg)
 {
     switch (cmd) {
     case PV_XENVER_version:
-        return (HV_VERSION_MAJOR << 16) | HV_VERSION_MINOR;
+        return HV_XEN_VERSION;
     case PV_XENVER_extraversion:
         return put_string(arg, ".0-hv", sizeof(pv_extraversion_t));
     case PV_XENVER_compile_info:

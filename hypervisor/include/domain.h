@@ -11,6 +11,8 @@
 #include "types.h"
 #include "pv-abi/vcpu_op.h"
 
+/* The Xen interface domains see, XENVER_version's answer (also given by entry.asm): 4.17. */
+#define HV_XEN_VERSION ((4 << 16) | 17)
 #define DOMID_FIRST_BOOT 1
 #define MAX_DOMAINS 64
 #define MAX_VCPUS 32

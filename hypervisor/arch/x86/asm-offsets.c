@@ -1,7 +1,10 @@
 /* Emits structure offsets and constants for the nasm stubs; the build turns them into
  * build/hypervisor/asm-offsets.inc. Not linked into the image. */
 #include "x86/layout.h"
+#include "domain.h"
 #include "percpu.h"
+#include "pv-abi/hypercall.h"
+#include "pv-abi/shared_info.h"
 #include "x86/regs.h"
 
 #define OFFSET(sym, val) __asm__ volatile("\n@@OFFSET " #sym " %0" ::"i"(val))
@@ -24,6 +27,13 @@ void asm_offsets(void)
     OFFSET(PCPU_SELF, offsetof(struct percpu, self));
     OFFSET(PCPU_STACK_TOP, offsetof(struct percpu, stack_top));
     OFFSET(PCPU_SCRATCH, offsetof(struct percpu, scratch));
+    OFFSET(PCPU_CURRENT, offsetof(struct percpu, current));
+    OFFSET(VCPU_KERNEL_MODE, offsetof(struct vcpu, kernel_mode));
+    OFFSET(VCPU_VCPU_INFO, offsetof(struct vcpu, vcpu_info));
+    OFFSET(VI_UPCALL_PENDING, offsetof(struct pv_vcpu_info, evtchn_upcall_pending));
+    OFFSET(VI_UPCALL_MASK, offsetof(struct pv_vcpu_info, evtchn_upcall_mask));
+    OFFSET(HC_XEN_VERSION, PV_HYPERCALL_xen_version);
+    OFFSET(XEN_VERSION_VALUE, HV_XEN_VERSION);
     OFFSET(ENTRY_SYSCALL_VEC, ENTRY_SYSCALL);
     OFFSET(HV_IMAGE_BASE, HV_IMAGE_BASE);
     OFFSET(HV_LOAD_PHYS, HV_LOAD_PHYS);

@@ -49,10 +49,13 @@ section .text.hot.entry                 ; first in .text.hot, with the C of the 
 bits 64
 
 ; SYSCALL from guest (kernel: hypercall, user: bounced to the guest's syscall callback).
-%macro SYSCALL_ENTRY 1
+%macro SYSCALL_STACK 0
     swapgs
     mov [gs:PCPU_SCRATCH], rsp
     mov rsp, [gs:PCPU_STACK_TOP]
+%endmacro
+
+%macro SYSCALL_FRAME 1
     push SEL_USER_SS                    ; ss
     push qword [gs:PCPU_SCRATCH]        ; rsp
     push r11                            ; rflags
@@ -63,12 +66,17 @@ bits 64
 ; SYSCALL from 32-bit guest user code (compat mode): same path, a 32-bit code selector.
 global entry_syscall32
 entry_syscall32:
-    SYSCALL_ENTRY SEL_USER_CS32
+    SYSCALL_STACK
+    SYSCALL_FRAME SEL_USER_CS32
     jmp syscall_common
 
 global entry_syscall
 entry_syscall:
-    SYSCALL_ENTRY SEL_USER_CS64
+    SYSCALL_STACK
+    cmp rax, HC_XEN_VERSION             ; the null hypercall: xen_version_fast below
+    je xen_version_fast
+syscall_frame:
+    SYSCALL_FRAME SEL_USER_CS64
 syscall_common:
     push 0
     mov dword [rsp + 4], ENTRY_SYSCALL_VEC
@@ -85,6 +93,37 @@ exit_sysret:
     mov rsp, [rsp + REGS_RSP - REGS_ERROR_CODE]
     swapgs
     o64 sysret
+
+; xen_version(XENVER_version, *) from the guest kernel, the call Linux makes to have its pending
+; events delivered: answered here, without a frame, unless an event is to be delivered or the
+; rip is not canonical (then rax is put back and the frame built). The rest of hv_syscall's exit
+; test (sched_fast_return) needs no look here: IRQs are off until SYSRET, and whatever changes
+; the vCPU's or the domain's state or asks for a reschedule interrupts this CPU, whose exit after
+; SYSRET takes the slow path. Uses rax only.
+xen_version_fast:
+    test rdi, rdi                       ; XENVER_version (the sub-op is 64 bits wide)
+    jnz .slow
+    mov rax, [gs:PCPU_CURRENT]
+    cmp byte [rax + VCPU_KERNEL_MODE], 0 ; user mode: a system call to bounce
+    je .slow
+    mov rax, [rax + VCPU_VCPU_INFO]
+    cmp byte [rax + VI_UPCALL_PENDING], 0
+    je .no_event
+    cmp byte [rax + VI_UPCALL_MASK], 0
+    je .slow                            ; an event to deliver on the way out
+.no_event:
+    mov rax, rcx                        ; SYSRET to a non-canonical rip faults in ring 0
+    sar rax, 47
+    inc rax                             ; canonical: 0 (lower half) or -1 (upper) -> 1 or 0
+    cmp rax, 1
+    ja .slow
+    mov eax, XEN_VERSION_VALUE
+    mov rsp, [gs:PCPU_SCRATCH]
+    swapgs
+    o64 sysret
+.slow:
+    mov eax, HC_XEN_VERSION
+    jmp syscall_frame
 
 ; Exceptions and interrupts (from the vector stubs at the end of this file, out of the hot page).
 exception_common:
