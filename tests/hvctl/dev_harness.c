@@ -17,6 +17,7 @@ static void fake_backend(const char *kind)
     struct xs_handle *h = xs_open(0);
     char base[64], path[256], sp[300], **doms, **devs, *v;
     unsigned nd, nv, i, j, len;
+    xs_transaction_t t;
 
     snprintf(base, sizeof(base), "/local/domain/0/backend/%s", kind);
     for (;;) {
@@ -28,12 +29,18 @@ static void fake_backend(const char *kind)
             devs = xs_directory(h, XBT_NULL, path, &nv);
             for (j = 0; devs && j < nv; j++) {
                 snprintf(sp, sizeof(sp), "%s/%s/state", path, devs[j]);
-                if (!(v = xs_read(h, XBT_NULL, sp, &len)))
+                /* As Linux's xenbus_switch_state: read and write in one transaction, so a
+                 * state the toolstack removed meanwhile is never written back. */
+                t = xs_transaction_start(h);
+                if (!(v = xs_read(h, t, sp, &len))) {
+                    xs_transaction_end(h, t, true);
                     continue;
+                }
                 if (!strcmp(v, "1"))
-                    xs_write(h, XBT_NULL, sp, "2", 1);
+                    xs_write(h, t, sp, "2", 1);
                 else if (!strcmp(v, "5"))
-                    xs_write(h, XBT_NULL, sp, "6", 1);
+                    xs_write(h, t, sp, "6", 1);
+                xs_transaction_end(h, t, false);
                 free(v);
             }
             free(devs);
