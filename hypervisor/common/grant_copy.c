@@ -32,7 +32,8 @@ static int16_t side_domain(struct domain *caller, const struct pv_gnttab_copy_pt
 }
 
 /* Pin the grant or check the frame, and hold the frame (writable, for the destination). */
-static int16_t claim(struct domain *caller, const struct pv_gnttab_copy_ptr *p, struct copy_side *s)
+static inline int16_t claim(struct domain *caller, const struct pv_gnttab_copy_ptr *p,
+                            struct copy_side *s)
 {
     const struct gnttab_active *act;
     int16_t rc;
@@ -60,7 +61,7 @@ static int16_t claim(struct domain *caller, const struct pv_gnttab_copy_ptr *p, 
     return PV_GNTST_okay;
 }
 
-static void release(struct copy_side *s)
+static inline __attribute__((always_inline)) void release(struct copy_side *s)
 {
     if (s->have_type)
         mm_put_page_type(s->mfn);

@@ -24,50 +24,6 @@ uint64_t gnttab_page_alloc(void)
     return mfn;
 }
 
-struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref)
-{
-    return (struct pv_grant_entry_v1 *)mm_frame_ptr(gt->shared[ref / GNTTAB_ENTRIES_PER_FRAME]) +
-           ref % GNTTAB_ENTRIES_PER_FRAME;
-}
-
-unsigned gnttab_nr_entries(const struct gnttab *gt)
-{
-    return gt->nr_frames * (gt->version == 1 ? GNTTAB_ENTRIES_PER_FRAME : GNTTAB_V2_PER_FRAME);
-}
-
-struct pv_grant_entry_header *gnttab_hdr(const struct gnttab *gt, uint32_t ref)
-{
-    if (gt->version == 1)
-        return (struct pv_grant_entry_header *)gnttab_entry(gt, ref);
-    return &((union pv_grant_entry_v2 *)mm_frame_ptr(gt->shared[ref / GNTTAB_V2_PER_FRAME]) +
-             ref % GNTTAB_V2_PER_FRAME)
-                ->hdr;
-}
-
-uint16_t *gnttab_status(const struct gnttab *gt, uint32_t ref)
-{
-    if (gt->version == 1)
-        return &gnttab_entry(gt, ref)->flags;
-    return (uint16_t *)mm_frame_ptr(gt->status[ref / GNTTAB_STATUS_PER_FRAME]) +
-           ref % GNTTAB_STATUS_PER_FRAME;
-}
-
-uint64_t gnttab_frame(const struct gnttab *gt, uint32_t ref)
-{
-    const struct pv_grant_entry_header *h = gnttab_hdr(gt, ref);
-
-    if (gt->version == 1)
-        return __atomic_load_n(&((const struct pv_grant_entry_v1 *)h)->frame, __ATOMIC_ACQUIRE);
-    /* full_page.frame and sub_page.frame are the same 8 bytes */
-    return __atomic_load_n(&((const union pv_grant_entry_v2 *)h)->full_page.frame, __ATOMIC_ACQUIRE);
-}
-
-struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref)
-{
-    return (struct gnttab_active *)mm_frame_ptr(gt->active[ref / GNTTAB_ACTIVE_PER_PAGE]) +
-           ref % GNTTAB_ACTIVE_PER_PAGE;
-}
-
 void gnttab_lock_set(struct domain **d, unsigned n)
 {
     for (unsigned i = 1; i < n; i++) /* insertion sort by domid */
@@ -97,11 +53,6 @@ void gnttab_lock_pair(struct domain *a, struct domain *b)
 void gnttab_unlock_pair(struct domain *a, struct domain *b)
 {
     gnttab_unlock_set((struct domain *[]){a, b}, 2);
-}
-
-struct gnttab *gnttab_live(const struct domain *d)
-{
-    return d->gnttab && !d->gnttab->dead ? d->gnttab : NULL;
 }
 
 /* ---- the table's frames ---- */

@@ -14,6 +14,7 @@
 #ifndef HV_GNTTAB_H
 #define HV_GNTTAB_H
 #include "domain.h"
+#include "mm.h"
 #include "pv-abi/grant_table.h"
 
 #define GNTTAB_DEFAULT_MAX_FRAMES 32 /* xl's default max_grant_frames */
@@ -116,15 +117,55 @@ struct gnttab {
     uint64_t maptrack_dir[GNTTAB_MAPTRACK_FRAMES / GNTTAB_MAPTRACK_PER_DIR];
 };
 
-/* grant_table.c: entries, and the domain an operation names. gnttab_entry: a version 1 table's
- * entry; gnttab_hdr: either version's (flags, domid), gnttab_status: where its GTF_reading and
- * GTF_writing live (v1: its flags; v2: its status word), gnttab_frame: the frame it names. */
-unsigned gnttab_nr_entries(const struct gnttab *gt);
-struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref);
-struct pv_grant_entry_header *gnttab_hdr(const struct gnttab *gt, uint32_t ref);
-uint16_t *gnttab_status(const struct gnttab *gt, uint32_t ref);
-uint64_t gnttab_frame(const struct gnttab *gt, uint32_t ref);
-struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref);
+/* An entry's parts, inline: every grant operation looks them up several times, and under TCG a
+ * call and its return cost about 100 cycles (docs/benchmarks.md, grant copy). gnttab_entry: a
+ * version 1 table's entry; gnttab_hdr: either version's (flags, domid), gnttab_status: where
+ * its GTF_reading and GTF_writing live (v1: its flags; v2: its status word), gnttab_frame: the
+ * frame it names. The rest of grant_table.c below: the domains an operation names. */
+static inline unsigned gnttab_nr_entries(const struct gnttab *gt)
+{
+    return gt->nr_frames * (gt->version == 1 ? GNTTAB_ENTRIES_PER_FRAME : GNTTAB_V2_PER_FRAME);
+}
+
+static inline struct pv_grant_entry_v1 *gnttab_entry(const struct gnttab *gt, uint32_t ref)
+{
+    return (struct pv_grant_entry_v1 *)mm_frame_ptr(gt->shared[ref / GNTTAB_ENTRIES_PER_FRAME]) +
+           ref % GNTTAB_ENTRIES_PER_FRAME;
+}
+
+static inline struct pv_grant_entry_header *gnttab_hdr(const struct gnttab *gt, uint32_t ref)
+{
+    if (gt->version == 1)
+        return (struct pv_grant_entry_header *)gnttab_entry(gt, ref);
+    return &((union pv_grant_entry_v2 *)mm_frame_ptr(gt->shared[ref / GNTTAB_V2_PER_FRAME]) +
+             ref % GNTTAB_V2_PER_FRAME)
+                ->hdr;
+}
+
+static inline uint16_t *gnttab_status(const struct gnttab *gt, uint32_t ref)
+{
+    if (gt->version == 1)
+        return &gnttab_entry(gt, ref)->flags;
+    return (uint16_t *)mm_frame_ptr(gt->status[ref / GNTTAB_STATUS_PER_FRAME]) +
+           ref % GNTTAB_STATUS_PER_FRAME;
+}
+
+static inline uint64_t gnttab_frame(const struct gnttab *gt, uint32_t ref)
+{
+    const struct pv_grant_entry_header *h = gnttab_hdr(gt, ref);
+
+    if (gt->version == 1)
+        return __atomic_load_n(&((const struct pv_grant_entry_v1 *)h)->frame, __ATOMIC_ACQUIRE);
+    /* full_page.frame and sub_page.frame are the same 8 bytes */
+    return __atomic_load_n(&((const union pv_grant_entry_v2 *)h)->full_page.frame, __ATOMIC_ACQUIRE);
+}
+
+static inline struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t ref)
+{
+    return (struct gnttab_active *)mm_frame_ptr(gt->active[ref / GNTTAB_ACTIVE_PER_PAGE]) +
+           ref % GNTTAB_ACTIVE_PER_PAGE;
+}
+
 /* The record of mapping handle `handle` (below gt->maptrack_limit; grant_map.c). */
 struct gnttab_map *gnttab_map_entry(const struct gnttab *gt, uint32_t handle);
 uint64_t gnttab_page_alloc(void); /* a zeroed hypervisor frame, or FRAME_NONE */
@@ -135,7 +176,10 @@ void gnttab_unlock_set(struct domain **d, unsigned n);
 void gnttab_lock_pair(struct domain *a, struct domain *b);
 void gnttab_unlock_pair(struct domain *a, struct domain *b);
 /* The live table of d (locked), or NULL once it is dead. */
-struct gnttab *gnttab_live(const struct domain *d);
+static inline struct gnttab *gnttab_live(const struct domain *d)
+{
+    return d->gnttab && !d->gnttab->dead ? d->gnttab : NULL;
+}
 
 /* grant_pin.c: pin entry ref of rd's table for domain ldom (Xen's checks: PV_GNTST_bad_gntref,
  * PV_GNTST_general_error, PV_GNTST_bad_page), adding `use` (one GNTPIN_* counter) and setting

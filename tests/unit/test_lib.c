@@ -268,17 +268,18 @@ static void test_strlcpy(void **state)
     assert_int_equal(buf[0], 'x');
 }
 
-/* Every source and destination alignment, lengths 0..40, against a byte-by-byte reference. */
+/* Every source and destination alignment, lengths 0..200 (memcpy's 64-byte steps, its 8-byte
+ * steps and its bytes, alone and together), against a byte-by-byte reference. */
 static void test_memcpy_memset(void **state)
 {
-    unsigned char src[64], dst[64], want[64];
+    unsigned char src[216], dst[216], want[216];
 
     (void)state;
     for (size_t i = 0; i < sizeof(src); i++)
         src[i] = (unsigned char)(i * 7 + 1);
     for (size_t so = 0; so < 8; so++)
         for (size_t d = 0; d < 8; d++)
-            for (size_t n = 0; n <= 40; n++) {
+            for (size_t n = 0; n <= 200; n++) {
                 memset(dst, 0xee, sizeof(dst));
                 memcpy(want, dst, sizeof(dst));
                 for (size_t i = 0; i < n; i++)
@@ -292,14 +293,15 @@ static void test_memcpy_memset(void **state)
             }
 }
 
-/* Overlapping moves both ways, by 1..9 bytes, lengths 0..40. */
+/* Overlapping moves both ways, by 1..9 bytes and by 63..65 (around memcpy's 64-byte step),
+ * lengths 0..140. */
 static void test_memmove(void **state)
 {
-    unsigned char buf[64], want[64];
+    unsigned char buf[216], want[216];
 
     (void)state;
-    for (size_t shift = 1; shift <= 9; shift++)
-        for (size_t n = 0; n <= 40; n++)
+    for (size_t shift = 1; shift <= 65; shift = shift == 9 ? 63 : shift + 1)
+        for (size_t n = 0; n <= 140; n++)
             for (int up = 0; up <= 1; up++) {
                 size_t from = up ? 4 : 4 + shift, to = up ? 4 + shift : 4;
 
