@@ -173,8 +173,11 @@ void domain_pause(struct domain *d)
     spin_lock(&d->lock);
     d->paused++;
     spin_unlock(&d->lock);
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        sched_kick(d->vcpu[i]);
+    /* Kicks after the first look: a CPU that found a vCPU eligible before the pause has marked
+     * it running by then (sched_domain_running), so its kick interrupts that CPU. */
+    if (sched_domain_running(d))
+        for (unsigned i = 0; i < d->nr_vcpus; i++)
+            sched_kick(d->vcpu[i]);
     while (sched_domain_running(d)) { /* synchronous, as Xen's domain_pause */
         arch_ipi_serve();
         cpu_relax();

@@ -98,14 +98,6 @@ void sched_remove_domain(struct domain *d)
     }
 }
 
-bool sched_domain_running(const struct domain *d)
-{
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        if (__atomic_load_n(&d->vcpu[i]->running, __ATOMIC_ACQUIRE))
-            return true;
-    return false;
-}
-
 /* Make CPU cpu look at its run queues soon: a CPU polling in its idle loop sees the flag, the
  * others get an IPI (under emulation, waking a halted CPU's thread is what costs the sender). */
 static void resched_cpu(unsigned cpu)
@@ -146,6 +138,21 @@ static struct runq *lock_vcpu_runq(const struct vcpu *v)
             return &runqs[cpu];
         spin_unlock(&runqs[cpu].lock);
     }
+}
+
+/* pick_next finds a vCPU eligible (d unpaused, running) and marks it running in one section
+ * under its run queue's lock: a bare read of the flag misses a CPU that found it eligible just
+ * before the caller paused or ended d and marks it running just after. Taking and releasing the
+ * lock first waits for such a pick (the flag is set then); a pick after it sees the change. */
+bool sched_domain_running(const struct domain *d)
+{
+    bool running = false;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        spin_unlock(&lock_vcpu_runq(d->vcpu[i])->lock);
+        running |= __atomic_load_n(&d->vcpu[i]->running, __ATOMIC_ACQUIRE);
+    }
+    return running;
 }
 
 /* Would v, just made runnable, deserve its CPU more than the vCPU running there (counting that

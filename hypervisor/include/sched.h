@@ -61,7 +61,8 @@ void sched_set_hard_affinity(struct vcpu *v, uint64_t cpus);
 void sched_set_credit(struct domain *d, unsigned weight, unsigned cap);
 /* Nanoseconds CPU cpu has spent idle since boot. */
 uint64_t sched_idle_ns(unsigned cpu);
-/* Is any vCPU of d loaded on some CPU? */
+/* Is any vCPU of d loaded on some CPU? Once the caller has made d ineligible (paused, ended),
+ * a vCPU that a CPU is choosing at that moment counts too (its run queue's lock is taken). */
 bool sched_domain_running(const struct domain *d);
 
 #endif
