@@ -5,7 +5,7 @@
 HV_OUT := $(B)/hypervisor
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mno-red-zone -fpie -mcmodel=small \
 	-mno-sse -mno-mmx -mno-sse2 -mno-80387 -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-common -O2 -g $(HV_WARN) -Ihypervisor/include -I. -MMD -MP
+	-fno-strict-aliasing -fno-common -O2 -g $(HV_WARN) -Ihypervisor/include -Ihypervisor/mm/inline -I. -MMD -MP
 HV_C := $(shell find hypervisor -name '*.c' -not -name 'asm-offsets.c')
 HV_ASM := $(shell find hypervisor -name '*.asm')
 HV_OBJ := $(patsubst %.c,$(HV_OUT)/%.o,$(HV_C) $(PVBUILD_SRCS) $(LIB_SRCS) $(LIB_MEM_SRCS)) \

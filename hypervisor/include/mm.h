@@ -115,10 +115,10 @@ static inline bool mm_io_denied(uint64_t mfn)
     return mfn == MM_IOAPIC_MFN || (mfn >= MM_MSI_FIRST_MFN && mfn <= MM_MSI_LAST_MFN);
 }
 
-/* Hooks the hypervisor implements (paging.c) and host unit tests replace: the hypervisor's
- * mapping of a frame, and the flush of stale translations of owner's frames before one of them
- * changes type. */
-void *mm_frame_ptr(uint64_t mfn);
+/* Hooks the hypervisor implements and host unit tests replace: the hypervisor's mapping of a
+ * frame (mm_frame_ptr.h: each build finds its own), and (paging.c) the flush of stale
+ * translations of owner's frames before one of them changes type. */
+#include "mm_frame_ptr.h"
 void mm_flush_tlb(uint16_t owner);
 /* The same for translations left by an event stamped `stamp` (of mm_tlb_stamp): only CPUs that
  * have not reloaded %cr3 since. */

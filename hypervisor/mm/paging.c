@@ -214,11 +214,6 @@ void paging_load_cr3(uint64_t l4_mfn)
     write_cr3(l4_mfn << PAGE_SHIFT);
 }
 
-HOT_MM void *mm_frame_ptr(uint64_t mfn)
-{
-    return mfn_to_virt(mfn);
-}
-
 /* Reloading %cr3 drops every translation that is not global, and no guest translation is
  * (mm_adjust_entry): every CPU running a vCPU of the owner does that before we go on. */
 void mm_flush_tlb(uint16_t owner)

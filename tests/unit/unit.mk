@@ -12,7 +12,7 @@ UNIT_SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # <...> headers on the host. hypervisor/include/lib.h declares memcpy, memmove, memset and
 # memcmp, which libc provides here; a test whose sources call lib_* lists lib/string.c and
 # lib/format.c in its .srcs (never lib/mem.c, see tests/unit/README.md).
-UNIT_CFLAGS := -std=gnu11 -O1 -g $(HV_WARN) $(UNIT_SAN) -Ihypervisor/include -iquote . \
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(HV_WARN) $(UNIT_SAN) -Ihypervisor/include -Itests/unit -iquote . \
 	-iquote guest-kit/include \
 	-DUNIT_TEST
 UNIT_LIBS := -lcmocka
