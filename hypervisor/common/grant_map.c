@@ -294,21 +294,17 @@ static void undo(struct domain *ld, struct domain *rd, uint32_t handle, uint32_t
     release(ld, rd, handle, parts);
 }
 
-/* The frame a live handle maps (fixed while the handle pins the granter's entry). */
-static uint64_t map_mfn(const struct gnttab_map *m)
-{
-    return gnttab_act(domain_by_id(m->domid)->gnttab, m->ref)->mfn;
-}
-
 /* The handle of ld whose host mapping is grant entry e at pte_maddr: one with that address,
- * frame and access (several may name an address whose entry was overwritten meanwhile). */
+ * frame and access (several may name an address whose entry was overwritten meanwhile). A live
+ * handle's frame is fixed while it pins the granter's entry. */
 static uint32_t handle_at(const struct gnttab *gt, uint64_t pte_maddr, uint64_t e)
 {
     for (uint32_t h = 0; h < gt->maptrack_limit; h++) {
         const struct gnttab_map *m = gnttab_map_entry(gt, h);
 
         if ((m->flags & PV_GNTMAP_host_map) && m->pte == pte_maddr &&
-            !((grant_pte(map_mfn(m), m->flags) ^ e) & (PTE_ADDR | PTE_RW)))
+            !((grant_pte(gnttab_act(domain_by_id(m->domid)->gnttab, m->ref)->mfn, m->flags) ^ e) &
+              (PTE_ADDR | PTE_RW)))
             return h;
     }
     return GNTTAB_NO_HANDLE;

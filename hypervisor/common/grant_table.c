@@ -45,16 +45,6 @@ void gnttab_unlock_set(struct domain **d, unsigned n)
             spin_unlock(&d[i]->mm_lock);
 }
 
-void gnttab_lock_pair(struct domain *a, struct domain *b)
-{
-    gnttab_lock_set((struct domain *[]){a, b}, 2);
-}
-
-void gnttab_unlock_pair(struct domain *a, struct domain *b)
-{
-    gnttab_unlock_set((struct domain *[]){a, b}, 2);
-}
-
 /* ---- the table's frames ---- */
 
 /* Append a table frame, shared with d, and its pages of active entries. */

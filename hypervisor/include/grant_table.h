@@ -170,11 +170,23 @@ static inline struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t
 struct gnttab_map *gnttab_map_entry(const struct gnttab *gt, uint32_t handle);
 uint64_t gnttab_page_alloc(void); /* a zeroed hypervisor frame, or FRAME_NONE */
 /* Lock the mm_lock of n domains (a domain given twice: once) in ascending domid order (d[] is
- * sorted), and unlock; the pair: the same for a and b. */
+ * sorted), and unlock; the pair: the same for a and b, inline (each map and unmap takes it). */
 void gnttab_lock_set(struct domain **d, unsigned n);
 void gnttab_unlock_set(struct domain **d, unsigned n);
-void gnttab_lock_pair(struct domain *a, struct domain *b);
-void gnttab_unlock_pair(struct domain *a, struct domain *b);
+static inline void gnttab_lock_pair(struct domain *a, struct domain *b)
+{
+    spin_lock(&(a->domid < b->domid ? a : b)->mm_lock);
+    if (a != b)
+        spin_lock(&(a->domid < b->domid ? b : a)->mm_lock);
+}
+
+static inline void gnttab_unlock_pair(struct domain *a, struct domain *b)
+{
+    spin_unlock(&a->mm_lock);
+    if (a != b)
+        spin_unlock(&b->mm_lock);
+}
+
 /* The live table of d (locked), or NULL once it is dead. */
 static inline struct gnttab *gnttab_live(const struct domain *d)
 {
