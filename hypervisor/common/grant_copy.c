@@ -106,10 +106,11 @@ int16_t gnttab_copy(struct domain *caller, const struct pv_gnttab_copy *op)
     src.td = src.gref ? gnttab_trans_domain(src.d, src.ref) : NULL;
     dst.td = dst.gref ? gnttab_trans_domain(dst.d, dst.ref) : NULL;
     locks[0] = src.d, locks[1] = dst.d, locks[2] = src.td ?: src.d, locks[3] = dst.td ?: dst.d;
-    gnttab_lock_set(locks, 4);
+    unsigned nr_locks = src.td || dst.td ? 4 : 2; /* no transitive grant: [2], [3] repeat */
+    gnttab_lock_set(locks, nr_locks);
     rc = copy_locked(caller, op, &src, &dst);
     release(&dst);
     release(&src);
-    gnttab_unlock_set(locks, 4);
+    gnttab_unlock_set(locks, nr_locks);
     return rc;
 }
