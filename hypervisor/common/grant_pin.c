@@ -108,6 +108,7 @@ static int16_t pin_trans(struct domain *rd, struct gnttab_active *act, uint32_t 
     }
     if (!td || act->trans_domid == rd->domid || act->trans_domid != td->domid || !gnttab_live(td))
         return PV_GNTST_general_error;
+    BUG_ON(!td->mm_lock.locked); /* the caller's: grant_copy.c locks td with rd */
     if ((rc = gnttab_pin(td, act->trans_gref, rd->domid, use, false, NULL, &inner)))
         return rc;
     act->trans = act->sub_page = true; /* never mapped */
