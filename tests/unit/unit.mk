@@ -18,9 +18,10 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(HV_WARN) $(UNIT_SAN) -Ihypervisor/include -It
 UNIT_LIBS := -lcmocka
 UNIT_TESTS := $(sort $(patsubst $(UNIT_DIR)/%.c,%,$(wildcard $(UNIT_DIR)/test_*.c)))
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
-# Tests are rebuilt when any private or public header changes (cheap, and never stale).
+# Tests are rebuilt when any private or public header changes (cheap, and never stale); the
+# tests' own headers and lib/mem.c (which test_lib includes through lib_mem_host.c) count too.
 UNIT_HDRS := $(wildcard hypervisor/include/*.h hypervisor/include/*/*.h hypervisor/mm/*.h pv-abi/*.h lib/*.h \
-	libpvbuild/*.h)
+	libpvbuild/*.h $(UNIT_DIR)/*.h) lib/mem.c
 
 # Sources listed for test $(1), comments and blank lines dropped; libraries it needs beyond
 # cmocka in test_<x>.libs (e.g. -lz), if any.
