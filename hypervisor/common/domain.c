@@ -190,6 +190,9 @@ void domain_unpause(struct domain *d)
     BUG_ON(!d->paused);
     d->paused--;
     spin_unlock(&d->lock);
+    /* The kicks read idle flags after the drop is visible (as make_runnable): a CPU that went
+     * idle and still saw the domain paused is seen idle and kicked, not left halted to a tick. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_kick(d->vcpu[i]);
 }
