@@ -3,6 +3,7 @@
 #include "cmdline.h"
 #include "builder.h"
 #include "console.h"
+#include "x86/acpi.h"
 #include "x86/cpuid.h"
 #include "domain.h"
 #include "frame.h"
@@ -93,7 +94,7 @@ void hv_main(uint32_t magic, uint32_t mbi)
     mark_io_frames();                        /* firmware and holes: DOMID_IO */
     cpu_init(0, (uint64_t)boot_stack_top);   /* GDT, IDT, TSS, SYSCALL, per-CPU data */
     cpuid_faulting_enable();                 /* guest CPUID traps into the policy */
-    time_init();                             /* TSC calibrated against the PIT */
+    time_init(acpi_pm_timer_port());         /* TSC calibrated: ACPI PM timer, else PIT */
     irq_init();                              /* PIC masked, local APIC and its timer */
     printk("(hv) %lu MiB RAM, %lu frames free, %u modules\n", boot_info.max_phys >> 20,
            frame_free_count(), boot_info.nr_mods);

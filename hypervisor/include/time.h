@@ -21,8 +21,14 @@ struct time_scale {
     int8_t shift;
 };
 
-/* Boot: calibrate the TSC, read the RTC, check for an invariant TSC. */
-void time_init(void);
+/* A counter's reading, *tsc the TSC then: of 64 readings, the one the TSC reads around it
+ * bracket most tightly (*tsc: their midpoint). A stall of the emulator or of its host widens
+ * a bracket; the tightest is within a few hundred TSC ticks of its reading. */
+uint32_t time_tight(uint32_t (*read)(void), uint64_t *tsc);
+
+/* Boot: calibrate the TSC (against the ACPI PM timer at port pmtmr, 0: the PIT), read the RTC,
+ * check for an invariant TSC. */
+void time_init(uint16_t pmtmr);
 uint64_t time_tsc_khz(void);
 /* Nanoseconds since boot. */
 uint64_t time_now_ns(void);

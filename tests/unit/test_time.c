@@ -30,21 +30,50 @@ static uint8_t cmos_next[128];
 static bool cpu_invariant_tsc;
 static uint32_t cpu_max_ext = 0x80000008;
 
-static uint64_t step_plan[16]; /* steps for the next calls, before fake_tsc_step applies */
-static unsigned plan_len, plan_next;
-
 uint64_t arch_rdtsc(void)
 {
-    uint64_t step = plan_next < plan_len ? step_plan[plan_next++] : fake_tsc_step;
+    return __atomic_fetch_add(&fake_tsc, fake_tsc_step, __ATOMIC_SEQ_CST);
+}
 
-    return __atomic_fetch_add(&fake_tsc, step, __ATOMIC_SEQ_CST);
+/* The calibration's reference clocks, both derived from the TSC at fake_khz: the ACPI PM timer
+ * at FAKE_PMTMR (3579545 Hz, starting at pm_start, pm_high in the bits above its 24) and PIT
+ * channel 2 (1193182 Hz, mode 2 from 65536 since its count was written, read through its latch
+ * command). Each read of one is a step of time; before it, a stall of stall_ns (a loaded host
+ * descheduling the emulator between the TSC read before the reading and the reading) on every
+ * stall_every-th read, or with stall_dense on every read but those. */
+#define FAKE_PMTMR 0x608
+static uint64_t fake_khz, fake_base, pit_start;
+static uint32_t pm_start, pm_high;
+static unsigned stall_every, ref_reads;
+static bool stall_dense;
+static uint64_t stall_ns;
+static uint16_t pit_latch;
+static unsigned pit_byte;
+
+static uint64_t ref_ticks(uint64_t since, uint64_t hz)
+{
+    return (uint64_t)((unsigned __int128)(fake_tsc - since) * hz / (fake_khz * 1000));
+}
+
+static void ref_stall(void)
+{
+    if (stall_every && !(++ref_reads % stall_every) != stall_dense)
+        fake_tsc += stall_ns * fake_khz / 1000000;
 }
 
 uint32_t arch_port_in(uint16_t port, unsigned size)
 {
+    uint32_t v;
+
     (void)size;
-    if (port == 0x61)
-        return 0x20; /* PIT channel 2 output high: the calibration interval is over */
+    if (port == FAKE_PMTMR) {
+        ref_stall();
+        v = ((uint32_t)ref_ticks(fake_base, 3579545) + pm_start) & 0xffffff;
+        fake_tsc += fake_tsc_step;
+        return v | pm_high;
+    }
+    if (port == 0x42)
+        return (uint8_t)(pit_latch >> (8 * (pit_byte++ & 1)));
     if (port != 0x71)
         return 0xff;
     if (cmos_index == 0x0a)
@@ -59,6 +88,16 @@ void arch_port_out(uint16_t port, unsigned size, uint32_t val)
     (void)size;
     if (port == 0x70)
         cmos_index = val & 0x7f;
+    if (port == 0x42 && (pit_byte++ & 1)) /* the count's high byte: counting starts */
+        pit_start = fake_tsc;
+    if (port == 0x43 && val == 0xb4)
+        pit_byte = 0;
+    if (port == 0x43 && val == 0x80) { /* latch channel 2 */
+        ref_stall();
+        pit_latch = (uint16_t)(0x10000 - ref_ticks(pit_start, 1193182) % 0x10000);
+        pit_byte = 0;
+        fake_tsc += fake_tsc_step;
+    }
 }
 
 void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
@@ -97,17 +136,28 @@ static void cmos_set(uint8_t *c, uint8_t sec, uint8_t min, uint8_t hour, uint8_t
     c[0] = sec, c[2] = min, c[4] = hour, c[7] = day, c[8] = mon, c[9] = year, c[0x0b] = status_b;
 }
 
-/* Boot time.c on a TSC of khz kHz. The PIT loop ends at once, so each of the 5 calibration
- * runs sees one step of 10 ms; the boot stamp is the 11th TSC read, "now" at the RTC the 12th. */
-#define CAL_STEP(khz) ((khz)*10)
-#define BOOT_TSC(tsc0, khz) ((tsc0) + 10 * CAL_STEP(khz))
+/* Boot time.c on a TSC of khz kHz against the PM timer (pmtmr FAKE_PMTMR) or the PIT (0), each
+ * TSC and reference read a step of 1 us (one TSC tick below 1 MHz). The boot stamp is the
+ * TSC read after the calibration (boot_tsc), "now" at the RTC the next. */
+#define CAL_STEP(khz) ((khz) / 1000 ? (khz) / 1000 : 1)
+static uint64_t boot_tsc;
+
+static void boot_on(uint64_t khz, uint64_t tsc0, uint16_t pmtmr)
+{
+    fake_tsc = fake_base = tsc0;
+    fake_khz = khz;
+    fake_tsc_step = CAL_STEP(khz);
+    ref_reads = 0;
+    time_init(pmtmr);
+    boot_tsc = fake_tsc - 2 * fake_tsc_step;
+    fake_tsc_step = 0;
+}
 
 static void boot_at(uint64_t khz, uint64_t tsc0)
 {
-    fake_tsc = tsc0;
-    fake_tsc_step = CAL_STEP(khz);
-    time_init();
-    fake_tsc_step = 0;
+    stall_every = 0;
+    pm_start = pm_high = 0;
+    boot_on(khz, tsc0, FAKE_PMTMR);
 }
 
 /* ---- The guest's side, written as a guest would ---- */
@@ -264,31 +314,69 @@ static void test_stable_flag_follows_cpuid(void **state)
     assert_int_equal(vi.time.flags, 0);
 }
 
-/* One emulator stall in a calibration run (either way) does not skew the rate: the median of
- * five runs is taken. */
-static void test_calibration_takes_the_median(void **state)
+/* The calibrated rate is within ppm parts per million of khz (and a kHz: a 1 MHz TSC ticks
+ * once a step), and the scale published to guests is the one of that rate. */
+static void assert_rate(uint64_t khz, uint64_t ppm)
 {
-    static const uint64_t khz_seen[5] = {2600000, 3600000, 2600001, 1900000, 2599999};
     static struct pv_vcpu_info vi;
     struct vcpu v = {.vcpu_info = &vi};
     struct time_scale want;
+    uint64_t got = time_tsc_khz(), err = got > khz ? got - khz : khz - got;
 
-    (void)state;
-    for (unsigned i = 0; i < 5; i++) {
-        step_plan[2 * i] = CAL_STEP(khz_seen[i]); /* t0 -> t1 of run i */
-        step_plan[2 * i + 1] = 777;               /* between runs */
-    }
-    plan_len = 10;
-    plan_next = 0;
-    fake_tsc = 0;
-    fake_tsc_step = 0;
-    time_init();
-    plan_len = 0;
-    assert_int_equal(time_tsc_khz(), 2600000);
+    if (err > khz * ppm / 1000000 + 1)
+        fail_msg("TSC of %lu kHz calibrated at %lu kHz", (unsigned long)khz, (unsigned long)got);
     time_publish(&v);
-    time_scale_for(2600000000ULL, &want);
+    time_scale_for(got * 1000, &want);
     assert_int_equal(vi.time.tsc_to_system_mul, want.mul_frac);
-    assert_int_equal(vi.time.tsc_shift, want.shift);
+}
+
+/* Against the PM timer (50 ms of it: one count at each end is 6 ppm), across its 24-bit wrap
+ * and with the bits a 32-bit timer has above them; against the PIT (25 ms: 34 ppm). */
+static void test_calibration_against_pm_timer_and_pit(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < ARRAY_SIZE(test_hz); i++) {
+        uint64_t khz = test_hz[i] / 1000;
+
+        pm_start = 0xfff000;
+        pm_high = 0xab000000;
+        boot_on(khz, rnd64() >> 4, FAKE_PMTMR);
+        assert_rate(khz, 12);
+        pm_start = pm_high = 0;
+        boot_on(khz, rnd64() >> 4, 0);
+        assert_rate(khz, 70);
+    }
+}
+
+/* A loaded host stalls the emulator: here 100 us before every reference reading but each 8th
+ * (taking any other reading than the tightest, the stall inside its bracket skews the rate),
+ * then 300 ms before every 8th (the PM timer: seconds between the two ends) or 2 ms (the PIT,
+ * whose count wraps every 55 ms). The calibration keeps the tightly bracketed readings, so the
+ * rate stays right. (Polling the PIT's output for the end of its interval instead, the rate
+ * came out up to 38 times too high under a load of 20: the hosts' system times drifted apart
+ * by tens of seconds, and a guest migrated between them saw its clock jump.) */
+static void test_calibration_ignores_stalls(void **state)
+{
+    (void)state;
+    stall_every = 8;
+    for (unsigned i = 0; i < ARRAY_SIZE(test_hz); i++) {
+        uint64_t khz = test_hz[i] / 1000;
+
+        stall_dense = true;
+        stall_ns = 100000;
+        boot_on(khz, 1000, FAKE_PMTMR);
+        assert_rate(khz, 12);
+        boot_on(khz, 1000, 0);
+        assert_rate(khz, 70);
+        stall_dense = false;
+        stall_ns = 300000000;
+        boot_on(khz, 1000, FAKE_PMTMR);
+        assert_rate(khz, 12);
+        stall_ns = 2000000;
+        boot_on(khz, 1000, 0);
+        assert_rate(khz, 70);
+    }
+    stall_every = 0;
 }
 
 /* ---- Version protocol ---- */
@@ -340,8 +428,8 @@ static void test_seqlock_reader_never_torn(void **state)
 
     (void)state;
     boot_at(2000000, 12345);
-    race_boot = BOOT_TSC(12345, 2000000ULL);
-    time_scale_for(2000000000ULL, &s);
+    race_boot = boot_tsc;
+    time_scale_for(time_tsc_khz() * 1000, &s);
     race_stop = false;
     race_published = 0;
     assert_int_equal(pthread_create(&th, NULL, publisher, NULL), 0);
@@ -384,15 +472,15 @@ static void test_wallclock_at_system_time_zero(void **state)
     si.wc_version = 4;
     cmos_set(cmos, 0x56, 0x34, 0x12, 0x29, 0x02, 0x24, 0x02); /* 2024-02-29 12:34:56 */
     cmos_uip_reads = 3;
-    boot_at(3000000, 5000); /* the RTC is read one step (10 ms of TSC) after the boot stamp */
+    boot_at(3000000, 5000); /* the RTC is read one step (1 us of TSC) after the boot stamp */
     time_publish_wallclock(&d);
     assert_int_equal(si.wc_version, 6);
     sec = ((uint64_t)si.wc_sec_hi << 32) | si.wc_sec;
     ns = sec * 1000000000ULL + si.wc_nsec;
     assert_true(si.wc_nsec < 1000000000u);
     /* wallclock + system time at the reading = the RTC's time */
-    diff = (int64_t)(ns + 10000000ULL - 1709210096ULL * 1000000000ULL);
-    assert_true(diff >= -2 && diff <= 2); /* the TSC -> ns rounding of those 10 ms */
+    diff = (int64_t)(ns + 1000ULL - 1709210096ULL * 1000000000ULL);
+    assert_true(diff >= -2 && diff <= 2); /* the TSC -> ns rounding of that 1 us */
     assert_non_null(strstr(last_printk, "1709210095"));
 }
 
@@ -408,7 +496,7 @@ static void test_wallclock_waits_for_a_stable_reading(void **state)
     cmos_reads_before_change = 5; /* in the middle of the first sample */
     boot_at(1000000, 0);
     time_publish_wallclock(&d);
-    assert_int_equal(si.wc_sec, 946684799u); /* the reading after the tick, 10 ms earlier */
+    assert_int_equal(si.wc_sec, 946684799u); /* the reading after the tick, 1 us earlier */
     cmos_set(cmos, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff); /* no RTC */
     boot_at(1000000, 0);
     time_publish_wallclock(&d);
@@ -519,7 +607,8 @@ int main(void)
         cmocka_unit_test(test_guest_formula_is_time_now),
         cmocka_unit_test(test_refresh_moves_the_stamp),
         cmocka_unit_test(test_stable_flag_follows_cpuid),
-        cmocka_unit_test(test_calibration_takes_the_median),
+        cmocka_unit_test(test_calibration_against_pm_timer_and_pit),
+        cmocka_unit_test(test_calibration_ignores_stalls),
         cmocka_unit_test(test_versions_even_after_update),
         cmocka_unit_test(test_seqlock_reader_never_torn),
         cmocka_unit_test(test_wallclock_at_system_time_zero),

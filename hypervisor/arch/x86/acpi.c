@@ -64,6 +64,14 @@ const void *acpi_table(const char *sig)
     return rsdp ? find_table(rsdp, sig) : NULL;
 }
 
+uint16_t acpi_pm_timer_port(void)
+{
+    const uint8_t *f = acpi_table("FACP"); /* PM_TMR_BLK: 32 bits at 76, PM_TMR_LEN at 91 */
+    bool ok = f && *(const uint32_t *)(f + 4) >= 92 && f[91] == 4 && !f[78] && !f[79];
+
+    return ok ? *(const uint16_t *)(f + 76) : 0;
+}
+
 const uint8_t *acpi_madt_entries(const uint8_t **end)
 {
     const struct sdt_header *madt = acpi_table("APIC");

@@ -85,16 +85,23 @@ void apic_start_ap(uint32_t dest, uint8_t page)
     }
 }
 
+/* The timer's ticks since its start from 0xffffffff (it counts down). */
+static uint32_t timer_ticks(void)
+{
+    return ~rd(APIC_TIMER_CUR);
+}
+
+/* Ticks per ms over 10 ms of the calibrated TSC, each end a tight reading (time_tight). */
 void apic_timer_calibrate(void)
 {
-    uint64_t t0, end;
+    uint64_t t0 = 0, t1 = 0;
+    uint32_t c0, c1;
 
     wr(APIC_TIMER_INIT, 0xffffffff);
-    t0 = rdtsc();
-    end = t0 + time_tsc_khz() * 10; /* 10 ms */
-    while (rdtsc() < end)
-        cpu_relax();
-    ticks_per_ms = (0xffffffffUL - rd(APIC_TIMER_CUR)) / 10;
+    c0 = time_tight(timer_ticks, &t0);
+    delay_us(10000);
+    c1 = time_tight(timer_ticks, &t1);
+    ticks_per_ms = (uint64_t)(c1 - c0) * time_tsc_khz() / (t1 - t0);
     wr(APIC_TIMER_INIT, 0);
     if (!ticks_per_ms)
         panic("local APIC timer does not count");
