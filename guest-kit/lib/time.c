@@ -46,6 +46,23 @@ uint64_t gk_time_now(void)
     return system_now() + (uint64_t)offset;
 }
 
+uint64_t gk_time_wallclock(void)
+{
+    const volatile struct pv_shared_info *s = gk_shared_info();
+
+    for (;;) {
+        uint32_t ver = s->wc_version;
+        uint64_t sec, nsec;
+
+        __asm__ volatile("" ::: "memory");
+        sec = (uint64_t)s->wc_sec_hi << 32 | s->wc_sec;
+        nsec = s->wc_nsec;
+        __asm__ volatile("" ::: "memory");
+        if (!(ver & 1) && ver == s->wc_version)
+            return sec * 1000000000ULL + nsec + system_now();
+    }
+}
+
 void gk_time_continue_from(uint64_t then)
 {
     offset = (int64_t)(then - system_now());

@@ -12,6 +12,11 @@
  * its version protocol (odd or changed version: read again). Needs shared_info. */
 uint64_t gk_time_now(void);
 
+/* The host's wall clock, in nanoseconds since the epoch: shared_info's wc_* (the time of day
+ * at the hypervisor's system time 0, read under wc_version's protocol) plus the system time.
+ * Unlike gk_time_now() it goes on across a suspend: after a migration it is the new host's. */
+uint64_t gk_time_wallclock(void);
+
 /* The running vCPU's timer port (VIRQ_TIMER), bound on first use; the periodic timer is
  * stopped then. 0 if binding failed. */
 uint32_t gk_timer_port(void);
