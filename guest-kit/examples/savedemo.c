@@ -8,9 +8,12 @@
  * generation every millisecond, looking at control/shutdown every 20 ms (4 MiB/ms: a guest
  * dirtying memory faster than any link, for live migration's tests): after a resume every page must hold the
  * last generation ("stale pages" counts those that do not). dirtyrate=K (with dirty=1) writes
- * only K pages a second instead (K/1000 each millisecond it runs), going round its pages: a
- * guest whose dirtying follows the CPU time it gets, which auto-converge's throttling slows;
+ * only K pages a second instead (of the time it is let run: running or blocked in its sleeps,
+ * from its runstate), going round its pages: a guest whose dirtying follows the time it gets,
+ * which auto-converge's throttling (pausing it) slows;
  * each page's word 0 holds the number of the last write to it, so the same check holds.
+ * After each resume it prints how far the host's wall clock and its own clock moved across the
+ * suspend (for migration's test: the wall clock by the time it was stopped, its own not at all).
  */
 #include "gk/kit.h"
 #include "gk/suspend.h"
@@ -23,7 +26,22 @@ static uint64_t *pages[MAX_PAGES];
 static unsigned n_pages = 1024;
 static bool dirty_mode;
 static unsigned per_s;   /* dirty mode: pages written a second (0: all of them a millisecond) */
-static unsigned owed;    /* thousandths of a page owed (per_s) */
+static uint64_t owed;    /* per_s: billionths of a page owed */
+static uint64_t last_run; /* per_s: let_run() at the last pass */
+#define CREDIT_NS (20 * GK_NS_PER_MS) /* per_s: the most one pass counts (after a move) */
+
+/* The time the guest was let run: running, or blocked in its own sleeps (its runstate); not the
+ * time it waited for a CPU or was held paused (auto-converge's throttle pauses it, and a vCPU
+ * woken while paused waits runnable). A loaded host that runs the 1 ms loop late does not slow
+ * it; a new domain (after a move) counts from 0 again. */
+static uint64_t let_run(void)
+{
+    struct pv_vcpu_runstate_info r;
+
+    if (gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_get_runstate_info, 0, &r, 0, 0))
+        return 0;
+    return r.time[PV_RUNSTATE_running] + r.time[PV_RUNSTATE_blocked];
+}
 static uint64_t writes;  /* page writes so far: write w (from 1) went to page (w - 1) % n_pages */
 #define DIRTY_NS (20ULL * GK_NS_PER_MS)
 
@@ -68,12 +86,18 @@ static unsigned stale_pages(void)
     return stale;
 }
 
-/* A millisecond's writes: every page, or per_s / 1000 of one. */
+/* A millisecond's writes: every page, or per_s a second of the time it was let run since. */
 static void dirty_pass(void)
 {
-    unsigned n = per_s ? (owed += per_s) / 1000 : n_pages;
+    uint64_t now = per_s ? let_run() : 0, ran = now > last_run ? now - last_run : 0;
+    unsigned n = n_pages;
 
-    owed %= 1000;
+    last_run = now;
+    if (per_s) {
+        owed += per_s * (ran < CREDIT_NS ? ran : CREDIT_NS);
+        n = (unsigned)(owed / 1000000000ULL);
+        owed %= 1000000000ULL;
+    }
     for (unsigned i = 0; i < n; i++) {
         writes++;
         pages[(writes - 1) % n_pages][0] = writes;
@@ -114,9 +138,12 @@ static bool fill(void)
 
 static void suspend_now(unsigned *round)
 {
+    uint64_t wall, up;
     long rc;
 
     gk_printf("savedemo: suspending (round %u)\n", ++*round);
+    wall = gk_time_wallclock();
+    up = gk_time_now();
     rc = gk_suspend();
     if (rc < 0) {
         gk_printf("savedemo: suspend refused: %ld\n", rc);
@@ -125,6 +152,10 @@ static void suspend_now(unsigned *round)
     gk_printf("savedemo: resumed in %s (round %u), domain pages %lu\n",
               rc == 0 ? "a new domain" : "the same domain (cancelled)", *round,
               gk_start_info->nr_pages);
+    /* the host's wall clock moved on by the time it was stopped, its own clock not at all */
+    gk_printf("savedemo: clock across the suspend: wall %ld ms, own %ld ms\n",
+              (long)(gk_time_wallclock() - wall) / (long)GK_NS_PER_MS,
+              (long)(gk_time_now() - up) / (long)GK_NS_PER_MS);
     gk_printf("savedemo: checksum %016lx over %u pages, %u bad words\n", checksum(), n_pages,
               bad_words());
     if (dirty_mode)
