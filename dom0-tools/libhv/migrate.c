@@ -201,6 +201,8 @@ struct src {
     unsigned thr_now;   /* the throttle it was told */
     bool logdirty;      /* log-dirty mode is on */
     double t0;
+    double round_t0;      /* the bandwidth limit's: when this round began, */
+    uint64_t round_bytes; /* and the stream's bytes then (a slow round banks no credit) */
     const char *fault;  /* HV_MIGRATE_TEST_FAULT: where the tests cut the connection */
 };
 
@@ -299,7 +301,8 @@ static void throttle_end(struct src *m)
 static void after_batch(void *arg, uint64_t done, uint64_t total)
 {
     struct src *m = arg;
-    double wait = hv_mig_pace(m->s.bytes, hv_now() - m->t0, m->plan.opts.bandwidth_mb);
+    double wait = hv_mig_pace(m->s.bytes - m->round_bytes, hv_now() - m->round_t0,
+                              m->plan.opts.bandwidth_mb);
 
     watchdog(m->plan.opts.timeout_s);
     if (wait > 0) {
@@ -367,11 +370,13 @@ static int clean(struct src *m, uint64_t *n, bool with_deferred)
     return 0;
 }
 
-static void show_round(struct src *m, bool final, uint64_t sent, uint64_t dirtied, double secs)
+/* A round as shown: its throttle is the one that held the guest back while it ran. */
+static void show_round(struct src *m, bool final, uint64_t sent, uint64_t dirtied, double secs,
+                       unsigned throttle)
 {
     struct hv_mig_round r = {m->round, final, sent, dirtied, secs,
                              secs > 0 ? sent * 4096.0 / 1048576 / secs : 0, m->plan.est_ms,
-                             m->plan.throttle};
+                             throttle};
 
     if (m->show && m->show->round)
         m->show->round(m->show->arg, &r);
@@ -393,10 +398,13 @@ static int live_rounds(struct src *m)
     for (;;) {
         double t = hv_now();
         uint64_t before = m->sv.pages_sent;
+        unsigned throttle = m->thr_now;
         enum hv_mig_next next;
         char which[16];
 
         m->round++;
+        m->round_t0 = t;
+        m->round_bytes = m->s.bytes;
         snprintf(which, sizeof(which), "round%u", m->round);
         fault_point(m, which);
         if (m->round == 1) {
@@ -410,7 +418,7 @@ static int live_rounds(struct src *m)
         if ((rc = clean(m, &dirty, false)))
             return rc;
         next = hv_mig_plan_next(&m->plan, m->sv.pages_sent - before, hv_now() - t, dirty);
-        show_round(m, false, m->sv.pages_sent - before, dirty, hv_now() - t);
+        show_round(m, false, m->sv.pages_sent - before, dirty, hv_now() - t, throttle);
         if (next == HV_MIG_STOP_AND_COPY) {
             char line[96];
 
@@ -440,6 +448,8 @@ static int final_round(struct src *m, struct hv_mig_parts *parts)
     int rc;
 
     m->round++;
+    m->round_t0 = t;
+    m->round_bytes = m->s.bytes;
     m->plan.throttle = 0;
     m->sv.deferred = NULL; /* suspended: every table must canonicalise now */
     if ((rc = clean(m, &dirty, true)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))))
@@ -452,7 +462,7 @@ static int final_round(struct src *m, struct hv_mig_parts *parts)
     parts->last = (sent_at - t) * 1000;
     parts->state = (hv_now() - sent_at) * 1000;
     m->plan.est_ms = 0;
-    show_round(m, true, m->sv.pages_sent - before, dirty, hv_now() - t);
+    show_round(m, true, m->sv.pages_sent - before, dirty, hv_now() - t, 0);
     return 0;
 }
 
