@@ -160,6 +160,24 @@ static int map_grant(struct xendev_page *pg, uint32_t domid)
     return 0;
 }
 
+/* A map request for one (unmapped) grant, then its unmap: the request takes the map's page from
+ * the kernel's pool of unpopulated pages, which the first one fills (no grant is mapped before
+ * an mmap). */
+int xendev_gntdev_warm(void)
+{
+    struct xd_gntdev_map_one m = {.count = 1, .refs = {{0, 0}}};
+    struct xd_gntdev_unmap u = {.count = 1};
+    int rc = open_once(&gntdev_fd, "/dev/xen/gntdev");
+
+    if (rc)
+        return rc;
+    if (ioctl(gntdev_fd, XD_GNTDEV_MAP_GRANT_REF, &m))
+        return neg_errno();
+    u.index = m.index;
+    ioctl(gntdev_fd, XD_GNTDEV_UNMAP_GRANT_REF, &u);
+    return 0;
+}
+
 /* A foreign mapping of the frame (oxenstored's way): mmu_update with the domain as owner. */
 static int map_foreign(struct xendev_page *pg, uint32_t domid, uint64_t mfn)
 {

@@ -33,5 +33,7 @@ int xendev_dom0_store(struct xendev_page *pg, uint32_t *port);
 /* A domain's store page: grant ref 1 through gntdev, else frame mfn through privcmd; 0 or -errno. */
 int xendev_map_domain(struct xendev_page *pg, uint32_t domid, uint64_t mfn);
 void xendev_unmap(struct xendev_page *pg);
+/* The kernel's pool of pages for grant mappings filled now (0 or -errno). */
+int xendev_gntdev_warm(void);
 
 #endif /* XSD_XENDEV_H */
