@@ -758,27 +758,29 @@ static int report(struct hv_ops *o, int out, uint8_t status)
     return write_all(o, out, msg, sizeof(msg), "the connection");
 }
 
-/* The target's part of the downtime, from the stream's END to the report. */
+/* The target's part of the downtime, from the stream's END to the report; then the rings'
+ * nodes, written once the domain runs. */
 static void show_times(const struct hv_restore_times *t, double ready_at, double go_at,
-                       double running_at)
+                       double running_at, double rings_done_at)
 {
     fprintf(stderr, "migration target: END -> \"domain received\" sent %.1f ms; the last steps "
             "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f [p2m and "
-            "start_info %.1f, pinning %.1f]; introduction and rings %.1f [introduction %.1f]); the go "
-            "at END + %.1f ms -> running %.1f ms\n",
+            "start_info %.1f, pinning %.1f]; introduction %.1f); the go at END + %.1f ms -> "
+            "running %.1f ms; the rings' nodes after the report %.1f ms\n",
             (ready_at - t->end_at) * 1000, (t->done_at - t->end_at) * 1000, t->pinned,
             (t->state_at - t->end_at) * 1000, t->p2m_ms, t->pin_ms,
-            (t->done_at - t->state_at) * 1000, (t->rings_at - t->state_at) * 1000,
-            (go_at - t->end_at) * 1000,
-            (running_at - go_at) * 1000);
+            (t->rings_at - t->state_at) * 1000, (go_at - t->end_at) * 1000,
+            (running_at - go_at) * 1000, (rings_done_at - running_at) * 1000);
 }
 
 int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct hv_cfg *cfg,
                        uint32_t *domid)
 {
     struct hv_restore_times times;
+    struct hv_restore_later later;
     struct tgt t = {{-1, 0}, o, out, false, 0, {""}, 0};
-    struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &t, &times, on_received};
+    struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &t, &times, on_received,
+                                 &later};
     double go_at, running_at;
     const char *fault;
     struct hv_err cause;
@@ -835,11 +837,14 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
         goto fail;
     status = 0;
     running_at = hv_now();
-    rc = report(o, out, status);
-    if (verbose)
-        show_times(&times, t.ready_at, go_at, running_at);
-    if (rc) /* the source hears nothing and keeps its copy suspended: this one runs */
+    if (report(o, out, status)) /* the source hears nothing, keeps its copy suspended: this runs */
         fprintf(stderr, "migration target: %s (the domain runs here)\n", o->err.msg);
+    /* hvconsoled connects once they are written; the guest has its rings from start_info */
+    if (hv_ops_dom_rings(o, cfg, *domid, later.uuid, &later.res))
+        fprintf(stderr, "migration target: %s (the domain runs here, its console not logged)\n",
+                o->err.msg);
+    if (verbose)
+        show_times(&times, t.ready_at, go_at, running_at, hv_now());
     guard_end(&t.g);
     return 0;
 fail:

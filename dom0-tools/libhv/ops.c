@@ -232,9 +232,8 @@ int hv_ops_dom_describe(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t dom
 
 int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                      const uint8_t uuid[16], const struct hv_build_result *res, bool paused,
-                     double *rings_at)
+                     bool rings, double *rings_at)
 {
-    struct hv_xsl_dom x = xsl_dom(cfg, domid, uuid, res, true);
     int rc;
 
     /* introduced first: the rings' nodes wake hvconsoled, whose scan and connection would
@@ -243,11 +242,19 @@ int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
         return rc;
     if (rings_at)
         *rings_at = hv_now();
-    if ((rc = hv_xsl_write_rings(o->xs, &x, &o->err)))
+    if (rings && (rc = hv_ops_dom_rings(o, cfg, domid, uuid, res)))
         return rc;
     if (!paused && (rc = hv_domain_unpause(o->priv, domid)))
         return priv_err(o, rc);
     return 0;
+}
+
+int hv_ops_dom_rings(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                     const uint8_t uuid[16], const struct hv_build_result *res)
+{
+    struct hv_xsl_dom x = xsl_dom(cfg, domid, uuid, res, true);
+
+    return hv_xsl_write_rings(o->xs, &x, &o->err);
 }
 
 /* The steps after createdomain; on failure the caller undoes everything. */

@@ -125,12 +125,20 @@ struct hv_restore_how {
     void *arg;
     struct hv_restore_times *times; /* if not NULL: when the last steps ended */
     void (*received)(void *arg);    /* if not NULL: told when the stream's END is read */
+    struct hv_restore_later *later; /* if not NULL: the rings' nodes left to the caller */
+};
+/* A migration's target writes the rings' xenstore nodes once the domain runs
+ * (hv_ops_dom_rings): they only wake hvconsoled (the guest finds its rings in start_info),
+ * so they are kept out of the downtime. What they are made of: */
+struct hv_restore_later {
+    uint8_t uuid[16];
+    struct hv_build_result res;
 };
 /* A restore's last steps (CLOCK_MONOTONIC s): what a migration's downtime is made of. */
 struct hv_restore_times {
     double end_at;   /* the stream's END read */
     double state_at; /* p2m, start_info, `pinned` page tables, shared_info, TSC, vCPUs set */
-    double done_at;  /* the rings' xenstore nodes written, the domain introduced */
+    double done_at;  /* the domain introduced, the rings' xenstore nodes written (unless later) */
     unsigned pinned;
     double p2m_ms, pin_ms; /* of state_at - end_at: the guest's p2m and start_info; pinning */
     double rings_at;       /* between state_at and done_at: introduced (the rings' nodes next) */
@@ -157,13 +165,15 @@ int hv_ops_dom_finish(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid
                       const uint8_t uuid[16], const struct hv_build_result *res, bool paused);
 /* A restore's halves of hv_ops_dom_finish: before the stream (its ports in res) the
  * scheduler parameters, the xenstore tree without the rings' nodes and the devices, all off a
- * migration's downtime; after it the introduction, the rings' nodes (*rings_at, if not NULL:
- * when the introduction was done), the unpause. */
+ * migration's downtime; after it the introduction, the rings' nodes (unless !rings: then
+ * hv_ops_dom_rings, later; *rings_at, if not NULL: when the introduction was done), the unpause. */
 int hv_ops_dom_describe(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                         const uint8_t uuid[16], const struct hv_build_result *res);
 int hv_ops_dom_start(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
                      const uint8_t uuid[16], const struct hv_build_result *res, bool paused,
-                     double *rings_at);
+                     bool rings, double *rings_at);
+int hv_ops_dom_rings(struct hv_ops *o, const struct hv_cfg *cfg, uint32_t domid,
+                     const uint8_t uuid[16], const struct hv_build_result *res);
 /* kernel, ramdisk, cmdline, memory, vCPUs of domid as xl.cfg lines; a disk as a spec. */
 int hv_ops_describe(struct hv_ops *o, uint32_t domid, FILE *f);
 void hv_ops_describe_disk(const struct hv_cfg_disk *d, FILE *f);

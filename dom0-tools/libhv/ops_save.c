@@ -370,13 +370,18 @@ int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct h
     if ((rc = hv_ops_dom_setup(o, cfg, *domid)) || (rc = restore_ports(o, *domid, &res)) ||
         (rc = hv_ops_dom_describe(o, cfg, *domid, dc.handle, &res)) ||
         (rc = restore_state(o, *domid, cfg, &s, &res, how)) ||
-        (rc = hv_ops_dom_start(o, cfg, *domid, dc.handle, &res, paused,
+        (rc = hv_ops_dom_start(o, cfg, *domid, dc.handle, &res, paused, !how->later,
                                how->times ? &how->times->rings_at : NULL))) {
         cause = o->err;
         hv_ops_destroy(o, *domid);
         o->err = cause;
-    } else if (how->times) {
-        how->times->done_at = hv_now();
+    } else {
+        if (how->times)
+            how->times->done_at = hv_now();
+        if (how->later) {
+            memcpy(how->later->uuid, dc.handle, 16);
+            how->later->res = res;
+        }
     }
 out:
     if (rc)
