@@ -172,21 +172,15 @@ void gnttab_unpin(struct domain *rd, uint32_t ref, uint32_t use)
 
 struct domain *gnttab_trans_domain(struct domain *rd, uint32_t ref)
 {
-    struct domain *td = NULL;
-    struct gnttab *gt;
+    struct gnttab *gt = gnttab_live(rd);
+    const struct gnttab_active *act = gt && ref < gnttab_nr_entries(gt) ? gnttab_act(gt, ref) : NULL;
+    const union pv_grant_entry_v2 *e = act ? (const void *)gnttab_hdr(gt, ref) : NULL;
 
-    spin_lock(&rd->mm_lock);
-    if ((gt = gnttab_live(rd)) && ref < gnttab_nr_entries(gt)) {
-        const struct gnttab_active *act = gnttab_act(gt, ref);
-        const union pv_grant_entry_v2 *e = (const void *)gnttab_hdr(gt, ref);
-
-        if (act->pin && act->trans)
-            td = domain_by_id(act->trans_domid);
-        else if (!act->pin && is_transitive(gt, ref))
-            td = domain_by_id(__atomic_load_n(&e->transitive.trans_domid, __ATOMIC_RELAXED));
-    }
-    spin_unlock(&rd->mm_lock);
-    return td;
+    BUG_ON(!rd->mm_lock.locked);
+    if (!act || (act->pin ? !act->trans : !is_transitive(gt, ref)))
+        return NULL;
+    return domain_by_id(act->pin ? act->trans_domid
+                                 : __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_RELAXED));
 }
 
 void gnttab_put_frame(struct domain *rd, uint64_t mfn, bool writable)

@@ -24,27 +24,6 @@ uint64_t gnttab_page_alloc(void)
     return mfn;
 }
 
-void gnttab_lock_set(struct domain **d, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++) /* insertion sort by domid */
-        for (unsigned j = i; j && d[j - 1]->domid > d[j]->domid; j--) {
-            struct domain *t = d[j];
-
-            d[j] = d[j - 1];
-            d[j - 1] = t;
-        }
-    for (unsigned i = 0; i < n; i++)
-        if (!i || d[i] != d[i - 1])
-            spin_lock(&d[i]->mm_lock);
-}
-
-void gnttab_unlock_set(struct domain **d, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        if (!i || d[i] != d[i - 1])
-            spin_unlock(&d[i]->mm_lock);
-}
-
 /* ---- the table's frames ---- */
 
 /* Append a table frame, shared with d, and its pages of active entries. */

@@ -62,7 +62,10 @@ int16_t gnttab_unmap(struct vcpu *v, uint32_t handle, uint64_t host_addr, uint64
 /* Around a batch of unmap_grant_ref: the unmaps between start and the end (start false) that
  * need a TLB flush share one, at the end, before their references go. */
 void gnttab_unmap_batch(struct vcpu *v, bool start);
-int16_t gnttab_copy(struct domain *caller, const struct pv_gnttab_copy *op);
+/* copy: one op of v's domain. Between gnttab_copy_batch(v, true) and (v, false), around the ops
+ * of one call, an op may leave two domains locked for the next (grant_copy.c). */
+void gnttab_copy_batch(struct vcpu *v, bool start);
+int16_t gnttab_copy(struct vcpu *v, const struct pv_gnttab_copy *op);
 
 /* ---- inside common/grant_*.c ---- */
 
@@ -169,10 +172,8 @@ static inline struct gnttab_active *gnttab_act(const struct gnttab *gt, uint32_t
 /* The record of mapping handle `handle` (below gt->maptrack_limit; grant_map.c). */
 struct gnttab_map *gnttab_map_entry(const struct gnttab *gt, uint32_t handle);
 uint64_t gnttab_page_alloc(void); /* a zeroed hypervisor frame, or FRAME_NONE */
-/* Lock the mm_lock of n domains (a domain given twice: once) in ascending domid order (d[] is
- * sorted), and unlock; the pair: the same for a and b, inline (each map and unmap takes it). */
-void gnttab_lock_set(struct domain **d, unsigned n);
-void gnttab_unlock_set(struct domain **d, unsigned n);
+/* Lock the mm_lock of a and b (the same domain given twice: once) in ascending domid order, and
+ * unlock, inline (each map and unmap takes them). */
 static inline void gnttab_lock_pair(struct domain *a, struct domain *b)
 {
     spin_lock(&(a->domid < b->domid ? a : b)->mm_lock);
@@ -203,8 +204,8 @@ static inline struct gnttab *gnttab_live(const struct domain *d)
 int16_t gnttab_pin(struct domain *rd, uint32_t ref, uint16_t ldom, uint32_t use, bool map,
                    struct domain *td, const struct gnttab_active **act);
 void gnttab_unpin(struct domain *rd, uint32_t ref, uint32_t use);
-/* The domain a copy of rd's entry ref would reach through a transitive grant, read under rd's
- * lock for the caller to lock (the pin checks it again), or NULL. */
+/* The domain a copy of rd's entry ref would reach through a transitive grant, or NULL; read
+ * under rd's lock (the caller's), for the caller to lock too (the pin checks it again). */
 struct domain *gnttab_trans_domain(struct domain *rd, uint32_t ref);
 /* Drop a grant reference on rd's frame (mm_put_grant_ref); the last one of a reaped domain's
  * frame frees it. */

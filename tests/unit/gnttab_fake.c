@@ -44,6 +44,8 @@ void printk(const char *fmt, ...)
 
 bool hypercall_preempt_check(void)
 {
+    if (gtf.between)
+        gtf.between(++gtf.checks);
     if (gtf.preempt_after < 0)
         return false;
     if (gtf.preempt_after == 0)

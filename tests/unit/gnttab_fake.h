@@ -16,6 +16,8 @@ struct gtf_state {
     char console[1 << 16]; /* printk output since the reset */
     size_t console_len;
     int preempt_after;  /* hypercall_preempt_check answers true after this many calls; -1 never */
+    void (*between)(unsigned op); /* called by each preemption check, before op 1, 2, ... */
+    unsigned checks;              /* hypercall_preempt_check calls */
     unsigned continues; /* hypercall_continue calls */
     uint64_t cont_nr, cont_arg[4];
 };

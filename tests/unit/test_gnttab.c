@@ -666,7 +666,7 @@ static void test_granter_dies_while_mapped(void **state)
     /* Nothing new starts with a reaped domain. */
     assert_int_equal(map(HOST | RO, 1, 2, gtf_va(1), NULL), PV_GNTST_bad_domain);
     cp.dest.u.gmfn = mmf_frame(&dom_a);
-    assert_int_equal(gnttab_copy(&dom_a, &cp), PV_GNTST_bad_domain);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &cp), PV_GNTST_bad_domain);
 
     assert_int_equal(unmap(h, gtf_va(0), 0), PV_GNTST_okay);
     assert_int_equal(pg(f)->owner, dom_b.domid); /* the device mapping holds it */

@@ -272,22 +272,22 @@ static void test_copy_directions(void **state)
     mmf_snapshot(&before);
     /* From a read-only grant into a frame of the caller. */
     op = copy_op(1, 2, 100, w.a_own, PV_DOMID_SELF, 10, 50, SRC);
-    assert_int_equal(gnttab_copy(&dom_a, &op), PV_GNTST_okay);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &op), PV_GNTST_okay);
     assert_int_equal(own[10], 0x5a);
     assert_int_equal(own[59], 0x5a);
     assert_int_equal(own[60], 0);
     /* From the caller's frame into a writable grant. */
     own[0] = 0x77;
     op = copy_op(w.a_own, PV_DOMID_SELF, 0, 2, 2, 4000, 96, DST);
-    assert_int_equal(gnttab_copy(&dom_a, &op), PV_GNTST_okay);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &op), PV_GNTST_okay);
     assert_int_equal(rw[4000], 0x77);
     assert_int_equal(rw[4095], 0);
     /* Between two grants of two other domains, and a grant to itself (DOMID_SELF). */
     op = copy_op(1, 2, 0, 6, 3, 0, 4096, SRC | DST);
-    assert_int_equal(gnttab_copy(&dom_a, &op), PV_GNTST_okay);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &op), PV_GNTST_okay);
     assert_int_equal(((uint8_t *)mmf_mem(w.p_rw))[4095], 0x5a);
     op = copy_op(7, PV_DOMID_SELF, 0, 2, 2, 0, 1, SRC | DST);
-    assert_int_equal(gnttab_copy(&dom_a, &op), PV_GNTST_okay);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &op), PV_GNTST_okay);
     assert_int_equal(rw[0], 0x77);
     /* Nothing is held afterwards; the flags are as before. */
     mmf_assert_counts(&before);
@@ -309,7 +309,7 @@ static void test_copy_flags_around_mappings(void **state)
                &(struct pv_gnttab_map_grant_ref){
                    .flags = PV_GNTMAP_device_map | PV_GNTMAP_readonly, .ref = 2, .dom = 2});
     assert_int_equal(gtf_entry(&dom_b, 2)->flags, PERMIT | PV_GTF_reading);
-    assert_int_equal(gnttab_copy(&dom_a, &op), PV_GNTST_okay);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &op), PV_GNTST_okay);
     assert_int_equal(gtf_entry(&dom_b, 2)->flags, PERMIT | PV_GTF_reading);
     assert_int_equal(gnttab_act(dom_b.gnttab, 2)->pin, GNTPIN_DEV_R);
 }
@@ -383,7 +383,7 @@ static void test_copy_statuses(void **state)
             flags[r] = gtf_entry(r == 6 ? &dom_p : r == 7 ? &dom_a : &dom_b, r)->flags;
         mmf_snapshot(&before);
         print_message("%s\n", c->what);
-        assert_int_equal(gnttab_copy(&dom_a, &op), c->status);
+        assert_int_equal(gnttab_copy(dom_a.vcpu[0], &op), c->status);
         mmf_assert_counts(&before);
         for (unsigned r = 1; r < 8; r++)
             assert_int_equal(gtf_entry(r == 6   ? &dom_p
@@ -394,6 +394,121 @@ static void test_copy_statuses(void **state)
                              flags[r]);
         assert_int_equal(dom_b.gnttab->nr_pinned + dom_p.gnttab->nr_pinned, 0);
     }
+}
+
+/* ---- copy batches ---- */
+
+static struct copy_world bw;  /* the world of the batch tests */
+static bool held_b[64], held_p[64]; /* dom_b's and dom_p's mm_lock before op n */
+
+static bool no_lock_held(void)
+{
+    return !dom_a.mm_lock.locked && !dom_b.mm_lock.locked && !dom_p.mm_lock.locked;
+}
+
+/* Before op 1 the first op's pin is gone (the granter may revoke), its locks kept; the granter
+ * revokes ref 1 then. Before op 4, frame a_own2 leaves dom_a (given to dom_b). */
+static uint64_t a_own2;
+static void between_ops(unsigned op)
+{
+    held_b[op] = dom_b.mm_lock.locked;
+    held_p[op] = dom_p.mm_lock.locked;
+    if (op == 1) {
+        assert_int_equal(gtf_entry(&dom_b, 1)->flags, PERMIT | PV_GTF_readonly);
+        assert_int_equal(dom_b.gnttab->nr_pinned, 0);
+        gtf_entry(&dom_b, 1)->flags = 0;
+    }
+    if (op == 4)
+        frame_info(a_own2)->owner = dom_b.domid;
+}
+
+/* A batch keeps the two domains' locks from op to op while the ops name the same two, and
+ * nothing else: every op pins its grant and checks its frames anew. A grant revoked between
+ * two ops fails the second; a frame that is no longer the caller's is refused; a page table
+ * is refused as a destination under kept locks too; another domain's grant takes other locks.
+ * At the end no lock, pin or flag is left. */
+static void test_copy_batch_revalidates(void **state)
+{
+    struct pv_gnttab_copy *c = guest(GTF_GVA);
+
+    (void)state;
+    bw = copy_world();
+    a_own2 = mmf_frame(&dom_a);
+    c[0] = copy_op(1, 2, 0, bw.a_own, PV_DOMID_SELF, 0, 16, SRC);
+    c[1] = copy_op(1, 2, 0, bw.a_own, PV_DOMID_SELF, 0, 16, SRC);      /* revoked before it */
+    c[2] = copy_op(2, 2, 0, bw.a_own, PV_DOMID_SELF, 0, 16, SRC);      /* same pair: okay */
+    c[3] = copy_op(2, 2, 0, bw.a_pt, PV_DOMID_SELF, 0, 8, SRC);        /* into an L1 */
+    c[4] = copy_op(2, 2, 0, a_own2, PV_DOMID_SELF, 0, 8, SRC);         /* given away before */
+    c[5] = copy_op(6, 3, 0, bw.a_own, PV_DOMID_SELF, 0, 8, SRC);       /* dom_p's grant */
+    c[6] = copy_op(2, 2, 100, bw.a_own, PV_DOMID_SELF, 0, 8, SRC);     /* dom_b's again */
+    c[7] = copy_op(bw.a_own, PV_DOMID_SELF, 0, 3, 2, 0, 8, DST);       /* b's page table */
+    gtf.between = between_ops;
+    assert_int_equal(hc(PV_GNTTABOP_copy, GTF_GVA, 8), 0);
+    gtf.between = NULL;
+    assert_int_equal(c[0].status, PV_GNTST_okay);
+    assert_int_equal(c[1].status, PV_GNTST_general_error);
+    assert_int_equal(c[2].status, PV_GNTST_okay);
+    assert_int_equal(c[3].status, PV_GNTST_general_error);
+    assert_int_equal(c[4].status, PV_GNTST_bad_page);
+    assert_int_equal(c[5].status, PV_GNTST_okay);
+    assert_int_equal(c[6].status, PV_GNTST_okay);
+    assert_int_equal(c[7].status, PV_GNTST_general_error);
+    /* dom_b's lock was kept from op 0 to op 5, dom_p's taken for op 5 only. */
+    for (unsigned op = 1; op <= 5; op++)
+        assert_true(held_b[op]);
+    assert_false(held_p[5]);
+    assert_true(held_p[6]);
+    assert_false(held_b[6]);
+    assert_true(no_lock_held());
+    assert_int_equal(dom_b.gnttab->nr_pinned + dom_p.gnttab->nr_pinned, 0);
+    assert_int_equal(gtf_entry(&dom_b, 2)->flags, PERMIT);
+    assert_int_equal(gtf_entry(&dom_b, 3)->flags, PERMIT);
+    assert_int_equal(gtf_entry(&dom_p, 6)->flags, PERMIT);
+    assert_int_equal(frame_info(bw.a_pt)->type_info & PGT_type_mask, PGT_l1);
+}
+
+static void record_locks(unsigned op)
+{
+    held_b[op] = dom_b.mm_lock.locked;
+}
+
+/* The locks are let go after 16 ops, and at a preemption; the continuation starts afresh. A
+ * destination that was a page table (type count 0) becomes writable by the flush that type
+ * change needs, under kept locks too. Copies outside a batch keep nothing. */
+static void test_copy_batch_bounds(void **state)
+{
+    struct pv_gnttab_copy *c = guest(GTF_GVA);
+    unsigned long flushes;
+
+    (void)state;
+    bw = copy_world();
+    for (unsigned i = 0; i < 40; i++)
+        c[i] = copy_op(2, 2, 0, bw.a_own, PV_DOMID_SELF, i, 1, SRC);
+    gtf.between = record_locks;
+    assert_int_equal(hc(PV_GNTTABOP_copy, GTF_GVA, 40), 0);
+    for (unsigned op = 1; op < 40; op++)
+        assert_int_equal(held_b[op], op % 16 != 0);
+    for (unsigned i = 0; i < 40; i++)
+        assert_int_equal(c[i].status, PV_GNTST_okay);
+    assert_true(no_lock_held());
+    gtf.checks = 0;
+    gtf.preempt_after = 3;
+    assert_int_equal(hc(PV_GNTTABOP_copy, GTF_GVA, 40), PV_HYPERCALL_grant_table_op);
+    assert_int_equal(gtf.cont_arg[2], 36);
+    assert_true(no_lock_held());
+    gtf.between = NULL;
+    gtf.preempt_after = -1;
+    /* An unpinned L1 keeps its type with count 0: the copy's writable type flushes first. */
+    assert_int_equal(mm_unpin(&dom_a, bw.a_pt), 0);
+    c[0] = copy_op(2, 2, 0, bw.a_own, PV_DOMID_SELF, 0, 8, SRC);
+    c[1] = copy_op(2, 2, 0, bw.a_pt, PV_DOMID_SELF, 0, 8, SRC);
+    flushes = mmf.flushes;
+    assert_int_equal(hc(PV_GNTTABOP_copy, GTF_GVA, 2), 0);
+    assert_int_equal(c[1].status, PV_GNTST_okay);
+    assert_int_equal(mmf.flushes, flushes + 1);
+    assert_int_equal(frame_info(bw.a_pt)->type_info, PGT_writable | PGT_validated);
+    assert_int_equal(gnttab_copy(dom_a.vcpu[0], &c[0]), PV_GNTST_okay);
+    assert_true(no_lock_held());
 }
 
 /* ---- the decoder ---- */
@@ -650,6 +765,8 @@ int main(void)
         cmocka_unit_test(test_copy_directions),
         cmocka_unit_test(test_copy_flags_around_mappings),
         cmocka_unit_test(test_copy_statuses),
+        cmocka_unit_test(test_copy_batch_revalidates),
+        cmocka_unit_test(test_copy_batch_bounds),
         cmocka_unit_test(test_decoder_results),
         cmocka_unit_test(test_decoder_setup_table),
         cmocka_unit_test(test_decoder_small_ops),

@@ -84,7 +84,7 @@ static int16_t copy(uint16_t dom, uint32_t ref, uint16_t off, uint64_t own, uint
     struct pv_gnttab_copy op = {.source = to ? l : g, .dest = to ? g : l, .len = len,
                                 .flags = to ? PV_GNTCOPY_dest_gref : PV_GNTCOPY_source_gref};
 
-    return gnttab_copy(&dom_a, &op);
+    return gnttab_copy(dom_a.vcpu[0], &op);
 }
 
 /* ---- set_version ---- */

@@ -451,6 +451,38 @@ static void mapper_copies(uint64_t a)
             break;
         }
     }
+
+    /* 24 ops, more than the 16 a batch keeps its locks for, switching between A's grant and
+     * copies inside our own memory (other domains, other locks) and naming a bad reference in
+     * the middle: every good op's bytes arrive, the bad one fails alone. */
+    memset(buf, 0, 3 * 4096);
+    gk_gnttab_copy_batch_init(&b);
+    for (unsigned i = 0; i < 24; i++) {
+        if (i % 5 == 4) /* our own bytes, copied earlier in this batch */
+            gk_gnttab_copy_batch_add(&b, gk_gnttab_copy_local(buf + (i - 1) * 16), false,
+                                     gk_gnttab_copy_local(buf + 4096 + i * 16), false, 16);
+        else
+            gk_gnttab_copy_batch_add(&b, gk_gnttab_copy_gref((pv_domid_t)a,
+                                                             i == 10 ? 1024 : REF_COPY, i * 16),
+                                     true, gk_gnttab_copy_local(buf + i * 16), false, 16);
+    }
+    GK_EXPECT_EQ(gk_gnttab_copy_batch_flush(&b), 0);
+    GK_EXPECT_EQ(b.flushed, 24);
+    GK_EXPECT_EQ(b.failed, 1);
+    GK_EXPECT_EQ(b.op[10].status, PV_GNTST_bad_gntref);
+    for (unsigned i = 0; i < 24 * 16; i++) {
+        unsigned op = i / 16;
+        uint8_t want = (uint8_t)(i * 7 + 1), got = buf[i];
+
+        if (op % 5 == 4) /* the own copy of the op before */
+            want = (uint8_t)((i - 16) * 7 + 1), got = buf[4096 + i];
+        if (op == 10)
+            want = 0;
+        if (got != want) {
+            GK_FAIL("24-op batch: byte %u of op %u is %#x, not %#x", i % 16, op, got, want);
+            break;
+        }
+    }
 }
 
 /* ---- mode=stale: an unmap's TLB flush, or the proof that none was needed ---- */

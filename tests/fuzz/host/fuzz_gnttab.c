@@ -1,7 +1,8 @@
 /* tests/fuzz/host: grant tables (hypervisor/common/grant_*.c, the decoder
  * hypervisor/hypercalls/grant_table.c, the grant entries of hypervisor/mm/grant_pte.c) driven by
  * a program of operations from three domains (tests/unit/gnttab_fake.c and mm_fake.c): granters
- * writing and revoking entries at any moment (version 1 or 2: full-page, sub-page, transitive),
+ * writing and revoking entries at any moment, between the ops of a batch too (version 1 or 2:
+ * full-page, sub-page, transitive),
  * switching versions, grant_table_op batches with arbitrary bytes, the
  * PV MMU rewriting the L1 tables that hold grant mappings, preempted batches, and domains reaped
  * while others map their frames. After every operation each grant entry in a live domain's L1
@@ -103,6 +104,18 @@ static void grant(struct fzin *in, unsigned d)
     gtf_grant(doms[d], ref, domid(fzin_u8(in)), frame(fzin_u8(in)), flags);
 }
 
+/* Between two ops of a batch (at each preemption check), a granter may store to its entries, as
+ * one running on another CPU does: a copy batch keeps locks from op to op, never pins. */
+static struct fzin *mid_batch;
+static void between_ops(unsigned op)
+{
+    unsigned d = fzin_u8(mid_batch);
+
+    (void)op;
+    if (d < 0x60 && !reaped[d % 3])
+        grant(mid_batch, d % 3);
+}
+
 /* grant_table_op from domain d: count ops of arbitrary bytes somewhere in guest memory. */
 static void hypercall(struct fzin *in, unsigned d)
 {
@@ -121,7 +134,10 @@ static void hypercall(struct fzin *in, unsigned d)
     arg[2] = count;
     arg[3] = arg[4] = 0;
     gtf.preempt_after = fzin_u8(in) < 0xf0 ? -1 : fzin_u8(in) % 4;
+    mid_batch = in;
+    gtf.between = between_ops;
     hc_grant_table_op(doms[d]->vcpu[0], (unsigned)arg[0], guest_handle_of(arg[1]), (unsigned)arg[2]);
+    gtf.between = NULL;
 }
 
 /* The PV MMU on the L1 that holds the host mappings (grant entries must not change this way). */
@@ -150,9 +166,13 @@ static bool entry_owned(const struct gnttab *gt, uint64_t pte_maddr, uint64_t e)
 }
 
 /* Every grant entry in a live domain's L1 is a handle's (one without would map a frame that no
- * reference keeps): unmap_and_replace moves entries, and their handles with them. */
+ * reference keeps): unmap_and_replace moves entries, and their handles with them. No lock is
+ * left held (a copy batch keeps two from op to op, until its end or a preemption). */
 static void check_grant_entries(void)
 {
+    for (unsigned d = 0; d < 3; d++)
+        if (doms[d]->mm_lock.locked)
+            fail_msg("d%u's mm_lock is still held after the operation", doms[d]->domid);
     for (unsigned d = 0; d < 3; d++)
         for (unsigned slot = 0; !reaped[d] && slot < 512; slot++) {
             uint64_t e = mmf_mem(l1_mfn[d])[slot];
