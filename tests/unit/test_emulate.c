@@ -991,6 +991,7 @@ static void test_cpuid_policy(void **state)
     assert_int_equal(r[0], 0);
     assert_false(r[1] & ((1u << 0) | (1u << 5) | (1u << 16) | (1u << 10) | (1u << 7)));
     assert_true(r[1] & ((1u << 3) | (1u << 8)));  /* BMI1 BMI2 */
+    assert_false(r[1] & (1u << 9)); /* ERMS: guests' byte-string copies crawl under TCG */
     assert_false(r[2] & ((1u << 3) | (1u << 4))); /* PKU OSPKE */
     assert_int_equal(r[3], 1u << 10);             /* MD_CLEAR only: no IBRS/STIBP/SSBD */
     guest_cpuid(7, 1, r);
