@@ -173,11 +173,9 @@ void domain_pause(struct domain *d)
     spin_lock(&d->lock);
     d->paused++;
     spin_unlock(&d->lock);
-    /* Kicks after the first look: a CPU that found a vCPU eligible before the pause has marked
-     * it running by then (sched_domain_running), so its kick interrupts that CPU. */
-    if (sched_domain_running(d))
-        for (unsigned i = 0; i < d->nr_vcpus; i++)
-            sched_kick(d->vcpu[i]);
+    /* Each kick after a look under its run queue's lock: a CPU that found the vCPU eligible
+     * before the pause has marked it running by then, so its kick interrupts that CPU. */
+    sched_pause_changed(d);
     while (sched_domain_running(d)) { /* synchronous, as Xen's domain_pause */
         arch_ipi_serve();
         cpu_relax();
@@ -193,8 +191,7 @@ void domain_unpause(struct domain *d)
     /* The kicks read idle flags after the drop is visible (as make_runnable): a CPU that went
      * idle and still saw the domain paused is seen idle and kicked, not left halted to a tick. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        sched_kick(d->vcpu[i]);
+    sched_pause_changed(d);
 }
 
 void domain_destroy(struct domain *d)

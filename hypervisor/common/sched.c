@@ -180,6 +180,17 @@ static void offer_to_idle(const struct vcpu *v)
         }
 }
 
+/* The run state of a vCPU off its CPU (Xen: blocked; runnable if it may run; else offline: a
+ * paused domain's, one woken while paused too, as Xen's vcpu_wake). */
+static int stopped_runstate(const struct vcpu *v)
+{
+    if (v->run_state == VCPU_BLOCKED)
+        return PV_RUNSTATE_blocked;
+    if (v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING && !v->domain->paused)
+        return PV_RUNSTATE_runnable;
+    return PV_RUNSTATE_offline;
+}
+
 /* v leaves state `from` (blocked: a wake-up; offline: VCPUOP_up) and becomes runnable. */
 static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
 {
@@ -195,7 +206,7 @@ static void make_runnable(struct vcpu *v, enum vcpu_run_state from)
         if (min != ~0UL && v->vruntime < min)
             v->vruntime = min;
         if (!v->running)
-            vcpu_runstate_change(v, PV_RUNSTATE_runnable, now);
+            vcpu_runstate_change(v, stopped_runstate(v), now);
         preempt = !v->running && preempts(v, now);
     }
     spin_unlock(&q->lock);
@@ -224,13 +235,23 @@ void sched_vcpu_down(struct vcpu *v)
 {
     struct runq *q = lock_vcpu_runq(v);
 
-    if (v->run_state != VCPU_OFFLINE) {
-        v->run_state = VCPU_OFFLINE;
-        if (!v->running)
-            vcpu_runstate_change(v, PV_RUNSTATE_offline, time_now_ns());
-    }
+    v->run_state = VCPU_OFFLINE;
+    if (!v->running)
+        vcpu_runstate_change(v, PV_RUNSTATE_offline, time_now_ns());
     spin_unlock(&q->lock);
     sched_kick(v);
+}
+
+void sched_pause_changed(struct domain *d)
+{
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        struct runq *q = lock_vcpu_runq(d->vcpu[i]);
+
+        if (!d->vcpu[i]->running)
+            vcpu_runstate_change(d->vcpu[i], stopped_runstate(d->vcpu[i]), time_now_ns());
+        spin_unlock(&q->lock);
+        sched_kick(d->vcpu[i]);
+    }
 }
 
 static void set_blocked(struct vcpu *v, bool unmask)
@@ -435,16 +456,6 @@ static struct vcpu *idle_until_runnable(void)
     __atomic_store_n(&idle_ns[pc->cpu_id], idle_ns[pc->cpu_id] + spell, __ATOMIC_RELAXED);
     __atomic_store_n(&idle_since[pc->cpu_id], 0, __ATOMIC_RELAXED);
     return v;
-}
-
-/* The run state a vCPU leaving its CPU enters (Xen: blocked, runnable, else offline). */
-static int stopped_runstate(const struct vcpu *v)
-{
-    if (v->run_state == VCPU_BLOCKED)
-        return PV_RUNSTATE_blocked;
-    if (v->run_state == VCPU_RUNNABLE && v->domain->state == DOM_RUNNING && !v->domain->paused)
-        return PV_RUNSTATE_runnable;
-    return PV_RUNSTATE_offline;
 }
 
 /* Run-state accounting at a switch (vcpu.h), under v's run-queue lock. */

@@ -24,6 +24,11 @@ void sched_wake(struct vcpu *v);
  * offline, leaving its CPU at its next exit if it runs. */
 void sched_vcpu_up(struct vcpu *v);
 void sched_vcpu_down(struct vcpu *v);
+/* d's pause count changed (domain_pause, domain_unpause): each vCPU is kicked, and one off its
+ * CPU takes the run state Xen's vcpu_sleep_nosync or vcpu_wake gives it (a runnable one is
+ * offline while d is paused, runnable again after); a blocked one stays blocked. Also the look
+ * domain_pause makes before it waits (sched_domain_running). */
+void sched_pause_changed(struct domain *d);
 /* Force v through the hypervisor soon (events, shutdown of its domain, a flush). */
 void sched_kick(struct vcpu *v);
 /* Block the current vCPU until an event is pending for it (SCHEDOP_block: unmasks events). */

@@ -267,7 +267,10 @@ bool testhook_pending(void)
 }
 void conring_poll_input(void) {}
 void conring_drain_all(void) {}
-void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now) {}
+void vcpu_runstate_change(struct vcpu *v, int state, uint64_t now)
+{
+    v->runstate.state = state; /* (the state is what the cases look at) */
+}
 void vcpu_switch_out(struct vcpu *prev) {}
 void vcpu_switch_in(struct vcpu *next, uint64_t now) {}
 void arch_context_save(struct vcpu *prev, struct cpu_regs *r) {}
@@ -474,6 +477,39 @@ static void test_reap_during_pick(void **state)
     assert_null(pcs[0].current);
 }
 
+/* Run states across a pause, as Xen's (vcpu_sleep_nosync, vcpu_wake): a vCPU waiting for a CPU
+ * is offline while its domain is paused and runnable again at the unpause; a blocked one stays
+ * blocked, and its wake-up while paused (its timer, an event) makes it offline, not runnable.
+ * Auto-converge holds a guest paused most of the time: it is never shown waiting for a CPU. */
+static void test_pause_runstates(void **state)
+{
+    struct domain *d;
+    struct vcpu *v;
+
+    world_reset();
+    set_gs(1); /* CPU 1 pauses; the vCPU waits in CPU 0's queue */
+    d = new_domain(5, 0);
+    v = d->vcpu[0];
+    v->runstate.state = PV_RUNSTATE_runnable;
+    domain_pause(d);
+    assert_int_equal(v->runstate.state, PV_RUNSTATE_offline);
+    domain_unpause(d);
+    assert_int_equal(v->runstate.state, PV_RUNSTATE_runnable);
+    v->run_state = VCPU_BLOCKED;
+    v->runstate.state = PV_RUNSTATE_blocked;
+    domain_pause(d);
+    assert_int_equal(v->runstate.state, PV_RUNSTATE_blocked);
+    sched_wake(v);
+    assert_int_equal(v->run_state, VCPU_RUNNABLE);
+    assert_int_equal(v->runstate.state, PV_RUNSTATE_offline);
+    domain_pause(d); /* (nested: still paused after one unpause) */
+    domain_unpause(d);
+    assert_int_equal(v->runstate.state, PV_RUNSTATE_offline);
+    domain_unpause(d);
+    assert_int_equal(v->runstate.state, PV_RUNSTATE_runnable);
+    assert_false(v->running);
+}
+
 /* A domain with an offline vCPU that never ends: the machine does not power off meanwhile. */
 static int group_setup(void **state)
 {
@@ -488,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_pause_during_pick),
         cmocka_unit_test(test_pause_during_steal),
         cmocka_unit_test(test_reap_during_pick),
+        cmocka_unit_test(test_pause_runstates),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);
