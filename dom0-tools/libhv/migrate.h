@@ -56,8 +56,10 @@ enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double s
                                   uint64_t dirty);
 /* The bandwidth limit: seconds to wait before sending more, having sent bytes in elapsed s. */
 double hv_mig_pace(uint64_t bytes, double elapsed, unsigned limit_mb);
-/* Auto-converge's duty cycle: how long of every period_ms the guest is held paused. */
-unsigned hv_mig_hold_ms(unsigned throttle, unsigned period_ms);
+/* Auto-converge's next hold (ms, at most max_ms; 0 under 1 ms): what brings the time the guest
+ * was held up to throttle % of the time since the throttle was set, having let it run
+ * let_run_ms and held it held_ms. */
+unsigned hv_mig_hold_ms(unsigned throttle, double let_run_ms, double held_ms, unsigned max_ms);
 
 /* ---- the two sides ---- */
 

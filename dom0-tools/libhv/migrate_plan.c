@@ -81,7 +81,9 @@ double hv_mig_pace(uint64_t bytes, double elapsed, unsigned limit_mb)
     return due > elapsed ? due - elapsed : 0;
 }
 
-unsigned hv_mig_hold_ms(unsigned throttle, unsigned period_ms)
+unsigned hv_mig_hold_ms(unsigned throttle, double let_run_ms, double held_ms, unsigned max_ms)
 {
-    return throttle * period_ms / 100;
+    double due = throttle >= 100 ? max_ms : let_run_ms * throttle / (100 - throttle) - held_ms;
+
+    return due < 1 ? 0 : due > max_ms ? max_ms : (unsigned)due;
 }
