@@ -187,7 +187,16 @@ void gk_main(void)
         rc = gk_shutdown_request_wait(until, req, sizeof(req));
         if (rc == -PV_ETIMEDOUT) {
             if (gk_time_now() >= next) {
-                gk_printf("savedemo: alive, tick %lu\n", ++tick);
+                struct pv_vcpu_runstate_info r = {0};
+
+                /* what its runstate says of the time it was given (auto-converge's tests) */
+                gk_hypercall(PV_HYPERCALL_vcpu_op, PV_VCPUOP_get_runstate_info, 0, &r, 0, 0);
+                gk_printf("savedemo: alive, tick %lu, %lu writes, ms running %lu blocked %lu "
+                          "runnable %lu offline %lu\n", ++tick, writes,
+                          r.time[PV_RUNSTATE_running] / GK_NS_PER_MS,
+                          r.time[PV_RUNSTATE_blocked] / GK_NS_PER_MS,
+                          r.time[PV_RUNSTATE_runnable] / GK_NS_PER_MS,
+                          r.time[PV_RUNSTATE_offline] / GK_NS_PER_MS);
                 next = gk_time_now() + TICK_NS;
             }
             continue;
