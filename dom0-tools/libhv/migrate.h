@@ -36,7 +36,7 @@ enum hv_mig_next { HV_MIG_ROUND, HV_MIG_STOP_AND_COPY, HV_MIG_ABORT };
 struct hv_mig_plan {
     struct hv_migrate_opts opts;
     unsigned round;      /* rounds sent so far */
-    unsigned throttle;   /* % of the time the guest is held paused (auto-converge), 0..90 */
+    unsigned throttle;   /* % of the time the guest is held paused (auto-converge), 0..99 */
     double rate;         /* bytes/s of the fastest round so far (0: none sent anything yet) */
     double est_ms;       /* the estimated downtime of stopping now */
     unsigned hot_rounds; /* successive rounds in which dirtying outpaced half the send rate */
@@ -49,7 +49,7 @@ void hv_mig_plan_init(struct hv_mig_plan *p, const struct hv_migrate_opts *o);
 /* After a round that sent `sent` pages in secs seconds, with `dirty` pages dirtied since it
  * began: another round, stop-and-copy, or abort. By the estimated downtime (the dirty pages at
  * the fastest rate seen): stop-and-copy once it fits the limit; when it stops improving (two
- * rounds not 10 % below the best), auto-converge throttles the guest, doubling to 90 %, and
+ * rounds not 10 % below the best), auto-converge throttles the guest, doubling to 99 %, and
  * then (or without auto-converge) stop-and-copy: more rounds would only add time. At
  * max_rounds: stop-and-copy, or abort. Updates rate, est_ms, throttle and why. */
 enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double secs,

@@ -2,9 +2,9 @@
  * stop the guest, how hard to throttle it, how fast to send. Pure: the tests drive it. */
 #include "migrate.h"
 
-#define THROTTLE_FIRST 20 /* QEMU's auto-converge: 20 %, then 10 % more a round, here to 90 % */
+#define THROTTLE_FIRST 20 /* QEMU's auto-converge: 20 %, then 10 % more a round, to 99 % */
 #define THROTTLE_STEP 10
-#define THROTTLE_MAX 90
+#define THROTTLE_MAX 99
 /* Progress: a round's estimated downtime at least this much below the best before it. */
 #define PROGRESS 0.9
 /* Rounds without progress before the plan acts on it (one can be a tick's noise). */
@@ -52,13 +52,13 @@ enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double s
     }
     /* No progress for STALL_ROUNDS rounds: the dirty set is the guest's working set between its
      * ticks, or all the memory it keeps rewriting faster than the link. When it is far from
-     * fitting, throttling is tried first, doubling up to 90 % while nothing changes; at 90 %
+     * fitting, throttling is tried first, doubling up to 99 % while nothing changes; at 99 %
      * without progress, near the limit, or without auto-converge, more rounds only add time:
      * stop now (with --abort-on-max the rounds go on to the limit, which aborts). */
     far = p->opts.auto_converge && p->est_ms > FAR * (double)p->opts.downtime_ms;
     if (p->stalled >= STALL_ROUNDS && !p->opts.abort_on_max &&
         (!far || throttled >= THROTTLE_MAX)) {
-        p->why = throttled ? "no progress, even throttled to 90 %" : "no progress";
+        p->why = throttled ? "no progress, even throttled to 99 %" : "no progress";
         return HV_MIG_STOP_AND_COPY;
     }
     /* QEMU's rule: dirtying more than half of what was sent, two rounds running, throttles */

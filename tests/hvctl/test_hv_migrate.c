@@ -71,13 +71,13 @@ static void test_rate_is_the_fastest(void **state)
 /* An idle guest's working set (the pages its ticks and the hypervisor write) over the limit at
  * a slow link, near it (140 ms, not 10 times 30): the estimate stops improving at 14 pages and
  * two rounds later it stops and copies, never throttled. A set far from fitting (1,000 pages:
- * 10 s) is throttled first, doubling 20, 40, 80, 90 %; at 90 % without progress it stops.
+ * 10 s) is throttled first, doubling 20, 40, 80, 99 %; at 99 % without progress it stops.
  * Without auto-converge it stops two rounds after the last progress; with --abort-on-max it
  * goes on to the limit. A set shrinking, less than half of what each round sent, goes on
  * unthrottled until it fits. */
 static void test_no_progress(void **state)
 {
-    static const unsigned throttles[] = {20, 40, 80, 90};
+    static const unsigned throttles[] = {20, 40, 80, 99};
     struct hv_migrate_opts o = defaults;
     struct hv_mig_plan p;
     unsigned i;
@@ -100,7 +100,7 @@ static void test_no_progress(void **state)
         assert_int_equal(p.throttle, throttles[i]);
     }
     assert_int_equal(hv_mig_plan_next(&p, 1000, 10, 1000), HV_MIG_STOP_AND_COPY);
-    assert_string_equal(p.why, "no progress, even throttled to 90 %");
+    assert_string_equal(p.why, "no progress, even throttled to 99 %");
     o.auto_converge = false;
     hv_mig_plan_init(&p, &o);
     assert_int_equal(hv_mig_plan_next(&p, 4095, 40.95, 1000), HV_MIG_ROUND);
@@ -150,7 +150,7 @@ static void test_max_rounds(void **state)
 /* At 1000 pages/s (a page's estimate is 1 ms) with a 10 ms limit (throttling above 100 ms):
  * dirtying more than half of what was sent two rounds running throttles while the estimate
  * still improves, 20 % then 10 % more a round; a calm round resets the count (the throttle
- * stays); no progress doubles it to 90 %, then stop-and-copy. Throttled, a guest whose dirtying
+ * stays); no progress doubles it to 99 %, then stop-and-copy. Throttled, a guest whose dirtying
  * slows converges. Off: never throttled, and no progress stops. */
 static void test_auto_converge(void **state)
 {
@@ -174,7 +174,7 @@ static void test_auto_converge(void **state)
     assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_ROUND);
     assert_int_equal(p.throttle, 80);
     assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_ROUND);
-    assert_int_equal(p.throttle, 90);
+    assert_int_equal(p.throttle, 99);
     assert_int_equal(hv_mig_plan_next(&p, 300, 0.3, 300), HV_MIG_STOP_AND_COPY);
     /* throttled, the guest's dirtying slows: the estimate improves and fits */
     hv_mig_plan_init(&p, &o);
