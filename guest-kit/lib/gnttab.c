@@ -166,23 +166,22 @@ long gk_gnttab_end_wait(pv_grant_ref_t ref, unsigned int ms)
 long gk_gnttab_map(pv_domid_t dom, pv_grant_ref_t ref, uint64_t va, unsigned int flags,
                    struct gk_gnttab_map *m)
 {
-    struct gk_space *k = gk_kernel_space();
     struct pv_gnttab_map_grant_ref op = {.ref = ref, .dom = dom, .flags = PV_GNTMAP_host_map};
+    uint64_t pte, old;
     long rc;
 
     m->status = PV_GNTST_general_error;
     if (va & 4095)
         return -PV_EINVAL;
-    rc = gk_pt_prepare(k, va);
+    rc = gk_pt_prepare_pte(gk_kernel_space(), va, &pte, &old);
     if (rc)
         return rc;
     if (flags & GK_GNTMAP_READONLY)
         op.flags |= PV_GNTMAP_readonly;
+    op.host_addr = va;
     if (flags & GK_GNTMAP_PTE) {
         op.flags |= PV_GNTMAP_contains_pte;
-        op.host_addr = gk_pte_maddr(k, va);
-    } else {
-        op.host_addr = va;
+        op.host_addr = pte;
     }
     rc = gk_hypercall_grant_table_op(PV_GNTTABOP_map_grant_ref, &op, 1);
     if (rc)
@@ -194,9 +193,11 @@ long gk_gnttab_map(pv_domid_t dom, pv_grant_ref_t ref, uint64_t va, unsigned int
     m->host_addr = op.host_addr;
     m->handle = op.handle;
     m->dev_bus_addr = op.dev_bus_addr;
-    /* By machine address the hypervisor writes a table entry, as mmu_update does, without
-     * touching the TLB: drop whatever translation of va the CPU may still hold. */
-    if (flags & GK_GNTMAP_PTE)
+    /* Either way the hypervisor writes the entry as Xen does, without touching the TLB. A CPU
+     * caches no translation through a not-present entry (Intel SDM vol. 3A, 4.10.4.3: a change
+     * of P from 0 to 1 needs no invalidation), so only a present entry replaced needs the
+     * invlpg, as Linux's gntdev and xenbus, which map over empty entries, never do one. */
+    if (old & GK_PTE_P)
         gk_invlpg(va);
     return 0;
 }

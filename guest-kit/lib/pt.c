@@ -161,7 +161,7 @@ volatile uint64_t *gk_pte_ptr(const struct gk_space *s, uint64_t va)
     return t ? (volatile uint64_t *)&t[gk_pt_index(va, 1)] : NULL;
 }
 
-long gk_pt_prepare(struct gk_space *s, uint64_t va)
+long gk_pt_prepare_pte(struct gk_space *s, uint64_t va, uint64_t *maddr, uint64_t *entry)
 {
     uint64_t path[5];
     long rc;
@@ -169,9 +169,20 @@ long gk_pt_prepare(struct gk_space *s, uint64_t va)
     if (!va_ok(va))
         return -PV_EINVAL;
     rc = walk(s, va, 1, true, path);
-    if (rc < 0)
+    if (rc < 0) {
         gk_pt_trim(s, va); /* the levels made before the failure, if empty */
-    return rc < 0 ? rc : 0;
+        return rc;
+    }
+    *maddr = (path[1] << 12) + gk_pt_index(va, 1) * 8;
+    *entry = table(path[1])[gk_pt_index(va, 1)];
+    return 0;
+}
+
+long gk_pt_prepare(struct gk_space *s, uint64_t va)
+{
+    uint64_t maddr, entry;
+
+    return gk_pt_prepare_pte(s, va, &maddr, &entry);
 }
 
 /* Write va's L1 entry in table l1: in the kernel space with update_va_mapping (and the flush

@@ -85,7 +85,7 @@ struct gk_gnttab_map {
 };
 
 /* Map entry ref of domain dom at page-aligned va of the kernel tables (the L1 table is made if
- * missing; the entry there is replaced). Returns the hypercall's result or -PV_EINVAL /
+ * missing; the entry there is replaced, and flushed from this CPU if it was present). Returns the hypercall's result or -PV_EINVAL /
  * -PV_ENOMEM from the kit; the grant outcome is m->status (PV_GNTST_okay when mapped). */
 long gk_gnttab_map(pv_domid_t dom, pv_grant_ref_t ref, uint64_t va, unsigned int flags,
                    struct gk_gnttab_map *m);

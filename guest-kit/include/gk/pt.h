@@ -96,8 +96,10 @@ long gk_unmap(struct gk_space *s, uint64_t va);
 /* Change the flags of va's present mapping, keeping its frame and the accessed and dirty bits
  * the CPU set meanwhile (MMU_PT_UPDATE_PRESERVE_AD, Linux's ptep_modify_prot_commit). */
 long gk_protect(struct gk_space *s, uint64_t va, uint64_t flags);
-/* Create the tables down to the L1 that maps va (gk_map does it too). */
+/* Create the tables down to the L1 that maps va (gk_map does it too). gk_pt_prepare_pte also
+ * gives that L1 entry's machine address and what it holds now, from the same walk. */
 long gk_pt_prepare(struct gk_space *s, uint64_t va);
+long gk_pt_prepare_pte(struct gk_space *s, uint64_t va, uint64_t *maddr, uint64_t *entry);
 /* Free the tables above va that hold no entry any more (gk_unmap does it too). */
 long gk_pt_trim(struct gk_space *s, uint64_t va);
 

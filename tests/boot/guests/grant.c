@@ -7,8 +7,8 @@
  *
  * role=granter (A): grants, watches its entries' flags, ends grants.
  * role=mapper (B), mode=full: step 1: maps A's read-write grant by address and read-only by PTE
- *   address (GNTMAP_contains_pte), writes; a read-only grant refuses a writable map; map and
- *   unmap refusals. 2: A sees B's data and cannot end either grant while B maps them (flags
+ *   address (GNTMAP_contains_pte), writes; maps over an entry that was present and used; a
+ *   read-only grant refuses a writable map; map and unmap refusals. 2: A sees B's data and cannot end either grant while B maps them (flags
  *   show GTF_reading/GTF_writing); B unmaps, the first mapping with unmap_and_replace by the
  *   read-only grant's mapping, which then unmaps where its entry went and not where it was.
  *   3: A ends the grants; B's next maps and copies fail; out-of-range refs and bad domains.
@@ -41,6 +41,7 @@
 #define VA1 (TEST_VA + 0x1000)
 #define VA2 (TEST_VA + 0x2000)
 #define VA3 (TEST_VA + 0x3000)
+#define VA_OVER (TEST_VA + 0x6000) /* and the page after: maps over a present entry */
 #define MAX_WAIT 200000 /* yields before a step counts as lost */
 #define PAT_A 0xa5a5000000000000ULL
 #define PAT_B 0xb6b6000000000000ULL
@@ -132,6 +133,35 @@ static void unmap_and_replace(struct gk_gnttab_map *m, uint64_t new_va, uint64_t
     GK_EXPECT_EQ(((volatile uint64_t *)m->va)[0], PAT_A | 2);
     GK_EXPECT_TRAP(GK_VEC_PF, &rec, ((volatile uint64_t *)m->va)[0] = 0);
     GK_EXPECT_TRAP(GK_VEC_PF, &rec, (void)((volatile uint64_t *)new_va)[0]);
+}
+
+/* Map A's grant (holding `want`) over an entry that maps a page of ours, which the CPU has just
+ * read through (its translation is in the TLB), by address and by PTE address: the read after the
+ * map must reach the grant. The hypervisor writes the entry without a flush, as Xen does; the
+ * kit's invlpg (only for an entry that was present) makes the stale translation go. */
+static void map_over_present(uint64_t a, uint64_t want)
+{
+    volatile uint64_t *own = gk_page_alloc();
+    struct gk_gnttab_map m;
+
+    GK_ASSERT(own != NULL);
+    for (unsigned k = 0; k < 2; k++) {
+        volatile uint64_t *va = (volatile uint64_t *)(VA_OVER + k * 0x1000);
+
+        own[0] = PAT_B | 0x77;
+        GK_ASSERT_EQ(gk_map(gk_kernel_space(), (uint64_t)va, gk_virt_to_mfn((void *)own),
+                            GK_PAGE_KERNEL | gk_pte_nx()),
+                     0);
+        GK_EXPECT_EQ(va[0], PAT_B | 0x77);
+        GK_ASSERT_EQ(map(a, REF_RW, (uint64_t)va, k ? GK_GNTMAP_PTE : 0, &m), PV_GNTST_okay);
+        GK_EXPECT_EQ(gk_pte_mfn(gk_pt_lookup(gk_kernel_space(), (uint64_t)va)), m.dev_bus_addr >> 12);
+        if (va[0] != want)
+            GK_FAIL("map %s over a present entry: read %#lx, not the grant's %#lx (stale TLB)",
+                    k ? "by PTE address" : "by address", va[0], want);
+        GK_EXPECT_EQ(unmap(&m), PV_GNTST_okay);
+        GK_EXPECT_EQ(gk_pt_lookup(gk_kernel_space(), (uint64_t)va), 0);
+    }
+    gk_page_free((void *)own);
 }
 
 /* Map the control page A granted to us, retrying until A has granted it. */
@@ -611,6 +641,7 @@ static void mapper(uint64_t a)
     GK_EXPECT_EQ(((volatile uint64_t *)VA2)[0], PAT_B | 1);
     GK_EXPECT(!(gk_pt_lookup(gk_kernel_space(), VA2) & GK_PTE_RW));
     GK_EXPECT_TRAP(GK_VEC_PF, &rec, ((volatile uint64_t *)VA2)[0] = 0);
+    map_over_present(a, PAT_B | 1);
     /* A read-only grant: no writable map, a read-only one works. */
     GK_EXPECT_EQ(map(a, REF_RO, VA3, 0, &mx), PV_GNTST_general_error);
     GK_EXPECT_EQ(gk_pt_lookup(gk_kernel_space(), VA3), 0);
