@@ -1,6 +1,7 @@
 /* The hypervisor's reference figures for `make bench` (hypervisor command line: bench): a bare
  * SYSCALL/SYSRET from ring-3 code in a scratch page of the idle address space, a direct PTE write,
- * an IPI round trip, and the boot time to the first guest console line. */
+ * a memcpy of pages through the direct map, an IPI round trip, and the boot time to the first
+ * guest console line. */
 #include "bench.h"
 #include "cmdline.h"
 #include "console.h"

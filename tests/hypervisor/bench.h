@@ -11,7 +11,8 @@ void bench_init(const struct boot_info *bi);
 /* Called for each guest console line: reports the first one's delay from hypervisor entry. */
 void bench_guest_line(void);
 
-/* Time a bare SYSCALL/SYSRET round trip from ring 3 and a direct PTE write, and print them. */
+/* Time a bare SYSCALL/SYSRET round trip from ring 3, a direct PTE write and a memcpy of pages
+ * through the direct map, and print them. */
 void bench_syscall_reference(void);
 /* IPI round trip between CPU 0 and CPU 1 (reference for event-channel figures). */
 void bench_ipi_reference(void);
