@@ -169,9 +169,11 @@ int cmd_migrate(int argc, char **argv)
                 (unsigned long long)res.pages, res.bytes / 1048576.0, res.downtime_ms);
         if (verbose)
             fprintf(stderr, "migration: downtime: suspend %.1f ms, last round %.1f ms, vCPUs "
-                    "and END %.1f ms, END -> \"domain received\" %.1f ms, go -> report %.1f ms\n",
-                    res.parts.suspend, res.parts.last, res.parts.state, res.parts.ready,
-                    res.parts.commit);
+                    "and END %.1f ms, END -> \"domain received\" %.1f ms, go -> report %.1f ms "
+                    "(the last round %llu pages; dirtied but unchanged, not sent: %llu in it, "
+                    "%llu in all)\n", res.parts.suspend, res.parts.last, res.parts.state,
+                    res.parts.ready, res.parts.commit, (unsigned long long)res.last_sent,
+                    (unsigned long long)res.last_held, (unsigned long long)res.held);
     }
     hv_migrate_disconnect(&conn);
 out:

@@ -196,6 +196,7 @@ struct src {
     uint64_t *p2m, *leaves, *leaf_pfns, *dirty, nr;
     unsigned n_leaves, round;
     uint8_t *bitmap, *deferred; /* CLEAN's; the live rounds' deferred page tables */
+    uint64_t *held;     /* what the target holds of each pfn (struct hv_save's held) */
     int thr_fd;         /* auto-converge's throttler: its pipe (-1: none) and process */
     pid_t thr_pid;
     unsigned thr_now;   /* the throttle it was told */
@@ -344,7 +345,8 @@ static int prepare(struct src *m)
     m->dirty = malloc(m->nr * sizeof(*m->dirty));
     m->bitmap = malloc((m->nr + 7) / 8 + 8);
     m->deferred = calloc((m->nr + 7) / 8 + 8, 1);
-    if (!m->leaf_pfns || !m->dirty || !m->bitmap || !m->deferred)
+    m->held = calloc(m->nr, sizeof(*m->held));
+    if (!m->leaf_pfns || !m->dirty || !m->bitmap || !m->deferred || !m->held)
         return hv_err_set(&m->o->err, -ENOMEM, "out of memory for a domain of %llu pages",
                           (unsigned long long)m->nr);
     for (i = 0; i < m->n_leaves; i++)
@@ -355,6 +357,7 @@ static int prepare(struct src *m)
         return rc;
     m->sv.page_sums = m->plan.opts.page_sums;
     m->sv.deferred = m->deferred;
+    m->sv.held = m->held;
     m->sv.progress = after_batch;
     m->sv.progress_arg = m;
     return 0;
@@ -450,11 +453,15 @@ static int live_rounds(struct src *m)
     }
 }
 
+/* The last round's records: the source reads the next while ssh carries one, the target takes
+ * one in while the next comes (a record of 1,024 pages is read whole before it is written). */
+#define LAST_ROUND_BATCH 128
+
 /* Suspended: the last dirty pages, the vCPUs, the stream's ends. */
-static int final_round(struct src *m, struct hv_mig_parts *parts)
+static int final_round(struct src *m, struct hv_mig_result *res)
 {
     double t = hv_now(), sent_at;
-    uint64_t dirty, before = m->sv.pages_sent;
+    uint64_t dirty, before = m->sv.pages_sent, held = m->sv.pages_held;
     int rc;
 
     m->round++;
@@ -462,6 +469,7 @@ static int final_round(struct src *m, struct hv_mig_parts *parts)
     m->round_bytes = m->s.bytes;
     m->plan.throttle = 0;
     m->sv.deferred = NULL; /* suspended: every table must canonicalise now */
+    m->sv.batch = LAST_ROUND_BATCH;
     if ((rc = clean(m, &dirty, true)) || (dirty && (rc = hv_save_pages(&m->sv, m->dirty, dirty))))
         return rc;
     sent_at = hv_now();
@@ -469,8 +477,10 @@ static int final_round(struct src *m, struct hv_mig_parts *parts)
         (rc = hv_stream_put_record(&m->s, HV_LXL_END, NULL, 0, NULL, 0)) ||
         (rc = hv_stream_flush(&m->s)))
         return rc;
-    parts->last = (sent_at - t) * 1000;
-    parts->state = (hv_now() - sent_at) * 1000;
+    res->parts.last = (sent_at - t) * 1000;
+    res->parts.state = (hv_now() - sent_at) * 1000;
+    res->last_sent = m->sv.pages_sent - before;
+    res->last_held = m->sv.pages_held - held;
     m->plan.est_ms = 0;
     show_round(m, true, m->sv.pages_sent - before, dirty, hv_now() - t, 0);
     return 0;
@@ -494,6 +504,7 @@ static void free_src(struct src *m)
     free(m->dirty);
     free(m->bitmap);
     free(m->deferred);
+    free(m->held);
 }
 
 /* After the go: the target's report, then the source's copy destroyed (or kept suspended). */
@@ -600,7 +611,7 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
     suspended = true;
     res->parts.suspend = (hv_now() - paused_at) * 1000;
     fault_point(m, "final");
-    if ((rc = final_round(m, &res->parts)))
+    if ((rc = final_round(m, res)))
         goto out;
     sent_at = hv_now();
     logdirty_off(m);
@@ -637,6 +648,7 @@ out:
     }
     res->rounds = m->round;
     res->pages = m->sv.pages_sent;
+    res->held = m->sv.pages_held;
     res->bytes = m->s.bytes;
     res->total_s = hv_now() - m->t0;
     free_src(m);
@@ -774,11 +786,11 @@ static void show_times(const struct hv_restore_times *t, double ready_at, double
                        double running_at, double rings_done_at)
 {
     fprintf(stderr, "migration target: END -> \"domain received\" sent %.1f ms; the last steps "
-            "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f [p2m and "
+            "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f [p2m %.1f, "
             "start_info %.1f, pinning %.1f]; introduction %.1f); the go at END + %.1f ms -> "
             "running %.1f ms; the rings' nodes after the report %.1f ms\n",
             (ready_at - t->end_at) * 1000, (t->done_at - t->end_at) * 1000, t->pinned,
-            (t->state_at - t->end_at) * 1000, t->p2m_ms, t->pin_ms,
+            (t->state_at - t->end_at) * 1000, t->p2m_ms, t->si_ms, t->pin_ms,
             (t->rings_at - t->state_at) * 1000, (go_at - t->end_at) * 1000,
             (running_at - go_at) * 1000, (rings_done_at - running_at) * 1000);
 }

@@ -85,6 +85,8 @@ struct hv_mig_result {
     uint64_t pages, bytes;
     double downtime_ms, total_s;
     bool kept_suspended; /* the target may run it: the source's copy is kept, suspended */
+    uint64_t held;       /* dirtied pages not sent again: the target held them unchanged */
+    uint64_t last_sent, last_held; /* the last round's */
     struct hv_mig_parts { /* the downtime's parts (ms), in order; they add up to it */
         double suspend;   /* the request until the guest had suspended */
         double last;      /* the last round's pages: CLEAN, read, sent */

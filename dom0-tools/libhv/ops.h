@@ -140,7 +140,7 @@ struct hv_restore_times {
     double state_at; /* p2m, start_info, `pinned` page tables, shared_info, TSC, vCPUs set */
     double done_at;  /* the domain introduced, the rings' xenstore nodes written (unless later) */
     unsigned pinned;
-    double p2m_ms, pin_ms; /* of state_at - end_at: the guest's p2m and start_info; pinning */
+    double p2m_ms, si_ms, pin_ms; /* of state_at - end_at: the guest's p2m, start_info, pinning */
     double rings_at;       /* between state_at and done_at: introduced (the rings' nodes next) */
 };
 int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,

@@ -303,6 +303,7 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
         t->state_at = hv_now();
         t->pinned = rr.pinned;
         t->p2m_ms = rr.p2m_ms;
+        t->si_ms = rr.si_ms;
         t->pin_ms = rr.pin_ms;
     }
     return 0;

@@ -213,6 +213,10 @@ long hv_maximum_reservation(struct hv_priv *p, uint32_t domid); /* pages */
 int hv_mmuext(struct hv_priv *p, uint32_t domid, const struct pv_mmuext_op *ops, unsigned n);
 /* MMUEXT_PIN_L{level}_TABLE of domid's frame mfn (level 1..4), and UNPIN. */
 int hv_pin_table(struct hv_priv *p, uint32_t domid, unsigned level, uint64_t mfn);
+/* The n tables mfns[i] of levels[i] pinned in one mmuext_op; *done: how many were (on failure,
+ * the index of the one that failed). */
+int hv_pin_tables(struct hv_priv *p, uint32_t domid, const unsigned *levels,
+                  const uint64_t *mfns, unsigned n, unsigned *done);
 int hv_unpin_table(struct hv_priv *p, uint32_t domid, uint64_t mfn);
 
 /* ---- event channels and grant tables of another domain ---- */

@@ -117,6 +117,35 @@ int hv_mmuext(struct hv_priv *p, uint32_t domid, const struct pv_mmuext_op *ops,
     return rc < 0 ? (int)rc : 0;
 }
 
+int hv_pin_tables(struct hv_priv *p, uint32_t domid, const unsigned *levels,
+                  const uint64_t *mfns, unsigned n, unsigned *done)
+{
+    size_t bytes = (size_t)n * sizeof(struct pv_mmuext_op);
+    struct pv_mmuext_op *b = hv_buf_alloc(p, bytes + 8);
+    uint32_t *pdone = (uint32_t *)((uint8_t *)b + bytes);
+    char what[64];
+    unsigned i;
+    long rc;
+
+    *done = 0;
+    if (!b)
+        return -ENOMEM;
+    for (i = 0; i < n; i++) {
+        if (levels[i] < 1 || levels[i] > 4) {
+            hv_buf_free(p, b, bytes + 8);
+            return priv_fail(p, -EINVAL, "pin of a level-%u table", levels[i]);
+        }
+        b[i] = (struct pv_mmuext_op){.cmd = PV_MMUEXT_PIN_L1_TABLE + levels[i] - 1,
+                                     .arg1.mfn = mfns[i]};
+    }
+    *pdone = 0;
+    snprintf(what, sizeof(what), "mmuext_op (%u pins) on domain %u", n, domid);
+    rc = hv_hypercall(p, what, PV_HYPERCALL_mmuext_op, ptr(b), n, ptr(pdone), domid, 0);
+    *done = rc < 0 && *pdone < n ? *pdone : n;
+    hv_buf_free(p, b, bytes + 8);
+    return rc < 0 ? (int)rc : 0;
+}
+
 int hv_pin_table(struct hv_priv *p, uint32_t domid, unsigned level, uint64_t mfn)
 {
     struct pv_mmuext_op op = {.cmd = PV_MMUEXT_PIN_L1_TABLE + level - 1, .arg1.mfn = mfn};

@@ -57,12 +57,21 @@ struct hv_save {
      * of shared_info, a grant) goes as XTAB and its bit is set here, for the last round (libxc's
      * deferred pages). NULL: such a table is an error. */
     uint8_t *deferred;
+    /* Live migration: for each pfn, a checksum of the page and type the target holds (0:
+     * unknown). A page read again with the same content and type is not sent again (a dirty
+     * page the guest rewrote with what it held, a page table whose accessed bits were already
+     * set); pages_held counts them. NULL: every page is sent (a save file). */
+    uint64_t *held;
+    uint64_t pages_held;
+    /* Pages per PAGE_DATA record (0: HV_STREAM_BATCH). Smaller records let the target take in
+     * one while the next is on the way (a migration's last round). */
+    unsigned batch;
     /* Called after each batch (may be NULL). */
     void (*progress)(void *arg, uint64_t done, uint64_t total);
     void *progress_arg;
     struct hv_err *err;
     /* private */
-    uint64_t *mfns, *ents;
+    uint64_t *mfns, *ents, *sums;
     uint32_t *types;
     uint8_t *pages;
 };
@@ -96,7 +105,10 @@ struct hv_restore_dom {
                         struct hv_err *err);
     /* Read frame mfn (the start_info page, the p2m frames). */
     int (*read_frame)(void *ctx, uint64_t mfn, uint8_t *page, struct hv_err *err);
-    int (*pin)(void *ctx, unsigned level, uint64_t mfn, struct hv_err *err);
+    /* Pin tables mfns[0..n) of levels[] (1-4) in one call; *done: how many were (on failure,
+     * the index of the one that failed). */
+    int (*pin)(void *ctx, const unsigned *levels, const uint64_t *mfns, unsigned n,
+               unsigned *done, struct hv_err *err);
     /* The new domain's shared_info page: vcpu_info[] and arch from saved (frame-list root
      * zeroed), every event masked and none pending. */
     int (*shared_info)(void *ctx, const uint8_t *saved, struct hv_err *err);
@@ -123,7 +135,7 @@ struct hv_restore_result {
     uint64_t store_mfn, console_mfn; /* the new frames of the two rings */
     unsigned vcpus;                 /* vCPU contexts set */
     unsigned pinned;                /* page tables pinned */
-    double p2m_ms, pin_ms;          /* after END: the guest's p2m and start_info; the pinning */
+    double p2m_ms, si_ms, pin_ms;   /* after END: the guest's p2m, start_info, the pinning */
 };
 
 /*

@@ -229,10 +229,11 @@ static int dom_read_frame(void *ctx, uint64_t mfn, uint8_t *page, struct hv_err 
     return read_u64s(c, &mfn, 1, (uint64_t *)page, 512, err);
 }
 
-static int dom_pin(void *ctx, unsigned level, uint64_t mfn, struct hv_err *err)
+static int dom_pin(void *ctx, const unsigned *levels, const uint64_t *mfns, unsigned n,
+                   unsigned *done, struct hv_err *err)
 {
     struct hv_save_ctx *c = ctx;
-    int rc = hv_pin_table(c->priv, c->domid, level, mfn);
+    int rc = hv_pin_tables(c->priv, c->domid, levels, mfns, n, done);
 
     return rc ? priv_msg(c, err, rc) : 0;
 }

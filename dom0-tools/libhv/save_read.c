@@ -20,13 +20,17 @@ struct rst {
     uint32_t *types;                 /* each pfn's PFINFO type */
     uint64_t *p2m_frames;            /* pfns of the guest's own p2m */
     unsigned n_p2m_frames;
+    /* The guest's p2m frames that do not hold the new p2m yet: written after each PAGE_DATA
+     * record, so that only what the last round changed is left for END. p2m_pfn: the pfns
+     * that are p2m frames (a bitmap). */
+    bool *p2m_stale;
+    uint8_t *p2m_pfn;
     struct pv_vcpu_guest_context *vcpus;
     bool *have_vcpu;
     struct extra {                   /* a vCPU's extended, XSAVE, MSR records (in that order) */
         uint32_t len;
         uint8_t body[HV_SAVE_VCPU_EXTRA_MAX];
     } (*extra)[3];
-    uint8_t shinfo[4096];
     bool have_shinfo, have_tsc;
     struct hv_tsc_info tsc;
     struct hv_restore_result *res;
@@ -65,8 +69,10 @@ static int populate(struct rst *r, const uint64_t *pfns, unsigned n)
             continue;
         if ((rc = r->dom->populate(r->dom->ctx, r->pop_pfns, k, r->pop_mfns, r->err)))
             return rc;
-        for (j = 0; j < k; j++)
+        for (j = 0; j < k; j++) {
             r->p2m[r->pop_pfns[j]] = r->pop_mfns[j];
+            r->p2m_stale[r->pop_pfns[j] / 512] = true; /* the entry it holds changed */
+        }
     }
     return 0;
 }
@@ -85,6 +91,65 @@ static int populate_targets(struct rst *r, const uint64_t *pt, unsigned level)
             want[n++] = pfn;
     }
     return populate(r, want, n);
+}
+
+/* A p2m frame's pfn got the guest's own content (its old mfns): it needs the new p2m again. */
+static void p2m_overwritten(struct rst *r, uint64_t pfn)
+{
+    unsigned f;
+
+    for (f = 0; f < r->n_p2m_frames; f++)
+        if (r->p2m_frames[f] == pfn)
+            r->p2m_stale[f] = true;
+}
+
+/* Whether p2m frame f can be written: its pfn populated and not a page table (at END, checked:
+ * an error otherwise). */
+static int p2m_frame_ok(struct rst *r, unsigned f, bool check)
+{
+    uint64_t pfn = r->p2m_frames[f], mfn = r->p2m[pfn];
+
+    if (mfn != HV_INVALID_MFN && !(r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK))
+        return 1;
+    return check ? hv_err_set(r->err, -EINVAL, "p2m frame %u (pfn 0x%llx) is %s", f,
+                              (unsigned long long)pfn,
+                              mfn == HV_INVALID_MFN ? "not in the stream" : "a page table")
+                 : 0;
+}
+
+/* The guest's own p2m frames that are stale get the new mfns (unpopulated pfns: ~0), up to a
+ * batch at a time (a foreign mapping each: one a frame cost a Linux domU's restore 0.6 s).
+ * During the stream (at_end false) a frame that cannot be written yet waits; at END every frame
+ * is checked. */
+static int update_guest_p2m(struct rst *r, bool at_end)
+{
+    uint64_t (*pages)[512] = NULL, mfns[HV_STREAM_BATCH];
+    unsigned f, i, k = 0;
+    int rc = 0, ok;
+
+    for (f = 0; !rc && f < r->n_p2m_frames; f++) {
+        if ((ok = p2m_frame_ok(r, f, at_end)) <= 0) {
+            rc = ok;
+            continue;
+        }
+        if (!r->p2m_stale[f])
+            continue;
+        if (!pages && !(pages = malloc(4096 * (size_t)HV_STREAM_BATCH)))
+            return hv_err_set(r->err, -ENOMEM, "out of memory");
+        for (i = 0; i < 512; i++)
+            pages[k][i] = (uint64_t)f * 512 + i < r->nr ? r->p2m[(uint64_t)f * 512 + i]
+                                                        : HV_INVALID_MFN;
+        mfns[k++] = r->p2m[r->p2m_frames[f]];
+        r->p2m_stale[f] = false;
+        if (k == HV_STREAM_BATCH) {
+            rc = r->dom->write_frames(r->dom->ctx, mfns, k, (uint8_t *)pages, r->err);
+            k = 0;
+        }
+    }
+    if (!rc && k)
+        rc = r->dom->write_frames(r->dom->ctx, mfns, k, (uint8_t *)pages, r->err);
+    free(pages);
+    return rc;
 }
 
 static int page_data(struct rst *r, struct hv_stream_rec *rec)
@@ -133,9 +198,13 @@ static int page_data(struct rst *r, struct hv_stream_rec *rec)
         }
         r->batch_mfns[k++] = r->p2m[pfn];
         page += 4096;
+        if (r->p2m_pfn[pfn / 8] & (1u << (pfn % 8)))
+            p2m_overwritten(r, pfn);
     }
     r->res->pages += k;
-    return k ? r->dom->write_frames(r->dom->ctx, r->batch_mfns, k, pd.pages, r->err) : 0;
+    if (k && (rc = r->dom->write_frames(r->dom->ctx, r->batch_mfns, k, pd.pages, r->err)))
+        return rc;
+    return update_guest_p2m(r, false);
 }
 
 static int p2m_frames(struct rst *r, struct hv_stream_rec *rec)
@@ -157,14 +226,18 @@ static int p2m_frames(struct rst *r, struct hv_stream_rec *rec)
     if (r->n_p2m_frames != (r->nr + 511) / 512)
         return hv_err_set(r->err, -EINVAL, "X86_PV_P2M_FRAMES: %u frames for %llu pfns",
                           r->n_p2m_frames, (unsigned long long)r->nr);
-    if (!(r->p2m_frames = malloc(8 * (size_t)r->n_p2m_frames)))
+    if (!(r->p2m_frames = malloc(8 * (size_t)r->n_p2m_frames)) ||
+        !(r->p2m_stale = calloc(r->n_p2m_frames, sizeof(*r->p2m_stale))))
         return hv_err_set(r->err, -ENOMEM, "out of memory");
     memcpy(r->p2m_frames, rec->body + 8, 8 * (size_t)r->n_p2m_frames);
-    for (i = 0; i < r->n_p2m_frames; i++)
+    for (i = 0; i < r->n_p2m_frames; i++) {
         if (r->p2m_frames[i] >= r->nr)
             return hv_err_set(r->err, -ERANGE, "X86_PV_P2M_FRAMES: frame %llu is pfn 0x%llx, "
                               "beyond the domain", (unsigned long long)i,
                               (unsigned long long)r->p2m_frames[i]);
+        r->p2m_pfn[r->p2m_frames[i] / 8] |= (uint8_t)(1u << (r->p2m_frames[i] % 8));
+        r->p2m_stale[i] = true;
+    }
     r->res->nr_pfns = r->nr;
     return 0;
 }
@@ -203,6 +276,8 @@ static int vcpu_extra(struct rst *r, struct hv_stream_rec *rec, unsigned kind)
 
 static int one_record(struct rst *r, struct hv_stream_rec *rec)
 {
+    int rc;
+
     if (r->sums_pending && rec->type != HV_REC_PAGE_DATA)
         return hv_err_set(r->err, -EINVAL, "PAGE_SUMS followed by %s, not PAGE_DATA",
                           hv_stream_rec_name(rec->type));
@@ -226,15 +301,18 @@ static int one_record(struct rst *r, struct hv_stream_rec *rec)
         return p2m_frames(r, rec);
     case HV_REC_PAGE_DATA:
         return page_data(r, rec);
+    /* TSC_INFO and SHARED_INFO are applied as they come, as libxc does (the last pages may
+     * still be on the way, the domain does not run) */
     case HV_REC_X86_TSC_INFO:
         r->have_tsc = true;
-        return hv_stream_tsc_decode(rec->body, rec->len, &r->tsc, r->err);
+        if ((rc = hv_stream_tsc_decode(rec->body, rec->len, &r->tsc, r->err)))
+            return rc;
+        return r->dom->tsc_info(r->dom->ctx, &r->tsc, r->err);
     case HV_REC_SHARED_INFO:
         if (rec->len != 4096)
             return hv_err_set(r->err, -EINVAL, "SHARED_INFO of %u bytes", rec->len);
-        memcpy(r->shinfo, rec->body, 4096);
         r->have_shinfo = true;
-        return 0;
+        return r->dom->shared_info(r->dom->ctx, rec->body, r->err);
     case HV_REC_X86_PV_VCPU_BASIC:
         return vcpu_basic(r, rec);
     case HV_REC_X86_PV_VCPU_EXTENDED:
@@ -254,36 +332,6 @@ static int one_record(struct rst *r, struct hv_stream_rec *rec)
                           "restorable here", hv_stream_rec_name(rec->type), rec->type,
                           (unsigned long long)rec->offset);
     }
-}
-
-/* The guest's own p2m frames get the new mfns (unpopulated pfns: ~0), written up to a batch
- * at a time (a foreign mapping each: one a frame cost a Linux domU's restore 0.6 s). */
-static int update_guest_p2m(struct rst *r)
-{
-    uint64_t (*pages)[512] = malloc(4096 * (size_t)HV_STREAM_BATCH), mfns[HV_STREAM_BATCH];
-    unsigned f, i, k = 0;
-    int rc = pages ? 0 : hv_err_set(r->err, -ENOMEM, "out of memory");
-
-    for (f = 0; !rc && f < r->n_p2m_frames; f++) {
-        uint64_t pfn = r->p2m_frames[f], mfn = r->p2m[pfn];
-
-        if (mfn == HV_INVALID_MFN || (r->types[pfn] & PV_DOMCTL_PFINFO_LTABTYPE_MASK)) {
-            rc = hv_err_set(r->err, -EINVAL, "p2m frame %u (pfn 0x%llx) is %s", f,
-                            (unsigned long long)pfn,
-                            mfn == HV_INVALID_MFN ? "not in the stream" : "a page table");
-            break;
-        }
-        for (i = 0; i < 512; i++)
-            pages[k][i] = (uint64_t)f * 512 + i < r->nr ? r->p2m[(uint64_t)f * 512 + i]
-                                                        : HV_INVALID_MFN;
-        mfns[k++] = mfn;
-        if (k == HV_STREAM_BATCH || f + 1 == r->n_p2m_frames) {
-            rc = r->dom->write_frames(r->dom->ctx, mfns, k, (uint8_t *)pages, r->err);
-            k = 0;
-        }
-    }
-    free(pages);
-    return rc;
 }
 
 static int fix_start_info(struct rst *r)
@@ -310,30 +358,48 @@ static int fix_start_info(struct rst *r)
     return r->dom->write_frames(r->dom->ctx, &mfn, 1, u.page, r->err);
 }
 
+/* PIN_BATCH tables pinned at a time, in one mmuext_op. */
+#define PIN_BATCH 256u
+
+/* The tables pfns[0..n) pinned in one call; a failure names the table. */
+static int pin_some(struct rst *r, const uint64_t *pfns, const unsigned *levels,
+                    const uint64_t *mfns, unsigned n)
+{
+    char why[HV_ERR_LEN];
+    unsigned done = 0;
+    int rc = r->dom->pin(r->dom->ctx, levels, mfns, n, &done, r->err);
+
+    r->res->pinned += rc ? done : n;
+    if (!rc)
+        return 0;
+    memcpy(why, r->err->msg, sizeof(why));
+    return hv_err_set(r->err, rc, "pinning pfn 0x%llx as an L%u table: %s",
+                      (unsigned long long)pfns[done < n ? done : 0], levels[done < n ? done : 0],
+                      why);
+}
+
+/* The tables the source had pinned (XALLOC and XTAB have that bit too: not tables). */
 static int pin_tables(struct rst *r)
 {
-    uint64_t pfn;
-    int rc;
+    uint64_t pfn, pfns[PIN_BATCH], mfns[PIN_BATCH];
+    unsigned levels[PIN_BATCH], k = 0;
+    int rc = 0;
 
-    for (pfn = 0; pfn < r->nr; pfn++) {
+    for (pfn = 0; !rc && pfn < r->nr; pfn++) {
         uint32_t t = r->types[pfn];
 
-        /* a table the source had pinned (XALLOC and XTAB have that bit too: not tables) */
         if (!(t & PV_DOMCTL_PFINFO_LPINTAB) || !hv_stream_type_has_data(t) ||
             r->p2m[pfn] == HV_INVALID_MFN)
             continue;
-        if ((rc = r->dom->pin(r->dom->ctx, (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28,
-                              r->p2m[pfn], r->err))) {
-            char why[HV_ERR_LEN];
-
-            memcpy(why, r->err->msg, sizeof(why));
-            return hv_err_set(r->err, rc, "pinning pfn 0x%llx as an L%u table: %s",
-                              (unsigned long long)pfn,
-                              (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28, why);
+        pfns[k] = pfn;
+        mfns[k] = r->p2m[pfn];
+        levels[k++] = (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> 28;
+        if (k == PIN_BATCH) {
+            rc = pin_some(r, pfns, levels, mfns, k);
+            k = 0;
         }
-        r->res->pinned++;
     }
-    return 0;
+    return rc || !k ? rc : pin_some(r, pfns, levels, mfns, k);
 }
 
 static int set_vcpus(struct rst *r)
@@ -380,16 +446,17 @@ static int finish(struct rst *r)
                           !r->nr ? "X86_PV_P2M_FRAMES" : !r->have_vcpu[0] ? "vCPU 0's context"
                           : !r->have_shinfo ? "SHARED_INFO" : "X86_TSC_INFO");
     t = now_ms();
-    if ((rc = update_guest_p2m(r)) || (rc = fix_start_info(r)))
+    if ((rc = update_guest_p2m(r, true)))
         return rc;
     r->res->p2m_ms = now_ms() - t;
     t = now_ms();
+    if ((rc = fix_start_info(r)))
+        return rc;
+    r->res->si_ms = now_ms() - t;
+    t = now_ms();
     rc = pin_tables(r);
     r->res->pin_ms = now_ms() - t;
-    if (rc || (rc = r->dom->shared_info(r->dom->ctx, r->shinfo, r->err)) ||
-        (rc = r->dom->tsc_info(r->dom->ctx, &r->tsc, r->err)))
-        return rc;
-    return set_vcpus(r);
+    return rc ? rc : set_vcpus(r);
 }
 
 static int setup(struct rst *r)
@@ -401,7 +468,8 @@ static int setup(struct rst *r)
     r->vcpus = calloc(r->max_vcpus, sizeof(*r->vcpus));
     r->have_vcpu = calloc(r->max_vcpus, sizeof(*r->have_vcpu));
     r->extra = calloc(r->max_vcpus, sizeof(*r->extra));
-    if (!r->p2m || !r->types || !r->vcpus || !r->have_vcpu || !r->extra)
+    r->p2m_pfn = calloc((r->max_pfns + 7) / 8, 1);
+    if (!r->p2m || !r->types || !r->vcpus || !r->have_vcpu || !r->extra || !r->p2m_pfn)
         return hv_err_set(r->err, -ENOMEM, "out of memory for a domain of %llu pages",
                           (unsigned long long)r->max_pfns);
     for (i = 0; i < r->max_pfns; i++)
@@ -459,6 +527,8 @@ static int restore(struct hv_stream *s, const struct hv_restore_dom *dom, uint64
     free(r->p2m);
     free(r->types);
     free(r->p2m_frames);
+    free(r->p2m_stale);
+    free(r->p2m_pfn);
     free(r->vcpus);
     free(r->have_vcpu);
     free(r->extra);

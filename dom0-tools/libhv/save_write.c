@@ -17,9 +17,10 @@ int hv_save_init(struct hv_save *sv, struct hv_stream *s, const struct hv_save_d
     sv->err = err;
     sv->mfns = calloc(HV_STREAM_BATCH, sizeof(*sv->mfns));
     sv->ents = calloc(HV_STREAM_BATCH, sizeof(*sv->ents));
+    sv->sums = calloc(HV_STREAM_BATCH, sizeof(*sv->sums));
     sv->types = calloc(HV_STREAM_BATCH, sizeof(*sv->types));
     sv->pages = malloc((size_t)HV_STREAM_BATCH * 4096);
-    if (!sv->mfns || !sv->ents || !sv->types || !sv->pages) {
+    if (!sv->mfns || !sv->ents || !sv->sums || !sv->types || !sv->pages) {
         hv_save_free(sv);
         return hv_err_set(err, -ENOMEM, "out of memory for the save buffers");
     }
@@ -30,9 +31,10 @@ void hv_save_free(struct hv_save *sv)
 {
     free(sv->mfns);
     free(sv->ents);
+    free(sv->sums);
     free(sv->types);
     free(sv->pages);
-    sv->mfns = sv->ents = NULL;
+    sv->mfns = sv->ents = sv->sums = NULL;
     sv->types = NULL;
     sv->pages = NULL;
 }
@@ -58,54 +60,92 @@ static bool all_zero(const uint8_t *page)
     return !memcmp(page, zero, sizeof(zero));
 }
 
-/* Compacts the batch's page data (read into slot i of pages) so that only the pages of types
- * with data remain, in order, canonicalising the page tables on the way. */
-static int pack_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
+/* What the target holds for a pfn after this page: its checksum and type (never 0). */
+static uint64_t held_key(uint64_t sum, uint32_t type)
 {
-    unsigned i, out = 0;
+    return (sum ^ (uint64_t)type << 32) | 1;
+}
+
+/* Whether the target holds this page as it is now (it held `was`); it will from now on. */
+static bool held_already(struct hv_save *sv, uint64_t pfn, uint64_t was, uint64_t key)
+{
+    if (!sv->held || pfn >= sv->map->nr)
+        return false;
+    sv->held[pfn] = key;
+    return was == key;
+}
+
+/* A page table (level 1-4) canonicalised; one naming a frame outside the p2m during a live
+ * round is deferred (XTAB now, the last round sends it). 1: deferred. */
+static int canon(struct hv_save *sv, uint64_t pfn, unsigned level, uint8_t *page, uint64_t *ent)
+{
+    char why[HV_ERR_LEN];
+    int rc;
+
+    if (!(rc = hv_pv_canon_table((uint64_t *)page, level, sv->map, sv->err)))
+        return 0;
+    if (sv->deferred && pfn < sv->map->nr) {
+        sv->deferred[pfn / 8] |= (uint8_t)(1u << (pfn % 8));
+        *ent = (uint64_t)PV_DOMCTL_PFINFO_XTAB << HV_STREAM_TYPE_SHIFT | pfn;
+        return 1;
+    }
+    memcpy(why, sv->err->msg, sizeof(why));
+    return hv_err_set(sv->err, rc, "pfn 0x%llx: %s", (unsigned long long)pfn, why);
+}
+
+/* Compacts the batch (read into slot i of pages) to the entries that go and the pages of types
+ * with data, in order (their checksums in sums), canonicalising the page tables on the way and
+ * leaving out the pages the target holds already; *kept: the entries that go. */
+static int pack_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n, unsigned *kept)
+{
+    unsigned i, out = 0, e = 0;
     int rc;
 
     for (i = 0; i < n; i++) {
         uint32_t t = sv->types[i] & PV_DOMCTL_PFINFO_LTAB_MASK;
         uint32_t level = (t & PV_DOMCTL_PFINFO_LTABTYPE_MASK) >> PV_DOMCTL_PFINFO_LTAB_SHIFT;
         uint8_t *page = sv->pages + (size_t)out * 4096;
+        uint64_t *ent = &sv->ents[e], was = 0;
 
         if (!hv_stream_type_valid(t))
             return hv_err_set(sv->err, -EINVAL, "pfn 0x%llx: page type 0x%x from the hypervisor",
                               (unsigned long long)pfns[i], t >> 28);
-        sv->ents[i] = (uint64_t)t << HV_STREAM_TYPE_SHIFT | pfns[i];
+        *ent = (uint64_t)t << HV_STREAM_TYPE_SHIFT | pfns[i];
+        e++;
+        if (sv->held && pfns[i] < sv->map->nr) { /* unknown until sent */
+            was = sv->held[pfns[i]];
+            sv->held[pfns[i]] = 0;
+        }
         if (!hv_stream_type_has_data(t))
             continue;
-        if (sv->zero_alloc && t == PV_DOMCTL_PFINFO_NOTAB &&
-            all_zero(sv->pages + (size_t)i * 4096)) {
-            sv->ents[i] = (uint64_t)PV_DOMCTL_PFINFO_XALLOC << HV_STREAM_TYPE_SHIFT | pfns[i];
-            continue;
-        }
         if (out != i)
             memmove(page, sv->pages + (size_t)i * 4096, 4096);
-        if (level >= 1 && level <= 4 &&
-            (rc = hv_pv_canon_table((uint64_t *)page, level, sv->map, sv->err))) {
-            char why[HV_ERR_LEN];
-
-            if (sv->deferred && pfns[i] < sv->map->nr) {
-                sv->deferred[pfns[i] / 8] |= (uint8_t)(1u << (pfns[i] % 8));
-                sv->ents[i] = (uint64_t)PV_DOMCTL_PFINFO_XTAB << HV_STREAM_TYPE_SHIFT | pfns[i];
-                continue;
-            }
-
-            memcpy(why, sv->err->msg, sizeof(why));
-            return hv_err_set(sv->err, rc, "pfn 0x%llx: %s", (unsigned long long)pfns[i], why);
+        if (level >= 1 && level <= 4 && (rc = canon(sv, pfns[i], level, page, ent))) {
+            if (rc < 0)
+                return rc;
+            continue; /* deferred: XTAB now */
+        }
+        sv->sums[out] = hv_page_sum(page);
+        if (held_already(sv, pfns[i], was, held_key(sv->sums[out], t))) {
+            e--;
+            sv->pages_held++;
+            continue;
+        }
+        if (sv->zero_alloc && t == PV_DOMCTL_PFINFO_NOTAB && all_zero(page)) {
+            *ent = (uint64_t)PV_DOMCTL_PFINFO_XALLOC << HV_STREAM_TYPE_SHIFT | pfns[i];
+            continue;
         }
         out++;
     }
     sv->pages_sent += out;
+    *kept = e;
     return 0;
 }
 
 static int save_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
 {
     uint64_t before = sv->pages_sent;
-    unsigned i;
+    unsigned i, kept;
     int rc;
 
     for (i = 0; i < n; i++)
@@ -116,21 +156,22 @@ static int save_batch(struct hv_save *sv, const uint64_t *pfns, unsigned n)
     for (i = 0; i < n; i++)
         if (sv->mfns[i] == HV_INVALID_MFN)
             sv->types[i] = PV_DOMCTL_PFINFO_XTAB;
-    if ((rc = pack_batch(sv, pfns, n)))
+    if ((rc = pack_batch(sv, pfns, n, &kept)) || !kept)
         return rc;
     if (sv->page_sums &&
-        (rc = hv_stream_put_page_sums(sv->s, sv->pages, (unsigned)(sv->pages_sent - before))))
+        (rc = hv_stream_put_sums(sv->s, sv->sums, (unsigned)(sv->pages_sent - before))))
         return rc;
-    return hv_stream_put_page_data(sv->s, sv->ents, n, sv->pages);
+    return hv_stream_put_page_data(sv->s, sv->ents, kept, sv->pages);
 }
 
 int hv_save_pages(struct hv_save *sv, const uint64_t *pfns, uint64_t n)
 {
+    unsigned most = sv->batch && sv->batch < HV_STREAM_BATCH ? sv->batch : HV_STREAM_BATCH;
     uint64_t done;
     int rc;
 
-    for (done = 0; done < n; done += HV_STREAM_BATCH) {
-        unsigned batch = n - done < HV_STREAM_BATCH ? (unsigned)(n - done) : HV_STREAM_BATCH;
+    for (done = 0; done < n; done += most) {
+        unsigned batch = n - done < most ? (unsigned)(n - done) : most;
 
         if ((rc = save_batch(sv, pfns + done, batch)))
             return rc;

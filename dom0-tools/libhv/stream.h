@@ -161,6 +161,8 @@ int hv_stream_tsc_decode(const uint8_t *body, uint32_t len, struct hv_tsc_info *
 uint64_t hv_page_sum(const uint8_t *page);
 /* HV_REC_HV_PAGE_SUMS for the n pages in pages[] (the pages a PAGE_DATA record will carry). */
 int hv_stream_put_page_sums(struct hv_stream *s, const uint8_t *pages, unsigned n);
+/* The same record from the n checksums already computed. */
+int hv_stream_put_sums(struct hv_stream *s, const uint64_t *sums, unsigned n);
 /* Checks a PAGE_SUMS body against the pages of the PAGE_DATA record that follows it (pd):
  * the counts agree and every page's checksum; the message names the first pfn that differs. */
 int hv_stream_check_page_sums(const uint8_t *body, uint32_t len, const struct hv_page_data *pd,

@@ -25,17 +25,23 @@ uint64_t hv_page_sum(const uint8_t *page)
     return h ^ (h >> 32);
 }
 
-int hv_stream_put_page_sums(struct hv_stream *s, const uint8_t *pages, unsigned n)
+int hv_stream_put_sums(struct hv_stream *s, const uint64_t *sums, unsigned n)
 {
-    uint64_t sums[HV_STREAM_BATCH];
     uint32_t head[2] = {n, 0};
-    unsigned i;
 
     if (n > HV_STREAM_BATCH)
         return hv_err_set(s->err, -EINVAL, "%s: checksums of %u pages", s->name, n);
-    for (i = 0; i < n; i++)
-        sums[i] = hv_page_sum(pages + 4096 * (size_t)i);
     return hv_stream_put_record(s, HV_REC_HV_PAGE_SUMS, head, sizeof(head), sums, 8 * (size_t)n);
+}
+
+int hv_stream_put_page_sums(struct hv_stream *s, const uint8_t *pages, unsigned n)
+{
+    uint64_t sums[HV_STREAM_BATCH];
+    unsigned i;
+
+    for (i = 0; i < n && i < HV_STREAM_BATCH; i++)
+        sums[i] = hv_page_sum(pages + 4096 * (size_t)i);
+    return hv_stream_put_sums(s, sums, n);
 }
 
 int hv_stream_check_page_sums(const uint8_t *body, uint32_t len, const struct hv_page_data *pd,

@@ -383,6 +383,14 @@ long hv_populate_physmap(struct hv_priv *p, uint32_t domid, uint64_t nr, unsigne
     return no_memory(p, "populate_physmap", domid);
 }
 
+int hv_pin_tables(struct hv_priv *p, uint32_t domid, const unsigned *levels,
+                  const uint64_t *mfns, unsigned n, unsigned *done)
+{
+    (void)levels, (void)mfns, (void)n;
+    *done = 0;
+    return no_memory(p, "pin", domid);
+}
+
 int hv_pin_table(struct hv_priv *p, uint32_t domid, unsigned level, uint64_t mfn)
 {
     (void)level, (void)mfn;

@@ -210,11 +210,18 @@ static int t_read(void *ctx, uint64_t mfn, uint8_t *page, struct hv_err *e)
     return 0;
 }
 
-static int t_pin(void *ctx, unsigned level, uint64_t mfn, struct hv_err *e)
+static unsigned pin_calls, pin_fail_at = ~0u; /* pin() calls; the table that fails (~0: none) */
+
+static int t_pin(void *ctx, const unsigned *levels, const uint64_t *mfns, unsigned n,
+                 unsigned *done, struct hv_err *e)
 {
     (void)ctx;
-    (void)e;
-    pinned[mfn] = level;
+    pin_calls++;
+    for (*done = 0; *done < n; ++*done) {
+        if (*done == pin_fail_at)
+            return hv_err_set(e, -EINVAL, "refused");
+        pinned[mfns[*done]] = levels[*done];
+    }
     return 0;
 }
 
@@ -343,14 +350,15 @@ static uint64_t entry(uint64_t mfn, unsigned slot)
     return e;
 }
 
-/* The received hook: how often it was told, and whether the last steps had begun then. */
+/* The received hook: how often it was told, and whether the last steps had begun then (the
+ * pinning; shared_info and the TSC are set as their records come, as libxc does). */
 static bool received_before_last_steps;
 
 static void t_received(void *arg)
 {
     (void)arg;
     received_calls++;
-    received_before_last_steps = !restored_shinfo && !pinned[tgt_p2m[L4]];
+    received_before_last_steps = restored_shinfo && !pinned[tgt_p2m[L4]];
 }
 
 static void test_save_restore(void **state)
@@ -375,12 +383,11 @@ static void test_save_restore(void **state)
         received_calls = writes_after_end = 0;
         if (hv_restore_container(&s, &told, NPFN, 2, &res, &err))
             fail_msg("restore: %s", err.msg);
-        /* once, at END, before anything was pinned or shared_info set */
+        /* once, at END, before anything was pinned (shared_info set) */
         assert_int_equal(received_calls, 1);
         assert_true(received_before_last_steps);
-        /* after it, the three p2m frames in one write (a foreign mapping each on a real domain),
-         * start_info in one */
-        assert_int_equal(writes_after_end, 2);
+        /* after it, start_info alone: the p2m frames had the new p2m as the pages came */
+        assert_int_equal(writes_after_end, 1);
         assert_int_equal(res.pinned, 1);
     }
     assert_int_equal(res.nr_pfns, NPFN);
@@ -573,6 +580,100 @@ static void test_zero_pages(void **state)
     free(b);
 }
 
+/* The records of type t in fd from offset from to its current offset. */
+static unsigned count_records(int fd, off_t from, uint32_t t)
+{
+    off_t end = lseek(fd, 0, SEEK_CUR);
+    unsigned n = 0;
+
+    while (from < end) {
+        uint32_t rh[2];
+
+        assert_int_equal(pread(fd, rh, 8, from), 8);
+        n += rh[0] == t;
+        from += 8 + ((rh[1] + 7u) & ~7u);
+    }
+    return n;
+}
+
+/* A migration's later rounds (held): a page dirtied again but holding what was sent is not sent
+ * again; one whose content changed, or only its type (an L1 pinned since), is; a round with
+ * nothing new writes no record; the target ends with every page's last content and type. A p2m
+ * frame sent again (the guest's old mfns) gets the new p2m at once, not after END. */
+static void test_held_pages(void **state)
+{
+    uint64_t p2m_frames[3] = {P2M, P2M2, P2M3}, again[] = {20, 21, L1, L4, 22, P2M2}, *held;
+    uint64_t p2m_page[512], i;
+    struct hv_restore_dom told = tgt_dom;
+    struct hv_restore_result res;
+    struct hv_pfnmap map;
+    struct hv_stream s;
+    struct hv_save sv;
+    off_t size;
+    FILE *f = tmpfile();
+    int fd;
+
+    (void)state;
+    assert_non_null(f);
+    fd = fileno(f);
+    assert_non_null(held = calloc(NPFN, sizeof(*held)));
+    make_source(&map);
+    hv_stream_init(&s, fd, "live", &err);
+    assert_int_equal(hv_save_init(&sv, &s, &src_dom, &map, 2, &err), 0);
+    sv.held = held;
+    sv.page_sums = true;
+    assert_int_equal(hv_save_begin(&sv, p2m_frames, 3), 0);
+    assert_int_equal(hv_save_all_pages(&sv), 0);
+    assert_int_equal(sv.pages_sent, NPFN - 1);
+    assert_int_equal(sv.pages_held, 0);
+    memset(mem[src_mfn(21)], 0x77, 4096);
+    mtype[src_mfn(L1)] |= PV_DOMCTL_PFINFO_LPINTAB;
+    mem[src_mfn(P2M2)][9] ^= 1; /* an entry the guest changed: its old mfn */
+    size = lseek(fd, 0, SEEK_CUR);
+    sv.batch = 2; /* records of two pfns at most: {21}, {L1}, {P2M2} go, each with its sums */
+    assert_int_equal(hv_save_pages(&sv, again, 6), 0);
+    assert_int_equal(sv.pages_sent, NPFN - 1 + 3); /* 21, the L1, the p2m frame */
+    assert_int_equal(count_records(fd, size, HV_REC_PAGE_DATA), 3);
+    assert_int_equal(sv.pages_held, 3);
+    size = lseek(fd, 0, SEEK_CUR);
+    assert_int_equal(hv_save_pages(&sv, again, 1), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), size);
+    assert_int_equal(sv.pages_held, 4);
+    assert_int_equal(hv_save_end(&sv), 0);
+    hv_save_free(&sv);
+    hv_pfnmap_free(&map);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    reset_target();
+    hv_stream_init(&s, fd, "live", &err);
+    told.received = t_received;
+    received_calls = writes_after_end = pin_calls = 0;
+    if (hv_restore_stream(&s, &told, NPFN, 2, &res, &err))
+        fail_msg("restore: %s", err.msg);
+    assert_int_equal(writes_after_end, 1); /* start_info */
+    assert_int_equal(pin_calls, 1);         /* both tables in one call */
+    assert_int_equal(res.pinned, 2);
+    for (i = 0; i < NPFN; i++) {
+        memcpy(p2m_page, mem[tgt_p2m[i < 512 ? P2M : i < 1024 ? P2M2 : P2M3]], sizeof(p2m_page));
+        assert_int_equal(p2m_page[i % 512], tgt_p2m[i]);
+    }
+    assert_memory_equal(mem[tgt_p2m[21]], mem[src_mfn(21)], 4096);
+    assert_memory_equal(mem[tgt_p2m[20]], mem[src_mfn(20)], 4096);
+    assert_int_equal(entry(tgt_p2m[L1], 0), tgt_p2m[9] << 12 | 0x67);
+    assert_int_equal(pinned[tgt_p2m[L1]], 1);
+    assert_int_equal(pinned[tgt_p2m[L4]], 4);
+    /* the second pin of the call refused: the restore fails naming that table (pfn order) */
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    reset_target();
+    hv_stream_init(&s, fd, "live", &err);
+    pin_fail_at = 1;
+    assert_int_equal(hv_restore_stream(&s, &told, NPFN, 2, &res, &err), -EINVAL);
+    pin_fail_at = ~0u;
+    assert_string_equal(err.msg, "pinning pfn 0x4 as an L1 table: refused");
+    assert_int_equal(res.pinned, 1);
+    fclose(f);
+    free(held);
+}
+
 static void test_hostile(void **state)
 {
     size_t len, off, cut;
@@ -667,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_page_sums),
         cmocka_unit_test(test_zero_pages),
+        cmocka_unit_test(test_held_pages),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

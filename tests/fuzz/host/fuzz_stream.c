@@ -83,19 +83,23 @@ static int f_read(void *ctx, uint64_t mfn, uint8_t *page, struct hv_err *err)
     return 0;
 }
 
-static int f_pin(void *ctx, unsigned level, uint64_t mfn, struct hv_err *err)
+static int f_pin(void *ctx, const unsigned *levels, const uint64_t *mfns, unsigned n,
+                 unsigned *done, struct hv_err *err)
 {
-    const uint64_t *pt = (const uint64_t *)frame(mfn, false);
-
     (void)ctx;
     (void)err;
-    if (level < 1 || level > 4)
-        abort();
-    for (unsigned i = 0; i < 512; i++)
-        if ((pt[i] & HV_PTE_PRESENT) && !(level == 4 && i >= HV_L4_XEN_FIRST &&
-                                          i <= HV_L4_XEN_LAST) &&
-            !owned((pt[i] & HV_PTE_FRAME) >> 12))
-            abort(); /* a table mapping a frame outside the domain */
+    for (*done = 0; *done < n; ++*done) {
+        const uint64_t *pt = (const uint64_t *)frame(mfns[*done], false);
+        unsigned level = levels[*done];
+
+        if (level < 1 || level > 4)
+            abort();
+        for (unsigned i = 0; i < 512; i++)
+            if ((pt[i] & HV_PTE_PRESENT) && !(level == 4 && i >= HV_L4_XEN_FIRST &&
+                                              i <= HV_L4_XEN_LAST) &&
+                !owned((pt[i] & HV_PTE_FRAME) >> 12))
+                abort(); /* a table mapping a frame outside the domain */
+    }
     return 0;
 }
 
