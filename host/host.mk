@@ -48,3 +48,9 @@ BENCH += bench-migrate
 bench-migrate-hosts: all dom0-rootfs
 	bench/migrate-hosts
 BENCH += bench-migrate-hosts
+
+# The downtime phase by phase: savedemo and a Linux domU moved between two hosts, 3 runs each,
+# best and median (not in `make bench`: 15-30 minutes under TCG; docs/benchmarks.md).
+.PHONY: bench-migrate-downtime
+bench-migrate-downtime: all dom0-rootfs
+	bench/migrate-downtime
