@@ -22,19 +22,21 @@ bench-host: all dom0-rootfs xen-fetch
 	bench/host
 BENCH += bench-host
 
-# Guests' disks: a Linux domU on xvda next to dom0 on the same raw image (bench/block).
+# Guests' disks: a Linux domU on xvda next to dom0 on the same raw image (bench/block), on ours
+# and on Debian's Xen 4.17 (xen-fetch: its image, xl and hotplug scripts) in the same run.
 # blkio (bench/blkio.c) runs in dom0 and in the domU: static, built with the host's compiler.
 $(B)/bench/blkio: bench/blkio.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 $(WARN) -o $@ $<
 
-bench-block: all dom0-rootfs $(B)/bench/blkio
+bench-block: all dom0-rootfs xen-fetch $(B)/bench/blkio
 	bench/block
 BENCH += bench-block
 
-# Guests' networks: iperf3 (Debian's, fetched by bench/net) in two Linux domUs and dom0.
+# Guests' networks: iperf3 (Debian's, fetched by bench/net) in two Linux domUs and dom0, on ours
+# and on Xen 4.17 in the same run.
 .PHONY: bench-net
-bench-net: all dom0-rootfs
+bench-net: all dom0-rootfs xen-fetch
 	bench/net
 BENCH += bench-net
 
