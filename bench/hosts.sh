@@ -2,10 +2,11 @@
 # same dom0 (build/dom0) on this hypervisor ("hv") and on Debian's Xen 4.17 ("xen"), each with
 # its own toolstack: our hvctl on ours, Debian's xl on Xen (build/xen/xl from scripts/fetch-xen,
 # copied into dom0 with xen-utils-common's hotplug scripts, which libxl runs for the domUs' disks
-# and vifs). Both hosts keep our xenstored and hvconsoled (rc.boot starts them under any
-# Xen-compatible hypervisor), so a domU's console is logged and attached to (BLK_LIB's domu)
-# the same way on both. The hosts boot together; a benchmark then takes its rounds on one host
-# after the other, so a change in the machine's load hits both columns alike.
+# and vifs, and its xl.conf: Debian's defaults, every line a comment). Both hosts keep our
+# xenstored and hvconsoled (rc.boot starts them under any Xen-compatible hypervisor), so a domU's
+# console is logged and attached to (BLK_LIB's domu) the same way on both. The hosts boot
+# together; a benchmark then takes its rounds on one host after the other, so a change in the
+# machine's load hits both columns alike.
 # The callers run from the repository's root (cd "$(dirname "$0")/..").
 declare -A HOST_DIR HOST_PID HOST_TOOL
 
@@ -52,14 +53,15 @@ on() { local tag=$1; shift; "${HOST_DIR[$tag]}/ssh" "$@"; }
 
 # host_toolstack TAG: on Xen's host, Debian's xl as /usr/local/sbin/xl (a wrapper that finds its
 # libraries in /opt/xl; our libxenstore of the root disk serves it), the hotplug scripts in
-# /etc/xen/scripts, the folders xl and the scripts write, and /local/pool/0/name (Debian's
-# xen-init-dom0 writes it, ours does not: without it "Illegal pool specified").
+# /etc/xen/scripts and Debian's /etc/xen/xl.conf, the folders xl and the scripts write, and
+# /local/pool/0/name (Debian's xen-init-dom0 writes it, ours does not: without it "Illegal pool
+# specified").
 host_toolstack() {
   local tag=$1
   [ "$tag" = xen ] || return 0
-  tar -C build/xen/xl -c usr/lib/xen-4.17/bin/xl usr/lib/x86_64-linux-gnu etc/xen/scripts |
+  tar -C build/xen/xl -c usr/lib/xen-4.17/bin/xl usr/lib/x86_64-linux-gnu etc/xen/scripts etc/xen/xl.conf |
     on "$tag" 'mkdir -p /opt/xl /var/lib/xen /var/log/xen /run/xen /etc/xen && tar -C /opt/xl -x &&
-      rm -rf /etc/xen/scripts && cp -a /opt/xl/etc/xen/scripts /etc/xen/scripts &&
+      rm -rf /etc/xen/scripts && cp -a /opt/xl/etc/xen/scripts /opt/xl/etc/xen/xl.conf /etc/xen/ &&
       printf "#!/bin/sh\nLD_LIBRARY_PATH=/opt/xl/usr/lib/x86_64-linux-gnu exec /opt/xl/usr/lib/xen-4.17/bin/xl \"\$@\"\n" > /usr/local/sbin/xl &&
       chmod 755 /usr/local/sbin/xl && xenstore-write /local/pool/0/name Pool-0'
   HOST_TOOL[$tag]=xl
