@@ -34,6 +34,7 @@ host_start() {
   rm -rf "$dir"; mkdir -p "$dir"
   scripts/hvhost "--$mode" --dir "$dir" --fresh "$@" < /dev/null > /dev/null 2>&1 &
   HOST_PID[$tag]=$! HOST_DIR[$tag]=$dir HOST_TOOL[$tag]=hvctl
+  [ "$tag" = xen ] && HOST_TOOL[$tag]=xl   # host_toolstack installs it
 }
 
 # host_wait TAG: 0 once dom0 said "dom0 up" and answers ssh; 1 if the host ended or 600 s passed.
@@ -50,6 +51,17 @@ host_wait() {
 
 # on TAG CMD...: CMD in TAG's dom0 over ssh.
 on() { local tag=$1; shift; "${HOST_DIR[$tag]}/ssh" "$@"; }
+# put TAG FILE CMD: CMD in TAG's dom0 with FILE on its stdin, tried up to three times while ssh
+# itself fails (status 255: at load 20+ a connection can time out).
+put() {
+  local i rc
+  for i in 1 2 3; do
+    on "$1" "$3" < "$2"; rc=$?
+    [ $rc = 255 ] || return $rc
+    sleep 5
+  done
+  return $rc
+}
 
 # host_toolstack TAG: on Xen's host, Debian's xl as /usr/local/sbin/xl (a wrapper that finds its
 # libraries in /opt/xl; our libxenstore of the root disk serves it), the hotplug scripts in
@@ -59,19 +71,29 @@ on() { local tag=$1; shift; "${HOST_DIR[$tag]}/ssh" "$@"; }
 host_toolstack() {
   local tag=$1
   [ "$tag" = xen ] || return 0
-  tar -C build/xen/xl -c usr/lib/xen-4.17/bin/xl usr/lib/x86_64-linux-gnu etc/xen/scripts etc/xen/xl.conf |
-    on "$tag" 'mkdir -p /opt/xl /var/lib/xen /var/log/xen /run/xen /etc/xen && tar -C /opt/xl -x &&
+  tar -C build/xen/xl -c usr/lib/xen-4.17/bin/xl usr/lib/x86_64-linux-gnu etc/xen/scripts \
+    etc/xen/xl.conf > "${HOST_DIR[$tag]}/xl.tar"
+  put "$tag" "${HOST_DIR[$tag]}/xl.tar" 'mkdir -p /opt/xl /var/lib/xen /var/log/xen /run/xen /etc/xen && tar -C /opt/xl -x &&
       rm -rf /etc/xen/scripts && cp -a /opt/xl/etc/xen/scripts /opt/xl/etc/xen/xl.conf /etc/xen/ &&
       printf "#!/bin/sh\nLD_LIBRARY_PATH=/opt/xl/usr/lib/x86_64-linux-gnu exec /opt/xl/usr/lib/xen-4.17/bin/xl \"\$@\"\n" > /usr/local/sbin/xl &&
       chmod 755 /usr/local/sbin/xl && xenstore-write /local/pool/0/name Pool-0'
-  HOST_TOOL[$tag]=xl
 }
 
 # host_lib TAG: BLK_LIB (tests/system/scenario_block) as /root/blk/lib.sh, asking the host's
 # toolstack for a domain's id.
 host_lib() {
-  echo "$BLK_LIB" | sed "s/hvctl domid/${HOST_TOOL[$1]} domid/" |
-    on "$1" 'mkdir -p /root/blk && cat > /root/blk/lib.sh'
+  echo "$BLK_LIB" | sed "s/hvctl domid/${HOST_TOOL[$1]} domid/" > "${HOST_DIR[$1]}/lib.sh"
+  put "$1" "${HOST_DIR[$1]}/lib.sh" 'mkdir -p /root/blk && cat > /root/blk/lib.sh'
+}
+
+# host_create TAG NAME: the command line (for TAG's dom0) that creates NAME from /root/NAME.cfg
+# and waits for its shell. On Xen's host a create that failed is tried once more: libxl kills a
+# hotplug script after 40 s, and at load 20+ the first run of Debian's bash scripts can take
+# longer (its second run then finds their files in dom0's page cache).
+host_create() {
+  local c="${HOST_TOOL[$1]} create /root/$2.cfg 2>&1"
+  [ "$1" = xen ] && c="{ $c || { echo '$2: create failed, once more'; ${HOST_TOOL[$1]} destroy $2 > /dev/null 2>&1; $c; }; }"
+  echo ". /root/blk/lib.sh; if $c; then shells $2 1; else echo '$2: create failed'; false; fi"
 }
 
 # host_end TAG DOMAINS...: destroys the domains, powers the host off (QEMU is killed after 120 s).
