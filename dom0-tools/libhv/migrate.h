@@ -48,10 +48,12 @@ struct hv_mig_plan {
 void hv_mig_plan_init(struct hv_mig_plan *p, const struct hv_migrate_opts *o);
 /* After a round that sent `sent` pages in secs seconds, with `dirty` pages dirtied since it
  * began: another round, stop-and-copy, or abort. By the estimated downtime (the dirty pages at
- * the fastest rate seen): stop-and-copy once it fits the limit; when it stops improving (two
- * rounds not 10 % below the best), auto-converge throttles the guest, doubling to 99 %, and
- * then (or without auto-converge) stop-and-copy: more rounds would only add time. At
- * max_rounds: stop-and-copy, or abort. Updates rate, est_ms, throttle and why. */
+ * the fastest rate seen): stop-and-copy once it fits the limit. Auto-converge throttles a
+ * guest whose estimate is over ten times the limit (dirtying more than half of what was sent
+ * two rounds running: 20 %, 10 % more a round; no progress, two rounds not 10 % below the
+ * best: doubled, to 99 %), and once throttled, whatever the estimate. Without progress and
+ * unthrottled (or without auto-converge), or at 99 %: stop-and-copy, more rounds would only
+ * add time. At max_rounds: stop-and-copy, or abort. Updates rate, est_ms, throttle and why. */
 enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double secs,
                                   uint64_t dirty);
 /* The bandwidth limit: seconds to wait before sending more, having sent bytes in elapsed s. */

@@ -9,10 +9,13 @@
 #define PROGRESS 0.9
 /* Rounds without progress before the plan acts on it (one can be a tick's noise). */
 #define STALL_ROUNDS 2
-/* Throttling is for a dirty set far from fitting (its copy more than FAR times the limit): a
- * smaller one that stops shrinking is the pages the guest's ticks and the hypervisor write
+/* Throttling begins for a dirty set far from fitting (its copy more than FAR times the limit):
+ * a smaller one that stops shrinking is the pages the guest's ticks and the hypervisor write
  * whatever its pace (an idle guest-kit guest's ~15, most of them its page tables, which the
- * hypervisor reports every round), which no throttle makes smaller. */
+ * hypervisor reports every round), which no throttle makes smaller. Once begun it goes on,
+ * whatever the estimate, until it fits or 99 % brings no progress: a throttled set shrinks
+ * below FAR times the limit on its way to fitting (532 pages over a 1 MiB/s link, 2 s for a
+ * 200 ms limit, stayed there at 60 % when the plan stopped raising it there). */
 #define FAR 10
 
 void hv_mig_plan_init(struct hv_mig_plan *p, const struct hv_migrate_opts *o)
@@ -52,10 +55,11 @@ enum hv_mig_next hv_mig_plan_next(struct hv_mig_plan *p, uint64_t sent, double s
     }
     /* No progress for STALL_ROUNDS rounds: the dirty set is the guest's working set between its
      * ticks, or all the memory it keeps rewriting faster than the link. When it is far from
-     * fitting, throttling is tried first, doubling up to 99 % while nothing changes; at 99 %
-     * without progress, near the limit, or without auto-converge, more rounds only add time:
-     * stop now (with --abort-on-max the rounds go on to the limit, which aborts). */
-    far = p->opts.auto_converge && p->est_ms > FAR * (double)p->opts.downtime_ms;
+     * fitting or already throttled, throttling is tried first, doubling up to 99 % while
+     * nothing changes; at 99 % without progress, near the limit unthrottled, or without
+     * auto-converge, more rounds only add time: stop now (with --abort-on-max the rounds go on
+     * to the limit, which aborts). */
+    far = p->opts.auto_converge && (throttled || p->est_ms > FAR * (double)p->opts.downtime_ms);
     if (p->stalled >= STALL_ROUNDS && !p->opts.abort_on_max &&
         (!far || throttled >= THROTTLE_MAX)) {
         p->why = throttled ? "no progress, even throttled to 99 %" : "no progress";

@@ -194,6 +194,60 @@ static void test_auto_converge(void **state)
     assert_int_equal(p.throttle, 0);
 }
 
+/* Once throttled, the throttle goes on rising though the estimate falls below ten times the
+ * limit (the scenario's 532 pages over 1 MiB/s: 2 s for 200 ms, where the throttle once stayed
+ * at 60 %). 1000 pages/s, a 10 ms limit: 1,000 dirty pages twice throttle 20 %; the set falls
+ * to 60 pages (60 ms: near, but no fit) and stays: doubled, 40, 80, 99 %, then stop-and-copy
+ * without progress at 99 %. A guest whose set shrinks under the higher throttle fits. With
+ * --abort-on-max (no stop without progress) the hot rounds raise it too. */
+static const uint64_t near_set[][2] = {{1000, 1000}, {1000, 1000}, {1000, 300}, {300, 60}};
+
+static void near_rounds(struct hv_mig_plan *p)
+{
+    for (unsigned i = 0; i < 4; i++)
+        assert_int_equal(hv_mig_plan_next(p, near_set[i][0], near_set[i][0] / 1000.0,
+                                          near_set[i][1]),
+                         HV_MIG_ROUND);
+    assert_int_equal(p->throttle, 20);
+    assert_true(p->est_ms > 50 && p->est_ms < 70);
+}
+
+static void test_auto_converge_near(void **state)
+{
+    static const unsigned throttles[] = {20, 40, 80, 99};
+    struct hv_migrate_opts o = defaults;
+    struct hv_mig_plan p;
+    unsigned i;
+
+    (void)state;
+    o.max_rounds = 100;
+    o.downtime_ms = 10;
+    hv_mig_plan_init(&p, &o);
+    near_rounds(&p);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(hv_mig_plan_next(&p, 60, 0.06, 60), HV_MIG_ROUND);
+        assert_int_equal(p.throttle, throttles[i]);
+    }
+    assert_int_equal(hv_mig_plan_next(&p, 60, 0.06, 60), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "no progress, even throttled to 99 %");
+    hv_mig_plan_init(&p, &o);
+    near_rounds(&p);
+    for (i = 0; i < 2; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 60, 0.06, 60), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 40);
+    assert_int_equal(hv_mig_plan_next(&p, 60, 0.06, 30), HV_MIG_ROUND);
+    assert_int_equal(hv_mig_plan_next(&p, 30, 0.03, 8), HV_MIG_STOP_AND_COPY);
+    assert_string_equal(p.why, "the estimated downtime fits the limit");
+    o.abort_on_max = true;
+    o.max_rounds = 12;
+    hv_mig_plan_init(&p, &o);
+    near_rounds(&p);
+    for (i = 0; i < 7; i++)
+        assert_int_equal(hv_mig_plan_next(&p, 60, 0.06, 60), HV_MIG_ROUND);
+    assert_int_equal(p.throttle, 99);
+    assert_int_equal(hv_mig_plan_next(&p, 60, 0.06, 60), HV_MIG_ABORT);
+}
+
 /* The throttler's loop (migrate.c) on a machine that wakes it `late` ms after each poll it asks
  * for (free intervals of 50 ms's unthrottled share, plus 1, and holds); the share of the time
  * the guest was held. A hold is never longer than the maximum. */
@@ -319,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_no_progress),
         cmocka_unit_test(test_max_rounds),
         cmocka_unit_test(test_auto_converge),
+        cmocka_unit_test(test_auto_converge_near),
         cmocka_unit_test(test_throttle_ledger),
         cmocka_unit_test(test_pace),
         cmocka_unit_test(test_page_sum),
