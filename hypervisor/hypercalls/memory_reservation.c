@@ -92,19 +92,19 @@ static bool populate_one(struct memop *m, uint64_t i)
  * would free them at their last reference. */
 static bool remove_frame(struct domain *d, uint64_t mfn)
 {
-    bool ok = false;
+    bool ok;
 
     spin_lock(&d->mm_lock);
-    if (!d->mm_dying && frame_in_memory_of(d, mfn)) {
-        bool pinned = frame_info(mfn)->type_info & PGT_pinned;
-
-        if (frame_info(mfn)->count == pinned) { /* a pin holds one general reference */
-            if (pinned)
-                mm_unpin(d, mfn);
-            m2p_set(mfn, M2P_INVALID);
-            frame_release_one(d, mfn);
-            ok = true;
-        }
+    ok = !d->mm_dying && frame_in_memory_of(d, mfn) && /* a pin holds one general reference */
+         frame_info(mfn)->count == !!(frame_info(mfn)->type_info & PGT_pinned);
+    if (ok && (frame_info(mfn)->type_info & PGT_pinned))
+        mm_unpin(d, mfn);
+    if (ok) {
+        m2p_set(mfn, M2P_INVALID);
+        /* A CPU may still hold a translation the guest never flushed, and the frame's next
+         * owner and type know nothing of it (the allocator clears tlb_stamp). */
+        mm_flush_tlb(d->domid);
+        frame_release_one(d, mfn);
     }
     spin_unlock(&d->mm_lock);
     return ok;
