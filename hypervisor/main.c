@@ -36,7 +36,7 @@ static void mark_io_frames(void)
         if (i < boot_info.nr_ram)
             prev_end = MAX(prev_end, boot_info.ram[i].end);
     }
-    for (uint64_t pfn = 0; pfn < 256 && pfn < frame_total(); pfn++)
+    for (uint64_t pfn = 0; pfn < 256 && pfn < frame_nr; pfn++)
         frame_info(pfn)->owner = DOMID_IO;
 }
 

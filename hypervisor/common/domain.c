@@ -345,7 +345,7 @@ void domain_kill(struct domain *d)
  * with it, such as shared_info, that another domain still maps)? */
 static bool frames_left(const struct domain *d)
 {
-    for (uint64_t mfn = 0; mfn < frame_total(); mfn++)
+    for (uint64_t mfn = 0; mfn < frame_nr; mfn++)
         if (frame_owned_by(d, mfn))
             return true;
     return false;
@@ -407,6 +407,6 @@ void domains_check_all_ended(void)
         all_poweroff = domain_initial()->shutdown_reason == PV_SHUTDOWN_poweroff;
     report_frames(any);
     printk("(hv) %s; %u frames free of %lu; powering off\n", end_message(any, all_poweroff),
-           (unsigned)frame_free_count(), frame_total());
+           (unsigned)frame_free_count(), frame_nr);
     arch_power_off(any && all_poweroff ? POWER_EXIT_OK : POWER_EXIT_DOMAIN);
 }

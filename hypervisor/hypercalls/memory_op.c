@@ -282,7 +282,7 @@ long hc_memory_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
     case PV_XENMEM_populate_physmap:
         return memory_reservation_op(v, cmd, arg);
     case PV_XENMEM_maximum_ram_page:
-        return (long)frame_total();
+        return (long)frame_nr;
     case PV_XENMEM_current_reservation:
     case PV_XENMEM_maximum_reservation:
     case PV_XENMEM_maximum_gpfn:

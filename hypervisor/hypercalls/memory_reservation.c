@@ -26,10 +26,9 @@ struct memop {
 static bool decode(struct vcpu *v, struct memop *m)
 {
     unsigned bits = m->r.mem_flags & 0xff;
-    uint64_t frames = frame_total();
     unsigned machine_bits = PAGE_SHIFT;
 
-    while ((1ULL << (machine_bits - PAGE_SHIFT)) < frames)
+    while ((1ULL << (machine_bits - PAGE_SHIFT)) < frame_nr)
         machine_bits++;
     m->limit = ~0ULL;
     if (bits && bits < machine_bits) {

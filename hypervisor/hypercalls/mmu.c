@@ -140,7 +140,7 @@ long hc_mmu_update(struct vcpu *v, guest_handle reqs, unsigned int count, guest_
 static void flush_tlb(const struct domain *d, uint64_t va, bool one, bool all)
 {
     if (all)
-        arch_ipi_flush_domain(d->domid);
+        mm_flush_tlb(d->domid);
     else if (one)
         invlpg(va);
     else

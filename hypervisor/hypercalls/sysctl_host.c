@@ -78,9 +78,9 @@ long sysctl_physinfo(struct vcpu *v, struct pv_sysctl *op)
     pi->cpu_khz = (uint32_t)time_tsc_khz();
     pi->capabilities =
         PV_SYSCTL_PHYSCAP_pv | PV_SYSCTL_PHYSCAP_gnttab_v1 | PV_SYSCTL_PHYSCAP_gnttab_v2;
-    pi->total_pages = frame_total();
+    pi->total_pages = frame_nr;
     pi->free_pages = frame_free_count();
-    pi->max_mfn = frame_total() - 1;
+    pi->max_mfn = frame_nr - 1;
     hw_caps(pi->hw_cap);
     return 0;
 }

@@ -87,10 +87,9 @@ void arch_idle_halt(bool poll);
 
 /* Make CPU cpu pass through its scheduler soon. */
 void arch_ipi_resched(unsigned cpu);
-/* Flush the TLB of every CPU that may hold translations of domain domid (this one included),
- * and wait until they have. */
-void arch_ipi_flush_domain(uint16_t domid);
-/* The same, skipping the CPUs that flushed since stamp (a tick of arch_tlb_clock_tick). */
+/* Flush the TLB of every CPU that may hold translations of domain domid (this one included)
+ * and has not flushed since stamp (a tick of arch_tlb_clock_tick; ~0: every such CPU), and wait
+ * until they have. */
 void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp);
 /* Advance the TLB flush clock: the stamp of an event that leaves translations behind. */
 uint64_t arch_tlb_clock_tick(void);

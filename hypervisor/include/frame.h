@@ -49,9 +49,8 @@ uint64_t frame_alloc(void); /* an mfn owned by the hypervisor, or FRAME_NONE */
 uint64_t frame_alloc_run(unsigned order, uint64_t limit);
 void frame_free(uint64_t mfn); /* back to the pool (must not be owned by a domain) */
 uint64_t frame_free_count(void);
-uint64_t frame_total(void);
 extern struct page_info *frame_tab; /* frame_nr entries, set by frame_init */
-extern uint64_t frame_nr;
+extern uint64_t frame_nr;           /* machine frames (the table's entries) */
 /* NULL if mfn is beyond the table; inline: the page-table paths look frames up many times. */
 static inline struct page_info *frame_info(uint64_t mfn)
 {

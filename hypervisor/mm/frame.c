@@ -26,11 +26,6 @@ uint64_t frame_free_count(void)
     return free_count;
 }
 
-uint64_t frame_total(void)
-{
-    return frame_nr;
-}
-
 static void free_locked(uint64_t mfn)
 {
     struct page_info *pg = frame_info(mfn);

@@ -55,7 +55,7 @@ static unsigned leaves_needed(const struct domain *d)
 {
     uint64_t pfns = d->max_pages;
 
-    for (uint64_t mfn = 0; mfn < frame_total(); mfn++) {
+    for (uint64_t mfn = 0; mfn < frame_nr; mfn++) {
         uint64_t pfn = owns(d, mfn) ? m2p_get(mfn) : ~0UL;
 
         if (pfn < (uint64_t)MAX_LEAVES * LEAF_BITS && pfn >= pfns)
@@ -152,7 +152,7 @@ static void harvest_l1(struct domain *d, uint64_t l1_mfn, bool clean)
  * page-table load (they are all off their CPUs now). */
 static void harvest(struct domain *d, bool clean)
 {
-    for (uint64_t mfn = 0; mfn < frame_total(); mfn++) {
+    for (uint64_t mfn = 0; mfn < frame_nr; mfn++) {
         const struct page_info *pg = frame_info(mfn);
         uint32_t type = pg->type_info & PGT_type_mask;
 

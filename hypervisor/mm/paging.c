@@ -218,7 +218,7 @@ void paging_load_cr3(uint64_t l4_mfn)
  * (mm_adjust_entry): every CPU running a vCPU of the owner does that before we go on. */
 void mm_flush_tlb(uint16_t owner)
 {
-    arch_ipi_flush_domain(owner);
+    arch_ipi_flush_domain_since(owner, ~0UL); /* every CPU: none has flushed since ~0 */
 }
 
 void mm_flush_tlb_since(uint16_t owner, uint64_t stamp)

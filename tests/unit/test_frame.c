@@ -24,7 +24,7 @@ static void test_init_all_reserved(void **state)
     frame_init(table, NR);
     assert_int_equal(frame_free_count(), 0);
     assert_int_equal(frame_alloc(), FRAME_NONE);
-    assert_int_equal(frame_total(), NR);
+    assert_int_equal(frame_nr, NR);
     for (unsigned i = 0; i < NR; i++)
         assert_int_equal(table[i].owner, DOMID_HV);
 }

@@ -55,11 +55,6 @@ static bool flushed_since(unsigned cpu, uint64_t stamp)
     return __atomic_load_n(&arch_percpu_of(cpu)->flush_time, __ATOMIC_ACQUIRE) >= stamp;
 }
 
-void arch_ipi_flush_domain(uint16_t domid)
-{
-    arch_ipi_flush_domain_since(domid, ~0UL);
-}
-
 void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp)
 {
     unsigned me = percpu()->cpu_id;
