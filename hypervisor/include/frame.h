@@ -36,14 +36,17 @@ struct page_info {
                             and other domains' foreign mappings (in count) */
     uint16_t grant_rw;   /* [mm] writable type references held by them (in the type count) */
     uint64_t tlb_stamp;  /* [mm] TLB flush clock when the type count last fell to 0 (a type
-                            change flushes only CPUs that have not flushed since) */
+                            change flushes only CPUs that have not flushed since); [frame] in
+                            the pool: when the frame was freed (its allocation flushes so) */
 };
 
 /* Take over a frame table of nr_frames entries; every frame starts owned by the hypervisor. */
 void frame_init(struct page_info *table, uint64_t nr_frames);
 /* Give [first, first+count) to the free pool. */
 void frame_add_free(uint64_t first, uint64_t count);
-uint64_t frame_alloc(void); /* an mfn owned by the hypervisor, or FRAME_NONE */
+/* An mfn owned by the hypervisor, or FRAME_NONE. The allocators return a frame only after every
+ * CPU that may still translate to it (it was freed since that CPU's last flush) has flushed. */
+uint64_t frame_alloc(void);
 /* 2^order contiguous frames, aligned to their size and below frame `limit`, owned by the
  * hypervisor: the first mfn, or FRAME_NONE (XENMEM_exchange's machine-contiguous extents). */
 uint64_t frame_alloc_run(unsigned order, uint64_t limit);

@@ -117,7 +117,8 @@ static inline bool mm_io_denied(uint64_t mfn)
 
 /* Hooks the hypervisor implements and host unit tests replace: the hypervisor's mapping of a
  * frame (mm_frame_ptr.h: each build finds its own), and (paging.c) the flush of stale
- * translations of owner's frames before one of them changes type. */
+ * translations of owner's frames before one of them changes type (owner DOMID_FREE: of frames
+ * that were free, whoever mapped them, before the allocator hands them out). */
 #include "mm_frame_ptr.h"
 void mm_flush_tlb(uint16_t owner);
 /* The same for translations left by an event stamped `stamp` (of mm_tlb_stamp): only CPUs that

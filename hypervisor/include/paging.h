@@ -56,7 +56,4 @@ uint64_t m2p_nr_entries(void);
 /* First mfn of the i-th 2 MiB chunk backing the M2P. */
 uint64_t m2p_chunk_mfn(uint64_t i);
 
-/* Switch the CPU to the L4 at mfn. */
-void paging_load_cr3(uint64_t l4_mfn);
-
 #endif

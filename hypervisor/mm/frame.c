@@ -1,7 +1,10 @@
 /* The frame table and the free pool of machine frames (a doubly linked list, so that a run of
- * frames below an address can be taken out of it), with per-domain ownership lists. */
+ * frames below an address can be taken out of it), with per-domain ownership lists. A frame
+ * leaves the pool only after every CPU that may still translate to it has flushed (after Xen's
+ * tlbflush_timestamp and the tlbflush_filter in alloc_heap_pages). */
 #include "frame.h"
 #include "domain.h"
+#include "mm.h"
 #include "spinlock.h"
 
 static spinlock_t lock = SPINLOCK_INIT; /* the free list and ownership lists */
@@ -26,13 +29,17 @@ uint64_t frame_free_count(void)
     return free_count;
 }
 
-static void free_locked(uint64_t mfn)
+/* stamp: a tick of the TLB flush clock taken after the frame's last mapping went (0: never
+ * mapped). A CPU may still hold a translation nobody flushed, of any domain's making: the
+ * mapping's owner may have cleared it without a flush, or the frame's owner died. */
+static void free_locked(uint64_t mfn, uint64_t stamp)
 {
     struct page_info *pg = frame_info(mfn);
 
     if (!pg || pg->owner != DOMID_HV)
         return; /* never free a frame twice or one a domain still owns */
-    *pg = (struct page_info){.next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE};
+    *pg = (struct page_info){
+        .next = free_head, .prev = FRAME_NONE, .owner = DOMID_FREE, .tlb_stamp = stamp};
     if (free_head != FRAME_NONE)
         frame_tab[free_head].prev = mfn;
     free_head = mfn;
@@ -45,20 +52,23 @@ void frame_add_free(uint64_t first, uint64_t count)
     /* Added from the top down so that allocation hands out low frames first. */
     for (uint64_t i = count; i-- > 0;)
         if (first + i < frame_nr)
-            free_locked(first + i);
+            free_locked(first + i, 0);
 }
 
 void frame_free(uint64_t mfn)
 {
+    uint64_t stamp = mm_tlb_stamp();
+
     spin_lock(&lock);
-    free_locked(mfn);
+    free_locked(mfn, stamp);
     spin_unlock(&lock);
 }
 
-/* Take a free frame out of the pool: it becomes the hypervisor's. */
-static void take_locked(uint64_t mfn)
+/* Take a free frame out of the pool: it becomes the hypervisor's. Returns its free stamp. */
+static uint64_t take_locked(uint64_t mfn)
 {
     struct page_info *pg = &frame_tab[mfn];
+    uint64_t stamp = pg->tlb_stamp;
 
     if (pg->prev != FRAME_NONE)
         frame_tab[pg->prev].next = pg->next;
@@ -68,24 +78,34 @@ static void take_locked(uint64_t mfn)
         frame_tab[pg->next].prev = pg->prev;
     free_count--;
     *pg = (struct page_info){.next = FRAME_NONE, .prev = FRAME_NONE, .owner = DOMID_HV};
+    return stamp;
+}
+
+/* Every CPU that has not flushed since the newest stamp of the frames taken, once per call and
+ * after the lock (a CPU we wait for may be spinning on it, serving requests). */
+static uint64_t flushed(uint64_t mfn, uint64_t stamp)
+{
+    if (stamp)
+        mm_flush_tlb_since(DOMID_FREE, stamp);
+    return mfn;
 }
 
 uint64_t frame_alloc(void)
 {
-    uint64_t mfn;
+    uint64_t mfn, stamp = 0;
 
     spin_lock(&lock);
     mfn = free_head;
     if (mfn != FRAME_NONE)
-        take_locked(mfn);
+        stamp = take_locked(mfn);
     spin_unlock(&lock);
-    return mfn;
+    return flushed(mfn, stamp);
 }
 
 /* First fit from the bottom, skipping past each frame in use. */
 uint64_t frame_alloc_run(unsigned order, uint64_t limit)
 {
-    uint64_t n = 1ULL << order, end = MIN(limit, frame_nr), mfn = FRAME_NONE;
+    uint64_t n = 1ULL << order, end = MIN(limit, frame_nr), mfn = FRAME_NONE, stamp = 0;
 
     spin_lock(&lock);
     for (uint64_t first = 0, i = 0; first + n <= end; i = first) {
@@ -97,10 +117,10 @@ uint64_t frame_alloc_run(unsigned order, uint64_t limit)
         }
         first = ALIGN_UP(i + 1, n);
     }
-    for (uint64_t i = 0; mfn != FRAME_NONE && i < n; i++)
-        take_locked(mfn + i);
+    for (uint64_t i = 0, t; mfn != FRAME_NONE && i < n; i++)
+        stamp = (t = take_locked(mfn + i)) > stamp ? t : stamp; /* MAX would take it twice */
     spin_unlock(&lock);
-    return mfn;
+    return flushed(mfn, stamp);
 }
 
 void frame_assign(struct domain *d, uint64_t mfn)
@@ -127,7 +147,7 @@ static bool on_list_locked(const struct domain *d, uint64_t mfn)
 }
 
 /* Take a frame off its owner's list and give it back to the pool. */
-static void release_locked(struct domain *d, uint64_t mfn)
+static void release_locked(struct domain *d, uint64_t mfn, uint64_t stamp)
 {
     struct page_info *pg = &frame_tab[mfn];
 
@@ -139,17 +159,19 @@ static void release_locked(struct domain *d, uint64_t mfn)
         frame_tab[pg->next].prev = pg->prev;
     d->tot_pages--;
     pg->owner = DOMID_HV;
-    free_locked(mfn);
+    free_locked(mfn, stamp);
 }
 
 /* A frame something still references stays on the list (grant mappings by other domains). */
 void frame_release_all(struct domain *d)
 {
+    uint64_t stamp = mm_tlb_stamp(); /* one for all: d's mappings are gone */
+
     spin_lock(&lock);
     for (uint64_t mfn = d->first_page, next; mfn != FRAME_NONE; mfn = next) {
         next = frame_tab[mfn].next;
         if (!frame_tab[mfn].count)
-            release_locked(d, mfn);
+            release_locked(d, mfn, stamp);
     }
     spin_unlock(&lock);
 }
@@ -158,7 +180,7 @@ void frame_release_one(struct domain *d, uint64_t mfn)
 {
     spin_lock(&lock);
     if (mfn < frame_nr && on_list_locked(d, mfn) && !frame_tab[mfn].count)
-        release_locked(d, mfn);
+        release_locked(d, mfn, mm_tlb_stamp());
     spin_unlock(&lock);
 }
 

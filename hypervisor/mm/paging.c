@@ -157,7 +157,7 @@ void paging_init(const struct boot_info *bi, uint64_t *reserved_end)
     for (unsigned s = HV_L4_FIRST; s <= HV_L4_LAST; s++)
         hv_entry(HV_VIRT_START + ((uint64_t)(s - HV_L4_FIRST) << 39), 3, PTE_P | PTE_RW);
     write_cr4(read_cr4() | X86_CR4_PGE);
-    paging_load_cr3(idle_l4_mfn);
+    write_cr3(idle_l4_mfn << PAGE_SHIFT); /* no per-CPU data to stamp yet */
     early = false;
     *reserved_end = bump_next;
 }
@@ -207,11 +207,6 @@ uint64_t m2p_get(uint64_t mfn)
 uint64_t m2p_nr_entries(void)
 {
     return m2p_entries;
-}
-
-void paging_load_cr3(uint64_t l4_mfn)
-{
-    write_cr3(l4_mfn << PAGE_SHIFT);
 }
 
 /* Reloading %cr3 drops every translation that is not global, and no guest translation is

@@ -31,7 +31,8 @@ $(BT_OUT)/dom0.lds: guest-kit/guest.lds
 BT_DOM0_GUESTS := $(BT_OUT)/guests/pirq.elf $(BT_OUT)/guests/domctl.elf $(BT_OUT)/guests/migrate.elf \
                   $(BT_OUT)/guests/tuning.elf $(BT_OUT)/guests/foreign.elf \
                   $(BT_OUT)/guests/domctl_life.elf $(BT_OUT)/guests/domctl_build.elf \
-                  $(BT_OUT)/guests/ioperm.elf $(BT_OUT)/guests/msi.elf
+                  $(BT_OUT)/guests/ioperm.elf $(BT_OUT)/guests/msi.elf \
+                  $(BT_OUT)/guests/tlb_stale_foreign.elf
 $(BT_DOM0_GUESTS): $(BT_OUT)/guests/%.elf: $(BT_OUT)/obj/%.o $(BT_HELPER_OBJS) $(GK_LIB) $(BT_OUT)/dom0.lds
 	@mkdir -p $(@D)
 	$(LD) $(subst guest-kit/guest.lds,$(BT_OUT)/dom0.lds,$(GK_LDFLAGS)) -o $@ $< $(BT_HELPER_OBJS) $(GK_LIB)

@@ -8,9 +8,25 @@
 
 #include "domain.h"
 #include "frame.h"
+#include "mm.h"
 
 #define NR 4096
 static struct page_info table[NR];
+
+/* The TLB hooks (mm.h): a clock, and the flushes the allocator asks for. */
+static uint64_t clock, flushes, flush_owner, flush_stamp;
+
+uint64_t mm_tlb_stamp(void)
+{
+    return ++clock;
+}
+
+void mm_flush_tlb_since(uint16_t owner, uint64_t stamp)
+{
+    flushes++;
+    flush_owner = owner;
+    flush_stamp = stamp;
+}
 
 static void fresh(uint64_t first_free, uint64_t count)
 {
@@ -212,6 +228,51 @@ static void test_alloc_run(void **state)
     assert_int_equal(frame_alloc_run(0, NR), 9);
 }
 
+/* A frame comes out of the pool only after a flush of every CPU that has not flushed since it
+ * was freed (any domain's CPUs: DOMID_FREE), one flush per allocation at the newest stamp of
+ * the frames taken; frames never freed since boot need none. */
+static void test_alloc_flushes_since_free(void **state)
+{
+    struct domain d = {.domid = 5, .first_page = FRAME_NONE};
+    uint64_t a, run, newest;
+
+    (void)state;
+    fresh(0, 64);
+    flushes = 0;
+    a = frame_alloc();                           /* 0 */
+    assert_int_equal(frame_alloc_run(2, NR), 4); /* 4..7 (1 is free, 0 is not) */
+    assert_int_equal(flushes, 0);                /* free since boot: never mapped */
+    frame_free(a);
+    assert_int_equal(frame_alloc(), a);
+    assert_int_equal(flushes, 1);
+    assert_int_equal(flush_owner, DOMID_FREE);
+    assert_int_equal(flush_stamp, clock);
+    assert_int_equal(frame_alloc(), 1);
+    assert_int_equal(flushes, 1);
+    frame_free(4);
+    frame_free(5);
+    frame_free(7);
+    frame_free(6); /* the newest stamp, not the run's last frame */
+    newest = clock;
+    frame_free(a); /* newer still, but not taken below */
+    run = frame_alloc_run(2, NR);
+    assert_int_equal(run, 4);
+    assert_int_equal(flushes, 2);
+    assert_int_equal(flush_stamp, newest);
+    for (uint64_t i = 0; i < 4; i++) /* a domain's memory: one stamp when it is released */
+        frame_assign(&d, run + i);
+    frame_release_all(&d);
+    newest = clock;
+    assert_int_equal(frame_alloc_run(2, NR), 4);
+    assert_int_equal(flushes, 3);
+    assert_int_equal(flush_stamp, newest);
+    frame_assign(&d, 4);
+    frame_release_one(&d, 4);
+    assert_int_equal(frame_alloc(), 4);
+    assert_int_equal(flush_stamp, clock);
+    assert_int_equal(table[4].tlb_stamp, 0); /* taken: the stamp goes with the free frame */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_in_memory_of),
         cmocka_unit_test(test_owned_by_beyond_table),
         cmocka_unit_test(test_alloc_run),
+        cmocka_unit_test(test_alloc_flushes_since_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

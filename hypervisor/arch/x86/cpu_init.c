@@ -164,8 +164,8 @@ void cpu_init(unsigned cpu, uint64_t stack_top)
         panic("CPU %u beyond the supported %d", cpu, MAX_CPUS);
     if (cpu == 0)
         idt_init();
+    percpu_init(cpu, stack_top); /* first: the allocator may flush this CPU's TLB (percpu) */
     gdt_init(cpu);
-    percpu_init(cpu, stack_top);
     load_tables(cpu);
     syscall_init();
     write_cr0(read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP);

@@ -3,6 +3,7 @@
  * (the hypervisor runs with interrupts off), then acknowledges by clearing the request. */
 #include "arch.h"
 #include "domain.h"
+#include "frame.h"
 #include "percpu.h"
 #include "smp.h"
 #include "x86/apic.h"
@@ -23,12 +24,12 @@ uint64_t arch_tlb_clock_tick(void)
     return __atomic_add_fetch(&tlb_clock, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Reload %cr3 (guest translations are never global: this drops them all) and stamp it. */
-static void flush_here(void)
+/* Guest translations are never global: loading %cr3 drops them all, a full flush to stamp. */
+void arch_load_cr3(uint64_t cr3)
 {
     uint64_t t = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
 
-    write_cr3(read_cr3());
+    write_cr3(cr3);
     __atomic_store_n(&percpu()->flush_time, t, __ATOMIC_RELEASE);
 }
 
@@ -37,16 +38,18 @@ void arch_ipi_serve(void)
     struct percpu *pc = percpu();
 
     if (__atomic_load_n(&pc->flush_pending, __ATOMIC_ACQUIRE)) {
-        flush_here();
+        arch_load_cr3(read_cr3());
         __atomic_store_n(&pc->flush_pending, 0, __ATOMIC_RELEASE);
     }
 }
 
+/* Does cpu run a vCPU of domid (of any domain for DOMID_FREE)? An idle CPU loaded the idle
+ * tables when it stopped running one, and loads a vCPU's before it runs one again. */
 static bool cpu_holds(unsigned cpu, uint16_t domid)
 {
     const struct vcpu *v = __atomic_load_n(&arch_percpu_of(cpu)->current, __ATOMIC_ACQUIRE);
 
-    return v && v->domain->domid == domid;
+    return v && (domid == DOMID_FREE || v->domain->domid == domid);
 }
 
 /* A CPU that reloaded %cr3 after the event stamped `stamp` holds nothing from before it. */
@@ -68,7 +71,7 @@ void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp)
         sent[c] = true;
     }
     if (!flushed_since(me, stamp))
-        flush_here();
+        arch_load_cr3(read_cr3());
     for (unsigned c = 0; c < arch_nr_cpus(); c++)
         while (sent[c] && __atomic_load_n(&arch_percpu_of(c)->flush_pending, __ATOMIC_ACQUIRE)) {
             arch_ipi_serve();
