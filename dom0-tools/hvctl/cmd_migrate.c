@@ -1,5 +1,5 @@
-/* hvctl's live migration verbs: migrate (xl migrate's -s, plus the convergence options) and
- * migrate-receive (what the source runs on the target over ssh). */
+/* hvctl's live migration verbs: migrate (xl migrate's -s, plus the convergence options and the
+ * socket transport) and migrate-receive (what the source runs on the target over ssh). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,17 +93,17 @@ int cmd_migrate(int argc, char **argv)
         {"max-rounds", required_argument, NULL, 'm'}, {"abort-on-max", no_argument, NULL, 'a'},
         {"no-auto-converge", no_argument, NULL, 'A'}, {"no-checksums", no_argument, NULL, 'K'},
         {"timeout", required_argument, NULL, 't'},   {"verbose", no_argument, NULL, 'v'},
-        {NULL, 0, NULL, 0}};
+        {"tcp", required_argument, NULL, 'T'},       {NULL, 0, NULL, 0}};
     struct hv_migrate_opts opts = HV_MIGRATE_OPTS_DEFAULT;
     struct view v = {isatty(2), false, 0};
     struct hv_mig_show show = {show_round, show_progress, show_note, &v};
-    struct hv_mig_conn conn = {-1, -1, 0};
+    struct hv_mig_conn conn = HV_MIG_CONN_NONE;
     struct hv_mig_result res;
     const char *ssh = "ssh";
     struct hv_ops ops;
     bool verbose = false;
     uint32_t domid;
-    long n;
+    long n, tcp = -1;
     int c, rc;
 
     while ((c = getopt_long(argc, argv, "s:v", longs, NULL)) != -1) {
@@ -134,6 +134,10 @@ int cmd_migrate(int argc, char **argv)
                 return HVCTL_USAGE;
             opts.timeout_s = (unsigned)n;
             break;
+        case 'T':
+            if ((tcp = number("--tcp", optarg, 0, 65535)) < 0)
+                return HVCTL_USAGE;
+            break;
         case 'a':
             opts.abort_on_max = true;
             break;
@@ -153,13 +157,15 @@ int cmd_migrate(int argc, char **argv)
         return rc;
     if ((rc = hvctl_domain(&ops, argv[optind], &domid)))
         goto out;
-    if (hv_migrate_connect(&ops, ssh, argv[optind + 1], verbose, &conn)) {
+    if (hv_migrate_connect(&ops, ssh, argv[optind + 1], verbose, (int)tcp, opts.timeout_s,
+                           &conn)) {
         rc = hvctl_fail("cannot migrate domain %u: %s", domid, ops.err.msg);
         goto out;
     }
-    fprintf(stderr, "migration: domain %u to %s (downtime limit %u ms, %s, at most %u rounds%s)\n",
+    fprintf(stderr, "migration: domain %u to %s (downtime limit %u ms, %s, at most %u rounds%s)%s\n",
             domid, argv[optind + 1], opts.downtime_ms, opts.bandwidth_mb ? "a bandwidth limit"
-            : "no bandwidth limit", opts.max_rounds, opts.abort_on_max ? ", then abort" : "");
+            : "no bandwidth limit", opts.max_rounds, opts.abort_on_max ? ", then abort" : "",
+            conn.sock >= 0 ? " over a plain TCP connection (unencrypted)" : "");
     if (hv_migrate_send(&ops, domid, &conn, &opts, &show, &res)) {
         clear_bar(&v);
         rc = hvctl_fail("migration of domain %u failed: %s", domid, ops.err.msg);
@@ -183,15 +189,20 @@ out:
 
 int cmd_migrate_receive(int argc, char **argv)
 {
+    static const struct option longs[] = {{"listen", required_argument, NULL, 'l'},
+                                          {NULL, 0, NULL, 0}};
     bool no_monitor = false, verbose = false;
+    int c, rc, fd = -1;
     struct hv_ops ops;
     struct hv_cfg cfg;
     uint32_t domid;
-    int c, rc;
+    long listen = -1;
 
-    while ((c = hvctl_getopt(argc, argv, "ev", "migrate-receive")) != -1) {
-        if (c != 'e' && c != 'v')
+    while ((c = getopt_long(argc, argv, "evl:", longs, NULL)) != -1) {
+        if (c == 'l' && (listen = number("--listen", optarg, 0, 65535)) < 0)
             return HVCTL_USAGE;
+        if (c != 'e' && c != 'v' && c != 'l')
+            return hvctl_usage("migrate-receive");
         no_monitor |= c == 'e';
         verbose |= c == 'v';
     }
@@ -199,7 +210,15 @@ int cmd_migrate_receive(int argc, char **argv)
         return hvctl_usage("migrate-receive");
     if ((rc = hvctl_open(&ops)))
         return rc;
-    if (hv_migrate_receive(&ops, 0, 1, verbose, &cfg, &domid)) {
+    /* the socket transport: the stream on the first connection that proves the secret */
+    if (listen >= 0 && hv_migrate_listen(&ops, (unsigned)listen, 0, 1, 120, &fd)) {
+        rc = hvctl_fail("migration target: %s", ops.err.msg);
+        goto out;
+    }
+    rc = hv_migrate_receive(&ops, fd >= 0 ? fd : 0, fd >= 0 ? fd : 1, verbose, &cfg, &domid);
+    if (fd >= 0)
+        close(fd); /* before the monitor: the source's EOF is not the monitor's to hold */
+    if (rc) {
         rc = hvctl_fail("migration target: %s", ops.err.msg);
         goto out;
     }

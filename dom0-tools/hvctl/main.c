@@ -26,10 +26,13 @@ static const struct hvctl_cmd cmds[] = {
      "a domain again from a save file (-p: paused; -e: no monitor)"},
     {"migrate", cmd_migrate,
      "migrate [-s SSHCMD] [--downtime MS] [--bandwidth MB/s] [--max-rounds N] [--abort-on-max]\n"
-     "                  [--no-auto-converge] [--no-checksums] [--timeout S] [-v] DOMAIN HOST",
-     "move a running domain to HOST live (SSHCMD HOST hvctl migrate-receive)"},
-    {"migrate-receive", cmd_migrate_receive, "migrate-receive [-e] [-v]",
-     "the target's side of migrate, on stdin and stdout (-e: no monitor, -v: timings)"},
+     "                  [--no-auto-converge] [--no-checksums] [--timeout S] [--tcp PORT] [-v]\n"
+     "                  DOMAIN HOST",
+     "move a running domain to HOST live (SSHCMD HOST hvctl migrate-receive; --tcp: the stream "
+     "on a plain, unencrypted TCP connection to PORT, 0: any)"},
+    {"migrate-receive", cmd_migrate_receive, "migrate-receive [-e] [-v] [--listen PORT]",
+     "the target's side of migrate, on stdin and stdout (-e: no monitor, -v: timings, --listen: "
+     "the stream on a TCP connection proving a secret)"},
     {"info", cmd_info, "info", "the host and the hypervisor"},
     {"dmesg", cmd_dmesg, "dmesg [-c]", "the hypervisor's log (-c: clear it after reading)"},
     {"vcpu-list", cmd_vcpu_list, "vcpu-list [DOMAIN ...]", "the vCPUs of domains"},

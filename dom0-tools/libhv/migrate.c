@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,10 +20,12 @@
 
 /* ---- the connection ---- */
 
-/* The target's silence ends the migration: SIGALRM kills the process behind the connection,
- * so the write or read in progress fails. So does the operator's Ctrl-C (or a TERM, a hang-up):
- * the failure path then resumes the domain here, as for any other failure. */
+/* The target's silence ends the migration: SIGALRM kills the process behind the connection
+ * and shuts its socket down, so the write or read in progress fails. So does the operator's
+ * Ctrl-C (or a TERM, a hang-up): the failure path then resumes the domain here, as for any other
+ * failure. */
 static volatile pid_t watched;
+static volatile int watched_sock = -1;
 static volatile sig_atomic_t timed_out, stopped_by;
 
 static void on_alarm(int sig)
@@ -33,6 +36,8 @@ static void on_alarm(int sig)
         stopped_by = sig;
     if (watched > 0)
         kill(watched, SIGKILL);
+    if (watched_sock >= 0)
+        shutdown(watched_sock, SHUT_RDWR);
 }
 
 static void watchdog(unsigned seconds)
@@ -41,14 +46,18 @@ static void watchdog(unsigned seconds)
 }
 
 int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host, bool verbose,
-                       struct hv_mig_conn *c)
+                       int tcp_port, unsigned timeout_s, struct hv_mig_conn *c)
 {
-    int to[2], from[2];
+    const char *at = strrchr(host, '@');
+    int to[2], from[2], rc;
+    char listen[32] = "";
     char *rune;
     pid_t pid;
 
-    if (*sshcmd ? asprintf(&rune, "exec %s %s hvctl migrate-receive%s", sshcmd, host,
-                           verbose ? " -v" : "") < 0
+    if (tcp_port >= 0)
+        snprintf(listen, sizeof(listen), " --listen %d", tcp_port);
+    if (*sshcmd ? asprintf(&rune, "exec %s %s hvctl migrate-receive%s%s", sshcmd, host,
+                           verbose ? " -v" : "", listen) < 0
                 : asprintf(&rune, "exec %s", host) < 0)
         return hv_err_set(&o->err, -ENOMEM, "out of memory");
     if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC)) {
@@ -71,13 +80,27 @@ int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host, b
     free(rune);
     close(to[0]);
     close(from[1]);
-    *c = (struct hv_mig_conn){from[0], to[1], pid};
+    *c = (struct hv_mig_conn){from[0], to[1], pid, -1, -1, -1};
     signal(SIGPIPE, SIG_IGN); /* a dead target: EPIPE, a message, the domain resumed */
     signal(SIGALRM, on_alarm);
     signal(SIGINT, on_alarm);
     signal(SIGTERM, on_alarm);
     signal(SIGHUP, on_alarm);
     watched = pid;
+    if (tcp_port < 0)
+        return 0;
+    /* the socket's address when the target does not know it: HOST, as ssh reaches it */
+    alarm(timeout_s);
+    rc = hv_mig_tcp_dial(o, !*sshcmd ? "localhost" : at ? at + 1 : host, timeout_s, c);
+    alarm(0);
+    if (rc) {
+        struct hv_err cause = o->err;
+
+        hv_migrate_disconnect(c);
+        o->err = cause;
+        return rc;
+    }
+    watched_sock = c->sock;
     return 0;
 }
 
@@ -86,11 +109,16 @@ void hv_migrate_disconnect(struct hv_mig_conn *c)
     unsigned i;
 
     alarm(0);
+    watched_sock = -1;
     if (c->out >= 0)
         close(c->out);
-    if (c->in >= 0)
+    if (c->in >= 0 && c->in != c->out)
         close(c->in);
-    c->in = c->out = -1;
+    if (c->ctl_out >= 0)
+        close(c->ctl_out);
+    if (c->ctl_in >= 0)
+        close(c->ctl_in);
+    c->in = c->out = c->sock = c->ctl_in = c->ctl_out = -1;
     /* ssh ends at the connection's EOF, within 5 s; a command that does not is killed */
     for (i = 0; c->child > 0 && i < 50 && !waitpid(c->child, NULL, WNOHANG); i++)
         usleep(100000);
@@ -102,9 +130,8 @@ void hv_migrate_disconnect(struct hv_mig_conn *c)
     watched = 0;
 }
 
-/* Reads exactly len bytes within timeout_s (0: no limit); 0, or -errno with a message. */
-static int read_within(struct hv_ops *o, int fd, void *buf, size_t len, unsigned timeout_s,
-                       const char *what)
+int hv_mig_read(struct hv_ops *o, int fd, void *buf, size_t len, unsigned timeout_s,
+                const char *what)
 {
     double end = hv_now() + timeout_s;
     uint8_t *p = buf;
@@ -143,7 +170,7 @@ static int expect(struct hv_ops *o, int fd, const char *msg, size_t len, unsigne
     char got[128];
     int rc;
 
-    if ((rc = read_within(o, fd, got, len, timeout_s, what)))
+    if ((rc = hv_mig_read(o, fd, got, len, timeout_s, what)))
         return rc;
     if (memcmp(got, msg, len))
         return hv_err_set(&o->err, -EPROTO, "the other side sent something else than %s", what);
@@ -207,12 +234,16 @@ struct src {
     const char *fault;  /* HV_MIGRATE_TEST_FAULT: where the tests cut the connection */
 };
 
-/* The tests' fault injection: the connection cut (its process killed) at a named point. */
+/* The tests' fault injection: the connection cut at a named point (its process killed, or
+ * its socket shut down). */
 static void fault_point(struct src *m, const char *at)
 {
     if (m->fault && !strcmp(m->fault, at) && m->c->child > 0) {
         fprintf(stderr, "migration: test fault: the connection is cut at %s\n", at);
-        kill(m->c->child, SIGKILL);
+        if (m->c->sock >= 0)
+            shutdown(m->c->sock, SHUT_RDWR);
+        else
+            kill(m->c->child, SIGKILL);
     }
 }
 
@@ -519,10 +550,10 @@ static int finish(struct src *m, struct hv_mig_result *res, double paused_at, co
     watchdog(0);
     go_at = hv_now();
     if ((rc = write_all(m->o, m->c->out, HV_MIG_GO, sizeof(HV_MIG_GO), "connection")) ||
-        (rc = read_within(m->o, m->c->in, report, sizeof(report), m->plan.opts.timeout_s,
+        (rc = hv_mig_read(m->o, m->c->in, report, sizeof(report), m->plan.opts.timeout_s,
                           "the target's report")) ||
         (rc = memcmp(report, HV_MIG_REPORT, sizeof(report)) ? -EPROTO : 0) ||
-        (rc = read_within(m->o, m->c->in, &status, 1, m->plan.opts.timeout_s,
+        (rc = hv_mig_read(m->o, m->c->in, &status, 1, m->plan.opts.timeout_s,
                           "the target's status"))) {
         res->kept_suspended = true;
         return hv_err_set(&m->o->err, rc, "%s after the go: the target may be running the "
@@ -739,7 +770,8 @@ static void on_received(void *arg)
     t->ready_at = hv_now();
 }
 
-static int guard_start(struct hv_ops *o, struct guard *g)
+/* in, out: the connection, which the guardian closes (its end must be the source's EOF). */
+static int guard_start(struct hv_ops *o, struct guard *g, int in, int out)
 {
     int p[2];
 
@@ -753,7 +785,11 @@ static int guard_start(struct hv_ops *o, struct guard *g)
         int null = open("/dev/null", O_RDWR);
 
         close(p[1]);
-        dup2(null, 0); /* the connection is not the guardian's: its end is the source's EOF */
+        if (in > 2)
+            close(in);
+        if (out > 2 && out != in)
+            close(out);
+        dup2(null, 0); /* nor is the ssh channel, on 0 and 1 over either transport */
         dup2(null, 1);
         setsid();      /* a hang-up of the receiver's session spares it */
         guardian(p[0]);
@@ -813,7 +849,7 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
     int rc;
 
     signal(SIGPIPE, SIG_IGN);
-    if ((rc = guard_start(o, &t.g)))
+    if ((rc = guard_start(o, &t.g, in, out)))
         return rc;
     if (!(rc = write_all(o, out, HV_MIG_BANNER, strlen(HV_MIG_BANNER), "the connection")) &&
         !(rc = hv_ops_restore_fd(o, in, "the migration stream", &how, cfg, domid)) &&

@@ -1,5 +1,5 @@
 /* dom0-tools/libhv/migrate.h - live migration (xl migrate / xl migrate-receive): pre-copy
- * rounds over a pair of descriptors (ssh's stdin and stdout), Xen's stream on them, xl's
+ * rounds over a pair of descriptors (ssh's stdin and stdout, or a socket), Xen's stream on them, xl's
  * handshake around it, and the convergence control that decides when to stop the guest. */
 #ifndef HV_MIGRATE_H
 #define HV_MIGRATE_H
@@ -98,19 +98,63 @@ struct hv_mig_result {
     } parts;
 };
 
-/* The connection to the target: descriptors and the process behind them (killed when the
- * target is silent for timeout_s: the write or read in progress then fails). */
+/* The connection to the target: the stream's descriptors and the process behind them (killed
+ * when the target is silent for timeout_s: the write or read in progress then fails). Over ssh
+ * the stream is on ssh's stdout and stdin; over the socket transport (tcp) on the socket, the ssh
+ * channel kept open beside it (ctl_in, ctl_out) and the socket shut down with it. */
 struct hv_mig_conn {
     int in, out;
-    pid_t child; /* 0: none */
+    pid_t child;          /* 0: none */
+    int sock;             /* the socket (in == out == sock); -1: ssh carries the stream */
+    int ctl_in, ctl_out;  /* ssh's stdout and stdin beside the socket; -1: none */
 };
+#define HV_MIG_CONN_NONE {-1, -1, 0, -1, -1, -1}
 
 /* "exec SSH HOST hvctl migrate-receive" (with -v: its own timings on stderr; sshcmd "": HOST
- * itself is the command, as xl's -s ''), started with its stdin and stdout on c. */
+ * itself is the command, as xl's -s ''), started with its stdin and stdout on c. tcp_port >= 0:
+ * the socket transport, "migrate-receive --listen PORT" (0: a port the target picks), then the
+ * connection to it (hv_mig_tcp_dial) within timeout_s. */
 int hv_migrate_connect(struct hv_ops *o, const char *sshcmd, const char *host, bool verbose,
-                       struct hv_mig_conn *c);
+                       int tcp_port, unsigned timeout_s, struct hv_mig_conn *c);
 /* Waits for the child, closes the descriptors. */
 void hv_migrate_disconnect(struct hv_mig_conn *c);
+/* Reads exactly len bytes from fd within timeout_s (0: no limit); 0, or -errno with a message
+ * naming what was awaited. */
+int hv_mig_read(struct hv_ops *o, int fd, void *buf, size_t len, unsigned timeout_s,
+                const char *what);
+
+/* ---- the socket transport (migrate_tcp.c) ----
+ * The target listens on every address and says where on the ssh channel, in one line:
+ * HV_MIG_LISTEN " port P secret S address A\n" (S: HV_MIG_SECRET_HEX hex digits from
+ * /dev/urandom, new for each migration; A: the address the ssh connection reached, from
+ * SSH_CONNECTION, or "-"). The source connects and first sends S and a newline; the target
+ * answers "ok\n" and the stream begins (xl's banner), or "wrong secret\n" and closes. It accepts
+ * one connection: the first that proves S. Nothing is encrypted (as QEMU's tcp: migration). */
+#define HV_MIG_LISTEN "hvctl migration receiver listening:"
+#define HV_MIG_SECRET_HEX 64
+#define HV_MIG_PROOF_LEN (HV_MIG_SECRET_HEX + 1)
+
+struct hv_mig_listen {
+    unsigned port;
+    char secret[HV_MIG_SECRET_HEX + 1];
+    char addr[64]; /* "-": not known */
+};
+
+/* The listening line (its newline optional): 0, or -EPROTO for anything else (pure). */
+int hv_mig_parse_listen(const char *line, struct hv_mig_listen *l);
+/* Whether proof (len bytes) is secret and a newline: compared in a time that does not depend
+ * on where they differ; a secret not HV_MIG_SECRET_HEX long proves nothing (pure). */
+bool hv_mig_proof_ok(const char *secret, const void *proof, size_t len);
+/* The source: the listening line from c->in (ssh's stdout), a connection to its address (or,
+ * unknown, to host) proving the secret, TCP_NODELAY; on success c's stream is the socket. */
+int hv_mig_tcp_dial(struct hv_ops *o, const char *host, unsigned timeout_s,
+                    struct hv_mig_conn *c);
+/* The target: listens on port (0: one the system picks), says so on ctl_out, and returns in
+ * *fd the first connection proving the secret (TCP_NODELAY); one that does not is told so and
+ * closed, with a message on stderr. It gives up after timeout_s, or when ctl_in ends (the
+ * source's ssh gone). */
+int hv_migrate_listen(struct hv_ops *o, unsigned port, int ctl_in, int ctl_out,
+                      unsigned timeout_s, int *fd);
 
 /*
  * The source: the domain's pages in live rounds, then suspended, the last round and its vCPUs;
@@ -124,7 +168,7 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
                     struct hv_mig_result *res);
 
 /*
- * The target, on in/out (stdin/stdout): the banner, the stream into a new paused domain (named
+ * The target, on in/out (stdin/stdout, or both the socket): the banner, the stream into a new paused domain (named
  * NAME--incoming if NAME is taken here: the source is on this host), "ready", the go, its name
  * NAME, unpause, the report. A guardian process destroys
  * the new domain if this one dies before the go (killed, the connection gone): nothing is left.

@@ -54,6 +54,8 @@ expect migrate-bad-downtime 2 'hvctl: --downtime 0: a whole number from 1 to 600
 expect migrate-bad-bandwidth 2 'hvctl: --bandwidth x: a whole number' "$H" migrate --bandwidth x web b
 expect migrate-bad-rounds 2 'hvctl: --max-rounds 2000: a whole number from 1 to 1000' "$H" migrate --max-rounds 2000 web b
 expect migrate-bad-option 2 'usage: hvctl migrate' "$H" migrate --frob web b
+expect migrate-bad-tcp 2 'hvctl: --tcp 70000: a whole number from 0 to 65535' "$H" migrate --tcp 70000 web b
+expect migrate-receive-bad-listen 2 'hvctl: --listen x: a whole number from 0 to 65535' "$H" migrate-receive --listen x
 expect migrate-receive-args 2 'usage: hvctl migrate-receive \[-e\]' "$H" migrate-receive web
 expect net-create-usage 2 'usage: hvctl network-create NAME --mode' "$H" network-create lan
 expect net-attach-usage 2 'usage: hvctl network-attach DOMAIN VIF-SPEC' "$H" network-attach web
@@ -127,6 +129,16 @@ print(\"ok\", d[\"domid\"], c[\"c_info\"][\"name\"], c[\"c_info\"][\"type\"], c[
     # dom0 is refused before anything is sent; the target (cat: no banner) is let go
     expect migrate-dom0 1 'migration of domain 0 failed: domain 0 cannot be migrated; domain 0 runs on here' \
         "$FAKE" migrate -s '' 0 cat
+    # the socket transport (-s '': the receiver's command given whole): connected, the secret
+    # proven, then dom0 refused as over ssh; a wrong secret refused by the receiver, with its word
+    expect migrate-tcp-dom0 1 'migration of domain 0 failed: domain 0 cannot be migrated; domain 0 runs on here' \
+        "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive --listen 0"
+    expect migrate-tcp-wrong-secret 1 'refused a connection from 127\.0\.0\.1: it sent a wrong secret' \
+        env HV_MIGRATE_TEST_FAULT=secret "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive --listen 0"
+    grep -q 'cannot migrate domain 0: the target refused the connection: wrong secret' "$work/out" ||
+        { echo "FAIL migrate-tcp-wrong-secret: the source's message"; cat "$work/out"; failed=$((failed + 1)); }
+    expect migrate-tcp-no-listener 1 'the target did not say where it listens' \
+        "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive"
     # a target that is no hvctl: the stream is not read, no banner comes
     printf 'garbage' > "$work/garbage"
     expect migrate-receive-garbage 1 'migration target: the migration stream: (not a save file|truncated)' \

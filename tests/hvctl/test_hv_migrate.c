@@ -1,6 +1,8 @@
 /* Unit tests of live migration's round logic (dom0-tools/libhv/migrate_plan.c: when to stop,
- * auto-converge, the bandwidth limit, the duty cycle) and of its end-to-end page checksums
- * (stream_sum.c: written, read back, a damaged page and a wrong count refused). */
+ * auto-converge, the bandwidth limit, the duty cycle), of its end-to-end page checksums
+ * (stream_sum.c: written, read back, a damaged page and a wrong count refused) and of its socket
+ * transport (migrate_tcp.c: the listening line, the secret's check, and a listener on the
+ * loopback refusing strangers and wrong secrets, accepting the right one). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -10,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 /* cmocka.h needs the headers above first. */
@@ -364,6 +370,177 @@ static void test_page_sums_record(void **state)
     close(fds[1]);
 }
 
+#define SECRET "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* The listening line: its fields; refused when anything is off (prefix, port, secret, words). */
+static void test_listen_line(void **state)
+{
+    static const char *bad[] = {
+        "hvctl migration receiver listening: port 0 secret " SECRET " address -\n",
+        "hvctl migration receiver listening: port 65536 secret " SECRET " address -\n",
+        "hvctl migration receiver listening: port -1 secret " SECRET " address -\n",
+        "hvctl migration receiver listening: port 7070 secret 0123abc address -\n",
+        "hvctl migration receiver listening: port 7070 secret " SECRET "0 address -\n",
+        "hvctl migration receiver listening: port 7070 secret " SECRET " address\n",
+        "hvctl migration receiver listening: port 7070 secret " SECRET " address - x\n",
+        "hvctl migration receiver listening: port 7070 secret " SECRET "\n",
+        "xl migration receiver ready, send binary domain data.\n",
+        "",
+    };
+    char upper[] = "hvctl migration receiver listening: port 7070 secret " SECRET " address -";
+    struct hv_mig_listen l;
+    unsigned i;
+
+    (void)state;
+    assert_int_equal(hv_mig_parse_listen("hvctl migration receiver listening: port 7070 secret "
+                                         SECRET " address 10.77.0.2\n", &l), 0);
+    assert_int_equal(l.port, 7070);
+    assert_string_equal(l.secret, SECRET);
+    assert_string_equal(l.addr, "10.77.0.2");
+    assert_int_equal(hv_mig_parse_listen("hvctl migration receiver listening: port 65535 secret "
+                                         SECRET " address -", &l), 0);
+    assert_int_equal(l.port, 65535);
+    assert_string_equal(l.addr, "-");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(hv_mig_parse_listen(bad[i], &l), -EPROTO);
+    upper[strlen("hvctl migration receiver listening: port 7070 secret ") + 10] = 'A';
+    assert_int_equal(hv_mig_parse_listen(upper, &l), -EPROTO);
+}
+
+/* The proof: the secret and a newline exactly; a secret of another length proves nothing. */
+static void test_proof(void **state)
+{
+    char proof[HV_MIG_PROOF_LEN + 1] = SECRET "\n";
+
+    (void)state;
+    assert_true(hv_mig_proof_ok(SECRET, proof, HV_MIG_PROOF_LEN));
+    assert_false(hv_mig_proof_ok(SECRET, proof, HV_MIG_PROOF_LEN - 1));
+    assert_false(hv_mig_proof_ok(SECRET, SECRET "\n\n", HV_MIG_PROOF_LEN + 1));
+    proof[0] = '1';
+    assert_false(hv_mig_proof_ok(SECRET, proof, HV_MIG_PROOF_LEN));
+    proof[0] = '0', proof[63] = 'e';
+    assert_false(hv_mig_proof_ok(SECRET, proof, HV_MIG_PROOF_LEN));
+    proof[63] = 'f', proof[64] = ' ';
+    assert_false(hv_mig_proof_ok(SECRET, proof, HV_MIG_PROOF_LEN));
+    assert_false(hv_mig_proof_ok("", "\n", 1));
+    assert_false(hv_mig_proof_ok("abc", "abc\n", 4));
+}
+
+/* A listener in a child (its ssh channel two pipes): it writes "banner" on the connection it
+ * accepts and exits 0, or exits 1 on an error. *line: its listening line. */
+static pid_t listener(int *ctl_w, int *line_r)
+{
+    int ctl[2], out[2];
+    pid_t pid;
+
+    assert_int_equal(pipe(ctl), 0);
+    assert_int_equal(pipe(out), 0);
+    if (!(pid = fork())) {
+        struct hv_ops o;
+        int fd;
+
+        memset(&o, 0, sizeof(o));
+        close(ctl[1]), close(out[0]);
+        unsetenv("SSH_CONNECTION");
+        if (hv_migrate_listen(&o, 0, ctl[0], out[1], 20, &fd))
+            _exit(fprintf(stderr, "listener: %s\n", o.err.msg) > 0);
+        _exit(write(fd, "banner", 6) == 6 ? 0 : 2);
+    }
+    close(ctl[0]), close(out[1]);
+    *ctl_w = ctl[1];
+    *line_r = out[0];
+    return pid;
+}
+
+/* A connection to the loopback's port sending proof (len bytes); the answer read into buf. */
+static void try_secret(unsigned port, const char *proof, size_t len, char *buf, size_t size)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    size_t got = 0;
+    ssize_t n;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(write(fd, proof, len), (ssize_t)len);
+    shutdown(fd, SHUT_WR);
+    while (got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+        got += (size_t)n;
+    buf[got] = '\0';
+    close(fd);
+}
+
+static int exit_code(pid_t pid)
+{
+    int st;
+
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The listener refuses a stranger that says nothing, and a wrong secret (the right one with a
+ * digit changed), and goes on listening; it accepts the secret, answers ok, the stream follows. */
+static void test_listener(void **state)
+{
+    char line[256], buf[64], proof[HV_MIG_PROOF_LEN];
+    struct hv_mig_listen l;
+    int ctl, out;
+    ssize_t n;
+    pid_t pid = listener(&ctl, &out);
+
+    (void)state;
+    n = read(out, line, sizeof(line) - 1);
+    assert_true(n > 0);
+    line[n] = '\0';
+    assert_int_equal(hv_mig_parse_listen(line, &l), 0);
+    assert_string_equal(l.addr, "-");
+    try_secret(l.port, "", 0, buf, sizeof(buf));
+    assert_string_equal(buf, "wrong secret\n");
+    memcpy(proof, l.secret, HV_MIG_SECRET_HEX);
+    proof[HV_MIG_SECRET_HEX] = '\n';
+    proof[5] = proof[5] == '0' ? '1' : '0';
+    try_secret(l.port, proof, sizeof(proof), buf, sizeof(buf));
+    assert_string_equal(buf, "wrong secret\n");
+    memcpy(proof, l.secret, HV_MIG_SECRET_HEX);
+    try_secret(l.port, proof, sizeof(proof), buf, sizeof(buf));
+    assert_string_equal(buf, "ok\nbanner");
+    assert_int_equal(exit_code(pid), 0);
+    close(ctl), close(out);
+}
+
+/* The source's side: from the listening line to a connection whose stream follows; a wrong
+ * secret (the tests' fault) refused with the target's word, and the listener, still waiting,
+ * ends when the ssh channel does. */
+static void test_dial(void **state)
+{
+    struct hv_mig_conn c = HV_MIG_CONN_NONE;
+    struct hv_ops o;
+    char buf[8] = "";
+    int ctl;
+    pid_t pid;
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    pid = listener(&ctl, &c.in);
+    assert_int_equal(hv_mig_tcp_dial(&o, "localhost", 10, &c), 0);
+    assert_true(c.sock >= 0 && c.in == c.sock && c.out == c.sock && c.ctl_in >= 0);
+    assert_int_equal(hv_mig_read(&o, c.in, buf, 6, 10, "the banner"), 0);
+    assert_memory_equal(buf, "banner", 6);
+    assert_int_equal(exit_code(pid), 0);
+    close(c.sock), close(c.ctl_in), close(ctl);
+
+    c = (struct hv_mig_conn)HV_MIG_CONN_NONE;
+    pid = listener(&ctl, &c.in);
+    setenv("HV_MIGRATE_TEST_FAULT", "secret", 1);
+    assert_int_equal(hv_mig_tcp_dial(&o, "localhost", 10, &c), -EACCES);
+    unsetenv("HV_MIGRATE_TEST_FAULT");
+    assert_string_equal(o.err.msg, "the target refused the connection: wrong secret");
+    assert_int_equal(c.sock, -1);
+    close(ctl);
+    assert_int_equal(exit_code(pid), 1);
+    close(c.in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +555,10 @@ int main(void)
         cmocka_unit_test(test_pace),
         cmocka_unit_test(test_page_sum),
         cmocka_unit_test(test_page_sums_record),
+        cmocka_unit_test(test_listen_line),
+        cmocka_unit_test(test_proof),
+        cmocka_unit_test(test_listener),
+        cmocka_unit_test(test_dial),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
