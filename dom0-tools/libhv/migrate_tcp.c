@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "migrate.h"
+#include "stream.h"
 
 #define PROOF_S 10 /* a connection's time to prove the secret (a stranger's stall ends) */
 #define PROOF_TEXT "10 s"
@@ -70,19 +72,13 @@ bool hv_mig_proof_ok(const char *secret, const void *proof, size_t len)
 
 /* ---- both sides ---- */
 
+/* As migrate.c's writes (SIGPIPE ignored by both sides: a closed peer is EPIPE). */
 static int send_all(struct hv_ops *o, int fd, const char *buf, size_t len, const char *what)
 {
-    while (len) {
-        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+    struct hv_stream s;
 
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return hv_err_set(&o->err, -errno, "sending %s: %s", what, strerror(errno));
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    hv_stream_init(&s, fd, what, &o->err);
+    return hv_stream_write(&s, buf, len);
 }
 
 /* One line (its newline dropped) within timeout_s. */
@@ -293,6 +289,7 @@ int hv_migrate_listen(struct hv_ops *o, unsigned port, int ctl_in, int ctl_out,
     int lfd = -1, rc;
     ssize_t n;
 
+    signal(SIGPIPE, SIG_IGN); /* a stranger gone before its answer: EPIPE */
     if ((rc = new_secret(o, secret)) || (rc = listen_any(o, port, &lfd, &bound)))
         return rc;
     ssh_address(addr, sizeof(addr));

@@ -132,9 +132,9 @@ print(\"ok\", d[\"domid\"], c[\"c_info\"][\"name\"], c[\"c_info\"][\"type\"], c[
     # the socket transport (-s '': the receiver's command given whole): connected, the secret
     # proven, then dom0 refused as over ssh; a wrong secret refused by the receiver, with its word
     expect migrate-tcp-dom0 1 'migration of domain 0 failed: domain 0 cannot be migrated; domain 0 runs on here' \
-        "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive --listen 0"
+        env -u SSH_CONNECTION "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive --listen 0"
     expect migrate-tcp-wrong-secret 1 'refused a connection from 127\.0\.0\.1: it sent a wrong secret' \
-        env HV_MIGRATE_TEST_FAULT=secret "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive --listen 0"
+        env -u SSH_CONNECTION HV_MIGRATE_TEST_FAULT=secret "$FAKE" migrate -s '' --tcp 0 0 "$FAKE migrate-receive --listen 0"
     grep -q 'cannot migrate domain 0: the target refused the connection: wrong secret' "$work/out" ||
         { echo "FAIL migrate-tcp-wrong-secret: the source's message"; cat "$work/out"; failed=$((failed + 1)); }
     expect migrate-tcp-no-listener 1 'the target did not say where it listens' \
