@@ -274,9 +274,9 @@ static bool proven(struct hv_ops *o, int fd, const char *secret, const struct so
                                : "it sent no secret before it closed";
     else if (hv_mig_proof_ok(secret, proof, sizeof(proof)))
         return !send_all(o, fd, ANSWER_OK, strlen(ANSWER_OK), "the answer");
-    send_all(o, fd, ANSWER_WRONG, strlen(ANSWER_WRONG), "the answer");
     fprintf(stderr, "migration target: refused a connection from %s: %s\n",
             strncmp(who, "::ffff:", 7) || !strchr(who, '.') ? who : who + 7, why);
+    send_all(o, fd, ANSWER_WRONG, strlen(ANSWER_WRONG), "the answer");
     return false;
 }
 
