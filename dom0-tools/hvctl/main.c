@@ -28,11 +28,11 @@ static const struct hvctl_cmd cmds[] = {
      "migrate [-s SSHCMD] [--downtime MS] [--bandwidth MB/s] [--max-rounds N] [--abort-on-max]\n"
      "                  [--no-auto-converge] [--no-checksums] [--timeout S] [--tcp PORT] [-v]\n"
      "                  DOMAIN HOST",
-     "move a running domain to HOST live (SSHCMD HOST hvctl migrate-receive; --tcp: the stream "
-     "on a plain, unencrypted TCP connection to PORT, 0: any)"},
+     "move a running domain to HOST live (SSHCMD HOST hvctl migrate-receive; --tcp: the "
+     "stream on TCP, unencrypted)"},
     {"migrate-receive", cmd_migrate_receive, "migrate-receive [-e] [-v] [--listen PORT]",
-     "the target's side of migrate, on stdin and stdout (-e: no monitor, -v: timings, --listen: "
-     "the stream on a TCP connection proving a secret)"},
+     "the target's side of migrate, on stdin and stdout or a TCP connection (-e: no monitor, -v: "
+     "timings)"},
     {"info", cmd_info, "info", "the host and the hypervisor"},
     {"dmesg", cmd_dmesg, "dmesg [-c]", "the hypervisor's log (-c: clear it after reading)"},
     {"vcpu-list", cmd_vcpu_list, "vcpu-list [DOMAIN ...]", "the vCPUs of domains"},
