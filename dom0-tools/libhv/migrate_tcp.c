@@ -165,7 +165,7 @@ int hv_mig_tcp_dial(struct hv_ops *o, const char *host, unsigned timeout_s,
     struct hv_mig_listen l;
     int fd = -1, rc;
 
-    if ((rc = read_line(o, c->in, line, sizeof(line), timeout_s, "the target's listening line")))
+    if ((rc = read_line(o, c->in, line, sizeof(line), timeout_s, "listening line")))
         return rc;
     if (hv_mig_parse_listen(line, &l))
         return hv_err_set(&o->err, -EPROTO, "the target did not say where it listens (it said "
@@ -179,7 +179,7 @@ int hv_mig_tcp_dial(struct hv_ops *o, const char *host, unsigned timeout_s,
         proof[0] = proof[0] == '0' ? '1' : '0';
     }
     if ((rc = send_all(o, fd, proof, sizeof(proof), "the secret")) ||
-        (rc = read_line(o, fd, line, sizeof(line), timeout_s, "the target's answer to the secret")))
+        (rc = read_line(o, fd, line, sizeof(line), timeout_s, "answer to the secret")))
         goto fail;
     if (strcmp(line, "ok")) {
         rc = hv_err_set(&o->err, -EACCES, "the target refused the connection: %.60s", line);
