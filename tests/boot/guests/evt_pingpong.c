@@ -19,6 +19,7 @@
 
 static uint64_t self_id, peer_id, rounds = 1000, fifo;
 static volatile uint32_t received;
+static uint64_t last_wait_ns, longest_wait_ns; /* how long the rounds' waits took */
 
 static void on_event(pv_evtchn_port_t port, void *arg)
 {
@@ -62,13 +63,30 @@ static uint32_t connect(void)
 /* Wait until `received` reaches want; false after timeout_ns. */
 static bool wait_for(uint32_t port, uint32_t want, uint64_t timeout_ns)
 {
-    uint64_t limit = gk_time_now() + timeout_ns;
+    uint64_t start = gk_time_now(), limit = start + timeout_ns;
 
     while (received < want) {
         if (!gk_wait_event_until(port, gk_event_counts[port], limit) && gk_time_now() >= limit)
             break;
     }
+    last_wait_ns = gk_time_now() - start;
     return received >= want;
+}
+
+/* At a timeout, with events masked so that nothing is delivered meanwhile: an event pending
+ * here but not counted is a lost wake-up; none pending is a lost send or a peer that has not
+ * sent yet (a peer whose previous wait took about 2 s was itself woken late). */
+static void report_state(uint32_t port, uint64_t prev_wait_ns)
+{
+    const struct pv_vcpu_info *vi = gk_vcpu_info();
+
+    gk_events_mask();
+    gk_test_log("at the timeout: port %u pending %d, upcall_pending %u, pending_sel %#lx; "
+                "previous wait %lu ms, longest %lu ms", port, gk_event_pending(port),
+                vi->evtchn_upcall_pending, (unsigned long)vi->evtchn_pending_sel,
+                (unsigned long)(prev_wait_ns / GK_NS_PER_MS),
+                (unsigned long)(longest_wait_ns / GK_NS_PER_MS));
+    gk_events_unmask();
 }
 
 GK_TEST(evt_pingpong)
@@ -92,11 +110,16 @@ GK_TEST(evt_pingpong)
             GK_ASSERT_EQ(gk_event_send(port), 0);
             sent++;
         }
+        uint64_t prev_wait_ns = last_wait_ns;
+
         if (!wait_for(port, i + 1, i ? ROUND_TIMEOUT_NS : START_TIMEOUT_NS)) {
+            report_state(port, prev_wait_ns);
             GK_FAIL("round %u: no event from the peer within %u s (%u received)", i,
                     i ? 2 : 30, received);
             return;
         }
+        if (i && last_wait_ns > longest_wait_ns)
+            longest_wait_ns = last_wait_ns;
         if (received != i + 1) {
             GK_FAIL("round %u: %u events received, expected %u", i, received, i + 1);
             return;
@@ -110,6 +133,7 @@ GK_TEST(evt_pingpong)
     GK_EXPECT_EQ(received, rounds);
     GK_EXPECT_EQ(sent, rounds);
     GK_EXPECT_EQ(gk_event_counts[port], rounds);
+    gk_test_log("longest round trip %lu ms", (unsigned long)(longest_wait_ns / GK_NS_PER_MS));
     gk_test_log("port %u: %u events sent, %u received%s", port, sent, received,
                 gk_events_fifo() ? " (FIFO)" : "");
 }
