@@ -38,7 +38,10 @@ long gk_sleep_until(uint64_t deadline);
 long gk_sleep_ns(uint64_t ns);
 
 /* Block until an event arrives on `port` (counted by the dispatcher) or `deadline` passes
- * (0: none); true if the event came. `seen` is gk_event_counts[port] when the wait began. */
+ * (0: none); true if the event came. `seen` is gk_event_counts[port] read before the caller
+ * looked at what the event brings: an upcall may come between any two instructions while
+ * events are unmasked, and a count read after the look already holds an event the look missed
+ * (the wait then lasts until the deadline). */
 bool gk_wait_event_until(uint32_t port, uint32_t seen, uint64_t deadline);
 
 #endif /* GK_TIME_H */

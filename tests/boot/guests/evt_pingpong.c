@@ -65,8 +65,12 @@ static bool wait_for(uint32_t port, uint32_t want, uint64_t timeout_ns)
 {
     uint64_t start = gk_time_now(), limit = start + timeout_ns;
 
-    while (received < want) {
-        if (!gk_wait_event_until(port, gk_event_counts[port], limit) && gk_time_now() >= limit)
+    for (;;) {
+        uint32_t seen = gk_event_counts[port]; /* before the look (gk/time.h) */
+
+        if (received >= want)
+            break;
+        if (!gk_wait_event_until(port, seen, limit) && gk_time_now() >= limit)
             break;
     }
     last_wait_ns = gk_time_now() - start;

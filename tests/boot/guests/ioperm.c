@@ -114,8 +114,13 @@ static void wait_peer(uint32_t n)
 {
     uint64_t limit = gk_time_now() + STEP_TIMEOUT_NS;
 
-    while (received < n && gk_time_now() < limit)
-        gk_wait_event_until(port, gk_event_counts[port], limit);
+    for (;;) {
+        uint32_t seen = gk_event_counts[port]; /* before the look (gk/time.h) */
+
+        if (received >= n || gk_time_now() >= limit)
+            break;
+        gk_wait_event_until(port, seen, limit);
+    }
     BT_REQUIRE_EQ(received, n);
 }
 

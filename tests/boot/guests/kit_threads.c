@@ -35,8 +35,13 @@ static void vcpu1(void *arg)
 
     (void)arg;
     gk_events_unmask();
-    while (answered < IPIS)
-        gk_wait_event_until(to1, gk_event_counts[to1], gk_time_now() + 2000 * MS);
+    for (;;) {
+        uint32_t seen = gk_event_counts[to1]; /* before the look (gk/time.h) */
+
+        if (answered >= IPIS)
+            break;
+        gk_wait_event_until(to1, seen, gk_time_now() + 2000 * MS);
+    }
     deadline = gk_time_now() + 5 * MS;
     gk_sleep_until(deadline);
     if (gk_time_now() < deadline)
