@@ -1,5 +1,6 @@
 /* tests/boot: the helpers of bt.h: trap catching with the full frame, frame checks, wrappers. */
 #include "bt.h"
+#include "pv-abi/domctl.h"
 
 volatile uint64_t bt_pre_rsp, bt_pre_rflags, bt_pre_rcx, bt_pre_r11;
 volatile uint64_t bt_arg;
@@ -186,6 +187,20 @@ bool bt_is_unmapped(uint64_t va)
     return bt_trap(bt_probe_read, &f, NULL) && f.vector == GK_VEC_PF;
 }
 
+bool bt_access_faults(volatile uint64_t *p, volatile uint64_t *val, bool write)
+{
+    struct gk_trap_record rec;
+
+    if (gk_trap_catch(&rec) != 0)
+        return rec.vector == GK_VEC_PF;
+    if (write)
+        *p = *val;
+    else
+        *val = *p;
+    gk_trap_uncatch();
+    return false;
+}
+
 uint64_t bt_mapping_end(void)
 {
     uint64_t first, end;
@@ -229,4 +244,42 @@ bool bt_cmdline_uint(const char *key, uint64_t *out)
     }
     *out = v;
     return true;
+}
+
+volatile uint32_t bt_helper_cmd;
+static volatile uint32_t helper_done;
+
+void bt_helper_answer(void)
+{
+    bt_helper_cmd = 0;
+    helper_done = helper_done + 1;
+}
+
+void bt_helper_ask(uint32_t cmd)
+{
+    uint32_t done = helper_done;
+
+    bt_helper_cmd = cmd;
+    while (helper_done == done)
+        __asm__ volatile("pause");
+}
+
+long bt_domctl(struct pv_domctl *op, uint32_t cmd, unsigned domain)
+{
+    op->cmd = cmd;
+    op->interface_version = PV_DOMCTL_INTERFACE_VERSION;
+    op->domain = (pv_domid_t)domain;
+    return gk_hypercall_nr(PV_HYPERCALL_domctl, (uint64_t)(uintptr_t)op, 0, 0, 0, 0);
+}
+
+unsigned bt_domain_create(struct pv_domctl *op)
+{
+    memset(op, 0, sizeof(*op));
+    op->u.createdomain.max_vcpus = 1;
+    op->u.createdomain.max_evtchn_port = 1023;
+    op->u.createdomain.max_grant_frames = -1;
+    op->u.createdomain.max_maptrack_frames = -1;
+    op->u.createdomain.grant_opts = 1;
+    GK_ASSERT_EQ(bt_domctl(op, PV_DOMCTL_createdomain, 0), 0);
+    return op->domain;
 }

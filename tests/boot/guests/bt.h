@@ -127,12 +127,28 @@ uint64_t bt_l4_mfn(void);
 
 /* True if reading va in kernel mode page-faults (the address is not mapped). */
 bool bt_is_unmapped(uint64_t va);
+/* Reads *p into *val (or writes *val to *p if `write`) with a trap caught: true if it faulted
+ * with a #PF (false if it did not fault, or faulted otherwise). */
+bool bt_access_faults(volatile uint64_t *p, volatile uint64_t *val, bool write);
 
 /* The first virtual address past the start-of-day mapping (a 4 MiB boundary). */
 uint64_t bt_mapping_end(void);
 
 /* Read "key=N" (decimal, or hex with 0x) from the domain command line. */
 bool bt_cmdline_uint(const char *key, uint64_t *out);
+
+/* A command handshake with a second vCPU that spins between commands (so that its CPU keeps its
+ * TLB): bt_helper_ask posts cmd and waits until the helper has taken it and called
+ * bt_helper_answer, which clears the command and counts it done. */
+/* One domctl: op's command, version and domain set, the rest as the caller filled it; and a new
+ * PV domain with one vCPU and Xen's defaults made with it (its id). */
+struct pv_domctl;
+long bt_domctl(struct pv_domctl *op, uint32_t cmd, unsigned domain);
+unsigned bt_domain_create(struct pv_domctl *op);
+
+extern volatile uint32_t bt_helper_cmd;
+void bt_helper_ask(uint32_t cmd);
+void bt_helper_answer(void);
 
 /* Try to map shared_info (update_va_mapping); log once if that is not possible. */
 bool bt_map_shared_info(void);

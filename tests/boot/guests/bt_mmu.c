@@ -61,15 +61,20 @@ uint64_t bt_entry_maddr(uint64_t va, unsigned level)
     return t ? (t << 12) + bt_pt_index(va, level) * 8 : 0;
 }
 
-long bt_mmu(uint64_t ptr, uint64_t val)
+long bt_mmu_foreign(uint64_t ptr, uint64_t val, uint16_t fd)
 {
     struct pv_mmu_update u = {.ptr = ptr, .val = val};
     unsigned done = 0xdead;
-    long rc = gk_hypercall_mmu_update(&u, 1, &done, PV_DOMID_SELF);
+    long rc = gk_hypercall_mmu_update(&u, 1, &done, fd);
 
     if (done != (rc ? 0u : 1u))
-        GK_FAIL("mmu_update(%#lx, %#lx) = %ld with done %u", ptr, val, rc, done);
+        GK_FAIL("mmu_update(%#lx, %#lx, fd %u) = %ld with done %u", ptr, val, fd, rc, done);
     return rc;
+}
+
+long bt_mmu(uint64_t ptr, uint64_t val)
+{
+    return bt_mmu_foreign(ptr, val, PV_DOMID_SELF);
 }
 
 long bt_ext(unsigned cmd, uint64_t arg1, uint64_t arg2)

@@ -73,8 +73,10 @@ void bt_read_frame(uint64_t mfn, uint64_t *buf); /* all 512 entries */
 uint64_t bt_table_of(uint64_t va, unsigned level);
 uint64_t bt_entry_maddr(uint64_t va, unsigned level);
 
-/* One-request wrappers. bt_mmu checks that `done` matches the result. */
+/* One-request wrappers. bt_mmu and bt_mmu_foreign check that `done` matches the result. */
 long bt_mmu(uint64_t ptr, uint64_t val);
+/* The same on behalf of domain fd (a foreign mapping when fd is another domain). */
+long bt_mmu_foreign(uint64_t ptr, uint64_t val, uint16_t fd);
 long bt_ext(unsigned cmd, uint64_t arg1, uint64_t arg2);
 long bt_uvm(uint64_t va, uint64_t pte, uint64_t flags);
 long bt_pin(unsigned level, uint64_t mfn);

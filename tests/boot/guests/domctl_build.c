@@ -34,29 +34,14 @@ static struct bt_region reg;
 static uint64_t mfn[NR_FRAMES];
 static pv_evtchn_port_t exc_port;
 
-static long domctl(uint32_t cmd, unsigned domain)
-{
-    op.cmd = cmd;
-    op.interface_version = PV_DOMCTL_INTERFACE_VERSION;
-    op.domain = (pv_domid_t)domain;
-    return gk_hypercall_nr(PV_HYPERCALL_domctl, (uint64_t)(uintptr_t)&op, 0, 0, 0, 0);
-}
-
-static long fmmu(uint64_t ptr, uint64_t val, uint16_t fd)
-{
-    struct pv_mmu_update u = {.ptr = ptr, .val = val};
-
-    return gk_hypercall_mmu_update(&u, 1, NULL, fd);
-}
-
 /* Write one of the new domain's frames through a writable foreign mapping, then drop it (a
  * frame still writable in dom0 could not become a page table). */
 static void write_frame(unsigned i, uint16_t dom, const void *src, size_t len)
 {
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 0), (mfn[i] << 12) | BT_PTE_RWD, dom), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), (mfn[i] << 12) | BT_PTE_RWD, dom), 0);
     memset((void *)reg.va, 0, 4096);
     memcpy((void *)reg.va, src, len);
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
     bt_invlpg(reg.va);
 }
 
@@ -69,18 +54,6 @@ static void write_entry(unsigned i, uint16_t dom, unsigned slot, uint64_t pte)
     write_frame(i, dom, table, sizeof(table));
 }
 
-static unsigned create(void)
-{
-    memset(&op, 0, sizeof(op));
-    op.u.createdomain.max_vcpus = 1;
-    op.u.createdomain.max_evtchn_port = 1023;
-    op.u.createdomain.max_grant_frames = -1;
-    op.u.createdomain.max_maptrack_frames = -1;
-    op.u.createdomain.grant_opts = 1;
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_createdomain, 0), 0);
-    return op.domain;
-}
-
 static void populate(uint16_t dom)
 {
     struct pv_memory_reservation r = {.extent_start = (uint64_t)(uintptr_t)mfn,
@@ -88,7 +61,7 @@ static void populate(uint16_t dom)
 
     memset(&op, 0, sizeof(op));
     op.u.max_mem.max_memkb = 4 * NR_FRAMES;
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_max_mem, dom), 0);
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_max_mem, dom), 0);
     for (unsigned i = 0; i < NR_FRAMES; i++)
         mfn[i] = i; /* pfns in, mfns out */
     GK_ASSERT_EQ(gk_hypercall_memory_op(PV_XENMEM_populate_physmap, &r), NR_FRAMES);
@@ -105,25 +78,25 @@ static void build(uint16_t dom)
     write_entry(L4, dom, 0, (mfn[L3] << 12) | USER_TABLE);
     write_entry(L3, dom, 0, (mfn[L2] << 12) | USER_TABLE);
     write_entry(L2, dom, BASE >> 21, (mfn[L1] << 12) | USER_TABLE);
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 0), (mfn[L1] << 12) | BT_PTE_RWD, dom), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), (mfn[L1] << 12) | BT_PTE_RWD, dom), 0);
     memset((void *)reg.va, 0, 4096);
     ((uint64_t *)reg.va)[0] = (mfn[CODE] << 12) | BT_PTE_P | BT_PTE_US | BT_PTE_A;
     ((uint64_t *)reg.va)[1] = (mfn[HCALL] << 12) | BT_PTE_P | BT_PTE_US | BT_PTE_A;
     ((uint64_t *)reg.va)[2] = (mfn[STACK] << 12) | USER_TABLE | BT_PTE_D | BT_PTE_NX;
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
     bt_invlpg(reg.va);
     write_frame(CODE, dom, page, sizeof(page));
     write_frame(STACK, dom, page, 0);
     memset(&op, 0, sizeof(op));
     op.u.hypercall_init.gmfn = mfn[HCALL];
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_hypercall_init, dom), 0);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_hypercall_init, dom), 0);
 }
 
 static long vcpuctx(uint32_t cmd, unsigned dom)
 {
     memset(&op, 0, sizeof(op));
     op.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctxt;
-    return domctl(cmd, dom);
+    return bt_domctl(&op, cmd, dom);
 }
 
 static void load_context(uint16_t dom)
@@ -150,14 +123,14 @@ static void load_context(uint16_t dom)
  * writable, which it may not while the vCPU holds it); then it is loaded again. */
 static void check_reset(uint16_t dom)
 {
-    GK_EXPECT(fmmu(bt_region_pte(&reg, 0), (mfn[L4] << 12) | BT_PTE_RWD, dom) != 0);
+    GK_EXPECT(bt_mmu_foreign(bt_region_pte(&reg, 0), (mfn[L4] << 12) | BT_PTE_RWD, dom) != 0);
     memset(&op, 0, sizeof(op));
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_setvcpucontext, dom), 0);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_setvcpucontext, dom), 0);
     GK_EXPECT_EQ(vcpuctx(PV_DOMCTL_getvcpucontext, dom), -PV_ENODATA);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), 0);
     GK_EXPECT_EQ(op.u.getdomaininfo.nr_online_vcpus, 0);
-    GK_EXPECT_EQ(fmmu(bt_region_pte(&reg, 0), (mfn[L4] << 12) | BT_PTE_RWD, dom), 0);
-    GK_EXPECT_EQ(fmmu(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
+    GK_EXPECT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), (mfn[L4] << 12) | BT_PTE_RWD, dom), 0);
+    GK_EXPECT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
     bt_invlpg(reg.va);
     load_context(dom);
 }
@@ -168,15 +141,15 @@ static void run_to_end(uint16_t dom)
     unsigned rounds = 0;
 
     memset(&op, 0, sizeof(op));
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), 0);
     GK_EXPECT_EQ(i->nr_online_vcpus, 1);
     GK_EXPECT(i->flags & PV_DOMINF_paused);
     GK_EXPECT_EQ(i->tot_pages, NR_FRAMES);
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_unpausedomain, dom), 0);
-    while (domctl(PV_DOMCTL_getdomaininfo, dom) == 0 && !(i->flags & PV_DOMINF_shutdown) &&
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_unpausedomain, dom), 0);
+    while (bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom) == 0 && !(i->flags & PV_DOMINF_shutdown) &&
            ++rounds < 1000000)
         gk_hypercall_sched_op(PV_SCHEDOP_yield, NULL);
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), 0);
     GK_EXPECT(i->flags & PV_DOMINF_shutdown);
     GK_EXPECT_EQ(i->flags >> PV_DOMINF_shutdownshift, PV_SHUTDOWN_reboot);
     GK_EXPECT(i->cpu_time > 0);
@@ -190,28 +163,29 @@ static void destroy_while_mapped(uint16_t dom)
     const struct pv_domctl_getdomaininfo *i = &op.u.getdomaininfo;
     uint64_t shared;
 
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), 0);
     shared = i->shared_info_frame;
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 1), (mfn[CODE] << 12) | BT_PTE_RO, dom), 0);
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 2), (shared << 12) | BT_PTE_RO, dom), 0);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), 0);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), 0); /* again: already dying */
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 1), (mfn[CODE] << 12) | BT_PTE_RO, dom), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 2), (shared << 12) | BT_PTE_RO, dom), 0);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_destroydomain, dom), 0);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_destroydomain, dom), 0); /* again: already dying */
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), 0);
     GK_EXPECT_EQ(op.domain, dom);
     GK_EXPECT(i->flags & PV_DOMINF_dying);
     GK_EXPECT_EQ(i->tot_pages, 1);
     GK_EXPECT_EQ(i->nr_online_vcpus, 0);
     GK_EXPECT_EQ(memcmp((const void *)(reg.va + 4096), code, sizeof(code)), 0);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_pausedomain, dom), 0); /* Xen: still a domain to pause */
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 1), 0, PV_DOMID_SELF), 0);
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), 0); /* its shared_info is still mapped */
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_pausedomain, dom), 0); /* Xen: still a domain to pause */
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 1), 0, PV_DOMID_SELF), 0);
+    /* its shared_info is still mapped */
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), 0);
     GK_EXPECT_EQ(op.domain, dom);
     GK_EXPECT_EQ(i->tot_pages, 0);
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 2), 0, PV_DOMID_SELF), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 2), 0, PV_DOMID_SELF), 0);
     bt_invlpg(reg.va + 4096);
     bt_invlpg(reg.va + 2 * 4096);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_getdomaininfo, dom), -PV_ESRCH);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, dom), -PV_ESRCH);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_getdomaininfo, dom), -PV_ESRCH);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_destroydomain, dom), -PV_ESRCH);
 }
 
 GK_TEST(domctl_build)
@@ -221,7 +195,7 @@ GK_TEST(domctl_build)
     GK_ASSERT_EQ(gk_shared_info_map(), 0);
     GK_ASSERT_EQ(gk_evtchn_bind_virq(PV_VIRQ_DOM_EXC, 0, &exc_port), 0);
     GK_ASSERT(bt_region_init(&reg));
-    dom = create();
+    dom = bt_domain_create(&op);
     populate((uint16_t)dom);
     build((uint16_t)dom);
     load_context((uint16_t)dom);

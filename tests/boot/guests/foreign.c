@@ -67,17 +67,6 @@ static long query(unsigned op, uint16_t domid)
     return gk_hypercall_memory_op(op, &domid);
 }
 
-static long fmmu(uint64_t ptr, uint64_t val, uint16_t fd)
-{
-    struct pv_mmu_update u = {.ptr = ptr, .val = val};
-    unsigned done = 0xdead;
-    long rc = gk_hypercall_mmu_update(&u, 1, &done, fd);
-
-    if (done != (rc ? 0u : 1u))
-        GK_FAIL("mmu_update(%#lx, %#lx, fd %u) = %ld with done %u", ptr, val, fd, rc, done);
-    return rc;
-}
-
 static long fext(unsigned cmd, uint64_t mfn, uint16_t fd)
 {
     struct pv_mmuext_op op = {.cmd = cmd};
@@ -94,12 +83,12 @@ static volatile uint64_t *slot_va(unsigned i)
 /* Map mfn at region slot i with foreign domain fd (read-only or writable). */
 static long map_at(unsigned i, uint64_t mfn, bool rw, uint16_t fd)
 {
-    return fmmu(bt_region_pte(&reg, i), (mfn << 12) | (rw ? BT_PTE_RWD : BT_PTE_RO), fd);
+    return bt_mmu_foreign(bt_region_pte(&reg, i), (mfn << 12) | (rw ? BT_PTE_RWD : BT_PTE_RO), fd);
 }
 
 static long unmap_at(unsigned i)
 {
-    long rc = fmmu(bt_region_pte(&reg, i), 0, PV_DOMID_SELF);
+    long rc = bt_mmu_foreign(bt_region_pte(&reg, i), 0, PV_DOMID_SELF);
 
     bt_invlpg(reg.va + i * 4096UL);
     return rc;
@@ -242,11 +231,11 @@ static void check_machphys_and_ports(uint64_t own_mfn)
     struct pv_evtchn_alloc_unbound a = {.dom = peer, .remote_dom = 0};
     struct pv_evtchn_status st = {.dom = peer};
 
-    GK_EXPECT_EQ(fmmu((pop[4] << 12) | PV_MMU_MACHPHYS_UPDATE, 0x1234, peer), 0);
+    GK_EXPECT_EQ(bt_mmu_foreign((pop[4] << 12) | PV_MMU_MACHPHYS_UPDATE, 0x1234, peer), 0);
     GK_EXPECT_EQ(m2p[pop[4]], 0x1234);
-    GK_EXPECT_EQ(fmmu((pop[4] << 12) | PV_MMU_MACHPHYS_UPDATE, HANDSHAKE_PFN + 4, peer), 0);
+    GK_EXPECT_EQ(bt_mmu_foreign((pop[4] << 12) | PV_MMU_MACHPHYS_UPDATE, HANDSHAKE_PFN + 4, peer), 0);
     BT_EXPECT_RC("machphys of dom0's frame, fd peer",
-                 fmmu((own_mfn << 12) | PV_MMU_MACHPHYS_UPDATE, 1, peer), -PV_EINVAL);
+                 bt_mmu_foreign((own_mfn << 12) | PV_MMU_MACHPHYS_UPDATE, 1, peer), -PV_EINVAL);
     GK_EXPECT_EQ(gk_hypercall_event_channel_op(PV_EVTCHNOP_alloc_unbound, &a), 0);
     GK_EXPECT(a.port > 0);
     st.port = a.port;

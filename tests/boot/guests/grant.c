@@ -517,7 +517,6 @@ static void mapper_copies(uint64_t a)
 
 /* ---- mode=stale: an unmap's TLB flush, or the proof that none was needed ---- */
 
-static volatile uint32_t helper_cmd, helper_done;
 static volatile uint64_t helper_val;
 static volatile bool helper_faulted;
 
@@ -525,37 +524,18 @@ static volatile bool helper_faulted;
  * caught; 3 ends it. It spins between commands, never blocking, so its CPU keeps its TLB. */
 static void helper(void *arg)
 {
-    struct gk_trap_record rec;
-
     (void)arg;
     for (;;) {
         uint32_t c;
 
-        while (!(c = helper_cmd))
+        while (!(c = bt_helper_cmd))
             __asm__ volatile("pause");
         if (c == 3)
             break;
-        helper_faulted = false;
-        if (gk_trap_catch(&rec) == 0) {
-            helper_val = ((volatile uint64_t *)VA1)[0];
-            gk_trap_uncatch();
-        } else {
-            helper_faulted = rec.vector == GK_VEC_PF;
-        }
-        helper_cmd = 0;
-        helper_done = helper_done + 1;
+        helper_faulted = bt_access_faults((volatile uint64_t *)VA1, &helper_val, false);
+        bt_helper_answer();
     }
-    helper_cmd = 0;
-    helper_done = helper_done + 1;
-}
-
-static void on_helper(uint32_t cmd)
-{
-    uint32_t done = helper_done;
-
-    helper_cmd = cmd;
-    while (helper_done == done)
-        __asm__ volatile("pause");
+    bt_helper_answer();
 }
 
 /* A grant the other vCPU read through its TLB, unmapped here: that vCPU must fault on it next
@@ -569,15 +549,15 @@ static void mapper_stale(uint64_t a)
     for (int touched = 1; touched >= 0; touched--) {
         GK_ASSERT_EQ(map(a, REF_RW, VA1, 0, &m), PV_GNTST_okay);
         if (touched) {
-            on_helper(1);
+            bt_helper_ask(1);
             GK_EXPECT(!helper_faulted);
             GK_EXPECT_EQ(helper_val, PAT_A | 1);
         }
         GK_EXPECT_EQ(unmap(&m), PV_GNTST_okay);
-        on_helper(2);
+        bt_helper_ask(2);
         GK_EXPECT(helper_faulted);
     }
-    on_helper(3);
+    bt_helper_ask(3);
 }
 
 static void mapper(uint64_t a)

@@ -12,7 +12,6 @@
 #include "gk/smp.h"
 
 static struct bt_region region;
-static volatile uint32_t helper_cmd, helper_done;
 static volatile uint64_t helper_val; /* what CMD_WRITE writes (even: not a present entry) */
 static volatile bool helper_faulted;
 
@@ -22,39 +21,23 @@ enum { CMD_WRITE = 1, CMD_RELOAD, CMD_END };
  * CMD_RELOAD it loads its own root again; it spins between commands, never blocking. */
 static void helper(void *arg)
 {
-    struct gk_trap_record rec;
-
     (void)arg;
     for (;;) {
         uint32_t c;
 
-        while (!(c = helper_cmd))
+        while (!(c = bt_helper_cmd))
             __asm__ volatile("pause");
         if (c == CMD_END)
             break;
         if (c == CMD_RELOAD) {
             GK_EXPECT_EQ(bt_ext(PV_MMUEXT_NEW_BASEPTR, bt_cur_l4(), 0), 0);
-        } else if (gk_trap_catch(&rec) == 0) {
-            ((volatile uint64_t *)region.va)[1] = helper_val;
-            gk_trap_uncatch();
-            helper_faulted = false;
         } else {
-            helper_faulted = rec.vector == GK_VEC_PF;
+            helper_faulted =
+                bt_access_faults((volatile uint64_t *)region.va + 1, &helper_val, true);
         }
-        helper_cmd = 0;
-        helper_done = helper_done + 1;
+        bt_helper_answer();
     }
-    helper_cmd = 0;
-    helper_done = helper_done + 1;
-}
-
-static void on_helper(uint32_t cmd)
-{
-    uint32_t done = helper_done;
-
-    helper_cmd = cmd;
-    while (helper_done == done)
-        __asm__ volatile("pause");
+    bt_helper_answer();
 }
 
 /* One round: P writable at the region's first page, written by vCPU 1, unmapped here (and
@@ -66,16 +49,16 @@ static void round(bool reload)
     GK_ASSERT(bt_table_new(&p, NULL)); /* zeroes, mapped read-only at p.va */
     GK_ASSERT_EQ(bt_mmu(bt_region_pte(&region, 0), (p.mfn << 12) | BT_PTE_RWD), 0);
     helper_val = 0x1000;
-    on_helper(CMD_WRITE);
+    bt_helper_ask(CMD_WRITE);
     GK_EXPECT(!helper_faulted);
     GK_EXPECT_EQ(p.va[1], 0x1000);
     GK_ASSERT_EQ(bt_mmu(bt_region_pte(&region, 0), 0), 0);
     GK_EXPECT_EQ(bt_invlpg(region.va), 0);
     if (reload)
-        on_helper(CMD_RELOAD);
+        bt_helper_ask(CMD_RELOAD);
     GK_ASSERT_EQ(bt_pin(1, p.mfn), 0);
     helper_val = 0x2000;
-    on_helper(CMD_WRITE);
+    bt_helper_ask(CMD_WRITE);
     if (!helper_faulted)
         GK_FAIL("%s: vCPU 1 wrote into a pinned L1 table through a stale translation",
                 reload ? "after its own reload" : "without a reload");
@@ -90,6 +73,6 @@ GK_TEST(tlb_stale)
     GK_ASSERT_EQ(gk_smp_up(1, helper, NULL), 0);
     round(false);
     round(true);
-    on_helper(CMD_END);
+    bt_helper_ask(CMD_END);
     GK_EXPECT_EQ(bt_region_fini(&region), 0);
 }

@@ -30,7 +30,6 @@ static const char *const how_name[] = {"decrease_reservation", "destroydomain",
 static struct pv_domctl op __attribute__((aligned(16)));
 static struct bt_region reg;
 static uint64_t b_list[B_FRAMES];
-static volatile uint32_t helper_cmd, helper_done;
 static volatile uint64_t helper_val;
 static volatile bool helper_faulted;
 
@@ -40,51 +39,18 @@ enum { CMD_READ = 1, CMD_END };
  * between commands, never blocking. */
 static void helper(void *arg)
 {
-    struct gk_trap_record rec;
     uint32_t c;
 
     (void)arg;
-    while ((c = helper_cmd) != CMD_END) {
+    while ((c = bt_helper_cmd) != CMD_END) {
         if (!c) {
             __asm__ volatile("pause");
             continue;
         }
-        if (gk_trap_catch(&rec) == 0) {
-            helper_val = ((volatile uint64_t *)reg.va)[0];
-            gk_trap_uncatch();
-            helper_faulted = false;
-        } else {
-            helper_faulted = rec.vector == GK_VEC_PF;
-        }
-        helper_cmd = 0;
-        helper_done = helper_done + 1;
+        helper_faulted = bt_access_faults((volatile uint64_t *)reg.va, &helper_val, false);
+        bt_helper_answer();
     }
-    helper_cmd = 0;
-    helper_done = helper_done + 1;
-}
-
-static void on_helper(uint32_t cmd)
-{
-    uint32_t done = helper_done;
-
-    helper_cmd = cmd;
-    while (helper_done == done)
-        __asm__ volatile("pause");
-}
-
-static long domctl(uint32_t cmd, unsigned domain)
-{
-    op.cmd = cmd;
-    op.interface_version = PV_DOMCTL_INTERFACE_VERSION;
-    op.domain = (pv_domid_t)domain;
-    return gk_hypercall_nr(PV_HYPERCALL_domctl, (uint64_t)(uintptr_t)&op, 0, 0, 0, 0);
-}
-
-static long fmmu(uint64_t ptr, uint64_t val, uint16_t fd)
-{
-    struct pv_mmu_update u = {.ptr = ptr, .val = val};
-
-    return gk_hypercall_mmu_update(&u, 1, NULL, fd);
+    bt_helper_answer();
 }
 
 static long memop(unsigned cmd, uint16_t dom, uint64_t *list, uint64_t n)
@@ -100,17 +66,10 @@ static uint16_t create(unsigned frames)
 {
     uint16_t dom;
 
-    memset(&op, 0, sizeof(op));
-    op.u.createdomain.max_vcpus = 1;
-    op.u.createdomain.max_evtchn_port = 1023;
-    op.u.createdomain.max_grant_frames = -1;
-    op.u.createdomain.max_maptrack_frames = -1;
-    op.u.createdomain.grant_opts = 1;
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_createdomain, 0), 0);
-    dom = op.domain;
+    dom = (uint16_t)bt_domain_create(&op);
     memset(&op, 0, sizeof(op));
     op.u.max_mem.max_memkb = 4 * frames;
-    GK_ASSERT_EQ(domctl(PV_DOMCTL_max_mem, dom), 0);
+    GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_max_mem, dom), 0);
     return dom;
 }
 
@@ -121,22 +80,23 @@ static void round(enum how how)
     int at = -1;
 
     GK_ASSERT_EQ(memop(PV_XENMEM_populate_physmap, a, &m, 1), 1);
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 0), (m << 12) | BT_PTE_RO, a), 0);
-    on_helper(CMD_READ);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), (m << 12) | BT_PTE_RO, a), 0);
+    bt_helper_ask(CMD_READ);
     GK_ASSERT(!helper_faulted);
     if (how == BY_LAST_UNMAP)
-        GK_ASSERT_EQ(domctl(PV_DOMCTL_destroydomain, a), 0); /* A lingers while dom0 maps M */
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0); /* no flush on vCPU 1 */
-    on_helper(CMD_READ);
+        GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_destroydomain, a), 0); /* A lingers: dom0 maps M */
+    /* no flush on vCPU 1 */
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 0), 0, PV_DOMID_SELF), 0);
+    bt_helper_ask(CMD_READ);
     if (helper_faulted)
         GK_FAIL("%s: the translation did not outlive the unmap: the round proves nothing",
                 how_name[how]);
     if (how == BY_DECREASE)
         GK_ASSERT_EQ(memop(PV_XENMEM_decrease_reservation, a, &m, 1), 1);
     if (how != BY_LAST_UNMAP)
-        GK_ASSERT_EQ(domctl(PV_DOMCTL_destroydomain, a), 0);
+        GK_ASSERT_EQ(bt_domctl(&op, PV_DOMCTL_destroydomain, a), 0);
     /* A is gone, M free (getdomaininfo answers with the next domain, B) */
-    GK_EXPECT(domctl(PV_DOMCTL_getdomaininfo, a) != 0 || op.domain != a);
+    GK_EXPECT(bt_domctl(&op, PV_DOMCTL_getdomaininfo, a) != 0 || op.domain != a);
     for (unsigned i = 0; i < B_FRAMES; i++)
         b_list[i] = i;
     GK_ASSERT_EQ(memop(PV_XENMEM_populate_physmap, b, b_list, B_FRAMES), B_FRAMES);
@@ -144,15 +104,15 @@ static void round(enum how how)
         at = b_list[i] == m ? (int)i : at;
     gk_test_log("%s: mfn %#lx is B's pfn %d", how_name[how], m, at);
     GK_ASSERT(at >= 0); /* else the round proves nothing */
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 1), (m << 12) | BT_PTE_RWD, b), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 1), (m << 12) | BT_PTE_RWD, b), 0);
     ((volatile uint64_t *)(reg.va + 4096))[0] = SECRET;
-    on_helper(CMD_READ);
+    bt_helper_ask(CMD_READ);
     if (!helper_faulted)
         GK_FAIL("%s: vCPU 1 read %#lx (B's data: %s) through a translation from before the "
                 "frame was freed", how_name[how], helper_val, helper_val == SECRET ? "yes" : "no");
-    GK_ASSERT_EQ(fmmu(bt_region_pte(&reg, 1), 0, PV_DOMID_SELF), 0);
+    GK_ASSERT_EQ(bt_mmu_foreign(bt_region_pte(&reg, 1), 0, PV_DOMID_SELF), 0);
     GK_EXPECT_EQ(bt_invlpg(reg.va + 4096), 0);
-    GK_EXPECT_EQ(domctl(PV_DOMCTL_destroydomain, b), 0);
+    GK_EXPECT_EQ(bt_domctl(&op, PV_DOMCTL_destroydomain, b), 0);
 }
 
 GK_TEST(tlb_stale_foreign)
@@ -162,6 +122,6 @@ GK_TEST(tlb_stale_foreign)
     round(BY_DECREASE);
     round(BY_DESTROY);
     round(BY_LAST_UNMAP);
-    on_helper(CMD_END);
+    bt_helper_ask(CMD_END);
     GK_EXPECT_EQ(bt_region_fini(&reg), 0);
 }
