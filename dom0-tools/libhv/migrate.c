@@ -142,7 +142,7 @@ int hv_mig_read(struct hv_ops *o, int fd, void *buf, size_t len, unsigned timeou
         ssize_t n;
 
         if (timeout_s && left <= 0)
-            return hv_err_set(&o->err, -ETIMEDOUT, "no %s from the other side within %u s", what,
+            return hv_err_set(&o->err, -ETIMEDOUT, "%s did not come within %u s", what,
                               timeout_s);
         if (poll(&pfd, 1, left) < 0) {
             if (errno == EINTR)
