@@ -39,7 +39,7 @@ static long get_pg_owner(const struct vcpu *v, uint16_t fd, struct domain **pg)
 }
 
 /* MMU_MACHPHYS_UPDATE: the frame must be the page owner's (its lock nests in the caller's). */
-static long machphys_update(struct domain *d, struct domain *pg, uint64_t mfn, uint64_t pfn)
+NOINLINE static long m2p_update(struct domain *d, struct domain *pg, uint64_t mfn, uint64_t pfn)
 {
     long rc = -PV_EINVAL;
 
@@ -65,7 +65,7 @@ static long one_update(struct vcpu *v, const struct pv_mmu_update *u)
         return mm_mod_entry_foreign(v->domain, v->mmu_pg_owner, u->ptr & ~7UL, u->val,
                                     (u->ptr & 7) == PV_MMU_PT_UPDATE_PRESERVE_AD);
     case PV_MMU_MACHPHYS_UPDATE:
-        return machphys_update(v->domain, v->mmu_pg_owner, u->ptr >> PAGE_SHIFT, u->val);
+        return m2p_update(v->domain, v->mmu_pg_owner, u->ptr >> PAGE_SHIFT, u->val);
     }
     return -PV_ENOSYS;
 }
@@ -80,9 +80,31 @@ static long resume_count(guest_handle pdone, uint32_t *count, uint32_t *done)
     return pdone.gva && guest_copy_from(done, pdone, sizeof(*done)) ? -PV_EFAULT : 0;
 }
 
-HOT_MM static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at, long *rc)
+#define UPDATE_CHUNK 16 /* requests read from the guest at once (384 bytes of stack) */
+
+/* mmu_update's batch: hypercall_batch's loop (a preemption check before each request but the
+ * first) with the requests read UPDATE_CHUNK at a time and one_update called directly. A chunk
+ * that faults is read again one request at a time: the requests before the fault are done, the
+ * one that faults is -EFAULT. A request already read is not read again after an earlier one
+ * changed the tables (as a TLB may keep a translation). */
+NOINLINE HOT_MM static bool update_batch(struct vcpu *v, struct hc_batch *b)
 {
-    return hc_step_rc(rc, one_update(v, e));
+    struct pv_mmu_update u[UPDATE_CHUNK];
+    uint32_t count = b->left, i = 0, n = 0;
+
+    for (b->rc = 0; b->left; b->left--, b->at = guest_handle_add(b->at, sizeof(*u))) {
+        if (b->left != count && hypercall_preempt_check())
+            return true;
+        if (i == n) {
+            i = 0, n = MIN(b->left, UPDATE_CHUNK);
+            if (guest_copy_from(u, b->at, n * sizeof(*u)) &&
+                (n = 1, guest_copy_from(u, b->at, sizeof(*u))))
+                return b->rc = -PV_EFAULT, false;
+        }
+        if ((b->rc = one_update(v, &u[i++])))
+            return false;
+    }
+    return false;
 }
 
 /* mmu_update and mmuext_op: stop at the first error, report the entries done in *done (counted
@@ -90,7 +112,8 @@ HOT_MM static enum hc_step update_step(struct vcpu *v, void *e, guest_handle at,
  * changes of a domain are serialised by its mm_lock (its vCPUs may run on several CPUs); TLB
  * shootdowns wait with the lock held, which is safe because waiting CPUs serve them. The batch
  * holds the lock of the domain whose tables it changes: mmu_update the caller's (a foreign page
- * owner's is taken per entry, mm.h), mmuext_op the page owner's, whose tables its entries pin. */
+ * owner's is taken per entry, mm.h), mmuext_op the page owner's, whose tables its entries pin.
+ * mmu_update runs its own loop (step NULL), mmuext_op hypercall_batch's with `step`. */
 static long mmu_batch(struct vcpu *v, unsigned nr, struct hc_batch *b, guest_handle pdone,
                       pv_domid_t fd, hc_step_fn *step)
 {
@@ -113,7 +136,7 @@ static long mmu_batch(struct vcpu *v, unsigned nr, struct hc_batch *b, guest_han
         bool preempted;
 
         v->mmu_pg_owner = pg;
-        preempted = hypercall_batch(v, b, step);
+        preempted = step ? hypercall_batch(v, b, step) : update_batch(v, b);
         v->mmu_pg_owner = NULL;
         done += count - b->left;
         if (pdone.gva)
@@ -132,7 +155,7 @@ long hc_mmu_update(struct vcpu *v, guest_handle reqs, unsigned int count, guest_
 {
     struct hc_batch b = {.at = reqs, .left = count, .size = sizeof(struct pv_mmu_update)};
 
-    return mmu_batch(v, PV_HYPERCALL_mmu_update, &b, done, foreigndom, update_step);
+    return mmu_batch(v, PV_HYPERCALL_mmu_update, &b, done, foreigndom, NULL);
 }
 
 /* TLB maintenance: every vCPU switch reloads cr3, so only CPUs running one of the domain's vCPUs
@@ -299,9 +322,7 @@ long hc_update_va_mapping_otherdomain(struct vcpu *v, unsigned long va, uint64_t
     struct domain *pg;
     long rc = get_pg_owner(v, domid, &pg);
 
-    if (rc)
-        return rc;
-    if (pg)
-        return -PV_EPERM; /* not offered with another page owner yet (docs/hypercalls.md) */
+    if (rc || pg) /* not offered with another page owner yet (docs/hypercalls.md): -EPERM */
+        return rc ? rc : -PV_EPERM;
     return hc_update_va_mapping(v, va, val, flags);
 }

@@ -339,8 +339,7 @@ static int validate_table(uint64_t mfn, unsigned level)
 
         if (!is_guest_slot(level, i))
             continue;
-        rc = get_entry_refs(mfn, level, e, NULL);
-        if (rc) {
+        if ((rc = get_entry_refs(mfn, level, e, NULL))) {
             put_entries_below(mfn, level, t, i);
             return rc;
         }
@@ -433,8 +432,7 @@ int mm_get_page_and_type(uint64_t mfn, const struct domain *d, uint32_t type)
         return -PV_EINVAL;
     info = frame_info(mfn)->type_info; /* an L4 validated now, not one that already was */
     fresh_l4 = type == PGT_l4 && ((info & PGT_type_mask) != PGT_l4 || !(info & PGT_validated));
-    rc = mm_get_page_type(mfn, type);
-    if (rc)
+    if ((rc = mm_get_page_type(mfn, type)))
         put_page(mfn);
     else if (fresh_l4)
         mm_m2p_validated_l4(d, mfn);

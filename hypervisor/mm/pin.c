@@ -12,15 +12,13 @@
 /* A pin holds one general and one type reference, taken once: pinning is not nested. */
 int mm_pin(struct domain *d, uint64_t mfn, unsigned level)
 {
-    struct page_info *pg;
+    struct page_info *pg = frame_info(mfn);
     int rc;
 
     if (level < 1 || level > 4)
         return -PV_EINVAL;
-    rc = mm_get_page_and_type(mfn, d, mm_level_type(level));
-    if (rc)
+    if ((rc = mm_get_page_and_type(mfn, d, mm_level_type(level))))
         return rc;
-    pg = frame_info(mfn);
     if (pg->type_info & PGT_pinned) {
         mm_put_page_and_type(mfn);
         return -PV_EINVAL;
@@ -31,11 +29,10 @@ int mm_pin(struct domain *d, uint64_t mfn, unsigned level)
 
 int mm_unpin(struct domain *d, uint64_t mfn)
 {
-    struct page_info *pg;
+    struct page_info *pg = frame_info(mfn);
 
     if (mm_get_page(mfn, d))
         return -PV_EINVAL;
-    pg = frame_info(mfn);
     if (!(pg->type_info & PGT_pinned)) {
         mm_put_page(mfn);
         return -PV_EINVAL;
@@ -56,11 +53,8 @@ static int set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn, bool kernel)
 
     if (mfn == old)
         return 0;
-    if (mfn) {
-        rc = mm_get_page_and_type(mfn, v->domain, PGT_l4);
-        if (rc)
-            return rc;
-    }
+    if (mfn && (rc = mm_get_page_and_type(mfn, v->domain, PGT_l4)))
+        return rc;
     *slot = mfn;
     if (mfn && v->kernel_mode == kernel)
         arch_vcpu_root_changed(v);
@@ -129,12 +123,9 @@ void mm_release_roots(struct vcpu *v)
 void mm_domain_teardown(struct domain *d)
 {
     d->mm_dying = true; /* under d's mm_lock: no foreign reference is taken from now on */
-    for (unsigned i = 0; i < d->nr_vcpus; i++) {
-        if (!d->vcpu[i])
-            continue;
-        set_root(d->vcpu[i], &d->vcpu[i]->kernel_l4_mfn, 0, true);
-        set_root(d->vcpu[i], &d->vcpu[i]->user_l4_mfn, 0, false);
-    }
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpu[i])
+            mm_release_roots(d->vcpu[i]);
     for (uint64_t mfn = d->first_page; mfn != FRAME_NONE; mfn = frame_info(mfn)->next) {
         struct page_info *pg = frame_info(mfn);
 

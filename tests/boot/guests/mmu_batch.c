@@ -2,7 +2,9 @@
  * Boot test guest "mmu_batch": the batch interfaces of the PV MMU at their edges ("rule=NAME",
  * test name mmu_NAME; Xen's do_mmu_update, do_mmuext_op, __do_update_va_mapping,
  * vcpumask_to_pcpumask, do_multicall, get_pg_owner).
- *   badptr     unreadable request arrays -EFAULT with done = requests completed before them;
+ *   badptr     unreadable request arrays -EFAULT with done = requests completed before them
+ *              (also where the array ends partway through one of mmu_update's chunks, and a
+ *              failing request partway through one stops the batch there);
  *              an unwritable `done` is ignored (Xen does not check that copy); a bad vcpumask
  *              is -EINVAL for the mmuext flushes and -EFAULT for update_va_mapping (after the
  *              update, which stays), unread without a flush; ptr with bit 2 set (commands
@@ -84,6 +86,58 @@ static void check_bad_arrays(uint64_t unmapped, uint64_t data)
     GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, 2), 0), 0);
     GK_EXPECT_EQ(bt_invlpg(reg.va + 2 * 4096), 0);
     gk_page_free(page2);
+}
+
+/* The entries from `first` on that are present, cleared: their number, and they must come first
+ * (nothing present after an absent one). */
+static unsigned clear_prefix(unsigned first, unsigned n)
+{
+    unsigned len = 0;
+
+    for (unsigned i = 0; i < n; i++)
+        if (reg.l1.va[first + i] & BT_PTE_P) {
+            GK_EXPECT_EQ(i, len); /* else present after an absent one */
+            len++;
+            GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, first + i), 0), 0);
+        }
+    return len;
+}
+
+/* mmu_update reads its requests in chunks (UPDATE_CHUNK, 16, in mmu.c): an array that ends on
+ * an unmapped page partway through a chunk, in the first chunk or a later one, still does the
+ * requests before the end and answers -EFAULT with done counting them; a request that fails
+ * partway through a chunk stops the batch there, the rest of the chunk undone. */
+static void check_chunks(uint64_t data)
+{
+    static const unsigned edge[][2] = {{5, 20}, {37, 40}}; /* requests readable, count */
+    uint64_t *page = gk_page_alloc(), end = reg.va + 3 * 4096;
+    struct pv_mmu_update *u, mid[20];
+    unsigned done;
+
+    GK_ASSERT(page != NULL);
+    BT_REQUIRE_EQ(bt_mmu(bt_region_pte(&reg, 2), (mfn_of(page) << 12) | BT_PTE_RWD), 0);
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned fit = edge[k][0], count = edge[k][1];
+
+        /* Request `fit` starts 12 bytes before the unmapped page. */
+        u = (struct pv_mmu_update *)(uintptr_t)(end - fit * sizeof(*u) - 12);
+        for (unsigned i = 0; i < fit; i++)
+            u[i] = (struct pv_mmu_update){bt_region_pte(&reg, 100 + i), (data << 12) | BT_PTE_RO};
+        done = 77;
+        GK_EXPECT_EQ(gk_hypercall_mmu_update(u, count, &done, PV_DOMID_SELF), -PV_EFAULT);
+        GK_EXPECT_EQ(done, fit);
+        GK_EXPECT_EQ(clear_prefix(100, count), fit);
+    }
+    for (unsigned i = 0; i < 20; i++) /* request 9: command 4, -ENOSYS */
+        mid[i] = (struct pv_mmu_update){bt_region_pte(&reg, 100 + i) | (i == 9 ? 4 : 0),
+                                        (data << 12) | BT_PTE_RO};
+    done = 77;
+    GK_EXPECT_EQ(gk_hypercall_mmu_update(mid, 20, &done, PV_DOMID_SELF), -PV_ENOSYS);
+    GK_EXPECT_EQ(done, 9);
+    GK_EXPECT_EQ(clear_prefix(100, 20), 9);
+    GK_EXPECT_EQ(bt_mmu(bt_region_pte(&reg, 2), 0), 0);
+    GK_EXPECT_EQ(bt_invlpg(reg.va + 2 * 4096), 0);
+    gk_page_free(page);
 }
 
 static void check_vcpumask(uint64_t unmapped, uint64_t data)
@@ -181,6 +235,7 @@ static void rule_badptr(void)
     unmapped = reg.va + 200 * 4096;
     GK_EXPECT(bt_is_unmapped(unmapped));
     check_bad_arrays(unmapped, mfn_of(data));
+    check_chunks(mfn_of(data));
     check_vcpumask(unmapped, mfn_of(data));
     check_commands(mfn_of(data));
     check_foreigndom(mfn_of(data));
