@@ -161,11 +161,12 @@ $(HVT_OUT)/test_hv_migrate: tests/hvctl/test_hv_migrate.c $(LIBHV) $(B)/lib/libx
 	$(CC) $(HVT_CFLAGS) -o $@ $(filter %.c,$^) $(LIBHV) -L$(B)/lib -lxenstore \
 	    -Wl,-rpath,$(abspath $(B)/lib) $(LIBHV_LDLIBS) -lcmocka
 
-# The operations and the monitor with a stand-in hypervisor (fake_priv.c replaces priv and
-# build): the real sources, not the library.
+# The operations, the suspend's two ways and the monitor with a stand-in hypervisor (fake_priv.c
+# replaces priv and build): the real sources, not the library.
 HVT_OPS_SRCS := tests/hvctl/test_hv_ops.c tests/hvctl/fake_priv.c tests/hvctl/xsd_harness.c \
 	$(addprefix $(LIBHV_DIR)/,ops.c ops_query.c ops_json.c ops_tune.c monitor.c xsl.c cfg.c cfg_syntax.c \
-	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c vif.c net.c net_up.c run.c)
+	cfg_dev.c dev.c dev_hotplug.c blk.c blk_snap.c vif.c net.c net_up.c run.c ops_save.c save_dom.c \
+	save_read.c save_write.c stream.c stream_rec.c stream_pv.c stream_sum.c ops_clone.c)
 
 $(HVT_OUT)/test_hv_ops: $(HVT_OPS_SRCS) $(B)/lib/libxenstore.so.4 \
     $(wildcard $(LIBHV_DIR)/*.h tests/hvctl/*.h)

@@ -180,6 +180,13 @@ int cmd_migrate(int argc, char **argv)
                     "%llu in all)\n", res.parts.suspend, res.parts.last, res.parts.state,
                     res.parts.ready, res.parts.commit, (unsigned long long)res.last_sent,
                     (unsigned long long)res.last_held, (unsigned long long)res.held);
+        if (verbose && res.suspend_how.evtchn)
+            fprintf(stderr, "migration: suspended through its event channel (port %u)\n",
+                    res.suspend_how.port);
+        else if (verbose)
+            fprintf(stderr, "migration: suspended through control/shutdown%s%s\n",
+                    res.suspend_how.why[0] ? ": " : " (no suspend event channel offered)",
+                    res.suspend_how.why);
     }
     hv_migrate_disconnect(&conn);
 out:

@@ -637,7 +637,7 @@ int hv_migrate_send(struct hv_ops *o, uint32_t domid, struct hv_mig_conn *c,
         goto out;
     note(m, "suspending the domain for the last round");
     paused_at = hv_now();
-    if ((rc = hv_ops_suspend(o, domid)))
+    if ((rc = hv_ops_suspend(o, domid, &res->suspend_how)))
         goto out;
     suspended = true;
     res->parts.suspend = (hv_now() - paused_at) * 1000;

@@ -96,6 +96,7 @@ struct hv_mig_result {
         double ready;     /* until the target's "domain received": its restore and the wire */
         double commit;    /* the go until the target's report: its unpause and the wire */
     } parts;
+    struct hv_suspend_how suspend_how; /* through the guest's event channel or xenstore */
 };
 
 /* The connection to the target: the stream's descriptors and the process behind them (killed

@@ -146,10 +146,20 @@ struct hv_restore_times {
 int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,
                       struct hv_cfg *cfg, uint32_t *domid);
 /* What live migration (migrate.c) shares with save: the config as xl.cfg text (malloc()ed),
- * the suspend through control/shutdown (withdrawn on failure: the guest runs on), and the
- * cooperative resume of a suspended domain (its suspend returns "cancelled"). */
+ * the suspend (withdrawn on failure: the guest runs on), and the cooperative resume of a
+ * suspended domain (its suspend returns "cancelled"). The suspend is asked as libxl asks: by a
+ * notify on the guest's suspend event channel when it offers one (a port unbound for dom0 in
+ * device/suspend/event-channel), waiting hv_suspend_evtchn_s for it; else, or if the port is
+ * bogus, refused or ignored (a line on stderr says why), through control/shutdown = "suspend",
+ * waiting hv_suspend_xs_s (libxl's 60 s). how (may be NULL) tells which way it went. */
+struct hv_suspend_how {
+    bool evtchn;             /* suspended after the notify on port */
+    uint32_t port;
+    char why[HV_ERR_LEN];    /* why the event channel was not used ("": none offered, or used) */
+};
+extern unsigned hv_suspend_evtchn_s, hv_suspend_xs_s;
 int hv_ops_save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *len);
-int hv_ops_suspend(struct hv_ops *o, uint32_t domid);
+int hv_ops_suspend(struct hv_ops *o, uint32_t domid, struct hv_suspend_how *how);
 int hv_ops_resume(struct hv_ops *o, uint32_t domid);
 
 /* CLOCK_MONOTONIC in seconds: the durations the toolstack measures and shows. */

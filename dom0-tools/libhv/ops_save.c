@@ -15,6 +15,8 @@
 #include "vif.h"
 
 #define SUSPEND_TIMEOUT_S 60 /* libxl waits as long for a PV guest to suspend */
+#define SUSPEND_EVTCHN_S 10  /* then control/shutdown: a guest that offers the port but ignores it */
+#define SUSPEND_PORT_MAX 131071 /* FIFO's highest port (2-level: 4095): a number, no more */
 
 static int priv_err(struct hv_ops *o, int rc)
 {
@@ -62,20 +64,85 @@ static int save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *le
     return rc;
 }
 
-/* Asks the guest to suspend and waits until it has (SCHEDOP_shutdown(suspend)). On failure the
- * request is withdrawn: the guest runs on. */
-static int suspend(struct hv_ops *o, uint32_t domid)
+unsigned hv_suspend_evtchn_s = SUSPEND_EVTCHN_S, hv_suspend_xs_s = SUSPEND_TIMEOUT_S;
+
+/* The port in domid's device/suspend/event-channel: 1 (*port), 0 if absent or empty (a guest
+ * that offers none: Linux), -EINVAL for anything else (why in how->why). */
+static int suspend_port(struct hv_ops *o, uint32_t domid, uint32_t *port,
+                        struct hv_suspend_how *how)
 {
+    char buf[32], *end;
+    unsigned long v;
+
+    if (hv_xsl_read(o->xs, domid, "device/suspend/event-channel", buf, sizeof(buf)) || !buf[0])
+        return 0;
+    errno = 0;
+    v = strtoul(buf, &end, 10);
+    if (*end || errno || buf[0] < '0' || buf[0] > '9' || v == 0 || v > SUSPEND_PORT_MAX) {
+        snprintf(how->why, sizeof(how->why), "its device/suspend/event-channel holds no port "
+                 "('%.20s')", buf);
+        return -EINVAL;
+    }
+    *port = (uint32_t)v;
+    return 1;
+}
+
+/* The guest's suspend event channel, as libxl: notified, then the domain's state watched (every
+ * 2 ms at first: hv_ops_wait_shutdown) for hv_suspend_evtchn_s. 0 once suspended (*reason), 1
+ * if not asked this way, or not done in time (how->why; the caller asks through xenstore), else
+ * an error. */
+static int suspend_evtchn(struct hv_ops *o, uint32_t domid, struct hv_suspend_how *how,
+                          int *reason)
+{
+    uint32_t port = 0;
+    int rc = suspend_port(o, domid, &port, how);
+
+    if (rc <= 0)
+        return 1;
+    if ((rc = hv_evtchn_notify_remote(o->priv, domid, port))) {
+        snprintf(how->why, sizeof(how->why), "its suspend event channel %u: %s", port,
+                 hv_priv_error(o->priv));
+        return 1;
+    }
+    how->evtchn = true, how->port = port;
+    rc = hv_ops_wait_shutdown(o, domid, hv_suspend_evtchn_s, reason);
+    if (rc == -ETIMEDOUT) {
+        how->evtchn = false;
+        snprintf(how->why, sizeof(how->why), "it did not suspend within %u s of the notify on "
+                 "its suspend event channel %u", hv_suspend_evtchn_s, port);
+        return 1;
+    }
+    return rc;
+}
+
+/* Asks the guest to suspend and waits until it has (SCHEDOP_shutdown(suspend)): through its
+ * suspend event channel if it offers one, else (or if that fails) through control/shutdown. On
+ * failure the request is withdrawn: the guest runs on. */
+static int suspend(struct hv_ops *o, uint32_t domid, struct hv_suspend_how *how)
+{
+    struct hv_suspend_how ignored_how;
     struct hv_err ignored;
     int rc, reason;
 
-    if ((rc = hv_ops_shutdown(o, domid, "suspend")))
-        return rc;
-    rc = hv_ops_wait_shutdown(o, domid, SUSPEND_TIMEOUT_S, &reason);
+    if (!how)
+        how = &ignored_how;
+    memset(how, 0, sizeof(*how));
+    rc = suspend_evtchn(o, domid, how, &reason);
+    if (rc == 1) {
+        if (how->why[0])
+            fprintf(stderr, "hvctl: domain %u: %s; asking through control/shutdown\n", domid,
+                    how->why);
+        if ((rc = hv_ops_shutdown(o, domid, "suspend")))
+            return rc;
+        rc = hv_ops_wait_shutdown(o, domid, hv_suspend_xs_s, &reason);
+        if (!rc && how->why[0]) /* suspended on the late event, or on the request: withdrawn */
+            hv_xsl_shutdown(o->xs, domid, "", &ignored);
+    }
     if (rc == -ETIMEDOUT) {
         hv_xsl_shutdown(o->xs, domid, "", &ignored);
         return hv_err_set(&o->err, rc, "domain %u did not suspend within %u s (does it handle "
-                          "control/shutdown = suspend?); it runs on", domid, SUSPEND_TIMEOUT_S);
+                          "control/shutdown = suspend?)%s%s; it runs on", domid, hv_suspend_xs_s,
+                          how->why[0] ? "; before that " : "", how->why);
     }
     if (rc)
         return rc;
@@ -199,7 +266,7 @@ int hv_ops_save(struct hv_ops *o, uint32_t domid, const char *path, bool checkpo
         free(cfg);
         return fd;
     }
-    if (!(rc = suspend(o, domid))) {
+    if (!(rc = suspend(o, domid, NULL))) {
         hv_stream_init(&s, fd, path, &o->err);
         rc = write_state(o, domid, &s, cfg, cfg_len, progress);
         if (!rc && fsync(fd))
@@ -397,9 +464,9 @@ int hv_ops_save_config(struct hv_ops *o, uint32_t domid, char **text, size_t *le
     return save_config(o, domid, text, len);
 }
 
-int hv_ops_suspend(struct hv_ops *o, uint32_t domid)
+int hv_ops_suspend(struct hv_ops *o, uint32_t domid, struct hv_suspend_how *how)
 {
-    return suspend(o, domid);
+    return suspend(o, domid, how);
 }
 
 int hv_ops_resume(struct hv_ops *o, uint32_t domid)

@@ -223,6 +223,10 @@ int hv_unpin_table(struct hv_priv *p, uint32_t domid, uint64_t mfn);
 
 /* EVTCHNOP_alloc_unbound in domid, bindable by remote; *port out. */
 int hv_evtchn_alloc_unbound(struct hv_priv *p, uint32_t domid, uint32_t remote, uint32_t *port);
+/* Bind domid's port (unbound for us) through /dev/xen/evtchn, notify it, and unbind: one event
+ * on the guest's end, which is unbound for us again after (a port bound elsewhere, or for
+ * another domain, is refused by the hypervisor: -EINVAL). */
+int hv_evtchn_notify_remote(struct hv_priv *p, uint32_t domid, uint32_t port);
 /* GNTTABOP_setup_table for domid: at least nr frames; their mfns in frames[]. */
 int hv_gnttab_setup_table(struct hv_priv *p, uint32_t domid, unsigned nr, uint64_t *frames);
 

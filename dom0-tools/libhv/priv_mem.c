@@ -1,11 +1,13 @@
 /* dom0-tools/libhv/priv_mem.c - another domain's memory, page-table pins, event channels and grant
  * frames, and foreign mappings into this process (privcmd mmapbatch and mmap_resource). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "dom0-tools/xenstored/linux/xendev_ioctl.h"
 #include "priv_internal.h"
@@ -179,6 +181,26 @@ int hv_evtchn_alloc_unbound(struct hv_priv *p, uint32_t domid, uint32_t remote, 
         return (int)rc;
     *port = a->port;
     return 0;
+}
+
+int hv_evtchn_notify_remote(struct hv_priv *p, uint32_t domid, uint32_t port)
+{
+    int fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC), local;
+    struct xd_evtchn_bind_interdomain b = {domid, port};
+    struct xd_evtchn_port lp;
+    int rc = 0;
+
+    if (fd < 0)
+        return priv_fail(p, -errno, "/dev/xen/evtchn");
+    if ((local = ioctl(fd, XD_EVTCHN_BIND_INTERDOMAIN, &b)) < 0) {
+        rc = priv_fail(p, -errno, "binding domain %u's port %u", domid, port);
+    } else {
+        lp.port = (uint32_t)local;
+        if (ioctl(fd, XD_EVTCHN_NOTIFY, &lp) < 0)
+            rc = priv_fail(p, -errno, "notifying domain %u's port %u", domid, port);
+    }
+    close(fd); /* unbinds: the guest's end is unbound for us again, its event still pending */
+    return rc;
 }
 
 /* Grant status (PV_GNTST_*, 0 or negative) to an errno for the message. */

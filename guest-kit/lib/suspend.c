@@ -3,9 +3,30 @@
 #include "gk/xenstore.h"
 #include "internal.h"
 
+#include "gk/events.h"
+
 #define WATCH_TOKEN "gk-shutdown"
+#define SUSPEND_NODE "device/suspend/event-channel"
 
 static bool watching;
+static uint32_t suspend_port; /* offered in SUSPEND_NODE (0: none) */
+static uint32_t suspend_seen; /* its event count when last looked at */
+
+/* A port unbound for dom0, its number in SUSPEND_NODE: the toolstack's notify on it asks for a
+ * suspend (libxl's way; without it, control/shutdown). Not fatal if it cannot be offered. */
+static void offer_port(void)
+{
+    pv_evtchn_port_t p;
+
+    if (suspend_port || gk_evtchn_alloc_unbound(0, &p))
+        return;
+    if (p >= GK_MAX_PORTS || gk_xs_printf(GK_XS_NO_TX, SUSPEND_NODE, "%u", p)) {
+        gk_evtchn_close(p);
+        return;
+    }
+    suspend_seen = gk_event_counts[p];
+    suspend_port = p;
+}
 
 static long watch_control(void)
 {
@@ -16,8 +37,20 @@ static long watch_control(void)
     if ((rc = gk_xs_init()) || (rc = gk_xs_write(GK_XS_NO_TX, "control/feature-suspend", "1")) ||
         (rc = gk_xs_watch("control/shutdown", WATCH_TOKEN)))
         return rc;
+    offer_port();
     watching = true;
     return 0;
+}
+
+/* An event on the suspend port since the last look: taken. */
+static bool suspend_event(void)
+{
+    uint32_t n = suspend_port ? gk_event_counts[suspend_port] : suspend_seen;
+
+    if (n == suspend_seen)
+        return false;
+    suspend_seen = n;
+    return true;
 }
 
 long gk_shutdown_request_wait(uint64_t deadline, char *buf, size_t size)
@@ -25,13 +58,26 @@ long gk_shutdown_request_wait(uint64_t deadline, char *buf, size_t size)
     long rc = watch_control();
 
     while (!rc) {
+        uint32_t seen = suspend_seen;
+
+        if (suspend_event()) {
+            lib_strlcpy(buf, "suspend", size);
+            return 0;
+        }
         rc = gk_xs_read(GK_XS_NO_TX, "control/shutdown", buf, size);
         if (rc > 0) /* a request: acknowledged, as libxl expects */
             return gk_xs_write(GK_XS_NO_TX, "control/shutdown", "");
         if (rc == 0 || rc == -PV_ENOENT)
-            rc = gk_xs_watch_wait(WATCH_TOKEN, deadline, NULL, 0, NULL, 0);
+            rc = gk_xs_watch_wait_or(suspend_port, seen, WATCH_TOKEN, deadline, NULL, 0, NULL, 0);
+        if (rc == -PV_EINTR)
+            rc = 0;
     }
     return rc;
+}
+
+uint32_t gk_suspend_port(void)
+{
+    return suspend_port;
 }
 
 /* start_info's ring frames between mfns (running) and pfns (suspended), as Linux does. */
@@ -57,7 +103,8 @@ static void resume_new_domain(uint64_t then)
     gk_time_continue_from(then);
     gk_console_resume();
     gk_p2m_publish();
-    watching = false;
+    watching = false; /* watch and port again at the next wait: the new domain has neither */
+    suspend_port = 0;
     gk_xs_resume();
 }
 

@@ -113,14 +113,16 @@ long gk_timer_set(uint64_t deadline)
     return gk_hypercall_set_timer_op(deadline);
 }
 
-bool gk_wait_event_until(uint32_t port, uint32_t seen, uint64_t deadline)
+bool gk_wait_event2_until(uint32_t port, uint32_t seen, uint32_t port2, uint32_t seen2,
+                          uint64_t deadline)
 {
     bool was_masked = gk_events_masked(), came;
     uint32_t tport = gk_timer_port();
 
     for (;;) {
         gk_events_mask(); /* an event from here on stays pending and ends the block at once */
-        came = port && port < GK_MAX_PORTS && gk_event_counts[port] != seen;
+        came = (port && port < GK_MAX_PORTS && gk_event_counts[port] != seen) ||
+               (port2 && port2 < GK_MAX_PORTS && gk_event_counts[port2] != seen2);
         if (came || (deadline && gk_time_now() >= deadline))
             break;
         if (deadline && tport)
@@ -130,6 +132,11 @@ bool gk_wait_event_until(uint32_t port, uint32_t seen, uint64_t deadline)
     if (!was_masked)
         gk_events_unmask();
     return came;
+}
+
+bool gk_wait_event_until(uint32_t port, uint32_t seen, uint64_t deadline)
+{
+    return gk_wait_event2_until(port, seen, 0, 0, deadline);
 }
 
 long gk_sleep_until(uint64_t deadline)

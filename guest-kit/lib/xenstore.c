@@ -14,6 +14,7 @@ static bool broken;
 static uint32_t next_req_id = 1;
 static uint64_t timeout_ns = GK_XS_TIMEOUT_NS;
 static char err_name[16];
+static uint32_t wake_port, wake_seen; /* gk_xs_watch_wait_or's second port, while it waits */
 
 /* The message being read (payload and a NUL). */
 static struct pv_xsd_sockmsg msg_hdr;
@@ -91,14 +92,16 @@ static void set_broken(const char *why)
 }
 
 /* Sleep until the store port fires (seen: its count before the ring was looked at), at most one
- * poll period, or the deadline. false once the deadline has passed. */
-static bool wait_ring(uint32_t seen, uint64_t deadline)
+ * poll period, or the deadline. false once the deadline has passed, or (wakeable: no byte of a
+ * message read yet) once an event came on wake_port. */
+static bool wait_ring(uint32_t seen, uint64_t deadline, bool wakeable)
 {
     uint64_t now = gk_time_now(), until = now + GK_XS_POLL_NS;
+    uint32_t wp = wakeable ? wake_port : 0;
 
-    if (now >= deadline)
+    if (now >= deadline || (wp && gk_event_counts[wp] != wake_seen))
         return false;
-    gk_wait_event_until(port, seen, until < deadline ? until : deadline);
+    gk_wait_event2_until(port, seen, wp, wake_seen, until < deadline ? until : deadline);
     return true;
 }
 
@@ -117,7 +120,7 @@ static long put(const void *data, uint32_t len, uint64_t deadline)
         }
         room = PV_XENSTORE_RING_SIZE - used;
         if (!room) {
-            if (!wait_ring(seen, deadline))
+            if (!wait_ring(seen, deadline, false))
                 return -PV_ETIMEDOUT;
             continue;
         }
@@ -143,7 +146,7 @@ static long get(void *data, uint32_t len, uint64_t deadline, uint32_t *got)
             return -PV_EIO;
         }
         if (!avail) {
-            if (!wait_ring(seen, deadline))
+            if (!wait_ring(seen, deadline, *got == 0))
                 return -PV_ETIMEDOUT;
             continue;
         }
@@ -453,6 +456,19 @@ long gk_xs_watch_wait(const char *token, uint64_t deadline, char *path, size_t p
             queue_event();
         /* Anything else is a late reply to a request that timed out: dropped. */
     }
+}
+
+long gk_xs_watch_wait_or(uint32_t port2, uint32_t seen2, const char *token, uint64_t deadline,
+                         char *path, size_t path_size, char *tok, size_t tok_size)
+{
+    long rc;
+
+    if (port2 >= GK_MAX_PORTS)
+        port2 = 0;
+    wake_port = port2, wake_seen = seen2;
+    rc = gk_xs_watch_wait(token, deadline, path, path_size, tok, tok_size);
+    wake_port = 0;
+    return rc == -PV_ETIMEDOUT && port2 && gk_event_counts[port2] != seen2 ? -PV_EINTR : rc;
 }
 
 void gk_xs_watch_flush(const char *token)

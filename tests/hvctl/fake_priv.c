@@ -8,6 +8,7 @@
 
 #include "dom0-tools/libhv/build.h"
 #include "fake_priv.h"
+#include "pv-abi/sched_op.h"
 
 struct fake_dom fake_doms[FAKE_MAX];
 const char *fake_fail;
@@ -401,6 +402,22 @@ int hv_evtchn_alloc_unbound(struct hv_priv *p, uint32_t domid, uint32_t remote, 
 {
     (void)remote, (void)port;
     return no_memory(p, "alloc_unbound", domid);
+}
+
+int hv_evtchn_notify_remote(struct hv_priv *p, uint32_t domid, uint32_t port)
+{
+    int rc = check(p, "notify", domid);
+    struct fake_dom *d = &fake_doms[domid];
+
+    if (rc)
+        return rc;
+    if (port != d->suspend_port || !port) /* the hypervisor's refusal of a port not ours */
+        return hv_err_set(&p->err, -EINVAL, "binding domain %u's port %u: Invalid argument",
+                          domid, port);
+    d->notifies++;
+    if (d->suspend_on_notify)
+        d->shutdown = true, d->reason = PV_SHUTDOWN_suspend;
+    return 0;
 }
 
 int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_domid,

@@ -15,6 +15,9 @@ struct fake_dom {
     uint8_t handle[16];
     uint32_t weight, cap;
     unsigned ioports, iomem, pirqs, irqs; /* grants (and GSIs mapped) it received */
+    uint32_t suspend_port;  /* a port unbound for dom0 (0: none): the one a notify may bind */
+    bool suspend_on_notify; /* the notify on it suspends the domain */
+    unsigned notifies;
 };
 
 extern struct fake_dom fake_doms[FAKE_MAX];

@@ -219,6 +219,96 @@ static void test_shutdown_and_tuning(void **state)
     hv_cfg_free(&cfg);
 }
 
+/* Writes domid's device/suspend/event-channel (the guest's offer). */
+static void offer(uint32_t domid, const char *value)
+{
+    char path[96];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/device/suspend/event-channel", domid);
+    assert_true(xs_write(xs, XBT_NULL, path, value, (unsigned)strlen(value)));
+}
+
+static char *shutdown_node(uint32_t domid, char *buf, size_t len)
+{
+    assert_int_equal(hv_xsl_read(xs, domid, "control/shutdown", buf, len), 0);
+    return buf;
+}
+
+/* A suspend through xenstore (the fake domain is shut down "suspend" before it is asked, so
+ * the wait ends at once): the node written, no notify; why says why the port was not used. */
+static void suspend_through_xenstore(uint32_t domid, const char *node, const char *why)
+{
+    struct hv_suspend_how how;
+    char buf[64];
+
+    offer(domid, node);
+    hv_xsl_shutdown(xs, domid, "", NULL);
+    fake_doms[domid].shutdown = true, fake_doms[domid].reason = PV_SHUTDOWN_suspend;
+    fake_doms[domid].notifies = 0;
+    assert_int_equal(hv_ops_suspend(&o, domid, &how), 0);
+    assert_false(how.evtchn);
+    assert_int_equal(fake_doms[domid].notifies, 0);
+    if (why) {
+        assert_non_null(strstr(how.why, why));
+        assert_string_equal(shutdown_node(domid, buf, sizeof(buf)), ""); /* withdrawn after */
+    } else {
+        assert_string_equal(how.why, "");
+        assert_string_equal(shutdown_node(domid, buf, sizeof(buf)), "suspend");
+    }
+    fake_doms[domid].shutdown = false;
+}
+
+static void test_suspend_ways(void **state)
+{
+    struct hv_suspend_how how;
+    struct hv_cfg cfg;
+    uint32_t domid;
+    char buf[64];
+
+    (void)state;
+    fake_reset();
+    load(&cfg, "");
+    assert_int_equal(hv_ops_create(&o, &cfg, false, &domid), 0);
+    fake_doms[domid].suspend_port = 7;
+    /* no port offered (the node empty, as create leaves it: Linux) */
+    suspend_through_xenstore(domid, "", NULL);
+    /* the port offered: a notify, no xenstore request, suspended */
+    fake_doms[domid].suspend_on_notify = true;
+    offer(domid, "7");
+    hv_xsl_shutdown(xs, domid, "", NULL);
+    assert_int_equal(hv_ops_suspend(&o, domid, &how), 0);
+    assert_true(how.evtchn);
+    assert_int_equal(how.port, 7);
+    assert_int_equal(fake_doms[domid].notifies, 1);
+    assert_string_equal(shutdown_node(domid, buf, sizeof(buf)), "");
+    fake_doms[domid].shutdown = false;
+    /* a guest's bogus values: not a port, never bound */
+    suspend_through_xenstore(domid, "junk", "holds no port ('junk')");
+    suspend_through_xenstore(domid, "0", "holds no port");
+    suspend_through_xenstore(domid, "-7", "holds no port");
+    suspend_through_xenstore(domid, "7x", "holds no port");
+    suspend_through_xenstore(domid, "4294967303", "holds no port"); /* 7 + 2^32 */
+    /* a port the hypervisor refuses to bind (bound elsewhere, or for another domain) */
+    suspend_through_xenstore(domid, "9", "its suspend event channel 9: binding");
+    /* a guest that takes the notify and never suspends: xenstore next, then the error; the
+     * request withdrawn, the domain running */
+    fake_doms[domid].suspend_on_notify = false;
+    fake_doms[domid].notifies = 0;
+    offer(domid, "7");
+    hv_suspend_evtchn_s = hv_suspend_xs_s = 1;
+    assert_int_equal(hv_ops_suspend(&o, domid, &how), -ETIMEDOUT);
+    hv_suspend_evtchn_s = 10, hv_suspend_xs_s = 60;
+    assert_int_equal(fake_doms[domid].notifies, 1);
+    assert_false(how.evtchn);
+    assert_non_null(strstr(o.err.msg, "did not suspend within 1 s of the notify on its suspend "
+                                      "event channel 7"));
+    assert_non_null(strstr(o.err.msg, "it runs on"));
+    assert_string_equal(shutdown_node(domid, buf, sizeof(buf)), "");
+    assert_false(fake_doms[domid].shutdown);
+    assert_int_equal(hv_ops_destroy(&o, domid), 0);
+    hv_cfg_free(&cfg);
+}
+
 /* The monitor: a domain shut down with `reason` under `on`, the next incarnations created
  * shut down with `next` (or running if < 0). */
 static void run_monitor(const char *on, int reason, int next, unsigned creates, unsigned left)
@@ -267,7 +357,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_destroy), cmocka_unit_test(test_create_failures),
         cmocka_unit_test(test_create_checks),  cmocka_unit_test(test_find),
-        cmocka_unit_test(test_shutdown_and_tuning), cmocka_unit_test(test_monitor),
+        cmocka_unit_test(test_shutdown_and_tuning), cmocka_unit_test(test_suspend_ways),
+        cmocka_unit_test(test_monitor),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,11 +7,15 @@
 #include <stdint.h>
 
 /*
- * The toolstack asks through xenstore: control/shutdown = "suspend" (or "poweroff", "reboot").
- * Waits until control/shutdown holds a request (watching it; the watch is set on first use and
- * again after a resume), acknowledges it by writing "" (libxl waits for that), and copies it into
- * buf. Also writes control/feature-suspend = 1 on first use. 0, or -PV_ETIMEDOUT at deadline
- * (gk_time_now() ns), or a xenstore error.
+ * The toolstack asks through xenstore: control/shutdown = "suspend" (or "poweroff", "reboot"),
+ * or, for a suspend, by a notify on the suspend event channel (libxl's way, without xenstore's
+ * round trips): on first use (and again after a resume in a new domain) the kit allocates a
+ * port unbound for dom0 and writes its number in device/suspend/event-channel, besides
+ * control/feature-suspend = 1 (neither is fatal if refused: the toolstack then uses
+ * control/shutdown). Waits until control/shutdown holds a request (watching it) or an event
+ * came on that port; a request is acknowledged by writing "" (libxl waits for that) and copied
+ * into buf, an event is "suspend" in buf. 0, or -PV_ETIMEDOUT at deadline (gk_time_now() ns),
+ * or a xenstore error.
  */
 long gk_shutdown_request_wait(uint64_t deadline, char *buf, size_t size);
 
@@ -28,5 +32,8 @@ long gk_shutdown_request_wait(uint64_t deadline, char *buf, size_t size);
  * Only vCPU 0 may be running (secondary vCPUs are not re-initialised here).
  */
 long gk_suspend(void);
+
+/* The port offered in device/suspend/event-channel (0: none yet, or refused). */
+uint32_t gk_suspend_port(void);
 
 #endif /* GK_SUSPEND_H */

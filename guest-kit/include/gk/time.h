@@ -43,5 +43,8 @@ long gk_sleep_ns(uint64_t ns);
  * events are unmasked, and a count read after the look already holds an event the look missed
  * (the wait then lasts until the deadline). */
 bool gk_wait_event_until(uint32_t port, uint32_t seen, uint64_t deadline);
+/* The same for an event on either of two ports (port2 0: none). */
+bool gk_wait_event2_until(uint32_t port, uint32_t seen, uint32_t port2, uint32_t seen2,
+                          uint64_t deadline);
 
 #endif /* GK_TIME_H */

@@ -81,6 +81,12 @@ long gk_xs_unwatch(const char *path, const char *token);
  * be NULL) get its strings. 0, or -PV_ETIMEDOUT. */
 long gk_xs_watch_wait(const char *token, uint64_t deadline, char *path, size_t path_size,
                       char *tok, size_t tok_size);
+/* The same, also ending with -PV_EINTR once an event came on port2 (gk_event_counts[port2] no
+ * longer seen2: read before the caller looked at what it brings) while no message was half
+ * read: a second source of requests, as the suspend event channel (gk/suspend.h). port2 0:
+ * none. */
+long gk_xs_watch_wait_or(uint32_t port2, uint32_t seen2, const char *token, uint64_t deadline,
+                         char *path, size_t path_size, char *tok, size_t tok_size);
 /* Drop queued events of token (NULL: all). */
 void gk_xs_watch_flush(const char *token);
 /* Watch events dropped because the queue was full or they were too long, since boot. */
