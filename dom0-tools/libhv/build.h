@@ -62,5 +62,11 @@ int hv_build(struct hv_priv *p, uint32_t domid, const struct hv_build_req *req,
  * handle's message if the grant table cannot be mapped. */
 int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_domid,
                          uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn);
+/* The same in two steps, so that the mapping is made early (a restore maps it before the
+ * stream's END, and seeds after): domid's first grant frame mapped (NULL: the handle's message;
+ * hv_unmap(g, 1) when done), then the two entries written into it. */
+struct pv_grant_entry_v1 *hv_build_grant_map(struct hv_priv *p, uint32_t domid);
+void hv_build_grant_seed(struct pv_grant_entry_v1 *g, uint32_t console_domid,
+                         uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn);
 
 #endif /* HV_BUILD_H */

@@ -68,7 +68,7 @@ void build_unmap(struct build_state *s)
 
 /* The domain's first grant frame: as a resource (Xen 4.13+, privcmd mmap_resource), else by
  * GNTTABOP_setup_table for the domain and a foreign map of the frame it names. */
-static struct pv_grant_entry_v1 *map_grant_frame(struct hv_priv *p, uint32_t domid)
+struct pv_grant_entry_v1 *hv_build_grant_map(struct hv_priv *p, uint32_t domid)
 {
     void *g = hv_map_resource(p, domid, HV_RESOURCE_GRANT_TABLE, 0, 0, 1, PROT_READ | PROT_WRITE);
     uint64_t mfn;
@@ -87,15 +87,21 @@ static void grant(struct pv_grant_entry_v1 *e, uint32_t domid, uint64_t mfn)
     __atomic_store_n(&e->flags, (uint16_t)PV_GTF_permit_access, __ATOMIC_RELEASE);
 }
 
+void hv_build_grant_seed(struct pv_grant_entry_v1 *g, uint32_t console_domid,
+                         uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn)
+{
+    grant(&g[PV_GNTTAB_RESERVED_CONSOLE], console_domid, console_mfn);
+    grant(&g[PV_GNTTAB_RESERVED_XENSTORE], store_domid, store_mfn);
+}
+
 int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_domid,
                          uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn)
 {
-    struct pv_grant_entry_v1 *g = map_grant_frame(p, domid);
+    struct pv_grant_entry_v1 *g = hv_build_grant_map(p, domid);
 
     if (!g)
         return -EFAULT;
-    grant(&g[PV_GNTTAB_RESERVED_CONSOLE], console_domid, console_mfn);
-    grant(&g[PV_GNTTAB_RESERVED_XENSTORE], store_domid, store_mfn);
+    hv_build_grant_seed(g, console_domid, console_mfn, store_domid, store_mfn);
     hv_unmap(g, 1);
     return 0;
 }

@@ -823,10 +823,12 @@ static void show_times(const struct hv_restore_times *t, double ready_at, double
 {
     fprintf(stderr, "migration target: END -> \"domain received\" sent %.1f ms; the last steps "
             "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f [p2m %.1f, "
-            "start_info %.1f, pinning %.1f]; introduction %.1f); the go at END + %.1f ms -> "
+            "start_info %.1f, pinning %.1f] [vCPU contexts %.1f, grant seeding %.1f]; "
+            "introduction %.1f); the go at END + %.1f ms -> "
             "running %.1f ms; the rings' nodes after the report %.1f ms\n",
             (ready_at - t->end_at) * 1000, (t->done_at - t->end_at) * 1000, t->pinned,
-            (t->state_at - t->end_at) * 1000, t->p2m_ms, t->si_ms, t->pin_ms,
+            (t->state_at - t->end_at) * 1000, t->p2m_ms, t->si_ms, t->pin_ms, t->vcpu_ms,
+            t->grants_ms,
             (t->rings_at - t->state_at) * 1000, (go_at - t->end_at) * 1000,
             (running_at - go_at) * 1000, (rings_done_at - running_at) * 1000);
 }

@@ -141,6 +141,7 @@ struct hv_restore_times {
     double done_at;  /* the domain introduced, the rings' xenstore nodes written (unless later) */
     unsigned pinned;
     double p2m_ms, si_ms, pin_ms; /* of state_at - end_at: the guest's p2m, start_info, pinning */
+    double vcpu_ms, grants_ms;    /* and the vCPUs' contexts, the rings' grants seeded */
     double rings_at;       /* between state_at and done_at: introduced (the rings' nodes next) */
 };
 int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,

@@ -338,11 +338,13 @@ static void received(void *arg)
         how->received(how->arg);
 }
 
-/* The domain's memory and vCPUs from the stream, its rings granted to dom0 again. */
+/* The domain's memory and vCPUs from the stream, its rings granted to dom0 again (through the
+ * grant frame mapped before the stream: one foreign mapping less after its END). */
 static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *cfg,
                          struct hv_stream *s, struct hv_build_result *res,
                          const struct hv_restore_how *how)
 {
+    struct pv_grant_entry_v1 *grants = hv_build_grant_map(o->priv, domid);
     struct hv_restore_times *t = how->times;
     struct hv_save_ctx ctx = {o->priv, domid, 0, {0}};
     struct hv_restore_dom dom = hv_restore_dom_priv;
@@ -350,23 +352,35 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
     struct hv_dominfo info;
     int rc;
 
-    if ((rc = hv_domain_getinfo(o->priv, domid, &info)))
+    if (!grants)
+        return hv_err_set(&o->err, -EFAULT, "mapping domain %u's grant table: %s", domid,
+                          hv_priv_error(o->priv));
+    if ((rc = hv_domain_getinfo(o->priv, domid, &info))) {
+        hv_unmap(grants, 1);
         return priv_err(o, rc);
+    }
     ctx.shared_info_mfn = info.shared_info_frame;
     ctx.resume = (struct hv_resume_info){0, info.shared_info_frame, res->store_port,
                                          res->console_port};
     dom.ctx = &ctx;
     dom.received = received;
     dom.received_arg = (void *)how;
-    if ((rc = hv_restore_container(s, &dom, hv_save_p2m_max(cfg->maxmem_mib * 256),
-                                   cfg->maxvcpus, &rr, &o->err)))
+    rc = hv_restore_container(s, &dom, hv_save_p2m_max(cfg->maxmem_mib * 256), cfg->maxvcpus,
+                              &rr, &o->err);
+    if (t)
+        t->grants_ms = hv_now();
+    if (!rc)
+        hv_build_grant_seed(grants, 0, rr.console_mfn, 0, rr.store_mfn);
+    hv_unmap(grants, 1);
+    if (t)
+        t->grants_ms = (hv_now() - t->grants_ms) * 1000;
+    if (rc)
         return rc;
     res->store_mfn = rr.store_mfn;
     res->console_mfn = rr.console_mfn;
     res->nr_pages = rr.pages;
-    if ((rc = hv_build_seed_grants(o->priv, domid, 0, rr.console_mfn, 0, rr.store_mfn)))
-        return priv_err(o, rc);
     if (t) {
+        t->vcpu_ms = rr.vcpu_ms;
         t->state_at = hv_now();
         t->pinned = rr.pinned;
         t->p2m_ms = rr.p2m_ms;

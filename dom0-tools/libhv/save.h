@@ -136,6 +136,7 @@ struct hv_restore_result {
     unsigned vcpus;                 /* vCPU contexts set */
     unsigned pinned;                /* page tables pinned */
     double p2m_ms, si_ms, pin_ms;   /* after END: the guest's p2m, start_info, the pinning */
+    double vcpu_ms;                 /* after END: the vCPUs' contexts and extended state set */
 };
 
 /*

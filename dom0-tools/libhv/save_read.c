@@ -456,7 +456,10 @@ static int finish(struct rst *r)
     t = now_ms();
     rc = pin_tables(r);
     r->res->pin_ms = now_ms() - t;
-    return rc ? rc : set_vcpus(r);
+    t = now_ms();
+    rc = rc ? rc : set_vcpus(r);
+    r->res->vcpu_ms = now_ms() - t;
+    return rc;
 }
 
 static int setup(struct rst *r)

@@ -427,6 +427,18 @@ int hv_build_seed_grants(struct hv_priv *p, uint32_t domid, uint32_t console_dom
     return no_memory(p, "grant seeding", domid);
 }
 
+struct pv_grant_entry_v1 *hv_build_grant_map(struct hv_priv *p, uint32_t domid)
+{
+    no_memory(p, "grant table mapping", domid);
+    return NULL;
+}
+
+void hv_build_grant_seed(struct pv_grant_entry_v1 *g, uint32_t console_domid,
+                         uint64_t console_mfn, uint32_t store_domid, uint64_t store_mfn)
+{
+    (void)g, (void)console_domid, (void)console_mfn, (void)store_domid, (void)store_mfn;
+}
+
 void *hv_map_foreign(struct hv_priv *p, uint32_t domid, int prot, const uint64_t *mfns, unsigned n,
                      int *errs)
 {
