@@ -823,12 +823,13 @@ static void show_times(const struct hv_restore_times *t, double ready_at, double
 {
     fprintf(stderr, "migration target: END -> \"domain received\" sent %.1f ms; the last steps "
             "%.1f ms (p2m, start_info, pinning %u tables, shared_info, vCPUs %.1f [p2m %.1f, "
-            "start_info %.1f, pinning %.1f] [vCPU contexts %.1f, grant seeding %.1f]; "
+            "start_info %.1f, pinning %.1f] [vCPU contexts %.1f, grant seeding %.1f, memory "
+            "freed %.1f]; "
             "introduction %.1f); the go at END + %.1f ms -> "
             "running %.1f ms; the rings' nodes after the report %.1f ms\n",
             (ready_at - t->end_at) * 1000, (t->done_at - t->end_at) * 1000, t->pinned,
             (t->state_at - t->end_at) * 1000, t->p2m_ms, t->si_ms, t->pin_ms, t->vcpu_ms,
-            t->grants_ms,
+            t->grants_ms, t->tail_ms,
             (t->rings_at - t->state_at) * 1000, (go_at - t->end_at) * 1000,
             (running_at - go_at) * 1000, (rings_done_at - running_at) * 1000);
 }
@@ -837,7 +838,7 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
                        uint32_t *domid)
 {
     struct hv_restore_times times;
-    struct hv_restore_later later;
+    struct hv_restore_later later = {.memory = NULL};
     struct tgt t = {{-1, 0}, o, out, false, 0, {""}, 0};
     struct hv_restore_how how = {true, HV_MIG_INCOMING, on_created, &t, &times, on_received,
                                  &later};
@@ -899,6 +900,8 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
     running_at = hv_now();
     if (report(o, out, status)) /* the source hears nothing, keeps its copy suspended: this runs */
         fprintf(stderr, "migration target: %s (the domain runs here)\n", o->err.msg);
+    hv_restore_release(later.memory);
+    later.memory = NULL;
     /* hvconsoled connects once they are written; the guest has its rings from start_info */
     if (hv_ops_dom_rings(o, cfg, *domid, later.uuid, &later.res))
         fprintf(stderr, "migration target: %s (the domain runs here, its console not logged)\n",
@@ -909,6 +912,7 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
     return 0;
 fail:
     cause = o->err;
+    hv_restore_release(later.memory);
     hv_ops_destroy(o, *domid);
     guard_tell(&t.g, 'C', 0);
     guard_end(&t.g);

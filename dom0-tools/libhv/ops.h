@@ -133,6 +133,7 @@ struct hv_restore_how {
 struct hv_restore_later {
     uint8_t uuid[16];
     struct hv_build_result res;
+    void *memory; /* the restore's own, given back after the report (hv_restore_release) */
 };
 /* A restore's last steps (CLOCK_MONOTONIC s): what a migration's downtime is made of. */
 struct hv_restore_times {
@@ -142,6 +143,7 @@ struct hv_restore_times {
     unsigned pinned;
     double p2m_ms, si_ms, pin_ms; /* of state_at - end_at: the guest's p2m, start_info, pinning */
     double vcpu_ms, grants_ms;    /* and the vCPUs' contexts, the rings' grants seeded */
+    double tail_ms;               /* and the restore's own memory given back */
     double rings_at;       /* between state_at and done_at: introduced (the rings' nodes next) */
 };
 int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct hv_restore_how *how,

@@ -365,8 +365,11 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
     dom.ctx = &ctx;
     dom.received = received;
     dom.received_arg = (void *)how;
+    dom.keep_memory = how->later != NULL;
     rc = hv_restore_container(s, &dom, hv_save_p2m_max(cfg->maxmem_mib * 256), cfg->maxvcpus,
                               &rr, &o->err);
+    if (how->later)
+        how->later->memory = rr.kept;
     if (t)
         t->grants_ms = hv_now();
     if (!rc)
@@ -381,6 +384,7 @@ static int restore_state(struct hv_ops *o, uint32_t domid, const struct hv_cfg *
     res->nr_pages = rr.pages;
     if (t) {
         t->vcpu_ms = rr.vcpu_ms;
+        t->tail_ms = rr.tail_ms;
         t->state_at = hv_now();
         t->pinned = rr.pinned;
         t->p2m_ms = rr.p2m_ms;
@@ -433,6 +437,8 @@ int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct h
     int rc;
 
     memset(cfg, 0, sizeof(*cfg));
+    if (how->later)
+        how->later->memory = NULL;
     hv_stream_init(&s, fd, path, &o->err);
     if ((rc = read_config(o, &s, path, cfg)) || (rc = rename_incoming(o, cfg, how->suffix)) ||
         (rc = hv_ops_check_new(o, cfg, false)))
@@ -457,6 +463,10 @@ int hv_ops_restore_fd(struct hv_ops *o, int fd, const char *path, const struct h
         cause = o->err;
         hv_ops_destroy(o, *domid);
         o->err = cause;
+        if (how->later) {
+            hv_restore_release(how->later->memory);
+            how->later->memory = NULL;
+        }
     } else {
         if (how->times)
             how->times->done_at = hv_now();

@@ -127,6 +127,9 @@ struct hv_restore_dom {
      * says "received" then. NULL: nobody. */
     void (*received)(void *arg);
     void *received_arg;
+    /* Keep the restore's own memory on success (hv_restore_result.kept) for the caller to give
+     * back once the domain runs: a migration's target (a large p2m's munmaps after END). */
+    bool keep_memory;
 };
 
 /* What a restore found and did. */
@@ -137,6 +140,8 @@ struct hv_restore_result {
     unsigned pinned;                /* page tables pinned */
     double p2m_ms, si_ms, pin_ms;   /* after END: the guest's p2m, start_info, the pinning */
     double vcpu_ms;                 /* after END: the vCPUs' contexts and extended state set */
+    double tail_ms;                 /* after END: the restore's own memory given back */
+    void *kept;                     /* with keep_memory: that memory, for hv_restore_release */
 };
 
 /*
@@ -147,6 +152,9 @@ struct hv_restore_result {
  */
 int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,
                       unsigned max_vcpus, struct hv_restore_result *res, struct hv_err *err);
+
+/* Gives back what a restore kept (NULL is allowed). */
+void hv_restore_release(void *kept);
 
 /* The rest of a save file after its xl header (hv_stream_get_xl_header): libxl's header,
  * LIBXC_CONTEXT, hv_restore_stream, libxl's END. */

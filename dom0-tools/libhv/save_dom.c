@@ -326,4 +326,5 @@ static int dom_vcpu_extra_set(void *ctx, unsigned v, uint32_t type, const uint8_
 const struct hv_restore_dom hv_restore_dom_priv = {
     NULL,        dom_populate,        dom_write_frames, dom_read_frame, dom_pin,
     dom_shared_info_set, dom_tsc_set, dom_vcpu_set,     dom_resume_info, dom_vcpu_extra_set, NULL, NULL,
+    false,
 };

@@ -526,7 +526,22 @@ static int restore(struct hv_stream *s, const struct hv_restore_dom *dom, uint64
         dom->received(dom->received_arg);
     if (!rc)
         rc = finish(r);
+    res->tail_ms = now_ms();
     free(rec.body);
+    if (!rc && dom->keep_memory)
+        res->kept = r;
+    else
+        hv_restore_release(r);
+    res->tail_ms = now_ms() - res->tail_ms;
+    return rc;
+}
+
+void hv_restore_release(void *kept)
+{
+    struct rst *r = kept;
+
+    if (!r)
+        return;
     free(r->p2m);
     free(r->types);
     free(r->p2m_frames);
@@ -536,7 +551,6 @@ static int restore(struct hv_stream *s, const struct hv_restore_dom *dom, uint64
     free(r->have_vcpu);
     free(r->extra);
     free(r);
-    return rc;
 }
 
 int hv_restore_stream(struct hv_stream *s, const struct hv_restore_dom *dom, uint64_t max_pfns,

@@ -152,7 +152,8 @@ static int f_extra(void *ctx, unsigned v, uint32_t type, const uint8_t *body, si
 }
 
 static const struct hv_restore_dom dom = {NULL,     f_populate, f_write, f_read,   f_pin,
-                                          f_shinfo, f_tsc,      f_vcpu,  f_resume, f_extra, NULL, NULL};
+                                          f_shinfo, f_tsc,      f_vcpu,  f_resume, f_extra, NULL, NULL,
+                                          false};
 
 /* The refusal must say why. */
 static void refused(int rc, const struct hv_err *err)
