@@ -40,6 +40,7 @@ struct rst {
     bool sums_seen, sums_pending;
     uint32_t sums_len;
     uint8_t sums[8 + 8 * HV_STREAM_BATCH];
+    void *body; /* the record buffer, grown to the largest record (a PAGE_DATA's MiBs) */
 };
 
 static struct hv_pfnmap view(const struct rst *r)
@@ -527,7 +528,7 @@ static int restore(struct hv_stream *s, const struct hv_restore_dom *dom, uint64
     if (!rc)
         rc = finish(r);
     res->tail_ms = now_ms();
-    free(rec.body);
+    r->body = rec.body;
     if (!rc && dom->keep_memory)
         res->kept = r;
     else
@@ -550,6 +551,7 @@ void hv_restore_release(void *kept)
     free(r->vcpus);
     free(r->have_vcpu);
     free(r->extra);
+    free(r->body);
     free(r);
 }
 
