@@ -863,6 +863,7 @@ int hv_migrate_receive(struct hv_ops *o, int in, int out, bool verbose, struct h
         rc = hv_err_set(&o->err, -EIO, "test fault: the restore fails after \"received\"");
     }
     if (rc) {
+        hv_restore_release(later.memory);
         guard_tell(&t.g, 'C', 0); /* a failed restore destroyed its domain itself */
         guard_end(&t.g);
         cause = o->err;
