@@ -1,9 +1,8 @@
 /* guest-kit: suspend and resume for a toolstack's save, restore or migration (gk/suspend.h). */
 #include "gk/suspend.h"
+#include "gk/events.h"
 #include "gk/xenstore.h"
 #include "internal.h"
-
-#include "gk/events.h"
 
 #define WATCH_TOKEN "gk-shutdown"
 #define SUSPEND_NODE "device/suspend/event-channel"
@@ -73,11 +72,6 @@ long gk_shutdown_request_wait(uint64_t deadline, char *buf, size_t size)
             rc = 0;
     }
     return rc;
-}
-
-uint32_t gk_suspend_port(void)
-{
-    return suspend_port;
 }
 
 /* start_info's ring frames between mfns (running) and pfns (suspended), as Linux does. */

@@ -33,7 +33,4 @@ long gk_shutdown_request_wait(uint64_t deadline, char *buf, size_t size);
  */
 long gk_suspend(void);
 
-/* The port offered in device/suspend/event-channel (0: none yet, or refused). */
-uint32_t gk_suspend_port(void);
-
 #endif /* GK_SUSPEND_H */
