@@ -361,9 +361,10 @@ static NOINLINE int get_first_type(uint64_t mfn, struct page_info *pg, uint32_t 
 
     if ((info & PGT_type_mask) != type) {
         /* The frame may still be reachable through translations made for its old use (a
-         * writable mapping, or walks through it as a table): none may survive the change. */
-        if ((info & PGT_type_mask) != PGT_none)
-            mm_flush_tlb_since(pg->owner, pg->tlb_stamp);
+         * writable mapping, or walks through it as a table, or a %cr3 kept by an idle CPU):
+         * none may survive the change. Also from PGT_none, which a failed validation leaves
+         * with the stamp of the frame's last use as a table (a fresh frame's 0 flushes none). */
+        mm_flush_tlb_since(pg->owner, pg->tlb_stamp);
         info = type | (type == PGT_writable ? PGT_validated : 0);
     }
     pg->type_info = info + 1;
