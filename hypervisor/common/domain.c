@@ -208,6 +208,10 @@ static void domain_exc_notify(const struct domain *d)
         evtchn_send_virq(dom0->vcpu[0], PV_VIRQ_DOM_EXC);
 }
 
+/* A domain ended (domain_shutdown) since the last look, or that look left one to reap: the
+ * scheduler looks at every switch, and most find nothing to do. */
+static bool reap_due;
+
 void domain_shutdown(struct domain *d, unsigned reason)
 {
     spin_lock(&d->lock);
@@ -218,6 +222,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
     d->shutdown_reason = d->shutdown_code_set ? d->shutdown_code : reason;
     d->state = d->shutdown_reason == PV_SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
     spin_unlock(&d->lock);
+    __atomic_store_n(&reap_due, true, __ATOMIC_SEQ_CST); /* after the state (domains_reap_ended) */
     conring_drain_all(); /* the domain's last console output comes before its end */
     printk("(hv) domain %u (%s) shut down: %s\n", d->domid, d->name, reason_name(d->shutdown_reason));
     for (unsigned i = 0; i < d->nr_vcpus; i++)
@@ -304,17 +309,22 @@ static spinlock_t reap_lock = SPINLOCK_INIT;
 
 void domains_reap_ended(void)
 {
-    if (!spin_trylock(&reap_lock))
-        return; /* another CPU is at it */
+    if (!__atomic_load_n(&reap_due, __ATOMIC_SEQ_CST) || !spin_trylock(&reap_lock))
+        return; /* nothing ended, or another CPU is at it */
+    __atomic_store_n(&reap_due, false, __ATOMIC_SEQ_CST); /* before the states are read */
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = domains[i];
 
-        /* Only once no CPU has any of its vCPUs (or page tables) loaded. */
-        if (d && (d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED) &&
-            reaped_by_hypervisor(d) && !sched_domain_running(d)) {
-            sched_remove_domain(d);
-            domain_reap(d);
+        if (!d || (d->state != DOM_SHUTDOWN && d->state != DOM_CRASHED) || !reaped_by_hypervisor(d))
+            continue;
+        /* Only once no CPU runs any of its vCPUs. A CPU idling with its page tables still loaded
+         * (sched.c put_prev) is flushed off them before any of their frames goes out again. */
+        if (sched_domain_running(d)) {
+            __atomic_store_n(&reap_due, true, __ATOMIC_SEQ_CST); /* at a later look */
+            continue;
         }
+        sched_remove_domain(d);
+        domain_reap(d);
     }
     spin_unlock(&reap_lock);
 }
@@ -324,7 +334,7 @@ void domain_kill(struct domain *d)
     if (d->dying)
         return; /* Xen: a second destroydomain finds it dead and succeeds */
     d->dying = true;
-    domain_pause(d); /* none of its vCPUs is loaded anywhere from here on */
+    domain_pause(d); /* none of its vCPUs runs anywhere from here on */
     spin_lock(&d->lock);
     if (d->state == DOM_RUNNING) {
         d->shutdown_reason = DOMAIN_DESTROYED;

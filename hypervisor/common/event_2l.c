@@ -103,7 +103,7 @@ int evtchn_poll(struct vcpu *v, const uint32_t *ports, unsigned nr, uint64_t dea
         v->polling = true;
         v->poll_evtchn = nr == 1 ? (int)ports[0] : -1;
         v->poll_deadline = deadline;
-        sched_sleep(v);
+        sched_block(v, false);
     }
     spin_unlock(&d->evtchn_lock);
     return rc < 0 ? rc : 0;

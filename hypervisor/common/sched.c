@@ -5,7 +5,6 @@
 #include "arch.h"
 #include "conring.h"
 #include "evtchn.h"
-#include "paging.h"
 #include "percpu.h"
 #include "pv-abi/shared_info.h"
 #include "smp.h"
@@ -254,7 +253,7 @@ void sched_pause_changed(struct domain *d)
     }
 }
 
-static void set_blocked(struct vcpu *v, bool unmask)
+void sched_block(struct vcpu *v, bool unmask)
 {
     struct runq *q = &runqs[v->processor];
 
@@ -266,29 +265,9 @@ static void set_blocked(struct vcpu *v, bool unmask)
     spin_unlock(&q->lock);
 }
 
-void sched_block(struct vcpu *v)
-{
-    set_blocked(v, true);
-}
-
-void sched_sleep(struct vcpu *v)
-{
-    set_blocked(v, false);
-}
-
 void sched_yield(void)
 {
     percpu()->need_resched = true;
-}
-
-void sched_tick(void)
-{
-    percpu()->need_resched = true;
-}
-
-bool sched_is_return_fault(const struct cpu_regs *r)
-{
-    return r->rip == (uint64_t)arch_exit_iret_insn;
 }
 
 /* Charge the CPU time prev used since it was switched in. */
@@ -323,14 +302,17 @@ static struct vcpu *best_in(struct runq *q, struct vcpu *prev, uint64_t now, uns
     return best;
 }
 
-/* An idle CPU takes a waiting vCPU from another CPU's queue. */
+/* An idle CPU takes a waiting vCPU from another CPU's queue, unless that CPU is polling in its
+ * idle loop: it takes the vCPU itself at once, maybe with its page tables still loaded (lazy
+ * idle). A halted one would take longer to wake (under TCG an IPI wakes a sleeping thread), and
+ * one skipped whatever its state left work waiting on a host that descheduled its thread. */
 static struct vcpu *steal(unsigned me, uint64_t now)
 {
     for (unsigned c = 0; c < arch_nr_cpus(); c++) {
         struct runq *from = &runqs[c], *to = &runqs[me];
         struct vcpu *v;
 
-        if (c == me || !spin_trylock(&from->lock))
+        if (c == me || arch_percpu_of(c)->polling || !spin_trylock(&from->lock))
             continue;
         v = best_in(from, NULL, now, me);
         if (v && spin_trylock(&to->lock)) {
@@ -355,10 +337,10 @@ static void push_disallowed(struct runq *q, unsigned cpu)
 {
     for (unsigned i = 0; i < q->n; i++) {
         struct vcpu *v = q->v[i];
-        unsigned to = least_loaded_cpu(v);
+        unsigned to = v->running || allowed_on(v, cpu) ? cpu : least_loaded_cpu(v);
         struct runq *tq = &runqs[to];
 
-        if (v->running || allowed_on(v, cpu) || to == cpu || !spin_trylock(&tq->lock))
+        if (to == cpu || !spin_trylock(&tq->lock))
             continue;
         if (tq->n < MAX_RUNQ) {
             q->v[i--] = q->v[--q->n];
@@ -451,9 +433,8 @@ static struct vcpu *idle_until_runnable(void)
         arch_ipi_serve();
     }
     __atomic_store_n(&pc->idle, false, __ATOMIC_RELAXED);
-    uint64_t spell = time_now_ns() - idle_since[pc->cpu_id];
-
-    __atomic_store_n(&idle_ns[pc->cpu_id], idle_ns[pc->cpu_id] + spell, __ATOMIC_RELAXED);
+    __atomic_store_n(&idle_ns[pc->cpu_id], idle_ns[pc->cpu_id] + time_now_ns() - idle_since[pc->cpu_id],
+                     __ATOMIC_RELAXED); /* (the spell ends) */
     __atomic_store_n(&idle_since[pc->cpu_id], 0, __ATOMIC_RELAXED);
     return v;
 }
@@ -467,14 +448,16 @@ static void runstate_switch(struct vcpu *v, bool in, uint64_t now)
     spin_unlock(&q->lock);
 }
 
-/* prev leaves this CPU: its state saved, the idle page tables loaded, no longer running. */
+/* prev leaves this CPU: its state saved, no longer running. Its page tables stay loaded (Xen's
+ * lazy idle) until the next vCPU's are, or a flush drops them (ipi.c): prev back first runs
+ * without a %cr3 write (context.c), and meanwhile the CPU counts as holding its domain's. */
 static void put_prev(struct percpu *pc, struct vcpu *prev, struct cpu_regs *r)
 {
     arch_context_save(prev, r);
     runstate_switch(prev, false, time_now_ns());
     vcpu_switch_out(prev); /* while its page tables are loaded */
+    pc->lazy = prev;
     pc->current = NULL;
-    arch_load_cr3(paging_idle_l4() << PAGE_SHIFT); /* stamped: flushes need not come here */
     __atomic_store_n(&prev->running, false, __ATOMIC_RELEASE);
 }
 
@@ -529,7 +512,6 @@ HOT int hv_exit_prepare(struct cpu_regs *r)
         struct vcpu *v = pc->current;
 
         if (!v || pc->need_resched || !keeps_cpu(v)) {
-            conring_drain_all();
             schedule(r);
             v = pc->current;
         }

@@ -158,8 +158,9 @@ long hc_mmu_update(struct vcpu *v, guest_handle reqs, unsigned int count, guest_
     return mmu_batch(v, PV_HYPERCALL_mmu_update, &b, done, foreigndom, NULL);
 }
 
-/* TLB maintenance: every vCPU switch reloads cr3, so only CPUs running one of the domain's vCPUs
- * can hold stale translations; MULTI and ALL flush all of those (a superset of the mask). */
+/* TLB maintenance: a switch to another vCPU reloads cr3, so only CPUs running one of the domain's
+ * vCPUs, or idling with its page tables kept (ipi.c), can hold stale translations; MULTI and ALL
+ * flush all of those (a superset of the mask). */
 static void flush_tlb(const struct domain *d, uint64_t va, bool one, bool all)
 {
     if (all)

@@ -58,7 +58,7 @@ long hc_sched_op(struct vcpu *v, unsigned long cmd, guest_handle arg)
         sched_yield();
         return 0;
     case PV_SCHEDOP_block:
-        sched_block(v);
+        sched_block(v, true);
         return 0;
     case PV_SCHEDOP_shutdown:
     case PV_SCHEDOP_shutdown_code:

@@ -91,8 +91,6 @@ void arch_ipi_resched(unsigned cpu);
  * DOMID_FREE: of any domain, for frames that were free) and has not flushed since stamp (a tick
  * of arch_tlb_clock_tick; ~0: every such CPU), and wait until they have. */
 void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp);
-/* Load %cr3 (a root's machine address): a full flush of guest translations, stamped. */
-void arch_load_cr3(uint64_t cr3);
 /* Advance the TLB flush clock: the stamp of an event that leaves translations behind. */
 uint64_t arch_tlb_clock_tick(void);
 /* Serve the requests other CPUs left for this one (called from the IPI handler, and from every

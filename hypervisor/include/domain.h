@@ -43,6 +43,7 @@ struct vcpu {
     unsigned processor;            /* [sched] CPU whose run queue holds the vCPU */
     bool running;                  /* [sched] its frame is loaded on `processor` right now */
     bool queued;                   /* [sched] in a run queue */
+    unsigned tables_cpu;           /* [sched] CPU that last loaded its page tables (context.c) */
     uint64_t vruntime;             /* [sched] weighted CPU time received (ns scaled by weight) */
     uint64_t run_start;            /* [sched] time it was last switched in */
     uint64_t runtime;              /* [sched] ns it has run in total */

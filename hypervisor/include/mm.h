@@ -122,7 +122,8 @@ static inline bool mm_io_denied(uint64_t mfn)
 #include "mm_frame_ptr.h"
 void mm_flush_tlb(uint16_t owner);
 /* The same for translations left by an event stamped `stamp` (of mm_tlb_stamp): only CPUs that
- * have not reloaded %cr3 since. */
+ * have not reloaded %cr3 since. A CPU idling with the owner's page tables still loaded counts as
+ * holding its translations, and a flush makes it load the idle ones. */
 void mm_flush_tlb_since(uint16_t owner, uint64_t stamp);
 uint64_t mm_tlb_stamp(void);
 

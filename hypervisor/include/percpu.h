@@ -12,6 +12,8 @@ struct percpu {
     uint64_t scratch;     /* the SYSCALL entry parks the guest rsp here */
     unsigned cpu_id;
     struct vcpu *current; /* the vCPU whose frame is on this stack, or NULL when idle */
+    struct vcpu *lazy;    /* idle with this vCPU's page tables still loaded (sched.c put_prev) */
+    uint64_t holds;       /* bit d: domain d's page tables are loaded, or being switched from/to */
     bool need_resched;    /* set by the timer tick: pick another vCPU on the way out */
     uint64_t hypercall_tsc; /* TSC at the current hypercall's first preemption check, or 0 */
     unsigned preempt_checks; /* hypercall_preempt_check calls, for reading the TSC at every 16th */

@@ -31,18 +31,13 @@ void sched_vcpu_down(struct vcpu *v);
 void sched_pause_changed(struct domain *d);
 /* Force v through the hypervisor soon (events, shutdown of its domain, a flush). */
 void sched_kick(struct vcpu *v);
-/* Block the current vCPU until an event is pending for it (SCHEDOP_block: unmasks events). */
-void sched_block(struct vcpu *v);
-/* Block v without touching its event mask (SCHEDOP_poll); sched_wake ends it. */
-void sched_sleep(struct vcpu *v);
+/* Block the current vCPU until sched_wake: with unmask, until an event is pending for it
+ * (SCHEDOP_block: unmasks events); without, leaving its event mask alone (SCHEDOP_poll). */
+void sched_block(struct vcpu *v, bool unmask);
 /* Give up the CPU on the way out of this hypercall. */
 void sched_yield(void);
-/* A timer tick on this CPU: account and maybe preempt. */
-void sched_tick(void);
 /* Start running guests on this CPU. */
 NORETURN void sched_start(void);
-/* Did the hypervisor fault on its final iretq to a guest? */
-bool sched_is_return_fault(const struct cpu_regs *r);
 /* After a hypercall (hv_syscall), may SYSRET return to the untouched frame at once: same vCPU,
  * no event to deliver, and a rip SYSRET can return to (a non-canonical one takes the slow path,
  * which makes it a #GP)? A rewritten frame (iret) leaves at once; the rest is one expression

@@ -43,7 +43,7 @@ void sched_wake(struct vcpu *v)
         v->run_state = VCPU_RUNNABLE;
 }
 
-void sched_sleep(struct vcpu *v)
+void sched_block(struct vcpu *v, bool unmask)
 {
     evf.sleeps[v->domain->domid][v->id]++;
     v->run_state = VCPU_BLOCKED;

@@ -13,7 +13,7 @@ extern struct domain dom_a, dom_b, dom_p;
 
 struct evf_state {
     unsigned wakes[MAX_DOMAINS][MAX_VCPUS];  /* sched_wake() calls per vCPU */
-    unsigned sleeps[MAX_DOMAINS][MAX_VCPUS]; /* sched_sleep() calls per vCPU */
+    unsigned sleeps[MAX_DOMAINS][MAX_VCPUS]; /* sched_block() calls per vCPU */
     unsigned pages_live;                     /* bucket pages allocated and not freed */
     unsigned pages_allocated;                /* evtchn_page_alloc() successes since reset */
     int page_fail_after;                     /* successes left before allocation fails; -1 never */

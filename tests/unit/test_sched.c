@@ -216,11 +216,6 @@ void vcpu_switch_out(struct vcpu *prev) {}
 void vcpu_switch_in(struct vcpu *next, uint64_t now) {}
 void arch_context_save(struct vcpu *prev, struct cpu_regs *r) {}
 void arch_context_load(struct vcpu *next, struct cpu_regs *r) {}
-void arch_load_cr3(uint64_t cr3) {}
-uint64_t paging_idle_l4(void)
-{
-    return 1;
-}
 void arch_bounce_nmi_if_pending(struct vcpu *v, struct cpu_regs *r) {}
 void arch_bounce_events_if_pending(struct vcpu *v, struct cpu_regs *r) {}
 bool arch_bounce_fix_frame(struct vcpu *v, struct cpu_regs *r)

@@ -54,11 +54,29 @@ static bool load_segments(struct vcpu *v)
     return ok;
 }
 
+/* next's page tables, unless this CPU kept them loaded since next last ran (here: no other CPU
+ * loaded them since, whose flushes next may have relied on) and its root is the same. While
+ * they change, the CPU holds the translations of both domains (ipi.c's cpu_holds). */
+static void load_tables(struct percpu *pc, struct vcpu *next)
+{
+    _Static_assert(MAX_DOMAINS <= 64, "a bit of percpu.holds per domain");
+    uint64_t bit = 1UL << next->domain->domid;
+
+    if (pc->lazy != next || next->tables_cpu != pc->cpu_id ||
+        read_cr3() >> PAGE_SHIFT != (next->kernel_mode ? next->kernel_l4_mfn : next->user_l4_mfn)) {
+        __atomic_fetch_or(&pc->holds, bit, __ATOMIC_SEQ_CST);
+        vcpu_load_cr3(next);
+        __atomic_store_n(&pc->holds, bit, __ATOMIC_RELEASE);
+        next->tables_cpu = pc->cpu_id;
+    }
+    pc->lazy = NULL;
+}
+
 void arch_context_load(struct vcpu *next, struct cpu_regs *r)
 {
     *r = next->regs;
     time_publish(next); /* a fresh time stamp on every switch-in */
-    vcpu_load_cr3(next);
+    load_tables(percpu(), next);
     fpu_restore(next);
     debugreg_load(next);
     desc_load(next);

@@ -145,22 +145,23 @@ bool desc_ldt_fault(struct vcpu *v, struct cpu_regs *r, uint64_t cr2)
     return true;
 }
 
+/* At every switch: a CPU's window (32 pages, aligned to its size) has its entries in one L1 table. */
 static void map_window(uint64_t va, const uint64_t *mfns, unsigned n, unsigned pages)
 {
-    for (unsigned i = 0; i < pages; i++) {
-        uint64_t want = i < n ? mfns[i] : paging_zero_page();
-        uint64_t *e = paging_hv_pte(va + i * PAGE_SIZE);
+    uint64_t *e = paging_hv_pte(va), zero = paging_zero_page();
+
+    for (unsigned i = 0; i < pages; i++, va += PAGE_SIZE) {
+        uint64_t want = i < n ? mfns[i] : zero;
 
         if (!want) { /* an LDT page not taken yet: not present, the first use faults */
-            if (*e & PTE_P)
-                paging_map_hv(va + i * PAGE_SIZE, 0, 0);
+            if (e[i] & PTE_P)
+                paging_map_hv(va, 0, 0);
             continue;
         }
-        if ((*e & PTE_ADDR) >> PAGE_SHIFT != want || !(*e & PTE_P) || !(*e & PTE_RW) != !(i < n))
+        if ((e[i] & PTE_ADDR) >> PAGE_SHIFT != want || !(e[i] & PTE_P) || !(e[i] & PTE_RW) != !(i < n))
             /* Writable for the CPU, which sets descriptors' accessed bits; guests never see
              * this supervisor mapping. The zero page stays read-only. */
-            paging_map_hv(va + i * PAGE_SIZE, want,
-                          PTE_P | PTE_G | PTE_NX | (i < n ? PTE_RW : 0));
+            paging_map_hv(va, want, PTE_P | PTE_G | PTE_NX | (i < n ? PTE_RW : 0));
     }
 }
 

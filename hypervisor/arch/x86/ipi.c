@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "domain.h"
 #include "frame.h"
+#include "paging.h"
 #include "percpu.h"
 #include "smp.h"
 #include "x86/apic.h"
@@ -24,13 +25,18 @@ uint64_t arch_tlb_clock_tick(void)
     return __atomic_add_fetch(&tlb_clock, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Guest translations are never global: loading %cr3 drops them all, a full flush to stamp. */
-void arch_load_cr3(uint64_t cr3)
+/* Guest translations are never global: loading %cr3 drops them all, a full flush to stamp. An
+ * idle CPU that kept the last vCPU's page tables (sched.c put_prev) loads the idle ones instead
+ * and holds nothing more: a flush comes before a frame of those tables can be written by a guest
+ * or used again (page_table.c's type change, frame.c's allocation), so none is in use by then. */
+static void flush_local(struct percpu *pc)
 {
     uint64_t t = __atomic_load_n(&tlb_clock, __ATOMIC_SEQ_CST);
 
-    write_cr3(cr3);
-    __atomic_store_n(&percpu()->flush_time, t, __ATOMIC_RELEASE);
+    write_cr3(pc->lazy ? paging_idle_l4() << PAGE_SHIFT : read_cr3());
+    __atomic_store_n(&pc->flush_time, t, __ATOMIC_RELEASE);
+    __atomic_store_n(&pc->holds, pc->lazy ? 0 : pc->holds, __ATOMIC_RELEASE);
+    pc->lazy = NULL;
 }
 
 void arch_ipi_serve(void)
@@ -38,18 +44,19 @@ void arch_ipi_serve(void)
     struct percpu *pc = percpu();
 
     if (__atomic_load_n(&pc->flush_pending, __ATOMIC_ACQUIRE)) {
-        arch_load_cr3(read_cr3());
+        flush_local(pc);
         __atomic_store_n(&pc->flush_pending, 0, __ATOMIC_RELEASE);
     }
 }
 
-/* Does cpu run a vCPU of domid (of any domain for DOMID_FREE)? An idle CPU loaded the idle
- * tables when it stopped running one, and loads a vCPU's before it runs one again. */
+/* May cpu hold translations of domid (of any domain for DOMID_FREE)? It has the domain's page
+ * tables loaded: running one of its vCPUs, idle after one (sched.c put_prev), or switching from
+ * or to them (context.c). Domain ids are below MAX_DOMAINS, 64: a bit each. */
 static bool cpu_holds(unsigned cpu, uint16_t domid)
 {
-    const struct vcpu *v = __atomic_load_n(&arch_percpu_of(cpu)->current, __ATOMIC_ACQUIRE);
+    uint64_t held = __atomic_load_n(&arch_percpu_of(cpu)->holds, __ATOMIC_ACQUIRE);
 
-    return v && (domid == DOMID_FREE || v->domain->domid == domid);
+    return domid == DOMID_FREE ? held != 0 : domid < MAX_DOMAINS && (held >> domid & 1);
 }
 
 /* A CPU that reloaded %cr3 after the event stamped `stamp` holds nothing from before it. */
@@ -71,7 +78,7 @@ void arch_ipi_flush_domain_since(uint16_t domid, uint64_t stamp)
         sent[c] = true;
     }
     if (!flushed_since(me, stamp))
-        arch_load_cr3(read_cr3());
+        flush_local(percpu());
     for (unsigned c = 0; c < arch_nr_cpus(); c++)
         while (sent[c] && __atomic_load_n(&arch_percpu_of(c)->flush_pending, __ATOMIC_ACQUIRE)) {
             arch_ipi_serve();

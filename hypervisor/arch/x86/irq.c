@@ -51,7 +51,7 @@ void irq_handle(unsigned vector)
     switch (vector) {
     case APIC_TIMER_VECTOR:
         if (timer_run_expired())
-            sched_tick();
+            pc->need_resched = true; /* a tick: the scheduler accounts, and may preempt */
         if (pc->cpu_id == 0)
             conring_poll_input();
         arch_timer_oneshot(timer_next_wait());

@@ -174,8 +174,8 @@ void hv_trap(struct cpu_regs *r)
     }
     if (!v && testhook_trap(r))
         return;
-    if (sched_is_return_fault(r)) {
-        /* iretq to the guest faulted: the frame at the stack top was unusable. */
+    if (r->rip == (uint64_t)arch_exit_iret_insn) {
+        /* The hypervisor's final iretq to the guest faulted: the frame at the stack top was unusable. */
         domain_crash(v->domain, "iretq to the guest's return frame faulted");
         arch_exit_to_guest();
     }

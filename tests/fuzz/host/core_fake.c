@@ -261,15 +261,10 @@ void domain_unpause(struct domain *d)
 
 /* ---- the scheduler and timers ---- */
 
-void sched_block(struct vcpu *v)
+void sched_block(struct vcpu *v, bool unmask)
 {
     v->run_state = VCPU_BLOCKED;
     cf.counters.sleeps++;
-}
-
-void sched_sleep(struct vcpu *v)
-{
-    sched_block(v);
 }
 
 void sched_wake(struct vcpu *v)
