@@ -12,7 +12,7 @@
 
 #define MAP_PARTS (PV_GNTMAP_host_map | PV_GNTMAP_device_map)
 #define MAP_KEPT 0x1f /* the PV_GNTMAP_* bits a handle records (Xen: bits 0-4) */
-#define MAP_OWED (1u << 31) /* a host mapping gone whose references wait for the batch's flush */
+#define MAP_OWED 0x8000u /* host part gone, its references owed to the batch (flags: 16 bits) */
 #define OWED_MAX 64
 
 /* The unmaps of the grant_table_op batch running on a CPU whose references wait for the one TLB

@@ -105,7 +105,8 @@ fuzz-guest-check: $(FZ_GUESTS) $(B)/hypervisor/hypervisor.elf
 fuzz-host-check: $(FZ_HOST_BINS)
 	tests/fuzz/hostfuzz.py check --secs $(FUZZ_HOST_CHECK_SECS) $(FZ_HOSTS)
 
-fuzz-regress: $(FZ_REGRESS) $(FZ_HOST_BINS) $(B)/tests/boot/guests/isolation_peer.elf
+fuzz-regress: $(FZ_REGRESS) $(FZ_HOST_BINS) $(B)/tests/boot/guests/isolation_peer.elf \
+              $(B)/tests/boot/guests/grant_owed.elf
 	tests/fuzz/regress.py
 
 CHECK += fuzz-check

@@ -725,6 +725,44 @@ static void test_unmap_batch_one_flush(void **state)
     assert_int_equal(m[1].status, PV_GNTST_okay);
 }
 
+/* One call ends a mapping's accessed host part, whose references wait for the flush at its end,
+ * and then its device part: the handle stays the mapping's until the host part's references
+ * went (its mark did not fit the handle's 16-bit flags: the device unmap freed it, and the end
+ * of the call dropped references through the freed handle, a BUG_ON in mm_put_grant_ref). */
+static void test_unmap_batch_owed_device(void **state)
+{
+    struct pv_gnttab_map_grant_ref *m = guest(GTF_GVA);
+    struct pv_gnttab_unmap_grant_ref *u = guest(GTF_GVA + 0x200);
+    uint64_t l1, f;
+
+    (void)state;
+    gtf_reset();
+    l1 = gtf_tables(&dom_a);
+    f = mmf_frame(&dom_b);
+    gtf_grant(&dom_b, 5, 1, f, PERMIT); /* not 1: the freed handle's link */
+    m[0] = (struct pv_gnttab_map_grant_ref){.host_addr = gtf_va(0),
+                                            .flags = PV_GNTMAP_host_map | PV_GNTMAP_device_map,
+                                            .ref = 5, .dom = 2};
+    assert_int_equal(hc(PV_GNTTABOP_map_grant_ref, GTF_GVA, 1), 0);
+    assert_int_equal(m[0].status, PV_GNTST_okay);
+    mmf_mem(l1)[0] |= PTE_A;
+    u[0] = (struct pv_gnttab_unmap_grant_ref){.host_addr = gtf_va(0), .handle = m[0].handle};
+    u[1] = (struct pv_gnttab_unmap_grant_ref){.dev_bus_addr = f << PAGE_SHIFT,
+                                              .handle = m[0].handle};
+    u[2] = (struct pv_gnttab_unmap_grant_ref){
+        .host_addr = gtf_va(0), .dev_bus_addr = f << PAGE_SHIFT, .handle = m[0].handle};
+    assert_int_equal(hc(PV_GNTTABOP_unmap_grant_ref, GTF_GVA + 0x200, 3), 0);
+    assert_int_equal(u[0].status, PV_GNTST_okay);
+    assert_int_equal(u[1].status, PV_GNTST_okay);
+    assert_int_equal(u[2].status, PV_GNTST_bad_handle);
+    assert_int_equal(gnttab_act(dom_b.gnttab, 5)->pin, 0);
+    assert_int_equal(frame_info(f)->count, 0);
+    assert_int_equal(frame_info(f)->grant_refs, 0);
+    assert_int_equal(mmf_type_count(f), 0);
+    assert_int_equal(dom_a.gnttab->maptrack_free, m[0].handle); /* freed once, at the end */
+    assert_int_equal(gnttab_map_entry(dom_a.gnttab, m[0].handle)->ref, m[0].handle + 1);
+}
+
 /* A long batch yields: the guest re-issues the call for the ops not done. */
 static void test_decoder_continuation(void **state)
 {
@@ -773,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_decoder_batches),
         cmocka_unit_test(test_decoder_continuation),
         cmocka_unit_test(test_unmap_batch_one_flush),
+        cmocka_unit_test(test_unmap_batch_owed_device),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
