@@ -18,7 +18,9 @@ long hc_console_io(struct vcpu *v, unsigned long cmd, unsigned int count, guest_
                 return -PV_EFAULT;
             conring_guest_write(v->domain, chunk, n);
             buf = guest_handle_add(buf, n);
-            count -= n;
+            if ((count -= n) && hypercall_preempt_check()) /* a tick's worth at a time, as Xen */
+                return hypercall_continue(PV_HYPERCALL_console_io, 3,
+                                          (const uint64_t[]){cmd, count, buf.gva});
         }
         return 0;
     case PV_CONSOLEIO_read: /* the initial domain's serial input; others have their ring */
